@@ -1,0 +1,203 @@
+"""`casefile …` — the command line (DESIGN.md §4, a contract other tools rely on).
+
+Thin on purpose: parse the arguments, call the core or the store, print. Each command's code
+lives in `casefile/commands/` and is imported only when that command runs, so that
+`casefile deadlines --batch` starts fast. Every `CasefileError` becomes one line on stderr and
+exit status 2, in one place (`main`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+FORMATS = ("json", "table")
+
+
+def _add_format(
+    parser: argparse.ArgumentParser, choices: Sequence[str] = FORMATS, default: str = "table"
+) -> None:
+    parser.add_argument("--format", choices=choices, default=default, help="output format")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="casefile",
+        description="French debt litigation: procedures as data, deadlines to the day.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "deadlines", help="compute a procedure's deadlines from dated events (no database)"
+    )
+    p.add_argument("--procedure", help="procedure key, e.g. injonction_de_payer")
+    p.add_argument(
+        "--event",
+        action="append",
+        default=[],
+        metavar="EVENT=YYYY-MM-DD[:attr=value,…]",
+        help="a dated event, e.g. ordonnance_signifiee=2026-02-13:a_personne=true (repeatable)",
+    )
+    p.add_argument(
+        "--court", choices=("tribunal_judiciaire", "tribunal_de_commerce", "commissaire_de_justice")
+    )
+    p.add_argument(
+        "--court-department", default="75", help="department of the court's seat (75, 2A, 67, 974…)"
+    )
+    p.add_argument(
+        "--debtor-residence", help="department of the acting party's residence, or 'etranger'"
+    )
+    p.add_argument("--claim-total", help="claim total in euros, e.g. 4200.50 (eligibility checks)")
+    p.add_argument("--today", help="YYYY-MM-DD: mark deadlines already past as missed")
+    p.add_argument(
+        "--batch", metavar="FILE.jsonl", help="one JSON request per line ('-' for stdin)"
+    )
+    _add_format(p, ("json", "table", "jsonl"))
+    p.set_defaults(handler="casefile.commands.deadlines:run")
+
+    p = sub.add_parser("check", help="validate procedures, calendars, parameters and templates")
+    p.set_defaults(handler="casefile.commands.check:run")
+
+    p = sub.add_parser("procedures", help="list the procedures and their deadlines")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.deadlines:list_procedures")
+
+    p = sub.add_parser("init", help="create or migrate the database")
+    p.set_defaults(handler="casefile.commands.cases:init")
+
+    p = sub.add_parser("demo", help="load a realistic demo portfolio")
+    p.add_argument("--cases", type=int, default=30)
+    p.add_argument("--today", help="YYYY-MM-DD the demo is built around (default: the real date)")
+    p.set_defaults(handler="casefile.commands.cases:demo")
+
+    p = sub.add_parser("serve", help="serve the web application and API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(handler="casefile.commands.serve:run")
+
+    case = sub.add_parser("case", help="case files").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = case.add_parser("new", help="open a case")
+    p.add_argument("--reference", required=True)
+    p.add_argument("--procedure", required=True)
+    p.add_argument("--court", required=True)
+    p.add_argument("--court-department", required=True)
+    p.add_argument("--creditor", required=True)
+    p.add_argument("--debtor", required=True)
+    p.add_argument("--debtor-residence")
+    p.add_argument(
+        "--debtor-kind", choices=("professionnel", "consommateur"), default="professionnel"
+    )
+    p.add_argument("--lawyer", help="user name of the assigned lawyer")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.cases:case_new")
+    p = case.add_parser("list", help="list cases")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.cases:case_list")
+    p = case.add_parser("show", help="show one case")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--today", help="YYYY-MM-DD (default: the real date)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.cases:case_show")
+
+    event = sub.add_parser("event", help="events of a case").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    for name, helptext in (
+        ("add", "record an event"),
+        ("edit", "change an event's date or attributes"),
+    ):
+        p = event.add_parser(name, help=helptext)
+        p.add_argument("case", metavar="CASE")
+        p.add_argument("spec", metavar="EVENT=YYYY-MM-DD[:attr=value,…]")
+        p.add_argument("--expected-version", type=int, help="refuse if the case changed since")
+        _add_format(p)
+        p.set_defaults(handler=f"casefile.commands.cases:event_{name}")
+    p = event.add_parser("delete", help="delete an event")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("--expected-version", type=int)
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.cases:event_delete")
+
+    claims = sub.add_parser("claims", help="claims (invoices)").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = claims.add_parser("import", help="import an aged-balance CSV or a FEC export")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--fec", action="store_true", help="the file is a FEC (fichier des écritures comptables)"
+    )
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument(
+        "--skip-bad", action="store_true", help="import the good lines, report the bad ones"
+    )
+    p.add_argument("--creditor", help="creditor name (FEC imports)")
+    p.add_argument("--procedure", default="injonction_de_payer", help="procedure for new cases")
+    p.set_defaults(handler="casefile.commands.cases:claims_import")
+
+    evidence = sub.add_parser("evidence", help="evidence (pièces)").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = evidence.add_parser("add", help="add a pièce to a case")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--kind", required=True)
+    p.add_argument("--description")
+    p.add_argument("--date")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.evidence:add")
+    p = evidence.add_parser("verify", help="verify every stored object against its hash")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.evidence:verify")
+
+    p = sub.add_parser("bundle", help="ZIP of a case's pièces with the bordereau")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(handler="casefile.commands.evidence:bundle")
+
+    p = sub.add_parser("render", help="render a pleading for a case")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("template", metavar="TEMPLATE")
+    p.add_argument("-o", "--output")
+    p.set_defaults(handler="casefile.commands.documents:render")
+
+    p = sub.add_parser("ics", help="iCalendar export of a case's deadlines")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("-o", "--output")
+    p.set_defaults(handler="casefile.commands.calendar:case_ics")
+
+    user = sub.add_parser("user", help="users").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = user.add_parser("add", help="add a user")
+    p.add_argument("name")
+    p.add_argument("--role", required=True)
+    p.add_argument("--password")
+    p.add_argument("--token", action="store_true", help="print a new API token on the last line")
+    p.set_defaults(handler="casefile.commands.users:add")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from casefile.errors import CasefileError
+
+    args = build_parser().parse_args(argv)
+    module_name, _, function_name = args.handler.partition(":")
+    try:
+        handler = getattr(importlib.import_module(module_name), function_name)
+        return int(handler(args) or 0)
+    except CasefileError as error:
+        print(f"casefile: error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

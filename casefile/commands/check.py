@@ -1,0 +1,46 @@
+"""`casefile check`: validate the law's data (and the templates) before anyone relies on it."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+
+from casefile.errors import DefinitionError
+
+
+def run(args: argparse.Namespace) -> int:
+    from casefile import definitions
+    from casefile.law.territories import check_names_exist
+
+    engine = definitions.engine()  # raises DefinitionError naming file and key
+    problems = [
+        f"{definitions.calendars_file()}: {p}"
+        for p in check_names_exist(engine.territories, (2024, 2025, 2026, 2027))
+    ]
+    for procedure in engine.procedures.values():
+        for rule in procedure.deadlines:
+            if not rule.source.startswith("https://www.legifrance.gouv.fr/"):
+                problems.append(f"{procedure.origin}: {rule.key}: source is not a Légifrance URL")
+        for parameter_key in ("amount_max_parameter", "amicable_attempt_parameter"):
+            name = procedure.eligibility.get(parameter_key)
+            if name and name not in engine.parameters:
+                problems.append(
+                    f"{procedure.origin}: eligibility.{parameter_key}: unknown parameter {name!r}"
+                )
+    if importlib.util.find_spec("casefile.documents") is not None:
+        from casefile.documents.checks import check_templates
+
+        problems.extend(check_templates())
+    if problems:
+        for problem in problems:
+            print(f"casefile check: {problem}", file=sys.stderr)
+        raise DefinitionError(
+            problems[0].split(":")[0], "check", f"{len(problems)} problem(s), first: {problems[0]}"
+        )
+    count = sum(len(p.deadlines) for p in engine.procedures.values())
+    print(
+        f"ok: {len(engine.procedures)} procedures, {count} deadline rules, "
+        f"{len(engine.territories.by_key)} territories, {len(engine.parameters)} parameters"
+    )
+    return 0

@@ -1,0 +1,112 @@
+"""`casefile deadlines` (single request or JSONL batch) and `casefile procedures`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from casefile.errors import CasefileError, InputError
+
+
+def _request_from_flags(args: argparse.Namespace) -> dict[str, Any]:
+    from casefile.law.requests import parse_event_spec
+
+    if not args.procedure:
+        raise InputError("--procedure is required (or --batch FILE.jsonl)")
+    events: dict[str, dict[str, Any]] = {}
+    for spec in args.event:
+        key, day, attributes = parse_event_spec(spec)
+        events[key] = {"date": day, **attributes}
+    request: dict[str, Any] = {
+        "procedure": args.procedure,
+        "events": events,
+        "court_department": args.court_department,
+    }
+    for name in ("court", "debtor_residence", "claim_total", "today"):
+        value = getattr(args, name)
+        if value is not None:
+            request[name] = value
+    return request
+
+
+def run(args: argparse.Namespace) -> int:
+    from casefile.definitions import engine
+    from casefile.law.requests import schedule_for
+
+    if args.batch:
+        return _run_batch(args)
+    schedule = schedule_for(engine(), _request_from_flags(args))
+    if args.format in ("json", "jsonl"):
+        import msgspec
+
+        sys.stdout.buffer.write(msgspec.json.encode(schedule.as_dict()) + b"\n")
+        return 0
+    from casefile.commands.tables import print_schedule
+
+    print_schedule(schedule)
+    return 0
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    """One result line per input line, in order; a bad line gives {"error": …} and goes on."""
+    import msgspec
+
+    from casefile.definitions import engine
+    from casefile.law.requests import schedule_for
+
+    eng = engine()
+    decode = msgspec.json.decode
+    encode = msgspec.json.encode
+    source = sys.stdin.buffer if args.batch == "-" else open(args.batch, "rb")  # noqa: SIM115
+    out = sys.stdout.buffer
+    chunk: list[bytes] = []
+    with source:
+        for number, line in enumerate(source, start=1):
+            try:
+                request = decode(line)
+                if not isinstance(request, dict):
+                    raise InputError("each line must be a JSON object")
+                chunk.append(encode(schedule_for(eng, request).as_dict()))
+            except msgspec.DecodeError as error:
+                chunk.append(encode({"error": f"line {number}: invalid JSON ({error})"}))
+            except CasefileError as error:
+                chunk.append(encode({"error": f"line {number}: {error}"}))
+            if len(chunk) >= 1024:
+                out.write(b"\n".join(chunk) + b"\n")
+                chunk.clear()
+    if chunk:
+        out.write(b"\n".join(chunk) + b"\n")
+    return 0
+
+
+def list_procedures(args: argparse.Namespace) -> int:
+    from casefile.definitions import engine
+
+    eng = engine()
+    rows: list[dict[str, Any]] = [
+        {
+            "key": p.key,
+            "title": p.title,
+            "legal_basis": p.legal_basis,
+            "courts": list(p.courts),
+            "events": list(p.events),
+            "deadlines": list(p.deadline_keys),
+        }
+        for p in eng.procedures.values()
+    ]
+    if args.format == "json":
+        import json
+
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Procédures")
+    for column in ("key", "title", "legal_basis", "deadlines"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["key"], row["title"], row["legal_basis"], ", ".join(row["deadlines"]))
+    Console().print(table)
+    return 0

@@ -1,0 +1,48 @@
+"""Where the law's data files live, and the engine built from them (loaded once a process).
+
+The data sits at the top of the repository (`procedures/`, `calendars/`) so a lawyer can read it
+without opening the package; `CASEFILE_DATA_DIR` points elsewhere (a reviewed fork of the law).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from casefile.law.parameters import Parameter, load_parameters
+from casefile.law.procedures import load_procedures
+from casefile.law.schedule import Engine
+from casefile.law.territories import load_territories
+
+
+def data_dir() -> Path:
+    configured = os.environ.get("CASEFILE_DATA_DIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parent.parent
+
+
+def procedures_dir() -> Path:
+    return data_dir() / "procedures"
+
+
+def calendars_file() -> Path:
+    return data_dir() / "calendars" / "territories.toml"
+
+
+def templates_dir() -> Path:
+    return data_dir() / "document_templates"
+
+
+@lru_cache(maxsize=1)
+def parameters() -> dict[str, Parameter]:
+    return load_parameters(procedures_dir() / "parameters.toml")
+
+
+@lru_cache(maxsize=1)
+def engine() -> Engine:
+    """The engine over the repository's definitions (validated on load)."""
+    return Engine(
+        load_procedures(procedures_dir()), load_territories(calendars_file()), parameters()
+    )

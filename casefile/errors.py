@@ -1,0 +1,46 @@
+"""One error hierarchy whose messages name the faulty input.
+
+The CLI turns any `CasefileError` into a one-line message and exit status 2; the API turns it
+into a 4xx answer. Nothing else should reach the user as a traceback.
+"""
+
+from __future__ import annotations
+
+
+class CasefileError(Exception):
+    """An error the user can act on; `str(error)` is a complete sentence naming the input."""
+
+    http_status = 400
+
+
+class InputError(CasefileError):
+    """Malformed or impossible input: a date that does not exist, an unknown key…"""
+
+    http_status = 422
+
+
+class NotFound(CasefileError):
+    """A case, event, pièce or document that does not exist."""
+
+    http_status = 404
+
+
+class Conflict(CasefileError):
+    """A stale version or a duplicate: the stored state was not changed."""
+
+    http_status = 409
+
+
+class Forbidden(CasefileError):
+    """The user's role does not allow this action."""
+
+    http_status = 403
+
+
+class DefinitionError(CasefileError):
+    """A procedure, calendar or parameter file is invalid; names the file and the key."""
+
+    def __init__(self, origin: str, key: str, message: str) -> None:
+        self.origin = origin
+        self.key = key
+        super().__init__(f"{origin}: {key}: {message}")

@@ -1,0 +1,89 @@
+"""Deadline requests as plain data: the shape shared by the CLI flags, the batch JSONL lines
+and the API's what-if simulator (DESIGN.md §4). Validation names the faulty input."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from casefile.errors import InputError
+from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
+
+REQUEST_KEYS = frozenset(
+    {"procedure", "events", "court", "court_department", "debtor_residence", "claim_total", "today"}
+)
+
+
+def parse_event_spec(spec: str) -> tuple[str, str, dict[str, str]]:
+    """Split `EVENT=YYYY-MM-DD[:attr=value,…]` into its key, date text and attributes."""
+    key, sep, rest = spec.partition("=")
+    if not sep or not key.strip():
+        raise InputError(f"event {spec!r} must be written EVENT=YYYY-MM-DD[:attr=value,…]")
+    day, _, attr_text = rest.partition(":")
+    attributes: dict[str, str] = {}
+    if attr_text:
+        for item in attr_text.split(","):
+            name, eq, value = item.partition("=")
+            if not eq or not name.strip():
+                raise InputError(f"event {key}: attribute {item!r} must be written name=value")
+            attributes[name.strip()] = value.strip()
+    return key.strip(), day.strip(), attributes
+
+
+def parse_amount(text: object, what: str = "claim_total") -> Decimal:
+    """Euros as an exact Decimal with at most two decimals; floats are refused."""
+    if isinstance(text, (bool, float)):
+        raise InputError(f'{what}: {text!r} must be a decimal string such as "4200.50"')
+    try:
+        amount = Decimal(str(text).strip().replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise InputError(f"{what}: {text!r} is not an amount") from None
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise InputError(f"{what}: {text!r} must be a positive amount with at most two decimals")
+    return amount
+
+
+def facts_from(engine: Engine, request: Mapping[str, object]) -> CaseFacts:
+    department = request.get("court_department") or "75"
+    court_department = engine.territories.normalise_department(department, "court department")
+    engine.territories.for_court(court_department)
+    residence = request.get("debtor_residence")
+    claim_total = request.get("claim_total")
+    court = request.get("court")
+    if court is not None and not isinstance(court, str):
+        raise InputError(f"court: {court!r} must be a string")
+    return CaseFacts(
+        court=court,
+        court_department=court_department,
+        debtor_residence=engine.territories.normalise_residence(residence) if residence else None,
+        claim_total=parse_amount(claim_total) if claim_total not in (None, "") else None,
+    )
+
+
+def schedule_for(engine: Engine, request: Mapping[str, object]) -> Schedule:
+    """Compute the deadlines of one request: {"procedure", "events": {key: {"date", attrs…}}, …}."""
+    unknown = set(request) - REQUEST_KEYS
+    if unknown:
+        raise InputError(
+            f"unknown field(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(REQUEST_KEYS))})"
+        )
+    procedure = engine.procedure(request.get("procedure"))
+    raw_events = request.get("events") or {}
+    if not isinstance(raw_events, Mapping):
+        raise InputError('events must be an object {event_key: {"date": "YYYY-MM-DD", …}}')
+    events: dict[str, RecordedEvent] = {}
+    for key, body in raw_events.items():
+        if isinstance(body, str):
+            body = {"date": body}
+        if not isinstance(body, Mapping) or "date" not in body:
+            raise InputError(f'event {key}: expected {{"date": "YYYY-MM-DD", …attributes}}')
+        attributes = {name: value for name, value in body.items() if name != "date"}
+        events[key] = engine.parse_event(procedure, key, body["date"], attributes)
+    today_text = request.get("today")
+    today: date | None = None
+    if today_text:
+        from casefile.law.periods import parse_date
+
+        today = parse_date(today_text, "today")
+    return engine.compute(procedure.key, events, facts_from(engine, request), today=today)

@@ -1,0 +1,454 @@
+"""Events + procedure definition + territory → deadlines, each with its reasons.
+
+`Engine.compute` is a pure function of its arguments: the same facts always give the same
+calendar. Results of the date arithmetic are memoised (they depend only on the rule's counting,
+the period, the start date, the territory and the extension), which is what makes a portfolio
+of 100 000 cases cheap to recompute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from casefile.errors import InputError
+from casefile.law.parameters import Parameter
+from casefile.law.periods import Period, add_period, backward_due, parse_date, same_date_years_later
+from casefile.law.procedures import AttributeValue, DeadlineRule, Procedure, Start
+from casefile.law.territories import Extension, Territories, Territory
+
+MIN_YEAR, MAX_YEAR = 1950, 2199
+STATUSES = ("pending", "done", "missed", "moot", "uncertain")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """A dated fact of the case, with its attributes (a_personne = true…)."""
+
+    key: str
+    date: date
+    attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What the computation needs to know about the case besides its events."""
+
+    court: str | None = None
+    court_department: str = "75"
+    debtor_residence: str | None = None  # default: the court's own department
+    claim_total: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartPoint:
+    kind: str  # "event" or "deadline"
+    key: str
+    date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A computed deadline and its trace: everything needed to check it by hand."""
+
+    key: str
+    label: str
+    due: date
+    start: StartPoint
+    period: Period
+    extension: Extension | None
+    unadjusted: date
+    moved_because: str | None
+    actor: str
+    basis: str
+    source: str
+    status: str
+    consequence: str
+    counting: str
+    notes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The contract shape of DESIGN.md §4 (plus `consequence`, `counting`, `notes`)."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "due": self.due.isoformat(),
+            "start": {
+                "kind": self.start.kind,
+                "key": self.start.key,
+                "date": self.start.date.isoformat(),
+            },
+            "period": str(self.period),
+            "extension": f"{self.extension.months} month{'s' if self.extension.months > 1 else ''}"
+            if self.extension
+            else None,
+            "unadjusted": self.unadjusted.isoformat(),
+            "moved_because": self.moved_because,
+            "actor": self.actor,
+            "basis": self.basis,
+            "source": self.source,
+            "status": self.status,
+            "consequence": self.consequence,
+            "counting": self.counting,
+            "notes": list(self.notes),
+        }
+
+    def explanation(self) -> list[str]:
+        """The trace in French, one line a step: shown the same way in the CLI, .ics and documents."""
+        lines = [
+            f"Point de départ : {self.start.key} du {self.start.date.isoformat()}"
+            + (" (expiration d'un autre délai)" if self.start.kind == "deadline" else ""),
+            f"Délai : {self.period} ({_COUNTING_LABELS[self.counting]})",
+        ]
+        if self.extension:
+            lines.append(
+                f"Allongement pour distance : {self.extension.months} mois ({self.extension.basis}, {self.extension.reason})"
+            )
+        lines.append(f"Date brute : {self.unadjusted.isoformat()}")
+        if self.moved_because:
+            lines.append(f"Report : {self.moved_because}")
+        lines.append(f"Échéance : {self.due.isoformat()}")
+        lines.append(f"Fondement : {self.basis} — {self.source}")
+        lines.extend(f"Note : {note}" for note in self.notes)
+        return lines
+
+
+_COUNTING_LABELS = {
+    "cpc": "CPC art. 641, report art. 642",
+    "civil": "prescription, C. civ. art. 2228-2229, sans report",
+    "backward": "délai à rebours, sans report",
+    "calendar": "terme calendaire, sans report",
+}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    procedure: str
+    territory: str
+    deadlines: tuple[Deadline, ...]
+    warnings: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "procedure": self.procedure,
+            "territory": self.territory,
+            "deadlines": [d.as_dict() for d in self.deadlines],
+            "warnings": list(self.warnings),
+        }
+
+    def get(self, key: str) -> Deadline | None:
+        for deadline in self.deadlines:
+            if deadline.key == key:
+                return deadline
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Expiry:
+    unadjusted: date
+    due: date
+    moved_because: str | None
+    warnings: tuple[str, ...]
+
+
+class Engine:
+    """The procedure engine: definitions and territories in, schedules out."""
+
+    def __init__(
+        self,
+        procedures: Mapping[str, Procedure],
+        territories: Territories,
+        parameters: Mapping[str, Parameter] | None = None,
+    ) -> None:
+        self.procedures = procedures
+        self.territories = territories
+        self.parameters = parameters or {}
+        self._expiries: dict[tuple[Any, ...], _Expiry] = {}
+
+    # -- input validation ---------------------------------------------------------------------
+
+    def procedure(self, key: object) -> Procedure:
+        if not isinstance(key, str) or key not in self.procedures:
+            raise InputError(
+                f"unknown procedure {key!r} (known: {', '.join(sorted(self.procedures))})"
+            )
+        return self.procedures[key]
+
+    def parse_event(
+        self, procedure: Procedure, key: str, raw_date: object, raw_attributes: Mapping[str, object]
+    ) -> RecordedEvent:
+        """Validate one event of `procedure`: known key, real date, known typed attributes."""
+        definition = procedure.event(key)
+        day = parse_date(raw_date, f"event {key}")
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise InputError(f"event {key}: {day.isoformat()} is outside {MIN_YEAR}–{MAX_YEAR}")
+        attributes: dict[str, AttributeValue] = {}
+        known = definition.attributes or {}
+        for name, raw in raw_attributes.items():
+            if name not in known:
+                allowed = ", ".join(known) or "none"
+                raise InputError(f"event {key}: unknown attribute {name!r} (allowed: {allowed})")
+            attributes[name] = known[name].parse(raw, f"event {key}")
+        return RecordedEvent(key, day, attributes)
+
+    def check_order(self, procedure: Procedure, events: Mapping[str, RecordedEvent]) -> None:
+        """An event cannot be dated before an event it follows (a signification before the
+        ordonnance it serves)."""
+        for event in events.values():
+            for earlier in procedure.events[event.key].after:
+                other = events.get(earlier)
+                if other is not None and event.date < other.date:
+                    raise InputError(
+                        f"event {event.key} ({event.date.isoformat()}) is dated before "
+                        f"{earlier} ({other.date.isoformat()}) which it follows"
+                    )
+
+    # -- computation --------------------------------------------------------------------------
+
+    def compute(
+        self,
+        procedure_key: str,
+        events: Mapping[str, RecordedEvent] | Iterable[RecordedEvent],
+        facts: CaseFacts = CaseFacts(),
+        today: date | None = None,
+    ) -> Schedule:
+        """The case's deadlines. `today` (a parameter, never the clock) marks missed ones."""
+        procedure = self.procedure(procedure_key)
+        if not isinstance(events, Mapping):
+            events = {event.key: event for event in events}
+        for event in events.values():
+            procedure.event(event.key)
+        self.check_order(procedure, events)
+        court = facts.court or procedure.default_court
+        if procedure.courts and court not in procedure.courts:
+            raise InputError(
+                f"court {court!r} is not available for {procedure.key} (use one of: {', '.join(procedure.courts)})"
+            )
+        territory = self.territories.for_court(facts.court_department)
+        residence = facts.debtor_residence or facts.court_department
+        extension = self.territories.extension(facts.court_department, residence)
+        warnings: list[str] = []
+        results: dict[str, Deadline] = {}
+        for rule in procedure.deadlines:
+            if rule.key in results:
+                continue
+            deadline = self._apply(
+                rule, events, results, court, territory, extension, today, warnings
+            )
+            if deadline is not None:
+                results[rule.key] = deadline
+        warnings.extend(self._eligibility_warnings(procedure, events, facts))
+        deadlines = tuple(sorted(results.values(), key=lambda d: (d.due, d.key)))
+        return Schedule(procedure.key, territory.key, deadlines, tuple(warnings))
+
+    def _apply(
+        self,
+        rule: DeadlineRule,
+        events: Mapping[str, RecordedEvent],
+        results: Mapping[str, Deadline],
+        court: str | None,
+        territory: Territory,
+        extension: Extension | None,
+        today: date | None,
+        warnings: list[str],
+    ) -> Deadline | None:
+        if rule.courts and court not in rule.courts:
+            return None
+        chosen = _choose_start(rule, events, results)
+        if chosen is None:
+            return None
+        start, start_point = chosen
+        notes: list[str] = []
+        uncertain = start.uncertain
+        if start.note:
+            notes.append(start.note)
+        if rule.valid_from or rule.valid_until:
+            reference_event = events.get(rule.validity_event) if rule.validity_event else None
+            reference = reference_event.date if reference_event else start_point.date
+            if rule.validity_event and reference_event is None:
+                notes.append(
+                    f"Date de l'événement {rule.validity_event} inconnue: règle choisie d'après la date de départ."
+                )
+            if (rule.valid_from and reference < rule.valid_from) or (
+                rule.valid_until and reference > rule.valid_until
+            ):
+                return None
+        period = rule.period
+        if rule.period_attribute and start.event:
+            custom = events[start.event].attributes.get(rule.period_attribute)
+            if isinstance(custom, str):
+                period = Period.parse(custom)
+        applied_extension = extension if rule.distance_extension else None
+        months = applied_extension.months if applied_extension else 0
+        expiry = self._expiry(rule.counting, period, start_point.date, territory, months)
+        notes.extend(rule.notes)
+        if applied_extension:
+            notes.append(
+                f"Allongement de {applied_extension.months} mois ({applied_extension.basis}, {applied_extension.reason}), ajouté au délai avant le report."
+            )
+        for warning in expiry.warnings:
+            warnings.append(f"{rule.key}: {warning}")
+            notes.append(warning)
+        status = _status(rule, events, expiry.due, uncertain, today)
+        return Deadline(
+            key=rule.key,
+            label=rule.label,
+            due=expiry.due,
+            start=start_point,
+            period=period,
+            extension=applied_extension,
+            unadjusted=expiry.unadjusted,
+            moved_because=expiry.moved_because,
+            actor=rule.actor,
+            basis=rule.basis,
+            source=rule.source,
+            status=status,
+            consequence=rule.consequence,
+            counting=rule.counting,
+            notes=tuple(notes),
+        )
+
+    def _expiry(
+        self, counting: str, period: Period, start: date, territory: Territory, months: int
+    ) -> _Expiry:
+        cache_key = (counting, period, start, territory.key, months)
+        cached = self._expiries.get(cache_key)
+        if cached is not None:
+            return cached
+        result = expiry(counting, period, start, territory, months)
+        if len(self._expiries) > 2_000_000:
+            self._expiries.clear()
+        self._expiries[cache_key] = result
+        return result
+
+    def _eligibility_warnings(
+        self, procedure: Procedure, events: Mapping[str, RecordedEvent], facts: CaseFacts
+    ) -> list[str]:
+        """Declarative eligibility checks that need the claim amount (thresholds by date)."""
+        out: list[str] = []
+        parameter_key = procedure.eligibility.get("amount_max_parameter")
+        if facts.claim_total is None or not parameter_key or parameter_key not in self.parameters:
+            return out
+        dates = sorted(e.date for e in events.values())
+        if not dates:
+            return out
+        value = self.parameters[parameter_key].at(dates[0])
+        if value.value is not None and facts.claim_total > value.value:
+            out.append(
+                f"montant {facts.claim_total} € supérieur au plafond de {value.value} € "
+                f"applicable le {dates[0].isoformat()} ({value.basis}): procédure non ouverte"
+            )
+        return out
+
+
+def expiry(
+    counting: str, period: Period, start: date, territory: Territory, months: int = 0
+) -> _Expiry:
+    """The unadjusted and final dates of one time limit, with the reasons for any difference."""
+    total = period.with_extra_months(months)
+    if counting == "civil":
+        end = (
+            same_date_years_later(start, total.years)
+            if not (total.months or total.days)
+            else add_period(start, total)
+        )
+        notes: tuple[str, ...] = ()
+        if start.month == 2 and start.day == 29 and end.day == 28:
+            notes = (
+                "point de départ un 29 février: fin retenue le 28 février (règle non confirmée, date la plus précoce)",
+            )
+        return _Expiry(end, end, None, notes)
+    if counting == "backward":
+        due = backward_due(start, total)
+        if territory.is_working_day(due):
+            return _Expiry(due, due, None, ())
+        previous = territory.previous_working_day(due)
+        reason = territory.why_not_working(due)
+        return _Expiry(
+            due,
+            due,
+            None,
+            (
+                f"le dernier jour utile {due.isoformat()} n'est pas un jour ouvrable ({reason}): "
+                f"pour un dépôt papier au greffe, agir au plus tard le {previous.isoformat()} "
+                "(délai à rebours, jamais reporté)",
+            ),
+        )
+    unadjusted = add_period(start, total)
+    if counting == "calendar":
+        return _Expiry(unadjusted, unadjusted, None, ())
+    due, skipped = territory.next_working_day(unadjusted)
+    moved = None
+    if skipped:
+        moved = (
+            ", ".join(day.reason for day in skipped)
+            + f" → report au premier jour ouvrable suivant, {due.isoformat()} (CPC art. 642)"
+        )
+    warnings: tuple[str, ...] = ()
+    doubtful = territory.doubtful_day(due)
+    if doubtful:
+        later, _ = territory.next_working_day(due + timedelta(days=1))
+        warnings = (
+            f"{due.isoformat()} est « {doubtful} », jour dont le caractère férié ou chômé n'est pas établi "
+            f"pour l'art. 642: date retenue {due.isoformat()} (la plus précoce); date possible {later.isoformat()}",
+        )
+    return _Expiry(unadjusted, due, moved, warnings)
+
+
+def _matches(conditions: Iterable[tuple[str, AttributeValue]], event: RecordedEvent) -> bool:
+    return all(event.attributes.get(name) == value for name, value in conditions)
+
+
+def _choose_start(
+    rule: DeadlineRule, events: Mapping[str, RecordedEvent], results: Mapping[str, Deadline]
+) -> tuple[Start, StartPoint] | None:
+    """The start alternative that applies: the first in order ("à défaut"), or the latest
+    (`pick = "latest"`, e.g. a new limitation period after an acknowledgment of debt)."""
+    found: list[tuple[Start, StartPoint]] = []
+    for start in rule.starts:
+        point: StartPoint | None = None
+        if start.event is not None:
+            event = events.get(start.event)
+            if event is None or not _matches(start.when, event):
+                continue
+            if any(
+                other not in events or not _matches(cond, events[other])
+                for other, cond in start.when_event
+            ):
+                continue
+            point = StartPoint("event", event.key, event.date)
+        elif start.deadline is not None:
+            previous = results.get(start.deadline)
+            if previous is None or previous.status in ("done", "moot"):
+                continue
+            point = StartPoint("deadline", previous.key, previous.due)
+        if point is None:
+            continue
+        if rule.pick == "first":
+            return start, point
+        found.append((start, point))
+    if not found:
+        return None
+    certain = [item for item in found if not item[0].uncertain] or found
+    return max(certain, key=lambda item: item[1].date)
+
+
+def _status(
+    rule: DeadlineRule,
+    events: Mapping[str, RecordedEvent],
+    due: date,
+    uncertain: bool,
+    today: date | None,
+) -> str:
+    if any(key in events for key in rule.moot_by):
+        return "moot"
+    if any(key in events for key in rule.satisfied_by):
+        return "done"
+    if uncertain:
+        return "uncertain"
+    if today is not None and today > due:
+        return "missed"
+    return "pending"

@@ -1,0 +1,331 @@
+"""Which days are non-working where, and the art. 643/644 distance extensions.
+
+The court's department decides the territory (DESIGN.md §3). The `holidays` package computes
+the dates; `calendars/territories.toml` decides which of them count for CPC art. 642. Days the
+package lists that the data does not count are *doubtful*: the engine never moves a deadline
+later because of them, and reports them instead.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from casefile.errors import DefinitionError, InputError
+
+_METROPOLITAN = re.compile(r"^(0[1-9]|1[0-9]|2[1-9]|2A|2B|[3-8][0-9]|9[0-5])$")
+ABROAD = "etranger"
+
+
+@dataclass(frozen=True, slots=True)
+class NonWorkingDay:
+    """Why a given day is not a working day (or may not be)."""
+
+    day: date
+    reason: str
+    doubtful: bool = False
+
+
+@dataclass(slots=True)
+class Territory:
+    """A set of non-working days: weekends plus the counted holidays of one territory.
+
+    Holiday dates are computed year by year on first use and kept (a deterministic memo; the
+    values depend only on the data and the year).
+    """
+
+    key: str
+    label: str
+    subdivision: str
+    counted_names: frozenset[str]
+    doubtful_names: frozenset[str]
+    extra_days: tuple[tuple[int, int, str], ...] = ()
+    _counted: dict[date, str] = field(default_factory=dict, repr=False)
+    _doubtful: dict[date, str] = field(default_factory=dict, repr=False)
+    _years: set[int] = field(default_factory=set, repr=False)
+
+    def _load_year(self, year: int) -> None:
+        if year in self._years:
+            return
+        from holidays.countries.france import France  # computed dates only, no I/O
+
+        calendar = France(subdiv=self.subdivision or None, years=[year], language="fr")  # type: ignore[no-untyped-call]
+        for day, names in calendar.items():
+            for name in str(names).split("; "):
+                if name in self.counted_names:
+                    self._counted[day] = name
+                elif day not in self._counted:
+                    self._doubtful[day] = name
+        for month, dom, name in self.extra_days:
+            self._counted[date(year, month, dom)] = name
+        for day in list(self._doubtful):
+            if day in self._counted:
+                del self._doubtful[day]
+        self._years.add(year)
+
+    def holiday(self, day: date) -> str | None:
+        """The name of the counted holiday on `day`, if any."""
+        self._load_year(day.year)
+        return self._counted.get(day)
+
+    def doubtful_day(self, day: date) -> str | None:
+        """The name of a listed day whose status under art. 642 is not established."""
+        self._load_year(day.year)
+        return self._doubtful.get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and self.holiday(day) is None
+
+    def why_not_working(self, day: date) -> str | None:
+        name = self.holiday(day)
+        weekday = _WEEKDAYS[day.weekday()]
+        if name:
+            return f"{weekday} {day.isoformat()} ({name})"
+        if day.weekday() >= 5:
+            return f"{weekday} {day.isoformat()}"
+        return None
+
+    def next_working_day(self, day: date) -> tuple[date, tuple[NonWorkingDay, ...]]:
+        """Art. 642 roll: the first working day from `day` on, and the days skipped.
+
+        A doubtful day stops the roll: the earlier date is kept (the caller warns).
+        """
+        skipped: list[NonWorkingDay] = []
+        while True:
+            reason = self.why_not_working(day)
+            if reason is None:
+                return day, tuple(skipped)
+            skipped.append(NonWorkingDay(day, reason))
+            day += timedelta(days=1)
+
+    def previous_working_day(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def holidays_between(self, first: date, last: date) -> list[NonWorkingDay]:
+        """Counted and doubtful holidays in [first, last], for display and tests."""
+        out: list[NonWorkingDay] = []
+        for year in range(first.year, last.year + 1):
+            self._load_year(year)
+        for day, name in sorted(self._counted.items()):
+            if first <= day <= last:
+                out.append(NonWorkingDay(day, name))
+        for day, name in sorted(self._doubtful.items()):
+            if first <= day <= last:
+                out.append(NonWorkingDay(day, name, doubtful=True))
+        return sorted(out, key=lambda d: d.day)
+
+
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@dataclass(frozen=True, slots=True)
+class DistanceRules:
+    """Art. 643 (court in metropolitan France) and art. 644 (court overseas)."""
+
+    overseas: frozenset[str]
+    overseas_courts: frozenset[str]
+    overseas_months: int
+    abroad_months: int
+    basis_metropole: str
+    source_metropole: str
+    basis_overseas: str
+    source_overseas: str
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    months: int
+    basis: str
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Territories:
+    """All territories, the department → territory map and the distance rules."""
+
+    by_key: Mapping[str, Territory]
+    by_department: Mapping[str, str]
+    distance: DistanceRules
+    default_key: str = "metropole"
+
+    def normalise_department(self, code: object, what: str = "department") -> str:
+        """Validate a department or collectivity code ("75", "2A", "974"…)."""
+        if not isinstance(code, str):
+            raise InputError(f"{what}: {code!r} is not a department code such as 75, 2A or 974")
+        text = code.strip().upper()
+        if text.isdigit() and len(text) == 1:
+            text = "0" + text
+        if _METROPOLITAN.match(text) or text in self.by_department:
+            return text
+        if text in self.distance.overseas:
+            return text
+        raise InputError(f"{what}: {code!r} is not a French department or collectivity code")
+
+    def for_court(self, department: object) -> Territory:
+        """The territory whose days count for a court seated in `department`."""
+        code = self.normalise_department(department, "court department")
+        if code in self.distance.overseas and code not in self.by_department:
+            raise InputError(
+                f"court department: {code!r} is a collectivity with its own procedure code, "
+                "not supported by casefile"
+            )
+        return self.by_key[self.by_department.get(code, self.default_key)]
+
+    def normalise_residence(self, residence: object) -> str:
+        if isinstance(residence, str) and residence.strip().lower() in (ABROAD, "étranger"):
+            return ABROAD
+        return self.normalise_department(residence, "debtor residence")
+
+    def extension(self, court_department: str, residence: str) -> Extension | None:
+        """The art. 643/644 extension for a party residing in `residence` (or None)."""
+        rules = self.distance
+        court = self.normalise_department(court_department, "court department")
+        where = self.normalise_residence(residence)
+        if court in rules.overseas_courts:
+            if where == ABROAD:
+                return Extension(
+                    rules.abroad_months,
+                    rules.basis_overseas,
+                    rules.source_overseas,
+                    "résidence à l'étranger",
+                )
+            if where != court:
+                return Extension(
+                    rules.overseas_months,
+                    rules.basis_overseas,
+                    rules.source_overseas,
+                    f"résidence hors du ressort ultramarin de la juridiction ({where})",
+                )
+            return None
+        if where == ABROAD:
+            return Extension(
+                rules.abroad_months,
+                rules.basis_metropole,
+                rules.source_metropole,
+                "résidence à l'étranger",
+            )
+        if where in rules.overseas:
+            return Extension(
+                rules.overseas_months,
+                rules.basis_metropole,
+                rules.source_metropole,
+                f"résidence outre-mer ({where})",
+            )
+        return None
+
+
+def parse_territories(data: Mapping[str, Any], origin: str) -> Territories:
+    """Build the territories from the parsed calendars file; errors name the file and key."""
+    national = data.get("national")
+    if not isinstance(national, Mapping) or not national.get("counted"):
+        raise DefinitionError(origin, "national", "the national list of counted days is missing")
+    for required in ("basis", "source"):
+        if not national.get(required):
+            raise DefinitionError(origin, f"national.{required}", "is required")
+    national_names = frozenset(str(n) for n in national["counted"])
+    by_key: dict[str, Territory] = {}
+    by_department: dict[str, str] = {}
+    entries = data.get("territories")
+    if not isinstance(entries, list) or not entries:
+        raise DefinitionError(origin, "territories", "no territory is defined")
+    for index, entry in enumerate(entries):
+        where = f"territories[{index}]"
+        key = entry.get("key")
+        if not isinstance(key, str) or not key:
+            raise DefinitionError(origin, f"{where}.key", "is required")
+        if key in by_key:
+            raise DefinitionError(origin, key, "is defined twice")
+        counted = frozenset(str(n) for n in entry.get("counted", []))
+        doubtful = frozenset(str(n) for n in entry.get("doubtful", []))
+        if (counted or doubtful) and not (entry.get("basis") and entry.get("source")):
+            raise DefinitionError(origin, key, "local days need a `basis` and a `source`")
+        if counted & doubtful:
+            raise DefinitionError(
+                origin, key, f"days both counted and doubtful: {sorted(counted & doubtful)}"
+            )
+        extra: list[tuple[int, int, str]] = []
+        for item in entry.get("extra", []):
+            try:
+                month, dom = (int(x) for x in str(item["day"]).split("-"))
+                date(2000, month, dom)
+            except (KeyError, ValueError):
+                raise DefinitionError(
+                    origin, f"{key}.extra", f"{item!r} is not a MM-DD day"
+                ) from None
+            extra.append((month, dom, str(item.get("name", "jour férié"))))
+        territory = Territory(
+            key=key,
+            label=str(entry.get("label", key)),
+            subdivision=str(entry.get("holidays_subdivision", "")),
+            counted_names=national_names | counted,
+            doubtful_names=doubtful,
+            extra_days=tuple(extra),
+        )
+        by_key[key] = territory
+        departments = entry.get("departments")
+        if isinstance(departments, list):
+            for code in departments:
+                if code in by_department:
+                    raise DefinitionError(
+                        origin, f"{key}.departments", f"{code} is in two territories"
+                    )
+                by_department[str(code)] = key
+    if "metropole" not in by_key:
+        raise DefinitionError(origin, "territories", "the 'metropole' territory is required")
+    dist = data.get("distance")
+    if not isinstance(dist, Mapping):
+        raise DefinitionError(origin, "distance", "the art. 643/644 table is missing")
+    try:
+        distance = DistanceRules(
+            overseas=frozenset(str(c) for c in dist["overseas"]),
+            overseas_courts=frozenset(str(c) for c in dist["overseas_courts"]),
+            overseas_months=int(dist["overseas_months"]),
+            abroad_months=int(dist["abroad_months"]),
+            basis_metropole=str(dist["basis_metropole"]),
+            source_metropole=str(dist["source_metropole"]),
+            basis_overseas=str(dist["basis_overseas"]),
+            source_overseas=str(dist["source_overseas"]),
+        )
+    except KeyError as missing:
+        raise DefinitionError(origin, f"distance.{missing.args[0]}", "is required") from None
+    for code in distance.overseas_courts:
+        if code not in by_department:
+            raise DefinitionError(origin, "distance.overseas_courts", f"{code} has no territory")
+    return Territories(by_key=by_key, by_department=by_department, distance=distance)
+
+
+def load_territories(path: Path) -> Territories:
+    with path.open("rb") as handle:
+        try:
+            data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise DefinitionError(str(path), "(file)", f"is not valid TOML: {error}") from None
+    return parse_territories(data, str(path))
+
+
+def check_names_exist(territories: Territories, years: Iterable[int]) -> list[str]:
+    """Counted names that the `holidays` package never produces: a rename would silently
+    drop a holiday, so `casefile check` reports it."""
+    from holidays.countries.france import France
+
+    problems: list[str] = []
+    for territory in territories.by_key.values():
+        seen: set[str] = set()
+        for year in years:
+            cal = France(subdiv=territory.subdivision or None, years=[year], language="fr")  # type: ignore[no-untyped-call]
+            for names in cal.values():
+                seen.update(str(names).split("; "))
+        for name in sorted(territory.counted_names | territory.doubtful_names):
+            if name not in seen:
+                problems.append(
+                    f"{territory.key}: '{name}' is not a day the holidays package knows"
+                )
+    return problems

@@ -1,0 +1,20 @@
+"""Shared fixtures. The environment is set before anything from casefile is imported."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+os.environ.setdefault("CASEFILE_SECRET_KEY", "test-secret-key-not-for-production")
+
+
+@pytest.fixture(scope="session")
+def engine():
+    from casefile.definitions import engine as load
+
+    return load()
