@@ -1,0 +1,75 @@
+"""Configuration from the environment, with embedded defaults that work on a fresh machine.
+
+One object, read once; tests set the environment before importing the app (STYLE.md habit 12).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _var_dir() -> Path:
+    return Path(os.environ.get("CASEFILE_VAR_DIR", "var"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    evidence_url: str
+    s3_endpoint: str | None
+    s3_access_key: str | None
+    s3_secret_key: str | None
+    s3_secure: bool
+    s3_region: str
+    secret_key: str
+    base_url: str
+    max_upload_bytes: int
+    var_dir: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        var = _var_dir()
+        return cls(
+            database_url=os.environ.get("CASEFILE_DATABASE_URL", f"sqlite:///{var}/casefile.db"),
+            evidence_url=os.environ.get("CASEFILE_EVIDENCE_URL", f"file://{var}/evidence"),
+            s3_endpoint=os.environ.get("CASEFILE_S3_ENDPOINT"),
+            s3_access_key=os.environ.get("CASEFILE_S3_ACCESS_KEY"),
+            s3_secret_key=os.environ.get("CASEFILE_S3_SECRET_KEY"),
+            s3_secure=os.environ.get("CASEFILE_S3_SECURE", "true").lower() in ("1", "true", "yes"),
+            s3_region=os.environ.get("CASEFILE_S3_REGION", "us-east-1"),
+            secret_key=os.environ.get("CASEFILE_SECRET_KEY") or _local_secret(var),
+            base_url=os.environ.get("CASEFILE_BASE_URL", "http://127.0.0.1:8000"),
+            max_upload_bytes=int(os.environ.get("CASEFILE_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024))),
+            var_dir=var,
+        )
+
+
+def _local_secret(var: Path) -> str:
+    """A per-installation secret kept in var/ so `make run` needs no configuration."""
+    path = var / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+_settings: Settings | None = None
+
+
+def get_settings() -> Settings:
+    global _settings
+    if _settings is None:
+        _settings = Settings.from_env()
+    return _settings
+
+
+def reset_settings() -> None:
+    """For tests that change the environment."""
+    global _settings
+    _settings = None
