@@ -38,9 +38,7 @@ def run(args: argparse.Namespace) -> int:
         return _run_batch(args)
     schedule = schedule_for(engine(), _request_from_flags(args))
     if args.format in ("json", "jsonl"):
-        import msgspec
-
-        sys.stdout.buffer.write(msgspec.json.encode(schedule.as_dict()) + b"\n")
+        sys.stdout.buffer.write(schedule.json_bytes() + b"\n")
         return 0
     from casefile.commands.tables import print_schedule
 
@@ -67,7 +65,7 @@ def _run_batch(args: argparse.Namespace) -> int:
                 request = decode(line)
                 if not isinstance(request, dict):
                     raise InputError("each line must be a JSON object")
-                chunk.append(encode(schedule_for(eng, request).as_dict()))
+                chunk.append(schedule_for(eng, request).json_bytes())
             except msgspec.DecodeError as error:
                 chunk.append(encode({"error": f"line {number}: invalid JSON ({error})"}))
             except CasefileError as error:

@@ -25,31 +25,33 @@ def print_schedule(schedule: Schedule) -> None:
     from rich.table import Table
 
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=140)
     table = Table(title=f"{schedule.procedure} — territoire {schedule.territory}", show_lines=True)
     table.add_column("Échéance", no_wrap=True)
-    table.add_column("Délai")
-    table.add_column("Départ")
-    table.add_column("Calcul")
-    table.add_column("Qui")
-    table.add_column("Fondement")
-    table.add_column("Statut")
+    table.add_column("Délai", ratio=3)
+    table.add_column("Calcul", ratio=3)
+    table.add_column("Fondement", no_wrap=True)
+    table.add_column("Statut", no_wrap=True)
     for d in schedule.deadlines:
-        calc = f"{d.period}" + (
-            f" + {d.extension.months} mois ({d.extension.basis})" if d.extension else ""
+        what = (
+            f"[bold]{d.label}[/bold]\n[dim]{d.key} · {d.actor}[/dim]\n"
+            f"départ : {d.start.key} du {_day(d.start.date)}"
         )
-        calc += f"\nbrut {d.unadjusted.isoformat()}"
+        calc = f"{d.period}"
+        if d.extension:
+            calc += f" + {d.extension.months} mois ({d.extension.basis})"
+        calc += f"\ndate brute {_day(d.unadjusted)}"
         if d.moved_because:
-            calc += f"\n{d.moved_because}"
+            calc += f"\n[dim]{d.moved_because}[/dim]"
         style = _STATUS_STYLE.get(d.status, "")
         table.add_row(
             f"[bold]{_day(d.due)}[/bold]",
-            f"{d.label}\n[dim]{d.key}[/dim]",
-            f"{d.start.key}\n{_day(d.start.date)}",
+            what,
             calc,
-            d.actor,
             d.basis,
             f"[{style}]{d.status}[/{style}]" if style else d.status,
         )
     console.print(table)
     for warning in schedule.warnings:
-        console.print(f"[bold yellow]Attention[/bold yellow] {warning}")
+        console.print(f"[bold yellow]Attention :[/bold yellow] {warning}")

@@ -46,9 +46,8 @@ def parse_amount(text: object, what: str = "claim_total") -> Decimal:
 
 def facts_from(engine: Engine, request: Mapping[str, object]) -> CaseFacts:
     department = request.get("court_department") or "75"
-    court_department = engine.territories.normalise_department(department, "court department")
-    engine.territories.for_court(court_department)
-    residence = request.get("debtor_residence")
+    residence = request.get("debtor_residence") or None
+    court_department, _, _ = engine.place(department, residence)  # validates both
     claim_total = request.get("claim_total")
     court = request.get("court")
     if court is not None and not isinstance(court, str):
@@ -56,7 +55,7 @@ def facts_from(engine: Engine, request: Mapping[str, object]) -> CaseFacts:
     return CaseFacts(
         court=court,
         court_department=court_department,
-        debtor_residence=engine.territories.normalise_residence(residence) if residence else None,
+        debtor_residence=str(residence) if residence else None,
         claim_total=parse_amount(claim_total) if claim_total not in (None, "") else None,
     )
 

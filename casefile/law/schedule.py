@@ -9,10 +9,12 @@ of 100 000 cases cheap to recompute.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+
+import msgspec
 
 from casefile.errors import InputError
 from casefile.law.parameters import Parameter
@@ -21,6 +23,7 @@ from casefile.law.procedures import AttributeValue, DeadlineRule, Procedure, Sta
 from casefile.law.territories import Extension, Territories, Territory
 
 MIN_YEAR, MAX_YEAR = 1950, 2199
+_NO_ATTRIBUTES: Mapping[str, AttributeValue] = {}
 STATUSES = ("pending", "done", "missed", "moot", "uncertain")
 
 
@@ -69,6 +72,15 @@ class Deadline:
     consequence: str
     counting: str
     notes: tuple[str, ...] = ()
+    _json: bytes | None = field(default=None, compare=False, hash=False, repr=False)
+
+    def json_bytes(self) -> bytes:
+        """`as_dict()` encoded once per (immutable, memoised) deadline: batch output reuses it."""
+        if self._json is None:
+            encoded = msgspec.json.encode(self.as_dict())
+            object.__setattr__(self, "_json", encoded)
+            return encoded
+        return self._json
 
     def as_dict(self) -> dict[str, Any]:
         """The contract shape of DESIGN.md §4 (plus `consequence`, `counting`, `notes`)."""
@@ -131,6 +143,23 @@ class Schedule:
     deadlines: tuple[Deadline, ...]
     warnings: tuple[str, ...]
 
+    def json_bytes(self) -> bytes:
+        """The contract JSON of the whole schedule, built from each deadline's cached bytes."""
+        encode = msgspec.json.encode
+        return b"".join(
+            (
+                b'{"procedure":',
+                encode(self.procedure),
+                b',"territory":',
+                encode(self.territory),
+                b',"deadlines":[',
+                b",".join([d.json_bytes() for d in self.deadlines]),
+                b'],"warnings":',
+                encode(self.warnings),
+                b"}",
+            )
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "procedure": self.procedure,
@@ -167,6 +196,9 @@ class Engine:
         self.territories = territories
         self.parameters = parameters or {}
         self._expiries: dict[tuple[Any, ...], _Expiry] = {}
+        self._deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]] = {}
+        self._dates: dict[str, date] = {}
+        self._places: dict[tuple[object, object], tuple[str, Territory, Extension | None]] = {}
 
     # -- input validation ---------------------------------------------------------------------
 
@@ -181,10 +213,16 @@ class Engine:
         self, procedure: Procedure, key: str, raw_date: object, raw_attributes: Mapping[str, object]
     ) -> RecordedEvent:
         """Validate one event of `procedure`: known key, real date, known typed attributes."""
-        definition = procedure.event(key)
-        day = parse_date(raw_date, f"event {key}")
-        if not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise InputError(f"event {key}: {day.isoformat()} is outside {MIN_YEAR}–{MAX_YEAR}")
+        definition = procedure.events.get(key) or procedure.event(key)
+        day = self._dates.get(raw_date) if isinstance(raw_date, str) else None
+        if day is None:
+            day = parse_date(raw_date, f"event {key}")
+            if not MIN_YEAR <= day.year <= MAX_YEAR:
+                raise InputError(f"event {key}: {day.isoformat()} is outside {MIN_YEAR}–{MAX_YEAR}")
+            if isinstance(raw_date, str) and len(self._dates) < 200_000:
+                self._dates[raw_date] = day
+        if not raw_attributes:
+            return RecordedEvent(key, day, _NO_ATTRIBUTES)
         attributes: dict[str, AttributeValue] = {}
         known = definition.attributes or {}
         for name, raw in raw_attributes.items():
@@ -208,6 +246,22 @@ class Engine:
 
     # -- computation --------------------------------------------------------------------------
 
+    def place(
+        self, court_department: object, residence: object
+    ) -> tuple[str, Territory, Extension | None]:
+        """The court's normalised department, its territory and the distance extension of a
+        party residing in `residence` (memoised: a portfolio has few distinct places)."""
+        cache_key = (court_department, residence)
+        cached = self._places.get(cache_key)
+        if cached is not None:
+            return cached
+        department = self.territories.normalise_department(court_department, "court department")
+        territory = self.territories.for_court(department)
+        where = self.territories.normalise_residence(residence) if residence else department
+        result = (department, territory, self.territories.extension(department, where))
+        self._places[cache_key] = result
+        return result
+
     def compute(
         self,
         procedure_key: str,
@@ -216,32 +270,34 @@ class Engine:
         today: date | None = None,
     ) -> Schedule:
         """The case's deadlines. `today` (a parameter, never the clock) marks missed ones."""
-        procedure = self.procedure(procedure_key)
+        procedure = self.procedures.get(procedure_key)
+        if procedure is None:
+            procedure = self.procedure(procedure_key)
         if not isinstance(events, Mapping):
             events = {event.key: event for event in events}
-        for event in events.values():
-            procedure.event(event.key)
+        known = procedure.events
+        for key in events:
+            if key not in known:
+                procedure.event(key)
         self.check_order(procedure, events)
         court = facts.court or procedure.default_court
         if procedure.courts and court not in procedure.courts:
             raise InputError(
-                f"court {court!r} is not available for {procedure.key} (use one of: {', '.join(procedure.courts)})"
+                f"court {court!r} is not available for {procedure.key} "
+                f"(use one of: {', '.join(procedure.courts)})"
             )
-        territory = self.territories.for_court(facts.court_department)
-        residence = facts.debtor_residence or facts.court_department
-        extension = self.territories.extension(facts.court_department, residence)
+        _, territory, extension = self.place(facts.court_department, facts.debtor_residence)
         warnings: list[str] = []
         results: dict[str, Deadline] = {}
         for rule in procedure.deadlines:
-            if rule.key in results:
+            if rule.key in results or (rule.courts and court not in rule.courts):
                 continue
-            deadline = self._apply(
-                rule, events, results, court, territory, extension, today, warnings
-            )
+            deadline = self._apply(rule, events, results, territory, extension, today, warnings)
             if deadline is not None:
                 results[rule.key] = deadline
-        warnings.extend(self._eligibility_warnings(procedure, events, facts))
-        deadlines = tuple(sorted(results.values(), key=lambda d: (d.due, d.key)))
+        if facts.claim_total is not None:
+            warnings.extend(self._eligibility_warnings(procedure, events, facts))
+        deadlines = tuple(sorted(results.values(), key=_due_and_key))
         return Schedule(procedure.key, territory.key, deadlines, tuple(warnings))
 
     def _apply(
@@ -249,57 +305,99 @@ class Engine:
         rule: DeadlineRule,
         events: Mapping[str, RecordedEvent],
         results: Mapping[str, Deadline],
-        court: str | None,
         territory: Territory,
         extension: Extension | None,
         today: date | None,
         warnings: list[str],
     ) -> Deadline | None:
-        if rule.courts and court not in rule.courts:
-            return None
         chosen = _choose_start(rule, events, results)
         if chosen is None:
             return None
-        start, start_point = chosen
-        notes: list[str] = []
-        uncertain = start.uncertain
-        if start.note:
-            notes.append(start.note)
+        index, start_date = chosen
+        start = rule.starts[index]
+        validity_unknown = False
         if rule.valid_from or rule.valid_until:
             reference_event = events.get(rule.validity_event) if rule.validity_event else None
-            reference = reference_event.date if reference_event else start_point.date
-            if rule.validity_event and reference_event is None:
-                notes.append(
-                    f"Date de l'événement {rule.validity_event} inconnue: règle choisie d'après la date de départ."
-                )
+            reference = reference_event.date if reference_event else start_date
+            validity_unknown = rule.validity_event is not None and reference_event is None
             if (rule.valid_from and reference < rule.valid_from) or (
                 rule.valid_until and reference > rule.valid_until
             ):
                 return None
         period = rule.period
+        custom: object = None
         if rule.period_attribute and start.event:
             custom = events[start.event].attributes.get(rule.period_attribute)
             if isinstance(custom, str):
                 period = Period.parse(custom)
-        applied_extension = extension if rule.distance_extension else None
-        months = applied_extension.months if applied_extension else 0
-        expiry = self._expiry(rule.counting, period, start_point.date, territory, months)
-        notes.extend(rule.notes)
-        if applied_extension:
-            notes.append(
-                f"Allongement de {applied_extension.months} mois ({applied_extension.basis}, {applied_extension.reason}), ajouté au délai avant le report."
+        applied = extension if rule.distance_extension else None
+        status = _status(rule, events, start.uncertain)
+        # Plain, cheap-to-hash key: the Extension objects are memoised per place, so their id
+        # is stable; a custom period is keyed by its text.
+        cache_key = (
+            rule.ident,
+            index,
+            start_date,
+            custom,
+            territory.key,
+            id(applied),
+            status,
+            validity_unknown,
+        )
+        cached = self._deadlines.get(cache_key)
+        if cached is None:
+            cached = self._build(
+                rule, start, start_date, period, territory, applied, status, validity_unknown
             )
-        for warning in expiry.warnings:
-            warnings.append(f"{rule.key}: {warning}")
-            notes.append(warning)
-        status = _status(rule, events, expiry.due, uncertain, today)
-        return Deadline(
+            if len(self._deadlines) > 1_000_000:
+                self._deadlines.clear()
+            self._deadlines[cache_key] = cached
+        deadline, expiry_warnings = cached
+        if expiry_warnings and status != "moot":
+            warnings.extend(f"{rule.key}: {w}" for w in expiry_warnings)
+        if today is not None and status == "pending" and today > deadline.due:
+            return replace(deadline, status="missed", _json=None)
+        return deadline
+
+    def _build(
+        self,
+        rule: DeadlineRule,
+        start: Start,
+        start_date: date,
+        period: Period,
+        territory: Territory,
+        applied: Extension | None,
+        status: str,
+        validity_unknown: bool,
+    ) -> tuple[Deadline, tuple[str, ...]]:
+        expiry = self._expiry(
+            rule.counting, period, start_date, territory, applied.months if applied else 0
+        )
+        notes: list[str] = []
+        if start.note:
+            notes.append(start.note)
+        if validity_unknown:
+            notes.append(
+                f"Date de l'événement {rule.validity_event} inconnue: règle choisie d'après la date de départ."
+            )
+        notes.extend(rule.notes)
+        if applied:
+            notes.append(
+                f"Allongement de {applied.months} mois ({applied.basis}, {applied.reason}), "
+                "ajouté au délai avant le report."
+            )
+        notes.extend(expiry.warnings)
+        if start.event is not None:
+            point = StartPoint("event", start.event, start_date)
+        else:
+            point = StartPoint("deadline", str(start.deadline), start_date)
+        deadline = Deadline(
             key=rule.key,
             label=rule.label,
             due=expiry.due,
-            start=start_point,
+            start=point,
             period=period,
-            extension=applied_extension,
+            extension=applied,
             unadjusted=expiry.unadjusted,
             moved_because=expiry.moved_because,
             actor=rule.actor,
@@ -310,6 +408,7 @@ class Engine:
             counting=rule.counting,
             notes=tuple(notes),
         )
+        return deadline, expiry.warnings
 
     def _expiry(
         self, counting: str, period: Period, start: date, territory: Territory, months: int
@@ -398,57 +497,54 @@ def expiry(
     return _Expiry(unadjusted, due, moved, warnings)
 
 
+def _due_and_key(deadline: Deadline) -> tuple[date, str]:
+    return deadline.due, deadline.key
+
+
 def _matches(conditions: Iterable[tuple[str, AttributeValue]], event: RecordedEvent) -> bool:
     return all(event.attributes.get(name) == value for name, value in conditions)
 
 
 def _choose_start(
     rule: DeadlineRule, events: Mapping[str, RecordedEvent], results: Mapping[str, Deadline]
-) -> tuple[Start, StartPoint] | None:
-    """The start alternative that applies: the first in order ("à défaut"), or the latest
-    (`pick = "latest"`, e.g. a new limitation period after an acknowledgment of debt)."""
-    found: list[tuple[Start, StartPoint]] = []
-    for start in rule.starts:
-        point: StartPoint | None = None
+) -> tuple[int, date] | None:
+    """The start alternative that applies, as (its index, its date): the first in order
+    ("à défaut"), or the latest (`pick = "latest"`, e.g. a new limitation period after an
+    acknowledgment of debt), preferring certain starts to uncertain ones."""
+    found: list[tuple[int, date]] = []
+    for index, start in enumerate(rule.starts):
         if start.event is not None:
             event = events.get(start.event)
-            if event is None or not _matches(start.when, event):
+            if event is None:
                 continue
-            if any(
+            if start.when and not _matches(start.when, event):
+                continue
+            if start.when_event and any(
                 other not in events or not _matches(cond, events[other])
                 for other, cond in start.when_event
             ):
                 continue
-            point = StartPoint("event", event.key, event.date)
-        elif start.deadline is not None:
-            previous = results.get(start.deadline)
+            day = event.date
+        else:
+            previous = results.get(start.deadline or "")
             if previous is None or previous.status in ("done", "moot"):
                 continue
-            point = StartPoint("deadline", previous.key, previous.due)
-        if point is None:
-            continue
+            day = previous.due
         if rule.pick == "first":
-            return start, point
-        found.append((start, point))
+            return index, day
+        found.append((index, day))
     if not found:
         return None
-    certain = [item for item in found if not item[0].uncertain] or found
-    return max(certain, key=lambda item: item[1].date)
+    certain = [item for item in found if not rule.starts[item[0]].uncertain] or found
+    return max(certain, key=lambda item: item[1])
 
 
-def _status(
-    rule: DeadlineRule,
-    events: Mapping[str, RecordedEvent],
-    due: date,
-    uncertain: bool,
-    today: date | None,
-) -> str:
-    if any(key in events for key in rule.moot_by):
-        return "moot"
-    if any(key in events for key in rule.satisfied_by):
-        return "done"
-    if uncertain:
-        return "uncertain"
-    if today is not None and today > due:
-        return "missed"
-    return "pending"
+def _status(rule: DeadlineRule, events: Mapping[str, RecordedEvent], uncertain: bool) -> str:
+    """pending / done / moot / uncertain; "missed" is decided against `today` by the caller."""
+    for key in rule.moot_by:
+        if key in events:
+            return "moot"
+    for key in rule.satisfied_by:
+        if key in events:
+            return "done"
+    return "uncertain" if uncertain else "pending"

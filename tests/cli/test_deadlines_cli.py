@@ -1,0 +1,182 @@
+"""The CLI contract of DESIGN.md §4 for `casefile deadlines`: fields, exit status, batch mode."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from casefile.cli import main
+from tests.conftest import ROOT
+
+CONTRACT_FIELDS = {
+    "key",
+    "label",
+    "due",
+    "start",
+    "period",
+    "extension",
+    "unadjusted",
+    "moved_because",
+    "actor",
+    "basis",
+    "source",
+    "status",
+}
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_output_has_the_contract_shape(capsys):
+    code, out, err = run_cli(
+        capsys,
+        "deadlines",
+        "--procedure",
+        "injonction_de_payer",
+        "--event",
+        "ordonnance_rendue=2027-02-01",
+        "--event",
+        "ordonnance_signifiee=2027-02-26:a_personne=true",
+        "--court-department",
+        "57",
+        "--format",
+        "json",
+    )
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert set(document) == {"procedure", "territory", "deadlines", "warnings"}
+    assert (document["procedure"], document["territory"]) == (
+        "injonction_de_payer",
+        "alsace-moselle",
+    )
+    opposition = next(d for d in document["deadlines"] if d["key"] == "opposition")
+    assert set(opposition) >= CONTRACT_FIELDS
+    assert opposition["due"] == "2027-03-30"  # Good Friday 26, Easter Monday 29 in Metz
+    assert opposition["unadjusted"] == "2027-03-26"
+    assert opposition["start"] == {
+        "kind": "event",
+        "key": "ordonnance_signifiee",
+        "date": "2027-02-26",
+    }
+    assert opposition["period"] == "1 month"
+    assert opposition["extension"] is None
+    assert "Vendredi saint" in opposition["moved_because"]
+    assert opposition["basis"] == "CPC art. 1416"
+    assert opposition["source"].startswith("https://www.legifrance.gouv.fr/")
+    assert opposition["status"] == "pending"
+    assert "formule_executoire" not in {d["key"] for d in document["deadlines"]}
+
+
+def test_table_output_for_humans(capsys):
+    code, out, _ = run_cli(
+        capsys,
+        "deadlines",
+        "--procedure",
+        "refere_provision",
+        "--event",
+        "ordonnance_signifiee=2026-10-27",
+        "--format",
+        "table",
+    )
+    assert code == 0
+    assert "12/11/2026" in out and "CPC art. 490" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--procedure", "injonction"], "unknown procedure 'injonction'"),
+        (
+            ["--procedure", "refere_provision", "--event", "ordonnance=2026-01-01"],
+            "unknown event 'ordonnance'",
+        ),
+        (
+            ["--procedure", "refere_provision", "--event", "ordonnance_signifiee=2026-02-30"],
+            "2026-02-30",
+        ),
+        (
+            ["--procedure", "refere_provision", "--event", "ordonnance_signifiee=13/02/2026"],
+            "13/02/2026",
+        ),
+        (
+            ["--procedure", "refere_provision", "--event", "ordonnance_signifiee"],
+            "EVENT=YYYY-MM-DD",
+        ),
+        (["--procedure", "refere_provision", "--court-department", "100"], "'100'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(argv, message):
+    result = subprocess.run(
+        [sys.executable, "-m", "casefile.cli", "deadlines", *argv, "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_batch_gives_one_line_per_input_line_in_order_and_survives_bad_lines(tmp_path, capsys):
+    lines = [
+        {
+            "procedure": "refere_provision",
+            "events": {"ordonnance_signifiee": {"date": "2027-04-23"}},
+        },
+        "this is not json",
+        {"procedure": "nope"},
+        {
+            "procedure": "injonction_de_payer",
+            "events": {"ordonnance_signifiee": {"date": "2026-05-20", "a_personne": True}},
+            "debtor_residence": "972",
+        },
+        {
+            "procedure": "assignation_paiement",
+            "court": "tribunal_de_commerce",
+            "events": {"audience": {"date": "2024-07-31"}},
+        },
+        [1, 2],
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text(
+        "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
+    )
+    code, out, _ = run_cli(capsys, "deadlines", "--batch", str(path), "--format", "jsonl")
+    assert code == 0
+    results = [json.loads(line) for line in out.splitlines()]
+    assert len(results) == len(lines)
+    assert results[0]["deadlines"][0]["due"] == "2027-05-10"
+    assert "line 2" in results[1]["error"] and "JSON" in results[1]["error"]
+    assert "unknown procedure" in results[2]["error"]
+    assert {d["key"]: d["due"] for d in results[3]["deadlines"]}["opposition"] == "2026-07-20"
+    assert {d["key"]: d["due"] for d in results[4]["deadlines"]}["remise_au_greffe"] == "2024-07-22"
+    assert "error" in results[5]
+
+
+def test_batch_reads_stdin():
+    request = json.dumps(
+        {"procedure": "petites_creances", "events": {"invitation_envoyee": {"date": "2026-10-31"}}}
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "casefile.cli", "deadlines", "--batch", "-", "--format", "jsonl"],
+        input=request + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert json.loads(result.stdout)["deadlines"][0]["due"] == "2026-11-30"
+
+
+def test_procedures_listing(capsys):
+    code, out, _ = run_cli(capsys, "procedures", "--format", "json")
+    assert code == 0
+    assert {p["key"] for p in json.loads(out)} >= {"injonction_de_payer", "petites_creances"}

@@ -1,0 +1,182 @@
+"""Loading the law's data: errors name the file and the key; the core stays pure."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from casefile.errors import DefinitionError
+from casefile.law.procedures import load_procedure, load_procedures
+from tests.conftest import ROOT
+
+GOOD_DEADLINE = """
+[[deadlines]]
+key = "appel"
+label = "Appel"
+start = [{ event = "jugement_signifie" }]
+period = "1 month"
+counting = "cpc"
+actor = "debiteur"
+consequence = "x"
+basis = "CPC art. 538"
+source = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070716/"
+"""
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "essai.toml"
+    path.write_text(
+        textwrap.dedent(
+            """
+            key = "essai"
+            title = "Essai"
+            courts = ["tribunal_judiciaire"]
+            [[events]]
+            key = "jugement_signifie"
+            label = "Jugement signifié"
+            """
+        )
+        + body,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_good_definition_loads(tmp_path):
+    procedure = load_procedure(write(tmp_path, GOOD_DEADLINE))
+    assert procedure.deadline_keys == ("appel",)
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        (
+            ('event = "jugement_signifie"', 'event = "jugement_rendu"'),
+            "appel",
+            "unknown event 'jugement_rendu'",
+        ),
+        (('period = "1 month"', 'period = "one month"'), "appel", "does not parse"),
+        (
+            (
+                'source = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070716/"\n',
+                "",
+            ),
+            "appel",
+            "source: is required",
+        ),
+        (('basis = "CPC art. 538"\n', ""), "appel", "basis: is required"),
+        (('counting = "cpc"', 'counting = "roughly"'), "appel", "counting"),
+        (('actor = "debiteur"', 'actor = "le voisin"'), "appel", "actor"),
+        (('period = "1 month"', 'period = "-1 month"'), "appel", "backward"),
+    ],
+)
+def test_definition_errors_name_the_file_and_the_key(tmp_path, change, key, message):
+    path = write(tmp_path, GOOD_DEADLINE.replace(*change))
+    with pytest.raises(DefinitionError) as error:
+        load_procedure(path)
+    assert str(path) in str(error.value)
+    assert key in str(error.value)
+    assert message in str(error.value)
+
+
+def test_cycles_between_deadlines_are_refused(tmp_path):
+    body = GOOD_DEADLINE.replace(
+        'start = [{ event = "jugement_signifie" }]', 'start = [{ deadline = "b" }]'
+    )
+    body += GOOD_DEADLINE.replace('key = "appel"', 'key = "b"').replace(
+        'start = [{ event = "jugement_signifie" }]', 'start = [{ deadline = "appel" }]'
+    )
+    with pytest.raises(DefinitionError, match="cycle"):
+        load_procedure(write(tmp_path, body))
+
+
+def test_overlapping_versions_are_refused(tmp_path):
+    body = GOOD_DEADLINE + GOOD_DEADLINE.replace('period = "1 month"', 'period = "2 months"')
+    with pytest.raises(DefinitionError, match="overlapping"):
+        load_procedure(write(tmp_path, body))
+
+
+def test_dated_versions_that_do_not_overlap_load(tmp_path):
+    first = GOOD_DEADLINE.replace(
+        'counting = "cpc"', 'counting = "cpc"\nvalid_until = "2021-12-31"'
+    )
+    second = GOOD_DEADLINE.replace(
+        'counting = "cpc"', 'counting = "cpc"\nvalid_from = "2022-01-01"'
+    )
+    assert len(load_procedure(write(tmp_path, first + second)).deadlines) == 2
+
+
+def test_the_key_must_match_the_file_name(tmp_path):
+    path = write(tmp_path, GOOD_DEADLINE)
+    renamed = path.rename(tmp_path / "autre.toml")
+    with pytest.raises(DefinitionError, match="file name"):
+        load_procedure(renamed)
+
+
+def test_the_repository_definitions_have_the_contract_keys():
+    procedures = load_procedures(ROOT / "procedures")
+    assert set(procedures) == {
+        "injonction_de_payer",
+        "refere_provision",
+        "assignation_paiement",
+        "petites_creances",
+        "amiable",
+    }
+    required = {
+        "injonction_de_payer": {"signification_ordonnance", "opposition", "formule_executoire"},
+        "refere_provision": {"appel"},
+        "assignation_paiement": {"remise_au_greffe", "appel"},
+        "petites_creances": {"reponse_debiteur"},
+        "amiable": {"prescription"},
+    }
+    for key, deadlines in required.items():
+        assert deadlines <= set(procedures[key].deadline_keys), key
+    for procedure in procedures.values():
+        for rule in procedure.deadlines:
+            assert rule.basis and rule.source.startswith("https://www.legifrance.gouv.fr/"), (
+                rule.ident
+            )
+
+
+def test_the_core_imports_no_io_library():
+    """STYLE.md habit 3: importing and running the core loads no database, web or S3 client."""
+    code = textwrap.dedent(
+        """
+        import sys
+        from casefile.definitions import engine
+        from casefile.law.requests import schedule_for
+        schedule_for(engine(), {"procedure": "refere_provision", "events": {"ordonnance_signifiee": {"date": "2026-10-27"}}})
+        bad = [m for m in ("piccolo", "litestar", "minio", "asyncpg", "aiosqlite", "httpx", "uvicorn", "sqlite3") if m in sys.modules]
+        print(",".join(bad))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_casefile_check_fails_naming_the_file_and_key(tmp_path, monkeypatch):
+    import shutil
+
+    for folder in ("procedures", "calendars"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    broken = tmp_path / "procedures" / "refere_provision.toml"
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace('period = "15 days"', 'period = "quinze jours"'),
+        encoding="utf-8",
+    )
+    env = {"CASEFILE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "casefile.cli", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert "refere_provision.toml" in result.stderr and "appel" in result.stderr
