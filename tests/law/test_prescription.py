@@ -1,0 +1,100 @@
+"""Prescription of each invoice: C. com. L110-4 (5 years), C. conso. L218-2 (2 years), restarted
+by an acknowledgment or partial payment (C. civ. 2240, 2231), counted by the Code civil
+(2228–2229): same calendar date N years later, never moved to a working day."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from casefile.definitions import parameters
+from casefile.errors import InputError
+from casefile.law.claims import Invoice, Payment, claim_statement
+from casefile.law.prescription import invoice_prescriptions, prescription
+
+
+def test_between_professionals_five_years_from_the_due_date_ending_on_a_saturday():
+    """Due 28 March 2021 → 28 March 2026, a Saturday: not moved to Monday (Cass. 2e civ.
+    7 April 2016, n° 15-12.960)."""
+    p = prescription(date(2021, 3, 28), "professionnel")
+    assert p.date == date(2026, 3, 28)
+    assert p.date.weekday() == 5
+    assert (p.years, p.basis, p.start_kind) == (5, "C. com. art. L110-4", "exigibilite")
+    assert any("sans report" in line for line in p.explanation)
+
+
+def test_consumer_two_years_ending_on_a_sunday():
+    """Due 23 April 2021 → 23 April 2023, a Sunday, kept."""
+    p = prescription(date(2021, 4, 23), "consommateur")
+    assert (p.date, p.basis) == (date(2023, 4, 23), "C. conso. art. L218-2")
+
+
+def test_partial_payment_restarts_the_period():
+    """Due 10 Jan 2022 (consumer: 10 Jan 2024); partial payment 1 June 2023, before the end →
+    new 2-year period: 1 June 2025."""
+    p = prescription(date(2022, 1, 10), "consommateur", [date(2023, 6, 1)])
+    assert (p.date, p.start, p.start_kind) == (
+        date(2025, 6, 1),
+        date(2023, 6, 1),
+        "reconnaissance_dette",
+    )
+    assert any("2240" in line for line in p.explanation)
+
+
+def test_acknowledgment_after_the_end_does_not_revive_the_claim():
+    p = prescription(date(2022, 1, 10), "consommateur", [date(2024, 1, 11)])
+    assert p.date == date(2024, 1, 10)
+    assert p.is_acquired(date(2024, 1, 11))
+    assert not p.is_acquired(date(2024, 1, 10))
+
+
+def test_29_february_start_ends_on_28_february():
+    assert prescription(date(2024, 2, 29), "consommateur").date == date(2026, 2, 28)
+
+
+def test_the_pure_rule_agrees_with_the_engine(engine):
+    """The `amiable` procedure of the engine computes the same dates (one source of truth for
+    the counting: periods.same_date_years_later)."""
+    for kind, due, ack in (
+        ("professionnel", "2021-03-28", "2024-02-29"),
+        ("consommateur", "2022-01-10", "2023-06-01"),
+    ):
+        procedure = engine.procedure("amiable")
+        events = [
+            engine.parse_event(procedure, "exigibilite", due, {"debiteur": kind}),
+            engine.parse_event(procedure, "reconnaissance_dette", ack, {}),
+        ]
+        schedule = engine.compute("amiable", events)
+        expected = schedule.get("prescription").due
+        assert (
+            prescription(date.fromisoformat(due), kind, [date.fromisoformat(ack)]).date == expected
+        )
+
+
+def test_payments_imputed_in_the_statement_acknowledge_their_invoice():
+    """F1 due 1 March 2023 receives a partial payment on 1 Sept 2023 (imputed to it, the oldest
+    due); F2 due 1 Oct 2023 receives nothing. Between professionals: F1 → 1 Sept 2028,
+    F2 → 1 Oct 2028."""
+    statement = claim_statement(
+        [
+            Invoice("F1", date(2023, 2, 1), date(2023, 3, 1), Decimal("1000.00")),
+            Invoice("F2", date(2023, 9, 1), date(2023, 10, 1), Decimal("500.00")),
+        ],
+        [Payment(date(2023, 9, 1), Decimal("100.00"))],
+        date(2023, 12, 31),
+        rates=parameters(),
+    )
+    result = invoice_prescriptions(statement)
+    assert result["F1"].date == date(2028, 9, 1)
+    assert result["F2"].date == date(2028, 10, 1)
+    extra = invoice_prescriptions(statement, {"F2": [date(2024, 2, 1)]})
+    assert extra["F2"].date == date(2029, 2, 1)
+    with pytest.raises(InputError, match="F9"):
+        invoice_prescriptions(statement, {"F9": [date(2024, 2, 1)]})
+
+
+def test_unknown_debtor_kind_is_refused():
+    with pytest.raises(InputError, match="debtor_kind"):
+        prescription(date(2022, 1, 10), "entreprise")
