@@ -54,7 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--batch", metavar="FILE.jsonl", help="one JSON request per line ('-' for stdin)"
     )
-    p.add_argument("--jobs", type=int, default=0, help="batch worker processes (default 1; more helps only for heavy CPU-bound batches)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        help="batch worker processes (default 1; more helps only for heavy CPU-bound batches)",
+    )
     _add_format(p, ("json", "table", "jsonl"))
     p.set_defaults(handler="casefile.commands.deadlines:run")
 

@@ -42,7 +42,9 @@ class Settings:
             s3_region=os.environ.get("CASEFILE_S3_REGION", "us-east-1"),
             secret_key=os.environ.get("CASEFILE_SECRET_KEY") or _local_secret(var),
             base_url=os.environ.get("CASEFILE_BASE_URL", "http://127.0.0.1:8000"),
-            max_upload_bytes=int(os.environ.get("CASEFILE_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024))),
+            max_upload_bytes=int(
+                os.environ.get("CASEFILE_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024))
+            ),
             var_dir=var,
         )
 

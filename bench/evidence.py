@@ -1,0 +1,241 @@
+"""Evidence store on S3: our streaming put/get against raw minio fput/fget, same server, same run.
+
+Starts moto's S3 server in its own process, writes a random file of --size-mb MiB, then runs
+each measurement in a fresh subprocess so its peak RSS (VmHWM) is its own:
+
+  raw fput_object      minio uploads the file (known length, 3 parallel parts)
+  raw fget_object      minio downloads it to a file
+  store put (file)     S3Store.put_stream on a file: hash pass, then unknown-length multipart
+                       straight to sha256/…, ETag check
+  store put (stream)   the same file as a non-seekable stream: multipart to a temporary key,
+                       ETag check, server-side copy to sha256/…, temporary removed
+  store open_verified  S3Store: streaming download re-hashed, written to a file
+
+Targets: peak RSS < 150 MB, store throughput >= 80 % of raw.
+
+    .venv/bin/python bench/evidence.py --size-mb 1024
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCESS, SECRET, BUCKET = "bench", "bench-secret", "bench"
+
+
+def peak_rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def client(endpoint: str):
+    from minio import Minio
+
+    return Minio(endpoint, access_key=ACCESS, secret_key=SECRET, secure=False, region="us-east-1")
+
+
+class _Unseekable:
+    """A file seen as a stream (an HTTP request body): forces the temporary-key path."""
+
+    def __init__(self, source: object) -> None:
+        self.read = source.read  # type: ignore[attr-defined]
+
+
+def child(mode: str, endpoint: str, path: str, extra: str, part_mb: int, parallel: int) -> None:
+    """One measurement; prints a JSON line with seconds and peak RSS."""
+    from casefile.evidence.s3 import S3Store
+
+    minio = client(endpoint)
+    bucket = extra if mode.startswith("store_put") else "bench-file"
+    store = S3Store(minio, bucket, part_size=part_mb * 1024 * 1024, parallel_uploads=parallel)
+    store.ensure_bucket()
+    baseline = peak_rss_mib()
+    started = time.perf_counter()
+    result: dict[str, object] = {}
+    if mode == "raw_put":
+        minio.fput_object(BUCKET, "raw/object", path)
+    elif mode == "raw_get":
+        minio.fget_object(BUCKET, "raw/object", extra)
+    elif mode == "store_put":
+        with open(path, "rb") as source:
+            stored = store.put_stream(source)
+        result["sha256"] = stored.sha256
+    elif mode == "store_put_stream":
+        with open(path, "rb") as source:
+            stored = store.put_stream(_Unseekable(source))
+        result["sha256"] = stored.sha256
+    elif mode == "store_get":
+        with open(extra, "wb") as out:
+            for chunk in store.open_verified(path):
+                out.write(chunk)
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    result.update(
+        seconds=time.perf_counter() - started, peak_mib=peak_rss_mib(), baseline_mib=baseline
+    )
+    print(json.dumps(result))
+
+
+def measure(args: argparse.Namespace, mode: str, endpoint: str, path: str, extra: str = "") -> dict:
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        mode,
+        "--endpoint",
+        endpoint,
+        "--path",
+        path,
+        "--extra",
+        extra,
+        "--part-mb",
+        str(args.part_mb),
+        "--parallel",
+        str(args.parallel),
+    ]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_moto() -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, f"127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("moto server did not start")
+
+
+def process_rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+NAMES = (
+    "raw fput_object",
+    "raw fget_object",
+    "store put (file)",
+    "store put (stream)",
+    "store open_verified",
+)
+
+
+def _median(runs: list[dict]) -> dict:
+    seconds = sorted(run["seconds"] for run in runs)
+    return {
+        "seconds": seconds[len(seconds) // 2],
+        "peak_mib": max(run["peak_mib"] for run in runs),
+        "baseline_mib": max(run["baseline_mib"] for run in runs),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--part-mb", type=int, default=16)
+    parser.add_argument("--parallel", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child")
+    parser.add_argument("--endpoint")
+    parser.add_argument("--path")
+    parser.add_argument("--extra", default="")
+    args = parser.parse_args()
+    if args.child:
+        sys.path.insert(0, str(ROOT))
+        child(args.child, args.endpoint, args.path, args.extra, args.part_mb, args.parallel)
+        return 0
+
+    size = args.size_mb * 1024 * 1024
+    moto, endpoint = start_moto()
+    try:
+        with tempfile.TemporaryDirectory(prefix="casefile-bench-") as tmp:
+            source = Path(tmp, "source.bin")
+            with source.open("wb") as out:
+                for _ in range(args.size_mb):
+                    out.write(os.urandom(1024 * 1024))
+            client(endpoint).make_bucket(BUCKET)
+            print(
+                f"evidence S3 benchmark: {args.size_mb} MiB random file, moto {endpoint}, "
+                f"part {args.part_mb} MiB x {args.parallel} parallel, "
+                f"median of {args.repeat} interleaved rounds, peak RSS = max"
+            )
+            minio = client(endpoint)
+            got = Path(tmp, "store.out")
+            samples: dict[str, list[dict]] = {name: [] for name in NAMES}
+            for _ in range(args.repeat):
+                # Interleaved rounds: a load change on the shared machine hits every operation.
+                samples["raw fput_object"].append(measure(args, "raw_put", endpoint, str(source)))
+                samples["raw fget_object"].append(
+                    measure(args, "raw_get", endpoint, str(source), str(Path(tmp, "raw.out")))
+                )
+                put = measure(args, "store_put", endpoint, str(source), "bench-file")
+                samples["store put (file)"].append(put)
+                samples["store put (stream)"].append(
+                    measure(args, "store_put_stream", endpoint, str(source), "bench-stream")
+                )
+                samples["store open_verified"].append(
+                    measure(args, "store_get", endpoint, str(put["sha256"]), str(got))
+                )
+                if got.stat().st_size != size:
+                    raise SystemExit("read-back size differs")
+                key = f"sha256/{put['sha256'][:2]}/{put['sha256'][2:4]}/{put['sha256']}"
+                for bucket in ("bench-file", "bench-stream"):
+                    minio.remove_object(bucket, key)  # the next round stores it anew
+            rows = [(name, _median(runs)) for name, runs in samples.items()]
+            print(
+                f"{'operation':<22}{'seconds':>9}{'MiB/s':>9}{'peak RSS MiB':>14}{'(baseline)':>12}"
+            )
+            for name, row in rows:
+                speed = args.size_mb / row["seconds"]
+                print(
+                    f"{name:<22}{row['seconds']:>9.2f}{speed:>9.1f}"
+                    f"{row['peak_mib']:>14.1f}{row['baseline_mib']:>12.1f}"
+                )
+            raw_put, raw_get, put_row, stream_row, get_row = (row for _, row in rows)
+            print(
+                "store/raw throughput: "
+                f"upload from a file {raw_put['seconds'] / put_row['seconds']:.0%}, "
+                f"from a stream {raw_put['seconds'] / stream_row['seconds']:.0%}, "
+                f"download {raw_get['seconds'] / get_row['seconds']:.0%} (target >= 80 %)"
+            )
+            peak = max(row["peak_mib"] for _, row in rows[2:])
+            print(f"store peak RSS: {peak:.1f} MiB (target < 150 MB = 143 MiB)")
+            print(f"moto server peak RSS: {process_rss_mib(moto.pid):.0f} MiB (not ours)")
+    finally:
+        moto.terminate()
+        moto.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

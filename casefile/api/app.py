@@ -1,0 +1,98 @@
+"""`create_app()`: the Litestar application (API, pages, OpenAPI at /schema).
+
+Settings are read when the app is created, so tests set the environment first. The store's
+connection (and PostgreSQL pool) lives in the lifespan: one pool per process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from casefile.api import auth, errors, openapi, procedures, system
+from casefile.settings import get_settings
+
+WEB = Path(__file__).resolve().parent / "web"
+# JSON bodies are small; uploads stream with their own limit (settings.max_upload_bytes).
+JSON_BODY_LIMIT = 1024 * 1024
+
+
+@asynccontextmanager
+async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
+    from casefile.store import db
+
+    await db.connect(get_settings().database_url)
+    try:
+        yield
+    finally:
+        await db.close()
+
+
+def _route_handlers() -> list[Any]:
+    from casefile.api import audit, calendars, cases, evidence
+    from casefile.api.web import pages
+
+    handlers: list[Any] = [
+        system.health,
+        procedures.ProcedureController,
+        cases.CaseController,
+        calendars.CalendarController,
+        audit.AuditController,
+        *evidence.handlers(),
+        *pages.handlers(),
+        create_static_files_router(
+            path="/static",
+            directories=[WEB / "static"],
+            opt={"exclude_from_auth": True},
+            include_in_schema=False,
+        ),
+    ]
+    return handlers
+
+
+def _register_filters(engine: JinjaTemplateEngine) -> None:
+    """French dates ("1er mars 2027") and amounts, the same filters as the documents."""
+    from casefile.documents.formatting import amount_fr, date_fr
+
+    def blank_or(format_: Any) -> Any:
+        return lambda value: "—" if value in (None, "") else format_(value)
+
+    engine.engine.filters["date_fr"] = blank_or(date_fr)
+    engine.engine.filters["amount_fr"] = blank_or(amount_fr)
+
+
+def create_app(debug: bool = False) -> Litestar:
+    from casefile.store.permissions import User
+
+    settings = get_settings()
+    secure = settings.base_url.startswith("https://")
+    return Litestar(
+        route_handlers=_route_handlers(),
+        lifespan=[store_lifespan],
+        middleware=[
+            auth.session_config(settings.secret_key, secure).middleware,
+            auth.auth_middleware(),
+        ],
+        csrf_config=auth.csrf_config(settings.secret_key, secure),
+        dependencies={"actor": Provide(auth.provide_actor)},
+        guards=[auth.ids_in_range],
+        # Handlers annotate `actor: User` under TYPE_CHECKING; Litestar resolves it here.
+        signature_namespace={"User": User},
+        exception_handlers=errors.EXCEPTION_HANDLERS,
+        openapi_config=openapi.openapi_config(),
+        template_config=TemplateConfig(
+            directory=WEB / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_register_filters,
+        ),
+        request_max_body_size=JSON_BODY_LIMIT,
+        debug=debug,
+    )

@@ -1,0 +1,159 @@
+"""Who is calling, and may they: bearer tokens, session cookies, CSRF and role guards.
+
+- `/api/…` accepts `Authorization: Bearer <token>` (tokens from `casefile user add … --token`).
+  A browser session also reads the API (GET), but never mutates it: the API is excluded from
+  the CSRF check, so a cookie alone must not be able to change anything there.
+- Pages use a signed, encrypted session cookie set by the login form; their forms carry a CSRF
+  token (Litestar's CSRFConfig).
+- Roles are checked per route with `requires(action)`, against `casefile.store.permissions`.
+  Which cases a commissaire de justice sees is the store's business (it raises NotFound or
+  Forbidden).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from litestar import Request
+from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.middleware import (
+    AbstractAuthenticationMiddleware,
+    AuthenticationResult,
+    DefineMiddleware,
+)
+from litestar.middleware.session.client_side import CookieBackendConfig
+
+from casefile.store.permissions import User
+
+if TYPE_CHECKING:
+    from litestar.handlers.base import BaseRouteHandler
+    from litestar.types import Guard
+
+SESSION_COOKIE = "casefile_session"
+SESSION_SECONDS = 8 * 3600
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Paths that answer without anyone logged in (anchored regular expressions).
+PUBLIC_PATHS = ["^/health$", "^/schema", "^/static/", "^/login$", "^/favicon.ico$"]
+
+
+def _derived_key(secret: str, purpose: str) -> bytes:
+    """One secret in the settings, an independent key per use."""
+    return hashlib.sha256(f"casefile:{purpose}:{secret}".encode()).digest()
+
+
+def session_config(secret: str, secure: bool = False) -> CookieBackendConfig:
+    return CookieBackendConfig(
+        secret=_derived_key(secret, "session"),
+        key=SESSION_COOKIE,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        exclude=PUBLIC_PATHS[:3],
+    )
+
+
+def csrf_config(secret: str, secure: bool = False) -> CSRFConfig:
+    return CSRFConfig(
+        secret=_derived_key(secret, "csrf").hex(),
+        cookie_secure=secure,
+        cookie_samesite="lax",
+        # The JSON API authenticates mutations by bearer token only (see BearerOrSession).
+        exclude=["^/api/", "^/health$", "^/schema"],
+    )
+
+
+class BearerOrSession(AbstractAuthenticationMiddleware):
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        from casefile.store import users
+
+        header = connection.headers.get("authorization")
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise NotAuthorizedException("en-tête Authorization attendu : Bearer <jeton>")
+            user = await users.authenticate_token(token.strip())
+            if user is None:
+                raise NotAuthorizedException("jeton inconnu, expiré ou révoqué")
+            return AuthenticationResult(user=user, auth="token")
+        session = connection.scope.get("session")
+        name = session.get("user") if isinstance(session, dict) else None
+        if name:
+            is_api = connection.url.path.startswith("/api/")
+            if is_api and connection.scope.get("method", "GET") not in SAFE_METHODS:
+                raise NotAuthorizedException(
+                    "les modifications par l'API exigent un jeton : Authorization: Bearer <jeton>"
+                )
+            user = await _session_user(str(name))
+            if user is not None:
+                return AuthenticationResult(user=user, auth="session")
+        raise NotAuthorizedException("authentification requise : Authorization: Bearer <jeton>")
+
+
+async def _session_user(name: str) -> User | None:
+    """The user is read again on each request, so a role change or deletion applies at once."""
+    from casefile.errors import NotFound
+    from casefile.store import users
+
+    try:
+        return await users.get_user(name)
+    except NotFound:
+        return None
+
+
+Actor = NamedDependency[User]
+"""A handler's `actor: Actor` argument: the authenticated user, for the store's services."""
+
+
+def auth_middleware() -> DefineMiddleware:
+    # OPTIONS too: Litestar's automatic OPTIONS handlers run the route's guards, which need
+    # a user (there is no cross-origin use to preflight).
+    return DefineMiddleware(BearerOrSession, exclude=PUBLIC_PATHS, exclude_http_methods=())
+
+
+MAX_ID = 2_147_483_647  # PostgreSQL `integer`: a larger id can only be "not found"
+
+
+def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """App-wide guard: an id the database cannot even represent is a 404, not a driver error."""
+    from casefile.errors import NotFound
+
+    for name in ("case_id", "piece_id"):
+        value = connection.path_params.get(name)
+        text = str(value).strip() if value is not None else ""
+        # str.isdigit() also accepts "²" or "٣", which int() refuses.
+        if text.lstrip("-").isdigit() and not (
+            text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+        ):
+            label = "case" if name == "case_id" else "pièce id"
+            raise NotFound(f"{label} {text!r} does not exist")
+
+
+def requires(action: str) -> Guard:
+    """A guard: 403 unless the caller's role may perform `action` (STORE_API permissions)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        from casefile.store.permissions import can
+
+        user = connection.scope.get("user")
+        if user is None:
+            raise NotAuthorizedException("authentification requise : Authorization: Bearer <jeton>")
+        if not can(user.role, action):
+            raise PermissionDeniedException(
+                f"le rôle {user.role} ne permet pas cette action ({action})"
+            )
+
+    guard.__name__ = f"requires_{action.replace('.', '_')}"
+    return guard
+
+
+async def provide_actor(request: Request[Any, Any, Any]) -> User:
+    """The authenticated user, as the `actor` argument of the store's services."""
+    user: User = request.user
+    return user

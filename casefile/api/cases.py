@@ -1,0 +1,248 @@
+"""Cases, their events and deadlines (DESIGN.md §4b): HTTP in, store services, JSON out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, delete, get, post, put
+from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
+
+from casefile.api.auth import Actor, requires
+from casefile.api.schemas import InvoiceBody, NewCaseBody, PaymentBody
+from casefile.errors import Forbidden, InputError
+
+SCALARS = (str, bool, int)
+
+
+def parse_day(value: object, what: str) -> date:
+    from casefile.law.periods import parse_date
+
+    if not isinstance(value, str):
+        raise InputError(f"{what}: {value!r} must be a date written YYYY-MM-DD")
+    return parse_date(value, what)
+
+
+def event_fields(
+    body: Mapping[str, Any], key: str | None = None
+) -> tuple[str, date, dict[str, Any]]:
+    """`{"key", "date", …attributes}` → (key, date, attributes), naming what is wrong."""
+    if key is None:
+        key = body.get("key")
+        if not isinstance(key, str) or not key.strip():
+            raise InputError('key: the event key is required, e.g. "ordonnance_signifiee"')
+    elif "key" in body and body["key"] != key:
+        raise InputError(f"key {body['key']!r} in the body differs from {key!r} in the path")
+    if "date" not in body:
+        raise InputError(f"event {key}: date is required (YYYY-MM-DD)")
+    day = parse_day(body["date"], f"event {key}: date")
+    attributes = {name: value for name, value in body.items() if name not in ("key", "date")}
+    for name, value in attributes.items():
+        if not isinstance(value, SCALARS) or isinstance(value, float):
+            raise InputError(
+                f"event {key}: attribute {name}={value!r} must be a string, integer or boolean"
+            )
+    return key.strip(), day, attributes
+
+
+def check_event_permission(actor: Actor, key: str) -> None:
+    """A commissaire de justice records significations only; others need event.write."""
+    from casefile.store.permissions import can, event_action
+
+    action = event_action(key)
+    if not can(actor.role, action):
+        raise Forbidden(
+            f"le rôle {actor.role} ne permet pas d'enregistrer l'événement {key} ({action})"
+        )
+
+
+class CaseController(Controller):
+    path = "/api/cases"
+    tags = ("dossiers",)
+
+    @post("/", guards=[requires("case.write")], summary="Ouvrir un dossier")
+    async def create_case(self, data: JSONBody[NewCaseBody], actor: Actor) -> dict[str, Any]:
+        from casefile.store import cases
+
+        new_case = cases.NewCase(
+            reference=data.reference,
+            procedure=data.procedure,
+            court=data.court,
+            court_department=data.court_department,
+            creditor=cases.PartyIn(**_party(data.creditor)),
+            debtor=cases.PartyIn(**_party(data.debtor)),
+            lawyer=data.lawyer,
+            commissaire=data.commissaire,
+        )
+        result: dict[str, Any] = await cases.create_case(new_case, actor)
+        return result
+
+    @get("/", guards=[requires("case.read")], summary="Les dossiers visibles par l'utilisateur")
+    async def list_cases(self, actor: Actor) -> list[dict[str, Any]]:
+        from casefile.store import cases
+
+        result: list[dict[str, Any]] = await cases.list_cases(actor)
+        return result
+
+    @get("/{case_id:str}", guards=[requires("case.read")], summary="Un dossier complet")
+    async def show_case(
+        self,
+        case_id: FromPath[str],
+        actor: Actor,
+        today: Annotated[
+            date | None, Parameter(description="AAAA-MM-JJ (défaut : aujourd'hui)")
+        ] = None,
+    ) -> dict[str, Any]:
+        from casefile.store import cases
+
+        result: dict[str, Any] = await cases.get_case(case_id, actor, today=today)
+        return result
+
+    @get(
+        "/{case_id:str}/deadlines",
+        guards=[requires("case.read")],
+        summary="Les délais du dossier (mêmes champs que la CLI)",
+    )
+    async def case_deadlines(
+        self, case_id: FromPath[str], actor: Actor, today: FromQuery[date | None] = None
+    ) -> list[dict[str, Any]]:
+        from casefile.store import cases
+
+        result: list[dict[str, Any]] = await cases.case_deadlines(case_id, actor, today=today)
+        return result
+
+    @post(
+        "/{case_id:str}/events",
+        guards=[requires("case.read")],
+        summary="Enregistrer un événement → délais ajoutés, déplacés, supprimés",
+    )
+    async def add_event(
+        self,
+        case_id: FromPath[str],
+        actor: Actor,
+        data: Annotated[
+            dict[str, Any], Body(description='{"key", "date": "AAAA-MM-JJ", …attributs}')
+        ],
+        expected_version: Annotated[int | None, Parameter(ge=0)] = None,
+    ) -> dict[str, Any]:
+        from casefile.store import cases
+
+        key, day, attributes = event_fields(data)
+        check_event_permission(actor, key)
+        result: dict[str, Any] = await cases.add_event(
+            case_id, key, day, attributes, actor, expected_version=expected_version
+        )
+        return result
+
+    @put(
+        "/{case_id:str}/events/{key:str}",
+        guards=[requires("case.read")],
+        summary="Modifier la date ou les attributs du dernier événement de cette clé",
+    )
+    async def edit_event(
+        self,
+        case_id: FromPath[str],
+        key: FromPath[str],
+        actor: Actor,
+        data: Annotated[dict[str, Any], Body(description='{"date": "AAAA-MM-JJ", …attributs}')],
+        expected_version: Annotated[int | None, Parameter(ge=0)] = None,
+    ) -> dict[str, Any]:
+        from casefile.store import cases
+
+        key, day, attributes = event_fields(data, key)
+        check_event_permission(actor, key)
+        result: dict[str, Any] = await cases.edit_event(
+            case_id, key, day, attributes, actor, expected_version=expected_version
+        )
+        return result
+
+    @delete(
+        "/{case_id:str}/events/{key:str}",
+        guards=[requires("case.read")],
+        status_code=200,
+        summary="Supprimer le dernier événement de cette clé",
+    )
+    async def delete_event(
+        self,
+        case_id: FromPath[str],
+        key: FromPath[str],
+        actor: Actor,
+        expected_version: Annotated[int | None, Parameter(ge=0)] = None,
+    ) -> dict[str, Any]:
+        from casefile.store import cases
+
+        check_event_permission(actor, key)
+        result: dict[str, Any] = await cases.delete_event(
+            case_id, key, actor, expected_version=expected_version
+        )
+        return result
+
+    @post("/{case_id:str}/claims", guards=[requires("claim.write")], summary="Ajouter une facture")
+    async def add_claim(
+        self,
+        case_id: FromPath[str],
+        actor: Actor,
+        data: JSONBody[InvoiceBody],
+        expected_version: Annotated[int | None, Parameter(ge=0)] = None,
+    ) -> dict[str, Any]:
+        from casefile.law.requests import parse_amount
+        from casefile.store import cases
+
+        invoice = cases.InvoiceIn(
+            invoice_number=data.invoice_number,
+            issue_date=data.issue_date,
+            due_date=data.due_date,
+            amount=parse_amount(data.amount, "amount"),
+            paid=parse_amount(data.paid, "paid"),
+            nature=data.nature,
+        )
+        result: dict[str, Any] = await cases.add_claim(
+            case_id, invoice, actor, expected_version=expected_version
+        )
+        return result
+
+    @post(
+        "/{case_id:str}/payments", guards=[requires("payment.write")], summary="Ajouter un paiement"
+    )
+    async def add_payment(
+        self,
+        case_id: FromPath[str],
+        actor: Actor,
+        data: JSONBody[PaymentBody],
+        expected_version: Annotated[int | None, Parameter(ge=0)] = None,
+    ) -> dict[str, Any]:
+        from casefile.law.requests import parse_amount
+        from casefile.store import cases
+
+        payment = cases.PaymentIn(
+            date=data.date,
+            amount=parse_amount(data.amount, "amount"),
+            invoice_number=data.invoice_number,
+            reference=data.reference,
+        )
+        result: dict[str, Any] = await cases.add_payment(
+            case_id, payment, actor, expected_version=expected_version
+        )
+        return result
+
+    @get(
+        "/{case_id:str}/statement",
+        guards=[requires("case.read")],
+        summary="Décompte de la créance à une date",
+    )
+    async def claim_statement(
+        self, case_id: FromPath[str], actor: Actor, as_of: FromQuery[date | None] = None
+    ) -> dict[str, Any]:
+        from casefile.store import cases
+
+        result: dict[str, Any] = await cases.claim_statement(
+            case_id, actor, as_of=as_of or date.today()
+        )
+        return result
+
+
+def _party(party: Any) -> dict[str, Any]:
+    import msgspec
+
+    return msgspec.structs.asdict(party)

@@ -1,0 +1,174 @@
+"""Pièces over HTTP: streamed upload, verified download, the hearing bundle (ZIP).
+
+The evidence service is synchronous (it hashes and stores bytes in a worker thread); the
+upload's bytes are pulled from the network by that thread as the store consumes them.
+Every download is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Stream
+
+from casefile.api.auth import Actor, requires
+from casefile.api.downloads import content_disposition
+from casefile.api.uploads import Upload, blocking_chunks, multipart_upload, raw_upload
+from casefile.errors import InputError, NotFound
+from casefile.settings import get_settings
+
+
+async def open_upload(request: Request[Any, Any, Any], filename: str | None) -> Upload:
+    """The form fields and the file stream of a multipart or raw upload (nothing stored yet)."""
+    limit = get_settings().max_upload_bytes
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await multipart_upload(request, limit)
+    return await raw_upload(request, filename or "", limit)
+
+
+async def store_piece(
+    case_row: dict[str, Any],
+    upload: Upload,
+    actor: Any,
+    *,
+    kind: str | None = None,
+    filename: str | None = None,
+    description: str | None = None,
+    piece_date: date | None = None,
+) -> dict[str, Any]:
+    """Hash and store the bytes as they arrive, then record the case's next pièce."""
+    from casefile.evidence import records, service
+    from casefile.evidence.backends import open_store
+    from casefile.evidence.objects import IterReader
+    from casefile.law.periods import parse_date
+    from casefile.store.pieces import PiccoloPieceRecords
+
+    fields = upload.fields
+    kind = kind or fields.get("kind")
+    if not kind:
+        raise InputError(f"kind is required (one of: {', '.join(records.KINDS)})")
+    name = filename or upload.filename
+    if not name:
+        raise InputError("filename is required (query parameter or the multipart file name)")
+    day = piece_date
+    if day is None and fields.get("date"):
+        day = parse_date(fields["date"], "date")
+    loop = asyncio.get_running_loop()
+    receipt = await asyncio.to_thread(
+        service.add_piece,
+        open_store(),
+        PiccoloPieceRecords(loop),
+        case_row["id"],
+        IterReader(blocking_chunks(upload.chunks, loop)),
+        filename=name,
+        kind=kind,
+        actor=records.Actor(actor.name, actor.role),
+        piece_date=day,
+        description=description or fields.get("description", ""),
+        max_size=get_settings().max_upload_bytes,
+    )
+    return dict(receipt)
+
+
+class EvidenceController(Controller):
+    tags = ("pièces",)
+
+    @post(
+        "/api/cases/{case_id:str}/evidence",
+        guards=[requires("evidence.write")],
+        request_max_body_size=None,  # streamed; CASEFILE_MAX_UPLOAD_BYTES is enforced on the fly
+        summary="Ajouter une pièce (multipart/form-data ou corps brut)",
+        description=(
+            "multipart/form-data : champs kind, description, date puis le fichier (champ file). "
+            "Corps brut : application/octet-stream avec ?kind=…&filename=…. 413 au-delà de "
+            "CASEFILE_MAX_UPLOAD_BYTES."
+        ),
+    )
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        actor: Actor,
+        kind: FromQuery[str | None] = None,
+        filename: Annotated[str | None, QueryParameter(name="filename", max_length=255)] = None,
+        description: Annotated[str | None, QueryParameter(max_length=1000)] = None,
+        piece_date: Annotated[date | None, QueryParameter(name="date")] = None,
+    ) -> dict[str, Any]:
+        from casefile.store import cases
+
+        # Access is checked before a single byte of the body is read.
+        row = await cases.resolve_case(case_id, actor)
+        upload = await open_upload(request, filename)
+        return await store_piece(
+            row,
+            upload,
+            actor,
+            kind=kind,
+            filename=filename,
+            description=description,
+            piece_date=piece_date,
+        )
+
+    @get(
+        "/api/evidence/{piece_id:int}/content",
+        guards=[requires("evidence.read")],
+        summary="Télécharger une pièce (contenu vérifié par SHA-256)",
+    )
+    async def content(self, piece_id: FromPath[int], actor: Actor) -> Stream:
+        from casefile.evidence.backends import open_store
+        from casefile.store import audit, cases, pieces
+
+        piece = await pieces.get_piece(piece_id)
+        await cases.resolve_case(piece.case_id, actor)
+        if piece.deleted_at is not None:
+            raise NotFound(f"pièce id {piece_id} was withdrawn")
+        current = piece.current
+        await audit.record(
+            actor,
+            "piece.download",
+            "piece",
+            f"{piece.case_id}:{piece.id}",
+            None,
+            {"sha256": current.sha256, "version": current.version},
+        )
+        chunks = open_store().open_verified(current.sha256, current.size)
+        return Stream(
+            chunks,
+            media_type=current.mime or "application/octet-stream",
+            headers={
+                "Content-Disposition": content_disposition(current.original_name),
+                "Content-Length": str(current.size),
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    @get(
+        "/api/cases/{case_id:str}/bundle.zip",
+        guards=[requires("evidence.read")],
+        summary="Le bordereau et les pièces numérotées (ZIP)",
+    )
+    async def bundle(self, case_id: FromPath[str], actor: Actor) -> Stream:
+        from casefile.evidence.backends import open_store
+        from casefile.evidence.bundle import stream_bundle
+        from casefile.store import audit, cases, pieces
+
+        row = await cases.resolve_case(case_id, actor)
+        live = await pieces.list_pieces(row["id"])
+        await audit.record(
+            actor, "bundle.download", "case", row["id"], None, {"pieces": [p.id for p in live]}
+        )
+        return Stream(
+            stream_bundle(open_store(), live, case_reference=row["reference"]),
+            media_type="application/zip",
+            headers={
+                "Content-Disposition": content_disposition(f"{row['reference']} - pièces.zip")
+            },
+        )
+
+
+def handlers() -> list[Any]:
+    return [EvidenceController]

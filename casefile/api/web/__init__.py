@@ -1,0 +1,1 @@
+"""Server-rendered pages for lawyers (French, accessible): templates/, static/, pages.py."""

@@ -1,0 +1,445 @@
+"""The pages: login, dashboard, case, simulator, audit. HTML over the same store services.
+
+Forms post to these routes (CSRF-protected, session-authenticated), never to /api/, whose
+mutations require a bearer token. Each POST redirects back (post/redirect/get) with a flash
+message kept in the session.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from casefile.api.auth import Actor, requires
+from casefile.errors import CasefileError, InputError
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+ROLE_LABELS = {
+    "admin": "administrateur",
+    "avocat": "avocat",
+    "credit_manager": "credit manager",
+    "commissaire_de_justice": "commissaire de justice",
+    "lecteur": "lecteur",
+}
+STATUS_LABELS = {
+    "pending": "à venir",
+    "done": "accompli",
+    "missed": "dépassé",
+    "moot": "sans objet",
+    "uncertain": "incertain",
+}
+OPEN_STATUSES = ("pending", "uncertain", "missed")
+STATEMENT_ROWS = (
+    ("principal_outstanding", "Principal restant dû"),
+    ("interest_outstanding", "Intérêts de retard restant dus"),
+    ("indemnities", "Indemnités forfaitaires de recouvrement"),
+    ("unapplied", "Paiements non imputés"),
+    ("total", "Total dû"),
+)
+UPCOMING_DAYS = 30
+
+
+def page(
+    request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any
+) -> Template:
+    """A template with what every page needs: the user, the labels and the flash message."""
+    session = request.scope.get("session")
+    flash = None
+    if isinstance(session, dict) and "flash" in session:
+        flash = session.get("flash")
+        request.set_session({k: v for k, v in session.items() if k != "flash"})
+    user = request.scope.get("user")
+
+    def allowed(action: str) -> bool:
+        from casefile.store.permissions import can
+
+        return user is not None and can(user.role, action)
+
+    return Template(
+        template_name=template,
+        context={
+            "user": user,
+            "flash": flash,
+            "role_labels": ROLE_LABELS,
+            "status_labels": STATUS_LABELS,
+            "can": allowed,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def flash(request: Request[Any, Any, Any], message: str, kind: str = "info") -> None:
+    session = dict(request.session or {})
+    session["flash"] = {"message": message, "kind": kind}
+    request.set_session(session)
+
+
+def check_csrf(request: Request[Any, Any, Any], token: str | None) -> None:
+    """Litestar's own token check, for the routes that stream their form."""
+    from litestar.exceptions import PermissionDeniedException
+    from litestar.middleware.csrf import CSRFMiddleware
+
+    config = request.app.csrf_config
+    cookie = request.cookies.get(config.cookie_name) if config else None
+    checker = CSRFMiddleware(app=request.app, config=config) if config else None
+    if not (token and cookie and checker and checker._csrf_tokens_match(token, cookie)):
+        raise PermissionDeniedException("CSRF token verification failed")
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths: `//evil.example` or `https://…` would make the login an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+class LoginController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/login", opt={"exclude_from_auth": True})
+    async def login_form(
+        self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None
+    ) -> Template:
+        return page(request, "login.html", next=safe_next(next), name="", error=None)
+
+    @post("/login", opt={"exclude_from_auth": True}, status_code=303)
+    async def login(self, request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
+        from casefile.store import users
+
+        name = str(data.get("name", "")).strip()
+        password = str(data.get("password", ""))
+        target = safe_next(data.get("next"))
+        user = await users.authenticate_password(name, password) if name and password else None
+        if user is None:
+            return page(
+                request,
+                "login.html",
+                status_code=401,
+                next=target,
+                name=name,
+                error="Identifiant ou mot de passe incorrect.",
+            )
+        request.set_session({"user": user.name})
+        return Redirect(path=target, status_code=303)
+
+    @post("/logout", status_code=303)
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        request.clear_session()
+        return Redirect(path="/login", status_code=303)
+
+
+class PageController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/", guards=[requires("case.read")])
+    async def dashboard(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
+        from casefile.definitions import engine
+        from casefile.store import cases
+
+        today = date.today()
+        horizon = today + timedelta(days=UPCOMING_DAYS)
+        rows = await cases.list_cases(actor)
+        upcoming: list[dict[str, Any]] = []
+        overdue: list[dict[str, Any]] = []
+        by_procedure: dict[str, dict[str, Any]] = defaultdict(
+            lambda: {"cases": 0, "amount": Decimal(0), "upcoming": 0}
+        )
+        by_lawyer: dict[str, dict[str, Any]] = defaultdict(
+            lambda: {"cases": 0, "amount": Decimal(0), "upcoming": 0}
+        )
+        total = Decimal(0)
+        for case in rows:
+            amount = Decimal(str(case.get("claim_total") or 0))
+            total += amount
+            groups = (
+                by_procedure[case["procedure"]],
+                by_lawyer[case.get("lawyer") or "non attribué"],
+            )
+            for group in groups:
+                group["cases"] += 1
+                group["amount"] += amount
+            for deadline in await cases.case_deadlines(case["id"], actor, today=today):
+                if deadline["status"] not in OPEN_STATUSES:
+                    continue
+                due = date.fromisoformat(deadline["due"])
+                if due < today:
+                    overdue.append({"case": case, "deadline": deadline})
+                elif due <= horizon:
+                    upcoming.append({"case": case, "deadline": deadline})
+                    for group in groups:
+                        group["upcoming"] += 1
+        upcoming.sort(key=lambda row: row["deadline"]["due"])
+        overdue.sort(key=lambda row: row["deadline"]["due"])
+        return page(
+            request,
+            "dashboard.html",
+            today=today,
+            cases=rows,
+            total=total,
+            upcoming=upcoming,
+            overdue=overdue,
+            by_procedure=dict(sorted(by_procedure.items())),
+            by_lawyer=dict(sorted(by_lawyer.items())),
+            procedure_titles={k: p.title for k, p in engine().procedures.items()},
+        )
+
+    @get("/dossiers/nouveau", guards=[requires("case.write")])
+    async def new_case_form(self, request: Request[Any, Any, Any]) -> Template:
+        return _new_case_page(request, {}, None)
+
+    @post("/dossiers/nouveau", guards=[requires("case.write")], status_code=303)
+    async def create_case(
+        self, request: Request[Any, Any, Any], actor: Actor, data: Form
+    ) -> Template | Redirect:
+        from casefile.store import cases
+
+        def text(name: str) -> str:
+            return str(data.get(name, "")).strip()
+
+        try:
+            new_case = cases.NewCase(
+                reference=text("reference"),
+                procedure=text("procedure"),
+                court=text("court") or None,
+                court_department=text("court_department"),
+                creditor=cases.PartyIn(name=text("creditor")),
+                debtor=cases.PartyIn(
+                    name=text("debtor"),
+                    kind=text("debtor_kind") or "professionnel",
+                    residence=text("debtor_residence") or None,
+                ),
+            )
+            case = await cases.create_case(new_case, actor)
+        except CasefileError as error:
+            return _new_case_page(request, data, str(error), status_code=error.http_status)
+        flash(request, f"Dossier {case['reference']} ouvert.")
+        return Redirect(path=f"/dossiers/{case['id']}", status_code=303)
+
+    @get("/dossiers/{case_id:str}", guards=[requires("case.read")])
+    async def case_page(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
+    ) -> Template:
+        from casefile.api import integrations
+        from casefile.api.procedures import find_procedure, procedure_detail
+        from casefile.store import cases
+        from casefile.store.permissions import can
+
+        today = date.today()
+        case = await cases.get_case(case_id, actor, today=today)
+        procedure = find_procedure(case["procedure"])
+        detail = procedure_detail(procedure)
+        labels = {event["key"]: event["label"] for event in detail["events"]}
+        attribute_labels = {
+            attr["key"]: attr["label"] for event in detail["events"] for attr in event["attributes"]
+        }
+        timeline: list[dict[str, Any]] = [
+            {
+                "kind": "event",
+                "date": event["date"],
+                "label": labels.get(event["key"], event["key"]),
+                "attributes": event.get("attributes") or {},
+                "order": 0,
+            }
+            for event in case.get("events", [])
+        ]
+        timeline += [
+            {"kind": "deadline", "date": d["due"], "deadline": d, "order": 1}
+            for d in case.get("deadlines", [])
+        ]
+        timeline.sort(key=lambda item: (str(item["date"]), item["order"]))
+        statement = None
+        try:
+            statement = await cases.claim_statement(case["id"], actor, as_of=today)
+        except CasefileError:
+            statement = None
+        events = detail["events"]
+        if not can(actor.role, "event.write"):
+            events = [e for e in events if "signifi" in e["key"]]
+        return page(
+            request,
+            "case.html",
+            case=case,
+            procedure=procedure,
+            today=today,
+            timeline=timeline,
+            statement=statement,
+            statement_rows=STATEMENT_ROWS,
+            attribute_labels=attribute_labels,
+            events=events,
+            can_events=can(actor.role, "event.write")
+            or can(actor.role, "event.write_signification"),
+            can_upload=integrations.evidence_available() and can(actor.role, "evidence.write"),
+            evidence_download=integrations.evidence_available(),
+            evidence_kinds=integrations.evidence_kinds(),
+            ics=integrations.ics_available(),
+            bundle=integrations.evidence_available(),
+            documents=[] if integrations.documents_available() else None,
+            can_documents=can(actor.role, "document.write"),
+            templates=[],
+        )
+
+    @post("/dossiers/{case_id:str}/evenements", guards=[requires("case.read")], status_code=303)
+    async def record_event(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor, data: Form
+    ) -> Redirect:
+        from casefile.api.cases import check_event_permission, event_fields
+        from casefile.store import cases
+
+        fields: dict[str, Any] = {
+            k: v for k, v in data.items() if v != "" and k not in ("_csrf_token", "next")
+        }
+        try:
+            key, day, attributes = event_fields(fields)
+            check_event_permission(actor, key)
+            changes = await cases.add_event(case_id, key, day, attributes, actor)
+        except CasefileError as error:
+            flash(request, str(error), "error")
+        else:
+            flash(
+                request,
+                f"Événement enregistré : {len(changes.get('added', []))} délai(s) ajouté(s), "
+                f"{len(changes.get('moved', []))} déplacé(s), "
+                f"{len(changes.get('removed', []))} supprimé(s).",
+            )
+        return Redirect(path=f"/dossiers/{case_id}", status_code=303)
+
+    @post(
+        "/dossiers/{case_id:str}/pieces",
+        guards=[requires("evidence.write")],
+        status_code=303,
+        request_max_body_size=None,
+        # The body is streamed: the CSRF token is checked here, from the field sent before
+        # the file, instead of letting the middleware read the whole form first.
+        opt={"exclude_from_csrf": True},
+    )
+    async def upload_piece(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
+    ) -> Redirect:
+        from casefile.api.evidence import open_upload, store_piece
+        from casefile.store import cases
+
+        row = await cases.resolve_case(case_id, actor)
+        upload = await open_upload(request, None)
+        check_csrf(request, upload.fields.get("_csrf_token"))
+        try:
+            receipt = await store_piece(row, upload, actor)
+        except CasefileError as error:
+            flash(request, str(error), "error")
+        else:
+            flash(request, f"Pièce n° {receipt['piece']} ajoutée ({receipt['kind']}).")
+        return Redirect(path=f"/dossiers/{case_id}", status_code=303)
+
+    @get("/simulateur", guards=[requires("case.read")])
+    async def simulator(
+        self, request: Request[Any, Any, Any], procedure: FromQuery[str | None] = None
+    ) -> Template:
+        return _simulator_page(request, procedure, {}, None, None)
+
+    @post("/simulateur", guards=[requires("case.read")], status_code=200)
+    async def simulate(
+        self, request: Request[Any, Any, Any], data: Form, procedure: FromQuery[str | None] = None
+    ) -> Template:
+        from casefile.api.procedures import simulate
+
+        key = procedure or "injonction_de_payer"
+        try:
+            result = simulate(key, simulator_request(data))
+        except CasefileError as error:
+            return _simulator_page(request, key, data, None, str(error), status_code=422)
+        return _simulator_page(request, key, data, result, None)
+
+    @get("/audit", guards=[requires("audit.read")])
+    async def audit_page(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
+        from casefile.store import audit
+
+        entries = await audit.list_entries(actor, limit=200)
+        columns: list[str] = list(dict.fromkeys(k for e in entries for k in e))
+        return page(request, "audit.html", entries=entries, columns=columns)
+
+
+def simulator_request(form: dict[str, str]) -> dict[str, Any]:
+    """Flat form fields (`event__date`, `event__attr`) → the simulator's JSON request."""
+    events: dict[str, dict[str, Any]] = {}
+    for name, value in form.items():
+        event, sep, field = name.partition("__")
+        if not sep or value == "":
+            continue
+        events.setdefault(event, {})[field] = value
+    for event, body in list(events.items()):
+        if "date" not in body:
+            del events[event]  # attributes of an event without a date: nothing happened
+    request: dict[str, Any] = {"events": events}
+    for name in ("court", "court_department", "debtor_residence", "claim_total"):
+        value = form.get(name, "").strip()
+        if value:
+            request[name] = value
+    return request
+
+
+def _simulator_page(
+    request: Request[Any, Any, Any],
+    key: str | None,
+    form: dict[str, str],
+    result: dict[str, Any] | None,
+    error: str | None,
+    status_code: int = 200,
+) -> Template:
+    from casefile.api.procedures import find_procedure, procedure_detail, procedure_summary
+    from casefile.definitions import engine
+
+    try:
+        procedure = find_procedure(key or "injonction_de_payer")
+    except CasefileError as exc:
+        raise InputError(str(exc)) from None
+    detail = procedure_detail(procedure)
+    event_values: dict[str, dict[str, str]] = {}
+    for name, value in form.items():
+        event, sep, field = name.partition("__")
+        if sep:
+            event_values.setdefault(event, {})[field] = value
+    return page(
+        request,
+        "simulator.html",
+        status_code=status_code,
+        procedures=[procedure_summary(p) for p in engine().procedures.values()],
+        procedure=procedure,
+        procedure_events=detail["events"],
+        form=form,
+        event_values=event_values,
+        result=result,
+        error=error,
+    )
+
+
+def _new_case_page(
+    request: Request[Any, Any, Any],
+    form: dict[str, str],
+    error: str | None,
+    status_code: int = 200,
+) -> Template:
+    from casefile.api.procedures import procedure_summary
+    from casefile.definitions import engine
+
+    return page(
+        request,
+        "new_case.html",
+        status_code=status_code,
+        procedures=[procedure_summary(p) for p in engine().procedures.values()],
+        form=form,
+        error=error,
+    )
+
+
+def handlers() -> list[Any]:
+    return [LoginController, PageController]

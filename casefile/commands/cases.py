@@ -1,0 +1,328 @@
+"""`casefile init | demo | case … | event … | claims import` (DESIGN.md §4).
+
+Each command opens the database, runs its async work in one `asyncio.run` and closes the pool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def run_store(work: Callable[[], Awaitable[T]], require_schema: bool = True) -> T:
+    """Connect, run `work`, close — in one event loop."""
+    from casefile.store import db
+
+    async def main() -> T:
+        await db.connect()
+        try:
+            if require_schema:
+                await db.require_schema()
+            return await work()
+        finally:
+            await db.close()
+
+    return asyncio.run(main())
+
+
+def print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _today(text: str | None) -> date:
+    from casefile.law.periods import parse_date
+
+    return parse_date(text, "--today") if text else date.today()
+
+
+def init(args: argparse.Namespace) -> int:
+    from casefile.settings import get_settings
+    from casefile.store import db
+
+    applied = run_store(db.migrate, require_schema=False)
+    url = get_settings().database_url
+    print(f"database {url}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from casefile.store import db
+    from casefile.store.demo import load_demo
+
+    today = _today(args.today)
+
+    async def work() -> dict[str, Any]:
+        await db.migrate()
+        loaded: dict[str, Any] = await load_demo(today=today, cases=args.cases)
+        return loaded
+
+    result = run_store(work, require_schema=False)
+    print(
+        f"demo portfolio around {today.isoformat()}: {result['created']} case(s) created, "
+        f"{result['existing']} already present"
+    )
+    print('users (password "demo" — for the demo only, never in production):')
+    for name, role in result["users"]:
+        print(f"  {name:<16} {role}")
+    return 0
+
+
+def case_new(args: argparse.Namespace) -> int:
+    from casefile.store.cases import NewCase, PartyIn, create_case
+    from casefile.store.users import SYSTEM
+
+    data = NewCase(
+        reference=args.reference,
+        procedure=args.procedure,
+        court=args.court,
+        court_department=args.court_department,
+        creditor=PartyIn(name=args.creditor, kind="professionnel"),
+        debtor=PartyIn(name=args.debtor, kind=args.debtor_kind, residence=args.debtor_residence),
+        lawyer=args.lawyer,
+    )
+    case = run_store(lambda: create_case(data, SYSTEM, today=date.today()))
+    if args.format == "json":
+        print_json(case)
+    else:
+        print_case(case)
+    return 0
+
+
+def case_list(args: argparse.Namespace) -> int:
+    from casefile.store.cases import list_cases
+    from casefile.store.users import SYSTEM
+
+    cases = run_store(lambda: list_cases(SYSTEM, today=date.today()))
+    if args.format == "json":
+        print_json(cases)
+    else:
+        print_case_list(cases)
+    return 0
+
+
+def case_show(args: argparse.Namespace) -> int:
+    from casefile.store.cases import get_case
+    from casefile.store.users import SYSTEM
+
+    today = _today(args.today)
+    case = run_store(lambda: get_case(args.case, SYSTEM, today=today))
+    if args.format == "json":
+        print_json(case)
+    else:
+        print_case(case)
+    return 0
+
+
+def _print_changes(args: argparse.Namespace, changes: dict[str, Any]) -> int:
+    if args.format == "json":
+        print_json(changes)
+    else:
+        print_changes(changes)
+    return 0
+
+
+def _event(args: argparse.Namespace, edit: bool) -> int:
+    from casefile.law.requests import parse_event_spec
+    from casefile.store.cases import add_event, edit_event
+    from casefile.store.users import SYSTEM
+
+    key, day, attributes = parse_event_spec(args.spec)
+    action = edit_event if edit else add_event
+    changes = run_store(
+        lambda: action(args.case, key, day, attributes, SYSTEM, args.expected_version)
+    )
+    return _print_changes(args, changes)
+
+
+def event_add(args: argparse.Namespace) -> int:
+    return _event(args, edit=False)
+
+
+def event_edit(args: argparse.Namespace) -> int:
+    return _event(args, edit=True)
+
+
+def event_delete(args: argparse.Namespace) -> int:
+    from casefile.store.cases import delete_event
+    from casefile.store.users import SYSTEM
+
+    changes = run_store(lambda: delete_event(args.case, args.event, SYSTEM, args.expected_version))
+    return _print_changes(args, changes)
+
+
+def claims_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from casefile.errors import InputError
+    from casefile.store.imports import ImportOptions, import_file
+    from casefile.store.users import SYSTEM
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"{args.file}: no such file")
+    options = ImportOptions(
+        fec=args.fec,
+        dry_run=args.dry_run,
+        skip_bad=args.skip_bad,
+        creditor=args.creditor,
+        procedure=args.procedure,
+    )
+    with import_progress() as progress:
+        report = run_store(lambda: import_file(path, options, SYSTEM, progress=progress))
+    print_import_report(report)
+    return 0 if report.ok else 2
+
+
+# -- terminal output (rich) -------------------------------------------------------------------
+
+_STATUS_STYLE = {
+    "missed": "bold red",
+    "pending": "yellow",
+    "done": "green",
+    "moot": "dim",
+    "uncertain": "magenta",
+}
+
+
+def _status(text: str) -> str:
+    style = _STATUS_STYLE.get(text)
+    return f"[{style}]{text}[/{style}]" if style else text
+
+
+def _deadline_cell(deadline: dict[str, Any] | None) -> str:
+    if not deadline:
+        return "—"
+    return f"{deadline['due']} {deadline['key']} ({_status(deadline['status'])})"
+
+
+def print_case_list(cases: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Dossiers ({len(cases)})")
+    for column in (
+        "id",
+        "référence",
+        "procédure",
+        "tribunal",
+        "débiteur",
+        "créance",
+        "prochaine échéance",
+    ):
+        table.add_column(column)
+    for case in cases:
+        table.add_row(
+            str(case["id"]),
+            case["reference"],
+            case["procedure"],
+            f"{case['court'] or ''} ({case['court_department']})",
+            case["debtor"] or "",
+            f"{case['claim_total']} €" if case["claim_total"] else "—",
+            _deadline_cell(case["next_deadline"]),
+        )
+    Console().print(table)
+
+
+def print_case(case: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    creditor = (case.get("creditor") or {}).get("name", "")
+    console.print(
+        f"[bold]{case['reference']}[/bold] (id {case['id']}, version {case['version']}) — "
+        f"{case['procedure']}, {case['court'] or ''} ({case['court_department']})\n"
+        f"{creditor} c/ {case['debtor']} — créance {case['claim_total'] or '—'} €"
+    )
+    if case.get("claims"):
+        claims = Table(title="Factures")
+        for column in ("n°", "émise", "échue", "TTC", "payé", "reste"):
+            claims.add_column(column)
+        for claim in case["claims"]:
+            claims.add_row(
+                claim["invoice_number"],
+                claim["issue_date"],
+                claim["due_date"],
+                claim["amount"],
+                claim["paid"],
+                claim["outstanding"],
+            )
+        console.print(claims)
+    events = Table(title="Événements")
+    for column in ("date", "événement", "attributs"):
+        events.add_column(column)
+    for event in case.get("events", []):
+        attributes = ", ".join(f"{k}={v}" for k, v in event["attributes"].items())
+        events.add_row(event["date"], event["key"], attributes)
+    console.print(events)
+    deadlines = Table(title="Échéances", show_lines=True)
+    for column in ("échéance", "délai", "départ", "fondement", "statut"):
+        deadlines.add_column(column)
+    for d in case.get("deadlines", []):
+        deadlines.add_row(
+            f"[bold]{d['due']}[/bold]",
+            f"{d['label']}\n[dim]{d['key']}[/dim]",
+            f"{d['start']['key']} {d['start']['date']}",
+            d["basis"],
+            _status(d["status"]),
+        )
+    console.print(deadlines)
+    for warning in case.get("warnings", []):
+        console.print(f"[bold yellow]Attention[/bold yellow] {warning}")
+
+
+def print_changes(changes: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    console = Console()
+    for d in changes["added"]:
+        console.print(f"[green]+[/green] {d['key']} {d['due']} ({d['label']})")
+    for m in changes["moved"]:
+        console.print(f"[yellow]~[/yellow] {m['key']} {m['from']} → {m['to']}")
+    for d in changes["removed"]:
+        console.print(f"[red]-[/red] {d['key']} {d['due']}")
+    if not (changes["added"] or changes["moved"] or changes["removed"]):
+        console.print("no deadline changed")
+    console.print(f"case version {changes['version']}")
+
+
+class _Progress:
+    """A rich progress bar the importer drives through `(done, total)` calls."""
+
+    def __init__(self) -> None:
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True)
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.task is None:
+            self.task = self.bar.add_task("import", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __enter__(self) -> _Progress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+def import_progress() -> _Progress:
+    return _Progress()
+
+
+def print_import_report(report: Any) -> None:
+    from rich.console import Console
+
+    console = Console(stderr=not report.ok)
+    for error in report.errors:
+        console.print(f"[red]line {error.line}[/red] {error.field}: {error.message}", markup=True)
+    console.print(report.summary())

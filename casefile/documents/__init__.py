@@ -1,0 +1,1 @@
+"""Pleadings rendered from typed case data with docxtpl (see render.render)."""

@@ -1,0 +1,76 @@
+"""`casefile check` for templates: each parses, uses only its declared context, says what it must.
+
+Problems are returned as "file: key: message" lines, never raised, so one run lists them all.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError
+
+from casefile.documents.context import BUILDERS
+from casefile.documents.manifest import load_manifest
+from casefile.documents.render import make_environment
+from casefile.documents.text import docx_text
+from casefile.errors import DefinitionError
+
+
+def _procedure_documents(procedures_dir: Path) -> list[tuple[Path, str]]:
+    """(file, template key) for every `[[documents]]` entry of the procedure definitions."""
+    found: list[tuple[Path, str]] = []
+    for path in sorted(procedures_dir.glob("*.toml")):
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue  # the procedure loader reports unreadable definitions itself
+        found.extend(
+            (path, entry["template"])
+            for entry in raw.get("documents", [])
+            if isinstance(entry, dict) and isinstance(entry.get("template"), str)
+        )
+    return found
+
+
+def check_templates(
+    manifest_path: Path | None = None, procedures_dir: Path | None = None
+) -> list[str]:
+    """Every problem of the templates and their manifest, as 'file: key: message'."""
+    try:
+        manifest = load_manifest(manifest_path)
+    except DefinitionError as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    env = make_environment()
+    for key, spec in manifest.templates.items():
+        path = manifest.template_path(key)
+        if key not in BUILDERS:
+            problems.append(f"{manifest.path}: {key}: no context builder build_context_{key}")
+        if not path.is_file():
+            problems.append(f"{path}: {key}: template file not found")
+            continue
+        try:
+            used = DocxTemplate(str(path)).get_undeclared_template_variables(env)
+            text = docx_text(path.read_bytes())
+        except TemplateError as exc:
+            problems.append(f"{path}: {key}: template does not parse: {exc}")
+            continue
+        except Exception as exc:  # a corrupt .docx (zip, XML): report it, check the others
+            problems.append(f"{path}: {key}: not a readable .docx: {exc}")
+            continue
+        for name in sorted(used - set(spec.context)):
+            problems.append(f"{path}: {key}: uses {name!r}, not in the manifest's context")
+        flat = " ".join(text.split())
+        for mention in spec.mentions:
+            if " ".join(mention.split()) not in flat:
+                problems.append(f"{path}: {key}: required mention missing: {mention!r}")
+    if procedures_dir is None:
+        from casefile.definitions import procedures_dir as default_dir
+
+        procedures_dir = default_dir()
+    for origin, template in _procedure_documents(procedures_dir):
+        if template not in manifest.templates:
+            problems.append(f"{origin}: {template}: document template not in {manifest.path}")
+    return problems

@@ -1,0 +1,258 @@
+"""French legal formatting of dates, amounts and parties, registered as Jinja filters.
+
+Babel (offline CLDR data, fr_FR) gives month names and digit grouping; the rules Babel does not
+know are added here: "1er" for the first day of a month, amounts written in words (classic
+spelling, see `amount_in_words`), and the designations of parties used in pleadings.
+
+Spacing is normalised whatever the CLDR version: U+202F (narrow no-break space) between groups
+of thousands, U+00A0 (no-break space) between the figure and "€", so "12 345,67 €" never
+breaks across lines.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from casefile.errors import InputError
+
+if TYPE_CHECKING:
+    from casefile.documents.context import Company, Party, Person
+
+LOCALE = "fr_FR"
+NNBSP = "\u202f"  # thousands separator
+NBSP = "\u00a0"  # before the currency sign, inside numbers such as SIREN
+CENT = Decimal("0.01")
+
+
+def _as_date(value: date | str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InputError(f"not a date (expected YYYY-MM-DD): {value!r}") from None
+
+
+def _as_amount(value: Decimal | int | str) -> Decimal:
+    """A euro amount in cents; refuses floats and sub-cent precision rather than rounding."""
+    if isinstance(value, (float, bool)):
+        raise InputError(f"amount must be a Decimal, not {type(value).__name__}: {value!r}")
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise InputError(f"not an amount: {value!r}") from None
+    if not amount.is_finite():
+        raise InputError(f"not an amount: {value!r}")
+    cents = amount.quantize(CENT)
+    if cents != amount:
+        raise InputError(f"amount has more than two decimals: {value!r}")
+    return cents
+
+
+def date_fr(value: date | str) -> str:
+    """'15 mars 2026'; the first day of a month is '1er mars 2026' (French legal usage)."""
+    day = _as_date(value)
+    text = format_date(day, "d MMMM y", locale=LOCALE)
+    if day.day == 1:
+        text = "1er" + text[1:]
+    return text
+
+
+def time_fr(value: time) -> str:
+    """'9 h 30', '14 h' (Imprimerie nationale style used by the greffes)."""
+    return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
+
+
+def number_fr(value: Decimal | int | str) -> str:
+    """'12 345,67' with U+202F between thousands."""
+    amount = _as_amount(value)
+    text = format_decimal(amount, format="#,##0.00", locale=LOCALE)
+    return text.replace(NBSP, NNBSP).replace(" ", NNBSP)
+
+
+def amount_fr(value: Decimal | int | str) -> str:
+    """'12 345,67 €' (U+202F thousands, U+00A0 before the sign)."""
+    return number_fr(value) + NBSP + "€"
+
+
+def percent_fr(value: Decimal | str) -> str:
+    """'12,15 %' for an interest rate given in percent."""
+    rate = Decimal(value)
+    text = format_decimal(rate, format="0.00", locale=LOCALE)
+    return text + NBSP + "%"
+
+
+# --- amounts in words ---------------------------------------------------------------------
+# Classic spelling (before the 1990 rectifications), still the usage of courts and notaries:
+# hyphens only between tens and units below one hundred, "et" in 21, 31 … 71, no hyphen around
+# "cent", "mille", "million". "vingt" and "cent" take an "s" when multiplied and ending the
+# number ("quatre-vingts", "deux cents") but not before another number nor before "mille"
+# ("quatre-vingt-un", "deux cent un", "deux cent mille"); "mille" never varies; "million" and
+# "milliard" are nouns ("deux millions", "un million d'euros").
+
+_UNITS = [
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+    "dix-sept",
+    "dix-huit",
+    "dix-neuf",
+]
+_TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
+
+
+def _below_100(n: int) -> str:
+    if n < 20:
+        return _UNITS[n]
+    tens, unit = divmod(n, 10)
+    if tens in (7, 9):  # soixante-dix…, quatre-vingt-dix…: base 60 / 80 plus 10–19
+        base = "soixante" if tens == 7 else "quatre-vingt"
+        rest = n - (60 if tens == 7 else 80)
+        if rest == 11 and tens == 7:
+            return "soixante et onze"
+        return f"{base}-{_UNITS[rest]}"
+    if tens == 8:
+        return "quatre-vingts" if unit == 0 else f"quatre-vingt-{_UNITS[unit]}"
+    word = _TENS[tens]
+    if unit == 0:
+        return word
+    if unit == 1:
+        return f"{word} et un"
+    return f"{word}-{_UNITS[unit]}"
+
+
+def _below_1000(n: int, *, before_mille: bool = False) -> str:
+    """Words for 1–999; `before_mille` drops the plural s of 'cents'/'quatre-vingts'."""
+    hundreds, rest = divmod(n, 100)
+    parts: list[str] = []
+    if hundreds:
+        if hundreds == 1:
+            parts.append("cent")
+        elif rest == 0 and not before_mille:
+            parts.append(f"{_UNITS[hundreds]} cents")
+        else:
+            parts.append(f"{_UNITS[hundreds]} cent")
+    if rest:
+        words = _below_100(rest)
+        if before_mille and words.endswith("quatre-vingts"):
+            words = words[:-1]
+        parts.append(words)
+    return " ".join(parts)
+
+
+def integer_in_words(n: int) -> str:
+    """Cardinal number in French words (classic spelling), 0 to 999 999 999 999."""
+    if n < 0 or n >= 10**12:
+        raise InputError(f"number out of range for words: {n}")
+    if n == 0:
+        return "zéro"
+    milliards, rest = divmod(n, 10**9)
+    millions, rest = divmod(rest, 10**6)
+    milliers, units = divmod(rest, 1000)
+    parts: list[str] = []
+    for count, noun in ((milliards, "milliard"), (millions, "million")):
+        if count:
+            parts.append(f"{_below_1000(count)} {noun}{'s' if count > 1 else ''}")
+    if milliers:
+        parts.append(
+            "mille" if milliers == 1 else f"{_below_1000(milliers, before_mille=True)} mille"
+        )
+    if units:
+        parts.append(_below_1000(units))
+    return " ".join(parts)
+
+
+def amount_in_words(value: Decimal | int | str) -> str:
+    """'douze mille trois cent quarante-cinq euros et soixante-sept centimes'."""
+    amount = _as_amount(value)
+    if amount < 0:
+        raise InputError(f"negative amount cannot be written in words: {value!r}")
+    euros = int(amount)
+    cents = int((amount - euros) * 100)
+    parts: list[str] = []
+    if euros or not cents:
+        words = integer_in_words(euros)
+        if euros >= 10**6 and euros % 10**6 == 0:
+            parts.append(f"{words} d'euros")  # "un million d'euros"
+        else:
+            parts.append(f"{words} euro{'s' if euros > 1 else ''}")
+    if cents:
+        parts.append(f"{integer_in_words(cents)} centime{'s' if cents > 1 else ''}")
+    return " et ".join(parts)
+
+
+# --- parties ---------------------------------------------------------------------------------
+
+
+def siren_fr(siren: str) -> str:
+    """'123 456 789' (no-break spaces)."""
+    digits = siren.replace(" ", "").replace(NBSP, "").replace(NNBSP, "")
+    return NBSP.join((digits[0:3], digits[3:6], digits[6:9]))
+
+
+def _company_designation(company: Company) -> str:
+    text = f"la société {company.name}, {company.legal_form}"
+    if company.share_capital is not None:
+        text += f" au capital de {amount_fr(company.share_capital)}"
+    if company.rcs_city:
+        text += f", immatriculée au RCS de {company.rcs_city} sous le n° {siren_fr(company.siren)}"
+    else:
+        text += f", identifiée sous le n° SIREN {siren_fr(company.siren)}"
+    text += f", dont le siège est {company.address}"
+    representative = company.representative or (
+        "son représentant légal domicilié en cette qualité audit siège"
+    )
+    return f"{text}, prise en la personne de {representative}"
+
+
+def _person_designation(person: Person) -> str:
+    return f"{person.civility} {person.first_name} {person.last_name}, demeurant {person.address}"
+
+
+def party_designation(party: Party) -> str:
+    """How a pleading names a party (company: form, capital, RCS; person: civility, address)."""
+    from casefile.documents.context import Company
+
+    if isinstance(party, Company):
+        return _company_designation(party)
+    return _person_designation(party)
+
+
+def party_name(party: Party) -> str:
+    """Short name: 'la société X' or 'Monsieur Jean Dupont'."""
+    from casefile.documents.context import Company
+
+    if isinstance(party, Company):
+        return f"la société {party.name}"
+    return f"{party.civility} {party.first_name} {party.last_name}"
+
+
+FILTERS = {
+    "date_fr": date_fr,
+    "montant": amount_fr,
+    "nombre": number_fr,
+    "montant_lettres": amount_in_words,
+    "pourcentage": percent_fr,
+    "designation": party_designation,
+    "nom_partie": party_name,
+}
+"""The Jinja filters every template may use, by name."""

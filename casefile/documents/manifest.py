@@ -1,0 +1,135 @@
+"""`document_templates/manifest.toml`: which templates exist, what each needs and must say.
+
+Validated on load; errors name the file and the template key (DefinitionError). Legal dates
+that change the wording (commissaire de justice since 1 July 2022, injonction de payer regime of
+1 March 2022) live in the manifest with their source, not in Python.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from casefile.errors import DefinitionError
+
+MANIFEST_NAME = "manifest.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSpec:
+    key: str
+    file: str
+    title: str
+    procedure: str
+    step: str
+    court: str | None  # the court kind it is written for; None: any
+    context: tuple[str, ...]
+    mentions: tuple[str, ...]
+    ordonnance_from: date | None  # the ordonnance must be dated on or after…
+    ordonnance_before: date | None  # …or strictly before this date
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    path: Path
+    commissaire_from: date
+    templates: dict[str, TemplateSpec]
+
+    def template(self, key: str) -> TemplateSpec:
+        from casefile.errors import NotFound
+
+        try:
+            return self.templates[key]
+        except KeyError:
+            known = ", ".join(sorted(self.templates))
+            raise NotFound(f"unknown document template {key!r}; known: {known}") from None
+
+    def template_path(self, key: str) -> Path:
+        return self.path.parent / self.template(key).file
+
+
+def default_manifest_path() -> Path:
+    from casefile.definitions import templates_dir
+
+    return templates_dir() / MANIFEST_NAME
+
+
+def _str_list(origin: str, key: str, raw: dict[str, Any], name: str) -> tuple[str, ...]:
+    value = raw.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise DefinitionError(origin, key, f"{name} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _opt_date(origin: str, key: str, raw: dict[str, Any], name: str) -> date | None:
+    value = raw.get(name)
+    if value is None or isinstance(value, date):
+        return value
+    raise DefinitionError(origin, key, f"{name} must be a TOML date (YYYY-MM-DD)")
+
+
+def parse_manifest(path: Path) -> Manifest:
+    origin = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DefinitionError(origin, "manifest", "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DefinitionError(origin, "manifest", f"invalid TOML: {exc}") from None
+    wording = raw.get("wording", {})
+    commissaire_from = wording.get("commissaire_de_justice_from")
+    if not isinstance(commissaire_from, date):
+        raise DefinitionError(origin, "wording", "commissaire_de_justice_from must be a date")
+    templates: dict[str, TemplateSpec] = {}
+    for index, entry in enumerate(raw.get("templates", [])):
+        key = entry.get("key")
+        if not isinstance(key, str) or not key:
+            raise DefinitionError(origin, f"templates[{index}]", "missing key")
+        if key in templates:
+            raise DefinitionError(origin, key, "duplicate template key")
+        for name in ("file", "title", "procedure", "step"):
+            if not isinstance(entry.get(name), str) or not entry[name]:
+                raise DefinitionError(origin, key, f"missing {name}")
+        court = entry.get("court")
+        if court not in (None, "tribunal_judiciaire", "tribunal_de_commerce"):
+            raise DefinitionError(origin, key, f"unknown court {court!r}")
+        unknown = set(entry) - {
+            "key", "file", "title", "procedure", "step", "court", "context", "mentions",
+            "ordonnance_from", "ordonnance_before", "source",
+        }  # fmt: skip
+        if unknown:
+            raise DefinitionError(origin, key, f"unknown fields {sorted(unknown)}")
+        templates[key] = TemplateSpec(
+            key=key,
+            file=entry["file"],
+            title=entry["title"],
+            procedure=entry["procedure"],
+            step=entry["step"],
+            court=court,
+            context=_str_list(origin, key, entry, "context"),
+            mentions=_str_list(origin, key, entry, "mentions"),
+            ordonnance_from=_opt_date(origin, key, entry, "ordonnance_from"),
+            ordonnance_before=_opt_date(origin, key, entry, "ordonnance_before"),
+        )
+    if not templates:
+        raise DefinitionError(origin, "templates", "no template declared")
+    return Manifest(path=path, commissaire_from=commissaire_from, templates=templates)
+
+
+@lru_cache(maxsize=4)
+def _cached(path: Path, mtime_ns: int) -> Manifest:
+    return parse_manifest(path)
+
+
+def load_manifest(path: Path | None = None) -> Manifest:
+    """The manifest (cached until the file changes)."""
+    target = (path or default_manifest_path()).resolve()
+    try:
+        mtime = target.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise DefinitionError(str(target), "manifest", "file not found") from None
+    return _cached(target, mtime)

@@ -1,0 +1,109 @@
+"""Render a pleading: manifest entry + context builder + docxtpl, safely.
+
+Safety rules (STACK-NOTES.md, docxtpl traps): every render uses `autoescape=True` so "&" and
+"<" in user text become XML entities instead of silently vanishing or corrupting the .docx, and
+a `StrictUndefined` environment so a missing context field is an error, never an empty blank in
+a court filing. User text is only ever a value in the context: Jinja does not evaluate values,
+so a debtor named "{{ 7*7 }}" is printed as written.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined, TemplateError
+
+from casefile.documents.context import BUILDERS, CaseDocumentData
+from casefile.documents.formatting import FILTERS
+from casefile.documents.manifest import Manifest, TemplateSpec, load_manifest
+from casefile.errors import DefinitionError, InputError
+
+
+def make_environment() -> Environment:
+    """The one Jinja environment templates are rendered and checked with."""
+    env = Environment(autoescape=True, undefined=StrictUndefined)
+    env.filters.update(FILTERS)
+    return env
+
+
+_template_bytes: dict[tuple[Path, int], bytes] = {}
+
+
+def _load_bytes(path: Path) -> bytes:
+    """Template file contents, cached until the file changes (a render must not re-read disk)."""
+    try:
+        key = (path, path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise DefinitionError(str(path), "file", "template file not found") from None
+    data = _template_bytes.get(key)
+    if data is None:
+        data = path.read_bytes()
+        _template_bytes[key] = data
+    return data
+
+
+def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
+    if spec.court is not None and data.court.kind != spec.court:
+        raise InputError(
+            f"template {spec.key!r} is written for a {spec.court}, "
+            f"not for {data.court.name!r} ({data.court.kind})"
+        )
+    if spec.ordonnance_from is None and spec.ordonnance_before is None:
+        return
+    if data.ordonnance_date is None:
+        raise InputError(f"{spec.key}: ordonnance_date is required for this document")
+    if spec.ordonnance_from and data.ordonnance_date < spec.ordonnance_from:
+        raise InputError(
+            f"{spec.key}: the ordonnance of {data.ordonnance_date} predates "
+            f"{spec.ordonnance_from}; use the former regime's document"
+        )
+    if spec.ordonnance_before and data.ordonnance_date >= spec.ordonnance_before:
+        raise InputError(
+            f"{spec.key}: the ordonnance of {data.ordonnance_date} is not before "
+            f"{spec.ordonnance_before}; it already bears the formule exécutoire"
+        )
+
+
+def build_context(
+    template_key: str, data: CaseDocumentData, manifest: Manifest | None = None
+) -> dict[str, object]:
+    """The context of `template_key` for this case, checked against the manifest."""
+    manifest = manifest or load_manifest()
+    spec = manifest.template(template_key)
+    _check_applicable(spec, data)
+    builder = BUILDERS.get(template_key)
+    if builder is None:
+        raise DefinitionError(str(manifest.path), template_key, "no context builder")
+    context = builder(data, manifest.commissaire_from)
+    missing = [name for name in spec.context if name not in context]
+    if missing:
+        raise DefinitionError(
+            str(manifest.path), template_key, f"context builder lacks fields {missing}"
+        )
+    return {name: context[name] for name in spec.context}
+
+
+def render(template_key: str, data: CaseDocumentData, manifest: Manifest | None = None) -> bytes:
+    """The .docx bytes of `template_key` rendered for `data`."""
+    manifest = manifest or load_manifest()
+    context = build_context(template_key, data, manifest)
+    template = DocxTemplate(io.BytesIO(_load_bytes(manifest.template_path(template_key))))
+    try:
+        template.render(context, jinja_env=make_environment(), autoescape=True)
+    except TemplateError as exc:
+        raise DefinitionError(
+            str(manifest.template_path(template_key)), template_key, f"render failed: {exc}"
+        ) from exc
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()
+
+
+def render_to_file(template_key: str, data: CaseDocumentData, path: Path) -> Path:
+    path.write_bytes(render(template_key, data))
+    return path
+
+
+__all__ = ["build_context", "make_environment", "render", "render_to_file"]

@@ -1,0 +1,42 @@
+"""Picking the object store from `CASEFILE_EVIDENCE_URL`: `file://PATH` or `s3://BUCKET`."""
+
+from __future__ import annotations
+
+from casefile.errors import InputError
+from casefile.evidence.local import LocalStore
+from casefile.evidence.objects import ObjectStore
+from casefile.evidence.s3 import S3Store, open_client
+from casefile.settings import Settings, get_settings
+
+
+def open_store(url: str | None = None, settings: Settings | None = None) -> ObjectStore:
+    """The store named by `url` (default: the settings' evidence URL).
+
+    `file://var/evidence` is relative to the working directory, `file:///srv/evidence` absolute;
+    `s3://bucket` uses the `CASEFILE_S3_*` settings.
+    """
+    settings = settings or get_settings()
+    url = url or settings.evidence_url
+    scheme, sep, rest = url.partition("://")
+    if not sep or not rest:
+        raise InputError(f"evidence URL {url!r} is not file://PATH or s3://BUCKET")
+    if scheme == "file":
+        return LocalStore(rest)
+    if scheme == "s3":
+        bucket = rest.strip("/")
+        if not bucket or "/" in bucket:
+            raise InputError(f"evidence URL {url!r}: give a bucket alone, as s3://bucket")
+        if not settings.s3_endpoint:
+            raise InputError(f"evidence URL {url!r} needs CASEFILE_S3_ENDPOINT (host:port)")
+        try:
+            client = open_client(
+                settings.s3_endpoint,
+                settings.s3_access_key,
+                settings.s3_secret_key,
+                secure=settings.s3_secure,
+                region=settings.s3_region,
+            )
+        except ValueError as error:
+            raise InputError(f"CASEFILE_S3_* settings for {url!r}: {error}") from error
+        return S3Store(client, bucket)
+    raise InputError(f"evidence URL {url!r}: unknown scheme {scheme!r} (file or s3)")

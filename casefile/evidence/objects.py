@@ -1,0 +1,273 @@
+"""The content-addressed object interface both backends implement.
+
+An object's key is derived from its SHA-256 (`sha256/ab/cd/<hex>`), so the same bytes are
+stored once and a key can never name other bytes: objects are written once, never replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from casefile.errors import InputError
+from casefile.evidence.errors import IntegrityError
+from casefile.evidence.sniff import SNIFF_BYTES, sniff
+
+CHUNK = 1024 * 1024
+"""Read size when streaming objects: large enough for throughput, small for memory."""
+
+_HEX = re.compile(r"^[0-9a-f]{64}$")
+KEY_PREFIX = "sha256/"
+
+
+class Readable(Protocol):
+    """Anything with `read(size)`: an open file, a socket file, `request.stream()` adapted."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """What `put_stream` proved about the bytes it stored."""
+
+    sha256: str
+    size: int
+    mime: str
+    created: bool
+    """False when identical bytes were already stored (nothing was written)."""
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    sha256: str
+    size: int
+    modified: datetime
+
+
+class ObjectStore(Protocol):
+    """A write-once store of byte objects named by their SHA-256."""
+
+    url: str
+
+    def put_stream(self, stream: Readable, *, max_size: int | None = None) -> StoredObject:
+        """Store `stream`, hashing while streaming; return once the stored object is verified.
+
+        Raises `StorageUnavailable` when the store fails, `InputError` beyond `max_size`.
+        """
+        ...
+
+    def open_verified(self, sha256: str, size: int | None = None) -> Iterator[bytes]:
+        """The object's bytes in chunks; raises `IntegrityError` after the last chunk when the
+        bytes do not hash to `sha256` (or do not have `size`). `ObjectMissing` is raised by
+        this call, before any chunk."""
+        ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def stat(self, sha256: str) -> ObjectInfo | None: ...
+
+    def delete(self, sha256: str) -> None:
+        """Remove an object: only for orphans (verify) and retention, never for a pièce."""
+        ...
+
+    def list_objects(self) -> Iterator[ObjectInfo]: ...
+
+    def list_keys(self) -> Iterator[str]:
+        """The SHA-256 of every stored object."""
+        ...
+
+    def download_url(
+        self, sha256: str, filename: str, expires: timedelta, now: datetime | None = None
+    ) -> str | None:
+        """A URL the object store itself serves until `expires`, or None when it cannot."""
+        ...
+
+
+def check_sha256(sha256: str) -> str:
+    """`sha256` if it is 64 lowercase hex digits; anything else could escape the key space."""
+    if not _HEX.match(sha256):
+        raise InputError(f"{sha256!r} is not a SHA-256 hex digest")
+    return sha256
+
+
+def object_key(sha256: str) -> str:
+    check_sha256(sha256)
+    return f"{KEY_PREFIX}{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def key_sha256(key: str) -> str | None:
+    """The digest a well-formed key names, None for anything else under the prefix."""
+    parts = key.split("/")
+    if len(parts) != 4 or parts[0] + "/" != KEY_PREFIX or not _HEX.match(parts[3]):
+        return None
+    digest = parts[3]
+    return digest if parts[1] == digest[:2] and parts[2] == digest[2:4] else None
+
+
+class HashingReader:
+    """Wraps an upload: sniffs the head, hashes and counts every byte handed on, enforces a
+    maximum size. `read(n)` returns exactly `n` bytes until the end, because minio's part
+    reader concatenates whatever it gets (many short reads would copy quadratically)."""
+
+    def __init__(
+        self, source: Readable, *, max_size: int | None = None, part_size: int = 0
+    ) -> None:
+        self._source = source
+        self._max_size = max_size
+        self._buffer = _read_full(source, SNIFF_BYTES)
+        self.mime = sniff(self._buffer)
+        self.size = 0
+        self.sha256 = hashlib.sha256()
+        # MD5 of each `part_size` slice, to predict the multipart ETag the server returns.
+        self._part_size = part_size
+        self._part_md5s: list[bytes] = []
+        self._part = hashlib.md5(usedforsecurity=False)
+        self._part_fill = 0
+        self._eof = False
+
+    def read(self, size: int = -1, /) -> bytes:
+        if size is None or size < 0:
+            size = CHUNK
+        if self._buffer:
+            data = self._buffer[:size]
+            self._buffer = self._buffer[size:]
+            if len(data) < size:
+                data += _read_full(self._source, size - len(data))
+        else:
+            data = _read_full(self._source, size)
+        self._account(data)
+        return data
+
+    def _account(self, data: bytes) -> None:
+        self.size += len(data)
+        if self._max_size is not None and self.size > self._max_size:
+            raise InputError(f"the file is larger than the {self._max_size}-byte limit")
+        self.sha256.update(data)
+        if self._part_size:
+            view = memoryview(data)
+            while view:
+                take = min(len(view), self._part_size - self._part_fill)
+                self._part.update(view[:take])
+                self._part_fill += take
+                view = view[take:]
+                if self._part_fill == self._part_size:
+                    self._close_part()
+
+    def _close_part(self) -> None:
+        self._part_md5s.append(self._part.digest())
+        self._part = hashlib.md5(usedforsecurity=False)
+        self._part_fill = 0
+
+    def expected_etag(self) -> str:
+        """The ETag S3 gives this upload: MD5 for a single PUT, MD5 of the part MD5s + count
+        for a multipart one (minio switches to multipart beyond one part)."""
+        md5s = [*self._part_md5s]
+        if self._part_fill or not md5s:
+            md5s.append(self._part.digest())
+        if len(md5s) == 1 and self.size <= self._part_size:
+            return md5s[0].hex()
+        combined = hashlib.md5(b"".join(md5s), usedforsecurity=False).hexdigest()
+        return f"{combined}-{len(md5s)}"
+
+
+def _read_full(source: Readable, size: int) -> bytes:
+    """Up to `size` bytes, fewer only at end of stream."""
+    first = source.read(size)
+    if len(first) == size or not first:
+        return first
+    chunks = [first]
+    missing = size - len(first)
+    while missing and (data := source.read(missing)):
+        chunks.append(data)
+        missing -= len(data)
+    return b"".join(chunks)
+
+
+class IterReader:
+    """A `Readable` over an iterable of byte chunks (an HTTP request body, a generator)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._rest = b""
+
+    def read(self, size: int = -1, /) -> bytes:
+        if size is None or size < 0:
+            return self._rest + b"".join(self._chunks)
+        while not self._rest:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return b""
+            self._rest = chunk
+        data, self._rest = self._rest[:size], self._rest[size:]
+        return data
+
+
+class _End:
+    pass
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+def prefetched(chunks: Iterator[bytes], depth: int = 4) -> Iterator[bytes]:
+    """`chunks` read ahead by a thread (at most `depth` chunks buffered), so the network read
+    of the next chunk overlaps the hashing of this one (both release the GIL)."""
+    buffer: queue.Queue[bytes | _End | _Failed] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(item: bytes | _End | _Failed) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def pump() -> None:
+        try:
+            for chunk in chunks:
+                if not offer(chunk):
+                    return
+        except BaseException as error:  # handed to the consumer, raised there
+            offer(_Failed(error))
+            return
+        offer(_End())
+
+    thread = threading.Thread(target=pump, name="evidence-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = buffer.get()
+            if isinstance(item, _End):
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def verified_chunks(
+    chunks: Iterable[bytes], sha256: str, size: int | None, where: str
+) -> Iterator[bytes]:
+    """Pass `chunks` on while hashing them; raise `IntegrityError` at the end on a mismatch."""
+    digest = hashlib.sha256()
+    total = 0
+    for chunk in chunks:
+        digest.update(chunk)
+        total += len(chunk)
+        yield chunk
+    if size is not None and total != size:
+        raise IntegrityError(f"{where}: {total} bytes stored, {size} recorded")
+    if digest.hexdigest() != sha256:
+        raise IntegrityError(f"{where}: stored bytes hash to {digest.hexdigest()}, not {sha256}")

@@ -1,0 +1,287 @@
+"""Objects in an S3 bucket (MinIO in production) through the `minio` client.
+
+A seekable source (a file) is hashed in a first pass and uploaded straight to its content key,
+or not at all when that key exists. For a stream, the SHA-256 is only known once the last byte
+has passed, so it goes to a temporary key (`tmp/<uuid>`), then is copied server-side to its
+content key and the temporary object removed. Both upload with unknown length (multipart,
+constant memory) and check the ETag the server returns against the one predicted from the bytes
+sent. An existing content key is never written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import BinaryIO, TypeVar
+from urllib.parse import quote
+
+import urllib3
+from minio import Minio
+from minio.commonconfig import ComposeSource
+from minio.error import MinioException, S3Error
+
+from casefile.evidence.errors import IntegrityError, ObjectMissing, StorageUnavailable
+from casefile.evidence.objects import (
+    CHUNK,
+    KEY_PREFIX,
+    HashingReader,
+    ObjectInfo,
+    Readable,
+    StoredObject,
+    key_sha256,
+    object_key,
+    prefetched,
+    verified_chunks,
+)
+
+TEMP_PREFIX = "tmp/"
+PART_SIZE = 16 * 1024 * 1024
+PARALLEL_UPLOADS = 2
+"""Parts in flight: minio keeps up to (PARALLEL_UPLOADS + 1) parts in memory."""
+MAX_LINK_LIFETIME = timedelta(minutes=15)
+_NOT_FOUND = frozenset({"NoSuchKey", "NoSuchObject", "ResourceNotFound"})
+_Result = TypeVar("_Result")
+
+
+class S3Store:
+    def __init__(
+        self,
+        client: Minio,
+        bucket: str,
+        *,
+        part_size: int = PART_SIZE,
+        parallel_uploads: int = PARALLEL_UPLOADS,
+        verify_readback: bool = False,
+    ) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.url = f"s3://{bucket}"
+        self.part_size = part_size
+        self.parallel_uploads = parallel_uploads
+        self.verify_readback = verify_readback
+        """Also re-read and re-hash every new object (twice the traffic) instead of trusting
+        the ETag check, for stores whose ETags are not MD5-based (SSE-KMS)."""
+
+    def ensure_bucket(self) -> None:
+        """Create the bucket when absent (`casefile init`, tests); production buckets exist."""
+        if not self._call("check bucket", lambda: self.client.bucket_exists(self.bucket)):
+            self._call("create bucket", lambda: self.client.make_bucket(self.bucket))
+
+    def _call(self, what: str, action: Callable[[], _Result]) -> _Result:
+        """Run a client call, turning transport and server failures into StorageUnavailable."""
+        try:
+            return action()
+        except S3Error as error:
+            if error.code in _NOT_FOUND:
+                raise
+            raise StorageUnavailable(f"{self.url}: {what}: {error.code} {error.message}") from error
+        except (MinioException, urllib3.exceptions.HTTPError, OSError, ValueError) as error:
+            raise StorageUnavailable(f"{self.url}: {what}: {error}") from error
+
+    def put_stream(self, stream: Readable, *, max_size: int | None = None) -> StoredObject:
+        if _seekable(stream):
+            return self._put_seekable(stream, max_size)  # type: ignore[arg-type]
+        temp_key = f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+        reader = HashingReader(stream, max_size=max_size, part_size=self.part_size)
+        try:
+            self._upload(temp_key, reader)
+            sha256, size = reader.sha256.hexdigest(), reader.size
+            created = self._commit(temp_key, sha256, size)
+            return StoredObject(sha256, size, reader.mime, created=created)
+        finally:
+            with contextlib.suppress(StorageUnavailable, S3Error):
+                self._call("remove temporary upload", lambda: self._remove(temp_key))
+
+    def _put_seekable(self, stream: BinaryIO, max_size: int | None) -> StoredObject:
+        """A file on disk (an upload buffered by the web server, a CLI argument): hash it
+        first, then upload straight to its content key, or not at all when already stored.
+        Saves the server-side copy of the streaming path."""
+        start = stream.tell()
+        first = HashingReader(stream, max_size=max_size)
+        while first.read(CHUNK):
+            pass
+        sha256, size = first.sha256.hexdigest(), first.size
+        existing = self.stat(sha256)
+        if existing is not None:
+            self._check_size(existing.size, sha256, size)
+            return StoredObject(sha256, size, first.mime, created=False)
+        stream.seek(start)
+        reader = HashingReader(stream, max_size=max_size, part_size=self.part_size)
+        key = object_key(sha256)
+        self._upload(key, reader, sha256)
+        if reader.sha256.hexdigest() != sha256 or reader.size != size:
+            self._call("remove altered upload", lambda: self._remove(key))
+            raise IntegrityError("the file changed while it was being uploaded; send it again")
+        self._verify_new(sha256, size)
+        return StoredObject(sha256, size, first.mime, created=True)
+
+    def _upload(self, key: str, reader: HashingReader, sha256: str | None = None) -> None:
+        """Unknown-length multipart upload of `reader`, then the ETag check: the server must
+        have received exactly the bytes that were hashed."""
+        result = self._call(
+            "upload",
+            lambda: self.client.put_object(
+                self.bucket,
+                key,
+                reader,  # type: ignore[arg-type]
+                length=-1,
+                part_size=self.part_size,
+                num_parallel_uploads=self.parallel_uploads,
+                content_type=reader.mime,
+                metadata={"x-amz-meta-sha256": sha256} if sha256 else None,
+            ),
+        )
+        etag = (result.etag or "").strip('"')
+        if not self.verify_readback and etag != reader.expected_etag():
+            with contextlib.suppress(StorageUnavailable, S3Error):
+                self._call("remove altered upload", lambda: self._remove(key))
+            raise IntegrityError(
+                f"{self.url}: upload to {key} arrived altered "
+                f"(ETag {etag}, expected {reader.expected_etag()})"
+            )
+
+    def _commit(self, temp_key: str, sha256: str, size: int) -> bool:
+        existing = self.stat(sha256)
+        if existing is not None:
+            self._check_size(existing.size, sha256, size)
+            return False
+        key = object_key(sha256)
+        # compose_object is a single CopyObject up to 5 GiB and UploadPartCopy beyond.
+        self._call(
+            "copy to content key",
+            lambda: self.client.compose_object(
+                self.bucket,
+                key,
+                [ComposeSource(self.bucket, temp_key)],
+                metadata={"x-amz-meta-sha256": sha256},
+            ),
+        )
+        self._verify_new(sha256, size)
+        return True
+
+    def _verify_new(self, sha256: str, size: int) -> None:
+        """Check the object just written under its content key; remove it if it is wrong, so
+        a content key never names other bytes."""
+        stored = self.stat(sha256)
+        if stored is None:
+            raise StorageUnavailable(f"{self.url}: {sha256} vanished right after it was written")
+        try:
+            self._check_size(stored.size, sha256, size)
+            if self.verify_readback:
+                for _ in self.open_verified(sha256, size):
+                    pass
+        except IntegrityError:
+            with contextlib.suppress(StorageUnavailable, S3Error):
+                self.delete(sha256)
+            raise
+
+    def _check_size(self, actual: int, sha256: str, size: int) -> None:
+        if actual != size:
+            raise IntegrityError(
+                f"object {sha256} is stored with {actual} bytes instead of {size}: "
+                "the stored copy is corrupt; run `casefile evidence verify`"
+            )
+
+    def _remove(self, key: str) -> None:
+        self.client.remove_object(self.bucket, key)
+
+    def open_verified(self, sha256: str, size: int | None = None) -> Iterator[bytes]:
+        key = object_key(sha256)
+        try:
+            response = self._call("read", lambda: self.client.get_object(self.bucket, key))
+        except S3Error as error:
+            raise ObjectMissing(f"object {sha256} is missing from {self.url}") from error
+        return _released(
+            response,
+            verified_chunks(prefetched(response.stream(CHUNK)), sha256, size, f"{self.url}/{key}"),
+        )
+
+    def exists(self, sha256: str) -> bool:
+        return self.stat(sha256) is not None
+
+    def stat(self, sha256: str) -> ObjectInfo | None:
+        key = object_key(sha256)
+        try:
+            st = self._call("stat", lambda: self.client.stat_object(self.bucket, key))
+        except S3Error:
+            return None
+        assert st.last_modified is not None and st.size is not None
+        return ObjectInfo(sha256, st.size, st.last_modified)
+
+    def delete(self, sha256: str) -> None:
+        key = object_key(sha256)
+        self._call("delete", lambda: self._remove(key))
+
+    def list_objects(self) -> Iterator[ObjectInfo]:
+        listing = self._call(
+            "list",
+            lambda: iter(self.client.list_objects(self.bucket, prefix=KEY_PREFIX, recursive=True)),
+        )
+        while True:
+            item = self._call("list", lambda: next(listing, None))
+            if item is None:
+                return
+            sha256 = key_sha256(item.object_name or "")
+            if sha256 is not None and item.size is not None and item.last_modified is not None:
+                yield ObjectInfo(sha256, item.size, item.last_modified)
+
+    def list_keys(self) -> Iterator[str]:
+        return (info.sha256 for info in self.list_objects())
+
+    def download_url(
+        self, sha256: str, filename: str, expires: timedelta, now: datetime | None = None
+    ) -> str:
+        """A presigned GET, at most 15 minutes, that downloads under `filename` (RFC 6266)."""
+        if not timedelta(0) < expires <= MAX_LINK_LIFETIME:
+            raise ValueError(f"a download link lives at most 15 minutes, not {expires}")
+        disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+        return self._call(
+            "presign",
+            lambda: self.client.presigned_get_object(
+                self.bucket,
+                object_key(sha256),
+                expires=expires,
+                response_headers={"response-content-disposition": disposition},
+                request_date=now,
+            ),
+        )
+
+
+def _released(response: urllib3.BaseHTTPResponse, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    try:
+        yield from chunks
+    except (urllib3.exceptions.HTTPError, OSError) as error:
+        raise StorageUnavailable(f"reading an object failed midway: {error}") from error
+    finally:
+        response.close()
+        response.release_conn()
+
+
+def _seekable(stream: Readable) -> bool:
+    try:
+        return bool(stream.seekable())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def open_client(
+    endpoint: str,
+    access_key: str | None,
+    secret_key: str | None,
+    *,
+    secure: bool,
+    region: str | None,
+) -> Minio:
+    """A minio client; `endpoint` may be given as host:port or as an http(s) URL."""
+    if "://" in endpoint:
+        scheme, _, endpoint = endpoint.partition("://")
+        secure = scheme == "https"
+    return Minio(
+        endpoint.rstrip("/"),
+        access_key=access_key,
+        secret_key=secret_key,
+        secure=secure,
+        region=region,
+    )

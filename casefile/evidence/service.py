@@ -1,0 +1,312 @@
+"""Use cases on pièces, over an `ObjectStore` and a `PieceRecords`; the CLI and API call these.
+
+The order of effects is the safety argument: bytes are stored and verified first, the record
+commits second. A store failure therefore records nothing; a record failure leaves at most an
+orphan object, which `verify` finds and can remove.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TypedDict
+
+from casefile.errors import Conflict, Forbidden, InputError
+from casefile.evidence.errors import IntegrityError, ObjectMissing
+from casefile.evidence.names import original_name, safe_name
+from casefile.evidence.objects import ObjectStore, Readable
+from casefile.evidence.records import (
+    KINDS,
+    Actor,
+    CaseId,
+    NewPiece,
+    NewVersion,
+    Piece,
+    PieceEvent,
+    PieceId,
+    PieceRecords,
+)
+
+DELETE_ROLES = frozenset({"admin", "avocat"})
+"""Roles allowed to withdraw a pièce (the store layer's role names)."""
+
+ORPHAN_GRACE = timedelta(hours=1)
+"""An unreferenced object younger than this may belong to an upload whose record is being
+committed right now: verify reports it as pending and never removes it."""
+
+Progress = Callable[[int, int], None]
+"""Called with (bytes checked, total bytes) while verify reads the store."""
+
+
+class PieceReceipt(TypedDict):
+    id: PieceId
+    piece: int | None
+    version: int
+    sha256: str
+    size: int
+    kind: str
+    mime: str
+
+
+def _receipt(piece: Piece) -> PieceReceipt:
+    current = piece.current
+    return PieceReceipt(
+        id=piece.id,
+        piece=piece.number,
+        version=current.version,
+        sha256=current.sha256,
+        size=current.size,
+        kind=piece.kind,
+        mime=current.mime,
+    )
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else datetime.now(UTC)
+
+
+def add_piece(
+    store: ObjectStore,
+    records: PieceRecords,
+    case_id: CaseId,
+    stream: Readable,
+    *,
+    filename: str | bytes,
+    kind: str,
+    actor: Actor,
+    piece_date: date | None = None,
+    description: str = "",
+    invoices: Sequence[str] = (),
+    max_size: int | None = None,
+    now: datetime | None = None,
+) -> PieceReceipt:
+    """Store a file and record it as the case's next pièce."""
+    if kind not in KINDS:
+        raise InputError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    clean_invoices = tuple(i.strip() for i in invoices if i.strip())
+    at = _now(now)
+    stored = store.put_stream(stream, max_size=max_size)
+    version = _new_version(stored.sha256, stored.size, stored.mime, filename, actor, at)
+    piece = records.create_piece(
+        NewPiece(case_id, kind, piece_date, description.strip(), clean_invoices),
+        version,
+        PieceEvent(
+            case_id,
+            None,
+            "added",
+            at,
+            actor.name,
+            details={"sha256": stored.sha256, "original_name": version.original_name},
+        ),
+    )
+    return _receipt(piece)
+
+
+def add_version(
+    store: ObjectStore,
+    records: PieceRecords,
+    piece_id: PieceId,
+    stream: Readable,
+    *,
+    filename: str | bytes,
+    actor: Actor,
+    note: str = "",
+    max_size: int | None = None,
+    now: datetime | None = None,
+) -> PieceReceipt:
+    """A corrected file for a numbered pièce: a new version; every earlier one is kept."""
+    piece = records.get_piece(piece_id)
+    if piece.deleted_at is not None:
+        raise Conflict(f"pièce id {piece_id} was withdrawn; add a new pièce instead")
+    at = _now(now)
+    stored = store.put_stream(stream, max_size=max_size)
+    if stored.sha256 == piece.current.sha256:
+        raise Conflict(
+            f"the file is identical to version {piece.current.version} of pièce n° {piece.number}"
+        )
+    version = _new_version(stored.sha256, stored.size, stored.mime, filename, actor, at, note)
+    updated = records.add_version(
+        piece_id,
+        version,
+        PieceEvent(
+            piece.case_id,
+            piece_id,
+            "versioned",
+            at,
+            actor.name,
+            reason=note,
+            details={
+                "from_sha256": piece.current.sha256,
+                "sha256": stored.sha256,
+                "version": len(piece.versions) + 1,
+            },
+        ),
+    )
+    return _receipt(updated)
+
+
+def _new_version(
+    sha256: str,
+    size: int,
+    mime: str,
+    filename: str | bytes,
+    actor: Actor,
+    at: datetime,
+    note: str = "",
+) -> NewVersion:
+    return NewVersion(
+        sha256=sha256,
+        size=size,
+        mime=mime,
+        original_name=original_name(filename),
+        safe_name=safe_name(filename),
+        added_at=at,
+        added_by=actor.name,
+        note=note,
+    )
+
+
+def renumber(
+    records: PieceRecords,
+    case_id: CaseId,
+    order: Sequence[PieceId],
+    *,
+    actor: Actor,
+    reason: str = "",
+    now: datetime | None = None,
+) -> list[Piece]:
+    """Number the case's live pièces 1, 2, … in `order` (every live pièce exactly once)."""
+    pieces = records.list_pieces(case_id)
+    live = {p.id: p for p in pieces}
+    if len(set(order)) != len(order) or set(order) != set(live):
+        raise InputError(
+            f"the new order {list(order)} must list each live pièce of case {case_id} once: "
+            f"{sorted(live)}"
+        )
+    numbers = {piece_id: n for n, piece_id in enumerate(order, start=1)}
+    before = {piece_id: live[piece_id].number for piece_id in order}
+    if all(before[i] == numbers[i] for i in order):
+        return pieces
+    event = PieceEvent(
+        case_id,
+        None,
+        "renumbered",
+        _now(now),
+        actor.name,
+        reason=reason,
+        details={"before": before, "after": numbers},
+    )
+    return records.set_numbers(case_id, numbers, event)
+
+
+def delete_piece(
+    records: PieceRecords,
+    piece_id: PieceId,
+    *,
+    actor: Actor,
+    reason: str,
+    now: datetime | None = None,
+    allowed_roles: frozenset[str] = DELETE_ROLES,
+) -> Piece:
+    """Withdraw a pièce as a recorded, reasoned act. Its bytes stay in the store."""
+    if actor.role not in allowed_roles:
+        raise Forbidden(
+            f"role {actor.role!r} may not withdraw a pièce (allowed: {', '.join(sorted(allowed_roles))})"
+        )
+    if not reason.strip():
+        raise InputError("withdrawing a pièce needs a reason")
+    piece = records.get_piece(piece_id)
+    if piece.deleted_at is not None:
+        raise Conflict(f"pièce id {piece_id} was already withdrawn on {piece.deleted_at:%Y-%m-%d}")
+    event = PieceEvent(
+        piece.case_id,
+        piece_id,
+        "deleted",
+        _now(now),
+        actor.name,
+        reason=reason.strip(),
+        details={"number": piece.number},
+    )
+    return records.mark_deleted(piece_id, event)
+
+
+@dataclass
+class Report:
+    """What `verify` found; `ok` when nothing is missing or mismatched."""
+
+    checked: int = 0
+    bytes: int = 0
+    missing: list[str] = field(default_factory=list)
+    mismatched: list[str] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    """Unreferenced objects younger than the grace period (uploads in flight)."""
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.mismatched
+
+
+def verify(
+    store: ObjectStore,
+    records: PieceRecords,
+    *,
+    progress: Progress | None = None,
+    remove_orphans: bool = False,
+    orphan_grace: timedelta = ORPHAN_GRACE,
+    now: datetime | None = None,
+) -> Report:
+    """Re-hash every referenced object; list missing ones, mismatches and orphans."""
+    expected: dict[str, int] = {}
+    report = Report()
+    for sha256, size in records.referenced_objects():
+        if expected.setdefault(sha256, size) != size:
+            report.mismatched.append(sha256)
+    objects = list(store.list_objects())
+    total = sum(info.size for info in objects if info.sha256 in expected)
+    done = 0
+    if progress:
+        progress(0, total)
+    cutoff = _now(now) - orphan_grace
+    for info in objects:
+        recorded = expected.get(info.sha256)
+        if recorded is None:
+            if info.modified <= cutoff:
+                report.orphans.append(info.sha256)
+            else:
+                report.pending.append(info.sha256)
+            continue
+        report.checked += 1
+        try:
+            for chunk in store.open_verified(info.sha256, recorded):
+                done += len(chunk)
+                report.bytes += len(chunk)
+                if progress:
+                    progress(done, total)
+        except (IntegrityError, ObjectMissing):
+            if info.sha256 not in report.mismatched:
+                report.mismatched.append(info.sha256)
+    present = {info.sha256 for info in objects}
+    report.missing = sorted(set(expected) - present)
+    if remove_orphans:
+        for sha256 in report.orphans:
+            store.delete(sha256)
+            report.removed.append(sha256)
+    return report
+
+
+def history_json(events: Sequence[PieceEvent]) -> list[Mapping[str, object]]:
+    """The audit trail as JSON-ready dicts (for `case show` and the API)."""
+    return [
+        {
+            "piece_id": e.piece_id,
+            "action": e.action,
+            "at": e.at.isoformat(),
+            "by": e.by,
+            "reason": e.reason,
+            "details": dict(e.details),
+        }
+        for e in events
+    ]

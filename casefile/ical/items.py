@@ -1,0 +1,230 @@
+"""What one deadline looks like in a calendar: the plain values the export writes.
+
+`CalendarEntry` is what the store supplies (a deadline and its case); `FeedItem` is the rendered
+text of one VEVENT, kept as plain data so the feed state can remember it and still publish a
+deadline as CANCELLED after the engine stopped producing it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from casefile.errors import InputError
+from casefile.law.schedule import Deadline
+
+# Actors who perform an act themselves get a VTODO: the debtor and the greffe act on their own.
+ACTING_ACTORS = frozenset({"creancier", "avocat", "commissaire_de_justice"})
+COMMISSAIRE = "commissaire_de_justice"
+
+ACTOR_LABELS = {
+    "creancier": "Créancier",
+    "avocat": "Avocat",
+    "commissaire_de_justice": "Commissaire de justice",
+    "debiteur": "Débiteur",
+    "greffe": "Greffe",
+}
+STATUS_LABELS = {
+    "pending": "à venir",
+    "done": "accompli",
+    "missed": "dépassé",
+    "moot": "sans objet",
+    "uncertain": "date incertaine (la plus précoce possible)",
+}
+# Appended to SUMMARY so a calendar shows the state without opening the event.
+_SUMMARY_SUFFIX = {
+    "done": " (accompli)",
+    "missed": " (dépassé)",
+    "moot": " (sans objet)",
+    "uncertain": " (date incertaine)",
+}
+# RFC 5545 §3.8.1.11: a moot deadline is CANCELLED so subscribed apps remove it; an uncertain
+# date (earliest plausible, art. 1416 al. 2) is TENTATIVE.
+_ICAL_STATUS = {
+    "pending": "CONFIRMED",
+    "done": "CONFIRMED",
+    "missed": "CONFIRMED",
+    "moot": "CANCELLED",
+    "uncertain": "TENTATIVE",
+}
+
+# RFC 5545 §3.3.11: TEXT may not hold control characters other than HTAB (and the escaped
+# newline); a stray one in a debtor's name would make libical reject the whole feed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_IN_URI = re.compile(r"[\x00-\x20\x7f]")
+
+
+def clean(text: str) -> str:
+    """Text without forbidden control characters, newlines normalised to LF."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One deadline of one case, as the store hands it to the export."""
+
+    case_id: str
+    case_reference: str
+    debtor_name: str
+    procedure: str
+    deadline: Deadline
+    case_url: str
+    sequence: int = 0
+    cancelled: bool = False
+    modified_at: datetime | None = None  # DTSTAMP; derived from the data when None
+
+    @property
+    def uid(self) -> str:
+        return uid_for(self.case_id, self.deadline.key)
+
+
+def uid_for(case_id: str, deadline_key: str) -> str:
+    """Stable across exports: the same case and deadline keep their event in every app."""
+    return f"{case_id}-{deadline_key}@casefile"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """The rendered fields of one deadline's VEVENT (and VTODO), plain and JSON-ready."""
+
+    uid: str
+    case_id: str
+    case_reference: str
+    deadline_key: str
+    day: date
+    summary: str
+    description: str
+    url: str
+    categories: tuple[str, ...]
+    actor: str
+    deadline_status: str  # the engine's status: pending, done, missed, moot, uncertain
+    status: str  # the iCalendar STATUS: CONFIRMED, TENTATIVE, CANCELLED
+    sequence: int
+    stamp: datetime  # DTSTAMP, UTC
+
+    @property
+    def todo_uid(self) -> str:
+        return self.uid.replace("@casefile", "-todo@casefile")
+
+    @property
+    def has_todo(self) -> bool:
+        return self.actor in ACTING_ACTORS
+
+    @property
+    def reminds(self) -> bool:
+        """Alarms only for what is still to be done: never on done, missed or cancelled dates."""
+        return self.status != "CANCELLED" and self.deadline_status in ("pending", "uncertain")
+
+    @property
+    def todo_status(self) -> str:
+        if self.status == "CANCELLED":
+            return "CANCELLED"
+        return "COMPLETED" if self.deadline_status == "done" else "NEEDS-ACTION"
+
+    def content(self) -> dict[str, Any]:
+        """What the fingerprint covers: the date and every text a user sees."""
+        return {
+            "day": self.day.isoformat(),
+            "summary": self.summary,
+            "description": self.description,
+            "url": self.url,
+            "categories": list(self.categories),
+            "status": self.status,
+            "deadline_status": self.deadline_status,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "uid": self.uid,
+            "case_id": self.case_id,
+            "case_reference": self.case_reference,
+            "deadline_key": self.deadline_key,
+            **self.content(),
+            "actor": self.actor,
+            "sequence": self.sequence,
+            "stamp": self.stamp.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FeedItem:
+        try:
+            stamp = datetime.fromisoformat(data["stamp"])
+            return cls(
+                uid=str(data["uid"]),
+                case_id=str(data["case_id"]),
+                case_reference=str(data["case_reference"]),
+                deadline_key=str(data["deadline_key"]),
+                day=date.fromisoformat(data["day"]),
+                summary=str(data["summary"]),
+                description=str(data["description"]),
+                url=str(data["url"]),
+                categories=tuple(str(c) for c in data["categories"]),
+                actor=str(data["actor"]),
+                deadline_status=str(data["deadline_status"]),
+                status=str(data["status"]),
+                sequence=int(data["sequence"]),
+                stamp=stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise InputError(
+                f"feed state item {data.get('uid')!r} is malformed: {error}"
+            ) from error
+
+
+def summary_for(entry: CalendarEntry) -> str:
+    deadline = entry.deadline
+    text = f"[{entry.case_reference}] {deadline.label} — {entry.debtor_name}".strip(" —")
+    return clean(text + _SUMMARY_SUFFIX.get(deadline.status, ""))
+
+
+def description_for(entry: CalendarEntry) -> str:
+    """The same trace as the CLI and the documents (STYLE.md habit 6), then the case link."""
+    deadline = entry.deadline
+    lines = list(deadline.explanation())
+    if deadline.consequence:
+        lines.append(f"Conséquence : {deadline.consequence}")
+    lines.append(f"À accomplir par : {ACTOR_LABELS.get(deadline.actor, deadline.actor)}")
+    lines.append(f"Statut : {STATUS_LABELS.get(deadline.status, deadline.status)}")
+    if entry.case_url:
+        lines.append(f"Dossier : {entry.case_url}")
+    return clean("\n".join(lines))
+
+
+def derived_stamp(deadline: Deadline) -> datetime:
+    """A DTSTAMP that depends only on the data (never the clock): the start date, midnight UTC.
+
+    Used when the store has no modification time, so an unchanged feed stays byte-identical.
+    """
+    return datetime.combine(deadline.start.date, time(0, 0), tzinfo=UTC)
+
+
+def feed_item(entry: CalendarEntry) -> FeedItem:
+    """Render one entry's text; `entry.sequence`, `cancelled` and `modified_at` are kept."""
+    deadline = entry.deadline
+    status = "CANCELLED" if entry.cancelled else _ICAL_STATUS.get(deadline.status, "CONFIRMED")
+    actor = ACTOR_LABELS.get(deadline.actor) or clean(deadline.actor)
+    categories = tuple(c for c in (clean(entry.procedure), actor) if c)
+    stamp = entry.modified_at or derived_stamp(deadline)
+    if stamp.tzinfo is None:
+        raise InputError(f"modified_at of {entry.uid!r} must be timezone-aware")
+    return FeedItem(
+        uid=clean(entry.uid),
+        case_id=entry.case_id,
+        case_reference=entry.case_reference,
+        deadline_key=deadline.key,
+        day=deadline.due,
+        summary=summary_for(entry),
+        description=description_for(entry),
+        url=_NOT_IN_URI.sub("", entry.case_url),
+        categories=categories,
+        actor=deadline.actor,
+        deadline_status=deadline.status,
+        status=status,
+        sequence=entry.sequence,
+        stamp=stamp if stamp.tzinfo is UTC else stamp.astimezone(UTC),
+    )

@@ -1,0 +1,60 @@
+"""The append-only audit log: who did what, when, with the state before and after.
+
+`record` is called inside the transaction of the change it describes, so a rolled-back change
+leaves no entry and a committed one always has its entry.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from casefile.store.permissions import User, require
+from casefile.store.tables import AuditEntry
+
+
+async def record(
+    actor: User,
+    action: str,
+    entity: str,
+    entity_id: str | int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    await AuditEntry.insert(
+        AuditEntry(
+            at=datetime.now(UTC),
+            actor_id=actor.id,
+            actor_name=actor.name,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=before,
+            after=after,
+        )
+    )
+
+
+async def list_entries(
+    actor: User, limit: int = 100, entity: str | None = None
+) -> list[dict[str, Any]]:
+    """Newest first."""
+    require(actor, "audit.read")
+    query = AuditEntry.select().order_by(AuditEntry.id, ascending=False).limit(limit)
+    if entity is not None:
+        query = query.where(AuditEntry.entity == entity)
+    rows = await query.output(load_json=True)
+    return [
+        {
+            "id": row["id"],
+            "at": row["at"].isoformat(),
+            "actor": row["actor_name"],
+            "actor_id": row["actor_id"],
+            "action": row["action"],
+            "entity": row["entity"],
+            "entity_id": row["entity_id"],
+            "before": row["before"],
+            "after": row["after"],
+        }
+        for row in rows
+    ]

@@ -1,0 +1,48 @@
+"""`CASEFILE_DATABASE_URL` → a piccolo engine (SQLite file or PostgreSQL pool).
+
+Kept apart from `db.py` so that `piccolo_conf.py` (read by the `piccolo` command line when
+generating migrations) can build the same engine without importing the rest of the store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from casefile.errors import InputError
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+
+def sqlite_path(url: str) -> Path | None:
+    """`sqlite:///var/casefile.db` → var/casefile.db; `sqlite:////abs/x.db` → /abs/x.db."""
+    if not url.startswith("sqlite://"):
+        return None
+    rest = url[len("sqlite://") :]
+    if rest.startswith("/"):
+        rest = rest[1:]
+    if not rest:
+        raise InputError(f"CASEFILE_DATABASE_URL {url!r} names no SQLite file")
+    return Path(rest)
+
+
+def engine_from_url(url: str) -> Engine[Any]:
+    path = sqlite_path(url)
+    if path is not None:
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+    scheme = urlsplit(url).scheme
+    if scheme in ("postgresql", "postgres"):
+        return PostgresEngine(config={"dsn": url})
+    raise InputError(
+        f"CASEFILE_DATABASE_URL {url!r}: use sqlite:///path/to/file.db or "
+        "postgresql://user@host:port/database"
+    )
+
+
+def is_postgres(engine: Engine[Any]) -> bool:
+    return engine.engine_type == "postgres"

@@ -1,0 +1,97 @@
+"""Who may do what (pure: no database). The principal `User` lives here so that every layer
+can name the actor without importing the user store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("admin", "avocat", "credit_manager", "commissaire_de_justice", "lecteur")
+
+ACTIONS = frozenset(
+    {
+        "case.read",
+        "case.write",
+        "case.delete",
+        "claim.write",
+        "payment.write",
+        "event.write",
+        "event.write_signification",
+        "evidence.read",
+        "evidence.write",
+        "evidence.delete",
+        "document.read",
+        "document.write",
+        "user.list",
+        "user.admin",
+        "audit.read",
+    }
+)
+
+_CASE_WORK = frozenset(
+    {
+        "case.read",
+        "case.write",
+        "claim.write",
+        "payment.write",
+        "event.write",
+        "event.write_signification",
+        "evidence.read",
+        "evidence.write",
+        "evidence.delete",
+        "document.read",
+        "document.write",
+        "user.list",
+    }
+)
+
+_GRANTS: dict[str, frozenset[str]] = {
+    "admin": ACTIONS,
+    "avocat": _CASE_WORK | {"case.delete", "audit.read"},
+    "credit_manager": _CASE_WORK,
+    # Reads only the cases assigned to them (enforced where cases are read).
+    "commissaire_de_justice": frozenset(
+        {
+            "case.read",
+            "event.write_signification",
+            "evidence.read",
+            "evidence.write",
+            "document.read",
+        }
+    ),
+    "lecteur": frozenset({"case.read", "evidence.read", "document.read"}),
+}
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+
+
+SYSTEM = User(0, "system", "admin")
+
+
+def can(role: str, action: str) -> bool:
+    """True when `role` may perform `action`; an unknown action is a programming error."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r} (known: {', '.join(sorted(ACTIONS))})")
+    return action in _GRANTS.get(role, frozenset())
+
+
+def assigned_only(role: str) -> bool:
+    """A commissaire de justice sees only the cases assigned to them."""
+    return role == "commissaire_de_justice"
+
+
+def event_action(event_key: str) -> str:
+    """Recording a signification is the commissaire's act; other events are case work."""
+    return "event.write_signification" if "signifi" in event_key else "event.write"
+
+
+def require(actor: User, action: str, what: str = "") -> None:
+    from casefile.errors import Forbidden
+
+    if not can(actor.role, action):
+        target = f" on {what}" if what else ""
+        raise Forbidden(f"user {actor.name!r} ({actor.role}) may not {action}{target}")

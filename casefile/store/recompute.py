@@ -1,0 +1,210 @@
+"""Recompute a case's deadlines from its events and write them, returning what changed.
+
+Called inside the transaction that changed the events, so the materialised deadlines never
+disagree with the events that produced them. Deadlines are stored as the engine gives them
+without a clock; `with_today` derives "missed" when they are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from casefile.definitions import engine
+from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
+from casefile.store.db import bulk_insert
+from casefile.store.money import from_cents
+from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
+
+
+def latest_events(rows: Iterable[Mapping[str, Any]]) -> dict[str, RecordedEvent]:
+    """One event per key: the latest by date (then by entry order) when a key repeats."""
+    chosen: dict[str, Mapping[str, Any]] = {}
+    for row in rows:
+        current = chosen.get(row["key"])
+        if current is None or (row["date"], row["id"]) >= (current["date"], current["id"]):
+            chosen[row["key"]] = row
+    return {
+        key: RecordedEvent(key, row["date"], dict(row["attributes"] or {}))
+        for key, row in chosen.items()
+    }
+
+
+def compute(
+    case: Mapping[str, Any],
+    events: Mapping[str, RecordedEvent],
+    debtor_residence: str | None,
+    claim_total: Decimal | None,
+) -> Schedule:
+    facts = CaseFacts(
+        court=case["court"],
+        court_department=case["court_department"],
+        debtor_residence=debtor_residence,
+        claim_total=claim_total,
+    )
+    return engine().compute(case["procedure"], events, facts)
+
+
+def diff(old: Mapping[str, dict[str, Any]], new: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """Deadline dicts keyed by deadline key → {"added", "moved", "removed", "changed"}."""
+    added = [new[key] for key in new if key not in old]
+    removed = [old[key] for key in old if key not in new]
+    moved = [
+        {
+            "key": key,
+            "label": new[key]["label"],
+            "from": old[key]["due"],
+            "to": new[key]["due"],
+            "deadline": new[key],
+        }
+        for key in new
+        if key in old and old[key]["due"] != new[key]["due"]
+    ]
+    changed = [
+        {"key": key, "from": old[key]["status"], "to": new[key]["status"]}
+        for key in new
+        if key in old and old[key]["status"] != new[key]["status"]
+    ]
+    return {"added": added, "moved": moved, "removed": removed, "changed": changed}
+
+
+async def case_inputs(case_id: int) -> tuple[dict[str, RecordedEvent], str | None, Decimal | None]:
+    events = (
+        await Event.select(Event.id, Event.key, Event.date, Event.attributes)
+        .where(Event.case == case_id)
+        .output(load_json=True)
+    )
+    debtor = (
+        await Party.select(Party.residence)
+        .where((Party.case == case_id) & (Party.role == "debtor"))
+        .first()
+    )
+    total = await outstanding_cents([case_id])
+    return (
+        latest_events(events),
+        debtor["residence"] if debtor else None,
+        from_cents(total[case_id]) if case_id in total else None,
+    )
+
+
+async def outstanding_cents(case_ids: Sequence[int] | None = None) -> dict[int, int]:
+    """Σ(amount − paid) of the claims − Σ payments, per case having claims."""
+    claims = Claim.select(Claim.case, Claim.amount_cents, Claim.paid_cents)
+    payments = Payment.select(Payment.case, Payment.amount_cents)
+    if case_ids is not None:
+        claims = claims.where(Claim.case.is_in(list(case_ids)))
+        payments = payments.where(Payment.case.is_in(list(case_ids)))
+    totals: dict[int, int] = {}
+    for row in await claims:
+        totals[row["case"]] = totals.get(row["case"], 0) + row["amount_cents"] - row["paid_cents"]
+    for row in await payments:
+        if row["case"] in totals:
+            totals[row["case"]] -= row["amount_cents"]
+    return totals
+
+
+async def recompute_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """Recompute and store one case's deadlines; returns the diff (call inside a transaction)."""
+    events, residence, total = await case_inputs(case["id"])
+    schedule = compute(case, events, residence, total)
+    old_rows = (
+        await DeadlineRecord.select(DeadlineRecord.key, DeadlineRecord.explanation)
+        .where(DeadlineRecord.case == case["id"])
+        .output(load_json=True)
+    )
+    old = {row["key"]: row["explanation"] for row in old_rows}
+    new = {d.key: d.as_dict() for d in schedule.deadlines}
+    changes = diff(old, new)
+    await store_schedules({case["id"]: schedule}, replace=True)
+    return changes
+
+
+async def store_schedules(schedules: Mapping[int, Schedule], replace: bool = True) -> None:
+    """Write the deadlines of many cases at once (bulk, for imports and the portfolio)."""
+    if not schedules:
+        return
+    now = datetime.now(UTC)
+    ids = list(schedules)
+    if replace:
+        for start in range(0, len(ids), 500):
+            await DeadlineRecord.delete().where(DeadlineRecord.case.is_in(ids[start : start + 500]))
+    rows = [
+        {
+            "case": case_id,
+            "key": d.key,
+            "due": d.due,
+            "status": d.status,
+            "explanation": d.as_dict(),
+            "updated_at": now,
+        }
+        for case_id, schedule in schedules.items()
+        for d in schedule.deadlines
+    ]
+    for start in range(0, len(rows), 5000):
+        await bulk_insert(DeadlineRecord, rows[start : start + 5000])
+    by_warnings: dict[tuple[str, ...], list[int]] = {}
+    for case_id, schedule in schedules.items():
+        by_warnings.setdefault(schedule.warnings, []).append(case_id)
+    for warnings, case_ids in by_warnings.items():
+        for start in range(0, len(case_ids), 500):
+            await Case.update({Case.warnings: list(warnings)}).where(
+                Case.id.is_in(case_ids[start : start + 500])
+            )
+
+
+def with_today(deadline: dict[str, Any], today: date | None) -> dict[str, Any]:
+    """A stored pending deadline whose day has passed is reported "missed" as of `today`."""
+    if (
+        today is not None
+        and deadline["status"] == "pending"
+        and deadline["due"] < today.isoformat()
+    ):
+        return {**deadline, "status": "missed"}
+    return deadline
+
+
+async def recompute_many(
+    case_ids: Sequence[int] | None = None,
+    chunk: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Recompute and store the deadlines of many cases (all when `case_ids` is None), a chunk
+    at a time; returns the number of deadlines written. Call inside a transaction."""
+    if case_ids is None:
+        case_ids = [row["id"] for row in await Case.select(Case.id).order_by(Case.id)]
+    written = 0
+    for start in range(0, len(case_ids), chunk):
+        ids = list(case_ids[start : start + chunk])
+        cases = await Case.select(Case.id, Case.procedure, Case.court, Case.court_department).where(
+            Case.id.is_in(ids)
+        )
+        events: dict[int, list[dict[str, Any]]] = {}
+        for row in (
+            await Event.select(Event.id, Event.case, Event.key, Event.date, Event.attributes)
+            .where(Event.case.is_in(ids))
+            .output(load_json=True)
+        ):
+            events.setdefault(row["case"], []).append(row)
+        residences = {
+            row["case"]: row["residence"]
+            for row in await Party.select(Party.case, Party.residence).where(
+                Party.case.is_in(ids) & (Party.role == "debtor")
+            )
+        }
+        totals = await outstanding_cents(ids)
+        schedules = {
+            case["id"]: compute(
+                case,
+                latest_events(events.get(case["id"], [])),
+                residences.get(case["id"]),
+                from_cents(totals[case["id"]]) if case["id"] in totals else None,
+            )
+            for case in cases
+        }
+        await store_schedules(schedules, replace=True)
+        written += sum(len(s.deadlines) for s in schedules.values())
+        if progress is not None:
+            progress(min(start + chunk, len(case_ids)), len(case_ids))
+    return written

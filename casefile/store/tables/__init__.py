@@ -1,0 +1,47 @@
+"""The piccolo tables, one per module (STYLE.md habit 7). Money is integer cents everywhere:
+piccolo's `Numeric` is a float on SQLite (STACK-NOTES.md)."""
+
+from casefile.store.tables.api_token import ApiToken
+from casefile.store.tables.audit_entry import AuditEntry
+from casefile.store.tables.case import Case
+from casefile.store.tables.claim import Claim
+from casefile.store.tables.deadline import DeadlineRecord
+from casefile.store.tables.document import Document
+from casefile.store.tables.event import Event
+from casefile.store.tables.party import Party
+from casefile.store.tables.payment import Payment
+from casefile.store.tables.piece import Piece
+from casefile.store.tables.piece_version import PieceVersion
+from casefile.store.tables.user_account import UserAccount
+
+# In dependency order (a table after the tables it references).
+ALL_TABLES = (
+    UserAccount,
+    ApiToken,
+    Case,
+    Party,
+    Claim,
+    Payment,
+    Event,
+    DeadlineRecord,
+    AuditEntry,
+    Piece,
+    PieceVersion,
+    Document,
+)
+
+__all__ = [
+    "ALL_TABLES",
+    "ApiToken",
+    "AuditEntry",
+    "Case",
+    "Claim",
+    "DeadlineRecord",
+    "Document",
+    "Event",
+    "Party",
+    "Payment",
+    "Piece",
+    "PieceVersion",
+    "UserAccount",
+]

@@ -1,0 +1,26 @@
+"""A case file: one creditor against one debtor in one procedure.
+
+`version` is the optimistic lock: every change runs `UPDATE … SET version = version + 1
+WHERE id = ? AND version = ?` and checks the row count, so a stale edit is refused.
+"""
+
+from piccolo.columns import JSON, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from casefile.store.tables.user_account import UserAccount
+
+
+class Case(Table, tablename="cases"):
+    id = Serial(primary_key=True)
+    reference = Varchar(length=100, unique=True)
+    procedure = Varchar(length=60)
+    court = Varchar(length=40, null=True, default=None)
+    court_department = Varchar(length=3)
+    lawyer = ForeignKey(references=UserAccount, null=True, on_delete=OnDelete.set_null)
+    commissaire = ForeignKey(references=UserAccount, null=True, on_delete=OnDelete.set_null)
+    status = Varchar(length=20, default="open")
+    version = Integer(default=1)
+    warnings = JSON(default=[])  # the engine's schedule warnings at the last recompute
+    created_at = Timestamptz()
+    updated_at = Timestamptz()

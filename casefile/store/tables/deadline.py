@@ -1,0 +1,22 @@
+"""Materialised deadlines: the engine's results for a case, rewritten on every recompute.
+
+`explanation` is `Deadline.as_dict()` (the CLI/API contract); `status` is the engine's status
+without a clock (pending / done / moot / uncertain) — "missed" is derived when read with a date.
+"""
+
+from piccolo.columns import JSON, Date, ForeignKey, Serial, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from casefile.store.tables.case import Case
+
+
+class DeadlineRecord(Table, tablename="deadlines"):
+    # unique (case, key): migration `unique_indexes`
+    id = Serial(primary_key=True)
+    case = ForeignKey(references=Case, on_delete=OnDelete.cascade)
+    key = Varchar(length=80)
+    due = Date(index=True)
+    status = Varchar(length=12)
+    explanation = JSON()
+    updated_at = Timestamptz()

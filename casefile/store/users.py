@@ -1,0 +1,178 @@
+"""Users, argon2 password hashes and API tokens (only their SHA-256 is stored)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from casefile.errors import InputError, NotFound
+from casefile.store import audit
+from casefile.store.db import atomic
+from casefile.store.permissions import ROLES, SYSTEM, User, require
+from casefile.store.tables import ApiToken, UserAccount
+
+__all__ = [
+    "ROLES",
+    "SYSTEM",
+    "User",
+    "authenticate_password",
+    "authenticate_token",
+    "create_user",
+    "get_user",
+    "list_users",
+    "revoke_token",
+]
+
+_hasher = PasswordHasher()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _user(row: dict[str, object]) -> User:
+    return User(int(row["id"]), str(row["name"]), str(row["role"]))  # type: ignore[call-overload]
+
+
+async def create_user(
+    name: str,
+    role: str,
+    password: str | None = None,
+    with_token: bool = False,
+    actor: User = SYSTEM,
+) -> tuple[User, str | None]:
+    """Returns the user and, with `with_token`, the clear token (shown once, never stored)."""
+    name = name.strip()
+    if not name or len(name) > 150:
+        raise InputError(f"user name {name!r} must be 1 to 150 characters")
+    if role not in ROLES:
+        raise InputError(f"role {role!r} is unknown (use one of: {', '.join(ROLES)})")
+    require(actor, "user.admin")
+    password_hash = _hasher.hash(password) if password else None
+    token = secrets.token_urlsafe(32) if with_token else None
+    async with atomic(f"user {name!r} already exists"):
+        rows = await UserAccount.insert(
+            UserAccount(
+                name=name,
+                role=role,
+                password_hash=password_hash,
+                active=True,
+                created_at=datetime.now(UTC),
+            )
+        )
+        user = User(rows[0]["id"], name, role)
+        if token is not None:
+            await ApiToken.insert(
+                ApiToken(user=user.id, token_hash=token_hash(token), created_at=datetime.now(UTC))
+            )
+        await audit.record(
+            actor,
+            "user.create",
+            "user",
+            user.id,
+            None,
+            {"name": name, "role": role, "token": token is not None},
+        )
+    return user, token
+
+
+async def create_token(user_name: str, actor: User = SYSTEM, label: str = "") -> str:
+    """A new token for an existing user."""
+    require(actor, "user.admin")
+    user = await get_user(user_name)
+    token = secrets.token_urlsafe(32)
+    async with atomic("token"):
+        await ApiToken.insert(
+            ApiToken(
+                user=user.id,
+                token_hash=token_hash(token),
+                label=label,
+                created_at=datetime.now(UTC),
+            )
+        )
+        await audit.record(actor, "token.create", "user", user.id, None, {"label": label})
+    return token
+
+
+async def authenticate_password(name: str, password: str) -> User | None:
+    row = await (
+        UserAccount.select()
+        .where((UserAccount.name == name) & (UserAccount.active == True))  # noqa: E712
+        .first()
+    )
+    if row is None or not row["password_hash"]:
+        return None
+    try:
+        _hasher.verify(row["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return _user(row)
+
+
+async def authenticate_token(token: str) -> User | None:
+    """The token's user, or None when unknown, revoked or the user is inactive."""
+    if not token:
+        return None
+    row = await (
+        ApiToken.select(
+            ApiToken.id,
+            ApiToken.user.id,
+            ApiToken.user.name,
+            ApiToken.user.role,
+            ApiToken.user.active,
+        )
+        .where((ApiToken.token_hash == token_hash(token)) & (ApiToken.revoked == False))  # noqa: E712
+        .first()
+    )
+    if row is None or not row["user.active"]:
+        return None
+    await ApiToken.update({ApiToken.last_used: datetime.now(UTC)}).where(ApiToken.id == row["id"])
+    return User(row["user.id"], row["user.name"], row["user.role"])
+
+
+async def revoke_token(token_id: int, actor: User) -> None:
+    """Admins revoke any token; a user revokes their own."""
+    row = await ApiToken.select(ApiToken.id, ApiToken.user).where(ApiToken.id == token_id).first()
+    if row is None:
+        raise NotFound(f"token {token_id} does not exist")
+    if row["user"] != actor.id:
+        require(actor, "user.admin", f"token {token_id}")
+    async with atomic():
+        await ApiToken.update({ApiToken.revoked: True}).where(ApiToken.id == token_id)
+        await audit.record(actor, "token.revoke", "token", token_id, None, {"revoked": True})
+
+
+async def list_tokens(user_name: str, actor: User) -> list[dict[str, object]]:
+    user = await get_user(user_name)
+    if user.id != actor.id:
+        require(actor, "user.admin")
+    rows = await ApiToken.select().where(ApiToken.user == user.id).order_by(ApiToken.id)
+    return [
+        {
+            "id": row["id"],
+            "label": row["label"],
+            "created_at": row["created_at"].isoformat(),
+            "last_used": row["last_used"].isoformat() if row["last_used"] else None,
+            "revoked": bool(row["revoked"]),
+        }
+        for row in rows
+    ]
+
+
+async def list_users(actor: User) -> list[User]:
+    require(actor, "user.list")
+    rows = await UserAccount.select(UserAccount.id, UserAccount.name, UserAccount.role).order_by(
+        UserAccount.name
+    )
+    return [_user(row) for row in rows]
+
+
+async def get_user(name: str) -> User:
+    row = await UserAccount.select().where(UserAccount.name == name).first()
+    if row is None:
+        raise NotFound(f"user {name!r} does not exist")
+    return _user(row)

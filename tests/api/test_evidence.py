@@ -1,0 +1,157 @@
+"""Pièces over HTTP: streamed upload (raw and multipart), verified download, bundle, limits."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+from tests.api.conftest import Api
+from tests.api.test_cases import new_case
+
+PDF = b"%PDF-1.4\n% facture F-2026-001\n" + b"0" * 5000 + b"\n%%EOF\n"
+
+
+def upload_raw(api: Api, case_id: int, who: str = "avocat", body: bytes = PDF, **query: str):
+    params = {"kind": "facture", "filename": "Facture n°1 — été.pdf", **query}
+    return api.client.post(
+        f"/api/cases/{case_id}/evidence",
+        headers={**api.headers(who), "content-type": "application/octet-stream"},
+        params=params,
+        content=body,
+    )
+
+
+def test_a_raw_upload_is_numbered_hashed_and_downloads_identical(api: Api) -> None:
+    case = new_case(api)
+    response = upload_raw(api, case["id"])
+    assert response.status_code == 201, response.text
+    receipt = response.json()
+    assert receipt["piece"] == 1
+    assert receipt["size"] == len(PDF)
+    assert receipt["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert receipt["kind"] == "facture"
+
+    download = api.client.get(
+        f"/api/evidence/{receipt['id']}/content", headers=api.headers("lecteur")
+    )
+    assert download.status_code == 200
+    assert download.content == PDF
+    assert download.headers["content-type"].startswith("application/pdf")
+    # RFC 6266/5987: a non-ASCII name never breaks the header.
+    assert "filename*=UTF-8''Facture%20n%C2%B01" in download.headers["content-disposition"]
+
+    audit = api.client.get(
+        "/api/audit", params={"entity": "piece"}, headers=api.headers("admin")
+    ).json()
+    assert any(e["action"] == "piece.download" and e["actor"] == "lecteur" for e in audit), audit[
+        :3
+    ]
+
+
+def test_a_multipart_upload_streams_the_file_after_its_fields(api: Api) -> None:
+    case = new_case(api)
+    response = api.client.post(
+        f"/api/cases/{case['id']}/evidence",
+        headers=api.headers("credit_manager"),
+        data={"kind": "contrat", "description": "Conditions générales signées"},
+        files={"file": ("contrat.pdf", PDF, "application/pdf")},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["kind"] == "contrat"
+    shown = api.client.get(f"/api/cases/{case['id']}", headers=api.headers("avocat")).json()
+    assert [e["kind"] for e in shown["evidence"]] == ["contrat"]
+
+
+def test_the_bundle_zip_holds_the_index_and_the_numbered_pieces(api: Api) -> None:
+    case = new_case(api)
+    upload_raw(api, case["id"])
+    response = api.client.get(f"/api/cases/{case['id']}/bundle.zip", headers=api.headers("avocat"))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = archive.namelist()
+        assert names[0].startswith("00")
+        piece = next(n for n in names if n.startswith("01"))
+        assert archive.read(piece) == PDF
+
+
+def test_an_oversize_upload_is_413_and_records_nothing(api: Api) -> None:
+    case = new_case(api)
+    big = b"x" * (65 * 1024)  # the test app's limit is 64 KiB
+    response = upload_raw(api, case["id"], body=big)
+    assert response.status_code == 413
+    assert "error" in response.json()
+
+    def chunks():
+        for _ in range(70):
+            yield b"y" * 1024
+
+    # Without Content-Length (chunked): rejected while streaming.
+    streamed = api.client.post(
+        f"/api/cases/{case['id']}/evidence",
+        headers={**api.headers("avocat"), "content-type": "application/octet-stream"},
+        params={"kind": "facture", "filename": "gros.bin"},
+        content=chunks(),
+    )
+    assert streamed.status_code == 413
+    multipart = api.client.post(
+        f"/api/cases/{case['id']}/evidence",
+        headers=api.headers("avocat"),
+        data={"kind": "facture"},
+        files={"file": ("gros.pdf", big, "application/pdf")},
+    )
+    assert multipart.status_code == 413
+    shown = api.client.get(f"/api/cases/{case['id']}", headers=api.headers("avocat")).json()
+    assert shown["evidence"] == []
+
+
+def test_bad_uploads_are_4xx_with_a_message(api: Api) -> None:
+    case = new_case(api)
+    unknown_kind = upload_raw(api, case["id"], kind="photo_de_vacances")
+    assert unknown_kind.status_code == 422
+    assert "photo_de_vacances" in unknown_kind.json()["error"]
+    no_name = api.client.post(
+        f"/api/cases/{case['id']}/evidence?kind=facture",
+        headers={**api.headers("avocat"), "content-type": "application/octet-stream"},
+        content=PDF,
+    )
+    assert no_name.status_code == 422
+    no_file = api.client.post(
+        f"/api/cases/{case['id']}/evidence",
+        headers=api.headers("avocat"),
+        files={"kind": (None, "facture")},
+    )
+    assert no_file.status_code == 422
+    broken = api.client.post(
+        f"/api/cases/{case['id']}/evidence",
+        headers={**api.headers("avocat"), "content-type": "multipart/form-data"},
+        content=b"--x\r\n",
+    )
+    assert broken.status_code == 422
+    assert upload_raw(api, 999999).status_code == 404
+    assert (
+        api.client.get("/api/evidence/999999/content", headers=api.headers("avocat")).status_code
+        == 404
+    )
+
+
+def test_evidence_access_follows_roles_and_assignment(api: Api) -> None:
+    case = new_case(api)  # assigned to the commissaire "commissaire_de_justice"
+    assert upload_raw(api, case["id"], who="lecteur").status_code == 403
+    assert upload_raw(api, case["id"], who="commissaire_2").status_code == 403
+    act = upload_raw(api, case["id"], who="commissaire_de_justice", kind="acte_commissaire")
+    assert act.status_code == 201, act.text
+    piece = act.json()["id"]
+    assert (
+        api.client.get(
+            f"/api/evidence/{piece}/content", headers=api.headers("commissaire_2")
+        ).status_code
+        == 403
+    )
+    assert (
+        api.client.get(
+            f"/api/cases/{case['id']}/bundle.zip", headers=api.headers("commissaire_2")
+        ).status_code
+        == 403
+    )

@@ -1,0 +1,191 @@
+"""The pages: login with CSRF, dashboard, case page, simulator; French and accessible."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.api.conftest import PASSWORD, Api
+from tests.api.test_cases import new_case
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture
+def browser(api: Api) -> Iterator[Api]:
+    """The shared client, logged out before and after (the API tests rely on no session)."""
+    api.client.cookies.clear()
+    yield api
+    api.client.cookies.clear()
+
+
+def csrf(api: Api) -> str:
+    page = api.client.get("/login", headers=HTML)
+    assert page.status_code == 200
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert match, page.text
+    return match.group(1)
+
+
+def login(api: Api, who: str) -> str:
+    token = csrf(api)
+    response = api.client.post(
+        "/login",
+        data={"name": who, "password": PASSWORD, "_csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return token
+
+
+def test_a_page_without_session_redirects_to_the_login_form(browser: Api) -> None:
+    response = browser.client.get("/simulateur", headers=HTML, follow_redirects=False)
+    assert response.status_code in (302, 303)
+    assert response.headers["location"] == "/login?next=%2Fsimulateur"
+
+
+def test_the_login_form_is_labelled_and_french(browser: Api) -> None:
+    page = browser.client.get("/login", headers=HTML)
+    assert '<html lang="fr">' in page.text
+    assert '<label for="name">Identifiant</label>' in page.text
+    assert '<label for="password">Mot de passe</label>' in page.text
+
+
+def test_a_wrong_password_is_401_with_a_message(browser: Api) -> None:
+    token = csrf(browser)
+    response = browser.client.post(
+        "/login", data={"name": "avocat", "password": "faux", "_csrf_token": token}
+    )
+    assert response.status_code == 401
+    assert "Identifiant ou mot de passe incorrect." in response.text
+
+
+def test_a_form_without_csrf_token_is_refused(browser: Api) -> None:
+    csrf(browser)
+    response = browser.client.post("/login", data={"name": "avocat", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_login_never_redirects_off_site(browser: Api) -> None:
+    token = csrf(browser)
+    response = browser.client.post(
+        "/login",
+        data={
+            "name": "avocat",
+            "password": PASSWORD,
+            "_csrf_token": token,
+            "next": "//evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_a_session_reads_the_api_but_cannot_change_it(browser: Api) -> None:
+    case = new_case(browser)
+    login(browser, "avocat")
+    read = browser.client.get(f"/api/cases/{case['id']}/deadlines")
+    assert read.status_code == 200
+    write = browser.client.post(
+        f"/api/cases/{case['id']}/events", json={"key": "ordonnance_rendue", "date": "2027-01-04"}
+    )
+    assert write.status_code == 401
+
+
+def test_the_dashboard_lists_cases_and_amounts(browser: Api) -> None:
+    case = new_case(browser)
+    login(browser, "avocat")
+    page = browser.client.get("/", headers=HTML)
+    assert page.status_code == 200
+    assert "Tableau de bord" in page.text
+    assert f'href="/dossiers/{case["id"]}"' in page.text
+    assert "Dans les 30 prochains jours" in page.text
+    assert "Par procédure" in page.text and "Par avocat" in page.text
+
+
+def test_the_simulator_page_explains_the_opposition_deadline(browser: Api) -> None:
+    token = login(browser, "lecteur")
+    page = browser.client.post(
+        "/simulateur?procedure=injonction_de_payer",
+        data={
+            "_csrf_token": token,
+            "court_department": "75",
+            "ordonnance_signifiee__date": "2027-01-29",
+            "ordonnance_signifiee__a_personne": "true",
+        },
+        headers=HTML,
+    )
+    assert page.status_code == 200, page.text
+    assert "Délai d&#39;opposition du débiteur" in page.text
+    assert "1er mars 2027" in page.text
+    assert "CPC art. 1416" in page.text
+    assert "report au premier jour ouvrable" in page.text
+
+
+def test_the_simulator_page_shows_bad_input_as_a_message(browser: Api) -> None:
+    token = login(browser, "lecteur")
+    page = browser.client.post(
+        "/simulateur?procedure=injonction_de_payer",
+        data={"_csrf_token": token, "ordonnance_signifiee__date": "2027-02-30"},
+        headers=HTML,
+    )
+    assert page.status_code == 422
+    assert "2027-02-30" in page.text
+    assert 'role="alert"' in page.text
+
+
+def test_the_case_page_shows_the_timeline_with_explanations(browser: Api) -> None:
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    recorded = browser.client.post(
+        f"/dossiers/{case['id']}/evenements",
+        data={
+            "_csrf_token": token,
+            "key": "ordonnance_signifiee",
+            "date": "2027-01-29",
+            "a_personne": "true",
+        },
+        headers=HTML,
+    )
+    assert recorded.status_code == 200, recorded.text
+    assert "Événement enregistré" in recorded.text
+    assert "1er mars 2027" in recorded.text
+    assert "CPC art. 1416" in recorded.text
+    assert "Date brute" in recorded.text
+    assert f'href="/api/cases/{case["id"]}/calendar.ics"' in recorded.text
+
+
+def test_a_reader_sees_no_event_form(browser: Api) -> None:
+    case = new_case(browser)
+    login(browser, "lecteur")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML)
+    assert page.status_code == 200
+    assert "Enregistrer un événement" not in page.text
+
+
+def test_an_unknown_case_page_is_a_french_404(browser: Api) -> None:
+    login(browser, "avocat")
+    page = browser.client.get("/dossiers/987654", headers=HTML)
+    assert page.status_code == 404
+    assert "Erreur 404" in page.text
+
+
+def test_a_piece_is_uploaded_from_the_case_page_with_its_csrf_token(browser: Api) -> None:
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    url = f"/dossiers/{case['id']}/pieces"
+    refused = browser.client.post(
+        url, data={"kind": "facture"}, files={"file": ("f.pdf", b"%PDF-1.4 x", "application/pdf")}
+    )
+    assert refused.status_code == 403
+    uploaded = browser.client.post(
+        url,
+        data={"_csrf_token": token, "kind": "facture"},
+        files={"file": ("facture.pdf", b"%PDF-1.4 facture", "application/pdf")},
+        headers=HTML,
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    assert "Pièce n° 1 ajoutée (facture)." in uploaded.text
+    assert "/api/evidence/" in uploaded.text

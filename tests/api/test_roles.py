@@ -1,0 +1,136 @@
+"""The role × route matrix (issue 7 §2): 401 without a valid token, 403 for another role's
+route or another commissaire's case, success otherwise (STORE_API permissions)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.api.conftest import Api
+from tests.api.test_cases import new_case
+
+USERS = ("admin", "avocat", "credit_manager", "commissaire_de_justice", "commissaire_2", "lecteur")
+ALL = frozenset(USERS)
+CASE_WORKERS = frozenset({"admin", "avocat", "credit_manager"})
+# The case is assigned to "commissaire_de_justice"; "commissaire_2" works for another office.
+CASE_READERS = ALL - {"commissaire_2"}
+_refs = itertools.count(1)
+
+# (method, path, JSON body, roles allowed, status when allowed)
+ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
+    ("GET", "/api/procedures", None, ALL, 200),
+    ("GET", "/api/procedures/injonction_de_payer", None, ALL, 200),
+    (
+        "POST",
+        "/api/procedures/injonction_de_payer/simulate",
+        {"events": {"ordonnance_rendue": {"date": "2027-01-04"}}},
+        ALL,
+        200,
+    ),
+    ("GET", "/api/cases", None, ALL, 200),
+    ("POST", "/api/cases", "new-case", CASE_WORKERS, 201),
+    ("GET", "/api/cases/{id}", None, CASE_READERS, 200),
+    ("GET", "/api/cases/{id}/deadlines", None, CASE_READERS, 200),
+    (
+        "POST",
+        "/api/cases/{id}/events",
+        {"key": "ordonnance_rendue", "date": "2027-01-04"},
+        CASE_WORKERS,
+        201,
+    ),
+    (
+        "POST",
+        "/api/cases/{id}/events",
+        {"key": "ordonnance_signifiee", "date": "2027-01-29", "a_personne": True},
+        CASE_WORKERS | {"commissaire_de_justice"},
+        201,
+    ),
+    ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
+]
+
+
+@pytest.fixture(scope="module")
+def case_id(api: Api) -> int:
+    return int(new_case(api, "admin")["id"])
+
+
+def _call(api: Api, method: str, path: str, body: object, case_id: int, headers: dict[str, str]):
+    if body == "new-case":
+        body = {
+            "reference": f"ROLE-{next(_refs):04d}",
+            "procedure": "refere_provision",
+            "court": "tribunal_judiciaire",
+            "court_department": "67",
+            "creditor": {"name": "Créancier SA"},
+            "debtor": {"name": "Débiteur SARL"},
+        }
+    return api.client.request(
+        method, path.replace("{id}", str(case_id)), headers=headers, json=body
+    )
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed", "ok"),
+    ROUTES,
+    ids=[
+        f"{m} {p} {b['key'] if isinstance(b, dict) and 'key' in b else ''}"
+        for m, p, b, _, _ in ROUTES
+    ],
+)
+def test_each_role_gets_exactly_its_routes(
+    api: Api,
+    case_id: int,
+    who: str,
+    method: str,
+    path: str,
+    body: object,
+    allowed: frozenset[str],
+    ok: int,
+) -> None:
+    response = _call(api, method, path, body, case_id, api.headers(who))
+    expected = ok if who in allowed else 403
+    assert response.status_code == expected, (who, response.text)
+    if expected == 403:
+        assert response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Basic YWRtaW46YWRtaW4="},
+        {"Authorization": "Bearer not-a-token"},
+        "revoked",
+    ],
+    ids=["none", "empty", "basic", "unknown", "revoked"],
+)
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [(m, p, b) for m, p, b, _, _ in ROUTES],
+    ids=[f"{m} {p}" for m, p, *_ in ROUTES],
+)
+def test_no_valid_token_is_401_everywhere(
+    api: Api, case_id: int, headers: object, method: str, path: str, body: object
+) -> None:
+    if headers == "revoked":
+        headers = {"Authorization": f"Bearer {api.revoked_token}"}
+    response = _call(api, method, path, body, case_id, headers)  # type: ignore[arg-type]
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.json()["error"]
+
+
+def test_a_commissaire_lists_only_the_cases_assigned_to_them(api: Api, case_id: int) -> None:
+    mine = api.client.get("/api/cases", headers=api.headers("commissaire_de_justice")).json()
+    theirs = api.client.get("/api/cases", headers=api.headers("commissaire_2")).json()
+    assert case_id in {row["id"] for row in mine}
+    assert case_id not in {row["id"] for row in theirs}
+
+
+def test_options_without_a_token_is_401_not_500(api: Api) -> None:
+    """Litestar's automatic OPTIONS handlers run the route guards: they need the user too."""
+    response = api.client.options("/api/audit")
+    assert response.status_code == 401

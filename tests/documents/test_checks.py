@@ -1,0 +1,105 @@
+"""`casefile check` on templates: parse, declared context, required legal mentions."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casefile.definitions import templates_dir
+from casefile.documents.checks import check_templates
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def copy_of_templates(tmp_path: Path) -> Path:
+    target = tmp_path / "document_templates"
+    shutil.copytree(templates_dir(), target)
+    return target / "manifest.toml"
+
+
+def test_the_shipped_templates_pass_every_check():
+    assert check_templates() == []
+
+
+def test_a_mention_missing_from_the_template_is_reported(copy_of_templates: Path):
+    text = copy_of_templates.read_text(encoding="utf-8")
+    text = text.replace('  "article 1416",\n', '  "article 1416",\n  "article 9999",\n', 1)
+    copy_of_templates.write_text(text, encoding="utf-8")
+    problems = check_templates(copy_of_templates)
+    assert len(problems) == 1
+    assert problems[0].endswith(
+        "certificat_non_opposition.docx: certificat_non_opposition: "
+        "required mention missing: 'article 9999'"
+    )
+
+
+def test_a_variable_not_declared_in_the_manifest_is_reported(copy_of_templates: Path):
+    text = copy_of_templates.read_text(encoding="utf-8")
+    text = text.replace('  "date_limite_paiement",\n', "", 1)
+    copy_of_templates.write_text(text, encoding="utf-8")
+    problems = check_templates(copy_of_templates)
+    assert problems == [
+        f"{copy_of_templates.parent / 'mise_en_demeure.docx'}: mise_en_demeure: uses "
+        "'date_limite_paiement', not in the manifest's context"
+    ]
+
+
+def test_a_template_that_does_not_parse_is_reported(copy_of_templates: Path):
+    import io
+    import zipfile
+
+    path = copy_of_templates.parent / "bordereau_pieces.docx"
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"{{ p.numero }}", b"{{ p.numero ", 1)
+            target.writestr(info, data)
+    path.write_bytes(out.getvalue())
+    problems = check_templates(copy_of_templates)
+    assert len(problems) == 1
+    assert "bordereau_pieces: template does not parse" in problems[0]
+
+
+def test_a_missing_file_and_an_unknown_key_in_a_procedure_are_reported(
+    copy_of_templates: Path, tmp_path: Path
+):
+    (copy_of_templates.parent / "decompte_creance.docx").unlink()
+    procedures = tmp_path / "procedures"
+    procedures.mkdir()
+    (procedures / "x.toml").write_text('[[documents]]\ntemplate = "lettre_inconnue"\n')
+    problems = check_templates(copy_of_templates, procedures)
+    assert problems == [
+        f"{copy_of_templates.parent / 'decompte_creance.docx'}: decompte_creance: "
+        "template file not found",
+        f"{procedures / 'x.toml'}: lettre_inconnue: document template not in "
+        f"{copy_of_templates.resolve()}",
+    ]
+
+
+def test_a_broken_manifest_is_reported_not_raised(copy_of_templates: Path):
+    copy_of_templates.write_text("[[templates]]\nkey = \n", encoding="utf-8")
+    problems = check_templates(copy_of_templates)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{copy_of_templates.resolve()}: manifest: invalid TOML")
+
+
+def test_the_committed_templates_are_what_the_generator_produces(tmp_path: Path):
+    """The .docx files are reproducible from build_templates.py (and were regenerated)."""
+    subprocess.run(
+        [sys.executable, str(ROOT / "document_templates" / "build_templates.py"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    built = sorted(tmp_path.glob("*.docx"))
+    assert len(built) == 11
+    for path in built:
+        committed = ROOT / "document_templates" / path.name
+        assert committed.read_bytes() == path.read_bytes(), f"{path.name}: rerun the generator"

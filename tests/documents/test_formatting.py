@@ -1,0 +1,198 @@
+"""French legal formatting: dates, amounts, amounts in words (classic spelling), parties."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+
+import pytest
+
+from casefile.documents.context import Company, Person
+from casefile.documents.formatting import (
+    FILTERS,
+    amount_fr,
+    amount_in_words,
+    date_fr,
+    integer_in_words,
+    party_designation,
+    party_name,
+    percent_fr,
+    time_fr,
+)
+from casefile.documents.render import make_environment
+from casefile.errors import InputError
+
+NN = "\u202f"  # narrow no-break space, thousands
+NB = "\u00a0"  # no-break space, before €
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 3, 15), "15 mars 2026"),
+        (date(2026, 3, 1), "1er mars 2026"),
+        (date(2027, 1, 1), "1er janvier 2027"),
+        (date(2026, 2, 28), "28 février 2026"),
+        (date(2024, 2, 29), "29 février 2024"),
+        (date(2026, 8, 11), "11 août 2026"),
+        (date(2026, 12, 31), "31 décembre 2026"),
+        (date(2022, 7, 1), "1er juillet 2022"),
+    ],
+)
+def test_dates_are_written_the_french_legal_way_with_1er_for_the_first(day, expected):
+    assert date_fr(day) == expected
+
+
+def test_date_filter_accepts_iso_strings_and_rejects_garbage():
+    assert date_fr("2026-05-01") == "1er mai 2026"
+    with pytest.raises(InputError, match="2026-13-01"):
+        date_fr("2026-13-01")
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("0.01", f"0,01{NB}€"),
+        ("0", f"0,00{NB}€"),
+        ("40", f"40,00{NB}€"),
+        ("999.99", f"999,99{NB}€"),
+        ("1000", f"1{NN}000,00{NB}€"),
+        ("12345.67", f"12{NN}345,67{NB}€"),
+        ("1000000", f"1{NN}000{NN}000,00{NB}€"),
+        ("4999.5", f"4{NN}999,50{NB}€"),
+        ("-250.10", f"-250,10{NB}€"),
+    ],
+)
+def test_amounts_use_a_narrow_no_break_space_between_thousands(amount, expected):
+    assert amount_fr(Decimal(amount)) == expected
+
+
+def test_amounts_refuse_floats_and_sub_cent_precision():
+    with pytest.raises(InputError, match="Decimal"):
+        amount_fr(12.5)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="two decimals"):
+        amount_fr(Decimal("10.005"))
+    assert amount_fr(Decimal("10.500")) == f"10,50{NB}€"
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (0, "zéro"),
+        (1, "un"),
+        (16, "seize"),
+        (17, "dix-sept"),
+        (21, "vingt et un"),
+        (22, "vingt-deux"),
+        (61, "soixante et un"),
+        (70, "soixante-dix"),
+        (71, "soixante et onze"),
+        (77, "soixante-dix-sept"),
+        (80, "quatre-vingts"),
+        (81, "quatre-vingt-un"),
+        (90, "quatre-vingt-dix"),
+        (91, "quatre-vingt-onze"),
+        (99, "quatre-vingt-dix-neuf"),
+        (100, "cent"),
+        (101, "cent un"),
+        (180, "cent quatre-vingts"),
+        (200, "deux cents"),
+        (201, "deux cent un"),
+        (999, "neuf cent quatre-vingt-dix-neuf"),
+        (1000, "mille"),
+        (1001, "mille un"),
+        (2000, "deux mille"),
+        (80000, "quatre-vingt mille"),
+        (200000, "deux cent mille"),
+        (1_000_000, "un million"),
+        (2_000_000, "deux millions"),
+        (200_000_000, "deux cents millions"),
+        (80_000_000, "quatre-vingts millions"),
+        (1_200_000, "un million deux cent mille"),
+        (1_000_000_000, "un milliard"),
+    ],
+)
+def test_integers_in_words_follow_the_classic_spelling(n, words):
+    assert integer_in_words(n) == words
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("12345.67", "douze mille trois cent quarante-cinq euros et soixante-sept centimes"),
+        ("0.01", "un centime"),
+        ("0", "zéro euro"),
+        ("1", "un euro"),
+        ("1.01", "un euro et un centime"),
+        ("40", "quarante euros"),
+        ("80.80", "quatre-vingts euros et quatre-vingts centimes"),
+        ("281", "deux cent quatre-vingt-un euros"),
+        ("5000", "cinq mille euros"),
+        ("6528.09", "six mille cinq cent vingt-huit euros et neuf centimes"),
+        ("1000000", "un million d'euros"),
+        ("3000000.50", "trois millions d'euros et cinquante centimes"),
+        ("1000001", "un million un euros"),
+    ],
+)
+def test_amounts_in_words_say_euros_and_centimes(amount, words):
+    assert amount_in_words(Decimal(amount)) == words
+
+
+def test_negative_amounts_cannot_be_written_in_words():
+    with pytest.raises(InputError, match="negative"):
+        amount_in_words(Decimal("-1"))
+
+
+def test_rates_and_hearing_times():
+    assert percent_fr(Decimal("12.15")) == f"12,15{NB}%"
+    assert time_fr(time(9, 30)) == "9 h 30"
+    assert time_fr(time(14, 0)) == "14 h"
+
+
+LYON_SAS = Company(
+    name="X",
+    legal_form="SAS",
+    share_capital=Decimal("10000"),
+    rcs_city="Lyon",
+    siren="812345676",
+    address="5 place Bellecour, 69002 Lyon",
+)
+
+
+def test_a_company_is_designated_with_form_capital_rcs_seat_and_representative():
+    assert party_designation(LYON_SAS) == (
+        f"la société X, SAS au capital de 10{NN}000,00{NB}€, immatriculée au RCS de Lyon sous "
+        f"le n° 812{NB}345{NB}676, dont le siège est 5 place Bellecour, 69002 Lyon, prise en la "
+        "personne de son représentant légal domicilié en cette qualité audit siège"
+    )
+    assert party_name(LYON_SAS) == "la société X"
+
+
+def test_an_unregistered_company_is_designated_by_its_siren():
+    association = Company(
+        "Les Amis", "association", None, None, "503219875", "1 rue A, 75001 Paris"
+    )
+    assert party_designation(association).startswith(
+        f"la société Les Amis, association, identifiée sous le n° SIREN 503{NB}219{NB}875,"
+    )
+
+
+def test_a_person_is_designated_with_civility_and_address():
+    person = Person("Monsieur", "Jean", "Dupont", "3 rue des Tanneurs, 67000 Strasbourg")
+    assert party_designation(person) == (
+        "Monsieur Jean Dupont, demeurant 3 rue des Tanneurs, 67000 Strasbourg"
+    )
+
+
+def test_a_siren_with_a_wrong_key_is_refused():
+    with pytest.raises(InputError, match="123456789"):
+        Company("Y", "SARL", Decimal("1000"), "Lyon", "123456789", "Lyon")
+
+
+def test_filters_are_registered_on_the_rendering_environment():
+    env = make_environment()
+    assert set(FILTERS) <= set(env.filters)
+    out = env.from_string("{{ d|date_fr }} {{ m|montant }} {{ m|montant_lettres }}").render(
+        d=date(2026, 1, 1), m=Decimal("80")
+    )
+    assert out == f"1er janvier 2026 80,00{NB}€ quatre-vingts euros"

@@ -1,0 +1,232 @@
+"""Pièces of a case: numbering, versions, withdrawal, verify and failure safety, on both
+backends (the records are in memory, the bytes in the real store)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from casefile.errors import Conflict, Forbidden, InputError
+from casefile.evidence import service
+from casefile.evidence.errors import StorageUnavailable
+from casefile.evidence.faults import FailingStore
+from casefile.evidence.memory import MemoryRecords, RecordsUnavailable
+from tests.evidence.conftest import ASSISTANT, LAWYER, NOW, Backend, pdf, sha
+
+CASE = 7
+
+
+def add(store, records, data: bytes, kind="facture", filename="f.pdf", **extra):
+    return service.add_piece(
+        store,
+        records,
+        CASE,
+        io.BytesIO(data),
+        filename=filename,
+        kind=kind,
+        actor=LAWYER,
+        now=NOW,
+        **extra,
+    )
+
+
+def test_adding_a_piece_stores_the_bytes_and_returns_its_number(store, records):
+    data = pdf("F2026-014")
+    receipt = add(
+        store,
+        records,
+        data,
+        piece_date=date(2026, 3, 12),
+        description="Facture de mars",
+        invoices=["F2026-014", " "],
+    )
+    assert receipt == {
+        "id": 1,
+        "piece": 1,
+        "version": 1,
+        "sha256": sha(data),
+        "size": len(data),
+        "kind": "facture",
+        "mime": "application/pdf",
+    }
+    piece = records.get_piece(1)
+    assert piece.invoices == ("F2026-014",)
+    assert piece.date == date(2026, 3, 12)
+    assert b"".join(store.open_verified(piece.current.sha256)) == data
+    assert [e.action for e in records.history(CASE)] == ["added"]
+    assert records.history(CASE)[0].piece_id == 1
+
+
+def test_pieces_are_numbered_in_order_per_case(store, records):
+    assert [add(store, records, pdf(str(i)))["piece"] for i in range(3)] == [1, 2, 3]
+    other = service.add_piece(
+        store, records, 8, io.BytesIO(b"x"), filename="x", kind="autre", actor=LAWYER
+    )
+    assert other["piece"] == 1
+
+
+def test_an_unknown_kind_is_refused_before_anything_is_stored(backend: Backend, records):
+    with pytest.raises(InputError, match="'facturette'"):
+        add(backend.store, records, b"x", kind="facturette")
+    assert backend.raw_names() == []
+
+
+def test_the_mime_type_comes_from_the_bytes_not_the_name(store, records):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    receipt = add(store, records, png, kind="accuse_reception", filename="scan.pdf")
+    assert receipt["mime"] == "image/png"
+
+
+def test_a_store_failure_records_nothing(backend: Backend, records):
+    for fault in ({"put"}, {"put_midway"}):
+        failing = FailingStore(backend.store, fault, fail_after=100)
+        with pytest.raises(StorageUnavailable) as raised:
+            add(failing, records, pdf("x", size=1000))
+        assert raised.value.http_status == 503
+    assert records.list_pieces(CASE, include_deleted=True) == []
+    assert records.history(CASE) == []
+    assert backend.raw_names() == []
+
+
+def test_a_record_failure_leaves_an_orphan_that_verify_finds_and_removes(store):
+    records = MemoryRecords(failing={"create_piece"})
+    data = pdf("lost record")
+    with pytest.raises(RecordsUnavailable):
+        add(store, records, data)
+    assert store.exists(sha(data))  # stored and verified before the record was attempted
+
+    # Within the grace period it may be an upload in flight: reported, never removed.
+    report = service.verify(store, records, remove_orphans=True, now=NOW)
+    assert (report.orphans, report.pending, report.removed) == ([], [sha(data)], [])
+
+    later = NOW.replace(year=2030)
+    report = service.verify(store, records, now=later)
+    assert report.orphans == [sha(data)] and report.removed == []
+    assert store.exists(sha(data))
+    report = service.verify(store, records, remove_orphans=True, now=later)
+    assert report.removed == [sha(data)]
+    assert not store.exists(sha(data))
+    assert report.ok
+
+
+def test_verify_reports_missing_and_mismatched_objects_with_progress(backend: Backend, records):
+    store = backend.store
+    good = add(store, records, pdf("good", size=4000))
+    bad = add(store, records, pdf("bad", size=5000))
+    gone = add(store, records, pdf("gone", size=6000))
+    backend.overwrite(bad["sha256"], b"altered")
+    store.delete(gone["sha256"])
+    seen: list[tuple[int, int]] = []
+    report = service.verify(store, records, progress=lambda d, t: seen.append((d, t)))
+    assert report.missing == [gone["sha256"]]
+    assert report.mismatched == [bad["sha256"]]
+    assert report.orphans == []
+    assert report.checked == 2
+    assert not report.ok
+    assert seen[0] == (0, 4000 + len(b"altered"))  # the bytes actually stored
+    assert seen[-1] == (4007, 4007)
+    assert good["sha256"] not in report.mismatched
+
+
+def test_a_new_version_keeps_the_old_one(store, records):
+    first = add(store, records, pdf("v1"))
+    second = service.add_version(
+        store,
+        records,
+        first["id"],
+        io.BytesIO(pdf("v2")),
+        filename="f-corrigée.pdf",
+        actor=LAWYER,
+        note="montant TTC corrigé",
+        now=NOW,
+    )
+    assert (second["piece"], second["version"]) == (1, 2)
+    piece = records.get_piece(first["id"])
+    assert [v.sha256 for v in piece.versions] == [sha(pdf("v1")), sha(pdf("v2"))]
+    assert b"".join(store.open_verified(piece.versions[0].sha256)) == pdf("v1")
+    assert [e.action for e in records.history(CASE)] == ["added", "versioned"]
+    with pytest.raises(Conflict, match="identical to version 2"):
+        service.add_version(
+            store, records, first["id"], io.BytesIO(pdf("v2")), filename="x", actor=LAWYER
+        )
+
+
+def test_withdrawal_is_a_reasoned_act_of_an_authorised_role_and_keeps_the_bytes(store, records):
+    a = add(store, records, pdf("a"))
+    b = add(store, records, pdf("b"))
+    with pytest.raises(Forbidden, match="'assistant'"):
+        service.delete_piece(records, a["id"], actor=ASSISTANT, reason="doublon")
+    with pytest.raises(InputError, match="reason"):
+        service.delete_piece(records, a["id"], actor=LAWYER, reason="  ")
+    deleted = service.delete_piece(records, a["id"], actor=LAWYER, reason="doublon", now=NOW)
+    assert (deleted.number, deleted.deletion_reason, deleted.deleted_by) == (
+        None,
+        "doublon",
+        "Me Durand",
+    )
+    assert [p.id for p in records.list_pieces(CASE)] == [b["id"]]
+    assert store.exists(a["sha256"])
+    assert service.verify(store, records).orphans == []  # still referenced
+    event = records.history(CASE)[-1]
+    assert (event.action, event.details) == ("deleted", {"number": 1})
+    with pytest.raises(Conflict, match="already withdrawn"):
+        service.delete_piece(records, a["id"], actor=LAWYER, reason="encore")
+    with pytest.raises(Conflict, match="withdrawn"):
+        service.add_version(store, records, a["id"], io.BytesIO(b"z"), filename="z", actor=LAWYER)
+
+
+def test_renumbering_follows_the_lawyers_order_and_is_recorded(store, records):
+    ids = [add(store, records, pdf(str(i)))["id"] for i in range(3)]
+    pieces = service.renumber(records, CASE, [ids[2], ids[0], ids[1]], actor=LAWYER, now=NOW)
+    assert [(p.id, p.number) for p in pieces] == [(ids[2], 1), (ids[0], 2), (ids[1], 3)]
+    event = records.history(CASE)[-1]
+    assert event.action == "renumbered"
+    assert event.details == {
+        "before": {ids[2]: 3, ids[0]: 1, ids[1]: 2},
+        "after": {ids[2]: 1, ids[0]: 2, ids[1]: 3},
+    }
+    with pytest.raises(InputError, match="each live pièce"):
+        service.renumber(records, CASE, [ids[0], ids[1]], actor=LAWYER)
+    with pytest.raises(InputError):
+        service.renumber(records, CASE, [ids[0], ids[0], ids[1]], actor=LAWYER)
+    # The same order again changes nothing and records nothing.
+    before = len(records.history(CASE))
+    service.renumber(records, CASE, [ids[2], ids[0], ids[1]], actor=LAWYER)
+    assert len(records.history(CASE)) == before
+    # A new pièce comes after the last one.
+    assert add(store, records, pdf("next"))["piece"] == 4
+
+
+@pytest.mark.parametrize(
+    ("given", "original", "safe"),
+    [
+        ("../../etc/passwd", "../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "..\\..\\boot.ini", "boot.ini"),
+        ("facture\x00.pdf", "facture\ufffd.pdf", "facture_.pdf"),
+        (b"relev\xe9 mars.pdf", "relev\ufffd mars.pdf", "relev\ufffd mars.pdf"),
+        ("relev\udce9.pdf", "relev\ufffd.pdf", "relev\ufffd.pdf"),
+        ("..", "..", "piece"),
+        ("CON.txt", "CON.txt", "_CON.txt"),
+    ],
+)
+def test_filenames_are_kept_as_given_and_stored_safely(store, records, given, original, safe):
+    receipt = add(store, records, b"data", filename=given)
+    version = records.get_piece(receipt["id"]).current
+    assert (version.original_name, version.safe_name) == (original, safe)
+
+
+def test_a_300_character_name_is_cut_keeping_its_extension(store, records):
+    given = "é" * 300 + ".pdf"
+    receipt = add(store, records, b"data", filename=given)
+    version = records.get_piece(receipt["id"]).current
+    assert version.original_name == given
+    assert version.safe_name.endswith(".pdf")
+    assert len(version.safe_name.encode()) <= 150
+    assert version.safe_name == "é" * 73 + ".pdf"
+
+
+def test_verify_on_an_empty_store_is_ok(store, records):
+    report = service.verify(store, records, orphan_grace=timedelta(0))
+    assert report.ok and report.checked == 0 and report.orphans == []

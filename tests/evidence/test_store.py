@@ -1,0 +1,224 @@
+"""The behaviour every object store backend must show, run on a folder and on S3."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+
+from casefile.errors import InputError
+from casefile.evidence.errors import IntegrityError, ObjectMissing, StorageUnavailable
+from casefile.evidence.faults import FailingStore
+from casefile.evidence.objects import IterReader
+from tests.evidence.conftest import PART, Backend, pdf, sha
+
+
+def read_all(store, sha256, size=None) -> bytes:
+    return b"".join(store.open_verified(sha256, size))
+
+
+def test_round_trip_gives_back_the_same_bytes_with_their_hash_and_sniffed_type(store):
+    data = pdf("facture F2026-014", size=PART + 123_457)  # two parts on S3
+    stored = store.put_stream(io.BytesIO(data))
+    assert (stored.sha256, stored.size, stored.mime, stored.created) == (
+        sha(data),
+        len(data),
+        "application/pdf",
+        True,
+    )
+    assert read_all(store, stored.sha256, stored.size) == data
+    assert store.exists(stored.sha256)
+    info = store.stat(stored.sha256)
+    assert info is not None and info.size == len(data)
+
+
+def test_a_stream_of_small_chunks_and_an_empty_file_are_stored(store):
+    chunks = [b"Bonjour,\n", "relance n° 2\n".encode(), b"Cordialement\n"] * 1000
+    stored = store.put_stream(IterReader(chunks))
+    assert stored.size == len(b"".join(chunks))
+    assert stored.mime == "text/plain"
+    empty = store.put_stream(io.BytesIO(b""))
+    assert (empty.size, empty.sha256) == (0, sha(b""))
+    assert read_all(store, empty.sha256, 0) == b""
+
+
+def test_the_same_bytes_twice_are_one_object(backend: Backend):
+    data = pdf("contrat")
+    first = backend.store.put_stream(io.BytesIO(data))
+    second = backend.store.put_stream(io.BytesIO(data))
+    assert first.sha256 == second.sha256
+    assert (first.created, second.created) == (True, False)
+    assert list(backend.store.list_keys()) == [first.sha256]
+    # No temporary upload is left behind either.
+    assert backend.raw_names() == [f"sha256/{first.sha256[:2]}/{first.sha256[2:4]}/{first.sha256}"]
+
+
+def test_an_existing_object_is_never_overwritten(backend: Backend):
+    data = pdf("original")
+    stored = backend.store.put_stream(io.BytesIO(data))
+    backend.overwrite(stored.sha256, b"tampered, and shorter")
+    with pytest.raises(IntegrityError, match="corrupt"):
+        backend.store.put_stream(io.BytesIO(data))
+    # The damaged copy is reported, not silently replaced.
+    with pytest.raises(IntegrityError):
+        read_all(backend.store, stored.sha256)
+
+
+def test_a_hash_mismatch_is_detected_after_the_last_chunk(backend: Backend):
+    data = pdf("facture", size=3000)
+    stored = backend.store.put_stream(io.BytesIO(data))
+    backend.overwrite(stored.sha256, data[:-1] + b"y")  # same size, one byte changed
+    chunks = backend.store.open_verified(stored.sha256, stored.size)
+    with pytest.raises(IntegrityError, match="hash to"):
+        list(chunks)
+
+
+def test_a_size_mismatch_is_detected(backend: Backend):
+    stored = backend.store.put_stream(io.BytesIO(pdf("devis")))
+    with pytest.raises(IntegrityError, match="recorded"):
+        read_all(backend.store, stored.sha256, stored.size + 1)
+
+
+def test_a_missing_object_fails_before_any_byte(store):
+    absent = sha(b"never stored")
+    assert not store.exists(absent)
+    assert store.stat(absent) is None
+    with pytest.raises(ObjectMissing, match=absent):
+        store.open_verified(absent)
+
+
+def test_a_key_that_is_not_a_sha256_is_refused(store):
+    for bad in ("../../etc/passwd", "ABCDEF" * 11, "a" * 63):
+        with pytest.raises(InputError):
+            store.exists(bad)
+
+
+def test_a_file_over_the_limit_is_refused_and_leaves_nothing(backend: Backend):
+    with pytest.raises(InputError, match="1000-byte limit"):
+        backend.store.put_stream(io.BytesIO(b"x" * 5000), max_size=1000)
+    assert backend.raw_names() == []
+
+
+def test_a_store_that_fails_midway_leaves_nothing(backend: Backend):
+    failing = FailingStore(backend.store, {"put_midway"}, fail_after=PART + 10)
+    with pytest.raises(StorageUnavailable, match="dropped"):
+        failing.put_stream(io.BytesIO(pdf("big", size=2 * PART)))
+    assert backend.raw_names() == []
+
+
+def test_delete_removes_the_object(store):
+    stored = store.put_stream(io.BytesIO(b"orphan"))
+    store.delete(stored.sha256)
+    assert not store.exists(stored.sha256)
+    store.delete(stored.sha256)  # idempotent
+
+
+def test_list_objects_reports_sizes_and_dates(store):
+    a = store.put_stream(io.BytesIO(b"a" * 10))
+    b = store.put_stream(io.BytesIO(b"b" * 20))
+    listed = {info.sha256: info.size for info in store.list_objects()}
+    assert listed == {a.sha256: 10, b.sha256: 20}
+    assert all(info.modified.tzinfo is not None for info in store.list_objects())
+
+
+def test_an_unreachable_s3_server_is_storage_unavailable():
+    from minio import Minio
+
+    from casefile.evidence.s3 import S3Store
+
+    client = Minio("127.0.0.1:9", access_key="x", secret_key="y", secure=False, region="us-east-1")
+    client._http.connection_pool_kw["retries"] = 0  # fail fast
+    store = S3Store(client, "nowhere")
+    with pytest.raises(StorageUnavailable, match="s3://nowhere"):
+        store.put_stream(io.BytesIO(b"data"))
+    with pytest.raises(StorageUnavailable):
+        list(store.list_objects())
+
+
+def test_download_urls_are_limited_to_15_minutes(backend: Backend):
+    stored = backend.store.put_stream(io.BytesIO(b"x"))
+    url = backend.store.download_url(stored.sha256, "x.txt", timedelta(minutes=15))
+    assert (url is None) == (backend.name == "local")
+    if backend.name != "local":
+        with pytest.raises(ValueError, match="15 minutes"):
+            backend.store.download_url(stored.sha256, "x.txt", timedelta(minutes=16))
+
+
+def test_an_upload_the_server_received_altered_is_refused_and_removed(
+    s3_backend: Backend, monkeypatch
+):
+    """The ETag check is the S3 backend's proof of what the server received."""
+    backend = s3_backend
+    from casefile.evidence.objects import HashingReader
+
+    monkeypatch.setattr(HashingReader, "expected_etag", lambda self: "0" * 32)
+    with pytest.raises(IntegrityError, match="arrived altered"):
+        backend.store.put_stream(io.BytesIO(pdf("x", size=PART + 1)))
+    assert backend.raw_names() == []
+
+
+class _ChangingFile(io.BytesIO):
+    """A file rewritten by someone else between the hash pass and the upload pass."""
+
+    def seek(self, offset, whence=0):
+        self.getbuffer()[0:5] = b"%PDF!"
+        return super().seek(offset, whence)
+
+
+def test_a_file_changed_during_upload_is_refused_and_leaves_nothing(s3_client):
+    """Only the hash-first path (a seekable file) reads the source twice."""
+    from casefile.evidence.s3 import S3Store
+
+    backend = Backend("s3-file", S3Store(s3_client, "changing-file", part_size=PART))
+    backend.store.ensure_bucket()
+    with pytest.raises(IntegrityError, match="changed while"):
+        backend.store.put_stream(_ChangingFile(pdf("x", size=1000)))
+    assert backend.raw_names() == []
+
+
+def test_a_store_that_reads_back_every_new_object_stores_and_verifies(s3_client):
+    """verify_readback is for servers whose ETags are not MD5 (SSE-KMS): no ETag check then."""
+    from casefile.evidence.s3 import S3Store
+
+    store = S3Store(s3_client, "readback", part_size=PART, verify_readback=True)
+    store.ensure_bucket()
+    data = pdf("readback", size=PART + 1)
+    for stream in (io.BytesIO(data), IterReader([data[:100], data[100:]])):
+        stored = store.put_stream(stream)
+        assert stored.sha256 == sha(data)
+    assert read_all(store, sha(data)) == data
+
+
+def test_open_store_picks_the_backend_from_the_url(tmp_path):
+    import dataclasses
+
+    from casefile.evidence.backends import open_store
+    from casefile.evidence.local import LocalStore
+    from casefile.evidence.s3 import S3Store
+    from casefile.settings import Settings
+
+    settings = dataclasses.replace(
+        Settings.from_env(),
+        s3_endpoint="http://127.0.0.1:9000",
+        s3_access_key="k",
+        s3_secret_key="s",
+    )
+    local = open_store(f"file://{tmp_path}/ev", settings)
+    assert isinstance(local, LocalStore) and local.root == tmp_path / "ev"
+    relative = open_store("file://var/evidence", settings)
+    assert isinstance(relative, LocalStore) and str(relative.root) == "var/evidence"
+    s3 = open_store("s3://pieces", settings)
+    assert isinstance(s3, S3Store) and s3.bucket == "pieces"
+    assert s3.client._base_url.is_https is False
+    for bad, message in (
+        ("pieces", "file://PATH or s3://BUCKET"),
+        ("ftp://x", "unknown scheme 'ftp'"),
+        ("s3://a/b", "bucket alone"),
+    ):
+        with pytest.raises(InputError, match=message):
+            open_store(bad, settings)
+    with pytest.raises(InputError, match="secret key must be provided"):
+        open_store("s3://pieces", dataclasses.replace(settings, s3_secret_key=None))
+    with pytest.raises(InputError, match="CASEFILE_S3_ENDPOINT"):
+        open_store("s3://pieces", dataclasses.replace(settings, s3_endpoint=None))

@@ -1,0 +1,139 @@
+"""The store commands through `casefile.cli.main`, on a temporary SQLite database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from casefile.cli import main
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    from casefile.settings import reset_settings
+
+    monkeypatch.setenv("CASEFILE_DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("CASEFILE_VAR_DIR", str(tmp_path / "var"))
+    reset_settings()
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    yield run
+    reset_settings()
+
+
+def test_case_and_event_commands_print_the_contract_json(cli):
+    code, _, err = cli("case", "list", "--format", "json")
+    assert code == 2 and "casefile init" in err and len(err.strip().splitlines()) == 1
+    assert cli("init")[0] == 0
+    code, out, _ = cli(
+        "case",
+        "new",
+        "--reference",
+        "2026-042",
+        "--procedure",
+        "injonction_de_payer",
+        "--court",
+        "tribunal_de_commerce",
+        "--court-department",
+        "971",
+        "--creditor",
+        "Rhum Vieux SA",
+        "--debtor",
+        "Épicerie Jabrun",
+        "--debtor-residence",
+        "etranger",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    case = json.loads(out)
+    assert case["id"] == 1 and case["reference"] == "2026-042"
+    assert case["debtor_party"]["residence"] == "etranger"
+
+    code, out, _ = cli(
+        "event", "add", "2026-042", "ordonnance_rendue=2026-03-02", "--format", "json"
+    )
+    assert code == 0 and set(json.loads(out)) >= {"added", "moved", "removed"}
+    code, out, _ = cli(
+        "event", "add", "1", "ordonnance_signifiee=2026-03-10:a_personne=true", "--format", "json"
+    )
+    added = json.loads(out)["added"]
+    # Pointe-à-Pitre court, debtor abroad: one month + two months (CPC 643), from 10 March
+    assert [(d["key"], d["due"], d["extension"]) for d in added] == [
+        ("opposition", "2026-06-10", "2 months")
+    ]
+    code, out, _ = cli(
+        "event",
+        "edit",
+        "2026-042",
+        "ordonnance_signifiee=2026-03-11:a_personne=true",
+        "--expected-version",
+        "3",
+        "--format",
+        "json",
+    )
+    assert [(m["key"], m["to"]) for m in json.loads(out)["moved"]] == [("opposition", "2026-06-11")]
+    code, _, err = cli(
+        "event", "edit", "2026-042", "ordonnance_signifiee=2026-03-12", "--expected-version", "3"
+    )
+    assert code == 2 and "changed since version 3" in err
+
+    code, out, _ = cli("case", "list", "--format", "json")
+    [listed] = json.loads(out)
+    assert {
+        "id",
+        "reference",
+        "procedure",
+        "court",
+        "court_department",
+        "debtor",
+        "claim_total",
+        "next_deadline",
+    } <= set(listed)
+    assert listed["next_deadline"]["key"] in ("opposition", "signification_ordonnance")
+    code, out, _ = cli("case", "show", "2026-042", "--today", "2026-12-01", "--format", "json")
+    shown = json.loads(out)
+    assert [e["key"] for e in shown["events"]] == ["ordonnance_rendue", "ordonnance_signifiee"]
+    assert {d["key"]: d["status"] for d in shown["deadlines"]} == {
+        "signification_ordonnance": "done",
+        "opposition": "missed",
+    }
+    assert shown["evidence"] == []
+    code, out, _ = cli("event", "delete", "2026-042", "ordonnance_signifiee", "--format", "json")
+    assert [d["key"] for d in json.loads(out)["removed"]] == ["opposition"]
+    code, out, _ = cli("case", "show", "2026-042")
+    assert code == 0 and "ordonnance_rendue" in out  # the rich table
+    code, _, err = cli("event", "add", "2026-042", "audience=2026-05-01")
+    assert code == 2 and "audience" in err
+
+
+def test_user_add_prints_the_token_alone_on_the_last_line(cli):
+    cli("init")
+    code, out, _ = cli("user", "add", "me_weiss", "--role", "commissaire_de_justice", "--token")
+    assert code == 0
+    token = out.strip().splitlines()[-1]
+    assert " " not in token and len(token) >= 40
+    code, _, err = cli("user", "add", "me_weiss", "--role", "avocat")
+    assert code == 2 and "me_weiss" in err
+
+
+def test_claims_import_reports_and_refuses_a_bad_file(cli, tmp_path):
+    cli("init")
+    path = tmp_path / "balance.csv"
+    path.write_text(
+        "debiteur;facture;date facture;echeance;montant ttc\n"
+        "Garage Meyer;F1;2025-01-01;2025-01-31;100,00\n"
+        "Garage Meyer;F2;2025-01-01;2024-12-31;100,00\n",
+        encoding="utf-8",
+    )
+    code, _, err = cli("claims", "import", str(path), "--creditor", "Brasserie")
+    assert code == 2 and "line 3" in err and "due_date" in err
+    code, out, _ = cli("claims", "import", str(path), "--creditor", "Brasserie", "--skip-bad")
+    assert code == 0 and "1 invoice(s)" in out
+    code, out, _ = cli("case", "list", "--format", "json")
+    assert [c["claim_total"] for c in json.loads(out)] == ["100.00"]

@@ -1,0 +1,82 @@
+"""The pièces' records over piccolo, driven by the evidence service as the CLI and API do:
+the service runs in a worker thread, the records hop back to the database's event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+from casefile.evidence import service
+from casefile.evidence.local import LocalStore
+from casefile.evidence.records import Actor
+from casefile.store import cases
+from casefile.store.permissions import SYSTEM
+from casefile.store.pieces import PiccoloPieceRecords
+from tests.store.helpers import new_case
+
+LAWYER = Actor("me_dupont", "avocat")
+
+
+def test_pieces_are_numbered_versioned_renumbered_and_withdrawn(store, tmp_path):
+    case = store.run(cases.create_case(new_case(), SYSTEM))
+    objects = LocalStore(tmp_path / "evidence")
+
+    async def scenario():
+        records = PiccoloPieceRecords(asyncio.get_running_loop())
+
+        def work():
+            first = service.add_piece(
+                objects,
+                records,
+                case["id"],
+                io.BytesIO(b"%PDF-1.4 facture"),
+                filename="Facture F-1.pdf",
+                kind="facture",
+                actor=LAWYER,
+                invoices=["F-1"],
+            )
+            second = service.add_piece(
+                objects,
+                records,
+                case["id"],
+                io.BytesIO(b"contrat"),
+                filename="contrat.txt",
+                kind="contrat",
+                actor=LAWYER,
+            )
+            service.add_version(
+                objects,
+                records,
+                first["id"],
+                io.BytesIO(b"%PDF-1.4 facture v2"),
+                filename="Facture F-1 (2).pdf",
+                actor=LAWYER,
+            )
+            renumbered = service.renumber(
+                records, case["id"], [second["id"], first["id"]], actor=LAWYER
+            )
+            withdrawn = service.delete_piece(
+                records, second["id"], actor=LAWYER, reason="pièce produite par erreur"
+            )
+            return (
+                first,
+                second,
+                renumbered,
+                withdrawn,
+                records.history(case["id"]),
+                list(records.referenced_objects()),
+            )
+
+        return await asyncio.to_thread(work)
+
+    first, second, renumbered, withdrawn, history, referenced = store.run(scenario())
+    assert (first["piece"], second["piece"]) == (1, 2)
+    assert [(p.id, p.number) for p in renumbered] == [(second["id"], 1), (first["id"], 2)]
+    assert withdrawn.number is None and withdrawn.deletion_reason == "pièce produite par erreur"
+    assert [e.action for e in history] == ["added", "added", "versioned", "renumbered", "deleted"]
+    assert len(referenced) == 3
+    shown = store.run(cases.get_case(case["id"], SYSTEM))
+    assert [(e["piece"], e["version"], e["filename"]) for e in shown["evidence"]] == [
+        (2, 2, "Facture F-1 (2).pdf")
+    ]
+    assert shown["evidence"][0]["invoice_numbers"] == ["F-1"]
