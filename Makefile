@@ -28,14 +28,20 @@ test: $(STAMP) lint typecheck
 check: test
 
 lint: $(STAMP)
-	$(BIN)/ruff check casefile tests bench
-	$(BIN)/ruff format --check casefile tests bench
+	$(BIN)/ruff check casefile tests bench document_templates/build_templates.py
+	$(BIN)/ruff format --check casefile tests bench document_templates/build_templates.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+## make bench: every benchmark, each printing its figures (several minutes; needs PostgreSQL)
 bench: $(STAMP)
 	$(BIN)/python bench/deadlines.py
+	$(BIN)/python bench/ical.py
+	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/portfolio.py
+	$(BIN)/python bench/api.py
+	$(BIN)/python bench/evidence.py --size-mb 256 --repeat 1
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

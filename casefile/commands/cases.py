@@ -203,8 +203,10 @@ def _deadline_cell(deadline: dict[str, Any] | None) -> str:
 
 
 def print_case_list(cases: list[dict[str, Any]]) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from casefile.commands.tables import console as make_console
+    from casefile.commands.tables import euros
 
     table = Table(title=f"Dossiers ({len(cases)})")
     for column in (
@@ -224,22 +226,24 @@ def print_case_list(cases: list[dict[str, Any]]) -> None:
             case["procedure"],
             f"{case['court'] or ''} ({case['court_department']})",
             case["debtor"] or "",
-            f"{case['claim_total']} €" if case["claim_total"] else "—",
+            euros(case["claim_total"]),
             _deadline_cell(case["next_deadline"]),
         )
-    Console().print(table)
+    make_console().print(table)
 
 
 def print_case(case: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from casefile.commands.tables import console as make_console
+    from casefile.commands.tables import euros
+
+    console = make_console()
     creditor = (case.get("creditor") or {}).get("name", "")
     console.print(
         f"[bold]{case['reference']}[/bold] (id {case['id']}, version {case['version']}) — "
         f"{case['procedure']}, {case['court'] or ''} ({case['court_department']})\n"
-        f"{creditor} c/ {case['debtor']} — créance {case['claim_total'] or '—'} €"
+        f"{creditor} c/ {case['debtor']} — créance {euros(case['claim_total'])}"
     )
     if case.get("claims"):
         claims = Table(title="Factures")
@@ -250,9 +254,9 @@ def print_case(case: dict[str, Any]) -> None:
                 claim["invoice_number"],
                 claim["issue_date"],
                 claim["due_date"],
-                claim["amount"],
-                claim["paid"],
-                claim["outstanding"],
+                euros(claim["amount"]),
+                euros(claim["paid"]),
+                euros(claim["outstanding"]),
             )
         console.print(claims)
     events = Table(title="Événements")
@@ -279,9 +283,9 @@ def print_case(case: dict[str, Any]) -> None:
 
 
 def print_changes(changes: dict[str, Any]) -> None:
-    from rich.console import Console
+    from casefile.commands.tables import console as make_console
 
-    console = Console()
+    console = make_console()
     for d in changes["added"]:
         console.print(f"[green]+[/green] {d['key']} {d['due']} ({d['label']})")
     for m in changes["moved"]:
@@ -320,9 +324,9 @@ def import_progress() -> _Progress:
 
 
 def print_import_report(report: Any) -> None:
-    from rich.console import Console
+    from casefile.commands.tables import console as make_console
 
-    console = Console(stderr=not report.ok)
+    console = make_console(stderr=not report.ok)
     for error in report.errors:
         console.print(f"[red]line {error.line}[/red] {error.field}: {error.message}", markup=True)
     console.print(report.summary())

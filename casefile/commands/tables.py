@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from casefile.law.schedule import Schedule
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _WEEKDAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 _STATUS_STYLE = {
@@ -18,6 +22,32 @@ _STATUS_STYLE = {
 
 def _day(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.strftime('%d/%m/%Y')}"
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console; when output is not a terminal (a pipe, a file) use a wide fixed width
+    so tables are not squeezed into 80 columns."""
+    from rich.console import Console
+
+    out = Console(stderr=stderr)
+    return out if out.is_terminal else Console(stderr=stderr, width=140)
+
+
+def euros(amount: object) -> str:
+    """ "12 345,67 €" for a decimal string or Decimal; "—" when absent."""
+    if amount in (None, ""):
+        return "—"
+    from decimal import Decimal
+
+    value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    sign = "-" if value < 0 else ""
+    whole, _, cents = f"{abs(value):.2f}".partition(".")
+    groups: list[str] = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    thousands = "\u202f".join(groups)
+    return f"{sign}{thousands},{cents}\u00a0€"
 
 
 def print_schedule(schedule: Schedule) -> None:
