@@ -502,7 +502,11 @@ def _due_and_key(deadline: Deadline) -> tuple[date, str]:
 
 
 def _matches(conditions: Iterable[tuple[str, AttributeValue]], event: RecordedEvent) -> bool:
-    return all(event.attributes.get(name) == value for name, value in conditions)
+    attributes = event.attributes
+    for name, value in conditions:  # noqa: SIM110 - a loop is 2x faster than all(genexpr) here
+        if attributes.get(name) != value:
+            return False
+    return True
 
 
 def _choose_start(
@@ -511,27 +515,37 @@ def _choose_start(
     """The start alternative that applies, as (its index, its date): the first in order
     ("à défaut"), or the latest (`pick = "latest"`, e.g. a new limitation period after an
     acknowledgment of debt), preferring certain starts to uncertain ones."""
-    found: list[tuple[int, date]] = []
-    for index, start in enumerate(rule.starts):
-        if start.event is not None:
-            event = events.get(start.event)
+    found: list[tuple[int, date]] | None = None
+    first = rule.pick == "first"
+    index = -1
+    for start in rule.starts:
+        index += 1
+        event_key = start.event
+        if event_key is not None:
+            event = events.get(event_key)
             if event is None:
                 continue
             if start.when and not _matches(start.when, event):
                 continue
-            if start.when_event and any(
-                other not in events or not _matches(cond, events[other])
-                for other, cond in start.when_event
-            ):
-                continue
+            if start.when_event:
+                ok = True
+                for other, cond in start.when_event:
+                    other_event = events.get(other)
+                    if other_event is None or not _matches(cond, other_event):
+                        ok = False
+                        break
+                if not ok:
+                    continue
             day = event.date
         else:
             previous = results.get(start.deadline or "")
             if previous is None or previous.status in ("done", "moot"):
                 continue
             day = previous.due
-        if rule.pick == "first":
+        if first:
             return index, day
+        if found is None:
+            found = []
         found.append((index, day))
     if not found:
         return None
