@@ -106,6 +106,7 @@ class DeadlineRule:
     validity_event: str | None = None
     pick: Literal["first", "latest"] = "first"
     period_attribute: str | None = None
+    waiting: tuple[tuple[str, str], ...] = ()  # (event, warning) when recorded but not started
     ident: str = ""  # "procedure/deadlines[i]", unique, for caching and messages
 
 
@@ -303,6 +304,11 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
                         f"{where}.period_attribute",
                         f"{period_attribute!r} is not a period attribute of the start event",
                     )
+        waiting: list[tuple[str, str]] = []
+        for item in entry.get("waiting", []):
+            if item.get("event") not in events or not item.get("note"):
+                raise DefinitionError(origin, f"{where}.waiting", "each entry names a known event and a note")
+            waiting.append((str(item["event"]), str(item["note"])))
         rule = DeadlineRule(
             key=dkey,
             label=str(entry["label"]),
@@ -324,6 +330,7 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
             validity_event=validity_event,
             pick="latest" if entry.get("pick") == "latest" else "first",
             period_attribute=period_attribute,
+            waiting=tuple(waiting),
             ident=f"{key}/{index}",
         )
         if rule.valid_from and rule.valid_until and rule.valid_from > rule.valid_until:

@@ -312,6 +312,9 @@ class Engine:
     ) -> Deadline | None:
         chosen = _choose_start(rule, events, results)
         if chosen is None:
+            for event_key, note in rule.waiting:
+                if event_key in events:
+                    warnings.append(f"{rule.key}: {note}")
             return None
         index, start_date = chosen
         start = rule.starts[index]

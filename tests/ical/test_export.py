@@ -22,6 +22,7 @@ from casefile.ical.export import (
 )
 from casefile.ical.items import feed_item
 from casefile.ical.wire import fold
+from casefile.law.schedule import RecordedEvent
 from tests.ical.builders import DEBTOR, entries_for, ip_events
 from tests.ical.checks import events, parse
 
@@ -52,7 +53,9 @@ def test_case_calendar_with_todos_matches_the_golden_file_byte_for_byte():
 
 
 def test_fast_writer_gives_the_same_bytes_as_the_icalendar_library():
-    entries = entries_for(ip_events(a_personne=False))
+    entries = entries_for(ip_events()) + entries_for(
+        [RecordedEvent("exigibilite", date(2025, 9, 12))], procedure="amiable", case_id="c-43"
+    )
     for todos in (False, True):
         for reminders in ((7, 2), (0,), ()):
             fast = calendar_bytes("Échéances, a; b", entries, reminders=reminders, todos=todos)
@@ -106,16 +109,18 @@ def test_calendar_header_names_the_feed_and_its_timezone_without_method():
 
 
 def test_uncertain_start_is_tentative_and_moot_is_cancelled():
-    """Art. 1416 al. 2: not served in person, the date shown is the earliest plausible one."""
+    """A limitation period whose debtor kind is unknown: the engine keeps the shortest (2 years,
+    C. conso. L218-2) and marks it uncertain; the feed shows it TENTATIVE."""
+    prescription_only = [RecordedEvent("exigibilite", date(2025, 9, 12))]
     uncertain = events(
         parse(
             case_calendar(
-                entries_for(ip_events(a_personne=False)),
+                entries_for(prescription_only, procedure="amiable"),
                 case_id="c-42",
                 case_reference="IP-2027/001",
             )
         )
-    )["c-42-opposition@casefile"]
+    )["c-42-prescription@casefile"]
     assert uncertain["status"] == "TENTATIVE"
     assert uncertain["summary"].endswith("(date incertaine)")
     assert uncertain["alarms"] == ["-P7D", "-P2D"]

@@ -33,7 +33,7 @@ def _comparable(body: bytes) -> dict[str, tuple]:
 
 def test_radicale_accepts_the_case_calendar_and_reads_it_back_identical(radicale):
     body = case_calendar(
-        entries_for(ip_events(a_personne=False)),
+        entries_for(ip_events()),
         case_id="c-42",
         case_reference="IP-2027/001",
         todos=True,

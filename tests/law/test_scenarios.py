@@ -30,10 +30,8 @@ def test_injonction_de_payer_served_not_in_person_then_first_act_in_person(engin
         },
     }
     schedule = schedule_for(engine, request)
-    opposition = schedule.get("opposition")
-    assert opposition.status == "uncertain"
-    assert opposition.due.isoformat() == "2027-03-10"  # the earliest plausible date
-    assert "1416" in opposition.notes[0]
+    assert schedule.get("opposition") is None  # the period has not started (art. 1416 al. 2)
+    assert any(w.startswith("opposition:") and "1416 al. 2" in w for w in schedule.warnings)
     assert due(schedule, "signification_ordonnance") == "2027-07-20"
     assert schedule.get("signification_ordonnance").status == "done"
 
@@ -41,6 +39,7 @@ def test_injonction_de_payer_served_not_in_person_then_first_act_in_person(engin
     schedule = schedule_for(engine, request)
     opposition = schedule.get("opposition")
     assert (opposition.start.key, opposition.status) == ("premier_acte_a_personne", "pending")
+    assert not any(w.startswith("opposition:") for w in schedule.warnings)
     assert opposition.due == date(2027, 7, 5)  # Sunday 4 July 2027 → Monday 5 July
 
     request["events"]["opposition_formee"] = {"date": "2027-06-20"}

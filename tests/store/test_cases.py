@@ -146,7 +146,9 @@ def test_a_commissaire_sees_and_serves_only_assigned_cases(store):
         store.run(cases.get_case("B-2", bailiff))
     store.run(cases.add_event(mine["id"], "ordonnance_rendue", "2026-02-02", {}, SYSTEM))
     served = store.run(
-        cases.add_event(mine["id"], "ordonnance_signifiee", "2026-02-13", {}, bailiff)
+        cases.add_event(
+            mine["id"], "ordonnance_signifiee", "2026-02-13", {"a_personne": True}, bailiff
+        )
     )
     assert [d["key"] for d in served["added"]] == ["opposition"]
     with pytest.raises(Forbidden):
@@ -196,3 +198,25 @@ def test_two_concurrent_edits_of_one_version_one_wins_one_conflicts(store):
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "dict"]
     shown = store.run(cases.get_case(case["id"], SYSTEM))
     assert shown["version"] == 2 and len(shown["events"]) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["99999999999999999999", "2147483648", "9223372036854775808", "0", "²", "٣", "-1"],
+)
+def test_a_case_text_that_is_no_database_id_is_looked_up_as_a_reference(store, text):
+    """Digits out of the `integer` range and non-ASCII digits (int("²") fails) are never ids:
+    unknown, they are NotFound naming the input; stored as a reference, they find that case."""
+    with pytest.raises(NotFound, match=f"case '{text}' does not exist"):
+        store.run(cases.resolve_case(text, SYSTEM))
+    created = store.run(cases.create_case(new_case(reference=text), SYSTEM))
+    assert store.run(cases.resolve_case(f" {text} ", SYSTEM))["id"] == created["id"]
+    with pytest.raises(NotFound, match="2147483648"):
+        store.run(cases.resolve_case(2**31, SYSTEM))
+
+
+def test_the_largest_integer_id_is_still_an_id(store):
+    created = store.run(cases.create_case(new_case(), SYSTEM))
+    assert store.run(cases.resolve_case(str(created["id"]), SYSTEM))["reference"] == "2026-001"
+    with pytest.raises(NotFound, match="2147483647"):
+        store.run(cases.resolve_case(str(2**31 - 1), SYSTEM))
