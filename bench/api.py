@@ -2,14 +2,17 @@
 
     .venv/bin/python bench/api.py                       # 50 clients, 10 s, target p99 < 50 ms
     .venv/bin/python bench/api.py --clients 100 --seconds 20 --cases 200
+    .venv/bin/python bench/api.py --workers 1 2 4        # one line of figures per server size
     CASEFILE_BENCH_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres  (server to use)
 
 Creates a throw-away database, migrates it, loads cases with events (through the store's own
 services), starts `uvicorn` in its own process on a free loopback port, and drives it with
 httpx.AsyncClient workers (each a keep-alive connection). Prints p50/p90/p99/max latency and
 throughput, beside the same figures for `GET /health` (no database, no token lookup) from the
-same run, so the cost of the framework and of the database read show apart. The database is
-dropped at the end, also on failure.
+same run, so the cost of the framework and of the database read show apart; then again for
+each `--workers` count (uvicorn processes, default 1 then 2). The clients run on the same
+machine: with 50 of them in a closed loop, mean latency = 50 / throughput (Little's law), so
+the p99 target needs well over 1 000 req/s. The database is dropped at the end, also on failure.
 """
 
 from __future__ import annotations
@@ -91,7 +94,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, port: int, var: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, var: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "CASEFILE_DATABASE_URL": url,
@@ -112,6 +115,8 @@ def start_server(url: str, port: int, var: Path) -> subprocess.Popen[bytes]:
             "--log-level",
             "warning",
             "--no-access-log",
+            "--workers",
+            str(workers),
         ],
         cwd=ROOT,
         env=env,
@@ -189,34 +194,24 @@ def show(name: str, result: dict[str, float]) -> None:
     )
 
 
-async def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--cases", type=int, default=100)
-    args = parser.parse_args()
-
+async def measure(
+    url: str, workers: int, paths: list[str], auth: dict[str, str], args: argparse.Namespace
+) -> None:
+    """One server of `workers` uvicorn processes: /health, then the deadlines read."""
     import tempfile
 
-    name = f"casefile_bench_api_{uuid.uuid4().hex[:10]}"
-    url = with_database(POSTGRES, name)
-    await admin_sql(f'CREATE DATABASE "{name}"')
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
     process: subprocess.Popen[bytes] | None = None
     try:
-        began = time.perf_counter()
-        token, ids = await load(url, args.cases)
-        print(f"loaded {len(ids)} cases with their events in {time.perf_counter() - began:.1f} s")
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
         with tempfile.TemporaryDirectory() as var:
-            process = start_server(url, port, Path(var))
+            process = start_server(url, port, Path(var), workers)
             await wait_ready(base, process)
-            auth = {"Authorization": f"Bearer {token}"}
-            paths = [f"/api/cases/{case_id}/deadlines" for case_id in ids]
             await drive(base, paths, auth, args.clients, 2.0)  # warm-up: pools, caches
+            plural = "s" if workers > 1 else ""
             print(
-                f"uvicorn (1 worker) on PostgreSQL, {args.clients} concurrent clients, "
-                f"{args.seconds:g} s each, {os.cpu_count()} CPU(s) shared with the clients"
+                f"uvicorn ({workers} worker{plural}) on PostgreSQL, {args.clients} concurrent "
+                f"clients, {args.seconds:g} s each, {os.cpu_count()} CPU(s) shared with the clients"
             )
             health = await drive(base, ["/health"], {}, args.clients, args.seconds)
             show("GET /health (no db, no token)", health)
@@ -231,6 +226,28 @@ async def main() -> int:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--cases", type=int, default=100)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+
+    name = f"casefile_bench_api_{uuid.uuid4().hex[:10]}"
+    url = with_database(POSTGRES, name)
+    await admin_sql(f'CREATE DATABASE "{name}"')
+    try:
+        began = time.perf_counter()
+        token, ids = await load(url, args.cases)
+        print(f"loaded {len(ids)} cases with their events in {time.perf_counter() - began:.1f} s")
+        auth = {"Authorization": f"Bearer {token}"}
+        paths = [f"/api/cases/{case_id}/deadlines" for case_id in ids]
+        for workers in args.workers:
+            await measure(url, workers, paths, auth, args)
+    finally:
         await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0
 

@@ -98,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--debtor-kind", choices=("professionnel", "consommateur"), default="professionnel"
     )
     p.add_argument("--lawyer", help="user name of the assigned lawyer")
+    p.add_argument("--commissaire", help="user name of the assigned commissaire de justice")
+    p.add_argument("--creditor-siren", help="9-digit SIREN of a company creditor")
+    p.add_argument("--creditor-address")
+    p.add_argument("--debtor-siren", help="9-digit SIREN of a company debtor")
+    p.add_argument("--debtor-address")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.cases:case_new")
     p = case.add_parser("list", help="list cases")
@@ -157,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p)
     p.set_defaults(handler="casefile.commands.evidence:add")
     p = evidence.add_parser("verify", help="verify every stored object against its hash")
+    p.add_argument(
+        "--fix", action="store_true", help="remove orphan objects (no record, older than one hour)"
+    )
     _add_format(p)
     p.set_defaults(handler="casefile.commands.evidence:verify")
 
@@ -169,12 +177,52 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", metavar="CASE")
     p.add_argument("template", metavar="TEMPLATE")
     p.add_argument("-o", "--output")
+    p.add_argument("--today", help="YYYY-MM-DD: date of the document and its statement")
     p.set_defaults(handler="casefile.commands.documents:render")
 
     p = sub.add_parser("ics", help="iCalendar export of a case's deadlines")
     p.add_argument("case", metavar="CASE")
     p.add_argument("-o", "--output")
     p.set_defaults(handler="casefile.commands.calendar:case_ics")
+
+    feed = sub.add_parser("feed", help="calendar subscription URLs (iCalendar feeds)")
+    feeds = feed.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = feeds.add_parser("new", help="a new secret feed URL (https and webcal://)")
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--case", metavar="CASE", help="one case (id or reference)")
+    scope.add_argument("--lawyer", metavar="NAME", help="a lawyer's portfolio (user name)")
+    scope.add_argument("--commissaire", metavar="NAME", help="a commissaire de justice's acts")
+    p.add_argument("--label", default="", help="a note to recognise the feed by")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.calendar:feed_new")
+    p = feeds.add_parser("list", help="list the feeds (never their tokens)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.calendar:feed_list")
+    p = feeds.add_parser("revoke", help="revoke a feed: its URL answers 404 from now on")
+    p.add_argument("id", type=int, metavar="ID")
+    p.set_defaults(handler="casefile.commands.calendar:feed_revoke")
+
+    plan = sub.add_parser("plan", help="payment plans (échéanciers)")
+    plans = plan.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = plans.add_parser("new", help="grant a payment plan; its instalments become deadlines")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--total", required=True, help="amount in euros, e.g. 4200.50")
+    p.add_argument("--count", type=int, required=True, help="number of monthly instalments")
+    p.add_argument("--first-due", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--kind", choices=("judiciaire", "conventionnel"), default="judiciaire")
+    p.add_argument(
+        "--grace-days", type=int, default=0, help="days after a due date before déchéance du terme"
+    )
+    p.add_argument(
+        "--granted-on", metavar="YYYY-MM-DD", help="decision or agreement date (default: today)"
+    )
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.calendar:plan_new")
+    p = plans.add_parser("show", help="a case's payment plans and where they stand")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--today", help="YYYY-MM-DD (default: the real date)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.calendar:plan_show")
 
     user = sub.add_parser("user", help="users").add_subparsers(
         dest="action", required=True, metavar="ACTION"

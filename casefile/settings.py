@@ -10,6 +10,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from casefile.errors import InputError
+
 
 def _var_dir() -> Path:
     return Path(os.environ.get("CASEFILE_VAR_DIR", "var"))
@@ -28,6 +30,7 @@ class Settings:
     base_url: str
     max_upload_bytes: int
     var_dir: Path
+    db_pool_size: int = 10
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -46,7 +49,17 @@ class Settings:
                 os.environ.get("CASEFILE_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024))
             ),
             var_dir=var,
+            db_pool_size=_positive_int("CASEFILE_DB_POOL_SIZE", 10),
         )
+
+
+def _positive_int(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise InputError(f"{name}={text!r}: expected a whole number of at least 1")
+    return int(text)
 
 
 def _local_secret(var: Path) -> str:

@@ -37,7 +37,7 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def _route_handlers() -> list[Any]:
-    from casefile.api import audit, calendars, cases, evidence
+    from casefile.api import audit, calendars, cases, documents, evidence, feeds
     from casefile.api.web import pages
 
     handlers: list[Any] = [
@@ -45,8 +45,12 @@ def _route_handlers() -> list[Any]:
         procedures.ProcedureController,
         cases.CaseController,
         calendars.CalendarController,
+        feeds.feed,
+        feeds.FeedController,
+        feeds.PaymentPlanController,
         audit.AuditController,
         *evidence.handlers(),
+        documents.DocumentController,
         *pages.handlers(),
         create_static_files_router(
             path="/static",

@@ -97,12 +97,13 @@ class BearerOrSession(AbstractAuthenticationMiddleware):
 
 
 async def _session_user(name: str) -> User | None:
-    """The user is read again on each request, so a role change or deletion applies at once."""
+    """The user is read again on each request, so a role change, a deactivation or a deletion
+    applies at once."""
     from casefile.errors import NotFound
     from casefile.store import users
 
     try:
-        return await users.get_user(name)
+        return await users.get_user(name, active_only=True)
     except NotFound:
         return None
 
@@ -121,18 +122,14 @@ MAX_ID = 2_147_483_647  # PostgreSQL `integer`: a larger id can only be "not fou
 
 
 def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """App-wide guard: an id the database cannot even represent is a 404, not a driver error."""
+    """App-wide guard: an integer `…_id` path parameter the database cannot even represent
+    (`{piece_id:int}`, `{feed_id:int}`…) is a 404, not a driver error. Text ids such as
+    `{case_id:str}` need none: the store reads what is no valid id as a reference."""
     from casefile.errors import NotFound
 
-    for name in ("case_id", "piece_id"):
-        value = connection.path_params.get(name)
-        text = str(value).strip() if value is not None else ""
-        # str.isdigit() also accepts "²" or "٣", which int() refuses.
-        if text.lstrip("-").isdigit() and not (
-            text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
-        ):
-            label = "case" if name == "case_id" else "pièce id"
-            raise NotFound(f"{label} {text!r} does not exist")
+    for name, value in connection.path_params.items():
+        if name.endswith("_id") and type(value) is int and not 0 < value <= MAX_ID:
+            raise NotFound(f"{name.removesuffix('_id')} id {value} does not exist")
 
 
 def requires(action: str) -> Guard:

@@ -1,43 +1,25 @@
 """`GET /api/cases/{id}/calendar.ics`: the case's deadlines as iCalendar (text/calendar).
 
-The export (`casefile.ical.export`) wants the engine's `Deadline` objects, which carry the
-explanation; the store keeps their JSON form. So the schedule is recomputed here from the
-case's stored inputs, after the store has checked that the caller may read the case.
+Served through `casefile.store.calendars.case_feed`, which syncs against the case's persisted
+feed state: a re-download keeps its UIDs, and SEQUENCE grows only for deadlines that changed.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Response, get
 from litestar.params import FromPath
 
 from casefile.api.auth import Actor, requires
-from casefile.settings import get_settings
 
 
 async def case_calendar_bytes(case_id: str, actor: Any) -> tuple[bytes, str]:
-    from casefile.ical.export import case_calendar
-    from casefile.ical.items import CalendarEntry
-    from casefile.store import cases, recompute
+    from casefile.store import calendars, cases
 
     row = await cases.resolve_case(case_id, actor)
-    events, residence, total = await recompute.case_inputs(row["id"])
-    schedule = recompute.compute(row, events, residence, total)
-    summary = await cases.get_case(row["id"], actor)
-    url = f"{get_settings().base_url.rstrip('/')}/dossiers/{row['id']}"
-    entries = [
-        CalendarEntry(
-            case_id=str(row["id"]),
-            case_reference=row["reference"],
-            debtor_name=str(summary.get("debtor") or ""),
-            procedure=row["procedure"],
-            deadline=deadline,
-            case_url=url,
-        )
-        for deadline in schedule.deadlines
-    ]
-    body = case_calendar(entries, case_id=str(row["id"]), case_reference=row["reference"])
+    body = await calendars.case_feed(row["id"], actor, datetime.now(UTC))
     return body, row["reference"]
 
 

@@ -18,7 +18,7 @@ from litestar.response import Stream
 from casefile.api.auth import Actor, requires
 from casefile.api.downloads import content_disposition
 from casefile.api.uploads import Upload, blocking_chunks, multipart_upload, raw_upload
-from casefile.errors import InputError, NotFound
+from casefile.errors import CasefileError, InputError, NotFound
 from casefile.settings import get_settings
 
 
@@ -72,6 +72,18 @@ async def store_piece(
         max_size=get_settings().max_upload_bytes,
     )
     return dict(receipt)
+
+
+async def bordereau_docx(case_id: int, actor: Any) -> Any:
+    """The .docx bordereau renderer, or None when the case cannot fill the template yet (a
+    party without SIREN…): the bundle then carries the plain-text bordereau alone."""
+    from casefile.store.documents import bordereau_renderer, case_document_data
+
+    try:
+        source = await case_document_data(case_id, actor, date.today())
+    except CasefileError:
+        return None
+    return bordereau_renderer(source.data)
 
 
 class EvidenceController(Controller):
@@ -158,11 +170,14 @@ class EvidenceController(Controller):
 
         row = await cases.resolve_case(case_id, actor)
         live = await pieces.list_pieces(row["id"])
+        render_docx = await bordereau_docx(row["id"], actor)
         await audit.record(
             actor, "bundle.download", "case", row["id"], None, {"pieces": [p.id for p in live]}
         )
         return Stream(
-            stream_bundle(open_store(), live, case_reference=row["reference"]),
+            stream_bundle(
+                open_store(), live, case_reference=row["reference"], render_docx=render_docx
+            ),
             media_type="application/zip",
             headers={
                 "Content-Disposition": content_disposition(f"{row['reference']} - pièces.zip")

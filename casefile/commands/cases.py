@@ -83,9 +83,21 @@ def case_new(args: argparse.Namespace) -> int:
         procedure=args.procedure,
         court=args.court,
         court_department=args.court_department,
-        creditor=PartyIn(name=args.creditor, kind="professionnel"),
-        debtor=PartyIn(name=args.debtor, kind=args.debtor_kind, residence=args.debtor_residence),
+        creditor=PartyIn(
+            name=args.creditor,
+            kind="professionnel",
+            siren=getattr(args, "creditor_siren", None),
+            address=getattr(args, "creditor_address", None) or "",
+        ),
+        debtor=PartyIn(
+            name=args.debtor,
+            kind=args.debtor_kind,
+            residence=args.debtor_residence,
+            siren=getattr(args, "debtor_siren", None),
+            address=getattr(args, "debtor_address", None) or "",
+        ),
         lawyer=args.lawyer,
+        commissaire=getattr(args, "commissaire", None),
     )
     case = run_store(lambda: create_case(data, SYSTEM, today=date.today()))
     if args.format == "json":

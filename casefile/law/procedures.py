@@ -307,7 +307,9 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
         waiting: list[tuple[str, str]] = []
         for item in entry.get("waiting", []):
             if item.get("event") not in events or not item.get("note"):
-                raise DefinitionError(origin, f"{where}.waiting", "each entry names a known event and a note")
+                raise DefinitionError(
+                    origin, f"{where}.waiting", "each entry names a known event and a note"
+                )
             waiting.append((str(item["event"]), str(item["note"])))
         rule = DeadlineRule(
             key=dkey,

@@ -7,6 +7,7 @@ lost update) and writes its audit entry.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -157,11 +158,25 @@ async def _user_id(name: str | None, what: str, role: str | None = None) -> int 
 # -- reading ----------------------------------------------------------------------------------
 
 
+MAX_CASE_ID = 2**31 - 1  # PostgreSQL `integer`: a larger number can only be a reference
+
+
+def _case_id(case: int | str) -> int | None:
+    """The id `case` names, or None. `str.isdigit()` alone accepts "²" and "٣" (int() refuses
+    them) and digit strings the database cannot represent: those can only be references."""
+    if isinstance(case, str):
+        text = case.strip()
+        if not (text.isascii() and text.isdigit()):
+            return None
+        case = int(text)
+    return case if 0 < case <= MAX_CASE_ID else None
+
+
 async def _find_case(case: int | str) -> dict[str, Any]:
-    query = Case.select()
     row = None
-    if isinstance(case, int) or (isinstance(case, str) and case.strip().isdigit()):
-        row = await query.where(Case.id == int(case)).output(load_json=True).first()
+    case_id = _case_id(case)
+    if case_id is not None:
+        row = await Case.select().where(Case.id == case_id).output(load_json=True).first()
     if row is None and isinstance(case, str):
         row = (
             await Case.select().where(Case.reference == case.strip()).output(load_json=True).first()
@@ -274,8 +289,26 @@ def _party_dict(row: dict[str, Any] | None) -> dict[str, Any] | None:
 async def case_deadlines(
     case: int | str, actor: User, today: date | None = None
 ) -> list[dict[str, Any]]:
+    """The API's hottest read: by id, one query for the case and its stored deadlines."""
+    case_id = _case_id(case)
+    if case_id is not None:
+        # Raw SQL: piccolo's query building costs more CPU than the database's answer.
+        rows = await Case.raw(
+            "SELECT c.id, c.reference, c.commissaire, d.explanation"
+            ' FROM cases c LEFT JOIN deadlines d ON d."case" = c.id WHERE c.id = {}',
+            case_id,
+        )
+        if rows:
+            _check_read(rows[0], actor)
+            return _sorted_deadlines(
+                [_json(r["explanation"]) for r in rows if r["explanation"] is not None], today
+            )
     row = await resolve_case(case, actor)
     return await _deadlines(row["id"], today)
+
+
+def _json(value: str | dict[str, Any]) -> dict[str, Any]:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 async def _deadlines(case_id: int, today: date | None) -> list[dict[str, Any]]:
@@ -284,7 +317,11 @@ async def _deadlines(case_id: int, today: date | None) -> list[dict[str, Any]]:
         .where(DeadlineRecord.case == case_id)
         .output(load_json=True)
     )
-    deadlines = [with_today(r["explanation"], today) for r in rows]
+    return _sorted_deadlines([r["explanation"] for r in rows], today)
+
+
+def _sorted_deadlines(stored: list[dict[str, Any]], today: date | None) -> list[dict[str, Any]]:
+    deadlines = [with_today(d, today) for d in stored]
     return sorted(deadlines, key=lambda d: (d["due"], d["key"]))
 
 

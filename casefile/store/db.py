@@ -56,7 +56,9 @@ async def connect(url: str | None = None) -> None:
     _bind(engine)
     if is_postgres(engine):
         try:
-            await cast(PostgresEngine, engine).start_connection_pool(min_size=1, max_size=10)
+            await cast(PostgresEngine, engine).start_connection_pool(
+                min_size=1, max_size=get_settings().db_pool_size
+            )
         except OSError as error:
             raise CasefileError(f"cannot reach the database at {url}: {error}") from None
     else:

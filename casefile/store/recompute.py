@@ -8,6 +8,7 @@ without a clock; `with_today` derives "missed" when they are read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from casefile.definitions import engine
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
 from casefile.store.db import bulk_insert
 from casefile.store.money import from_cents
+from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
 
 
@@ -108,7 +110,9 @@ async def outstanding_cents(case_ids: Sequence[int] | None = None) -> dict[int, 
 async def recompute_case(case: Mapping[str, Any]) -> dict[str, Any]:
     """Recompute and store one case's deadlines; returns the diff (call inside a transaction)."""
     events, residence, total = await case_inputs(case["id"])
-    schedule = compute(case, events, residence, total)
+    schedule = with_plan(
+        compute(case, events, residence, total), case["id"], await plan_deadlines_many([case["id"]])
+    )
     old_rows = (
         await DeadlineRecord.select(DeadlineRecord.key, DeadlineRecord.explanation)
         .where(DeadlineRecord.case == case["id"])
@@ -119,6 +123,12 @@ async def recompute_case(case: Mapping[str, Any]) -> dict[str, Any]:
     changes = diff(old, new)
     await store_schedules({case["id"]: schedule}, replace=True)
     return changes
+
+
+def with_plan(schedule: Schedule, case_id: int, plans: Mapping[int, Sequence[Any]]) -> Schedule:
+    """The engine's deadlines plus the instalments of the case's payment plan (`echeance_N`)."""
+    extra = plans.get(case_id)
+    return replace(schedule, deadlines=schedule.deadlines + tuple(extra)) if extra else schedule
 
 
 async def store_schedules(schedules: Mapping[int, Schedule], replace: bool = True) -> None:
@@ -203,6 +213,8 @@ async def recompute_many(
             )
             for case in cases
         }
+        plans = await plan_deadlines_many(ids)
+        schedules = {case_id: with_plan(s, case_id, plans) for case_id, s in schedules.items()}
         await store_schedules(schedules, replace=True)
         written += sum(len(s.deadlines) for s in schedules.values())
         if progress is not None:

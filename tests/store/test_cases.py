@@ -220,3 +220,29 @@ def test_the_largest_integer_id_is_still_an_id(store):
     assert store.run(cases.resolve_case(str(created["id"]), SYSTEM))["reference"] == "2026-001"
     with pytest.raises(NotFound, match="2147483647"):
         store.run(cases.resolve_case(str(2**31 - 1), SYSTEM))
+
+
+def test_the_deadlines_read_by_id_match_the_full_case_and_keep_its_checks(store):
+    """The one-query read of `case_deadlines` returns what `get_case` shows, sorted by due
+    date, with "missed" as of `today`, and refuses a commissaire the case is not assigned to."""
+    case = store.run(cases.create_case(new_case(), SYSTEM))
+    assert store.run(cases.case_deadlines(case["id"], SYSTEM)) == []
+    store.run(cases.add_event(case["id"], "ordonnance_rendue", "2026-02-02", {}, SYSTEM))
+    store.run(
+        cases.add_event(
+            case["id"], "ordonnance_signifiee", "2026-02-13", {"a_personne": True}, SYSTEM
+        )
+    )
+    today = date(2026, 4, 1)
+    shown = store.run(cases.get_case(case["id"], SYSTEM, today=today))["deadlines"]
+    for key in (case["id"], str(case["id"]), "2026-001"):
+        assert store.run(cases.case_deadlines(key, SYSTEM, today=today)) == shown
+    assert [(d["key"], d["due"], d["status"]) for d in shown] == [
+        ("opposition", "2026-03-13", "missed"),
+        ("signification_ordonnance", "2026-08-03", "done"),
+    ]
+    bailiff, _ = store.run(create_user("me_kleber", "commissaire_de_justice"))
+    with pytest.raises(Forbidden, match="2026-001"):
+        store.run(cases.case_deadlines(case["id"], bailiff))
+    with pytest.raises(NotFound, match="999999"):
+        store.run(cases.case_deadlines(999999, SYSTEM))

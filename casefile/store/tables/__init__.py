@@ -8,10 +8,14 @@ from casefile.store.tables.claim import Claim
 from casefile.store.tables.deadline import DeadlineRecord
 from casefile.store.tables.document import Document
 from casefile.store.tables.event import Event
+from casefile.store.tables.feed_state import FeedState
+from casefile.store.tables.feed_token import FeedToken
 from casefile.store.tables.party import Party
 from casefile.store.tables.payment import Payment
+from casefile.store.tables.payment_plan import PaymentPlan
 from casefile.store.tables.piece import Piece
 from casefile.store.tables.piece_version import PieceVersion
+from casefile.store.tables.plan_instalment import PlanInstalment
 from casefile.store.tables.user_account import UserAccount
 
 # In dependency order (a table after the tables it references).
@@ -28,6 +32,10 @@ ALL_TABLES = (
     Piece,
     PieceVersion,
     Document,
+    FeedToken,
+    FeedState,
+    PaymentPlan,
+    PlanInstalment,
 )
 
 __all__ = [
@@ -39,9 +47,13 @@ __all__ = [
     "DeadlineRecord",
     "Document",
     "Event",
+    "FeedState",
+    "FeedToken",
     "Party",
     "Payment",
+    "PaymentPlan",
     "Piece",
     "PieceVersion",
+    "PlanInstalment",
     "UserAccount",
 ]

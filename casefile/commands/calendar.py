@@ -1,0 +1,138 @@
+"""`casefile ics | feed new|list|revoke | plan new|show` (DESIGN.md §4; issues 6 and 3).
+
+Thin: parse, call `casefile.store.calendars` / `casefile.store.payment_plans` as the CLI's
+system user, print. Every export goes through the persisted feed state, so the file written
+by `casefile ics` keeps its UIDs and SEQUENCEs across runs, like the subscribed feeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from casefile.commands.cases import print_json, run_store
+from casefile.errors import InputError
+
+
+def case_ics(args: argparse.Namespace) -> int:
+    from casefile.store.calendars import case_feed
+    from casefile.store.users import SYSTEM
+
+    body = run_store(lambda: case_feed(args.case, SYSTEM, datetime.now(UTC)))
+    if args.output and args.output != "-":
+        Path(args.output).write_bytes(body)
+    else:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    return 0
+
+
+def _feed_subject(args: argparse.Namespace) -> tuple[str, str]:
+    chosen = [
+        (kind, value)
+        for kind, value in (
+            ("case", args.case),
+            ("lawyer", args.lawyer),
+            ("commissaire", args.commissaire),
+        )
+        if value
+    ]
+    if len(chosen) != 1:
+        raise InputError("feed new: give exactly one of --case, --lawyer, --commissaire")
+    return chosen[0]
+
+
+def feed_new(args: argparse.Namespace) -> int:
+    from casefile.store.calendars import issue_feed
+    from casefile.store.users import SYSTEM
+
+    kind, subject = _feed_subject(args)
+    feed = run_store(lambda: issue_feed(kind, subject, SYSTEM, label=args.label or ""))
+    if getattr(args, "format", "table") == "json":
+        print_json(feed)
+    else:
+        print(f"feed {feed['id']} ({feed['kind']} {feed['subject']}) — shown once, keep it secret:")
+        print(feed["url"])
+        print(feed["webcal"])
+    return 0
+
+
+def feed_list(args: argparse.Namespace) -> int:
+    from casefile.store.calendars import list_feeds
+    from casefile.store.users import SYSTEM
+
+    feeds = run_store(lambda: list_feeds(SYSTEM))
+    if getattr(args, "format", "table") == "json":
+        print_json(feeds)
+        return 0
+    for f in feeds:
+        state = "revoked" if f["revoked"] else "active"
+        print(
+            f"{f['id']:>5}  {f['kind']:<11} {f['subject']:<24} {state:<8} "
+            f"last used {f['last_used'] or 'never'}"
+        )
+    return 0
+
+
+def feed_revoke(args: argparse.Namespace) -> int:
+    from casefile.store.calendars import revoke_feed
+    from casefile.store.users import SYSTEM
+
+    feed = run_store(lambda: revoke_feed(int(args.id), SYSTEM))
+    print(f"feed {feed['id']} revoked")
+    return 0
+
+
+def plan_new(args: argparse.Namespace) -> int:
+    from casefile.law.periods import parse_date
+    from casefile.store.money import parse_euros
+    from casefile.store.payment_plans import PlanIn, create_plan
+    from casefile.store.users import SYSTEM
+
+    data = PlanIn(
+        total=parse_euros(args.total, "--total"),
+        count=args.count,
+        first_due=parse_date(args.first_due, "--first-due"),
+        kind=args.kind,
+        grace_days=args.grace_days,
+        granted_on=parse_date(args.granted_on, "--granted-on") if args.granted_on else None,
+    )
+    plan = run_store(lambda: create_plan(args.case, data, SYSTEM, today=date.today()))
+    if getattr(args, "format", "table") == "json":
+        print_json(plan)
+    else:
+        _print_plan(plan)
+    return 0
+
+
+def plan_show(args: argparse.Namespace) -> int:
+    from casefile.law.periods import parse_date
+    from casefile.store.payment_plans import list_plans
+    from casefile.store.users import SYSTEM
+
+    today = parse_date(args.today, "--today") if args.today else date.today()
+    plans = run_store(lambda: list_plans(args.case, SYSTEM, today=today))
+    if getattr(args, "format", "table") == "json":
+        print_json(plans)
+        return 0
+    if not plans:
+        print("no payment plan")
+    for plan in plans:
+        _print_plan(plan)
+    return 0
+
+
+def _print_plan(plan: dict[str, Any]) -> None:
+    state = "DÉCHÉANCE DU TERME" if plan["broken"] else "en cours"
+    active = "" if plan["active"] else " (remplacé)"
+    print(
+        f"plan {plan['id']}{active}: {plan['kind']} ({plan['basis']}), {plan['total']} €, "
+        f"grâce {plan['grace_days']} j — {state} au {plan['as_of']}"
+    )
+    for i in plan["instalments"]:
+        print(f"  n° {i['number']:>2}  {i['due']}  {i['amount']:>12} €  {i['status']}")
+    for line in plan["explanation"]:
+        print(f"  {line}")

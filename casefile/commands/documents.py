@@ -1,0 +1,47 @@
+"""`casefile render CASE TEMPLATE [-o FILE]` (issue 5).
+
+The document is stored first (object store + `documents` table, a new version per render),
+then copied out of the store, hash-verified, to FILE (default: its name in the current folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from casefile.commands.cases import run_store
+
+
+def render(args: argparse.Namespace) -> int:
+    from casefile.evidence.backends import open_store
+    from casefile.law.periods import parse_date
+    from casefile.store.documents import create_document
+    from casefile.store.users import SYSTEM
+
+    today_text = getattr(args, "today", None)
+    today = parse_date(today_text, "--today") if today_text else date.today()
+    store = open_store()
+
+    async def work() -> dict[str, Any]:
+        return await create_document(args.case, args.template, SYSTEM, today, store=store)
+
+    document = run_store(work)
+    out = Path(args.output or document["filename"])
+    part = out.with_name(out.name + ".part")
+    try:
+        with part.open("wb") as sink:
+            for chunk in store.open_verified(document["sha256"], document["size"]):
+                sink.write(chunk)
+        part.replace(out)
+    finally:
+        part.unlink(missing_ok=True)
+    for note in document["notes"]:
+        print(f"note: {note}", file=sys.stderr)
+    print(
+        f"{out}: document id {document['id']}, {document['template']} "
+        f"version {document['version']}, {document['size']} bytes, sha256 {document['sha256']}"
+    )
+    return 0

@@ -1,0 +1,205 @@
+"""`casefile evidence add | verify` and `casefile bundle` (issue 4).
+
+The evidence service is synchronous (it streams bytes); its `PiccoloPieceRecords` runs each
+query on the event loop that owns the database, so the service runs in a worker thread
+(`asyncio.to_thread`) while that loop waits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from casefile.commands.cases import print_json, run_store
+from casefile.errors import InputError
+
+
+def add(args: argparse.Namespace) -> int:
+    from casefile.evidence import records, service
+    from casefile.evidence.backends import open_store
+    from casefile.law.periods import parse_date
+    from casefile.settings import get_settings
+    from casefile.store.cases import resolve_case
+    from casefile.store.pieces import PiccoloPieceRecords
+    from casefile.store.users import SYSTEM
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"FILE {args.file!r} is not a readable file")
+    day = parse_date(args.date, "--date") if args.date else None
+    store = open_store()
+
+    async def work() -> dict[str, Any]:
+        row = await resolve_case(args.case, SYSTEM)
+        loop = asyncio.get_running_loop()
+        with path.open("rb") as stream:
+            receipt = await asyncio.to_thread(
+                service.add_piece,
+                store,
+                PiccoloPieceRecords(loop),
+                row["id"],
+                stream,
+                filename=os.fsencode(path.name),
+                kind=args.kind,
+                actor=records.Actor(SYSTEM.name, SYSTEM.role),
+                piece_date=day,
+                description=args.description or "",
+                max_size=get_settings().max_upload_bytes,
+            )
+        return {
+            "id": receipt["id"],
+            "piece": receipt["piece"],
+            "sha256": receipt["sha256"],
+            "size": receipt["size"],
+            "kind": receipt["kind"],
+        }
+
+    result = run_store(work)
+    if args.format == "json":
+        print_json(result)
+    else:
+        print(
+            f"pièce n° {result['piece']} ({result['kind']}) id {result['id']}: "
+            f"{result['size']} bytes, sha256 {result['sha256']}"
+        )
+    return 0
+
+
+def _records_class() -> type:
+    """PieceRecords whose referenced objects include the generated documents, which share the
+    object store: without them `verify --fix` would delete every rendered pleading."""
+    from casefile.store.documents import referenced_documents
+    from casefile.store.pieces import PiccoloPieceRecords
+
+    class AllRecords(PiccoloPieceRecords):
+        def referenced_objects(self) -> Iterator[tuple[str, int]]:
+            yield from super().referenced_objects()
+            yield from self._run(referenced_documents())
+
+    return AllRecords
+
+
+def verify(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    from casefile.evidence import service
+    from casefile.evidence.backends import open_store
+
+    fix = bool(getattr(args, "fix", False))
+    store = open_store()
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("vérification"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=not console.is_terminal,
+    )
+    task = bar.add_task("verify", total=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    async def work() -> service.Report:
+        records = _records_class()(asyncio.get_running_loop())
+        with bar:
+            return await asyncio.to_thread(
+                service.verify, store, records, progress=progress, remove_orphans=fix
+            )
+
+    report = run_store(work)
+    result = {
+        "ok": report.ok,
+        "checked": report.checked,
+        "bytes": report.bytes,
+        "missing": report.missing,
+        "mismatched": report.mismatched,
+        "orphans": report.orphans,
+        "pending": report.pending,
+        "removed": report.removed,
+    }
+    if args.format == "json":
+        print_json(result)
+    else:
+        _print_report(result, fix)
+    return 0 if report.ok else 1
+
+
+def _print_report(result: dict[str, Any], fix: bool) -> None:
+    print(f"{result['checked']} object(s) checked, {result['bytes']} bytes re-hashed")
+    for label, key in (
+        ("MISSING", "missing"),
+        ("MISMATCHED", "mismatched"),
+        ("orphan", "orphans"),
+        ("pending upload (younger than one hour, kept)", "pending"),
+        ("removed orphan", "removed"),
+    ):
+        for sha256 in result[key]:
+            print(f"{label}: {sha256}")
+    if result["orphans"] and not fix:
+        print(
+            "orphans are objects no record refers to: `casefile evidence verify --fix` removes them"
+        )
+    print("OK" if result["ok"] else "INTEGRITY PROBLEMS FOUND")
+
+
+def bundle(args: argparse.Namespace) -> int:
+    from casefile.evidence.backends import open_store
+    from casefile.evidence.bundle import bordereau, write_bundle
+    from casefile.store import pieces
+    from casefile.store.cases import resolve_case
+    from casefile.store.documents import bordereau_renderer, case_document_data
+    from casefile.store.users import SYSTEM
+
+    today = datetime.now(UTC).date()
+
+    async def work() -> tuple[dict[str, Any], list[Any], Any, str | None]:
+        row = await resolve_case(args.case, SYSTEM)
+        live = await pieces.list_pieces(row["id"])
+        try:
+            source = await case_document_data(row["id"], SYSTEM, today)
+        except InputError as error:
+            return row, live, None, str(error)
+        return row, live, source.data, None
+
+    row, live, data, problem = run_store(work)
+    if not bordereau(live):
+        raise InputError(f"case {row['reference']} has no pièce to bundle")
+    out = Path(args.output)
+    part = out.with_name(out.name + ".part")
+    try:
+        with part.open("wb") as sink:
+            size = write_bundle(
+                sink,
+                open_store(),
+                live,
+                case_reference=row["reference"],
+                render_docx=bordereau_renderer(data) if data is not None else None,
+                when=datetime.now(),
+            )
+        part.replace(out)
+    finally:
+        part.unlink(missing_ok=True)
+    if problem:
+        print(
+            f"casefile: warning: no .docx bordereau (the text bordereau is included): {problem}",
+            file=sys.stderr,
+        )
+    print(f"{out}: {len(bordereau(live))} pièce(s), {size} bytes")
+    return 0

@@ -1,0 +1,305 @@
+"""Deadline calendars kept in step (issue 6): per case, per lawyer, per commissaire de justice,
+and the secret-token subscription URLs that calendar apps poll.
+
+Each export runs `casefile.ical.sync` against the case's persisted feed state, so a re-export
+keeps every UID, bumps SEQUENCE only for the deadlines that changed and publishes removed ones
+as CANCELLED. Unchanged data gives byte-identical feeds (same ETag): the state is written only
+when it changed. The caller owns the clock (`now`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from casefile.errors import Forbidden, InputError, NotFound
+from casefile.ical.export import case_calendar, commissaire_calendar, lawyer_calendar
+from casefile.ical.feeds import FEED_KINDS, FeedToken, feed_url, hash_token, issue, verify_token
+from casefile.ical.feeds import webcal_url as webcal_link
+from casefile.ical.items import CalendarEntry, FeedItem
+from casefile.ical.sync import sync
+from casefile.law.schedule import Deadline
+from casefile.settings import get_settings
+from casefile.store import audit
+from casefile.store.cases import resolve_case
+from casefile.store.db import atomic
+from casefile.store.money import from_cents
+from casefile.store.permissions import SYSTEM, User, can
+from casefile.store.plan_deadlines import plan_deadlines_many
+from casefile.store.recompute import compute, latest_events, outstanding_cents, with_plan
+from casefile.store.tables import Case, Event, FeedState, Party, UserAccount
+from casefile.store.tables import FeedToken as FeedTokenRow
+
+COMMISSAIRE_ROLE = "commissaire_de_justice"
+MAX_ID = 2_147_483_647  # PostgreSQL `integer`
+
+
+def _aware(now: datetime | None) -> datetime:
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise InputError("calendar export: `now` must be timezone-aware")
+    return now
+
+
+def case_url(case_id: int) -> str:
+    return f"{get_settings().base_url.rstrip('/')}/dossiers/{case_id}"
+
+
+def _as_of(deadline: Deadline, now: datetime) -> Deadline:
+    """A pending deadline whose day has passed shows as missed (the store keeps no clock)."""
+    if deadline.status == "pending" and deadline.due < now.date():
+        return replace(deadline, status="missed")
+    return deadline
+
+
+async def _entries_many(
+    rows: Sequence[dict[str, Any]], debtors: dict[int, str], now: datetime
+) -> dict[int, list[CalendarEntry]]:
+    """Each case's engine deadlines (with their full explanation) and plan instalments, read
+    with a handful of queries for the whole portfolio (as `recompute_many` does)."""
+    ids = [r["id"] for r in rows]
+    events: dict[int, list[dict[str, Any]]] = {}
+    for event in (
+        await Event.select(Event.id, Event.case, Event.key, Event.date, Event.attributes)
+        .where(Event.case.is_in(ids))
+        .output(load_json=True)
+    ):
+        events.setdefault(event["case"], []).append(event)
+    residences = {
+        r["case"]: r["residence"]
+        for r in await Party.select(Party.case, Party.residence).where(
+            Party.case.is_in(ids) & (Party.role == "debtor")
+        )
+    }
+    totals = await outstanding_cents(ids)
+    plans = await plan_deadlines_many(ids)
+    out: dict[int, list[CalendarEntry]] = {}
+    for row in rows:
+        case_id = row["id"]
+        total = from_cents(totals[case_id]) if case_id in totals else None
+        schedule = compute(
+            row, latest_events(events.get(case_id, [])), residences.get(case_id), total
+        )
+        url = case_url(case_id)
+        out[case_id] = [
+            CalendarEntry(
+                case_id=str(case_id),
+                case_reference=row["reference"],
+                debtor_name=debtors.get(case_id, ""),
+                procedure=row["procedure"],
+                deadline=_as_of(deadline, now),
+                case_url=url,
+            )
+            for deadline in with_plan(schedule, case_id, plans).deadlines
+        ]
+    return out
+
+
+async def _debtors(case_ids: Sequence[int]) -> dict[int, str]:
+    if not case_ids:
+        return {}
+    rows = await Party.select(Party.case, Party.name).where(
+        Party.case.is_in(list(case_ids)) & (Party.role == "debtor")
+    )
+    return {r["case"]: r["name"] for r in rows}
+
+
+async def synced_items(rows: Sequence[dict[str, Any]], now: datetime) -> list[FeedItem]:
+    """Sync each case against its stored state, persist what changed, return every item.
+
+    Reads first, then one short write transaction, and only for states that changed: polling
+    an unchanged feed writes nothing (and never holds SQLite's write lock while computing)."""
+    debtors = await _debtors([r["id"] for r in rows])
+    ids = [r["id"] for r in rows]
+    stored = {
+        r["case"]: r["state"] or {}
+        for r in await FeedState.select(FeedState.case, FeedState.state)
+        .where(FeedState.case.is_in(ids or [0]))
+        .output(load_json=True)
+    }
+    items: list[FeedItem] = []
+    changed: dict[int, dict[str, Any]] = {}
+    entries_by_case = await _entries_many(rows, debtors, now) if rows else {}
+    for row in rows:
+        entries = entries_by_case[row["id"]]
+        previous = stored.get(row["id"], {})
+        result = sync(previous, entries, now)
+        if result.state != previous:
+            changed[row["id"]] = result.state
+        items.extend(result.items)
+    if changed:
+        async with atomic():
+            for case_id, state in changed.items():
+                await FeedState.insert(
+                    FeedState(case=case_id, state=state, updated_at=now)
+                ).on_conflict(
+                    target=FeedState.case,
+                    action="DO UPDATE",
+                    values=[FeedState.state, FeedState.updated_at],
+                )
+    return items
+
+
+async def case_feed(case: int | str, actor: User, now: datetime | None = None) -> bytes:
+    """One case's calendar (`casefile ics`, GET /api/cases/{id}/calendar.ics)."""
+    now = _aware(now)
+    row = await resolve_case(case, actor)
+    items = await synced_items([row], now)
+    return case_calendar(items, case_id=str(row["id"]), case_reference=row["reference"])
+
+
+async def _user(name: str, what: str) -> dict[str, Any]:
+    user = (
+        await UserAccount.select(UserAccount.id, UserAccount.name, UserAccount.role)
+        .where(UserAccount.name == name)
+        .first()
+    )
+    if user is None:
+        raise NotFound(f"{what} {name!r} does not exist")
+    return dict(user)
+
+
+async def _case_rows(column: Any, user_id: int) -> list[dict[str, Any]]:
+    rows = await Case.select().where(column == user_id).order_by(Case.reference)
+    return [dict(r) for r in rows]
+
+
+async def lawyer_feed(lawyer_name: str, now: datetime | None = None) -> bytes:
+    """Every deadline of the cases assigned to this lawyer."""
+    now = _aware(now)
+    user = await _user(lawyer_name, "lawyer")
+    items = await synced_items(await _case_rows(Case.lawyer, user["id"]), now)
+    return lawyer_calendar(items, lawyer_name=user["name"])
+
+
+async def commissaire_feed(name: str, now: datetime | None = None) -> bytes:
+    """Only the acts this commissaire de justice performs, on the cases assigned to them."""
+    now = _aware(now)
+    user = await _user(name, "commissaire de justice")
+    if user["role"] != COMMISSAIRE_ROLE:
+        raise NotFound(f"{name!r} is not a commissaire de justice")
+    rows = await _case_rows(Case.commissaire, user["id"])
+    items = await synced_items(rows, now)
+    return commissaire_calendar(
+        items, commissaire_name=user["name"], assigned_case_ids=[str(r["id"]) for r in rows]
+    )
+
+
+# -- subscription tokens ----------------------------------------------------------------------
+
+
+def _feed_dict(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "subject": row["subject"],
+        "label": row["label"],
+        "created_by": row["created_by_name"],
+        "created_at": row["created_at"].isoformat(),
+        "last_used": row["last_used"].isoformat() if row["last_used"] else None,
+        "revoked": row["revoked_at"] is not None,
+    }
+
+
+async def _subject(kind: str, subject: str, actor: User) -> str:
+    """The canonical subject of a new feed, once the actor is found allowed to publish it."""
+    if kind == "case":
+        return str((await resolve_case(subject, actor))["id"])
+    if kind not in FEED_KINDS:
+        raise InputError(f"feed kind {kind!r} is unknown (use one of: {', '.join(FEED_KINDS)})")
+    user = await _user(subject.strip(), "lawyer" if kind == "lawyer" else "commissaire de justice")
+    if kind == "commissaire" and user["role"] != COMMISSAIRE_ROLE:
+        raise InputError(f"commissaire: user {subject!r} is a {user['role']}, not a commissaire")
+    if user["name"] != actor.name and not can(actor.role, "user.admin"):
+        raise Forbidden(f"only {user['name']!r} or an administrator may publish this calendar")
+    return str(user["name"])
+
+
+async def issue_feed(
+    kind: str, subject: str, actor: User, label: str = "", now: datetime | None = None
+) -> dict[str, Any]:
+    """A new subscription URL; the token appears here once and is never stored in clear."""
+    now = _aware(now)
+    subject_id = await _subject(kind, subject, actor)
+    token, record = issue(kind, subject_id, now)
+    async with atomic("feed token collision"):
+        inserted = await FeedTokenRow.insert(
+            FeedTokenRow(
+                token_hash=record.token_hash,
+                kind=kind,
+                subject=subject_id,
+                label=label[:100],
+                created_by=actor.id,
+                created_by_name=actor.name,
+                created_at=now,
+            )
+        )
+        feed_id = inserted[0]["id"]
+        await audit.record(
+            actor, "feed.issue", "feed", feed_id, None, {"kind": kind, "subject": subject_id}
+        )
+    row = await FeedTokenRow.select().where(FeedTokenRow.id == feed_id).first()
+    assert row is not None
+    base = get_settings().base_url
+    return {
+        **_feed_dict(row),
+        "token": token,
+        "url": feed_url(base, token),
+        "webcal": webcal_link(base, token),
+    }
+
+
+async def list_feeds(actor: User) -> list[dict[str, Any]]:
+    """The actor's feeds (an administrator sees everyone's); never the tokens."""
+    query = FeedTokenRow.select().order_by(FeedTokenRow.id)
+    if not can(actor.role, "user.admin"):
+        query = query.where(FeedTokenRow.created_by == actor.id)
+    return [_feed_dict(r) for r in await query]
+
+
+async def revoke_feed(feed_id: int, actor: User, now: datetime | None = None) -> dict[str, Any]:
+    now = _aware(now)
+    if not 0 < feed_id <= MAX_ID:  # beyond the column: cannot exist (and would overflow SQLite)
+        raise NotFound(f"feed {feed_id} does not exist")
+    async with atomic():
+        row = await FeedTokenRow.select().where(FeedTokenRow.id == feed_id).first()
+        if row is None or (row["created_by"] != actor.id and not can(actor.role, "user.admin")):
+            raise NotFound(f"feed {feed_id} does not exist")
+        if row["revoked_at"] is None:
+            await FeedTokenRow.update({FeedTokenRow.revoked_at: now}).where(
+                FeedTokenRow.id == feed_id
+            )
+            await audit.record(actor, "feed.revoke", "feed", feed_id, _feed_dict(row), None)
+        row = await FeedTokenRow.select().where(FeedTokenRow.id == feed_id).first()
+    assert row is not None
+    return _feed_dict(row)
+
+
+async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any]:
+    """The feed a presented token opens, its last use recorded; unknown or revoked: NotFound."""
+    now = _aware(now)
+    if not token or len(token) > 256:
+        raise NotFound("feed not found")
+    row = await FeedTokenRow.select().where(FeedTokenRow.token_hash == hash_token(token)).first()
+    if row is None:
+        raise NotFound("feed not found")
+    stored = FeedToken(
+        row["token_hash"], row["kind"], row["subject"], row["created_at"], row["revoked_at"]
+    )
+    if not verify_token(token, stored):
+        raise NotFound("feed not found")
+    await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
+    return {**_feed_dict(row), "last_used": now.isoformat()}
+
+
+async def feed_body(token: str, now: datetime | None = None) -> bytes:
+    """What `GET /feeds/{token}.ics` serves: the token is the credential, scoped to one feed."""
+    now = _aware(now)
+    feed = await resolve_feed(token, now)
+    if feed["kind"] == "case":
+        return await case_feed(feed["subject"], SYSTEM, now)
+    if feed["kind"] == "lawyer":
+        return await lawyer_feed(feed["subject"], now)
+    return await commissaire_feed(feed["subject"], now)

@@ -1,0 +1,97 @@
+"""Lawyer and commissaire feeds, and subscription tokens (issue 6 §2–3), on both engines."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from casefile.errors import Forbidden, NotFound
+from casefile.store import calendars, cases, users
+from casefile.store.users import SYSTEM
+from tests.ical.checks import events, parse
+from tests.store.conftest import Store
+from tests.store.helpers import new_case
+
+NOW = datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
+
+
+def _portfolio(store: Store) -> dict[str, int]:
+    """Two cases with Me Durand's office, one with another office, two for one lawyer."""
+    store.run(users.create_user("me_durand", "commissaire_de_justice"))
+    store.run(users.create_user("me_martin", "commissaire_de_justice"))
+    store.run(users.create_user("maitre_klein", "avocat"))
+    ids = {}
+    for reference, bailiff in (("A-1", "me_durand"), ("A-2", "me_durand"), ("B-1", "me_martin")):
+        case = store.run(cases.create_case(new_case(reference, commissaire=bailiff), SYSTEM))
+        store.run(cases.add_event(case["id"], "ordonnance_rendue", date(2026, 3, 2), {}, SYSTEM))
+        store.run(
+            cases.add_event(
+                case["id"], "ordonnance_signifiee", date(2026, 3, 16), {"a_personne": True}, SYSTEM
+            )
+        )
+        ids[reference] = case["id"]
+    store.run(cases.assign(ids["A-1"], SYSTEM, lawyer="maitre_klein"))
+    store.run(cases.assign(ids["B-1"], SYSTEM, lawyer="maitre_klein"))
+    return ids
+
+
+def test_a_commissaire_sees_only_their_acts_on_their_cases(store: Store) -> None:
+    ids = _portfolio(store)
+    body = store.run(calendars.commissaire_feed("me_durand", NOW))
+    got = events(parse(body))
+    assert set(got) == {
+        f"{ids['A-1']}-signification_ordonnance@casefile",
+        f"{ids['A-2']}-signification_ordonnance@casefile",
+    }
+    assert "Actes à accomplir — me_durand" in body.decode()
+    assert all("Commissaire de justice" in e["categories"] for e in got.values())
+
+
+def test_a_lawyer_sees_every_deadline_of_their_cases(store: Store) -> None:
+    ids = _portfolio(store)
+    got = events(parse(store.run(calendars.lawyer_feed("maitre_klein", NOW))))
+    cases_seen = {uid.split("-", 1)[0] for uid in got}
+    assert cases_seen == {str(ids["A-1"]), str(ids["B-1"])}
+    assert f"{ids['B-1']}-opposition@casefile" in got
+    assert got[f"{ids['B-1']}-opposition@casefile"]["start"] == date(2026, 4, 16)
+
+
+def test_a_feed_token_opens_its_feed_records_its_use_and_dies_when_revoked(
+    store: Store,
+) -> None:
+    ids = _portfolio(store)
+    feed = store.run(calendars.issue_feed("case", "A-2", SYSTEM, now=NOW))
+    assert feed["subject"] == str(ids["A-2"])
+    assert feed["url"].endswith(f"/feeds/{feed['token']}.ics")
+    assert feed["webcal"].startswith("webcal://")
+    assert len(feed["token"]) >= 43  # 256 bits in base64url
+    [listed] = store.run(calendars.list_feeds(SYSTEM))
+    assert listed["last_used"] is None and "token" not in listed
+
+    used_at = datetime(2026, 3, 21, 7, 15, tzinfo=UTC)
+    body = store.run(calendars.feed_body(feed["token"], used_at))
+    assert f"{ids['A-2']}-opposition@casefile" in events(parse(body))
+    [listed] = store.run(calendars.list_feeds(SYSTEM))
+    assert datetime.fromisoformat(listed["last_used"]) == used_at
+
+    with pytest.raises(NotFound):
+        store.run(calendars.feed_body(feed["token"][:-1] + "x", used_at))
+    store.run(calendars.revoke_feed(feed["id"], SYSTEM, now=used_at))
+    with pytest.raises(NotFound):
+        store.run(calendars.feed_body(feed["token"], used_at))
+    assert store.run(calendars.list_feeds(SYSTEM))[0]["revoked"] is True
+
+
+def test_only_the_commissaire_or_an_admin_may_publish_a_commissaire_feed(store: Store) -> None:
+    _portfolio(store)
+    martin = store.run(users.get_user("me_martin"))
+    with pytest.raises(Forbidden):
+        store.run(calendars.issue_feed("commissaire", "me_durand", martin, now=NOW))
+    own = store.run(calendars.issue_feed("commissaire", "me_martin", martin, now=NOW))
+    assert own["subject"] == "me_martin"
+    # Another user's feeds are invisible and cannot be revoked by them.
+    klein = store.run(users.get_user("maitre_klein"))
+    assert store.run(calendars.list_feeds(klein)) == []
+    with pytest.raises(NotFound):
+        store.run(calendars.revoke_feed(own["id"], klein))

@@ -1,0 +1,171 @@
+"""`casefile evidence add | verify` and `casefile bundle` against a real database and folder."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from casefile.cli import main
+from tests.integration.conftest import Env, create_case
+
+PDF = b"%PDF-1.4\n% facture F-2026-001\n" + b"0" * 3000 + b"\n%%EOF\n"
+CONTRACT = b"%PDF-1.4\n% contrat cadre\n" + b"1" * 2000 + b"\n%%EOF\n"
+
+
+def add(
+    capsys: pytest.CaptureFixture[str], case: str, path: Path, kind: str, *extra: str
+) -> dict[str, object]:
+    assert (
+        main(["evidence", "add", case, str(path), "--kind", kind, *extra, "--format", "json"]) == 0
+    )
+    result: dict[str, object] = json.loads(capsys.readouterr().out)
+    return result
+
+
+def test_evidence_add_prints_the_contract_fields(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-ADD")
+    invoice = tmp_path / "facture F-2026-001.pdf"
+    invoice.write_bytes(PDF)
+    first = add(capsys, "IP-ADD", invoice, "facture", "--date", "2026-01-05")
+    assert set(first) == {"id", "piece", "sha256", "size", "kind"}
+    assert first["piece"] == 1
+    assert first["kind"] == "facture"
+    assert first["size"] == len(PDF)
+    assert first["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert env.object_path(str(first["sha256"])).read_bytes() == PDF
+
+    contract = tmp_path / "contrat.pdf"
+    contract.write_bytes(CONTRACT)
+    second = add(capsys, "IP-ADD", contract, "contrat", "--description", "Contrat cadre")
+    assert second["piece"] == 2
+
+
+def test_evidence_add_refuses_an_unknown_kind(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-KIND")
+    path = tmp_path / "x.pdf"
+    path.write_bytes(PDF)
+    assert main(["evidence", "add", "IP-KIND", str(path), "--kind", "photo"]) == 2
+    assert "kind 'photo' is not one of" in capsys.readouterr().err
+    stored = [p for p in env.evidence.rglob("*") if p.is_file() and ".tmp" not in p.parts]
+    assert stored == []
+
+
+def _age(path: Path, seconds: int = 7200) -> None:
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+
+
+def test_verify_reports_a_corrupted_object_and_an_orphan_and_fix_removes_the_orphan(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from casefile.commands.evidence import verify
+    from casefile.evidence.backends import open_store
+
+    create_case("IP-VERIFY")
+    good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
+    good.write_bytes(PDF)
+    bad.write_bytes(CONTRACT)
+    add(capsys, "IP-VERIFY", good, "facture")
+    corrupted = add(capsys, "IP-VERIFY", bad, "contrat")
+    # A generated document shares the store: it must not be taken for an orphan.
+    assert main(["render", "IP-VERIFY", "bordereau_pieces", "-o", str(tmp_path / "b.docx")]) == 0
+    capsys.readouterr()
+
+    target = env.object_path(str(corrupted["sha256"]))
+    target.chmod(0o644)
+    target.write_bytes(CONTRACT.replace(b"1", b"2", 1))  # same size, one byte changed
+    orphan = open_store().put_stream(io.BytesIO(b"left behind by a failed commit"))
+    for path in env.evidence.rglob("*"):
+        if path.is_file():
+            _age(path)
+
+    assert main(["evidence", "verify", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False
+    assert report["mismatched"] == [corrupted["sha256"]]
+    assert report["orphans"] == [orphan.sha256]
+    assert report["missing"] == []
+    assert report["checked"] == 3  # two pièces and the rendered document
+
+    # `--fix` is read with getattr until cli.py declares it.
+    assert verify(argparse.Namespace(format="json", fix=True)) == 1
+    fixed = json.loads(capsys.readouterr().out)
+    assert fixed["removed"] == [orphan.sha256]
+    assert not env.object_path(orphan.sha256).exists()
+    assert env.object_path(str(corrupted["sha256"])).exists()  # evidence is never deleted
+
+
+def test_verify_of_a_sound_store_is_ok(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-SOUND")
+    path = tmp_path / "f.pdf"
+    path.write_bytes(PDF)
+    add(capsys, "IP-SOUND", path, "facture")
+    assert main(["evidence", "verify", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report == {
+        "ok": True,
+        "checked": 1,
+        "bytes": len(PDF),
+        "missing": [],
+        "mismatched": [],
+        "orphans": [],
+        "pending": [],
+        "removed": [],
+    }
+
+
+def test_bundle_zips_the_pieces_in_order_with_both_bordereaux(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-BUNDLE")
+    invoice, contract = tmp_path / "facture.pdf", tmp_path / "contrat.pdf"
+    invoice.write_bytes(PDF)
+    contract.write_bytes(CONTRACT)
+    add(capsys, "IP-BUNDLE", contract, "contrat", "--description", "Contrat cadre")
+    add(capsys, "IP-BUNDLE", invoice, "facture", "--date", "2026-01-05")
+    out = tmp_path / "bundle.zip"
+    assert main(["bundle", "IP-BUNDLE", "-o", str(out)]) == 0
+    assert "2 pièce(s)" in capsys.readouterr().out
+
+    with zipfile.ZipFile(out) as archive:
+        assert archive.testzip() is None
+        assert archive.namelist() == [
+            "00 - Bordereau.txt",
+            "00 - Bordereau de communication de pièces.docx",
+            "01 - Contrat - Contrat cadre.pdf",
+            "02 - Facture.pdf",
+        ]
+        assert archive.read("01 - Contrat - Contrat cadre.pdf") == CONTRACT
+        assert archive.read("02 - Facture.pdf") == PDF
+        index = archive.read("00 - Bordereau.txt").decode("utf-8")
+        assert "Pièce n° 2 : Facture (05/01/2026)" in index
+        docx = archive.read("00 - Bordereau de communication de pièces.docx")
+    with zipfile.ZipFile(io.BytesIO(docx)) as document:
+        xml = document.read("word/document.xml").decode("utf-8")
+    assert "Dupont &amp; Fils &lt;SARL&gt;" in xml
+    assert "Contrat - Contrat cadre" in xml
+    assert not (tmp_path / "bundle.zip.part").exists()
+
+
+def test_bundle_of_a_case_without_pieces_is_an_error(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-EMPTY")
+    out = tmp_path / "empty.zip"
+    assert main(["bundle", "IP-EMPTY", "-o", str(out)]) == 2
+    assert "has no pièce to bundle" in capsys.readouterr().err
+    assert not out.exists()

@@ -1,0 +1,136 @@
+"""`casefile render`: each render is stored, hashed and versioned, and listed on the case."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from casefile.cli import main
+from tests.integration.conftest import Env, create_case
+
+
+def _documents(case: str) -> list[dict[str, object]]:
+    from casefile.settings import get_settings
+    from casefile.store import db
+    from casefile.store.documents import list_documents
+    from casefile.store.users import SYSTEM
+
+    async def work() -> list[dict[str, object]]:
+        await db.connect(get_settings().database_url)
+        try:
+            return await list_documents(case, SYSTEM)
+        finally:
+            await db.close()
+
+    return asyncio.run(work())
+
+
+def test_render_stores_a_new_version_each_time_and_lists_it(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case_id = create_case("IP-RENDER")
+    first_out, second_out = tmp_path / "requete-1.docx", tmp_path / "requete-2.docx"
+    assert main(["render", "IP-RENDER", "requete_injonction_tj", "-o", str(first_out)]) == 0
+    out = capsys.readouterr()
+    assert "requete_injonction_tj version 1" in out.out
+    assert "note: Adresse du tribunal non enregistrée" in out.err
+    assert main(["render", str(case_id), "requete_injonction_tj", "-o", str(second_out)]) == 0
+    assert "version 2" in capsys.readouterr().out
+    assert main(["render", "IP-RENDER", "decompte_creance", "-o", str(tmp_path / "d.docx")]) == 0
+
+    listed = _documents("IP-RENDER")
+    assert [(d["template"], d["version"]) for d in listed] == [
+        ("requete_injonction_tj", 1),
+        ("requete_injonction_tj", 2),
+        ("decompte_creance", 1),
+    ]
+    first = first_out.read_bytes()
+    assert listed[0]["sha256"] == hashlib.sha256(first).hexdigest()
+    assert listed[0]["size"] == len(first)
+    assert env.object_path(str(listed[0]["sha256"])).read_bytes() == first
+    assert listed[0]["filename"] == "IP-RENDER - requete_injonction_tj v1.docx"
+
+    with zipfile.ZipFile(io.BytesIO(first)) as document:
+        xml = document.read("word/document.xml").decode("utf-8")
+    assert "Tribunal judiciaire de Paris" in xml
+    assert "Dupont &amp; Fils &lt;SARL&gt;" in xml
+    assert "F-2026-001" in xml
+
+
+def test_render_without_output_writes_the_stored_name_in_the_current_folder(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-CWD")
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "IP-CWD", "bordereau_pieces"]) == 0
+    assert (tmp_path / "IP-CWD - bordereau_pieces v1.docx").is_file()
+
+
+def test_render_of_an_unknown_template_names_the_known_ones(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-UNKNOWN")
+    assert main(["render", "IP-UNKNOWN", "plaidoirie", "-o", "/nonexistent/x.docx"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown document template 'plaidoirie'" in err
+    assert "requete_injonction_tj" in err
+    assert _documents("IP-UNKNOWN") == []
+
+
+def test_a_template_for_the_other_court_is_refused(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-COURT")
+    assert main(["render", "IP-COURT", "requete_injonction_tc", "-o", "x.docx"]) == 2
+    assert "written for a tribunal_de_commerce" in capsys.readouterr().err
+
+
+def test_the_court_is_named_only_where_the_department_has_a_single_seat() -> None:
+    from casefile.store.documents import court_for
+
+    court, place, notes = court_for("tribunal_judiciaire", "67")
+    assert court.name == "Tribunal judiciaire compétent (département 67)"
+    assert court.address == "[adresse du greffe à compléter]"
+    assert place == "[lieu à compléter]"
+    assert any("plusieurs tribunaux" in n for n in notes)
+    court, _, _ = court_for("tribunal_de_commerce", "67")
+    assert court.kind == "tribunal_de_commerce"
+    assert "chambre commerciale" in court.name
+    court, place, _ = court_for("tribunal_judiciaire", "2A")
+    assert (court.name, place) == ("Tribunal judiciaire d'Ajaccio", "Ajaccio")
+    court, place, _ = court_for("tribunal_judiciaire", "75")
+    assert (court.name, place) == ("Tribunal judiciaire de Paris", "Paris")
+
+
+def test_missing_rates_fall_back_to_the_last_published_semester(env: Env) -> None:
+    """Rates are published per half-year: a document dated in a semester without a published
+    rate carries a statement arrêté at the end of the last semester that has one, and says so."""
+    from casefile.settings import get_settings
+    from casefile.store import db
+    from casefile.store.documents import DocumentSource, case_document_data
+    from casefile.store.users import SYSTEM
+
+    create_case("IP-RATES")
+
+    async def work(day: date) -> DocumentSource:
+        await db.connect(get_settings().database_url)
+        try:
+            return await case_document_data("IP-RATES", SYSTEM, day)
+        finally:
+            await db.close()
+
+    within = asyncio.run(work(date(2026, 5, 15)))
+    assert within.data.claim.as_of == date(2026, 5, 15)
+    beyond = asyncio.run(work(date(2026, 8, 1)))
+    assert beyond.data.claim.as_of == date(2026, 6, 30)
+    assert beyond.data.document_date == date(2026, 8, 1)
+    assert any(
+        n.startswith("Intérêts arrêtés au 2026-06-30 au lieu du 2026-08-01") for n in beyond.notes
+    )
+    assert beyond.data.claim.interest > within.data.claim.interest
