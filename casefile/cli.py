@@ -114,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p)
     p.set_defaults(handler="casefile.commands.cases:case_show")
 
+    p = case.add_parser("advice", help="which procedures are open and why; prescriptions")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--as-of", help="YYYY-MM-DD (default: the real date)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.cases:case_advice")
+
     event = sub.add_parser("event", help="events of a case").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

@@ -112,6 +112,18 @@ class CaseController(Controller):
         result: list[dict[str, Any]] = await cases.case_deadlines(case_id, actor, today=today)
         return result
 
+    @get(
+        "/{case_id:str}/advice",
+        guards=[requires("case.read")],
+        summary="Procédures ouvertes et pourquoi; prescription de chaque facture",
+    )
+    async def case_advice(
+        self, case_id: FromPath[str], actor: Actor, as_of: FromQuery[date | None] = None
+    ) -> dict[str, Any]:
+        from casefile.store.advice import case_advice
+
+        return await case_advice(case_id, actor, as_of or date.today())
+
     @post(
         "/{case_id:str}/events",
         guards=[requires("case.read")],

@@ -107,6 +107,44 @@ def case_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def case_advice(args: argparse.Namespace) -> int:
+    from casefile.store.advice import case_advice as advise
+    from casefile.store.users import SYSTEM
+
+    as_of = _today(getattr(args, "as_of", None))
+    advice = run_store(lambda: advise(args.case, SYSTEM, as_of))
+    if args.format == "json":
+        print_json(advice)
+        return 0
+    from rich.table import Table
+
+    from casefile.commands.tables import console as make_console
+
+    console = make_console()
+    table = Table(title=f"{advice['case']} — procédures au {as_of.isoformat()}", show_lines=True)
+    for column in ("procédure", "ouverte", "juridiction", "avocat", "750-1", "pourquoi"):
+        table.add_column(column)
+    yes_no = {True: "oui", False: "non", None: "?"}
+    for item in advice["procedures"]:
+        table.add_row(
+            item["procedure"],
+            yes_no[item["open"]],
+            item["court"] or "—",
+            yes_no[item["avocat_required"]],
+            yes_no[item["amicable_attempt_required"]],
+            "\n".join(f"{r['text']} ({r['basis']})" for r in item["reasons"]),
+        )
+    console.print(table)
+    for line in advice["prescriptions"]:
+        state = "ACQUISE" if line["acquired"] else "à surveiller"
+        console.print(
+            f"Facture {line['invoice']}: prescription le {line['date']} ({line['basis']}) — {state}"
+        )
+    for note in advice["notes"]:
+        console.print(f"[dim]{note}[/dim]")
+    return 0
+
+
 def case_list(args: argparse.Namespace) -> int:
     from casefile.store.cases import list_cases
     from casefile.store.users import SYSTEM

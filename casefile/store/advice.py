@@ -1,0 +1,91 @@
+"""Advice for a stored case: which procedures are open and why, and each invoice's
+prescription date (issue 3 item 4). The law is in `casefile.law.advice` and
+`casefile.law.prescription`; this module only gathers the case's facts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from casefile.store.cases import get_case
+from casefile.store.permissions import User
+
+ACKNOWLEDGMENT_EVENTS = ("reconnaissance_dette",)
+
+
+def _advice_kind(party: dict[str, Any] | None) -> str:
+    """A company with a commercial form is a trader (C. com. L210-1); another professional is
+    not presumed to be one; a consumer is a consumer."""
+    if not party or party.get("kind") == "consommateur":
+        return "consommateur"
+    return "commercant" if party.get("person_or_company") == "societe" else "professionnel"
+
+
+async def case_advice(case: int | str, actor: User, as_of: date) -> dict[str, Any]:
+    """{"as_of", "claim_total", "procedures": [...], "prescriptions": [...], "notes": [...]}."""
+    from casefile.definitions import parameters
+    from casefile.law.advice import advise
+    from casefile.law.prescription import prescription
+
+    full = await get_case(case, actor, today=as_of)
+    notes: list[str] = []
+    total = Decimal(full["claim_total"]) if full.get("claim_total") else Decimal("0")
+    debtor = full.get("debtor_party")
+    creditor = full.get("creditor")
+    claims = full.get("claims") or []
+    nature = next((c.get("nature") for c in claims if c.get("nature")), None) or "contractuelle"
+    procedures: list[dict[str, Any]] = []
+    if total > 0:
+        for item in advise(
+            total, nature, _advice_kind(debtor), _advice_kind(creditor), as_of, parameters()
+        ):
+            data = asdict(item)
+            data["reasons"] = [asdict(reason) for reason in item.reasons]
+            procedures.append(data)
+        notes.append(
+            "Montant retenu: principal restant dû; le plafond des petites créances s'apprécie "
+            "principal et intérêts compris (CPCE R125-1): vérifier avec le décompte."
+        )
+    else:
+        notes.append("Aucune créance impayée enregistrée: pas de procédure à conseiller.")
+    debtor_kind = (
+        "consommateur" if (debtor or {}).get("kind") == "consommateur" else "professionnel"
+    )
+    acknowledgments = [
+        date.fromisoformat(e["date"])
+        for e in full.get("events", [])
+        if e["key"] in ACKNOWLEDGMENT_EVENTS
+    ]
+    prescriptions = []
+    for claim in claims:
+        if Decimal(str(claim.get("outstanding") or "0")) <= 0:
+            continue
+        due = date.fromisoformat(claim["due_date"])
+        result = prescription(
+            due,
+            debtor_kind,
+            [d for d in acknowledgments if d >= due],
+            invoice=claim["invoice_number"],
+        )
+        prescriptions.append(
+            {
+                "invoice": result.invoice,
+                "date": result.date.isoformat(),
+                "start": result.start.isoformat(),
+                "years": result.years,
+                "acquired": result.is_acquired(as_of),
+                "basis": result.basis,
+                "source": result.source,
+                "explanation": list(result.explanation),
+            }
+        )
+    return {
+        "case": full["reference"],
+        "as_of": as_of.isoformat(),
+        "claim_total": str(total),
+        "procedures": procedures,
+        "prescriptions": prescriptions,
+        "notes": notes,
+    }
