@@ -335,7 +335,13 @@ DEMANDE_FORMULE_EXECUTOIRE: list[Block] = [
 ]
 
 
-def act_header(title: str, subtitle: str) -> list[Block]:
+CONSTITUTION = (
+    "Ayant pour avocat {{ avocat_nom }}, qui se constitue sur la présente assignation et au "
+    "cabinet duquel il est fait élection de domicile."
+)
+
+
+def act_header(title: str, subtitle: str, representation: str = CONSTITUTION) -> list[Block]:
     return [
         Title(title),
         Para(subtitle, align="center", italic=True),
@@ -345,10 +351,7 @@ def act_header(title: str, subtitle: str) -> list[Block]:
         ),
         Heading("À LA REQUÊTE DE"),
         Para("{{ creancier_designation }},"),
-        Para(
-            "Ayant pour avocat {{ avocat_nom }}, qui se constitue sur la présente assignation et "
-            "au cabinet duquel il est fait élection de domicile."
-        ),
+        Para(representation),
         Para(
             "J'ai, {{ commissaire_nom }}, {{ commissaire_titre }}, soussigné(e),",
             bold=True,
@@ -459,6 +462,86 @@ ASSIGNATION_PAIEMENT_TJ: list[Block] = [
     *SIGNATURE,
 ]
 
+# Below the avocat threshold (CPC 761 3°), art. 753 replaces art. 752: no constitution of avocat,
+# but a reminder of art. 832, the conditions of assistance and representation (art. 762) and, if
+# any, the name of the claimant's representative. Texts of 753, 761, 762 and 832 checked against
+# the Légifrance extraction at https://github.com/francois76/legifrance/blob/
+# 697f9a61fd28891add9b0403fbadb7f06ac51e84/source/code_de_procédure_civile/
+# code_de_procédure_civile.md ; art. 832 is quoted verbatim from it.
+ASSIGNATION_PAIEMENT_TJ_SANS_AVOCAT: list[Block] = [
+    *act_header(
+        "ASSIGNATION EN PAIEMENT DEVANT LE TRIBUNAL JUDICIAIRE",
+        "(articles 54, 56, 753 et 761, 3°, du code de procédure civile — représentation par "
+        "avocat non obligatoire)",
+        representation=(
+            "Ayant pour représentant {{ avocat_nom }}, au cabinet duquel il est fait élection de "
+            "domicile."
+        ),
+    ),
+    Heading("D'AVOIR À COMPARAÎTRE"),
+    Para(
+        "à l'audience du {{ date_audience }} à {{ heure_audience }}, devant le "
+        "{{ tribunal_nom }}, {{ tribunal_adresse }}, juridiction devant laquelle la demande est "
+        "portée (article 54 du code de procédure civile)."
+    ),
+    Heading("TRÈS IMPORTANT"),
+    Para(
+        "Faute pour vous de comparaître à cette audience, en personne ou représenté, vous vous "
+        "exposez à ce qu'un jugement soit rendu contre vous sur les seuls éléments fournis par "
+        "votre adversaire.",
+        bold=True,
+    ),
+    Para(
+        "Conditions de la représentation et de l'assistance : la demande portant sur un montant "
+        "qui n'excède pas le seuil de l'article 761, 3°, du code de procédure civile, la "
+        "représentation par avocat n'est pas obligatoire. Conformément à l'article 762 du même "
+        "code, les parties se défendent elles-mêmes ; elles peuvent se faire assister ou "
+        "représenter par : un avocat ; leur conjoint, leur concubin ou la personne avec laquelle "
+        "elles ont conclu un pacte civil de solidarité ; leurs parents ou alliés en ligne "
+        "directe ; leurs parents ou alliés en ligne collatérale jusqu'au troisième degré "
+        "inclus ; les personnes exclusivement attachées à leur service personnel ou à leur "
+        "entreprise. Le représentant, s'il n'est avocat, doit justifier d'un pouvoir spécial."
+    ),
+    Para(
+        "Rappel de l'article 832 du code de procédure civile : « Sans préjudice des dispositions "
+        "de l'article 68, la demande incidente tendant à l'octroi d'un délai de paiement en "
+        "application de l'article 1343-5 du code civil peut être formée par courrier remis ou "
+        "adressé au greffe. Les pièces que la partie souhaite invoquer à l'appui de sa demande "
+        "sont jointes à son courrier. La demande est communiquée aux autres parties, à "
+        "l'audience, par le juge, sauf la faculté pour ce dernier de la leur faire notifier par "
+        "le greffier, accompagnée des pièces jointes, par lettre recommandée avec demande d'avis "
+        "de réception.\n"
+        "L'auteur de cette demande incidente peut ne pas se présenter à l'audience, "
+        "conformément au second alinéa de l'article 446-1. Dans ce cas, le juge ne fait droit "
+        "aux demandes présentées contre cette partie que s'il les estime régulières, recevables "
+        "et bien fondées. »",
+        italic=True,
+    ),
+    Para(
+        "Le tribunal est saisi par la remise au greffe d'une copie de la présente assignation au "
+        "moins quinze jours avant la date de l'audience, à peine de caducité constatée d'office "
+        "(article 754 du code de procédure civile)."
+    ),
+    Para(
+        "Conformément à l'article 56 du code de procédure civile, la présente assignation "
+        "contient l'exposé des moyens en fait et en droit ; les pièces sur lesquelles la demande "
+        "est fondée sont énumérées au bordereau annexé."
+    ),
+    *FACTS,
+    Heading("PAR CES MOTIFS"),
+    Para(
+        "Il est demandé au tribunal de condamner {{ debiteur_nom }} à payer à "
+        "{{ creancier_nom }} la somme de {{ montant_total }} ({{ montant_total_lettres }}), dont "
+        "{{ montant_principal }} en principal, {{ montant_interets }} d'intérêts arrêtés au "
+        "{{ date_arrete }}, {{ montant_indemnites }} d'indemnités forfaitaires pour frais de "
+        "recouvrement et {{ montant_frais }} de frais, outre les intérêts postérieurs jusqu'à "
+        "parfait paiement et les dépens, et de rappeler que le jugement est exécutoire de droit "
+        "à titre provisoire (article 514 du code de procédure civile)."
+    ),
+    *bordereau_annexe("article 56 du code de procédure civile"),
+    *SIGNATURE,
+]
+
 ASSIGNATION_PAIEMENT_TC: list[Block] = [
     *act_header(
         "ASSIGNATION EN PAIEMENT DEVANT LE TRIBUNAL DE COMMERCE",
@@ -478,25 +561,38 @@ ASSIGNATION_PAIEMENT_TC: list[Block] = [
         "fournis par votre adversaire.",
         bold=True,
     ),
+    # Art. 853 paraphrased (not quoted) from its text in force since the décret 2019-1333:
+    # https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000044200291 (as reproduced at
+    # https://github.com/francois76/legifrance/blob/697f9a61fd28891add9b0403fbadb7f06ac51e84/
+    # source/code_de_procédure_civile/code_de_procédure_civile.md, "Article 853"). The former
+    # wording "les parties se défendent elles-mêmes" is no longer in the article.
     Para(
         "Conditions de la représentation et de l'assistance (article 853 du code de procédure "
-        "civile) : les parties sont tenues de constituer avocat devant le tribunal de commerce, "
-        "sauf lorsque la demande porte sur un montant inférieur ou égal à 10 000 euros ou dans "
-        "les autres cas prévus par la loi ; elles peuvent alors se défendre elles-mêmes ou se "
-        "faire assister ou représenter par toute personne de leur choix, munie d'un pouvoir "
-        "spécial si elle n'est pas avocat."
+        "civile) : les parties sont, sauf disposition contraire, tenues de constituer avocat "
+        "devant le tribunal de commerce. Elles en sont dispensées notamment lorsque la demande "
+        "porte sur un montant inférieur ou égal à 10 000 euros ou qu'elle a pour origine "
+        "l'exécution d'une obligation dont le montant n'excède pas 10 000 euros ; elles ont "
+        "alors la faculté de se faire assister ou représenter par toute personne de leur choix, "
+        "le représentant devant, s'il n'est avocat, justifier d'un pouvoir spécial."
     ),
+    # Art. 861-2 quoted verbatim (required by art. 855 when the assignation claims payment).
+    # Text: the Légifrance extraction at https://github.com/francois76/legifrance/blob/
+    # 697f9a61fd28891add9b0403fbadb7f06ac51e84/source/code_de_procédure_civile/
+    # code_de_procédure_civile.md ("Article 861-2"), identical to the Légifrance text reproduced
+    # at https://kohenavocats.fr/2024/12/22/article-861-2-du-code-de-procedure-civile .
+    # (The wording previously here was that of art. 832, the tribunal judiciaire's rule.)
     Para(
-        "Reproduction de l'article 861-2 du code de procédure civile : « Les demandes incidentes "
-        "tendant à l'octroi d'un délai de paiement en application de l'article 1343-5 du code "
-        "civil peuvent être formées par courrier remis ou adressé au greffe. Les pièces que la "
-        "partie souhaite invoquer à l'appui de sa demande sont jointes à son courrier. La "
-        "demande est communiquée aux autres parties, à l'audience, par le juge, sauf la faculté "
-        "pour ce dernier de la leur faire notifier par le greffier, par lettre recommandée avec "
-        "demande d'avis de réception. L'auteur de cette demande incidente peut ne pas se "
-        "présenter à l'audience, conformément au second alinéa de l'article 446-1. Dans ce cas, "
-        "le juge ne fait droit aux demandes présentées contre cette partie que s'il les estime "
-        "régulières, recevables et bien fondées. »",
+        "Reproduction de l'article 861-2 du code de procédure civile : « Sans préjudice des "
+        "dispositions de l'article 68, la demande incidente tendant à l'octroi d'un délai de "
+        "paiement en application de l'article 1343-5 du code civil peut être formée par requête "
+        "faite, remise ou adressée au greffe, où elle est enregistrée. L'auteur de cette demande "
+        "doit justifier avant l'audience que l'adversaire en a eu connaissance par lettre "
+        "recommandée avec demande d'avis de réception. Les pièces que la partie invoque à "
+        "l'appui de sa demande de délai de paiement sont jointes à la requête.\n"
+        "L'auteur de cette demande incidente peut ne pas se présenter à l'audience, "
+        "conformément au second alinéa de l'article 446-1. Dans ce cas, le juge ne fait droit "
+        "aux demandes présentées contre cette partie que s'il les estime régulières, recevables "
+        "et bien fondées. »",
         italic=True,
     ),
     Para(
@@ -545,6 +641,11 @@ MANDAT_PETITES_CREANCES: list[Block] = [
         "{{ montant_principal }} en principal et {{ montant_interets }} d'intérêts arrêtés au "
         "{{ date_arrete }}, soit {{ montant_total }} ({{ montant_total_lettres }}) au total."
     ),
+    # R. 125-1 CPCE, al. 2: "Le montant de la créance en principal et intérêts ne doit pas
+    # excéder 5 000 euros." Checked against https://github.com/francois76/legifrance/blob/
+    # 69c0e9a01c910e155d962d949a8634c79a1fb96e/source/code_des_procédures_civiles_d'exécution/
+    # code_des_procédures_civiles_d'exécution.md ("Article R125-1"); the reference stays
+    # generic so the mandate does not go stale when the amount changes.
     Para(
         "Le mandant déclare que le montant de la créance, en principal et intérêts, n'excède pas "
         "le montant fixé par l'article R. 125-1 du code des procédures civiles d'exécution."
@@ -656,6 +757,7 @@ TEMPLATES: dict[str, list[Block]] = {
     "demande_formule_executoire": DEMANDE_FORMULE_EXECUTOIRE,
     "assignation_refere_provision": ASSIGNATION_REFERE_PROVISION,
     "assignation_paiement_tj": ASSIGNATION_PAIEMENT_TJ,
+    "assignation_paiement_tj_sans_avocat": ASSIGNATION_PAIEMENT_TJ_SANS_AVOCAT,
     "assignation_paiement_tc": ASSIGNATION_PAIEMENT_TC,
     "mandat_petites_creances": MANDAT_PETITES_CREANCES,
     "decompte_creance": DECOMPTE_CREANCE,
@@ -670,6 +772,9 @@ TITLES = {
     "demande_formule_executoire": "Demande d'apposition de la formule exécutoire",
     "assignation_refere_provision": "Assignation en référé-provision",
     "assignation_paiement_tj": "Assignation en paiement (tribunal judiciaire)",
+    "assignation_paiement_tj_sans_avocat": (
+        "Assignation en paiement (tribunal judiciaire, sans représentation obligatoire)"
+    ),
     "assignation_paiement_tc": "Assignation en paiement (tribunal de commerce)",
     "mandat_petites_creances": "Mandat — procédure simplifiée de recouvrement des petites créances",
     "decompte_creance": "Décompte de créance",

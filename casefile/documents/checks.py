@@ -34,6 +34,16 @@ def _procedure_documents(procedures_dir: Path) -> list[tuple[Path, str]]:
     return found
 
 
+def _parameter_keys() -> frozenset[str]:
+    """The keys of procedures/parameters.toml (empty when it does not load: reported elsewhere)."""
+    from casefile.definitions import parameters
+
+    try:
+        return frozenset(parameters())
+    except DefinitionError:
+        return frozenset()
+
+
 def check_templates(
     manifest_path: Path | None = None, procedures_dir: Path | None = None
 ) -> list[str]:
@@ -44,8 +54,15 @@ def check_templates(
         return [str(exc)]
     problems: list[str] = []
     env = make_environment()
+    known_parameters = _parameter_keys()
     for key, spec in manifest.templates.items():
         path = manifest.template_path(key)
+        for parameter in (spec.principal_above, spec.principal_at_most):
+            if parameter is not None and parameter not in known_parameters:
+                problems.append(
+                    f"{manifest.path}: {key}: parameter {parameter!r} is not in "
+                    "procedures/parameters.toml"
+                )
         if key not in BUILDERS:
             problems.append(f"{manifest.path}: {key}: no context builder build_context_{key}")
         if not path.is_file():

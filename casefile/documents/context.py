@@ -336,6 +336,14 @@ def build_context_assignation_paiement_tj(
     return ctx
 
 
+def build_context_assignation_paiement_tj_sans_avocat(
+    data: CaseDocumentData, commissaire_from: date | None = None
+) -> dict[str, object]:
+    ctx = _common(data, commissaire_from)
+    ctx.update(_hearing(data, "assignation_paiement_tj_sans_avocat"))
+    return ctx
+
+
 def build_context_assignation_paiement_tc(
     data: CaseDocumentData, commissaire_from: date | None = None
 ) -> dict[str, object]:
@@ -382,6 +390,7 @@ BUILDERS: dict[str, Builder] = {
     "demande_formule_executoire": build_context_demande_formule_executoire,
     "assignation_refere_provision": build_context_assignation_refere_provision,
     "assignation_paiement_tj": build_context_assignation_paiement_tj,
+    "assignation_paiement_tj_sans_avocat": build_context_assignation_paiement_tj_sans_avocat,
     "assignation_paiement_tc": build_context_assignation_paiement_tc,
     "mandat_petites_creances": build_context_mandat_petites_creances,
     "decompte_creance": build_context_decompte_creance,

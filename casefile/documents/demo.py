@@ -58,12 +58,18 @@ RATE_2026_H1 = Decimal("12.15")  # L441-10 default rate 2026 H1 (LEGAL.md §9), 
 INDEMNITY = Decimal("40.00")
 
 
-def _invoices(count: int) -> tuple[InvoiceLine, ...]:
+def _invoices(count: int, small: bool = False) -> tuple[InvoiceLine, ...]:
+    """Demo invoices; `small` ones keep even 20 of them under the 10 000 € avocat threshold."""
+    base, step, part = (
+        (Decimal("240.00"), Decimal("37.45"), Decimal("100.00"))
+        if small
+        else (Decimal("1840.00"), Decimal("327.45"), Decimal("500.00"))
+    )
     lines = []
     for i in range(count):
         issued = date(2025, 9, 1) + timedelta(days=7 * i)
-        amount = Decimal("1840.00") + Decimal("327.45") * (i % 5) + Decimal(i)
-        paid = Decimal("500.00") if i % 3 == 1 else Decimal("0.00")
+        amount = base + step * (i % 5) + Decimal(i)
+        paid = part if i % 3 == 1 else Decimal("0.00")
         lines.append(
             InvoiceLine(
                 number=f"FR-2025-{1041 + i:04d}",
@@ -98,9 +104,9 @@ def _interest(invoices: tuple[InvoiceLine, ...], as_of: date) -> tuple[InterestP
     return tuple(periods)
 
 
-def demo_case(invoice_count: int = 3) -> CaseDocumentData:
+def demo_case(invoice_count: int = 3, small: bool = False) -> CaseDocumentData:
     """The demo case: Fournitures Rhénanes SAS against Dupont & Fils <SARL>, TJ Strasbourg."""
-    invoices = _invoices(invoice_count)
+    invoices = _invoices(invoice_count, small)
     as_of = date(2026, 3, 31)
     periods = _interest(invoices, as_of)
     principal = sum((i.balance for i in invoices), Decimal("0.00"))
@@ -157,11 +163,12 @@ def demo_case(invoice_count: int = 3) -> CaseDocumentData:
 
 def demo_for(template_key: str, invoice_count: int = 3) -> CaseDocumentData:
     """The demo case adjusted to what `template_key` applies to (court kind, former regime)."""
-    if template_key.startswith("assignation_paiement"):
+    small = template_key == "assignation_paiement_tj_sans_avocat"
+    if template_key.startswith("assignation_paiement") and not small:
         # Above 10 000 €, so that representation by avocat is mandatory (CPC 760, 853) as these
         # templates state; below it a TJ assignation needs the art. 753 mentions instead.
         invoice_count = max(invoice_count, 6)
-    data = demo_case(invoice_count)
+    data = demo_case(invoice_count, small=small)
     if template_key.endswith("_tc"):
         data = replace(
             data,
@@ -184,6 +191,6 @@ def demo_for(template_key: str, invoice_count: int = 3) -> CaseDocumentData:
                 ),
             ),
         )
-    if template_key == "assignation_paiement_tj" or template_key == "assignation_paiement_tc":
+    if template_key.startswith("assignation_paiement"):
         data = replace(data, procedure="assignation_paiement")
     return data

@@ -31,6 +31,9 @@ class TemplateSpec:
     mentions: tuple[str, ...]
     ordonnance_from: date | None  # the ordonnance must be dated on or after…
     ordonnance_before: date | None  # …or strictly before this date
+    principal_above: str | None = None  # parameter: only when the principal exceeds it
+    principal_at_most: str | None = None  # parameter: only when the principal is at most it
+    otherwise: str | None = None  # the template for the other side of that threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,25 @@ def _opt_date(origin: str, key: str, raw: dict[str, Any], name: str) -> date | N
     raise DefinitionError(origin, key, f"{name} must be a TOML date (YYYY-MM-DD)")
 
 
+def _amount_rule(origin: str, key: str, raw: dict[str, Any]) -> dict[str, str | None]:
+    """`principal_above` or `principal_at_most` (a parameter key), with the `otherwise` template."""
+    rule: dict[str, str | None] = {}
+    for name in ("principal_above", "principal_at_most", "otherwise"):
+        value = raw.get(name)
+        if value is not None and (not isinstance(value, str) or not value):
+            raise DefinitionError(origin, key, f"{name} must be a non-empty string")
+        rule[name] = value
+    if rule["principal_above"] and rule["principal_at_most"]:
+        raise DefinitionError(
+            origin, key, "principal_above and principal_at_most exclude each other"
+        )
+    if bool(rule["principal_above"] or rule["principal_at_most"]) != bool(rule["otherwise"]):
+        raise DefinitionError(
+            origin, key, "principal_above/principal_at_most and otherwise go together"
+        )
+    return rule
+
+
 def parse_manifest(path: Path) -> Manifest:
     origin = str(path)
     try:
@@ -99,10 +121,12 @@ def parse_manifest(path: Path) -> Manifest:
             raise DefinitionError(origin, key, f"unknown court {court!r}")
         unknown = set(entry) - {
             "key", "file", "title", "procedure", "step", "court", "context", "mentions",
-            "ordonnance_from", "ordonnance_before", "source",
+            "ordonnance_from", "ordonnance_before", "source", "principal_above",
+            "principal_at_most", "otherwise",
         }  # fmt: skip
         if unknown:
             raise DefinitionError(origin, key, f"unknown fields {sorted(unknown)}")
+        rule = _amount_rule(origin, key, entry)
         templates[key] = TemplateSpec(
             key=key,
             file=entry["file"],
@@ -114,9 +138,17 @@ def parse_manifest(path: Path) -> Manifest:
             mentions=_str_list(origin, key, entry, "mentions"),
             ordonnance_from=_opt_date(origin, key, entry, "ordonnance_from"),
             ordonnance_before=_opt_date(origin, key, entry, "ordonnance_before"),
+            principal_above=rule["principal_above"],
+            principal_at_most=rule["principal_at_most"],
+            otherwise=rule["otherwise"],
         )
     if not templates:
         raise DefinitionError(origin, "templates", "no template declared")
+    for key, spec in templates.items():
+        if spec.otherwise is not None and spec.otherwise not in templates:
+            raise DefinitionError(
+                origin, key, f"otherwise names unknown template {spec.otherwise!r}"
+            )
     return Manifest(path=path, commissaire_from=commissaire_from, templates=templates)
 
 

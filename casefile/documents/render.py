@@ -18,6 +18,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 from casefile.documents.context import BUILDERS, CaseDocumentData
 from casefile.documents.formatting import FILTERS
 from casefile.documents.manifest import Manifest, TemplateSpec, load_manifest
+from casefile.documents.selection import check_amount
 from casefile.errors import DefinitionError, InputError
 
 
@@ -50,6 +51,7 @@ def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
             f"template {spec.key!r} is written for a {spec.court}, "
             f"not for {data.court.name!r} ({data.court.kind})"
         )
+    check_amount(spec, data)
     if spec.ordonnance_from is None and spec.ordonnance_before is None:
         return
     if data.ordonnance_date is None:

@@ -414,8 +414,12 @@ async def create_document(
     today: date,
     store: ObjectStore | None = None,
 ) -> dict[str, Any]:
-    """Render `template` for the case, store the bytes, record version n + 1; with `notes`."""
+    """Render `template` for the case, store the bytes, record version n + 1; with `notes`.
+
+    When the case calls for another variant of `template` (manifest `otherwise`), that variant
+    is rendered and stored under its own key, and the first note says why."""
     from casefile.documents.render import render
+    from casefile.documents.selection import select_template
     from casefile.evidence.backends import open_store
     from casefile.store import audit
     from casefile.store.db import atomic
@@ -423,6 +427,11 @@ async def create_document(
 
     require(actor, "document.write")
     source = await case_document_data(case, actor, today)
+    # The variant that fits the claim (e.g. the art. 753 assignation below the avocat
+    # threshold) replaces the one asked for; the returned notes say so.
+    template, swapped = select_template(template, source.data)
+    if swapped:
+        source = replace(source, notes=(swapped, *source.notes))
     content = await asyncio.to_thread(render, template, source.data)
     target = store or open_store()
     stored = await asyncio.to_thread(target.put_stream, io.BytesIO(content))

@@ -99,7 +99,19 @@ def test_the_committed_templates_are_what_the_generator_produces(tmp_path: Path)
         capture_output=True,
     )
     built = sorted(tmp_path.glob("*.docx"))
-    assert len(built) == 11
+    assert len(built) == 12
     for path in built:
         committed = ROOT / "document_templates" / path.name
         assert committed.read_bytes() == path.read_bytes(), f"{path.name}: rerun the generator"
+
+
+def test_an_amount_rule_on_an_unknown_parameter_is_reported(copy_of_templates: Path):
+    text = copy_of_templates.read_text(encoding="utf-8")
+    text = text.replace(
+        'principal_above = "representation_avocat_seuil"', 'principal_above = "seuil_inconnu"', 1
+    )
+    copy_of_templates.write_text(text, encoding="utf-8")
+    assert check_templates(copy_of_templates) == [
+        f"{copy_of_templates}: assignation_paiement_tj: parameter 'seuil_inconnu' is not in "
+        "procedures/parameters.toml"
+    ]

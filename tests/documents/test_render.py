@@ -37,6 +37,7 @@ def test_every_document_kind_of_the_issue_has_a_template():
                 "demande_formule_executoire",
                 "assignation_refere_provision",
                 "assignation_paiement_tj",
+                "assignation_paiement_tj_sans_avocat",
                 "assignation_paiement_tc",
                 "mandat_petites_creances",
                 "decompte_creance",
@@ -143,7 +144,10 @@ def test_certificat_is_for_ordonnances_from_1_march_2022_and_formule_for_earlier
 
 def test_missing_facts_are_named():
     with pytest.raises(InputError, match="hearing_date"):
-        render("assignation_paiement_tj", replace(demo_case(), hearing_date=None))
+        render(
+            "assignation_paiement_tj",
+            replace(demo_for("assignation_paiement_tj"), hearing_date=None),
+        )
     with pytest.raises(InputError, match="payment_deadline"):
         render("mise_en_demeure", replace(demo_case(), payment_deadline=None))
     with pytest.raises(NotFound, match="unknown document template 'lettre'"):

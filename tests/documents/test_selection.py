@@ -1,0 +1,124 @@
+"""The assignation before the tribunal judiciaire follows the avocat threshold (CPC 761 3°).
+
+At or below `representation_avocat_seuil` (10 000 € since 2020) the art. 753 variant applies;
+above it the art. 752 one. `render` refuses the wrong one, `select_template` swaps and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from casefile.documents.context import ClaimSummary
+from casefile.documents.demo import demo_for
+from casefile.documents.manifest import parse_manifest
+from casefile.documents.render import render
+from casefile.documents.selection import select_template, threshold_at
+from casefile.documents.text import docx_text
+from casefile.errors import DefinitionError, InputError
+
+TJ = "assignation_paiement_tj"
+SANS = "assignation_paiement_tj_sans_avocat"
+
+
+def _with_principal(principal: str, key: str = TJ):
+    data = demo_for(key)
+    amount = Decimal(principal)
+    claim = ClaimSummary(
+        principal=amount,
+        interest=Decimal("0.00"),
+        indemnities=Decimal("0.00"),
+        costs=Decimal("0.00"),
+        total=amount,
+        as_of=data.claim.as_of,
+    )
+    return replace(data, claim=claim)
+
+
+def test_the_threshold_is_the_parameter_of_761():
+    assert threshold_at("representation_avocat_seuil", date(2026, 4, 15)) == Decimal("10000.00")
+    with pytest.raises(InputError, match="no value is known before 2020-01-01"):
+        threshold_at("representation_avocat_seuil", date(2019, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("principal", "expected"),
+    [("10000.00", SANS), ("9999.99", SANS), ("10000.01", TJ), ("25000.00", TJ)],
+)
+def test_select_template_follows_the_principal(principal, expected):
+    for requested in (TJ, SANS):
+        key, note = select_template(requested, _with_principal(principal))
+        assert key == expected
+        assert (note is None) == (requested == expected)
+
+
+def test_the_note_names_both_templates_the_amounts_and_the_article():
+    key, note = select_template(TJ, _with_principal("10000.00"))
+    assert key == SANS
+    assert note is not None
+    assert note.startswith(f"Modèle {SANS} utilisé au lieu de {TJ}")
+    assert "10\u202f000,00\u00a0€" in note
+    assert "mentions de l'article 753" in note
+    _, back = select_template(SANS, _with_principal("12000.00"))
+    assert back is not None and "mentions de l'article 752" in back
+
+
+def test_render_refuses_the_752_assignation_at_or_below_the_threshold():
+    with pytest.raises(InputError, match=f"does not exceed .* use the template '{SANS}'"):
+        render(TJ, _with_principal("10000.00"))
+
+
+def test_render_refuses_the_753_assignation_above_the_threshold():
+    with pytest.raises(InputError, match=f"exceeds .* use the template '{TJ}'"):
+        render(SANS, _with_principal("10000.01", SANS))
+
+
+def test_other_templates_ignore_the_threshold():
+    assert select_template("requete_injonction_tj", _with_principal("50.00")) == (
+        "requete_injonction_tj",
+        None,
+    )
+
+
+def test_the_753_variant_says_what_753_requires_and_not_the_752_mentions():
+    text = docx_text(render(SANS, demo_for(SANS)))
+    flat = " ".join(text.split())
+    assert "constituer avocat" not in flat
+    assert "qui se constitue" not in flat
+    assert "Ayant pour représentant Maître Sophie Keller" in flat
+    assert "Rappel de l'article 832 du code de procédure civile : « Sans préjudice" in flat
+    assert "accompagnée des pièces jointes, par lettre recommandée" in flat
+    assert "Le représentant, s'il n'est avocat, doit justifier d'un pouvoir spécial." in flat
+
+
+def test_the_tc_assignation_quotes_861_2_not_832():
+    flat = " ".join(
+        docx_text(render("assignation_paiement_tc", demo_for("assignation_paiement_tc"))).split()
+    )
+    assert (
+        "peut être formée par requête faite, remise ou adressée au greffe, où elle est enregistrée"
+        in flat
+    )
+    assert "justifier avant l'audience que l'adversaire en a eu connaissance" in flat
+    assert "par courrier remis ou adressé au greffe" not in flat
+    assert "se défendre elles-mêmes" not in flat
+
+
+def test_a_manifest_rule_without_its_other_template_is_a_definition_error(tmp_path: Path):
+    from casefile.definitions import templates_dir
+
+    text = (templates_dir() / "manifest.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "manifest.toml"
+    bad.write_text(
+        text.replace(f'otherwise = "{SANS}"', 'otherwise = "assignation_inconnue"', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionError, match="otherwise names unknown template"):
+        parse_manifest(bad)
+    bad.write_text(text.replace(f'otherwise = "{SANS}"\n', "", 1), encoding="utf-8")
+    with pytest.raises(DefinitionError, match="go together"):
+        parse_manifest(bad)
