@@ -60,10 +60,10 @@ LOCAL_LAW = frozenset({"57", "67", "68"})
 """Alsace-Moselle: no tribunal de commerce; commercial cases go to the chambre commerciale of
 the tribunal judiciaire (local law)."""
 
-ADDRESS_TODO = "[adresse du greffe à compléter]"
-PLACE_TODO = "[lieu à compléter]"
-LAWYER_TODO = "[avocat à compléter]"
-COMMISSAIRE_TODO = "[commissaire de justice à compléter]"
+ADDRESS_PLACEHOLDER = "[adresse du greffe à compléter]"
+PLACE_PLACEHOLDER = "[lieu à compléter]"
+LAWYER_PLACEHOLDER = "[avocat à compléter]"
+COMMISSAIRE_PLACEHOLDER = "[commissaire de justice à compléter]"
 RATE_MISSING = "no rate known"
 MAX_RATE_FALLBACK = 2  # semesters stepped back at most when a rate is not yet published
 
@@ -109,7 +109,7 @@ class DocumentSource:
 
 def court_for(kind: str | None, department: str) -> tuple[Court, str, list[str]]:
     """The court, the place documents are written from, and notes on what is left to fill."""
-    notes = [f"Adresse du tribunal non enregistrée : {ADDRESS_TODO} à remplir."]
+    notes = [f"Adresse du tribunal non enregistrée : {ADDRESS_PLACEHOLDER} à remplir."]
     court_kind: CourtKind = "tribunal_judiciaire"
     if kind in COURT_KINDS:
         court_kind = "tribunal_de_commerce" if kind == "tribunal_de_commerce" else court_kind
@@ -136,10 +136,10 @@ def court_for(kind: str | None, department: str) -> tuple[Court, str, list[str]]
             f"Le département {department} compte plusieurs tribunaux judiciaires ou n'est pas "
             f"dans la table des sièges : tribunal à préciser (« {name} »)."
         )
-    place = seat or PLACE_TODO
+    place = seat or PLACE_PLACEHOLDER
     if seat is None:
-        notes.append(f"Lieu de rédaction inconnu : {PLACE_TODO} à remplir.")
-    return Court(court_kind, name, ADDRESS_TODO), place, notes
+        notes.append(f"Lieu de rédaction inconnu : {PLACE_PLACEHOLDER} à remplir.")
+    return Court(court_kind, name, ADDRESS_PLACEHOLDER), place, notes
 
 
 def _of(city: str) -> str:
@@ -322,12 +322,12 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
     notes.extend(f"Décompte : {note}" for note in statement["notes"])
     payment_deadline, payment_notes = _payment_deadline(full, today)
     notes.extend(payment_notes)
-    lawyer = full.get("lawyer") or LAWYER_TODO
-    commissaire = full.get("commissaire") or COMMISSAIRE_TODO
-    if lawyer == LAWYER_TODO:
-        notes.append(f"Aucun avocat assigné : {LAWYER_TODO} à remplir.")
-    if commissaire == COMMISSAIRE_TODO:
-        notes.append(f"Aucun commissaire de justice assigné : {COMMISSAIRE_TODO} à remplir.")
+    lawyer = full.get("lawyer") or LAWYER_PLACEHOLDER
+    commissaire = full.get("commissaire") or COMMISSAIRE_PLACEHOLDER
+    if lawyer == LAWYER_PLACEHOLDER:
+        notes.append(f"Aucun avocat assigné : {LAWYER_PLACEHOLDER} à remplir.")
+    if commissaire == COMMISSAIRE_PLACEHOLDER:
+        notes.append(f"Aucun commissaire de justice assigné : {COMMISSAIRE_PLACEHOLDER} à remplir.")
     hearing = _latest_event(full, "audience")
     ordonnance = _latest_event(full, "ordonnance_rendue")
     data = CaseDocumentData(
