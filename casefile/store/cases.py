@@ -22,7 +22,7 @@ from casefile.law.periods import parse_date
 from casefile.store import audit
 from casefile.store.db import atomic
 from casefile.store.money import cents_text, from_cents, to_cents
-from casefile.store.permissions import User, assigned_only, event_action, require
+from casefile.store.permissions import User, assigned_only, can, event_action, require
 from casefile.store.recompute import outstanding_cents, recompute_case, with_today
 from casefile.store.tables import (
     Case,
@@ -326,8 +326,17 @@ def _sorted_deadlines(stored: list[dict[str, Any]], today: date | None) -> list[
 
 
 async def get_case(case: int | str, actor: User, today: date | None = None) -> dict[str, Any]:
+    from casefile.store.documents import list_documents
+
     row = await resolve_case(case, actor)
-    return await _full_case(row, today)
+    result = await _full_case(row, today)
+    result["documents"] = [
+        {k: d[k] for k in ("id", "template", "version", "sha256", "size", "created_at")}
+        for d in (
+            await list_documents(row["id"], actor) if can(actor.role, "document.read") else []
+        )
+    ]
+    return result
 
 
 async def _full_case(row: dict[str, Any], today: date | None) -> dict[str, Any]:

@@ -140,3 +140,15 @@ def test_a_lawyer_records_a_signification_and_gets_the_opposition_deadline(
     text = target.read_text(encoding="utf-8")
     assert text.startswith("BEGIN:VCALENDAR")
     assert "DTSTART;VALUE=DATE:20270301" in text
+
+    # Calendar subscription, by keyboard: the URL is shown once, with its webcal:// link.
+    p.get_by_role("button", name="Créer une adresse d'abonnement pour ce dossier").focus()
+    p.keyboard.press("Enter")
+    sync_api.expect(p.locator("#new-feed")).to_contain_text("Adresse d'abonnement créée")
+    webcal = p.get_by_role("link", name="Ouvrir dans l'application d'agenda (webcal://)")
+    assert webcal.get_attribute("href").startswith("webcal://")
+    url = p.get_by_label("Adresse https").input_value()
+    # The shown URL uses the configured base URL; the test server listens on another port.
+    feed = p.request.get("/feeds/" + url.split("/feeds/", 1)[1])
+    assert feed.status == 200
+    assert "DTSTART;VALUE=DATE:20270301" in feed.text()

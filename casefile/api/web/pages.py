@@ -18,6 +18,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from casefile.api.auth import Actor, requires
+from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, CaseToolsController
 from casefile.errors import CasefileError, InputError
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -52,10 +53,11 @@ def page(
 ) -> Template:
     """A template with what every page needs: the user, the labels and the flash message."""
     session = request.scope.get("session")
-    flash = None
-    if isinstance(session, dict) and "flash" in session:
+    flash = new_feed = None
+    if isinstance(session, dict) and ("flash" in session or NEW_FEED in session):
         flash = session.get("flash")
-        request.set_session({k: v for k, v in session.items() if k != "flash"})
+        new_feed = session.get(NEW_FEED)  # a subscription URL, shown once
+        request.set_session({k: v for k, v in session.items() if k not in ("flash", NEW_FEED)})
     user = request.scope.get("user")
 
     def allowed(action: str) -> bool:
@@ -68,6 +70,7 @@ def page(
         context={
             "user": user,
             "flash": flash,
+            "new_feed": new_feed,
             "role_labels": ROLE_LABELS,
             "status_labels": STATUS_LABELS,
             "can": allowed,
@@ -77,9 +80,14 @@ def page(
     )
 
 
-def flash(request: Request[Any, Any, Any], message: str, kind: str = "info") -> None:
+def flash(
+    request: Request[Any, Any, Any],
+    message: str,
+    kind: str = "info",
+    details: list[str] | None = None,
+) -> None:
     session = dict(request.session or {})
-    session["flash"] = {"message": message, "kind": kind}
+    session["flash"] = {"message": message, "kind": kind, "details": details or []}
     request.set_session(session)
 
 
@@ -179,6 +187,9 @@ class PageController(Controller):
                     upcoming.append({"case": case, "deadline": deadline})
                     for group in groups:
                         group["upcoming"] += 1
+        from casefile.api.web.case_tools import my_feeds
+
+        personal_kind = PERSONAL_FEED.get(actor.role)
         upcoming.sort(key=lambda row: row["deadline"]["due"])
         overdue.sort(key=lambda row: row["deadline"]["due"])
         return page(
@@ -192,6 +203,11 @@ class PageController(Controller):
             by_procedure=dict(sorted(by_procedure.items())),
             by_lawyer=dict(sorted(by_lawyer.items())),
             procedure_titles={k: p.title for k, p in engine().procedures.items()},
+            personal_kind=personal_kind,
+            personal_feeds=await my_feeds(actor, (personal_kind,), actor.name)
+            if personal_kind
+            else [],
+            feed_labels=FEED_LABELS,
         )
 
     @get("/dossiers/nouveau", guards=[requires("case.write")])
@@ -232,6 +248,7 @@ class PageController(Controller):
     ) -> Template:
         from casefile.api import integrations
         from casefile.api.procedures import find_procedure, procedure_detail
+        from casefile.api.web.case_tools import case_sections
         from casefile.store import cases
         from casefile.store.permissions import can
 
@@ -284,9 +301,8 @@ class PageController(Controller):
             evidence_kinds=integrations.evidence_kinds(),
             ics=integrations.ics_available(),
             bundle=integrations.evidence_available(),
-            documents=[] if integrations.documents_available() else None,
-            can_documents=can(actor.role, "document.write"),
-            templates=[],
+            documents_available=integrations.documents_available(),
+            **await case_sections(case, procedure, actor, today),
         )
 
     @post("/dossiers/{case_id:str}/evenements", guards=[requires("case.read")], status_code=303)
@@ -442,4 +458,4 @@ def _new_case_page(
 
 
 def handlers() -> list[Any]:
-    return [LoginController, PageController]
+    return [LoginController, PageController, CaseToolsController]
