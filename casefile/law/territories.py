@@ -157,7 +157,9 @@ class Territories:
     default_key: str = "metropole"
 
     def normalise_department(self, code: object, what: str = "department") -> str:
-        """Validate a department or collectivity code ("75", "2A", "974"…)."""
+        """Validate a department or collectivity code ("75", "2A", "974"…; 67 as a number too)."""
+        if isinstance(code, int) and not isinstance(code, bool):
+            code = str(code)
         if not isinstance(code, str):
             raise InputError(f"{what}: {code!r} is not a department code such as 75, 2A or 974")
         text = code.strip().upper()

@@ -47,6 +47,12 @@ def test_unknown_departments_are_refused_by_name(territories, department):
         territories.for_court(department)
 
 
+def test_numeric_department_codes_are_read_as_codes(territories):
+    assert territories.for_court(67).key == "alsace-moselle"
+    assert territories.for_court(1).key == "metropole"  # "01", Ain
+    assert territories.extension(75, 972).months == 1
+
+
 def test_new_caledonia_courts_are_refused_clearly(territories):
     with pytest.raises(InputError, match="not supported"):
         territories.for_court("988")
