@@ -21,7 +21,7 @@ from casefile.law.periods import Period, parse_date
 Counting = Literal["cpc", "civil", "backward", "calendar"]
 COUNTINGS: tuple[str, ...] = ("cpc", "civil", "backward", "calendar")
 ACTORS = ("creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe")
-ATTRIBUTE_TYPES = ("bool", "choice", "text", "period", "int")
+ATTRIBUTE_TYPES = ("bool", "choice", "text", "period", "int", "place")
 AttributeValue = bool | int | str
 
 

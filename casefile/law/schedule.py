@@ -229,7 +229,15 @@ class Engine:
             if name not in known:
                 allowed = ", ".join(known) or "none"
                 raise InputError(f"event {key}: unknown attribute {name!r} (allowed: {allowed})")
-            attributes[name] = known[name].parse(raw, f"event {key}")
+            value = known[name].parse(raw, f"event {key}")
+            if known[name].type == "place":
+                try:
+                    value = self.territories.normalise_residence(value)
+                except InputError:
+                    raise InputError(
+                        f"event {key}: attribute {name}={raw!r} must be a department code or 'etranger'"
+                    ) from None
+            attributes[name] = value
         return RecordedEvent(key, day, attributes)
 
     def check_order(self, procedure: Procedure, events: Mapping[str, RecordedEvent]) -> None:
@@ -286,13 +294,17 @@ class Engine:
                 f"court {court!r} is not available for {procedure.key} "
                 f"(use one of: {', '.join(procedure.courts)})"
             )
-        _, territory, extension = self.place(facts.court_department, facts.debtor_residence)
+        court_department, territory, extension = self.place(
+            facts.court_department, facts.debtor_residence
+        )
         warnings: list[str] = []
         results: dict[str, Deadline] = {}
         for rule in procedure.deadlines:
             if rule.key in results or (rule.courts and court not in rule.courts):
                 continue
-            deadline = self._apply(rule, events, results, territory, extension, today, warnings)
+            deadline = self._apply(
+                rule, events, results, territory, extension, today, warnings, court_department
+            )
             if deadline is not None:
                 results[rule.key] = deadline
         if facts.claim_total is not None:
@@ -309,6 +321,7 @@ class Engine:
         extension: Extension | None,
         today: date | None,
         warnings: list[str],
+        court_department: str = "75",
     ) -> Deadline | None:
         chosen = _choose_start(rule, events, results)
         if chosen is None:
@@ -334,10 +347,16 @@ class Engine:
             if isinstance(custom, str):
                 period = Period.parse(custom)
         applied = extension if rule.distance_extension else None
+        art_647 = False
+        if applied is not None and start.event is not None:
+            entitled = applied
+            applied = self._article_647(events[start.event], court_department, applied)
+            art_647 = applied is not entitled
         status = _status(rule, events, start.uncertain)
         # Plain, cheap-to-hash key: the Extension objects are memoised per place, so their id
         # is stable; a custom period is keyed by its text.
         cache_key = (
+            art_647,
             rule.ident,
             index,
             start_date,
@@ -350,7 +369,15 @@ class Engine:
         cached = self._deadlines.get(cache_key)
         if cached is None:
             cached = self._build(
-                rule, start, start_date, period, territory, applied, status, validity_unknown
+                rule,
+                start,
+                start_date,
+                period,
+                territory,
+                applied,
+                status,
+                validity_unknown,
+                art_647,
             )
             if len(self._deadlines) > 1_000_000:
                 self._deadlines.clear()
@@ -362,6 +389,20 @@ class Engine:
             return replace(deadline, status="missed", _json=None)
         return deadline
 
+    def _article_647(
+        self, event: RecordedEvent, court_department: str, extension: Extension
+    ) -> Extension | None:
+        """CPC art. 647: a party entitled to a distance extension who is served *in person* in a
+        place whose residents get a shorter one (or none) has only the shorter time limit."""
+        place = event.attributes.get("lieu")
+        in_person = event.attributes.get("a_personne") is True or event.key.endswith("a_personne")
+        if not isinstance(place, str) or not in_person:
+            return extension
+        _, _, there = self.place(court_department, place)
+        if there is None:
+            return None
+        return there if there.months < extension.months else extension
+
     def _build(
         self,
         rule: DeadlineRule,
@@ -372,6 +413,7 @@ class Engine:
         applied: Extension | None,
         status: str,
         validity_unknown: bool,
+        art_647: bool = False,
     ) -> tuple[Deadline, tuple[str, ...]]:
         expiry = self._expiry(
             rule.counting, period, start_date, territory, applied.months if applied else 0
@@ -384,6 +426,11 @@ class Engine:
                 f"Date de l'événement {rule.validity_event} inconnue: règle choisie d'après la date de départ."
             )
         notes.extend(rule.notes)
+        if art_647:
+            notes.append(
+                "Signification à personne en un lieu dont les résidents ont un allongement moindre "
+                "ou nul: seul ce délai s'applique (CPC art. 647)."
+            )
         if applied:
             notes.append(
                 f"Allongement de {applied.months} mois ({applied.basis}, {applied.reason}), "

@@ -351,3 +351,27 @@ def test_every_deadline_explains_itself(engine):
         "https://",
     ):
         assert fragment in text
+
+
+def test_article_647_debtor_abroad_served_in_person_in_paris_gets_no_extension(engine):
+    """A debtor living abroad but served in person in Paris (where residents get no
+    extension) has only the ordinary month (CPC art. 647)."""
+    base = {"ordonnance_rendue": {"date": "2026-04-25"}}
+
+    def opposition(signification):
+        request = {
+            "procedure": "injonction_de_payer",
+            "events": {**base, "ordonnance_signifiee": signification},
+            "debtor_residence": "etranger",
+        }
+        return schedule_for(engine, request).get("opposition")
+
+    abroad = opposition({"date": "2026-05-20", "a_personne": True})
+    assert (abroad.due, abroad.extension.months) == (date(2026, 8, 20), 2)
+    in_paris = opposition({"date": "2026-05-20", "a_personne": True, "lieu": "75"})
+    assert (in_paris.due, in_paris.extension) == (date(2026, 6, 22), None)  # 20 June: Saturday
+    assert any("647" in note for note in in_paris.notes)
+    in_martinique = opposition({"date": "2026-05-20", "a_personne": True, "lieu": "972"})
+    assert (in_martinique.due, in_martinique.extension.months) == (date(2026, 7, 20), 1)
+    with pytest.raises(InputError, match="lieu='Atlantis'"):
+        opposition({"date": "2026-05-20", "a_personne": True, "lieu": "Atlantis"})
