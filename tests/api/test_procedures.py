@@ -75,7 +75,7 @@ def test_procedures_are_listed_and_described(api: Api) -> None:
         (b'{"events": {"ordonnance_signifiee": {"date": "2027-02-30"}}}', 422, "2027-02-30"),
         (b'{"events": {"ordonnance_signifiee": {"date": 20270201}}}', 422, "ordonnance_signifiee"),
         (b'{"events": {"pas_un_evenement": {"date": "2027-02-01"}}}', 422, "pas_un_evenement"),
-        (b'{"events": {}, "court_department": 75}', 422, "75"),
+        (b'{"events": {}, "court_department": 100}', 422, "100"),
         (b'{"events": {}, "claim_total": 12.5}', 422, "claim_total"),
         (b'{"events": {}, "couleur": "bleu"}', 422, "couleur"),
         (b'{"events": {}, "procedure": "refere_provision"}', 422, "refere_provision"),
