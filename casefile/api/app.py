@@ -38,7 +38,7 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, cases, documents, evidence, feeds
-    from casefile.api.web import pages
+    from casefile.api.web import law, pages
 
     handlers: list[Any] = [
         system.health,
@@ -52,6 +52,7 @@ def _route_handlers() -> list[Any]:
         *evidence.handlers(),
         documents.DocumentController,
         *pages.handlers(),
+        law.LawImpactController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],
