@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from casefile.api import auth, errors, openapi, procedures, system
+from casefile.api.web import filters
 from casefile.settings import get_settings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -71,6 +72,7 @@ def _register_filters(engine: JinjaTemplateEngine) -> None:
 
     engine.engine.filters["date_fr"] = blank_or(date_fr)
     engine.engine.filters["amount_fr"] = blank_or(amount_fr)
+    filters.register(engine.engine)
 
 
 def create_app(debug: bool = False) -> Litestar:
