@@ -11,6 +11,9 @@ class CasefileError(Exception):
     """An error the user can act on; `str(error)` is a complete sentence naming the input."""
 
     http_status = 400
+    public_message: str | None = None
+    """What an HTTP client is told instead of `str(error)` when the message holds internals
+    (object keys, endpoints, driver text); None: the message itself is public."""
 
 
 class InputError(CasefileError):
@@ -35,6 +38,15 @@ class Forbidden(CasefileError):
     """The user's role does not allow this action."""
 
     http_status = 403
+
+
+class Unavailable(CasefileError):
+    """A service the request needs (database, object store) does not answer: retry later."""
+
+    http_status = 503
+    retry_after = 5
+    """Seconds a client should wait before retrying (the `Retry-After` header)."""
+    public_message = "service momentanément indisponible ; réessayez dans quelques instants"
 
 
 class DefinitionError(CasefileError):
