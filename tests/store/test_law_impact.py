@@ -19,8 +19,10 @@ import pytest
 from casefile import definitions
 from casefile.errors import Forbidden, InputError
 from casefile.services import law_impact
+from casefile.services.cases import NewCase, create_case
+from casefile.services.parties import PartyIn
 from casefile.store import audit, calendars, cases
-from casefile.store.cases import InvoiceIn, NewCase, PartyIn
+from casefile.store.cases import InvoiceIn
 from casefile.store.permissions import User
 from casefile.store.users import SYSTEM
 from tests.ical.checks import events, parse
@@ -80,7 +82,7 @@ def _case(
     store: Store, reference: str, procedure: str, department: str, court: str | None = None
 ) -> int:
     created = store.run(
-        cases.create_case(
+        create_case(
             NewCase(
                 reference=reference,
                 procedure=procedure,
