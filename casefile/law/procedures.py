@@ -93,6 +93,18 @@ class Start:
 
 
 @dataclass(frozen=True, slots=True)
+class NextStep:
+    """What the creditor's side does about a deadline (the case page's "À faire"). For a
+    deadline of ours: the act that meets it. For the other side's: what we do once it has run
+    out unmet (e.g. the opposition period → ask for the certificat de non-opposition).
+    `documents` are template keys to render for it; `event` records it done."""
+
+    label: str
+    documents: tuple[str, ...] = ()
+    event: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DeadlineRule:
     """One time limit as the law states it. Several rules may share a key (court variants,
     dated versions, conditional periods); the first that applies wins."""
@@ -129,6 +141,7 @@ class DeadlineRule:
     # The rule applies only when this event (the notice of the date counted back from) is dated
     # on or before the computed due date, or is not recorded (CPC 754 al. 2).
     notice_event: str | None = None
+    next_step: NextStep | None = None
     ident: str = ""  # "procedure/deadlines[i]", unique, for caching and messages
 
 
@@ -349,6 +362,7 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
                     origin, f"{where}.waiting", "each entry names a known event and a note"
                 )
             waiting.append((str(item["event"]), str(item["note"])))
+        next_step = _next_step(entry.get("next_step"), events, origin, where)
         rule = DeadlineRule(
             key=dkey,
             label=str(entry["label"]),
@@ -375,6 +389,7 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
             cap_event=entry.get("cap_event"),
             cap_note=str(entry.get("cap_note", "")),
             notice_event=entry.get("notice_event"),
+            next_step=next_step,
             ident=f"{key}/{index}",
         )
         if rule.valid_from and rule.valid_until and rule.valid_from > rule.valid_until:
@@ -408,6 +423,22 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
         eligibility=dict(data.get("eligibility", {})),
         origin=origin,
     )
+
+
+def _next_step(
+    raw: object, events: Mapping[str, EventDef], origin: str, where: str
+) -> NextStep | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or not str(raw.get("label", "")).strip():
+        raise DefinitionError(origin, f"{where}.next_step", "must be a table with a `label`")
+    event = raw.get("event")
+    if event is not None and event not in events:
+        raise DefinitionError(origin, f"{where}.next_step.event", f"unknown event {event!r}")
+    documents = raw.get("documents", [])
+    if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
+        raise DefinitionError(origin, f"{where}.next_step.documents", "must be template keys")
+    return NextStep(str(raw["label"]), tuple(documents), event)
 
 
 def _check_conditions(
