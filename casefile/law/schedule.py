@@ -629,7 +629,8 @@ def expiry(
             forward = forward_reading(start, total)
             kept = min(due, forward)
             notes_.append(
-                f"délai à rebours allongé pour distance ({total}) : compté à rebours depuis "
+                f"délai à rebours allongé pour distance ({replace(total, backward=False)}) : "
+                "compté à rebours depuis "
                 f"l'audience, dernier jour utile le {due.isoformat()} ; compté depuis l'acte "
                 f"pour que tout le délai expire avant l'audience, le {forward.isoformat()} ; "
                 f"la date la plus précoce est retenue, le {kept.isoformat()} (aucun texte ne "
