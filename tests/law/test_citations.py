@@ -24,7 +24,6 @@ FRONT_PAGE = re.compile(r"/codes/texte_lc/")
 # they link to the code and name the article in `basis`. Each one is a known gap.
 UNCONFIRMED = {
     ("assignation_paiement", "signification_assignation", "CPC art. 856"),
-    ("assignation_paiement", "remise_au_greffe", "CPC art. 754"),
     ("assignation_paiement", "remise_au_greffe", "CPC art. 857"),
     ("assignation_paiement", "constitution_avocat_defendeur", "CPC art. 763"),
     ("assignation_paiement", "appel", "CPC art. 538"),
