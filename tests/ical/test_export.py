@@ -87,8 +87,8 @@ def test_each_deadline_is_one_all_day_event_with_its_trace():
         "Report : dimanche 2027-02-28 → report au premier jour ouvrable suivant, 2027-03-01 "
         "(CPC art. 642)",
         "Échéance : 2027-03-01",
-        "Fondement : CPC art. 1416 — https://www.legifrance.gouv.fr/codes/texte_lc/"
-        "LEGITEXT000006070716/",
+        "Fondement : CPC art. 1416 — https://www.legifrance.gouv.fr/codes/section_lc/"
+        "LEGITEXT000006070716/LEGISCTA000006149784/",
     ]
     assert lines[-1] == "Dossier : https://casefile.example/cases/c-42"
     # Served in person, so the signification deadline is done: no reminders, marked in SUMMARY.
