@@ -148,7 +148,7 @@ def case_advice(args: argparse.Namespace) -> int:
 
 
 def case_list(args: argparse.Namespace) -> int:
-    from casefile.store.cases import list_cases
+    from casefile.services.cases import list_cases
     from casefile.store.users import SYSTEM
 
     cases = run_store(lambda: list_cases(SYSTEM, today=date.today()))
@@ -160,7 +160,7 @@ def case_list(args: argparse.Namespace) -> int:
 
 
 def case_show(args: argparse.Namespace) -> int:
-    from casefile.store.cases import get_case
+    from casefile.services.cases import get_case
     from casefile.store.users import SYSTEM
 
     today = _today(args.today)
@@ -182,7 +182,7 @@ def _print_changes(args: argparse.Namespace, changes: dict[str, Any]) -> int:
 
 def _event(args: argparse.Namespace, edit: bool) -> int:
     from casefile.law.requests import parse_event_spec
-    from casefile.store.cases import add_event, edit_event
+    from casefile.services.events import add_event, edit_event
     from casefile.store.users import SYSTEM
 
     key, day, attributes = parse_event_spec(args.spec)
@@ -202,7 +202,7 @@ def event_edit(args: argparse.Namespace) -> int:
 
 
 def event_delete(args: argparse.Namespace) -> int:
-    from casefile.store.cases import delete_event
+    from casefile.services.events import delete_event
     from casefile.store.users import SYSTEM
 
     changes = run_store(lambda: delete_event(args.case, args.event, SYSTEM, args.expected_version))
