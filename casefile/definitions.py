@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from casefile.law.parameters import Parameter, load_parameters
-from casefile.law.procedures import load_procedures
+from casefile.law.procedures import check_parameter_references, load_procedures
 from casefile.law.schedule import Engine
 from casefile.law.territories import load_territories
 
@@ -43,6 +43,6 @@ def parameters() -> dict[str, Parameter]:
 @lru_cache(maxsize=1)
 def engine() -> Engine:
     """The engine over the repository's definitions (validated on load)."""
-    return Engine(
-        load_procedures(procedures_dir()), load_territories(calendars_file()), parameters()
-    )
+    procedures = load_procedures(procedures_dir())
+    check_parameter_references(procedures, parameters())
+    return Engine(procedures, load_territories(calendars_file()), parameters())

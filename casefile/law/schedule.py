@@ -478,7 +478,7 @@ class Engine:
     ) -> list[str]:
         """Declarative eligibility checks that need the claim amount (thresholds by date)."""
         out: list[str] = []
-        parameter_key = procedure.eligibility.get("amount_max_parameter")
+        parameter_key = procedure.eligibility.amount_max_parameter
         if facts.claim_total is None or not parameter_key or parameter_key not in self.parameters:
             return out
         dates = sorted(e.date for e in events.values())
