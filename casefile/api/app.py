@@ -17,7 +17,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from casefile.api import auth, errors, openapi, procedures, system
+from casefile.api import auth, errors, openapi, procedures, source, system
 from casefile.settings import get_settings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -42,6 +42,7 @@ def _route_handlers() -> list[Any]:
 
     handlers: list[Any] = [
         system.health,
+        source.source,
         procedures.ProcedureController,
         cases.CaseController,
         calendars.CalendarController,

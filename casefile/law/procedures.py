@@ -67,6 +67,14 @@ class WaitingSpec(Spec, frozen=True):
     note: Text
 
 
+class NextStepSpec(Spec, frozen=True):
+    """What the creditor's side does about the deadline (the case page's "À faire")."""
+
+    label: Text
+    documents: tuple[Key, ...] = ()
+    event: Key | None = None
+
+
 class DeadlineSpec(Spec, frozen=True):
     key: Key
     label: Text
@@ -89,6 +97,7 @@ class DeadlineSpec(Spec, frozen=True):
     pick: Literal["first", "latest"] = "first"
     period_attribute: Key | None = None
     waiting: tuple[WaitingSpec, ...] = ()
+    next_step: NextStepSpec | None = None
 
 
 class DocumentSpec(Spec, frozen=True):
@@ -185,6 +194,18 @@ class Start:
 
 
 @dataclass(frozen=True, slots=True)
+class NextStep:
+    """What the creditor's side does about a deadline (the case page's "À faire"). For a
+    deadline of ours: the act that meets it. For the other side's: what we do once it has run
+    out unmet (e.g. the opposition period → ask for the certificat de non-opposition).
+    `documents` are template keys to render for it; `event` records it done."""
+
+    label: str
+    documents: tuple[str, ...] = ()
+    event: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DeadlineRule:
     """One time limit as the law states it. Several rules may share a key (court variants,
     dated versions, conditional periods); the first that applies wins."""
@@ -210,6 +231,7 @@ class DeadlineRule:
     pick: Literal["first", "latest"] = "first"
     period_attribute: str | None = None
     waiting: tuple[tuple[str, str], ...] = ()  # (event, warning) when recorded but not started
+    next_step: NextStep | None = None
     ident: str = ""  # "procedure/index in the file", unique, for caching and messages
 
 
@@ -373,6 +395,9 @@ def _rule(
     for position, item in enumerate(entry.waiting):
         if item.event not in events:
             raise fail(f"waiting[{position}].event", f"unknown event {item.event!r}")
+    step = entry.next_step
+    if step is not None and step.event is not None and step.event not in events:
+        raise fail("next_step.event", f"unknown event {step.event!r}")
     return DeadlineRule(
         key=entry.key,
         label=entry.label,
@@ -395,6 +420,7 @@ def _rule(
         pick=entry.pick,
         period_attribute=entry.period_attribute,
         waiting=tuple((item.event, item.note) for item in entry.waiting),
+        next_step=NextStep(step.label, step.documents, step.event) if step else None,
         ident=f"{spec.key}/{index}",
     )
 

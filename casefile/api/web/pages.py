@@ -153,7 +153,7 @@ class PageController(Controller):
     @get("/", guards=[requires("case.read")])
     async def dashboard(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
         from casefile.definitions import engine
-        from casefile.store import cases
+        from casefile.services import cases
 
         today = date.today()
         horizon = today + timedelta(days=UPCOMING_DAYS)
@@ -218,7 +218,7 @@ class PageController(Controller):
     async def create_case(
         self, request: Request[Any, Any, Any], actor: Actor, data: Form
     ) -> Template | Redirect:
-        from casefile.store import cases
+        from casefile.services import cases
 
         def text(name: str) -> str:
             return str(data.get(name, "")).strip()
@@ -249,7 +249,7 @@ class PageController(Controller):
         from casefile.api import integrations
         from casefile.api.procedures import find_procedure, procedure_detail
         from casefile.api.web.case_tools import case_sections
-        from casefile.store import cases
+        from casefile.services import cases
         from casefile.store.permissions import can
 
         today = date.today()
@@ -310,7 +310,7 @@ class PageController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor, data: Form
     ) -> Redirect:
         from casefile.api.cases import check_event_permission, event_fields
-        from casefile.store import cases
+        from casefile.services import cases
 
         fields: dict[str, Any] = {
             k: v for k, v in data.items() if v != "" and k not in ("_csrf_token", "next")
@@ -343,7 +343,7 @@ class PageController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
     ) -> Redirect:
         from casefile.api.evidence import open_upload, store_piece
-        from casefile.store import cases
+        from casefile.services import cases
 
         row = await cases.resolve_case(case_id, actor)
         upload = await open_upload(request, None)
