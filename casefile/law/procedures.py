@@ -49,6 +49,9 @@ class EventSpec(Spec, frozen=True):
     label: Text
     after: tuple[Key, ...] = ()
     attributes: tuple[AttributeSpec, ...] = ()
+    expected_before: tuple[Key, ...] = ()
+    expected_after: tuple[Key, ...] = ()
+    exclusive_with: tuple[Key, ...] = ()
 
 
 class StartSpec(Spec, frozen=True):
@@ -60,6 +63,7 @@ class StartSpec(Spec, frozen=True):
     when_event: dict[str, Conditions] = msgspec.field(default_factory=dict)
     uncertain: bool = False
     note: str = ""
+    not_before: Key | None = None
 
 
 class WaitingSpec(Spec, frozen=True):
@@ -94,9 +98,13 @@ class DeadlineSpec(Spec, frozen=True):
     valid_from: date | None = None
     valid_until: date | None = None
     validity_event: Key | None = None
-    pick: Literal["first", "latest"] = "first"
+    pick: Literal["first", "latest", "earliest"] = "first"
     period_attribute: Key | None = None
     waiting: tuple[WaitingSpec, ...] = ()
+    voids: tuple[Key, ...] = ()
+    cap_event: Key | None = None
+    cap_note: Text | None = None
+    notice_event: Key | None = None
     next_step: NextStepSpec | None = None
 
 
@@ -115,6 +123,24 @@ class Eligibility(Spec, frozen=True):
     amicable_attempt_note: Text | None = None
     amount_max_parameter: Key | None = None
     amount_includes: Text | None = None
+    amount_date_event: Key | None = None  # the ceiling is read at this event's date
+
+
+class CostSpec(Spec, frozen=True):
+    label: Text
+    basis: Text
+    parameter: Key | None = None  # without a sourced dated value: "non renseigné"
+    courts: tuple[Court, ...] = ()
+
+
+class ComparisonSpec(Spec, frozen=True):
+    """What the procedure yields (its title) and costs, for the side-by-side comparison."""
+
+    title: Text
+    title_basis: Text
+    title_source: Url
+    duration_parameter: Key | None = None
+    costs: tuple[CostSpec, ...] = ()
 
 
 class ProcedureSpec(Spec, frozen=True):
@@ -129,6 +155,7 @@ class ProcedureSpec(Spec, frozen=True):
     default_court: Court | None = None
     eligibility: Eligibility = Eligibility()
     documents: tuple[DocumentSpec, ...] = ()
+    comparison: ComparisonSpec | None = None
 
 
 # --- The engine's definitions ----------------------------------------------------------------
@@ -178,6 +205,11 @@ class EventDef:
     label: str
     after: tuple[str, ...] = ()
     attributes: Mapping[str, AttributeDef] | None = None
+    # Soft ordering: a recorded date contradicting these gets a French warning, not a refusal
+    # (an assignation served after its hearing, a judgment before it, an agreement and a refusal).
+    expected_before: tuple[str, ...] = ()
+    expected_after: tuple[str, ...] = ()
+    exclusive_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +223,9 @@ class Start:
     when_event: tuple[tuple[str, tuple[tuple[str, AttributeValue], ...]], ...] = ()
     uncertain: bool = False
     note: str = ""
+    # The start counts only if its event is not dated before this event (when recorded): an act
+    # à personne before the ordonnance was served starts no opposition period (art. 1416 al. 2).
+    not_before: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,9 +263,20 @@ class DeadlineRule:
     valid_from: date | None = None
     valid_until: date | None = None
     validity_event: str | None = None
-    pick: Literal["first", "latest"] = "first"
+    # "first": the first start in order ("à défaut"); "earliest": the earliest date among the
+    # starts found (warned when it differs from "first"); "latest": a later start counts only if
+    # it happens while the period from the earlier one still runs (an interruption, C. civ. 2240).
+    pick: Literal["first", "latest", "earliest"] = "first"
     period_attribute: str | None = None
     waiting: tuple[tuple[str, str], ...] = ()  # (event, warning) when recorded but not started
+    # Deadlines that lapse when this one is missed (a non-avenue ordonnance has no opposition).
+    voids: tuple[str, ...] = ()
+    # The due date never falls after this event's date (CPC 763 al. 2: until the hearing).
+    cap_event: str | None = None
+    cap_note: str = ""
+    # The rule applies only when this event (the notice of the date counted back from) is dated
+    # on or before the computed due date, or is not recorded (CPC 754 al. 2).
+    notice_event: str | None = None
     next_step: NextStep | None = None
     ident: str = ""  # "procedure/index in the file", unique, for caching and messages
 
@@ -240,6 +286,28 @@ class DocumentStep:
     template: str
     step: str
     court: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CostItem:
+    """One cost of a procedure; its amount is the dated `parameter` of parameters.toml, if any
+    sourced value exists ("non renseigné" otherwise)."""
+
+    label: str
+    basis: str
+    parameter: str | None = None
+    courts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What the procedure yields (its title) and costs, for the side-by-side comparison."""
+
+    title: str
+    title_basis: str
+    title_source: str
+    duration_parameter: str | None = None
+    costs: tuple[CostItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,6 +324,7 @@ class Procedure:
     documents: tuple[DocumentStep, ...]
     eligibility: Eligibility
     origin: str
+    comparison: Comparison | None = None
 
     def event(self, key: str) -> EventDef:
         try:
@@ -297,7 +366,17 @@ def parse_procedure(data: object, origin: str) -> Procedure:
             raise DefinitionError(
                 origin, f"{where}.court", f"{document.court!r} is not one of `courts`"
             )
-    _check_eligibility(spec.eligibility, origin)
+    _check_eligibility(spec.eligibility, events, origin)
+    comparison = spec.comparison
+    if comparison is not None:
+        for index, cost in enumerate(comparison.costs):
+            for position, court in enumerate(cost.courts):
+                if court not in spec.courts:
+                    raise DefinitionError(
+                        origin,
+                        f"comparison.costs[{index}].courts[{position}]",
+                        f"court {court!r} is not one of the procedure's courts",
+                    )
     return Procedure(
         key=spec.key,
         title=spec.title,
@@ -311,6 +390,15 @@ def parse_procedure(data: object, origin: str) -> Procedure:
         documents=tuple(DocumentStep(d.template, d.step, d.court) for d in spec.documents),
         eligibility=spec.eligibility,
         origin=origin,
+        comparison=Comparison(
+            comparison.title,
+            comparison.title_basis,
+            comparison.title_source,
+            comparison.duration_parameter,
+            tuple(CostItem(c.label, c.basis, c.parameter, c.courts) for c in comparison.costs),
+        )
+        if comparison
+        else None,
     )
 
 
@@ -330,13 +418,22 @@ def _events(spec: ProcedureSpec, origin: str) -> dict[str, EventDef]:
                     origin, f"{at}.choices", "required for a `choice` attribute, and only for it"
                 )
             attributes[attr.key] = AttributeDef(attr.key, attr.type, attr.label, attr.choices)
-        events[entry.key] = EventDef(entry.key, entry.label, entry.after, attributes)
+        events[entry.key] = EventDef(
+            entry.key,
+            entry.label,
+            entry.after,
+            attributes,
+            entry.expected_before,
+            entry.expected_after,
+            entry.exclusive_with,
+        )
     for index, entry in enumerate(spec.events):
-        for position, other in enumerate(entry.after):
-            if other not in events:
-                raise DefinitionError(
-                    origin, f"events[{index}].after[{position}]", f"unknown event {other!r}"
-                )
+        for name in ("after", "expected_before", "expected_after", "exclusive_with"):
+            for position, other in enumerate(getattr(entry, name)):
+                if other not in events:
+                    raise DefinitionError(
+                        origin, f"events[{index}].{name}[{position}]", f"unknown event {other!r}"
+                    )
     return events
 
 
@@ -371,8 +468,12 @@ def _rule(
         for position, key in enumerate(getattr(entry, name)):
             if key not in events:
                 raise fail(f"{name}[{position}]", f"unknown event {key!r}")
-    if entry.validity_event is not None and entry.validity_event not in events:
-        raise fail("validity_event", f"unknown event {entry.validity_event!r}")
+    for name in ("validity_event", "cap_event", "notice_event"):
+        named = getattr(entry, name)
+        if named is not None and named not in events:
+            raise fail(name, f"unknown event {named!r}")
+    if (entry.cap_event is None) != (entry.cap_note is None):
+        raise fail("cap_note", "a cap (`cap_event`) and the note citing its rule go together")
     if entry.validity_event is not None and not (entry.valid_from or entry.valid_until):
         raise fail("validity_event", "needs `valid_from` or `valid_until`")
     if entry.valid_from and entry.valid_until and entry.valid_from > entry.valid_until:
@@ -420,6 +521,10 @@ def _rule(
         pick=entry.pick,
         period_attribute=entry.period_attribute,
         waiting=tuple((item.event, item.note) for item in entry.waiting),
+        voids=entry.voids,
+        cap_event=entry.cap_event,
+        cap_note=entry.cap_note or "",
+        notice_event=entry.notice_event,
         next_step=NextStep(step.label, step.documents, step.event) if step else None,
         ident=f"{spec.key}/{index}",
     )
@@ -444,6 +549,8 @@ def _start(spec: StartSpec, position: int, events: Mapping[str, EventDef], fail:
         _check_conditions(events[other], conditions, f"{at}.when_event.{other}", fail)
     if spec.uncertain and not spec.note:
         raise fail(f"{at}.note", "an uncertain start needs a `note` saying why")
+    if spec.not_before is not None and spec.not_before not in events:
+        raise fail(f"{at}.not_before", f"unknown event {spec.not_before!r}")
     return Start(
         event=spec.event,
         deadline=spec.deadline,
@@ -453,6 +560,7 @@ def _start(spec: StartSpec, position: int, events: Mapping[str, EventDef], fail:
         ),
         uncertain=spec.uncertain,
         note=spec.note,
+        not_before=spec.not_before,
     )
 
 
@@ -474,7 +582,14 @@ def _check_conditions(event: EventDef, conditions: Conditions, where: str, fail:
             )
 
 
-def _check_eligibility(eligibility: Eligibility, origin: str) -> None:
+def _check_eligibility(
+    eligibility: Eligibility, events: Mapping[str, EventDef], origin: str
+) -> None:
+    dated_by = eligibility.amount_date_event
+    if dated_by is not None and dated_by not in events:
+        raise DefinitionError(
+            origin, "eligibility.amount_date_event", f"unknown event {dated_by!r}"
+        )
     by_parameter = eligibility.amicable_attempt_required == "parameter"
     if by_parameter != (eligibility.amicable_attempt_parameter is not None):
         raise DefinitionError(
@@ -529,6 +644,14 @@ def _dependency_order(rules: list[DeadlineRule], origin: str) -> list[DeadlineRu
                         f"unknown deadline {start.deadline!r} (in {rule.key!r})",
                     )
                 depends[rule.key].add(start.deadline)
+        for position, voided in enumerate(rule.voids):
+            if voided not in keys:
+                raise DefinitionError(
+                    origin,
+                    f"{_path(rule)}.voids[{position}]",
+                    f"unknown deadline {voided!r} (in {rule.key!r})",
+                )
+            depends[voided].add(rule.key)
     first_rule = {rule.key: rule for rule in reversed(rules)}
     order: list[str] = []
     state: dict[str, int] = {}
