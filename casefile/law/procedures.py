@@ -193,8 +193,8 @@ class AttributeDef:
             )
         if self.type == "period" and Period.parse(text).backward:
             raise InputError(
-                f"{where}: attribute {self.key}={raw!r}: a period granted is counted forward, "
-                "write it without a minus sign (e.g. '8 days')"
+                f"{where}: attribut {self.key}={raw!r} : une durée négative n'a pas de sens ici "
+                "(écrire par exemple '8 days')"
             )
         return text
 
