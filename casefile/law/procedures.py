@@ -30,6 +30,10 @@ ClaimNature = Literal["contractuelle", "statutaire", "delictuelle"]
 COUNTINGS: tuple[str, ...] = ("cpc", "civil", "backward", "calendar")
 ACTORS: tuple[str, ...] = ("creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe")
 ATTRIBUTE_TYPES: tuple[str, ...] = ("bool", "choice", "text", "period", "int", "place")
+# A rule's `text` quotes the article verbatim (the version in force for the rule's validity
+# dates: elisions marked "[…]") unless `text_kind = "paraphrase"` says it does not.
+TextKind = Literal["verbatim", "paraphrase"]
+TEXT_KINDS: tuple[str, ...] = ("verbatim", "paraphrase")
 AttributeValue = bool | int | str
 Conditions = dict[str, AttributeValue]
 
@@ -92,6 +96,7 @@ class DeadlineSpec(Spec, frozen=True):
     basis: Text
     source: Url
     text: Text
+    text_kind: TextKind = "verbatim"
     moot_by: tuple[Key, ...] = ()
     notes: tuple[Text, ...] = ()
     courts: tuple[Court, ...] = ()
@@ -259,6 +264,7 @@ class DeadlineRule:
     source: str
     text: str
     notes: tuple[str, ...] = ()
+    text_kind: TextKind = "verbatim"
     courts: tuple[str, ...] = ()
     valid_from: date | None = None
     valid_until: date | None = None
@@ -461,6 +467,14 @@ def _rule(
         )
     if entry.counting == "civil" and (period.days or period.months):
         raise fail("period", "a limitation period (counting 'civil') is counted in years")
+    if entry.text_kind == "verbatim" and (
+        "[" in entry.text.replace("[…]", "") or "]" in entry.text.replace("[…]", "")
+    ):
+        raise fail(
+            "text",
+            'a verbatim quotation has no editorial insertion in [brackets] (only "[…]" marks '
+            'an elision): quote the article or set text_kind = "paraphrase"',
+        )
     starts = tuple(
         _start(start, position, events, fail) for position, start in enumerate(entry.start)
     )
@@ -514,6 +528,7 @@ def _rule(
         source=entry.source,
         text=entry.text,
         notes=entry.notes,
+        text_kind=entry.text_kind,
         courts=entry.courts,
         valid_from=entry.valid_from,
         valid_until=entry.valid_until,
