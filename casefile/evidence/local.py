@@ -107,6 +107,11 @@ class LocalStore:
             raise StorageUnavailable(f"object {sha256}: {error.strerror}") from error
         return _closing(handle, verified_chunks(_file_chunks(handle), sha256, size, str(path)))
 
+    def check(self) -> None:
+        """Raise `StorageUnavailable` unless the folder exists and accepts files."""
+        if not self.root.is_dir() or not os.access(self.root, os.W_OK | os.X_OK):
+            raise StorageUnavailable(f"evidence folder {self.root} is missing or not writable")
+
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
 
