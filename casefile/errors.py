@@ -56,3 +56,12 @@ class DefinitionError(CasefileError):
         self.origin = origin
         self.key = key
         super().__init__(f"{origin}: {key}: {message}")
+
+
+class InvalidFields(InputError):
+    """Several fields of one form are wrong: `errors` maps each field name to its French message,
+    so a page can show each message beside its field (and the API lists them all)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(" ; ".join(self.errors.values()))

@@ -97,6 +97,7 @@ ABROAD = "etranger"
 
 _UNITS = (("an", "ans"), ("mois", "mois"), ("jour", "jours"))
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_RAW_AMOUNT = re.compile(r"(?<![\d,.])(\d+\.\d{2}) ?€")
 
 
 def humanise(key: str) -> str:
@@ -168,10 +169,12 @@ def amount_or_dash(value: Decimal | int | str | None) -> str:
 
 
 def dates_in_text_fr(text: str | None) -> str:
-    """Engine traces write ISO dates ('report au 2026-11-23'): a page shows '23 novembre 2026'."""
+    """Engine traces write ISO dates ('report au 2026-11-23') and plain amounts ('3714.56 €'):
+    a page shows '23 novembre 2026' and '3 714,56 €'."""
     if not text:
         return ""
-    return _ISO_DATE.sub(lambda m: date_fr(m.group(1)), str(text))
+    text = _ISO_DATE.sub(lambda m: date_fr(m.group(1)), str(text))
+    return _RAW_AMOUNT.sub(lambda m: amount_fr(m.group(1)), text)
 
 
 def residence_fr(code: str | None) -> str:
@@ -186,3 +189,14 @@ def yes_no(value: object) -> str:
     if value is None:
         return "non renseigné"
     return YES_NO.get(bool(value), "non renseigné")
+
+
+def key_labels(procedure: object) -> dict[str, str]:
+    """Event and deadline keys of a procedure → their labels (a deadline's start is either)."""
+    out: dict[str, str] = {}
+    events = getattr(procedure, "events", None) or {}
+    for key, event in events.items():
+        out[key] = event.label
+    for rule in getattr(procedure, "deadlines", ()) or ():
+        out.setdefault(rule.key, rule.label)
+    return out

@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from casefile.api import auth, errors, openapi, procedures, source, system
+from casefile.api.web import filters
 from casefile.settings import get_settings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -39,7 +40,7 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, cases, documents, evidence, feeds
-    from casefile.api.web import pages
+    from casefile.api.web import law, pages
 
     handlers: list[Any] = [
         system.health,
@@ -56,6 +57,7 @@ def _route_handlers() -> list[Any]:
         *evidence.handlers(),
         documents.DocumentController,
         *pages.handlers(),
+        law.LawImpactController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],
@@ -75,6 +77,7 @@ def _register_filters(engine: JinjaTemplateEngine) -> None:
 
     engine.engine.filters["date_fr"] = blank_or(date_fr)
     engine.engine.filters["amount_fr"] = blank_or(amount_fr)
+    filters.register(engine.engine)
 
 
 def create_app(debug: bool = False) -> Litestar:

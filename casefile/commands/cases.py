@@ -77,7 +77,7 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def case_new(args: argparse.Namespace) -> int:
-    from casefile.store.cases import NewCase, PartyIn, create_case
+    from casefile.services.cases import NewCase, PartyIn, create_case
     from casefile.store.users import SYSTEM
 
     data = NewCase(

@@ -130,6 +130,28 @@ class DocumentStep:
     court: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CostItem:
+    """One cost of a procedure; its amount is the dated `parameter` of parameters.toml, if any
+    sourced value exists ("non renseigné" otherwise)."""
+
+    label: str
+    basis: str
+    parameter: str | None = None
+    courts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What the procedure yields (its title) and costs, for the side-by-side comparison."""
+
+    title: str
+    title_basis: str
+    title_source: str
+    duration_parameter: str | None = None
+    costs: tuple[CostItem, ...] = ()
+
+
 @dataclass(frozen=True)
 class Procedure:
     key: str
@@ -144,6 +166,7 @@ class Procedure:
     documents: tuple[DocumentStep, ...]
     eligibility: Mapping[str, Any]
     origin: str
+    comparison: Comparison | None = None
 
     def event(self, key: str) -> EventDef:
         try:
@@ -375,6 +398,38 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
         documents=documents,
         eligibility=dict(data.get("eligibility", {})),
         origin=origin,
+        comparison=_comparison(data.get("comparison"), origin),
+    )
+
+
+def _comparison(raw: object, origin: str) -> Comparison | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise DefinitionError(origin, "comparison", "must be a table")
+    for name in ("title", "title_basis", "title_source"):
+        _req(raw, name, origin, "comparison")
+    if not str(raw["title_source"]).startswith("https://"):
+        raise DefinitionError(origin, "comparison.title_source", "must be an https:// URL")
+    costs: list[CostItem] = []
+    for index, item in enumerate(raw.get("costs", [])):
+        where = f"comparison.costs[{index}]"
+        if not isinstance(item, Mapping):
+            raise DefinitionError(origin, where, "must be a table")
+        costs.append(
+            CostItem(
+                label=str(_req(item, "label", origin, where)),
+                basis=str(_req(item, "basis", origin, where)),
+                parameter=item.get("parameter"),
+                courts=tuple(str(c) for c in item.get("courts", [])),
+            )
+        )
+    return Comparison(
+        title=str(raw["title"]),
+        title_basis=str(raw["title_basis"]),
+        title_source=str(raw["title_source"]),
+        duration_parameter=raw.get("duration_parameter"),
+        costs=tuple(costs),
     )
 
 
