@@ -39,7 +39,7 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def _route_handlers() -> list[Any]:
-    from casefile.api import audit, calendars, cases, documents, evidence, feeds
+    from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds
     from casefile.api.web import law, pages
 
     handlers: list[Any] = [
@@ -49,6 +49,7 @@ def _route_handlers() -> list[Any]:
         source.source,
         procedures.ProcedureController,
         cases.CaseController,
+        case_data.CaseDataController,
         calendars.CalendarController,
         feeds.feed,
         feeds.FeedController,

@@ -22,6 +22,9 @@ Counting = Literal["cpc", "civil", "backward", "calendar"]
 COUNTINGS: tuple[str, ...] = ("cpc", "civil", "backward", "calendar")
 ACTORS = ("creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe")
 ATTRIBUTE_TYPES = ("bool", "choice", "text", "period", "int", "place")
+# A rule's `text` quotes the article verbatim (the version in force for the rule's validity
+# dates: elisions marked "[…]") unless `text_kind = "paraphrase"` says it does not.
+TEXT_KINDS = ("verbatim", "paraphrase")
 AttributeValue = bool | int | str
 
 
@@ -123,6 +126,7 @@ class DeadlineRule:
     source: str
     text: str
     notes: tuple[str, ...] = ()
+    text_kind: Literal["verbatim", "paraphrase"] = "verbatim"
     courts: tuple[str, ...] = ()
     valid_from: date | None = None
     valid_until: date | None = None
@@ -386,6 +390,7 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
                 )
             waiting.append((str(item["event"]), str(item["note"])))
         next_step = _next_step(entry.get("next_step"), events, origin, where)
+        text_kind = _text_kind(entry, origin, where)
         rule = DeadlineRule(
             key=dkey,
             label=str(entry["label"]),
@@ -400,6 +405,7 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
             basis=str(entry["basis"]),
             source=source,
             text=str(entry.get("text", "")),
+            text_kind=text_kind,
             notes=tuple(str(n) for n in entry.get("notes", [])),
             courts=courts,
             valid_from=_dated(entry.get("valid_from"), origin, f"{where}.valid_from"),
@@ -478,6 +484,29 @@ def _comparison(raw: object, origin: str) -> Comparison | None:
         duration_parameter=raw.get("duration_parameter"),
         costs=tuple(costs),
     )
+
+
+def _text_kind(
+    entry: Mapping[str, Any], origin: str, where: str
+) -> Literal["verbatim", "paraphrase"]:
+    """`verbatim` (the default) or `paraphrase`; a verbatim quotation carries no editorial
+    insertion: only "[…]" marks an elision."""
+    kind = entry.get("text_kind", "verbatim")
+    if kind == "paraphrase":
+        return "paraphrase"
+    if kind != "verbatim":
+        raise DefinitionError(
+            origin, f"{where}.text_kind", f"must be one of {', '.join(TEXT_KINDS)}, not {kind!r}"
+        )
+    text = str(entry.get("text", "")).replace("[…]", "")
+    if "[" in text or "]" in text:
+        raise DefinitionError(
+            origin,
+            f"{where}.text",
+            "a verbatim quotation has no editorial insertion in [brackets]: quote the article "
+            'or set text_kind = "paraphrase"',
+        )
+    return "verbatim"
 
 
 def _next_step(
