@@ -634,10 +634,10 @@ class Engine:
     ) -> list[str]:
         """Declarative eligibility checks that need the claim amount (thresholds by date)."""
         out: list[str] = []
-        parameter_key = procedure.eligibility.get("amount_max_parameter")
+        parameter_key = procedure.eligibility.amount_max_parameter
         if facts.claim_total is None or not parameter_key or parameter_key not in self.parameters:
             return out
-        dated_by = procedure.eligibility.get("amount_date_event")
+        dated_by = procedure.eligibility.amount_date_event
         if isinstance(dated_by, str) and dated_by in events:
             day = events[dated_by].date
         else:
