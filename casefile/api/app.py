@@ -29,8 +29,9 @@ JSON_BODY_LIMIT = 1024 * 1024
 @asynccontextmanager
 async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
     from casefile.store import db
+    from casefile.store.engines import SERVER_BUSY_TIMEOUT_SECONDS
 
-    await db.connect(get_settings().database_url)
+    await db.connect(get_settings().database_url, busy_timeout=SERVER_BUSY_TIMEOUT_SECONDS)
     try:
         yield
     finally:
@@ -43,6 +44,8 @@ def _route_handlers() -> list[Any]:
 
     handlers: list[Any] = [
         system.health,
+        system.live,
+        system.ready,
         source.source,
         procedures.ProcedureController,
         cases.CaseController,
