@@ -175,6 +175,12 @@ class AttributeDef:
 
     def parse(self, raw: object, where: str) -> AttributeValue:
         """Turn a flag or JSON value into the typed attribute value, or say why not."""
+        if isinstance(raw, bool | int) and self.type not in ("bool", "int", "place"):
+            raise InputError(f"{where}: attribute {self.key}={raw!r} must be a string")
+        if not isinstance(raw, str | int):  # bool is an int
+            raise InputError(
+                f"{where}: attribute {self.key}={raw!r} must be a string, a number or true/false"
+            )
         if self.type == "bool":
             if isinstance(raw, bool):
                 return raw
