@@ -200,3 +200,8 @@ def key_labels(procedure: object) -> dict[str, str]:
     for rule in getattr(procedure, "deadlines", ()) or ():
         out.setdefault(rule.key, rule.label)
     return out
+
+
+def month_fr(value: date) -> str:
+    """'décembre 2026'."""
+    return format_date(value, "MMMM y", locale="fr_FR")

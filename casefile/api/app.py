@@ -39,7 +39,7 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, cases, documents, evidence, feeds
-    from casefile.api.web import pages
+    from casefile.api.web import pages, portfolio
 
     handlers: list[Any] = [
         system.health,
@@ -54,6 +54,7 @@ def _route_handlers() -> list[Any]:
         *evidence.handlers(),
         documents.DocumentController,
         *pages.handlers(),
+        *portfolio.handlers(),
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],

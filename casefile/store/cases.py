@@ -610,7 +610,9 @@ async def add_claim(
     case: int | str, invoice: InvoiceIn, actor: User, expected_version: int | None = None
 ) -> dict[str, Any]:
     require(actor, "claim.write")
-    async with atomic(f"invoice {invoice.invoice_number!r} is already claimed for this creditor"):
+    async with atomic(
+        f"la facture « {invoice.invoice_number} » est déjà réclamée pour ce créancier"
+    ):
         row = await resolve_case(case, actor)
         claim = claim_row(row["id"], await _creditor_key(row["id"]), invoice)
         await Claim.insert(claim)

@@ -7,6 +7,7 @@ Every write goes through `atomic()`, the one place where the drivers' integrity 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -22,6 +23,8 @@ from piccolo.table import Table
 from casefile.errors import CasefileError, Conflict
 from casefile.settings import get_settings
 from casefile.store.engines import engine_from_url, is_postgres, sqlite_path
+
+log = logging.getLogger("casefile.store")
 
 os.environ.setdefault("PICCOLO_CONF", "casefile.store.piccolo_conf")
 
@@ -127,7 +130,9 @@ def translate(error: BaseException, what: str = "") -> CasefileError | None:
     if not _integrity_error(error):
         return None
     detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return Conflict(f"{what}: {detail}" if what else f"conflicting data: {detail}")
+    # The driver's text ("UNIQUE constraint failed: …") is for the log, not for people.
+    log.info("integrity error translated to a conflict: %s", detail)
+    return Conflict(what or "ces données entrent en conflit avec un enregistrement existant")
 
 
 @asynccontextmanager
