@@ -16,6 +16,7 @@ from decimal import Decimal
 from babel.dates import format_date
 
 from casefile.documents.formatting import amount_fr, date_fr
+from casefile.errors import InputError
 from casefile.law.periods import Period
 
 COURTS: Mapping[str, str] = {
@@ -205,3 +206,22 @@ def key_labels(procedure: object) -> dict[str, str]:
 def month_fr(value: date) -> str:
     """'décembre 2026'."""
     return format_date(value, "MMMM y", locale="fr_FR")
+
+
+def attribute_value_fr(procedure: object, event_key: str, name: str, value: object) -> str:
+    """An event attribute as a person reads it: oui/non, '8 jours', 'département 75'."""
+    if value is True or value is False:
+        return yes_no(value)
+    events = getattr(procedure, "events", None) or {}
+    event = events.get(event_key)
+    definition = (event.attributes or {}).get(name) if event is not None else None
+    kind = getattr(definition, "type", None)
+    text = str(value)
+    if kind == "period":
+        try:
+            return period_fr(text)
+        except InputError:
+            return text
+    if kind == "place":
+        return residence_fr(text)
+    return text
