@@ -41,14 +41,25 @@ def templates_dir() -> Path:
     return data_dir() / "document_templates"
 
 
+LAW_FILES = ("procedures/*.toml", "calendars/*.toml")
+
+
+def load_engine(root: Path) -> Engine:
+    """A fresh engine over the law data under `root` (`procedures/`, `calendars/`), with its
+    own caches: two versions of the law can be loaded side by side (casefile law impact)."""
+    return Engine(
+        load_procedures(root / "procedures"),
+        load_territories(root / "calendars" / "territories.toml"),
+        load_parameters(root / "procedures" / "parameters.toml"),
+    )
+
+
 @lru_cache(maxsize=1)
 def parameters() -> dict[str, Parameter]:
-    return load_parameters(procedures_dir() / "parameters.toml")
+    return dict(engine().parameters)
 
 
 @lru_cache(maxsize=1)
 def engine() -> Engine:
-    """The engine over the repository's definitions (validated on load)."""
-    return Engine(
-        load_procedures(procedures_dir()), load_territories(calendars_file()), parameters()
-    )
+    """The engine over the law data in service (validated on load, once a process)."""
+    return load_engine(data_dir())

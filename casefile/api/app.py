@@ -38,14 +38,15 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def _route_handlers() -> list[Any]:
-    from casefile.api import audit, calendars, cases, documents, evidence, feeds
-    from casefile.api.web import pages, portfolio
+    from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds
+    from casefile.api.web import law, pages, portfolio
 
     handlers: list[Any] = [
         system.health,
         source.source,
         procedures.ProcedureController,
         cases.CaseController,
+        case_data.CaseDataController,
         calendars.CalendarController,
         feeds.feed,
         feeds.FeedController,
@@ -55,6 +56,7 @@ def _route_handlers() -> list[Any]:
         documents.DocumentController,
         *pages.handlers(),
         *portfolio.handlers(),
+        law.LawImpactController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],

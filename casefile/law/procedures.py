@@ -22,6 +22,9 @@ Counting = Literal["cpc", "civil", "backward", "calendar"]
 COUNTINGS: tuple[str, ...] = ("cpc", "civil", "backward", "calendar")
 ACTORS = ("creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe")
 ATTRIBUTE_TYPES = ("bool", "choice", "text", "period", "int", "place")
+# A rule's `text` quotes the article verbatim (the version in force for the rule's validity
+# dates: elisions marked "[…]") unless `text_kind = "paraphrase"` says it does not.
+TEXT_KINDS = ("verbatim", "paraphrase")
 AttributeValue = bool | int | str
 
 
@@ -55,8 +58,11 @@ class AttributeDef:
             raise InputError(
                 f"{where}: attribute {self.key}={raw!r} must be one of {', '.join(self.choices)}"
             )
-        if self.type == "period":
-            Period.parse(text)
+        if self.type == "period" and Period.parse(text).backward:
+            raise InputError(
+                f"{where}: attribut {self.key}={raw!r} : une durée négative n'a pas de sens ici "
+                "(écrire par exemple '8 days')"
+            )
         return text
 
 
@@ -66,6 +72,11 @@ class EventDef:
     label: str
     after: tuple[str, ...] = ()
     attributes: Mapping[str, AttributeDef] | None = None
+    # Soft ordering: a recorded date contradicting these gets a French warning, not a refusal
+    # (an assignation served after its hearing, a judgment before it, an agreement and a refusal).
+    expected_before: tuple[str, ...] = ()
+    expected_after: tuple[str, ...] = ()
+    exclusive_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +90,9 @@ class Start:
     when_event: tuple[tuple[str, tuple[tuple[str, AttributeValue], ...]], ...] = ()
     uncertain: bool = False
     note: str = ""
+    # The start counts only if its event is not dated before this event (when recorded): an act
+    # à personne before the ordonnance was served starts no opposition period (art. 1416 al. 2).
+    not_before: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +126,25 @@ class DeadlineRule:
     source: str
     text: str
     notes: tuple[str, ...] = ()
+    text_kind: Literal["verbatim", "paraphrase"] = "verbatim"
     courts: tuple[str, ...] = ()
     valid_from: date | None = None
     valid_until: date | None = None
     validity_event: str | None = None
-    pick: Literal["first", "latest"] = "first"
+    # "first": the first start in order ("à défaut"); "earliest": the earliest date among the
+    # starts found (warned when it differs from "first"); "latest": a later start counts only if
+    # it happens while the period from the earlier one still runs (an interruption, C. civ. 2240).
+    pick: Literal["first", "latest", "earliest"] = "first"
     period_attribute: str | None = None
     waiting: tuple[tuple[str, str], ...] = ()  # (event, warning) when recorded but not started
+    # Deadlines that lapse when this one is missed (a non-avenue ordonnance has no opposition).
+    voids: tuple[str, ...] = ()
+    # The due date never falls after this event's date (CPC 763 al. 2: until the hearing).
+    cap_event: str | None = None
+    cap_note: str = ""
+    # The rule applies only when this event (the notice of the date counted back from) is dated
+    # on or before the computed due date, or is not recorded (CPC 754 al. 2).
+    notice_event: str | None = None
     next_step: NextStep | None = None
     ident: str = ""  # "procedure/deadlines[i]", unique, for caching and messages
 
@@ -233,11 +259,17 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
             label=str(_req(entry, "label", origin, event_key)),
             after=tuple(entry.get("after", [])),
             attributes=attributes,
+            expected_before=tuple(entry.get("expected_before", [])),
+            expected_after=tuple(entry.get("expected_after", [])),
+            exclusive_with=tuple(entry.get("exclusive_with", [])),
         )
     for event in events.values():
-        for other in event.after:
-            if other not in events:
-                raise DefinitionError(origin, f"{event.key}.after", f"unknown event {other!r}")
+        for field_name in ("after", "expected_before", "expected_after", "exclusive_with"):
+            for other in getattr(event, field_name):
+                if other not in events:
+                    raise DefinitionError(
+                        origin, f"{event.key}.{field_name}", f"unknown event {other!r}"
+                    )
 
     rules: list[DeadlineRule] = []
     for index, entry in enumerate(data.get("deadlines", [])):
@@ -287,6 +319,7 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
                 ),
                 uncertain=bool(alt.get("uncertain", False)),
                 note=str(alt.get("note", "")),
+                not_before=alt.get("not_before"),
             )
             if (start.event is None) == (start.deadline is None):
                 raise DefinitionError(
@@ -304,6 +337,10 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
                         origin, f"{where}.start.when_event", f"unknown event {ev!r}"
                     )
                 _check_conditions(events[ev], cond, origin, where)
+            if start.not_before is not None and start.not_before not in events:
+                raise DefinitionError(
+                    origin, f"{where}.start.not_before", f"unknown event {start.not_before!r}"
+                )
             if start.uncertain and not start.note:
                 raise DefinitionError(
                     origin, f"{where}.start", "an uncertain start needs a `note` saying why"
@@ -313,11 +350,16 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
             for ev in entry.get(field_name, []):
                 if ev not in events:
                     raise DefinitionError(origin, f"{where}.{field_name}", f"unknown event {ev!r}")
+        for field_name in ("validity_event", "cap_event", "notice_event"):
+            named = entry.get(field_name)
+            if named is not None and named not in events:
+                raise DefinitionError(origin, f"{where}.{field_name}", f"unknown event {named!r}")
         validity_event = entry.get("validity_event")
-        if validity_event is not None and validity_event not in events:
-            raise DefinitionError(
-                origin, f"{where}.validity_event", f"unknown event {validity_event!r}"
-            )
+        if entry.get("cap_event") is not None and not entry.get("cap_note"):
+            raise DefinitionError(origin, f"{where}.cap_note", "a cap needs a note citing its rule")
+        pick = entry.get("pick", "first")
+        if pick not in ("first", "latest", "earliest"):
+            raise DefinitionError(origin, f"{where}.pick", "must be first, latest or earliest")
         courts = tuple(entry.get("courts", []))
         for court in courts:
             if court not in data.get("courts", []):
@@ -348,6 +390,7 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
                 )
             waiting.append((str(item["event"]), str(item["note"])))
         next_step = _next_step(entry.get("next_step"), events, origin, where)
+        text_kind = _text_kind(entry, origin, where)
         rule = DeadlineRule(
             key=dkey,
             label=str(entry["label"]),
@@ -362,14 +405,19 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
             basis=str(entry["basis"]),
             source=source,
             text=str(entry.get("text", "")),
+            text_kind=text_kind,
             notes=tuple(str(n) for n in entry.get("notes", [])),
             courts=courts,
             valid_from=_dated(entry.get("valid_from"), origin, f"{where}.valid_from"),
             valid_until=_dated(entry.get("valid_until"), origin, f"{where}.valid_until"),
             validity_event=validity_event,
-            pick="latest" if entry.get("pick") == "latest" else "first",
+            pick=pick,
             period_attribute=period_attribute,
             waiting=tuple(waiting),
+            voids=tuple(str(v) for v in entry.get("voids", [])),
+            cap_event=entry.get("cap_event"),
+            cap_note=str(entry.get("cap_note", "")),
+            notice_event=entry.get("notice_event"),
             next_step=next_step,
             ident=f"{key}/{index}",
         )
@@ -377,6 +425,11 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
             raise DefinitionError(origin, f"{where}.valid_until", "is before valid_from")
         rules.append(rule)
 
+    dated_by = data.get("eligibility", {}).get("amount_date_event")
+    if dated_by is not None and dated_by not in events:
+        raise DefinitionError(
+            origin, "eligibility.amount_date_event", f"unknown event {dated_by!r}"
+        )
     _check_overlaps(rules, origin)
     ordered = _dependency_order(rules, origin)
     documents = tuple(
@@ -431,6 +484,29 @@ def _comparison(raw: object, origin: str) -> Comparison | None:
         duration_parameter=raw.get("duration_parameter"),
         costs=tuple(costs),
     )
+
+
+def _text_kind(
+    entry: Mapping[str, Any], origin: str, where: str
+) -> Literal["verbatim", "paraphrase"]:
+    """`verbatim` (the default) or `paraphrase`; a verbatim quotation carries no editorial
+    insertion: only "[…]" marks an elision."""
+    kind = entry.get("text_kind", "verbatim")
+    if kind == "paraphrase":
+        return "paraphrase"
+    if kind != "verbatim":
+        raise DefinitionError(
+            origin, f"{where}.text_kind", f"must be one of {', '.join(TEXT_KINDS)}, not {kind!r}"
+        )
+    text = str(entry.get("text", "")).replace("[…]", "")
+    if "[" in text or "]" in text:
+        raise DefinitionError(
+            origin,
+            f"{where}.text",
+            "a verbatim quotation has no editorial insertion in [brackets]: quote the article "
+            'or set text_kind = "paraphrase"',
+        )
+    return "verbatim"
 
 
 def _next_step(
@@ -508,6 +584,10 @@ def _dependency_order(rules: list[DeadlineRule], origin: str) -> list[DeadlineRu
                         origin, f"{rule.key}.start", f"unknown deadline {start.deadline!r}"
                     )
                 depends[rule.key].add(start.deadline)
+        for voided in rule.voids:
+            if voided not in keys:
+                raise DefinitionError(origin, f"{rule.key}.voids", f"unknown deadline {voided!r}")
+            depends[voided].add(rule.key)
     order: list[str] = []
     state: dict[str, int] = {}
 
