@@ -98,6 +98,9 @@ ABROAD = "etranger"
 
 _UNITS = (("an", "ans"), ("mois", "mois"), ("jour", "jours"))
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_EN_PERIOD = re.compile(
+    r"-?\b\d+ (?:years?|months?|days?)\b(?: (?:and )?\d+ (?:years?|months?|days?)\b)*"
+)
 _RAW_AMOUNT = re.compile(r"(?<![\d,.])(\d+\.\d{2}) ?€")
 
 
@@ -175,6 +178,7 @@ def dates_in_text_fr(text: str | None) -> str:
     if not text:
         return ""
     text = _ISO_DATE.sub(lambda m: date_fr(m.group(1)), str(text))
+    text = _EN_PERIOD.sub(lambda m: period_fr(m.group(0).replace(" and", "")), text)
     return _RAW_AMOUNT.sub(lambda m: amount_fr(m.group(1)), text)
 
 
@@ -225,3 +229,14 @@ def attribute_value_fr(procedure: object, event_key: str, name: str, value: obje
     if kind == "place":
         return residence_fr(text)
     return text
+
+
+def warning_fr(procedure: object, text: str) -> str:
+    """An engine warning "signification_assignation: …" with the deadline's label instead of
+    its key, dates, periods and amounts in French."""
+    key, sep, rest = str(text).partition(": ")
+    if sep and re.fullmatch(r"[a-z0-9_]+", key):
+        named = key_labels(procedure).get(key)
+        if named:
+            text = f"{named} : {rest}"
+    return dates_in_text_fr(text)

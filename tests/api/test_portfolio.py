@@ -24,11 +24,24 @@ def browser(api: Api) -> Iterator[Api]:
     api.client.cookies.clear()
 
 
+def luhn_siren(seed: int) -> str:
+    """A SIREN with a valid check digit (Luhn), unique to this run."""
+    body = f"{seed:08d}"
+    for check in "0123456789":
+        digits = [int(d) for d in body + check]
+        total = sum(
+            d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits)
+        )
+        if total % 10 == 0:
+            return body + check
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture(scope="module")
 def marked(api: Api) -> dict[str, object]:
     """Three cases with a unique marker in their names and invoices."""
     mark = uuid.uuid4().hex[:8]
-    siren = "732829320"
+    siren = luhn_siren(int(mark, 16) % 10**8)
     first = new_case(
         api,
         reference=f"PF-{mark}-A",
