@@ -422,6 +422,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        # A database that does not answer (refused, dropped, locked, missing) is an
+        # operator's problem to fix, not a bug: one line, no traceback.
+        from casefile.store.db import unavailable
+
+        outage = unavailable(error)
+        if outage is None:
+            raise
+        print(f"casefile: error: {outage}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover
