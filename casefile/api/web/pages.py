@@ -18,11 +18,19 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from casefile.api.auth import Actor, requires
+from casefile.api.web.case_data_view import (
+    CATEGORY_OPTIONS,
+    CIVILITY_OPTIONS,
+    case_data_context,
+    party_form_values,
+    split_errors,
+)
 from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, CaseToolsController
-from casefile.errors import CasefileError, InputError
+from casefile.errors import CasefileError, InputError, InvalidFields
 from casefile.labels import DEADLINE_STATUSES, is_our_side
 from casefile.labels import ROLES as ROLE_LABELS
 from casefile.services.case_page import case_page as case_page_context
+from casefile.services.parties import party_input
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -218,20 +226,23 @@ class PageController(Controller):
         def text(name: str) -> str:
             return str(data.get(name, "")).strip()
 
+        creditor = party_form_values(data, "creditor")
+        debtor = party_form_values(data, "debtor")
+        if not debtor.get("category"):
+            debtor["kind"] = text("debtor_kind") or "professionnel"
+        debtor["residence"] = text("debtor_residence") or None
         try:
             new_case = cases.NewCase(
                 reference=text("reference"),
                 procedure=text("procedure"),
                 court=text("court") or None,
                 court_department=text("court_department"),
-                creditor=cases.PartyIn(name=text("creditor")),
-                debtor=cases.PartyIn(
-                    name=text("debtor"),
-                    kind=text("debtor_kind") or "professionnel",
-                    residence=text("debtor_residence") or None,
-                ),
+                creditor=party_input({**creditor, "name": text("creditor")}),
+                debtor=party_input({**debtor, "name": text("debtor")}),
             )
             case = await cases.create_case(new_case, actor)
+        except InvalidFields as error:
+            return _new_case_page(request, data, None, 422, split_errors(error.errors))
         except CasefileError as error:
             return _new_case_page(request, data, str(error), status_code=error.http_status)
         flash(request, f"Dossier {case['reference']} ouvert.")
@@ -292,6 +303,7 @@ class PageController(Controller):
             ics=integrations.ics_available(),
             bundle=integrations.evidence_available(),
             documents_available=integrations.documents_available(),
+            case_data=case_data_context(case, actor),
             **await case_sections(case, procedure, actor, today),
             **await case_page_context(case, procedure, actor, today),
         )
@@ -434,6 +446,7 @@ def _new_case_page(
     form: dict[str, str],
     error: str | None,
     status_code: int = 200,
+    party_errors: dict[str, dict[str, str]] | None = None,
 ) -> Template:
     from casefile.api.procedures import procedure_summary
     from casefile.definitions import engine
@@ -445,6 +458,10 @@ def _new_case_page(
         procedures=[procedure_summary(p) for p in engine().procedures.values()],
         form=form,
         error=error,
+        party_values={role: party_form_values(form, role) for role in ("creditor", "debtor")},
+        party_errors=party_errors or {"creditor": {}, "debtor": {}},
+        category_options=CATEGORY_OPTIONS,
+        civility_options=CIVILITY_OPTIONS,
     )
 
 
