@@ -23,10 +23,10 @@ from casefile.api.procedures import find_procedure, procedure_detail
 from casefile.api.web.case_data_view import CATEGORY_OPTIONS, CIVILITY_OPTIONS, ROLE_LABELS
 from casefile.api.web.pages import flash, page
 from casefile.errors import CasefileError, InputError, InvalidFields, NotFound
+from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.services import cases, claims, events, parties, payments
 from casefile.store.cases import InvoiceIn, PaymentIn
-from casefile.law.money import parse_amount
 from casefile.store.permissions import User
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
