@@ -126,3 +126,43 @@ def test_the_repository_holds_scenarios_for_every_procedure():
     covered = {s.procedure for s in _repository_scenarios()}
     assert covered == set(engine().procedures)
     assert sum(1 for s in _repository_scenarios() if s.origin == "partagé") >= 27
+
+
+@pytest.mark.parametrize(
+    ("superseded", "error"),
+    [
+        (
+            'superseded = { expect = { signification_ordonnance = 2027-03-30 }, reason = "", '
+            'source = "https://example.org" }',
+            "needs a reason",
+        ),
+        (
+            'superseded = { expect = { signification_ordonnance = 2027-03-30 }, reason = "r", '
+            'source = "décret" }',
+            "needs a reason and the URL",
+        ),
+        (
+            'superseded = { expect = { signification_ordonnance = 2026-12-30 }, reason = "r", '
+            'source = "https://example.org" }',
+            "nothing superseded",
+        ),
+        (
+            'superseded = { expect = { opposition = 2027-03-30 }, reason = "r", '
+            'source = "https://example.org" }',
+            "must state the new expectation",
+        ),
+    ],
+)
+def test_a_superseded_record_without_reason_source_or_difference_is_refused(
+    tmp_path: Path, superseded: str, error: str
+):
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        'procedure = "injonction_de_payer"\n[[scenario]]\ntitle = "t"\norigin = "partagé"\n'
+        "events.ordonnance_rendue = 2026-09-30\n"
+        'expect.signification_ordonnance = { due = 2026-12-30, basis = "CPC art. 1411" }\n'
+        f"{superseded}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=error):
+        load(path)
