@@ -28,8 +28,8 @@ test: $(STAMP) lint typecheck
 check: test
 
 lint: $(STAMP)
-	$(BIN)/ruff check casefile tests bench document_templates/build_templates.py
-	$(BIN)/ruff format --check casefile tests bench document_templates/build_templates.py
+	$(BIN)/ruff check casefile tests bench
+	$(BIN)/ruff format --check casefile tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

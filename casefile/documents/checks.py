@@ -77,10 +77,16 @@ def check_templates(
         except Exception as exc:  # a corrupt .docx (zip, XML): report it, check the others
             problems.append(f"{path}: {key}: not a readable .docx: {exc}")
             continue
-        for name in sorted(used - set(spec.context)):
-            problems.append(f"{path}: {key}: uses {name!r}, not in the manifest's context")
+        allowed = set(manifest.fields_of(key))
+        for name in sorted(used - allowed):
+            where = (
+                "a field of other templates (add it to this template's `context`)"
+                if name in manifest.specific_fields
+                else "not a field casefile knows (see [common_fields] and [specific_fields])"
+            )
+            problems.append(f"{path}: {key}: uses {name!r}, {where}")
         flat = " ".join(text.split())
-        for mention in spec.mentions:
+        for mention in (*spec.mentions, *spec.professional_mentions):
             if " ".join(mention.split()) not in flat:
                 problems.append(f"{path}: {key}: required mention missing: {mention!r}")
     if procedures_dir is None:

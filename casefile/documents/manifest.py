@@ -27,13 +27,14 @@ class TemplateSpec:
     procedure: str
     step: str
     court: str | None  # the court kind it is written for; None: any
-    context: tuple[str, ...]
+    context: tuple[str, ...]  # the specific fields it gets, beyond the common ones
     mentions: tuple[str, ...]
     ordonnance_from: date | None  # the ordonnance must be dated on or after…
     ordonnance_before: date | None  # …or strictly before this date
     principal_above: str | None = None  # parameter: only when the principal exceeds it
     principal_at_most: str | None = None  # parameter: only when the principal is at most it
     otherwise: str | None = None  # the template for the other side of that threshold
+    professional_mentions: tuple[str, ...] = ()  # rendered only between professionals
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,12 @@ class Manifest:
     path: Path
     commissaire_from: date
     templates: dict[str, TemplateSpec]
+    common_fields: dict[str, str]  # name → what it holds (docs/templates.md lists them)
+    specific_fields: dict[str, str]
+
+    def fields_of(self, key: str) -> tuple[str, ...]:
+        """Every field the template `key` may use: the common ones and its own."""
+        return (*self.common_fields, *self.template(key).context)
 
     def template(self, key: str) -> TemplateSpec:
         from casefile.errors import NotFound
@@ -106,6 +113,19 @@ def parse_manifest(path: Path) -> Manifest:
     commissaire_from = wording.get("commissaire_de_justice_from")
     if not isinstance(commissaire_from, date):
         raise DefinitionError(origin, "wording", "commissaire_de_justice_from must be a date")
+    fields: dict[str, dict[str, str]] = {}
+    for table in ("common_fields", "specific_fields"):
+        entries = raw.get(table, {})
+        if not isinstance(entries, dict) or not all(
+            isinstance(v, str) and v for v in entries.values()
+        ):
+            raise DefinitionError(origin, table, "must map each field to its description")
+        fields[table] = dict(entries)
+    if not fields["common_fields"]:
+        raise DefinitionError(origin, "common_fields", "no field declared")
+    shared = set(fields["common_fields"]) & set(fields["specific_fields"])
+    if shared:
+        raise DefinitionError(origin, "specific_fields", f"also common: {sorted(shared)}")
     templates: dict[str, TemplateSpec] = {}
     for index, entry in enumerate(raw.get("templates", [])):
         key = entry.get("key")
@@ -122,11 +142,17 @@ def parse_manifest(path: Path) -> Manifest:
         unknown = set(entry) - {
             "key", "file", "title", "procedure", "step", "court", "context", "mentions",
             "ordonnance_from", "ordonnance_before", "source", "principal_above",
-            "principal_at_most", "otherwise",
+            "principal_at_most", "otherwise", "professional_mentions",
         }  # fmt: skip
         if unknown:
             raise DefinitionError(origin, key, f"unknown fields {sorted(unknown)}")
         rule = _amount_rule(origin, key, entry)
+        context = _str_list(origin, key, entry, "context")
+        unknown_fields = sorted(set(context) - set(fields["specific_fields"]))
+        if unknown_fields:
+            raise DefinitionError(
+                origin, key, f"context names fields not in [specific_fields]: {unknown_fields}"
+            )
         templates[key] = TemplateSpec(
             key=key,
             file=entry["file"],
@@ -134,8 +160,9 @@ def parse_manifest(path: Path) -> Manifest:
             procedure=entry["procedure"],
             step=entry["step"],
             court=court,
-            context=_str_list(origin, key, entry, "context"),
+            context=context,
             mentions=_str_list(origin, key, entry, "mentions"),
+            professional_mentions=_str_list(origin, key, entry, "professional_mentions"),
             ordonnance_from=_opt_date(origin, key, entry, "ordonnance_from"),
             ordonnance_before=_opt_date(origin, key, entry, "ordonnance_before"),
             principal_above=rule["principal_above"],
@@ -149,7 +176,13 @@ def parse_manifest(path: Path) -> Manifest:
             raise DefinitionError(
                 origin, key, f"otherwise names unknown template {spec.otherwise!r}"
             )
-    return Manifest(path=path, commissaire_from=commissaire_from, templates=templates)
+    return Manifest(
+        path=path,
+        commissaire_from=commissaire_from,
+        templates=templates,
+        common_fields=fields["common_fields"],
+        specific_fields=fields["specific_fields"],
+    )
 
 
 @lru_cache(maxsize=4)

@@ -79,12 +79,13 @@ def build_context(
     if builder is None:
         raise DefinitionError(str(manifest.path), template_key, "no context builder")
     context = builder(data, manifest.commissaire_from)
-    missing = [name for name in spec.context if name not in context]
+    names = manifest.fields_of(template_key)
+    missing = [name for name in names if name not in context]
     if missing:
         raise DefinitionError(
             str(manifest.path), template_key, f"context builder lacks fields {missing}"
         )
-    return {name: context[name] for name in spec.context}
+    return {name: context[name] for name in names}
 
 
 def render(template_key: str, data: CaseDocumentData, manifest: Manifest | None = None) -> bytes:
@@ -103,9 +104,25 @@ def render(template_key: str, data: CaseDocumentData, manifest: Manifest | None 
     return out.getvalue()
 
 
+_fields_used: dict[tuple[Path, int], frozenset[str]] = {}
+
+
+def template_fields(template_key: str, manifest: Manifest | None = None) -> frozenset[str]:
+    """The fields the template's .docx actually uses (cached until the file changes)."""
+    manifest = manifest or load_manifest()
+    path = manifest.template_path(template_key)
+    key = (path, path.stat().st_mtime_ns)
+    used = _fields_used.get(key)
+    if used is None:
+        template = DocxTemplate(io.BytesIO(_load_bytes(path)))
+        used = frozenset(template.get_undeclared_template_variables(make_environment()))
+        _fields_used[key] = used
+    return used
+
+
 def render_to_file(template_key: str, data: CaseDocumentData, path: Path) -> Path:
     path.write_bytes(render(template_key, data))
     return path
 
 
-__all__ = ["build_context", "make_environment", "render", "render_to_file"]
+__all__ = ["build_context", "make_environment", "render", "render_to_file", "template_fields"]

@@ -11,16 +11,9 @@ from typing import Any
 
 from casefile.store.cases import get_case
 from casefile.store.permissions import User
+from casefile.store.statement import party_standing
 
 ACKNOWLEDGMENT_EVENTS = ("reconnaissance_dette",)
-
-
-def _advice_kind(party: dict[str, Any] | None) -> str:
-    """A company with a commercial form is a trader (C. com. L210-1); another professional is
-    not presumed to be one; a consumer is a consumer."""
-    if not party or party.get("kind") == "consommateur":
-        return "consommateur"
-    return "commercant" if party.get("person_or_company") == "societe" else "professionnel"
 
 
 async def case_advice(case: int | str, actor: User, as_of: date) -> dict[str, Any]:
@@ -39,7 +32,13 @@ async def case_advice(case: int | str, actor: User, as_of: date) -> dict[str, An
     procedures: list[dict[str, Any]] = []
     if total > 0:
         for item in advise(
-            total, nature, _advice_kind(debtor), _advice_kind(creditor), as_of, parameters()
+            total,
+            nature,
+            party_standing(debtor).advice_kind,
+            party_standing(creditor).advice_kind,
+            as_of,
+            parameters(),
+            department=full.get("court_department"),
         ):
             data = asdict(item)
             data["reasons"] = [asdict(reason) for reason in item.reasons]
@@ -50,9 +49,7 @@ async def case_advice(case: int | str, actor: User, as_of: date) -> dict[str, An
         )
     else:
         notes.append("Aucune créance impayée enregistrée: pas de procédure à conseiller.")
-    debtor_kind = (
-        "consommateur" if (debtor or {}).get("kind") == "consommateur" else "professionnel"
-    )
+    debtor_kind = party_standing(debtor).kind
     acknowledgments = [
         date.fromisoformat(e["date"])
         for e in full.get("events", [])
