@@ -1,7 +1,8 @@
 """Where the law's data files live, and the engine built from them (loaded once a process).
 
 The data sits at the top of the repository (`procedures/`, `calendars/`) so a lawyer can read it
-without opening the package; `CASEFILE_DATA_DIR` points elsewhere (a reviewed fork of the law).
+without opening the package; a wheel carries a copy (setup.py); `CASEFILE_DATA_DIR` points
+elsewhere (a reviewed fork of the law).
 """
 
 from __future__ import annotations
@@ -11,16 +12,21 @@ from functools import lru_cache
 from pathlib import Path
 
 from casefile.law.parameters import Parameter, load_parameters
-from casefile.law.procedures import load_procedures
+from casefile.law.procedures import check_parameter_references, load_procedures
 from casefile.law.schedule import Engine
 from casefile.law.territories import load_territories
 
 
 def data_dir() -> Path:
+    """`CASEFILE_DATA_DIR`, else the repository's top level, else the copy inside the wheel."""
     configured = os.environ.get("CASEFILE_DATA_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
+    repository = package.parent
+    if (repository / "procedures").is_dir():
+        return repository
+    return package / "_data"  # written by setup.py's build hook
 
 
 def procedures_dir() -> Path:
@@ -35,14 +41,24 @@ def templates_dir() -> Path:
     return data_dir() / "document_templates"
 
 
+LAW_FILES = ("procedures/*.toml", "calendars/*.toml")
+
+
+def load_engine(root: Path) -> Engine:
+    """A fresh engine over the law data under `root` (`procedures/`, `calendars/`), with its
+    own caches: two versions of the law can be loaded side by side (casefile law impact)."""
+    procedures = load_procedures(root / "procedures")
+    parameters = load_parameters(root / "procedures" / "parameters.toml")
+    check_parameter_references(procedures, parameters)
+    return Engine(procedures, load_territories(root / "calendars" / "territories.toml"), parameters)
+
+
 @lru_cache(maxsize=1)
 def parameters() -> dict[str, Parameter]:
-    return load_parameters(procedures_dir() / "parameters.toml")
+    return dict(engine().parameters)
 
 
 @lru_cache(maxsize=1)
 def engine() -> Engine:
-    """The engine over the repository's definitions (validated on load)."""
-    return Engine(
-        load_procedures(procedures_dir()), load_territories(calendars_file()), parameters()
-    )
+    """The engine over the law data in service (validated on load, once a process)."""
+    return load_engine(data_dir())

@@ -17,7 +17,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from casefile.api import auth, errors, openapi, procedures, system
+from casefile.api import auth, errors, openapi, procedures, source, system
+from casefile.api.web import filters
 from casefile.settings import get_settings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -28,8 +29,9 @@ JSON_BODY_LIMIT = 1024 * 1024
 @asynccontextmanager
 async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
     from casefile.store import db
+    from casefile.store.engines import SERVER_BUSY_TIMEOUT_SECONDS
 
-    await db.connect(get_settings().database_url)
+    await db.connect(get_settings().database_url, busy_timeout=SERVER_BUSY_TIMEOUT_SECONDS)
     try:
         yield
     finally:
@@ -37,13 +39,17 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def _route_handlers() -> list[Any]:
-    from casefile.api import audit, calendars, cases, documents, evidence, feeds
-    from casefile.api.web import pages
+    from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds
+    from casefile.api.web import case_forms, law, pages
 
     handlers: list[Any] = [
         system.health,
+        system.live,
+        system.ready,
+        source.source,
         procedures.ProcedureController,
         cases.CaseController,
+        case_data.CaseDataController,
         calendars.CalendarController,
         feeds.feed,
         feeds.FeedController,
@@ -52,6 +58,8 @@ def _route_handlers() -> list[Any]:
         *evidence.handlers(),
         documents.DocumentController,
         *pages.handlers(),
+        case_forms.CaseFormsController,
+        law.LawImpactController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],
@@ -71,6 +79,7 @@ def _register_filters(engine: JinjaTemplateEngine) -> None:
 
     engine.engine.filters["date_fr"] = blank_or(date_fr)
     engine.engine.filters["amount_fr"] = blank_or(amount_fr)
+    filters.register(engine.engine)
 
 
 def create_app(debug: bool = False) -> Litestar:

@@ -63,7 +63,7 @@ class CaseController(Controller):
 
     @post("/", guards=[requires("case.write")], summary="Ouvrir un dossier")
     async def create_case(self, data: JSONBody[NewCaseBody], actor: Actor) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         new_case = cases.NewCase(
             reference=data.reference,
@@ -80,7 +80,7 @@ class CaseController(Controller):
 
     @get("/", guards=[requires("case.read")], summary="Les dossiers visibles par l'utilisateur")
     async def list_cases(self, actor: Actor) -> list[dict[str, Any]]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         result: list[dict[str, Any]] = await cases.list_cases(actor)
         return result
@@ -94,7 +94,7 @@ class CaseController(Controller):
             date | None, Parameter(description="AAAA-MM-JJ (défaut : aujourd'hui)")
         ] = None,
     ) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         result: dict[str, Any] = await cases.get_case(case_id, actor, today=today)
         return result
@@ -107,7 +107,7 @@ class CaseController(Controller):
     async def case_deadlines(
         self, case_id: FromPath[str], actor: Actor, today: FromQuery[date | None] = None
     ) -> list[dict[str, Any]]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         result: list[dict[str, Any]] = await cases.case_deadlines(case_id, actor, today=today)
         return result
@@ -138,7 +138,7 @@ class CaseController(Controller):
         ],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         key, day, attributes = event_fields(data)
         check_event_permission(actor, key)
@@ -157,15 +157,32 @@ class CaseController(Controller):
         case_id: FromPath[str],
         key: FromPath[str],
         actor: Actor,
-        data: Annotated[dict[str, Any], Body(description='{"date": "AAAA-MM-JJ", …attributs}')],
+        data: Annotated[
+            dict[str, Any],
+            Body(description='{"date": "AAAA-MM-JJ", "reason"?: "motif", …attributs}'),
+        ],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
+        event_id: Annotated[
+            int | None, Parameter(ge=1, le=2**31 - 1, description="cet événement-là")
+        ] = None,
     ) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
-        key, day, attributes = event_fields(data, key)
+        body = dict(data)
+        reason = body.pop("reason", None)
+        if reason is not None and not isinstance(reason, str):
+            raise InputError("reason : le motif est un texte")
+        key, day, attributes = event_fields(body, key)
         check_event_permission(actor, key)
         result: dict[str, Any] = await cases.edit_event(
-            case_id, key, day, attributes, actor, expected_version=expected_version
+            case_id,
+            key,
+            day,
+            attributes,
+            actor,
+            expected_version=expected_version,
+            reason=reason,
+            event_id=event_id,
         )
         return result
 
@@ -181,12 +198,21 @@ class CaseController(Controller):
         key: FromPath[str],
         actor: Actor,
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
+        reason: Annotated[str | None, Parameter(max_length=500, description="motif")] = None,
+        event_id: Annotated[
+            int | None, Parameter(ge=1, le=2**31 - 1, description="cet événement-là")
+        ] = None,
     ) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         check_event_permission(actor, key)
         result: dict[str, Any] = await cases.delete_event(
-            case_id, key, actor, expected_version=expected_version
+            case_id,
+            key,
+            actor,
+            expected_version=expected_version,
+            reason=reason,
+            event_id=event_id,
         )
         return result
 
@@ -199,7 +225,7 @@ class CaseController(Controller):
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
         from casefile.law.requests import parse_amount
-        from casefile.store import cases
+        from casefile.services import cases
 
         invoice = cases.InvoiceIn(
             invoice_number=data.invoice_number,
@@ -208,6 +234,8 @@ class CaseController(Controller):
             amount=parse_amount(data.amount, "amount"),
             paid=parse_amount(data.paid, "paid"),
             nature=data.nature,
+            supply=data.supply,
+            description=data.description,
         )
         result: dict[str, Any] = await cases.add_claim(
             case_id, invoice, actor, expected_version=expected_version
@@ -225,7 +253,7 @@ class CaseController(Controller):
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
         from casefile.law.requests import parse_amount
-        from casefile.store import cases
+        from casefile.services import cases
 
         payment = cases.PaymentIn(
             date=data.date,
@@ -246,7 +274,7 @@ class CaseController(Controller):
     async def claim_statement(
         self, case_id: FromPath[str], actor: Actor, as_of: FromQuery[date | None] = None
     ) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         result: dict[str, Any] = await cases.claim_statement(
             case_id, actor, as_of=as_of or date.today()

@@ -21,13 +21,13 @@ from casefile.errors import InputError
 
 
 def add(args: argparse.Namespace) -> int:
+    from casefile.commands.operator import resolve_operator
     from casefile.evidence import records, service
     from casefile.evidence.backends import open_store
     from casefile.law.periods import parse_date
     from casefile.settings import get_settings
     from casefile.store.cases import resolve_case
     from casefile.store.pieces import PiccoloPieceRecords
-    from casefile.store.users import SYSTEM
 
     path = Path(args.file)
     if not path.is_file():
@@ -36,7 +36,8 @@ def add(args: argparse.Namespace) -> int:
     store = open_store()
 
     async def work() -> dict[str, Any]:
-        row = await resolve_case(args.case, SYSTEM)
+        actor = await resolve_operator(args)
+        row = await resolve_case(args.case, actor)
         loop = asyncio.get_running_loop()
         with path.open("rb") as stream:
             receipt = await asyncio.to_thread(
@@ -47,7 +48,7 @@ def add(args: argparse.Namespace) -> int:
                 stream,
                 filename=os.fsencode(path.name),
                 kind=args.kind,
-                actor=records.Actor(SYSTEM.name, SYSTEM.role),
+                actor=records.Actor(actor.name, actor.role),
                 piece_date=day,
                 description=args.description or "",
                 max_size=get_settings().max_upload_bytes,
@@ -117,11 +118,15 @@ def verify(args: argparse.Namespace) -> int:
         bar.update(task, completed=done, total=total)
 
     async def work() -> service.Report:
+        from casefile.store.audit import integrity_incidents
+
         records = _records_class()(asyncio.get_running_loop())
         with bar:
-            return await asyncio.to_thread(
+            report = await asyncio.to_thread(
                 service.verify, store, records, progress=progress, remove_orphans=fix
             )
+        report.incidents = await integrity_incidents()
+        return report
 
     report = run_store(work)
     result = {
@@ -133,6 +138,9 @@ def verify(args: argparse.Namespace) -> int:
         "orphans": report.orphans,
         "pending": report.pending,
         "removed": report.removed,
+        "interrupted_uploads": report.interrupted,
+        "uploads_in_progress": report.uploading,
+        "incidents": report.incidents,
     }
     if args.format == "json":
         print_json(result)
@@ -152,6 +160,15 @@ def _print_report(result: dict[str, Any], fix: bool) -> None:
     ):
         for sha256 in result[key]:
             print(f"{label}: {sha256}")
+    for name in result["interrupted_uploads"]:
+        print(f"removed interrupted upload: {name}")
+    for name in result["uploads_in_progress"]:
+        print(f"upload in progress (kept): {name}")
+    for incident in result["incidents"]:
+        print(
+            f"INCIDENT {incident['at']}: {incident['entity']} {incident['entity_id']} "
+            f"served to {incident['actor']} failed its hash ({incident['sha256']}): not delivered"
+        )
     if result["orphans"] and not fix:
         print(
             "orphans are objects no record refers to: `casefile evidence verify --fix` removes them"

@@ -11,15 +11,16 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
-from casefile.documents.context import BUILDERS
-from casefile.documents.manifest import load_manifest
-from casefile.documents.render import make_environment
+from casefile.documents.context import BUILDERS, SPECIFIC_FIELDS
+from casefile.documents.manifest import Manifest, load_manifest, reference_problems
+from casefile.documents.render import fields_of, make_environment
 from casefile.documents.text import docx_text
 from casefile.errors import DefinitionError
 
 
 def _procedure_documents(procedures_dir: Path) -> list[tuple[Path, str]]:
-    """(file, template key) for every `[[documents]]` entry of the procedure definitions."""
+    """(file, template key) for every `[[documents]]` entry and every deadline's
+    `next_step.documents` of the procedure definitions."""
     found: list[tuple[Path, str]] = []
     for path in sorted(procedures_dir.glob("*.toml")):
         try:
@@ -31,17 +32,27 @@ def _procedure_documents(procedures_dir: Path) -> list[tuple[Path, str]]:
             for entry in raw.get("documents", [])
             if isinstance(entry, dict) and isinstance(entry.get("template"), str)
         )
+        for deadline in raw.get("deadlines", []):
+            step = deadline.get("next_step") if isinstance(deadline, dict) else None
+            if isinstance(step, dict):
+                found.extend(
+                    (path, template)
+                    for template in step.get("documents", [])
+                    if isinstance(template, str)
+                )
     return found
 
 
-def _parameter_keys() -> frozenset[str]:
-    """The keys of procedures/parameters.toml (empty when it does not load: reported elsewhere)."""
-    from casefile.definitions import parameters
+def _references(manifest: Manifest) -> list[str]:
+    """The manifest's references to procedures and parameters (skipped when the law data does
+    not load: `casefile check` reports that first)."""
+    from casefile.definitions import engine
 
     try:
-        return frozenset(parameters())
+        law = engine()
     except DefinitionError:
-        return frozenset()
+        return []
+    return reference_problems(manifest, law.procedures, frozenset(law.parameters))
 
 
 def check_templates(
@@ -54,15 +65,9 @@ def check_templates(
         return [str(exc)]
     problems: list[str] = []
     env = make_environment()
-    known_parameters = _parameter_keys()
+    problems.extend(_references(manifest))
     for key, spec in manifest.templates.items():
         path = manifest.template_path(key)
-        for parameter in (spec.principal_above, spec.principal_at_most):
-            if parameter is not None and parameter not in known_parameters:
-                problems.append(
-                    f"{manifest.path}: {key}: parameter {parameter!r} is not in "
-                    "procedures/parameters.toml"
-                )
         if key not in BUILDERS:
             problems.append(f"{manifest.path}: {key}: no context builder build_context_{key}")
         if not path.is_file():
@@ -77,12 +82,18 @@ def check_templates(
         except Exception as exc:  # a corrupt .docx (zip, XML): report it, check the others
             problems.append(f"{path}: {key}: not a readable .docx: {exc}")
             continue
-        allowed = set(manifest.fields_of(key))
+        for name in spec.context:
+            if name not in SPECIFIC_FIELDS:
+                problems.append(
+                    f"{manifest.path}: {key}: context names {name!r}, not a specific field "
+                    "(casefile.documents.context.SPECIFIC_FIELDS)"
+                )
+        allowed = set(fields_of(spec))
         for name in sorted(used - allowed):
             where = (
                 "a field of other templates (add it to this template's `context`)"
-                if name in manifest.specific_fields
-                else "not a field casefile knows (see [common_fields] and [specific_fields])"
+                if name in SPECIFIC_FIELDS
+                else "not a field casefile knows (docs/templates.md lists them)"
             )
             problems.append(f"{path}: {key}: uses {name!r}, {where}")
         flat = " ".join(text.split())

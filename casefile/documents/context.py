@@ -206,6 +206,64 @@ class CaseDocumentData:
     provisional_note: str | None = None  # a rate is missing: the statement is provisional
 
 
+COMMON_FIELDS: dict[str, str] = {
+    "reference": "Référence du dossier",
+    "lieu": "Lieu où le document est établi (siège du tribunal ou de l'étude)",
+    "date_document": "Date du document, en toutes lettres (« 1er mars 2026 »)",
+    "creancier_designation": "Désignation complète du créancier dans un acte (forme, capital, RCS, siège, représentant)",
+    "creancier_nom": "Nom court du créancier (« la société X », « Monsieur Jean Dupont »)",
+    "creancier_entete": "Nom du créancier en tête de sa lettre (« Fournitures Rhénanes »)",
+    "creancier_adresse": "Adresse du créancier (en-tête de lettre)",
+    "creancier_ville": "Ville du créancier (d'où part sa lettre)",
+    "creancier_identification": "Ligne d'identification du créancier (forme, capital, RCS ou SIREN)",
+    "creancier_signataire": "Qui signe pour le créancier (représentant légal ou la personne elle-même)",
+    "debiteur_designation": "Désignation complète du débiteur dans un acte",
+    "debiteur_nom": "Nom court du débiteur",
+    "debiteur_adresse": "Adresse du débiteur",
+    "tribunal_nom": "Nom de la juridiction (« Tribunal judiciaire de Strasbourg (chambre commerciale) »)",
+    "tribunal_titre": "Nom de la juridiction en capitales, pour un titre",
+    "tribunal_adresse": "Adresse de la juridiction",
+    "avocat_nom": "Avocat ou mandataire du créancier (nom, barreau)",
+    "commissaire_nom": "Commissaire de justice",
+    "commissaire_titre": "« commissaire de justice » (ou « huissier de justice » avant le 1er juillet 2022)",
+    "entre_professionnels": "Vrai quand créancier et débiteur sont des professionnels (C. com. L441-10, D441-5)",
+    "mise_en_demeure_envoyee": "Vrai quand une mise en demeure est enregistrée au dossier",
+    "date_mise_en_demeure": "Date de la mise en demeure enregistrée",
+    "prestations_faits": "Ce que le créancier a fait, d'après les factures (« a livré des marchandises »)",
+    "nature_creance": "Nature de la créance, d'après les factures (« la fourniture de marchandises »)",
+    "montant_principal": "Principal restant dû",
+    "montant_interets": "Intérêts ou pénalités de retard arrêtés à la date du décompte",
+    "montant_indemnites": "Indemnités forfaitaires pour frais de recouvrement (40 € par facture, entre professionnels)",
+    "montant_frais": "Frais",
+    "a_interets": "Vrai quand des intérêts sont dus à la date du décompte",
+    "a_indemnites": "Vrai quand des indemnités forfaitaires sont dues",
+    "a_frais": "Vrai quand des frais sont réclamés",
+    "lignes_montants": "Lignes non nulles de la créance : libelle, montant",
+    "montant_total": "Total réclamé",
+    "montant_total_lettres": "Total réclamé en toutes lettres",
+    "date_arrete": "Date à laquelle le décompte est arrêté",
+    "decompte_provisoire": "Vrai quand un taux n'est pas encore publié : le décompte est provisoire",
+    "decompte_provisoire_texte": "Pourquoi le décompte est provisoire",
+    "factures": "Factures : numero, date_emission, date_echeance, montant, paye, solde",
+    "pieces": "Pièces : numero, description, date",
+    "a_pieces": "Vrai quand au moins une pièce est listée",
+}
+"""The fields every template may use (name → what it holds, in French for docs/templates.md)."""
+
+SPECIFIC_FIELDS: dict[str, str] = {
+    "date_limite_paiement": "Date limite de paiement laissée par la mise en demeure (après la date de la lettre)",
+    "date_ordonnance": "Date de l'ordonnance portant injonction de payer",
+    "delais": "Délais calculés : libelle, echeance, fondement",
+    "date_audience": "Date de l'audience",
+    "heure_audience": "Heure de l'audience",
+    "article_refere": "Article donnant au président le pouvoir d'accorder une provision (835 ou 873, al. 2)",
+    "interets": "Intérêts par période : facture, du, au, base, taux, jours, montant",
+    "total_factures": "Total des factures",
+    "total_paye": "Total déjà réglé",
+}
+"""Fields only the templates naming them in the manifest's `context` get."""
+
+
 # --- builders --------------------------------------------------------------------------------
 
 SUPPLY_FACTS = {
@@ -465,7 +523,9 @@ return more fields than a template uses: the manifest's `context` list picks wha
 
 __all__ = [
     "BUILDERS",
+    "COMMON_FIELDS",
     "COURT_KINDS",
+    "SPECIFIC_FIELDS",
     "CaseDocumentData",
     "ClaimSummary",
     "Company",

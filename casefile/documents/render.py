@@ -15,7 +15,7 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
-from casefile.documents.context import BUILDERS, CaseDocumentData
+from casefile.documents.context import BUILDERS, COMMON_FIELDS, CaseDocumentData
 from casefile.documents.formatting import FILTERS
 from casefile.documents.manifest import Manifest, TemplateSpec, load_manifest
 from casefile.documents.selection import check_amount
@@ -68,6 +68,11 @@ def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
         )
 
 
+def fields_of(spec: TemplateSpec) -> tuple[str, ...]:
+    """Every field a template may use: the common ones and its own `context`."""
+    return (*COMMON_FIELDS, *spec.context)
+
+
 def build_context(
     template_key: str, data: CaseDocumentData, manifest: Manifest | None = None
 ) -> dict[str, object]:
@@ -79,7 +84,7 @@ def build_context(
     if builder is None:
         raise DefinitionError(str(manifest.path), template_key, "no context builder")
     context = builder(data, manifest.commissaire_from)
-    names = manifest.fields_of(template_key)
+    names = fields_of(spec)
     missing = [name for name in names if name not in context]
     if missing:
         raise DefinitionError(
@@ -125,4 +130,11 @@ def render_to_file(template_key: str, data: CaseDocumentData, path: Path) -> Pat
     return path
 
 
-__all__ = ["build_context", "make_environment", "render", "render_to_file", "template_fields"]
+__all__ = [
+    "build_context",
+    "fields_of",
+    "make_environment",
+    "render",
+    "render_to_file",
+    "template_fields",
+]

@@ -11,12 +11,14 @@ sent. An existing content key is never written.
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import BinaryIO, TypeVar
 from urllib.parse import quote
 
+import certifi
 import urllib3
 from minio import Minio
 from minio.commonconfig import ComposeSource
@@ -30,9 +32,12 @@ from casefile.evidence.objects import (
     ObjectInfo,
     Readable,
     StoredObject,
+    TemporaryUpload,
     key_sha256,
     object_key,
+    owner_gone,
     prefetched,
+    upload_owner_tag,
     verified_chunks,
 )
 
@@ -41,6 +46,8 @@ PART_SIZE = 16 * 1024 * 1024
 PARALLEL_UPLOADS = 2
 """Parts in flight: minio keeps up to (PARALLEL_UPLOADS + 1) parts in memory."""
 MAX_LINK_LIFETIME = timedelta(minutes=15)
+CONNECT_TIMEOUT_SECONDS = 3
+READ_TIMEOUT_SECONDS = 60
 _NOT_FOUND = frozenset({"NoSuchKey", "NoSuchObject", "ResourceNotFound"})
 _Result = TypeVar("_Result")
 
@@ -83,7 +90,7 @@ class S3Store:
     def put_stream(self, stream: Readable, *, max_size: int | None = None) -> StoredObject:
         if _seekable(stream):
             return self._put_seekable(stream, max_size)  # type: ignore[arg-type]
-        temp_key = f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+        temp_key = f"{TEMP_PREFIX}upload-{upload_owner_tag()}-{uuid.uuid4().hex}"
         reader = HashingReader(stream, max_size=max_size, part_size=self.part_size)
         try:
             self._upload(temp_key, reader)
@@ -198,6 +205,11 @@ class S3Store:
             verified_chunks(prefetched(response.stream(CHUNK)), sha256, size, f"{self.url}/{key}"),
         )
 
+    def check(self) -> None:
+        """Raise `StorageUnavailable` unless the server answers and the bucket exists."""
+        if not self._call("check bucket", lambda: self.client.bucket_exists(self.bucket)):
+            raise StorageUnavailable(f"{self.url}: the bucket does not exist (casefile init)")
+
     def exists(self, sha256: str) -> bool:
         return self.stat(sha256) is not None
 
@@ -229,6 +241,24 @@ class S3Store:
 
     def list_keys(self) -> Iterator[str]:
         return (info.sha256 for info in self.list_objects())
+
+    def temporary_uploads(self) -> Iterator[TemporaryUpload]:
+        listing = self._call(
+            "list",
+            lambda: iter(self.client.list_objects(self.bucket, prefix=TEMP_PREFIX, recursive=True)),
+        )
+        while True:
+            item = self._call("list", lambda: next(listing, None))
+            if item is None:
+                return
+            name = (item.object_name or "")[len(TEMP_PREFIX) :]
+            if name and item.last_modified is not None:
+                yield TemporaryUpload(name, item.size or 0, item.last_modified, owner_gone(name))
+
+    def remove_temporary(self, name: str) -> None:
+        if "/" in name or not name:
+            raise ValueError(f"{name!r} is not a temporary upload name")
+        self._call("remove temporary upload", lambda: self._remove(f"{TEMP_PREFIX}{name}"))
 
     def download_url(
         self, sha256: str, filename: str, expires: timedelta, now: datetime | None = None
@@ -284,4 +314,17 @@ def open_client(
         secret_key=secret_key,
         secure=secure,
         region=region,
+        http_client=_http_client(),
+    )
+
+
+def _http_client() -> urllib3.PoolManager:
+    """minio's own client waits 5 minutes to connect and retries five times: an object store
+    that is down would hold a request for many seconds. Connect within 3 s, retry twice."""
+    return urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_SECONDS, read=READ_TIMEOUT_SECONDS),
+        maxsize=10,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+        retries=urllib3.Retry(total=2, backoff_factor=0.1, status_forcelist=[500, 502, 503, 504]),
     )

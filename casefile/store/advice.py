@@ -16,26 +16,47 @@ from casefile.store.statement import party_standing
 ACKNOWLEDGMENT_EVENTS = ("reconnaissance_dette",)
 
 
+def advice_inputs(full: dict[str, Any]) -> tuple[Decimal, str, str, str]:
+    """(claim total, claim nature, debtor kind, creditor kind) as `law.advice.advise` takes them."""
+    total = Decimal(full["claim_total"]) if full.get("claim_total") else Decimal("0")
+    claims = full.get("claims") or []
+    nature = next((c.get("nature") for c in claims if c.get("nature")), None) or "contractuelle"
+    return (
+        total,
+        nature,
+        party_standing(full.get("debtor_party")).advice_kind,
+        party_standing(full.get("creditor")).advice_kind,
+    )
+
+
 async def case_advice(case: int | str, actor: User, as_of: date) -> dict[str, Any]:
     """{"as_of", "claim_total", "procedures": [...], "prescriptions": [...], "notes": [...]}."""
-    from casefile.definitions import parameters
+    return advice_from_case(await get_case(case, actor, today=as_of), as_of)
+
+
+def advice_from_case(full: dict[str, Any], as_of: date) -> dict[str, Any]:
+    """The advice for a case already read with `get_case` (the case page reads it once)."""
+    from casefile.definitions import engine, parameters
     from casefile.law.advice import advise
     from casefile.law.prescription import prescription
 
-    full = await get_case(case, actor, today=as_of)
     notes: list[str] = []
-    total = Decimal(full["claim_total"]) if full.get("claim_total") else Decimal("0")
+    total, nature, debtor_kind, creditor_kind = advice_inputs(full)
+    # The parties' qualities as the law data's prescription rules name them (amiable.toml):
+    # a company is presumed a trader, another professional is not (C. civ. 2224 then).
+    creditor_quality = {"commercant": "commercant", "professionnel": "non_commercant"}.get(
+        creditor_kind, "particulier"
+    )
+    debtor_trader = None if debtor_kind == "consommateur" else debtor_kind == "commercant"
     debtor = full.get("debtor_party")
-    creditor = full.get("creditor")
     claims = full.get("claims") or []
-    nature = next((c.get("nature") for c in claims if c.get("nature")), None) or "contractuelle"
     procedures: list[dict[str, Any]] = []
     if total > 0:
         for item in advise(
             total,
             nature,
-            party_standing(debtor).advice_kind,
-            party_standing(creditor).advice_kind,
+            debtor_kind,
+            creditor_kind,
             as_of,
             parameters(),
             department=full.get("court_department"),
@@ -65,6 +86,9 @@ async def case_advice(case: int | str, actor: User, as_of: date) -> dict[str, An
             debtor_kind,
             [d for d in acknowledgments if d >= due],
             invoice=claim["invoice_number"],
+            definitions=engine().procedure("amiable"),
+            creditor=creditor_quality,
+            debtor_trader=debtor_trader,
         )
         prescriptions.append(
             {

@@ -24,6 +24,8 @@ ACTIONS = frozenset(
         "user.list",
         "user.admin",
         "audit.read",
+        "law.impact",
+        "law.apply",
     }
 )
 

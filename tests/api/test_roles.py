@@ -46,6 +46,13 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
         CASE_WORKERS | {"commissaire_de_justice"},
         201,
     ),
+    (
+        "PATCH",
+        "/api/cases/{id}/parties/debtor",
+        {"street": "3 rue du Dôme", "postcode": "67000", "city": "Strasbourg"},
+        CASE_WORKERS,
+        200,
+    ),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
 ]
 

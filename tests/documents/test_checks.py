@@ -86,7 +86,7 @@ def test_a_broken_manifest_is_reported_not_raised(copy_of_templates: Path):
     copy_of_templates.write_text("[[templates]]\nkey = \n", encoding="utf-8")
     problems = check_templates(copy_of_templates)
     assert len(problems) == 1
-    assert problems[0].startswith(f"{copy_of_templates.resolve()}: manifest: invalid TOML")
+    assert problems[0].startswith(f"{copy_of_templates.resolve()}: (file): is not valid TOML")
 
 
 def _edit_in_word(path: Path, *paragraphs: str, drop: str | None = None) -> None:
@@ -113,8 +113,8 @@ def test_a_template_edited_in_word_with_an_unknown_field_is_reported(copy_of_tem
     assert check_templates(copy_of_templates) == [
         f"{path}: bordereau_pieces: uses 'date_audience', a field of other templates (add it "
         "to this template's `context`)",
-        f"{path}: bordereau_pieces: uses 'iban_creancier', not a field casefile knows (see "
-        "[common_fields] and [specific_fields])",
+        f"{path}: bordereau_pieces: uses 'iban_creancier', not a field casefile knows "
+        "(docs/templates.md lists them)",
     ]
 
 
@@ -132,6 +132,6 @@ def test_an_amount_rule_on_an_unknown_parameter_is_reported(copy_of_templates: P
     )
     copy_of_templates.write_text(text, encoding="utf-8")
     assert check_templates(copy_of_templates) == [
-        f"{copy_of_templates}: assignation_paiement_tj: parameter 'seuil_inconnu' is not in "
+        f"{copy_of_templates}: templates[6].principal_above: parameter 'seuil_inconnu' is not in "
         "procedures/parameters.toml"
     ]

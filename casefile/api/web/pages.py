@@ -18,25 +18,23 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from casefile.api.auth import Actor, requires
+from casefile.api.web.case_data_view import (
+    CATEGORY_OPTIONS,
+    CIVILITY_OPTIONS,
+    case_data_context,
+    party_form_values,
+    split_errors,
+)
 from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, CaseToolsController
-from casefile.errors import CasefileError, InputError
+from casefile.errors import CasefileError, InputError, InvalidFields
+from casefile.labels import DEADLINE_STATUSES, is_our_side
+from casefile.labels import ROLES as ROLE_LABELS
+from casefile.services.case_page import case_page as case_page_context
+from casefile.services.parties import party_input
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
-ROLE_LABELS = {
-    "admin": "administrateur",
-    "avocat": "avocat",
-    "credit_manager": "credit manager",
-    "commissaire_de_justice": "commissaire de justice",
-    "lecteur": "lecteur",
-}
-STATUS_LABELS = {
-    "pending": "à venir",
-    "done": "accompli",
-    "missed": "dépassé",
-    "moot": "sans objet",
-    "uncertain": "incertain",
-}
+STATUS_LABELS = DEADLINE_STATUSES
 OPEN_STATUSES = ("pending", "uncertain", "missed")
 STATEMENT_ROWS = (
     ("principal_outstanding", "Principal restant dû"),
@@ -153,13 +151,14 @@ class PageController(Controller):
     @get("/", guards=[requires("case.read")])
     async def dashboard(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
         from casefile.definitions import engine
-        from casefile.store import cases
+        from casefile.services import cases
 
         today = date.today()
         horizon = today + timedelta(days=UPCOMING_DAYS)
         rows = await cases.list_cases(actor)
         upcoming: list[dict[str, Any]] = []
-        overdue: list[dict[str, Any]] = []
+        overdue: list[dict[str, Any]] = []  # ours, late
+        expired: list[dict[str, Any]] = []  # the other side's, run out
         by_procedure: dict[str, dict[str, Any]] = defaultdict(
             lambda: {"cases": 0, "amount": Decimal(0), "upcoming": 0}
         )
@@ -181,8 +180,10 @@ class PageController(Controller):
                 if deadline["status"] not in OPEN_STATUSES:
                     continue
                 due = date.fromisoformat(deadline["due"])
-                if due < today:
+                if due < today and is_our_side(deadline.get("actor")):
                     overdue.append({"case": case, "deadline": deadline})
+                elif due < today:
+                    expired.append({"case": case, "deadline": deadline})
                 elif due <= horizon:
                     upcoming.append({"case": case, "deadline": deadline})
                     for group in groups:
@@ -192,6 +193,7 @@ class PageController(Controller):
         personal_kind = PERSONAL_FEED.get(actor.role)
         upcoming.sort(key=lambda row: row["deadline"]["due"])
         overdue.sort(key=lambda row: row["deadline"]["due"])
+        expired.sort(key=lambda row: row["deadline"]["due"], reverse=True)
         return page(
             request,
             "dashboard.html",
@@ -200,6 +202,7 @@ class PageController(Controller):
             total=total,
             upcoming=upcoming,
             overdue=overdue,
+            expired=expired,
             by_procedure=dict(sorted(by_procedure.items())),
             by_lawyer=dict(sorted(by_lawyer.items())),
             procedure_titles={k: p.title for k, p in engine().procedures.items()},
@@ -218,25 +221,28 @@ class PageController(Controller):
     async def create_case(
         self, request: Request[Any, Any, Any], actor: Actor, data: Form
     ) -> Template | Redirect:
-        from casefile.store import cases
+        from casefile.services import cases
 
         def text(name: str) -> str:
             return str(data.get(name, "")).strip()
 
+        creditor = party_form_values(data, "creditor")
+        debtor = party_form_values(data, "debtor")
+        if not debtor.get("category"):
+            debtor["kind"] = text("debtor_kind") or "professionnel"
+        debtor["residence"] = text("debtor_residence") or None
         try:
             new_case = cases.NewCase(
                 reference=text("reference"),
                 procedure=text("procedure"),
                 court=text("court") or None,
                 court_department=text("court_department"),
-                creditor=cases.PartyIn(name=text("creditor")),
-                debtor=cases.PartyIn(
-                    name=text("debtor"),
-                    kind=text("debtor_kind") or "professionnel",
-                    residence=text("debtor_residence") or None,
-                ),
+                creditor=party_input({**creditor, "name": text("creditor")}),
+                debtor=party_input({**debtor, "name": text("debtor")}),
             )
             case = await cases.create_case(new_case, actor)
+        except InvalidFields as error:
+            return _new_case_page(request, data, None, 422, split_errors(error.errors))
         except CasefileError as error:
             return _new_case_page(request, data, str(error), status_code=error.http_status)
         flash(request, f"Dossier {case['reference']} ouvert.")
@@ -249,7 +255,7 @@ class PageController(Controller):
         from casefile.api import integrations
         from casefile.api.procedures import find_procedure, procedure_detail
         from casefile.api.web.case_tools import case_sections
-        from casefile.store import cases
+        from casefile.services import cases
         from casefile.store.permissions import can
 
         today = date.today()
@@ -275,11 +281,6 @@ class PageController(Controller):
             for d in case.get("deadlines", [])
         ]
         timeline.sort(key=lambda item: (str(item["date"]), item["order"]))
-        statement = None
-        try:
-            statement = await cases.claim_statement(case["id"], actor, as_of=today)
-        except CasefileError:
-            statement = None
         events = detail["events"]
         if not can(actor.role, "event.write"):
             events = [e for e in events if "signifi" in e["key"]]
@@ -290,7 +291,6 @@ class PageController(Controller):
             procedure=procedure,
             today=today,
             timeline=timeline,
-            statement=statement,
             statement_rows=STATEMENT_ROWS,
             attribute_labels=attribute_labels,
             events=events,
@@ -299,10 +299,13 @@ class PageController(Controller):
             can_upload=integrations.evidence_available() and can(actor.role, "evidence.write"),
             evidence_download=integrations.evidence_available(),
             evidence_kinds=integrations.evidence_kinds(),
+            evidence_labels=integrations.evidence_kind_labels(),
             ics=integrations.ics_available(),
             bundle=integrations.evidence_available(),
             documents_available=integrations.documents_available(),
+            case_data=case_data_context(case, actor),
             **await case_sections(case, procedure, actor, today),
+            **await case_page_context(case, procedure, actor, today),
         )
 
     @post("/dossiers/{case_id:str}/evenements", guards=[requires("case.read")], status_code=303)
@@ -310,7 +313,7 @@ class PageController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor, data: Form
     ) -> Redirect:
         from casefile.api.cases import check_event_permission, event_fields
-        from casefile.store import cases
+        from casefile.services import cases
 
         fields: dict[str, Any] = {
             k: v for k, v in data.items() if v != "" and k not in ("_csrf_token", "next")
@@ -343,7 +346,7 @@ class PageController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
     ) -> Redirect:
         from casefile.api.evidence import open_upload, store_piece
-        from casefile.store import cases
+        from casefile.services import cases
 
         row = await cases.resolve_case(case_id, actor)
         upload = await open_upload(request, None)
@@ -443,6 +446,7 @@ def _new_case_page(
     form: dict[str, str],
     error: str | None,
     status_code: int = 200,
+    party_errors: dict[str, dict[str, str]] | None = None,
 ) -> Template:
     from casefile.api.procedures import procedure_summary
     from casefile.definitions import engine
@@ -454,6 +458,10 @@ def _new_case_page(
         procedures=[procedure_summary(p) for p in engine().procedures.values()],
         form=form,
         error=error,
+        party_values={role: party_form_values(form, role) for role in ("creditor", "debtor")},
+        party_errors=party_errors or {"creditor": {}, "debtor": {}},
+        category_options=CATEGORY_OPTIONS,
+        civility_options=CIVILITY_OPTIONS,
     )
 
 
