@@ -107,6 +107,8 @@ def plan_new(args: argparse.Namespace) -> int:
         print_json(plan)
     else:
         _print_plan(plan)
+        for warning in plan.get("warnings", []):
+            print(f"Attention : {warning}")
     return 0
 
 

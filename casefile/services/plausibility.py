@@ -1,6 +1,7 @@
 """Warnings for input that is valid but unlikely (issue 12 item 1): recorded, and said in French
 rather than kept silent — an event years ahead, a hearing on a Sunday or a public holiday, a
-payment larger than what is still owed, a payment plan on a case without any invoice.
+payment larger than what is still owed, a payment plan on a case
+without any invoice (`casefile.store.payment_plans.NO_CLAIM`).
 
 Pure functions over plain values; `today` is a parameter (the services pass the real date).
 """
@@ -73,12 +74,3 @@ def invoice_warnings(issue: date, due: date, today: date) -> list[str]:
             f"({date_fr(issue)}) : vérifiez les dates."
         )
     return warnings
-
-
-def plan_warnings(claims: int) -> list[str]:
-    if claims == 0:
-        return [
-            "Aucune facture n'est enregistrée sur ce dossier : l'échéancier ne s'adosse à "
-            "aucune créance. Ajoutez les factures."
-        ]
-    return []

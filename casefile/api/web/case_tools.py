@@ -266,5 +266,7 @@ class CaseToolsController(Controller):
                 request,
                 f"Échéancier enregistré : {count} échéance(s) à compter du "
                 f"{date_fr(created['instalments'][0]['due'])}, ajoutées aux délais du dossier.",
+                "warning" if created.get("warnings") else "info",
+                created.get("warnings") or [],
             )
         return Redirect(path=f"/dossiers/{case_id}#h-plans", status_code=303)
