@@ -39,6 +39,7 @@ from casefile.documents.render import template_fields
 from casefile.errors import InputError, NotFound
 from casefile.evidence.bundle import BordereauLine
 from casefile.evidence.objects import ObjectStore
+from casefile.law.money import from_cents
 from casefile.law.parties import (
     NATURAL_PERSON_CATEGORIES,
     TC,
@@ -46,7 +47,6 @@ from casefile.law.parties import (
     court_label,
     split_legal_form,
 )
-from casefile.store.money import from_cents
 from casefile.store.permissions import User, require
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from casefile.definitions import parameters
 from casefile.law import claims as law
+from casefile.law.money import from_cents
 from casefile.law.parties import Standing, late_payment, split_legal_form, standing
 from casefile.law.parties import category_of as _category_of
-from casefile.store.money import from_cents
 from casefile.store.tables import Claim, Event, Party, Payment
 
 
