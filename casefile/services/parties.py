@@ -15,7 +15,8 @@ from typing import Any
 
 from casefile.definitions import engine
 from casefile.errors import InputError, InvalidFields, NotFound
-from casefile.law.identifiers import check_siren, check_siret, normalise_key
+from casefile.law.identifiers import normalise_key
+from casefile.law.money import check_siren, check_siret
 from casefile.services.plausibility import residence_warnings
 from casefile.store import audit
 from casefile.store.cases import bump_version, resolve_case

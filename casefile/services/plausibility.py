@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from casefile.documents.formatting import amount_fr, date_fr
+from casefile.law.money import from_cents
 from casefile.law.territories import Territory
-from casefile.store.money import from_cents
 
 FAR_FUTURE = timedelta(days=366)
 FAR_PAST_YEARS = 30

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from casefile.errors import InvalidFields
-from casefile.law.identifiers import check_siren, check_siret
+from casefile.law.money import check_siren, check_siret
 from casefile.services import cases
 from casefile.services.parties import PartyIn, edit_party, party_values
 from casefile.store import audit
