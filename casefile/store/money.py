@@ -8,6 +8,17 @@ from decimal import Decimal, InvalidOperation
 from casefile.errors import InputError
 
 _CENT = Decimal("0.01")
+MAX_EUROS = Decimal("1000000000000")
+"""The largest amount accepted (10¹² €): far beyond any claim, far within a 64-bit count of
+cents and Decimal's precision."""
+
+
+def _bounded(value: Decimal, text: object, what: str) -> Decimal:
+    if not value.is_finite() or abs(value) > MAX_EUROS:
+        raise InputError(f"{what} : {text!r} dépasse le maximum accepté (1 000 000 000 000 €)")
+    return value
+
+
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 
@@ -15,6 +26,7 @@ def to_cents(amount: Decimal, what: str = "amount") -> int:
     """Decimal euros → integer cents; more than two decimals is an error, never a rounding."""
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise InputError(f"{what}: {amount!r} must be a decimal amount")
+    _bounded(amount, amount, what)
     if amount != amount.quantize(_CENT):
         raise InputError(f"{what}: {amount} has more than two decimals")
     return int(amount.scaleb(2))
@@ -48,6 +60,7 @@ def parse_euros(text: object, what: str = "amount", allow_negative: bool = False
             raise InputError(f"{what}: {text!r} is not an amount") from None
     else:
         raise InputError(f'{what}: {text!r} must be a decimal string such as "1234.56"')
+    _bounded(value, text, what)
     if value != value.quantize(_CENT):
         raise InputError(f"{what}: {text!r} has more than two decimals")
     if value < 0 and not allow_negative:
