@@ -40,7 +40,7 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds
-    from casefile.api.web import law, pages
+    from casefile.api.web import case_forms, law, pages, portfolio
 
     handlers: list[Any] = [
         system.health,
@@ -58,6 +58,8 @@ def _route_handlers() -> list[Any]:
         *evidence.handlers(),
         documents.DocumentController,
         *pages.handlers(),
+        *portfolio.handlers(),
+        case_forms.CaseFormsController,
         law.LawImpactController,
         create_static_files_router(
             path="/static",

@@ -6,7 +6,7 @@ sees it (issue 11 item 4).
 - JSON nested at most `MAX_JSON_DEPTH` deep (the decoders recurse);
 - JSON bodies within `JSON_BODY_LIMIT` (Litestar's `request_max_body_size`, app.py).
 
-Amounts, versions and identifiers are bounded where they are parsed (store/money.py,
+Amounts, versions and identifiers are bounded where they are parsed (law/money.py,
 store/cases.bump_version, auth.ids_in_range); a value the database still refuses becomes a
 422 (db.data_error). Uploads (multipart, raw bytes) stream past this check: their own limit
 applies on the fly.

@@ -12,13 +12,14 @@ breaks across lines.
 from __future__ import annotations
 
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from casefile.errors import InputError
+from casefile.law.money import parse_amount
 
 if TYPE_CHECKING:
     from casefile.documents.context import Company, Party, Person
@@ -39,19 +40,8 @@ def _as_date(value: date | str) -> date:
 
 
 def _as_amount(value: Decimal | int | str) -> Decimal:
-    """A euro amount in cents; refuses floats and sub-cent precision rather than rounding."""
-    if isinstance(value, (float, bool)):
-        raise InputError(f"amount must be a Decimal, not {type(value).__name__}: {value!r}")
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise InputError(f"not an amount: {value!r}") from None
-    if not amount.is_finite():
-        raise InputError(f"not an amount: {value!r}")
-    cents = amount.quantize(CENT)
-    if cents != amount:
-        raise InputError(f"amount has more than two decimals: {value!r}")
-    return cents
+    """A euro amount to the cent; refuses floats and sub-cent precision rather than rounding."""
+    return parse_amount(value, "montant", allow_negative=True)
 
 
 def date_fr(value: date | str) -> str:

@@ -13,7 +13,8 @@ Rules encoded, each with its article:
   from the mise en demeure (C. civ. 1231-6, 1344-1); without one, no interest.
 - Day count actual/365, even in leap years: L441-10 and L313-2 give annual rates and fix no
   divisor; 365 is the convention of the statement this project files (LEGAL.md, issue 3), so a
-  day of 2024 costs the same as a day of 2023.
+  day of 2024 costs the same as a day of 2023. The divisor is dated law data (parameter
+  `base_calcul_interets_jours`, with the note on its basis), read at each line's first day.
 - Payments (C. civ. 1342-10): the debtor may name the invoice he pays; otherwise the payment
   goes first to the debts already due, among them to the oldest due, and proportionally
   between debts due the same day. All invoices of one statement bear the same rate, so none
@@ -28,14 +29,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from casefile.errors import InputError
+from casefile.law.money import round_cents
 from casefile.law.parameters import DatedValue, Parameter
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-DAYS_IN_YEAR = Decimal(365)
 DEBTOR_KINDS = ("professionnel", "consommateur")
 
 L441_10 = "C. com. art. L441-10"
@@ -43,11 +44,6 @@ L441_10_SOURCE = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000038
 D441_5 = "C. com. art. D441-5"
 LEGAL_RATE = "C. civ. art. 1231-6 et 1344-1; C. mon. fin. art. L313-2"
 CIVIL_CODE_SOURCE = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070721/"
-
-
-def to_cents(amount: Decimal) -> Decimal:
-    """Round a displayed amount to the cent, half up (the rounding a reader expects by hand)."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +79,11 @@ class InterestLine:
     amount: Decimal  # rounded to the cent
     basis: str
     rate_source: str
+    day_count: Decimal = Decimal(365)  # the divisor: days in a year for the prorata
 
     def explanation(self) -> str:
         return (
-            f"{self.invoice}: {self.base} € × {self.rate} % × {self.days} j / 365 "
+            f"{self.invoice}: {self.base} € × {self.rate} % × {self.days} j / {self.day_count} "
             f"(du {self.start.isoformat()} au {self.end.isoformat()}) = {self.amount} € "
             f"— {self.basis}"
         )
@@ -229,6 +226,14 @@ def _rate_for(
     return _Rate(percent, f"{LEGAL_RATE}: taux légal {semester_name(day)} ({who})", legal.source)
 
 
+def _day_count(rates: Mapping[str, Parameter], day: date) -> Decimal:
+    """The number of days in a year the annual rate is divided by, for a line starting `day`."""
+    divisor = _parameter(rates, "base_calcul_interets_jours").at(day).value
+    if divisor is None or divisor <= 0:
+        raise InputError(f"no day-count convention known on {day.isoformat()}")
+    return divisor
+
+
 def _parameter(rates: Mapping[str, Parameter], key: str) -> Parameter:
     if key not in rates:
         raise InputError(f"parameter {key!r} is missing from procedures/parameters.toml")
@@ -344,7 +349,8 @@ def claim_statement(
             if state.principal > 0:
                 rate = _rate_for(day, regime, creditor_is_individual, rates)
                 days = (end - day).days + 1
-                amount = to_cents(state.principal * rate.percent * days / (100 * DAYS_IN_YEAR))
+                divisor = _day_count(rates, day)
+                amount = round_cents(state.principal * rate.percent * days / (100 * divisor))
                 lines.append(
                     InterestLine(
                         state.invoice.number,
@@ -356,6 +362,7 @@ def claim_statement(
                         amount,
                         rate.basis,
                         rate.source,
+                        divisor,
                     )
                 )
                 state.interest += amount

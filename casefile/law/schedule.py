@@ -199,6 +199,7 @@ class Engine:
         self._deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]] = {}
         self._dates: dict[str, date] = {}
         self._places: dict[tuple[object, object], tuple[str, Territory, Extension | None]] = {}
+        self._soft: dict[str, bool] = {}
 
     # -- input validation ---------------------------------------------------------------------
 
@@ -252,6 +253,17 @@ class Engine:
                         f"{earlier} ({other.date.isoformat()}) which it follows"
                     )
 
+    def _soft_order(self, procedure: Procedure) -> bool:
+        """Whether any event of `procedure` declares a soft ordering (memoised per key)."""
+        known = self._soft.get(procedure.key)
+        if known is None:
+            known = any(
+                e.expected_before or e.expected_after or e.exclusive_with
+                for e in procedure.events.values()
+            )
+            self._soft[procedure.key] = known
+        return known
+
     # -- computation --------------------------------------------------------------------------
 
     def place(
@@ -297,7 +309,9 @@ class Engine:
         court_department, territory, extension = self.place(
             facts.court_department, facts.debtor_residence
         )
-        warnings: list[str] = order_warnings(procedure, events)
+        warnings: list[str] = (
+            order_warnings(procedure, events) if self._soft_order(procedure) else []
+        )
         results: dict[str, Deadline] = {}
         voided_by: dict[str, Deadline] = {}
         for rule in procedure.deadlines:
@@ -353,22 +367,25 @@ class Engine:
         court_department: str = "75",
         procedure: Procedure | None = None,
     ) -> Deadline | None:
-        found = _start_candidates(rule, events, results)
-        extra: list[str] = []
-        for rejected_key, rejected_date, follows in found.rejected:
+        found, rejected = _start_candidates(rule, events, results)
+        for rejected_key, rejected_date, follows in rejected:
             warnings.append(
                 f"{rule.key}: « {_label(procedure, rejected_key)} » du "
                 f"{rejected_date.isoformat()} est antérieur à « {_label(procedure, follows)} » du "
                 f"{events[follows].date.isoformat()} : il ne fait pas courir ce délai"
             )
-        if not found.candidates:
+        if not found:
             for event_key, note in rule.waiting:
                 if event_key in events:
                     warnings.append(f"{rule.key}: {note}")
             return None
-        index, start_date = self._pick(
-            rule, found.candidates, territory, extension, warnings, extra
-        )
+        extra: list[str] = []
+        if len(found) == 1 or rule.pick == "first":
+            index, start_date = found[0]
+        else:
+            index, start_date = self._pick(
+                rule, found, territory, extension, warnings, extra, procedure
+            )
         start = rule.starts[index]
         validity_unknown = False
         if rule.valid_from or rule.valid_until:
@@ -391,27 +408,41 @@ class Engine:
             entitled = applied
             applied = self._article_647(events[start.event], court_department, applied)
             art_647 = applied is not entitled
-        result = self._expiry(
-            rule.counting, period, start_date, territory, applied.months if applied else 0
-        )
-        if rule.notice_event is not None:
-            notice = events.get(rule.notice_event)
-            if notice is not None and notice.date > result.due:
-                return None  # the limit could not be met: the next version of the rule applies
-            if notice is None:
-                extra.append(
-                    f"Date de l'événement « {_label(procedure, rule.notice_event)} » non "
-                    "enregistrée : cette règle est retenue (date la plus précoce)."
-                )
+        months = applied.months if applied else 0
+        moot = False
+        for key in rule.moot_by:
+            if key in events:
+                moot = True
+                break
+        act: RecordedEvent | None = None
+        if not moot:
+            for key in rule.satisfied_by:
+                event = events.get(key)
+                if event is not None and (act is None or event.date < act.date):
+                    act = event
+        # The due date is needed before the cache only when the status or the rule depends on it.
+        result: _Expiry | None = None
         cap: date | None = None
-        if rule.cap_event is not None and rule.cap_event in events:
-            cap_day = events[rule.cap_event].date
-            if result.unadjusted >= cap_day or result.due > cap_day:
-                cap = cap_day
-                extra.append(rule.cap_note)
-                if result.due > cap_day:
-                    result = _Expiry(result.unadjusted, cap_day, None, result.warnings)
-        status, act = _status(rule, events, start.uncertain, result.due)
+        notice_unknown = False
+        if act is not None or rule.notice_event is not None or rule.cap_event is not None:
+            result = self._expiry(rule.counting, period, start_date, territory, months)
+            if rule.notice_event is not None:
+                notice = events.get(rule.notice_event)
+                if notice is not None and notice.date > result.due:
+                    return None  # the limit could not be met: the next version applies
+                notice_unknown = notice is None
+            if rule.cap_event is not None and rule.cap_event in events:
+                cap_day = events[rule.cap_event].date
+                if result.unadjusted >= cap_day or result.due > cap_day:
+                    cap = cap_day
+                    if result.due > cap_day:
+                        result = _Expiry(result.unadjusted, cap_day, None, result.warnings)
+        if moot:
+            status = "moot"
+        elif act is not None and result is not None:
+            status = "done" if act.date <= result.due else "missed"
+        else:
+            status = "uncertain" if start.uncertain else "pending"
         # Plain, cheap-to-hash key: the Extension objects are memoised per place, so their id
         # is stable; a custom period is keyed by its text.
         cache_key = (
@@ -425,9 +456,20 @@ class Engine:
             status,
             validity_unknown,
             cap,
+            notice_unknown,
         )
         cached = self._deadlines.get(cache_key)
         if cached is None:
+            if result is None:
+                result = self._expiry(rule.counting, period, start_date, territory, months)
+            added: list[str] = []
+            if notice_unknown and rule.notice_event is not None:
+                added.append(
+                    f"Date de l'événement « {_label(procedure, rule.notice_event)} » non "
+                    "enregistrée : cette règle est retenue (date la plus précoce)."
+                )
+            if cap is not None:
+                added.append(rule.cap_note)
             cached = self._build(
                 rule,
                 start,
@@ -438,6 +480,7 @@ class Engine:
                 status,
                 validity_unknown,
                 art_647,
+                tuple(added),
             )
             if len(self._deadlines) > 1_000_000:
                 self._deadlines.clear()
@@ -464,6 +507,7 @@ class Engine:
         extension: Extension | None,
         warnings: list[str],
         notes: list[str],
+        procedure: Procedure | None = None,
     ) -> tuple[int, date]:
         """The start that applies among those found (see `DeadlineRule.pick`)."""
         if rule.pick == "first" or len(candidates) == 1:
@@ -474,9 +518,12 @@ class Engine:
             if chosen[1] < first[1]:
                 warnings.append(
                     f"{rule.key}: deux points de départ possibles, "
-                    f"{_start_name(rule, first[0])} du {first[1].isoformat()} et "
-                    f"{_start_name(rule, chosen[0])} du {chosen[1].isoformat()} : le plus précoce "
-                    "est retenu (lecture la plus prudente, voir les notes du délai)"
+                    f"« {_label(procedure, _start_name(rule, first[0]))} » du "
+                    f"{first[1].isoformat()} et "
+                    f"« {_label(procedure, _start_name(rule, chosen[0]))} » du "
+                    f"{chosen[1].isoformat()} : le plus précoce est retenu, car à sa date l'autre "
+                    "n'existait pas encore (lecture la plus prudente ; l'autre lecture donnerait "
+                    f"le {first[1].isoformat()} pour point de départ, voir les notes du délai)"
                 )
             return chosen
         # "latest": each later start interrupts the period only while it still runs.
@@ -490,7 +537,8 @@ class Engine:
                 current = later
                 continue
             message = (
-                f"{_start_name(rule, later[0])} du {later[1].isoformat()} postérieur à "
+                f"« {_label(procedure, _start_name(rule, later[0]))} » du "
+                f"{later[1].isoformat()}, postérieur à "
                 f"l'expiration du délai le {end.isoformat()} : sans effet, un délai expiré n'est "
                 "pas interrompu (C. civ. art. 2240 et 2241 ; seule une renonciation, art. "
                 "2250-2251, pourrait le priver d'effet)"
@@ -524,6 +572,7 @@ class Engine:
         status: str,
         validity_unknown: bool,
         art_647: bool = False,
+        added: tuple[str, ...] = (),
     ) -> tuple[Deadline, tuple[str, ...]]:
         notes: list[str] = []
         if start.note:
@@ -544,6 +593,7 @@ class Engine:
                 "ajouté au délai avant le report."
             )
         notes.extend(expiry.warnings)
+        notes.extend(added)
         if start.event is not None:
             point = StartPoint("event", start.event, start_date)
         else:
@@ -585,10 +635,10 @@ class Engine:
     ) -> list[str]:
         """Declarative eligibility checks that need the claim amount (thresholds by date)."""
         out: list[str] = []
-        parameter_key = procedure.eligibility.get("amount_max_parameter")
+        parameter_key = procedure.eligibility.amount_max_parameter
         if facts.claim_total is None or not parameter_key or parameter_key not in self.parameters:
             return out
-        dated_by = procedure.eligibility.get("amount_date_event")
+        dated_by = procedure.eligibility.amount_date_event
         if isinstance(dated_by, str) and dated_by in events:
             day = events[dated_by].date
         else:
@@ -695,19 +745,17 @@ def _matches(conditions: Iterable[tuple[str, AttributeValue]], event: RecordedEv
     return True
 
 
-@dataclass(slots=True)
-class _Candidates:
-    candidates: list[tuple[int, date]]  # (start index, start date), in the rule's order
-    rejected: list[tuple[str, date, str]]  # (event, its date, the event it precedes)
+_NONE_REJECTED: list[tuple[str, date, str]] = []
 
 
 def _start_candidates(
     rule: DeadlineRule, events: Mapping[str, RecordedEvent], results: Mapping[str, Deadline]
-) -> _Candidates:
-    """Every start alternative that applies, as (its index, its date), and the events that
-    would start it but are dated before the event they must follow (`not_before`)."""
+) -> tuple[list[tuple[int, date]], list[tuple[str, date, str]]]:
+    """Every start alternative that applies, as (its index, its date) in the rule's order (only
+    the first for `pick = "first"`), and the (event, date, event it must follow) that would
+    start it but are dated before the event they must follow (`not_before`)."""
     found: list[tuple[int, date]] = []
-    rejected: list[tuple[str, date, str]] = []
+    rejected = _NONE_REJECTED
     first = rule.pick == "first"
     index = -1
     for start in rule.starts:
@@ -731,6 +779,8 @@ def _start_candidates(
             if start.not_before is not None:
                 reference = events.get(start.not_before)
                 if reference is not None and event.date < reference.date:
+                    if rejected is _NONE_REJECTED:
+                        rejected = []
                     if (event_key, event.date, start.not_before) not in rejected:
                         rejected.append((event_key, event.date, start.not_before))
                     continue
@@ -743,7 +793,7 @@ def _start_candidates(
         found.append((index, day))
         if first:
             break
-    return _Candidates(found, rejected)
+    return found, rejected
 
 
 def _start_name(rule: DeadlineRule, index: int) -> str:
@@ -755,25 +805,6 @@ def _label(procedure: Procedure | None, event_key: str) -> str:
     if procedure is not None and event_key in procedure.events:
         return procedure.events[event_key].label
     return event_key
-
-
-def _status(
-    rule: DeadlineRule, events: Mapping[str, RecordedEvent], uncertain: bool, due: date
-) -> tuple[str, RecordedEvent | None]:
-    """moot / done (its act on or before `due`) / missed (its act after `due`) / uncertain /
-    pending, with the act that decided it; "missed" for lack of an act is decided against
-    `today` by the caller."""
-    for key in rule.moot_by:
-        if key in events:
-            return "moot", None
-    act: RecordedEvent | None = None
-    for key in rule.satisfied_by:
-        event = events.get(key)
-        if event is not None and (act is None or event.date < act.date):
-            act = event
-    if act is not None:
-        return ("done" if act.date <= due else "missed"), act
-    return ("uncertain" if uncertain else "pending"), None
 
 
 def order_warnings(procedure: Procedure, events: Mapping[str, RecordedEvent]) -> list[str]:

@@ -35,12 +35,12 @@ from casefile.definitions import LAW_FILES, data_dir, engine, load_engine
 from casefile.errors import CasefileError, DefinitionError, InputError
 from casefile.labels import amount_or_dash, period_fr
 from casefile.law import claims as law_claims
+from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
 from casefile.store import audit
 from casefile.store.calendars import synced_items
 from casefile.store.cases import CLOSED_STATUSES
 from casefile.store.db import atomic
-from casefile.store.money import from_cents
 from casefile.store.permissions import User, require
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute import latest_events, outstanding_cents, store_schedules, with_plan

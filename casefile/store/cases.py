@@ -16,10 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from casefile.errors import Conflict, Forbidden, InputError, NotFound
+from casefile.law.money import cents_text, from_cents
 from casefile.law.periods import parse_date
 from casefile.store import audit
 from casefile.store.db import atomic
-from casefile.store.money import cents_text, from_cents
 from casefile.store.permissions import User, assigned_only, can, require
 from casefile.store.recompute import outstanding_cents, with_today
 from casefile.store.tables import (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -32,6 +33,8 @@ from casefile.store.engines import (
     is_postgres,
     sqlite_path,
 )
+
+log = logging.getLogger("casefile.store")
 
 os.environ.setdefault("PICCOLO_CONF", "casefile.store.piccolo_conf")
 # piccolo warns (in colour, on stderr) when it cannot read the server's version; the outage
@@ -262,7 +265,9 @@ def translate(error: BaseException, what: str = "") -> CasefileError | None:
     if not _integrity_error(error):
         return None
     detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return Conflict(f"{what}: {detail}" if what else f"conflicting data: {detail}")
+    # The driver's text ("UNIQUE constraint failed: …") is for the log, not for people.
+    log.info("integrity error translated to a conflict: %s", detail)
+    return Conflict(what or "ces données entrent en conflit avec un enregistrement existant")
 
 
 @asynccontextmanager

@@ -13,7 +13,7 @@ from typing import Any
 
 from casefile.definitions import parameters
 from casefile.law import claims as law
-from casefile.store.money import from_cents
+from casefile.law.money import from_cents
 from casefile.store.tables import Claim, Event, Party, Payment
 
 

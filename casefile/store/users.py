@@ -59,7 +59,7 @@ async def create_user(
     # argon2 takes tens of milliseconds of CPU on purpose: off the event loop.
     password_hash = await asyncio.to_thread(_hasher.hash, password) if password else None
     token = secrets.token_urlsafe(32) if with_token else None
-    async with atomic(f"user {name!r} already exists"):
+    async with atomic(f"l'utilisateur « {name} » existe déjà"):
         rows = await UserAccount.insert(
             UserAccount(
                 name=name,

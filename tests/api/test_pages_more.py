@@ -197,9 +197,15 @@ def test_a_payment_plan_adds_its_instalments_to_the_case_deadlines(browser: Api)
         headers=HTML,
     )
     assert page.status_code == 200, page.text
-    assert flash(page.text).strip() == (
+    said = " ".join(flash(page.text).split())
+    assert said.startswith(
         "Échéancier enregistré : 3 échéance(s) à compter du 5 février 2027, "
         "ajoutées aux délais du dossier."
+    )
+    # No invoice on this case: recorded, and said (issue 12 item 1).
+    assert said.endswith(
+        "Aucune facture n'est enregistrée sur ce dossier : l'échéancier ne "
+        "s'adosse à aucune créance. Ajoutez les factures."
     )
     plans = section(page.text, "h-plans")
     assert "Échéancier conventionnel du 15 janvier 2027" in plans

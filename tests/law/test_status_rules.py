@@ -11,6 +11,8 @@ import pytest
 
 from casefile.errors import InputError
 from casefile.law.requests import schedule_for
+from casefile.law.schedule import CaseFacts, RecordedEvent
+from casefile.law.todo import to_do
 
 
 def schedule(engine, procedure, events, **facts):
@@ -504,3 +506,20 @@ def test_backward_limit_with_a_distance_extension_keeps_the_earlier_reading(engi
     )
     assert result.get("signification_assignation").due == date(2025, 2, 12)
     assert warned(result, "2025-02-12", "2025-02-14")
+
+
+def test_an_ordonnance_served_late_leaves_nothing_to_do_and_no_opposition_to_wait_for(engine):
+    """Served 20 July 2026, after the 1411 limit (Monday 6 July 2026): no "serve the ordonnance"
+    task remains, and the non-avenue ordonnance has no opposition period to watch."""
+    events = [
+        RecordedEvent("ordonnance_rendue", date(2026, 1, 5)),
+        RecordedEvent("ordonnance_signifiee", date(2026, 7, 20), {"a_personne": True}),
+    ]
+    today = date(2026, 7, 21)
+    result = engine.compute("injonction_de_payer", events, CaseFacts(), today=today)
+    deadlines = [d.as_dict() for d in result.deadlines]
+    todo = to_do(
+        engine.procedures["injonction_de_payer"], deadlines, [e.key for e in events], today
+    )
+    assert [t.key for t in todo.tasks] == []
+    assert [t.key for t in todo.theirs] == []

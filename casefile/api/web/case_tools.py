@@ -239,7 +239,7 @@ class CaseToolsController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor, data: Form
     ) -> Redirect:
         from casefile.documents.formatting import date_fr
-        from casefile.store.money import parse_euros
+        from casefile.law.money import parse_amount
         from casefile.store.payment_plans import PlanIn, create_plan
 
         try:
@@ -250,7 +250,7 @@ class CaseToolsController(Controller):
             if kind not in dict(PLAN_KINDS):
                 raise InputError(f"Nature de l'échéancier : « {kind} » inconnue")
             plan = PlanIn(
-                total=parse_euros(data.get("total", ""), "Montant total"),
+                total=parse_amount(data.get("total", ""), "Montant total"),
                 count=_int(data, "count", "Nombre d'échéances"),
                 first_due=first_due,
                 kind=kind,
@@ -266,5 +266,7 @@ class CaseToolsController(Controller):
                 request,
                 f"Échéancier enregistré : {count} échéance(s) à compter du "
                 f"{date_fr(created['instalments'][0]['due'])}, ajoutées aux délais du dossier.",
+                "warning" if created.get("warnings") else "info",
+                created.get("warnings") or [],
             )
         return Redirect(path=f"/dossiers/{case_id}#h-plans", status_code=303)
