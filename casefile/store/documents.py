@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -48,12 +47,6 @@ from casefile.law.parties import (
     split_legal_form,
 )
 from casefile.store.permissions import User, require
-
-
-async def court_of_case(row: dict[str, Any]) -> dict[str, Any] | None:
-    """The `courts` row the case points to, if any."""
-    return None
-
 
 TJ_SEATS: dict[str, str] = {
     "75": "Paris",
@@ -120,11 +113,8 @@ def _of(city: str) -> str:
     return f"d'{city}" if city[0] in "AEIOUÉÈÊ" else f"de {city}"
 
 
-def court_for(
-    kind: str | None, department: str, seat: dict[str, Any] | None = None
-) -> tuple[Court, str, list[Missing], list[str]]:
-    """The court (from the case's `courts` row when it has one), the place documents are
-    written from, what is missing and notes."""
+def court_for(kind: str | None, department: str) -> tuple[Court, str, list[Missing], list[str]]:
+    """The court, the place documents are written from, what is missing and notes."""
     notes: list[str] = []
     missing: list[Missing] = []
     court_kind: CourtKind = "tribunal_de_commerce" if kind == TC else "tribunal_judiciaire"
@@ -134,28 +124,9 @@ def court_for(
             "judiciaire n'est nommé qu'à titre de juridiction compétente en cas de contestation."
         )
     where_court = (
-        "rattacher le dossier à un tribunal de la liste des tribunaux (un administrateur la "
-        "remplit : page Administration › Tribunaux ou `casefile court add`)"
+        "dans le document (Word) : casefile ne tient pas encore la liste des tribunaux et de "
+        "leurs greffes"
     )
-    if seat is not None:
-        court = Court(
-            court_kind,
-            seat["name"],
-            seat["address"] or ADDRESS_PLACEHOLDER,
-            seat.get("greffe_email") or None,
-        )
-        if not seat["address"]:
-            missing.append(
-                Missing(
-                    "Adresse du tribunal",
-                    "fiche du tribunal (Administration › Tribunaux, `casefile court edit`)",
-                    ("tribunal_adresse",),
-                )
-            )
-        place = _seat_city(seat["name"]) or PLACE_PLACEHOLDER
-        if place == PLACE_PLACEHOLDER:
-            missing.append(Missing("Lieu de rédaction", where_court, ("lieu",)))
-        return court, place, missing, notes
     label = court_label(court_kind, department)
     seat_city = TJ_SEATS.get(department)
     if seat_city is not None and court_kind != TC:
@@ -168,12 +139,6 @@ def court_for(
     if place == PLACE_PLACEHOLDER:
         missing.append(Missing("Lieu de rédaction", where_court, ("lieu",)))
     return Court(court_kind, name, ADDRESS_PLACEHOLDER), place, missing, notes
-
-
-def _seat_city(name: str) -> str | None:
-    """'Tribunal de commerce de Dijon' → 'Dijon'; "Tribunal judiciaire d'Ajaccio" → 'Ajaccio'."""
-    match = re.search(r"\b(?:de|d')\s*([A-ZÉÈ][\w\-' ]+?)(?:\s*\(|$)", name)
-    return match.group(1).strip() if match else None
 
 
 def _composed_address(row: dict[str, Any]) -> str:
@@ -440,8 +405,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
     parties = {p["role"]: p for p in await PartyRow.select().where(PartyRow.case == row["id"])}
     if "creditor" not in parties or "debtor" not in parties:
         raise InputError(f"case {row['reference']} lacks its creditor or its debtor")
-    seat = await court_of_case(row)
-    court, place, missing, notes = court_for(row["court"], row["court_department"], seat)
+    court, place, missing, notes = court_for(row["court"], row["court_department"])
     statement = await statement_for(row, today)
     notes.extend(f"Décompte : {note}" for note in statement["notes"])
     provisional = (
@@ -453,8 +417,8 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
     missing.append(
         Missing(
             "Avocat ou mandataire (nom, barreau)",
-            "l'avocat assigné au dossier renseigne son identité (nom, barreau, étude) dans son "
-            "profil",
+            "dans le document (Word) : l'identité professionnelle des utilisateurs (nom, barreau, "
+            "étude) n'est pas encore enregistrée dans casefile",
             ("avocat_nom",),
         )
     )
@@ -462,7 +426,8 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
     missing.append(
         Missing(
             "Commissaire de justice (nom, étude)",
-            "le commissaire de justice assigné au dossier renseigne son identité dans son profil",
+            "dans le document (Word) : l'identité professionnelle des utilisateurs n'est pas "
+            "encore enregistrée dans casefile",
             ("commissaire_nom",),
         )
     )
