@@ -429,6 +429,26 @@ def deadline_moves(
     return moves
 
 
+def history_changes(moves: Sequence[DeadlineMove]) -> dict[str, list[Any]]:
+    """The moves in the shape of an event's changes in the case history (added / moved /
+    removed, as `casefile.services.audit` reads them), each moved deadline with its rule and
+    cause, and the deadlines whose status alone changed."""
+    return {
+        "added": [m.key for m in moves if m.before is None and m.after is not None],
+        "moved": [
+            {"key": m.key, "from": m.before, "to": m.after, "rule": m.rule, "cause": m.cause}
+            for m in moves
+            if m.before is not None and m.after is not None and m.before != m.after
+        ],
+        "removed": [m.key for m in moves if m.after is None and m.before is not None],
+        "changed": [
+            {"key": m.key, "from": m.status_before, "to": m.status_after, "rule": m.rule}
+            for m in moves
+            if m.before == m.after and m.status_before != m.status_after
+        ],
+    }
+
+
 # -- reading the pending cases -----------------------------------------------------------------
 
 
@@ -703,11 +723,11 @@ async def apply(actor: User, reason: str, now: datetime | None = None) -> ApplyR
                     "law.apply",
                     "case",
                     case_id,
-                    {"deadlines": {m.key: m.before for m in found.deadlines}},
+                    None,
                     {
                         "reason": reason,
                         "law_data": law.fingerprint[:12],
-                        "changes": msgspec.to_builtins(found.deadlines),
+                        "changes": history_changes(found.deadlines),
                     },
                 )
         await _resync_feeds(changed, now)
