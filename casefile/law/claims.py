@@ -198,6 +198,28 @@ def semester_value(parameter: Parameter, day: date) -> DatedValue:
     return value
 
 
+SEMESTER_RATES = ("taux_bce_refinancement", "taux_interet_legal")
+"""The rates published per half-year (L441-10: ECB rate of 1 January / 1 July; L313-2)."""
+
+
+def missing_semester_rates(rates: Mapping[str, Parameter], day: date) -> list[str]:
+    """French warnings for each semester rate with no value of its own for `day`'s semester
+    (`casefile check` prints them: statements of that semester are provisional)."""
+    warnings = []
+    for key in SEMESTER_RATES:
+        if key not in rates:
+            continue
+        try:
+            semester_value(rates[key], day)
+        except MissingRate:
+            warnings.append(
+                f"{key} : aucune valeur pour {_semester_fr(semester_name(day))} ; les décomptes "
+                "de ce semestre sont provisoires jusqu'à l'enregistrement du taux publié (avec "
+                "sa source) dans procedures/parameters.toml."
+            )
+    return warnings
+
+
 @dataclass(frozen=True, slots=True)
 class _Rate:
     percent: Decimal

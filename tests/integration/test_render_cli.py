@@ -136,3 +136,20 @@ def test_a_missing_rate_makes_the_statement_provisional_never_a_silent_zero(env:
     assert beyond.data.provisional_note is not None
     assert "second semestre 2026" in beyond.data.provisional_note
     assert beyond.data.claim.interest > within.data.claim.interest
+
+
+def test_render_check_lists_in_french_what_each_document_lacks(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-CHECK")
+    assert main(["render", "--check", "IP-CHECK", "--today", "2026-05-15"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Requête en injonction de payer (tribunal judiciaire) (requete_injonction_tj) : à compléter"
+        in out
+    )
+    assert "  - Nature des fournitures (marchandises, services, travaux) : à saisir" in out
+    assert "Décompte de créance (decompte_creance)" in out
+    assert "requete_injonction_tc" not in out  # not this court's
+    assert "demande_formule_executoire" not in out  # no ordonnance of the former regime
+    assert _documents("IP-CHECK") == []  # nothing rendered

@@ -248,3 +248,12 @@ def test_overpayment_is_reported_not_lost():
 def test_bad_input_names_the_field(invoices, payments, message):
     with pytest.raises(InputError, match=message):
         claim_statement(invoices, payments, date(2024, 6, 1), rates=RATES)
+
+
+def test_check_warns_when_the_current_semester_has_no_rate():
+    from casefile.law.claims import missing_semester_rates
+
+    assert missing_semester_rates(RATES, date(2026, 6, 30)) == []
+    warnings = missing_semester_rates(RATES, date(2026, 11, 30))
+    assert [w.split(" :")[0] for w in warnings] == ["taux_bce_refinancement", "taux_interet_legal"]
+    assert "second semestre 2026" in warnings[0]
