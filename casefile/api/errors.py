@@ -158,8 +158,14 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    from casefile.store.db import unavailable
+    from casefile.store.db import data_error, unavailable
 
+    refused = data_error(exc)
+    if refused is not None:
+        log.warning(
+            "%s %s: value refused by the database: %s", request.method, request.url.path, exc
+        )
+        return casefile_error(request, refused)
     outage = unavailable(exc)
     if outage is not None:
         # The database does not answer (refused, dropped, locked): 503, retry later.

@@ -129,6 +129,12 @@ class Statement:
     unapplied: Decimal  # paid beyond everything owed: a credit of the debtor
     notes: tuple[str, ...] = field(default=())
     creditor_is_individual: bool = False
+    missing_semesters: tuple[str, ...] = ()  # semesters whose rate is not yet known: no interest
+
+    @property
+    def provisional(self) -> bool:
+        """True when a needed rate is not yet published: interest stops before that semester."""
+        return bool(self.missing_semesters)
 
     @property
     def principal_outstanding(self) -> Decimal:
@@ -169,6 +175,10 @@ def semester_name(day: date) -> str:
     return f"{day.year} H{1 if day.month <= 6 else 2}"
 
 
+class MissingRate(InputError):
+    """The rate of a semester is not (yet) recorded: computed statements stop before it."""
+
+
 def semester_value(parameter: Parameter, day: date) -> DatedValue:
     """The value recorded for the semester of `day`; refuses a semester with no entry of its
     own rather than carrying the previous semester's rate over."""
@@ -176,16 +186,38 @@ def semester_value(parameter: Parameter, day: date) -> DatedValue:
     try:
         value = parameter.at(first)
     except InputError:
-        raise InputError(
+        raise MissingRate(
             f"no rate known for {semester_name(day)} ({parameter.key}: rates start "
             f"{parameter.values[0].valid_from.isoformat()})"
         ) from None
     if value.valid_from != first or value.value is None:
-        raise InputError(
+        raise MissingRate(
             f"no rate known for {semester_name(day)} ({parameter.key} has no value for the "
             f"semester starting {first.isoformat()}; add it to procedures/parameters.toml)"
         )
     return value
+
+
+SEMESTER_RATES = ("taux_bce_refinancement", "taux_interet_legal")
+"""The rates published per half-year (L441-10: ECB rate of 1 January / 1 July; L313-2)."""
+
+
+def missing_semester_rates(rates: Mapping[str, Parameter], day: date) -> list[str]:
+    """French warnings for each semester rate with no value of its own for `day`'s semester
+    (`casefile check` prints them: statements of that semester are provisional)."""
+    warnings = []
+    for key in SEMESTER_RATES:
+        if key not in rates:
+            continue
+        try:
+            semester_value(rates[key], day)
+        except MissingRate:
+            warnings.append(
+                f"{key} : aucune valeur pour {_semester_fr(semester_name(day))} ; les décomptes "
+                "de ce semestre sont provisoires jusqu'à l'enregistrement du taux publié (avec "
+                "sa source) dans procedures/parameters.toml."
+            )
+    return warnings
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +245,7 @@ def _rate_for(
     legal = semester_value(_parameter(rates, "taux_interet_legal"), day)
     if creditor_is_individual:
         if "particulier" not in legal.extra:
-            raise InputError(
+            raise MissingRate(
                 f"no rate known for {semester_name(day)} (taux_interet_legal has no "
                 "'particulier' value)"
             )
@@ -336,6 +368,7 @@ def claim_statement(
     lines: list[InterestLine] = []
     imputations: list[Imputation] = []
     unapplied = ZERO
+    missing: dict[str, None] = {}  # semester name → None, in the order met
 
     def close(state: _State, through: date) -> None:
         """Add the interest lines of `state` up to and including `through`."""
@@ -347,7 +380,14 @@ def claim_statement(
             _, semester_end = semester_of(day)
             end = min(through, semester_end)
             if state.principal > 0:
-                rate = _rate_for(day, regime, creditor_is_individual, rates)
+                try:
+                    rate = _rate_for(day, regime, creditor_is_individual, rates)
+                except MissingRate:
+                    # Not yet published: no interest is counted for this semester; the
+                    # statement says so (provisional) instead of a silent 0,00 €.
+                    missing[semester_name(day)] = None
+                    day = end + timedelta(days=1)
+                    continue
                 days = (end - day).days + 1
                 divisor = _day_count(rates, day)
                 amount = round_cents(state.principal * rate.percent * days / (100 * divisor))
@@ -437,6 +477,13 @@ def claim_statement(
         )
     if unapplied > 0:
         notes.append(f"Trop-perçu de {unapplied} € non imputé: à restituer ou à compenser.")
+    if missing:
+        notes.append(
+            "Décompte provisoire : taux non encore enregistré pour "
+            + ", ".join(_semester_fr(name) for name in missing)
+            + " ; les intérêts de cette période ne sont pas comptés. Un administrateur "
+            "enregistre le taux publié (avec sa source) pour compléter le décompte."
+        )
     return Statement(
         as_of,
         debtor_kind,
@@ -447,7 +494,14 @@ def claim_statement(
         unapplied,
         tuple(notes),
         creditor_is_individual,
+        tuple(missing),
     )
+
+
+def _semester_fr(name: str) -> str:
+    """'2026 H2' → 'le second semestre 2026'."""
+    year, half = name.split(" H")
+    return f"le {'premier' if half == '1' else 'second'} semestre {year}"
 
 
 def _interest_start(invoice: Invoice, regime: str, mise_en_demeure: date | None) -> date | None:

@@ -71,12 +71,13 @@ def parse_amount(value: object, what: str = "montant", *, allow_negative: bool =
         amount = Decimal(f"{match['sign'] or ''}{digits}.{match['decimals'] or '0'}")
     else:
         raise InputError(_example(what, value))
+    # The bound first: quantizing a figure of more than 28 digits raises InvalidOperation.
+    if abs(amount) > MAX_AMOUNT:
+        raise InputError(f"{what} : {value!r} dépasse le maximum accepté (1 000 000 000,00 €)")
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise InputError(f"{what} : {value!r} a plus de deux décimales")
     if amount < 0 and not allow_negative:
         raise InputError(f"{what} : {value!r} est négatif")
-    if abs(amount) > MAX_AMOUNT:
-        raise InputError(f"{what} : {value!r} dépasse le maximum accepté (1 000 000 000,00 €)")
     return amount.quantize(CENT)
 
 
