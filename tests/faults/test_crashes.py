@@ -114,12 +114,15 @@ def test_kill_9_during_a_bundle(site: Site) -> None:
             )
             assert response.status_code == 201, response.text
         received = 0
-        with pytest.raises(httpx.HTTPError), httpx.stream(
-            "GET",
-            f"{site.url}/api/cases/{site.case_id}/bundle.zip",
-            headers=site.headers,
-            timeout=30,
-        ) as response:
+        with (
+            pytest.raises(httpx.HTTPError),
+            httpx.stream(
+                "GET",
+                f"{site.url}/api/cases/{site.case_id}/bundle.zip",
+                headers=site.headers,
+                timeout=30,
+            ) as response,
+        ):
             for chunk in response.iter_raw(64 * 1024):
                 received += len(chunk)
                 if received >= 256 * 1024 and server.poll() is None:
