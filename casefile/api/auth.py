@@ -27,7 +27,7 @@ from litestar.middleware import (
 )
 from litestar.middleware.session.client_side import CookieBackendConfig
 
-from casefile.store.permissions import User
+from casefile.store.permissions import User, can
 
 if TYPE_CHECKING:
     from litestar.handlers.base import BaseRouteHandler
@@ -121,10 +121,11 @@ def auth_middleware() -> DefineMiddleware:
 MAX_ID = 2_147_483_647  # PostgreSQL `integer`: a larger id can only be "not found"
 
 
-def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """App-wide guard: an integer `…_id` path parameter the database cannot even represent
     (`{piece_id:int}`, `{feed_id:int}`…) is a 404, not a driver error. Text ids such as
-    `{case_id:str}` need none: the store reads what is no valid id as a reference."""
+    `{case_id:str}` need none: the store reads what is no valid id as a reference.
+    async, like every guard: Litestar sends a synchronous one to a thread pool."""
     from casefile.errors import NotFound
 
     for name, value in connection.path_params.items():
@@ -135,9 +136,8 @@ def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
 def requires(action: str) -> Guard:
     """A guard: 403 unless the caller's role may perform `action` (STORE_API permissions)."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        from casefile.store.permissions import can
-
+    # async: Litestar sends a synchronous guard to a thread pool on every request.
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = connection.scope.get("user")
         if user is None:
             raise NotAuthorizedException("authentification requise : Authorization: Bearer <jeton>")
