@@ -130,8 +130,9 @@ class CaseController(Controller):
     ) -> Response[list[dict[str, Any]]]:
         from casefile.services import cases
 
-        # The stored JSON texts, sent as they are: nothing decoded, nothing re-encoded.
-        body = await cases.case_deadlines_json(case_id, actor, today=today)
+        # The stored JSON texts, sent as they are: nothing decoded, nothing re-encoded (the
+        # annotation documents the JSON they form; Litestar sends bytes unchanged).
+        body: Any = await cases.case_deadlines_json(case_id, actor, today=today)
         return Response(body, media_type=MediaType.JSON)
 
     @get(

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from casefile.errors import InputError, NotFound
-from casefile.store import audit, token_cache
+from casefile.store import audit, read_cache
 from casefile.store.db import atomic
 from casefile.store.permissions import ROLES, SYSTEM, User, require
 from casefile.store.tables import ApiToken, UserAccount
@@ -123,17 +123,17 @@ async def authenticate_password(name: str, password: str) -> User | None:
 async def authenticate_token(token: str) -> User | None:
     """The token's user, or None when unknown, revoked or the user is inactive.
 
-    From `token_cache` when it knows the token (PostgreSQL: revocations and user changes
+    From `read_cache.TOKENS` when it knows the token (PostgreSQL: revocations and user changes
     empty it at once), else one SELECT; `last_used` is written at most once per
     LAST_USED_EVERY (so a token served from the cache may show an older `last_used`)."""
     if not token:
         return None
     key = token_hash(token)
-    cached = token_cache.lookup(key)
+    cached: User | None = read_cache.TOKENS.lookup(key)
     if cached is not None:
         return cached
-    await token_cache.listen()
-    seen = token_cache.generation()
+    await read_cache.listen()
+    seen = read_cache.generation()
     # Raw SQL: piccolo builds this join in about 0.8 ms of CPU, more than the database takes,
     # and every API request pays it.
     rows = await ApiToken.raw(
@@ -150,7 +150,7 @@ async def authenticate_token(token: str) -> User | None:
     if _stale(row["last_used"], now):
         await ApiToken.update({ApiToken.last_used: now}).where(ApiToken.id == row["id"])
     user = User(row["user_id"], row["name"], row["role"])
-    token_cache.keep(key, user, seen)
+    read_cache.TOKENS.keep(key, user, seen)
     return user
 
 

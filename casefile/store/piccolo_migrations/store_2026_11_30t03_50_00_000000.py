@@ -1,9 +1,11 @@
-"""PostgreSQL: announce every change that can take an API token's access away (issue 14 item 3).
+"""PostgreSQL: announce every change to what the server keeps in memory (issue 14 item 3).
 
-The server keeps the users of recently seen tokens a few seconds (`casefile.store.token_cache`)
-and LISTENs on `casefile_auth`; these triggers NOTIFY it, from whatever process writes (server,
-CLI, jobs), when a token is revoked or deleted, or a user's name, role or active flag changes
-or the user is deleted (and on TRUNCATE). SQLite has no notifications: there the cache is off.
+The server keeps the users of recently seen API tokens and the stored deadlines of recently
+read cases a few seconds (`casefile.store.read_cache`) and LISTENs on `casefile_changes`; these
+triggers NOTIFY it, from whatever process writes (server, CLI, jobs), when a token is revoked
+or deleted, a user's name, role or active flag changes, a deadline is written or deleted, or a
+case's reference or assignment changes or the case is deleted (and on TRUNCATE). SQLite has no
+notifications: there the caches are off.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -11,12 +13,12 @@ from piccolo.engine import engine_finder
 
 ID = "2026-11-30T03:50:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "NOTIFY casefile_auth on token revocation and user changes (PostgreSQL)"
+DESCRIPTION = "NOTIFY casefile_changes on token, user, deadline and assignment changes"
 
 FUNCTION = """
-CREATE OR REPLACE FUNCTION casefile_auth_changed() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION casefile_changed() RETURNS trigger AS $$
 BEGIN
-    PERFORM pg_notify('casefile_auth', TG_TABLE_NAME);
+    PERFORM pg_notify('casefile_changes', TG_TABLE_NAME);
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql
@@ -28,6 +30,12 @@ TRIGGERS = (
         'UPDATE OF "revoked", "user", "token_hash" OR DELETE OR TRUNCATE',
     ),
     ("users_auth_changed", "users", 'UPDATE OF "name", "role", "active" OR DELETE OR TRUNCATE'),
+    ("deadlines_changed", "deadlines", "INSERT OR UPDATE OR DELETE OR TRUNCATE"),
+    (
+        "cases_access_changed",
+        "cases",
+        'UPDATE OF "reference", "commissaire", "lawyer" OR DELETE OR TRUNCATE',
+    ),
 )
 
 
@@ -44,7 +52,7 @@ async def forwards() -> MigrationManager:
             await engine.run_ddl(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
             await engine.run_ddl(
                 f'CREATE TRIGGER "{name}" AFTER {events} ON "{table}" '
-                "FOR EACH STATEMENT EXECUTE FUNCTION casefile_auth_changed()"
+                "FOR EACH STATEMENT EXECUTE FUNCTION casefile_changed()"
             )
 
     manager.add_raw(run)

@@ -9,13 +9,13 @@ import asyncio
 import asyncpg
 import pytest
 
-from casefile.store import token_cache, users
+from casefile.store import read_cache, users
 from casefile.store.permissions import SYSTEM
 
 
 def _cached(store, token: str) -> bool:
     async def look() -> bool:
-        return token_cache.lookup(users.token_hash(token)) is not None
+        return read_cache.TOKENS.lookup(users.token_hash(token)) is not None
 
     return bool(store.run(look()))
 
@@ -31,7 +31,7 @@ async def _elsewhere(url: str, statement: str) -> None:
 
 async def _until_forgotten(token: str) -> float:
     for waited in range(200):
-        if token_cache.lookup(users.token_hash(token)) is None:
+        if read_cache.TOKENS.lookup(users.token_hash(token)) is None:
             return waited * 0.01
         await asyncio.sleep(0.01)
     raise AssertionError("the notification never emptied the token cache")
@@ -90,10 +90,10 @@ def test_an_answer_read_while_the_cache_was_emptied_is_not_kept(store):
     store.run(users.authenticate_token(token))  # listening now
 
     async def race() -> None:
-        token_cache.forget()
-        seen = token_cache.generation()
-        token_cache.forget()  # a revocation lands while the database is being read
-        token_cache.keep(users.token_hash(token), user, seen)
+        read_cache.forget()
+        seen = read_cache.generation()
+        read_cache.forget()  # a revocation lands while the database is being read
+        read_cache.TOKENS.keep(users.token_hash(token), user, seen)
 
     store.run(race())
     assert not _cached(store, token)
@@ -105,11 +105,50 @@ def test_the_cache_is_off_when_not_listening(store):
     user, token = store.run(users.create_user("alice", "avocat", with_token=True))
     assert token is not None
     assert store.run(users.authenticate_token(token)) == user
-    store.run(token_cache.stop())
+    store.run(read_cache.stop())
     assert not _cached(store, token)
 
     async def keep() -> None:
-        token_cache.keep(users.token_hash(token), user, token_cache.generation())
+        read_cache.TOKENS.keep(users.token_hash(token), user, read_cache.generation())
 
     store.run(keep())
     assert not _cached(store, token)
+
+
+def test_a_case_deadlines_read_is_kept_until_the_case_changes(store):
+    """The stored deadlines of a case are served from memory until a deadline or the case's
+    assignment changes, here or in another process."""
+    if store.engine != "postgres":
+        pytest.skip("the cache is on PostgreSQL only")
+    from casefile.services import cases
+    from tests.store.helpers import new_case
+
+    case = store.run(cases.create_case(new_case(), SYSTEM))
+    store.run(cases.add_event(case["id"], "ordonnance_rendue", "2026-02-02", {}, SYSTEM))
+    first = store.run(cases.case_deadlines_json(case["id"], SYSTEM))
+
+    async def cached() -> bool:
+        return read_cache.DEADLINES.lookup(case["id"]) is not None
+
+    assert store.run(cached())
+    assert store.run(cases.case_deadlines_json(case["id"], SYSTEM)) == first
+    store.run(
+        cases.add_event(
+            case["id"], "ordonnance_signifiee", "2026-02-13", {"a_personne": True}, SYSTEM
+        )
+    )
+    assert not store.run(cached())  # this process wrote: forgotten at once
+    second = store.run(cases.case_deadlines_json(case["id"], SYSTEM))
+    assert second != first
+    assert store.run(cached())
+    store.run(_elsewhere(store.url, "DELETE FROM deadlines"))
+
+    async def until_forgotten() -> None:
+        for _ in range(200):
+            if read_cache.DEADLINES.lookup(case["id"]) is None:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("the notification never emptied the deadlines cache")
+
+    store.run(until_forgotten())
+    assert store.run(cases.case_deadlines_json(case["id"], SYSTEM)) == b"[]"
