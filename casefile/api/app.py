@@ -97,7 +97,6 @@ def create_app(debug: bool = False) -> Litestar:
         ],
         csrf_config=auth.csrf_config(settings.secret_key, secure),
         dependencies={"actor": Provide(auth.provide_actor)},
-        guards=[auth.ids_in_range],
         # Handlers annotate `actor: User` under TYPE_CHECKING; Litestar resolves it here.
         signature_namespace={"User": User},
         exception_handlers=errors.EXCEPTION_HANDLERS,
