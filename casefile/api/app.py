@@ -17,7 +17,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from casefile.api import auth, errors, openapi, procedures, source, system
+from casefile.api import auth, errors, headers, limits, openapi, procedures, source, system
 from casefile.api.web import filters
 from casefile.settings import get_settings
 
@@ -92,11 +92,13 @@ def create_app(debug: bool = False) -> Litestar:
         route_handlers=_route_handlers(),
         lifespan=[store_lifespan],
         middleware=[
+            headers.security_headers,
             auth.session_config(settings.secret_key, secure).middleware,
             auth.auth_middleware(),
         ],
         csrf_config=auth.csrf_config(settings.secret_key, secure),
         dependencies={"actor": Provide(auth.provide_actor)},
+        before_request=limits.guard_input,
         # Handlers annotate `actor: User` under TYPE_CHECKING; Litestar resolves it here.
         signature_namespace={"User": User},
         exception_handlers=errors.EXCEPTION_HANDLERS,

@@ -247,7 +247,7 @@ class CaseController(Controller):
         data: JSONBody[InvoiceBody],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
-        from casefile.law.requests import parse_amount
+        from casefile.law.money import parse_amount
         from casefile.services import cases
 
         invoice = cases.InvoiceIn(
@@ -275,7 +275,7 @@ class CaseController(Controller):
         data: JSONBody[PaymentBody],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
-        from casefile.law.requests import parse_amount
+        from casefile.law.money import parse_amount
         from casefile.services import cases
 
         payment = cases.PaymentIn(

@@ -16,7 +16,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from casefile.errors import CasefileError, Unavailable
+from casefile.errors import CasefileError, InvalidFields, Unavailable
 from casefile.labels import ROLES
 from casefile.store.permissions import can
 
@@ -131,6 +131,8 @@ def casefile_error(request: Request[Any, Any, Any], exc: CasefileError) -> Respo
         log.warning("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
         message = exc.public_message
     response = _answer(request, exc.http_status, message)
+    if isinstance(exc, InvalidFields) and isinstance(response.content, dict):
+        response.content["fields"] = exc.errors  # each field's own message, for a form
     if isinstance(exc, Unavailable):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
@@ -156,8 +158,14 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    from casefile.store.db import unavailable
+    from casefile.store.db import data_error, unavailable
 
+    refused = data_error(exc)
+    if refused is not None:
+        log.warning(
+            "%s %s: value refused by the database: %s", request.method, request.url.path, exc
+        )
+        return casefile_error(request, refused)
     outage = unavailable(exc)
     if outage is not None:
         # The database does not answer (refused, dropped, locked): 503, retry later.

@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from casefile.errors import InputError, InvalidFields, NotFound
+from casefile.law.money import cents_text, from_cents, to_cents
 from casefile.services.parties import change_summary
 from casefile.services.plausibility import payment_warnings
 from casefile.store import audit
 from casefile.store.cases import PaymentIn, bump_version, resolve_case
 from casefile.store.db import atomic
-from casefile.store.money import cents_text, to_cents
 from casefile.store.permissions import User, require
 from casefile.store.recompute import outstanding_cents, recompute_case
 from casefile.store.tables import Claim, Payment
@@ -148,7 +148,7 @@ async def edit_payment(
         numbers = await _numbers(row["id"])
         stored = PaymentIn(
             date=current["date"],
-            amount=Decimal(current["amount_cents"]).scaleb(-2),
+            amount=from_cents(current["amount_cents"]),
             invoice_number=numbers.get(current["claim"]) if current["claim"] else None,
             reference=current["reference"],
         )

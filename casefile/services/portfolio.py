@@ -27,7 +27,7 @@ from casefile.labels import (
     court_fr,
     label,
 )
-from casefile.store.money import cents_text
+from casefile.law.money import cents_text
 from casefile.store.permissions import User, assigned_only, require
 from casefile.store.tables import Case, DeadlineRecord, Party, UserAccount
 

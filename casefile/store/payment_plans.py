@@ -16,11 +16,11 @@ from typing import Any
 
 from casefile.definitions import parameters
 from casefile.errors import InputError
+from casefile.law.money import cents_text, to_cents
 from casefile.law.payment_plans import PlanStatus, make_plan, plan_status
 from casefile.store import audit
 from casefile.store.cases import bump_version, resolve_case
 from casefile.store.db import atomic
-from casefile.store.money import cents_text, to_cents
 from casefile.store.permissions import User, require
 from casefile.store.plan_deadlines import BASIS, SOURCE, law_plan, plan_key, plan_payments
 from casefile.store.recompute import recompute_case

@@ -5,7 +5,7 @@ deadlines. Each is a database round trip that costs more than the rest of the re
 are kept here (`TOKENS`, `DEADLINES`) under four rules:
 
 - Only on PostgreSQL, and only while this process LISTENs on the `casefile_changes` channel:
-  triggers (migration 2026-11-30T03:50) NOTIFY it whenever a token is revoked or deleted, a
+  triggers (migration 2026-11-30T04:30) NOTIFY it whenever a token is revoked or deleted, a
   user's name, role or active flag changes, a deadline is written or deleted, or a case's
   assignment or reference changes, whichever process writes (server, CLI, jobs). The
   notification empties every cache. If the listening connection drops, the caches are off

@@ -271,3 +271,29 @@ def test_each_role_reaches_only_its_forms(browser: Api, who: str, path: str, sta
     login(browser, who)
     response = browser.client.get(f"/dossiers/{case['id']}{path}", headers=HTML)
     assert response.status_code == status, response.text[:300]
+
+
+def test_a_wrong_hearing_time_is_shown_beside_its_field(browser: Api) -> None:
+    case = new_case(browser, "avocat", procedure="assignation_paiement")
+    headers = browser.headers("avocat")
+    added = browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=headers,
+        json={"key": "audience", "date": "2027-01-11", "heure": "14h"},
+    )
+    assert added.status_code == 201, added.text
+    [event] = browser.client.get(f"/api/cases/{case['id']}", headers=headers).json()["events"]
+    assert event["attributes"] == {"heure": "14:00"}
+    token = login(browser, "avocat")
+    response = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/evenements/{event['id']}",
+        date="2027-01-11",
+        heure="25h",
+        reason="renvoi",
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.text)
+    assert 'id="event-audience-heure-error"' in page and "n'est pas une heure" in page
+    assert 'value="25h"' in page

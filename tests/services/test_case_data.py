@@ -178,3 +178,18 @@ def test_a_payment_plan_on_a_case_without_invoice_is_said(store):
         )
     )
     assert plan["warnings"] == [payment_plans.NO_CLAIM]
+
+
+def test_the_hearing_time_is_kept_as_hh_mm_for_the_pleadings(store):
+    case = store.run(
+        cases.create_case(new_case(procedure="assignation_paiement", court_department="75"), SYSTEM)
+    )
+    store.run(
+        events.add_event(case["id"], "audience", date(2027, 1, 11), {"heure": "9h30"}, SYSTEM)
+    )
+    [event] = store.run(cases.get_case(case["id"], SYSTEM))["events"]
+    assert event["attributes"] == {"heure": "09:30"}
+    with pytest.raises(InvalidFields, match="n'est pas une heure"):
+        store.run(
+            events.edit_event(case["id"], "audience", date(2027, 1, 11), {"heure": "25:00"}, SYSTEM)
+        )

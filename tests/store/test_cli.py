@@ -81,7 +81,7 @@ def test_case_and_event_commands_print_the_contract_json(cli):
     code, _, err = cli(
         "event", "edit", "2026-042", "ordonnance_signifiee=2026-03-12", "--expected-version", "3"
     )
-    assert code == 2 and "changed since version 3" in err
+    assert code == 2 and "a changé depuis la version 3" in err
 
     code, out, _ = cli("case", "list", "--format", "json")
     [listed] = json.loads(out)

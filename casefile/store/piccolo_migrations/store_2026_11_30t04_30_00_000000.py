@@ -11,7 +11,7 @@ notifications: there the caches are off.
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-30T03:50:00:000000"
+ID = "2026-11-30T04:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "NOTIFY casefile_changes on token, user, deadline and assignment changes"
 
