@@ -244,7 +244,7 @@ def test_the_deadlines_read_by_id_match_the_full_case_and_keep_its_checks(store)
         ("signification_ordonnance", "2026-08-03", "done"),
     ]
     bailiff, _ = store.run(create_user("me_kleber", "commissaire_de_justice"))
-    with pytest.raises(Forbidden, match="2026-001"):
+    with pytest.raises(Forbidden, match="pas attribué"):
         store.run(cases.case_deadlines(case["id"], bailiff))
     with pytest.raises(NotFound, match="999999"):
         store.run(cases.case_deadlines(999999, SYSTEM))
@@ -274,7 +274,7 @@ def test_the_deadlines_sent_as_stored_bytes_are_the_deadlines_read(store):
         ("signification_ordonnance", "done"),
     ]
     bailiff, _ = store.run(create_user("me_kleber", "commissaire_de_justice"))
-    with pytest.raises(Forbidden, match="2026-001"):
+    with pytest.raises(Forbidden, match="pas attribué"):
         store.run(cases.case_deadlines_json(case["id"], bailiff))
     for missing in (999999, "999999", "NO-SUCH-REF"):
         with pytest.raises(NotFound):
