@@ -19,6 +19,7 @@ import msgspec
 from casefile.definitions import engine
 from casefile.documents.formatting import amount_fr, date_fr
 from casefile.errors import CasefileError, InputError
+from casefile.labels import court_fr, residence_fr
 from casefile.services import claims, parties, payments
 from casefile.store import audit
 from casefile.store.cases import resolve_case
@@ -135,6 +136,12 @@ def _value(name: str, value: Any) -> str:
         return ", ".join(f"{k} : {_value(k, v)}" for k, v in value.items()) or "—"
     if name == "category":
         return parties.CATEGORIES.get(str(value), str(value))
+    if name == "person_or_company":
+        return parties.PERSON_OR_COMPANY.get(str(value), str(value))
+    if name == "residence":
+        return residence_fr(str(value))
+    if name in ("court", "kind"):
+        return court_fr(str(value)) if name == "court" else str(value)
     if name == "supply":
         return claims.SUPPLIES.get(str(value), str(value))
     return str(value)
