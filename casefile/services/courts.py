@@ -220,6 +220,16 @@ async def set_case_court(
     return {"court": court, "version": version, "warnings": warnings}
 
 
+async def case_court_context(case: Mapping[str, Any], actor: User) -> dict[str, Any]:
+    """For the case page's `_court.html`: the case's court and the courts that fit it (those
+    of the case's department first)."""
+    listed = await list_courts(actor)
+    fitting = [c for c in listed if court_fits(case["court"], c["kind"])]
+    fitting.sort(key=lambda c: (c["department"] != case["court_department"], c["name"]))
+    chosen = next((c for c in listed if c["id"] == case.get("court_id")), None)
+    return {"court_record": chosen, "court_options": fitting}
+
+
 def court_input(values: Mapping[str, Any]) -> dict[str, str]:
     """The court fields of a mapping that may hold more keys (a form's)."""
     return {k: str(v) for k, v in values.items() if k in EDITABLE and v is not None}
@@ -234,6 +244,7 @@ __all__ = [
     "LABELS",
     "CourtIn",
     "add_court",
+    "case_court_context",
     "court_dict",
     "court_fits",
     "court_input",
