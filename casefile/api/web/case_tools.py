@@ -23,6 +23,7 @@ from casefile.store.permissions import User, can
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
+AMICABLE = "amiable"  # its documents are offered on every case
 NEW_FEED = "new_feed"  # session key of the subscription URL shown once
 PLAN_KINDS = (
     ("judiciaire", "Délais de grâce judiciaires (C. civ. art. 1343-5)"),
@@ -59,12 +60,15 @@ def document_error(title: str, error: CasefileError) -> str:
 
 
 def templates_for(procedure: Any, court: str | None) -> list[dict[str, str]]:
-    """The procedure's templates (its `[[documents]]`, then the manifest's), for its court."""
+    """The procedure's templates (its `[[documents]]`, then the manifest's), for its court,
+    then the amicable phase's (mise en demeure, décompte): they precede or accompany any
+    procedure."""
     from casefile.documents.manifest import load_manifest
 
     manifest = load_manifest()
     keys = [d.template for d in procedure.documents]
     keys += [k for k, spec in manifest.templates.items() if spec.procedure == procedure.key]
+    keys += [k for k, spec in manifest.templates.items() if spec.procedure == AMICABLE]
     out: list[dict[str, str]] = []
     for key in dict.fromkeys(keys):
         spec = manifest.templates.get(key)
