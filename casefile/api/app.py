@@ -40,7 +40,7 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds
-    from casefile.api.web import case_forms, law, pages, portfolio
+    from casefile.api.web import case_forms, courts, law, pages, portfolio
 
     handlers: list[Any] = [
         system.health,
@@ -61,6 +61,8 @@ def _route_handlers() -> list[Any]:
         *portfolio.handlers(),
         case_forms.CaseFormsController,
         law.LawImpactController,
+        courts.CourtAdminController,
+        courts.CaseCourtController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],

@@ -152,6 +152,7 @@ def _summary(
         "procedure": row["procedure"],
         "court": row["court"],
         "court_department": row["court_department"],
+        "court_id": row.get("court_id"),
         "debtor": debtor,
         "claim_total": cents_text(total) if total is not None else None,
         "next_deadline": _next_deadline(deadlines, today),
