@@ -39,8 +39,19 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def _route_handlers() -> list[Any]:
-    from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds
+    from casefile.api import (
+        audit,
+        calendars,
+        case_data,
+        cases,
+        disputes,
+        documents,
+        evidence,
+        feeds,
+        reports,
+    )
     from casefile.api.web import case_forms, courts, law, pages, portfolio
+    from casefile.api.web import reports as report_pages
 
     handlers: list[Any] = [
         system.health,
@@ -50,6 +61,9 @@ def _route_handlers() -> list[Any]:
         procedures.ProcedureController,
         cases.CaseController,
         case_data.CaseDataController,
+        disputes.DisputeController,
+        reports.ReportsController,
+        report_pages.ReportPagesController,
         calendars.CalendarController,
         feeds.feed,
         feeds.FeedController,

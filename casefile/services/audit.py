@@ -50,6 +50,9 @@ FIELD_LABELS: dict[str, str] = {
     "total": "montant total",
     "count": "nombre d'échéances",
     "law_data": "version des données juridiques",
+    "disputed": "contestée",
+    "dispute_reason": "motif de la contestation",
+    "disputed_on": "contestée le",
     "cases_examined": "dossiers en cours examinés",
     "cases_recomputed": "dossiers recalculés",
 }
@@ -61,6 +64,7 @@ ACTIONS: dict[str, str] = {
     "claim.add": "a ajouté la facture {invoice} au dossier {case}",
     "claim.edit": "a corrigé la facture {invoice} du dossier {case}",
     "claim.delete": "a retiré la facture {invoice} du dossier {case}",
+    "claim.dispute": "a modifié la contestation de la facture {invoice} du dossier {case}",
     "payment.add": "a enregistré un paiement de {amount} sur le dossier {case}",
     "payment.edit": "a corrigé un paiement du dossier {case}",
     "payment.delete": "a retiré un paiement de {amount} du dossier {case}",

@@ -256,6 +256,66 @@ async def edit_claim(
     return {**diff, "version": version, "id": current["id"], "warnings": warnings}
 
 
+MAX_DISPUTE_REASON = 2000
+
+
+async def set_dispute(
+    case: int | str,
+    claim: int | str,
+    actor: User,
+    *,
+    disputed: bool,
+    reason: str = "",
+    on: date | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Mark an invoice disputed by the debtor (reason, date; issue 17 item 2), or lift the
+    dispute. A disputed invoice is kept apart in the aged balance."""
+    require(actor, "claim.write")
+    reason = " ".join((reason or "").split())
+    errors: dict[str, str] = {}
+    if disputed and not reason:
+        errors["dispute_reason"] = "motif de la contestation : obligatoire"
+    elif len(reason) > MAX_DISPUTE_REASON:
+        errors["dispute_reason"] = (
+            f"motif de la contestation : {MAX_DISPUTE_REASON} caractères au plus"
+        )
+    if errors:
+        raise InvalidFields(errors)
+    day = (on or today or date.today()) if disputed else None
+    async with atomic():
+        row = await resolve_case(case, actor)
+        current = await find_claim(row["id"], row["reference"], claim)
+        values = {
+            "disputed": disputed,
+            "dispute_reason": reason if disputed else "",
+            "disputed_on": day,
+        }
+        await Claim.update({getattr(Claim, k): v for k, v in values.items()}).where(
+            Claim.id == current["id"]
+        )
+        version = await bump_version(row, expected_version)
+
+        def view(v: Mapping[str, Any]) -> dict[str, Any]:
+            return {
+                "invoice_number": current["invoice_number"],
+                "disputed": bool(v["disputed"]),
+                "dispute_reason": v["dispute_reason"],
+                "disputed_on": v["disputed_on"].isoformat() if v["disputed_on"] else None,
+            }
+
+        await audit.record(
+            actor,
+            "claim.dispute",
+            "case",
+            row["id"],
+            view(current),
+            {**view(values), "version": version},
+        )
+    return {"id": current["id"], "version": version, **view(values)}
+
+
 async def delete_claim(
     case: int | str,
     claim: int | str,
@@ -297,4 +357,5 @@ __all__ = [
     "delete_claim",
     "edit_claim",
     "find_claim",
+    "set_dispute",
 ]

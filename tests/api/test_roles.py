@@ -57,6 +57,15 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
     ("DELETE", "/api/cases/{id}/claims/{claim}?reason=avoir", None, CASE_WORKERS, 200),
     ("PATCH", "/api/cases/{id}/payments/{payment}", {"reference": "VIR 2"}, CASE_WORKERS, 200),
     ("DELETE", "/api/cases/{id}/payments/{payment}", None, CASE_WORKERS, 200),
+    (
+        "PUT",
+        "/api/cases/{id}/claims/{claim}/dispute",
+        {"disputed": True, "reason": "Livraison incomplète"},
+        CASE_WORKERS,
+        200,
+    ),
+    # Every reader; a commissaire de justice's figures cover only their own cases.
+    ("GET", "/api/reports/aged-balance?as_of=2026-11-30", None, ALL, 200),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
     ("GET", "/api/audit?case={id}&user=admin", None, frozenset({"admin", "avocat"}), 200),
 ]

@@ -4,7 +4,16 @@
 creditor across all cases: importing the same invoice twice is a Conflict, not a double claim.
 """
 
-from piccolo.columns import BigInt, Date, ForeignKey, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -24,4 +33,8 @@ class Claim(Table, tablename="claims"):
     nature = Varchar(length=20, default="contractuelle")
     supply = Varchar(length=20, null=True, default=None)  # marchandises | services | travaux
     description = Text(default="")
+    # Contested by the debtor (issue 17 item 2): kept apart in the aged balance.
+    disputed = Boolean(default=False)
+    dispute_reason = Text(default="")
+    disputed_on = Date(null=True, default=None)
     created_at = Timestamptz()

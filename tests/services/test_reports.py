@@ -1,0 +1,213 @@
+"""The aged balance (issue 17 item 4) on both engines, with real figures: invoices due 10, 45,
+100, 150 (disputed) and 200 days before `as_of`, one not yet due, one issued later; payments
+naming an invoice, unassigned ones imputed to the oldest due first (C. civ. art. 1342-10), one
+dated after `as_of`; the visibility of a commissaire de justice and the filters."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from casefile.errors import InputError, InvalidFields
+from casefile.services import cases, claims, payments
+from casefile.services.cases import NewCase, PartyIn
+from casefile.services.reports import AgedBalanceQuery, aged_balance, export_csv, parse_as_of
+from casefile.store import users
+from casefile.store.cases import InvoiceIn, PaymentIn
+from casefile.store.permissions import SYSTEM, User
+
+AS_OF = date(2026, 11, 30)
+
+
+def _due(days: int) -> date:
+    return AS_OF - timedelta(days=days)
+
+
+def _invoice(number: str, due: date, amount: str, paid: str = "0") -> InvoiceIn:
+    return InvoiceIn(number, due - timedelta(days=30), due, Decimal(amount), Decimal(paid))
+
+
+def _portfolio(store) -> dict[str, User]:
+    """Case A (lawyer "maitre-a") and case B (commissaire "cj-b"), as described above."""
+    people: dict[str, User] = {}
+    for name, role in (("maitre-a", "avocat"), ("cj-b", "commissaire_de_justice")):
+        people[name], _ = store.run(users.create_user(name, role))
+    a = store.run(
+        cases.create_case(
+            NewCase(
+                reference="BA-A",
+                procedure="injonction_de_payer",
+                court=None,
+                court_department="67",
+                creditor=PartyIn(name="Brasserie de l'Ill SAS", siren="732829320"),
+                debtor=PartyIn(name="Winstub Muller SARL"),
+                lawyer="maitre-a",
+            ),
+            SYSTEM,
+        )
+    )
+    for invoice in (
+        _invoice("A-10", _due(10), "1000.00", paid="100.00"),
+        _invoice("A-45", _due(45), "2000.00"),
+        _invoice("A-100", _due(100), "3000.00"),
+        _invoice("A-150", _due(150), "700.00"),
+        _invoice("A-200", _due(200), "4000.00"),
+        _invoice("A-NOT-DUE", date(2026, 12, 15), "500.00"),
+        InvoiceIn("A-LATER", date(2026, 12, 1), date(2026, 12, 31), Decimal("999.00")),
+    ):
+        store.run(claims.add_claim(a["id"], invoice, SYSTEM, today=AS_OF))
+    store.run(
+        claims.set_dispute(
+            a["id"], "A-150", SYSTEM, disputed=True, reason="Fûts non livrés", on=date(2026, 11, 5)
+        )
+    )
+    for payment in (
+        PaymentIn(date(2026, 11, 10), Decimal("500.00"), "A-45"),
+        PaymentIn(date(2026, 11, 20), Decimal("200.00"), "A-150"),
+        PaymentIn(date(2026, 11, 1), Decimal("4200.00")),  # → A-200 (4000), A-100 (200)
+        PaymentIn(date(2026, 12, 5), Decimal("100.00")),  # after as_of: not counted
+    ):
+        store.run(payments.add_payment(a["id"], payment, SYSTEM, today=AS_OF))
+    b = store.run(
+        cases.create_case(
+            NewCase(
+                reference="BA-B",
+                procedure="injonction_de_payer",
+                court=None,
+                court_department="75",
+                creditor=PartyIn(name="Brasserie de l'Ill SAS", siren="732829320"),
+                debtor=PartyIn(name="Café de la Gare"),
+                commissaire="cj-b",
+            ),
+            SYSTEM,
+        )
+    )
+    store.run(claims.add_claim(b["id"], _invoice("B-45", _due(45), "300.00"), SYSTEM))
+    store.run(claims.add_claim(b["id"], _invoice("B-10", _due(10), "200.00"), SYSTEM))
+    # 250 named on a 200 invoice: the 50 left over go to the oldest due (B-45).
+    store.run(
+        payments.add_payment(
+            b["id"], PaymentIn(date(2026, 11, 25), Decimal("250.00"), "B-10"), SYSTEM
+        )
+    )
+    return people
+
+
+def _amounts(balance) -> dict[str, str]:
+    shown = balance.as_json()
+    return {b["key"]: b["amount"] for b in shown["buckets"]} | {
+        "total": shown["total"],
+        "disputed": shown["disputed"],
+    }
+
+
+def test_aged_balance_buckets_with_imputation_and_disputes(store):
+    people = _portfolio(store)
+    everything = store.run(aged_balance(SYSTEM, AgedBalanceQuery(AS_OF)))
+    assert _amounts(everything) == {
+        "non_echu": "500.00",
+        "1-30": "900.00",
+        "31-60": "1750.00",  # A-45 2000 − 500 named; B-45 300 − 50 left over from B-10
+        "61-90": "0.00",
+        "91-120": "2800.00",  # A-100 3000 − the 200 the unassigned 4200 left after A-200
+        "120+": "0.00",  # A-200 paid off by the unassigned payment
+        "total": "5950.00",
+        "disputed": "500.00",  # A-150 700 − 200 named, apart from the buckets
+    }
+    shown = everything.as_json()
+    assert shown["as_of"] == "2026-11-30"
+    assert [b["label"] for b in shown["buckets"]] == [
+        "Non échu",
+        "1 à 30 jours",
+        "31 à 60 jours",
+        "61 à 90 jours",
+        "91 à 120 jours",
+        "Plus de 120 jours",
+    ]
+    assert [b["invoices"] for b in shown["buckets"]] == [1, 1, 2, 0, 1, 0]
+    assert shown["disputed_invoices"] == 1
+
+    # A commissaire de justice sees only the case assigned to them.
+    own = store.run(aged_balance(people["cj-b"], AgedBalanceQuery(AS_OF)))
+    assert _amounts(own)["31-60"] == "250.00" and _amounts(own)["total"] == "250.00"
+    assert _amounts(own)["disputed"] == "0.00"
+    # Filters: the debtor by name (any case), the creditor by SIREN, the lawyer by name.
+    assert (
+        _amounts(
+            store.run(aged_balance(SYSTEM, AgedBalanceQuery(AS_OF, debtor="café de la gare")))
+        )["total"]
+        == "250.00"
+    )
+    by_lawyer = store.run(aged_balance(SYSTEM, AgedBalanceQuery(AS_OF, lawyer="maitre-a")))
+    assert _amounts(by_lawyer)["total"] == "5700.00"
+    by_creditor = store.run(aged_balance(SYSTEM, AgedBalanceQuery(AS_OF, creditor="732 829 320")))
+    assert _amounts(by_creditor)["total"] == "5950.00"
+    nobody = store.run(aged_balance(SYSTEM, AgedBalanceQuery(AS_OF, creditor="Inconnu SA")))
+    assert _amounts(nobody)["total"] == "0.00"
+    with pytest.raises(InputError):
+        store.run(aged_balance(SYSTEM, AgedBalanceQuery(AS_OF, lawyer="personne")))
+
+    csv_text = export_csv(everything)
+    assert csv_text.startswith("\ufeffTranche;Factures;Restant dû (€)\r\n")
+    assert "31 à 60 jours;2;1750,00\r\n" in csv_text
+    assert "Total;5;5950,00\r\n" in csv_text
+    assert "Contesté (hors total);1;500,00\r\n" in csv_text
+
+
+def test_aged_balance_on_an_earlier_day(store):
+    """On 31 October 2026 the November payments and the dispute (5 November) do not exist yet,
+    A-NOT-DUE is not issued, and A-150 is exactly 120 days past due (91 to 120)."""
+    _portfolio(store)
+    earlier = store.run(
+        aged_balance(SYSTEM, AgedBalanceQuery(date(2026, 10, 31), debtor="Winstub Muller SARL"))
+    )
+    assert _amounts(earlier) == {
+        "non_echu": "900.00",  # A-10 due 20 November
+        "1-30": "2000.00",  # A-45 due 16 October: 15 days
+        "31-60": "0.00",
+        "61-90": "3000.00",  # A-100 due 22 August: 70 days
+        "91-120": "700.00",  # A-150 due 3 July: 120 days, not yet disputed
+        "120+": "4000.00",  # A-200 due 14 May: 170 days
+        "total": "10600.00",
+        "disputed": "0.00",
+    }
+
+
+def test_dispute_needs_a_reason_and_can_be_lifted(store):
+    case = store.run(
+        cases.create_case(
+            NewCase(
+                "BA-C",
+                "injonction_de_payer",
+                None,
+                "75",
+                PartyIn(name="C SA"),
+                PartyIn(name="D SARL"),
+            ),
+            SYSTEM,
+        )
+    )
+    store.run(claims.add_claim(case["id"], _invoice("C-1", _due(40), "100.00"), SYSTEM))
+    with pytest.raises(InvalidFields) as refused:
+        store.run(claims.set_dispute(case["id"], "C-1", SYSTEM, disputed=True, reason="  "))
+    assert set(refused.value.errors) == {"dispute_reason"}
+    marked = store.run(
+        claims.set_dispute(
+            case["id"], "C-1", SYSTEM, disputed=True, reason="Prix contesté", today=AS_OF
+        )
+    )
+    assert (marked["disputed"], marked["disputed_on"]) == (True, "2026-11-30")
+    query = AgedBalanceQuery(AS_OF, debtor="D SARL")
+    assert _amounts(store.run(aged_balance(SYSTEM, query)))["disputed"] == "100.00"
+    store.run(claims.set_dispute(case["id"], "C-1", SYSTEM, disputed=False))
+    lifted = _amounts(store.run(aged_balance(SYSTEM, query)))
+    assert (lifted["31-60"], lifted["disputed"]) == ("100.00", "0.00")
+
+
+def test_as_of_is_a_date():
+    assert parse_as_of(None, AS_OF) == AS_OF
+    assert parse_as_of("2026-02-28", AS_OF) == date(2026, 2, 28)
+    with pytest.raises(InputError, match="n'est pas une date"):
+        parse_as_of("2026-02-30", AS_OF)
