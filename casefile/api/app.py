@@ -100,7 +100,6 @@ def create_app(debug: bool = False) -> Litestar:
         ],
         csrf_config=auth.csrf_config(settings.secret_key, secure),
         dependencies={"actor": Provide(auth.provide_actor)},
-        guards=[auth.ids_in_range],
         before_request=limits.guard_input,
         # Handlers annotate `actor: User` under TYPE_CHECKING; Litestar resolves it here.
         signature_namespace={"User": User},
