@@ -1,50 +1,48 @@
-"""The portfolio's per-case summary (issue 12 item 4): `next_due` (earliest open deadline),
-`overdue_since` (earliest open deadline of ours: creditor, avocat, commissaire de justice) and
-`outstanding_cents` (claims − payments), kept by the recompute, indexed, so that sorting by
-deadline or amount and the "overdue on our side" filter stay fast at 100 000 cases.
-
-ADD COLUMN with NULL defaults (SQLite accepts them); the next migration fills them from the
-stored deadlines and amounts and indexes them.
+"""Evidence the database itself keeps (issue 11 item 7): the audit log cannot be emptied by
+TRUNCATE (PostgreSQL; SQLite has no TRUNCATE and its DELETE is already refused), and the
+SHA-256 and size of a pièce version or a generated document cannot be changed once recorded.
 """
 
-from typing import Any
-
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import BigInt, Date
-from piccolo.columns.indexes import IndexMethod
+from piccolo.engine import engine_finder
 
 ID = "2026-11-30T04:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "case summary for the portfolio: next_due, overdue_since, outstanding_cents"
+DESCRIPTION = "audit log safe from TRUNCATE; recorded hashes immutable"
 
-COLUMNS: tuple[tuple[str, type[Any]], ...] = (
-    ("next_due", Date),
-    ("overdue_since", Date),
-    ("outstanding_cents", BigInt),
+HASHED_TABLES = ("piece_versions", "documents")
+
+SQLITE = tuple(
+    f"""CREATE TRIGGER IF NOT EXISTS {table}_hash_fixed BEFORE UPDATE OF sha256, size ON {table}
+    WHEN OLD.sha256 IS NOT NEW.sha256 OR OLD.size IS NOT NEW.size
+    BEGIN SELECT RAISE(ABORT, 'a recorded SHA-256 and size never change'); END"""
+    for table in HASHED_TABLES
+)
+
+POSTGRES = (
+    """CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()""",
+    """CREATE OR REPLACE FUNCTION recorded_hash_fixed() RETURNS trigger AS $$
+    BEGIN RAISE EXCEPTION 'a recorded SHA-256 and size never change'; END; $$
+    LANGUAGE plpgsql""",
+    *(
+        f"""CREATE TRIGGER {table}_hash_fixed BEFORE UPDATE OF sha256, size ON {table}
+        FOR EACH ROW WHEN (OLD.sha256 IS DISTINCT FROM NEW.sha256
+                           OR OLD.size IS DISTINCT FROM NEW.size)
+        EXECUTE FUNCTION recorded_hash_fixed()"""
+        for table in HASHED_TABLES
+    ),
 )
 
 
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="store", description=DESCRIPTION)
-    for column, column_class in COLUMNS:
-        manager.add_column(
-            table_class_name="Case",
-            tablename="cases",
-            column_name=column,
-            db_column_name=column,
-            column_class_name=column_class.__name__,
-            column_class=column_class,
-            params={
-                "default": None,
-                "null": True,
-                "primary_key": False,
-                "unique": False,
-                "index": False,
-                "index_method": IndexMethod.btree,
-                "choices": None,
-                "db_column_name": None,
-                "secret": False,
-            },
-            schema=None,
-        )
+
+    async def run() -> None:
+        engine = engine_finder()
+        assert engine is not None
+        for statement in POSTGRES if engine.engine_type == "postgres" else SQLITE:
+            await engine.run_ddl(statement)
+
+    manager.add_raw(run)
     return manager
