@@ -125,7 +125,7 @@ async def prepare(url: str, cases: int) -> None:
     import asyncpg
 
     from casefile.store import db, users
-    from casefile.store.piccolo_migrations.store_2026_11_30t04_05_01_000000 import backfill
+    from casefile.store.piccolo_migrations.store_2026_11_30t04_40_01_000000 import backfill
 
     await db.connect(url)
     try:

@@ -8,9 +8,10 @@ run by the same interpreter). Two figures, each as a median over alternating rou
 
 - the whole `casefile check` command (a fresh process: imports, law data, templates), each
   version on its own data;
-- loading the law data alone in-process (procedures, calendars, parameters, template
-  manifest), both versions on the *current* data files (the old loader ignores the keys it
-  does not know, which is the point of the change).
+- loading the law data alone in-process (procedures, calendars, parameters), both versions
+  on the *current* data files (the old loader ignores the keys it does not know, which is the
+  point of the change; the template manifest is left out: its old parser refuses the keys
+  added since).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ ANCHOR = "b3035ad9089b9417936791b3fec891ecddad4bfe"
 LOAD = """
 import statistics, sys, time
 from pathlib import Path
-from casefile.documents.manifest import parse_manifest
 from casefile.law.parameters import load_parameters
 from casefile.law.procedures import load_procedures
 from casefile.law.territories import load_territories
@@ -43,7 +43,6 @@ def once():
     load_procedures(data / "procedures")
     load_territories(data / "calendars" / "territories.toml")
     load_parameters(data / "procedures" / "parameters.toml")
-    parse_manifest(data / "document_templates" / "manifest.toml")
 once()
 times = []
 for _ in range(int(sys.argv[2])):

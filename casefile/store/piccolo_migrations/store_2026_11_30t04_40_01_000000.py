@@ -4,7 +4,7 @@ stored deadlines and amounts, in SQL for either engine (the recompute keeps it a
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-30T04:05:01:000000"
+ID = "2026-11-30T04:40:01:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "backfill and index the case summary (next_due, overdue_since, outstanding_cents)"
 
