@@ -37,8 +37,8 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def _route_handlers() -> list[Any]:
-    from casefile.api import audit, calendars, cases, documents, evidence, feeds
-    from casefile.api.web import pages
+    from casefile.api import audit, calendars, cases, documents, evidence, feeds, users
+    from casefile.api.web import pages, people
 
     handlers: list[Any] = [
         system.health,
@@ -51,7 +51,10 @@ def _route_handlers() -> list[Any]:
         audit.AuditController,
         *evidence.handlers(),
         documents.DocumentController,
+        users.UserController,
+        users.AssignmentController,
         *pages.handlers(),
+        people.PeopleController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],
@@ -84,8 +87,8 @@ def create_app(debug: bool = False) -> Litestar:
         middleware=[
             auth.session_config(settings.secret_key, secure).middleware,
             auth.auth_middleware(),
+            auth.csrf_middleware(settings.secret_key),
         ],
-        csrf_config=auth.csrf_config(settings.secret_key, secure),
         dependencies={"actor": Provide(auth.provide_actor)},
         guards=[auth.ids_in_range],
         # Handlers annotate `actor: User` under TYPE_CHECKING; Litestar resolves it here.
