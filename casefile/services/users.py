@@ -222,7 +222,7 @@ async def get_profile(name: str, actor: User) -> UserProfile:
 
 def _clean(key: str, value: str) -> str:
     label = FIELD_LABELS[key]
-    text = value.strip()
+    text = value.replace("\r\n", "\n").strip()
     limit = next(n for k, _, n in PROFILE_FIELDS if k == key)
     if len(text) > limit:
         raise InputError(f"{label} : {limit} caractères au plus ({len(text)} donnés)")
