@@ -1,41 +1,67 @@
 # casefile — the two commands a newcomer needs: `make run` and `make test`.
+#   make run [PORT=8000] [HOST=127.0.0.1]   installs only what running needs, then serves
+#   make test                                adds the development tools and runs every check
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+PIP    := $(BIN)/pip install -q --disable-pip-version-check
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+LINTED := casefile tests bench setup.py
 
-.PHONY: run test check lint typecheck install bench clean
+.PHONY: run test check lint typecheck install install-dev lock bench clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
-	touch $(STAMP)
 
-install: $(STAMP)
+# Runtime: the hashed lock of the runtime dependencies, then casefile itself (no deps resolved).
+$(RUN_STAMP): $(BIN)/python pyproject.toml setup.py requirements.lock
+	$(PIP) --require-hashes -r requirements.lock
+	$(PIP) --no-deps -e .
+	touch $@
 
-## make run: create the database, load the demo portfolio, serve on http://127.0.0.1:8000
-run: $(STAMP)
+# Development: runtime + test, lint and benchmark tools (hashed lock of both groups).
+$(DEV_STAMP): $(BIN)/python pyproject.toml setup.py requirements-dev.lock
+	$(PIP) --require-hashes -r requirements-dev.lock
+	$(PIP) --no-deps -e .
+	touch $(RUN_STAMP) $@
+
+install: $(RUN_STAMP)
+install-dev: $(DEV_STAMP)
+
+## make run: create the database, load the demo portfolio, serve on http://$(HOST):$(PORT)
+run: $(RUN_STAMP)
 	$(BIN)/casefile init
 	$(BIN)/casefile demo
-	$(BIN)/casefile serve
+	$(BIN)/casefile serve --host $(HOST) --port $(PORT)
 
 ## make test: lint, type-check, validate the law data, run the whole test suite
-test: $(STAMP) lint typecheck
+test: lint typecheck
 	$(BIN)/casefile check
 	$(BIN)/pytest
 
 check: test
 
-lint: $(STAMP)
-	$(BIN)/ruff check casefile tests bench document_templates/build_templates.py
-	$(BIN)/ruff format --check casefile tests bench document_templates/build_templates.py
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
+## make lock: re-resolve both hashed locks from pyproject.toml (needs the registry)
+lock:
+	$(PYTHON) -m pip install -q --disable-pip-version-check --target $(VENV)-uv uv
+	PYTHONPATH=$(VENV)-uv $(PYTHON) -m uv pip compile pyproject.toml --generate-hashes \
+	  --python-version 3.11 --custom-compile-command "make lock" -q -o requirements.lock
+	PYTHONPATH=$(VENV)-uv $(PYTHON) -m uv pip compile pyproject.toml --extra dev \
+	  --generate-hashes --python-version 3.11 --custom-compile-command "make lock" -q \
+	  -o requirements-dev.lock
+
 ## make bench: every benchmark, each printing its figures (several minutes; needs PostgreSQL)
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python bench/deadlines.py
 	$(BIN)/python bench/ical.py
 	$(BIN)/python bench/documents.py
@@ -44,4 +70,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/evidence.py --size-mb 256 --repeat 1
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV)-uv var build *.egg-info .pytest_cache .mypy_cache .ruff_cache

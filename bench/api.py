@@ -55,7 +55,7 @@ async def admin_sql(statement: str) -> None:
 
 async def load(url: str, cases: int) -> tuple[str, list[int]]:
     """Schema, one avocat with a token, `cases` injonction de payer cases with their events."""
-    from casefile.store import cases as store_cases
+    from casefile.services import cases as store_cases
     from casefile.store import db, users
 
     await db.connect(url)

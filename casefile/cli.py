@@ -232,6 +232,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p)
     p.set_defaults(handler="casefile.commands.calendar:plan_show")
 
+    law = sub.add_parser("law", help="the impact of a change of the law data").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = law.add_parser(
+        "impact", help="pending cases whose deadlines or amounts a proposed law data would move"
+    )
+    p.add_argument(
+        "--proposed",
+        metavar="DIR|GIT_REV",
+        help="a directory with procedures/ and calendars/, or a git revision of the repository",
+    )
+    p.add_argument("--today", help="YYYY-MM-DD statuses and amounts are judged on (default: today)")
+    p.add_argument(
+        "--apply",
+        action="store_true",
+        help="recompute the cases under the data in service (as `law apply`)",
+    )
+    p.add_argument("--reason", help="with --apply: why the law data changed (decree, correction…)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.law:impact")
+    p = law.add_parser(
+        "apply",
+        help="recompute the pending cases under the law data in service, recording the reason",
+    )
+    p.add_argument("--reason", required=True, help="why the law data changed (decree, correction…)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.law:apply")
+
     user = sub.add_parser("user", help="users").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

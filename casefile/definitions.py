@@ -1,7 +1,8 @@
 """Where the law's data files live, and the engine built from them (loaded once a process).
 
 The data sits at the top of the repository (`procedures/`, `calendars/`) so a lawyer can read it
-without opening the package; `CASEFILE_DATA_DIR` points elsewhere (a reviewed fork of the law).
+without opening the package; a wheel carries a copy (setup.py); `CASEFILE_DATA_DIR` points
+elsewhere (a reviewed fork of the law).
 """
 
 from __future__ import annotations
@@ -17,10 +18,15 @@ from casefile.law.territories import load_territories
 
 
 def data_dir() -> Path:
+    """`CASEFILE_DATA_DIR`, else the repository's top level, else the copy inside the wheel."""
     configured = os.environ.get("CASEFILE_DATA_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
+    repository = package.parent
+    if (repository / "procedures").is_dir():
+        return repository
+    return package / "_data"  # written by setup.py's build hook
 
 
 def procedures_dir() -> Path:
@@ -35,14 +41,25 @@ def templates_dir() -> Path:
     return data_dir() / "document_templates"
 
 
+LAW_FILES = ("procedures/*.toml", "calendars/*.toml")
+
+
+def load_engine(root: Path) -> Engine:
+    """A fresh engine over the law data under `root` (`procedures/`, `calendars/`), with its
+    own caches: two versions of the law can be loaded side by side (casefile law impact)."""
+    return Engine(
+        load_procedures(root / "procedures"),
+        load_territories(root / "calendars" / "territories.toml"),
+        load_parameters(root / "procedures" / "parameters.toml"),
+    )
+
+
 @lru_cache(maxsize=1)
 def parameters() -> dict[str, Parameter]:
-    return load_parameters(procedures_dir() / "parameters.toml")
+    return dict(engine().parameters)
 
 
 @lru_cache(maxsize=1)
 def engine() -> Engine:
-    """The engine over the repository's definitions (validated on load)."""
-    return Engine(
-        load_procedures(procedures_dir()), load_territories(calendars_file()), parameters()
-    )
+    """The engine over the law data in service (validated on load, once a process)."""
+    return load_engine(data_dir())

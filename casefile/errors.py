@@ -11,6 +11,9 @@ class CasefileError(Exception):
     """An error the user can act on; `str(error)` is a complete sentence naming the input."""
 
     http_status = 400
+    public_message: str | None = None
+    """What an HTTP client is told instead of `str(error)` when the message holds internals
+    (object keys, endpoints, driver text); None: the message itself is public."""
 
 
 class InputError(CasefileError):
@@ -37,6 +40,15 @@ class Forbidden(CasefileError):
     http_status = 403
 
 
+class Unavailable(CasefileError):
+    """A service the request needs (database, object store) does not answer: retry later."""
+
+    http_status = 503
+    retry_after = 5
+    """Seconds a client should wait before retrying (the `Retry-After` header)."""
+    public_message = "service momentanément indisponible ; réessayez dans quelques instants"
+
+
 class DefinitionError(CasefileError):
     """A procedure, calendar or parameter file is invalid; names the file and the key."""
 
@@ -44,3 +56,12 @@ class DefinitionError(CasefileError):
         self.origin = origin
         self.key = key
         super().__init__(f"{origin}: {key}: {message}")
+
+
+class InvalidFields(InputError):
+    """Several fields of one form are wrong: `errors` maps each field name to its French message,
+    so a page can show each message beside its field (and the API lists them all)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(" ; ".join(self.errors.values()))

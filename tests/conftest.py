@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The project's shared notes beside the repository (a worktree elsewhere names them).
+SHARED = Path(os.environ.get("CASEFILE_SHARED_DIR") or ROOT.parent / "shared")
 
 os.environ.setdefault("CASEFILE_SECRET_KEY", "test-secret-key-not-for-production")
 

@@ -17,7 +17,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from casefile.api import auth, errors, openapi, procedures, system
+from casefile.api import auth, errors, openapi, procedures, source, system
+from casefile.api.web import filters
 from casefile.settings import get_settings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -38,10 +39,11 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, cases, documents, evidence, feeds, users
-    from casefile.api.web import pages, people
+    from casefile.api.web import law, pages, people
 
     handlers: list[Any] = [
         system.health,
+        source.source,
         procedures.ProcedureController,
         cases.CaseController,
         calendars.CalendarController,
@@ -55,6 +57,7 @@ def _route_handlers() -> list[Any]:
         users.AssignmentController,
         *pages.handlers(),
         people.PeopleController,
+        law.LawImpactController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],
@@ -74,6 +77,7 @@ def _register_filters(engine: JinjaTemplateEngine) -> None:
 
     engine.engine.filters["date_fr"] = blank_or(date_fr)
     engine.engine.filters["amount_fr"] = blank_or(amount_fr)
+    filters.register(engine.engine)
 
 
 def create_app(debug: bool = False) -> Litestar:

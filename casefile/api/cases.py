@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, delete, get, patch, post, put
 from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 
 from casefile.api.auth import Actor, requires
-from casefile.api.schemas import InvoiceBody, NewCaseBody, PaymentBody
+from casefile.api.schemas import InvoiceBody, NewCaseBody, PartyPatch, PaymentBody
 from casefile.errors import Forbidden, InputError
 
 SCALARS = (str, bool, int)
@@ -63,7 +63,7 @@ class CaseController(Controller):
 
     @post("/", guards=[requires("case.write")], summary="Ouvrir un dossier")
     async def create_case(self, data: JSONBody[NewCaseBody], actor: Actor) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         new_case = cases.NewCase(
             reference=data.reference,
@@ -78,9 +78,28 @@ class CaseController(Controller):
         result: dict[str, Any] = await cases.create_case(new_case, actor)
         return result
 
+    @patch(
+        "/{case_id:str}/parties/{role:str}",
+        guards=[requires("case.write")],
+        summary="Modifier le créancier (creditor) ou le débiteur (debtor)",
+    )
+    async def edit_party(
+        self,
+        case_id: FromPath[str],
+        role: FromPath[str],
+        actor: Actor,
+        data: JSONBody[PartyPatch],
+        expected_version: Annotated[int | None, Parameter(ge=0)] = None,
+    ) -> dict[str, Any]:
+        from casefile.services.parties import edit_party
+
+        return await edit_party(
+            case_id, role, data.given(), actor, expected_version=expected_version
+        )
+
     @get("/", guards=[requires("case.read")], summary="Les dossiers visibles par l'utilisateur")
     async def list_cases(self, actor: Actor) -> list[dict[str, Any]]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         result: list[dict[str, Any]] = await cases.list_cases(actor)
         return result
@@ -94,7 +113,7 @@ class CaseController(Controller):
             date | None, Parameter(description="AAAA-MM-JJ (défaut : aujourd'hui)")
         ] = None,
     ) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         result: dict[str, Any] = await cases.get_case(case_id, actor, today=today)
         return result
@@ -107,7 +126,7 @@ class CaseController(Controller):
     async def case_deadlines(
         self, case_id: FromPath[str], actor: Actor, today: FromQuery[date | None] = None
     ) -> list[dict[str, Any]]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         result: list[dict[str, Any]] = await cases.case_deadlines(case_id, actor, today=today)
         return result
@@ -138,7 +157,7 @@ class CaseController(Controller):
         ],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         key, day, attributes = event_fields(data)
         check_event_permission(actor, key)
@@ -160,7 +179,7 @@ class CaseController(Controller):
         data: Annotated[dict[str, Any], Body(description='{"date": "AAAA-MM-JJ", …attributs}')],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         key, day, attributes = event_fields(data, key)
         check_event_permission(actor, key)
@@ -182,7 +201,7 @@ class CaseController(Controller):
         actor: Actor,
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         check_event_permission(actor, key)
         result: dict[str, Any] = await cases.delete_event(
@@ -199,7 +218,7 @@ class CaseController(Controller):
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
         from casefile.law.requests import parse_amount
-        from casefile.store import cases
+        from casefile.services import cases
 
         invoice = cases.InvoiceIn(
             invoice_number=data.invoice_number,
@@ -208,6 +227,8 @@ class CaseController(Controller):
             amount=parse_amount(data.amount, "amount"),
             paid=parse_amount(data.paid, "paid"),
             nature=data.nature,
+            supply=data.supply,
+            description=data.description,
         )
         result: dict[str, Any] = await cases.add_claim(
             case_id, invoice, actor, expected_version=expected_version
@@ -225,7 +246,7 @@ class CaseController(Controller):
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
         from casefile.law.requests import parse_amount
-        from casefile.store import cases
+        from casefile.services import cases
 
         payment = cases.PaymentIn(
             date=data.date,
@@ -246,7 +267,7 @@ class CaseController(Controller):
     async def claim_statement(
         self, case_id: FromPath[str], actor: Actor, as_of: FromQuery[date | None] = None
     ) -> dict[str, Any]:
-        from casefile.store import cases
+        from casefile.services import cases
 
         result: dict[str, Any] = await cases.claim_statement(
             case_id, actor, as_of=as_of or date.today()

@@ -10,12 +10,13 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
 from casefile.api.auth import Actor, requires
-from casefile.api.downloads import content_disposition
+from casefile.api.downloads import verified_download
+from casefile.evidence.errors import IntegrityError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -61,7 +62,7 @@ class DocumentController(Controller):
         guards=[requires("document.read")],
         summary="Télécharger un document généré (contenu vérifié par SHA-256)",
     )
-    async def content(self, document_id: FromPath[int], actor: Actor) -> Stream:
+    async def content(self, document_id: FromPath[int], actor: Actor) -> Response[bytes] | Stream:
         from casefile.evidence.backends import open_store
         from casefile.store import audit
         from casefile.store.documents import get_document
@@ -75,12 +76,17 @@ class DocumentController(Controller):
             None,
             {"case": document["case"], "sha256": document["sha256"]},
         )
-        return Stream(
-            open_store().open_verified(document["sha256"], document["size"]),
+
+        async def incident(error: IntegrityError) -> None:
+            await audit.record_integrity_incident(
+                actor, "document", document_id, document["sha256"], str(error)
+            )
+
+        return await verified_download(
+            open_store(),
+            document["sha256"],
+            document["size"],
             media_type=DOCX,
-            headers={
-                "Content-Disposition": content_disposition(document["filename"]),
-                "Content-Length": str(document["size"]),
-                "X-Content-Type-Options": "nosniff",
-            },
+            filename=document["filename"],
+            incident=incident,
         )

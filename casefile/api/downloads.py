@@ -1,13 +1,34 @@
-"""Download headers that survive any file name (RFC 6266 / RFC 5987).
+"""Download headers that survive any file name (RFC 6266 / RFC 5987), and verified downloads.
 
 A non-ASCII name ("Décompte.docx") in a raw header is a 500 in the server; the ASCII fallback
 goes in `filename=`, the exact name percent-encoded in `filename*=`.
+
+A download never completes with bytes that fail their SHA-256: an object that fits in memory
+is read and verified before the answer starts (a corrupt one gets an error answer, no bytes);
+a larger one is streamed one chunk behind its hash (`verified_chunks`), and on a mismatch the
+exception escapes after the headers are sent, so the server aborts the connection short of the
+announced length: curl and httpx report a failed transfer, never a 200 with the whole body.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import unicodedata
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from urllib.parse import quote
+
+from litestar import Response
+from litestar.response import Stream
+
+from casefile.evidence.errors import IntegrityError
+from casefile.evidence.objects import ObjectStore, read_verified
+
+INLINE_VERIFY_BYTES = 8 * 1024 * 1024
+"""Objects up to this size are verified whole before the first byte leaves."""
+
+Incident = Callable[[IntegrityError], Awaitable[None]]
+"""Records an integrity failure (audit log) before the error answer or the abort."""
 
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:
@@ -16,3 +37,70 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     ascii_name = ascii_name.strip() or "fichier"
     encoded = quote(filename, safe="")
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
+
+
+def _headers(filename: str, size: int | None) -> dict[str, str]:
+    headers = {
+        "Content-Disposition": content_disposition(filename),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }
+    if size is not None:
+        headers["Content-Length"] = str(size)
+    return headers
+
+
+async def verified_download(
+    store: ObjectStore,
+    sha256: str,
+    size: int,
+    *,
+    media_type: str,
+    filename: str,
+    incident: Incident,
+) -> Response[bytes] | Stream:
+    """The stored object as a download answer, never completed with bytes that fail their hash."""
+    if size <= INLINE_VERIFY_BYTES:
+        try:
+            data = await asyncio.to_thread(read_verified, store, sha256, size)
+        except IntegrityError as error:
+            await incident(error)
+            raise
+        return Response(content=data, media_type=media_type, headers=_headers(filename, size))
+    chunks = await asyncio.to_thread(store.open_verified, sha256, size)
+    return Stream(
+        guarded_stream(chunks, incident),
+        media_type=media_type,
+        headers=_headers(filename, size),
+    )
+
+
+def streamed_download(
+    chunks: Iterator[bytes], *, media_type: str, filename: str, incident: Incident
+) -> Stream:
+    """A download of unknown length (the bundle): aborted, never ended well-formed, when a
+    pièce fails its hash or the object store fails midway."""
+    return Stream(
+        guarded_stream(chunks, incident),
+        media_type=media_type,
+        headers=_headers(filename, None),
+    )
+
+
+async def guarded_stream(chunks: Iterator[bytes], incident: Incident) -> AsyncIterator[bytes]:
+    """`chunks` pulled in a worker thread (they come from disk or the network); an
+    `IntegrityError` is recorded, then re-raised so that the server aborts the answer."""
+    try:
+        while True:
+            chunk = await asyncio.to_thread(next, chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+    except IntegrityError as error:
+        await incident(error)
+        raise
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(close)

@@ -15,7 +15,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from casefile.errors import CasefileError
+from casefile.errors import CasefileError, Unavailable
 
 log = logging.getLogger("casefile.api")
 
@@ -58,7 +58,15 @@ def _validation_message(exc: ValidationException) -> str:
 
 
 def casefile_error(request: Request[Any, Any, Any], exc: CasefileError) -> Response[Any]:
-    return _answer(request, exc.http_status, str(exc))
+    message = str(exc)
+    if exc.public_message is not None:
+        # The detail (keys, endpoints, driver text) is for the operator's log only.
+        log.warning("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+        message = exc.public_message
+    response = _answer(request, exc.http_status, message)
+    if isinstance(exc, Unavailable):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:

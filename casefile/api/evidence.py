@@ -11,14 +11,15 @@ import asyncio
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Stream
 
 from casefile.api.auth import Actor, requires
-from casefile.api.downloads import content_disposition
+from casefile.api.downloads import streamed_download, verified_download
 from casefile.api.uploads import Upload, blocking_chunks, multipart_upload, raw_upload
 from casefile.errors import CasefileError, InputError, NotFound
+from casefile.evidence.errors import IntegrityError
 from casefile.settings import get_settings
 
 
@@ -130,7 +131,7 @@ class EvidenceController(Controller):
         guards=[requires("evidence.read")],
         summary="Télécharger une pièce (contenu vérifié par SHA-256)",
     )
-    async def content(self, piece_id: FromPath[int], actor: Actor) -> Stream:
+    async def content(self, piece_id: FromPath[int], actor: Actor) -> Response[bytes] | Stream:
         from casefile.evidence.backends import open_store
         from casefile.store import audit, cases, pieces
 
@@ -147,15 +148,19 @@ class EvidenceController(Controller):
             None,
             {"sha256": current.sha256, "version": current.version},
         )
-        chunks = open_store().open_verified(current.sha256, current.size)
-        return Stream(
-            chunks,
+
+        async def incident(error: IntegrityError) -> None:
+            await audit.record_integrity_incident(
+                actor, "piece", f"{piece.case_id}:{piece.id}", current.sha256, str(error)
+            )
+
+        return await verified_download(
+            open_store(),
+            current.sha256,
+            current.size,
             media_type=current.mime or "application/octet-stream",
-            headers={
-                "Content-Disposition": content_disposition(current.original_name),
-                "Content-Length": str(current.size),
-                "X-Content-Type-Options": "nosniff",
-            },
+            filename=current.safe_name or "piece",
+            incident=incident,
         )
 
     @get(
@@ -174,15 +179,29 @@ class EvidenceController(Controller):
         await audit.record(
             actor, "bundle.download", "case", row["id"], None, {"pieces": [p.id for p in live]}
         )
-        return Stream(
+
+        async def incident(error: IntegrityError) -> None:
+            await audit.record_integrity_incident(
+                actor, "case", row["id"], _failing_sha256(error, live), str(error)
+            )
+
+        return streamed_download(
             stream_bundle(
                 open_store(), live, case_reference=row["reference"], render_docx=render_docx
             ),
             media_type="application/zip",
-            headers={
-                "Content-Disposition": content_disposition(f"{row['reference']} - pièces.zip")
-            },
+            filename=f"{row['reference']} - pièces.zip",
+            incident=incident,
         )
+
+
+def _failing_sha256(error: IntegrityError, pieces: list[Any]) -> str:
+    """The digest of the pièce the error names (its message carries the object's key)."""
+    text = str(error)
+    for piece in pieces:
+        if piece.current.sha256 in text:
+            return str(piece.current.sha256)
+    return ""
 
 
 def handlers() -> list[Any]:

@@ -32,6 +32,15 @@ def documents_available() -> bool:
     return _has("casefile.api.documents")
 
 
+def evidence_kind_labels() -> dict[str, str]:
+    """French names of the kinds of pièce ("Bon de commande"), lower-cased for a table cell."""
+    if not _has("casefile.evidence.records"):
+        return {}
+    from casefile.evidence.records import KIND_LABELS
+
+    return {key: label[:1].lower() + label[1:] for key, label in KIND_LABELS.items()}
+
+
 def evidence_kinds() -> tuple[str, ...]:
     if not _has("casefile.evidence.records"):
         return ()

@@ -59,6 +59,13 @@ def procedure_detail(procedure: Procedure) -> dict[str, Any]:
                 "courts": list(rule.courts),
                 "valid_from": rule.valid_from.isoformat() if rule.valid_from else None,
                 "valid_until": rule.valid_until.isoformat() if rule.valid_until else None,
+                "next_step": {
+                    "label": rule.next_step.label,
+                    "documents": list(rule.next_step.documents),
+                    "event": rule.next_step.event,
+                }
+                if rule.next_step
+                else None,
             }
             for rule in procedure.deadlines
         ],

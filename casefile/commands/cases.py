@@ -43,12 +43,14 @@ def _today(text: str | None) -> date:
 
 
 def init(args: argparse.Namespace) -> int:
+    from casefile.evidence.backends import prepare_store
     from casefile.settings import get_settings
     from casefile.store import db
 
     applied = run_store(db.migrate, require_schema=False)
     url = get_settings().database_url
     print(f"database {url}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+    print(f"evidence {prepare_store()}: ready")
     return 0
 
 
@@ -75,7 +77,7 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def case_new(args: argparse.Namespace) -> int:
-    from casefile.store.cases import NewCase, PartyIn, create_case
+    from casefile.services.cases import NewCase, PartyIn, create_case
     from casefile.store.users import SYSTEM
 
     data = NewCase(

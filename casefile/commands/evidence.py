@@ -117,11 +117,15 @@ def verify(args: argparse.Namespace) -> int:
         bar.update(task, completed=done, total=total)
 
     async def work() -> service.Report:
+        from casefile.store.audit import integrity_incidents
+
         records = _records_class()(asyncio.get_running_loop())
         with bar:
-            return await asyncio.to_thread(
+            report = await asyncio.to_thread(
                 service.verify, store, records, progress=progress, remove_orphans=fix
             )
+        report.incidents = await integrity_incidents()
+        return report
 
     report = run_store(work)
     result = {
@@ -133,6 +137,9 @@ def verify(args: argparse.Namespace) -> int:
         "orphans": report.orphans,
         "pending": report.pending,
         "removed": report.removed,
+        "interrupted_uploads": report.interrupted,
+        "uploads_in_progress": report.uploading,
+        "incidents": report.incidents,
     }
     if args.format == "json":
         print_json(result)
@@ -152,6 +159,15 @@ def _print_report(result: dict[str, Any], fix: bool) -> None:
     ):
         for sha256 in result[key]:
             print(f"{label}: {sha256}")
+    for name in result["interrupted_uploads"]:
+        print(f"removed interrupted upload: {name}")
+    for name in result["uploads_in_progress"]:
+        print(f"upload in progress (kept): {name}")
+    for incident in result["incidents"]:
+        print(
+            f"INCIDENT {incident['at']}: {incident['entity']} {incident['entity_id']} "
+            f"served to {incident['actor']} failed its hash ({incident['sha256']}): not delivered"
+        )
     if result["orphans"] and not fix:
         print(
             "orphans are objects no record refers to: `casefile evidence verify --fix` removes them"

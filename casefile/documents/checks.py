@@ -19,7 +19,8 @@ from casefile.errors import DefinitionError
 
 
 def _procedure_documents(procedures_dir: Path) -> list[tuple[Path, str]]:
-    """(file, template key) for every `[[documents]]` entry of the procedure definitions."""
+    """(file, template key) for every `[[documents]]` entry and every deadline's
+    `next_step.documents` of the procedure definitions."""
     found: list[tuple[Path, str]] = []
     for path in sorted(procedures_dir.glob("*.toml")):
         try:
@@ -31,6 +32,14 @@ def _procedure_documents(procedures_dir: Path) -> list[tuple[Path, str]]:
             for entry in raw.get("documents", [])
             if isinstance(entry, dict) and isinstance(entry.get("template"), str)
         )
+        for deadline in raw.get("deadlines", []):
+            step = deadline.get("next_step") if isinstance(deadline, dict) else None
+            if isinstance(step, dict):
+                found.extend(
+                    (path, template)
+                    for template in step.get("documents", [])
+                    if isinstance(template, str)
+                )
     return found
 
 

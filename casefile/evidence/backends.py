@@ -40,3 +40,19 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Obje
             raise InputError(f"CASEFILE_S3_* settings for {url!r}: {error}") from error
         return S3Store(client, bucket)
     raise InputError(f"evidence URL {url!r}: unknown scheme {scheme!r} (file or s3)")
+
+
+def prepare_store(url: str | None = None, settings: Settings | None = None) -> str:
+    """Create what the store needs to accept objects (the folder, or the S3 bucket when
+    absent) for `casefile init`; returns the store's URL."""
+    store = open_store(url, settings)
+    if isinstance(store, S3Store):
+        store.ensure_bucket()
+    elif isinstance(store, LocalStore):
+        try:
+            store.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(
+                f"evidence folder {store.root} cannot be created: {error.strerror}"
+            ) from error
+    return store.url

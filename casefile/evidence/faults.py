@@ -6,7 +6,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from casefile.evidence.errors import StorageUnavailable
-from casefile.evidence.objects import ObjectInfo, ObjectStore, Readable, StoredObject
+from casefile.evidence.objects import (
+    ObjectInfo,
+    ObjectStore,
+    Readable,
+    StoredObject,
+    TemporaryUpload,
+)
 
 OPERATIONS = frozenset(
     {"put", "put_midway", "read", "exists", "stat", "delete", "list", "download_url"}
@@ -65,6 +71,14 @@ class FailingStore:
     def list_keys(self) -> Iterator[str]:
         self._check("list")
         return self.inner.list_keys()
+
+    def temporary_uploads(self) -> Iterator[TemporaryUpload]:
+        self._check("list")
+        return self.inner.temporary_uploads()
+
+    def remove_temporary(self, name: str) -> None:
+        self._check("delete")
+        self.inner.remove_temporary(name)
 
     def download_url(
         self, sha256: str, filename: str, expires: timedelta, now: datetime | None = None

@@ -18,9 +18,12 @@ from casefile.evidence.objects import (
     ObjectInfo,
     Readable,
     StoredObject,
+    TemporaryUpload,
     check_sha256,
     key_sha256,
     object_key,
+    owner_gone,
+    upload_owner_tag,
     verified_chunks,
 )
 
@@ -40,7 +43,7 @@ class LocalStore:
         try:
             temp_dir.mkdir(parents=True, exist_ok=True)
             # Same folder tree as the objects: the final link/rename stays on one file system.
-            fd, temp_name = tempfile.mkstemp(dir=temp_dir, prefix="upload-")
+            fd, temp_name = tempfile.mkstemp(dir=temp_dir, prefix=f"upload-{upload_owner_tag()}-")
         except OSError as error:
             raise StorageUnavailable(f"evidence folder {self.root}: {error.strerror}") from error
         temp = Path(temp_name)
@@ -133,6 +136,28 @@ class LocalStore:
 
     def list_keys(self) -> Iterator[str]:
         return (info.sha256 for info in self.list_objects())
+
+    def temporary_uploads(self) -> Iterator[TemporaryUpload]:
+        temp_dir = self.root / TEMP_DIR
+        if not temp_dir.is_dir():
+            return
+        for path in sorted(temp_dir.iterdir()):
+            try:
+                st = path.stat()
+            except FileNotFoundError:  # finished meanwhile
+                continue
+            yield TemporaryUpload(
+                path.name,
+                st.st_size,
+                datetime.fromtimestamp(st.st_mtime, UTC),
+                owner_gone(path.name),
+            )
+
+    def remove_temporary(self, name: str) -> None:
+        if "/" in name or name.startswith("."):
+            raise ValueError(f"{name!r} is not a temporary upload name")
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / TEMP_DIR / name).unlink()
 
     def download_url(
         self, sha256: str, filename: str, expires: timedelta, now: datetime | None = None

@@ -7,8 +7,10 @@ stored once and a key can never name other bytes: objects are written once, neve
 from __future__ import annotations
 
 import hashlib
+import os
 import queue
 import re
+import socket
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,6 +52,42 @@ class ObjectInfo:
     modified: datetime
 
 
+@dataclass(frozen=True)
+class TemporaryUpload:
+    """A partial upload (a temporary file or key) left by `put_stream`."""
+
+    name: str
+    size: int
+    modified: datetime
+    owner_gone: bool
+    """True when the process that wrote it (same host) no longer runs: it crashed."""
+
+
+def upload_owner_tag() -> str:
+    """`host.pid`: put in temporary upload names, so that verify can tell a crashed upload
+    (its process is gone) from one in flight."""
+    host = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
+    return f"{host}.{os.getpid()}"
+
+
+def owner_gone(name: str) -> bool:
+    """Whether the `host.pid` tag in a temporary upload's name names a process of this host
+    that no longer runs (never True for another host's upload)."""
+    match = re.search(r"upload-([A-Za-z0-9-]+)\.(\d+)-", name)
+    if match is None:
+        return False
+    host, pid = match.group(1), int(match.group(2))
+    if host != upload_owner_tag().rsplit(".", 1)[0]:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 class ObjectStore(Protocol):
     """A write-once store of byte objects named by their SHA-256."""
 
@@ -63,9 +101,10 @@ class ObjectStore(Protocol):
         ...
 
     def open_verified(self, sha256: str, size: int | None = None) -> Iterator[bytes]:
-        """The object's bytes in chunks; raises `IntegrityError` after the last chunk when the
-        bytes do not hash to `sha256` (or do not have `size`). `ObjectMissing` is raised by
-        this call, before any chunk."""
+        """The object's bytes in chunks; the last chunk is held back until the whole object
+        is hashed, and `IntegrityError` is raised in its place when the bytes do not hash to
+        `sha256` (or do not have `size`). `ObjectMissing` is raised by this call, before any
+        chunk."""
         ...
 
     def exists(self, sha256: str) -> bool: ...
@@ -81,6 +120,13 @@ class ObjectStore(Protocol):
     def list_keys(self) -> Iterator[str]:
         """The SHA-256 of every stored object."""
         ...
+
+    def temporary_uploads(self) -> Iterator[TemporaryUpload]:
+        """Partial uploads still present (an upload removes its own when it ends, even on
+        failure: what remains was left by a process that died)."""
+        ...
+
+    def remove_temporary(self, name: str) -> None: ...
 
     def download_url(
         self, sha256: str, filename: str, expires: timedelta, now: datetime | None = None
@@ -260,14 +306,32 @@ def prefetched(chunks: Iterator[bytes], depth: int = 4) -> Iterator[bytes]:
 def verified_chunks(
     chunks: Iterable[bytes], sha256: str, size: int | None, where: str
 ) -> Iterator[bytes]:
-    """Pass `chunks` on while hashing them; raise `IntegrityError` at the end on a mismatch."""
+    """Pass `chunks` on while hashing them, one chunk behind: the last chunk is only handed
+    on once every byte has been hashed and found right, so a consumer never receives the
+    complete bytes of an object that fails its hash. On a mismatch `IntegrityError` is raised
+    in place of the last chunk."""
     digest = hashlib.sha256()
     total = 0
+    held: bytes | None = None
     for chunk in chunks:
+        if not chunk:
+            continue
         digest.update(chunk)
         total += len(chunk)
-        yield chunk
+        if size is not None and total > size:
+            raise IntegrityError(f"{where}: more than the {size} bytes recorded are stored")
+        if held is not None:
+            yield held
+        held = chunk
     if size is not None and total != size:
         raise IntegrityError(f"{where}: {total} bytes stored, {size} recorded")
     if digest.hexdigest() != sha256:
         raise IntegrityError(f"{where}: stored bytes hash to {digest.hexdigest()}, not {sha256}")
+    if held is not None:
+        yield held
+
+
+def read_verified(store: ObjectStore, sha256: str, size: int | None = None) -> bytes:
+    """The whole object, verified before anything is returned (for objects that fit in
+    memory: nothing of a corrupt object ever leaves)."""
+    return b"".join(store.open_verified(sha256, size))

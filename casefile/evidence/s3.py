@@ -30,9 +30,12 @@ from casefile.evidence.objects import (
     ObjectInfo,
     Readable,
     StoredObject,
+    TemporaryUpload,
     key_sha256,
     object_key,
+    owner_gone,
     prefetched,
+    upload_owner_tag,
     verified_chunks,
 )
 
@@ -83,7 +86,7 @@ class S3Store:
     def put_stream(self, stream: Readable, *, max_size: int | None = None) -> StoredObject:
         if _seekable(stream):
             return self._put_seekable(stream, max_size)  # type: ignore[arg-type]
-        temp_key = f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+        temp_key = f"{TEMP_PREFIX}upload-{upload_owner_tag()}-{uuid.uuid4().hex}"
         reader = HashingReader(stream, max_size=max_size, part_size=self.part_size)
         try:
             self._upload(temp_key, reader)
@@ -229,6 +232,24 @@ class S3Store:
 
     def list_keys(self) -> Iterator[str]:
         return (info.sha256 for info in self.list_objects())
+
+    def temporary_uploads(self) -> Iterator[TemporaryUpload]:
+        listing = self._call(
+            "list",
+            lambda: iter(self.client.list_objects(self.bucket, prefix=TEMP_PREFIX, recursive=True)),
+        )
+        while True:
+            item = self._call("list", lambda: next(listing, None))
+            if item is None:
+                return
+            name = (item.object_name or "")[len(TEMP_PREFIX) :]
+            if name and item.last_modified is not None:
+                yield TemporaryUpload(name, item.size or 0, item.last_modified, owner_gone(name))
+
+    def remove_temporary(self, name: str) -> None:
+        if "/" in name or not name:
+            raise ValueError(f"{name!r} is not a temporary upload name")
+        self._call("remove temporary upload", lambda: self._remove(f"{TEMP_PREFIX}{name}"))
 
     def download_url(
         self, sha256: str, filename: str, expires: timedelta, now: datetime | None = None

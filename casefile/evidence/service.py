@@ -35,6 +35,10 @@ ORPHAN_GRACE = timedelta(hours=1)
 """An unreferenced object younger than this may belong to an upload whose record is being
 committed right now: verify reports it as pending and never removes it."""
 
+UPLOAD_GRACE = timedelta(hours=24)
+"""A partial upload whose process cannot be checked (another host) is taken as crashed, and
+removed by verify, after this long."""
+
 Progress = Callable[[int, int], None]
 """Called with (bytes checked, total bytes) while verify reads the store."""
 
@@ -243,6 +247,13 @@ class Report:
     pending: list[str] = field(default_factory=list)
     """Unreferenced objects younger than the grace period (uploads in flight)."""
     removed: list[str] = field(default_factory=list)
+    interrupted: list[str] = field(default_factory=list)
+    """Partial uploads left by a crashed process, removed by this verify."""
+    uploading: list[str] = field(default_factory=list)
+    """Partial uploads of running processes (kept)."""
+    incidents: Sequence[Mapping[str, object]] = field(default_factory=list)
+    """Downloads refused or aborted because stored bytes failed their hash (from the audit
+    log, filled by the caller that reads it)."""
 
     @property
     def ok(self) -> bool:
@@ -258,7 +269,8 @@ def verify(
     orphan_grace: timedelta = ORPHAN_GRACE,
     now: datetime | None = None,
 ) -> Report:
-    """Re-hash every referenced object; list missing ones, mismatches and orphans."""
+    """Re-hash every referenced object; list missing ones, mismatches and orphans; remove the
+    partial uploads of crashed processes (they are never evidence)."""
     expected: dict[str, int] = {}
     report = Report()
     for sha256, size in records.referenced_objects():
@@ -279,6 +291,7 @@ def verify(
                 report.pending.append(info.sha256)
             continue
         report.checked += 1
+        start = done
         try:
             for chunk in store.open_verified(info.sha256, recorded):
                 done += len(chunk)
@@ -288,8 +301,20 @@ def verify(
         except (IntegrityError, ObjectMissing):
             if info.sha256 not in report.mismatched:
                 report.mismatched.append(info.sha256)
+            # The failing object's last chunk is withheld: it was read all the same.
+            report.bytes += start + info.size - done
+            done = start + info.size
+            if progress:
+                progress(done, total)
     present = {info.sha256 for info in objects}
     report.missing = sorted(set(expected) - present)
+    upload_cutoff = _now(now) - UPLOAD_GRACE
+    for upload in store.temporary_uploads():
+        if upload.owner_gone or upload.modified <= upload_cutoff:
+            store.remove_temporary(upload.name)
+            report.interrupted.append(upload.name)
+        else:
+            report.uploading.append(upload.name)
     if remove_orphans:
         for sha256 in report.orphans:
             store.delete(sha256)

@@ -82,6 +82,18 @@ class Start:
 
 
 @dataclass(frozen=True, slots=True)
+class NextStep:
+    """What the creditor's side does about a deadline (the case page's "À faire"). For a
+    deadline of ours: the act that meets it. For the other side's: what we do once it has run
+    out unmet (e.g. the opposition period → ask for the certificat de non-opposition).
+    `documents` are template keys to render for it; `event` records it done."""
+
+    label: str
+    documents: tuple[str, ...] = ()
+    event: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DeadlineRule:
     """One time limit as the law states it. Several rules may share a key (court variants,
     dated versions, conditional periods); the first that applies wins."""
@@ -107,6 +119,7 @@ class DeadlineRule:
     pick: Literal["first", "latest"] = "first"
     period_attribute: str | None = None
     waiting: tuple[tuple[str, str], ...] = ()  # (event, warning) when recorded but not started
+    next_step: NextStep | None = None
     ident: str = ""  # "procedure/deadlines[i]", unique, for caching and messages
 
 
@@ -115,6 +128,28 @@ class DocumentStep:
     template: str
     step: str
     court: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CostItem:
+    """One cost of a procedure; its amount is the dated `parameter` of parameters.toml, if any
+    sourced value exists ("non renseigné" otherwise)."""
+
+    label: str
+    basis: str
+    parameter: str | None = None
+    courts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What the procedure yields (its title) and costs, for the side-by-side comparison."""
+
+    title: str
+    title_basis: str
+    title_source: str
+    duration_parameter: str | None = None
+    costs: tuple[CostItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +166,7 @@ class Procedure:
     documents: tuple[DocumentStep, ...]
     eligibility: Mapping[str, Any]
     origin: str
+    comparison: Comparison | None = None
 
     def event(self, key: str) -> EventDef:
         try:
@@ -311,6 +347,7 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
                     origin, f"{where}.waiting", "each entry names a known event and a note"
                 )
             waiting.append((str(item["event"]), str(item["note"])))
+        next_step = _next_step(entry.get("next_step"), events, origin, where)
         rule = DeadlineRule(
             key=dkey,
             label=str(entry["label"]),
@@ -333,6 +370,7 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
             pick="latest" if entry.get("pick") == "latest" else "first",
             period_attribute=period_attribute,
             waiting=tuple(waiting),
+            next_step=next_step,
             ident=f"{key}/{index}",
         )
         if rule.valid_from and rule.valid_until and rule.valid_from > rule.valid_until:
@@ -360,7 +398,55 @@ def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
         documents=documents,
         eligibility=dict(data.get("eligibility", {})),
         origin=origin,
+        comparison=_comparison(data.get("comparison"), origin),
     )
+
+
+def _comparison(raw: object, origin: str) -> Comparison | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise DefinitionError(origin, "comparison", "must be a table")
+    for name in ("title", "title_basis", "title_source"):
+        _req(raw, name, origin, "comparison")
+    if not str(raw["title_source"]).startswith("https://"):
+        raise DefinitionError(origin, "comparison.title_source", "must be an https:// URL")
+    costs: list[CostItem] = []
+    for index, item in enumerate(raw.get("costs", [])):
+        where = f"comparison.costs[{index}]"
+        if not isinstance(item, Mapping):
+            raise DefinitionError(origin, where, "must be a table")
+        costs.append(
+            CostItem(
+                label=str(_req(item, "label", origin, where)),
+                basis=str(_req(item, "basis", origin, where)),
+                parameter=item.get("parameter"),
+                courts=tuple(str(c) for c in item.get("courts", [])),
+            )
+        )
+    return Comparison(
+        title=str(raw["title"]),
+        title_basis=str(raw["title_basis"]),
+        title_source=str(raw["title_source"]),
+        duration_parameter=raw.get("duration_parameter"),
+        costs=tuple(costs),
+    )
+
+
+def _next_step(
+    raw: object, events: Mapping[str, EventDef], origin: str, where: str
+) -> NextStep | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or not str(raw.get("label", "")).strip():
+        raise DefinitionError(origin, f"{where}.next_step", "must be a table with a `label`")
+    event = raw.get("event")
+    if event is not None and event not in events:
+        raise DefinitionError(origin, f"{where}.next_step.event", f"unknown event {event!r}")
+    documents = raw.get("documents", [])
+    if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
+        raise DefinitionError(origin, f"{where}.next_step.documents", "must be template keys")
+    return NextStep(str(raw["label"]), tuple(documents), event)
 
 
 def _check_conditions(

@@ -1,2 +1,2 @@
-"""Use cases, one module per context (DESIGN §1b): called by the API, the pages, the CLI and
-the jobs; they call law, store, evidence, documents, ical and notify."""
+"""Use cases, one module per context (DESIGN.md §1b): validation, transaction, audit and
+recompute in one place, called alike by the web pages, the API, the CLI and the jobs."""

@@ -22,6 +22,7 @@ from msgspec import UNSET, UnsetType
 
 from casefile import passwords
 from casefile.errors import InputError, NotFound
+from casefile.labels import ROLES as ROLE_LABELS
 from casefile.services.sessions import end_sessions_of
 from casefile.store import audit
 from casefile.store import users as user_store
@@ -29,13 +30,6 @@ from casefile.store.db import atomic
 from casefile.store.permissions import ROLES, SYSTEM, User, require
 from casefile.store.tables import ApiToken, FeedToken, UserAccount
 
-ROLE_LABELS = {
-    "admin": "administrateur",
-    "avocat": "avocat",
-    "credit_manager": "gestionnaire de crédit",
-    "commissaire_de_justice": "commissaire de justice",
-    "lecteur": "lecteur",
-}
 # Column, French label, maximum length.
 PROFILE_FIELDS: tuple[tuple[str, str, int], ...] = (
     ("full_name", "nom complet", 200),

@@ -23,24 +23,37 @@ def _advice_kind(party: dict[str, Any] | None) -> str:
     return "commercant" if party.get("person_or_company") == "societe" else "professionnel"
 
 
+def advice_inputs(full: dict[str, Any]) -> tuple[Decimal, str, str, str]:
+    """(claim total, claim nature, debtor kind, creditor kind) as `law.advice.advise` takes them."""
+    total = Decimal(full["claim_total"]) if full.get("claim_total") else Decimal("0")
+    claims = full.get("claims") or []
+    nature = next((c.get("nature") for c in claims if c.get("nature")), None) or "contractuelle"
+    return (
+        total,
+        nature,
+        _advice_kind(full.get("debtor_party")),
+        _advice_kind(full.get("creditor")),
+    )
+
+
 async def case_advice(case: int | str, actor: User, as_of: date) -> dict[str, Any]:
     """{"as_of", "claim_total", "procedures": [...], "prescriptions": [...], "notes": [...]}."""
+    return advice_from_case(await get_case(case, actor, today=as_of), as_of)
+
+
+def advice_from_case(full: dict[str, Any], as_of: date) -> dict[str, Any]:
+    """The advice for a case already read with `get_case` (the case page reads it once)."""
     from casefile.definitions import parameters
     from casefile.law.advice import advise
     from casefile.law.prescription import prescription
 
-    full = await get_case(case, actor, today=as_of)
     notes: list[str] = []
-    total = Decimal(full["claim_total"]) if full.get("claim_total") else Decimal("0")
+    total, nature, debtor_kind, creditor_kind = advice_inputs(full)
     debtor = full.get("debtor_party")
-    creditor = full.get("creditor")
     claims = full.get("claims") or []
-    nature = next((c.get("nature") for c in claims if c.get("nature")), None) or "contractuelle"
     procedures: list[dict[str, Any]] = []
     if total > 0:
-        for item in advise(
-            total, nature, _advice_kind(debtor), _advice_kind(creditor), as_of, parameters()
-        ):
+        for item in advise(total, nature, debtor_kind, creditor_kind, as_of, parameters()):
             data = asdict(item)
             data["reasons"] = [asdict(reason) for reason in item.reasons]
             procedures.append(data)

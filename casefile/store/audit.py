@@ -35,6 +35,41 @@ async def record(
     )
 
 
+INTEGRITY_INCIDENT = "evidence.integrity_failure"
+"""The action of an entry recording that stored bytes failed their hash when served."""
+
+
+async def record_integrity_incident(
+    actor: User, entity: str, entity_id: str | int, sha256: str, detail: str
+) -> None:
+    """A download refused or aborted because the stored bytes failed their SHA-256; `casefile
+    evidence verify` lists these entries."""
+    await record(
+        actor, INTEGRITY_INCIDENT, entity, entity_id, None, {"sha256": sha256, "detail": detail}
+    )
+
+
+async def integrity_incidents(limit: int = 100) -> list[dict[str, Any]]:
+    """The recorded integrity incidents, newest first (no permission check: for `verify`)."""
+    rows = await (
+        AuditEntry.select()
+        .where(AuditEntry.action == INTEGRITY_INCIDENT)
+        .order_by(AuditEntry.id, ascending=False)
+        .limit(limit)
+        .output(load_json=True)
+    )
+    return [
+        {
+            "at": row["at"].isoformat(),
+            "actor": row["actor_name"],
+            "entity": row["entity"],
+            "entity_id": row["entity_id"],
+            "sha256": (row["after"] or {}).get("sha256"),
+        }
+        for row in rows
+    ]
+
+
 async def list_entries(
     actor: User, limit: int = 100, entity: str | None = None
 ) -> list[dict[str, Any]]:

@@ -8,12 +8,9 @@ lost update) and writes its audit entry.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from casefile.definitions import engine
@@ -36,31 +33,12 @@ from casefile.store.tables import (
     UserAccount,
 )
 
-PARTY_KINDS = ("professionnel", "consommateur")
-PERSON_OR_COMPANY = ("personne", "societe")
 CLOSED_STATUSES = ("closed", "paid")
-
-
-@dataclass(frozen=True)
-class PartyIn:
-    name: str
-    kind: str = "professionnel"
-    person_or_company: str | None = None  # default: societe for a professional, else personne
-    siren: str | None = None
-    address: str = ""
-    residence: str | None = None  # department code or "etranger"; default: the court's
-
-
-@dataclass(frozen=True)
-class NewCase:
-    reference: str
-    procedure: str
-    court: str | None
-    court_department: str
-    creditor: PartyIn
-    debtor: PartyIn
-    lawyer: str | None = None
-    commissaire: str | None = None
+SUPPLIES = {
+    "marchandises": "fourniture de marchandises",
+    "services": "prestation de services",
+    "travaux": "travaux",
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +49,8 @@ class InvoiceIn:
     amount: Decimal  # incl. VAT
     paid: Decimal = Decimal("0")
     nature: str = "contractuelle"
+    supply: str | None = None  # marchandises | services | travaux
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,66 +61,7 @@ class PaymentIn:
     reference: str = ""
 
 
-# -- validation -------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=65536)
-def normalise_key(text: str) -> str:
-    """Lower case, no accents, single spaces: "SARL Dupont  & Fils" ≈ "sarl dupont & fils".
-    Cached: an import asks for the same creditor's and debtors' keys on every line."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", folded).strip().lower()
-
-
-def valid_siren(text: str | None, what: str = "siren") -> str | None:
-    """Nine digits with the Luhn check digit (INSEE); spaces allowed."""
-    if text is None or not str(text).strip():
-        return None
-    digits = re.sub(r"\s", "", str(text))
-    if not re.fullmatch(r"\d{9}", digits):
-        raise InputError(f"{what}: {text!r} must be 9 digits")
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    if total % 10:
-        raise InputError(f"{what}: {text!r} fails the SIREN check digit")
-    return digits
-
-
-def party_key(party: PartyIn) -> str:
-    return valid_siren(party.siren) or normalise_key(party.name)
-
-
-def _party_row(case_id: int, role: str, party: PartyIn, court_department: str) -> Party:
-    eng = engine()
-    name = party.name.strip()
-    if not name:
-        raise InputError(f"{role}: the name is empty")
-    if party.kind not in PARTY_KINDS:
-        raise InputError(f"{role} kind {party.kind!r}: use one of {', '.join(PARTY_KINDS)}")
-    person = party.person_or_company or ("societe" if party.kind == "professionnel" else "personne")
-    if person not in PERSON_OR_COMPANY:
-        raise InputError(f"{role} person_or_company {person!r}: use personne or societe")
-    residence = (
-        eng.territories.normalise_residence(party.residence)
-        if party.residence
-        else court_department
-    )
-    return Party(
-        case=case_id,
-        role=role,
-        name=name,
-        kind=party.kind,
-        person_or_company=person,
-        siren=valid_siren(party.siren, f"{role} siren"),
-        address=party.address or "",
-        residence=residence,
-        lookup_key=party_key(party),
-    )
-
-
-async def _user_id(name: str | None, what: str, role: str | None = None) -> int | None:
+async def user_id(name: str | None, what: str, role: str | None = None) -> int | None:
     if not name:
         return None
     row = (
@@ -172,7 +93,7 @@ def _case_id(case: int | str) -> int | None:
     return case if 0 < case <= MAX_CASE_ID else None
 
 
-async def _find_case(case: int | str) -> dict[str, Any]:
+async def find_case(case: int | str) -> dict[str, Any]:
     row = None
     case_id = _case_id(case)
     if case_id is not None:
@@ -194,7 +115,7 @@ def _check_read(row: dict[str, Any], actor: User) -> None:
 
 async def resolve_case(case: int | str, actor: User) -> dict[str, Any]:
     """The case row for a reader allowed to see it (id, digit string or reference)."""
-    row = await _find_case(case)
+    row = await find_case(case)
     _check_read(row, actor)
     return row
 
@@ -277,13 +198,34 @@ async def list_cases(actor: User, today: date | None = None) -> list[dict[str, A
     ]
 
 
+PARTY_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "person_or_company",
+    "siren",
+    "address",
+    "residence",
+    "category",
+    "legal_form",
+    "siret",
+    "rcs_city",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "representative",
+    "civility",
+    "first_name",
+    "email",
+    "phone",
+)
+
+
 def _party_dict(row: dict[str, Any] | None) -> dict[str, Any] | None:
     if row is None:
         return None
-    return {
-        key: row[key]
-        for key in ("id", "name", "kind", "person_or_company", "siren", "address", "residence")
-    }
+    return {key: row[key] for key in PARTY_FIELDS}
 
 
 async def case_deadlines(
@@ -329,7 +271,7 @@ async def get_case(case: int | str, actor: User, today: date | None = None) -> d
     from casefile.store.documents import list_documents
 
     row = await resolve_case(case, actor)
-    result = await _full_case(row, today)
+    result = await full_case(row, today)
     result["documents"] = [
         {k: d[k] for k in ("id", "template", "version", "sha256", "size", "created_at")}
         for d in (
@@ -339,7 +281,7 @@ async def get_case(case: int | str, actor: User, today: date | None = None) -> d
     return result
 
 
-async def _full_case(row: dict[str, Any], today: date | None) -> dict[str, Any]:
+async def full_case(row: dict[str, Any], today: date | None) -> dict[str, Any]:
     case_id = row["id"]
     parties = {p["role"]: p for p in await Party.select().where(Party.case == case_id)}
     claims = await Claim.select().where(Claim.case == case_id).order_by(Claim.due_date)
@@ -381,6 +323,8 @@ async def _full_case(row: dict[str, Any], today: date | None) -> dict[str, Any]:
                     "paid": cents_text(c["paid_cents"]),
                     "outstanding": cents_text(c["amount_cents"] - c["paid_cents"]),
                     "nature": c["nature"],
+                    "supply": c["supply"],
+                    "description": c["description"],
                 }
                 for c in claims
             ],
@@ -470,75 +414,6 @@ async def bump_version(row: dict[str, Any], expected_version: int | None) -> int
     return int(updated[0]["version"])
 
 
-def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
-    eng = engine()
-    procedure = eng.procedure(data.procedure)
-    court = data.court or procedure.default_court
-    if procedure.courts and court not in procedure.courts:
-        raise InputError(
-            f"court {court!r} is not available for {procedure.key} "
-            f"(use one of: {', '.join(procedure.courts)})"
-        )
-    department = eng.territories.normalise_department(data.court_department, "court department")
-    eng.territories.for_court(department)
-    reference = data.reference.strip()
-    if not reference or len(reference) > 100:
-        raise InputError(f"reference {data.reference!r} must be 1 to 100 characters")
-    return court, department
-
-
-async def create_case(data: NewCase, actor: User, today: date | None = None) -> dict[str, Any]:
-    require(actor, "case.write")
-    court, department = _validate_new_case(data)
-    reference = data.reference.strip()
-    async with atomic(f"case reference {reference!r} already exists"):
-        lawyer = await _user_id(data.lawyer, "lawyer")
-        commissaire = await _user_id(data.commissaire, "commissaire", "commissaire_de_justice")
-        now = datetime.now(UTC)
-        inserted = await Case.insert(
-            Case(
-                reference=reference,
-                procedure=data.procedure,
-                court=court,
-                court_department=department,
-                lawyer=lawyer,
-                commissaire=commissaire,
-                status="open",
-                version=1,
-                warnings=[],
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        case_id = inserted[0]["id"]
-        await Party.insert(
-            _party_row(case_id, "creditor", data.creditor, department),
-            _party_row(case_id, "debtor", data.debtor, department),
-        )
-        row = await _find_case(case_id)
-        await recompute_case(row)
-        result = await _full_case(await _find_case(case_id), today)
-        await audit.record(actor, "case.create", "case", case_id, None, _audit_view(result))
-    return result
-
-
-def _audit_view(case: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "reference",
-        "procedure",
-        "court",
-        "court_department",
-        "lawyer",
-        "commissaire",
-        "status",
-        "version",
-    )
-    view = {key: case[key] for key in keys}
-    view["creditor"] = case["creditor"]["name"] if case.get("creditor") else None
-    view["debtor"] = case["debtor"]
-    return view
-
-
 async def assign(
     case: int | str,
     actor: User,
@@ -552,9 +427,9 @@ async def assign(
         row = await resolve_case(case, actor)
         values: dict[Any, Any] = {}
         if lawyer is not None:
-            values[Case.lawyer] = await _user_id(lawyer, "lawyer")
+            values[Case.lawyer] = await user_id(lawyer, "lawyer")
         if commissaire is not None:
-            values[Case.commissaire] = await _user_id(
+            values[Case.commissaire] = await user_id(
                 commissaire, "commissaire", "commissaire_de_justice"
             )
         version = await bump_version(row, expected_version)
@@ -696,6 +571,11 @@ def claim_row(case_id: int, creditor_key: str, invoice: InvoiceIn) -> Claim:
             f"invoice {number}: due date {invoice.due_date.isoformat()} is before the issue "
             f"date {invoice.issue_date.isoformat()}"
         )
+    if invoice.supply and invoice.supply not in SUPPLIES:
+        raise InputError(
+            f"facture {number} : nature de la fourniture « {invoice.supply} » inconnue "
+            f"(choisir : {', '.join(SUPPLIES)})"
+        )
     amount = to_cents(invoice.amount, f"invoice {number} amount")
     paid = to_cents(invoice.paid, f"invoice {number} paid")
     if amount <= 0:
@@ -711,6 +591,8 @@ def claim_row(case_id: int, creditor_key: str, invoice: InvoiceIn) -> Claim:
         amount_cents=amount,
         paid_cents=paid,
         nature=invoice.nature,
+        supply=invoice.supply or None,
+        description=(invoice.description or "").strip(),
         created_at=datetime.now(UTC),
     )
 
@@ -814,8 +696,6 @@ def parse_day(text: object, what: str) -> date:
 
 __all__ = [
     "InvoiceIn",
-    "NewCase",
-    "PartyIn",
     "PaymentIn",
     "add_claim",
     "add_event",
@@ -823,7 +703,6 @@ __all__ = [
     "assign",
     "case_deadlines",
     "claim_statement",
-    "create_case",
     "delete_event",
     "edit_event",
     "from_cents",

@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from casefile.errors import Conflict
-from casefile.store import cases
-from casefile.store.cases import InvoiceIn, NewCase, PartyIn, PaymentIn
+from casefile.services import cases
+from casefile.services.cases import InvoiceIn, NewCase, PartyIn, PaymentIn
 from casefile.store.db import atomic
 from casefile.store.permissions import SYSTEM
 from casefile.store.tables import Case, UserAccount

@@ -53,8 +53,9 @@ from typing import Any
 
 from casefile.definitions import engine
 from casefile.errors import CasefileError, InputError
+from casefile.law.identifiers import check_siren, normalise_key
 from casefile.store import audit
-from casefile.store.cases import InvoiceIn, normalise_key, valid_siren
+from casefile.store.cases import InvoiceIn
 from casefile.store.db import atomic, bulk_insert
 from casefile.store.money import parse_euros, to_cents
 from casefile.store.permissions import User, require
@@ -341,7 +342,7 @@ def _csv_line(
     due = check("due_date", lambda t: parse_day(required(t)))
     amount = check("amount", lambda t: parse_euros(required(t), "amount"))
     paid = check("paid", lambda t: parse_euros(t, "paid") if t else Decimal("0"))
-    siren = check("siren", lambda t: valid_siren(re.sub(r"\s", "", t)[:9] if t else None, "siren"))
+    siren = check("siren", lambda t: check_siren(re.sub(r"\s", "", t)[:9] if t else None, "siren"))
     kind = check("debtor_kind", _debtor_kind, "professionnel")
     department = check("department", lambda t: _department(t, eng))
     country = get("country")

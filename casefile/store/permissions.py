@@ -25,6 +25,8 @@ ACTIONS = frozenset(
         "user.list",
         "user.admin",
         "audit.read",
+        "law.impact",
+        "law.apply",
     }
 )
 

@@ -46,6 +46,13 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
         CASE_WORKERS | {"commissaire_de_justice"},
         201,
     ),
+    (
+        "PATCH",
+        "/api/cases/{id}/parties/debtor",
+        {"street": "3 rue du Dôme", "postcode": "67000", "city": "Strasbourg"},
+        CASE_WORKERS,
+        200,
+    ),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
     # People and assignment (issue 12 item 2): administrators only.
     ("GET", "/api/users", None, frozenset({"admin"}), 200),

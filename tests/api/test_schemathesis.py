@@ -24,7 +24,8 @@ _TOKEN: dict[str, str] = {}
 
 
 async def _prepare(url: str) -> str:
-    from casefile.store import cases, db, users
+    from casefile.services import cases
+    from casefile.store import db, users
 
     await db.connect(url)
     try:

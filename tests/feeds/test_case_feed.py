@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from casefile.store import calendars, cases
+from casefile.services import cases
+from casefile.store import calendars
 from casefile.store.users import SYSTEM
 from tests.ical.checks import events, parse
 from tests.store.conftest import Store

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 
 from casefile.errors import InputError
-from casefile.store import calendars, cases, payment_plans
+from casefile.services import cases
+from casefile.store import calendars, payment_plans
 from casefile.store.cases import PaymentIn
 from casefile.store.payment_plans import PlanIn
 from casefile.store.users import SYSTEM

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from casefile.errors import Forbidden, NotFound
-from casefile.store import calendars, cases, users
+from casefile.services import cases
+from casefile.store import calendars, users
 from casefile.store.users import SYSTEM
 from tests.ical.checks import events, parse
 from tests.store.conftest import Store

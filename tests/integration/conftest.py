@@ -59,10 +59,10 @@ def env(tmp_path: Path) -> Iterator[Env]:
 
 def create_case(reference: str = "IP-2026-001") -> int:
     """A case before the TJ of Paris: a SAS creditor against a SARL debtor, two invoices."""
+    from casefile.services.cases import InvoiceIn, NewCase, PartyIn, add_claim
+    from casefile.services.cases import create_case as store_create_case
     from casefile.settings import get_settings
     from casefile.store import db
-    from casefile.store.cases import InvoiceIn, NewCase, PartyIn, add_claim
-    from casefile.store.cases import create_case as store_create_case
     from casefile.store.users import SYSTEM
 
     async def work() -> int:

@@ -125,6 +125,9 @@ def test_verify_of_a_sound_store_is_ok(
         "orphans": [],
         "pending": [],
         "removed": [],
+        "interrupted_uploads": [],
+        "uploads_in_progress": [],
+        "incidents": [],
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casefile.store.cases import NewCase, PartyIn
+from casefile.services.cases import NewCase, PartyIn
 
 
 def new_case(

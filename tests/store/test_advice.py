@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from casefile.store import cases
+from casefile.services import cases
 from casefile.store.advice import case_advice
 from casefile.store.cases import InvoiceIn
 from casefile.store.users import SYSTEM

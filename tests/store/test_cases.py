@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from casefile.errors import Conflict, Forbidden, InputError, NotFound
-from casefile.store import audit, cases
+from casefile.services import cases
+from casefile.store import audit
 from casefile.store.cases import InvoiceIn, PaymentIn
 from casefile.store.permissions import SYSTEM
 from casefile.store.tables import AuditEntry, Claim, Event

@@ -9,7 +9,7 @@ import io
 from casefile.evidence import service
 from casefile.evidence.local import LocalStore
 from casefile.evidence.records import Actor
-from casefile.store import cases
+from casefile.services import cases
 from casefile.store.permissions import SYSTEM
 from casefile.store.pieces import PiccoloPieceRecords
 from tests.store.helpers import new_case

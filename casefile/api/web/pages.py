@@ -21,26 +21,16 @@ from casefile.api.auth import Actor, requires
 from casefile.api.csrf import SESSION_ID, check_form_token
 from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, CaseToolsController
 from casefile.errors import CasefileError, InputError
+from casefile.labels import DEADLINE_STATUSES, is_our_side
+from casefile.labels import ROLES as ROLE_LABELS
 from casefile.passwords import Busy
 from casefile.services import sessions
+from casefile.services.case_page import case_page as case_page_context
 from casefile.services.throttle import Throttled
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
-ROLE_LABELS = {
-    "admin": "administrateur",
-    "avocat": "avocat",
-    "credit_manager": "credit manager",
-    "commissaire_de_justice": "commissaire de justice",
-    "lecteur": "lecteur",
-}
-STATUS_LABELS = {
-    "pending": "à venir",
-    "done": "accompli",
-    "missed": "dépassé",
-    "moot": "sans objet",
-    "uncertain": "incertain",
-}
+STATUS_LABELS = DEADLINE_STATUSES
 OPEN_STATUSES = ("pending", "uncertain", "missed")
 STATEMENT_ROWS = (
     ("principal_outstanding", "Principal restant dû"),
@@ -155,13 +145,14 @@ class PageController(Controller):
     @get("/", guards=[requires("case.read")])
     async def dashboard(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
         from casefile.definitions import engine
-        from casefile.store import cases
+        from casefile.services import cases
 
         today = date.today()
         horizon = today + timedelta(days=UPCOMING_DAYS)
         rows = await cases.list_cases(actor)
         upcoming: list[dict[str, Any]] = []
-        overdue: list[dict[str, Any]] = []
+        overdue: list[dict[str, Any]] = []  # ours, late
+        expired: list[dict[str, Any]] = []  # the other side's, run out
         by_procedure: dict[str, dict[str, Any]] = defaultdict(
             lambda: {"cases": 0, "amount": Decimal(0), "upcoming": 0}
         )
@@ -183,8 +174,10 @@ class PageController(Controller):
                 if deadline["status"] not in OPEN_STATUSES:
                     continue
                 due = date.fromisoformat(deadline["due"])
-                if due < today:
+                if due < today and is_our_side(deadline.get("actor")):
                     overdue.append({"case": case, "deadline": deadline})
+                elif due < today:
+                    expired.append({"case": case, "deadline": deadline})
                 elif due <= horizon:
                     upcoming.append({"case": case, "deadline": deadline})
                     for group in groups:
@@ -194,6 +187,7 @@ class PageController(Controller):
         personal_kind = PERSONAL_FEED.get(actor.role)
         upcoming.sort(key=lambda row: row["deadline"]["due"])
         overdue.sort(key=lambda row: row["deadline"]["due"])
+        expired.sort(key=lambda row: row["deadline"]["due"], reverse=True)
         return page(
             request,
             "dashboard.html",
@@ -202,6 +196,7 @@ class PageController(Controller):
             total=total,
             upcoming=upcoming,
             overdue=overdue,
+            expired=expired,
             by_procedure=dict(sorted(by_procedure.items())),
             by_lawyer=dict(sorted(by_lawyer.items())),
             procedure_titles={k: p.title for k, p in engine().procedures.items()},
@@ -220,7 +215,7 @@ class PageController(Controller):
     async def create_case(
         self, request: Request[Any, Any, Any], actor: Actor, data: Form
     ) -> Template | Redirect:
-        from casefile.store import cases
+        from casefile.services import cases
 
         def text(name: str) -> str:
             return str(data.get(name, "")).strip()
@@ -251,7 +246,7 @@ class PageController(Controller):
         from casefile.api import integrations
         from casefile.api.procedures import find_procedure, procedure_detail
         from casefile.api.web.case_tools import case_sections
-        from casefile.store import cases
+        from casefile.services import cases
         from casefile.store.permissions import can
 
         today = date.today()
@@ -277,11 +272,6 @@ class PageController(Controller):
             for d in case.get("deadlines", [])
         ]
         timeline.sort(key=lambda item: (str(item["date"]), item["order"]))
-        statement = None
-        try:
-            statement = await cases.claim_statement(case["id"], actor, as_of=today)
-        except CasefileError:
-            statement = None
         events = detail["events"]
         if not can(actor.role, "event.write"):
             events = [e for e in events if "signifi" in e["key"]]
@@ -292,7 +282,6 @@ class PageController(Controller):
             procedure=procedure,
             today=today,
             timeline=timeline,
-            statement=statement,
             statement_rows=STATEMENT_ROWS,
             attribute_labels=attribute_labels,
             events=events,
@@ -301,10 +290,12 @@ class PageController(Controller):
             can_upload=integrations.evidence_available() and can(actor.role, "evidence.write"),
             evidence_download=integrations.evidence_available(),
             evidence_kinds=integrations.evidence_kinds(),
+            evidence_labels=integrations.evidence_kind_labels(),
             ics=integrations.ics_available(),
             bundle=integrations.evidence_available(),
             documents_available=integrations.documents_available(),
             **await case_sections(case, procedure, actor, today),
+            **await case_page_context(case, procedure, actor, today),
         )
 
     @post("/dossiers/{case_id:str}/evenements", guards=[requires("case.read")], status_code=303)
@@ -312,7 +303,7 @@ class PageController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor, data: Form
     ) -> Redirect:
         from casefile.api.cases import check_event_permission, event_fields
-        from casefile.store import cases
+        from casefile.services import cases
 
         fields: dict[str, Any] = {
             k: v for k, v in data.items() if v != "" and k not in ("_csrf_token", "next")
@@ -345,7 +336,7 @@ class PageController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
     ) -> Redirect:
         from casefile.api.evidence import open_upload, store_piece
-        from casefile.store import cases
+        from casefile.services import cases
 
         row = await cases.resolve_case(case_id, actor)
         upload = await open_upload(request, None)

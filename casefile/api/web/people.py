@@ -19,6 +19,7 @@ from msgspec import UNSET
 from casefile.api.auth import Actor, requires
 from casefile.api.web.pages import Form, flash, page
 from casefile.errors import CasefileError
+from casefile.labels import ROLES as ROLE_LABELS
 from casefile.services import assignments
 from casefile.services import users as service
 from casefile.store.permissions import ROLES
@@ -70,7 +71,7 @@ class PeopleController(Controller):
             person=person,
             values=values,
             error=error,
-            roles=[(role, service.ROLE_LABELS[role]) for role in ROLES],
+            roles=[(role, ROLE_LABELS[role]) for role in ROLES],
             fields=service.PROFILE_FIELDS,
             action=_user_path(person.name),
         )

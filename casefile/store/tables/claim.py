@@ -4,7 +4,7 @@
 creditor across all cases: importing the same invoice twice is a Conflict, not a double claim.
 """
 
-from piccolo.columns import BigInt, Date, ForeignKey, Serial, Timestamptz, Varchar
+from piccolo.columns import BigInt, Date, ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -22,4 +22,6 @@ class Claim(Table, tablename="claims"):
     amount_cents = BigInt()
     paid_cents = BigInt(default=0)  # already paid when the claim was recorded
     nature = Varchar(length=20, default="contractuelle")
+    supply = Varchar(length=20, null=True, default=None)  # marchandises | services | travaux
+    description = Text(default="")
     created_at = Timestamptz()

@@ -1,0 +1,32 @@
+"""The Jinja filters and globals that put every key and unit into French (issue 12 item 6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casefile import labels
+
+
+def register(environment: Any) -> None:
+    filters = environment.filters
+    filters["period_fr"] = labels.period_fr
+    filters["actor_fr"] = labels.actor_fr
+    filters["court_fr"] = labels.court_fr
+    filters["size_fr"] = labels.size_fr
+    filters["date_long_fr"] = labels.date_long_fr
+    filters["text_fr"] = labels.dates_in_text_fr
+    filters["yes_no"] = labels.yes_no
+    filters["residence_fr"] = labels.residence_fr
+    filters["humanise"] = labels.humanise
+    environment.globals["labels"] = labels
+    environment.globals["L"] = {
+        "courts": labels.COURTS,
+        "actors": labels.ACTORS,
+        "roles": labels.ROLES,
+        "deadline_statuses": labels.DEADLINE_STATUSES,
+        "case_statuses": labels.CASE_STATUSES,
+        "party_kinds": labels.PARTY_KINDS,
+        "regimes": labels.INTEREST_REGIMES,
+        "procedures": labels.PROCEDURES,
+        "natures": labels.CLAIM_NATURES,
+    }

@@ -1,0 +1,202 @@
+"""French words for what a person reads: every key, unit and value shown on a page or in an
+export goes through here (issue 12 item 6). Pure: no I/O, no clock.
+
+Keys come from the definitions (courts, actors, events, deadlines) and from the store (roles,
+statuses, party kinds). A key without a label is shown humanised ("mise_en_demeure" →
+"mise en demeure") rather than raw, so a new key never leaks an identifier into a page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+
+from casefile.documents.formatting import amount_fr, date_fr
+from casefile.law.periods import Period
+
+COURTS: Mapping[str, str] = {
+    "tribunal_judiciaire": "tribunal judiciaire",
+    "tribunal_de_commerce": "tribunal de commerce",
+    "tribunal_de_proximite": "tribunal de proximité",
+    "commissaire_de_justice": "commissaire de justice",
+    "tribunal_mixte_de_commerce": "tribunal mixte de commerce",
+}
+ACTORS: Mapping[str, str] = {
+    "creancier": "créancier",
+    "avocat": "avocat",
+    "commissaire_de_justice": "commissaire de justice",
+    "debiteur": "débiteur",
+    "greffe": "greffe",
+    "juge": "juge",
+}
+# Whose deadline it is, seen from the creditor's side (the users of casefile).
+OUR_SIDE = frozenset({"creancier", "avocat", "commissaire_de_justice"})
+ROLES: Mapping[str, str] = {
+    "admin": "administrateur",
+    "avocat": "avocat",
+    "credit_manager": "credit manager",
+    "commissaire_de_justice": "commissaire de justice",
+    "lecteur": "lecteur",
+}
+DEADLINE_STATUSES: Mapping[str, str] = {
+    "pending": "à venir",
+    "done": "accompli",
+    "missed": "dépassé",
+    "moot": "sans objet",
+    "uncertain": "incertain",
+}
+CASE_STATUSES: Mapping[str, str] = {
+    "open": "en cours",
+    "closed": "clos",
+    "archived": "archivé",
+    "suspended": "suspendu",
+}
+PARTY_KINDS: Mapping[str, str] = {
+    "professionnel": "professionnel",
+    "consommateur": "consommateur",
+    "commercant": "commerçant",
+}
+PARTY_CATEGORIES: Mapping[str, str] = {
+    "societe": "société",
+    "entrepreneur_individuel": "entrepreneur individuel",
+    "profession_liberale": "profession libérale",
+    "association": "association",
+    "consommateur": "particulier (consommateur)",
+    "personne_publique": "personne publique",
+}
+PERSON_OR_COMPANY: Mapping[str, str] = {"personne": "personne physique", "societe": "société"}
+SUPPLIES: Mapping[str, str] = {
+    "marchandises": "fourniture de marchandises",
+    "services": "prestation de services",
+    "travaux": "travaux",
+}
+CLAIM_NATURES: Mapping[str, str] = {
+    "contractuelle": "contractuelle",
+    "statutaire": "statutaire",
+    "delictuelle": "délictuelle",
+}
+INTEREST_REGIMES: Mapping[str, str] = {
+    "L441-10": "pénalités de retard entre professionnels (C. com. art. L441-10)",
+    "taux_legal": "intérêts au taux légal (C. civ. art. 1231-6, C. mon. fin. art. L313-2)",
+    "none": "aucun intérêt ne court encore (ni pénalités entre professionnels, ni mise en "
+    "demeure enregistrée)",
+}
+PROCEDURES: Mapping[str, str] = {
+    "amiable": "Phase amiable",
+    "petites_creances": "Procédure simplifiée de recouvrement des petites créances",
+    "injonction_de_payer": "Injonction de payer",
+    "refere_provision": "Référé-provision",
+    "assignation_paiement": "Assignation en paiement",
+}
+YES_NO = {True: "oui", False: "non"}
+ABROAD = "etranger"
+
+_UNITS = (("an", "ans"), ("mois", "mois"), ("jour", "jours"))
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_RAW_AMOUNT = re.compile(r"(?<![\d,.])(\d+\.\d{2}) ?€")
+
+
+def humanise(key: str) -> str:
+    """The fallback for a key with no label: words, not an identifier."""
+    return key.replace("_", " ").strip()
+
+
+def label(table: Mapping[str, str], key: str | None, empty: str = "—") -> str:
+    if key is None or key == "":
+        return empty
+    return table.get(key) or humanise(str(key))
+
+
+def court_fr(key: str | None) -> str:
+    return label(COURTS, key, "juridiction non précisée")
+
+
+def actor_fr(key: str | None) -> str:
+    return label(ACTORS, key)
+
+
+def is_our_side(actor: str | None) -> bool:
+    return actor in OUR_SIDE
+
+
+def period_fr(value: str | Period | None) -> str:
+    """'1 month' → '1 mois', '15 days' → '15 jours', '-15 days' → '15 jours avant'."""
+    if value is None or value == "":
+        return "—"
+    period = value if isinstance(value, Period) else Period.parse(str(value))
+    parts = []
+    for amount, (singular, plural) in zip(
+        (period.years, period.months, period.days), _UNITS, strict=True
+    ):
+        if amount:
+            parts.append(f"{amount} {singular if amount == 1 else plural}")
+    text = " et ".join(parts)
+    return f"{text} avant" if period.backward else text
+
+
+def size_fr(size: int | None) -> str:
+    """12 493 → '12,2 Ko' (1 Ko = 1 024 octets, as file managers show them)."""
+    if size is None:
+        return "—"
+    if size < 1024:
+        return f"{size} octet{'s' if size > 1 else ''}"
+    value = Decimal(size) / 1024
+    for unit in ("Ko", "Mo", "Go"):
+        if value < 1024 or unit == "Go":
+            text = f"{value.quantize(Decimal('0.1')):f}".replace(".", ",")
+            return f"{text}\u00a0{unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def date_long_fr(value: date | str | None) -> str:
+    """'lundi 7 mai 2027'; '1er' on the first of the month."""
+    if value is None or value == "":
+        return "—"
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    weekday = format_date(day, "EEEE", locale="fr_FR")
+    return f"{weekday} {date_fr(day)}"
+
+
+def amount_or_dash(value: Decimal | int | str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    return amount_fr(value)
+
+
+def dates_in_text_fr(text: str | None) -> str:
+    """Engine traces write ISO dates ('report au 2026-11-23') and plain amounts ('3714.56 €'):
+    a page shows '23 novembre 2026' and '3 714,56 €'."""
+    if not text:
+        return ""
+    text = _ISO_DATE.sub(lambda m: date_fr(m.group(1)), str(text))
+    return _RAW_AMOUNT.sub(lambda m: amount_fr(m.group(1)), text)
+
+
+def residence_fr(code: str | None) -> str:
+    if not code:
+        return "—"
+    if code == ABROAD:
+        return "à l'étranger"
+    return f"département {code}"
+
+
+def yes_no(value: object) -> str:
+    if value is None:
+        return "non renseigné"
+    return YES_NO.get(bool(value), "non renseigné")
+
+
+def key_labels(procedure: object) -> dict[str, str]:
+    """Event and deadline keys of a procedure → their labels (a deadline's start is either)."""
+    out: dict[str, str] = {}
+    events = getattr(procedure, "events", None) or {}
+    for key, event in events.items():
+        out[key] = event.label
+    for rule in getattr(procedure, "deadlines", ()) or ():
+        out.setdefault(rule.key, rule.label)
+    return out

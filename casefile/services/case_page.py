@@ -1,0 +1,125 @@
+"""What the case page reads beyond the case itself (issue 12 items 3 and 5): the "À faire"
+list with each task's owner, the claim statement (or a French warning naming the missing rate
+and how to add it), the advice and each invoice's prescription, and the four procedures side
+by side. One home for the web page and the API; the law is in `casefile.law`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from casefile.definitions import engine, parameters
+from casefile.errors import CasefileError
+from casefile.law.advice import advise
+from casefile.law.comparison import Column, compare
+from casefile.law.procedures import Procedure
+from casefile.law.todo import ToDo, to_do
+from casefile.store import cases
+from casefile.store.advice import advice_from_case, advice_inputs
+from casefile.store.permissions import User
+
+_RATE_MISSING = re.compile(r"no rate known for (\d{4}) H([12]) \((\w+)")
+_MARGIN_MISSING = re.compile(r"no L441-10 margin known on (\d{4}-\d{2}-\d{2})")
+
+
+def owners(case: dict[str, Any]) -> dict[str, str]:
+    """Who acts for each of our actors on this case, by name."""
+    creditor = (case.get("creditor") or {}).get("name")
+    return {
+        "creancier": creditor or "le créancier",
+        "avocat": case.get("lawyer") or "avocat non désigné",
+        "commissaire_de_justice": case.get("commissaire") or "commissaire de justice non désigné",
+    }
+
+
+def case_to_do(case: dict[str, Any], procedure: Procedure, today: date) -> ToDo:
+    return to_do(
+        procedure,
+        case.get("deadlines") or [],
+        [event["key"] for event in case.get("events") or []],
+        today,
+    )
+
+
+def missing_rate_warning(error: CasefileError) -> str | None:
+    """The claim statement refuses a semester without its rate: say which and how to add it."""
+    text = str(error)
+    found = _RATE_MISSING.search(text)
+    if found:
+        year, half, key = found.groups()
+        first = f"{year}-01-01" if half == "1" else f"{year}-07-01"
+        semester = f"{'1er' if half == '1' else '2nd'} semestre {year}"
+        parameter = parameters().get(key)
+        name = parameter.label if parameter else key
+        return (
+            f"Décompte incomplet : le taux « {name} » n'est pas renseigné pour le {semester}. "
+            f"Un administrateur l'ajoute dans procedures/parameters.toml, section {key} : une "
+            f'entrée [[{key}.values]] avec valid_from = "{first}", la valeur (value), le texte '
+            "qui la fixe (basis : arrêté publié au Journal officiel ou décision de la BCE) et "
+            "son adresse (source), puis vérifie le fichier avec « casefile check ». Les "
+            "intérêts ne sont pas calculés d'ici là."
+        )
+    found = _MARGIN_MISSING.search(text)
+    if found:
+        return (
+            "Décompte incomplet : la majoration du taux BCE des pénalités de retard "
+            f"(C. com. art. L441-10) n'est pas renseignée au {found.group(1)}. Ajoutez une "
+            "valeur datée à la section penalites_retard_majoration de "
+            "procedures/parameters.toml, puis lancez « casefile check »."
+        )
+    return None
+
+
+async def statement_or_warning(
+    case: dict[str, Any], actor: User, today: date
+) -> tuple[dict[str, Any] | None, str | None]:
+    """(statement, None), or (None, a French warning) when it cannot be computed."""
+    try:
+        return await cases.claim_statement(case["id"], actor, as_of=today), None
+    except CasefileError as error:
+        warning = missing_rate_warning(error)
+        if warning is None:
+            warning = f"Décompte impossible au {today.isoformat()} : {error}"
+        return None, warning
+
+
+def comparison(case: dict[str, Any], today: date) -> list[Column]:
+    """The four procedures for the case's claim (empty when nothing is owed)."""
+    total, nature, debtor_kind, creditor_kind = advice_inputs(case)
+    if total <= Decimal(0):
+        return []
+    advice = advise(total, nature, debtor_kind, creditor_kind, today, parameters())
+    return compare(advice, engine().procedures, parameters(), today)
+
+
+async def case_page(
+    case: dict[str, Any], procedure: Procedure, actor: User, today: date
+) -> dict[str, Any]:
+    """The context the case page adds to the case: `todo`, `owners`, `statement`,
+    `statement_warning`, `advice`, `comparison`."""
+    statement, warning = await statement_or_warning(case, actor, today)
+    return {
+        "todo": case_to_do(case, procedure, today),
+        "owners": owners(case),
+        "statement": statement,
+        "statement_warning": warning,
+        "advice": advice_from_case(case, today),
+        "comparison": comparison(case, today),
+    }
+
+
+def comparison_json(columns: list[Column]) -> list[dict[str, Any]]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+
+    return [plain(asdict(column)) for column in columns]

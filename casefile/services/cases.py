@@ -1,0 +1,152 @@
+"""Opening a case, and the case-level reads every entry point uses.
+
+Reads come from `casefile.store.cases` (queries); what changes a case lives here and in the
+sibling modules (parties, claims, payments, events), each change in one transaction with its
+audit entry and the recompute of the deadlines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from casefile.definitions import engine
+from casefile.errors import InputError, InvalidFields
+from casefile.services.parties import PartyIn, party_row
+from casefile.store import audit
+from casefile.store.cases import (
+    InvoiceIn,
+    PaymentIn,
+    add_claim,
+    add_event,
+    add_payment,
+    assign,
+    case_deadlines,
+    claim_statement,
+    delete_event,
+    edit_event,
+    find_case,
+    full_case,
+    get_case,
+    list_cases,
+    resolve_case,
+    user_id,
+)
+from casefile.store.db import atomic
+from casefile.store.permissions import User, require
+from casefile.store.recompute import recompute_case
+from casefile.store.tables import Case, Party
+
+
+@dataclass(frozen=True)
+class NewCase:
+    reference: str
+    procedure: str
+    court: str | None
+    court_department: str
+    creditor: PartyIn
+    debtor: PartyIn
+    lawyer: str | None = None
+    commissaire: str | None = None
+
+
+def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
+    eng = engine()
+    procedure = eng.procedure(data.procedure)
+    court = data.court or procedure.default_court
+    if procedure.courts and court not in procedure.courts:
+        raise InputError(
+            f"court {court!r} is not available for {procedure.key} "
+            f"(use one of: {', '.join(procedure.courts)})"
+        )
+    department = eng.territories.normalise_department(data.court_department, "court department")
+    eng.territories.for_court(department)
+    reference = data.reference.strip()
+    if not reference or len(reference) > 100:
+        raise InputError(f"reference {data.reference!r} must be 1 to 100 characters")
+    return court, department
+
+
+def _party_rows(case_id: int, data: NewCase, department: str) -> list[Party]:
+    """Both parties validated together, so a form shows every faulty field at once."""
+    errors: dict[str, str] = {}
+    rows: list[Party] = []
+    for role, party in (("creditor", data.creditor), ("debtor", data.debtor)):
+        try:
+            rows.append(party_row(case_id, role, party, department))
+        except InvalidFields as error:
+            errors |= {f"{role}.{field}": message for field, message in error.errors.items()}
+    if errors:
+        raise InvalidFields(errors)
+    return rows
+
+
+async def create_case(data: NewCase, actor: User, today: date | None = None) -> dict[str, Any]:
+    require(actor, "case.write")
+    court, department = _validate_new_case(data)
+    reference = data.reference.strip()
+    _party_rows(0, data, department)  # refuse bad parties before the transaction
+    async with atomic(f"case reference {reference!r} already exists"):
+        lawyer = await user_id(data.lawyer, "lawyer")
+        commissaire = await user_id(data.commissaire, "commissaire", "commissaire_de_justice")
+        now = datetime.now(UTC)
+        inserted = await Case.insert(
+            Case(
+                reference=reference,
+                procedure=data.procedure,
+                court=court,
+                court_department=department,
+                lawyer=lawyer,
+                commissaire=commissaire,
+                status="open",
+                version=1,
+                warnings=[],
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        case_id = inserted[0]["id"]
+        await Party.insert(*_party_rows(case_id, data, department))
+        row = await find_case(case_id)
+        await recompute_case(row)
+        result = await full_case(await find_case(case_id), today)
+        await audit.record(actor, "case.create", "case", case_id, None, _audit_view(result))
+    return result
+
+
+def _audit_view(case: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "reference",
+        "procedure",
+        "court",
+        "court_department",
+        "lawyer",
+        "commissaire",
+        "status",
+        "version",
+    )
+    view = {key: case[key] for key in keys}
+    view["creditor"] = case["creditor"]["name"] if case.get("creditor") else None
+    view["debtor"] = case["debtor"]
+    return view
+
+
+__all__ = [
+    "InvoiceIn",
+    "NewCase",
+    "PartyIn",
+    "PaymentIn",
+    "add_claim",
+    "add_event",
+    "add_payment",
+    "assign",
+    "case_deadlines",
+    "claim_statement",
+    "create_case",
+    "delete_event",
+    "edit_event",
+    "get_case",
+    "list_cases",
+    "resolve_case",
+]

@@ -1,0 +1,741 @@
+"""The impact of a change of the law data on pending cases (issue 10 item 6).
+
+When a definition, a calendar or a parameter changes (a new decree, a corrected holiday, a new
+rate), `impact` loads the proposed version beside the one in service — each in its own
+`Engine`, with its own caches, nothing global — recomputes every pending case under both and
+lists each case whose deadlines or claim amounts would move, with before, after and the rule
+responsible. `apply` runs once the new data is in service: it recomputes the cases whose stored
+deadlines no longer match it, stores them and records the reason in each case's history (the
+audit trail on the case); the iCalendar feeds then publish the moved dates with a higher
+SEQUENCE through their usual synchronisation.
+
+The proposed version is a directory holding `procedures/` and `calendars/`, or a git revision
+of the repository that holds the law data in service (read with `git archive`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import subprocess
+import tarfile
+import tempfile
+import tomllib
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from casefile.definitions import LAW_FILES, data_dir, engine, load_engine
+from casefile.errors import CasefileError, DefinitionError, InputError
+from casefile.labels import amount_or_dash, period_fr
+from casefile.law import claims as law_claims
+from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
+from casefile.store import audit
+from casefile.store.calendars import synced_items
+from casefile.store.cases import CLOSED_STATUSES
+from casefile.store.db import atomic
+from casefile.store.money import from_cents
+from casefile.store.permissions import User, require
+from casefile.store.plan_deadlines import plan_deadlines_many
+from casefile.store.recompute import latest_events, outstanding_cents, store_schedules, with_plan
+from casefile.store.tables import (
+    Case,
+    Claim,
+    DeadlineRecord,
+    Event,
+    FeedState,
+    Party,
+    Payment,
+)
+
+CHUNK = 2000
+_REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/~^@{}-]{0,99}$")
+
+
+# -- the two versions of the law ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LawData:
+    """One version of the law data: its engine (own caches), its raw files and a fingerprint."""
+
+    label: str
+    engine: Engine
+    files: Mapping[str, Any]  # relative path → parsed TOML
+    fingerprint: str
+
+
+def _read(root: Path, label: str) -> LawData:
+    paths = sorted({p for pattern in LAW_FILES for p in root.glob(pattern)})
+    if not any(p.parent.name == "procedures" for p in paths):
+        raise InputError(f"{label}: aucun fichier procedures/*.toml dans {root}")
+    digest = hashlib.sha256()
+    files: dict[str, Any] = {}
+    for path in paths:
+        relative = path.relative_to(root).as_posix()
+        content = path.read_bytes()
+        digest.update(relative.encode() + b"\0" + content + b"\0")
+        try:
+            files[relative] = tomllib.loads(content.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise InputError(f"{label}: {relative} n'est pas un TOML valide ({error})") from None
+    try:
+        loaded = load_engine(root)
+    except DefinitionError as error:
+        raise InputError(f"{label}: données juridiques invalides — {error}") from None
+    return LawData(label, loaded, files, digest.hexdigest())
+
+
+def law_in_service() -> LawData:
+    """The law data the application computes with (its engine is the process's own)."""
+    read = _read(data_dir(), "données en service")
+    return LawData(read.label, engine(), read.files, read.fingerprint)
+
+
+def proposed_law(spec: str, repository: Path | None = None) -> LawData:
+    """A directory with `procedures/` and `calendars/`, or a git revision of `repository`
+    (default: the folder of the law data in service)."""
+    text = spec.strip()
+    if not text:
+        raise InputError("--proposed: indiquez un dossier ou une révision git")
+    folder = Path(text)
+    if folder.is_dir():
+        return _read(folder, f"dossier {folder}")
+    return _from_git(text, repository or data_dir())
+
+
+def _from_git(revision: str, repository: Path) -> LawData:
+    if not _REVISION.match(revision):
+        raise InputError(f"--proposed: {revision!r} n'est ni un dossier ni une révision git")
+    label = f"révision {revision}"
+    try:
+        commit = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(repository),
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                f"{revision}^{{commit}}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        archive = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(repository),
+                "archive",
+                "--format=tar",
+                commit,
+                "--",
+                "procedures",
+                "calendars",
+            ],
+            capture_output=True,
+            check=True,
+        ).stdout
+    except FileNotFoundError:
+        raise InputError("--proposed: git est introuvable sur cette machine") from None
+    except subprocess.CalledProcessError:
+        raise InputError(
+            f"--proposed: {revision!r} n'est ni un dossier ni une révision git connue de {repository}"
+        ) from None
+    with tempfile.TemporaryDirectory(prefix="casefile-law-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        read = _read(Path(tmp), f"{label} ({commit[:12]})")
+    return read
+
+
+# -- what changed in the data ------------------------------------------------------------------
+
+
+class DataChange(msgspec.Struct, frozen=True):
+    """One difference between the two versions, named as a lawyer finds it in the files."""
+
+    file: str
+    where: str
+    change: str
+
+
+def _short(value: object) -> str:
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return text if len(text) <= 90 else text[:87] + "…"
+
+
+def _diff_tables(file: str, where: str, old: Any, new: Any) -> list[DataChange]:
+    if old == new:
+        return []
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        out = []
+        for name in dict.fromkeys([*old, *new]):
+            if name not in old:
+                out.append(DataChange(file, where, f"{name} ajouté: {_short(new[name])}"))
+            elif name not in new:
+                out.append(DataChange(file, where, f"{name} supprimé (était {_short(old[name])})"))
+            elif old[name] != new[name]:
+                out.append(
+                    DataChange(file, where, f"{name}: {_short(old[name])} → {_short(new[name])}")
+                )
+        return out
+    return [DataChange(file, where, f"{_short(old)} → {_short(new)}")]
+
+
+def _grouped(entries: Iterable[Mapping[str, Any]], key: Any) -> dict[Any, list[Mapping[str, Any]]]:
+    groups: dict[Any, list[Mapping[str, Any]]] = {}
+    for entry in entries:
+        groups.setdefault(key(entry), []).append(entry)
+    return groups
+
+
+def _diff_list(
+    file: str,
+    section: str,
+    old: Sequence[Mapping[str, Any]],
+    new: Sequence[Mapping[str, Any]],
+    key: Any,
+    name: Any,
+) -> list[DataChange]:
+    """Entries matched by `key` (in order within a key), compared field by field."""
+    out: list[DataChange] = []
+    before, after = _grouped(old, key), _grouped(new, key)
+    for group in dict.fromkeys([*before, *after]):
+        olds, news = before.get(group, []), after.get(group, [])
+        for index in range(max(len(olds), len(news))):
+            o = olds[index] if index < len(olds) else None
+            n = news[index] if index < len(news) else None
+            where = f"{section} {name(n or o)}"
+            if o is None:
+                out.append(DataChange(file, where, "ajouté"))
+            elif n is None:
+                out.append(DataChange(file, where, "supprimé"))
+            else:
+                out.extend(_diff_tables(file, where, o, n))
+    return out
+
+
+def _deadline_name(entry: Mapping[str, Any]) -> str:
+    courts = entry.get("courts")
+    suffix = f" [{', '.join(courts)}]" if courts else ""
+    valid = entry.get("valid_from") or entry.get("valid_until")
+    dated = f" (version {_short(valid)})" if valid else ""
+    return f"{entry.get('key')}{suffix}{dated} — {entry.get('basis', '')}"
+
+
+def data_changes(current: LawData, proposed: LawData) -> list[DataChange]:
+    """Every difference between the two versions' files, rule by rule."""
+    out: list[DataChange] = []
+    for file in sorted({*current.files, *proposed.files}):
+        old, new = current.files.get(file), proposed.files.get(file)
+        if old == new:
+            continue
+        if old is None or new is None:
+            out.append(DataChange(file, "fichier", "ajouté" if old is None else "supprimé"))
+            continue
+        if file == "procedures/parameters.toml":
+            for name in dict.fromkeys([*old, *new]):
+                o, n = old.get(name), new.get(name)
+                if o == n:
+                    continue
+                if o is None or n is None:
+                    out.append(DataChange(file, name, "ajouté" if o is None else "supprimé"))
+                    continue
+                out.extend(
+                    _diff_tables(
+                        file,
+                        name,
+                        {k: v for k, v in o.items() if k != "values"},
+                        {k: v for k, v in n.items() if k != "values"},
+                    )
+                )
+                out.extend(
+                    _diff_list(
+                        file,
+                        name,
+                        o.get("values", []),
+                        n.get("values", []),
+                        key=lambda v: _short(v.get("valid_from")),
+                        name=lambda v: f"valeur du {_short(v.get('valid_from'))}",
+                    )
+                )
+        elif file.startswith("calendars/"):
+            for name in dict.fromkeys([*old, *new]):
+                if name == "territories":
+                    out.extend(
+                        _diff_list(
+                            file,
+                            "territoire",
+                            old.get(name, []),
+                            new.get(name, []),
+                            key=lambda t: t.get("key"),
+                            name=lambda t: t.get("key"),
+                        )
+                    )
+                else:
+                    out.extend(_diff_tables(file, name, old.get(name), new.get(name)))
+        else:
+            for name in dict.fromkeys([*old, *new]):
+                if name == "deadlines":
+                    out.extend(
+                        _diff_list(
+                            file,
+                            "délai",
+                            old.get(name, []),
+                            new.get(name, []),
+                            key=lambda d: (d.get("key"), tuple(d.get("courts", []))),
+                            name=_deadline_name,
+                        )
+                    )
+                elif old.get(name) != new.get(name):
+                    out.extend(_diff_tables(file, name, old.get(name), new.get(name)))
+    return out
+
+
+# -- what moves in each case -------------------------------------------------------------------
+
+
+class DeadlineMove(msgspec.Struct, frozen=True):
+    key: str
+    label: str
+    before: str | None  # due date (ISO), None when the deadline does not exist
+    after: str | None
+    status_before: str | None
+    status_after: str | None
+    rule: str  # the article and its Légifrance link
+    cause: str  # what differs in the computation, in French
+
+
+class AmountChange(msgspec.Struct, frozen=True):
+    before: str  # total claimed as of `today`: a decimal string, or why it cannot be computed
+    after: str
+    parameters: list[str]  # the parameters whose values differ
+
+
+class CaseImpact(msgspec.Struct, frozen=True):
+    id: int
+    reference: str
+    procedure: str
+    deadlines: list[DeadlineMove]
+    amount: AmountChange | None = None
+
+
+class ImpactReport(msgspec.Struct, frozen=True):
+    current: str
+    proposed: str
+    today: str
+    cases_examined: int
+    cases_affected: int
+    data_changes: list[DataChange]
+    cases: list[CaseImpact]
+
+
+class ApplyReport(msgspec.Struct, frozen=True):
+    reason: str
+    law_data: str  # fingerprint of the data in service
+    cases_examined: int
+    cases_recomputed: int
+    cases: list[CaseImpact]
+
+
+def amount_words(text: str) -> str:
+    """'10 683,53 €' for a decimal string; the French reason itself when it is not one."""
+    try:
+        return amount_or_dash(Decimal(text))
+    except (ArithmeticError, CasefileError):
+        return text
+
+
+def _period_words(deadline: Mapping[str, Any]) -> str:
+    return period_fr(deadline["period"])
+
+
+def _cause(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str:
+    if before is None:
+        return "délai nouveau"
+    if after is None:
+        return "délai supprimé (règle retirée ou hors de sa période de validité)"
+    parts = []
+    if before["basis"] != after["basis"]:
+        parts.append(f"fondement {before['basis']} → {after['basis']}")
+    if before["period"] != after["period"]:
+        parts.append(f"durée {_period_words(before)} → {_period_words(after)}")
+    if before.get("extension") != after.get("extension"):
+        parts.append(
+            f"allongement pour distance {before.get('extension') or 'aucun'} → "
+            f"{after.get('extension') or 'aucun'}"
+        )
+    if before.get("counting") != after.get("counting"):
+        parts.append(f"mode de calcul {before.get('counting')} → {after.get('counting')}")
+    if before["start"] != after["start"]:
+        parts.append(
+            f"point de départ {before['start']['key']} du {before['start']['date']} → "
+            f"{after['start']['key']} du {after['start']['date']}"
+        )
+    if not parts and before["unadjusted"] == after["unadjusted"] and before["due"] != after["due"]:
+        parts.append(
+            "jours non ouvrables du calendrier — avant: "
+            f"{before.get('moved_because') or 'pas de report'}; après: "
+            f"{after.get('moved_because') or 'pas de report'}"
+        )
+    if not parts and before["unadjusted"] != after["unadjusted"]:
+        parts.append(f"date brute {before['unadjusted']} → {after['unadjusted']}")
+    if before["status"] != after["status"]:
+        parts.append(f"statut {before['status']} → {after['status']}")
+    return "; ".join(parts) or "règle modifiée"
+
+
+def deadline_moves(
+    before: Mapping[str, Mapping[str, Any]], after: Mapping[str, Mapping[str, Any]]
+) -> list[DeadlineMove]:
+    """Deadline dicts (the contract shape) keyed by deadline key: those that appear, vanish,
+    move or change status."""
+    moves = []
+    for key in dict.fromkeys([*before, *after]):
+        old, new = before.get(key), after.get(key)
+        if (
+            old is not None
+            and new is not None
+            and (old["due"], old["status"])
+            == (
+                new["due"],
+                new["status"],
+            )
+        ):
+            continue
+        shown = new or old
+        assert shown is not None
+        moves.append(
+            DeadlineMove(
+                key=key,
+                label=shown["label"],
+                before=old["due"] if old else None,
+                after=new["due"] if new else None,
+                status_before=old["status"] if old else None,
+                status_after=new["status"] if new else None,
+                rule=f"{shown['basis']} — {shown['source']}",
+                cause=_cause(old, new),
+            )
+        )
+    return moves
+
+
+# -- reading the pending cases -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CaseInput:
+    row: Mapping[str, Any]
+    events: dict[str, RecordedEvent]
+    facts: CaseFacts
+
+
+async def _pending_ids() -> list[int]:
+    rows = (
+        await Case.select(Case.id)
+        .where(Case.status.not_in(list(CLOSED_STATUSES)))
+        .order_by(Case.id)
+    )
+    return [row["id"] for row in rows]
+
+
+async def _inputs(ids: Sequence[int]) -> list[_CaseInput]:
+    cases = await Case.select(
+        Case.id, Case.reference, Case.procedure, Case.court, Case.court_department
+    ).where(Case.id.is_in(list(ids)))
+    events: dict[int, list[dict[str, Any]]] = {}
+    for row in (
+        await Event.select(Event.id, Event.case, Event.key, Event.date, Event.attributes)
+        .where(Event.case.is_in(list(ids)))
+        .output(load_json=True)
+    ):
+        events.setdefault(row["case"], []).append(row)
+    residences = {
+        row["case"]: row["residence"]
+        for row in await Party.select(Party.case, Party.residence).where(
+            Party.case.is_in(list(ids)) & (Party.role == "debtor")
+        )
+    }
+    totals = await outstanding_cents(ids)
+    return [
+        _CaseInput(
+            row,
+            latest_events(events.get(row["id"], [])),
+            CaseFacts(
+                court=row["court"],
+                court_department=row["court_department"],
+                debtor_residence=residences.get(row["id"]),
+                claim_total=from_cents(totals[row["id"]]) if row["id"] in totals else None,
+            ),
+        )
+        for row in sorted(cases, key=lambda r: r["id"])
+    ]
+
+
+async def _chunks(ids: Sequence[int]) -> AsyncIterator[list[_CaseInput]]:
+    for start in range(0, len(ids), CHUNK):
+        yield await _inputs(ids[start : start + CHUNK])
+
+
+def _schedule(law: Engine, item: _CaseInput, today: date | None) -> dict[str, dict[str, Any]] | str:
+    """The case's deadlines as contract dicts, or the French reason they cannot be computed."""
+    try:
+        schedule: Schedule = law.compute(item.row["procedure"], item.events, item.facts, today)
+    except CasefileError as error:
+        return f"calcul impossible: {error}"
+    return {d.key: d.as_dict() for d in schedule.deadlines}
+
+
+# -- claim amounts under each version's parameters ---------------------------------------------
+
+
+def _changed_parameters(current: LawData, proposed: LawData) -> list[str]:
+    old = current.files.get("procedures/parameters.toml", {})
+    new = proposed.files.get("procedures/parameters.toml", {})
+    return [name for name in dict.fromkeys([*old, *new]) if old.get(name) != new.get(name)]
+
+
+async def _statements_inputs(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """What `law.claims.claim_statement` needs, for the cases of `ids` that have claims."""
+    out: dict[int, dict[str, Any]] = {}
+    numbers: dict[int, str] = {}
+    for row in await Claim.select(
+        Claim.id,
+        Claim.case,
+        Claim.invoice_number,
+        Claim.issue_date,
+        Claim.due_date,
+        Claim.amount_cents,
+        Claim.paid_cents,
+    ).where(Claim.case.is_in(list(ids))):
+        numbers[row["id"]] = row["invoice_number"]
+        out.setdefault(row["case"], {"invoices": [], "payments": []})["invoices"].append(
+            law_claims.Invoice(
+                number=row["invoice_number"],
+                issue_date=row["issue_date"],
+                due_date=row["due_date"],
+                amount_ttc=from_cents(row["amount_cents"]),
+                paid=from_cents(row["paid_cents"]),
+            )
+        )
+    if not out:
+        return out
+    with_claims = list(out)
+    for row in await Payment.select(
+        Payment.case, Payment.date, Payment.amount_cents, Payment.claim
+    ).where(Payment.case.is_in(with_claims)):
+        out[row["case"]]["payments"].append(
+            law_claims.Payment(
+                date=row["date"],
+                amount=from_cents(row["amount_cents"]),
+                invoice=numbers.get(row["claim"]),
+            )
+        )
+    for row in await Party.select(
+        Party.case, Party.role, Party.kind, Party.person_or_company
+    ).where(Party.case.is_in(with_claims)):
+        if row["role"] == "debtor":
+            out[row["case"]]["debtor_kind"] = row["kind"]
+        elif row["role"] == "creditor":
+            out[row["case"]]["creditor_is_individual"] = row["person_or_company"] == "personne"
+    for row in await Event.select(Event.case, Event.date).where(
+        Event.case.is_in(with_claims) & (Event.key == "mise_en_demeure_envoyee")
+    ):
+        known = out[row["case"]].get("notice")
+        if known is None or row["date"] < known:
+            out[row["case"]]["notice"] = row["date"]
+    return out
+
+
+def _total(inputs: Mapping[str, Any], rates: Mapping[str, Any], today: date) -> Decimal | str:
+    try:
+        statement = law_claims.claim_statement(
+            inputs["invoices"],
+            inputs["payments"],
+            today,
+            rates=rates,
+            debtor_kind=inputs.get("debtor_kind") or "professionnel",
+            creditor_is_individual=bool(inputs.get("creditor_is_individual")),
+            mise_en_demeure_date=inputs.get("notice"),
+        )
+    except CasefileError as error:
+        return f"décompte impossible: {error}"
+    return statement.total
+
+
+# -- the use cases -----------------------------------------------------------------------------
+
+
+async def impact(
+    actor: User, proposed: LawData, today: date, current: LawData | None = None
+) -> ImpactReport:
+    """Every pending case whose deadlines (or claim total as of `today`) differ between the
+    law data in service and `proposed`. Reads only."""
+    require(actor, "law.impact")
+    current = current or law_in_service()
+    changes = data_changes(current, proposed)
+    parameters = _changed_parameters(current, proposed)
+    ids = await _pending_ids()
+    affected: list[CaseImpact] = []
+    if current.fingerprint != proposed.fingerprint:
+        async for chunk in _chunks(ids):
+            statements = (
+                await _statements_inputs([item.row["id"] for item in chunk]) if parameters else {}
+            )
+            for item in chunk:
+                found = _case_impact(item, current.engine, proposed.engine, today)
+                amount = None
+                inputs = statements.get(item.row["id"])
+                if inputs is not None:
+                    old = _total(inputs, current.engine.parameters, today)
+                    new = _total(inputs, proposed.engine.parameters, today)
+                    if old != new:
+                        amount = AmountChange(str(old), str(new), parameters)
+                if found or amount is not None:
+                    affected.append(
+                        CaseImpact(
+                            item.row["id"],
+                            item.row["reference"],
+                            item.row["procedure"],
+                            found,
+                            amount,
+                        )
+                    )
+    return ImpactReport(
+        current=current.label,
+        proposed=proposed.label,
+        today=today.isoformat(),
+        cases_examined=len(ids),
+        cases_affected=len(affected),
+        data_changes=changes,
+        cases=affected,
+    )
+
+
+def _case_impact(
+    item: _CaseInput, current: Engine, proposed: Engine, today: date
+) -> list[DeadlineMove]:
+    before = _schedule(current, item, today)
+    after = _schedule(proposed, item, today)
+    if isinstance(before, str) or isinstance(after, str):
+        if before == after:
+            return []
+        return [
+            DeadlineMove(
+                key="*",
+                label="toutes les échéances",
+                before=None,
+                after=None,
+                status_before=None,
+                status_after=None,
+                rule="—",
+                cause=after if isinstance(after, str) else str(before),
+            )
+        ]
+    return deadline_moves(before, after)
+
+
+async def apply(actor: User, reason: str, now: datetime | None = None) -> ApplyReport:
+    """Recompute, under the law data in service, every pending case whose stored deadlines no
+    longer match it; store them and record `reason` with before/after in each case's history
+    (its audit trail) and once for the whole change. Feeds already published are synchronised
+    at once, so subscribers see the moved dates with a higher SEQUENCE."""
+    require(actor, "law.apply")
+    reason = reason.strip()
+    if not reason:
+        raise InputError(
+            "--reason: indiquez la raison du changement (décret, correction d'un jour férié…)"
+        )
+    now = now or datetime.now(UTC)
+    law = law_in_service()
+    ids = await _pending_ids()
+    recomputed: list[CaseImpact] = []
+    async for chunk in _chunks(ids):
+        chunk_ids = [item.row["id"] for item in chunk]
+        stored: dict[int, dict[str, dict[str, Any]]] = {}
+        for row in (
+            await DeadlineRecord.select(
+                DeadlineRecord.case, DeadlineRecord.key, DeadlineRecord.explanation
+            )
+            .where(DeadlineRecord.case.is_in(chunk_ids))
+            .output(load_json=True)
+        ):
+            stored.setdefault(row["case"], {})[row["key"]] = row["explanation"]
+        plans = await plan_deadlines_many(chunk_ids)
+        schedules: dict[int, Schedule] = {}
+        impacts: dict[int, CaseImpact] = {}
+        for item in chunk:
+            case_id = item.row["id"]
+            try:
+                schedule = law.engine.compute(item.row["procedure"], item.events, item.facts)
+            except CasefileError:
+                continue  # the case's own data cannot be computed: left as it is, shown by impact
+            schedule = with_plan(schedule, case_id, plans)
+            moves = deadline_moves(
+                stored.get(case_id, {}), {d.key: d.as_dict() for d in schedule.deadlines}
+            )
+            if moves:
+                schedules[case_id] = schedule
+                impacts[case_id] = CaseImpact(
+                    case_id, item.row["reference"], item.row["procedure"], moves
+                )
+        if not schedules:
+            continue
+        async with atomic():
+            await store_schedules(schedules, replace=True)
+            changed = list(schedules)
+            for start in range(0, len(changed), 500):
+                await Case.update({Case.version: Case.version + 1, Case.updated_at: now}).where(
+                    Case.id.is_in(changed[start : start + 500])
+                )
+            for case_id, found in impacts.items():
+                await audit.record(
+                    actor,
+                    "law.apply",
+                    "case",
+                    case_id,
+                    {"deadlines": {m.key: m.before for m in found.deadlines}},
+                    {
+                        "reason": reason,
+                        "law_data": law.fingerprint[:12],
+                        "changes": msgspec.to_builtins(found.deadlines),
+                    },
+                )
+        await _resync_feeds(changed, now)
+        recomputed.extend(impacts.values())
+    async with atomic():
+        await audit.record(
+            actor,
+            "law.apply",
+            "law",
+            law.fingerprint[:12],
+            None,
+            {"reason": reason, "cases_examined": len(ids), "cases_recomputed": len(recomputed)},
+        )
+    return ApplyReport(reason, law.fingerprint, len(ids), len(recomputed), recomputed)
+
+
+async def _resync_feeds(case_ids: Sequence[int], now: datetime) -> None:
+    """Bring the stored feed state of already published cases in step now (SEQUENCE + 1 for
+    each moved deadline), so the next poll serves the moved dates."""
+    published = [
+        row["case"]
+        for row in await FeedState.select(FeedState.case).where(
+            FeedState.case.is_in(list(case_ids))
+        )
+    ]
+    if not published:
+        return
+    rows = await Case.select(
+        Case.id, Case.reference, Case.procedure, Case.court, Case.court_department
+    ).where(Case.id.is_in(published))
+    await synced_items(rows, now)

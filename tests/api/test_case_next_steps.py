@@ -1,0 +1,132 @@
+"""The case page says what to do next (issue 12 items 3 and 5): "À faire" with owners and the
+step each deadline calls for, the other side's limits apart, the statement (or a French warning
+naming the missing rate), the advice and the four procedures side by side."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+
+from casefile.errors import InputError
+from casefile.services.case_page import missing_rate_warning
+from tests.api.conftest import Api
+from tests.api.test_cases import new_case
+from tests.api.test_pages import HTML, login
+
+
+@pytest.fixture
+def browser(api: Api) -> Iterator[Api]:
+    api.client.cookies.clear()
+    yield api
+    api.client.cookies.clear()
+
+
+def text(page: str, heading: str) -> str:
+    start = page.index(f'aria-labelledby="{heading}"')
+    part = page[start : page.index("</section>", start)]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", part)).split())
+
+
+def event(api: Api, case_id: int, key: str, day: date, **attributes: object) -> None:
+    response = api.client.post(
+        f"/api/cases/{case_id}/events",
+        headers=api.headers("avocat"),
+        json={"key": key, "date": day.isoformat(), **attributes},
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_after_the_opposition_period_the_page_asks_for_the_certificate(browser: Api) -> None:
+    case = new_case(browser, lawyer="avocat")
+    today = date.today()
+    event(browser, case["id"], "ordonnance_rendue", today - timedelta(days=120))
+    login(browser, "avocat")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    todo = text(page, "h-todo")
+    assert "Faire signifier l'ordonnance par commissaire de justice" in todo
+    assert "responsable : commissaire_de_justice (commissaire de justice)" in todo
+
+    event(
+        browser,
+        case["id"],
+        "ordonnance_signifiee",
+        today - timedelta(days=70),
+        a_personne=True,
+    )
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    todo = text(page, "h-todo")
+    assert "Demander au greffe le certificat de non-opposition" in todo
+    assert "dès maintenant — responsable : Dupont & Fils SARL (créancier)" in todo
+    assert "Parce que : Délai d'opposition du débiteur expiré le" in todo
+    assert "Générer « Demande de certificat de non-opposition »" in todo
+    assert "Aucun délai de l'autre partie en cours." in todo
+
+    event(browser, case["id"], "certificat_non_opposition_demande", today - timedelta(days=1))
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    assert "Rien à faire de notre côté pour l'instant." in text(page, "h-todo")
+
+
+def test_the_debtor_running_period_is_shown_apart_as_what_it_means(browser: Api) -> None:
+    case = new_case(browser)
+    today = date.today()
+    event(browser, case["id"], "ordonnance_rendue", today - timedelta(days=10))
+    event(browser, case["id"], "ordonnance_signifiee", today - timedelta(days=2), a_personne=True)
+    login(browser, "lecteur")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    todo = text(page, "h-todo")
+    theirs = todo[todo.index("Délais de l'autre partie") :]
+    assert "Délai d'opposition du débiteur (débiteur) — jusqu'au" in theirs
+    assert "Pour nous : Sans opposition, l'ordonnance produit tous les effets" in theirs
+    assert "Ensuite : Demander au greffe le certificat de non-opposition" in theirs
+
+
+def test_the_comparison_shows_non_renseigne_rather_than_a_figure(browser: Api) -> None:
+    case = new_case(browser)
+    response = browser.client.post(
+        f"/api/cases/{case['id']}/claims",
+        headers=browser.headers("avocat"),
+        json={
+            "invoice_number": f"F-NS-{case['id']}",
+            "issue_date": "2026-01-05",
+            "due_date": "2026-02-04",
+            "amount": "4080.00",
+        },
+    )
+    assert response.status_code == 201, response.text
+    login(browser, "avocat")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    compared = text(page, "h-compare")
+    assert "pour 4 080,00 €" in compared
+    for title in (
+        "Procédure simplifiée de recouvrement des petites créances",
+        "Injonction de payer",
+        "Référé-provision",
+        "Assignation en paiement",
+    ):
+        assert title in compared
+    assert "Durée habituelle non renseigné non renseigné non renseigné non renseigné" in compared
+    assert "Signification de l'ordonnance par commissaire de justice : non renseigné" in compared
+    assert "CPC art. 1410 et 1422" in compared
+    assert "Délai d'opposition du débiteur : 1 mois (débiteur)" in compared
+    advice = text(page, "h-advice")
+    assert f"F-NS-{case['id']}" in advice and "C. com. art. L110-4" not in advice
+    assert "2 ans" in advice
+    claim = text(page, "h-claim")
+    assert f"F-NS-{case['id']}" in claim
+
+
+def test_a_missing_rate_names_the_rate_and_how_to_add_it() -> None:
+    error = InputError(
+        "no rate known for 2026 H2 (taux_bce_refinancement has no value for the semester "
+        "starting 2026-07-01; add it to procedures/parameters.toml)"
+    )
+    warning = missing_rate_warning(error)
+    assert warning is not None
+    assert warning.startswith("Décompte incomplet : le taux « Taux de la BCE")
+    assert "n'est pas renseigné pour le 2nd semestre 2026" in warning
+    assert '[[taux_bce_refinancement.values]] avec valid_from = "2026-07-01"' in warning
+    assert missing_rate_warning(InputError("something else")) is None

@@ -1,0 +1,189 @@
+"""Issue 11 item 1: a download never completes successfully with bytes that fail their hash.
+
+A real uvicorn server, real clients (httpx, curl), evidence on a local folder and on moto's S3
+server; one byte of a stored object is flipped behind the store's back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+
+import httpx
+import pytest
+
+from casefile.api import downloads
+from casefile.evidence.bundle import TEXT_INDEX
+from tests.faults.conftest import Site
+
+SMALL = b"%PDF-1.4\n% facture F-2026-001\n" + b"1" * 20_000 + b"\n%%EOF\n"
+LARGE_SIZE = 3 * 1024 * 1024 + 123
+
+
+def large_pdf() -> bytes:
+    block = hashlib.sha256(b"seed").digest() * 1024
+    body = (block * (LARGE_SIZE // len(block) + 1))[: LARGE_SIZE - 20]
+    return b"%PDF-1.4\n" + body + b"\n%%EOF\n" + b"\n" * 4
+
+
+def readable_bundle(data: bytes) -> bool:
+    """Whether `data` opens as the bundle ZIP (the stored .docx bordereau inside it carries
+    its own central directory: a truncated bundle may still open as that .docx)."""
+    try:
+        return TEXT_INDEX in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def incidents(site: Site) -> list[dict[str, object]]:
+    result = site.cli("evidence", "verify", "--format", "json")
+    report: dict[str, object] = json.loads(result.stdout)
+    return report["incidents"]  # type: ignore[return-value]
+
+
+def test_a_small_corrupt_piece_gets_an_error_and_no_bytes(served: Site) -> None:
+    receipt = served.upload(SMALL)
+    url = f"{served.url}/api/evidence/{receipt['id']}/content"
+    good = httpx.get(url, headers=served.headers)
+    assert good.status_code == 200 and good.content == SMALL
+    assert "passwd" not in good.headers["content-disposition"]
+
+    served.flip_byte(receipt["sha256"], offset=len(SMALL) // 2)
+    bad = httpx.get(url, headers=served.headers)
+    assert bad.status_code == 500
+    message = bad.json()["error"]
+    assert "empreinte SHA-256" in message
+    # No internals: neither the key, the folder nor the endpoint.
+    for internal in ("sha256/", receipt["sha256"], str(served.var), "s3:", "faults-"):
+        assert internal not in message
+    assert SMALL[:100] not in bad.content
+
+    [incident] = incidents(served)
+    assert incident["sha256"] == receipt["sha256"]
+    assert incident["entity"] == "piece"
+
+
+def test_a_large_corrupt_piece_aborts_the_connection(
+    served: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Beyond the in-memory limit the piece is streamed one chunk behind its hash.
+    monkeypatch.setattr(downloads, "INLINE_VERIFY_BYTES", 1024 * 1024)
+    data = large_pdf()
+    receipt = served.upload(data)
+    url = f"{served.url}/api/evidence/{receipt['id']}/content"
+    good = httpx.get(url, headers=served.headers, timeout=30)
+    assert good.status_code == 200 and good.content == data
+
+    served.flip_byte(receipt["sha256"], offset=10)
+    with (
+        pytest.raises(httpx.HTTPError),
+        httpx.stream("GET", url, headers=served.headers, timeout=30) as response,
+    ):
+        assert response.headers["content-length"] == str(len(data))
+        received = b"".join(response.iter_bytes())
+        pytest.fail(f"the download completed with {len(received)} bytes")
+
+    curl = shutil.which("curl")
+    if curl is not None:
+        run = subprocess.run(
+            [curl, "-sS", "-o", "/dev/null", "-H", f"Authorization: Bearer {served.token}", url],
+            capture_output=True,
+            timeout=60,
+        )
+        assert run.returncode != 0, "curl saw a successful transfer"
+
+    [*found] = incidents(served)
+    assert {i["sha256"] for i in found} == {receipt["sha256"]}
+    assert served.cli("evidence", "verify").returncode == 1
+
+
+def test_a_corrupt_document_is_refused(served: Site) -> None:
+    from casefile.evidence.objects import object_key
+
+    created = httpx.post(
+        f"{served.url}/api/cases/{served.case_id}/documents",
+        headers=served.headers,
+        json={"template": "decompte_creance"},
+        timeout=60,
+    )
+    assert created.status_code == 201, created.text
+    document = created.json()
+    listed = httpx.get(
+        f"{served.url}/api/cases/{served.case_id}/documents", headers=served.headers
+    ).json()
+    [row] = [d for d in listed if d["id"] == document["id"]]
+    url = f"{served.url}/api/documents/{document['id']}/content"
+    assert httpx.get(url, headers=served.headers).status_code == 200
+    assert object_key(row["sha256"])
+    served.flip_byte(row["sha256"], offset=100)
+    bad = httpx.get(url, headers=served.headers)
+    assert bad.status_code == 500
+    assert not bad.content.startswith(b"PK")
+    assert [i["entity"] for i in incidents(served)] == ["document"]
+
+
+def test_a_bundle_with_a_corrupt_piece_never_ends_as_a_valid_zip(served: Site) -> None:
+    first = served.upload(SMALL, filename="a.pdf")
+    served.upload(large_pdf(), filename="b.pdf")
+    served.flip_byte(first["sha256"], offset=5)
+    url = f"{served.url}/api/cases/{served.case_id}/bundle.zip"
+    received = io.BytesIO()
+    with (
+        pytest.raises(httpx.HTTPError),
+        httpx.stream("GET", url, headers=served.headers, timeout=30) as response,
+    ):
+        for chunk in response.iter_bytes():
+            received.write(chunk)
+    assert not readable_bundle(received.getvalue())
+    assert [i["entity"] for i in incidents(served)] == ["case"]
+    assert incidents(served)[0]["sha256"] == first["sha256"]
+
+
+def test_a_bundle_whose_store_fails_midway_is_aborted(
+    served: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from casefile.evidence import backends
+    from casefile.evidence.faults import FailingStore
+
+    served.upload(SMALL, filename="a.pdf")
+    served.upload(large_pdf(), filename="b.pdf")
+    real = backends.open_store
+    calls = {"n": 0}
+
+    class MidwayStore(FailingStore):
+        def open_verified(self, sha256: str, size: int | None = None):  # type: ignore[no-untyped-def]
+            calls["n"] += 1
+            if calls["n"] == 2:
+                self.failing.add("read")
+            return super().open_verified(sha256, size)
+
+    monkeypatch.setattr(
+        "casefile.evidence.backends.open_store", lambda *a, **k: MidwayStore(real(), set())
+    )
+    url = f"{served.url}/api/cases/{served.case_id}/bundle.zip"
+    received = io.BytesIO()
+    with (
+        pytest.raises(httpx.HTTPError),
+        httpx.stream("GET", url, headers=served.headers, timeout=30) as response,
+    ):
+        assert response.status_code == 200
+        for chunk in response.iter_bytes():
+            received.write(chunk)
+    assert calls["n"] == 2
+    assert not readable_bundle(received.getvalue())
+    good = httpx.get(url, headers=served.headers, timeout=30)
+    assert good.status_code == 200 and readable_bundle(good.content)
+
+
+def test_the_cli_exports_nothing_from_a_corrupt_object(served: Site) -> None:
+    first = served.upload(SMALL, filename="a.pdf")
+    served.flip_byte(first["sha256"], offset=5)
+    out = served.var / "bundle.zip"
+    result = served.cli("bundle", str(served.case_id), "-o", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists() and not out.with_name("bundle.zip.part").exists()

@@ -1,0 +1,72 @@
+""" "À faire" (issue 12 item 3): our open deadlines with their next step; the other side's apart,
+and the step that follows once they have run out — from the definitions' `next_step` data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from casefile.definitions import engine
+from casefile.law.schedule import CaseFacts, RecordedEvent
+from casefile.law.todo import to_do
+
+
+def _todo(events: list[RecordedEvent], today: date):  # type: ignore[no-untyped-def]
+    eng = engine()
+    schedule = eng.compute(
+        "injonction_de_payer", events, CaseFacts(court_department="75"), today=today
+    )
+    deadlines = [d.as_dict() for d in schedule.deadlines]
+    return to_do(eng.procedures["injonction_de_payer"], deadlines, [e.key for e in events], today)
+
+
+def test_before_signification_the_commissaire_must_serve_the_ordonnance() -> None:
+    """CPC art. 1411: ordonnance of Monday 1 March 2027 → served by Wednesday 1 September 2027."""
+    todo = _todo([RecordedEvent("ordonnance_rendue", date(2027, 3, 1))], date(2027, 3, 10))
+    [task] = todo.tasks
+    assert task.key == "signification_ordonnance"
+    assert task.actor == "commissaire_de_justice"
+    assert task.due == date(2027, 9, 1)
+    assert not task.late
+    assert task.step.startswith("Faire signifier l'ordonnance par commissaire de justice")
+    assert todo.theirs == ()
+
+
+def test_during_the_opposition_period_it_is_shown_apart_with_its_meaning() -> None:
+    """Served à personne Friday 29 January 2027 → opposition until Monday 1 March 2027."""
+    events = [
+        RecordedEvent("ordonnance_rendue", date(2027, 1, 4)),
+        RecordedEvent("ordonnance_signifiee", date(2027, 1, 29), {"a_personne": True}),
+    ]
+    todo = _todo(events, date(2027, 2, 10))
+    assert todo.tasks == ()
+    [theirs] = todo.theirs
+    assert (theirs.key, theirs.actor, theirs.due) == ("opposition", "debiteur", date(2027, 3, 1))
+    assert "devient exécutoire" in theirs.meaning
+    assert theirs.then.startswith("Demander au greffe le certificat de non-opposition")
+
+
+def test_once_the_opposition_period_has_run_out_ask_for_the_certificate() -> None:
+    events = [
+        RecordedEvent("ordonnance_rendue", date(2027, 1, 4)),
+        RecordedEvent("ordonnance_signifiee", date(2027, 1, 29), {"a_personne": True}),
+    ]
+    todo = _todo(events, date(2027, 3, 2))
+    assert todo.theirs == ()
+    [task] = todo.tasks
+    assert task.key == "opposition"
+    assert task.actor == "creancier"
+    assert task.documents == ("certificat_non_opposition",)
+    assert task.because == "Délai d'opposition du débiteur expiré le 2027-03-01"
+    # Asked: the step is done and leaves the list.
+    asked = [*events, RecordedEvent("certificat_non_opposition_demande", date(2027, 3, 3))]
+    assert _todo(asked, date(2027, 3, 4)).tasks == ()
+
+
+def test_an_opposition_leaves_nothing_to_ask() -> None:
+    events = [
+        RecordedEvent("ordonnance_rendue", date(2027, 1, 4)),
+        RecordedEvent("ordonnance_signifiee", date(2027, 1, 29), {"a_personne": True}),
+        RecordedEvent("opposition_formee", date(2027, 2, 15)),
+    ]
+    todo = _todo(events, date(2027, 3, 10))
+    assert todo.tasks == () and todo.theirs == ()

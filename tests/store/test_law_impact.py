@@ -1,0 +1,324 @@
+"""The impact of a change of the law data on pending cases (issue 10 item 6), on SQLite and
+PostgreSQL: a rule, a calendar and a parameter changed in a proposed copy of the data; the
+cases they move are listed with before/after and the rule; applying the change once the data is
+in service recomputes them, records the reason in each case's history, and the case feed
+publishes the moved date with SEQUENCE + 1."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from casefile import definitions
+from casefile.errors import Forbidden, InputError
+from casefile.services import law_impact
+from casefile.services.cases import NewCase, create_case
+from casefile.services.parties import PartyIn
+from casefile.store import audit, calendars, cases
+from casefile.store.cases import InvoiceIn
+from casefile.store.permissions import User
+from casefile.store.users import SYSTEM
+from tests.ical.checks import events, parse
+from tests.store.conftest import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2026, 11, 30)
+
+
+def law_copy(target: Path) -> Path:
+    for folder in ("procedures", "calendars", "document_templates"):
+        shutil.copytree(ROOT / folder, target / folder)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def proposed(tmp_path: Path) -> Path:
+    """The law data with three changes: CPC 857 at ten days, Good Friday no longer counted in
+    Alsace-Moselle, the L441-10 margin at 12 points."""
+    root = law_copy(tmp_path / "proposed")
+    edit(
+        root / "procedures" / "assignation_paiement.toml",
+        'period = "-8 days"',
+        'period = "-10 days"',
+    )
+    edit(
+        root / "calendars" / "territories.toml",
+        'counted = ["Vendredi saint", "Saint-Étienne"]',
+        'counted = ["Saint-Étienne"]',
+    )
+    edit(root / "procedures" / "parameters.toml", 'value = "10.00"', 'value = "12.00"')
+    return root
+
+
+@pytest.fixture
+def in_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Put a folder of law data in service for this test (the engine is cached per process)."""
+
+    def switch(root: Path) -> None:
+        monkeypatch.setenv("CASEFILE_DATA_DIR", str(root))
+        definitions.engine.cache_clear()
+        definitions.parameters.cache_clear()
+
+    yield switch
+    monkeypatch.delenv("CASEFILE_DATA_DIR", raising=False)
+    definitions.engine.cache_clear()
+    definitions.parameters.cache_clear()
+
+
+def _case(
+    store: Store, reference: str, procedure: str, department: str, court: str | None = None
+) -> int:
+    created = store.run(
+        create_case(
+            NewCase(
+                reference=reference,
+                procedure=procedure,
+                court=court,
+                court_department=department,
+                creditor=PartyIn(name="Brasserie de l'Ill SAS", siren="732829320"),
+                debtor=PartyIn(name="Winstub Muller SARL"),
+            ),
+            SYSTEM,
+        )
+    )
+    return int(created["id"])
+
+
+def _portfolio(store: Store) -> dict[str, int]:
+    tc = _case(store, "TC-1", "assignation_paiement", "75", "tribunal_de_commerce")
+    store.run(cases.add_event(tc, "audience", date(2027, 1, 20), {}, SYSTEM))
+    metz = _case(store, "IP-METZ", "injonction_de_payer", "57")
+    store.run(cases.add_event(metz, "ordonnance_rendue", date(2027, 2, 1), {}, SYSTEM))
+    store.run(
+        cases.add_event(
+            metz, "ordonnance_signifiee", date(2027, 2, 26), {"a_personne": True}, SYSTEM
+        )
+    )
+    lyon = _case(store, "IP-LYON", "injonction_de_payer", "69")
+    store.run(cases.add_event(lyon, "ordonnance_rendue", date(2027, 2, 1), {}, SYSTEM))
+    claim = _case(store, "AM-1", "amiable", "75")
+    store.run(
+        cases.add_claim(
+            claim,
+            InvoiceIn("F-1", date(2025, 12, 1), date(2026, 1, 15), Decimal("10000.00")),
+            SYSTEM,
+        )
+    )
+    return {"tc": tc, "metz": metz, "lyon": lyon, "claim": claim}
+
+
+def test_the_data_changes_name_the_file_the_rule_and_the_values(proposed: Path) -> None:
+    changes = law_impact.data_changes(
+        law_impact.law_in_service(), law_impact.proposed_law(str(proposed))
+    )
+    found = {(c.file, c.where, c.change) for c in changes}
+    assert (
+        "procedures/assignation_paiement.toml",
+        "délai remise_au_greffe [tribunal_de_commerce] — CPC art. 857",
+        "period: -8 days → -10 days",
+    ) in found
+    assert (
+        "calendars/territories.toml",
+        "territoire alsace-moselle",
+        "counted: ['Vendredi saint', 'Saint-Étienne'] → ['Saint-Étienne']",
+    ) in found
+    assert (
+        "procedures/parameters.toml",
+        "penalites_retard_majoration valeur du 2013-01-01",
+        "value: 10.00 → 12.00",
+    ) in found
+    assert len(changes) == 3
+
+
+def test_impact_lists_each_moved_deadline_and_amount_with_the_rule(
+    store: Store, proposed: Path
+) -> None:
+    _portfolio(store)
+    # Rates are known up to the first semester of 2026 (parameters.toml): judge on 30 June.
+    report = store.run(
+        law_impact.impact(SYSTEM, law_impact.proposed_law(str(proposed)), date(2026, 6, 30))
+    )
+    assert (report.cases_examined, report.cases_affected) == (4, 3)
+    by_ref = {c.reference: c for c in report.cases}
+    assert "IP-LYON" not in by_ref  # Lyon counts no Good Friday: nothing moves
+
+    [tc] = by_ref["TC-1"].deadlines
+    assert (tc.key, tc.before, tc.after) == ("remise_au_greffe", "2027-01-11", "2027-01-09")
+    assert tc.rule.startswith("CPC art. 857 — https://")
+    assert tc.cause == "durée 8 jours avant → 10 jours avant"
+
+    [metz] = by_ref["IP-METZ"].deadlines
+    # 26 March 2027 is Good Friday, 29 March Easter Monday: without Good Friday, Friday 26.
+    assert (metz.key, metz.before, metz.after) == ("opposition", "2027-03-30", "2027-03-26")
+    assert metz.rule.startswith("CPC art. 1416")
+    assert metz.cause.startswith(
+        "jours non ouvrables du calendrier — avant: vendredi 2027-03-26 (Vendredi saint)"
+    )
+    assert metz.cause.endswith("; après: pas de report")
+
+    amount = by_ref["AM-1"].amount
+    assert amount is not None and amount.parameters == ["penalites_retard_majoration"]
+    # 10 000 € due 15 January 2026, 166 days to 30 June 2026, + 40 € (D441-5):
+    # 10 000 × 12.15 % × 166 / 365 = 552.58 €, then × 14.15 % = 643.53 €.
+    assert (amount.before, amount.after) == ("10592.58", "10683.53")
+    assert by_ref["AM-1"].deadlines == []
+
+
+def test_the_same_data_moves_nothing(store: Store) -> None:
+    _portfolio(store)
+    report = store.run(law_impact.impact(SYSTEM, law_impact.law_in_service(), TODAY))
+    assert (report.cases_affected, report.data_changes) == (0, [])
+
+
+def test_only_an_administrator_sees_or_applies_the_impact(store: Store, proposed: Path) -> None:
+    lawyer = User(5, "maitre", "avocat")
+    with pytest.raises(Forbidden):
+        store.run(law_impact.impact(lawyer, law_impact.proposed_law(str(proposed)), TODAY))
+    with pytest.raises(Forbidden):
+        store.run(law_impact.apply(lawyer, "décret"))
+    with pytest.raises(InputError, match="raison"):
+        store.run(law_impact.apply(SYSTEM, "  "))
+
+
+def test_apply_recomputes_records_the_reason_and_the_feed_bumps_sequence(
+    store: Store, proposed: Path, in_service: object
+) -> None:
+    ids = _portfolio(store)
+    now = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    uid = f"{ids['tc']}-remise_au_greffe@casefile"
+    first = events(parse(store.run(calendars.case_feed(ids["tc"], SYSTEM, now))))
+    assert (first[uid]["start"], first[uid]["sequence"]) == (date(2027, 1, 11), 0)
+    version = store.run(cases.get_case(ids["tc"], SYSTEM))["version"]
+
+    in_service(proposed)  # type: ignore[operator]
+    report = store.run(law_impact.apply(SYSTEM, "Décret fictif: art. 857 porté à dix jours", now))
+    assert report.cases_recomputed == 2  # deadlines only: amounts are computed when read
+    assert {c.reference for c in report.cases} == {"TC-1", "IP-METZ"}
+
+    case = store.run(cases.get_case(ids["tc"], SYSTEM))
+    stored = {d["key"]: d["due"] for d in case["deadlines"]}
+    assert stored["remise_au_greffe"] == "2027-01-09"
+    assert case["version"] == version + 1
+    entries = [
+        e
+        for e in store.run(audit.list_entries(SYSTEM, entity="case"))
+        if e["action"] == "law.apply" and e["entity_id"] == str(ids["tc"])
+    ]
+    [entry] = entries
+    assert entry["after"]["reason"] == "Décret fictif: art. 857 porté à dix jours"
+    assert entry["after"]["changes"][0]["before"] == "2027-01-11"
+    assert entry["after"]["changes"][0]["after"] == "2027-01-09"
+    assert entry["before"] == {"deadlines": {"remise_au_greffe": "2027-01-11"}}
+    [summary] = [
+        e for e in store.run(audit.list_entries(SYSTEM, entity="law")) if e["action"] == "law.apply"
+    ]
+    assert summary["after"]["cases_recomputed"] == 2
+
+    later = datetime(2026, 11, 30, 10, tzinfo=UTC)
+    feed = events(parse(store.run(calendars.case_feed(ids["tc"], SYSTEM, later))))
+    assert (feed[uid]["start"], feed[uid]["sequence"]) == (date(2027, 1, 9), 1)
+
+    again = store.run(law_impact.apply(SYSTEM, "deuxième passage", later))
+    assert again.cases_recomputed == 0
+
+
+def test_a_git_revision_is_read_with_git_archive(tmp_path: Path) -> None:
+    repo = law_copy(tmp_path / "repo")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "law")
+    edit(repo / "procedures" / "refere_provision.toml", 'period = "15 days"', 'period = "1 month"')
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "appel d'un mois")
+    old = law_impact.proposed_law("HEAD~1", repo)
+    new = law_impact.proposed_law("HEAD", repo)
+    assert old.label.startswith("révision HEAD~1 (")
+    [change] = law_impact.data_changes(old, new)
+    assert (change.file, change.change) == (
+        "procedures/refere_provision.toml",
+        "period: 15 days → 1 month",
+    )
+    assert old.fingerprint == law_impact.law_in_service().fingerprint
+    with pytest.raises(InputError, match="ni un dossier ni une révision git"):
+        law_impact.proposed_law("no-such-branch", repo)
+    with pytest.raises(InputError, match="ni un dossier ni une révision git"):
+        law_impact.proposed_law("--output=/tmp/x", repo)
+
+
+def test_a_proposed_folder_with_a_broken_rule_is_refused_in_french(tmp_path: Path) -> None:
+    root = law_copy(tmp_path / "broken")
+    edit(root / "procedures" / "refere_provision.toml", 'period = "15 days"', 'period = "quinze"')
+    with pytest.raises(InputError, match="données juridiques invalides"):
+        law_impact.proposed_law(str(root))
+
+
+def test_the_commands_print_french_text_and_json(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    proposed: Path,
+    in_service: object,
+) -> None:
+    from casefile.cli import main
+    from casefile.settings import reset_settings
+
+    monkeypatch.setenv("CASEFILE_DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("CASEFILE_VAR_DIR", str(tmp_path / "var"))
+    reset_settings()
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    try:
+        assert run("init")[0] == 0
+        new = ("case", "new", "--reference", "TC-9", "--procedure", "assignation_paiement")
+        parties = ("--creditor", "Grossiste SA", "--debtor", "Bistrot SARL")
+        assert (
+            run(*new, "--court", "tribunal_de_commerce", "--court-department", "75", *parties)[0]
+            == 0
+        )
+        assert run("event", "add", "TC-9", "audience=2027-01-20")[0] == 0
+
+        code, out, _ = run("law", "impact", "--proposed", str(proposed), "--today", "2026-11-30")
+        assert code == 0
+        assert "Impact d'un changement des données juridiques au lundi 30 novembre 2026" in out
+        assert "dossiers touchés : 1" in out
+        assert "lundi 11 janvier 2027 → samedi 9 janvier 2027" in out
+        assert "règle : CPC art. 857 — https://" in out
+
+        code, out, _ = run("law", "impact", "--proposed", str(proposed), "--format", "json")
+        data = json.loads(out)
+        assert data["cases_affected"] == 1
+        assert data["cases"][0]["deadlines"][0]["after"] == "2027-01-09"
+
+        code, _, err = run("law", "impact", "--proposed", str(proposed), "--apply", "--reason", "x")
+        assert code == 2 and "mettez d'abord en service" in err
+
+        in_service(proposed)  # type: ignore[operator]
+        code, out, _ = run("law", "apply", "--reason", "Décret fictif", "--format", "json")
+        assert code == 0 and json.loads(out)["cases_recomputed"] == 1
+        code, out, _ = run("case", "show", "TC-9", "--format", "json")
+        due = {d["key"]: d["due"] for d in json.loads(out)["deadlines"]}
+        assert due["remise_au_greffe"] == "2027-01-09"
+        code, out, _ = run("law", "impact", "--apply", "--reason", "encore")
+        assert code == 0 and "recalculés : 0" in out
+    finally:
+        reset_settings()
