@@ -36,6 +36,9 @@ class Assignment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 async def _holder(slot: str, name: str | None) -> dict[str, Any] | None:
     if name is None or not name.strip():
         return None
+    label = LABEL_FOR[slot]
+    if "\x00" in name or len(name) > 150:
+        raise InputError(f"{label} : utilisateur {name!r} inconnu")
     row = (
         await UserAccount.select(
             UserAccount.id, UserAccount.name, UserAccount.role, UserAccount.active
@@ -43,7 +46,6 @@ async def _holder(slot: str, name: str | None) -> dict[str, Any] | None:
         .where(UserAccount.name == name.strip())
         .first()
     )
-    label = LABEL_FOR[slot]
     if row is None:
         raise InputError(f"{label} : utilisateur {name!r} inconnu")
     if row["role"] != ROLE_FOR[slot]:

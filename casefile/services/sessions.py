@@ -42,7 +42,7 @@ async def login(
     name = name.strip()
     attempt = await throttle.begin(name, address, now)
     row = None
-    if name and len(name) <= 150:
+    if name and len(name) <= 150 and "\x00" not in name:
         row = (
             await UserAccount.select(
                 UserAccount.id,

@@ -13,6 +13,7 @@ address (uvicorn `--proxy-headers --forwarded-allow-ips`), or every user shares 
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -60,7 +61,10 @@ def delay(failures: int, free: int) -> timedelta | None:
 
 
 def account_key(name: str) -> str:
-    return ("account:" + name.strip().casefold())[:KEY_LENGTH]
+    """Hashed: whatever was typed as a name (a password, a NUL byte, 10 000 characters) is
+    neither stored nor able to upset the database."""
+    digest = hashlib.sha256(name.strip().casefold().encode("utf-8", "replace")).hexdigest()
+    return "account:" + digest
 
 
 def address_key(address: str | None) -> str:

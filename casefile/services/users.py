@@ -194,7 +194,9 @@ def _profile(row: Mapping[str, Any]) -> UserProfile:
 
 
 async def _row(name: str) -> dict[str, Any]:
-    row = await UserAccount.select().where(UserAccount.name == name.strip()).first()
+    row = None
+    if len(name) <= NAME_LENGTH and not CONTROL.search(name):  # else it cannot exist
+        row = await UserAccount.select().where(UserAccount.name == name.strip()).first()
     if row is None:
         raise NotFound(f"utilisateur {name!r} inconnu")
     return dict(row)
@@ -271,6 +273,8 @@ async def add_user(
 ) -> tuple[UserProfile, str | None]:
     """A new user with their profile; with `with_token`, the clear token (shown once)."""
     require(actor, "user.admin")
+    if CONTROL.search(name) or "\n" in name:
+        raise InputError("identifiant : caractères de contrôle refusés")
     values = profile_values(profile or ProfileChanges())
     _check_role_fields(role, values)
     if password is not None:

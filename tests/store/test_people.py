@@ -11,6 +11,7 @@ import pytest
 
 from casefile.errors import Forbidden, InputError, NotFound
 from casefile.services import assignments, sessions
+from casefile.services import cases as case_service
 from casefile.services import users as people
 from casefile.services.users import ProfileChanges, barreau_phrase
 from casefile.store import calendars, cases, users
@@ -32,7 +33,7 @@ def _audit(store: Any, action: str) -> list[dict[str, Any]]:
 
 
 def _case(store: Any, commissaire: str | None = None) -> dict[str, Any]:
-    return dict(store.run(cases.create_case(new_case(commissaire=commissaire), SYSTEM)))
+    return dict(store.run(case_service.create_case(new_case(commissaire=commissaire), SYSTEM)))
 
 
 def _add(store: Any, name: str, role: str, **profile: str) -> people.UserProfile:
