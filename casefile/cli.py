@@ -24,11 +24,140 @@ def _add_format(
     parser.add_argument("--format", choices=choices, default=default, help="output format")
 
 
+OPERATOR_HELP = (
+    "the user who acts (attributed in the audit trail); default: CASEFILE_OPERATOR. "
+    "Required for commands that change data once users exist"
+)
+
+
+def _add_operator(parser: argparse.ArgumentParser) -> None:
+    """`--as NAME` after the command too; SUPPRESS keeps a `--as` given before it."""
+    parser.add_argument(
+        "--as", dest="operator", metavar="NAME", default=argparse.SUPPRESS, help=OPERATOR_HELP
+    )
+
+
+def _operator_everywhere(parser: argparse.ArgumentParser) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if not any(o == "--as" for a in child._actions for o in a.option_strings):
+                    _add_operator(child)
+                _operator_everywhere(child)
+
+
+def _add_party_edit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    party = sub.add_parser("party", help="the creditor and the debtor of a case").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = party.add_parser("edit", help="change a party's identity, address or contact fields")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--role", required=True, choices=("creditor", "debtor"))
+    p.add_argument("--name", help="company name, or last name of a natural person")
+    p.add_argument(
+        "--category",
+        choices=(
+            "societe",
+            "entrepreneur_individuel",
+            "profession_liberale",
+            "association",
+            "consommateur",
+            "personne_publique",
+        ),
+    )
+    p.add_argument("--kind", choices=("professionnel", "consommateur"))
+    p.add_argument("--person-or-company", choices=("personne", "societe"))
+    p.add_argument("--legal-form", help="SAS, SARL, SA, EURL…")
+    p.add_argument("--siren", help="9 digits (check digit verified)")
+    p.add_argument("--siret", help="14 digits (check digit verified)")
+    p.add_argument("--rcs-city", help="city of the RCS registry")
+    p.add_argument("--street")
+    p.add_argument("--postcode")
+    p.add_argument("--city")
+    p.add_argument("--country")
+    p.add_argument("--address", help="free-text address (when street/postcode/city are unknown)")
+    p.add_argument("--residence", help="department code of the residence, or 'etranger'")
+    p.add_argument("--representative", help="legal representative, e.g. 'M. Paul Muller, gérant'")
+    p.add_argument("--civility", choices=("M.", "Mme", ""))
+    p.add_argument("--first-name")
+    p.add_argument("--email")
+    p.add_argument("--phone")
+    p.add_argument("--expected-version", type=int, help="refuse if the case changed since")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.case_data:party_edit")
+
+
+def _invoice_flags(p: argparse.ArgumentParser, required: bool) -> None:
+    p.add_argument("--issue-date", required=required, metavar="YYYY-MM-DD")
+    p.add_argument("--due-date", required=required, metavar="YYYY-MM-DD")
+    p.add_argument("--amount", required=required, help="incl. VAT, e.g. 4080.00 or '4 080,00'")
+    p.add_argument("--paid", help="already paid when the invoice is recorded")
+    p.add_argument("--supply", choices=("marchandises", "services", "travaux"))
+    p.add_argument("--description")
+    p.add_argument("--expected-version", type=int, help="refuse if the case changed since")
+    _add_format(p)
+
+
+def _add_claims_and_payments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    claim = sub.add_parser("claim", help="one invoice of a case").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = claim.add_parser("add", help="add an invoice")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--number", required=True, help="invoice number")
+    _invoice_flags(p, required=True)
+    p.set_defaults(handler="casefile.commands.case_data:claim_add")
+    p = claim.add_parser("edit", help="correct an invoice (named by its number or id)")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("invoice", metavar="INVOICE")
+    p.add_argument("--number", help="new invoice number")
+    _invoice_flags(p, required=False)
+    p.set_defaults(handler="casefile.commands.case_data:claim_edit")
+    p = claim.add_parser("delete", help="withdraw an invoice")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("invoice", metavar="INVOICE")
+    p.add_argument("--reason", help="why (kept in the audit trail)")
+    p.add_argument("--expected-version", type=int)
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.case_data:claim_delete")
+
+    payment = sub.add_parser("payment", help="payments received").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = payment.add_parser("add", help="record a payment")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--amount", required=True)
+    p.add_argument("--invoice", help="the invoice number it settles, if any")
+    p.add_argument("--reference", help="bank reference, cheque number…")
+    p.add_argument("--expected-version", type=int)
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.case_data:payment_add")
+    p = payment.add_parser("edit", help="correct a payment (by its id, see `case show`)")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.add_argument("--amount")
+    p.add_argument("--invoice", help="the invoice number it settles ('' for none)")
+    p.add_argument("--reference")
+    p.add_argument("--expected-version", type=int)
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.case_data:payment_edit")
+    p = payment.add_parser("delete", help="withdraw a payment")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--reason", help="why (kept in the audit trail)")
+    p.add_argument("--expected-version", type=int)
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.case_data:payment_delete")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casefile",
         description="French debt litigation: procedures as data, deadlines to the day.",
     )
+    parser.add_argument("--as", dest="operator", metavar="NAME", help=OPERATOR_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -133,12 +262,17 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("case", metavar="CASE")
         p.add_argument("spec", metavar="EVENT=YYYY-MM-DD[:attr=value,…]")
         p.add_argument("--expected-version", type=int, help="refuse if the case changed since")
+        if name == "edit":
+            p.add_argument("--reason", help="why the event is corrected (audit trail)")
+            p.add_argument("--id", type=int, help="this event (when its key repeats)")
         _add_format(p)
         p.set_defaults(handler=f"casefile.commands.cases:event_{name}")
     p = event.add_parser("delete", help="delete an event")
     p.add_argument("case", metavar="CASE")
     p.add_argument("event", metavar="EVENT")
     p.add_argument("--expected-version", type=int)
+    p.add_argument("--reason", help="why the event is withdrawn (audit trail)")
+    p.add_argument("--id", type=int, help="this event (when its key repeats)")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.cases:event_delete")
 
@@ -264,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION"
     )
     user_args.register(user, case)
+    _add_party_edit(sub)
+    _add_claims_and_payments(sub)
+    _operator_everywhere(parser)
     return parser
 
 
@@ -282,6 +419,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        # A database that does not answer (refused, dropped, locked, missing) is an
+        # operator's problem to fix, not a bug: one line, no traceback.
+        from casefile.store.db import unavailable
+
+        outage = unavailable(error)
+        if outage is None:
+            raise
+        print(f"casefile: error: {outage}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from casefile.law.parameters import Parameter, load_parameters
-from casefile.law.procedures import load_procedures
+from casefile.law.procedures import check_parameter_references, load_procedures
 from casefile.law.schedule import Engine
 from casefile.law.territories import load_territories
 
@@ -47,11 +47,10 @@ LAW_FILES = ("procedures/*.toml", "calendars/*.toml")
 def load_engine(root: Path) -> Engine:
     """A fresh engine over the law data under `root` (`procedures/`, `calendars/`), with its
     own caches: two versions of the law can be loaded side by side (casefile law impact)."""
-    return Engine(
-        load_procedures(root / "procedures"),
-        load_territories(root / "calendars" / "territories.toml"),
-        load_parameters(root / "procedures" / "parameters.toml"),
-    )
+    procedures = load_procedures(root / "procedures")
+    parameters = load_parameters(root / "procedures" / "parameters.toml")
+    check_parameter_references(procedures, parameters)
+    return Engine(procedures, load_territories(root / "calendars" / "territories.toml"), parameters)
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,7 @@ class Settings:
     max_upload_bytes: int
     var_dir: Path
     db_pool_size: int = 10
+    operator: str | None = None  # the user the CLI acts as (`--as` overrides it)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -50,6 +51,7 @@ class Settings:
             ),
             var_dir=var,
             db_pool_size=_positive_int("CASEFILE_DB_POOL_SIZE", 10),
+            operator=os.environ.get("CASEFILE_OPERATOR", "").strip() or None,
         )
 
 

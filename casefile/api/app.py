@@ -29,8 +29,9 @@ JSON_BODY_LIMIT = 1024 * 1024
 @asynccontextmanager
 async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
     from casefile.store import db
+    from casefile.store.engines import SERVER_BUSY_TIMEOUT_SECONDS
 
-    await db.connect(get_settings().database_url)
+    await db.connect(get_settings().database_url, busy_timeout=SERVER_BUSY_TIMEOUT_SECONDS)
     try:
         yield
     finally:
@@ -38,14 +39,17 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def _route_handlers() -> list[Any]:
-    from casefile.api import audit, calendars, cases, documents, evidence, feeds, users
-    from casefile.api.web import law, pages, people
+    from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds, users
+    from casefile.api.web import case_forms, law, pages, people
 
     handlers: list[Any] = [
         system.health,
+        system.live,
+        system.ready,
         source.source,
         procedures.ProcedureController,
         cases.CaseController,
+        case_data.CaseDataController,
         calendars.CalendarController,
         feeds.feed,
         feeds.FeedController,
@@ -57,6 +61,7 @@ def _route_handlers() -> list[Any]:
         users.AssignmentController,
         *pages.handlers(),
         people.PeopleController,
+        case_forms.CaseFormsController,
         law.LawImpactController,
         create_static_files_router(
             path="/static",

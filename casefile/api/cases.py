@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, delete, get, post, put
 from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 
 from casefile.api.auth import Actor, requires
-from casefile.api.schemas import InvoiceBody, NewCaseBody, PartyPatch, PaymentBody
+from casefile.api.schemas import InvoiceBody, NewCaseBody, PaymentBody
 from casefile.errors import Forbidden, InputError
 
 SCALARS = (str, bool, int)
@@ -77,25 +77,6 @@ class CaseController(Controller):
         )
         result: dict[str, Any] = await cases.create_case(new_case, actor)
         return result
-
-    @patch(
-        "/{case_id:str}/parties/{role:str}",
-        guards=[requires("case.write")],
-        summary="Modifier le créancier (creditor) ou le débiteur (debtor)",
-    )
-    async def edit_party(
-        self,
-        case_id: FromPath[str],
-        role: FromPath[str],
-        actor: Actor,
-        data: JSONBody[PartyPatch],
-        expected_version: Annotated[int | None, Parameter(ge=0)] = None,
-    ) -> dict[str, Any]:
-        from casefile.services.parties import edit_party
-
-        return await edit_party(
-            case_id, role, data.given(), actor, expected_version=expected_version
-        )
 
     @get("/", guards=[requires("case.read")], summary="Les dossiers visibles par l'utilisateur")
     async def list_cases(self, actor: Actor) -> list[dict[str, Any]]:
@@ -176,15 +157,32 @@ class CaseController(Controller):
         case_id: FromPath[str],
         key: FromPath[str],
         actor: Actor,
-        data: Annotated[dict[str, Any], Body(description='{"date": "AAAA-MM-JJ", …attributs}')],
+        data: Annotated[
+            dict[str, Any],
+            Body(description='{"date": "AAAA-MM-JJ", "reason"?: "motif", …attributs}'),
+        ],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
+        event_id: Annotated[
+            int | None, Parameter(ge=1, le=2**31 - 1, description="cet événement-là")
+        ] = None,
     ) -> dict[str, Any]:
         from casefile.services import cases
 
-        key, day, attributes = event_fields(data, key)
+        body = dict(data)
+        reason = body.pop("reason", None)
+        if reason is not None and not isinstance(reason, str):
+            raise InputError("reason : le motif est un texte")
+        key, day, attributes = event_fields(body, key)
         check_event_permission(actor, key)
         result: dict[str, Any] = await cases.edit_event(
-            case_id, key, day, attributes, actor, expected_version=expected_version
+            case_id,
+            key,
+            day,
+            attributes,
+            actor,
+            expected_version=expected_version,
+            reason=reason,
+            event_id=event_id,
         )
         return result
 
@@ -200,12 +198,21 @@ class CaseController(Controller):
         key: FromPath[str],
         actor: Actor,
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
+        reason: Annotated[str | None, Parameter(max_length=500, description="motif")] = None,
+        event_id: Annotated[
+            int | None, Parameter(ge=1, le=2**31 - 1, description="cet événement-là")
+        ] = None,
     ) -> dict[str, Any]:
         from casefile.services import cases
 
         check_event_permission(actor, key)
         result: dict[str, Any] = await cases.delete_event(
-            case_id, key, actor, expected_version=expected_version
+            case_id,
+            key,
+            actor,
+            expected_version=expected_version,
+            reason=reason,
+            event_id=event_id,
         )
         return result
 

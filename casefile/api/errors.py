@@ -89,6 +89,13 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    from casefile.store.db import unavailable
+
+    outage = unavailable(exc)
+    if outage is not None:
+        # The database does not answer (refused, dropped, locked): 503, retry later.
+        log.warning("%s %s: %s", request.method, request.url.path, outage)
+        return casefile_error(request, outage)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(request, HTTP_500_INTERNAL_SERVER_ERROR, "erreur interne du serveur")
 

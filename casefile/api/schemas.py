@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -68,13 +68,6 @@ class PartyPatch(msgspec.Struct, forbid_unknown_fields=True):
     email: str | msgspec.UnsetType = msgspec.UNSET
     phone: str | msgspec.UnsetType = msgspec.UNSET
 
-    def given(self) -> dict[str, object]:
-        return {
-            name: value
-            for name in self.__struct_fields__
-            if (value := getattr(self, name)) is not msgspec.UNSET
-        }
-
 
 class NewCaseBody(msgspec.Struct, forbid_unknown_fields=True):
     reference: str
@@ -105,3 +98,96 @@ class PaymentBody(msgspec.Struct, forbid_unknown_fields=True):
     amount: str
     invoice_number: str | None = None
     reference: str = ""
+
+
+class InvoicePatch(msgspec.Struct, forbid_unknown_fields=True):
+    """The invoice fields to correct; absent fields keep their value."""
+
+    invoice_number: str | msgspec.UnsetType = msgspec.UNSET
+    issue_date: date | msgspec.UnsetType = msgspec.UNSET
+    due_date: date | msgspec.UnsetType = msgspec.UNSET
+    amount: str | msgspec.UnsetType = msgspec.UNSET
+    paid: str | msgspec.UnsetType = msgspec.UNSET
+    nature: str | msgspec.UnsetType = msgspec.UNSET
+    supply: Literal["marchandises", "services", "travaux"] | msgspec.UnsetType | None = (
+        msgspec.UNSET
+    )
+    description: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class PaymentPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """The payment fields to correct; `invoice_number` null unlinks it from any invoice."""
+
+    date: date | msgspec.UnsetType = msgspec.UNSET
+    amount: str | msgspec.UnsetType = msgspec.UNSET
+    invoice_number: str | msgspec.UnsetType | None = msgspec.UNSET
+    reference: str | msgspec.UnsetType = msgspec.UNSET
+
+
+def given(struct: msgspec.Struct) -> dict[str, object]:
+    """The fields a PATCH body sets (UNSET left out)."""
+    return {
+        name: value
+        for name in struct.__struct_fields__
+        if (value := getattr(struct, name)) is not msgspec.UNSET
+    }
+
+
+class Moved(msgspec.Struct):
+    key: str
+    label: str
+    to: str
+    deadline: dict[str, Any]
+    from_: str = msgspec.field(name="from")
+
+
+class StatusChange(msgspec.Struct):
+    key: str
+    to: str
+    from_: str = msgspec.field(name="from")
+
+
+class Changes(msgspec.Struct):
+    """What a change did to the case: the deadlines added, moved and removed (each deadline
+    with the CLI's fields), the case's new version, and French warnings about implausible
+    input that was nevertheless recorded. `id`: the new or changed row's id, if any."""
+
+    added: list[dict[str, Any]]
+    moved: list[Moved]
+    removed: list[dict[str, Any]]
+    version: int
+    changed: list[StatusChange] = []
+    warnings: list[str] = []
+    id: int | None = None
+
+
+class PartyOut(msgspec.Struct):
+    id: int
+    name: str
+    kind: str
+    person_or_company: str
+    siren: str | None
+    address: str
+    residence: str
+    category: str | None
+    legal_form: str
+    siret: str | None
+    rcs_city: str
+    street: str
+    postcode: str
+    city: str
+    country: str
+    representative: str
+    civility: str
+    first_name: str
+    email: str
+    phone: str
+
+
+class PartyEdited(msgspec.Struct):
+    """The party as stored after the change, the case's version and its deadlines' changes."""
+
+    party: PartyOut
+    version: int
+    changes: dict[str, Any]
+    warnings: list[str] = []

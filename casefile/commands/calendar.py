@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from casefile.commands.cases import print_json, run_store
+from casefile.commands.operator import as_operator
 from casefile.errors import InputError
 
 
 def case_ics(args: argparse.Namespace) -> int:
     from casefile.store.calendars import case_feed
-    from casefile.store.users import SYSTEM
 
-    body = run_store(lambda: case_feed(args.case, SYSTEM, datetime.now(UTC)))
+    body = run_store(
+        as_operator(args, lambda actor: case_feed(args.case, actor, datetime.now(UTC)), False)
+    )
     if args.output and args.output != "-":
         Path(args.output).write_bytes(body)
     else:
@@ -47,10 +49,11 @@ def _feed_subject(args: argparse.Namespace) -> tuple[str, str]:
 
 def feed_new(args: argparse.Namespace) -> int:
     from casefile.store.calendars import issue_feed
-    from casefile.store.users import SYSTEM
 
     kind, subject = _feed_subject(args)
-    feed = run_store(lambda: issue_feed(kind, subject, SYSTEM, label=args.label or ""))
+    feed = run_store(
+        as_operator(args, lambda actor: issue_feed(kind, subject, actor, label=args.label or ""))
+    )
     if getattr(args, "format", "table") == "json":
         print_json(feed)
     else:
@@ -62,9 +65,8 @@ def feed_new(args: argparse.Namespace) -> int:
 
 def feed_list(args: argparse.Namespace) -> int:
     from casefile.store.calendars import list_feeds
-    from casefile.store.users import SYSTEM
 
-    feeds = run_store(lambda: list_feeds(SYSTEM))
+    feeds = run_store(as_operator(args, list_feeds, mutating=False))
     if getattr(args, "format", "table") == "json":
         print_json(feeds)
         return 0
@@ -79,9 +81,8 @@ def feed_list(args: argparse.Namespace) -> int:
 
 def feed_revoke(args: argparse.Namespace) -> int:
     from casefile.store.calendars import revoke_feed
-    from casefile.store.users import SYSTEM
 
-    feed = run_store(lambda: revoke_feed(int(args.id), SYSTEM))
+    feed = run_store(as_operator(args, lambda actor: revoke_feed(int(args.id), actor)))
     print(f"feed {feed['id']} revoked")
     return 0
 
@@ -90,7 +91,6 @@ def plan_new(args: argparse.Namespace) -> int:
     from casefile.law.periods import parse_date
     from casefile.store.money import parse_euros
     from casefile.store.payment_plans import PlanIn, create_plan
-    from casefile.store.users import SYSTEM
 
     data = PlanIn(
         total=parse_euros(args.total, "--total"),
@@ -100,7 +100,9 @@ def plan_new(args: argparse.Namespace) -> int:
         grace_days=args.grace_days,
         granted_on=parse_date(args.granted_on, "--granted-on") if args.granted_on else None,
     )
-    plan = run_store(lambda: create_plan(args.case, data, SYSTEM, today=date.today()))
+    plan = run_store(
+        as_operator(args, lambda actor: create_plan(args.case, data, actor, today=date.today()))
+    )
     if getattr(args, "format", "table") == "json":
         print_json(plan)
     else:
@@ -111,10 +113,11 @@ def plan_new(args: argparse.Namespace) -> int:
 def plan_show(args: argparse.Namespace) -> int:
     from casefile.law.periods import parse_date
     from casefile.store.payment_plans import list_plans
-    from casefile.store.users import SYSTEM
 
     today = parse_date(args.today, "--today") if args.today else date.today()
-    plans = run_store(lambda: list_plans(args.case, SYSTEM, today=today))
+    plans = run_store(
+        as_operator(args, lambda actor: list_plans(args.case, actor, today=today), False)
+    )
     if getattr(args, "format", "table") == "json":
         print_json(plans)
         return 0

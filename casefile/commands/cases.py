@@ -77,8 +77,8 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def case_new(args: argparse.Namespace) -> int:
+    from casefile.commands.operator import as_operator
     from casefile.services.cases import NewCase, PartyIn, create_case
-    from casefile.store.users import SYSTEM
 
     data = NewCase(
         reference=args.reference,
@@ -101,7 +101,7 @@ def case_new(args: argparse.Namespace) -> int:
         lawyer=args.lawyer,
         commissaire=getattr(args, "commissaire", None),
     )
-    case = run_store(lambda: create_case(data, SYSTEM, today=date.today()))
+    case = run_store(as_operator(args, lambda actor: create_case(data, actor, today=date.today())))
     if args.format == "json":
         print_json(case)
     else:
@@ -110,11 +110,11 @@ def case_new(args: argparse.Namespace) -> int:
 
 
 def case_advice(args: argparse.Namespace) -> int:
+    from casefile.commands.operator import as_operator
     from casefile.store.advice import case_advice as advise
-    from casefile.store.users import SYSTEM
 
     as_of = _today(getattr(args, "as_of", None))
-    advice = run_store(lambda: advise(args.case, SYSTEM, as_of))
+    advice = run_store(as_operator(args, lambda actor: advise(args.case, actor, as_of), False))
     if args.format == "json":
         print_json(advice)
         return 0
@@ -148,10 +148,10 @@ def case_advice(args: argparse.Namespace) -> int:
 
 
 def case_list(args: argparse.Namespace) -> int:
-    from casefile.store.cases import list_cases
-    from casefile.store.users import SYSTEM
+    from casefile.commands.operator import as_operator
+    from casefile.services.cases import list_cases
 
-    cases = run_store(lambda: list_cases(SYSTEM, today=date.today()))
+    cases = run_store(as_operator(args, lambda actor: list_cases(actor, today=date.today()), False))
     if args.format == "json":
         print_json(cases)
     else:
@@ -160,11 +160,13 @@ def case_list(args: argparse.Namespace) -> int:
 
 
 def case_show(args: argparse.Namespace) -> int:
-    from casefile.store.cases import get_case
-    from casefile.store.users import SYSTEM
+    from casefile.commands.operator import as_operator
+    from casefile.services.cases import get_case
 
     today = _today(args.today)
-    case = run_store(lambda: get_case(args.case, SYSTEM, today=today))
+    case = run_store(
+        as_operator(args, lambda actor: get_case(args.case, actor, today=today), False)
+    )
     if args.format == "json":
         print_json(case)
     else:
@@ -181,15 +183,36 @@ def _print_changes(args: argparse.Namespace, changes: dict[str, Any]) -> int:
 
 
 def _event(args: argparse.Namespace, edit: bool) -> int:
+    from casefile.commands.operator import as_operator
     from casefile.law.requests import parse_event_spec
-    from casefile.store.cases import add_event, edit_event
-    from casefile.store.users import SYSTEM
+    from casefile.services.events import add_event, edit_event
 
     key, day, attributes = parse_event_spec(args.spec)
-    action = edit_event if edit else add_event
-    changes = run_store(
-        lambda: action(args.case, key, day, attributes, SYSTEM, args.expected_version)
-    )
+    if edit:
+        changes = run_store(
+            as_operator(
+                args,
+                lambda actor: edit_event(
+                    args.case,
+                    key,
+                    day,
+                    attributes,
+                    actor,
+                    args.expected_version,
+                    reason=args.reason,
+                    event_id=args.id,
+                ),
+            )
+        )
+    else:
+        changes = run_store(
+            as_operator(
+                args,
+                lambda actor: add_event(
+                    args.case, key, day, attributes, actor, args.expected_version
+                ),
+            )
+        )
     return _print_changes(args, changes)
 
 
@@ -202,19 +225,31 @@ def event_edit(args: argparse.Namespace) -> int:
 
 
 def event_delete(args: argparse.Namespace) -> int:
-    from casefile.store.cases import delete_event
-    from casefile.store.users import SYSTEM
+    from casefile.commands.operator import as_operator
+    from casefile.services.events import delete_event
 
-    changes = run_store(lambda: delete_event(args.case, args.event, SYSTEM, args.expected_version))
+    changes = run_store(
+        as_operator(
+            args,
+            lambda actor: delete_event(
+                args.case,
+                args.event,
+                actor,
+                args.expected_version,
+                reason=args.reason,
+                event_id=args.id,
+            ),
+        )
+    )
     return _print_changes(args, changes)
 
 
 def claims_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from casefile.commands.operator import as_operator
     from casefile.errors import InputError
     from casefile.store.imports import ImportOptions, import_file
-    from casefile.store.users import SYSTEM
 
     path = Path(args.file)
     if not path.is_file():
@@ -227,7 +262,13 @@ def claims_import(args: argparse.Namespace) -> int:
         procedure=args.procedure,
     )
     with import_progress() as progress:
-        report = run_store(lambda: import_file(path, options, SYSTEM, progress=progress))
+        report = run_store(
+            as_operator(
+                args,
+                lambda actor: import_file(path, options, actor, progress=progress),
+                mutating=not args.dry_run,
+            )
+        )
     print_import_report(report)
     return 0 if report.ok else 2
 
@@ -347,6 +388,8 @@ def print_changes(changes: dict[str, Any]) -> None:
     if not (changes["added"] or changes["moved"] or changes["removed"]):
         console.print("no deadline changed")
     console.print(f"case version {changes['version']}")
+    for warning in changes.get("warnings", []):
+        console.print(f"[bold yellow]Attention[/bold yellow] {warning}")
 
 
 class _Progress:

@@ -22,12 +22,6 @@ def run(args: argparse.Namespace) -> int:
         for rule in procedure.deadlines:
             if not rule.source.startswith("https://www.legifrance.gouv.fr/"):
                 problems.append(f"{procedure.origin}: {rule.key}: source is not a Légifrance URL")
-        for parameter_key in ("amount_max_parameter", "amicable_attempt_parameter"):
-            name = procedure.eligibility.get(parameter_key)
-            if name and name not in engine.parameters:
-                problems.append(
-                    f"{procedure.origin}: eligibility.{parameter_key}: unknown parameter {name!r}"
-                )
     if importlib.util.find_spec("casefile.documents") is not None:
         from casefile.documents.checks import check_templates
 

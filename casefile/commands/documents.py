@@ -16,17 +16,18 @@ from casefile.commands.cases import run_store
 
 
 def render(args: argparse.Namespace) -> int:
+    from casefile.commands.operator import resolve_operator
     from casefile.evidence.backends import open_store
     from casefile.law.periods import parse_date
     from casefile.store.documents import create_document
-    from casefile.store.users import SYSTEM
 
     today_text = getattr(args, "today", None)
     today = parse_date(today_text, "--today") if today_text else date.today()
     store = open_store()
 
     async def work() -> dict[str, Any]:
-        return await create_document(args.case, args.template, SYSTEM, today, store=store)
+        actor = await resolve_operator(args)
+        return await create_document(args.case, args.template, actor, today, store=store)
 
     document = run_store(work)
     out = Path(args.output or document["filename"])

@@ -21,13 +21,13 @@ from casefile.errors import InputError
 
 
 def add(args: argparse.Namespace) -> int:
+    from casefile.commands.operator import resolve_operator
     from casefile.evidence import records, service
     from casefile.evidence.backends import open_store
     from casefile.law.periods import parse_date
     from casefile.settings import get_settings
     from casefile.store.cases import resolve_case
     from casefile.store.pieces import PiccoloPieceRecords
-    from casefile.store.users import SYSTEM
 
     path = Path(args.file)
     if not path.is_file():
@@ -36,7 +36,8 @@ def add(args: argparse.Namespace) -> int:
     store = open_store()
 
     async def work() -> dict[str, Any]:
-        row = await resolve_case(args.case, SYSTEM)
+        actor = await resolve_operator(args)
+        row = await resolve_case(args.case, actor)
         loop = asyncio.get_running_loop()
         with path.open("rb") as stream:
             receipt = await asyncio.to_thread(
@@ -47,7 +48,7 @@ def add(args: argparse.Namespace) -> int:
                 stream,
                 filename=os.fsencode(path.name),
                 kind=args.kind,
-                actor=records.Actor(SYSTEM.name, SYSTEM.role),
+                actor=records.Actor(actor.name, actor.role),
                 piece_date=day,
                 description=args.description or "",
                 max_size=get_settings().max_upload_bytes,

@@ -13,9 +13,9 @@ from typing import Any
 from msgspec import UNSET, to_builtins
 
 from casefile.commands.cases import print_json, run_store
+from casefile.commands.operator import as_operator
 from casefile.services import assignments
 from casefile.services import users as service
-from casefile.store.permissions import SYSTEM
 
 
 def _changes(args: argparse.Namespace) -> service.ProfileChanges:
@@ -40,9 +40,13 @@ def add(args: argparse.Namespace) -> int:
     profile = service.ProfileChanges(
         **{key: getattr(args, key) or "" for key, _, _ in service.PROFILE_FIELDS}
     )
+    # The first user of a fresh installation needs no operator (casefile.commands.operator).
     user, token = run_store(
-        lambda: service.add_user(
-            args.name, args.role, args.password, args.token, profile, actor=SYSTEM
+        as_operator(
+            args,
+            lambda actor: service.add_user(
+                args.name, args.role, args.password, args.token, profile, actor=actor
+            ),
         )
     )
     print(f"user {user.name} ({user.role}) created, id {user.id}")
@@ -52,25 +56,27 @@ def add(args: argparse.Namespace) -> int:
 
 
 def edit(args: argparse.Namespace) -> int:
-    profile = run_store(lambda: service.edit_user(args.name, _changes(args), SYSTEM))
+    profile = run_store(
+        as_operator(args, lambda actor: service.edit_user(args.name, _changes(args), actor))
+    )
     _show(profile, args, "utilisateur modifié :")
     return 0
 
 
 def deactivate(args: argparse.Namespace) -> int:
-    profile = run_store(lambda: service.deactivate_user(args.name, SYSTEM))
+    profile = run_store(as_operator(args, lambda actor: service.deactivate_user(args.name, actor)))
     _show(profile, args, "utilisateur désactivé (sessions fermées, jetons et flux révoqués) :")
     return 0
 
 
 def reactivate(args: argparse.Namespace) -> int:
-    profile = run_store(lambda: service.reactivate_user(args.name, SYSTEM))
+    profile = run_store(as_operator(args, lambda actor: service.reactivate_user(args.name, actor)))
     _show(profile, args, "utilisateur réactivé :")
     return 0
 
 
 def list_users(args: argparse.Namespace) -> int:
-    profiles = run_store(lambda: service.list_profiles(SYSTEM))
+    profiles = run_store(as_operator(args, service.list_profiles, mutating=False))
     if args.format == "json":
         print_json(to_builtins(profiles))
         return 0
@@ -88,7 +94,9 @@ def assign(args: argparse.Namespace) -> int:
         else (args.commissaire if args.commissaire is not None else UNSET),
         expected_version=args.expected_version,
     )
-    case = run_store(lambda: assignments.assign_case(args.case, change, SYSTEM))
+    case = run_store(
+        as_operator(args, lambda actor: assignments.assign_case(args.case, change, actor))
+    )
     if args.format == "json":
         print_json(
             {key: case[key] for key in ("id", "reference", "lawyer", "commissaire", "version")}

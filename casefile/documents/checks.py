@@ -12,7 +12,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
 from casefile.documents.context import BUILDERS
-from casefile.documents.manifest import load_manifest
+from casefile.documents.manifest import Manifest, load_manifest, reference_problems
 from casefile.documents.render import make_environment
 from casefile.documents.text import docx_text
 from casefile.errors import DefinitionError
@@ -43,14 +43,16 @@ def _procedure_documents(procedures_dir: Path) -> list[tuple[Path, str]]:
     return found
 
 
-def _parameter_keys() -> frozenset[str]:
-    """The keys of procedures/parameters.toml (empty when it does not load: reported elsewhere)."""
-    from casefile.definitions import parameters
+def _references(manifest: Manifest) -> list[str]:
+    """The manifest's references to procedures and parameters (skipped when the law data does
+    not load: `casefile check` reports that first)."""
+    from casefile.definitions import engine
 
     try:
-        return frozenset(parameters())
+        law = engine()
     except DefinitionError:
-        return frozenset()
+        return []
+    return reference_problems(manifest, law.procedures, frozenset(law.parameters))
 
 
 def check_templates(
@@ -63,15 +65,9 @@ def check_templates(
         return [str(exc)]
     problems: list[str] = []
     env = make_environment()
-    known_parameters = _parameter_keys()
+    problems.extend(_references(manifest))
     for key, spec in manifest.templates.items():
         path = manifest.template_path(key)
-        for parameter in (spec.principal_above, spec.principal_at_most):
-            if parameter is not None and parameter not in known_parameters:
-                problems.append(
-                    f"{manifest.path}: {key}: parameter {parameter!r} is not in "
-                    "procedures/parameters.toml"
-                )
         if key not in BUILDERS:
             problems.append(f"{manifest.path}: {key}: no context builder build_context_{key}")
         if not path.is_file():

@@ -1,20 +1,25 @@
 """`document_templates/manifest.toml`: which templates exist, what each needs and must say.
 
-Validated on load; errors name the file and the template key (DefinitionError). Legal dates
+Decoded into typed structures on load (unknown, missing or mistyped keys refused); errors
+name the file and the key path (DefinitionError). Legal dates
 that change the wording (commissaire de justice since 1 July 2022, injonction de payer regime of
 1 March 2022) live in the manifest with their source, not in Python.
 """
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Literal
+
+import msgspec
 
 from casefile.errors import DefinitionError
+from casefile.law.procedures import Procedure
+from casefile.law.schema import Key, Spec, Text, Url, decode, read_toml
 
 MANIFEST_NAME = "manifest.toml"
 
@@ -61,95 +66,110 @@ def default_manifest_path() -> Path:
     return templates_dir() / MANIFEST_NAME
 
 
-def _str_list(origin: str, key: str, raw: dict[str, Any], name: str) -> tuple[str, ...]:
-    value = raw.get(name, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise DefinitionError(origin, key, f"{name} must be a list of non-empty strings")
-    return tuple(value)
+class WordingSpec(Spec, frozen=True):
+    commissaire_de_justice_from: date
+    commissaire_de_justice_source: Url
 
 
-def _opt_date(origin: str, key: str, raw: dict[str, Any], name: str) -> date | None:
-    value = raw.get(name)
-    if value is None or isinstance(value, date):
-        return value
-    raise DefinitionError(origin, key, f"{name} must be a TOML date (YYYY-MM-DD)")
+class TemplateEntry(Spec, frozen=True):
+    key: Key
+    file: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]+\.docx$")]
+    title: Text
+    procedure: Key
+    step: Key
+    court: Literal["tribunal_judiciaire", "tribunal_de_commerce"] | None = None
+    context: tuple[Key, ...] = ()
+    mentions: tuple[Text, ...] = ()
+    ordonnance_from: date | None = None
+    ordonnance_before: date | None = None
+    source: Url | None = None
+    principal_above: Key | None = None
+    principal_at_most: Key | None = None
+    otherwise: Key | None = None
 
 
-def _amount_rule(origin: str, key: str, raw: dict[str, Any]) -> dict[str, str | None]:
-    """`principal_above` or `principal_at_most` (a parameter key), with the `otherwise` template."""
-    rule: dict[str, str | None] = {}
-    for name in ("principal_above", "principal_at_most", "otherwise"):
-        value = raw.get(name)
-        if value is not None and (not isinstance(value, str) or not value):
-            raise DefinitionError(origin, key, f"{name} must be a non-empty string")
-        rule[name] = value
-    if rule["principal_above"] and rule["principal_at_most"]:
-        raise DefinitionError(
-            origin, key, "principal_above and principal_at_most exclude each other"
+class ManifestSpec(Spec, frozen=True):
+    wording: WordingSpec
+    templates: Annotated[tuple[TemplateEntry, ...], msgspec.Meta(min_length=1)]
+
+
+def parse_manifest_data(data: object, path: Path) -> Manifest:
+    """Decode and check a parsed manifest; errors name the file and the key path."""
+    origin = str(path)
+    spec = decode(data, ManifestSpec, origin)
+    templates: dict[str, TemplateSpec] = {}
+    for index, entry in enumerate(spec.templates):
+        where = f"templates[{index}]"
+        if entry.key in templates:
+            raise DefinitionError(origin, f"{where}.key", f"duplicate template key {entry.key!r}")
+        if entry.principal_above and entry.principal_at_most:
+            raise DefinitionError(
+                origin,
+                f"{where}.principal_at_most",
+                f"principal_above and principal_at_most exclude each other (in {entry.key!r})",
+            )
+        if bool(entry.principal_above or entry.principal_at_most) != bool(entry.otherwise):
+            raise DefinitionError(
+                origin,
+                f"{where}.otherwise",
+                f"principal_above/principal_at_most and otherwise go together (in {entry.key!r})",
+            )
+        templates[entry.key] = TemplateSpec(
+            key=entry.key,
+            file=entry.file,
+            title=entry.title,
+            procedure=entry.procedure,
+            step=entry.step,
+            court=entry.court,
+            context=entry.context,
+            mentions=entry.mentions,
+            ordonnance_from=entry.ordonnance_from,
+            ordonnance_before=entry.ordonnance_before,
+            principal_above=entry.principal_above,
+            principal_at_most=entry.principal_at_most,
+            otherwise=entry.otherwise,
         )
-    if bool(rule["principal_above"] or rule["principal_at_most"]) != bool(rule["otherwise"]):
-        raise DefinitionError(
-            origin, key, "principal_above/principal_at_most and otherwise go together"
-        )
-    return rule
+    for index, entry in enumerate(spec.templates):
+        if entry.otherwise is not None and entry.otherwise not in templates:
+            raise DefinitionError(
+                origin,
+                f"templates[{index}].otherwise",
+                f"otherwise names unknown template {entry.otherwise!r} (in {entry.key!r})",
+            )
+    return Manifest(
+        path=path, commissaire_from=spec.wording.commissaire_de_justice_from, templates=templates
+    )
 
 
 def parse_manifest(path: Path) -> Manifest:
-    origin = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DefinitionError(origin, "manifest", "file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DefinitionError(origin, "manifest", f"invalid TOML: {exc}") from None
-    wording = raw.get("wording", {})
-    commissaire_from = wording.get("commissaire_de_justice_from")
-    if not isinstance(commissaire_from, date):
-        raise DefinitionError(origin, "wording", "commissaire_de_justice_from must be a date")
-    templates: dict[str, TemplateSpec] = {}
-    for index, entry in enumerate(raw.get("templates", [])):
-        key = entry.get("key")
-        if not isinstance(key, str) or not key:
-            raise DefinitionError(origin, f"templates[{index}]", "missing key")
-        if key in templates:
-            raise DefinitionError(origin, key, "duplicate template key")
-        for name in ("file", "title", "procedure", "step"):
-            if not isinstance(entry.get(name), str) or not entry[name]:
-                raise DefinitionError(origin, key, f"missing {name}")
-        court = entry.get("court")
-        if court not in (None, "tribunal_judiciaire", "tribunal_de_commerce"):
-            raise DefinitionError(origin, key, f"unknown court {court!r}")
-        unknown = set(entry) - {
-            "key", "file", "title", "procedure", "step", "court", "context", "mentions",
-            "ordonnance_from", "ordonnance_before", "source", "principal_above",
-            "principal_at_most", "otherwise",
-        }  # fmt: skip
-        if unknown:
-            raise DefinitionError(origin, key, f"unknown fields {sorted(unknown)}")
-        rule = _amount_rule(origin, key, entry)
-        templates[key] = TemplateSpec(
-            key=key,
-            file=entry["file"],
-            title=entry["title"],
-            procedure=entry["procedure"],
-            step=entry["step"],
-            court=court,
-            context=_str_list(origin, key, entry, "context"),
-            mentions=_str_list(origin, key, entry, "mentions"),
-            ordonnance_from=_opt_date(origin, key, entry, "ordonnance_from"),
-            ordonnance_before=_opt_date(origin, key, entry, "ordonnance_before"),
-            principal_above=rule["principal_above"],
-            principal_at_most=rule["principal_at_most"],
-            otherwise=rule["otherwise"],
-        )
-    if not templates:
-        raise DefinitionError(origin, "templates", "no template declared")
-    for key, spec in templates.items():
-        if spec.otherwise is not None and spec.otherwise not in templates:
-            raise DefinitionError(
-                origin, key, f"otherwise names unknown template {spec.otherwise!r}"
+    return parse_manifest_data(read_toml(path), path)
+
+
+def reference_problems(
+    manifest: Manifest, procedures: Mapping[str, Procedure], parameter_keys: Collection[str]
+) -> list[str]:
+    """What the manifest names elsewhere (procedure, step, court, parameter) must exist."""
+    problems: list[str] = []
+    for index, spec in enumerate(manifest.templates.values()):
+        where = f"{manifest.path}: templates[{index}]"
+        procedure = procedures.get(spec.procedure)
+        if procedure is None:
+            problems.append(f"{where}.procedure: unknown procedure {spec.procedure!r}")
+            continue
+        steps = set(procedure.events) | set(procedure.deadline_keys)
+        if spec.step not in steps:
+            problems.append(
+                f"{where}.step: {spec.step!r} is neither an event nor a deadline of {procedure.key}"
             )
-    return Manifest(path=path, commissaire_from=commissaire_from, templates=templates)
+        if spec.court is not None and spec.court not in procedure.courts:
+            problems.append(f"{where}.court: {spec.court!r} is not a court of {procedure.key}")
+        for name in ("principal_above", "principal_at_most"):
+            parameter = getattr(spec, name)
+            if parameter is not None and parameter not in parameter_keys:
+                problems.append(
+                    f"{where}.{name}: parameter {parameter!r} is not in procedures/parameters.toml"
+                )
+    return problems
 
 
 @lru_cache(maxsize=4)

@@ -52,6 +52,10 @@ class FailingStore:
         self._check("read")
         return self.inner.open_verified(sha256, size)
 
+    def check(self) -> None:
+        self._check("stat")
+        self.inner.check()
+
     def exists(self, sha256: str) -> bool:
         self._check("exists")
         return self.inner.exists(sha256)

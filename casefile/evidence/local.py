@@ -107,6 +107,15 @@ class LocalStore:
             raise StorageUnavailable(f"object {sha256}: {error.strerror}") from error
         return _closing(handle, verified_chunks(_file_chunks(handle), sha256, size, str(path)))
 
+    def check(self) -> None:
+        """Raise `StorageUnavailable` unless the folder (or, before the first upload creates
+        it, its nearest existing parent) is a writable directory."""
+        folder = self.root
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+            raise StorageUnavailable(f"evidence folder {self.root} cannot take files")
+
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
 

@@ -109,6 +109,10 @@ class ObjectStore(Protocol):
 
     def exists(self, sha256: str) -> bool: ...
 
+    def check(self) -> None:
+        """Raise `StorageUnavailable` unless the store answers and can take objects."""
+        ...
+
     def stat(self, sha256: str) -> ObjectInfo | None: ...
 
     def delete(self, sha256: str) -> None:

@@ -11,12 +11,14 @@ sent. An existing content key is never written.
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import BinaryIO, TypeVar
 from urllib.parse import quote
 
+import certifi
 import urllib3
 from minio import Minio
 from minio.commonconfig import ComposeSource
@@ -44,6 +46,8 @@ PART_SIZE = 16 * 1024 * 1024
 PARALLEL_UPLOADS = 2
 """Parts in flight: minio keeps up to (PARALLEL_UPLOADS + 1) parts in memory."""
 MAX_LINK_LIFETIME = timedelta(minutes=15)
+CONNECT_TIMEOUT_SECONDS = 3
+READ_TIMEOUT_SECONDS = 60
 _NOT_FOUND = frozenset({"NoSuchKey", "NoSuchObject", "ResourceNotFound"})
 _Result = TypeVar("_Result")
 
@@ -201,6 +205,11 @@ class S3Store:
             verified_chunks(prefetched(response.stream(CHUNK)), sha256, size, f"{self.url}/{key}"),
         )
 
+    def check(self) -> None:
+        """Raise `StorageUnavailable` unless the server answers and the bucket exists."""
+        if not self._call("check bucket", lambda: self.client.bucket_exists(self.bucket)):
+            raise StorageUnavailable(f"{self.url}: the bucket does not exist (casefile init)")
+
     def exists(self, sha256: str) -> bool:
         return self.stat(sha256) is not None
 
@@ -305,4 +314,17 @@ def open_client(
         secret_key=secret_key,
         secure=secure,
         region=region,
+        http_client=_http_client(),
+    )
+
+
+def _http_client() -> urllib3.PoolManager:
+    """minio's own client waits 5 minutes to connect and retries five times: an object store
+    that is down would hold a request for many seconds. Connect within 3 s, retry twice."""
+    return urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_SECONDS, read=READ_TIMEOUT_SECONDS),
+        maxsize=10,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+        retries=urllib3.Retry(total=2, backoff_factor=0.1, status_forcelist=[500, 502, 503, 504]),
     )

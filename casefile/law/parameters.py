@@ -1,22 +1,68 @@
 """Dated legal values (thresholds, rates, indemnities) read from `procedures/parameters.toml`.
 
 A parameter is a list of values, each valid from a date until the next one. Asking for a date
-before the first value is an error, never a silent default (STYLE.md habit 2).
+before the first value is an error, never a silent default (STYLE.md habit 2). The file is
+decoded into the `*Spec` structures below: unknown, missing or mistyped keys are load errors
+naming the file and the key path (`casefile.law.schema`).
 """
 
 from __future__ import annotations
 
 import bisect
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Literal
+
+import msgspec
 
 from casefile.errors import DefinitionError, InputError
-from casefile.law.periods import parse_date
+from casefile.law.schema import DecimalText, Spec, Text, Url, decode, read_toml
+
+Unit = Literal["EUR", "percent", "months", "days"]
+
+
+class ValueSpec(Spec, frozen=True):
+    """One dated value; `in_force = false` records that the rule does not apply from that date."""
+
+    valid_from: date
+    basis: Text
+    source: Url
+    value: DecimalText | None = None
+    in_force: bool = True
+    note: Text | None = None
+
+
+class LegalRateValueSpec(ValueSpec, frozen=True):
+    """The taux de l'intérêt légal: two rates a semester (C. mon. fin. L313-2)."""
+
+    particulier: DecimalText | None = None  # creditor: natural person, not for professional needs
+
+
+class ParameterSpec(Spec, frozen=True):
+    label: Text
+    unit: Unit
+    verified_on: date
+    values: Annotated[tuple[ValueSpec, ...], msgspec.Meta(min_length=1)]
+
+
+class LegalRateSpec(ParameterSpec, frozen=True):
+    values: Annotated[tuple[LegalRateValueSpec, ...], msgspec.Meta(min_length=1)]
+
+
+class ParametersSpec(Spec, frozen=True):
+    """Every parameter the code reads, by name: a misspelt or missing one is a load error."""
+
+    petites_creances_plafond: ParameterSpec
+    tentative_amiable_prealable: ParameterSpec
+    representation_avocat_seuil: ParameterSpec
+    indemnite_forfaitaire_recouvrement: ParameterSpec
+    taux_bce_refinancement: ParameterSpec
+    penalites_retard_majoration: ParameterSpec
+    taux_interet_legal: LegalRateSpec
+    report_paiement_judiciaire_max_mois: ParameterSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,76 +95,43 @@ class Parameter:
         return self.at(day).value
 
 
-def parse_parameters(data: Mapping[str, Any], origin: str) -> dict[str, Parameter]:
+def parse_parameters(data: object, origin: str) -> dict[str, Parameter]:
+    """Decode and check parameters.toml; errors name the file and the key path."""
+    decoded = decode(data, ParametersSpec, origin)
     parameters: dict[str, Parameter] = {}
-    for key, entry in data.items():
-        if not isinstance(entry, Mapping):
-            raise DefinitionError(origin, key, "must be a table")
-        raw_values = entry.get("values")
-        if not isinstance(raw_values, list) or not raw_values:
-            raise DefinitionError(origin, f"{key}.values", "at least one dated value is required")
+    for key in decoded.__struct_fields__:
+        spec: ParameterSpec = getattr(decoded, key)
         values: list[DatedValue] = []
-        for index, raw in enumerate(raw_values):
+        for index, raw in enumerate(spec.values):
             where = f"{key}.values[{index}]"
-            for required in ("valid_from", "basis", "source"):
-                if not raw.get(required):
-                    raise DefinitionError(origin, f"{where}.{required}", "is required")
-            try:
-                valid_from = parse_date(str(raw["valid_from"]), where)
-            except InputError as error:
-                raise DefinitionError(origin, f"{where}.valid_from", str(error)) from None
-            in_force = raw.get("in_force", True)
-            value: Decimal | None = None
-            extra: dict[str, Decimal] = {}
-            try:
-                if in_force:
-                    if "value" not in raw:
-                        raise DefinitionError(
-                            origin, f"{where}.value", "is required (or in_force = false)"
-                        )
-                    value = Decimal(str(raw["value"]))
-                for name, item in raw.items():
-                    if name not in (
-                        "valid_from",
-                        "value",
-                        "basis",
-                        "source",
-                        "in_force",
-                        "note",
-                    ) and isinstance(item, str | int):
-                        if (
-                            isinstance(item, str)
-                            and not item.replace(".", "", 1).lstrip("-").isdigit()
-                        ):
-                            continue
-                        extra[name] = Decimal(str(item))
-            except InvalidOperation:
+            if raw.in_force != (raw.value is not None):
                 raise DefinitionError(
-                    origin, where, 'values must be decimal strings such as "4000.00"'
-                ) from None
-            if isinstance(raw.get("value"), float):
-                raise DefinitionError(
-                    origin, f"{where}.value", "write amounts and rates as strings, not floats"
+                    origin, f"{where}.value", "is required, unless in_force = false (then absent)"
                 )
-            if values and valid_from <= values[-1].valid_from:
+            particulier = raw.particulier if isinstance(raw, LegalRateValueSpec) else None
+            if raw.in_force == (particulier is None) and isinstance(raw, LegalRateValueSpec):
+                raise DefinitionError(
+                    origin, f"{where}.particulier", "is required, unless in_force = false"
+                )
+            if values and raw.valid_from <= values[-1].valid_from:
                 raise DefinitionError(
                     origin,
                     f"{where}.valid_from",
                     "values must be in increasing date order without overlap",
                 )
+            extra = {"particulier": Decimal(particulier)} if particulier is not None else {}
             values.append(
-                DatedValue(valid_from, value, str(raw["basis"]), str(raw["source"]), extra)
+                DatedValue(
+                    raw.valid_from,
+                    Decimal(raw.value) if raw.value is not None else None,
+                    raw.basis,
+                    raw.source,
+                    extra,
+                )
             )
-        parameters[key] = Parameter(
-            key, str(entry.get("label", key)), str(entry.get("unit", "")), tuple(values)
-        )
+        parameters[key] = Parameter(key, spec.label, spec.unit, tuple(values))
     return parameters
 
 
 def load_parameters(path: Path) -> dict[str, Parameter]:
-    with path.open("rb") as handle:
-        try:
-            data = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as error:
-            raise DefinitionError(str(path), "(file)", f"is not valid TOML: {error}") from None
-    return parse_parameters(data, str(path))
+    return parse_parameters(read_toml(path), str(path))

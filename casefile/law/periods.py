@@ -80,7 +80,8 @@ class Period:
             else:
                 years += amount
         period = cls(years, months, days, backward=match.group(1) == "-")
-        if period.is_zero():
+        if period.is_zero() and not period.backward:
+            # "-0 days" is a backward limit with no full day to leave: the eve of the hearing.
             raise InputError(f"period {text!r} is empty")
         return period
 
@@ -106,7 +107,7 @@ class Period:
         ):
             if amount:
                 parts.append(f"{amount} {singular if amount == 1 else plural}")
-        return ("-" if self.backward else "") + " ".join(parts)
+        return ("-" if self.backward else "") + (" ".join(parts) or "0 days")
 
 
 def add_months(start: date, months: int) -> date:

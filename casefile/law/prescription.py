@@ -1,8 +1,10 @@
 """Limitation period (prescription) of each invoice, with its explanation.
 
-- 5 years between traders, or trader and non-trader (C. com. L110-4); 2 years for a
-  professional's action against a consumer for goods or services (C. conso. L218-2); 5 years
-  (C. civ. 2224) for a creditor who is a private person (kind "civil").
+- The rules are law data: the `prescription` deadlines of `procedures/amiable.toml`, chosen by
+  the parties' qualities as the engine chooses them — 5 years for a debt born of a trader's
+  commerce (C. com. L110-4), 5 years when neither party is a trader (C. civ. 2224: a
+  profession libérale, an association, a private creditor), 2 years for a professional's
+  action against a consumer for goods or services (C. conso. L218-2).
 - Starts at exigibility (the due date): the creditor knows from then that he is unpaid.
 - An acknowledgment by the debtor, a partial payment included, interrupts it (C. civ. 2240) and
   a new period of the same length starts (2231). An acknowledgment made after the period ran
@@ -22,6 +24,7 @@ from datetime import date
 from casefile.errors import InputError
 from casefile.law.claims import Statement
 from casefile.law.periods import same_date_years_later
+from casefile.law.procedures import AttributeValue, Procedure
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,31 +35,45 @@ class Rule:
     text: str
 
 
-RULES: Mapping[str, Rule] = {
-    "professionnel": Rule(
-        5,
-        "C. com. art. L110-4",
-        "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000027725867",
-        "Les obligations nées à l'occasion de leur commerce entre commerçants ou entre "
-        "commerçants et non-commerçants se prescrivent par cinq ans.",
-    ),
-    "consommateur": Rule(
-        2,
-        "C. conso. art. L218-2",
-        "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006069565/",
-        "L'action des professionnels, pour les biens ou les services qu'ils fournissent aux "
-        "consommateurs, se prescrit par deux ans.",
-    ),
-    # A creditor who is a private person: neither L110-4 nor L218-2, the civil rule.
-    "civil": Rule(
-        5,
-        "C. civ. art. 2224",
-        "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000019017112",
-        "Les actions personnelles ou mobilières se prescrivent par cinq ans à compter du jour "
-        "où le titulaire d'un droit a connu ou aurait dû connaître les faits lui permettant "
-        "de l'exercer.",
-    ),
-}
+DEBTOR_KINDS = ("professionnel", "consommateur")
+CREDITOR_KINDS = ("commercant", "non_commercant", "particulier")
+PRESCRIPTION = "prescription"  # the deadline key of the `amiable` procedure
+START_EVENT = "exigibilite"
+
+
+def rule_for(
+    definitions: Procedure,
+    debtor_kind: str,
+    creditor: str | None = None,
+    debtor_trader: bool | None = None,
+) -> Rule:
+    """The limitation rule the law data (`amiable`, deadline `prescription`) gives for a claim
+    between these parties: the first rule one of whose certain `exigibilite` starts matches the
+    attributes, exactly as the engine chooses (C. com. L110-4, C. civ. 2224, C. conso. L218-2)."""
+    if debtor_kind not in DEBTOR_KINDS:
+        raise InputError(f"debtor_kind {debtor_kind!r} must be one of {', '.join(DEBTOR_KINDS)}")
+    if creditor is not None and creditor not in CREDITOR_KINDS:
+        raise InputError(f"creditor {creditor!r} must be one of {', '.join(CREDITOR_KINDS)}")
+    attributes: dict[str, AttributeValue] = {"debiteur": debtor_kind}
+    if creditor is not None:
+        attributes["creancier"] = creditor
+    if debtor_trader is not None:
+        attributes["debiteur_commercant"] = debtor_trader
+    for deadline in definitions.deadlines:
+        if deadline.key != PRESCRIPTION:
+            continue
+        for start in deadline.starts:
+            if (
+                start.event == START_EVENT
+                and not start.uncertain
+                and all(attributes.get(name) == value for name, value in start.when)
+            ):
+                return Rule(deadline.period.years, deadline.basis, deadline.source, deadline.text)
+    raise InputError(
+        f"no limitation rule of {definitions.key} applies to a {debtor_kind} debtor "
+        f"(creditor {creditor or 'unknown'})"
+    )
+
 
 _Day = date  # the field `Prescription.date` shadows the type inside the class body
 
@@ -84,12 +101,15 @@ def prescription(
     debtor_kind: str,
     acknowledgments: Iterable[date] = (),
     invoice: str = "",
+    *,
+    definitions: Procedure,
+    creditor: str | None = None,
+    debtor_trader: bool | None = None,
 ) -> Prescription:
     """The prescription of one claim due on `due_date`, restarted by each acknowledgment made
-    before it ran out (a partial payment is one)."""
-    if debtor_kind not in RULES:
-        raise InputError(f"debtor_kind {debtor_kind!r} must be one of {', '.join(RULES)}")
-    rule = RULES[debtor_kind]
+    before it ran out (a partial payment is one). `definitions` is the `amiable` procedure:
+    the periods and their articles are law data, not code."""
+    rule = rule_for(definitions, debtor_kind, creditor, debtor_trader)
     start, start_kind = due_date, "exigibilite"
     end = same_date_years_later(start, rule.years)
     lines = [
@@ -127,6 +147,9 @@ def prescription(
 def invoice_prescriptions(
     statement: Statement,
     acknowledgments: Mapping[str, Sequence[date]] | None = None,
+    *,
+    definitions: Procedure,
+    debtor_trader: bool | None = None,
 ) -> dict[str, Prescription]:
     """Each invoice's prescription; every payment imputed to an invoice in the statement
     (C. civ. 1342-10) acknowledges that debt (2240). `acknowledgments` adds other
@@ -140,6 +163,13 @@ def invoice_prescriptions(
     for balance in statement.invoices:
         days = [i.date for i in statement.imputations if i.invoice == balance.number]
         days.extend(extra.get(balance.number, ()))
-        kind = "civil" if statement.creditor_is_individual else statement.debtor_kind
-        result[balance.number] = prescription(balance.due_date, kind, days, balance.number)
+        result[balance.number] = prescription(
+            balance.due_date,
+            statement.debtor_kind,
+            days,
+            balance.number,
+            definitions=definitions,
+            creditor="particulier" if statement.creditor_is_individual else None,
+            debtor_trader=debtor_trader,
+        )
     return result

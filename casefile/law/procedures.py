@@ -2,27 +2,168 @@
 
 A procedure is data: its events, its deadlines (what starts each one, the period, the counting
 rule, the article and its Légifrance source, the dates it is valid for) and the documents it
-produces. Loading checks everything a lawyer could get wrong when editing the files: unknown
-references, cycles, missing sources, overlapping validity. Errors name the file and the key.
+produces. The file is first decoded into the `*Spec` structures below (unknown, missing or
+mistyped keys are refused by msgspec, see `casefile.law.schema`); then the references between
+keys are checked (events, deadlines, attributes, courts), cycles and overlapping versions are
+refused, and the engine's definitions are built. Errors name the file and the key path.
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Literal
+
+import msgspec
 
 from casefile.errors import DefinitionError, InputError
-from casefile.law.periods import Period, parse_date
+from casefile.law.periods import Period
+from casefile.law.schema import Key, Spec, Text, Url, decode, read_toml
 
 Counting = Literal["cpc", "civil", "backward", "calendar"]
+Actor = Literal["creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe"]
+Court = Literal["tribunal_judiciaire", "tribunal_de_commerce", "commissaire_de_justice"]
+AttributeType = Literal["bool", "choice", "text", "period", "int", "place"]
+ClaimNature = Literal["contractuelle", "statutaire", "delictuelle"]
 COUNTINGS: tuple[str, ...] = ("cpc", "civil", "backward", "calendar")
-ACTORS = ("creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe")
-ATTRIBUTE_TYPES = ("bool", "choice", "text", "period", "int", "place")
+ACTORS: tuple[str, ...] = ("creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe")
+ATTRIBUTE_TYPES: tuple[str, ...] = ("bool", "choice", "text", "period", "int", "place")
+# A rule's `text` quotes the article verbatim (the version in force for the rule's validity
+# dates: elisions marked "[…]") unless `text_kind = "paraphrase"` says it does not.
+TextKind = Literal["verbatim", "paraphrase"]
+TEXT_KINDS: tuple[str, ...] = ("verbatim", "paraphrase")
 AttributeValue = bool | int | str
+Conditions = dict[str, AttributeValue]
+
+
+# --- The file as written (decoded by msgspec: unknown keys refused) ---------------------------
+
+
+class AttributeSpec(Spec, frozen=True):
+    key: Key
+    type: AttributeType
+    label: Text
+    choices: tuple[Text, ...] = ()
+
+
+class EventSpec(Spec, frozen=True):
+    key: Key
+    label: Text
+    after: tuple[Key, ...] = ()
+    attributes: tuple[AttributeSpec, ...] = ()
+    expected_before: tuple[Key, ...] = ()
+    expected_after: tuple[Key, ...] = ()
+    exclusive_with: tuple[Key, ...] = ()
+
+
+class StartSpec(Spec, frozen=True):
+    """One alternative start: `event` (with conditions) or `deadline` (its expiry)."""
+
+    event: Key | None = None
+    deadline: Key | None = None
+    when: Conditions = msgspec.field(default_factory=dict)
+    when_event: dict[str, Conditions] = msgspec.field(default_factory=dict)
+    uncertain: bool = False
+    note: str = ""
+    not_before: Key | None = None
+
+
+class WaitingSpec(Spec, frozen=True):
+    event: Key
+    note: Text
+
+
+class NextStepSpec(Spec, frozen=True):
+    """What the creditor's side does about the deadline (the case page's "À faire")."""
+
+    label: Text
+    documents: tuple[Key, ...] = ()
+    event: Key | None = None
+
+
+class DeadlineSpec(Spec, frozen=True):
+    key: Key
+    label: Text
+    start: Annotated[tuple[StartSpec, ...], msgspec.Meta(min_length=1)]
+    period: Text
+    counting: Counting
+    distance_extension: bool
+    actor: Actor
+    satisfied_by: tuple[Key, ...]
+    consequence: Text
+    basis: Text
+    source: Url
+    text: Text
+    text_kind: TextKind = "verbatim"
+    moot_by: tuple[Key, ...] = ()
+    notes: tuple[Text, ...] = ()
+    courts: tuple[Court, ...] = ()
+    valid_from: date | None = None
+    valid_until: date | None = None
+    validity_event: Key | None = None
+    pick: Literal["first", "latest", "earliest"] = "first"
+    period_attribute: Key | None = None
+    waiting: tuple[WaitingSpec, ...] = ()
+    voids: tuple[Key, ...] = ()
+    cap_event: Key | None = None
+    cap_note: Text | None = None
+    notice_event: Key | None = None
+    next_step: NextStepSpec | None = None
+
+
+class DocumentSpec(Spec, frozen=True):
+    template: Key
+    step: Key
+    court: Court | None = None
+
+
+class Eligibility(Spec, frozen=True):
+    """Who may use the procedure (read by the advice and the engine's eligibility warnings)."""
+
+    claim_nature: tuple[ClaimNature, ...] = ()
+    amicable_attempt_required: bool | Literal["parameter", "uncertain"] = False
+    amicable_attempt_parameter: Key | None = None
+    amicable_attempt_note: Text | None = None
+    amount_max_parameter: Key | None = None
+    amount_includes: Text | None = None
+    amount_date_event: Key | None = None  # the ceiling is read at this event's date
+
+
+class CostSpec(Spec, frozen=True):
+    label: Text
+    basis: Text
+    parameter: Key | None = None  # without a sourced dated value: "non renseigné"
+    courts: tuple[Court, ...] = ()
+
+
+class ComparisonSpec(Spec, frozen=True):
+    """What the procedure yields (its title) and costs, for the side-by-side comparison."""
+
+    title: Text
+    title_basis: Text
+    title_source: Url
+    duration_parameter: Key | None = None
+    costs: tuple[CostSpec, ...] = ()
+
+
+class ProcedureSpec(Spec, frozen=True):
+    key: Key
+    title: Text
+    legal_basis: Text
+    courts: tuple[Court, ...]
+    summary: Text
+    verified_on: date
+    events: Annotated[tuple[EventSpec, ...], msgspec.Meta(min_length=1)]
+    deadlines: Annotated[tuple[DeadlineSpec, ...], msgspec.Meta(min_length=1)]
+    default_court: Court | None = None
+    eligibility: Eligibility = Eligibility()
+    documents: tuple[DocumentSpec, ...] = ()
+    comparison: ComparisonSpec | None = None
+
+
+# --- The engine's definitions ----------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +175,12 @@ class AttributeDef:
 
     def parse(self, raw: object, where: str) -> AttributeValue:
         """Turn a flag or JSON value into the typed attribute value, or say why not."""
+        if isinstance(raw, bool | int) and self.type not in ("bool", "int", "place"):
+            raise InputError(f"{where}: attribute {self.key}={raw!r} must be a string")
+        if not isinstance(raw, str | int):  # bool is an int
+            raise InputError(
+                f"{where}: attribute {self.key}={raw!r} must be a string, a number or true/false"
+            )
         if self.type == "bool":
             if isinstance(raw, bool):
                 return raw
@@ -55,8 +202,11 @@ class AttributeDef:
             raise InputError(
                 f"{where}: attribute {self.key}={raw!r} must be one of {', '.join(self.choices)}"
             )
-        if self.type == "period":
-            Period.parse(text)
+        if self.type == "period" and Period.parse(text).backward:
+            raise InputError(
+                f"{where}: attribut {self.key}={raw!r} : une durée négative n'a pas de sens ici "
+                "(écrire par exemple '8 days')"
+            )
         return text
 
 
@@ -66,6 +216,11 @@ class EventDef:
     label: str
     after: tuple[str, ...] = ()
     attributes: Mapping[str, AttributeDef] | None = None
+    # Soft ordering: a recorded date contradicting these gets a French warning, not a refusal
+    # (an assignation served after its hearing, a judgment before it, an agreement and a refusal).
+    expected_before: tuple[str, ...] = ()
+    expected_after: tuple[str, ...] = ()
+    exclusive_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +234,9 @@ class Start:
     when_event: tuple[tuple[str, tuple[tuple[str, AttributeValue], ...]], ...] = ()
     uncertain: bool = False
     note: str = ""
+    # The start counts only if its event is not dated before this event (when recorded): an act
+    # à personne before the ordonnance was served starts no opposition period (art. 1416 al. 2).
+    not_before: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,15 +270,27 @@ class DeadlineRule:
     source: str
     text: str
     notes: tuple[str, ...] = ()
+    text_kind: TextKind = "verbatim"
     courts: tuple[str, ...] = ()
     valid_from: date | None = None
     valid_until: date | None = None
     validity_event: str | None = None
-    pick: Literal["first", "latest"] = "first"
+    # "first": the first start in order ("à défaut"); "earliest": the earliest date among the
+    # starts found (warned when it differs from "first"); "latest": a later start counts only if
+    # it happens while the period from the earlier one still runs (an interruption, C. civ. 2240).
+    pick: Literal["first", "latest", "earliest"] = "first"
     period_attribute: str | None = None
     waiting: tuple[tuple[str, str], ...] = ()  # (event, warning) when recorded but not started
+    # Deadlines that lapse when this one is missed (a non-avenue ordonnance has no opposition).
+    voids: tuple[str, ...] = ()
+    # The due date never falls after this event's date (CPC 763 al. 2: until the hearing).
+    cap_event: str | None = None
+    cap_note: str = ""
+    # The rule applies only when this event (the notice of the date counted back from) is dated
+    # on or before the computed due date, or is not recorded (CPC 754 al. 2).
+    notice_event: str | None = None
     next_step: NextStep | None = None
-    ident: str = ""  # "procedure/deadlines[i]", unique, for caching and messages
+    ident: str = ""  # "procedure/index in the file", unique, for caching and messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +334,7 @@ class Procedure:
     events: Mapping[str, EventDef]
     deadlines: tuple[DeadlineRule, ...]  # in dependency order
     documents: tuple[DocumentStep, ...]
-    eligibility: Mapping[str, Any]
+    eligibility: Eligibility
     origin: str
     comparison: Comparison | None = None
 
@@ -181,289 +351,273 @@ class Procedure:
         return tuple(dict.fromkeys(rule.key for rule in self.deadlines))
 
 
-def _req(entry: Mapping[str, Any], name: str, origin: str, where: str) -> Any:
-    value = entry.get(name)
-    if value is None or value == "":
-        raise DefinitionError(origin, f"{where}.{name}", "is required")
-    return value
+# --- From the file to the definitions --------------------------------------------------------
 
 
-def _dated(value: object, origin: str, where: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_date(value if isinstance(value, date) else str(value), where)
-    except InputError as error:
-        raise DefinitionError(origin, where, str(error)) from None
-
-
-def _conditions(raw: object, origin: str, where: str) -> tuple[tuple[str, AttributeValue], ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, Mapping):
-        raise DefinitionError(origin, where, "must be a table of attribute = value")
-    return tuple(sorted((str(k), v) for k, v in raw.items()))
-
-
-def parse_procedure(data: Mapping[str, Any], origin: str) -> Procedure:
-    """Validate one parsed procedure file; every problem names `origin` and the key."""
-    key = _req(data, "key", origin, "procedure")
-    events: dict[str, EventDef] = {}
-    for index, entry in enumerate(data.get("events", [])):
-        where = f"events[{index}]"
-        event_key = _req(entry, "key", origin, where)
-        if event_key in events:
-            raise DefinitionError(origin, event_key, "event defined twice")
-        attributes: dict[str, AttributeDef] = {}
-        for attr in entry.get("attributes", []):
-            attr_key = _req(attr, "key", origin, f"{event_key}.attributes")
-            attr_type = attr.get("type", "text")
-            if attr_type not in ATTRIBUTE_TYPES:
-                raise DefinitionError(
-                    origin, f"{event_key}.{attr_key}", f"unknown type {attr_type!r}"
-                )
-            choices = tuple(str(c) for c in attr.get("choices", []))
-            if attr_type == "choice" and not choices:
-                raise DefinitionError(origin, f"{event_key}.{attr_key}", "a choice needs `choices`")
-            attributes[attr_key] = AttributeDef(
-                attr_key, attr_type, str(attr.get("label", attr_key)), choices
-            )
-        events[event_key] = EventDef(
-            key=event_key,
-            label=str(_req(entry, "label", origin, event_key)),
-            after=tuple(entry.get("after", [])),
-            attributes=attributes,
-        )
-    for event in events.values():
-        for other in event.after:
-            if other not in events:
-                raise DefinitionError(origin, f"{event.key}.after", f"unknown event {other!r}")
-
-    rules: list[DeadlineRule] = []
-    for index, entry in enumerate(data.get("deadlines", [])):
-        where = f"deadlines[{index}]"
-        dkey = str(_req(entry, "key", origin, where))
-        where = f"{dkey} ({where})"
-        for required in ("label", "basis", "source", "actor", "consequence", "period", "counting"):
-            _req(entry, required, origin, where)
-        source = str(entry["source"])
-        if not source.startswith("https://"):
-            raise DefinitionError(origin, f"{where}.source", "must be an https:// URL (Légifrance)")
-        counting = entry["counting"]
-        if counting not in COUNTINGS:
-            raise DefinitionError(
-                origin, f"{where}.counting", f"must be one of {', '.join(COUNTINGS)}"
-            )
-        try:
-            period = Period.parse(str(entry["period"]))
-        except InputError as error:
-            raise DefinitionError(origin, f"{where}.period", str(error)) from None
-        if (counting == "backward") != period.backward:
-            raise DefinitionError(
-                origin,
-                f"{where}.period",
-                "a backward counting needs a '-N days' period and vice versa",
-            )
-        if counting == "civil" and (period.days or period.months):
-            raise DefinitionError(
-                origin, f"{where}.period", "a limitation period is counted in years"
-            )
-        if entry["actor"] not in ACTORS:
-            raise DefinitionError(origin, f"{where}.actor", f"must be one of {', '.join(ACTORS)}")
-        starts: list[Start] = []
-        raw_starts = entry.get("start")
-        if not isinstance(raw_starts, list) or not raw_starts:
-            raise DefinitionError(origin, f"{where}.start", "at least one start is required")
-        for alt in raw_starts:
-            start = Start(
-                event=alt.get("event"),
-                deadline=alt.get("deadline"),
-                when=_conditions(alt.get("when"), origin, f"{where}.start.when"),
-                when_event=tuple(
-                    sorted(
-                        (str(ev), _conditions(cond, origin, f"{where}.start.when_event"))
-                        for ev, cond in (alt.get("when_event") or {}).items()
-                    )
-                ),
-                uncertain=bool(alt.get("uncertain", False)),
-                note=str(alt.get("note", "")),
-            )
-            if (start.event is None) == (start.deadline is None):
-                raise DefinitionError(
-                    origin, f"{where}.start", "each start names an event or a deadline"
-                )
-            if start.event is not None:
-                if start.event not in events:
-                    raise DefinitionError(
-                        origin, f"{where}.start", f"unknown event {start.event!r}"
-                    )
-                _check_conditions(events[start.event], start.when, origin, where)
-            for ev, cond in start.when_event:
-                if ev not in events:
-                    raise DefinitionError(
-                        origin, f"{where}.start.when_event", f"unknown event {ev!r}"
-                    )
-                _check_conditions(events[ev], cond, origin, where)
-            if start.uncertain and not start.note:
-                raise DefinitionError(
-                    origin, f"{where}.start", "an uncertain start needs a `note` saying why"
-                )
-            starts.append(start)
-        for field_name in ("satisfied_by", "moot_by"):
-            for ev in entry.get(field_name, []):
-                if ev not in events:
-                    raise DefinitionError(origin, f"{where}.{field_name}", f"unknown event {ev!r}")
-        validity_event = entry.get("validity_event")
-        if validity_event is not None and validity_event not in events:
-            raise DefinitionError(
-                origin, f"{where}.validity_event", f"unknown event {validity_event!r}"
-            )
-        courts = tuple(entry.get("courts", []))
-        for court in courts:
-            if court not in data.get("courts", []):
-                raise DefinitionError(
-                    origin,
-                    f"{where}.courts",
-                    f"court {court!r} is not one of the procedure's courts",
-                )
-        period_attribute = entry.get("period_attribute")
-        if period_attribute is not None:
-            for start in starts:
-                attrs = events[start.event].attributes if start.event else None
-                if (
-                    not attrs
-                    or period_attribute not in attrs
-                    or attrs[period_attribute].type != "period"
-                ):
-                    raise DefinitionError(
-                        origin,
-                        f"{where}.period_attribute",
-                        f"{period_attribute!r} is not a period attribute of the start event",
-                    )
-        waiting: list[tuple[str, str]] = []
-        for item in entry.get("waiting", []):
-            if item.get("event") not in events or not item.get("note"):
-                raise DefinitionError(
-                    origin, f"{where}.waiting", "each entry names a known event and a note"
-                )
-            waiting.append((str(item["event"]), str(item["note"])))
-        next_step = _next_step(entry.get("next_step"), events, origin, where)
-        rule = DeadlineRule(
-            key=dkey,
-            label=str(entry["label"]),
-            starts=tuple(starts),
-            period=period,
-            counting=counting,
-            distance_extension=bool(entry.get("distance_extension", False)),
-            actor=str(entry["actor"]),
-            satisfied_by=tuple(entry.get("satisfied_by", [])),
-            moot_by=tuple(entry.get("moot_by", [])),
-            consequence=str(entry["consequence"]),
-            basis=str(entry["basis"]),
-            source=source,
-            text=str(entry.get("text", "")),
-            notes=tuple(str(n) for n in entry.get("notes", [])),
-            courts=courts,
-            valid_from=_dated(entry.get("valid_from"), origin, f"{where}.valid_from"),
-            valid_until=_dated(entry.get("valid_until"), origin, f"{where}.valid_until"),
-            validity_event=validity_event,
-            pick="latest" if entry.get("pick") == "latest" else "first",
-            period_attribute=period_attribute,
-            waiting=tuple(waiting),
-            next_step=next_step,
-            ident=f"{key}/{index}",
-        )
-        if rule.valid_from and rule.valid_until and rule.valid_from > rule.valid_until:
-            raise DefinitionError(origin, f"{where}.valid_until", "is before valid_from")
-        rules.append(rule)
-
+def parse_procedure(data: object, origin: str) -> Procedure:
+    """Decode and check one parsed procedure file; every problem names `origin` and the key."""
+    spec = decode(data, ProcedureSpec, origin)
+    events = _events(spec, origin)
+    rules = [
+        _rule(spec, index, entry, events, origin) for index, entry in enumerate(spec.deadlines)
+    ]
     _check_overlaps(rules, origin)
     ordered = _dependency_order(rules, origin)
-    documents = tuple(
-        DocumentStep(
-            str(_req(d, "template", origin, "documents")), str(d.get("step", "")), d.get("court")
+    if spec.default_court is not None and spec.default_court not in spec.courts:
+        raise DefinitionError(
+            origin, "default_court", f"{spec.default_court!r} is not one of `courts`"
         )
-        for d in data.get("documents", [])
-    )
+    steps = set(events) | {rule.key for rule in rules}
+    for index, document in enumerate(spec.documents):
+        where = f"documents[{index}]"
+        if document.step not in steps:
+            raise DefinitionError(
+                origin, f"{where}.step", f"{document.step!r} is neither an event nor a deadline"
+            )
+        if document.court is not None and document.court not in spec.courts:
+            raise DefinitionError(
+                origin, f"{where}.court", f"{document.court!r} is not one of `courts`"
+            )
+    _check_eligibility(spec.eligibility, events, origin)
+    comparison = spec.comparison
+    if comparison is not None:
+        for index, cost in enumerate(comparison.costs):
+            for position, court in enumerate(cost.courts):
+                if court not in spec.courts:
+                    raise DefinitionError(
+                        origin,
+                        f"comparison.costs[{index}].courts[{position}]",
+                        f"court {court!r} is not one of the procedure's courts",
+                    )
     return Procedure(
-        key=str(key),
-        title=str(_req(data, "title", origin, key)),
-        legal_basis=str(data.get("legal_basis", "")),
-        courts=tuple(data.get("courts", [])),
-        default_court=data.get("default_court"),
-        summary=str(data.get("summary", "")),
-        verified_on=_dated(data.get("verified_on"), origin, "verified_on"),
+        key=spec.key,
+        title=spec.title,
+        legal_basis=spec.legal_basis,
+        courts=spec.courts,
+        default_court=spec.default_court,
+        summary=spec.summary,
+        verified_on=spec.verified_on,
         events=events,
         deadlines=tuple(ordered),
-        documents=documents,
-        eligibility=dict(data.get("eligibility", {})),
+        documents=tuple(DocumentStep(d.template, d.step, d.court) for d in spec.documents),
+        eligibility=spec.eligibility,
         origin=origin,
-        comparison=_comparison(data.get("comparison"), origin),
-    )
-
-
-def _comparison(raw: object, origin: str) -> Comparison | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, Mapping):
-        raise DefinitionError(origin, "comparison", "must be a table")
-    for name in ("title", "title_basis", "title_source"):
-        _req(raw, name, origin, "comparison")
-    if not str(raw["title_source"]).startswith("https://"):
-        raise DefinitionError(origin, "comparison.title_source", "must be an https:// URL")
-    costs: list[CostItem] = []
-    for index, item in enumerate(raw.get("costs", [])):
-        where = f"comparison.costs[{index}]"
-        if not isinstance(item, Mapping):
-            raise DefinitionError(origin, where, "must be a table")
-        costs.append(
-            CostItem(
-                label=str(_req(item, "label", origin, where)),
-                basis=str(_req(item, "basis", origin, where)),
-                parameter=item.get("parameter"),
-                courts=tuple(str(c) for c in item.get("courts", [])),
-            )
+        comparison=Comparison(
+            comparison.title,
+            comparison.title_basis,
+            comparison.title_source,
+            comparison.duration_parameter,
+            tuple(CostItem(c.label, c.basis, c.parameter, c.courts) for c in comparison.costs),
         )
-    return Comparison(
-        title=str(raw["title"]),
-        title_basis=str(raw["title_basis"]),
-        title_source=str(raw["title_source"]),
-        duration_parameter=raw.get("duration_parameter"),
-        costs=tuple(costs),
+        if comparison
+        else None,
     )
 
 
-def _next_step(
-    raw: object, events: Mapping[str, EventDef], origin: str, where: str
-) -> NextStep | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, Mapping) or not str(raw.get("label", "")).strip():
-        raise DefinitionError(origin, f"{where}.next_step", "must be a table with a `label`")
-    event = raw.get("event")
-    if event is not None and event not in events:
-        raise DefinitionError(origin, f"{where}.next_step.event", f"unknown event {event!r}")
-    documents = raw.get("documents", [])
-    if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
-        raise DefinitionError(origin, f"{where}.next_step.documents", "must be template keys")
-    return NextStep(str(raw["label"]), tuple(documents), event)
+def _events(spec: ProcedureSpec, origin: str) -> dict[str, EventDef]:
+    events: dict[str, EventDef] = {}
+    for index, entry in enumerate(spec.events):
+        where = f"events[{index}]"
+        if entry.key in events:
+            raise DefinitionError(origin, f"{where}.key", f"event {entry.key!r} defined twice")
+        attributes: dict[str, AttributeDef] = {}
+        for position, attr in enumerate(entry.attributes):
+            at = f"{where}.attributes[{position}]"
+            if attr.key in attributes:
+                raise DefinitionError(origin, f"{at}.key", f"attribute {attr.key!r} defined twice")
+            if (attr.type == "choice") != bool(attr.choices):
+                raise DefinitionError(
+                    origin, f"{at}.choices", "required for a `choice` attribute, and only for it"
+                )
+            attributes[attr.key] = AttributeDef(attr.key, attr.type, attr.label, attr.choices)
+        events[entry.key] = EventDef(
+            entry.key,
+            entry.label,
+            entry.after,
+            attributes,
+            entry.expected_before,
+            entry.expected_after,
+            entry.exclusive_with,
+        )
+    for index, entry in enumerate(spec.events):
+        for name in ("after", "expected_before", "expected_after", "exclusive_with"):
+            for position, other in enumerate(getattr(entry, name)):
+                if other not in events:
+                    raise DefinitionError(
+                        origin, f"events[{index}].{name}[{position}]", f"unknown event {other!r}"
+                    )
+    return events
 
 
-def _check_conditions(
-    event: EventDef, conditions: tuple[tuple[str, AttributeValue], ...], origin: str, where: str
-) -> None:
-    for attr, value in conditions:
-        if not event.attributes or attr not in event.attributes:
-            raise DefinitionError(
-                origin, f"{where}.start.when", f"event {event.key!r} has no attribute {attr!r}"
+def _rule(
+    spec: ProcedureSpec,
+    index: int,
+    entry: DeadlineSpec,
+    events: Mapping[str, EventDef],
+    origin: str,
+) -> DeadlineRule:
+    where = f"deadlines[{index}]"
+
+    def fail(key: str, message: str) -> DefinitionError:
+        return DefinitionError(origin, f"{where}.{key}", f"{message} (in {entry.key!r})")
+
+    try:
+        period = Period.parse(entry.period)
+    except InputError as error:
+        raise fail("period", str(error)) from None
+    if (entry.counting == "backward") != period.backward:
+        raise fail(
+            "period",
+            "a backward counting needs a '-N days' period, and a negative period a backward "
+            f"counting (got {entry.period!r} with counting {entry.counting!r})",
+        )
+    if entry.counting == "civil" and (period.days or period.months):
+        raise fail("period", "a limitation period (counting 'civil') is counted in years")
+    if entry.text_kind == "verbatim" and (
+        "[" in entry.text.replace("[…]", "") or "]" in entry.text.replace("[…]", "")
+    ):
+        raise fail(
+            "text",
+            'a verbatim quotation has no editorial insertion in [brackets] (only "[…]" marks '
+            'an elision): quote the article or set text_kind = "paraphrase"',
+        )
+    starts = tuple(
+        _start(start, position, events, fail) for position, start in enumerate(entry.start)
+    )
+    for name in ("satisfied_by", "moot_by"):
+        for position, key in enumerate(getattr(entry, name)):
+            if key not in events:
+                raise fail(f"{name}[{position}]", f"unknown event {key!r}")
+    for name in ("validity_event", "cap_event", "notice_event"):
+        named = getattr(entry, name)
+        if named is not None and named not in events:
+            raise fail(name, f"unknown event {named!r}")
+    if (entry.cap_event is None) != (entry.cap_note is None):
+        raise fail("cap_note", "a cap (`cap_event`) and the note citing its rule go together")
+    if entry.validity_event is not None and not (entry.valid_from or entry.valid_until):
+        raise fail("validity_event", "needs `valid_from` or `valid_until`")
+    if entry.valid_from and entry.valid_until and entry.valid_from > entry.valid_until:
+        raise fail("valid_until", "is before valid_from")
+    for position, court in enumerate(entry.courts):
+        if court not in spec.courts:
+            raise fail(
+                f"courts[{position}]", f"court {court!r} is not one of the procedure's courts"
             )
-        definition = event.attributes[attr]
+    if entry.period_attribute is not None:
+        for position, start in enumerate(starts):
+            attrs = events[start.event].attributes if start.event else None
+            definition = (attrs or {}).get(entry.period_attribute)
+            if definition is None or definition.type != "period":
+                raise fail(
+                    "period_attribute",
+                    f"{entry.period_attribute!r} is not a period attribute of the event of "
+                    f"start[{position}]",
+                )
+    for position, item in enumerate(entry.waiting):
+        if item.event not in events:
+            raise fail(f"waiting[{position}].event", f"unknown event {item.event!r}")
+    step = entry.next_step
+    if step is not None and step.event is not None and step.event not in events:
+        raise fail("next_step.event", f"unknown event {step.event!r}")
+    return DeadlineRule(
+        key=entry.key,
+        label=entry.label,
+        starts=starts,
+        period=period,
+        counting=entry.counting,
+        distance_extension=entry.distance_extension,
+        actor=entry.actor,
+        satisfied_by=entry.satisfied_by,
+        moot_by=entry.moot_by,
+        consequence=entry.consequence,
+        basis=entry.basis,
+        source=entry.source,
+        text=entry.text,
+        notes=entry.notes,
+        text_kind=entry.text_kind,
+        courts=entry.courts,
+        valid_from=entry.valid_from,
+        valid_until=entry.valid_until,
+        validity_event=entry.validity_event,
+        pick=entry.pick,
+        period_attribute=entry.period_attribute,
+        waiting=tuple((item.event, item.note) for item in entry.waiting),
+        voids=entry.voids,
+        cap_event=entry.cap_event,
+        cap_note=entry.cap_note or "",
+        notice_event=entry.notice_event,
+        next_step=NextStep(step.label, step.documents, step.event) if step else None,
+        ident=f"{spec.key}/{index}",
+    )
+
+
+Fail = Callable[[str, str], DefinitionError]
+
+
+def _start(spec: StartSpec, position: int, events: Mapping[str, EventDef], fail: Fail) -> Start:
+    at = f"start[{position}]"
+    if (spec.event is None) == (spec.deadline is None):
+        raise fail(at, "each start names an `event` or a `deadline` (exactly one)")
+    if spec.event is not None and spec.event not in events:
+        raise fail(f"{at}.event", f"unknown event {spec.event!r}")
+    if spec.deadline is not None and (spec.when or spec.when_event):
+        raise fail(at, "conditions (`when`, `when_event`) apply to an event start only")
+    if spec.event is not None:
+        _check_conditions(events[spec.event], spec.when, f"{at}.when", fail)
+    for other, conditions in spec.when_event.items():
+        if other not in events:
+            raise fail(f"{at}.when_event.{other}", f"unknown event {other!r}")
+        _check_conditions(events[other], conditions, f"{at}.when_event.{other}", fail)
+    if spec.uncertain and not spec.note:
+        raise fail(f"{at}.note", "an uncertain start needs a `note` saying why")
+    if spec.not_before is not None and spec.not_before not in events:
+        raise fail(f"{at}.not_before", f"unknown event {spec.not_before!r}")
+    return Start(
+        event=spec.event,
+        deadline=spec.deadline,
+        when=tuple(sorted(spec.when.items())),
+        when_event=tuple(
+            sorted((event, tuple(sorted(cond.items()))) for event, cond in spec.when_event.items())
+        ),
+        uncertain=spec.uncertain,
+        note=spec.note,
+        not_before=spec.not_before,
+    )
+
+
+def _check_conditions(event: EventDef, conditions: Conditions, where: str, fail: Fail) -> None:
+    """Each condition names an attribute of the event, with a value of the attribute's type."""
+    for attr, value in conditions.items():
+        definition = (event.attributes or {}).get(attr)
+        if definition is None:
+            raise fail(f"{where}.{attr}", f"event {event.key!r} has no attribute {attr!r}")
+        expected = {"bool": bool, "int": int}.get(definition.type, str)
+        if type(value) is not expected:
+            raise fail(
+                f"{where}.{attr}",
+                f"{value!r} does not fit the {definition.type} attribute {attr!r}",
+            )
         if definition.type == "choice" and value not in definition.choices:
-            raise DefinitionError(
-                origin,
-                f"{where}.start.when",
-                f"{attr}={value!r} is not one of {definition.choices}",
+            raise fail(
+                f"{where}.{attr}", f"{value!r} is not one of {', '.join(definition.choices)}"
             )
+
+
+def _check_eligibility(
+    eligibility: Eligibility, events: Mapping[str, EventDef], origin: str
+) -> None:
+    dated_by = eligibility.amount_date_event
+    if dated_by is not None and dated_by not in events:
+        raise DefinitionError(
+            origin, "eligibility.amount_date_event", f"unknown event {dated_by!r}"
+        )
+    by_parameter = eligibility.amicable_attempt_required == "parameter"
+    if by_parameter != (eligibility.amicable_attempt_parameter is not None):
+        raise DefinitionError(
+            origin,
+            "eligibility.amicable_attempt_parameter",
+            'required when amicable_attempt_required = "parameter", and only then',
+        )
 
 
 def _check_overlaps(rules: list[DeadlineRule], origin: str) -> None:
@@ -472,11 +626,7 @@ def _check_overlaps(rules: list[DeadlineRule], origin: str) -> None:
         for second in rules[i + 1 :]:
             if first.key != second.key:
                 continue
-            if (
-                set(first.courts or ["*"]).isdisjoint(second.courts or ["*"])
-                and first.courts
-                and second.courts
-            ):
+            if first.courts and second.courts and set(first.courts).isdisjoint(second.courts):
                 continue
             if {_signature(s) for s in first.starts}.isdisjoint(
                 {_signature(s) for s in second.starts}
@@ -487,9 +637,14 @@ def _check_overlaps(rules: list[DeadlineRule], origin: str) -> None:
             if lo1 <= hi2 and lo2 <= hi1:
                 raise DefinitionError(
                     origin,
-                    first.key,
-                    "two versions apply to the same court, conditions and dates (overlapping validity)",
+                    _path(second),
+                    f"two versions of {first.key!r} ({_path(first)} and {_path(second)}) apply "
+                    "to the same court, conditions and dates (overlapping validity)",
                 )
+
+
+def _path(rule: DeadlineRule) -> str:
+    return f"deadlines[{rule.ident.rpartition('/')[2]}]"
 
 
 def _signature(start: Start) -> tuple[object, ...]:
@@ -501,13 +656,24 @@ def _dependency_order(rules: list[DeadlineRule], origin: str) -> list[DeadlineRu
     keys = {rule.key for rule in rules}
     depends: dict[str, set[str]] = {k: set() for k in keys}
     for rule in rules:
-        for start in rule.starts:
+        for position, start in enumerate(rule.starts):
             if start.deadline is not None:
                 if start.deadline not in keys:
                     raise DefinitionError(
-                        origin, f"{rule.key}.start", f"unknown deadline {start.deadline!r}"
+                        origin,
+                        f"{_path(rule)}.start[{position}].deadline",
+                        f"unknown deadline {start.deadline!r} (in {rule.key!r})",
                     )
                 depends[rule.key].add(start.deadline)
+        for position, voided in enumerate(rule.voids):
+            if voided not in keys:
+                raise DefinitionError(
+                    origin,
+                    f"{_path(rule)}.voids[{position}]",
+                    f"unknown deadline {voided!r} (in {rule.key!r})",
+                )
+            depends[voided].add(rule.key)
+    first_rule = {rule.key: rule for rule in reversed(rules)}
     order: list[str] = []
     state: dict[str, int] = {}
 
@@ -516,7 +682,9 @@ def _dependency_order(rules: list[DeadlineRule], origin: str) -> list[DeadlineRu
             return
         if state.get(key) == 1:
             raise DefinitionError(
-                origin, key, f"cycle in deadline starts: {' -> '.join((*path, key))}"
+                origin,
+                f"{_path(first_rule[key])}.start",
+                f"cycle in deadline starts: {' -> '.join((*path, key))}",
             )
         state[key] = 1
         for dep in sorted(depends[key]):
@@ -530,13 +698,23 @@ def _dependency_order(rules: list[DeadlineRule], origin: str) -> list[DeadlineRu
     return sorted(rules, key=lambda rule: rank[rule.key])
 
 
+def check_parameter_references(
+    procedures: Mapping[str, Procedure], parameter_keys: Collection[str]
+) -> None:
+    """The parameters a procedure names (`eligibility.*_parameter`) exist in parameters.toml."""
+    for procedure in procedures.values():
+        for name in ("amount_max_parameter", "amicable_attempt_parameter"):
+            value = getattr(procedure.eligibility, name)
+            if value is not None and value not in parameter_keys:
+                raise DefinitionError(
+                    procedure.origin,
+                    f"eligibility.{name}",
+                    f"unknown parameter {value!r} (not in procedures/parameters.toml)",
+                )
+
+
 def load_procedure(path: Path) -> Procedure:
-    with path.open("rb") as handle:
-        try:
-            data = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as error:
-            raise DefinitionError(str(path), "(file)", f"is not valid TOML: {error}") from None
-    procedure = parse_procedure(data, str(path))
+    procedure = parse_procedure(read_toml(path), str(path))
     if procedure.key != path.stem:
         raise DefinitionError(
             str(path), "key", f"{procedure.key!r} must match the file name {path.stem!r}"

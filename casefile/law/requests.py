@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from casefile.errors import InputError
+from casefile.law.periods import parse_date
 from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
 
 REQUEST_KEYS = frozenset(
@@ -44,9 +45,26 @@ def parse_amount(text: object, what: str = "claim_total") -> Decimal:
     return amount
 
 
+def _absent(value: object) -> bool:
+    """A field left out, null or empty takes its default (DESIGN.md §4); nothing else does."""
+    return value is None or value == ""
+
+
+def _place_code(value: object, what: str) -> str | int | None:
+    """A department or collectivity code, as a JSON string or integer (checked by the engine)."""
+    if _absent(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InputError(
+            f'{what}: {value!r} must be a department code such as "75", "2A" or "974"'
+            + (" or 'etranger'" if what == "debtor_residence" else "")
+        )
+    return value
+
+
 def facts_from(engine: Engine, request: Mapping[str, object]) -> CaseFacts:
-    department = request.get("court_department") or "75"
-    residence = request.get("debtor_residence") or None
+    department = _place_code(request.get("court_department"), "court_department") or "75"
+    residence = _place_code(request.get("debtor_residence"), "debtor_residence")
     court_department, _, _ = engine.place(department, residence)  # validates both
     claim_total = request.get("claim_total")
     court = request.get("court")
@@ -55,8 +73,8 @@ def facts_from(engine: Engine, request: Mapping[str, object]) -> CaseFacts:
     return CaseFacts(
         court=court,
         court_department=court_department,
-        debtor_residence=str(residence) if residence else None,
-        claim_total=parse_amount(claim_total) if claim_total not in (None, "") else None,
+        debtor_residence=str(residence) if residence is not None else None,
+        claim_total=None if _absent(claim_total) else parse_amount(claim_total),
     )
 
 
@@ -68,7 +86,9 @@ def schedule_for(engine: Engine, request: Mapping[str, object]) -> Schedule:
             f"unknown field(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(REQUEST_KEYS))})"
         )
     procedure = engine.procedure(request.get("procedure"))
-    raw_events = request.get("events") or {}
+    raw_events = request.get("events")
+    if raw_events is None:
+        raw_events = {}
     if not isinstance(raw_events, Mapping):
         raise InputError('events must be an object {event_key: {"date": "YYYY-MM-DD", …}}')
     events: dict[str, RecordedEvent] = {}
@@ -81,8 +101,6 @@ def schedule_for(engine: Engine, request: Mapping[str, object]) -> Schedule:
         events[key] = engine.parse_event(procedure, key, body["date"], attributes)
     today_text = request.get("today")
     today: date | None = None
-    if today_text:
-        from casefile.law.periods import parse_date
-
+    if not _absent(today_text):
         today = parse_date(today_text, "today")
     return engine.compute(procedure.key, events, facts_from(engine, request), today=today)

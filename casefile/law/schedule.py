@@ -199,6 +199,7 @@ class Engine:
         self._deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]] = {}
         self._dates: dict[str, date] = {}
         self._places: dict[tuple[object, object], tuple[str, Territory, Extension | None]] = {}
+        self._soft: dict[str, bool] = {}
 
     # -- input validation ---------------------------------------------------------------------
 
@@ -252,6 +253,17 @@ class Engine:
                         f"{earlier} ({other.date.isoformat()}) which it follows"
                     )
 
+    def _soft_order(self, procedure: Procedure) -> bool:
+        """Whether any event of `procedure` declares a soft ordering (memoised per key)."""
+        known = self._soft.get(procedure.key)
+        if known is None:
+            known = any(
+                e.expected_before or e.expected_after or e.exclusive_with
+                for e in procedure.events.values()
+            )
+            self._soft[procedure.key] = known
+        return known
+
     # -- computation --------------------------------------------------------------------------
 
     def place(
@@ -297,16 +309,47 @@ class Engine:
         court_department, territory, extension = self.place(
             facts.court_department, facts.debtor_residence
         )
-        warnings: list[str] = []
+        warnings: list[str] = (
+            order_warnings(procedure, events) if self._soft_order(procedure) else []
+        )
         results: dict[str, Deadline] = {}
+        voided_by: dict[str, Deadline] = {}
         for rule in procedure.deadlines:
             if rule.key in results or (rule.courts and court not in rule.courts):
                 continue
+            voider = voided_by.get(rule.key)
             deadline = self._apply(
-                rule, events, results, territory, extension, today, warnings, court_department
+                rule,
+                events,
+                results,
+                territory,
+                extension,
+                today,
+                warnings if voider is None else [],
+                court_department,
+                procedure,
             )
-            if deadline is not None:
-                results[rule.key] = deadline
+            if deadline is None:
+                continue
+            if voider is not None and deadline.status != "moot":
+                warnings.append(
+                    f"{rule.key}: sans objet — délai « {voider.label} » manqué "
+                    f"({voider.basis}) : {voider.consequence}"
+                )
+                deadline = replace(
+                    deadline,
+                    status="moot",
+                    notes=(
+                        *deadline.notes,
+                        f"Sans objet : délai « {voider.label} » manqué ({voider.basis}) — "
+                        f"{voider.consequence}",
+                    ),
+                    _json=None,
+                )
+            if deadline.status == "missed":
+                for key in rule.voids:
+                    voided_by.setdefault(key, deadline)
+            results[rule.key] = deadline
         if facts.claim_total is not None:
             warnings.extend(self._eligibility_warnings(procedure, events, facts))
         deadlines = tuple(sorted(results.values(), key=_due_and_key))
@@ -322,14 +365,27 @@ class Engine:
         today: date | None,
         warnings: list[str],
         court_department: str = "75",
+        procedure: Procedure | None = None,
     ) -> Deadline | None:
-        chosen = _choose_start(rule, events, results)
-        if chosen is None:
+        found, rejected = _start_candidates(rule, events, results)
+        for rejected_key, rejected_date, follows in rejected:
+            warnings.append(
+                f"{rule.key}: « {_label(procedure, rejected_key)} » du "
+                f"{rejected_date.isoformat()} est antérieur à « {_label(procedure, follows)} » du "
+                f"{events[follows].date.isoformat()} : il ne fait pas courir ce délai"
+            )
+        if not found:
             for event_key, note in rule.waiting:
                 if event_key in events:
                     warnings.append(f"{rule.key}: {note}")
             return None
-        index, start_date = chosen
+        extra: list[str] = []
+        if len(found) == 1 or rule.pick == "first":
+            index, start_date = found[0]
+        else:
+            index, start_date = self._pick(
+                rule, found, territory, extension, warnings, extra, procedure
+            )
         start = rule.starts[index]
         validity_unknown = False
         if rule.valid_from or rule.valid_until:
@@ -352,7 +408,41 @@ class Engine:
             entitled = applied
             applied = self._article_647(events[start.event], court_department, applied)
             art_647 = applied is not entitled
-        status = _status(rule, events, start.uncertain)
+        months = applied.months if applied else 0
+        moot = False
+        for key in rule.moot_by:
+            if key in events:
+                moot = True
+                break
+        act: RecordedEvent | None = None
+        if not moot:
+            for key in rule.satisfied_by:
+                event = events.get(key)
+                if event is not None and (act is None or event.date < act.date):
+                    act = event
+        # The due date is needed before the cache only when the status or the rule depends on it.
+        result: _Expiry | None = None
+        cap: date | None = None
+        notice_unknown = False
+        if act is not None or rule.notice_event is not None or rule.cap_event is not None:
+            result = self._expiry(rule.counting, period, start_date, territory, months)
+            if rule.notice_event is not None:
+                notice = events.get(rule.notice_event)
+                if notice is not None and notice.date > result.due:
+                    return None  # the limit could not be met: the next version applies
+                notice_unknown = notice is None
+            if rule.cap_event is not None and rule.cap_event in events:
+                cap_day = events[rule.cap_event].date
+                if result.unadjusted >= cap_day or result.due > cap_day:
+                    cap = cap_day
+                    if result.due > cap_day:
+                        result = _Expiry(result.unadjusted, cap_day, None, result.warnings)
+        if moot:
+            status = "moot"
+        elif act is not None and result is not None:
+            status = "done" if act.date <= result.due else "missed"
+        else:
+            status = "uncertain" if start.uncertain else "pending"
         # Plain, cheap-to-hash key: the Extension objects are memoised per place, so their id
         # is stable; a custom period is keyed by its text.
         cache_key = (
@@ -365,19 +455,32 @@ class Engine:
             id(applied),
             status,
             validity_unknown,
+            cap,
+            notice_unknown,
         )
         cached = self._deadlines.get(cache_key)
         if cached is None:
+            if result is None:
+                result = self._expiry(rule.counting, period, start_date, territory, months)
+            added: list[str] = []
+            if notice_unknown and rule.notice_event is not None:
+                added.append(
+                    f"Date de l'événement « {_label(procedure, rule.notice_event)} » non "
+                    "enregistrée : cette règle est retenue (date la plus précoce)."
+                )
+            if cap is not None:
+                added.append(rule.cap_note)
             cached = self._build(
                 rule,
                 start,
                 start_date,
                 period,
-                territory,
+                result,
                 applied,
                 status,
                 validity_unknown,
                 art_647,
+                tuple(added),
             )
             if len(self._deadlines) > 1_000_000:
                 self._deadlines.clear()
@@ -385,9 +488,63 @@ class Engine:
         deadline, expiry_warnings = cached
         if expiry_warnings and status != "moot":
             warnings.extend(f"{rule.key}: {w}" for w in expiry_warnings)
-        if today is not None and status == "pending" and today > deadline.due:
-            return replace(deadline, status="missed", _json=None)
+        if act is not None and status == "missed":
+            extra.append(
+                f"« {_label(procedure, act.key)} » le {act.date.isoformat()}, après l'échéance du "
+                f"{deadline.due.isoformat()} : délai manqué. {rule.consequence}"
+            )
+        if today is not None and status in ("pending", "uncertain") and today > deadline.due:
+            status = "missed"
+        if extra or status != deadline.status:
+            return replace(deadline, status=status, notes=(*deadline.notes, *extra), _json=None)
         return deadline
+
+    def _pick(
+        self,
+        rule: DeadlineRule,
+        candidates: list[tuple[int, date]],
+        territory: Territory,
+        extension: Extension | None,
+        warnings: list[str],
+        notes: list[str],
+        procedure: Procedure | None = None,
+    ) -> tuple[int, date]:
+        """The start that applies among those found (see `DeadlineRule.pick`)."""
+        if rule.pick == "first" or len(candidates) == 1:
+            return candidates[0]
+        if rule.pick == "earliest":
+            chosen = min(candidates, key=lambda item: (item[1], item[0]))
+            first = candidates[0]
+            if chosen[1] < first[1]:
+                warnings.append(
+                    f"{rule.key}: deux points de départ possibles, "
+                    f"« {_label(procedure, _start_name(rule, first[0]))} » du "
+                    f"{first[1].isoformat()} et "
+                    f"« {_label(procedure, _start_name(rule, chosen[0]))} » du "
+                    f"{chosen[1].isoformat()} : le plus précoce "
+                    "est retenu (lecture la plus prudente, voir les notes du délai)"
+                )
+            return chosen
+        # "latest": each later start interrupts the period only while it still runs.
+        certain = [item for item in candidates if not rule.starts[item[0]].uncertain]
+        ordered = sorted(certain or candidates, key=lambda item: (item[1], item[0]))
+        current = ordered[0]
+        months = extension.months if extension is not None and rule.distance_extension else 0
+        for later in ordered[1:]:
+            end = self._expiry(rule.counting, rule.period, current[1], territory, months).due
+            if later[1] <= end:
+                current = later
+                continue
+            message = (
+                f"« {_label(procedure, _start_name(rule, later[0]))} » du "
+                f"{later[1].isoformat()}, postérieur à "
+                f"l'expiration du délai le {end.isoformat()} : sans effet, un délai expiré n'est "
+                "pas interrompu (C. civ. art. 2240 et 2241 ; seule une renonciation, art. "
+                "2250-2251, pourrait le priver d'effet)"
+            )
+            notes.append(message[0].upper() + message[1:] + ".")
+            warnings.append(f"{rule.key}: {message}")
+        return current
 
     def _article_647(
         self, event: RecordedEvent, court_department: str, extension: Extension
@@ -409,15 +566,13 @@ class Engine:
         start: Start,
         start_date: date,
         period: Period,
-        territory: Territory,
+        expiry: _Expiry,
         applied: Extension | None,
         status: str,
         validity_unknown: bool,
         art_647: bool = False,
+        added: tuple[str, ...] = (),
     ) -> tuple[Deadline, tuple[str, ...]]:
-        expiry = self._expiry(
-            rule.counting, period, start_date, territory, applied.months if applied else 0
-        )
         notes: list[str] = []
         if start.note:
             notes.append(start.note)
@@ -437,6 +592,7 @@ class Engine:
                 "ajouté au délai avant le report."
             )
         notes.extend(expiry.warnings)
+        notes.extend(added)
         if start.event is not None:
             point = StartPoint("event", start.event, start_date)
         else:
@@ -478,17 +634,22 @@ class Engine:
     ) -> list[str]:
         """Declarative eligibility checks that need the claim amount (thresholds by date)."""
         out: list[str] = []
-        parameter_key = procedure.eligibility.get("amount_max_parameter")
+        parameter_key = procedure.eligibility.amount_max_parameter
         if facts.claim_total is None or not parameter_key or parameter_key not in self.parameters:
             return out
-        dates = sorted(e.date for e in events.values())
-        if not dates:
-            return out
-        value = self.parameters[parameter_key].at(dates[0])
+        dated_by = procedure.eligibility.amount_date_event
+        if isinstance(dated_by, str) and dated_by in events:
+            day = events[dated_by].date
+        else:
+            dates = sorted(e.date for e in events.values())
+            if not dates:
+                return out
+            day = dates[0]
+        value = self.parameters[parameter_key].at(day)
         if value.value is not None and facts.claim_total > value.value:
             out.append(
                 f"montant {facts.claim_total} € supérieur au plafond de {value.value} € "
-                f"applicable le {dates[0].isoformat()} ({value.basis}): procédure non ouverte"
+                f"applicable le {day.isoformat()} ({value.basis}): procédure non ouverte"
             )
         return out
 
@@ -512,20 +673,28 @@ def expiry(
         return _Expiry(end, end, None, notes)
     if counting == "backward":
         due = backward_due(start, total)
-        if territory.is_working_day(due):
-            return _Expiry(due, due, None, ())
-        previous = territory.previous_working_day(due)
-        reason = territory.why_not_working(due)
-        return _Expiry(
-            due,
-            due,
-            None,
-            (
+        notes_: list[str] = []
+        if total.total_months:
+            forward = forward_reading(start, total)
+            kept = min(due, forward)
+            notes_.append(
+                f"délai à rebours allongé pour distance ({replace(total, backward=False)}) : "
+                "compté à rebours depuis "
+                f"l'audience, dernier jour utile le {due.isoformat()} ; compté depuis l'acte "
+                f"pour que tout le délai expire avant l'audience, le {forward.isoformat()} ; "
+                f"la date la plus précoce est retenue, le {kept.isoformat()} (aucun texte ne "
+                "tranche entre ces lectures)"
+            )
+            due = kept
+        if not territory.is_working_day(due):
+            previous = territory.previous_working_day(due)
+            reason = territory.why_not_working(due)
+            notes_.append(
                 f"le dernier jour utile {due.isoformat()} n'est pas un jour ouvrable ({reason}): "
                 f"pour un dépôt papier au greffe, agir au plus tard le {previous.isoformat()} "
-                "(délai à rebours, jamais reporté)",
-            ),
-        )
+                "(délai à rebours, jamais reporté)"
+            )
+        return _Expiry(due, due, None, tuple(notes_))
     unadjusted = add_period(start, total)
     if counting == "calendar":
         return _Expiry(unadjusted, unadjusted, None, ())
@@ -547,25 +716,45 @@ def expiry(
     return _Expiry(unadjusted, due, moved, warnings)
 
 
+def forward_reading(hearing: date, period: Period) -> date:
+    """The latest day for an act such that `period`, counted forward from it (art. 641, months
+    first, then days), has wholly run by the eve of the hearing."""
+    forward = Period(period.years, period.months, period.days)
+    eve = hearing - timedelta(days=1)
+    day = backward_due(hearing, period)
+    while add_period(day + timedelta(days=1), forward) <= eve:
+        day += timedelta(days=1)
+    while add_period(day, forward) > eve:
+        day -= timedelta(days=1)
+    return day
+
+
 def _due_and_key(deadline: Deadline) -> tuple[date, str]:
     return deadline.due, deadline.key
 
 
 def _matches(conditions: Iterable[tuple[str, AttributeValue]], event: RecordedEvent) -> bool:
+    """Every condition holds; a yes/no attribute left unrecorded counts as "no" (a
+    signification not stated to be à personne is not à personne)."""
     attributes = event.attributes
-    for name, value in conditions:  # noqa: SIM110 - a loop is 2x faster than all(genexpr) here
-        if attributes.get(name) != value:
+    for name, value in conditions:
+        recorded = attributes.get(name)
+        if recorded != value and not (value is False and recorded is None):
             return False
     return True
 
 
-def _choose_start(
+_NONE_REJECTED: list[tuple[str, date, str]] = []
+
+
+def _start_candidates(
     rule: DeadlineRule, events: Mapping[str, RecordedEvent], results: Mapping[str, Deadline]
-) -> tuple[int, date] | None:
-    """The start alternative that applies, as (its index, its date): the first in order
-    ("à défaut"), or the latest (`pick = "latest"`, e.g. a new limitation period after an
-    acknowledgment of debt), preferring certain starts to uncertain ones."""
-    found: list[tuple[int, date]] | None = None
+) -> tuple[list[tuple[int, date]], list[tuple[str, date, str]]]:
+    """Every start alternative that applies, as (its index, its date) in the rule's order (only
+    the first for `pick = "first"`), and the (event, date, event it must follow) that would
+    start it but are dated before the event they must follow (`not_before`)."""
+    found: list[tuple[int, date]] = []
+    rejected = _NONE_REJECTED
     first = rule.pick == "first"
     index = -1
     for start in rule.starts:
@@ -586,29 +775,68 @@ def _choose_start(
                         break
                 if not ok:
                     continue
+            if start.not_before is not None:
+                reference = events.get(start.not_before)
+                if reference is not None and event.date < reference.date:
+                    if rejected is _NONE_REJECTED:
+                        rejected = []
+                    if (event_key, event.date, start.not_before) not in rejected:
+                        rejected.append((event_key, event.date, start.not_before))
+                    continue
             day = event.date
         else:
             previous = results.get(start.deadline or "")
             if previous is None or previous.status in ("done", "moot"):
                 continue
             day = previous.due
-        if first:
-            return index, day
-        if found is None:
-            found = []
         found.append((index, day))
-    if not found:
-        return None
-    certain = [item for item in found if not rule.starts[item[0]].uncertain] or found
-    return max(certain, key=lambda item: item[1])
+        if first:
+            break
+    return found, rejected
 
 
-def _status(rule: DeadlineRule, events: Mapping[str, RecordedEvent], uncertain: bool) -> str:
-    """pending / done / moot / uncertain; "missed" is decided against `today` by the caller."""
-    for key in rule.moot_by:
-        if key in events:
-            return "moot"
-    for key in rule.satisfied_by:
-        if key in events:
-            return "done"
-    return "uncertain" if uncertain else "pending"
+def _start_name(rule: DeadlineRule, index: int) -> str:
+    start = rule.starts[index]
+    return str(start.event or start.deadline)
+
+
+def _label(procedure: Procedure | None, event_key: str) -> str:
+    if procedure is not None and event_key in procedure.events:
+        return procedure.events[event_key].label
+    return event_key
+
+
+def order_warnings(procedure: Procedure, events: Mapping[str, RecordedEvent]) -> list[str]:
+    """French warnings for events in an order the law makes impossible but a file may still
+    record (an assignation served after its hearing, a judgment before it, an agreement and a
+    refusal both recorded): the dates are kept, the lawyer is told."""
+    out: list[str] = []
+    for event in events.values():
+        definition = procedure.events.get(event.key)
+        if definition is None:
+            continue
+        for other_key in definition.expected_before:
+            other = events.get(other_key)
+            if other is not None and event.date >= other.date:
+                out.append(
+                    f"ordre impossible : « {definition.label} » le {event.date.isoformat()} "
+                    f"n'est pas antérieur à « {_label(procedure, other_key)} » du "
+                    f"{other.date.isoformat()} ; vérifier les dates"
+                )
+        for other_key in definition.expected_after:
+            other = events.get(other_key)
+            if other is not None and event.date < other.date:
+                out.append(
+                    f"ordre impossible : « {definition.label} » le {event.date.isoformat()} "
+                    f"précède « {_label(procedure, other_key)} » du {other.date.isoformat()} ; "
+                    "vérifier les dates"
+                )
+        for other_key in definition.exclusive_with:
+            other = events.get(other_key)
+            if other is not None and event.key < other_key:
+                out.append(
+                    f"faits contradictoires : « {definition.label} » le "
+                    f"{event.date.isoformat()} et « {_label(procedure, other_key)} » le "
+                    f"{other.date.isoformat()} sont tous deux enregistrés ; un seul peut être vrai"
+                )
+    return out

@@ -9,14 +9,16 @@ later because of them, and reports them instead.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+import msgspec
 
 from casefile.errors import DefinitionError, InputError
+from casefile.law.schema import Department, MonthDay, Slug, Spec, Text, Url, decode, read_toml
 
 _METROPOLITAN = re.compile(r"^(0[1-9]|1[0-9]|2[1-9]|2A|2B|[3-8][0-9]|9[0-5])$")
 ABROAD = "etranger"
@@ -224,93 +226,133 @@ class Territories:
         return None
 
 
+class MetaSpec(Spec, frozen=True):
+    verified_on: date
+    weekend: tuple[Literal["samedi", "dimanche"], ...]
+    weekend_basis: Text
+    weekend_source: Url
+
+
+class NationalSpec(Spec, frozen=True):
+    basis: Text
+    source: Url
+    counted: Annotated[tuple[Text, ...], msgspec.Meta(min_length=1)]
+
+
+class ExtraDaySpec(Spec, frozen=True):
+    day: MonthDay
+    name: Text
+
+
+class TerritorySpec(Spec, frozen=True):
+    key: Slug
+    label: Text
+    holidays_subdivision: str  # "" for the package's national calendar
+    departments: tuple[Department, ...]
+    counted: tuple[Text, ...] = ()
+    doubtful: tuple[Text, ...] = ()
+    extra: tuple[ExtraDaySpec, ...] = ()
+    basis: Text | None = None
+    source: Url | None = None
+    note: Text | None = None
+
+
+class DistanceSpec(Spec, frozen=True):
+    overseas: tuple[Department, ...]
+    overseas_courts: tuple[Department, ...]
+    overseas_months: Annotated[int, msgspec.Meta(ge=1)]
+    abroad_months: Annotated[int, msgspec.Meta(ge=1)]
+    basis_metropole: Text
+    source_metropole: Url
+    basis_overseas: Text
+    source_overseas: Url
+
+
+class CalendarSpec(Spec, frozen=True):
+    meta: MetaSpec
+    national: NationalSpec
+    territories: Annotated[tuple[TerritorySpec, ...], msgspec.Meta(min_length=1)]
+    distance: DistanceSpec
+
+
 def parse_territories(data: Mapping[str, Any], origin: str) -> Territories:
     """Build the territories from the parsed calendars file; errors name the file and key."""
-    national = data.get("national")
-    if not isinstance(national, Mapping) or not national.get("counted"):
-        raise DefinitionError(origin, "national", "the national list of counted days is missing")
-    for required in ("basis", "source"):
-        if not national.get(required):
-            raise DefinitionError(origin, f"national.{required}", "is required")
-    national_names = frozenset(str(n) for n in national["counted"])
+    spec = decode(data, CalendarSpec, origin)
+    if set(spec.meta.weekend) != {"samedi", "dimanche"} or len(spec.meta.weekend) != 2:
+        raise DefinitionError(
+            origin, "meta.weekend", 'the engine counts ["samedi", "dimanche"] (CPC art. 642)'
+        )
+    national_names = frozenset(spec.national.counted)
     by_key: dict[str, Territory] = {}
     by_department: dict[str, str] = {}
-    entries = data.get("territories")
-    if not isinstance(entries, list) or not entries:
-        raise DefinitionError(origin, "territories", "no territory is defined")
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(spec.territories):
         where = f"territories[{index}]"
-        key = entry.get("key")
-        if not isinstance(key, str) or not key:
-            raise DefinitionError(origin, f"{where}.key", "is required")
-        if key in by_key:
-            raise DefinitionError(origin, key, "is defined twice")
-        counted = frozenset(str(n) for n in entry.get("counted", []))
-        doubtful = frozenset(str(n) for n in entry.get("doubtful", []))
-        if (counted or doubtful) and not (entry.get("basis") and entry.get("source")):
-            raise DefinitionError(origin, key, "local days need a `basis` and a `source`")
+        if entry.key in by_key:
+            raise DefinitionError(origin, f"{where}.key", f"{entry.key!r} is defined twice")
+        counted = frozenset(entry.counted)
+        doubtful = frozenset(entry.doubtful)
+        if (counted or doubtful or entry.extra) and not (entry.basis and entry.source):
+            missing = "basis" if not entry.basis else "source"
+            raise DefinitionError(
+                origin,
+                f"{where}.{missing}",
+                f"local days need a `basis` and a `source` (in {entry.key!r})",
+            )
         if counted & doubtful:
             raise DefinitionError(
-                origin, key, f"days both counted and doubtful: {sorted(counted & doubtful)}"
+                origin,
+                f"{where}.doubtful",
+                f"days both counted and doubtful: {sorted(counted & doubtful)}",
             )
         extra: list[tuple[int, int, str]] = []
-        for item in entry.get("extra", []):
+        for position, item in enumerate(entry.extra):
+            month, dom = (int(x) for x in item.day.split("-"))
             try:
-                month, dom = (int(x) for x in str(item["day"]).split("-"))
                 date(2000, month, dom)
-            except (KeyError, ValueError):
+            except ValueError:
                 raise DefinitionError(
-                    origin, f"{key}.extra", f"{item!r} is not a MM-DD day"
+                    origin,
+                    f"{where}.extra[{position}].day",
+                    f"{item.day!r} is not a day of the year",
                 ) from None
-            extra.append((month, dom, str(item.get("name", "jour férié"))))
-        territory = Territory(
-            key=key,
-            label=str(entry.get("label", key)),
-            subdivision=str(entry.get("holidays_subdivision", "")),
+            extra.append((month, dom, item.name))
+        by_key[entry.key] = Territory(
+            key=entry.key,
+            label=entry.label,
+            subdivision=entry.holidays_subdivision,
             counted_names=national_names | counted,
             doubtful_names=doubtful,
             extra_days=tuple(extra),
         )
-        by_key[key] = territory
-        departments = entry.get("departments")
-        if isinstance(departments, list):
-            for code in departments:
-                if code in by_department:
-                    raise DefinitionError(
-                        origin, f"{key}.departments", f"{code} is in two territories"
-                    )
-                by_department[str(code)] = key
+        for position, code in enumerate(entry.departments):
+            if code in by_department:
+                raise DefinitionError(
+                    origin, f"{where}.departments[{position}]", f"{code} is in two territories"
+                )
+            by_department[code] = entry.key
     if "metropole" not in by_key:
         raise DefinitionError(origin, "territories", "the 'metropole' territory is required")
-    dist = data.get("distance")
-    if not isinstance(dist, Mapping):
-        raise DefinitionError(origin, "distance", "the art. 643/644 table is missing")
-    try:
-        distance = DistanceRules(
-            overseas=frozenset(str(c) for c in dist["overseas"]),
-            overseas_courts=frozenset(str(c) for c in dist["overseas_courts"]),
-            overseas_months=int(dist["overseas_months"]),
-            abroad_months=int(dist["abroad_months"]),
-            basis_metropole=str(dist["basis_metropole"]),
-            source_metropole=str(dist["source_metropole"]),
-            basis_overseas=str(dist["basis_overseas"]),
-            source_overseas=str(dist["source_overseas"]),
-        )
-    except KeyError as missing:
-        raise DefinitionError(origin, f"distance.{missing.args[0]}", "is required") from None
-    for code in distance.overseas_courts:
+    dist = spec.distance
+    for position, code in enumerate(dist.overseas_courts):
         if code not in by_department:
-            raise DefinitionError(origin, "distance.overseas_courts", f"{code} has no territory")
+            raise DefinitionError(
+                origin, f"distance.overseas_courts[{position}]", f"{code} has no territory"
+            )
+    distance = DistanceRules(
+        overseas=frozenset(dist.overseas),
+        overseas_courts=frozenset(dist.overseas_courts),
+        overseas_months=dist.overseas_months,
+        abroad_months=dist.abroad_months,
+        basis_metropole=dist.basis_metropole,
+        source_metropole=dist.source_metropole,
+        basis_overseas=dist.basis_overseas,
+        source_overseas=dist.source_overseas,
+    )
     return Territories(by_key=by_key, by_department=by_department, distance=distance)
 
 
 def load_territories(path: Path) -> Territories:
-    with path.open("rb") as handle:
-        try:
-            data = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as error:
-            raise DefinitionError(str(path), "(file)", f"is not valid TOML: {error}") from None
-    return parse_territories(data, str(path))
+    return parse_territories(read_toml(path), str(path))
 
 
 def check_names_exist(territories: Territories, years: Iterable[int]) -> list[str]:

@@ -89,6 +89,9 @@ def to_do(
         step = _step(_rule(procedure, str(deadline["key"])))
         basis, source = str(deadline.get("basis", "")), str(deadline.get("source", ""))
         expired = due < today or status == "missed"
+        rule = _rule(procedure, str(deadline["key"]))
+        if actor in OUR_SIDE and rule is not None and events.intersection(rule.satisfied_by):
+            continue  # done late: nothing left to do, the deadline itself shows it missed
         if actor in OUR_SIDE:
             tasks.append(
                 Task(

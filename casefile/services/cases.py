@@ -13,19 +13,17 @@ from typing import Any
 
 from casefile.definitions import engine
 from casefile.errors import InputError, InvalidFields
-from casefile.services.parties import PartyIn, party_row
+from casefile.services.claims import add_claim, delete_claim, edit_claim
+from casefile.services.events import add_event, delete_event, edit_event
+from casefile.services.parties import PartyIn, edit_party, party_row
+from casefile.services.payments import add_payment, delete_payment, edit_payment
 from casefile.store import audit
 from casefile.store.cases import (
     InvoiceIn,
     PaymentIn,
-    add_claim,
-    add_event,
-    add_payment,
     assign,
     case_deadlines,
     claim_statement,
-    delete_event,
-    edit_event,
     find_case,
     full_case,
     get_case,
@@ -144,8 +142,13 @@ __all__ = [
     "case_deadlines",
     "claim_statement",
     "create_case",
+    "delete_claim",
     "delete_event",
+    "delete_payment",
+    "edit_claim",
     "edit_event",
+    "edit_party",
+    "edit_payment",
     "get_case",
     "list_cases",
     "resolve_case",

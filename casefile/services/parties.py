@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import date
 from typing import Any
 
 from casefile.definitions import engine
 from casefile.errors import InputError, InvalidFields, NotFound
 from casefile.law.identifiers import check_siren, check_siret, normalise_key
 from casefile.store import audit
-from casefile.store.cases import bump_version, get_case, resolve_case
+from casefile.store.cases import bump_version, resolve_case
 from casefile.store.db import atomic
 from casefile.store.permissions import User, require
 from casefile.store.recompute import recompute_case
@@ -246,10 +245,10 @@ async def edit_party(
     changes: Mapping[str, Any],
     actor: User,
     expected_version: int | None = None,
-    today: date | None = None,
 ) -> dict[str, Any]:
-    """Change some fields of the creditor or the debtor; returns the case as `get_case` does.
-    A change of category or kind recomputes the kind; a change of residence the deadlines."""
+    """Change some fields of the creditor or the debtor. A change of category or kind
+    recomputes the kind; a change of residence moves the deadlines (art. 643/644).
+    Returns `{"party", "version", "changes", "warnings"}`."""
     require(actor, "case.write")
     if role not in ROLES:
         raise InputError(f"rôle « {role} » inconnu : creditor (créancier) ou debtor (débiteur)")
@@ -273,26 +272,31 @@ async def edit_party(
             base = replace(base, category=None)
         if "address" in given and not {"street", "postcode", "city"} & set(given):
             base = replace(base, street="", postcode="", city="")  # a free-text address wins
-        merged = replace(base, **given)
-        values = party_values(role, merged, row["court_department"])
+        values = party_values(role, replace(base, **given), row["court_department"])
         before = {k: current[k] for k in values if current.get(k) != values[k]}
         after = {k: values[k] for k in before}
         if not after:
-            return await get_case(row["id"], actor, today=today)
+            empty: dict[str, list[Any]] = {"added": [], "moved": [], "removed": []}
+            return {"party": current, "version": row["version"], "changes": empty, "warnings": []}
         await Party.update({getattr(Party, k): v for k, v in after.items()}).where(
             Party.id == current["id"]
         )
         version = await bump_version(row, expected_version)
-        changes_made = await recompute_case(row)
+        summary = change_summary(await recompute_case(row))
         await audit.record(
             actor,
             "party.edit",
             "case",
             row["id"],
             {"role": role, **before},
-            {"role": role, **after, "version": version, "changes": change_summary(changes_made)},
+            {"role": role, **after, "version": version, "changes": summary},
         )
-    return await get_case(row["id"], actor, today=today)
+    return {
+        "party": {**current, **values},
+        "version": version,
+        "changes": summary,
+        "warnings": [],
+    }
 
 
 def change_summary(changes: Mapping[str, Any]) -> dict[str, Any]:

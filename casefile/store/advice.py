@@ -43,12 +43,18 @@ async def case_advice(case: int | str, actor: User, as_of: date) -> dict[str, An
 
 def advice_from_case(full: dict[str, Any], as_of: date) -> dict[str, Any]:
     """The advice for a case already read with `get_case` (the case page reads it once)."""
-    from casefile.definitions import parameters
+    from casefile.definitions import engine, parameters
     from casefile.law.advice import advise
     from casefile.law.prescription import prescription
 
     notes: list[str] = []
     total, nature, debtor_kind, creditor_kind = advice_inputs(full)
+    # The parties' qualities as the law data's prescription rules name them (amiable.toml):
+    # a company is presumed a trader, another professional is not (C. civ. 2224 then).
+    creditor_quality = {"commercant": "commercant", "professionnel": "non_commercant"}.get(
+        creditor_kind, "particulier"
+    )
+    debtor_trader = None if debtor_kind == "consommateur" else debtor_kind == "commercant"
     debtor = full.get("debtor_party")
     claims = full.get("claims") or []
     procedures: list[dict[str, Any]] = []
@@ -81,6 +87,9 @@ def advice_from_case(full: dict[str, Any], as_of: date) -> dict[str, Any]:
             debtor_kind,
             [d for d in acknowledgments if d >= due],
             invoice=claim["invoice_number"],
+            definitions=engine().procedure("amiable"),
+            creditor=creditor_quality,
+            debtor_trader=debtor_trader,
         )
         prescriptions.append(
             {

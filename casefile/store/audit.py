@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from casefile.store.permissions import User, require
-from casefile.store.tables import AuditEntry
+from casefile.store.tables import AuditEntry, Document
 
 
 async def record(
@@ -71,13 +71,42 @@ async def integrity_incidents(limit: int = 100) -> list[dict[str, Any]]:
 
 
 async def list_entries(
-    actor: User, limit: int = 100, entity: str | None = None
+    actor: User,
+    limit: int = 100,
+    entity: str | None = None,
+    case_id: int | None = None,
+    actor_name: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Newest first."""
+    """Newest first. `case_id`: what was done to that case, its pièces and its documents;
+    `since` inclusive, `until` exclusive; `before_id` pages back from an entry."""
     require(actor, "audit.read")
     query = AuditEntry.select().order_by(AuditEntry.id, ascending=False).limit(limit)
     if entity is not None:
         query = query.where(AuditEntry.entity == entity)
+    if case_id is not None:
+        documents = [
+            str(row["id"])
+            for row in await Document.select(Document.id).where(Document.case == case_id)
+        ]
+        about_case = ((AuditEntry.entity == "case") & (AuditEntry.entity_id == str(case_id))) | (
+            (AuditEntry.entity == "piece") & AuditEntry.entity_id.like(f"{case_id}:%")
+        )
+        if documents:
+            about_case = about_case | (
+                (AuditEntry.entity == "document") & AuditEntry.entity_id.is_in(documents)
+            )
+        query = query.where(about_case)
+    if actor_name is not None:
+        query = query.where(AuditEntry.actor_name == actor_name)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.at < until)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
     rows = await query.output(load_json=True)
     return [
         {

@@ -48,8 +48,9 @@ def case_url(case_id: int) -> str:
 
 
 def _as_of(deadline: Deadline, now: datetime) -> Deadline:
-    """A pending deadline whose day has passed shows as missed (the store keeps no clock)."""
-    if deadline.status == "pending" and deadline.due < now.date():
+    """A pending or uncertain deadline whose day has passed shows as missed (the store keeps no
+    clock)."""
+    if deadline.status in ("pending", "uncertain") and deadline.due < now.date():
         return replace(deadline, status="missed")
     return deadline
 

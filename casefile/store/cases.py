@@ -1,8 +1,10 @@
-"""Case files: open, list, show; events with the recompute of deadlines; claims, payments.
+"""Case files as stored: find, list and show a case (with its parties, invoices, payments,
+events, deadlines and pièces), and the optimistic lock every change takes.
 
-Every change runs in one transaction that also bumps the case's `version` with
-`UPDATE … WHERE id = ? AND version = ?` (a stale `expected_version` is a Conflict, never a
-lost update) and writes its audit entry.
+The changes themselves live in `casefile.services` (cases, parties, claims, payments, events):
+each runs in one transaction that bumps the case's `version` with `UPDATE … WHERE id = ? AND
+version = ?` (`bump_version`: a stale `expected_version` is a Conflict, never a lost update)
+and writes its audit entry.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from casefile.definitions import engine
 from casefile.errors import Conflict, Forbidden, InputError, NotFound
 from casefile.law.periods import parse_date
 from casefile.store import audit
 from casefile.store.db import atomic
-from casefile.store.money import cents_text, from_cents, to_cents
-from casefile.store.permissions import User, assigned_only, can, event_action, require
-from casefile.store.recompute import outstanding_cents, recompute_case, with_today
+from casefile.store.money import cents_text, from_cents
+from casefile.store.permissions import User, assigned_only, can, require
+from casefile.store.recompute import outstanding_cents, with_today
 from casefile.store.tables import (
     Case,
     Claim,
@@ -34,11 +35,6 @@ from casefile.store.tables import (
 )
 
 CLOSED_STATUSES = ("closed", "paid")
-SUPPLIES = {
-    "marchandises": "fourniture de marchandises",
-    "services": "prestation de services",
-    "travaux": "travaux",
-}
 
 
 @dataclass(frozen=True)
@@ -49,7 +45,9 @@ class InvoiceIn:
     amount: Decimal  # incl. VAT
     paid: Decimal = Decimal("0")
     nature: str = "contractuelle"
-    supply: str | None = None  # marchandises | services | travaux
+    supply: str | None = (
+        None  # marchandises | services | travaux  # marchandises | services | travaux
+    )
     description: str = ""
 
 
@@ -446,241 +444,6 @@ async def assign(
     return await get_case(row["id"], actor)
 
 
-# -- events -----------------------------------------------------------------------------------
-
-
-def _json_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
-    return {k: v if isinstance(v, (bool, int, str)) else str(v) for k, v in attributes.items()}
-
-
-async def _event_change(
-    case: int | str,
-    key: str,
-    actor: User,
-    expected_version: int | None,
-    change: str,
-    day: date | str | None = None,
-    attributes: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    require(actor, event_action(key), f"event {key}")
-    async with atomic():
-        row = await resolve_case(case, actor)
-        procedure = engine().procedure(row["procedure"])
-        before: dict[str, Any] | None = None
-        after: dict[str, Any] | None = None
-        latest = None
-        if change != "add":
-            latest = (
-                await Event.select()
-                .where((Event.case == row["id"]) & (Event.key == key))
-                .order_by(Event.date, ascending=False)
-                .order_by(Event.id, ascending=False)
-                .output(load_json=True)
-                .first()
-            )
-            if latest is None:
-                raise NotFound(f"case {row['reference']!r} has no event {key!r}")
-            before = {
-                "key": key,
-                "date": latest["date"].isoformat(),
-                "attributes": latest["attributes"],
-            }
-        if change in ("add", "edit"):
-            text = day.isoformat() if isinstance(day, date) else day
-            event = engine().parse_event(procedure, key, text, attributes or {})
-            attrs = _json_attributes(dict(event.attributes))
-            after = {"key": key, "date": event.date.isoformat(), "attributes": attrs}
-            if latest is None:
-                await Event.insert(
-                    Event(
-                        case=row["id"],
-                        key=key,
-                        date=event.date,
-                        attributes=attrs,
-                        created_by=actor.name,
-                        created_at=datetime.now(UTC),
-                    )
-                )
-            else:
-                await Event.update({Event.date: event.date, Event.attributes: attrs}).where(
-                    Event.id == latest["id"]
-                )
-        elif latest is not None:
-            await Event.delete().where(Event.id == latest["id"])
-        version = await bump_version(row, expected_version)
-        changes = await recompute_case(row)
-        await audit.record(
-            actor,
-            f"event.{change}",
-            "case",
-            row["id"],
-            before,
-            {**(after or {}), "version": version, "changes": _change_summary(changes)},
-        )
-    return {**changes, "version": version}
-
-
-def _change_summary(changes: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "added": [d["key"] for d in changes["added"]],
-        "moved": [{"key": m["key"], "from": m["from"], "to": m["to"]} for m in changes["moved"]],
-        "removed": [d["key"] for d in changes["removed"]],
-    }
-
-
-async def add_event(
-    case: int | str,
-    key: str,
-    day: date | str,
-    attributes: dict[str, Any],
-    actor: User,
-    expected_version: int | None = None,
-) -> dict[str, Any]:
-    """Record an event; the deadlines are recomputed in the same transaction."""
-    return await _event_change(case, key, actor, expected_version, "add", day, attributes)
-
-
-async def edit_event(
-    case: int | str,
-    key: str,
-    day: date | str,
-    attributes: dict[str, Any],
-    actor: User,
-    expected_version: int | None = None,
-) -> dict[str, Any]:
-    """Change the date/attributes of the latest event with that key."""
-    return await _event_change(case, key, actor, expected_version, "edit", day, attributes)
-
-
-async def delete_event(
-    case: int | str, key: str, actor: User, expected_version: int | None = None
-) -> dict[str, Any]:
-    """Delete the latest event with that key."""
-    return await _event_change(case, key, actor, expected_version, "delete")
-
-
-# -- claims and payments ----------------------------------------------------------------------
-
-
-def claim_row(case_id: int, creditor_key: str, invoice: InvoiceIn) -> Claim:
-    number = invoice.invoice_number.strip()
-    if not number:
-        raise InputError("invoice number is empty")
-    if invoice.due_date < invoice.issue_date:
-        raise InputError(
-            f"invoice {number}: due date {invoice.due_date.isoformat()} is before the issue "
-            f"date {invoice.issue_date.isoformat()}"
-        )
-    if invoice.supply and invoice.supply not in SUPPLIES:
-        raise InputError(
-            f"facture {number} : nature de la fourniture « {invoice.supply} » inconnue "
-            f"(choisir : {', '.join(SUPPLIES)})"
-        )
-    amount = to_cents(invoice.amount, f"invoice {number} amount")
-    paid = to_cents(invoice.paid, f"invoice {number} paid")
-    if amount <= 0:
-        raise InputError(f"invoice {number}: amount {invoice.amount} must be positive")
-    if paid < 0 or paid > amount:
-        raise InputError(f"invoice {number}: paid {invoice.paid} must be between 0 and the amount")
-    return Claim(
-        case=case_id,
-        creditor_key=creditor_key,
-        invoice_number=number,
-        issue_date=invoice.issue_date,
-        due_date=invoice.due_date,
-        amount_cents=amount,
-        paid_cents=paid,
-        nature=invoice.nature,
-        supply=invoice.supply or None,
-        description=(invoice.description or "").strip(),
-        created_at=datetime.now(UTC),
-    )
-
-
-async def _creditor_key(case_id: int) -> str:
-    row = (
-        await Party.select(Party.lookup_key)
-        .where((Party.case == case_id) & (Party.role == "creditor"))
-        .first()
-    )
-    return row["lookup_key"] if row else ""
-
-
-async def add_claim(
-    case: int | str, invoice: InvoiceIn, actor: User, expected_version: int | None = None
-) -> dict[str, Any]:
-    require(actor, "claim.write")
-    async with atomic(f"invoice {invoice.invoice_number!r} is already claimed for this creditor"):
-        row = await resolve_case(case, actor)
-        claim = claim_row(row["id"], await _creditor_key(row["id"]), invoice)
-        await Claim.insert(claim)
-        version = await bump_version(row, expected_version)
-        changes = await recompute_case(row)
-        await audit.record(
-            actor,
-            "claim.add",
-            "case",
-            row["id"],
-            None,
-            {
-                "invoice_number": claim.invoice_number,
-                "amount": str(invoice.amount),
-                "paid": str(invoice.paid),
-                "version": version,
-            },
-        )
-    return {**changes, "version": version}
-
-
-async def add_payment(
-    case: int | str, payment: PaymentIn, actor: User, expected_version: int | None = None
-) -> dict[str, Any]:
-    require(actor, "payment.write")
-    cents = to_cents(payment.amount, "payment amount")
-    if cents <= 0:
-        raise InputError(f"payment amount {payment.amount} must be positive")
-    async with atomic():
-        row = await resolve_case(case, actor)
-        claim_id = None
-        if payment.invoice_number:
-            claim = (
-                await Claim.select(Claim.id)
-                .where((Claim.case == row["id"]) & (Claim.invoice_number == payment.invoice_number))
-                .first()
-            )
-            if claim is None:
-                raise InputError(
-                    f"payment: invoice {payment.invoice_number!r} is not claimed in this case"
-                )
-            claim_id = claim["id"]
-        await Payment.insert(
-            Payment(
-                case=row["id"],
-                claim=claim_id,
-                date=payment.date,
-                amount_cents=cents,
-                reference=payment.reference,
-                created_at=datetime.now(UTC),
-            )
-        )
-        version = await bump_version(row, expected_version)
-        changes = await recompute_case(row)
-        await audit.record(
-            actor,
-            "payment.add",
-            "case",
-            row["id"],
-            None,
-            {
-                "date": payment.date.isoformat(),
-                "amount": str(payment.amount),
-                "invoice_number": payment.invoice_number,
-                "version": version,
-            },
-        )
-    return {**changes, "version": version}
-
-
 async def claim_statement(case: int | str, actor: User, as_of: date) -> dict[str, Any]:
     """The claim statement (principal, interest, indemnities) computed by casefile.law.claims."""
     from casefile.store.statement import statement_for
@@ -697,16 +460,15 @@ def parse_day(text: object, what: str) -> date:
 __all__ = [
     "InvoiceIn",
     "PaymentIn",
-    "add_claim",
-    "add_event",
-    "add_payment",
     "assign",
+    "bump_version",
     "case_deadlines",
     "claim_statement",
-    "delete_event",
-    "edit_event",
+    "find_case",
     "from_cents",
+    "full_case",
     "get_case",
     "list_cases",
     "resolve_case",
+    "user_id",
 ]

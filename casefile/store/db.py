@@ -6,12 +6,17 @@ Every write goes through `atomic()`, the one place where the drivers' integrity 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import re
 import sqlite3
+import warnings
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager, redirect_stdout
+from functools import cache
 from io import StringIO
+from pathlib import Path
 from typing import Any, cast
 
 from piccolo.engine.base import Engine
@@ -19,11 +24,19 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
-from casefile.errors import CasefileError, Conflict
+from casefile.errors import CasefileError, Conflict, Unavailable
 from casefile.settings import get_settings
-from casefile.store.engines import engine_from_url, is_postgres, sqlite_path
+from casefile.store.engines import (
+    SQLITE_BUSY_TIMEOUT_SECONDS,
+    engine_from_url,
+    is_postgres,
+    sqlite_path,
+)
 
 os.environ.setdefault("PICCOLO_CONF", "casefile.store.piccolo_conf")
+# piccolo warns (in colour, on stderr) when it cannot read the server's version; the outage
+# itself is reported once, as DatabaseUnavailable.
+warnings.filterwarnings("ignore", message=r".*Unable to (fetch server version|connect to database)")
 
 _engine: Engine[Any] | None = None
 _url: str | None = None
@@ -41,15 +54,31 @@ def _bind(engine: Engine[Any]) -> None:
         table._meta.db = engine
 
 
-async def connect(url: str | None = None) -> None:
-    """Open the database named by `url` (default `CASEFILE_DATABASE_URL`)."""
+class DatabaseUnavailable(Unavailable):
+    """The database does not answer, refuses connections, or stays locked: retry later."""
+
+    public_message = (
+        "la base de données est momentanément indisponible ; rien n'a été enregistré, "
+        "réessayez dans quelques instants"
+    )
+
+
+async def connect(
+    url: str | None = None, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT_SECONDS
+) -> None:
+    """Open the database named by `url` (default `CASEFILE_DATABASE_URL`).
+
+    `busy_timeout`: how long a SQLite statement waits for another writer's lock before
+    failing (the server uses a short one, so that a locked database answers 503 at once).
+    The PostgreSQL pool opens its connections on demand: a server started while the
+    database is down answers 503 until it comes back, then works."""
     global _engine, _url
     url = url or get_settings().database_url
     if _engine is not None:
         if url == _url:
             return
         await close()
-    engine = engine_from_url(url)
+    engine = engine_from_url(url, busy_timeout=busy_timeout)
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +86,7 @@ async def connect(url: str | None = None) -> None:
     if is_postgres(engine):
         try:
             await cast(PostgresEngine, engine).start_connection_pool(
-                min_size=1, max_size=get_settings().db_pool_size
+                min_size=0, max_size=get_settings().db_pool_size
             )
         except OSError as error:
             raise CasefileError(f"cannot reach the database at {url}: {error}") from None
@@ -110,6 +139,78 @@ async def require_schema() -> None:
         app_name="store"
     ):
         raise CasefileError(f"database {_url} is not initialised: run `casefile init` first")
+
+
+@cache
+def known_migrations() -> frozenset[str]:
+    """The IDs of the committed migration files."""
+    from casefile.store.piccolo_app import APP_CONFIG
+
+    pattern = re.compile(r'^ID = "([^"]+)"', re.MULTILINE)
+    found = set()
+    for path in Path(APP_CONFIG.migrations_folder_path).glob("*.py"):
+        match = pattern.search(path.read_text(encoding="utf-8"))
+        if match:
+            found.add(match.group(1))
+    return frozenset(found)
+
+
+async def pending_migrations() -> list[str]:
+    """Committed migrations not applied to the connected database (a query: raises what the
+    driver raises when the database does not answer)."""
+    from piccolo.apps.migrations.tables import Migration
+
+    if not await Migration.table_exists():
+        return sorted(known_migrations())
+    applied = set(await Migration.get_migrations_which_ran(app_name="store"))
+    return sorted(known_migrations() - applied)
+
+
+_LOCKED = ("database is locked", "database table is locked", "database is busy")
+_SQLITE_UNAVAILABLE = ("unable to open database", "disk i/o error", "database or disk is full")
+
+
+def unavailable(error: BaseException) -> Unavailable | None:
+    """The database's unavailability behind `error` (refused or dropped connection, timeout,
+    locked SQLite file…) as `DatabaseUnavailable`; None for any other error."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        reason = _unavailability(current)
+        if reason is not None:
+            return DatabaseUnavailable(f"database unavailable: {reason}")
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _unavailability(error: BaseException) -> str | None:
+    if isinstance(error, DatabaseUnavailable):
+        return str(error)
+    if isinstance(error, sqlite3.OperationalError):
+        text = str(error).lower()
+        if any(marker in text for marker in _LOCKED + _SQLITE_UNAVAILABLE):
+            return str(error)
+        return None
+    if isinstance(error, (OSError, asyncio.TimeoutError, TimeoutError)):
+        return f"{type(error).__name__}: {error}"
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg ships with piccolo[postgres]
+        return None
+    if isinstance(
+        error,
+        (
+            asyncpg.PostgresConnectionError,
+            asyncpg.InterfaceError,
+            asyncpg.CannotConnectNowError,
+            asyncpg.TooManyConnectionsError,
+            asyncpg.OperatorInterventionError,
+            asyncpg.InvalidCatalogNameError,
+        ),
+    ):
+        return f"{type(error).__name__}: {error}"
+    return None
 
 
 def _integrity_error(error: BaseException) -> bool:

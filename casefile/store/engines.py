@@ -17,6 +17,10 @@ from piccolo.engine.sqlite import SQLiteEngine
 from casefile.errors import InputError
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+"""How long the command line waits for another writer's lock on a SQLite file."""
+SERVER_BUSY_TIMEOUT_SECONDS = 2.0
+"""The server's wait: a request against a locked file answers 503 quickly instead of hanging."""
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -31,13 +35,13 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest)
 
 
-def engine_from_url(url: str) -> Engine[Any]:
+def engine_from_url(url: str, busy_timeout: float = SQLITE_BUSY_TIMEOUT_SECONDS) -> Engine[Any]:
     path = sqlite_path(url)
     if path is not None:
-        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+        return SQLiteEngine(path=str(path), timeout=busy_timeout)
     scheme = urlsplit(url).scheme
     if scheme in ("postgresql", "postgres"):
-        return PostgresEngine(config={"dsn": url})
+        return PostgresEngine(config={"dsn": url, "timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS})
     raise InputError(
         f"CASEFILE_DATABASE_URL {url!r}: use sqlite:///path/to/file.db or "
         "postgresql://user@host:port/database"

@@ -165,10 +165,11 @@ async def store_schedules(schedules: Mapping[int, Schedule], replace: bool = Tru
 
 
 def with_today(deadline: dict[str, Any], today: date | None) -> dict[str, Any]:
-    """A stored pending deadline whose day has passed is reported "missed" as of `today`."""
+    """A stored pending (or uncertain) deadline whose day has passed is reported "missed" as of
+    `today` (DESIGN §4: an uncertain deadline becomes missed once past, like any other)."""
     if (
         today is not None
-        and deadline["status"] == "pending"
+        and deadline["status"] in ("pending", "uncertain")
         and deadline["due"] < today.isoformat()
     ):
         return {**deadline, "status": "missed"}

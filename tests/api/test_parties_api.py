@@ -75,7 +75,7 @@ def test_patch_changes_only_the_fields_given_and_is_audited(api: Api) -> None:
         json={"category": "entrepreneur_individuel", "civility": "M.", "first_name": "Paul"},
     )
     assert response.status_code == 200, response.text
-    debtor = response.json()["debtor_party"]
+    debtor = response.json()["party"]
     assert debtor["kind"] == "professionnel"  # an entrepreneur is a professional
     assert debtor["name"] == "Martin Élise"  # untouched
     assert response.json()["version"] == case["version"] + 1

@@ -88,7 +88,7 @@ def test_a_broken_manifest_is_reported_not_raised(copy_of_templates: Path):
     copy_of_templates.write_text("[[templates]]\nkey = \n", encoding="utf-8")
     problems = check_templates(copy_of_templates)
     assert len(problems) == 1
-    assert problems[0].startswith(f"{copy_of_templates.resolve()}: manifest: invalid TOML")
+    assert problems[0].startswith(f"{copy_of_templates.resolve()}: (file): is not valid TOML")
 
 
 def test_the_committed_templates_are_what_the_generator_produces(tmp_path: Path):
@@ -112,6 +112,6 @@ def test_an_amount_rule_on_an_unknown_parameter_is_reported(copy_of_templates: P
     )
     copy_of_templates.write_text(text, encoding="utf-8")
     assert check_templates(copy_of_templates) == [
-        f"{copy_of_templates}: assignation_paiement_tj: parameter 'seuil_inconnu' is not in "
+        f"{copy_of_templates}: templates[6].principal_above: parameter 'seuil_inconnu' is not in "
         "procedures/parameters.toml"
     ]

@@ -9,6 +9,7 @@ child process, for the tests that kill it with SIGKILL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import signal
@@ -127,31 +128,22 @@ async def _prepare(url: str) -> str:
         await db.close()
 
 
-@pytest.fixture(params=["local", "s3"])
-def site(
-    request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: tuple[str, str, str]
+@contextmanager
+def installed(
+    tmp_path: Path, evidence: dict[str, str], database_url: str | None = None
 ) -> Iterator[Site]:
-    """The environment of a fresh installation (database migrated, bucket created)."""
+    """A fresh installation (database migrated, bucket created) with these settings."""
     from casefile.cli import main
     from casefile.settings import reset_settings
 
     var = tmp_path / "var"
     env = {
         "CASEFILE_VAR_DIR": str(var),
-        "CASEFILE_DATABASE_URL": f"sqlite:///{var}/casefile.db",
+        "CASEFILE_DATABASE_URL": database_url or f"sqlite:///{var}/casefile.db",
         "CASEFILE_MAX_UPLOAD_BYTES": str(64 * 1024 * 1024),
+        **evidence,
     }
-    if request.param == "local":
-        env["CASEFILE_EVIDENCE_URL"] = f"file://{var}/evidence"
-    else:
-        endpoint, access, secret = s3_endpoint
-        env.update(
-            CASEFILE_EVIDENCE_URL=f"s3://faults-{uuid.uuid4().hex[:12]}",
-            CASEFILE_S3_ENDPOINT=endpoint,
-            CASEFILE_S3_ACCESS_KEY=access,
-            CASEFILE_S3_SECRET_KEY=secret,
-            CASEFILE_S3_SECURE="false",
-        )
+    backend = "s3" if evidence["CASEFILE_EVIDENCE_URL"].startswith("s3:") else "local"
     saved = {key: os.environ.get(key) for key in ENV}
     for key in ENV:
         os.environ.pop(key, None)
@@ -160,7 +152,7 @@ def site(
     try:
         assert main(["init"]) == 0
         token = asyncio.run(_prepare(env["CASEFILE_DATABASE_URL"]))
-        yield Site(request.param, var, env, token)
+        yield Site(backend, var, env, token)
     finally:
         for key, value in saved.items():
             if value is None:
@@ -168,6 +160,62 @@ def site(
             else:
                 os.environ[key] = value
         reset_settings()
+
+
+def local_evidence(tmp_path: Path) -> dict[str, str]:
+    return {"CASEFILE_EVIDENCE_URL": f"file://{tmp_path}/var/evidence"}
+
+
+def s3_evidence(endpoint: tuple[str, str, str]) -> dict[str, str]:
+    host, access, secret = endpoint
+    return {
+        "CASEFILE_EVIDENCE_URL": f"s3://faults-{uuid.uuid4().hex[:12]}",
+        "CASEFILE_S3_ENDPOINT": host,
+        "CASEFILE_S3_ACCESS_KEY": access,
+        "CASEFILE_S3_SECRET_KEY": secret,
+        "CASEFILE_S3_SECURE": "false",
+    }
+
+
+@pytest.fixture(params=["local", "s3"])
+def site(
+    request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: tuple[str, str, str]
+) -> Iterator[Site]:
+    """A fresh installation on SQLite, evidence on a local folder or on moto's S3 server."""
+    evidence = local_evidence(tmp_path) if request.param == "local" else s3_evidence(s3_endpoint)
+    with installed(tmp_path, evidence) as result:
+        yield result
+
+
+@pytest.fixture
+def pg_site(tmp_path: Path) -> Iterator[Site]:
+    """A fresh installation on its own PostgreSQL database, evidence on a local folder."""
+    from tests.store.conftest import POSTGRES_ADMIN_URL, _admin, _postgres_database
+
+    database = _postgres_database()
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}"
+    try:
+        with installed(tmp_path, local_evidence(tmp_path), url) as result:
+            yield result
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture
+def private_s3() -> Iterator[Any]:
+    """A moto S3 server of its own, that a test may stop."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        yield server
+    finally:
+        with contextlib.suppress(Exception):
+            server.stop()
 
 
 def _new_case(site: Site) -> None:

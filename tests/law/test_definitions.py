@@ -20,10 +20,13 @@ label = "Appel"
 start = [{ event = "jugement_signifie" }]
 period = "1 month"
 counting = "cpc"
+distance_extension = true
 actor = "debiteur"
+satisfied_by = []
 consequence = "x"
 basis = "CPC art. 538"
 source = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070716/"
+text = "Le délai de recours par une voie ordinaire est d'un mois en matière contentieuse."
 """
 
 
@@ -34,6 +37,9 @@ def write(tmp_path: Path, body: str) -> Path:
             """
             key = "essai"
             title = "Essai"
+            legal_basis = "CPC"
+            summary = "Essai."
+            verified_on = "2026-11-24"
             courts = ["tribunal_judiciaire"]
             [[events]]
             key = "jugement_signifie"
@@ -65,10 +71,10 @@ def test_a_good_definition_loads(tmp_path):
                 'source = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070716/"\n',
                 "",
             ),
-            "appel",
-            "source: is required",
+            "deadlines[0].source",
+            "is required",
         ),
-        (('basis = "CPC art. 538"\n', ""), "appel", "basis: is required"),
+        (('basis = "CPC art. 538"\n', ""), "deadlines[0].basis", "is required"),
         (('counting = "cpc"', 'counting = "roughly"'), "appel", "counting"),
         (('actor = "debiteur"', 'actor = "le voisin"'), "appel", "actor"),
         (('period = "1 month"', 'period = "-1 month"'), "appel", "backward"),

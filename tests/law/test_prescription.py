@@ -1,18 +1,30 @@
-"""Prescription of each invoice: C. com. L110-4 (5 years), C. conso. L218-2 (2 years), restarted
-by an acknowledgment or partial payment (C. civ. 2240, 2231), counted by the Code civil
-(2228–2229): same calendar date N years later, never moved to a working day."""
+"""Prescription of each invoice: C. com. L110-4 (5 years, a trader's commerce), C. civ. 2224
+(5 years, no trader), C. conso. L218-2 (2 years), read from the law data (amiable.toml),
+restarted by an acknowledgment or partial payment (C. civ. 2240, 2231), counted by the Code
+civil (2228–2229): same calendar date N years later, never moved to a working day."""
 
 from __future__ import annotations
 
+import inspect
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from casefile.definitions import parameters
+from casefile.definitions import engine, parameters
 from casefile.errors import InputError
+from casefile.law import prescription as law
 from casefile.law.claims import Invoice, Payment, claim_statement
-from casefile.law.prescription import invoice_prescriptions, prescription
+
+AMIABLE = engine().procedure("amiable")
+
+
+def prescription(due: date, kind: str, acks: list[date] | None = None, **parties: object):
+    return law.prescription(due, kind, acks or [], definitions=AMIABLE, **parties)  # type: ignore[arg-type]
+
+
+def invoice_prescriptions(statement, acknowledgments=None, **parties):
+    return law.invoice_prescriptions(statement, acknowledgments, definitions=AMIABLE, **parties)
 
 
 def test_between_professionals_five_years_from_the_due_date_ending_on_a_saturday():
@@ -98,3 +110,61 @@ def test_payments_imputed_in_the_statement_acknowledge_their_invoice():
 def test_unknown_debtor_kind_is_refused():
     with pytest.raises(InputError, match="debtor_kind"):
         prescription(date(2022, 1, 10), "entreprise")
+
+
+@pytest.mark.parametrize(
+    ("creditor", "debtor_trader", "basis"),
+    [
+        ("commercant", None, "C. com. art. L110-4"),  # a trader's claim on a professional
+        ("commercant", True, "C. com. art. L110-4"),
+        ("non_commercant", True, "C. com. art. L110-4"),  # born of the debtor's commerce
+        ("non_commercant", False, "C. civ. art. 2224"),  # a profession libérale, an association
+        ("non_commercant", None, "C. civ. art. 2224"),
+        ("particulier", False, "C. civ. art. 2224"),
+        (None, None, "C. com. art. L110-4"),  # creditor unknown: presumed a trader
+    ],
+)
+def test_five_years_under_l110_4_or_2224_by_the_parties_quality(creditor, debtor_trader, basis):
+    p = prescription(
+        date(2021, 3, 28), "professionnel", creditor=creditor, debtor_trader=debtor_trader
+    )
+    assert (p.date, p.years, p.basis) == (date(2026, 3, 28), 5, basis)
+    assert p.source.startswith("https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI")
+
+
+def test_a_private_creditor_against_a_consumer_is_the_civil_rule_not_l218_2():
+    p = prescription(date(2021, 4, 23), "consommateur", creditor="particulier")
+    assert (p.date, p.basis) == (date(2026, 4, 23), "C. civ. art. 2224")
+    assert prescription(date(2021, 4, 23), "consommateur", creditor="commercant").basis == (
+        "C. conso. art. L218-2"
+    )
+
+
+def test_the_rules_come_from_the_law_data_not_the_code():
+    """No period or article in prescription.py: changing amiable.toml changes the result."""
+    source = inspect.getsource(law)
+    assert 'L110-4"' not in source and "LEGIARTI" not in source and "cinq ans" not in source
+
+
+def test_the_engine_and_the_pure_rule_agree_for_every_quality(engine):
+    procedure = engine.procedure("amiable")
+    for attrs, creditor, trader in (
+        ({"debiteur": "professionnel", "creancier": "non_commercant"}, "non_commercant", None),
+        (
+            {
+                "debiteur": "professionnel",
+                "creancier": "non_commercant",
+                "debiteur_commercant": True,
+            },
+            "non_commercant",
+            True,
+        ),
+        ({"debiteur": "consommateur", "creancier": "particulier"}, "particulier", None),
+        ({"debiteur": "consommateur", "creancier": "commercant"}, "commercant", None),
+    ):
+        event = engine.parse_event(procedure, "exigibilite", "2021-03-28", attrs)
+        computed = engine.compute("amiable", [event]).get("prescription")
+        pure = prescription(
+            date(2021, 3, 28), attrs["debiteur"], creditor=creditor, debtor_trader=trader
+        )
+        assert (computed.due, computed.basis) == (pure.date, pure.basis)

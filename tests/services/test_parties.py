@@ -107,11 +107,14 @@ def test_editing_the_debtor_is_audited_field_by_field_and_moves_the_deadlines(st
             SYSTEM,
         )
     )
-    debtor = edited["debtor_party"]
+    shown = store.run(cases.get_case(case["id"], SYSTEM))
+    debtor = shown["debtor_party"]
+    assert edited["party"]["residence"] == "971"
+    assert edited["changes"]["moved"][0]["key"] == "opposition"
     assert debtor["address"] == "3 rue Schoelcher, 97110 Pointe-à-Pitre"
     assert debtor["residence"] == "971"
     assert debtor["representative"] == "M. Paul Muller, gérant"
-    after = {d["key"]: d["due"] for d in edited["deadlines"]}
+    after = {d["key"]: d["due"] for d in shown["deadlines"]}
     assert after["opposition"] == "2026-04-13"  # one month + one month (art. 643 1°)
     [entry] = [e for e in store.run(audit.list_entries(SYSTEM)) if e["action"] == "party.edit"]
     assert entry["before"]["residence"] == "75"  # none given at creation: the court's

@@ -114,12 +114,15 @@ def test_case_and_event_commands_print_the_contract_json(cli):
 
 def test_user_add_prints_the_token_alone_on_the_last_line(cli):
     cli("init")
-    code, out, _ = cli("user", "add", "me_weiss", "--role", "commissaire_de_justice", "--token")
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0  # the first user: no operator
+    code, out, _ = cli(
+        "--as", "chef", "user", "add", "me_weiss", "--role", "commissaire_de_justice", "--token"
+    )
     assert code == 0
     token = out.strip().splitlines()[-1]
     assert " " not in token and len(token) >= 40
-    code, _, err = cli("user", "add", "me_weiss", "--role", "avocat")
-    assert code == 2 and "me_weiss" in err
+    code, _, err = cli("user", "add", "me_weiss", "--role", "avocat", "--as", "chef")
+    assert code == 2 and "me_weiss" in err and "already exists" in err
 
 
 def test_claims_import_reports_and_refuses_a_bad_file(cli, tmp_path):

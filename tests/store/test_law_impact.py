@@ -18,10 +18,10 @@ import pytest
 
 from casefile import definitions
 from casefile.errors import Forbidden, InputError
-from casefile.services import law_impact
+from casefile.services import cases, law_impact
 from casefile.services.cases import NewCase, create_case
 from casefile.services.parties import PartyIn
-from casefile.store import audit, calendars, cases
+from casefile.store import audit, calendars
 from casefile.store.cases import InvoiceIn
 from casefile.store.permissions import User
 from casefile.store.users import SYSTEM

@@ -14,8 +14,16 @@ def test_every_identity_field_has_its_flag():
     assert list(PROFILE_HELP) == [key for key, _, _ in PROFILE_FIELDS]
 
 
-def test_users_are_added_edited_deactivated_and_cases_reassigned(cli):  # noqa: F811
+def test_users_are_added_edited_deactivated_and_cases_reassigned(cli, monkeypatch):  # noqa: F811
+    from casefile.settings import reset_settings
+
     assert cli("init")[0] == 0
+    # The first user needs no operator; every later change is made "--as" an administrator.
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0
+    code, _, err = cli("user", "add", "x", "--role", "lecteur")
+    assert code == 2 and "aucun opérateur" in err
+    monkeypatch.setenv("CASEFILE_OPERATOR", "chef")
+    reset_settings()
     code, out, _ = cli(
         "user",
         "add",
@@ -32,7 +40,7 @@ def test_users_are_added_edited_deactivated_and_cases_reassigned(cli):  # noqa: 
     )
     assert code == 0
     lines = out.strip().splitlines()
-    assert lines[0] == "user jmartin (avocat) created, id 1"
+    assert lines[0] == "user jmartin (avocat) created, id 2"
     assert len(lines) == 2 and len(lines[-1]) >= 40  # the token alone on the last line
     assert cli("user", "add", "pdurand", "--role", "commissaire_de_justice")[0] == 0
     assert cli("user", "add", "mklein", "--role", "commissaire_de_justice")[0] == 0
@@ -106,5 +114,5 @@ def test_users_are_added_edited_deactivated_and_cases_reassigned(cli):  # noqa: 
     assert code == 0 and "désactivé" in out
     code, out, _ = cli("user", "list", "--format", "json")
     states = {u["name"]: u["active"] for u in json.loads(out)}
-    assert states == {"jmartin": True, "mklein": False, "pdurand": True}
+    assert states == {"chef": True, "jmartin": True, "mklein": False, "pdurand": True}
     assert cli("user", "reactivate", "mklein")[0] == 0

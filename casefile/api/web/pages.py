@@ -19,14 +19,23 @@ from litestar.response import Redirect, Template
 
 from casefile.api.auth import Actor, requires
 from casefile.api.csrf import SESSION_ID, check_form_token
+from casefile.api.web.case_data_view import (
+    CATEGORY_OPTIONS,
+    CIVILITY_OPTIONS,
+    case_data_context,
+    party_form_values,
+    split_errors,
+)
 from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, CaseToolsController
-from casefile.errors import CasefileError, InputError
+from casefile.errors import CasefileError, InputError, InvalidFields
 from casefile.labels import DEADLINE_STATUSES, is_our_side
 from casefile.labels import ROLES as ROLE_LABELS
 from casefile.passwords import Busy
 from casefile.services import sessions
 from casefile.services.case_page import case_page as case_page_context
+from casefile.services.parties import party_input
 from casefile.services.throttle import Throttled
+from casefile.store.permissions import User
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -220,20 +229,23 @@ class PageController(Controller):
         def text(name: str) -> str:
             return str(data.get(name, "")).strip()
 
+        creditor = party_form_values(data, "creditor")
+        debtor = party_form_values(data, "debtor")
+        if not debtor.get("category"):
+            debtor["kind"] = text("debtor_kind") or "professionnel"
+        debtor["residence"] = text("debtor_residence") or None
         try:
             new_case = cases.NewCase(
                 reference=text("reference"),
                 procedure=text("procedure"),
                 court=text("court") or None,
                 court_department=text("court_department"),
-                creditor=cases.PartyIn(name=text("creditor")),
-                debtor=cases.PartyIn(
-                    name=text("debtor"),
-                    kind=text("debtor_kind") or "professionnel",
-                    residence=text("debtor_residence") or None,
-                ),
+                creditor=party_input({**creditor, "name": text("creditor")}),
+                debtor=party_input({**debtor, "name": text("debtor")}),
             )
             case = await cases.create_case(new_case, actor)
+        except InvalidFields as error:
+            return _new_case_page(request, data, None, 422, split_errors(error.errors))
         except CasefileError as error:
             return _new_case_page(request, data, str(error), status_code=error.http_status)
         flash(request, f"Dossier {case['reference']} ouvert.")
@@ -294,6 +306,7 @@ class PageController(Controller):
             ics=integrations.ics_available(),
             bundle=integrations.evidence_available(),
             documents_available=integrations.documents_available(),
+            case_data=case_data_context(case, actor),
             **await case_sections(case, procedure, actor, today),
             **await case_page_context(case, procedure, actor, today),
         )
@@ -369,12 +382,73 @@ class PageController(Controller):
         return _simulator_page(request, key, data, result, None)
 
     @get("/audit", guards=[requires("audit.read")])
-    async def audit_page(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
-        from casefile.store import audit
+    async def audit_page(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        dossier: FromQuery[str | None] = None,
+        utilisateur: FromQuery[str | None] = None,
+        du: FromQuery[str | None] = None,
+        au: FromQuery[str | None] = None,
+        avant: FromQuery[int | None] = None,
+    ) -> Template:
+        return await audit_trail_page(request, actor, dossier, utilisateur, du, au, avant)
 
-        entries = await audit.list_entries(actor, limit=200)
-        columns: list[str] = list(dict.fromkeys(k for e in entries for k in e))
-        return page(request, "audit.html", entries=entries, columns=columns)
+
+AUDIT_PAGE = 100
+
+
+async def audit_trail_page(
+    request: Request[Any, Any, Any],
+    actor: User,
+    case: str | None,
+    user: str | None,
+    since_text: str | None,
+    until_text: str | None,
+    before_id: int | None,
+) -> Template:
+    """The readable trail with its filters; a bad filter is said beside it, never a 500."""
+    from casefile.law.periods import parse_date
+    from casefile.services import audit
+
+    filters = {"dossier": case or "", "utilisateur": user or "", "du": since_text or ""}
+    filters["au"] = until_text or ""
+    errors: dict[str, str] = {}
+    since = until = None
+    for name, text in (("du", since_text), ("au", until_text)):
+        if text:
+            try:
+                day = parse_date(text, name)
+            except InputError:
+                errors[name] = f"« {text} » n'est pas une date (AAAA-MM-JJ)"
+                continue
+            since, until = (day, until) if name == "du" else (since, day)
+    if since and until and until < since:
+        errors["au"] = "la fin de la période précède son début"
+    entries: list[Any] = []
+    if not errors:
+        try:
+            entries = await audit.trail(
+                actor,
+                case=case or None,
+                user=user or None,
+                since=since,
+                until=until,
+                limit=AUDIT_PAGE,
+                before_id=before_id,
+            )
+        except CasefileError as error:
+            errors["dossier"] = f"dossier « {case} » : introuvable ou non visible ({error})"
+    return page(
+        request,
+        "audit.html",
+        status_code=422 if errors else 200,
+        entries=entries,
+        filters=filters,
+        errors=errors,
+        users=await audit.actors(actor),
+        next_before=entries[-1].id if len(entries) == AUDIT_PAGE else None,
+    )
 
 
 def simulator_request(form: dict[str, str]) -> dict[str, Any]:
@@ -436,6 +510,7 @@ def _new_case_page(
     form: dict[str, str],
     error: str | None,
     status_code: int = 200,
+    party_errors: dict[str, dict[str, str]] | None = None,
 ) -> Template:
     from casefile.api.procedures import procedure_summary
     from casefile.definitions import engine
@@ -447,6 +522,10 @@ def _new_case_page(
         procedures=[procedure_summary(p) for p in engine().procedures.values()],
         form=form,
         error=error,
+        party_values={role: party_form_values(form, role) for role in ("creditor", "debtor")},
+        party_errors=party_errors or {"creditor": {}, "debtor": {}},
+        category_options=CATEGORY_OPTIONS,
+        civility_options=CIVILITY_OPTIONS,
     )
 
 

@@ -1,7 +1,8 @@
 """Materialised deadlines: the engine's results for a case, rewritten on every recompute.
 
 `explanation` is `Deadline.as_dict()` (the CLI/API contract); `status` is the engine's status
-without a clock (pending / done / moot / uncertain) — "missed" is derived when read with a date.
+without a clock (pending / done / moot / uncertain, or missed when the act came after the due
+date) — "missed" for lack of an act is derived when read with a date.
 """
 
 from piccolo.columns import JSON, Date, ForeignKey, Serial, Timestamptz, Varchar

@@ -1,0 +1,605 @@
+"""The case's data on the web (issue 12 item 1): parties, invoices, payments and events, each
+entered or corrected on its own page, through the same services as the API and the CLI.
+
+Forms post here (session, CSRF). On success: redirect to the case page with the deadlines'
+changes and any warning (post/redirect/get). On a refusal: the same form again, status 422,
+with what was typed and each message beside its field — nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, Parameter
+from litestar.response import Redirect, Template
+
+from casefile.api.auth import Actor, requires
+from casefile.api.cases import check_event_permission
+from casefile.api.procedures import find_procedure, procedure_detail
+from casefile.api.web.case_data_view import CATEGORY_OPTIONS, CIVILITY_OPTIONS, ROLE_LABELS
+from casefile.api.web.pages import flash, page
+from casefile.errors import CasefileError, InputError, InvalidFields, NotFound
+from casefile.law.periods import parse_date
+from casefile.services import cases, claims, events, parties, payments
+from casefile.store.cases import InvoiceIn, PaymentIn
+from casefile.store.money import parse_euros
+from casefile.store.permissions import User
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+RowId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
+HIDDEN = ("_csrf_token", "expected_version")
+
+SUPPLY_OPTIONS = [("", "— non renseignée —"), *claims.SUPPLIES.items()]
+
+
+def _form(data: Mapping[str, str]) -> dict[str, str]:
+    return {k: str(v).strip() for k, v in data.items() if k not in HIDDEN}
+
+
+def _version(data: Mapping[str, str]) -> int | None:
+    text = str(data.get("expected_version", "")).strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _errors(error: CasefileError, field: str | None = None) -> tuple[dict[str, str], str | None]:
+    if isinstance(error, InvalidFields):
+        return dict(error.errors), None
+    if field is not None:
+        return {field: str(error)}, None
+    return {}, str(error)
+
+
+def _done(
+    request: Request[Any, Any, Any], case_id: int, message: str, result: Mapping[str, Any]
+) -> Redirect:
+    moved = len(result.get("moved", []))
+    added = len(result.get("added", []))
+    removed = len(result.get("removed", []))
+    if added or moved or removed:
+        message += f" Délais : {added} ajouté(s), {moved} déplacé(s), {removed} supprimé(s)."
+    warnings = list(result.get("warnings", []))
+    flash(request, message, "warning" if warnings else "info", warnings)
+    return Redirect(path=f"/dossiers/{case_id}#h-case-data", status_code=303)
+
+
+def _form_page(
+    request: Request[Any, Any, Any],
+    template: str,
+    case: Mapping[str, Any],
+    values: Mapping[str, Any],
+    errors: Mapping[str, str] | None = None,
+    error: str | None = None,
+    **context: Any,
+) -> Template:
+    return page(
+        request,
+        template,
+        status_code=422 if errors or error else 200,
+        case=case,
+        values=values,
+        errors=errors or {},
+        error=error,
+        version=case["version"],
+        **context,
+    )
+
+
+def _invoice_changes(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Form text → typed invoice fields; unreadable ones are named beside their field."""
+    out: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in ("issue_date", "due_date"):
+        try:
+            out[name] = parse_date(form.get(name) or None, claims.LABELS[name])
+        except InputError:
+            errors[name] = f"facture, {claims.LABELS[name]} : une date (AAAA-MM-JJ) est requise"
+    for name in ("amount", "paid"):
+        text = form.get(name) or ("0" if name == "paid" else "")
+        try:
+            out[name] = parse_euros(text, claims.LABELS[name])
+        except InputError:
+            errors[name] = f"facture, {claims.LABELS[name]} : « {text} » n'est pas un montant"
+    out["invoice_number"] = form.get("invoice_number", "")
+    out["supply"] = form.get("supply") or None
+    out["description"] = form.get("description", "")
+    return out, errors
+
+
+def _payment_changes(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    out: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    try:
+        out["date"] = parse_date(form.get("date") or None, "date")
+    except InputError:
+        errors["date"] = "paiement, date : une date (AAAA-MM-JJ) est requise"
+    text = form.get("amount", "")
+    try:
+        out["amount"] = parse_euros(text, "montant")
+    except InputError:
+        errors["amount"] = f"paiement, montant : « {text} » n'est pas un montant"
+    out["invoice_number"] = form.get("invoice_number") or None
+    out["reference"] = form.get("reference", "")
+    return out, errors
+
+
+class CaseFormsController(Controller):
+    path = "/dossiers"
+    include_in_schema = False
+
+    # -- parties ------------------------------------------------------------------------------
+
+    async def _party_page(
+        self,
+        request: Request[Any, Any, Any],
+        case: Mapping[str, Any],
+        role: str,
+        values: Mapping[str, Any],
+        errors: Mapping[str, str] | None = None,
+        error: str | None = None,
+    ) -> Template:
+        return _form_page(
+            request,
+            "party_form.html",
+            case,
+            values,
+            errors,
+            error,
+            role=role,
+            role_label=ROLE_LABELS[role],
+            category_options=CATEGORY_OPTIONS,
+            civility_options=CIVILITY_OPTIONS,
+        )
+
+    @get("/{case_id:str}/parties/{role:str}", guards=[requires("case.write")])
+    async def party_form(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        role: FromPath[str],
+        actor: Actor,
+    ) -> Template:
+        case = await cases.get_case(case_id, actor)
+        party = (
+            case["creditor"]
+            if role == "creditor"
+            else case["debtor_party"]
+            if role == "debtor"
+            else None
+        )
+        if party is None:
+            raise NotFound(f"le dossier {case['reference']} n'a pas de partie « {role} »")
+        values = {k: ("" if v is None else v) for k, v in party.items()}
+        return await self._party_page(request, case, role, values)
+
+    @post("/{case_id:str}/parties/{role:str}", guards=[requires("case.write")], status_code=303)
+    async def party_save(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        role: FromPath[str],
+        actor: Actor,
+        data: Form,
+    ) -> Template | Redirect:
+        form = _form(data)
+        changes: dict[str, str | None] = {k: v for k, v in form.items() if k in parties.EDITABLE}
+        for name in ("siren", "siret", "category", "residence"):
+            if name in changes and not changes[name]:
+                changes[name] = None
+        if "address" not in form:
+            changes.pop("address", None)
+        try:
+            result = await parties.edit_party(case_id, role, changes, actor, _version(data))
+        except CasefileError as failure:
+            case = await cases.get_case(case_id, actor)
+            errors, error = _errors(failure)
+            if role not in ROLE_LABELS:
+                raise
+            return await self._party_page(request, case, role, form, errors, error)
+        case_id_int = (await cases.resolve_case(case_id, actor))["id"]
+        changes_made = result["changes"]
+        return _done(
+            request,
+            case_id_int,
+            f"{ROLE_LABELS[role].capitalize()} enregistré.",
+            {**changes_made, "warnings": result["warnings"]},
+        )
+
+    # -- invoices -----------------------------------------------------------------------------
+
+    @get("/{case_id:str}/factures/nouvelle", guards=[requires("claim.write")])
+    async def claim_new(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
+    ) -> Template:
+        case = await cases.get_case(case_id, actor)
+        return _form_page(
+            request, "claim_form.html", case, {}, claim=None, supply_options=SUPPLY_OPTIONS
+        )
+
+    @post("/{case_id:str}/factures", guards=[requires("claim.write")], status_code=303)
+    async def claim_add(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor, data: Form
+    ) -> Template | Redirect:
+        form = _form(data)
+        values, errors = _invoice_changes(form)
+        try:
+            if errors:
+                raise InvalidFields(errors)
+            result = await claims.add_claim(
+                case_id, InvoiceIn(**values), actor, expected_version=_version(data)
+            )
+        except CasefileError as failure:
+            case = await cases.get_case(case_id, actor)
+            found, error = _errors(failure)
+            return _form_page(
+                request,
+                "claim_form.html",
+                case,
+                form,
+                {**errors, **found},
+                error,
+                claim=None,
+                supply_options=SUPPLY_OPTIONS,
+            )
+        case = await cases.resolve_case(case_id, actor)
+        return _done(request, case["id"], f"Facture {values['invoice_number']} ajoutée.", result)
+
+    async def _claim(self, case: Mapping[str, Any], claim_id: int) -> dict[str, Any]:
+        claim = next((c for c in case["claims"] if c["id"] == claim_id), None)
+        if claim is None:
+            raise NotFound(f"le dossier {case['reference']} n'a pas de facture n° {claim_id}")
+        return dict(claim)
+
+    @get("/{case_id:str}/factures/{claim_id:int}", guards=[requires("claim.write")])
+    async def claim_form(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], claim_id: RowId, actor: Actor
+    ) -> Template:
+        case = await cases.get_case(case_id, actor)
+        claim = await self._claim(case, claim_id)
+        values = {**claim, "supply": claim["supply"] or ""}
+        return _form_page(
+            request, "claim_form.html", case, values, claim=claim, supply_options=SUPPLY_OPTIONS
+        )
+
+    @post(
+        "/{case_id:str}/factures/{claim_id:int}", guards=[requires("claim.write")], status_code=303
+    )
+    async def claim_edit(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        claim_id: RowId,
+        actor: Actor,
+        data: Form,
+    ) -> Template | Redirect:
+        form = _form(data)
+        values, errors = _invoice_changes(form)
+        try:
+            if errors:
+                raise InvalidFields(errors)
+            result = await claims.edit_claim(
+                case_id, claim_id, values, actor, expected_version=_version(data)
+            )
+        except CasefileError as failure:
+            case = await cases.get_case(case_id, actor)
+            claim = await self._claim(case, claim_id)
+            found, error = _errors(failure)
+            return _form_page(
+                request,
+                "claim_form.html",
+                case,
+                form,
+                {**errors, **found},
+                error,
+                claim=claim,
+                supply_options=SUPPLY_OPTIONS,
+            )
+        case = await cases.resolve_case(case_id, actor)
+        return _done(request, case["id"], f"Facture {values['invoice_number']} corrigée.", result)
+
+    @post(
+        "/{case_id:str}/factures/{claim_id:int}/supprimer",
+        guards=[requires("claim.write")],
+        status_code=303,
+    )
+    async def claim_delete(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        claim_id: RowId,
+        actor: Actor,
+        data: Form,
+    ) -> Template | Redirect:
+        form = _form(data)
+        case = await cases.get_case(case_id, actor)
+        claim = await self._claim(case, claim_id)
+        if not form.get("reason"):
+            values = {**claim, "supply": claim["supply"] or ""}
+            return _form_page(
+                request,
+                "claim_form.html",
+                case,
+                values,
+                {"reason": "retrait : indiquez le motif (il est conservé au journal d'audit)"},
+                claim=claim,
+                supply_options=SUPPLY_OPTIONS,
+            )
+        result = await claims.delete_claim(
+            case_id, claim_id, actor, expected_version=_version(data), reason=form["reason"]
+        )
+        return _done(request, case["id"], f"Facture {claim['invoice_number']} retirée.", result)
+
+    # -- payments -----------------------------------------------------------------------------
+
+    def _invoice_options(self, case: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return [("", "— aucune en particulier —")] + [
+            (c["invoice_number"], c["invoice_number"]) for c in case["claims"]
+        ]
+
+    @get("/{case_id:str}/paiements/nouveau", guards=[requires("payment.write")])
+    async def payment_new(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
+    ) -> Template:
+        case = await cases.get_case(case_id, actor)
+        return _form_page(
+            request,
+            "payment_form.html",
+            case,
+            {"date": date.today().isoformat()},
+            payment=None,
+            invoice_options=self._invoice_options(case),
+        )
+
+    @post("/{case_id:str}/paiements", guards=[requires("payment.write")], status_code=303)
+    async def payment_add(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor, data: Form
+    ) -> Template | Redirect:
+        form = _form(data)
+        values, errors = _payment_changes(form)
+        try:
+            if errors:
+                raise InvalidFields(errors)
+            result = await payments.add_payment(
+                case_id, PaymentIn(**values), actor, expected_version=_version(data)
+            )
+        except CasefileError as failure:
+            case = await cases.get_case(case_id, actor)
+            found, error = _errors(failure)
+            return _form_page(
+                request,
+                "payment_form.html",
+                case,
+                form,
+                {**errors, **found},
+                error,
+                payment=None,
+                invoice_options=self._invoice_options(case),
+            )
+        case = await cases.resolve_case(case_id, actor)
+        return _done(request, case["id"], "Paiement enregistré.", result)
+
+    async def _payment(self, case: Mapping[str, Any], payment_id: int) -> dict[str, Any]:
+        payment = next((p for p in case["payments"] if p["id"] == payment_id), None)
+        if payment is None:
+            raise NotFound(f"le dossier {case['reference']} n'a pas de paiement n° {payment_id}")
+        return dict(payment)
+
+    @get("/{case_id:str}/paiements/{payment_id:int}", guards=[requires("payment.write")])
+    async def payment_form(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        payment_id: RowId,
+        actor: Actor,
+    ) -> Template:
+        case = await cases.get_case(case_id, actor)
+        payment = await self._payment(case, payment_id)
+        values = {**payment, "invoice_number": payment["invoice_number"] or ""}
+        return _form_page(
+            request,
+            "payment_form.html",
+            case,
+            values,
+            payment=payment,
+            invoice_options=self._invoice_options(case),
+        )
+
+    @post(
+        "/{case_id:str}/paiements/{payment_id:int}",
+        guards=[requires("payment.write")],
+        status_code=303,
+    )
+    async def payment_edit(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        payment_id: RowId,
+        actor: Actor,
+        data: Form,
+    ) -> Template | Redirect:
+        form = _form(data)
+        values, errors = _payment_changes(form)
+        try:
+            if errors:
+                raise InvalidFields(errors)
+            result = await payments.edit_payment(
+                case_id, payment_id, values, actor, expected_version=_version(data)
+            )
+        except CasefileError as failure:
+            case = await cases.get_case(case_id, actor)
+            payment = await self._payment(case, payment_id)
+            found, error = _errors(failure)
+            return _form_page(
+                request,
+                "payment_form.html",
+                case,
+                form,
+                {**errors, **found},
+                error,
+                payment=payment,
+                invoice_options=self._invoice_options(case),
+            )
+        case = await cases.resolve_case(case_id, actor)
+        return _done(request, case["id"], "Paiement corrigé.", result)
+
+    @post(
+        "/{case_id:str}/paiements/{payment_id:int}/supprimer",
+        guards=[requires("payment.write")],
+        status_code=303,
+    )
+    async def payment_delete(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        payment_id: RowId,
+        actor: Actor,
+        data: Form,
+    ) -> Template | Redirect:
+        form = _form(data)
+        case = await cases.get_case(case_id, actor)
+        payment = await self._payment(case, payment_id)
+        if not form.get("reason"):
+            return _form_page(
+                request,
+                "payment_form.html",
+                case,
+                {**payment, "invoice_number": payment["invoice_number"] or ""},
+                {"reason": "retrait : indiquez le motif (il est conservé au journal d'audit)"},
+                payment=payment,
+                invoice_options=self._invoice_options(case),
+            )
+        result = await payments.delete_payment(
+            case_id, payment_id, actor, expected_version=_version(data), reason=form["reason"]
+        )
+        return _done(request, case["id"], "Paiement retiré.", result)
+
+    # -- events -------------------------------------------------------------------------------
+
+    async def _event(
+        self, case: Mapping[str, Any], event_id: int, actor: User
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        event = next((e for e in case["events"] if e["id"] == event_id), None)
+        if event is None:
+            raise NotFound(f"le dossier {case['reference']} n'a pas d'événement n° {event_id}")
+        check_event_permission(actor, event["key"])
+        detail = procedure_detail(find_procedure(case["procedure"]))
+        definition = next(e for e in detail["events"] if e["key"] == event["key"])
+        return dict(event), definition
+
+    def _event_page(
+        self,
+        request: Request[Any, Any, Any],
+        case: Mapping[str, Any],
+        event: Mapping[str, Any],
+        definition: Mapping[str, Any],
+        values: Mapping[str, Any],
+        errors: Mapping[str, str] | None = None,
+        error: str | None = None,
+    ) -> Template:
+        return _form_page(
+            request,
+            "event_form.html",
+            case,
+            values,
+            errors,
+            error,
+            event=event,
+            event_def=definition,
+        )
+
+    @get("/{case_id:str}/evenements/{event_id:int}", guards=[requires("case.read")])
+    async def event_form(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], event_id: RowId, actor: Actor
+    ) -> Template:
+        case = await cases.get_case(case_id, actor)
+        event, definition = await self._event(case, event_id, actor)
+        values = {"date": event["date"], **event["attributes"]}
+        return self._event_page(request, case, event, definition, values)
+
+    @post(
+        "/{case_id:str}/evenements/{event_id:int}", guards=[requires("case.read")], status_code=303
+    )
+    async def event_edit(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        event_id: RowId,
+        actor: Actor,
+        data: Form,
+    ) -> Template | Redirect:
+        form = _form(data)
+        case = await cases.get_case(case_id, actor)
+        event, definition = await self._event(case, event_id, actor)
+        reason = form.pop("reason", "")
+        form.pop("delete_reason", None)
+        attributes = {k: v for k, v in form.items() if k != "date" and v != ""}
+        errors: dict[str, str] = {}
+        if not reason:
+            errors["reason"] = "correction : indiquez le motif (il est conservé au journal d'audit)"
+        try:
+            day = parse_date(form.get("date") or None, "date")
+        except InputError:
+            errors["date"] = "date : une date (AAAA-MM-JJ) est requise"
+        if errors:
+            return self._event_page(
+                request, case, event, definition, {**form, "reason": reason}, errors
+            )
+        try:
+            result = await events.edit_event(
+                case_id,
+                event["key"],
+                day,
+                attributes,
+                actor,
+                expected_version=_version(data),
+                reason=reason,
+                event_id=event_id,
+            )
+        except CasefileError as failure:
+            found, error = _errors(failure, "date")
+            return self._event_page(
+                request, case, event, definition, {**form, "reason": reason}, found, error
+            )
+        return _done(request, case["id"], f"« {definition['label']} » corrigé.", result)
+
+    @post(
+        "/{case_id:str}/evenements/{event_id:int}/supprimer",
+        guards=[requires("case.read")],
+        status_code=303,
+    )
+    async def event_delete(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        event_id: RowId,
+        actor: Actor,
+        data: Form,
+    ) -> Template | Redirect:
+        form = _form(data)
+        case = await cases.get_case(case_id, actor)
+        event, definition = await self._event(case, event_id, actor)
+        reason = form.get("delete_reason", "")
+        if not reason:
+            values = {"date": event["date"], **event["attributes"]}
+            return self._event_page(
+                request,
+                case,
+                event,
+                definition,
+                values,
+                {
+                    "delete_reason": "retrait : indiquez le motif (il est conservé au journal d'audit)"
+                },
+            )
+        result = await events.delete_event(
+            case_id,
+            event["key"],
+            actor,
+            expected_version=_version(data),
+            reason=reason,
+            event_id=event_id,
+        )
+        return _done(request, case["id"], f"« {definition['label']} » retiré.", result)

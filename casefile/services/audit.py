@@ -1,0 +1,322 @@
+"""The audit trail as a person reads it (issue 12 item 7): who, when, what in a French sentence,
+and the before/after of each field, filtered by case, user and dates.
+
+The stored entries (`casefile.store.audit`) stay as they were written; this module only reads
+and words them. An action without a sentence of its own is still described ("a effectué
+l'action …") rather than hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from casefile.definitions import engine
+from casefile.documents.formatting import amount_fr, date_fr
+from casefile.errors import CasefileError, InputError
+from casefile.services import claims, parties, payments
+from casefile.store import audit
+from casefile.store.cases import resolve_case
+from casefile.store.permissions import User, require
+from casefile.store.tables import AuditEntry, Case
+
+PARIS = ZoneInfo("Europe/Paris")
+ROLE_NAMES = {"creditor": "créancier", "debtor": "débiteur"}
+# Keys that describe the change rather than being a field of it.
+META = frozenset({"version", "changes", "warnings", "reason", "role", "key"})
+FIELD_LABELS: dict[str, str] = {
+    **parties.LABELS,
+    **claims.LABELS,
+    **payments.LABELS,
+    "date": "date",
+    "attributes": "précisions",
+    "reference": "référence",
+    "procedure": "procédure",
+    "court": "juridiction",
+    "court_department": "département du tribunal",
+    "lawyer": "avocat",
+    "commissaire": "commissaire de justice",
+    "status": "statut",
+    "creditor": "créancier",
+    "debtor": "débiteur",
+    "template": "modèle",
+    "total": "montant total",
+    "count": "nombre d'échéances",
+}
+MONEY = frozenset({"amount", "paid", "total"})
+ACTIONS: dict[str, str] = {
+    "case.create": "a ouvert le dossier {case}",
+    "case.assign": "a attribué le dossier {case}",
+    "party.edit": "a modifié le {role} du dossier {case}",
+    "claim.add": "a ajouté la facture {invoice} au dossier {case}",
+    "claim.edit": "a corrigé la facture {invoice} du dossier {case}",
+    "claim.delete": "a retiré la facture {invoice} du dossier {case}",
+    "payment.add": "a enregistré un paiement de {amount} sur le dossier {case}",
+    "payment.edit": "a corrigé un paiement du dossier {case}",
+    "payment.delete": "a retiré un paiement de {amount} du dossier {case}",
+    "event.add": "a enregistré « {event} » dans le dossier {case}",
+    "event.edit": "a corrigé « {event} » dans le dossier {case}",
+    "event.delete": "a retiré « {event} » du dossier {case}",
+    "plan.create": "a accordé un échéancier sur le dossier {case}",
+    "bundle.download": "a téléchargé le bordereau et les pièces du dossier {case}",
+    "document.create": "a généré un document pour le dossier {case}",
+    "document.download": "a téléchargé un document du dossier {case}",
+    "claims.import": "a importé des factures",
+    "user.create": "a créé l'utilisateur {name}",
+    "token.create": "a créé un jeton d'accès à l'API",
+    "token.revoke": "a révoqué un jeton d'accès à l'API",
+    "feed.issue": "a créé une adresse d'abonnement au calendrier",
+    "feed.revoke": "a révoqué une adresse d'abonnement au calendrier",
+    "law.apply": "a appliqué un changement des règles de droit",
+}
+PIECE_ACTIONS = {
+    "add": "a ajouté une pièce au dossier {case}",
+    "replace": "a remplacé une pièce du dossier {case}",
+    "withdraw": "a retiré une pièce du dossier {case}",
+    "download": "a téléchargé une pièce du dossier {case}",
+}
+
+
+class FieldChange(msgspec.Struct, frozen=True):
+    """One field of a change: its French label and both values as a person reads them."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class AuditLine(msgspec.Struct, frozen=True):
+    """One entry of the trail: `sentence` says who did what; `changes` the fields before and
+    after; `deadlines` what it did to the deadlines; `before`/`after` the stored record."""
+
+    id: int
+    at: str
+    when: str  # "lundi 30 novembre 2026 à 4 h 05" (Paris time)
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    case_id: int | None
+    case_reference: str | None
+    sentence: str
+    reason: str | None
+    changes: list[FieldChange] = []
+    deadlines: list[str] = []
+    warnings: list[str] = []
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+def _value(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if name in MONEY:
+        try:
+            return amount_fr(Decimal(str(value)))
+        except (InvalidOperation, InputError):
+            return str(value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date_fr(value)
+        except InputError:
+            return value
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} : {_value(k, v)}" for k, v in value.items()) or "—"
+    if name == "category":
+        return parties.CATEGORIES.get(str(value), str(value))
+    if name == "supply":
+        return claims.SUPPLIES.get(str(value), str(value))
+    return str(value)
+
+
+LABELS_BY_KIND: dict[str, Mapping[str, str]] = {
+    "party": parties.LABELS,
+    "claim": claims.LABELS,
+    "payment": payments.LABELS,
+}
+
+
+def field_changes(
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    labels: Mapping[str, str] = FIELD_LABELS,
+) -> list[FieldChange]:
+    """Each field present on either side (and not the change's own metadata), with its
+    French label and both values formatted; fields equal on both sides are left out."""
+    before = before or {}
+    after = after or {}
+    out = []
+    for name in dict.fromkeys([*before, *after]):
+        if name in META or name in ("case", "case_id", "piece_id", "at", "by", "details"):
+            continue
+        old, new = before.get(name), after.get(name)
+        if name in before and name in after and old == new:
+            continue
+        out.append(
+            FieldChange(
+                name,
+                labels.get(name) or FIELD_LABELS.get(name, name.replace("_", " ")),
+                _value(name, old) if name in before else "—",
+                _value(name, new) if name in after else "—",
+            )
+        )
+    return out
+
+
+def _deadline_lines(changes: Mapping[str, Any] | None, labels: Mapping[str, str]) -> list[str]:
+    if not changes:
+        return []
+    lines = [f"délai ajouté : {labels.get(k, k)}" for k in changes.get("added", [])]
+    lines += [
+        f"délai déplacé : {labels.get(m['key'], m['key'])}, du {_value('date', m['from'])} "
+        f"au {_value('date', m['to'])}"
+        for m in changes.get("moved", [])
+    ]
+    lines += [f"délai supprimé : {labels.get(k, k)}" for k in changes.get("removed", [])]
+    return lines
+
+
+def _when(at: datetime) -> str:
+    local = at.astimezone(PARIS)
+    minutes = f" {local.minute:02d}" if local.minute else ""
+    weekday = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+    return f"{weekday[local.weekday()]} {date_fr(local.date())} à {local.hour} h{minutes}"
+
+
+def _case_of(entry: Mapping[str, Any]) -> int | None:
+    entity, entity_id = entry["entity"], str(entry["entity_id"])
+    text = None
+    if entity == "case":
+        text = entity_id
+    elif entity == "piece":
+        text = entity_id.partition(":")[0]
+    elif entity == "document" and isinstance(entry.get("after"), Mapping):
+        text = str(entry["after"].get("case", ""))
+    return int(text) if text and text.isdigit() else None
+
+
+def describe(
+    entry: Mapping[str, Any],
+    references: Mapping[int, str],
+    procedures: Mapping[int, str],
+) -> AuditLine:
+    before = entry.get("before") if isinstance(entry.get("before"), Mapping) else None
+    after = entry.get("after") if isinstance(entry.get("after"), Mapping) else None
+    either: dict[str, Any] = (
+        {**(after or {}), **(before or {})}
+        if entry["action"].endswith("delete")
+        else {**(before or {}), **(after or {})}
+    )
+    case_id = _case_of(entry)
+    reference = references.get(case_id) if case_id is not None else None
+    labels: dict[str, str] = {}
+    procedure_key = procedures.get(case_id) if case_id is not None else None
+    if procedure_key:
+        try:
+            procedure = engine().procedure(procedure_key)
+            labels = {k: e.label for k, e in procedure.events.items()}
+            labels |= {d.key: d.label for d in procedure.deadlines}
+        except CasefileError:  # a procedure gone from the definitions: keys stay readable
+            labels = {}
+    action = str(entry["action"])
+    template = ACTIONS.get(action)
+    if action.startswith("piece."):
+        template = PIECE_ACTIONS.get(action.partition(".")[2])
+    values = {
+        "case": reference or (f"n° {case_id}" if case_id is not None else ""),
+        "role": ROLE_NAMES.get(str(either.get("role")), "partie"),
+        "invoice": either.get("invoice_number") or "",
+        "amount": _value("amount", either.get("amount")),
+        "event": labels.get(str(either.get("key")), str(either.get("key", "")).replace("_", " ")),
+        "name": either.get("name") or entry["entity_id"],
+    }
+    what = (
+        template.format(**values)
+        if template
+        else f"a effectué l'action « {action} » ({entry['entity']} {entry['entity_id']})"
+    )
+    reason = (after or {}).get("reason") or (before or {}).get("reason")
+    sentence = f"{entry['actor']} {what}"
+    if action.startswith("event.") and action != "event.delete" and after and after.get("date"):
+        sentence += f", à la date du {_value('date', after['date'])}"
+    sentence += f" (motif : {reason})." if reason else "."
+    kind_labels = LABELS_BY_KIND.get(action.partition(".")[0], FIELD_LABELS)
+    changes = [] if action.startswith("piece.") else field_changes(before, after, kind_labels)
+    at = entry["at"] if isinstance(entry["at"], datetime) else datetime.fromisoformat(entry["at"])
+    return AuditLine(
+        id=int(entry["id"]),
+        at=at.isoformat(),
+        when=_when(at),
+        actor=str(entry["actor"]),
+        action=action,
+        entity=str(entry["entity"]),
+        entity_id=str(entry["entity_id"]),
+        case_id=case_id,
+        case_reference=reference,
+        sentence=sentence,
+        reason=str(reason) if reason else None,
+        changes=changes,
+        deadlines=_deadline_lines((after or {}).get("changes"), labels),
+        warnings=list((after or {}).get("warnings") or []),
+        before=before,
+        after=after,
+    )
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=PARIS)
+
+
+async def trail(
+    actor: User,
+    case: int | str | None = None,
+    user: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    entity: str | None = None,
+    limit: int = 100,
+    before_id: int | None = None,
+) -> list[AuditLine]:
+    """The readable entries, newest first; `since` and `until` are days (Paris), inclusive."""
+    case_id = None
+    if case is not None and str(case).strip():
+        case_id = int((await resolve_case(case, actor))["id"])
+    if since and until and until < since:
+        raise InputError(
+            f"période : le {date_fr(until)} précède le {date_fr(since)} (dates inversées)"
+        )
+    entries = await audit.list_entries(
+        actor,
+        limit=limit,
+        entity=entity,
+        case_id=case_id,
+        actor_name=user.strip() if user and user.strip() else None,
+        since=_day_start(since) if since else None,
+        until=_day_start(until + timedelta(days=1)) if until else None,
+        before_id=before_id,
+    )
+    ids = {c for c in (_case_of(e) for e in entries) if c is not None}
+    references: dict[int, str] = {}
+    procedures: dict[int, str] = {}
+    if ids:
+        for row in await Case.select(Case.id, Case.reference, Case.procedure).where(
+            Case.id.is_in(sorted(ids))
+        ):
+            references[row["id"]] = row["reference"]
+            procedures[row["id"]] = row["procedure"]
+    return [describe(e, references, procedures) for e in entries]
+
+
+async def actors(actor: User) -> Sequence[str]:
+    """The names that appear in the trail, for the filter's list."""
+    require(actor, "audit.read")
+    rows = await AuditEntry.select(AuditEntry.actor_name).distinct().order_by(AuditEntry.actor_name)
+    return [r["actor_name"] for r in rows]

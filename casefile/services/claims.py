@@ -1,0 +1,300 @@
+"""Invoices claimed in a case: add, correct, withdraw. Amounts incl. VAT, integer cents.
+
+Each change runs in one transaction with the case's version, the recompute (the claim total
+decides which procedures and courts are open, hence some deadlines) and an audit entry with the
+fields before and after. Messages name the field in French (`InvalidFields`), so a form shows
+each beside its input; implausible but valid dates come back as `warnings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from casefile.errors import InputError, InvalidFields, NotFound
+from casefile.services.parties import change_summary
+from casefile.services.plausibility import invoice_warnings
+from casefile.store import audit
+from casefile.store.cases import InvoiceIn, bump_version, resolve_case
+from casefile.store.db import atomic
+from casefile.store.money import cents_text, to_cents
+from casefile.store.permissions import User, require
+from casefile.store.recompute import recompute_case
+from casefile.store.tables import Claim, Party, Payment
+
+SUPPLIES = {
+    "marchandises": "fourniture de marchandises",
+    "services": "prestation de services",
+    "travaux": "travaux",
+}
+NATURES = {"contractuelle": "contractuelle"}
+LABELS = {
+    "invoice_number": "numéro de facture",
+    "issue_date": "date d'émission",
+    "due_date": "date d'échéance",
+    "amount": "montant TTC",
+    "paid": "déjà payé",
+    "nature": "nature de la créance",
+    "supply": "nature de la fourniture",
+    "description": "description",
+}
+EDITABLE = tuple(LABELS)
+MAX_AMOUNT = Decimal("1000000000000")  # beyond any real invoice; keeps BIGINT cents safe
+MAX_NUMBER = 100
+MAX_DESCRIPTION = 2000
+
+
+def claim_values(invoice: InvoiceIn) -> dict[str, Any]:
+    """The `claims` columns for `invoice` (without case and creditor key); every faulty field
+    is named at once."""
+    errors: dict[str, str] = {}
+    number = (invoice.invoice_number or "").strip()
+
+    def fail(field: str, message: str) -> None:
+        prefix = f"facture {number}" if number else "facture"
+        errors.setdefault(field, f"{prefix}, {LABELS[field]} : {message}")
+
+    if not number:
+        fail("invoice_number", "obligatoire")
+    elif len(number) > MAX_NUMBER:
+        fail("invoice_number", f"{MAX_NUMBER} caractères au plus")
+    if invoice.due_date < invoice.issue_date:
+        fail(
+            "due_date",
+            f"le {invoice.due_date.isoformat()} précède l'émission "
+            f"({invoice.issue_date.isoformat()})",
+        )
+    if invoice.supply and invoice.supply not in SUPPLIES:
+        fail("supply", f"« {invoice.supply} » inconnue (choisir : {', '.join(SUPPLIES)})")
+    if invoice.nature not in NATURES:
+        fail("nature", f"« {invoice.nature} » inconnue (contractuelle)")
+    amount = paid = 0
+    for field, value in (("amount", invoice.amount), ("paid", invoice.paid)):
+        try:
+            cents = to_cents(value, LABELS[field])
+        except InputError:
+            fail(field, f"« {value} » : un montant en euros avec deux décimales au plus")
+            continue
+        if abs(value) > MAX_AMOUNT:
+            fail(field, "montant hors limites")
+        if field == "amount":
+            amount = cents
+        else:
+            paid = cents
+    if "amount" not in errors and amount <= 0:
+        fail("amount", "doit être positif")
+    if "paid" not in errors and "amount" not in errors and not 0 <= paid <= amount:
+        fail("paid", "doit être compris entre 0 et le montant de la facture")
+    description = (invoice.description or "").strip()
+    if len(description) > MAX_DESCRIPTION:
+        fail("description", f"{MAX_DESCRIPTION} caractères au plus")
+    if errors:
+        raise InvalidFields(errors)
+    return {
+        "invoice_number": number,
+        "issue_date": invoice.issue_date,
+        "due_date": invoice.due_date,
+        "amount_cents": amount,
+        "paid_cents": paid,
+        "nature": invoice.nature,
+        "supply": invoice.supply or None,
+        "description": description,
+    }
+
+
+def claim_row(case_id: int, creditor_key: str, invoice: InvoiceIn) -> Claim:
+    return Claim(
+        case=case_id,
+        creditor_key=creditor_key,
+        created_at=datetime.now(UTC),
+        **claim_values(invoice),
+    )
+
+
+def claim_view(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A claim as the audit trail and the API show it (money as decimal strings)."""
+    return {
+        "invoice_number": row["invoice_number"],
+        "issue_date": row["issue_date"].isoformat(),
+        "due_date": row["due_date"].isoformat(),
+        "amount": cents_text(row["amount_cents"]),
+        "paid": cents_text(row["paid_cents"]),
+        "nature": row["nature"],
+        "supply": row["supply"],
+        "description": row["description"],
+    }
+
+
+async def _creditor_key(case_id: int) -> str:
+    row = (
+        await Party.select(Party.lookup_key)
+        .where((Party.case == case_id) & (Party.role == "creditor"))
+        .first()
+    )
+    return row["lookup_key"] if row else ""
+
+
+def _duplicate(number: str) -> str:
+    return f"la facture {number} est déjà réclamée pour ce créancier"
+
+
+async def add_claim(
+    case: int | str,
+    invoice: InvoiceIn,
+    actor: User,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    require(actor, "claim.write")
+    claim_values(invoice)  # refuse bad input before the transaction
+    async with atomic(_duplicate(invoice.invoice_number.strip())):
+        row = await resolve_case(case, actor)
+        claim = claim_row(row["id"], await _creditor_key(row["id"]), invoice)
+        inserted = await Claim.insert(claim)
+        version = await bump_version(row, expected_version)
+        changes = await recompute_case(row)
+        warnings = invoice_warnings(invoice.issue_date, invoice.due_date, today or date.today())
+        after = {
+            "invoice_number": claim.invoice_number,
+            "amount": str(invoice.amount),
+            "paid": str(invoice.paid),
+            "version": version,
+        }
+        if claim.supply:
+            after["supply"] = claim.supply
+        await audit.record(actor, "claim.add", "case", row["id"], None, after)
+    return {**changes, "version": version, "id": inserted[0]["id"], "warnings": warnings}
+
+
+async def find_claim(case_id: int, reference: str, claim: int | str) -> dict[str, Any]:
+    """The claim with this id, or this invoice number, in the case."""
+    query = Claim.select().where(Claim.case == case_id)
+    found = None
+    if isinstance(claim, int) or (isinstance(claim, str) and claim.isascii() and claim.isdigit()):
+        found = await query.where(Claim.id == int(claim)).first()
+    if found is None and isinstance(claim, str):
+        found = (
+            await Claim.select()
+            .where((Claim.case == case_id) & (Claim.invoice_number == claim.strip()))
+            .first()
+        )
+    if found is None:
+        raise NotFound(f"le dossier {reference} n'a pas de facture « {claim} »")
+    return dict(found)
+
+
+def _stored_invoice(row: Mapping[str, Any]) -> InvoiceIn:
+    return InvoiceIn(
+        invoice_number=row["invoice_number"],
+        issue_date=row["issue_date"],
+        due_date=row["due_date"],
+        amount=Decimal(row["amount_cents"]).scaleb(-2),
+        paid=Decimal(row["paid_cents"]).scaleb(-2),
+        nature=row["nature"],
+        supply=row["supply"],
+        description=row["description"],
+    )
+
+
+async def edit_claim(
+    case: int | str,
+    claim: int | str,
+    changes: Mapping[str, Any],
+    actor: User,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Correct some fields of an invoice (by id or number); returns the deadline changes."""
+    require(actor, "claim.write")
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InputError(f"champ(s) inconnu(s) pour une facture : {', '.join(unknown)}")
+    number = str(changes.get("invoice_number") or claim).strip()
+    async with atomic(_duplicate(number)):
+        row = await resolve_case(case, actor)
+        current = await find_claim(row["id"], row["reference"], claim)
+        names = {f.name for f in fields(InvoiceIn)}
+        merged = replace(
+            _stored_invoice(current), **{k: v for k, v in changes.items() if k in names}
+        )
+        values = claim_values(merged)
+        changed = {k: v for k, v in values.items() if current[k] != v}
+        if not changed:
+            return {
+                "added": [],
+                "moved": [],
+                "removed": [],
+                "changed": [],
+                "version": row["version"],
+                "id": current["id"],
+                "warnings": [],
+            }
+        await Claim.update({getattr(Claim, k): v for k, v in changed.items()}).where(
+            Claim.id == current["id"]
+        )
+        version = await bump_version(row, expected_version)
+        diff = await recompute_case(row)
+        before_view, after_view = claim_view(current), claim_view({**current, **values})
+        keys = [k for k in before_view if before_view[k] != after_view[k]]
+        await audit.record(
+            actor,
+            "claim.edit",
+            "case",
+            row["id"],
+            {"invoice_number": current["invoice_number"], **{k: before_view[k] for k in keys}},
+            {
+                "invoice_number": values["invoice_number"],
+                **{k: after_view[k] for k in keys},
+                "version": version,
+                "changes": change_summary(diff),
+            },
+        )
+    warnings = invoice_warnings(values["issue_date"], values["due_date"], today or date.today())
+    return {**diff, "version": version, "id": current["id"], "warnings": warnings}
+
+
+async def delete_claim(
+    case: int | str,
+    claim: int | str,
+    actor: User,
+    expected_version: int | None = None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Withdraw an invoice; payments that named it stay, imputed on nothing in particular."""
+    require(actor, "claim.write")
+    async with atomic():
+        row = await resolve_case(case, actor)
+        current = await find_claim(row["id"], row["reference"], claim)
+        orphans = await Payment.count().where(Payment.claim == current["id"])
+        await Claim.delete().where(Claim.id == current["id"])
+        version = await bump_version(row, expected_version)
+        diff = await recompute_case(row)
+        after: dict[str, Any] = {"version": version, "changes": change_summary(diff)}
+        if reason and reason.strip():
+            after["reason"] = " ".join(reason.split())[:500]
+        await audit.record(actor, "claim.delete", "case", row["id"], claim_view(current), after)
+    warnings = (
+        [
+            f"{orphans} paiement(s) désignai(en)t la facture {current['invoice_number']} : "
+            "ils restent enregistrés, sans facture désignée."
+        ]
+        if orphans
+        else []
+    )
+    return {**diff, "version": version, "warnings": warnings}
+
+
+__all__ = [
+    "SUPPLIES",
+    "InvalidFields",
+    "InvoiceIn",
+    "add_claim",
+    "claim_row",
+    "claim_values",
+    "delete_claim",
+    "edit_claim",
+    "find_claim",
+]

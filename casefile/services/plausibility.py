@@ -1,0 +1,84 @@
+"""Warnings for input that is valid but unlikely (issue 12 item 1): recorded, and said in French
+rather than kept silent — an event years ahead, a hearing on a Sunday or a public holiday, a
+payment larger than what is still owed, a payment plan on a case without any invoice.
+
+Pure functions over plain values; `today` is a parameter (the services pass the real date).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from casefile.documents.formatting import amount_fr, date_fr
+from casefile.law.territories import Territory
+from casefile.store.money import from_cents
+
+FAR_FUTURE = timedelta(days=366)
+FAR_PAST_YEARS = 30
+HEARINGS = frozenset({"audience"})
+
+
+def event_warnings(key: str, label: str, day: date, today: date, territory: Territory) -> list[str]:
+    warnings: list[str] = []
+    if day - today > FAR_FUTURE:
+        warnings.append(
+            f"« {label} » est daté du {date_fr(day)}, plus d'un an après aujourd'hui : "
+            "vérifiez l'année."
+        )
+    if today.year - day.year > FAR_PAST_YEARS:
+        warnings.append(
+            f"« {label} » est daté du {date_fr(day)}, il y a plus de {FAR_PAST_YEARS} ans : "
+            "vérifiez l'année."
+        )
+    if key in HEARINGS:
+        closed = territory.holiday(day)
+        if closed:
+            warnings.append(
+                f"L'audience est fixée au {date_fr(day)}, jour férié ({closed}) : vérifiez la date."
+            )
+        elif day.weekday() >= 5:
+            weekday = "un samedi" if day.weekday() == 5 else "un dimanche"
+            warnings.append(
+                f"L'audience est fixée au {date_fr(day)}, {weekday} : vérifiez la date."
+            )
+    return warnings
+
+
+def payment_warnings(
+    amount_cents: int, outstanding_cents: int, claims: int, day: date, today: date
+) -> list[str]:
+    warnings: list[str] = []
+    if claims == 0:
+        warnings.append(
+            "Aucune facture n'est enregistrée sur ce dossier : le paiement ne peut être imputé "
+            "sur rien."
+        )
+    elif amount_cents > outstanding_cents:
+        warnings.append(
+            f"Le paiement de {amount_fr(from_cents(amount_cents))} dépasse le principal restant "
+            f"dû ({amount_fr(from_cents(max(outstanding_cents, 0)))}) : vérifiez le montant."
+        )
+    if day > today:
+        warnings.append(f"Le paiement est daté du {date_fr(day)}, dans le futur.")
+    return warnings
+
+
+def invoice_warnings(issue: date, due: date, today: date) -> list[str]:
+    warnings: list[str] = []
+    if issue > today:
+        warnings.append(f"La facture est émise le {date_fr(issue)}, dans le futur.")
+    if due - issue > FAR_FUTURE:
+        warnings.append(
+            f"L'échéance du {date_fr(due)} est à plus d'un an de l'émission "
+            f"({date_fr(issue)}) : vérifiez les dates."
+        )
+    return warnings
+
+
+def plan_warnings(claims: int) -> list[str]:
+    if claims == 0:
+        return [
+            "Aucune facture n'est enregistrée sur ce dossier : l'échéancier ne s'adosse à "
+            "aucune créance. Ajoutez les factures."
+        ]
+    return []

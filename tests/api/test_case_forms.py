@@ -1,0 +1,243 @@
+"""The case's data on the web (issue 12 item 1): parties, invoices, payments and events entered
+and corrected through labelled French forms; a refusal shows each message beside its field and
+keeps what was typed; a success redirects to the case page with the deadlines' changes."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.api.conftest import Api
+from tests.api.test_cases import new_case
+from tests.api.test_pages import HTML, login
+
+
+@pytest.fixture
+def browser(api: Api) -> Iterator[Api]:
+    api.client.cookies.clear()
+    yield api
+    api.client.cookies.clear()
+
+
+def post(api: Api, token: str, path: str, **fields: str):
+    return api.client.post(
+        path, data={"_csrf_token": token, **fields}, headers=HTML, follow_redirects=False
+    )
+
+
+def labels_match_inputs(page: str) -> None:
+    """Every visible input has a <label for> (keyboard and screen readers)."""
+    ids = set(re.findall(r'<label for="([^"]+)"', page))
+    inputs = re.findall(r'<(?:input|select|textarea) id="([^"]+)"', page)
+    assert inputs and set(inputs) <= ids, set(inputs) - ids
+
+
+def test_the_debtor_is_edited_on_its_own_page_and_the_case_page_shows_it(browser: Api) -> None:
+    case = new_case(browser, "avocat")
+    token = login(browser, "avocat")
+    form = browser.client.get(f"/dossiers/{case['id']}/parties/debtor", headers=HTML)
+    assert form.status_code == 200
+    labels_match_inputs(form.text)
+    assert "Modifier le débiteur" in form.text
+    response = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/parties/debtor",
+        name="Martin",
+        category="consommateur",
+        civility="Mme",
+        first_name="Élise",
+        street="4 place Kléber",
+        postcode="67000",
+        city="Strasbourg",
+        country="France",
+    )
+    assert response.status_code == 303, response.text
+    page = browser.client.get(response.headers["location"], headers=HTML).text
+    assert "Débiteur enregistré." in page
+    assert "Mme Élise Martin" in html.unescape(page)
+    assert "4 place Kléber, 67000 Strasbourg" in html.unescape(page)
+
+
+def test_a_bad_siren_is_shown_beside_its_field_and_nothing_typed_is_lost(browser: Api) -> None:
+    case = new_case(browser, "avocat")
+    token = login(browser, "avocat")
+    response = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/parties/creditor",
+        name="Fournitures Rhénanes",
+        category="societe",
+        siren="732829321",
+        street="12 rue des Tanneurs",
+        postcode="6700",
+        city="Strasbourg",
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.text)
+    assert 'id="party-siren-error"' in page and "clé de contrôle" in page
+    assert 'id="party-postcode-error"' in page and "5 chiffres" in page
+    assert 'aria-invalid="true"' in page
+    assert 'value="12 rue des Tanneurs"' not in page  # a textarea keeps it as its text
+    assert ">12 rue des Tanneurs</textarea>" in page
+    assert 'value="732829321"' in page and 'value="Strasbourg"' in page
+    shown = browser.client.get(f"/api/cases/{case['id']}", headers=browser.headers("avocat"))
+    assert shown.json()["creditor"]["siren"] is None  # nothing half-recorded
+
+
+def test_invoices_and_payments_are_added_corrected_and_withdrawn(browser: Api) -> None:
+    case = new_case(browser, "avocat")
+    token = login(browser, "avocat")
+    base = f"/dossiers/{case['id']}"
+    form = browser.client.get(f"{base}/factures/nouvelle", headers=HTML)
+    labels_match_inputs(form.text)
+    added = post(
+        browser,
+        token,
+        f"{base}/factures",
+        invoice_number="F-2026-118",
+        issue_date="2026-09-01",
+        due_date="2026-10-01",
+        amount="4 080,00",
+        supply="marchandises",
+        description="Fûts de bière",
+    )
+    assert added.status_code == 303, added.text
+    shown = browser.client.get(f"/api/cases/{case['id']}", headers=browser.headers("avocat")).json()
+    [claim] = shown["claims"]
+    assert (claim["amount"], claim["supply"], claim["description"]) == (
+        "4080.00",
+        "marchandises",
+        "Fûts de bière",
+    )
+    bad = post(
+        browser,
+        token,
+        f"{base}/factures/{claim['id']}",
+        invoice_number="F-2026-118",
+        issue_date="2026-09-01",
+        due_date="2026-08-01",
+        amount="quatre mille",
+    )
+    assert bad.status_code == 422
+    page = html.unescape(bad.text)
+    assert 'id="claim-amount-error"' in page and "n'est pas un montant" in page
+    assert 'value="quatre mille"' in page
+    paid = post(
+        browser,
+        token,
+        f"{base}/paiements",
+        date="2026-11-02",
+        amount="5 000,00",
+        invoice_number="F-2026-118",
+        reference="VIR 118",
+    )
+    assert paid.status_code == 303
+    page = html.unescape(browser.client.get(paid.headers["location"], headers=HTML).text)
+    assert "dépasse le principal restant dû (4 080,00 €)" in page.replace("\u202f", " ").replace(
+        "\u00a0", " "
+    )
+    shown = browser.client.get(f"/api/cases/{case['id']}", headers=browser.headers("avocat")).json()
+    [payment] = shown["payments"]
+    no_reason = post(browser, token, f"{base}/paiements/{payment['id']}/supprimer", reason="")
+    assert no_reason.status_code == 422 and "motif" in html.unescape(no_reason.text)
+    gone = post(browser, token, f"{base}/paiements/{payment['id']}/supprimer", reason="doublon")
+    assert gone.status_code == 303
+    withdrawn = post(browser, token, f"{base}/factures/{claim['id']}/supprimer", reason="avoir")
+    assert withdrawn.status_code == 303
+    shown = browser.client.get(f"/api/cases/{case['id']}", headers=browser.headers("avocat")).json()
+    assert shown["claims"] == [] and shown["payments"] == []
+    audit = browser.client.get("/api/audit", headers=browser.headers("admin")).json()
+    actions = [e["action"] for e in audit if e["entity_id"] == str(case["id"])]
+    assert {"claim.add", "claim.delete", "payment.add", "payment.delete"} <= set(actions)
+    mine = [e for e in audit if e["entity_id"] == str(case["id"]) and e["entity"] == "case"]
+    assert {e["actor"] for e in mine} == {"avocat"}, mine
+
+
+def test_an_event_is_corrected_with_a_reason_and_its_deadline_moves(browser: Api) -> None:
+    """CPC art. 1416: the opposition period runs one month from the signification."""
+    case = new_case(browser, "avocat")
+    headers = browser.headers("avocat")
+    browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=headers,
+        json={"key": "ordonnance_rendue", "date": "2026-02-02"},
+    )
+    browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=headers,
+        json={"key": "ordonnance_signifiee", "date": "2026-02-13", "a_personne": True},
+    )
+    shown = browser.client.get(f"/api/cases/{case['id']}", headers=headers).json()
+    event = next(e for e in shown["events"] if e["key"] == "ordonnance_signifiee")
+    token = login(browser, "avocat")
+    form = browser.client.get(f"/dossiers/{case['id']}/evenements/{event['id']}", headers=HTML)
+    assert form.status_code == 200
+    labels_match_inputs(form.text)
+    no_reason = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/evenements/{event['id']}",
+        date="2026-02-16",
+        a_personne="true",
+    )
+    assert no_reason.status_code == 422 and 'id="event-reason-error"' in no_reason.text
+    assert 'value="2026-02-16"' in no_reason.text
+    fixed = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/evenements/{event['id']}",
+        date="2026-02-16",
+        a_personne="true",
+        reason="date de l'acte mal recopiée",
+    )
+    assert fixed.status_code == 303
+    deadlines = browser.client.get(f"/api/cases/{case['id']}/deadlines", headers=headers).json()
+    assert next(d for d in deadlines if d["key"] == "opposition")["due"] == "2026-03-16"
+    audit = browser.client.get("/api/audit", headers=browser.headers("admin")).json()
+    entry = next(
+        e for e in audit if e["action"] == "event.edit" and e["entity_id"] == str(case["id"])
+    )
+    assert entry["after"]["reason"] == "date de l'acte mal recopiée"
+    assert entry["before"]["date"] == "2026-02-13" and entry["after"]["date"] == "2026-02-16"
+
+
+def test_the_new_case_form_takes_the_parties_identity(browser: Api) -> None:
+    token = login(browser, "avocat")
+    form = browser.client.get("/dossiers/nouveau", headers=HTML)
+    labels_match_inputs(form.text)
+    fields = {
+        "reference": "WEB-PARTIES-1",
+        "procedure": "injonction_de_payer",
+        "court": "tribunal_de_commerce",
+        "court_department": "67",
+        "creditor": "Fournitures Rhénanes",
+        "creditor__category": "societe",
+        "creditor__legal_form": "SAS",
+        "creditor__siren": "732 829 320",
+        "creditor__street": "12 rue des Tanneurs",
+        "creditor__postcode": "67000",
+        "creditor__city": "Strasbourg",
+        "debtor": "Muller",
+        "debtor__category": "entrepreneur_individuel",
+        "debtor__civility": "M.",
+        "debtor__first_name": "Paul",
+        "debtor__siret": "73282932000075",
+    }
+    refused = post(browser, token, "/dossiers/nouveau", **fields)
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert 'id="nc-debtor-siret-error"' in page and "clé de contrôle" in page
+    assert 'value="732 829 320"' in page  # kept as typed
+    created = post(
+        browser, token, "/dossiers/nouveau", **{**fields, "debtor__siret": "73282932000074"}
+    )
+    assert created.status_code == 303, created.text
+    case = browser.client.get("/api/cases/WEB-PARTIES-1", headers=browser.headers("avocat")).json()
+    assert case["creditor"]["siren"] == "732829320"
+    assert case["creditor"]["address"] == "12 rue des Tanneurs, 67000 Strasbourg"
+    assert case["debtor_party"]["kind"] == "professionnel"
+    assert case["debtor_party"]["civility"] == "M."
