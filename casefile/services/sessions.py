@@ -65,7 +65,7 @@ async def login(
 async def open_session(user: User, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     session_id = secrets.token_urlsafe(32)
-    async with atomic():
+    async with throttle.one_writer(), atomic():
         await WebSession.delete().where(WebSession.expires_at < now)
         await WebSession.insert(
             WebSession(

@@ -13,8 +13,12 @@ address (uvicorn `--proxy-headers --forwarded-allow-ips`), or every user shares 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -97,13 +101,32 @@ async def _locked_rows(keys: list[str]) -> list[dict[str, object]]:
     return [dict(row) for row in await query]
 
 
+_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@asynccontextmanager
+async def one_writer() -> AsyncIterator[None]:
+    """SQLite has one writer at a time and the server waits only briefly for its lock (then
+    503): a burst of logins in one process queues here, on the event loop, instead of racing
+    for the file's lock. PostgreSQL locks the rows themselves (`_locked_rows`)."""
+    if postgres():
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    queue = _queues.setdefault(loop, asyncio.Lock())
+    async with queue:
+        yield
+
+
 async def begin(name: str, address: str | None, now: datetime) -> Attempt:
     """Count an attempt, or raise Throttled when its account or its address is locked."""
     attempt = Attempt(
         ((account_key(name), FREE_PER_ACCOUNT), (address_key(address), FREE_PER_ADDRESS))
     )
     keys = [key for key, _ in attempt.keys]
-    async with atomic():
+    async with one_writer(), atomic():
         await LoginThrottle.delete().where(LoginThrottle.last_failure < now - MEMORY)
         await LoginThrottle.insert(
             *(LoginThrottle(key=key, failures=0, last_failure=now) for key in keys)
@@ -132,7 +155,7 @@ async def begin(name: str, address: str | None, now: datetime) -> Attempt:
 async def succeeded(attempt: Attempt) -> None:
     """The password was right: the account starts afresh, the address takes this one back."""
     (account, _), (address, free) = attempt.keys
-    async with atomic():
+    async with one_writer(), atomic():
         await LoginThrottle.delete().where(LoginThrottle.key == account)
         rows = await _locked_rows([address])
         if not rows:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from casefile.errors import Forbidden, InputError, NotFound
-from casefile.services import assignments, sessions
+from casefile.services import assignments, events, sessions
 from casefile.services import cases as case_service
 from casefile.services import users as people
 from casefile.services.users import ProfileChanges, barreau_phrase
@@ -204,7 +204,7 @@ def test_reassignment_takes_the_case_out_of_the_old_commissaire_feeds_at_once(st
     bailiff = User(first.id, first.name, first.role)
     case = _case(store, commissaire="pdurand")
     # The ordonnance calls for the commissaire's signification: it is in their feed.
-    store.run(cases.add_event(case["id"], "ordonnance_rendue", "2027-02-15", {}, SYSTEM))
+    store.run(events.add_event(case["id"], "ordonnance_rendue", "2027-02-15", {}, SYSTEM))
     case = store.run(cases.get_case(case["id"], SYSTEM))
     case_feed = _feed(store, "case", str(case["id"]), bailiff)
     portfolio = _feed(store, "commissaire", "pdurand", bailiff)
