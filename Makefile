@@ -66,6 +66,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/ical.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/portfolio.py
+	$(BIN)/python bench/law_impact.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/evidence.py --size-mb 256 --repeat 1
 

@@ -317,8 +317,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="render a pleading for a case")
     p.add_argument("case", metavar="CASE")
-    p.add_argument("template", metavar="TEMPLATE")
+    p.add_argument("template", metavar="TEMPLATE", nargs="?")
     p.add_argument("-o", "--output")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="list, for each document the case offers, what the case lacks (nothing rendered)",
+    )
     p.add_argument("--today", help="YYYY-MM-DD: date of the document and its statement")
     p.set_defaults(handler="casefile.commands.documents:render")
 

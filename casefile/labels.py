@@ -16,6 +16,7 @@ from decimal import Decimal
 from babel.dates import format_date
 
 from casefile.documents.formatting import amount_fr, date_fr
+from casefile.errors import InputError
 from casefile.law.periods import Period
 
 COURTS: Mapping[str, str] = {
@@ -97,6 +98,9 @@ ABROAD = "etranger"
 
 _UNITS = (("an", "ans"), ("mois", "mois"), ("jour", "jours"))
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_EN_PERIOD = re.compile(
+    r"-?\b\d+ (?:years?|months?|days?)\b(?: (?:and )?\d+ (?:years?|months?|days?)\b)*"
+)
 _RAW_AMOUNT = re.compile(r"(?<![\d,.])(\d+\.\d{2}) ?€")
 
 
@@ -174,6 +178,7 @@ def dates_in_text_fr(text: str | None) -> str:
     if not text:
         return ""
     text = _ISO_DATE.sub(lambda m: date_fr(m.group(1)), str(text))
+    text = _EN_PERIOD.sub(lambda m: period_fr(m.group(0).replace(" and", "")), text)
     return _RAW_AMOUNT.sub(lambda m: amount_fr(m.group(1)), text)
 
 
@@ -200,3 +205,38 @@ def key_labels(procedure: object) -> dict[str, str]:
     for rule in getattr(procedure, "deadlines", ()) or ():
         out.setdefault(rule.key, rule.label)
     return out
+
+
+def month_fr(value: date) -> str:
+    """'décembre 2026'."""
+    return format_date(value, "MMMM y", locale="fr_FR")
+
+
+def attribute_value_fr(procedure: object, event_key: str, name: str, value: object) -> str:
+    """An event attribute as a person reads it: oui/non, '8 jours', 'département 75'."""
+    if value is True or value is False:
+        return yes_no(value)
+    events = getattr(procedure, "events", None) or {}
+    event = events.get(event_key)
+    definition = (event.attributes or {}).get(name) if event is not None else None
+    kind = getattr(definition, "type", None)
+    text = str(value)
+    if kind == "period":
+        try:
+            return period_fr(text)
+        except InputError:
+            return text
+    if kind == "place":
+        return residence_fr(text)
+    return text
+
+
+def warning_fr(procedure: object, text: str) -> str:
+    """An engine warning "signification_assignation: …" with the deadline's label instead of
+    its key, dates, periods and amounts in French."""
+    key, sep, rest = str(text).partition(": ")
+    if sep and re.fullmatch(r"[a-z0-9_]+", key):
+        named = key_labels(procedure).get(key)
+        if named:
+            text = f"{named} : {rest}"
+    return dates_in_text_fr(text)

@@ -17,7 +17,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from casefile.api import auth, errors, openapi, procedures, source, system
+from casefile.api import auth, errors, limits, openapi, procedures, source, system
 from casefile.api.web import filters
 from casefile.settings import get_settings
 
@@ -40,7 +40,7 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds, users
-    from casefile.api.web import case_forms, law, pages, people
+    from casefile.api.web import case_forms, law, pages, people, portfolio
 
     handlers: list[Any] = [
         system.health,
@@ -61,6 +61,7 @@ def _route_handlers() -> list[Any]:
         users.AssignmentController,
         *pages.handlers(),
         people.PeopleController,
+        *portfolio.handlers(),
         case_forms.CaseFormsController,
         law.LawImpactController,
         create_static_files_router(
@@ -100,6 +101,7 @@ def create_app(debug: bool = False) -> Litestar:
         ],
         dependencies={"actor": Provide(auth.provide_actor)},
         guards=[auth.ids_in_range],
+        before_request=limits.guard_input,
         # Handlers annotate `actor: User` under TYPE_CHECKING; Litestar resolves it here.
         signature_namespace={"User": User},
         exception_handlers=errors.EXCEPTION_HANDLERS,

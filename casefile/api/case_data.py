@@ -22,7 +22,7 @@ from casefile.api.schemas import (
     PaymentPatch,
     given,
 )
-from casefile.law.requests import parse_amount
+from casefile.law.money import parse_amount
 from casefile.services import claims, parties, payments
 from casefile.store.cases import PARTY_FIELDS
 

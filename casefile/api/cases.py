@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 
 from casefile.api.auth import Actor, requires
@@ -78,12 +78,33 @@ class CaseController(Controller):
         result: dict[str, Any] = await cases.create_case(new_case, actor)
         return result
 
-    @get("/", guards=[requires("case.read")], summary="Les dossiers visibles par l'utilisateur")
-    async def list_cases(self, actor: Actor) -> list[dict[str, Any]]:
+    @get(
+        "/",
+        guards=[requires("case.read")],
+        summary="Les dossiers visibles : recherche (q), filtres, tri et pages",
+        description=(
+            "Sans paramètre : tous les dossiers visibles. Avec `q` (référence, nom d'une partie, "
+            "SIREN, numéro de facture), `procedure`, `lawyer`, `commissaire` (nom, ou `aucun`), "
+            "`status`, `within_days` (une échéance ouverte sous N jours), `overdue` (une de nos "
+            "échéances dépassée), `sort` (reference, debiteur, montant, echeance, ouverture), "
+            "`desc`, `page`, `per_page` : une page, le total dans l'en-tête X-Total-Count."
+        ),
+    )
+    async def list_cases(
+        self, request: Request[Any, Any, Any], actor: Actor
+    ) -> Response[list[dict[str, Any]]]:
+        from casefile.api import portfolio as api_portfolio
         from casefile.services import cases
+        from casefile.services.portfolio import search
 
-        result: list[dict[str, Any]] = await cases.list_cases(actor)
-        return result
+        params = request.query_params
+        if not api_portfolio.wants_portfolio(params):
+            return Response(await cases.list_cases(actor))
+        found = await search(actor, api_portfolio.query_from(params), api_portfolio.today())
+        return Response(
+            found.items,
+            headers=api_portfolio.page_headers(found.total, found.page, found.per_page),
+        )
 
     @get("/{case_id:str}", guards=[requires("case.read")], summary="Un dossier complet")
     async def show_case(
@@ -224,7 +245,7 @@ class CaseController(Controller):
         data: JSONBody[InvoiceBody],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
-        from casefile.law.requests import parse_amount
+        from casefile.law.money import parse_amount
         from casefile.services import cases
 
         invoice = cases.InvoiceIn(
@@ -252,7 +273,7 @@ class CaseController(Controller):
         data: JSONBody[PaymentBody],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
     ) -> dict[str, Any]:
-        from casefile.law.requests import parse_amount
+        from casefile.law.money import parse_amount
         from casefile.services import cases
 
         payment = cases.PaymentIn(

@@ -8,6 +8,7 @@ logged with its traceback and answered with a 500 that says nothing about the in
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -15,7 +16,9 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from casefile.errors import CasefileError, Unavailable
+from casefile.errors import CasefileError, InvalidFields, Unavailable
+from casefile.labels import ROLES
+from casefile.store.permissions import can
 
 log = logging.getLogger("casefile.api")
 
@@ -27,15 +30,80 @@ def _wants_html(request: Request[Any, Any, Any]) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+# A stable machine code beside the French message (issue 12 item 6): clients test the code,
+# people read the message.
+CODES = {
+    400: "requete_invalide",
+    401: "authentification_requise",
+    403: "acces_refuse",
+    404: "introuvable",
+    405: "methode_non_autorisee",
+    409: "conflit",
+    413: "requete_trop_volumineuse",
+    415: "type_de_contenu_non_pris_en_charge",
+    422: "donnees_invalides",
+    429: "trop_de_requetes",
+    500: "erreur_interne",
+    503: "service_indisponible",
+}
+# Litestar's own English details, in French.
+FRENCH_DETAILS = {
+    "Not Found": "page ou ressource introuvable",
+    "Method Not Allowed": "méthode HTTP non autorisée pour cette adresse",
+    "Bad Request": "requête invalide",
+    "Unauthorized": "authentification requise",
+    "Forbidden": "accès refusé",
+    "Request Entity Too Large": "requête trop volumineuse",
+    "Too Many Requests": "trop de requêtes : réessayez dans quelques instants",
+    "Unsupported Media Type": "type de contenu non pris en charge",
+    "CSRF token verification failed": (
+        "jeton de sécurité du formulaire (CSRF) invalide ou expiré : rechargez la page et "
+        "recommencez"
+    ),
+    "Internal Server Error": "erreur interne du serveur",
+}
+_VALIDATION = (
+    (re.compile(r"Expected `([^`]+)`, got `([^`]+)`"), r"type attendu : \1, reçu : \2"),
+    (re.compile(r"Object missing required field `([^`]+)`"), r"champ obligatoire manquant : \1"),
+    (re.compile(r"Object contains unknown field `([^`]+)`"), r"champ inconnu : \1"),
+    (
+        re.compile(r"Missing required (?:query |path |header |cookie )?parameter '?([^'\s]+)'?"),
+        r"paramètre obligatoire manquant : \1",
+    ),
+    (re.compile(r"Invalid enum value '([^']+)'"), r"valeur non admise : « \1 »"),
+    (re.compile(r"Validation failed for (\w+) (\S+)"), r"données invalides pour \1 \2"),
+    (re.compile(r"^Invalid date$|Invalid RFC3339 encoded date"), "date invalide (AAAA-MM-JJ)"),
+)
+
+
+def french_detail(status: int, detail: str) -> str:
+    if detail in FRENCH_DETAILS:
+        return FRENCH_DETAILS[detail]
+    for pattern, replacement in _VALIDATION:
+        detail = pattern.sub(replacement, detail)
+    return detail
+
+
 def _answer(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
     if _wants_html(request):
+        user = request.scope.get("user")
         return Template(
             template_name="error.html",
-            context={"status": status, "message": message},
+            context={
+                "status": status,
+                "message": message,
+                "user": user,
+                "can": lambda action: user is not None and can(user.role, action),
+                "role_labels": ROLES,
+            },
             status_code=status,
             media_type=MediaType.HTML,
         )
-    return Response(content={"error": message}, status_code=status, media_type=MediaType.JSON)
+    return Response(
+        content={"error": message, "code": CODES.get(status, f"http_{status}")},
+        status_code=status,
+        media_type=MediaType.JSON,
+    )
 
 
 def _validation_message(exc: ValidationException) -> str:
@@ -48,13 +116,12 @@ def _validation_message(exc: ValidationException) -> str:
                 key = item.get("key")
                 source = item.get("source")
                 where = ".".join(str(p) for p in (source, key) if p)
-                parts.append(
-                    f"{where}: {item.get('message')}" if where else str(item.get("message"))
-                )
+                what = french_detail(422, str(item.get("message")))
+                parts.append(f"{where} : {what}" if where else what)
             else:
-                parts.append(str(item))
+                parts.append(french_detail(422, str(item)))
         return "; ".join(parts)
-    return str(exc.detail)
+    return french_detail(exc.status_code, str(exc.detail))
 
 
 def casefile_error(request: Request[Any, Any, Any], exc: CasefileError) -> Response[Any]:
@@ -64,6 +131,8 @@ def casefile_error(request: Request[Any, Any, Any], exc: CasefileError) -> Respo
         log.warning("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
         message = exc.public_message
     response = _answer(request, exc.http_status, message)
+    if isinstance(exc, InvalidFields) and isinstance(response.content, dict):
+        response.content["fields"] = exc.errors  # each field's own message, for a form
     if isinstance(exc, Unavailable):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
@@ -80,7 +149,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         if request.url.query:
             target += f"?{request.url.query}"
         return Redirect(path="/login", query_params={"next": target})
-    response = _answer(request, exc.status_code, str(exc.detail))
+    response = _answer(request, exc.status_code, french_detail(exc.status_code, str(exc.detail)))
     if isinstance(exc, NotAuthorizedException) and request.url.path.startswith("/api/"):
         response.headers["WWW-Authenticate"] = 'Bearer realm="casefile"'
     if exc.headers:
@@ -89,8 +158,14 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    from casefile.store.db import unavailable
+    from casefile.store.db import data_error, unavailable
 
+    refused = data_error(exc)
+    if refused is not None:
+        log.warning(
+            "%s %s: value refused by the database: %s", request.method, request.url.path, exc
+        )
+        return casefile_error(request, refused)
     outage = unavailable(exc)
     if outage is not None:
         # The database does not answer (refused, dropped, locked): 503, retry later.

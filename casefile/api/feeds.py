@@ -104,11 +104,11 @@ class PaymentPlanController(Controller):
     async def create(
         self, case_id: FromPath[str], data: JSONBody[PlanBody], actor: Actor
     ) -> dict[str, Any]:
-        from casefile.store.money import parse_euros
+        from casefile.law.money import parse_amount
         from casefile.store.payment_plans import PlanIn, create_plan
 
         plan = PlanIn(
-            total=parse_euros(data.total, "total"),
+            total=parse_amount(data.total, "total"),
             count=data.count,
             first_due=data.first_due,
             kind=data.kind,

@@ -88,12 +88,12 @@ def feed_revoke(args: argparse.Namespace) -> int:
 
 
 def plan_new(args: argparse.Namespace) -> int:
+    from casefile.law.money import parse_amount
     from casefile.law.periods import parse_date
-    from casefile.store.money import parse_euros
     from casefile.store.payment_plans import PlanIn, create_plan
 
     data = PlanIn(
-        total=parse_euros(args.total, "--total"),
+        total=parse_amount(args.total, "--total"),
         count=args.count,
         first_due=parse_date(args.first_due, "--first-due"),
         kind=args.kind,
@@ -107,6 +107,8 @@ def plan_new(args: argparse.Namespace) -> int:
         print_json(plan)
     else:
         _print_plan(plan)
+        for warning in plan.get("warnings", []):
+            print(f"Attention : {warning}")
     return 0
 
 

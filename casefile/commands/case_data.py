@@ -11,8 +11,8 @@ from typing import Any
 
 from casefile.commands.cases import print_changes, print_json, run_store
 from casefile.commands.operator import as_operator
+from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
-from casefile.store.money import parse_euros
 
 PARTY_FLAGS = (
     "name",
@@ -84,9 +84,9 @@ def _invoice_changes(args: argparse.Namespace) -> dict[str, Any]:
     if args.due_date is not None:
         changes["due_date"] = parse_date(args.due_date, "--due-date")
     if args.amount is not None:
-        changes["amount"] = parse_euros(args.amount, "--amount")
+        changes["amount"] = parse_amount(args.amount, "--amount")
     if args.paid is not None:
-        changes["paid"] = parse_euros(args.paid, "--paid")
+        changes["paid"] = parse_amount(args.paid, "--paid")
     for name in ("supply", "description"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
@@ -101,8 +101,8 @@ def claim_add(args: argparse.Namespace) -> int:
         invoice_number=args.number,
         issue_date=parse_date(args.issue_date, "--issue-date"),
         due_date=parse_date(args.due_date, "--due-date"),
-        amount=parse_euros(args.amount, "--amount"),
-        paid=parse_euros(args.paid or "0", "--paid"),
+        amount=parse_amount(args.amount, "--amount"),
+        paid=parse_amount(args.paid or "0", "--paid"),
         supply=args.supply,
         description=args.description or "",
     )
@@ -156,7 +156,7 @@ def payment_add(args: argparse.Namespace) -> int:
 
     payment = PaymentIn(
         date=parse_date(args.date, "--date"),
-        amount=parse_euros(args.amount, "--amount"),
+        amount=parse_amount(args.amount, "--amount"),
         invoice_number=args.invoice,
         reference=args.reference or "",
     )
@@ -178,7 +178,7 @@ def payment_edit(args: argparse.Namespace) -> int:
     if args.date is not None:
         changes["date"] = parse_date(args.date, "--date")
     if args.amount is not None:
-        changes["amount"] = parse_euros(args.amount, "--amount")
+        changes["amount"] = parse_amount(args.amount, "--amount")
     if args.invoice is not None:
         changes["invoice_number"] = args.invoice or None
     if args.reference is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+from datetime import date
 
 from casefile.errors import DefinitionError
 
@@ -33,6 +34,10 @@ def run(args: argparse.Namespace) -> int:
             problems[0].split(":")[0], "check", f"{len(problems)} problem(s), first: {problems[0]}"
         )
     count = sum(len(p.deadlines) for p in engine.procedures.values())
+    from casefile.law.claims import missing_semester_rates
+
+    for warning in missing_semester_rates(engine.parameters, date.today()):
+        print(f"casefile check: avertissement : {warning}", file=sys.stderr)
     print(
         f"ok: {len(engine.procedures)} procedures, {count} deadline rules, "
         f"{len(engine.territories.by_key)} territories, {len(engine.parameters)} parameters"

@@ -13,6 +13,27 @@ from pathlib import Path
 from typing import Any
 
 from casefile.commands.cases import run_store
+from casefile.errors import InputError
+
+
+def check(args: argparse.Namespace, today: date) -> int:
+    """`casefile render --check CASE`: per document, what is missing and where to enter it."""
+    from casefile.services.documents import document_readiness
+    from casefile.store.users import SYSTEM
+
+    async def work() -> list[Any]:
+        return await document_readiness(args.case, SYSTEM, today)
+
+    for item in run_store(work):
+        if item.blocked:
+            print(f"{item.title} ({item.template}) : impossible pour l'instant — {item.blocked}.")
+        elif item.ready:
+            print(f"{item.title} ({item.template}) : complet.")
+        else:
+            print(f"{item.title} ({item.template}) : à compléter")
+            for line in item.missing:
+                print(f"  - {line}")
+    return 0
 
 
 def render(args: argparse.Namespace) -> int:
@@ -23,6 +44,10 @@ def render(args: argparse.Namespace) -> int:
 
     today_text = getattr(args, "today", None)
     today = parse_date(today_text, "--today") if today_text else date.today()
+    if getattr(args, "check", False):
+        return check(args, today)
+    if not args.template:
+        raise InputError("render: give a TEMPLATE, or --check to list what each document lacks")
     store = open_store()
 
     async def work() -> dict[str, Any]:

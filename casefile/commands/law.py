@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from casefile.commands.cases import _today, run_store
+from casefile.commands.operator import as_operator
 
 if TYPE_CHECKING:
     from casefile.services.law_impact import CaseImpact, ImpactReport
@@ -74,7 +75,6 @@ def impact(args: argparse.Namespace) -> int:
 
     from casefile.errors import InputError
     from casefile.services import law_impact
-    from casefile.store.permissions import SYSTEM
 
     if args.apply:
         if args.proposed:
@@ -90,7 +90,9 @@ def impact(args: argparse.Namespace) -> int:
         raise InputError("--proposed: indiquez un dossier ou une révision git à comparer")
     proposed = law_impact.proposed_law(args.proposed)
     today = _today(args.today)
-    report = run_store(lambda: law_impact.impact(SYSTEM, proposed, today))
+    report = run_store(
+        as_operator(args, lambda actor: law_impact.impact(actor, proposed, today), False)
+    )
     if args.format == "json":
         sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
     else:
@@ -102,9 +104,8 @@ def apply(args: argparse.Namespace) -> int:
     import msgspec
 
     from casefile.services import law_impact
-    from casefile.store.permissions import SYSTEM
 
-    report = run_store(lambda: law_impact.apply(SYSTEM, args.reason or ""))
+    report = run_store(as_operator(args, lambda actor: law_impact.apply(actor, args.reason or "")))
     if args.format == "json":
         sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
         return 0

@@ -11,9 +11,9 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
-from casefile.documents.context import BUILDERS
+from casefile.documents.context import BUILDERS, SPECIFIC_FIELDS
 from casefile.documents.manifest import Manifest, load_manifest, reference_problems
-from casefile.documents.render import make_environment
+from casefile.documents.render import fields_of, make_environment
 from casefile.documents.text import docx_text
 from casefile.errors import DefinitionError
 
@@ -82,10 +82,22 @@ def check_templates(
         except Exception as exc:  # a corrupt .docx (zip, XML): report it, check the others
             problems.append(f"{path}: {key}: not a readable .docx: {exc}")
             continue
-        for name in sorted(used - set(spec.context)):
-            problems.append(f"{path}: {key}: uses {name!r}, not in the manifest's context")
+        for name in spec.context:
+            if name not in SPECIFIC_FIELDS:
+                problems.append(
+                    f"{manifest.path}: {key}: context names {name!r}, not a specific field "
+                    "(casefile.documents.context.SPECIFIC_FIELDS)"
+                )
+        allowed = set(fields_of(spec))
+        for name in sorted(used - allowed):
+            where = (
+                "a field of other templates (add it to this template's `context`)"
+                if name in SPECIFIC_FIELDS
+                else "not a field casefile knows (docs/templates.md lists them)"
+            )
+            problems.append(f"{path}: {key}: uses {name!r}, {where}")
         flat = " ".join(text.split())
-        for mention in spec.mentions:
+        for mention in (*spec.mentions, *spec.professional_mentions):
             if " ".join(mention.split()) not in flat:
                 problems.append(f"{path}: {key}: required mention missing: {mention!r}")
     if procedures_dir is None:

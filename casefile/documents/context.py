@@ -8,6 +8,7 @@ lives here, in Python, tested.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
@@ -19,49 +20,84 @@ from casefile.documents.formatting import (
     amount_in_words,
     date_fr,
     party_designation,
+    party_identification,
+    party_letterhead,
     party_name,
+    party_signatory,
     percent_fr,
     siren_fr,
     time_fr,
 )
+from casefile.documents.manifest import load_manifest
 from casefile.errors import InputError
+from casefile.law.parties import Standing, late_payment, standing
 
 CourtKind = Literal["tribunal_judiciaire", "tribunal_de_commerce"]
 COURT_KINDS: tuple[CourtKind, ...] = ("tribunal_judiciaire", "tribunal_de_commerce")
 
 
+PLACEHOLDER_CIVILITY = "[Madame ou Monsieur à compléter]"
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
-    civility: Literal["Monsieur", "Madame"]
+    """A natural person: a consumer, a sole trader or a liberal profession (`category`)."""
+
+    civility: Literal["Monsieur", "Madame"] | None  # None: not recorded, written as a placeholder
     first_name: str
     last_name: str
     address: str
-    professional: bool = False  # an entrepreneur individuel is a professional (L441-10)
+    professional: bool = False  # derived from `category` by the store; kept for callers
+    category: str = ""  # casefile.law.parties categories; "" → consommateur / sole trader
+    siren: str | None = None
+    trade_name: str | None = None  # a sole trader's nom commercial
+
+    def __post_init__(self) -> None:
+        if self.siren is not None:
+            _check_siren(self.first_name + " " + self.last_name, self.siren)
+
+    @property
+    def party_category(self) -> str:
+        if self.category:
+            return self.category
+        return "entrepreneur_individuel" if self.professional else "consommateur"
+
+    @property
+    def legal_form(self) -> None:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
 class Company:
     name: str
-    legal_form: str  # "SAS", "SARL", "SA"…
+    legal_form: str | None  # "SAS", "SARL", "SA"…; None: not recorded
     share_capital: Decimal | None
     rcs_city: str | None  # None: not registered (association…): the SIREN is given instead
-    siren: str
+    siren: str | None
     address: str
     representative: str | None = None  # "son président, Monsieur Paul Weber"
+    category: str = "societe"  # societe | association | personne_publique
 
     @property
     def professional(self) -> bool:
         return True
 
+    @property
+    def party_category(self) -> str:
+        return self.category or "societe"
+
     def __post_init__(self) -> None:
-        digits = self.siren.replace(" ", "")
-        if len(digits) != 9 or not digits.isdigit() or not _luhn_ok(digits):
-            raise InputError(
-                f"SIREN of {self.name!r} is not 9 digits with a valid key: {self.siren!r}"
-            )
+        if self.siren is not None:
+            _check_siren(self.name, self.siren)
 
 
 Party = Person | Company
+
+
+def _check_siren(name: str, siren: str) -> None:
+    digits = siren.replace(" ", "")
+    if len(digits) != 9 or not digits.isdigit() or not _luhn_ok(digits):
+        raise InputError(f"SIREN of {name!r} is not 9 digits with a valid key: {siren!r}")
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -74,9 +110,10 @@ def _luhn_ok(digits: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Court:
-    kind: CourtKind
-    name: str  # "Tribunal judiciaire de Strasbourg"
+    kind: CourtKind  # procedural kind (the chambre commerciale of Alsace-Moselle: commerce)
+    name: str  # "Tribunal judiciaire de Strasbourg", "… (chambre commerciale)"
     address: str
+    email: str | None = None  # the greffe's
 
     def __post_init__(self) -> None:
         if self.kind not in COURT_KINDS:
@@ -90,6 +127,7 @@ class InvoiceLine:
     due_date: date
     amount: Decimal
     paid: Decimal = Decimal("0")
+    supply: str | None = None  # marchandises | services | travaux; None: not recorded
 
     @property
     def balance(self) -> Decimal:
@@ -164,9 +202,82 @@ class CaseDocumentData:
     hearing_time: time | None = None
     ordonnance_date: date | None = None
     payment_deadline: date | None = None  # the date the mise en demeure gives to pay
+    notice_date: date | None = None  # the mise en demeure sent (C. civ. 1344), if recorded
+    provisional_note: str | None = None  # a rate is missing: the statement is provisional
+
+
+COMMON_FIELDS: dict[str, str] = {
+    "reference": "Référence du dossier",
+    "lieu": "Lieu où le document est établi (siège du tribunal ou de l'étude)",
+    "date_document": "Date du document, en toutes lettres (« 1er mars 2026 »)",
+    "creancier_designation": "Désignation complète du créancier dans un acte (forme, capital, RCS, siège, représentant)",
+    "creancier_nom": "Nom court du créancier (« la société X », « Monsieur Jean Dupont »)",
+    "creancier_entete": "Nom du créancier en tête de sa lettre (« Fournitures Rhénanes »)",
+    "creancier_adresse": "Adresse du créancier (en-tête de lettre)",
+    "creancier_ville": "Ville du créancier (d'où part sa lettre)",
+    "creancier_identification": "Ligne d'identification du créancier (forme, capital, RCS ou SIREN)",
+    "creancier_signataire": "Qui signe pour le créancier (représentant légal ou la personne elle-même)",
+    "debiteur_designation": "Désignation complète du débiteur dans un acte",
+    "debiteur_nom": "Nom court du débiteur",
+    "debiteur_adresse": "Adresse du débiteur",
+    "tribunal_nom": "Nom de la juridiction (« Tribunal judiciaire de Strasbourg (chambre commerciale) »)",
+    "tribunal_titre": "Nom de la juridiction en capitales, pour un titre",
+    "tribunal_adresse": "Adresse de la juridiction",
+    "avocat_nom": "Avocat ou mandataire du créancier (nom, barreau)",
+    "commissaire_nom": "Commissaire de justice",
+    "commissaire_titre": "« commissaire de justice » (ou « huissier de justice » avant le 1er juillet 2022)",
+    "entre_professionnels": "Vrai quand créancier et débiteur sont des professionnels (C. com. L441-10, D441-5)",
+    "mise_en_demeure_envoyee": "Vrai quand une mise en demeure est enregistrée au dossier",
+    "date_mise_en_demeure": "Date de la mise en demeure enregistrée",
+    "prestations_faits": "Ce que le créancier a fait, d'après les factures (« a livré des marchandises »)",
+    "nature_creance": "Nature de la créance, d'après les factures (« la fourniture de marchandises »)",
+    "montant_principal": "Principal restant dû",
+    "montant_interets": "Intérêts ou pénalités de retard arrêtés à la date du décompte",
+    "montant_indemnites": "Indemnités forfaitaires pour frais de recouvrement (40 € par facture, entre professionnels)",
+    "montant_frais": "Frais",
+    "a_interets": "Vrai quand des intérêts sont dus à la date du décompte",
+    "a_indemnites": "Vrai quand des indemnités forfaitaires sont dues",
+    "a_frais": "Vrai quand des frais sont réclamés",
+    "lignes_montants": "Lignes non nulles de la créance : libelle, montant",
+    "montant_total": "Total réclamé",
+    "montant_total_lettres": "Total réclamé en toutes lettres",
+    "date_arrete": "Date à laquelle le décompte est arrêté",
+    "decompte_provisoire": "Vrai quand un taux n'est pas encore publié : le décompte est provisoire",
+    "decompte_provisoire_texte": "Pourquoi le décompte est provisoire",
+    "factures": "Factures : numero, date_emission, date_echeance, montant, paye, solde",
+    "pieces": "Pièces : numero, description, date",
+    "a_pieces": "Vrai quand au moins une pièce est listée",
+}
+"""The fields every template may use (name → what it holds, in French for docs/templates.md)."""
+
+SPECIFIC_FIELDS: dict[str, str] = {
+    "date_limite_paiement": "Date limite de paiement laissée par la mise en demeure (après la date de la lettre)",
+    "date_ordonnance": "Date de l'ordonnance portant injonction de payer",
+    "delais": "Délais calculés : libelle, echeance, fondement",
+    "date_audience": "Date de l'audience",
+    "heure_audience": "Heure de l'audience",
+    "article_refere": "Article donnant au président le pouvoir d'accorder une provision (835 ou 873, al. 2)",
+    "interets": "Intérêts par période : facture, du, au, base, taux, jours, montant",
+    "total_factures": "Total des factures",
+    "total_paye": "Total déjà réglé",
+}
+"""Fields only the templates naming them in the manifest's `context` get."""
 
 
 # --- builders --------------------------------------------------------------------------------
+
+SUPPLY_FACTS = {
+    "marchandises": "a livré des marchandises",
+    "services": "a réalisé des prestations de services",
+    "travaux": "a exécuté des travaux",
+}
+SUPPLY_NOUNS = {
+    "marchandises": "la fourniture de marchandises",
+    "services": "des prestations de services",
+    "travaux": "des travaux",
+}
+SUPPLY_PLACEHOLDER = "[nature des fournitures (marchandises, services, travaux) à compléter]"
+HEARING_TIME_PLACEHOLDER = "[heure de l'audience à compléter]"
 
 
 def _require(value: date | None, what: str, kind: str) -> date:
@@ -178,6 +289,24 @@ def _require(value: date | None, what: str, kind: str) -> date:
 def _officer_title(document_date: date, commissaire_from: date) -> str:
     """Huissiers became commissaires de justice on 1 July 2022 (ord. 2016-728)."""
     return "commissaire de justice" if document_date >= commissaire_from else "huissier de justice"
+
+
+def _join_fr(items: Sequence[str]) -> str:
+    """'a', 'a et b', 'a, b et c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def _supplies(invoices: Sequence[InvoiceLine]) -> tuple[str, str]:
+    """(what the creditor did, what the claim is for) from the invoices' `supply`."""
+    kinds = [k for k in SUPPLY_FACTS if any(i.supply == k for i in invoices)]
+    if not kinds or any(i.supply is None for i in invoices):
+        return SUPPLY_PLACEHOLDER, SUPPLY_PLACEHOLDER
+    facts = [SUPPLY_FACTS[k] for k in kinds]
+    # "a livré des marchandises et réalisé des prestations…": one auxiliary for the list
+    facts = [facts[0]] + [f.removeprefix("a ") for f in facts[1:]]
+    return _join_fr(facts), _join_fr([SUPPLY_NOUNS[k] for k in kinds])
 
 
 def _invoice_rows(invoices: Sequence[InvoiceLine]) -> list[dict[str, str]]:
@@ -199,7 +328,7 @@ def _piece_rows(pieces: Sequence[Piece]) -> list[dict[str, str]]:
         {
             "numero": str(p.number),
             "description": p.description,
-            "date": date_fr(p.date) if p.date else "sans date",
+            "date": date_fr(p.date) if p.date else "[date à compléter]",
         }
         for p in sorted(pieces, key=lambda p: p.number)
     ]
@@ -220,35 +349,87 @@ def _interest_rows(periods: Sequence[InterestPeriod]) -> list[dict[str, str]]:
     ]
 
 
+def _amount_rows(claim: ClaimSummary, between_professionals: bool) -> list[dict[str, str]]:
+    """The lines of the claim with an amount: a zero line is left out (principal always shown)."""
+    interest_label = (
+        "Pénalités de retard (article L. 441-10 du code de commerce) arrêtées au"
+        if between_professionals
+        else "Intérêts au taux légal arrêtés au"
+    )
+    rows = [("Principal", claim.principal)]
+    rows.append((f"{interest_label} {date_fr(claim.as_of)}", claim.interest))
+    rows.append(
+        ("Indemnités forfaitaires pour frais de recouvrement (article D. 441-5)", claim.indemnities)
+    )
+    rows.append(("Frais", claim.costs))
+    return [
+        {"libelle": label, "montant": amount_fr(amount)}
+        for index, (label, amount) in enumerate(rows)
+        if index == 0 or amount != 0
+    ]
+
+
+_POSTCODE_CITY = re.compile(r"\b\d{5}\s+(?P<city>[^,]+?)\s*$")
+
+
+def _city(address: str) -> str:
+    """The city of a French address ("…, 67000 Strasbourg" → "Strasbourg"), else a placeholder."""
+    match = _POSTCODE_CITY.search(address.strip())
+    return match.group("city") if match else "[ville à compléter]"
+
+
+def _standing(party: Party) -> Standing:
+    return standing(party.party_category, party.legal_form)
+
+
 def _common(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, object]:
     if commissaire_from is None:
-        from casefile.documents.manifest import load_manifest
-
         commissaire_from = load_manifest().commissaire_from
     claim = data.claim
+    regime = late_payment(_standing(data.creditor), _standing(data.debtor))
+    professionals = regime.between_professionals
+    facts, nature = _supplies(data.invoices)
     return {
         "reference": data.reference,
         "lieu": data.place,
         "date_document": date_fr(data.document_date),
         "creancier_designation": party_designation(data.creditor),
         "creancier_nom": party_name(data.creditor),
+        "creancier_entete": party_letterhead(data.creditor),
+        "creancier_adresse": data.creditor.address,
+        "creancier_ville": _city(data.creditor.address),
+        "creancier_identification": party_identification(data.creditor),
+        "creancier_signataire": party_signatory(data.creditor),
         "debiteur_designation": party_designation(data.debtor),
         "debiteur_nom": party_name(data.debtor),
         "debiteur_adresse": data.debtor.address,
         "tribunal_nom": data.court.name,
+        "tribunal_titre": data.court.name.upper(),
         "tribunal_adresse": data.court.address,
         "avocat_nom": data.lawyer_name,
         "commissaire_nom": data.commissaire_name,
         "commissaire_titre": _officer_title(data.document_date, commissaire_from),
+        "entre_professionnels": professionals,
+        "mise_en_demeure_envoyee": data.notice_date is not None,
+        "date_mise_en_demeure": date_fr(data.notice_date) if data.notice_date else "",
+        "prestations_faits": facts,
+        "nature_creance": nature,
         "montant_principal": amount_fr(claim.principal),
         "montant_interets": amount_fr(claim.interest),
         "montant_indemnites": amount_fr(claim.indemnities),
         "montant_frais": amount_fr(claim.costs),
+        "a_interets": claim.interest != 0,
+        "a_indemnites": claim.indemnities != 0,
+        "a_frais": claim.costs != 0,
+        "lignes_montants": _amount_rows(claim, professionals),
         "montant_total": amount_fr(claim.total),
         "montant_total_lettres": amount_in_words(claim.total),
         "date_arrete": date_fr(claim.as_of),
+        "decompte_provisoire": data.provisional_note is not None,
+        "decompte_provisoire_texte": data.provisional_note or "",
         "factures": _invoice_rows(data.invoices),
         "pieces": _piece_rows(data.pieces),
+        "a_pieces": bool(data.pieces),
     }
 
 
@@ -256,106 +437,53 @@ def _hearing(data: CaseDocumentData, kind: str) -> dict[str, object]:
     hearing = _require(data.hearing_date, "hearing_date", kind)
     return {
         "date_audience": date_fr(hearing),
-        "heure_audience": time_fr(data.hearing_time) if data.hearing_time else "l'heure indiquée",
+        "heure_audience": (
+            time_fr(data.hearing_time) if data.hearing_time else HEARING_TIME_PLACEHOLDER
+        ),
     }
-
-
-def _pick(context: dict[str, object], names: Sequence[str]) -> dict[str, object]:
-    return {name: context[name] for name in names}
 
 
 def build_context_mise_en_demeure(
     data: CaseDocumentData, commissaire_from: date | None = None
 ) -> dict[str, object]:
-    if not data.debtor.professional:
+    ctx = _common(data, commissaire_from)
+    deadline = _require(data.payment_deadline, "payment_deadline", "mise_en_demeure")
+    if deadline <= data.document_date:
         raise InputError(
-            "mise_en_demeure: this letter carries the L441-10 mentions between professionals; "
-            "the debtor is a consumer"
+            f"mise_en_demeure: the payment deadline {deadline.isoformat()} is not after the "
+            f"letter's date {data.document_date.isoformat()}"
         )
-    ctx = _common(data, commissaire_from)
-    ctx["date_limite_paiement"] = date_fr(
-        _require(data.payment_deadline, "payment_deadline", "mise_en_demeure")
-    )
-    ctx["debiteur_adresse"] = data.debtor.address
+    ctx["date_limite_paiement"] = date_fr(deadline)
     return ctx
 
 
-def build_context_requete_injonction_tj(
-    data: CaseDocumentData, commissaire_from: date | None = None
-) -> dict[str, object]:
+def _plain(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, object]:
     return _common(data, commissaire_from)
 
 
-def build_context_requete_injonction_tc(
-    data: CaseDocumentData, commissaire_from: date | None = None
-) -> dict[str, object]:
-    return _common(data, commissaire_from)
+def _with_ordonnance(kind: str) -> Builder:
+    def build(data: CaseDocumentData, commissaire_from: date | None = None) -> dict[str, object]:
+        ctx = _common(data, commissaire_from)
+        ctx["date_ordonnance"] = date_fr(_require(data.ordonnance_date, "ordonnance_date", kind))
+        ctx["delais"] = _deadline_rows(data.deadlines)
+        return ctx
+
+    return build
 
 
-def build_context_certificat_non_opposition(
-    data: CaseDocumentData, commissaire_from: date | None = None
-) -> dict[str, object]:
-    ctx = _common(data, commissaire_from)
-    ctx["date_ordonnance"] = date_fr(
-        _require(data.ordonnance_date, "ordonnance_date", "certificat_non_opposition")
-    )
-    ctx["delais"] = _deadline_rows(data.deadlines)
-    return ctx
+def _with_hearing(kind: str) -> Builder:
+    def build(data: CaseDocumentData, commissaire_from: date | None = None) -> dict[str, object]:
+        ctx = _common(data, commissaire_from)
+        ctx.update(_hearing(data, kind))
+        # The président's power to grant a provision: CPC 835 al. 2 (TJ), 873 al. 2 (TC).
+        ctx["article_refere"] = (
+            "article 835, alinéa 2"
+            if data.court.kind == "tribunal_judiciaire"
+            else "article 873, alinéa 2"
+        )
+        return ctx
 
-
-def build_context_demande_formule_executoire(
-    data: CaseDocumentData, commissaire_from: date | None = None
-) -> dict[str, object]:
-    ctx = _common(data, commissaire_from)
-    ctx["date_ordonnance"] = date_fr(
-        _require(data.ordonnance_date, "ordonnance_date", "demande_formule_executoire")
-    )
-    ctx["delais"] = _deadline_rows(data.deadlines)
-    return ctx
-
-
-def build_context_assignation_refere_provision(
-    data: CaseDocumentData, commissaire_from: date | None = None
-) -> dict[str, object]:
-    ctx = _common(data, commissaire_from)
-    ctx.update(_hearing(data, "assignation_refere_provision"))
-    # The président's power to grant a provision: CPC 835 al. 2 (TJ), 873 al. 2 (TC).
-    ctx["article_refere"] = (
-        "article 835, alinéa 2"
-        if data.court.kind == "tribunal_judiciaire"
-        else "article 873, alinéa 2"
-    )
-    return ctx
-
-
-def build_context_assignation_paiement_tj(
-    data: CaseDocumentData, commissaire_from: date | None = None
-) -> dict[str, object]:
-    ctx = _common(data, commissaire_from)
-    ctx.update(_hearing(data, "assignation_paiement_tj"))
-    return ctx
-
-
-def build_context_assignation_paiement_tj_sans_avocat(
-    data: CaseDocumentData, commissaire_from: date | None = None
-) -> dict[str, object]:
-    ctx = _common(data, commissaire_from)
-    ctx.update(_hearing(data, "assignation_paiement_tj_sans_avocat"))
-    return ctx
-
-
-def build_context_assignation_paiement_tc(
-    data: CaseDocumentData, commissaire_from: date | None = None
-) -> dict[str, object]:
-    ctx = _common(data, commissaire_from)
-    ctx.update(_hearing(data, "assignation_paiement_tc"))
-    return ctx
-
-
-def build_context_mandat_petites_creances(
-    data: CaseDocumentData, commissaire_from: date | None = None
-) -> dict[str, object]:
-    return _common(data, commissaire_from)
+    return build
 
 
 def build_context_decompte_creance(
@@ -368,12 +496,6 @@ def build_context_decompte_creance(
     return ctx
 
 
-def build_context_bordereau_pieces(
-    data: CaseDocumentData, commissaire_from: date | None = None
-) -> dict[str, object]:
-    return _common(data, commissaire_from)
-
-
 def _deadline_rows(deadlines: Sequence[DeadlineLine]) -> list[dict[str, str]]:
     return [
         {"libelle": d.label, "echeance": date_fr(d.due), "fondement": d.basis} for d in deadlines
@@ -384,23 +506,26 @@ Builder = Callable[[CaseDocumentData, date | None], dict[str, object]]
 
 BUILDERS: dict[str, Builder] = {
     "mise_en_demeure": build_context_mise_en_demeure,
-    "requete_injonction_tj": build_context_requete_injonction_tj,
-    "requete_injonction_tc": build_context_requete_injonction_tc,
-    "certificat_non_opposition": build_context_certificat_non_opposition,
-    "demande_formule_executoire": build_context_demande_formule_executoire,
-    "assignation_refere_provision": build_context_assignation_refere_provision,
-    "assignation_paiement_tj": build_context_assignation_paiement_tj,
-    "assignation_paiement_tj_sans_avocat": build_context_assignation_paiement_tj_sans_avocat,
-    "assignation_paiement_tc": build_context_assignation_paiement_tc,
-    "mandat_petites_creances": build_context_mandat_petites_creances,
+    "requete_injonction_tj": _plain,
+    "requete_injonction_tc": _plain,
+    "certificat_non_opposition": _with_ordonnance("certificat_non_opposition"),
+    "demande_formule_executoire": _with_ordonnance("demande_formule_executoire"),
+    "assignation_refere_provision": _with_hearing("assignation_refere_provision"),
+    "assignation_paiement_tj": _with_hearing("assignation_paiement_tj"),
+    "assignation_paiement_tj_sans_avocat": _with_hearing("assignation_paiement_tj_sans_avocat"),
+    "assignation_paiement_tc": _with_hearing("assignation_paiement_tc"),
+    "mandat_petites_creances": _plain,
     "decompte_creance": build_context_decompte_creance,
-    "bordereau_pieces": build_context_bordereau_pieces,
+    "bordereau_pieces": _plain,
 }
-"""One context builder per template key (the manifest names the same keys)."""
+"""One context builder per template key (the manifest names the same keys). A builder may
+return more fields than a template uses: the manifest's `context` list picks what it gets."""
 
 __all__ = [
     "BUILDERS",
+    "COMMON_FIELDS",
     "COURT_KINDS",
+    "SPECIFIC_FIELDS",
     "CaseDocumentData",
     "ClaimSummary",
     "Company",

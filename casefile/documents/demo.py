@@ -1,9 +1,12 @@
-"""A realistic demo case for documents: the golden tests, the benchmark and `casefile demo`.
+"""Realistic demo cases for documents: the golden tests, the PDF check and the benchmark.
 
-Fixed values only (no clock). The debtor's name "Dupont & Fils <SARL>" is deliberate: every
-rendered document doubles as an escaping test. Interest here is a plain illustration of the
-figures `casefile.law.claims` supplies (simple interest, actual days / 365, cents rounded half
-up); it is not the claim arithmetic of record.
+Fixed values only (no clock). Four situations (`SITUATIONS`): two companies (`societe`), a
+sole-trader creditor (`entrepreneur_individuel`), a consumer debtor (`consommateur`: no L441-10
+penalties, no 40 € indemnity, no mise en demeure recorded) and a case before the chambre
+commerciale of the tribunal judiciaire of Strasbourg (`alsace_moselle`). The debtor's name
+"Dupont & Fils <SARL>" is deliberate: every rendered document doubles as an escaping test.
+Interest here is a plain illustration of the figures `casefile.law.claims` supplies (simple
+interest, actual days / 365, cents rounded half up); it is not the claim arithmetic of record.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from casefile.documents.context import (
     DeadlineLine,
     InterestPeriod,
     InvoiceLine,
+    Party,
+    Person,
     Piece,
 )
 
@@ -30,7 +35,7 @@ CREDITOR = Company(
     rcs_city="Strasbourg",
     siren="812345676",
     address="14 rue du Port-du-Rhin, 67000 Strasbourg",
-    representative="son président, Monsieur Paul Weber, domicilié en cette qualité audit siège",
+    representative="Monsieur Paul Weber, président",
 )
 
 DEBTOR = Company(
@@ -53,6 +58,39 @@ TC_DIJON = Court(
     name="Tribunal de commerce de Dijon",
     address="13 boulevard Clemenceau, 21000 Dijon",
 )
+
+TJ_DIJON = Court(
+    kind="tribunal_judiciaire",
+    name="Tribunal judiciaire de Dijon",
+    address="13 boulevard Clemenceau, 21000 Dijon",
+)
+
+TJ_STRASBOURG_COMMERCIAL = Court(
+    kind="tribunal_de_commerce",
+    name="Tribunal judiciaire de Strasbourg (chambre commerciale)",
+    address="1 quai Finkmatt, 67000 Strasbourg",
+)
+
+SOLE_TRADER = Person(
+    civility="Monsieur",
+    first_name="Marc",
+    last_name="Schaller",
+    address="5 rue des Vignes, 21000 Dijon",
+    professional=True,
+    category="entrepreneur_individuel",
+    siren="732829320",
+    trade_name="Menuiserie Schaller",
+)
+
+CONSUMER = Person(
+    civility="Madame",
+    first_name="Élise",
+    last_name="Martin",
+    address="12 allée des Tilleuls, 21000 Dijon",
+)
+
+SITUATIONS = ("societe", "entrepreneur_individuel", "consommateur", "alsace_moselle")
+SUPPLIES = ("marchandises", "marchandises", "services")
 
 RATE_2026_H1 = Decimal("12.15")  # L441-10 default rate 2026 H1 (LEGAL.md §9), for the demo only
 INDEMNITY = Decimal("40.00")
@@ -77,6 +115,7 @@ def _invoices(count: int, small: bool = False) -> tuple[InvoiceLine, ...]:
                 due_date=issued + timedelta(days=45),
                 amount=amount,
                 paid=paid,
+                supply=SUPPLIES[i % len(SUPPLIES)],
             )
         )
     return tuple(lines)
@@ -154,22 +193,46 @@ def demo_case(invoice_count: int = 3, small: bool = False) -> CaseDocumentData:
         invoices=invoices,
         pieces=tuple(pieces),
         deadlines=(DeadlineLine("Opposition du débiteur", date(2026, 4, 13), "CPC art. 1416"),),
-        hearing_date=date(2026, 6, 3),
+        hearing_date=date(2026, 6, 3),  # a Wednesday
         hearing_time=time(9, 30),
         ordonnance_date=date(2026, 3, 2),
         payment_deadline=date(2026, 5, 1),
+        notice_date=date(2026, 3, 2),
     )
 
 
-def demo_for(template_key: str, invoice_count: int = 3) -> CaseDocumentData:
-    """The demo case adjusted to what `template_key` applies to (court kind, former regime)."""
+def _consumer(data: CaseDocumentData) -> CaseDocumentData:
+    """A consumer debtor without a recorded mise en demeure: no penalties, no indemnity, no
+    interest yet (the legal rate runs from the mise en demeure, C. civ. 1231-6, 1344-1)."""
+    claim = replace(
+        data.claim,
+        interest=Decimal("0.00"),
+        indemnities=Decimal("0.00"),
+        costs=Decimal("0.00"),
+        total=data.claim.principal,
+        interest_periods=(),
+    )
+    pieces = tuple(p for p in data.pieces if p.kind != "mise_en_demeure")
+    return replace(data, debtor=CONSUMER, claim=claim, notice_date=None, pieces=pieces)
+
+
+def demo_for(
+    template_key: str, invoice_count: int = 3, situation: str = "societe"
+) -> CaseDocumentData:
+    """The demo case of `situation` adjusted to what `template_key` applies to (court kind,
+    amount variant, former regime)."""
+    if situation not in SITUATIONS:
+        raise ValueError(f"unknown situation {situation!r}; known: {SITUATIONS}")
     small = template_key == "assignation_paiement_tj_sans_avocat"
     if template_key.startswith("assignation_paiement") and not small:
         # Above 10 000 €, so that representation by avocat is mandatory (CPC 760, 853) as these
         # templates state; below it a TJ assignation needs the art. 753 mentions instead.
         invoice_count = max(invoice_count, 6)
     data = demo_case(invoice_count, small=small)
-    if template_key.endswith("_tc"):
+    data = _situation(data, template_key, situation)
+    if situation in ("consommateur", "alsace_moselle"):
+        pass
+    elif template_key.endswith("_tc"):
         data = replace(
             data,
             court=TC_DIJON,
@@ -193,4 +256,27 @@ def demo_for(template_key: str, invoice_count: int = 3) -> CaseDocumentData:
         )
     if template_key.startswith("assignation_paiement"):
         data = replace(data, procedure="assignation_paiement")
+    return data
+
+
+def _situation(data: CaseDocumentData, template_key: str, situation: str) -> CaseDocumentData:
+    lawyer = "Maître Sophie Keller, avocate au barreau de Dijon"
+    debtor_dijon: Party = replace(
+        DEBTOR, address="8 rue de la Liberté, 21000 Dijon", rcs_city="Dijon"
+    )
+    if situation == "entrepreneur_individuel":
+        court = TC_DIJON if template_key.endswith("_tc") else TJ_DIJON
+        return replace(
+            data,
+            creditor=SOLE_TRADER,
+            debtor=debtor_dijon,
+            court=court,
+            lawyer_name=lawyer,
+            place="Dijon",
+        )
+    if situation == "consommateur":
+        return replace(_consumer(data), court=TJ_DIJON, lawyer_name=lawyer, place="Dijon")
+    if situation == "alsace_moselle":
+        court = TJ_STRASBOURG_COMMERCIAL if template_key.endswith("_tc") else TJ_STRASBOURG
+        return replace(data, court=court)
     return data

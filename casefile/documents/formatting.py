@@ -12,13 +12,14 @@ breaks across lines.
 from __future__ import annotations
 
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from casefile.errors import InputError
+from casefile.law.money import parse_amount
 
 if TYPE_CHECKING:
     from casefile.documents.context import Company, Party, Person
@@ -39,19 +40,8 @@ def _as_date(value: date | str) -> date:
 
 
 def _as_amount(value: Decimal | int | str) -> Decimal:
-    """A euro amount in cents; refuses floats and sub-cent precision rather than rounding."""
-    if isinstance(value, (float, bool)):
-        raise InputError(f"amount must be a Decimal, not {type(value).__name__}: {value!r}")
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise InputError(f"not an amount: {value!r}") from None
-    if not amount.is_finite():
-        raise InputError(f"not an amount: {value!r}")
-    cents = amount.quantize(CENT)
-    if cents != amount:
-        raise InputError(f"amount has more than two decimals: {value!r}")
-    return cents
+    """A euro amount to the cent; refuses floats and sub-cent precision rather than rounding."""
+    return parse_amount(value, "montant", allow_negative=True)
 
 
 def date_fr(value: date | str) -> str:
@@ -209,41 +199,130 @@ def siren_fr(siren: str) -> str:
     return NBSP.join((digits[0:3], digits[3:6], digits[6:9]))
 
 
-def _company_designation(company: Company) -> str:
-    text = f"la société {company.name}, {company.legal_form}"
-    if company.share_capital is not None:
-        text += f" au capital de {amount_fr(company.share_capital)}"
+CIVILITY_PLACEHOLDER = "[Madame ou Monsieur à compléter]"
+QUALITIES = {
+    "entrepreneur_individuel": "entrepreneur individuel",
+    "profession_liberale": "exerçant à titre libéral",
+}
+
+
+def _is_person(party: Party) -> bool:
+    return hasattr(party, "civility")
+
+
+def _company_article_name(company: Company) -> str:
+    """'la société X', "l'association X"; a public person is named as written."""
+    if company.category == "association":
+        return f"l'association {company.name}"
+    if company.category == "personne_publique":
+        return company.name
+    return f"la société {company.name}"
+
+
+def _company_registration(company: Company) -> str:
+    if company.siren is None:
+        return ""
     if company.rcs_city:
-        text += f", immatriculée au RCS de {company.rcs_city} sous le n° {siren_fr(company.siren)}"
-    else:
-        text += f", identifiée sous le n° SIREN {siren_fr(company.siren)}"
+        return f"immatriculée au RCS de {company.rcs_city} sous le n° {siren_fr(company.siren)}"
+    return f"identifiée sous le n° SIREN {siren_fr(company.siren)}"
+
+
+def _company_designation(company: Company) -> str:
+    text = _company_article_name(company)
+    if company.legal_form and company.category == "societe":
+        text += f", {company.legal_form}"
+        if company.share_capital is not None:
+            text += f" au capital de {amount_fr(company.share_capital)}"
+    registration = _company_registration(company)
+    if registration:
+        text += f", {registration}"
     text += f", dont le siège est {company.address}"
-    representative = company.representative or (
-        "son représentant légal domicilié en cette qualité audit siège"
+    if company.representative:
+        return (
+            f"{text}, prise en la personne de son représentant légal, "
+            f"{company.representative}, domicilié en cette qualité audit siège"
+        )
+    return (
+        f"{text}, prise en la personne de son représentant légal domicilié en cette qualité "
+        "audit siège"
     )
-    return f"{text}, prise en la personne de {representative}"
+
+
+def _person_full_name(person: Person) -> str:
+    civility = person.civility or CIVILITY_PLACEHOLDER
+    return " ".join(part for part in (civility, person.first_name, person.last_name) if part)
 
 
 def _person_designation(person: Person) -> str:
-    return f"{person.civility} {person.first_name} {person.last_name}, demeurant {person.address}"
+    text = _person_full_name(person)
+    quality = QUALITIES.get(person.party_category)
+    if quality:
+        text += f", {quality}"
+        if person.trade_name:
+            text += f" sous le nom commercial « {person.trade_name} »"
+        if person.siren:
+            agreement = "e" if person.civility == "Madame" else ""
+            text += f", identifié{agreement} sous le n° SIREN {siren_fr(person.siren)}"
+    return f"{text}, demeurant {person.address}"
 
 
 def party_designation(party: Party) -> str:
-    """How a pleading names a party (company: form, capital, RCS; person: civility, address)."""
-    from casefile.documents.context import Company
-
-    if isinstance(party, Company):
-        return _company_designation(party)
-    return _person_designation(party)
+    """How an acte names a party (company: form, capital, RCS, seat, representative; person:
+    civility, quality when professional, address)."""
+    if _is_person(party):
+        return _person_designation(party)  # type: ignore[arg-type]
+    return _company_designation(party)  # type: ignore[arg-type]
 
 
 def party_name(party: Party) -> str:
-    """Short name: 'la société X' or 'Monsieur Jean Dupont'."""
-    from casefile.documents.context import Company
+    """Short name: 'la société X', "l'association X" or 'Monsieur Jean Dupont'."""
+    if _is_person(party):
+        return _person_full_name(party)  # type: ignore[arg-type]
+    return _company_article_name(party)  # type: ignore[arg-type]
 
-    if isinstance(party, Company):
-        return f"la société {party.name}"
-    return f"{party.civility} {party.first_name} {party.last_name}"
+
+def party_identification(party: Party) -> str:
+    """The letterhead's identification line: 'SAS au capital de …, RCS Strasbourg 812 345 676'."""
+    if _is_person(party):
+        person: Person = party  # type: ignore[assignment]
+        quality = QUALITIES.get(person.party_category, "")
+        siren = f"SIREN {siren_fr(person.siren)}" if person.siren else ""
+        return ", ".join(part for part in (quality, siren) if part)
+    company: Company = party  # type: ignore[assignment]
+    parts = []
+    if company.legal_form and company.category == "societe":
+        form = company.legal_form
+        if company.share_capital is not None:
+            form += f" au capital de {amount_fr(company.share_capital)}"
+        parts.append(form)
+    if company.siren:
+        parts.append(
+            f"RCS {company.rcs_city} {siren_fr(company.siren)}"
+            if company.rcs_city
+            else f"SIREN {siren_fr(company.siren)}"
+        )
+    return ", ".join(parts)
+
+
+def party_letterhead(party: Party) -> str:
+    """The name at the head of the party's own letter: 'Fournitures Rhénanes', 'Menuiserie
+    Schaller — Monsieur Marc Schaller'."""
+    if _is_person(party):
+        person: Person = party  # type: ignore[assignment]
+        name = _person_full_name(person)
+        return f"{person.trade_name} — {name}" if person.trade_name else name
+    company: Company = party  # type: ignore[assignment]
+    return company.name
+
+
+def party_signatory(party: Party) -> str:
+    """Who signs a letter for the party: the person, or the company's representative."""
+    if _is_person(party):
+        return _person_full_name(party)  # type: ignore[arg-type]
+    company: Company = party  # type: ignore[assignment]
+    if company.representative:
+        return company.representative
+    return "[nom et qualité du signataire à compléter]"
 
 
 FILTERS = {

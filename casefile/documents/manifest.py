@@ -39,6 +39,7 @@ class TemplateSpec:
     principal_above: str | None = None  # parameter: only when the principal exceeds it
     principal_at_most: str | None = None  # parameter: only when the principal is at most it
     otherwise: str | None = None  # the template for the other side of that threshold
+    professional_mentions: tuple[str, ...] = ()  # rendered only between professionals
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +79,9 @@ class TemplateEntry(Spec, frozen=True):
     procedure: Key
     step: Key
     court: Literal["tribunal_judiciaire", "tribunal_de_commerce"] | None = None
-    context: tuple[Key, ...] = ()
+    context: tuple[Key, ...] = ()  # specific fields it gets, beyond the common ones
     mentions: tuple[Text, ...] = ()
+    professional_mentions: tuple[Text, ...] = ()
     ordonnance_from: date | None = None
     ordonnance_before: date | None = None
     source: Url | None = None
@@ -128,6 +130,7 @@ def parse_manifest_data(data: object, path: Path) -> Manifest:
             principal_above=entry.principal_above,
             principal_at_most=entry.principal_at_most,
             otherwise=entry.otherwise,
+            professional_mentions=entry.professional_mentions,
         )
     for index, entry in enumerate(spec.templates):
         if entry.otherwise is not None and entry.otherwise not in templates:
@@ -137,7 +140,9 @@ def parse_manifest_data(data: object, path: Path) -> Manifest:
                 f"otherwise names unknown template {entry.otherwise!r} (in {entry.key!r})",
             )
     return Manifest(
-        path=path, commissaire_from=spec.wording.commissaire_de_justice_from, templates=templates
+        path=path,
+        commissaire_from=spec.wording.commissaire_de_justice_from,
+        templates=templates,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
-from casefile.documents.context import BUILDERS, CaseDocumentData
+from casefile.documents.context import BUILDERS, COMMON_FIELDS, CaseDocumentData
 from casefile.documents.formatting import FILTERS
 from casefile.documents.manifest import Manifest, TemplateSpec, load_manifest
 from casefile.documents.selection import check_amount
@@ -68,6 +68,11 @@ def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
         )
 
 
+def fields_of(spec: TemplateSpec) -> tuple[str, ...]:
+    """Every field a template may use: the common ones and its own `context`."""
+    return (*COMMON_FIELDS, *spec.context)
+
+
 def build_context(
     template_key: str, data: CaseDocumentData, manifest: Manifest | None = None
 ) -> dict[str, object]:
@@ -79,12 +84,13 @@ def build_context(
     if builder is None:
         raise DefinitionError(str(manifest.path), template_key, "no context builder")
     context = builder(data, manifest.commissaire_from)
-    missing = [name for name in spec.context if name not in context]
+    names = fields_of(spec)
+    missing = [name for name in names if name not in context]
     if missing:
         raise DefinitionError(
             str(manifest.path), template_key, f"context builder lacks fields {missing}"
         )
-    return {name: context[name] for name in spec.context}
+    return {name: context[name] for name in names}
 
 
 def render(template_key: str, data: CaseDocumentData, manifest: Manifest | None = None) -> bytes:
@@ -103,9 +109,32 @@ def render(template_key: str, data: CaseDocumentData, manifest: Manifest | None 
     return out.getvalue()
 
 
+_fields_used: dict[tuple[Path, int], frozenset[str]] = {}
+
+
+def template_fields(template_key: str, manifest: Manifest | None = None) -> frozenset[str]:
+    """The fields the template's .docx actually uses (cached until the file changes)."""
+    manifest = manifest or load_manifest()
+    path = manifest.template_path(template_key)
+    key = (path, path.stat().st_mtime_ns)
+    used = _fields_used.get(key)
+    if used is None:
+        template = DocxTemplate(io.BytesIO(_load_bytes(path)))
+        used = frozenset(template.get_undeclared_template_variables(make_environment()))
+        _fields_used[key] = used
+    return used
+
+
 def render_to_file(template_key: str, data: CaseDocumentData, path: Path) -> Path:
     path.write_bytes(render(template_key, data))
     return path
 
 
-__all__ = ["build_context", "make_environment", "render", "render_to_file"]
+__all__ = [
+    "build_context",
+    "fields_of",
+    "make_environment",
+    "render",
+    "render_to_file",
+    "template_fields",
+]

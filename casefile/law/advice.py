@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from casefile.errors import InputError
 from casefile.law.parameters import Parameter
+from casefile.law.parties import CATEGORY_LABELS, court_for_traders
 
 PARTY_KINDS = ("commercant", "professionnel", "consommateur")
 CLAIM_NATURES = ("contractuelle", "statutaire", "delictuelle")
@@ -54,6 +55,7 @@ def advise(
     creditor_kind: str,
     as_of: date,
     parameters: Mapping[str, Parameter],
+    department: str | None = None,
 ) -> list[ProcedureAdvice]:
     """The five procedures, in the order a creditor meets them. `claim_total` is principal and
     interest (the small-claims ceiling counts both, R125-1); `as_of` is the day the procedure
@@ -65,7 +67,7 @@ def advise(
     for name, kind in (("debtor_kind", debtor_kind), ("creditor_kind", creditor_kind)):
         if kind not in PARTY_KINDS:
             raise InputError(f"{name} {kind!r} must be one of {', '.join(PARTY_KINDS)}")
-    court, court_reason = _court(debtor_kind, creditor_kind)
+    court, court_reason = _court(debtor_kind, creditor_kind, department)
     context = _Context(claim_total, claim_nature, court, court_reason, as_of, parameters)
     return [
         _amiable(),
@@ -95,23 +97,17 @@ class _Context:
             return None, False
 
 
-def _court(debtor_kind: str, creditor_kind: str) -> tuple[str, Reason]:
-    if debtor_kind == "commercant" and creditor_kind == "commercant":
-        return TC, Reason(
-            "Litige entre commerçants relatif à leurs engagements: tribunal de commerce.",
-            "C. com. art. L721-3",
-        )
-    if debtor_kind == "commercant":
-        return TJ, Reason(
-            "Créancier non commerçant contre un commerçant: tribunal judiciaire retenu; le "
-            "demandeur non commerçant peut aussi saisir le tribunal de commerce (option, à "
-            "vérifier).",
-            "C. com. art. L721-3; COJ art. L211-3",
-        )
-    return TJ, Reason(
-        "Débiteur non commerçant: tribunal judiciaire (juridiction de droit commun).",
-        "COJ art. L211-3",
+def _court(debtor_kind: str, creditor_kind: str, department: str | None) -> tuple[str, Reason]:
+    """The court by the one rule of `casefile.law.parties` (documents and statements use it)."""
+    label = {
+        "consommateur": CATEGORY_LABELS["consommateur"],
+        "professionnel": "professionnel non commerçant",
+        "commercant": "commerçant",
+    }[debtor_kind]
+    choice = court_for_traders(
+        creditor_kind == "commercant", debtor_kind == "commercant", label, department
     )
+    return choice.kind, Reason(choice.reason, choice.basis)
 
 
 def _amiable() -> ProcedureAdvice:

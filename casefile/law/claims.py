@@ -13,7 +13,8 @@ Rules encoded, each with its article:
   from the mise en demeure (C. civ. 1231-6, 1344-1); without one, no interest.
 - Day count actual/365, even in leap years: L441-10 and L313-2 give annual rates and fix no
   divisor; 365 is the convention of the statement this project files (LEGAL.md, issue 3), so a
-  day of 2024 costs the same as a day of 2023.
+  day of 2024 costs the same as a day of 2023. The divisor is dated law data (parameter
+  `base_calcul_interets_jours`, with the note on its basis), read at each line's first day.
 - Payments (C. civ. 1342-10): the debtor may name the invoice he pays; otherwise the payment
   goes first to the debts already due, among them to the oldest due, and proportionally
   between debts due the same day. All invoices of one statement bear the same rate, so none
@@ -28,14 +29,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from casefile.errors import InputError
+from casefile.law.money import round_cents
 from casefile.law.parameters import DatedValue, Parameter
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-DAYS_IN_YEAR = Decimal(365)
 DEBTOR_KINDS = ("professionnel", "consommateur")
 
 L441_10 = "C. com. art. L441-10"
@@ -43,11 +44,6 @@ L441_10_SOURCE = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000038
 D441_5 = "C. com. art. D441-5"
 LEGAL_RATE = "C. civ. art. 1231-6 et 1344-1; C. mon. fin. art. L313-2"
 CIVIL_CODE_SOURCE = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070721/"
-
-
-def to_cents(amount: Decimal) -> Decimal:
-    """Round a displayed amount to the cent, half up (the rounding a reader expects by hand)."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +79,11 @@ class InterestLine:
     amount: Decimal  # rounded to the cent
     basis: str
     rate_source: str
+    day_count: Decimal = Decimal(365)  # the divisor: days in a year for the prorata
 
     def explanation(self) -> str:
         return (
-            f"{self.invoice}: {self.base} € × {self.rate} % × {self.days} j / 365 "
+            f"{self.invoice}: {self.base} € × {self.rate} % × {self.days} j / {self.day_count} "
             f"(du {self.start.isoformat()} au {self.end.isoformat()}) = {self.amount} € "
             f"— {self.basis}"
         )
@@ -132,6 +129,12 @@ class Statement:
     unapplied: Decimal  # paid beyond everything owed: a credit of the debtor
     notes: tuple[str, ...] = field(default=())
     creditor_is_individual: bool = False
+    missing_semesters: tuple[str, ...] = ()  # semesters whose rate is not yet known: no interest
+
+    @property
+    def provisional(self) -> bool:
+        """True when a needed rate is not yet published: interest stops before that semester."""
+        return bool(self.missing_semesters)
 
     @property
     def principal_outstanding(self) -> Decimal:
@@ -172,6 +175,10 @@ def semester_name(day: date) -> str:
     return f"{day.year} H{1 if day.month <= 6 else 2}"
 
 
+class MissingRate(InputError):
+    """The rate of a semester is not (yet) recorded: computed statements stop before it."""
+
+
 def semester_value(parameter: Parameter, day: date) -> DatedValue:
     """The value recorded for the semester of `day`; refuses a semester with no entry of its
     own rather than carrying the previous semester's rate over."""
@@ -179,16 +186,38 @@ def semester_value(parameter: Parameter, day: date) -> DatedValue:
     try:
         value = parameter.at(first)
     except InputError:
-        raise InputError(
+        raise MissingRate(
             f"no rate known for {semester_name(day)} ({parameter.key}: rates start "
             f"{parameter.values[0].valid_from.isoformat()})"
         ) from None
     if value.valid_from != first or value.value is None:
-        raise InputError(
+        raise MissingRate(
             f"no rate known for {semester_name(day)} ({parameter.key} has no value for the "
             f"semester starting {first.isoformat()}; add it to procedures/parameters.toml)"
         )
     return value
+
+
+SEMESTER_RATES = ("taux_bce_refinancement", "taux_interet_legal")
+"""The rates published per half-year (L441-10: ECB rate of 1 January / 1 July; L313-2)."""
+
+
+def missing_semester_rates(rates: Mapping[str, Parameter], day: date) -> list[str]:
+    """French warnings for each semester rate with no value of its own for `day`'s semester
+    (`casefile check` prints them: statements of that semester are provisional)."""
+    warnings = []
+    for key in SEMESTER_RATES:
+        if key not in rates:
+            continue
+        try:
+            semester_value(rates[key], day)
+        except MissingRate:
+            warnings.append(
+                f"{key} : aucune valeur pour {_semester_fr(semester_name(day))} ; les décomptes "
+                "de ce semestre sont provisoires jusqu'à l'enregistrement du taux publié (avec "
+                "sa source) dans procedures/parameters.toml."
+            )
+    return warnings
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +245,7 @@ def _rate_for(
     legal = semester_value(_parameter(rates, "taux_interet_legal"), day)
     if creditor_is_individual:
         if "particulier" not in legal.extra:
-            raise InputError(
+            raise MissingRate(
                 f"no rate known for {semester_name(day)} (taux_interet_legal has no "
                 "'particulier' value)"
             )
@@ -227,6 +256,14 @@ def _rate_for(
         percent = legal.value
         who = "autres cas"
     return _Rate(percent, f"{LEGAL_RATE}: taux légal {semester_name(day)} ({who})", legal.source)
+
+
+def _day_count(rates: Mapping[str, Parameter], day: date) -> Decimal:
+    """The number of days in a year the annual rate is divided by, for a line starting `day`."""
+    divisor = _parameter(rates, "base_calcul_interets_jours").at(day).value
+    if divisor is None or divisor <= 0:
+        raise InputError(f"no day-count convention known on {day.isoformat()}")
+    return divisor
 
 
 def _parameter(rates: Mapping[str, Parameter], key: str) -> Parameter:
@@ -331,6 +368,7 @@ def claim_statement(
     lines: list[InterestLine] = []
     imputations: list[Imputation] = []
     unapplied = ZERO
+    missing: dict[str, None] = {}  # semester name → None, in the order met
 
     def close(state: _State, through: date) -> None:
         """Add the interest lines of `state` up to and including `through`."""
@@ -342,9 +380,17 @@ def claim_statement(
             _, semester_end = semester_of(day)
             end = min(through, semester_end)
             if state.principal > 0:
-                rate = _rate_for(day, regime, creditor_is_individual, rates)
+                try:
+                    rate = _rate_for(day, regime, creditor_is_individual, rates)
+                except MissingRate:
+                    # Not yet published: no interest is counted for this semester; the
+                    # statement says so (provisional) instead of a silent 0,00 €.
+                    missing[semester_name(day)] = None
+                    day = end + timedelta(days=1)
+                    continue
                 days = (end - day).days + 1
-                amount = to_cents(state.principal * rate.percent * days / (100 * DAYS_IN_YEAR))
+                divisor = _day_count(rates, day)
+                amount = round_cents(state.principal * rate.percent * days / (100 * divisor))
                 lines.append(
                     InterestLine(
                         state.invoice.number,
@@ -356,6 +402,7 @@ def claim_statement(
                         amount,
                         rate.basis,
                         rate.source,
+                        divisor,
                     )
                 )
                 state.interest += amount
@@ -430,6 +477,13 @@ def claim_statement(
         )
     if unapplied > 0:
         notes.append(f"Trop-perçu de {unapplied} € non imputé: à restituer ou à compenser.")
+    if missing:
+        notes.append(
+            "Décompte provisoire : taux non encore enregistré pour "
+            + ", ".join(_semester_fr(name) for name in missing)
+            + " ; les intérêts de cette période ne sont pas comptés. Un administrateur "
+            "enregistre le taux publié (avec sa source) pour compléter le décompte."
+        )
     return Statement(
         as_of,
         debtor_kind,
@@ -440,7 +494,14 @@ def claim_statement(
         unapplied,
         tuple(notes),
         creditor_is_individual,
+        tuple(missing),
     )
+
+
+def _semester_fr(name: str) -> str:
+    """'2026 H2' → 'le second semestre 2026'."""
+    year, half = name.split(" H")
+    return f"le {'premier' if half == '1' else 'second'} semestre {year}"
 
 
 def _interest_start(invoice: Invoice, regime: str, mise_en_demeure: date | None) -> date | None:

@@ -63,6 +63,7 @@ class ParametersSpec(Spec, frozen=True):
     penalites_retard_majoration: ParameterSpec
     taux_interet_legal: LegalRateSpec
     report_paiement_judiciaire_max_mois: ParameterSpec
+    base_calcul_interets_jours: ParameterSpec
 
 
 @dataclass(frozen=True, slots=True)

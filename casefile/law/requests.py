@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from casefile.errors import InputError
+from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
 
@@ -30,19 +30,6 @@ def parse_event_spec(spec: str) -> tuple[str, str, dict[str, str]]:
                 raise InputError(f"event {key}: attribute {item!r} must be written name=value")
             attributes[name.strip()] = value.strip()
     return key.strip(), day.strip(), attributes
-
-
-def parse_amount(text: object, what: str = "claim_total") -> Decimal:
-    """Euros as an exact Decimal with at most two decimals; floats are refused."""
-    if isinstance(text, (bool, float)):
-        raise InputError(f'{what}: {text!r} must be a decimal string such as "4200.50"')
-    try:
-        amount = Decimal(str(text).strip().replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise InputError(f"{what}: {text!r} is not an amount") from None
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InputError(f"{what}: {text!r} must be a positive amount with at most two decimals")
-    return amount
 
 
 def _absent(value: object) -> bool:
@@ -74,7 +61,7 @@ def facts_from(engine: Engine, request: Mapping[str, object]) -> CaseFacts:
         court=court,
         court_department=court_department,
         debtor_residence=str(residence) if residence is not None else None,
-        claim_total=None if _absent(claim_total) else parse_amount(claim_total),
+        claim_total=None if _absent(claim_total) else parse_amount(claim_total, "claim_total"),
     )
 
 

@@ -521,8 +521,9 @@ class Engine:
                     f"« {_label(procedure, _start_name(rule, first[0]))} » du "
                     f"{first[1].isoformat()} et "
                     f"« {_label(procedure, _start_name(rule, chosen[0]))} » du "
-                    f"{chosen[1].isoformat()} : le plus précoce "
-                    "est retenu (lecture la plus prudente, voir les notes du délai)"
+                    f"{chosen[1].isoformat()} : le plus précoce est retenu, car à sa date l'autre "
+                    "n'existait pas encore (lecture la plus prudente ; l'autre lecture donnerait "
+                    f"le {first[1].isoformat()} pour point de départ, voir les notes du délai)"
                 )
             return chosen
         # "latest": each later start interrupts the period only while it still runs.

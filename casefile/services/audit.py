@@ -47,6 +47,9 @@ FIELD_LABELS: dict[str, str] = {
     "template": "modèle",
     "total": "montant total",
     "count": "nombre d'échéances",
+    "law_data": "version des données juridiques",
+    "cases_examined": "dossiers en cours examinés",
+    "cases_recomputed": "dossiers recalculés",
 }
 MONEY = frozenset({"amount", "paid", "total"})
 ACTIONS: dict[str, str] = {

@@ -85,7 +85,7 @@ async def create_case(data: NewCase, actor: User, today: date | None = None) -> 
     court, department = _validate_new_case(data)
     reference = data.reference.strip()
     _party_rows(0, data, department)  # refuse bad parties before the transaction
-    async with atomic(f"case reference {reference!r} already exists"):
+    async with atomic(f"la référence de dossier « {reference} » existe déjà"):
         lawyer = await user_id(data.lawyer, "lawyer")
         commissaire = await user_id(data.commissaire, "commissaire", "commissaire_de_justice")
         now = datetime.now(UTC)

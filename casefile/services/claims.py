@@ -15,12 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from casefile.errors import InputError, InvalidFields, NotFound
+from casefile.law.money import cents_text, to_cents
 from casefile.services.parties import change_summary
 from casefile.services.plausibility import invoice_warnings
 from casefile.store import audit
 from casefile.store.cases import InvoiceIn, bump_version, resolve_case
 from casefile.store.db import atomic
-from casefile.store.money import cents_text, to_cents
 from casefile.store.permissions import User, require
 from casefile.store.recompute import recompute_case
 from casefile.store.tables import Claim, Party, Payment

@@ -8,11 +8,12 @@ repeats, the CLI's contract) or by id (the case page's rows).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
 from casefile.definitions import engine
-from casefile.errors import InputError, NotFound
+from casefile.errors import InputError, InvalidFields, NotFound
 from casefile.services.parties import change_summary
 from casefile.services.plausibility import event_warnings
 from casefile.store import audit
@@ -23,6 +24,20 @@ from casefile.store.recompute import recompute_case
 from casefile.store.tables import Event
 
 MAX_REASON = 500
+HEARING_TIME = "heure"  # attribute of the hearing ("HH:MM"), read by the pleadings
+_TIME = re.compile(r"(\d{1,2})\s*(?:h|:)\s*(\d{2})?", re.IGNORECASE)
+
+
+def hearing_time(text: object) -> str:
+    """ "9h30", "9 h 30", "09:30", "14h" → "09:30", "14:00"; anything else is refused."""
+    found = _TIME.fullmatch(str(text).strip())
+    if found:
+        hour, minute = int(found.group(1)), int(found.group(2) or 0)
+        if hour < 24 and minute < 60:
+            return f"{hour:02d}:{minute:02d}"
+    raise InvalidFields(
+        {HEARING_TIME: f"heure de l'audience : « {text} » n'est pas une heure (HH:MM, ex. 09:30)"}
+    )
 
 
 def _json_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +106,10 @@ async def _event_change(
         warnings: list[str] = []
         if change in ("add", "edit"):
             text = day.isoformat() if isinstance(day, date) else day
-            event = eng.parse_event(procedure, key, text, attributes or {})
+            attributes = dict(attributes or {})
+            if attributes.get(HEARING_TIME) not in (None, ""):
+                attributes[HEARING_TIME] = hearing_time(attributes[HEARING_TIME])
+            event = eng.parse_event(procedure, key, text, attributes)
             attrs = _json_attributes(dict(event.attributes))
             after = {"key": key, "date": event.date.isoformat(), "attributes": attrs}
             label = procedure.events[key].label if key in procedure.events else key

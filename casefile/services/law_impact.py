@@ -35,12 +35,12 @@ from casefile.definitions import LAW_FILES, data_dir, engine, load_engine
 from casefile.errors import CasefileError, DefinitionError, InputError
 from casefile.labels import amount_or_dash, period_fr
 from casefile.law import claims as law_claims
+from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
 from casefile.store import audit
 from casefile.store.calendars import synced_items
 from casefile.store.cases import CLOSED_STATUSES
 from casefile.store.db import atomic
-from casefile.store.money import from_cents
 from casefile.store.permissions import User, require
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute import latest_events, outstanding_cents, store_schedules, with_plan
@@ -429,6 +429,26 @@ def deadline_moves(
     return moves
 
 
+def history_changes(moves: Sequence[DeadlineMove]) -> dict[str, list[Any]]:
+    """The moves in the shape of an event's changes in the case history (added / moved /
+    removed, as `casefile.services.audit` reads them), each moved deadline with its rule and
+    cause, and the deadlines whose status alone changed."""
+    return {
+        "added": [m.key for m in moves if m.before is None and m.after is not None],
+        "moved": [
+            {"key": m.key, "from": m.before, "to": m.after, "rule": m.rule, "cause": m.cause}
+            for m in moves
+            if m.before is not None and m.after is not None and m.before != m.after
+        ],
+        "removed": [m.key for m in moves if m.after is None and m.before is not None],
+        "changed": [
+            {"key": m.key, "from": m.status_before, "to": m.status_after, "rule": m.rule}
+            for m in moves
+            if m.before == m.after and m.status_before != m.status_after
+        ],
+    }
+
+
 # -- reading the pending cases -----------------------------------------------------------------
 
 
@@ -703,11 +723,11 @@ async def apply(actor: User, reason: str, now: datetime | None = None) -> ApplyR
                     "law.apply",
                     "case",
                     case_id,
-                    {"deadlines": {m.key: m.before for m in found.deadlines}},
+                    None,
                     {
                         "reason": reason,
                         "law_data": law.fingerprint[:12],
-                        "changes": msgspec.to_builtins(found.deadlines),
+                        "changes": history_changes(found.deadlines),
                     },
                 )
         await _resync_feeds(changed, now)

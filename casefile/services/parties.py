@@ -15,7 +15,9 @@ from typing import Any
 
 from casefile.definitions import engine
 from casefile.errors import InputError, InvalidFields, NotFound
-from casefile.law.identifiers import check_siren, check_siret, normalise_key
+from casefile.law.identifiers import normalise_key
+from casefile.law.money import check_siren, check_siret
+from casefile.services.plausibility import residence_warnings
 from casefile.store import audit
 from casefile.store.cases import bump_version, resolve_case
 from casefile.store.db import atomic
@@ -295,7 +297,7 @@ async def edit_party(
         "party": {**current, **values},
         "version": version,
         "changes": summary,
-        "warnings": [],
+        "warnings": residence_warnings(role, values),
     }
 
 

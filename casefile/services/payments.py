@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from casefile.errors import InputError, InvalidFields, NotFound
+from casefile.law.money import cents_text, to_cents
 from casefile.services.parties import change_summary
 from casefile.services.plausibility import payment_warnings
 from casefile.store import audit
 from casefile.store.cases import PaymentIn, bump_version, resolve_case
 from casefile.store.db import atomic
-from casefile.store.money import cents_text, to_cents
 from casefile.store.permissions import User, require
 from casefile.store.recompute import outstanding_cents, recompute_case
 from casefile.store.tables import Claim, Payment

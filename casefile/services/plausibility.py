@@ -1,21 +1,26 @@
 """Warnings for input that is valid but unlikely (issue 12 item 1): recorded, and said in French
 rather than kept silent — an event years ahead, a hearing on a Sunday or a public holiday, a
-payment larger than what is still owed, a payment plan on a case without any invoice.
+payment larger than what is still owed, a payment plan on a case
+without any invoice (`casefile.store.payment_plans.NO_CLAIM`).
 
 Pure functions over plain values; `today` is a parameter (the services pass the real date).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from casefile.documents.formatting import amount_fr, date_fr
+from casefile.law.money import from_cents
 from casefile.law.territories import Territory
-from casefile.store.money import from_cents
 
 FAR_FUTURE = timedelta(days=366)
 FAR_PAST_YEARS = 30
 HEARINGS = frozenset({"audience"})
+# Saint-Barthélemy and Saint-Martin share Guadeloupe's 971 postcode range.
+COLLECTIVITY_POSTCODES = {"97133": "977", "97150": "978"}
 
 
 def event_warnings(key: str, label: str, day: date, today: date, territory: Territory) -> list[str]:
@@ -75,10 +80,37 @@ def invoice_warnings(issue: date, due: date, today: date) -> list[str]:
     return warnings
 
 
-def plan_warnings(claims: int) -> list[str]:
-    if claims == 0:
+def department_of_postcode(postcode: str) -> str | None:
+    """The department a French postcode points to: "67000" → "67", "20090" → "2A",
+    "20200" → "2B", "97110" → "971"; None when it cannot say (CEDEX ranges excepted)."""
+    if len(postcode) != 5 or not postcode.isdigit():
+        return None
+    if postcode.startswith("20"):
+        return "2A" if postcode[2] in "01" else "2B"
+    if postcode in COLLECTIVITY_POSTCODES:
+        return COLLECTIVITY_POSTCODES[postcode]
+    if postcode.startswith(("97", "98")):
+        return postcode[:3]
+    return postcode[:2]
+
+
+def residence_warnings(role: str, values: Mapping[str, Any]) -> list[str]:
+    """The residence decides the art. 643/644 extension: say when the address disagrees."""
+    residence = values.get("residence")
+    country = str(values.get("country") or "France")
+    foreign = country.strip().lower() not in ("france", "")
+    who = "du débiteur" if role == "debtor" else "du créancier"
+    if foreign and residence != "etranger":
         return [
-            "Aucune facture n'est enregistrée sur ce dossier : l'échéancier ne s'adosse à "
-            "aucune créance. Ajoutez les factures."
+            f"L'adresse {who} est à l'étranger ({country}) mais sa résidence est le "
+            f"département {residence} : l'allongement des délais pour distance (CPC art. 643) "
+            "suit la résidence — vérifiez-la."
+        ]
+    department = department_of_postcode(str(values.get("postcode") or ""))
+    if not foreign and department and residence and department != residence:
+        return [
+            f"Le code postal {values.get('postcode')} {who} indique le département {department}, "
+            f"mais sa résidence est le département {residence} : l'allongement des délais pour "
+            "distance (CPC art. 643 et 644) suit la résidence — vérifiez-la."
         ]
     return []

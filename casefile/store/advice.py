@@ -11,16 +11,9 @@ from typing import Any
 
 from casefile.store.cases import get_case
 from casefile.store.permissions import User
+from casefile.store.statement import party_standing
 
 ACKNOWLEDGMENT_EVENTS = ("reconnaissance_dette",)
-
-
-def _advice_kind(party: dict[str, Any] | None) -> str:
-    """A company with a commercial form is a trader (C. com. L210-1); another professional is
-    not presumed to be one; a consumer is a consumer."""
-    if not party or party.get("kind") == "consommateur":
-        return "consommateur"
-    return "commercant" if party.get("person_or_company") == "societe" else "professionnel"
 
 
 def advice_inputs(full: dict[str, Any]) -> tuple[Decimal, str, str, str]:
@@ -31,8 +24,8 @@ def advice_inputs(full: dict[str, Any]) -> tuple[Decimal, str, str, str]:
     return (
         total,
         nature,
-        _advice_kind(full.get("debtor_party")),
-        _advice_kind(full.get("creditor")),
+        party_standing(full.get("debtor_party")).advice_kind,
+        party_standing(full.get("creditor")).advice_kind,
     )
 
 
@@ -59,7 +52,15 @@ def advice_from_case(full: dict[str, Any], as_of: date) -> dict[str, Any]:
     claims = full.get("claims") or []
     procedures: list[dict[str, Any]] = []
     if total > 0:
-        for item in advise(total, nature, debtor_kind, creditor_kind, as_of, parameters()):
+        for item in advise(
+            total,
+            nature,
+            debtor_kind,
+            creditor_kind,
+            as_of,
+            parameters(),
+            department=full.get("court_department"),
+        ):
             data = asdict(item)
             data["reasons"] = [asdict(reason) for reason in item.reasons]
             procedures.append(data)
@@ -69,9 +70,7 @@ def advice_from_case(full: dict[str, Any], as_of: date) -> dict[str, Any]:
         )
     else:
         notes.append("Aucune créance impayée enregistrée: pas de procédure à conseiller.")
-    debtor_kind = (
-        "consommateur" if (debtor or {}).get("kind") == "consommateur" else "professionnel"
-    )
+    debtor_kind = party_standing(debtor).kind
     acknowledgments = [
         date.fromisoformat(e["date"])
         for e in full.get("events", [])

@@ -20,12 +20,12 @@ from casefile.ical.feeds import FEED_KINDS, FeedToken, feed_url, hash_token, iss
 from casefile.ical.feeds import webcal_url as webcal_link
 from casefile.ical.items import CalendarEntry, FeedItem
 from casefile.ical.sync import sync
+from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline
 from casefile.settings import get_settings
 from casefile.store import audit
 from casefile.store.cases import resolve_case
 from casefile.store.db import atomic
-from casefile.store.money import from_cents
 from casefile.store.permissions import SYSTEM, User, can
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute import compute, latest_events, outstanding_cents, with_plan

@@ -16,10 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from casefile.errors import Conflict, Forbidden, InputError, NotFound
+from casefile.law.money import cents_text, from_cents
 from casefile.law.periods import parse_date
 from casefile.store import audit
 from casefile.store.db import atomic
-from casefile.store.money import cents_text, from_cents
 from casefile.store.permissions import User, assigned_only, can, require
 from casefile.store.recompute import outstanding_cents, with_today
 from casefile.store.tables import (
@@ -396,18 +396,34 @@ async def _evidence(case_id: int) -> list[dict[str, Any]]:
 # -- writing ----------------------------------------------------------------------------------
 
 
+VERSION_MAX = 2**31 - 1
+"""The version column is a 32-bit integer on PostgreSQL."""
+
+
 async def bump_version(row: dict[str, Any], expected_version: int | None) -> int:
-    """`UPDATE … SET version = version + 1 WHERE id = ? AND version = ?`; 0 rows → Conflict."""
-    expected = row["version"] if expected_version is None else expected_version
+    """The case's next version, taking the case row's lock for the rest of the transaction.
+
+    With `expected_version`: `… WHERE id = ? AND version = ?`, 0 rows → Conflict. Without
+    it nothing can conflict: the increment is unconditional, so concurrent writers queue on
+    the row lock (PostgreSQL) or the write lock (SQLite) and each gets its own version."""
+    if expected_version is not None and not 0 <= expected_version <= VERSION_MAX:
+        raise InputError(
+            f"expected_version {expected_version} est hors limites (0 à {VERSION_MAX})"
+        )
+    condition = Case.id == row["id"]
+    if expected_version is not None:
+        condition = condition & (Case.version == expected_version)
     updated = (
         await Case.update({Case.version: Case.version + 1, Case.updated_at: datetime.now(UTC)})
-        .where((Case.id == row["id"]) & (Case.version == expected))
+        .where(condition)
         .returning(Case.version)
     )
     if not updated:
+        current = await Case.select(Case.version).where(Case.id == row["id"]).first()
+        now = current["version"] if current else row["version"]
         raise Conflict(
-            f"case {row['reference']!r} changed since version {expected} "
-            f"(now {row['version']}): reload it and try again"
+            f"le dossier {row['reference']!r} a changé depuis la version {expected_version} "
+            f"(version actuelle : {now}) : rechargez-le et recommencez"
         )
     return int(updated[0]["version"])
 

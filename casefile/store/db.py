@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -24,7 +25,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
-from casefile.errors import CasefileError, Conflict, Unavailable
+from casefile.errors import CasefileError, Conflict, InputError, Unavailable
 from casefile.settings import get_settings
 from casefile.store.engines import (
     SQLITE_BUSY_TIMEOUT_SECONDS,
@@ -32,6 +33,8 @@ from casefile.store.engines import (
     is_postgres,
     sqlite_path,
 )
+
+log = logging.getLogger("casefile.store")
 
 os.environ.setdefault("PICCOLO_CONF", "casefile.store.piccolo_conf")
 # piccolo warns (in colour, on stderr) when it cannot read the server's version; the outage
@@ -196,7 +199,10 @@ def _unavailability(error: BaseException) -> str | None:
         return f"{type(error).__name__}: {error}"
     try:
         import asyncpg
+        from asyncpg.exceptions import _base as asyncpg_base
     except ImportError:  # pragma: no cover - asyncpg ships with piccolo[postgres]
+        return None
+    if isinstance(error, asyncpg_base.DataError):  # a bad argument, refused by the client
         return None
     if isinstance(
         error,
@@ -223,12 +229,45 @@ def _integrity_error(error: BaseException) -> bool:
     return isinstance(error, asyncpg.IntegrityConstraintViolationError)
 
 
+DATA_REFUSED = (
+    "une valeur dépasse ce que la base de données accepte (texte trop long, nombre trop "
+    "grand ou caractère interdit) : rien n'a été enregistré"
+)
+
+
+def data_error(error: BaseException) -> InputError | None:
+    """A value the database refuses (too long, out of its column's range, NUL in text) as a
+    422 naming no driver detail; None for any other error. The edge checks catch these
+    first with a precise message: this is the net behind them."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OverflowError):  # sqlite3: int beyond 64 bits
+            return InputError(DATA_REFUSED)
+        try:
+            import asyncpg
+            from asyncpg.exceptions import _base as asyncpg_base
+        except ImportError:  # pragma: no cover
+            return None
+        if isinstance(current, (asyncpg.DataError, asyncpg_base.DataError)):
+            return InputError(DATA_REFUSED)
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def translate(error: BaseException, what: str = "") -> CasefileError | None:
-    """The driver's integrity error → Conflict naming the input; None for anything else."""
+    """The driver's integrity error → Conflict naming the input, a refused value →
+    InputError; None for anything else."""
+    refused = data_error(error)
+    if refused is not None:
+        return refused
     if not _integrity_error(error):
         return None
     detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return Conflict(f"{what}: {detail}" if what else f"conflicting data: {detail}")
+    # The driver's text ("UNIQUE constraint failed: …") is for the log, not for people.
+    log.info("integrity error translated to a conflict: %s", detail)
+    return Conflict(what or "ces données entrent en conflit avec un enregistrement existant")
 
 
 @asynccontextmanager

@@ -10,12 +10,13 @@ The demo users' password is "demo": for a demonstration database only, never in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from casefile.errors import Conflict
+from casefile.law.parties import split_legal_form
 from casefile.services import cases
 from casefile.services.cases import InvoiceIn, NewCase, PartyIn, PaymentIn
 from casefile.store.db import atomic
@@ -509,21 +510,91 @@ async def load_demo(today: date, cases: int = 30) -> dict[str, Any]:
     return {"created": created, "existing": existing, "users": users}
 
 
+SERVICES_WORDS = ("cabinet", "clinique", "pharmacie", "informatique", "transports", "location",
+                  "hôtellerie", "marine", "électricité", "garage", "imprimerie")  # fmt: skip
+WORKS_WORDS = ("bâtiment", "chauffage", "menuiserie")
+CITIES = {
+    "13": ("13001", "Marseille"), "2A": ("20000", "Ajaccio"), "31": ("31000", "Toulouse"),
+    "33": ("33000", "Bordeaux"), "35": ("35000", "Rennes"), "44": ("44000", "Nantes"),
+    "57": ("57000", "Metz"), "59": ("59000", "Lille"), "64": ("64000", "Pau"),
+    "67": ("67000", "Strasbourg"), "68": ("68100", "Mulhouse"), "69": ("69006", "Lyon"),
+    "06": ("06000", "Nice"), "75": ("75009", "Paris"), "971": ("97110", "Pointe-à-Pitre"),
+    "972": ("97200", "Fort-de-France"), "974": ("97400", "Saint-Denis"),
+}  # fmt: skip
+"""A plausible postcode and city per demo department (demo addresses only)."""
+
+
+def _supply(creditor: str) -> str:
+    """The nature of the demo creditor's supplies, from its trade."""
+    name = creditor.lower()
+    if any(word in name for word in WORKS_WORDS):
+        return "travaux"
+    if any(word in name for word in SERVICES_WORDS):
+        return "services"
+    return "marchandises"
+
+
+def _party(name: str, kind: str, department: str, number: int, **extra: Any) -> PartyIn:
+    """A demo party with an address, and a civility and first name for a natural person."""
+    postcode, city = CITIES.get(department, ("75009", "Paris"))
+    words = name.split()
+    if words[0] in ("M.", "Mme"):
+        return PartyIn(
+            name=" ".join(words[2:]),
+            civility=words[0],
+            first_name=words[1],
+            category="consommateur",
+            street=f"{number} rue de la République",
+            postcode=postcode,
+            city=city,
+            **extra,
+        )
+    bare, form = split_legal_form(name)
+    return PartyIn(
+        name=bare,
+        kind=kind,
+        legal_form=form or "",
+        street=f"{number} avenue de la Gare",
+        postcode=postcode,
+        city=city,
+        **extra,
+    )
+
+
+def _weekday(day: date) -> date:
+    """A hearing is never on a week-end: Saturday and Sunday move to Monday."""
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
 async def _create(reference: str, s: Scenario, index: int, today: date) -> None:
     suffix = "" if index < len(SCENARIOS) else f" ({index // len(SCENARIOS) + 1})"
     company = s.debtor_kind == PRO
+    abroad = s.residence == "etranger"
+    creditor = _party(
+        s.creditor,
+        PRO,
+        s.department,
+        2 + index,
+        siren=_siren(index),
+        representative="Madame Claire Martin, présidente",
+    )
+    debtor = _party(
+        s.debtor + suffix,
+        s.debtor_kind,
+        "75" if abroad else s.department,
+        10 + index,
+        siren=_siren(1000 + index) if company and not abroad else None,
+        residence=s.residence,
+    )
+    if abroad:
+        debtor = replace(debtor, street="", postcode="", city="", address="")
     data = NewCase(
         reference=reference,
         procedure=s.procedure,
         court=s.court,
         court_department=s.department,
-        creditor=PartyIn(name=s.creditor, siren=_siren(index), address=""),
-        debtor=PartyIn(
-            name=s.debtor + suffix,
-            kind=s.debtor_kind,
-            siren=_siren(1000 + index) if company and s.residence != "etranger" else None,
-            residence=s.residence,
-        ),
+        creditor=creditor,
+        debtor=debtor,
         lawyer="avocat" if s.procedure != PETITES else None,
         commissaire="commissaire" if s.procedure in (PETITES, IP) else None,
     )
@@ -538,6 +609,7 @@ async def _create(reference: str, s: Scenario, index: int, today: date) -> None:
                 due_date=issued + timedelta(days=30),
                 amount=Decimal(amount),
                 paid=Decimal(s.paid),
+                supply=_supply(s.creditor),
             ),
             SYSTEM,
         )
@@ -546,6 +618,8 @@ async def _create(reference: str, s: Scenario, index: int, today: date) -> None:
             case["id"], PaymentIn(today - timedelta(days=3), Decimal(s.payment)), SYSTEM
         )
     for key, days_before, attributes in s.steps:
-        await cases.add_event(
-            case["id"], key, today - timedelta(days=days_before), attributes, SYSTEM
-        )
+        day = today - timedelta(days=days_before)
+        if key == "audience":
+            day = _weekday(day)
+            attributes = {**attributes, "heure": "09:30"}
+        await cases.add_event(case["id"], key, day, attributes, SYSTEM)

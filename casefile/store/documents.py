@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import io
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, Literal
 
 from casefile.documents.context import (
     COURT_KINDS,
+    SUPPLY_FACTS,
     CaseDocumentData,
     ClaimSummary,
     Company,
@@ -34,9 +34,18 @@ from casefile.documents.context import (
     Person,
     Piece,
 )
+from casefile.documents.render import template_fields
 from casefile.errors import InputError, NotFound
 from casefile.evidence.bundle import BordereauLine
 from casefile.evidence.objects import ObjectStore
+from casefile.law.money import from_cents
+from casefile.law.parties import (
+    NATURAL_PERSON_CATEGORIES,
+    TC,
+    category_of,
+    court_label,
+    split_legal_form,
+)
 from casefile.store.permissions import User, require
 
 TJ_SEATS: dict[str, str] = {
@@ -54,18 +63,13 @@ TJ_SEATS: dict[str, str] = {
 }
 """Departments with a single tribunal judiciaire, so the department names the court. Elsewhere
 (67: Strasbourg and Saverne; 971: Pointe-à-Pitre and Basse-Terre…) the seat depends on the
-debtor's commune, which the case does not record: the court is left to complete."""
-
-LOCAL_LAW = frozenset({"57", "67", "68"})
-"""Alsace-Moselle: no tribunal de commerce; commercial cases go to the chambre commerciale of
-the tribunal judiciaire (local law)."""
+debtor's commune, which the case does not record: the court is left to complete (or chosen
+from the `courts` table an administrator fills)."""
 
 ADDRESS_PLACEHOLDER = "[adresse du greffe à compléter]"
 PLACE_PLACEHOLDER = "[lieu à compléter]"
-LAWYER_PLACEHOLDER = "[avocat à compléter]"
+LAWYER_PLACEHOLDER = "[avocat (nom, barreau) à compléter]"
 COMMISSAIRE_PLACEHOLDER = "[commissaire de justice à compléter]"
-RATE_MISSING = "no rate known"
-MAX_RATE_FALLBACK = 2  # semesters stepped back at most when a rate is not yet published
 
 _CIVILITIES: dict[str, Literal["Monsieur", "Madame"]] = {
     "m.": "Monsieur",
@@ -77,23 +81,19 @@ _CIVILITIES: dict[str, Literal["Monsieur", "Madame"]] = {
     "mme.": "Madame",
     "madame": "Madame",
 }
-_LEGAL_FORMS = (
-    "SASU",
-    "SAS",
-    "SARL",
-    "EURL",
-    "SA",
-    "SNC",
-    "SCI",
-    "SCS",
-    "SCA",
-    "SCP",
-    "SELARL",
-    "SELAS",
-    "SCOP",
-    "GIE",
-)
-_WORD = re.compile(r"[\w.]+", re.UNICODE)
+ROLE_FR = {"creditor": "créancier", "debtor": "débiteur"}
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Something a document needs that the case does not record, and where to enter it."""
+
+    what: str  # French: "Adresse du débiteur"
+    where: str  # French: "fiche du débiteur (page du dossier, rubrique Parties)"
+    fields: tuple[str, ...]  # the template fields it leaves bracketed
+
+    def text(self) -> str:
+        return f"{self.what} : à saisir — {self.where}."
 
 
 @dataclass(frozen=True)
@@ -102,44 +102,10 @@ class DocumentSource:
 
     data: CaseDocumentData
     notes: tuple[str, ...]
+    missing: tuple[Missing, ...] = ()
 
 
 # -- building the data -------------------------------------------------------------------------
-
-
-def court_for(kind: str | None, department: str) -> tuple[Court, str, list[str]]:
-    """The court, the place documents are written from, and notes on what is left to fill."""
-    notes = [f"Adresse du tribunal non enregistrée : {ADDRESS_PLACEHOLDER} à remplir."]
-    court_kind: CourtKind = "tribunal_judiciaire"
-    if kind in COURT_KINDS:
-        court_kind = "tribunal_de_commerce" if kind == "tribunal_de_commerce" else court_kind
-    elif kind is not None:
-        notes.append(
-            f"La procédure se déroule devant un {kind.replace('_', ' ')} : le tribunal "
-            "judiciaire n'est nommé qu'à titre de juridiction compétente en cas de contestation."
-        )
-    seat = TJ_SEATS.get(department)
-    if court_kind == "tribunal_de_commerce":
-        if department in LOCAL_LAW:
-            name = (
-                "Tribunal judiciaire compétent, chambre commerciale "
-                f"(département {department}, droit local)"
-            )
-        else:
-            name = f"Tribunal de commerce compétent (département {department})"
-        notes.append(f"Tribunal à préciser : « {name} ».")
-    elif seat is not None:
-        name = f"Tribunal judiciaire {_of(seat)}"
-    else:
-        name = f"Tribunal judiciaire compétent (département {department})"
-        notes.append(
-            f"Le département {department} compte plusieurs tribunaux judiciaires ou n'est pas "
-            f"dans la table des sièges : tribunal à préciser (« {name} »)."
-        )
-    place = seat or PLACE_PLACEHOLDER
-    if seat is None:
-        notes.append(f"Lieu de rédaction inconnu : {PLACE_PLACEHOLDER} à remplir.")
-    return Court(court_kind, name, ADDRESS_PLACEHOLDER), place, notes
 
 
 def _of(city: str) -> str:
@@ -147,80 +113,146 @@ def _of(city: str) -> str:
     return f"d'{city}" if city[0] in "AEIOUÉÈÊ" else f"de {city}"
 
 
-def _legal_form(name: str) -> str | None:
-    words = {w.strip(".").upper() for w in _WORD.findall(name)}
-    return next((form for form in _LEGAL_FORMS if form in words), None)
+def court_for(kind: str | None, department: str) -> tuple[Court, str, list[Missing], list[str]]:
+    """The court, the place documents are written from, what is missing and notes."""
+    notes: list[str] = []
+    missing: list[Missing] = []
+    court_kind: CourtKind = "tribunal_de_commerce" if kind == TC else "tribunal_judiciaire"
+    if kind is not None and kind not in COURT_KINDS:
+        notes.append(
+            f"La procédure se déroule devant un {kind.replace('_', ' ')} : le tribunal "
+            "judiciaire n'est nommé qu'à titre de juridiction compétente en cas de contestation."
+        )
+    where_court = (
+        "dans le document (Word) : casefile ne tient pas encore la liste des tribunaux et de "
+        "leurs greffes"
+    )
+    label = court_label(court_kind, department)
+    seat_city = TJ_SEATS.get(department)
+    if seat_city is not None and court_kind != TC:
+        name = f"Tribunal judiciaire {_of(seat_city)}"
+    else:
+        name = f"[{label} compétent (département {department}) à compléter]"
+        missing.append(Missing("Tribunal", where_court, ("tribunal_nom", "tribunal_titre")))
+    missing.append(Missing("Adresse du tribunal", where_court, ("tribunal_adresse",)))
+    place = seat_city if (seat_city and court_kind != TC) else PLACE_PLACEHOLDER
+    if place == PLACE_PLACEHOLDER:
+        missing.append(Missing("Lieu de rédaction", where_court, ("lieu",)))
+    return Court(court_kind, name, ADDRESS_PLACEHOLDER), place, missing, notes
 
 
-def party_for(row: dict[str, Any], role: str) -> Party:
-    """A stored party as the documents' `Company` or `Person`; InputError names what is missing."""
-    who = "creditor" if role == "creditor" else "debtor"
-    name = row["name"].strip()
-    address = row["address"].strip() or "[adresse à compléter]"
-    if row["person_or_company"] == "societe":
-        siren = row["siren"]
-        if not siren:
-            raise InputError(
-                f"{who} {name!r} is a company without a SIREN: a pleading identifies a company "
-                "by its SIREN (record it on the party)"
+def _composed_address(row: dict[str, Any]) -> str:
+    street, postcode, city = (row.get(k) or "" for k in ("street", "postcode", "city"))
+    if street and city:
+        country = row.get("country") or "France"
+        text = f"{street}, {postcode} {city}".replace("  ", " ")
+        return text if country == "France" else f"{text}, {country}"
+    return (row.get("address") or "").strip()
+
+
+def _party_where(role: str) -> str:
+    return f"fiche du {ROLE_FR[role]} (page du dossier, rubrique Parties)"
+
+
+def party_for(row: dict[str, Any], role: str) -> tuple[Party, list[Missing]]:
+    """A stored party as the documents' `Company` or `Person`, and what it lacks. Nothing is
+    refused: what the case does not record is written as a bracketed placeholder."""
+    who = ROLE_FR[role]
+    prefix = "creancier" if role == "creditor" else "debiteur"
+    where = _party_where(role)
+    missing: list[Missing] = []
+    category = category_of(row.get("category"), row.get("kind"), row.get("person_or_company"))
+    address = _composed_address(row)
+    if not address:
+        address = f"[adresse du {who} à compléter]"
+        missing.append(
+            Missing(
+                f"Adresse du {who}",
+                where,
+                (f"{prefix}_designation", f"{prefix}_adresse", f"{prefix}_ville"),
             )
-        return Company(
+        )
+    siren = row.get("siren") or None
+    if category in NATURAL_PERSON_CATEGORIES:
+        civility, first, last = _person_names(row)
+        if civility is None:
+            missing.append(
+                Missing(
+                    f"Civilité du {who} (Madame ou Monsieur)",
+                    where,
+                    (
+                        f"{prefix}_designation",
+                        f"{prefix}_nom",
+                        f"{prefix}_entete",
+                        f"{prefix}_signataire",
+                    ),
+                )
+            )
+        return (
+            Person(
+                civility=civility,
+                first_name=first,
+                last_name=last,
+                address=address,
+                professional=category != "consommateur",
+                category=category,
+                siren=siren,
+            ),
+            missing,
+        )
+    name, legal_form = split_legal_form(row["name"], row.get("legal_form"))
+    residence = row.get("residence")
+    if category == "societe" and siren is None and residence != "etranger":
+        missing.append(
+            Missing(
+                f"SIREN du {who}",
+                where,
+                (f"{prefix}_designation", f"{prefix}_identification"),
+            )
+        )
+    if category == "societe" and legal_form is None:
+        missing.append(
+            Missing(
+                f"Forme sociale du {who} (SAS, SARL…)",
+                where,
+                (f"{prefix}_designation", f"{prefix}_identification"),
+            )
+        )
+    if role == "creditor" and not row.get("representative"):
+        missing.append(Missing("Représentant légal du créancier", where, ("creancier_signataire",)))
+    return (
+        Company(
             name=name,
-            legal_form=_legal_form(name) or "[forme sociale à compléter]",
+            legal_form=legal_form,
             share_capital=None,
-            rcs_city=None,
+            rcs_city=row.get("rcs_city") or None,
             siren=siren,
             address=address,
-        )
-    first, _, rest = name.partition(" ")
-    civility = _CIVILITIES.get(first.lower())
-    if civility is None or not rest.strip():
-        raise InputError(
-            f"{who} {name!r} is a natural person: write the name with its civility, "
-            "e.g. 'Madame Élise Martin' or 'M. Jean Dupont', so the pleading can designate them"
-        )
-    given, _, family = rest.strip().partition(" ")
-    return Person(
-        civility=civility,
-        first_name=given if family else "",
-        last_name=family or given,
-        address=address,
-        professional=row["kind"] == "professionnel",
+            representative=row.get("representative") or None,
+            category=category,
+        ),
+        missing,
     )
+
+
+def _person_names(row: dict[str, Any]) -> tuple[Literal["Monsieur", "Madame"] | None, str, str]:
+    """(civility, first name, last name): the recorded columns, else read from the name
+    ("M. Karim Benali")."""
+    recorded = _CIVILITIES.get((row.get("civility") or "").strip().lower())
+    if row.get("first_name"):
+        return recorded, row["first_name"].strip(), row["name"].strip()
+    words = row["name"].split()
+    civility = recorded
+    if words and words[0].lower() in _CIVILITIES:
+        civility = civility or _CIVILITIES[words[0].lower()]
+        words = words[1:]
+    if len(words) >= 2:
+        return civility, words[0], " ".join(words[1:])
+    return civility, "", " ".join(words)
 
 
 def _decimal(text: str) -> Decimal:
     return Decimal(text)
-
-
-async def _statement(case_row: dict[str, Any], as_of: date) -> tuple[dict[str, Any], list[str]]:
-    """The claim statement as of `as_of`, or as of the last day whose rates are published.
-
-    Rates are published per half-year; a document dated in a semester whose rate is not yet in
-    procedures/parameters.toml is computed up to the end of the previous semester, and says so
-    (the décompte states its own "arrêté au" date), rather than refusing the whole document.
-    """
-    from casefile.law.claims import semester_of
-    from casefile.store.statement import statement_for
-
-    notes: list[str] = []
-    day = as_of
-    for _ in range(MAX_RATE_FALLBACK + 1):
-        try:
-            return await statement_for(case_row, day), notes
-        except InputError as error:
-            if not str(error).startswith(RATE_MISSING):
-                raise
-            previous = semester_of(day)[0] - timedelta(days=1)
-            notes.append(
-                f"Intérêts arrêtés au {previous.isoformat()} au lieu du {day.isoformat()} : "
-                f"{error}."
-            )
-            day = previous
-    raise InputError(
-        f"case {case_row['reference']}: no published interest rate for the "
-        f"{MAX_RATE_FALLBACK + 1} semesters up to {as_of.isoformat()}; update parameters.toml"
-    )
 
 
 def _claim(statement: dict[str, Any]) -> ClaimSummary:
@@ -249,24 +281,28 @@ def _claim(statement: dict[str, Any]) -> ClaimSummary:
     )
 
 
-def _invoices(case: dict[str, Any], statement: dict[str, Any]) -> tuple[InvoiceLine, ...]:
+def _invoices(
+    claims: Sequence[dict[str, Any]], statement: dict[str, Any]
+) -> tuple[InvoiceLine, ...]:
     balances = {b["number"]: b for b in statement["invoices"]}
     lines = []
-    for claim in case["claims"]:
-        amount = _decimal(claim["amount"])
+    for claim in claims:
+        amount = from_cents(claim["amount_cents"])
         balance = balances.get(claim["invoice_number"])
         outstanding = (
             _decimal(balance["principal_outstanding"])
             if balance
-            else _decimal(claim["outstanding"])
+            else from_cents(claim["amount_cents"] - claim["paid_cents"])
         )
+        supply = claim.get("supply") or None
         lines.append(
             InvoiceLine(
                 number=claim["invoice_number"],
-                issue_date=date.fromisoformat(claim["issue_date"]),
-                due_date=date.fromisoformat(claim["due_date"]),
+                issue_date=claim["issue_date"],
+                due_date=claim["due_date"],
                 amount=amount,
                 paid=amount - outstanding,
+                supply=supply if supply in SUPPLY_FACTS else None,
             )
         )
     return tuple(lines)
@@ -287,27 +323,80 @@ def _hearing_time(event: dict[str, Any] | None) -> time | None:
         return None
 
 
-def _payment_deadline(case: dict[str, Any], today: date) -> tuple[date, list[str]]:
-    """The recorded end of the mise en demeure's delay, else today + the procedure's default."""
+def _payment_deadline(case: dict[str, Any], letter_date: date) -> date:
+    """The deadline the mise en demeure gives, counted from the letter's own date: the delay
+    recorded on a mise en demeure of that day (attribute `delai`), else the procedure's
+    default. Never an earlier letter's deadline (it would precede this letter)."""
     from casefile.definitions import engine
-    from casefile.law.periods import add_period
+    from casefile.law.periods import Period, add_period
 
-    for deadline in case["deadlines"]:
-        if deadline["key"] == "paiement_mise_en_demeure":
-            return date.fromisoformat(deadline["due"]), []
     rule = next(
         r for r in engine().procedure("amiable").deadlines if r.key == "paiement_mise_en_demeure"
     )
-    due = add_period(today, rule.period)
-    return due, [
-        f"Délai de paiement : {rule.period} à compter du {today.isoformat()} (délai par défaut "
-        "de procedures/amiable.toml, la mise en demeure n'étant pas encore enregistrée)."
+    period = rule.period
+    same_day = [
+        e
+        for e in case["events"]
+        if e["key"] == "mise_en_demeure_envoyee" and e["date"] == letter_date.isoformat()
     ]
+    delay = (same_day[-1]["attributes"] or {}).get("delai") if same_day else None
+    if isinstance(delay, str) and delay:
+        period = Period.parse(delay)
+    return add_period(letter_date, period)
+
+
+def _pieces(
+    evidence: Sequence[dict[str, Any]],
+    invoices: Sequence[InvoiceLine],
+    notice: date | None,
+) -> tuple[tuple[Piece, ...], list[str], list[Missing]]:
+    """The case's numbered pièces; without any, the invoices and the mise en demeure, numbered
+    in that order (a bordereau is never empty), with a note to attach their copies."""
+    numbered = [p for p in evidence if p["piece"] is not None]
+    if numbered:
+        pieces = tuple(
+            Piece(
+                number=p["piece"],
+                kind=p["kind"],
+                description=p["description"] or p["kind"].replace("_", " ").capitalize(),
+                date=date.fromisoformat(p["date"]) if p["date"] else None,
+            )
+            for p in numbered
+        )
+        undated = [str(p.number) for p in pieces if p.date is None]
+        missing = (
+            [
+                Missing(
+                    f"Date des pièces n° {', '.join(undated)}",
+                    "rubrique Pièces de la page du dossier",
+                    ("pieces",),
+                )
+            ]
+            if undated
+            else []
+        )
+        return pieces, [], missing
+    derived = [
+        Piece(n, "facture", f"Facture n° {inv.number}", inv.issue_date)
+        for n, inv in enumerate(invoices, start=1)
+    ]
+    if notice is not None:
+        derived.append(
+            Piece(len(derived) + 1, "mise_en_demeure", "Lettre de mise en demeure", notice)
+        )
+    note = (
+        "Aucune pièce versée au dossier : le bordereau liste les factures"
+        + (" et la mise en demeure" if notice else "")
+        + " enregistrées ; joindre leurs copies (rubrique Pièces)."
+    )
+    return tuple(derived), [note] if derived else [], []
 
 
 async def case_document_data(case: int | str, actor: User, today: date) -> DocumentSource:
     """Everything a template may need, read from the stored case as of `today`."""
     from casefile.store.cases import get_case, resolve_case
+    from casefile.store.statement import statement_for
+    from casefile.store.tables import Claim as ClaimRow
     from casefile.store.tables import Party as PartyRow
 
     require(actor, "document.read")
@@ -316,42 +405,73 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
     parties = {p["role"]: p for p in await PartyRow.select().where(PartyRow.case == row["id"])}
     if "creditor" not in parties or "debtor" not in parties:
         raise InputError(f"case {row['reference']} lacks its creditor or its debtor")
-    court, place, notes = court_for(row["court"], row["court_department"])
-    statement, rate_notes = await _statement(row, today)
-    notes.extend(rate_notes)
+    court, place, missing, notes = court_for(row["court"], row["court_department"])
+    statement = await statement_for(row, today)
     notes.extend(f"Décompte : {note}" for note in statement["notes"])
-    payment_deadline, payment_notes = _payment_deadline(full, today)
-    notes.extend(payment_notes)
-    lawyer = full.get("lawyer") or LAWYER_PLACEHOLDER
-    commissaire = full.get("commissaire") or COMMISSAIRE_PLACEHOLDER
-    if lawyer == LAWYER_PLACEHOLDER:
-        notes.append(f"Aucun avocat assigné : {LAWYER_PLACEHOLDER} à remplir.")
-    if commissaire == COMMISSAIRE_PLACEHOLDER:
-        notes.append(f"Aucun commissaire de justice assigné : {COMMISSAIRE_PLACEHOLDER} à remplir.")
+    provisional = (
+        next((n for n in statement["notes"] if "provisoire" in n), None)
+        if statement.get("provisional")
+        else None
+    )
+    payment_deadline = _payment_deadline(full, today)
+    missing.append(
+        Missing(
+            "Avocat ou mandataire (nom, barreau)",
+            "dans le document (Word) : l'identité professionnelle des utilisateurs (nom, barreau, "
+            "étude) n'est pas encore enregistrée dans casefile",
+            ("avocat_nom",),
+        )
+    )
+    commissaire = COMMISSAIRE_PLACEHOLDER
+    missing.append(
+        Missing(
+            "Commissaire de justice (nom, étude)",
+            "dans le document (Word) : l'identité professionnelle des utilisateurs n'est pas "
+            "encore enregistrée dans casefile",
+            ("commissaire_nom",),
+        )
+    )
+    creditor, creditor_missing = party_for(parties["creditor"], "creditor")
+    debtor, debtor_missing = party_for(parties["debtor"], "debtor")
+    missing.extend(creditor_missing + debtor_missing)
+    claims = await ClaimRow.select().where(ClaimRow.case == row["id"]).order_by(ClaimRow.due_date)
+    invoices = _invoices(claims, statement)
+    if any(i.supply is None for i in invoices):
+        missing.append(
+            Missing(
+                "Nature des fournitures (marchandises, services, travaux)",
+                "chaque facture du dossier (rubrique Factures)",
+                ("prestations_faits", "nature_creance"),
+            )
+        )
+    notice = date.fromisoformat(statement["notice_date"]) if statement["notice_date"] else None
+    mise_en_demeure = notice if statement.get("notice_event") == "mise_en_demeure_envoyee" else None
+    pieces, piece_notes, piece_missing = _pieces(full["evidence"], invoices, mise_en_demeure)
+    notes.extend(piece_notes)
+    missing.extend(piece_missing)
     hearing = _latest_event(full, "audience")
+    if hearing is not None and _hearing_time(hearing) is None:
+        missing.append(
+            Missing(
+                "Heure de l'audience",
+                "événement « audience » du dossier (attribut heure, HH:MM)",
+                ("heure_audience",),
+            )
+        )
     ordonnance = _latest_event(full, "ordonnance_rendue")
     data = CaseDocumentData(
         reference=row["reference"],
         procedure=row["procedure"],
-        creditor=party_for(parties["creditor"], "creditor"),
-        debtor=party_for(parties["debtor"], "debtor"),
+        creditor=creditor,
+        debtor=debtor,
         court=court,
-        lawyer_name=lawyer,
+        lawyer_name=LAWYER_PLACEHOLDER,
         commissaire_name=commissaire,
         claim=_claim(statement),
         place=place,
         document_date=today,
-        invoices=_invoices(full, statement),
-        pieces=tuple(
-            Piece(
-                number=p["piece"],
-                kind=p["kind"],
-                description=p["description"] or p["kind"],
-                date=date.fromisoformat(p["date"]) if p["date"] else None,
-            )
-            for p in full["evidence"]
-            if p["piece"] is not None
-        ),
+        invoices=invoices,
+        pieces=pieces,
         deadlines=tuple(
             DeadlineLine(d["label"], date.fromisoformat(d["due"]), d["basis"])
             for d in full["deadlines"]
@@ -361,8 +481,10 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         hearing_time=_hearing_time(hearing),
         ordonnance_date=date.fromisoformat(ordonnance["date"]) if ordonnance else None,
         payment_deadline=payment_deadline,
+        notice_date=mise_en_demeure,
+        provisional_note=provisional,
     )
-    return DocumentSource(data, tuple(notes))
+    return DocumentSource(data, tuple(notes), tuple(missing))
 
 
 def bordereau_renderer(data: CaseDocumentData) -> Callable[[Sequence[BordereauLine]], bytes]:
@@ -386,6 +508,18 @@ def bordereau_renderer(data: CaseDocumentData) -> Callable[[Sequence[BordereauLi
         return render("bordereau_pieces", replace(data, pieces=tuple(pieces)))
 
     return render_docx
+
+
+def missing_for(template: str, missing: Sequence[Missing]) -> list[Missing]:
+    """The missing data that leave a bracketed placeholder in `template` (the fields it uses)."""
+    used = template_fields(template)
+    seen: set[str] = set()
+    found = []
+    for item in missing:
+        if item.what not in seen and used & set(item.fields):
+            seen.add(item.what)
+            found.append(item)
+    return found
 
 
 # -- storing generated documents ---------------------------------------------------------------
@@ -430,8 +564,8 @@ async def create_document(
     # The variant that fits the claim (e.g. the art. 753 assignation below the avocat
     # threshold) replaces the one asked for; the returned notes say so.
     template, swapped = select_template(template, source.data)
-    if swapped:
-        source = replace(source, notes=(swapped, *source.notes))
+    missing = [m.text() for m in missing_for(template, source.missing)]
+    source = replace(source, notes=(*([swapped] if swapped else []), *missing, *source.notes))
     content = await asyncio.to_thread(render, template, source.data)
     target = store or open_store()
     stored = await asyncio.to_thread(target.put_stream, io.BytesIO(content))

@@ -53,11 +53,11 @@ from typing import Any
 
 from casefile.definitions import engine
 from casefile.errors import CasefileError, InputError
-from casefile.law.identifiers import check_siren, normalise_key
+from casefile.law.identifiers import normalise_key
+from casefile.law.money import check_siren, parse_amount, to_cents
 from casefile.store import audit
 from casefile.store.cases import InvoiceIn
 from casefile.store.db import atomic, bulk_insert
-from casefile.store.money import parse_euros, to_cents
 from casefile.store.permissions import User, require
 from casefile.store.recompute import recompute_many
 from casefile.store.tables import AuditEntry, Case, Claim, Event, Party, Payment
@@ -340,8 +340,8 @@ def _csv_line(
     invoice_number = check("invoice_number", required)
     issue = check("issue_date", lambda t: parse_day(required(t)))
     due = check("due_date", lambda t: parse_day(required(t)))
-    amount = check("amount", lambda t: parse_euros(required(t), "amount"))
-    paid = check("paid", lambda t: parse_euros(t, "paid") if t else Decimal("0"))
+    amount = check("amount", lambda t: parse_amount(required(t), "amount"))
+    paid = check("paid", lambda t: parse_amount(t, "paid") if t else Decimal("0"))
     siren = check("siren", lambda t: check_siren(re.sub(r"\s", "", t)[:9] if t else None, "siren"))
     kind = check("debtor_kind", _debtor_kind, "professionnel")
     department = check("department", lambda t: _department(t, eng))
@@ -420,12 +420,12 @@ def parse_fec(
             continue
         before = len(errors)
         try:
-            debit = parse_euros(row["Debit"] or "0", "Debit")
+            debit = parse_amount(row["Debit"] or "0", "Debit")
         except CasefileError as error:
             errors.append(LineError(number, "Debit", str(error)))
             debit = Decimal("0")
         try:
-            credit = parse_euros(row["Credit"] or "0", "Credit")
+            credit = parse_amount(row["Credit"] or "0", "Credit")
         except CasefileError as error:
             errors.append(LineError(number, "Credit", str(error)))
             credit = Decimal("0")

@@ -16,15 +16,15 @@ from typing import Any
 
 from casefile.definitions import parameters
 from casefile.errors import InputError
+from casefile.law.money import cents_text, to_cents
 from casefile.law.payment_plans import PlanStatus, make_plan, plan_status
 from casefile.store import audit
 from casefile.store.cases import bump_version, resolve_case
 from casefile.store.db import atomic
-from casefile.store.money import cents_text, to_cents
 from casefile.store.permissions import User, require
 from casefile.store.plan_deadlines import BASIS, SOURCE, law_plan, plan_key, plan_payments
 from casefile.store.recompute import recompute_case
-from casefile.store.tables import Payment, PaymentPlan, PlanInstalment
+from casefile.store.tables import Claim, Payment, PaymentPlan, PlanInstalment
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,12 @@ class PlanIn:
     grace_days: int = 0
     granted_on: date | None = None  # the decision or agreement; default: today
 
+
+# Implausible but valid (issue 12 item 1): recorded, and said.
+NO_CLAIM = (
+    "Aucune facture n'est enregistrée sur ce dossier : l'échéancier ne s'adosse à aucune "
+    "créance. Ajoutez les factures."
+)
 
 # Bounds that keep a request from costing the server (a plan of a billion instalments) or
 # overflowing a column; real plans are far inside them.
@@ -113,6 +119,7 @@ async def create_plan(
         )
         version = await bump_version(row, expected_version)
         changes = await recompute_case(row)
+        warnings = [] if await Claim.exists().where(Claim.case == row["id"]) else [NO_CLAIM]
         await audit.record(
             actor,
             "plan.create",
@@ -126,10 +133,11 @@ async def create_plan(
                 "count": len(plan.instalments),
                 "first_due": plan.instalments[0].due.isoformat(),
                 "version": version,
+                **({"warnings": warnings} if warnings else {}),
             },
         )
         [result] = await _plans(row["id"], [plan_id], today or date.today())
-    return {**result, "changes": {**changes, "version": version}}
+    return {**result, "changes": {**changes, "version": version}, "warnings": warnings}
 
 
 async def list_plans(

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from casefile.law.money import from_cents
 from casefile.law.payment_plans import Instalment, PaymentPlan, PlanPayment, plan_status
 from casefile.law.periods import Period
 from casefile.law.schedule import Deadline, StartPoint
-from casefile.store.money import from_cents
 from casefile.store.tables import Payment, PlanInstalment
 from casefile.store.tables import PaymentPlan as PlanRow
 

@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from casefile.definitions import engine
+from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
 from casefile.store.db import bulk_insert
-from casefile.store.money import from_cents
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
 

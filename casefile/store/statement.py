@@ -13,7 +13,9 @@ from typing import Any
 
 from casefile.definitions import parameters
 from casefile.law import claims as law
-from casefile.store.money import from_cents
+from casefile.law.money import from_cents
+from casefile.law.parties import Standing, late_payment, split_legal_form, standing
+from casefile.law.parties import category_of as _category_of
 from casefile.store.tables import Claim, Event, Party, Payment
 
 
@@ -29,20 +31,46 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+NOTICE_EVENTS = ("mise_en_demeure_envoyee", "assignation_signifiee")
+"""What puts the debtor on notice (C. civ. 1344: "une sommation ou un acte portant
+interpellation suffisante"): the mise en demeure, and failing one the assignation itself."""
+
+
+def party_standing(row: dict[str, Any] | None) -> Standing:
+    """The standing of a stored party: its `category` when recorded, else derived from the
+    older `kind` / `person_or_company` columns (a professional natural person is a sole trader).
+    No party recorded: a company (the statement's historical default)."""
+    if row is None:
+        return standing("societe")
+    category = _category_of(row.get("category"), row.get("kind"), row.get("person_or_company"))
+    legal_form = row.get("legal_form") or split_legal_form(row.get("name") or "")[1]
+    return standing(category, legal_form)
+
+
+async def notice_date(case_id: int) -> tuple[date | None, str | None]:
+    """The first mise en demeure, else the first assignation served: (date, event key)."""
+    for key in NOTICE_EVENTS:
+        row = await (
+            Event.select(Event.date)
+            .where((Event.case == case_id) & (Event.key == key))
+            .order_by(Event.date)
+            .first()
+        )
+        if row is not None:
+            return row["date"], key
+    return None, None
+
+
 async def statement_for(case: dict[str, Any], as_of: date) -> dict[str, Any]:
     case_id = case["id"]
     claims = await Claim.select().where(Claim.case == case_id)
     numbers = {row["id"]: row["invoice_number"] for row in claims}
     payments = await Payment.select().where(Payment.case == case_id)
     parties = {p["role"]: p for p in await Party.select().where(Party.case == case_id)}
-    notice = await (
-        Event.select(Event.date)
-        .where((Event.case == case_id) & (Event.key == "mise_en_demeure_envoyee"))
-        .order_by(Event.date)
-        .first()
-    )
-    debtor = parties.get("debtor")
-    creditor = parties.get("creditor")
+    notice, notice_key = await notice_date(case_id)
+    creditor = party_standing(parties.get("creditor"))
+    debtor = party_standing(parties.get("debtor"))
+    regime = late_payment(creditor, debtor)
     statement = law.claim_statement(
         [
             law.Invoice(
@@ -64,16 +92,37 @@ async def statement_for(case: dict[str, Any], as_of: date) -> dict[str, Any]:
         ],
         as_of,
         rates=parameters(),
-        debtor_kind=debtor["kind"] if debtor else "professionnel",
-        creditor_is_individual=bool(creditor and creditor["person_or_company"] == "personne"),
-        mise_en_demeure_date=notice["date"] if notice else None,
+        # claims.claim_statement applies L441-10 exactly when the debtor is a professional and
+        # the creditor is not an individual rate creditor: fed from the one rule of law.parties.
+        debtor_kind="professionnel" if regime.between_professionals else debtor.kind,
+        creditor_is_individual=regime.creditor_individual_rate,
+        mise_en_demeure_date=notice if regime.regime == "taux_legal" else None,
     )
+    notes = list(statement.notes)
+    if (
+        regime.regime == "taux_legal"
+        and notice is not None
+        and notice_key == "assignation_signifiee"
+    ):
+        notes.insert(
+            0,
+            f"Aucune mise en demeure enregistrée : l'assignation du {notice.isoformat()} vaut "
+            "mise en demeure (C. civ. art. 1344) et fait courir les intérêts au taux légal.",
+        )
     return {
         "case": case_id,
         "reference": case["reference"],
         "as_of": as_of.isoformat(),
-        "debtor_kind": statement.debtor_kind,
+        "debtor_kind": debtor.kind,
+        "creditor_category": creditor.category,
+        "debtor_category": debtor.category,
         "regime": statement.regime,
+        "regime_reason": regime.reason,
+        "regime_basis": regime.basis,
+        "notice_date": notice.isoformat() if notice else None,
+        "notice_event": notice_key,
+        "provisional": statement.provisional,
+        "missing_semesters": list(statement.missing_semesters),
         "invoices": [
             _jsonable(asdict(b)) | {"total_outstanding": str(b.total_outstanding)}
             for b in statement.invoices
@@ -89,5 +138,5 @@ async def statement_for(case: dict[str, Any], as_of: date) -> dict[str, Any]:
         "interest_outstanding": str(statement.interest_outstanding),
         "indemnities": str(statement.indemnities),
         "total": str(statement.total),
-        "notes": list(statement.notes),
+        "notes": notes,
     }

@@ -58,7 +58,7 @@ async def create_user(
     require(actor, "user.admin")
     password_hash = await passwords.hash_password(password) if password else None
     token = secrets.token_urlsafe(32) if with_token else None
-    async with atomic(f"user {name!r} already exists"):
+    async with atomic(f"l'utilisateur « {name} » existe déjà"):
         account = UserAccount(
             name=name,
             role=role,

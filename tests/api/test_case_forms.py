@@ -241,3 +241,59 @@ def test_the_new_case_form_takes_the_parties_identity(browser: Api) -> None:
     assert case["creditor"]["address"] == "12 rue des Tanneurs, 67000 Strasbourg"
     assert case["debtor_party"]["kind"] == "professionnel"
     assert case["debtor_party"]["civility"] == "M."
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "status"),
+    [
+        ("lecteur", "/parties/debtor", 403),
+        ("lecteur", "/factures/nouvelle", 403),
+        ("lecteur", "/paiements/nouveau", 403),
+        ("commissaire_de_justice", "/factures/nouvelle", 403),
+        ("credit_manager", "/factures/nouvelle", 200),
+        ("commissaire_de_justice", "/evenements/{rendue}", 403),
+        ("commissaire_de_justice", "/evenements/{signifiee}", 200),
+        ("commissaire_2", "/evenements/{signifiee}", 403),
+    ],
+)
+def test_each_role_reaches_only_its_forms(browser: Api, who: str, path: str, status: int) -> None:
+    case = new_case(browser, "avocat")
+    headers = browser.headers("avocat")
+    for key, day in (("ordonnance_rendue", "2026-02-02"), ("ordonnance_signifiee", "2026-02-13")):
+        browser.client.post(
+            f"/api/cases/{case['id']}/events", headers=headers, json={"key": key, "date": day}
+        )
+    ids = {
+        e["key"]: e["id"]
+        for e in browser.client.get(f"/api/cases/{case['id']}", headers=headers).json()["events"]
+    }
+    path = path.format(rendue=ids["ordonnance_rendue"], signifiee=ids["ordonnance_signifiee"])
+    login(browser, who)
+    response = browser.client.get(f"/dossiers/{case['id']}{path}", headers=HTML)
+    assert response.status_code == status, response.text[:300]
+
+
+def test_a_wrong_hearing_time_is_shown_beside_its_field(browser: Api) -> None:
+    case = new_case(browser, "avocat", procedure="assignation_paiement")
+    headers = browser.headers("avocat")
+    added = browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=headers,
+        json={"key": "audience", "date": "2027-01-11", "heure": "14h"},
+    )
+    assert added.status_code == 201, added.text
+    [event] = browser.client.get(f"/api/cases/{case['id']}", headers=headers).json()["events"]
+    assert event["attributes"] == {"heure": "14:00"}
+    token = login(browser, "avocat")
+    response = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/evenements/{event['id']}",
+        date="2027-01-11",
+        heure="25h",
+        reason="renvoi",
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.text)
+    assert 'id="event-audience-heure-error"' in page and "n'est pas une heure" in page
+    assert 'value="25h"' in page

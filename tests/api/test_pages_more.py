@@ -64,7 +64,7 @@ def test_a_document_rendered_from_the_case_page_is_listed_and_downloads(browser:
     message = flash(page.text)
     assert "Document « Requête en injonction de payer (tribunal judiciaire) » généré" in message
     assert "(version 1)" in message
-    assert "[adresse du greffe à compléter]" in message  # the notes: what to fill in Word
+    assert "Adresse du tribunal : à saisir" in message  # the notes: what to fill, and where
     docs = section(page.text, "h-docs")
     [link] = re.findall(r'href="(/api/documents/(\d+)/content)"', docs)
     assert "Requête en injonction de payer (tribunal judiciaire)" in docs
@@ -197,9 +197,15 @@ def test_a_payment_plan_adds_its_instalments_to_the_case_deadlines(browser: Api)
         headers=HTML,
     )
     assert page.status_code == 200, page.text
-    assert flash(page.text).strip() == (
+    said = " ".join(flash(page.text).split())
+    assert said.startswith(
         "Échéancier enregistré : 3 échéance(s) à compter du 5 février 2027, "
         "ajoutées aux délais du dossier."
+    )
+    # No invoice on this case: recorded, and said (issue 12 item 1).
+    assert said.endswith(
+        "Aucune facture n'est enregistrée sur ce dossier : l'échéancier ne "
+        "s'adosse à aucune créance. Ajoutez les factures."
     )
     plans = section(page.text, "h-plans")
     assert "Échéancier conventionnel du 15 janvier 2027" in plans

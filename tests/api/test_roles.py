@@ -53,7 +53,12 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
         CASE_WORKERS,
         200,
     ),
+    ("PATCH", "/api/cases/{id}/claims/{claim}", {"description": "Fûts"}, CASE_WORKERS, 200),
+    ("DELETE", "/api/cases/{id}/claims/{claim}?reason=avoir", None, CASE_WORKERS, 200),
+    ("PATCH", "/api/cases/{id}/payments/{payment}", {"reference": "VIR 2"}, CASE_WORKERS, 200),
+    ("DELETE", "/api/cases/{id}/payments/{payment}", None, CASE_WORKERS, 200),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
+    ("GET", "/api/audit?case={id}&user=admin", None, frozenset({"admin", "avocat"}), 200),
     # People and assignment (issue 12 item 2): administrators only.
     ("GET", "/api/users", None, frozenset({"admin"}), 200),
     ("POST", "/api/users", "new-user", frozenset({"admin"}), 201),
@@ -88,9 +93,39 @@ def _call(api: Api, method: str, path: str, body: object, case_id: int, headers:
             "creditor": {"name": "Créancier SA"},
             "debtor": {"name": "Débiteur SARL"},
         }
+    if "{claim}" in path or "{payment}" in path:
+        path = path.replace("{claim}", str(_claim(api, case_id)))
+        path = path.replace("{payment}", str(_payment(api, case_id)))
     return api.client.request(
         method, path.replace("{id}", str(case_id)), headers=headers, json=body
     )
+
+
+def _claim(api: Api, case_id: int) -> int:
+    """A fresh invoice for each call, so that a DELETE allowed to one role leaves the next
+    role something to be refused or allowed on."""
+    response = api.client.post(
+        f"/api/cases/{case_id}/claims",
+        headers=api.headers("admin"),
+        json={
+            "invoice_number": f"ROLE-F-{next(_refs):05d}",
+            "issue_date": "2026-09-01",
+            "due_date": "2026-10-01",
+            "amount": "100.00",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def _payment(api: Api, case_id: int) -> int:
+    response = api.client.post(
+        f"/api/cases/{case_id}/payments",
+        headers=api.headers("admin"),
+        json={"date": "2026-11-02", "amount": "10.00"},
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
 
 
 @pytest.mark.parametrize("who", USERS)

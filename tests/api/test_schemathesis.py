@@ -91,3 +91,72 @@ def test_no_generated_request_gets_a_server_error(case: Any, base_url: str) -> N
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} → {response.status_code}: {response.text[:500]}"
     )
+
+
+def _poisoned(value: Any, how: str) -> Any:
+    """`value` with every string given a NUL, every number made huge, or nested deep."""
+    if isinstance(value, dict):
+        return {key: _poisoned(item, how) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_poisoned(item, how) for item in value]
+    if how == "nul" and isinstance(value, str):
+        return f"{value}\x00"
+    if how == "huge" and isinstance(value, bool):
+        return value
+    if how == "huge" and isinstance(value, int):
+        return 10**30
+    if how == "huge" and isinstance(value, float):
+        return 1e300
+    if how == "huge" and isinstance(value, str) and value.replace(".", "", 1).isdigit():
+        return "99999999999999999999.99"
+    return value
+
+
+def _deep(depth: int = 10_000) -> str:
+    return "[" * depth + '"fond"' + "]" * depth
+
+
+@schema.parametrize()
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.parametrize("how", ["nul", "huge", "deep"])
+def test_nul_bytes_huge_numbers_and_deep_json_get_no_server_error(
+    case: Any, base_url: str, how: str
+) -> None:
+    """Issue 11 item 4: the generated requests, poisoned three ways; a NUL anywhere must be
+    refused (4xx), and nothing may get a 5xx."""
+    import json
+
+    import httpx
+
+    headers = {"Authorization": f"Bearer {_TOKEN['admin']}"}
+    poisoned_any = False
+    if how == "deep" and case.method.upper() in ("POST", "PUT", "PATCH"):
+        headers["content-type"] = "application/json"
+        body: Any = _deep()
+        poisoned_any = True
+    elif isinstance(case.body, (dict, list)):
+        body = json.dumps(_poisoned(case.body, how))
+        headers["content-type"] = "application/json"
+        poisoned_any = how == "nul" and "\\u0000" in body
+    else:
+        body = None
+    query = {key: _poisoned(value, how) for key, value in (case.query or {}).items()}
+    poisoned_any = poisoned_any or (
+        how == "nul" and any(isinstance(v, str) and "\x00" in v for v in query.values())
+    )
+    response = httpx.request(
+        case.method,
+        base_url + case.formatted_path,
+        params=query,
+        headers=headers,
+        content=body,
+        timeout=30,
+    )
+    assert response.status_code < 500, (
+        f"{how}: {case.method} {case.formatted_path} → {response.status_code}: "
+        f"{response.text[:500]}"
+    )
+    if poisoned_any and response.status_code != 404:
+        assert 400 <= response.status_code < 500, (
+            f"{how}: {case.method} {case.formatted_path} accepted: {response.text[:300]}"
+        )

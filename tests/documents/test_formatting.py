@@ -68,9 +68,9 @@ def test_amounts_use_a_narrow_no_break_space_between_thousands(amount, expected)
 
 
 def test_amounts_refuse_floats_and_sub_cent_precision():
-    with pytest.raises(InputError, match="Decimal"):
+    with pytest.raises(InputError, match="virgule flottante"):
         amount_fr(12.5)  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="two decimals"):
+    with pytest.raises(InputError, match="deux décimales"):
         amount_fr(Decimal("10.005"))
     assert amount_fr(Decimal("10.500")) == f"10,50{NB}€"
 

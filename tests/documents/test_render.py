@@ -1,12 +1,17 @@
-"""Rendered pleadings: golden text per template, escaping, and the rules of applicability.
+"""Rendered pleadings: golden text per template and situation, escaping, the law of each
+situation, and the rules of applicability.
 
-Regenerate the golden files with `UPDATE_GOLDEN=1 pytest tests/documents` and review the diff.
+The .docx templates are the source a lawyer edits; these golden files guard the RENDERED TEXT
+of each document for each situation (company, sole-trader creditor, consumer debtor,
+Alsace-Moselle court). Regenerate them with `UPDATE_GOLDEN=1 pytest tests/documents` and review
+the diff.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from dataclasses import replace
 from datetime import date
@@ -16,9 +21,9 @@ import pytest
 from lxml import etree
 
 from casefile.documents.context import Court
-from casefile.documents.demo import DEBTOR, demo_case, demo_for
+from casefile.documents.demo import DEBTOR, SITUATIONS, demo_case, demo_for
 from casefile.documents.manifest import load_manifest
-from casefile.documents.render import build_context, render
+from casefile.documents.render import build_context, fields_of, render
 from casefile.documents.text import docx_text
 from casefile.errors import InputError, NotFound
 
@@ -48,14 +53,46 @@ def test_every_document_kind_of_the_issue_has_a_template():
     )
 
 
-@pytest.mark.parametrize("key", KEYS)
-def test_rendered_text_matches_the_golden_file(key):
-    text = docx_text(render(key, demo_for(key)))
-    golden = GOLDEN / f"{key}.txt"
+def applies(key: str, situation: str) -> bool:
+    """A consumer is not a trader: no commercial-court document for that situation."""
+    return not (situation == "consommateur" and key.endswith("_tc"))
+
+
+DOUBLED = re.compile(r"\b(\w+),? \1\b", re.IGNORECASE)
+REFLEXIVE = {"vous", "nous"}
+CASES = [(s, k) for s in SITUATIONS for k in KEYS if applies(k, s)]
+
+
+@pytest.mark.parametrize(("situation", "key"), CASES)
+def test_rendered_text_matches_the_golden_file(situation, key):
+    text = docx_text(render(key, demo_for(key, situation=situation)))
+    golden = GOLDEN / situation / f"{key}.txt"
     if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
-    assert golden.exists(), f"run UPDATE_GOLDEN=1 pytest {__file__} to create {golden.name}"
+    assert golden.exists(), f"run UPDATE_GOLDEN=1 pytest {__file__} to create {golden}"
     assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("situation", "key"), CASES)
+def test_every_rendering_is_complete_and_carries_its_mentions(situation, key):
+    """No raw key, no None, no doubled word, no placeholder (the demo data are complete); the
+    manifest's mentions always; the L441-10 / D441-5 ones exactly between professionals."""
+    text = docx_text(render(key, demo_for(key, situation=situation)))
+    flat = " ".join(text.split())
+    assert "{{" not in text and "{%" not in text and "None" not in text
+    assert "à compléter]" not in text
+    for line in text.splitlines():  # "vous vous exposez" is French, "SAS, SAS" is not
+        doubled = DOUBLED.search(line)
+        assert doubled is None or doubled.group(1).lower() in REFLEXIVE, line
+    spec = load_manifest().templates[key]
+    for mention in spec.mentions:
+        assert " ".join(mention.split()) in flat, mention
+    professional = situation != "consommateur"
+    for mention in spec.professional_mentions:
+        assert (mention in flat) is professional, mention
+    if not professional:
+        assert "L. 441-10" not in flat and "D. 441-5" not in flat and "40 euros" not in flat
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -87,7 +124,7 @@ def test_user_text_is_never_evaluated_as_a_template():
 
 
 def test_footer_text_is_rendered_and_escaped_too():
-    text = docx_text(render("mise_en_demeure", demo_case()))
+    text = docx_text(render("requete_injonction_tj", demo_case()))
     footer = text.split("--- pied de page ---\n")[1]
     assert footer.strip() == (
         "la société Fournitures Rhénanes c/ la société Dupont & Fils <SARL> — Réf. 2026-STR-0042"
@@ -154,24 +191,87 @@ def test_missing_facts_are_named():
         render("lettre", demo_case())
 
 
-def test_mise_en_demeure_refuses_a_consumer_debtor():
-    from casefile.documents.context import Person
+def test_the_mise_en_demeure_is_a_letter_from_the_creditor_not_an_acte():
+    text = docx_text(render("mise_en_demeure", demo_for("mise_en_demeure")))
+    lines = text.splitlines()
+    assert lines[0] == "Fournitures Rhénanes"  # the creditor's own letterhead
+    assert "Strasbourg, le 15 avril 2026" in lines
+    assert "prise en la personne" not in text and " c/ " not in text
+    assert "pied de page" not in text
+    assert "au plus tard le 1er mai 2026" in text
 
-    consumer = Person("Madame", "Anne", "Muller", "2 rue Oberlin, 67000 Strasbourg")
-    with pytest.raises(InputError, match="consumer"):
-        render("mise_en_demeure", replace(demo_case(), debtor=consumer))
+
+def test_the_payment_deadline_of_a_mise_en_demeure_is_after_the_letter():
+    case = replace(demo_case(), payment_deadline=date(2026, 4, 15))
+    with pytest.raises(InputError, match="not after the letter's date"):
+        render("mise_en_demeure", case)
 
 
-def test_the_context_is_exactly_the_manifest_fields_as_strings_or_rows():
+def test_a_consumer_gets_the_legal_rate_from_the_assignation_when_no_mise_en_demeure():
+    text = " ".join(
+        docx_text(
+            render(
+                "assignation_paiement_tj",
+                demo_for("assignation_paiement_tj", situation="consommateur"),
+            )
+        ).split()
+    )
+    assert "malgré" not in text
+    assert (
+        "intérêts au taux légal à compter de la présente assignation, qui vaut mise en demeure"
+        in text
+    )
+    assert "0,00 €" not in text.split("DÉCOMPTE")[1]  # zero lines are left out
+    assert "Madame Élise Martin, demeurant 12 allée des Tilleuls, 21000 Dijon" in text
+
+
+def test_a_sole_trader_creditor_claims_penalties_and_the_indemnity():
+    text = docx_text(
+        render(
+            "requete_injonction_tc",
+            demo_for("requete_injonction_tc", situation="entrepreneur_individuel"),
+        )
+    )
+    assert "Monsieur Marc Schaller, entrepreneur individuel" in text
+    assert (
+        "Indemnités forfaitaires pour frais de recouvrement (article D. 441-5) | 120,00\u00a0€"
+        in text
+    )
+
+
+def test_alsace_moselle_names_the_chambre_commerciale_never_the_tribunal_de_commerce():
+    text = docx_text(
+        render(
+            "assignation_paiement_tc",
+            demo_for("assignation_paiement_tc", situation="alsace_moselle"),
+        )
+    )
+    assert text.startswith(
+        "ASSIGNATION EN PAIEMENT DEVANT LE TRIBUNAL JUDICIAIRE DE STRASBOURG (CHAMBRE COMMERCIALE)"
+    )
+    assert "tribunal de commerce" not in text.lower()
+
+
+def test_the_nature_of_the_claim_comes_from_the_invoices():
+    case = demo_case()
+    works = replace(case, invoices=tuple(replace(i, supply="travaux") for i in case.invoices))
+    text = docx_text(render("assignation_refere_provision", works))
+    assert "a exécuté des travaux pour" in text and "marchandises" not in text
+    unknown = replace(case, invoices=tuple(replace(i, supply=None) for i in case.invoices))
+    assert "[nature des fournitures" in docx_text(render("assignation_refere_provision", unknown))
+
+
+def test_a_legal_form_is_written_once():
+    text = docx_text(render("requete_injonction_tj", demo_case()))
+    assert "la société Dupont & Fils <SARL>, SARL au capital" in text
+    assert "SAS, SAS" not in text
+
+
+def test_the_context_is_exactly_the_manifest_fields():
     manifest = load_manifest()
     for key in KEYS:
         context = build_context(key, demo_for(key))
-        assert list(context) == list(manifest.templates[key].context)
-        for value in context.values():
-            assert isinstance(value, str) or all(
-                isinstance(row, dict) and all(isinstance(v, str) for v in row.values())
-                for row in value  # type: ignore[union-attr]
-            )
+        assert list(context) == list(fields_of(manifest.templates[key]))
 
 
 def test_a_20_invoice_case_lists_every_invoice():

@@ -83,7 +83,7 @@ def test_post_renders_stores_and_versions_a_document(api: Api) -> None:
     body = first.json()
     assert {"id", "template", "version", "sha256", "size"} <= set(body)
     assert (body["template"], body["version"]) == ("decompte_creance", 1)
-    assert any("Adresse du tribunal" in note for note in body["notes"])
+    assert any("Aucune pièce versée au dossier" in note for note in body["notes"])
 
     second = api.client.post(
         url, headers=api.headers("credit_manager"), json={"template": "decompte_creance"}
@@ -161,15 +161,20 @@ def test_errors_name_the_problem(api: Api) -> None:
     assert "hearing_date" in hearing.text
 
 
-def test_a_company_without_siren_is_a_clear_422(api: Api) -> None:
+def test_a_company_without_siren_renders_with_a_placeholder_and_says_where_to_enter_it(
+    api: Api,
+) -> None:
     case = new_case(api, "API-DOC-5", debtor={"name": "Sans Siren SARL"})
     response = api.client.post(
         f"/api/cases/{case['id']}/documents",
         headers=api.headers("avocat"),
         json={"template": "decompte_creance"},
     )
-    assert response.status_code == 422
-    assert "without a SIREN" in response.text
+    assert response.status_code == 201, response.text
+    assert any(
+        note.startswith("SIREN du débiteur : à saisir — fiche du débiteur")
+        for note in response.json()["notes"]
+    )
 
 
 def test_the_bundle_route_carries_the_docx_bordereau(api: Api) -> None:

@@ -39,7 +39,8 @@ def test_render_stores_a_new_version_each_time_and_lists_it(
     assert main(["render", "IP-RENDER", "requete_injonction_tj", "-o", str(first_out)]) == 0
     out = capsys.readouterr()
     assert "requete_injonction_tj version 1" in out.out
-    assert "note: Adresse du tribunal non enregistrée" in out.err
+    assert "note: Adresse du tribunal : à saisir" in out.err
+    assert "note: Nature des fournitures (marchandises, services, travaux) : à saisir" in out.err
     assert main(["render", str(case_id), "requete_injonction_tj", "-o", str(second_out)]) == 0
     assert "version 2" in capsys.readouterr().out
     assert main(["render", "IP-RENDER", "decompte_creance", "-o", str(tmp_path / "d.docx")]) == 0
@@ -94,23 +95,25 @@ def test_a_template_for_the_other_court_is_refused(
 def test_the_court_is_named_only_where_the_department_has_a_single_seat() -> None:
     from casefile.store.documents import court_for
 
-    court, place, notes = court_for("tribunal_judiciaire", "67")
-    assert court.name == "Tribunal judiciaire compétent (département 67)"
+    court, place, missing, _ = court_for("tribunal_judiciaire", "67")
+    assert court.name == "[tribunal judiciaire compétent (département 67) à compléter]"
     assert court.address == "[adresse du greffe à compléter]"
     assert place == "[lieu à compléter]"
-    assert any("plusieurs tribunaux" in n for n in notes)
-    court, _, _ = court_for("tribunal_de_commerce", "67")
+    assert [m.what for m in missing] == ["Tribunal", "Adresse du tribunal", "Lieu de rédaction"]
+    court, _, _, _ = court_for("tribunal_de_commerce", "67")
     assert court.kind == "tribunal_de_commerce"
-    assert "chambre commerciale" in court.name
-    court, place, _ = court_for("tribunal_judiciaire", "2A")
+    assert court.name == (
+        "[tribunal judiciaire (chambre commerciale) compétent (département 67) à compléter]"
+    )
+    court, place, _, _ = court_for("tribunal_judiciaire", "2A")
     assert (court.name, place) == ("Tribunal judiciaire d'Ajaccio", "Ajaccio")
-    court, place, _ = court_for("tribunal_judiciaire", "75")
+    court, place, _, _ = court_for("tribunal_judiciaire", "75")
     assert (court.name, place) == ("Tribunal judiciaire de Paris", "Paris")
 
 
-def test_missing_rates_fall_back_to_the_last_published_semester(env: Env) -> None:
-    """Rates are published per half-year: a document dated in a semester without a published
-    rate carries a statement arrêté at the end of the last semester that has one, and says so."""
+def test_a_missing_rate_makes_the_statement_provisional_never_a_silent_zero(env: Env) -> None:
+    """Rates are published per half-year: a document dated in a semester whose rate is not yet
+    recorded counts the interest up to the last known semester and says it is provisional."""
     from casefile.settings import get_settings
     from casefile.store import db
     from casefile.store.documents import DocumentSource, case_document_data
@@ -127,10 +130,26 @@ def test_missing_rates_fall_back_to_the_last_published_semester(env: Env) -> Non
 
     within = asyncio.run(work(date(2026, 5, 15)))
     assert within.data.claim.as_of == date(2026, 5, 15)
+    assert within.data.provisional_note is None
     beyond = asyncio.run(work(date(2026, 8, 1)))
-    assert beyond.data.claim.as_of == date(2026, 6, 30)
-    assert beyond.data.document_date == date(2026, 8, 1)
-    assert any(
-        n.startswith("Intérêts arrêtés au 2026-06-30 au lieu du 2026-08-01") for n in beyond.notes
-    )
+    assert beyond.data.claim.as_of == date(2026, 8, 1)
+    assert beyond.data.provisional_note is not None
+    assert "second semestre 2026" in beyond.data.provisional_note
     assert beyond.data.claim.interest > within.data.claim.interest
+
+
+def test_render_check_lists_in_french_what_each_document_lacks(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-CHECK")
+    assert main(["render", "--check", "IP-CHECK", "--today", "2026-05-15"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Requête en injonction de payer (tribunal judiciaire) (requete_injonction_tj) : à compléter"
+        in out
+    )
+    assert "  - Nature des fournitures (marchandises, services, travaux) : à saisir" in out
+    assert "Décompte de créance (decompte_creance)" in out
+    assert "requete_injonction_tc" not in out  # not this court's
+    assert "demande_formule_executoire" not in out  # no ordonnance of the former regime
+    assert _documents("IP-CHECK") == []  # nothing rendered

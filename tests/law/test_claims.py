@@ -179,15 +179,29 @@ def test_consumer_without_mise_en_demeure_owes_no_interest():
     assert "mise en demeure" in s.notes[0]
 
 
-def test_a_semester_without_a_published_rate_is_refused():
-    with pytest.raises(InputError, match="no rate known for 2026 H2"):
-        claim_statement(
-            [invoice("F1", date(2026, 5, 15), "1000.00")], [], date(2026, 7, 1), rates=RATES
-        )
-    with pytest.raises(InputError, match="no rate known for 2014 H2"):
-        claim_statement(
-            [invoice("F1", date(2014, 9, 1), "1000.00")], [], date(2014, 10, 1), rates=RATES
-        )
+def test_a_semester_without_a_published_rate_stops_the_interest_and_says_so():
+    """2026 H2 is not published yet: the interest of 2026 H1 is counted (16 May–30 June, 46
+    days at 12.15 %: 1000 × 12.15 × 46 / 36500 = 15.3123… → 15.31), none after, and the
+    statement is provisional — never a silent 0,00 €."""
+    s = claim_statement(
+        [invoice("F1", date(2026, 5, 15), "1000.00")], [], date(2026, 7, 20), rates=RATES
+    )
+    assert [(ln.start, ln.end, ln.amount) for ln in s.interest_lines] == [
+        (date(2026, 5, 16), date(2026, 6, 30), D("15.31"))
+    ]
+    assert s.provisional and s.missing_semesters == ("2026 H2",)
+    assert "second semestre 2026" in s.notes[-1] and "provisoire" in s.notes[-1]
+    before = claim_statement(
+        [invoice("F1", date(2014, 9, 1), "1000.00")], [], date(2014, 10, 1), rates=RATES
+    )
+    assert before.interest_lines == () and before.missing_semesters == ("2014 H2",)
+
+
+def test_a_complete_statement_is_not_provisional():
+    s = claim_statement(
+        [invoice("F1", date(2026, 5, 15), "1000.00")], [], date(2026, 6, 30), rates=RATES
+    )
+    assert not s.provisional and s.missing_semesters == ()
 
 
 def test_2015_first_semester_uses_the_sourced_ecb_rate():
@@ -234,3 +248,12 @@ def test_overpayment_is_reported_not_lost():
 def test_bad_input_names_the_field(invoices, payments, message):
     with pytest.raises(InputError, match=message):
         claim_statement(invoices, payments, date(2024, 6, 1), rates=RATES)
+
+
+def test_check_warns_when_the_current_semester_has_no_rate():
+    from casefile.law.claims import missing_semester_rates
+
+    assert missing_semester_rates(RATES, date(2026, 6, 30)) == []
+    warnings = missing_semester_rates(RATES, date(2026, 11, 30))
+    assert [w.split(" :")[0] for w in warnings] == ["taux_bce_refinancement", "taux_interet_legal"]
+    assert "second semestre 2026" in warnings[0]

@@ -297,7 +297,7 @@ def test_titre_executoire_ten_years_l111_4(engine):
         ),
         ({"procedure": "refere_provision", "debtor_residence": "Mars"}, "debtor residence"),
         ({"procedure": "refere_provision", "claim_total": "12,345.6.7"}, "claim_total"),
-        ({"procedure": "refere_provision", "claim_total": 12.5}, "decimal string"),
+        ({"procedure": "refere_provision", "claim_total": 12.5}, "nombre à virgule flottante"),
         (
             {"procedure": "refere_provision", "court": "cour_de_cassation"},
             "court 'cour_de_cassation'",

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from casefile.errors import InvalidFields
-from casefile.law.identifiers import check_siren, check_siret
+from casefile.law.money import check_siren, check_siret
 from casefile.services import cases
 from casefile.services.parties import PartyIn, edit_party, party_values
 from casefile.store import audit
@@ -130,3 +130,28 @@ def test_a_refused_edit_changes_nothing(store):
     shown = store.run(cases.get_case(case["id"], SYSTEM))
     assert shown["creditor"]["siret"] is None
     assert shown["version"] == case["version"]
+
+
+def test_an_address_that_disagrees_with_the_residence_is_said(store):
+    """The residence, not the address, decides the art. 643 extension: a Guadeloupe postcode
+    with a residence left at the court's department gets a warning, not silence."""
+    from casefile.services.plausibility import department_of_postcode
+
+    assert [department_of_postcode(p) for p in ("67000", "20090", "20200", "97110", "97133")] == [
+        "67",
+        "2A",
+        "2B",
+        "971",
+        "977",
+    ]
+    case = store.run(cases.create_case(new_case(court_department="75"), SYSTEM))
+    edited = store.run(
+        edit_party(case["id"], "debtor", {"postcode": "97110", "city": "Pointe-à-Pitre"}, SYSTEM)
+    )
+    assert edited["warnings"] == [
+        "Le code postal 97110 du débiteur indique le département 971, mais sa résidence est le "
+        "département 75 : l'allongement des délais pour distance (CPC art. 643 et 644) suit la "
+        "résidence — vérifiez-la."
+    ]
+    fixed = store.run(edit_party(case["id"], "debtor", {"residence": "971"}, SYSTEM))
+    assert fixed["warnings"] == []

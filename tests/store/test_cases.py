@@ -102,7 +102,7 @@ def test_a_stale_version_is_refused_and_nothing_changes(store):
     case = store.run(cases.create_case(new_case(), SYSTEM))
     store.run(cases.add_event(case["id"], "ordonnance_rendue", "2026-02-02", {}, SYSTEM, 1))
     # a second user still holds version 1
-    with pytest.raises(Conflict, match="changed since version 1"):
+    with pytest.raises(Conflict, match="a changé depuis la version 1"):
         store.run(
             cases.add_event(
                 case["id"],

@@ -81,7 +81,7 @@ def test_case_and_event_commands_print_the_contract_json(cli):
     code, _, err = cli(
         "event", "edit", "2026-042", "ordonnance_signifiee=2026-03-12", "--expected-version", "3"
     )
-    assert code == 2 and "changed since version 3" in err
+    assert code == 2 and "a changé depuis la version 3" in err
 
     code, out, _ = cli("case", "list", "--format", "json")
     [listed] = json.loads(out)
@@ -122,7 +122,7 @@ def test_user_add_prints_the_token_alone_on_the_last_line(cli):
     token = out.strip().splitlines()[-1]
     assert " " not in token and len(token) >= 40
     code, _, err = cli("user", "add", "me_weiss", "--role", "avocat", "--as", "chef")
-    assert code == 2 and "me_weiss" in err and "already exists" in err
+    assert code == 2 and "me_weiss" in err and "existe déjà" in err
 
 
 def test_claims_import_reports_and_refuses_a_bad_file(cli, tmp_path):

@@ -72,8 +72,8 @@ def test_one_bad_line_imports_nothing_and_each_error_names_line_and_field(store,
         (9, "line"),
     ]
     assert "before the issue date 2025-03-01" in report.errors[0].message
-    assert "negative" in report.errors[1].message
-    assert "'douze' is not an amount" in report.errors[2].message
+    assert "négatif" in report.errors[1].message
+    assert "'douze' n'est pas un montant" in report.errors[2].message
     assert "already on line 2" in report.errors[3].message
     assert _counts(store) == (0, 0)
 

@@ -19,6 +19,7 @@ import pytest
 from casefile import definitions
 from casefile.errors import Forbidden, InputError
 from casefile.services import cases, law_impact
+from casefile.services.audit import trail
 from casefile.services.cases import NewCase, create_case
 from casefile.services.parties import PartyIn
 from casefile.store import audit, calendars
@@ -219,13 +220,28 @@ def test_apply_recomputes_records_the_reason_and_the_feed_bumps_sequence(
     ]
     [entry] = entries
     assert entry["after"]["reason"] == "Décret fictif: art. 857 porté à dix jours"
-    assert entry["after"]["changes"][0]["before"] == "2027-01-11"
-    assert entry["after"]["changes"][0]["after"] == "2027-01-09"
-    assert entry["before"] == {"deadlines": {"remise_au_greffe": "2027-01-11"}}
+    [moved] = entry["after"]["changes"]["moved"]
+    assert (moved["key"], moved["from"], moved["to"]) == (
+        "remise_au_greffe",
+        "2027-01-11",
+        "2027-01-09",
+    )
+    assert moved["rule"].startswith("CPC art. 857") and "10 jours avant" in moved["cause"]
+    [line] = [
+        line for line in store.run(trail(SYSTEM, case=ids["tc"])) if line.action == "law.apply"
+    ]
+    assert line.sentence.endswith("(motif : Décret fictif: art. 857 porté à dix jours).")
+    assert line.deadlines == [
+        "délai déplacé : Remettre la copie de l'assignation au greffe (placement), "
+        "du 11 janvier 2027 au 9 janvier 2027"
+    ]
     [summary] = [
         e for e in store.run(audit.list_entries(SYSTEM, entity="law")) if e["action"] == "law.apply"
     ]
     assert summary["after"]["cases_recomputed"] == 2
+    [readable] = store.run(trail(SYSTEM, entity="law"))
+    assert readable.sentence.startswith("system a appliqué un changement des règles de droit")
+    assert {c.label: c.after for c in readable.changes}["dossiers recalculés"] == "2"
 
     later = datetime(2026, 11, 30, 10, tzinfo=UTC)
     feed = events(parse(store.run(calendars.case_feed(ids["tc"], SYSTEM, later))))

@@ -9,6 +9,7 @@ from typing import Any
 from casefile.api.procedures import find_procedure
 from casefile.services.claims import SUPPLIES
 from casefile.services.parties import CATEGORIES, EDITABLE
+from casefile.services.plausibility import residence_warnings
 from casefile.store.permissions import User, can, event_action
 
 ROLE_LABELS = {"creditor": "créancier", "debtor": "débiteur"}
@@ -52,7 +53,7 @@ def _gaps(role: str, party: Mapping[str, Any] | None) -> list[str]:
         gaps.append("Adresse manquante.")
     if company and not party.get("legal_form"):
         gaps.append("Forme juridique manquante.")
-    return gaps
+    return gaps + residence_warnings(role, party)
 
 
 def case_data_context(case: Mapping[str, Any], actor: User) -> dict[str, Any]:

@@ -23,10 +23,10 @@ from casefile.api.procedures import find_procedure, procedure_detail
 from casefile.api.web.case_data_view import CATEGORY_OPTIONS, CIVILITY_OPTIONS, ROLE_LABELS
 from casefile.api.web.pages import flash, page
 from casefile.errors import CasefileError, InputError, InvalidFields, NotFound
+from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.services import cases, claims, events, parties, payments
 from casefile.store.cases import InvoiceIn, PaymentIn
-from casefile.store.money import parse_euros
 from casefile.store.permissions import User
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -100,7 +100,7 @@ def _invoice_changes(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str,
     for name in ("amount", "paid"):
         text = form.get(name) or ("0" if name == "paid" else "")
         try:
-            out[name] = parse_euros(text, claims.LABELS[name])
+            out[name] = parse_amount(text, claims.LABELS[name])
         except InputError:
             errors[name] = f"facture, {claims.LABELS[name]} : « {text} » n'est pas un montant"
     out["invoice_number"] = form.get("invoice_number", "")
@@ -118,7 +118,7 @@ def _payment_changes(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str,
         errors["date"] = "paiement, date : une date (AAAA-MM-JJ) est requise"
     text = form.get("amount", "")
     try:
-        out["amount"] = parse_euros(text, "montant")
+        out["amount"] = parse_amount(text, "montant")
     except InputError:
         errors["amount"] = f"paiement, montant : « {text} » n'est pas un montant"
     out["invoice_number"] = form.get("invoice_number") or None

@@ -23,6 +23,7 @@ from casefile.store.permissions import User, can
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
+AMICABLE = "amiable"  # its documents are offered on every case
 NEW_FEED = "new_feed"  # session key of the subscription URL shown once
 PLAN_KINDS = (
     ("judiciaire", "Délais de grâce judiciaires (C. civ. art. 1343-5)"),
@@ -59,12 +60,15 @@ def document_error(title: str, error: CasefileError) -> str:
 
 
 def templates_for(procedure: Any, court: str | None) -> list[dict[str, str]]:
-    """The procedure's templates (its `[[documents]]`, then the manifest's), for its court."""
+    """The procedure's templates (its `[[documents]]`, then the manifest's), for its court,
+    then the amicable phase's (mise en demeure, décompte): they precede or accompany any
+    procedure."""
     from casefile.documents.manifest import load_manifest
 
     manifest = load_manifest()
     keys = [d.template for d in procedure.documents]
     keys += [k for k, spec in manifest.templates.items() if spec.procedure == procedure.key]
+    keys += [k for k, spec in manifest.templates.items() if spec.procedure == AMICABLE]
     out: list[dict[str, str]] = []
     for key in dict.fromkeys(keys):
         spec = manifest.templates.get(key)
@@ -239,7 +243,7 @@ class CaseToolsController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor, data: Form
     ) -> Redirect:
         from casefile.documents.formatting import date_fr
-        from casefile.store.money import parse_euros
+        from casefile.law.money import parse_amount
         from casefile.store.payment_plans import PlanIn, create_plan
 
         try:
@@ -250,7 +254,7 @@ class CaseToolsController(Controller):
             if kind not in dict(PLAN_KINDS):
                 raise InputError(f"Nature de l'échéancier : « {kind} » inconnue")
             plan = PlanIn(
-                total=parse_euros(data.get("total", ""), "Montant total"),
+                total=parse_amount(data.get("total", ""), "Montant total"),
                 count=_int(data, "count", "Nombre d'échéances"),
                 first_due=first_due,
                 kind=kind,
@@ -266,5 +270,7 @@ class CaseToolsController(Controller):
                 request,
                 f"Échéancier enregistré : {count} échéance(s) à compter du "
                 f"{date_fr(created['instalments'][0]['due'])}, ajoutées aux délais du dossier.",
+                "warning" if created.get("warnings") else "info",
+                created.get("warnings") or [],
             )
         return Redirect(path=f"/dossiers/{case_id}#h-plans", status_code=303)

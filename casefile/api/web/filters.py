@@ -18,6 +18,7 @@ def register(environment: Any) -> None:
     filters["yes_no"] = labels.yes_no
     filters["residence_fr"] = labels.residence_fr
     filters["humanise"] = labels.humanise
+    filters["month_fr"] = labels.month_fr
     environment.globals["labels"] = labels
     environment.globals["L"] = {
         "courts": labels.COURTS,

@@ -272,6 +272,7 @@ class PageController(Controller):
         timeline: list[dict[str, Any]] = [
             {
                 "kind": "event",
+                "key": event["key"],
                 "date": event["date"],
                 "label": labels.get(event["key"], event["key"]),
                 "attributes": event.get("attributes") or {},
