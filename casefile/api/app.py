@@ -17,7 +17,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from casefile.api import auth, errors, limits, openapi, procedures, source, system
+from casefile.api import auth, errors, headers, limits, openapi, procedures, source, system
 from casefile.api.web import filters
 from casefile.settings import get_settings
 
@@ -95,6 +95,7 @@ def create_app(debug: bool = False) -> Litestar:
         route_handlers=_route_handlers(),
         lifespan=[store_lifespan],
         middleware=[
+            headers.security_headers,
             auth.session_config(settings.secret_key, secure).middleware,
             auth.auth_middleware(),
             auth.csrf_middleware(settings.secret_key),

@@ -239,6 +239,39 @@ def _read_full(source: Readable, size: int) -> bytes:
     return b"".join(chunks)
 
 
+class PrefixedReader:
+    """`head` (already read) followed by the rest of `source`."""
+
+    def __init__(self, head: bytes, source: Readable) -> None:
+        self._head = head
+        self._source = source
+
+    def read(self, size: int = -1, /) -> bytes:
+        if size is None or size < 0:
+            data, self._head = self._head + self._source.read(), b""
+            return data
+        if self._head:
+            data, self._head = self._head[:size], self._head[size:]
+            return data
+        return self._source.read(size)
+
+
+def peek(stream: Readable, size: int = SNIFF_BYTES) -> tuple[bytes, Readable]:
+    """The first `size` bytes of `stream`, and a stream that still yields them: the same
+    stream rewound when it can seek (a file), else a `PrefixedReader`."""
+    try:
+        seekable = bool(stream.seekable())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        seekable = False
+    if seekable:
+        start = stream.tell()  # type: ignore[attr-defined]
+        head = _read_full(stream, size)
+        stream.seek(start)  # type: ignore[attr-defined]
+        return head, stream
+    head = _read_full(stream, size)
+    return head, PrefixedReader(head, stream)
+
+
 class IterReader:
     """A `Readable` over an iterable of byte chunks (an HTTP request body, a generator)."""
 

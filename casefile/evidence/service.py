@@ -15,7 +15,7 @@ from typing import TypedDict
 from casefile.errors import Conflict, Forbidden, InputError
 from casefile.evidence.errors import IntegrityError, ObjectMissing
 from casefile.evidence.names import original_name, safe_name
-from casefile.evidence.objects import ObjectStore, Readable
+from casefile.evidence.objects import ObjectStore, Readable, peek
 from casefile.evidence.records import (
     KINDS,
     Actor,
@@ -27,6 +27,7 @@ from casefile.evidence.records import (
     PieceId,
     PieceRecords,
 )
+from casefile.evidence.sniff import upload_problem
 
 DELETE_ROLES = frozenset({"admin", "avocat"})
 """Roles allowed to withdraw a pièce (the store layer's role names)."""
@@ -90,6 +91,7 @@ def add_piece(
         raise InputError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
     clean_invoices = tuple(i.strip() for i in invoices if i.strip())
     at = _now(now)
+    stream = _checked(stream, filename)
     stored = store.put_stream(stream, max_size=max_size)
     version = _new_version(stored.sha256, stored.size, stored.mime, filename, actor, at)
     piece = records.create_piece(
@@ -124,6 +126,7 @@ def add_version(
     if piece.deleted_at is not None:
         raise Conflict(f"pièce id {piece_id} was withdrawn; add a new pièce instead")
     at = _now(now)
+    stream = _checked(stream, filename)
     stored = store.put_stream(stream, max_size=max_size)
     if stored.sha256 == piece.current.sha256:
         raise Conflict(
@@ -148,6 +151,16 @@ def add_version(
         ),
     )
     return _receipt(updated)
+
+
+def _checked(stream: Readable, filename: str | bytes) -> Readable:
+    """Refuse, before a byte is stored, an empty file, a program, or a file whose content is
+    not the format its name promises; returns the stream, still at its start."""
+    head, stream = peek(stream)
+    problem = upload_problem(head, original_name(filename))
+    if problem is not None:
+        raise InputError(problem)
+    return stream
 
 
 def _new_version(

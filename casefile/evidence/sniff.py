@@ -167,3 +167,78 @@ def _looks_like_mail(text: str) -> bool:
             return False
         names.add(match.group(1).lower())
     return len(names & _MAIL_HEADERS) >= 2
+
+
+# --- What an upload may not be -----------------------------------------------------------
+
+_EXECUTABLE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"MZ", "programme Windows"),
+    (b"\x7fELF", "programme Linux (ELF)"),
+    (b"\xfe\xed\xfa\xce", "programme macOS"),
+    (b"\xfe\xed\xfa\xcf", "programme macOS"),
+    (b"\xce\xfa\xed\xfe", "programme macOS"),
+    (b"\xcf\xfa\xed\xfe", "programme macOS"),
+    (b"\xca\xfe\xba\xbe", "programme macOS"),
+    (b"#!", "script exécutable"),
+)
+
+# Extensions that promise one format: the bytes must be that format.
+_EXPECTED: dict[str, frozenset[str]] = {
+    ".pdf": frozenset({"application/pdf"}),
+    ".png": frozenset({"image/png"}),
+    ".jpg": frozenset({"image/jpeg"}),
+    ".jpeg": frozenset({"image/jpeg"}),
+    ".gif": frozenset({"image/gif"}),
+    ".tif": frozenset({"image/tiff"}),
+    ".tiff": frozenset({"image/tiff"}),
+    ".docx": frozenset({DOCX}),
+    ".xlsx": frozenset({XLSX}),
+    ".pptx": frozenset({PPTX}),
+    ".odt": frozenset({"application/vnd.oasis.opendocument.text"}),
+    ".ods": frozenset({"application/vnd.oasis.opendocument.spreadsheet"}),
+    ".odp": frozenset({"application/vnd.oasis.opendocument.presentation"}),
+    ".rtf": frozenset({"application/rtf"}),
+    ".doc": frozenset({"application/x-ole-storage"}),
+    ".xls": frozenset({"application/x-ole-storage"}),
+    ".zip": frozenset({"application/zip", DOCX, XLSX, PPTX}),
+}
+
+_LABELS = {
+    "application/pdf": "un PDF",
+    "image/png": "une image PNG",
+    "image/jpeg": "une image JPEG",
+    "image/gif": "une image GIF",
+    "image/tiff": "une image TIFF",
+    "application/zip": "une archive ZIP",
+    DOCX: "un document Word (.docx)",
+    XLSX: "un classeur Excel (.xlsx)",
+    PPTX: "une présentation PowerPoint (.pptx)",
+    "application/rtf": "un document RTF",
+    "application/x-ole-storage": "un document Office ancien (.doc/.xls)",
+    "text/plain": "du texte",
+    "text/html": "une page HTML",
+    "application/xml": "du XML",
+    "message/rfc822": "un e-mail",
+    OCTET_STREAM: "un format non reconnu",
+}
+
+
+def upload_problem(head: bytes, filename: str) -> str | None:
+    """Why a file whose first bytes are `head`, named `filename`, may not become a pièce (in
+    French), or None: empty, a program, or not the format its extension promises."""
+    if not head:
+        return "le fichier est vide (0 octet) : une pièce doit avoir un contenu"
+    for magic, label in _EXECUTABLE_MAGIC:
+        if head.startswith(magic):
+            return f"le fichier est un {label} : un exécutable n'est pas accepté comme pièce"
+    stem, dot, ext = filename.rpartition(".")
+    expected = _EXPECTED.get(f".{ext.lower()}") if stem and dot else None
+    if expected is None:
+        return None
+    actual = sniff(head)
+    if actual in expected:
+        return None
+    return (
+        f"le fichier porte l'extension .{ext.lower()} mais son contenu est "
+        f"{_LABELS.get(actual, actual)} : renommez-le ou envoyez le bon fichier"
+    )

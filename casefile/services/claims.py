@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from casefile.errors import InputError, InvalidFields, NotFound
-from casefile.law.money import cents_text, to_cents
+from casefile.law.money import cents_text, from_cents, to_cents
 from casefile.services.parties import change_summary
 from casefile.services.plausibility import invoice_warnings
 from casefile.store import audit
@@ -191,8 +191,8 @@ def _stored_invoice(row: Mapping[str, Any]) -> InvoiceIn:
         invoice_number=row["invoice_number"],
         issue_date=row["issue_date"],
         due_date=row["due_date"],
-        amount=Decimal(row["amount_cents"]).scaleb(-2),
-        paid=Decimal(row["paid_cents"]).scaleb(-2),
+        amount=from_cents(row["amount_cents"]),
+        paid=from_cents(row["paid_cents"]),
         nature=row["nature"],
         supply=row["supply"],
         description=row["description"],

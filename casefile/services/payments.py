@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from casefile.errors import InputError, InvalidFields, NotFound
-from casefile.law.money import cents_text, to_cents
+from casefile.law.money import cents_text, from_cents, to_cents
 from casefile.services.parties import change_summary
 from casefile.services.plausibility import payment_warnings
 from casefile.store import audit
@@ -148,7 +148,7 @@ async def edit_payment(
         numbers = await _numbers(row["id"])
         stored = PaymentIn(
             date=current["date"],
-            amount=Decimal(current["amount_cents"]).scaleb(-2),
+            amount=from_cents(current["amount_cents"]),
             invoice_number=numbers.get(current["claim"]) if current["claim"] else None,
             reference=current["reference"],
         )

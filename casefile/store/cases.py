@@ -108,7 +108,8 @@ async def find_case(case: int | str) -> dict[str, Any]:
 def _check_read(row: dict[str, Any], actor: User) -> None:
     require(actor, "case.read")
     if assigned_only(actor.role) and row["commissaire"] != actor.id:
-        raise Forbidden(f"case {row['reference']!r} is not assigned to {actor.name!r}")
+        # Names nothing: a refusal must not reveal which reference an id belongs to.
+        raise Forbidden("ce dossier ne vous est pas attribué")
 
 
 async def resolve_case(case: int | str, actor: User) -> dict[str, Any]:

@@ -75,8 +75,11 @@ def test_an_unknown_kind_is_refused_before_anything_is_stored(backend: Backend, 
 
 def test_the_mime_type_comes_from_the_bytes_not_the_name(store, records):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    receipt = add(store, records, png, kind="accuse_reception", filename="scan.pdf")
+    receipt = add(store, records, png, kind="accuse_reception", filename="scan")
     assert receipt["mime"] == "image/png"
+    # A name that promises another format is refused before anything is stored (issue 11).
+    with pytest.raises(InputError, match=r"extension \.pdf mais son contenu est une image PNG"):
+        add(store, records, png, kind="accuse_reception", filename="scan.pdf")
 
 
 def test_a_store_failure_records_nothing(backend: Backend, records):
@@ -212,14 +215,14 @@ def test_renumbering_follows_the_lawyers_order_and_is_recorded(store, records):
     ],
 )
 def test_filenames_are_kept_as_given_and_stored_safely(store, records, given, original, safe):
-    receipt = add(store, records, b"data", filename=given)
+    receipt = add(store, records, pdf("data"), filename=given)
     version = records.get_piece(receipt["id"]).current
     assert (version.original_name, version.safe_name) == (original, safe)
 
 
 def test_a_300_character_name_is_cut_keeping_its_extension(store, records):
     given = "é" * 300 + ".pdf"
-    receipt = add(store, records, b"data", filename=given)
+    receipt = add(store, records, pdf("data"), filename=given)
     version = records.get_piece(receipt["id"]).current
     assert version.original_name == given
     assert version.safe_name.endswith(".pdf")
