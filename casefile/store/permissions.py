@@ -25,6 +25,7 @@ ACTIONS = frozenset(
         "user.list",
         "user.admin",
         "audit.read",
+        "court.admin",
         "law.impact",
         "law.apply",
     }
