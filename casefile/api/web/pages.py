@@ -17,6 +17,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from casefile.api import integrations
 from casefile.api.auth import Actor, requires
 from casefile.api.csrf import SESSION_ID, check_form_token
 from casefile.api.web.case_data_view import (
@@ -34,9 +35,10 @@ from casefile.passwords import Busy
 from casefile.services import sessions
 from casefile.services.case_page import case_page as case_page_context
 from casefile.services.courts import case_court_context
+from casefile.services.documents import case_readiness
 from casefile.services.parties import party_input
 from casefile.services.throttle import Throttled
-from casefile.store.permissions import User
+from casefile.store.permissions import User, can
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -312,6 +314,7 @@ class PageController(Controller):
             **await case_sections(case, procedure, actor, today),
             **await case_page_context(case, procedure, actor, today),
             **await case_court_context(case, actor),
+            **await _readiness(case, actor, today),
         )
 
     @post("/dossiers/{case_id:str}/evenements", guards=[requires("case.read")], status_code=303)
@@ -506,6 +509,14 @@ def _simulator_page(
         result=result,
         error=error,
     )
+
+
+async def _readiness(case: dict[str, Any], actor: User, today: date) -> dict[str, Any]:
+    """The case page's `_readiness.html`: what each document lacks (issue 13 item 3)."""
+    if not (integrations.documents_available() and can(actor.role, "document.read")):
+        return {"readiness": [], "readiness_warning": None}
+    readiness, warning = await case_readiness(case["id"], actor, today)
+    return {"readiness": readiness, "readiness_warning": warning}
 
 
 def _new_case_page(
