@@ -39,7 +39,6 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def _route_handlers() -> list[Any]:
-<<<<<<< HEAD
     from casefile.api import (
         audit,
         calendars,
@@ -50,13 +49,10 @@ def _route_handlers() -> list[Any]:
         evidence,
         feeds,
         reports,
+        users,
     )
-    from casefile.api.web import case_forms, courts, law, pages, portfolio
-    from casefile.api.web import reports as report_pages
-=======
-    from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds, users
     from casefile.api.web import case_forms, courts, law, pages, people, portfolio, rates
->>>>>>> main
+    from casefile.api.web import reports as report_pages
 
     handlers: list[Any] = [
         system.health,
