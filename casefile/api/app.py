@@ -49,10 +49,12 @@ def _route_handlers() -> list[Any]:
         evidence,
         feeds,
         reports,
+        search,
         users,
     )
     from casefile.api.web import case_forms, courts, law, pages, people, portfolio, rates
     from casefile.api.web import reports as report_pages
+    from casefile.api.web import search as search_pages
 
     handlers: list[Any] = [
         system.health,
@@ -65,6 +67,8 @@ def _route_handlers() -> list[Any]:
         disputes.DisputeController,
         reports.ReportsController,
         report_pages.ReportPagesController,
+        search.search,
+        search_pages.search_page,
         calendars.CalendarController,
         feeds.feed,
         feeds.FeedController,

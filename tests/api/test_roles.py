@@ -66,6 +66,7 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
     ),
     # Every reader; a commissaire de justice's figures cover only their own cases.
     ("GET", "/api/reports/aged-balance?as_of=2026-11-30", None, ALL, 200),
+    ("GET", "/api/search?q=facture", None, ALL, 200),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
     ("GET", "/api/audit?case={id}&user=admin", None, frozenset({"admin", "avocat"}), 200),
     # People and assignment (issue 12 item 2): administrators only.
