@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from casefile.errors import Forbidden, InputError, NotFound
@@ -33,6 +33,8 @@ from casefile.store.tables import Case, Event, FeedState, Party, UserAccount
 from casefile.store.tables import FeedToken as FeedTokenRow
 
 COMMISSAIRE_ROLE = "commissaire_de_justice"
+# `last_used` tells a person whether a subscription is still polled: hourly is precise enough.
+LAST_USED_EVERY = timedelta(hours=1)
 MAX_ID = 2_147_483_647  # PostgreSQL `integer`
 
 
@@ -153,7 +155,9 @@ async def case_feed(case: int | str, actor: User, now: datetime | None = None) -
 
 async def _user(name: str, what: str) -> dict[str, Any]:
     user = (
-        await UserAccount.select(UserAccount.id, UserAccount.name, UserAccount.role)
+        await UserAccount.select(
+            UserAccount.id, UserAccount.name, UserAccount.role, UserAccount.active
+        )
         .where(UserAccount.name == name)
         .first()
     )
@@ -279,7 +283,8 @@ async def revoke_feed(feed_id: int, actor: User, now: datetime | None = None) ->
 
 
 async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any]:
-    """The feed a presented token opens, its last use recorded; unknown or revoked: NotFound."""
+    """The feed a presented token opens; unknown or revoked: NotFound. Its last use is
+    recorded at most once per LAST_USED_EVERY: polling does not write on every request."""
     now = _aware(now)
     if not token or len(token) > 256:
         raise NotFound("feed not found")
@@ -291,16 +296,55 @@ async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any
     )
     if not verify_token(token, stored):
         raise NotFound("feed not found")
-    await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
-    return {**_feed_dict(row), "last_used": now.isoformat()}
+    last_used = row["last_used"]
+    if isinstance(last_used, str):  # SQLite without piccolo's column converters
+        last_used = datetime.fromisoformat(last_used)
+    if last_used is not None and last_used.tzinfo is None:
+        last_used = last_used.replace(tzinfo=UTC)
+    if last_used is None or not timedelta(0) <= now - last_used < LAST_USED_EVERY:
+        await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
+        last_used = now
+    return {
+        **_feed_dict(row),
+        "created_by_id": row["created_by"],
+        "last_used": last_used.isoformat(),
+    }
+
+
+async def _holder(feed: dict[str, Any]) -> User:
+    """The feed's publisher as they are now: a deactivated or deleted publisher's feeds are dead.
+    Feeds made by the command line (`created_by` 0) belong to the system user."""
+    if feed["created_by_id"] == SYSTEM.id:
+        return SYSTEM
+    row = (
+        await UserAccount.select(UserAccount.id, UserAccount.name, UserAccount.role)
+        .where((UserAccount.id == feed["created_by_id"]) & (UserAccount.active == True))  # noqa: E712
+        .first()
+    )
+    if row is None:
+        raise NotFound("feed not found")
+    return User(row["id"], row["name"], row["role"])
 
 
 async def feed_body(token: str, now: datetime | None = None) -> bytes:
-    """What `GET /feeds/{token}.ics` serves: the token is the credential, scoped to one feed."""
+    """What `GET /feeds/{token}.ics` serves: the token is the credential, scoped to one feed.
+
+    Each use is checked against the publisher's rights of the moment: a case feed serves only
+    while its publisher may still read the case (a commissaire de justice's feed stops when the
+    case is reassigned); a portfolio feed only while its subject is active and its publisher is
+    that person or an administrator."""
     now = _aware(now)
     feed = await resolve_feed(token, now)
-    if feed["kind"] == "case":
-        return await case_feed(feed["subject"], SYSTEM, now)
-    if feed["kind"] == "lawyer":
-        return await lawyer_feed(feed["subject"], now)
-    return await commissaire_feed(feed["subject"], now)
+    holder = await _holder(feed)
+    try:
+        if feed["kind"] == "case":
+            return await case_feed(feed["subject"], holder, now)
+        subject = await _user(feed["subject"], "feed subject")
+        allowed = holder.name == subject["name"] or can(holder.role, "user.admin")
+        if not (subject["active"] and allowed and can(holder.role, "case.read")):
+            raise NotFound("feed not found")
+        if feed["kind"] == "lawyer":
+            return await lawyer_feed(feed["subject"], now)
+        return await commissaire_feed(feed["subject"], now)
+    except (Forbidden, NotFound):
+        raise NotFound("feed not found") from None
