@@ -212,6 +212,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(handler="casefile.commands.serve:run")
 
+    p = sub.add_parser("worker", help="run the background jobs (recomputation, reminders…)")
+    p.add_argument("--concurrency", type=int, default=1, help="jobs run at once (default 1)")
+    p.add_argument("--name", default=None, help="this worker's name in the logs")
+    p.set_defaults(handler="casefile.commands.worker:run")
+
     case = sub.add_parser("case", help="case files").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

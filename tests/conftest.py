@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CASEFILE_SHARED_DIR") or ROOT.parent / "shared")
 
 os.environ.setdefault("CASEFILE_SECRET_KEY", "test-secret-key-not-for-production")
+# The apps the tests create run no background jobs (a nightly recomputation starting in the
+# middle of a test would change its data); tests/jobs turns them on where it tests them.
+os.environ.setdefault("CASEFILE_JOBS", "off")
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,7 @@ ACTIONS = frozenset(
         "audit.read",
         "law.impact",
         "law.apply",
+        "jobs.read",
     }
 )
 

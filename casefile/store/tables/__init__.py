@@ -10,6 +10,7 @@ from casefile.store.tables.document import Document
 from casefile.store.tables.event import Event
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
+from casefile.store.tables.job_run import JobRun
 from casefile.store.tables.party import Party
 from casefile.store.tables.payment import Payment
 from casefile.store.tables.payment_plan import PaymentPlan
@@ -36,6 +37,7 @@ ALL_TABLES = (
     FeedState,
     PaymentPlan,
     PlanInstalment,
+    JobRun,
 )
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "Event",
     "FeedState",
     "FeedToken",
+    "JobRun",
     "Party",
     "Payment",
     "PaymentPlan",
