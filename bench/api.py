@@ -1,18 +1,19 @@
-"""API benchmark: `GET /api/cases/{id}/deadlines` at 50 concurrent clients, uvicorn on PostgreSQL.
+"""API benchmark: `GET /api/cases/{id}/deadlines` against a bare Litestar app sending the same
+bytes, 50 connections, uvicorn on PostgreSQL (issue 14 item 3: ≥ 40 % of the bare app).
 
-    .venv/bin/python bench/api.py                       # 50 clients, 10 s, target p99 < 50 ms
-    .venv/bin/python bench/api.py --clients 100 --seconds 20 --cases 200
-    .venv/bin/python bench/api.py --workers 1 2 4        # one line of figures per server size
+    .venv/bin/python bench/api.py                        # 50 connections, 3 rounds of 5 s
+    .venv/bin/python bench/api.py --rounds 5 --seconds 10 --cases 200
+    .venv/bin/python bench/api.py --workers 1 2          # one block of figures per size
     CASEFILE_BENCH_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres  (server to use)
 
-Creates a throw-away database, migrates it, loads cases with events (through the store's own
-services), starts `uvicorn` in its own process on a free loopback port, and drives it with
-httpx.AsyncClient workers (each a keep-alive connection). Prints p50/p90/p99/max latency and
-throughput, beside the same figures for `GET /health` (no database, no token lookup) from the
-same run, so the cost of the framework and of the database read show apart; then again for
-each `--workers` count (uvicorn processes, default 1 then 2). The clients run on the same
-machine: with 50 of them in a closed loop, mean latency = 50 / throughput (Little's law), so
-the p99 target needs well over 1 000 req/s. The database is dropped at the end, also on failure.
+Creates a throw-away database, migrates it, loads cases with their events (through the store's
+own services), then for each `--workers` count starts two uvicorn servers with that many
+processes: casefile, and the anchor — a bare Litestar app (`bench/bare_api.py`) answering the
+same paths with the bytes casefile sent for each case (no database, no authentication). `wrk`
+(Debian package `wrk`, one thread: the load generator shares the machine) drives each for
+`--seconds`, alternately, `--rounds` times; each round gives throughput and p99 for both and
+their ratio. The ratios' minimum and median are the figures (the machine is shared: absolute
+numbers swing by 2×, a ratio measured side by side does not). The database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -35,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 POSTGRES = os.environ.get(
     "CASEFILE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-TARGET_P99_MS = 50.0
+TARGET_RATIO = 0.40
 
 
 def with_database(url: str, name: str) -> str:
@@ -94,20 +97,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, port: int, var: Path, workers: int = 1) -> subprocess.Popen[bytes]:
+def start_server(
+    factory: str, url: str, port: int, var: Path, workers: int, bodies: Path | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "CASEFILE_DATABASE_URL": url,
         "CASEFILE_VAR_DIR": str(var),
         "CASEFILE_SECRET_KEY": os.environ.get("CASEFILE_SECRET_KEY", "bench-secret-key"),
+        "PYTHONPATH": str(ROOT),
     }
+    if bodies is not None:
+        env["BENCH_BARE_BODIES"] = str(bodies)
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "uvicorn",
             "--factory",
-            "casefile.api.app:create_app",
+            factory,
             "--host",
             "127.0.0.1",
             "--port",
@@ -126,7 +134,7 @@ def start_server(url: str, port: int, var: Path, workers: int = 1) -> subprocess
 async def wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
     import httpx
 
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     async with httpx.AsyncClient() as client:
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -137,104 +145,146 @@ async def wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.1)
-    raise SystemExit("uvicorn did not answer /health within 30 s")
+    raise SystemExit("uvicorn did not answer /health within 60 s")
 
 
-async def drive(
-    base: str, paths: list[str], headers: dict[str, str], clients: int, seconds: float
+WRK_SCRIPT = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
+
+
+def run_wrk(
+    base: str, script: Path, token: str, connections: int, seconds: float
 ) -> dict[str, float]:
-    """`clients` workers, each on its own keep-alive connection, for `seconds`."""
-    import httpx
-
-    latencies: list[float] = []
-    errors = 0
-    stop = time.perf_counter() + seconds
-
-    async def worker(offset: int) -> None:
-        nonlocal errors
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
-            i = offset
-            while time.perf_counter() < stop:
-                path = paths[i % len(paths)]
-                i += 1
-                began = time.perf_counter()
-                response = await client.get(path)
-                elapsed = time.perf_counter() - began
-                if response.status_code != 200:
-                    errors += 1
-                else:
-                    latencies.append(elapsed)
-
-    began = time.perf_counter()
-    await asyncio.gather(*(worker(n) for n in range(clients)))
-    wall = time.perf_counter() - began
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
-
+    """One wrk run: requests/s and latency percentiles (ms); non-2xx answers counted."""
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds:g}s",
+            "--latency",
+            "-s",
+            str(script),
+            "-H",
+            f"Authorization: Bearer {token}",
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    percentiles = {
+        name: _ms(value, unit)
+        for name, value, unit in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    }
     return {
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": len(latencies) / wall,
-        "p50": pct(50),
-        "p90": pct(90),
-        "p99": pct(99),
-        "max": latencies[-1] * 1000,
-        "mean": statistics.fmean(latencies) * 1000,
+        "rps": rps,
+        "p50": percentiles["50"],
+        "p99": percentiles["99"],
+        "errors": float(errors.group(1)) if errors else 0.0,
     }
 
 
-def show(name: str, result: dict[str, float]) -> None:
-    print(
-        f"{name:<34} {int(result['requests']):>7} req  {result['rps']:>7.0f} req/s  "
-        f"p50 {result['p50']:6.1f} ms  p90 {result['p90']:6.1f} ms  "
-        f"p99 {result['p99']:6.1f} ms  max {result['max']:6.1f} ms  errors {int(result['errors'])}"
-    )
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+async def fetch_bodies(base: str, paths: list[str], token: str) -> dict[str, str]:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base) as client:
+        bodies = {}
+        for path in paths:
+            response = await client.get(path, headers={"Authorization": f"Bearer {token}"})
+            response.raise_for_status()
+            bodies[path] = response.text
+    return bodies
+
+
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 async def measure(
-    url: str, workers: int, paths: list[str], auth: dict[str, str], args: argparse.Namespace
-) -> None:
-    """One server of `workers` uvicorn processes: /health, then the deadlines read."""
+    url: str, workers: int, paths: list[str], token: str, args: argparse.Namespace
+) -> dict[str, float]:
+    """casefile and the bare app side by side, `args.rounds` alternating rounds."""
+    import json
     import tempfile
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process: subprocess.Popen[bytes] | None = None
+    servers: list[subprocess.Popen[bytes] | None] = [None, None]
     try:
         with tempfile.TemporaryDirectory() as var:
-            process = start_server(url, port, Path(var), workers)
-            await wait_ready(base, process)
-            await drive(base, paths, auth, args.clients, 2.0)  # warm-up: pools, caches
+            work = Path(var)
+            script = work / "paths.lua"
+            script.write_text(WRK_SCRIPT % ", ".join(f'"{p}"' for p in paths))
+            port = free_port()
+            casefile = f"http://127.0.0.1:{port}"
+            servers[0] = start_server("casefile.api.app:create_app", url, port, work, workers)
+            await wait_ready(casefile, servers[0])
+            bodies = work / "bodies.json"
+            bodies.write_text(json.dumps(await fetch_bodies(casefile, paths, token)))
+            port = free_port()
+            bare = f"http://127.0.0.1:{port}"
+            servers[1] = start_server("bench.bare_api:create_app", url, port, work, workers, bodies)
+            await wait_ready(bare, servers[1])
+            for base in (casefile, bare):  # warm-up: pools, caches
+                run_wrk(base, script, token, args.connections, 2)
             plural = "s" if workers > 1 else ""
             print(
-                f"uvicorn ({workers} worker{plural}) on PostgreSQL, {args.clients} concurrent "
-                f"clients, {args.seconds:g} s each, {os.cpu_count()} CPU(s) shared with the clients"
+                f"\nuvicorn, {workers} worker{plural} each, PostgreSQL, {args.connections} "
+                f"connections, {args.rounds} rounds of {args.seconds:g} s, {os.cpu_count()} "
+                "CPU(s) shared with wrk"
             )
-            health = await drive(base, ["/health"], {}, args.clients, args.seconds)
-            show("GET /health (no db, no token)", health)
-            deadlines = await drive(base, paths, auth, args.clients, args.seconds)
-            show("GET /api/cases/{id}/deadlines", deadlines)
-            verdict = "met" if deadlines["p99"] < TARGET_P99_MS else "NOT met"
-            print(f"target p99 < {TARGET_P99_MS:g} ms: {verdict}")
+            ratios, p99s = [], []
+            for number in range(1, args.rounds + 1):
+                ours = run_wrk(casefile, script, token, args.connections, args.seconds)
+                anchor = run_wrk(bare, script, token, args.connections, args.seconds)
+                if ours["errors"] or anchor["errors"]:
+                    raise SystemExit(f"non-2xx answers: casefile {ours}, bare {anchor}")
+                ratio = ours["rps"] / anchor["rps"]
+                ratios.append(ratio)
+                p99s.append(ours["p99"])
+                print(
+                    f"round {number}: casefile {ours['rps']:7.0f} req/s p50 {ours['p50']:6.1f} ms "
+                    f"p99 {ours['p99']:6.1f} ms | bare Litestar {anchor['rps']:7.0f} req/s "
+                    f"p50 {anchor['p50']:6.1f} ms p99 {anchor['p99']:6.1f} ms | ratio {ratio:.2f}"
+                )
+            print(
+                f"casefile / bare Litestar ({workers} worker{plural}): min {min(ratios):.2f}, "
+                f"median {statistics.median(ratios):.2f} (target ≥ {TARGET_RATIO:.2f}); "
+                f"casefile p99 median {statistics.median(p99s):.1f} ms"
+            )
+            return {"min": min(ratios), "median": statistics.median(ratios)}
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for process in servers:
+            stop(process)
 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cases", type=int, default=100)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
 
     name = f"casefile_bench_api_{uuid.uuid4().hex[:10]}"
     url = with_database(POSTGRES, name)
@@ -243,10 +293,9 @@ async def main() -> int:
         began = time.perf_counter()
         token, ids = await load(url, args.cases)
         print(f"loaded {len(ids)} cases with their events in {time.perf_counter() - began:.1f} s")
-        auth = {"Authorization": f"Bearer {token}"}
         paths = [f"/api/cases/{case_id}/deadlines" for case_id in ids]
         for workers in args.workers:
-            await measure(url, workers, paths, auth, args)
+            await measure(url, workers, paths, token, args)
     finally:
         await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0

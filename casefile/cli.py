@@ -150,6 +150,44 @@ def _add_claims_and_payments(sub: argparse._SubParsersAction[argparse.ArgumentPa
     p.set_defaults(handler="casefile.commands.case_data:payment_delete")
 
 
+def _add_courts(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    case: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """`court add|edit|list` and `case set-court` (casefile.commands.courts)."""
+    court = sub.add_parser("court", help="the courts (juridictions) cases point to").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    for action, helptext in (("add", "record a court"), ("edit", "correct a recorded court")):
+        p = court.add_parser(action, help=helptext)
+        required = action == "add"
+        if not required:
+            p.add_argument("id", metavar="COURT_ID", help="the court's number (court list)")
+        p.add_argument("--name", required=required, help="e.g. 'Tribunal judiciaire de Paris'")
+        p.add_argument(
+            "--kind",
+            required=required,
+            choices=("tribunal_judiciaire", "tribunal_de_commerce", "chambre_commerciale"),
+        )
+        p.add_argument("--department", required=required, help="department code (75, 2A, 974…)")
+        p.add_argument("--address", required=required, help="street of the greffe")
+        p.add_argument("--postcode", required=required)
+        p.add_argument("--city", required=required)
+        p.add_argument("--greffe-email", help="the greffe's e-mail address")
+        p.add_argument("--phone")
+        _add_format(p, default="table")
+        p.set_defaults(handler=f"casefile.commands.courts:court_{action}")
+    p = court.add_parser("list", help="list the recorded courts")
+    _add_format(p, default="table")
+    p.set_defaults(handler="casefile.commands.courts:court_list")
+    p = case.add_parser("set-court", help="point a case to a recorded court ('none' to unset)")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("court", metavar="COURT_ID")
+    p.add_argument("--expected-version", type=int)
+    _add_format(p, default="table")
+    p.set_defaults(handler="casefile.commands.courts:case_set_court")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casefile",
@@ -413,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler="casefile.commands.users:add")
     _add_party_edit(sub)
     _add_claims_and_payments(sub)
+    _add_courts(sub, case)
     _operator_everywhere(parser)
     return parser
 

@@ -27,7 +27,7 @@ from litestar.middleware import (
 )
 from litestar.middleware.session.client_side import CookieBackendConfig
 
-from casefile.store.permissions import User
+from casefile.store.permissions import User, can
 
 if TYPE_CHECKING:
     from litestar.handlers.base import BaseRouteHandler
@@ -115,16 +115,18 @@ Actor = NamedDependency[User]
 def auth_middleware() -> DefineMiddleware:
     # OPTIONS too: Litestar's automatic OPTIONS handlers run the route's guards, which need
     # a user (there is no cross-origin use to preflight).
-    return DefineMiddleware(BearerOrSession, exclude=PUBLIC_PATHS, exclude_http_methods=())
+    return DefineMiddleware(CheckedIds, exclude=PUBLIC_PATHS, exclude_http_methods=())
 
 
 MAX_ID = 2_147_483_647  # PostgreSQL `integer`: a larger id can only be "not found"
 
 
-def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """App-wide guard: an integer `…_id` path parameter the database cannot even represent
-    (`{piece_id:int}`, `{feed_id:int}`…) is a 404, not a driver error. Text ids such as
-    `{case_id:str}` need none: the store reads what is no valid id as a reference."""
+def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """An integer `…_id` path parameter the database cannot even represent (`{piece_id:int}`,
+    `{feed_id:int}`…) is a 404, not a driver error. Text ids such as `{case_id:str}` need
+    none: the store reads what is no valid id as a reference. Checked by the authentication
+    middleware once the caller is known (every route with such a parameter needs a login),
+    not by an app-wide guard: Litestar copies the route handler for every guard it runs."""
     from casefile.errors import NotFound
 
     for name, value in connection.path_params.items():
@@ -132,12 +134,20 @@ def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
             raise NotFound(f"{name.removesuffix('_id')} id {value} does not exist")
 
 
+class CheckedIds(BearerOrSession):
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        result = await super().authenticate_request(connection)
+        ids_in_range(connection)
+        return result
+
+
 def requires(action: str) -> Guard:
     """A guard: 403 unless the caller's role may perform `action` (STORE_API permissions)."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        from casefile.store.permissions import can
-
+    # async: Litestar sends a synchronous guard to a thread pool on every request.
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = connection.scope.get("user")
         if user is None:
             raise NotAuthorizedException("authentification requise : Authorization: Bearer <jeton>")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, MediaType, Request, Response, delete, get, post, put
 from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 
 from casefile.api.auth import Actor, requires
@@ -127,11 +127,13 @@ class CaseController(Controller):
     )
     async def case_deadlines(
         self, case_id: FromPath[str], actor: Actor, today: FromQuery[date | None] = None
-    ) -> list[dict[str, Any]]:
+    ) -> Response[list[dict[str, Any]]]:
         from casefile.services import cases
 
-        result: list[dict[str, Any]] = await cases.case_deadlines(case_id, actor, today=today)
-        return result
+        # The stored JSON texts, sent as they are: nothing decoded, nothing re-encoded (the
+        # annotation documents the JSON they form; Litestar sends bytes unchanged).
+        body: Any = await cases.case_deadlines_json(case_id, actor, today=today)
+        return Response(body, media_type=MediaType.JSON)
 
     @get(
         "/{case_id:str}/advice",

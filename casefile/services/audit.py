@@ -9,6 +9,7 @@ l'action …") rather than hidden.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,6 +20,7 @@ import msgspec
 from casefile.definitions import engine
 from casefile.documents.formatting import amount_fr, date_fr
 from casefile.errors import CasefileError, InputError
+from casefile.labels import court_fr, period_fr, residence_fr
 from casefile.services import claims, parties, payments
 from casefile.store import audit
 from casefile.store.cases import resolve_case
@@ -135,6 +137,12 @@ def _value(name: str, value: Any) -> str:
         return ", ".join(f"{k} : {_value(k, v)}" for k, v in value.items()) or "—"
     if name == "category":
         return parties.CATEGORIES.get(str(value), str(value))
+    if name == "person_or_company":
+        return parties.PERSON_OR_COMPANY.get(str(value), str(value))
+    if name == "residence":
+        return residence_fr(str(value))
+    if name in ("court", "kind"):
+        return court_fr(str(value)) if name == "court" else str(value)
     if name == "supply":
         return claims.SUPPLIES.get(str(value), str(value))
     return str(value)
@@ -221,14 +229,20 @@ def describe(
     case_id = _case_of(entry)
     reference = references.get(case_id) if case_id is not None else None
     labels: dict[str, str] = {}
+    attributes: dict[str, Any] = {}
     procedure_key = procedures.get(case_id) if case_id is not None else None
     if procedure_key:
         try:
             procedure = engine().procedure(procedure_key)
+        except CasefileError:  # a procedure gone from the definitions: keys stay readable
+            procedure = None
+        if procedure is not None:
             labels = {k: e.label for k, e in procedure.events.items()}
             labels |= {d.key: d.label for d in procedure.deadlines}
-        except CasefileError:  # a procedure gone from the definitions: keys stay readable
-            labels = {}
+            attributes = {
+                a.key: a for e in procedure.events.values() for a in (e.attributes or {}).values()
+            }
+    before, after = _readable(before, attributes), _readable(after, attributes)
     action = str(entry["action"])
     template = ACTIONS.get(action)
     if action.startswith("piece."):
@@ -272,6 +286,33 @@ def describe(
         before=before,
         after=after,
     )
+
+
+def _readable(
+    record: Mapping[str, Any] | None, attributes: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """The stored record with its keys a person reads: an event's attributes under their
+    labels (periods in French), the procedure under its title."""
+    if record is None:
+        return None
+    out = dict(record)
+    if isinstance(out.get("attributes"), Mapping):
+        shown: dict[str, str] = {}
+        for key, value in out["attributes"].items():
+            definition = attributes.get(key)
+            label = definition.label if definition is not None else key.replace("_", " ")
+            if definition is not None and definition.type == "period":
+                try:
+                    shown[label] = period_fr(str(value))
+                except (CasefileError, ValueError):
+                    shown[label] = str(value)
+            else:
+                shown[label] = _value(key, value)
+        out["attributes"] = shown
+    if isinstance(out.get("procedure"), str):
+        with suppress(CasefileError):
+            out["procedure"] = engine().procedure(out["procedure"]).title
+    return out
 
 
 def _day_start(day: date) -> datetime:

@@ -265,13 +265,7 @@ async def edit_party(
         if current is None:
             raise NotFound(f"le dossier {row['reference']} n'a pas de {ROLES[role]}")
         given = dict(changes)
-        base = stored_party(current)
-        if "category" in given and "kind" not in given:
-            base = replace(base, kind=None, person_or_company=None)
-        if "kind" in given and "category" not in given:
-            base = replace(base, category=None, person_or_company=None)
-        if "person_or_company" in given and "category" not in given:
-            base = replace(base, category=None)
+        base = _rebase(stored_party(current), given)
         if "address" in given and not {"street", "postcode", "city"} & set(given):
             base = replace(base, street="", postcode="", city="")  # a free-text address wins
         values = party_values(role, replace(base, **given), row["court_department"])
@@ -299,6 +293,23 @@ async def edit_party(
         "changes": summary,
         "warnings": residence_warnings(role, values),
     }
+
+
+def _rebase(base: PartyIn, given: Mapping[str, Any]) -> PartyIn:
+    """The stored party, with what the change derives anew. A new category recomputes the
+    kind; a category cleared keeps the stored kind; a new kind keeps the category only when
+    it agrees with it (a consumer is a consumer)."""
+    if given.get("category") and "kind" not in given:
+        base = replace(base, kind=None, person_or_company=None)
+    elif "category" in given and not given["category"]:
+        base = replace(base, category=None)
+    if given.get("kind") and "category" not in given:
+        agrees = (base.category == "consommateur") == (given["kind"] == "consommateur")
+        if not agrees:
+            base = replace(base, category=None)
+    if "person_or_company" in given and "category" not in given:
+        base = replace(base, category=None)
+    return base
 
 
 def change_summary(changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from casefile.errors import Forbidden, InputError, NotFound
@@ -33,6 +33,8 @@ from casefile.store.tables import Case, Event, FeedState, Party, UserAccount
 from casefile.store.tables import FeedToken as FeedTokenRow
 
 COMMISSAIRE_ROLE = "commissaire_de_justice"
+# `last_used` tells a person whether a subscription is still polled: hourly is precise enough.
+LAST_USED_EVERY = timedelta(hours=1)
 MAX_ID = 2_147_483_647  # PostgreSQL `integer`
 
 
@@ -279,7 +281,8 @@ async def revoke_feed(feed_id: int, actor: User, now: datetime | None = None) ->
 
 
 async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any]:
-    """The feed a presented token opens, its last use recorded; unknown or revoked: NotFound."""
+    """The feed a presented token opens; unknown or revoked: NotFound. Its last use is
+    recorded at most once per LAST_USED_EVERY: polling does not write on every request."""
     now = _aware(now)
     if not token or len(token) > 256:
         raise NotFound("feed not found")
@@ -291,8 +294,15 @@ async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any
     )
     if not verify_token(token, stored):
         raise NotFound("feed not found")
-    await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
-    return {**_feed_dict(row), "last_used": now.isoformat()}
+    last_used = row["last_used"]
+    if isinstance(last_used, str):  # SQLite without piccolo's column converters
+        last_used = datetime.fromisoformat(last_used)
+    if last_used is not None and last_used.tzinfo is None:
+        last_used = last_used.replace(tzinfo=UTC)
+    if last_used is None or not timedelta(0) <= now - last_used < LAST_USED_EVERY:
+        await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
+        last_used = now
+    return {**_feed_dict(row), "last_used": last_used.isoformat()}
 
 
 async def feed_body(token: str, now: datetime | None = None) -> bytes:

@@ -15,11 +15,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import msgspec
+
 from casefile.errors import Conflict, Forbidden, InputError, NotFound
 from casefile.law.money import cents_text, from_cents
 from casefile.law.periods import parse_date
-from casefile.store import audit
-from casefile.store.db import atomic
+from casefile.store import audit, read_cache
+from casefile.store.db import atomic, postgres
 from casefile.store.permissions import User, assigned_only, can, require
 from casefile.store.recompute import outstanding_cents, with_today
 from casefile.store.tables import (
@@ -150,6 +152,7 @@ def _summary(
         "procedure": row["procedure"],
         "court": row["court"],
         "court_department": row["court_department"],
+        "court_id": row.get("court_id"),
         "debtor": debtor,
         "claim_total": cents_text(total) if total is not None else None,
         "next_deadline": _next_deadline(deadlines, today),
@@ -246,6 +249,66 @@ async def case_deadlines(
             )
     row = await resolve_case(case, actor)
     return await _deadlines(row["id"], today)
+
+
+async def case_deadlines_json(case: int | str, actor: User, today: date | None = None) -> bytes:
+    """`case_deadlines` as the JSON array the API sends, built from the stored texts without
+    decoding them (only a deadline that `today` turns "missed" is decoded and re-encoded);
+    the order (due, key) is done by the database, keys compared byte by byte as Python does.
+    The rows are kept a few seconds in `read_cache.DEADLINES` (PostgreSQL; emptied on any
+    change to the case's deadlines or assignment)."""
+    case_id = _case_id(case)
+    if case_id is None:
+        case_id = (await resolve_case(case, actor))["id"]
+    stored = read_cache.DEADLINES.lookup(case_id)
+    if stored is None:
+        await read_cache.listen()
+        seen = read_cache.generation()
+        stored = await _stored_deadlines(case_id)
+        if stored is None:
+            await resolve_case(case, actor)  # NotFound, in the store's words
+            raise NotFound(f"case {case!r} does not exist")
+        read_cache.DEADLINES.keep(case_id, stored, seen)
+    _check_read(stored.case, actor)
+    late = today.isoformat() if today is not None else None
+    parts = [
+        text
+        if late is None or status not in ("pending", "uncertain") or due >= late
+        else msgspec.json.encode(with_today(msgspec.json.decode(text), today))
+        for status, due, text in stored.deadlines
+    ]
+    return b"[" + b",".join(parts) + b"]"
+
+
+@dataclass(frozen=True)
+class StoredDeadlines:
+    case: dict[str, Any]  # what the read check needs: reference, commissaire
+    deadlines: tuple[tuple[str, str, bytes], ...]  # (status, due ISO, stored JSON), in order
+
+
+async def _stored_deadlines(case_id: int) -> StoredDeadlines | None:
+    order = 'd.due, d.key COLLATE "C"' if postgres() else "d.due, d.key"
+    rows = await Case.raw(
+        "SELECT c.reference, c.commissaire, d.status, d.due, d.explanation"
+        ' FROM cases c LEFT JOIN deadlines d ON d."case" = c.id WHERE c.id = {}'
+        f" ORDER BY {order}",
+        case_id,
+    )
+    if not rows:
+        return None
+    head = {"reference": rows[0]["reference"], "commissaire": rows[0]["commissaire"]}
+    return StoredDeadlines(
+        head,
+        tuple(
+            (
+                row["status"],
+                str(row["due"]),
+                text.encode() if isinstance(text, str) else msgspec.json.encode(text),
+            )
+            for row in rows
+            if (text := row["explanation"]) is not None
+        ),
+    )
 
 
 def _json(value: str | dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import os
 import re
 import sqlite3
 import warnings
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, redirect_stdout
 from functools import cache
 from io import StringIO
@@ -43,6 +43,20 @@ warnings.filterwarnings("ignore", message=r".*Unable to (fetch server version|co
 
 _engine: Engine[Any] | None = None
 _url: str | None = None
+_close_hooks: list[Callable[[], Awaitable[None]]] = []
+_write_hooks: list[Callable[[], None]] = []
+
+
+def on_close(hook: Callable[[], Awaitable[None]]) -> None:
+    """Run `hook` once when the connection closes (resources tied to it, e.g. a LISTEN)."""
+    if hook not in _close_hooks:
+        _close_hooks.append(hook)
+
+
+def after_write(hook: Callable[[], None]) -> None:
+    """Run `hook` after every write transaction of this process (committed or not)."""
+    if hook not in _write_hooks:
+        _write_hooks.append(hook)
 
 
 def _bind(engine: Engine[Any]) -> None:
@@ -89,7 +103,7 @@ async def connect(
     if is_postgres(engine):
         try:
             await cast(PostgresEngine, engine).start_connection_pool(
-                min_size=0, max_size=get_settings().db_pool_size
+                min_size=0, max_size=get_settings().db_pool_size, reset=_keep_session
             )
         except OSError as error:
             raise CasefileError(f"cannot reach the database at {url}: {error}") from None
@@ -99,8 +113,18 @@ async def connect(
     _engine, _url = engine, url
 
 
+async def _keep_session(connection: object) -> None:
+    """The pool's `reset`: nothing to send. asyncpg's default sends a reset query (close
+    cursors, UNLISTEN, RESET ALL, release advisory locks) on every release, one more round
+    trip per request; before calling this it already rolls back any open transaction. Safe
+    because casefile never leaves session state behind: no SET, LISTEN, advisory lock or
+    cursor outside a transaction (code that ever needs one must undo it itself)."""
+
+
 async def close() -> None:
     global _engine, _url
+    while _close_hooks:
+        await _close_hooks.pop()()
     if _engine is not None and is_postgres(_engine):
         await cast(PostgresEngine, _engine).close_connection_pool()
     _engine, _url = None, None
@@ -293,6 +317,9 @@ async def atomic(what: str = "") -> AsyncIterator[None]:
         if translated is None:
             raise
         raise translated from error
+    finally:
+        for hook in _write_hooks:
+            hook()
 
 
 def _sql_value(value: object) -> object:

@@ -46,6 +46,7 @@ from casefile.law.parties import (
     court_label,
     split_legal_form,
 )
+from casefile.store.courts import find_court
 from casefile.store.permissions import User, require
 
 TJ_SEATS: dict[str, str] = {
@@ -113,8 +114,18 @@ def _of(city: str) -> str:
     return f"d'{city}" if city[0] in "AEIOUÉÈÊ" else f"de {city}"
 
 
-def court_for(kind: str | None, department: str) -> tuple[Court, str, list[Missing], list[str]]:
-    """The court, the place documents are written from, what is missing and notes."""
+COURT_WHERE = (
+    "choisir la juridiction du dossier (page du dossier, rubrique Juridiction ; un "
+    "administrateur enregistre les juridictions : page Juridictions ou « casefile court add »)"
+)
+
+
+def court_for(
+    kind: str | None, department: str, recorded: dict[str, Any] | None = None
+) -> tuple[Court, str, list[Missing], list[str]]:
+    """The court, the place documents are written from, what is missing and notes. A court
+    the case points to (`recorded`, see `casefile.services.courts`) gives its name, the
+    greffe's address and e-mail, and its city as the place of writing."""
     notes: list[str] = []
     missing: list[Missing] = []
     court_kind: CourtKind = "tribunal_de_commerce" if kind == TC else "tribunal_judiciaire"
@@ -123,21 +134,26 @@ def court_for(kind: str | None, department: str) -> tuple[Court, str, list[Missi
             f"La procédure se déroule devant un {kind.replace('_', ' ')} : le tribunal "
             "judiciaire n'est nommé qu'à titre de juridiction compétente en cas de contestation."
         )
-    where_court = (
-        "dans le document (Word) : casefile ne tient pas encore la liste des tribunaux et de "
-        "leurs greffes"
-    )
+    if recorded is not None:
+        court = Court(
+            court_kind,
+            recorded["name"],
+            recorded["postal_address"],
+            recorded["greffe_email"] or None,
+        )
+        return court, recorded["city"], missing, notes
     label = court_label(court_kind, department)
     seat_city = TJ_SEATS.get(department)
+    fields: tuple[str, ...] = ("tribunal_adresse",)
     if seat_city is not None and court_kind != TC:
         name = f"Tribunal judiciaire {_of(seat_city)}"
     else:
         name = f"[{label} compétent (département {department}) à compléter]"
-        missing.append(Missing("Tribunal", where_court, ("tribunal_nom", "tribunal_titre")))
-    missing.append(Missing("Adresse du tribunal", where_court, ("tribunal_adresse",)))
+        fields = ("tribunal_nom", "tribunal_titre", "tribunal_adresse")
     place = seat_city if (seat_city and court_kind != TC) else PLACE_PLACEHOLDER
     if place == PLACE_PLACEHOLDER:
-        missing.append(Missing("Lieu de rédaction", where_court, ("lieu",)))
+        fields += ("lieu",)
+    missing.append(Missing("Juridiction (nom, adresse du greffe, ville)", COURT_WHERE, fields))
     return Court(court_kind, name, ADDRESS_PLACEHOLDER), place, missing, notes
 
 
@@ -405,7 +421,8 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
     parties = {p["role"]: p for p in await PartyRow.select().where(PartyRow.case == row["id"])}
     if "creditor" not in parties or "debtor" not in parties:
         raise InputError(f"case {row['reference']} lacks its creditor or its debtor")
-    court, place, missing, notes = court_for(row["court"], row["court_department"])
+    recorded = await find_court(row["court_id"]) if row.get("court_id") else None
+    court, place, missing, notes = court_for(row["court"], row["court_department"], recorded)
     statement = await statement_for(row, today)
     notes.extend(f"Décompte : {note}" for note in statement["notes"])
     provisional = (

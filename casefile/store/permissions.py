@@ -24,6 +24,7 @@ ACTIONS = frozenset(
         "user.list",
         "user.admin",
         "audit.read",
+        "court.admin",
         "law.impact",
         "law.apply",
         "jobs.read",

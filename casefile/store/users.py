@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from casefile.errors import InputError, NotFound
-from casefile.store import audit
+from casefile.store import audit, read_cache
 from casefile.store.db import atomic
 from casefile.store.permissions import ROLES, SYSTEM, User, require
 from casefile.store.tables import ApiToken, UserAccount
@@ -123,16 +123,24 @@ async def authenticate_password(name: str, password: str) -> User | None:
 async def authenticate_token(token: str) -> User | None:
     """The token's user, or None when unknown, revoked or the user is inactive.
 
-    One SELECT per request; `last_used` is written at most once per LAST_USED_EVERY."""
+    From `read_cache.TOKENS` when it knows the token (PostgreSQL: revocations and user changes
+    empty it at once), else one SELECT; `last_used` is written at most once per
+    LAST_USED_EVERY (so a token served from the cache may show an older `last_used`)."""
     if not token:
         return None
+    key = token_hash(token)
+    cached: User | None = read_cache.TOKENS.lookup(key)
+    if cached is not None:
+        return cached
+    await read_cache.listen()
+    seen = read_cache.generation()
     # Raw SQL: piccolo builds this join in about 0.8 ms of CPU, more than the database takes,
     # and every API request pays it.
     rows = await ApiToken.raw(
         "SELECT t.id, t.last_used, u.id AS user_id, u.name, u.role, u.active"
         ' FROM api_tokens t JOIN users u ON u.id = t."user"'
         " WHERE t.token_hash = {} AND t.revoked = {}",
-        token_hash(token),
+        key,
         False,
     )
     if not rows or not rows[0]["active"]:
@@ -141,7 +149,9 @@ async def authenticate_token(token: str) -> User | None:
     now = datetime.now(UTC)
     if _stale(row["last_used"], now):
         await ApiToken.update({ApiToken.last_used: now}).where(ApiToken.id == row["id"])
-    return User(row["user_id"], row["name"], row["role"])
+    user = User(row["user_id"], row["name"], row["role"])
+    read_cache.TOKENS.keep(key, user, seen)
+    return user
 
 
 def _stale(last_used: datetime | str | None, now: datetime) -> bool:

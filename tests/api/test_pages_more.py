@@ -64,7 +64,8 @@ def test_a_document_rendered_from_the_case_page_is_listed_and_downloads(browser:
     message = flash(page.text)
     assert "Document « Requête en injonction de payer (tribunal judiciaire) » généré" in message
     assert "(version 1)" in message
-    assert "Adresse du tribunal : à saisir" in message  # the notes: what to fill, and where
+    # The notes: what to fill, and where.
+    assert "Juridiction (nom, adresse du greffe, ville) : à saisir" in message
     docs = section(page.text, "h-docs")
     [link] = re.findall(r'href="(/api/documents/(\d+)/content)"', docs)
     assert "Requête en injonction de payer (tribunal judiciaire)" in docs

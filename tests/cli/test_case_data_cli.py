@@ -72,12 +72,13 @@ def test_a_fresh_machine_works_then_a_change_needs_a_named_operator(cli, monkeyp
         "--format",
         "json",
     )
-    # CPC art. 1411: six months from the ordonnance; 2 May 2027 is a Sunday (art. 642).
+    # CPC art. 1411 (décret 2026-96: three months for an ordonnance rendered from 1 September
+    # 2026): 2 November 2026 → Tuesday 2 February 2027; 5 November → Friday 5 February 2027.
     [moved] = json.loads(out)["moved"]
     assert (moved["key"], moved["from"], moved["to"]) == (
         "signification_ordonnance",
-        "2027-05-03",
-        "2027-05-05",
+        "2027-02-02",
+        "2027-02-05",
     )
     from casefile.commands.cases import run_store
     from casefile.store import audit

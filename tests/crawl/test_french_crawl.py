@@ -194,11 +194,6 @@ def test_error_pages_are_french(client: object) -> None:
     assert "méthode HTTP non autorisée" in wrong_method.text
 
 
-@pytest.mark.xfail(
-    reason="issue 12 item 7 (readable audit trail) turns the audit page into French sentences; "
-    "until then it shows Python dicts and None",
-    strict=False,
-)
 def test_the_audit_page_is_french(client: object) -> None:
     _login(client, "admin")
     page = client.get(AUDIT, headers=HTML)  # type: ignore[attr-defined]

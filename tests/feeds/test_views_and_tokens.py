@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from casefile.errors import Forbidden, NotFound
 from casefile.services import cases
 from casefile.store import calendars, users
+from casefile.store.tables import FeedToken as FeedTokenRow
 from casefile.store.users import SYSTEM
 from tests.ical.checks import events, parse
 from tests.store.conftest import Store
@@ -96,3 +98,27 @@ def test_only_the_commissaire_or_an_admin_may_publish_a_commissaire_feed(store: 
     assert store.run(calendars.list_feeds(klein)) == []
     with pytest.raises(NotFound):
         store.run(calendars.revoke_feed(own["id"], klein))
+
+
+def test_polling_a_feed_records_its_use_at_most_once_an_hour(store: Store, monkeypatch) -> None:
+    """A calendar app polls every few minutes: only the first poll of the hour writes."""
+    store.run(users.create_user("me_poll", "avocat"))
+    issued = store.run(calendars.issue_feed("lawyer", "me_poll", SYSTEM))
+    first = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    store.run(calendars.resolve_feed(issued["token"], first))
+    writes: list[object] = []
+    real_update = FeedTokenRow.update
+
+    def counted(cls: object, *args: Any, **kwargs: Any) -> Any:
+        writes.append(args)
+        return real_update(*args, **kwargs)
+
+    monkeypatch.setattr(FeedTokenRow, "update", classmethod(counted))
+    for minutes in (5, 30, 59):
+        moment = first + timedelta(minutes=minutes)
+        seen = store.run(calendars.resolve_feed(issued["token"], moment))
+        assert datetime.fromisoformat(seen["last_used"]) == first
+    assert writes == []
+    later = first + timedelta(hours=1, minutes=1)
+    seen = store.run(calendars.resolve_feed(issued["token"], later))
+    assert len(writes) == 1 and datetime.fromisoformat(seen["last_used"]) == later

@@ -98,7 +98,8 @@ def test_each_deadline_is_one_all_day_event_with_its_trace():
     assert lines[-1] == "Dossier : https://casefile.example/cases/c-42"
     # Served in person, so the signification deadline is done: no reminders, marked in SUMMARY.
     served = parsed["c-42-signification_ordonnance@casefile"]
-    assert served["start"] == date(2027, 7, 5)
+    # CPC 1411 (décret 2026-96): 4 January 2027 + 3 months = Sunday 4 April → Monday 5 April.
+    assert served["start"] == date(2027, 4, 5)
     assert served["summary"].endswith("(accompli)")
     assert served["alarms"] == []
     assert served["categories"] == ["Injonction de payer", "Commissaire de justice"]
@@ -188,7 +189,7 @@ def test_todos_only_for_acts_casefile_users_perform():
     # The commissaire serves (done: COMPLETED); the debtor's opposition is not our act.
     assert list(todos) == ["c-42-signification_ordonnance-todo@casefile"]
     todo = todos["c-42-signification_ordonnance-todo@casefile"]
-    assert todo["DUE"].dt == date(2027, 7, 5)
+    assert todo["DUE"].dt == date(2027, 4, 5)
     assert str(todo["STATUS"]) == "COMPLETED"
 
 

@@ -39,7 +39,7 @@ def test_render_stores_a_new_version_each_time_and_lists_it(
     assert main(["render", "IP-RENDER", "requete_injonction_tj", "-o", str(first_out)]) == 0
     out = capsys.readouterr()
     assert "requete_injonction_tj version 1" in out.out
-    assert "note: Adresse du tribunal : à saisir" in out.err
+    assert "note: Juridiction (nom, adresse du greffe, ville) : à saisir" in out.err
     assert "note: Nature des fournitures (marchandises, services, travaux) : à saisir" in out.err
     assert main(["render", str(case_id), "requete_injonction_tj", "-o", str(second_out)]) == 0
     assert "version 2" in capsys.readouterr().out
@@ -99,7 +99,10 @@ def test_the_court_is_named_only_where_the_department_has_a_single_seat() -> Non
     assert court.name == "[tribunal judiciaire compétent (département 67) à compléter]"
     assert court.address == "[adresse du greffe à compléter]"
     assert place == "[lieu à compléter]"
-    assert [m.what for m in missing] == ["Tribunal", "Adresse du tribunal", "Lieu de rédaction"]
+    [court_missing] = missing
+    assert court_missing.what == "Juridiction (nom, adresse du greffe, ville)"
+    assert court_missing.fields == ("tribunal_nom", "tribunal_titre", "tribunal_adresse", "lieu")
+    assert "choisir la juridiction du dossier" in court_missing.text()
     court, _, _, _ = court_for("tribunal_de_commerce", "67")
     assert court.kind == "tribunal_de_commerce"
     assert court.name == (
@@ -107,8 +110,25 @@ def test_the_court_is_named_only_where_the_department_has_a_single_seat() -> Non
     )
     court, place, _, _ = court_for("tribunal_judiciaire", "2A")
     assert (court.name, place) == ("Tribunal judiciaire d'Ajaccio", "Ajaccio")
-    court, place, _, _ = court_for("tribunal_judiciaire", "75")
+    court, place, missing, _ = court_for("tribunal_judiciaire", "75")
     assert (court.name, place) == ("Tribunal judiciaire de Paris", "Paris")
+    assert [m.fields for m in missing] == [("tribunal_adresse",)]
+
+
+def test_a_recorded_court_gives_its_name_greffe_address_and_city() -> None:
+    from casefile.store.documents import court_for
+
+    recorded = {  # fictitious test values
+        "name": "Tribunal judiciaire d'Essai (chambre commerciale)",
+        "postal_address": "1 rue de l'Exemple, 67000 Essai",
+        "city": "Essai",
+        "greffe_email": "greffe@example.test",
+    }
+    court, place, missing, _ = court_for("tribunal_de_commerce", "67", recorded)
+    assert court.name == "Tribunal judiciaire d'Essai (chambre commerciale)"
+    assert court.address == "1 rue de l'Exemple, 67000 Essai"
+    assert court.email == "greffe@example.test"
+    assert (court.kind, place, missing) == ("tribunal_de_commerce", "Essai", [])
 
 
 def test_a_missing_rate_makes_the_statement_provisional_never_a_silent_zero(env: Env) -> None:

@@ -32,7 +32,8 @@ def test_injonction_de_payer_served_not_in_person_then_first_act_in_person(engin
     schedule = schedule_for(engine, request)
     assert schedule.get("opposition") is None  # the period has not started (art. 1416 al. 2)
     assert any(w.startswith("opposition:") and "1416 al. 2" in w for w in schedule.warnings)
-    assert due(schedule, "signification_ordonnance") == "2027-07-20"
+    # CPC 1411 as amended by décret 2026-96 (ordonnance after 1 September 2026): three months.
+    assert due(schedule, "signification_ordonnance") == "2027-04-20"
     assert schedule.get("signification_ordonnance").status == "done"
 
     request["events"]["premier_acte_a_personne"] = {"date": "2027-06-04"}

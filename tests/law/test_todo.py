@@ -20,12 +20,13 @@ def _todo(events: list[RecordedEvent], today: date):  # type: ignore[no-untyped-
 
 
 def test_before_signification_the_commissaire_must_serve_the_ordonnance() -> None:
-    """CPC art. 1411: ordonnance of Monday 1 March 2027 → served by Wednesday 1 September 2027."""
+    """CPC art. 1411 (décret 2026-96, three months): ordonnance of Monday 1 March 2027 → served
+    by Tuesday 1 June 2027."""
     todo = _todo([RecordedEvent("ordonnance_rendue", date(2027, 3, 1))], date(2027, 3, 10))
     [task] = todo.tasks
     assert task.key == "signification_ordonnance"
     assert task.actor == "commissaire_de_justice"
-    assert task.due == date(2027, 9, 1)
+    assert task.due == date(2027, 6, 1)
     assert not task.late
     assert task.step.startswith("Faire signifier l'ordonnance par commissaire de justice")
     assert todo.theirs == ()

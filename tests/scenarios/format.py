@@ -28,6 +28,16 @@ class Expected(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     moved: str | None = None  # words of the reason it moved (art. 642), or "none"
 
 
+class Superseded(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A shared worked example that a later change of the law made wrong: what the shared file
+    expected, why it no longer holds and the source of the change. The scenario's own `expect`
+    is the law as it stands; the shared check accepts the example only through this record."""
+
+    expect: dict[str, Any]  # the shared file's expectations: a date, or "absent" for null
+    reason: str  # the change of the law, in words
+    source: str  # where the change is published (URL)
+
+
 class Scenario(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     title: str
     events: dict[str, date | dict[str, Any]]
@@ -41,6 +51,7 @@ class Scenario(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     no_warnings: bool = False
     note: str = ""
     origin: str = ""  # "partagé" for the worked examples carried over from the shared file
+    superseded: Superseded | None = None  # a shared example the law has since changed
 
 
 class ScenarioFile(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -64,8 +75,45 @@ def load(path: Path) -> list[Scenario]:
                 raise ValueError(
                     f"{path.name}: scenario[{index}].expect.{key}: a table or {ABSENT!r}"
                 )
+        if scenario.superseded is not None:
+            _check_superseded(path, index, scenario, scenario.superseded)
         scenarios.append(msgspec.structs.replace(scenario, procedure=procedure))
     return scenarios
+
+
+def _check_superseded(path: Path, index: int, scenario: Scenario, old: Superseded) -> None:
+    """A supersession names a shared example, a reason and a source, and really differs."""
+    where = f"{path.name}: scenario[{index}].superseded"
+    if scenario.origin != "partagé":
+        raise ValueError(
+            f'{where}: only a shared worked example (origin = "partagé") is superseded'
+        )
+    if not old.reason.strip() or not old.source.startswith(("https://", "http://")):
+        raise ValueError(f"{where}: needs a reason and the URL of its source")
+    if not old.expect:
+        raise ValueError(f"{where}.expect: the shared expectations are required")
+    differs = False
+    for key, before in old.expect.items():
+        if not (isinstance(before, date) or before == ABSENT):
+            raise ValueError(f"{where}.expect.{key}: a date or {ABSENT!r}")
+        now = scenario.expect.get(key)
+        if now is None:
+            raise ValueError(f"{where}.expect.{key}: the scenario must state the new expectation")
+        if _due(now) != _due(before):
+            differs = True
+    if not differs:
+        raise ValueError(
+            f"{where}: the shared expectations equal the scenario's: nothing superseded"
+        )
+
+
+def _due(expected: object) -> str | None:
+    """An expectation as the shared file writes it: the due date, or None for "absent"."""
+    if isinstance(expected, Expected):
+        return expected.due.isoformat()
+    if isinstance(expected, date):
+        return expected.isoformat()
+    return None
 
 
 def request_of(scenario: Scenario) -> dict[str, Any]:

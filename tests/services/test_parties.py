@@ -155,3 +155,25 @@ def test_an_address_that_disagrees_with_the_residence_is_said(store):
     ]
     fixed = store.run(edit_party(case["id"], "debtor", {"residence": "971"}, SYSTEM))
     assert fixed["warnings"] == []
+
+
+def test_an_edit_without_category_keeps_a_stored_consumer_a_consumer(store):
+    """Parties recorded before categories existed have none: a form that leaves the category
+    empty must not turn a consumer into a professional (the interest regime depends on it)."""
+    from casefile.store.tables import Party
+
+    case = store.run(cases.create_case(new_case(), SYSTEM))
+    store.run(
+        Party.update(
+            {Party.kind: "consommateur", Party.person_or_company: "personne", Party.category: None}
+        ).where((Party.case == case["id"]) & (Party.role == "debtor"))
+    )
+    edited = store.run(
+        edit_party(
+            case["id"], "debtor", {"category": "", "civility": "Mme", "city": "Colmar"}, SYSTEM
+        )
+    )
+    assert edited["party"]["kind"] == "consommateur"
+    assert edited["party"]["category"] == "consommateur"
+    professional = store.run(edit_party(case["id"], "debtor", {"kind": "professionnel"}, SYSTEM))
+    assert professional["party"]["category"] is None  # a consumer category no longer agrees

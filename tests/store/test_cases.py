@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -243,7 +244,38 @@ def test_the_deadlines_read_by_id_match_the_full_case_and_keep_its_checks(store)
         ("signification_ordonnance", "2026-08-03", "done"),
     ]
     bailiff, _ = store.run(create_user("me_kleber", "commissaire_de_justice"))
-    with pytest.raises(Forbidden, match="2026-001"):
+    with pytest.raises(Forbidden, match="pas attribué"):
         store.run(cases.case_deadlines(case["id"], bailiff))
     with pytest.raises(NotFound, match="999999"):
         store.run(cases.case_deadlines(999999, SYSTEM))
+
+
+def test_the_deadlines_sent_as_stored_bytes_are_the_deadlines_read(store):
+    """The API's byte path (stored texts joined, order by the database) says what
+    `case_deadlines` says, with and without `today`, by id and by reference."""
+    case = store.run(cases.create_case(new_case(), SYSTEM))
+    assert store.run(cases.case_deadlines_json(case["id"], SYSTEM)) == b"[]"
+    store.run(cases.add_event(case["id"], "ordonnance_rendue", "2026-02-02", {}, SYSTEM))
+    store.run(
+        cases.add_event(
+            case["id"], "ordonnance_signifiee", "2026-02-13", {"a_personne": True}, SYSTEM
+        )
+    )
+    for today in (None, date(2026, 4, 1), date(2026, 3, 13), date(2030, 1, 1)):
+        expected = store.run(cases.case_deadlines(case["id"], SYSTEM, today=today))
+        for key in (case["id"], str(case["id"]), "2026-001"):
+            body = store.run(cases.case_deadlines_json(key, SYSTEM, today=today))
+            assert json.loads(body) == expected
+    statuses = json.loads(
+        store.run(cases.case_deadlines_json("2026-001", SYSTEM, date(2026, 4, 1)))
+    )
+    assert [(d["key"], d["status"]) for d in statuses] == [
+        ("opposition", "missed"),
+        ("signification_ordonnance", "done"),
+    ]
+    bailiff, _ = store.run(create_user("me_kleber", "commissaire_de_justice"))
+    with pytest.raises(Forbidden, match="pas attribué"):
+        store.run(cases.case_deadlines_json(case["id"], bailiff))
+    for missing in (999999, "999999", "NO-SUCH-REF"):
+        with pytest.raises(NotFound):
+            store.run(cases.case_deadlines_json(missing, SYSTEM))

@@ -30,6 +30,7 @@ from casefile.errors import CasefileError, InputError, InvalidFields
 from casefile.labels import DEADLINE_STATUSES, is_our_side
 from casefile.labels import ROLES as ROLE_LABELS
 from casefile.services.case_page import case_page as case_page_context
+from casefile.services.courts import case_court_context
 from casefile.services.parties import party_input
 from casefile.store.permissions import User
 
@@ -308,6 +309,7 @@ class PageController(Controller):
             case_data=case_data_context(case, actor),
             **await case_sections(case, procedure, actor, today),
             **await case_page_context(case, procedure, actor, today),
+            **await case_court_context(case, actor),
         )
 
     @post("/dossiers/{case_id:str}/evenements", guards=[requires("case.read")], status_code=303)

@@ -5,6 +5,7 @@ from casefile.store.tables.api_token import ApiToken
 from casefile.store.tables.audit_entry import AuditEntry
 from casefile.store.tables.case import Case
 from casefile.store.tables.claim import Claim
+from casefile.store.tables.court import Court
 from casefile.store.tables.deadline import DeadlineRecord
 from casefile.store.tables.document import Document
 from casefile.store.tables.event import Event
@@ -23,6 +24,7 @@ from casefile.store.tables.user_account import UserAccount
 ALL_TABLES = (
     UserAccount,
     ApiToken,
+    Court,
     Case,
     Party,
     Claim,
@@ -46,6 +48,7 @@ __all__ = [
     "AuditEntry",
     "Case",
     "Claim",
+    "Court",
     "DeadlineRecord",
     "Document",
     "Event",

@@ -8,6 +8,7 @@ from piccolo.columns import JSON, ForeignKey, Integer, Serial, Timestamptz, Varc
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
+from casefile.store.tables.court import Court
 from casefile.store.tables.user_account import UserAccount
 
 
@@ -17,6 +18,7 @@ class Case(Table, tablename="cases"):
     procedure = Varchar(length=60)
     court = Varchar(length=40, null=True, default=None)
     court_department = Varchar(length=3)
+    court_id = ForeignKey(references=Court, null=True, on_delete=OnDelete.set_null)  # its court
     lawyer = ForeignKey(references=UserAccount, null=True, on_delete=OnDelete.set_null)
     commissaire = ForeignKey(references=UserAccount, null=True, on_delete=OnDelete.set_null)
     status = Varchar(length=20, default="open")
