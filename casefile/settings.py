@@ -33,6 +33,8 @@ class Settings:
     db_pool_size: int = 10
     operator: str | None = None  # the user the CLI acts as (`--as` overrides it)
     jobs: str = "auto"  # auto: in-process with SQLite, `casefile worker` with PostgreSQL; off
+    smtp_url: str = ""  # smtp://user:pass@host:587?starttls=1; empty: no e-mail is sent
+    mail_from: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -54,6 +56,8 @@ class Settings:
             db_pool_size=_positive_int("CASEFILE_DB_POOL_SIZE", 10),
             operator=os.environ.get("CASEFILE_OPERATOR", "").strip() or None,
             jobs=_choice("CASEFILE_JOBS", ("auto", "off"), "auto"),
+            smtp_url=os.environ.get("CASEFILE_SMTP_URL", "").strip(),
+            mail_from=os.environ.get("CASEFILE_MAIL_FROM", "").strip(),
         )
 
 

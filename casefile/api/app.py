@@ -58,7 +58,7 @@ async def jobs_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds
-    from casefile.api.web import case_forms, courts, jobs, law, pages, portfolio
+    from casefile.api.web import case_forms, courts, jobs, law, pages, portfolio, reminders
 
     handlers: list[Any] = [
         system.health,
@@ -82,6 +82,8 @@ def _route_handlers() -> list[Any]:
         courts.CourtAdminController,
         courts.CaseCourtController,
         jobs.JobsController,
+        reminders.PreferencesController,
+        reminders.UnsubscribeController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],

@@ -63,7 +63,8 @@ def csrf_config(secret: str, secure: bool = False) -> CSRFConfig:
         cookie_secure=secure,
         cookie_samesite="lax",
         # The JSON API authenticates mutations by bearer token only (see BearerOrSession).
-        exclude=["^/api/", "^/health$", "^/schema"],
+        # One-click unsubscribe (RFC 8058): the mail client POSTs to the signed link itself.
+        exclude=["^/api/", "^/health$", "^/schema", "^/desabonnement/"],
     )
 
 

@@ -2,7 +2,8 @@
 same period changes nothing twice) and their schedule.
 
 Times are UTC (procrastinate's cron): the nightly recomputation at 01:30 (02:30 or 03:30 in
-Paris), the weekly evidence verification on Sunday at 03:00.
+Paris), the e-mail reminders at 05:00 (06:00 or 07:00 in Paris, after the recomputation), the
+weekly evidence verification on Sunday at 03:00.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from procrastinate.retry import BaseRetryStrategy
 
 from casefile.errors import CasefileError, Unavailable
 from casefile.jobs.engine import app
-from casefile.services import evidence_checks, job_runs, nightly
+from casefile.services import evidence_checks, job_runs, nightly, reminders
+from casefile.settings import get_settings
 from casefile.store.db import unavailable
 
 MAX_ATTEMPTS = 6
@@ -86,4 +88,18 @@ async def verify_evidence(timestamp: int) -> dict[str, Any]:
         return evidence_checks.summary(report)
 
     outcome = await job_runs.once("verify_evidence", f"{year}-W{week:02d}", work)
+    return dict(outcome.result)
+
+
+@app.periodic(cron="0 5 * * *", periodic_id="daily")
+@app.task(name="send_reminders", retry=RETRY, queueing_lock="send_reminders")
+async def send_reminders(timestamp: int) -> dict[str, Any]:
+    """The day's digests and alerts; each message is keyed in the mail log, so a retry after a
+    refused or dropped connection sends only what had not gone."""
+    day = day_of(timestamp)
+    if not get_settings().smtp_url:  # nothing recorded: configured later today, it still runs
+        return {"day": day.isoformat(), "skipped": "CASEFILE_SMTP_URL absent"}
+    outcome = await job_runs.once(
+        "send_reminders", day.isoformat(), lambda: reminders.send_due(day)
+    )
     return dict(outcome.result)

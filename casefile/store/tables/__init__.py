@@ -12,12 +12,14 @@ from casefile.store.tables.event import Event
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
 from casefile.store.tables.job_run import JobRun
+from casefile.store.tables.mail_log import MailLog
 from casefile.store.tables.party import Party
 from casefile.store.tables.payment import Payment
 from casefile.store.tables.payment_plan import PaymentPlan
 from casefile.store.tables.piece import Piece
 from casefile.store.tables.piece_version import PieceVersion
 from casefile.store.tables.plan_instalment import PlanInstalment
+from casefile.store.tables.reminder_prefs import ReminderPrefs
 from casefile.store.tables.user_account import UserAccount
 
 # In dependency order (a table after the tables it references).
@@ -40,6 +42,8 @@ ALL_TABLES = (
     PaymentPlan,
     PlanInstalment,
     JobRun,
+    ReminderPrefs,
+    MailLog,
 )
 
 __all__ = [
@@ -55,11 +59,13 @@ __all__ = [
     "FeedState",
     "FeedToken",
     "JobRun",
+    "MailLog",
     "Party",
     "Payment",
     "PaymentPlan",
     "Piece",
     "PieceVersion",
     "PlanInstalment",
+    "ReminderPrefs",
     "UserAccount",
 ]
