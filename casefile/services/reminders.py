@@ -78,9 +78,16 @@ def validate(prefs: Prefs) -> Prefs:
 
 
 async def get_prefs(user_id: int) -> Prefs:
+    """The user's choice; the address defaults to the one of their user account."""
     row = await ReminderPrefs.select().where(ReminderPrefs.user == user_id).first()
-    if row is None:
-        return Prefs()
+    if row is None or not row["email"]:
+        account = (
+            await UserAccount.select(UserAccount.email).where(UserAccount.id == user_id).first()
+        )
+        email = account["email"] if account else ""
+        if row is None:
+            return Prefs(email=email)
+        row = {**row, "email": email}
     return Prefs(row["email"], row["digest"], row["digest_days"], row["alerts"], row["alert_days"])
 
 
@@ -163,18 +170,22 @@ async def _subscribers() -> list[_Subscriber]:
         ReminderPrefs.alerts,
         ReminderPrefs.alert_days,
         ReminderPrefs.user.name.as_alias("name"),
+        ReminderPrefs.user.full_name.as_alias("full_name"),
+        ReminderPrefs.user.email.as_alias("account_email"),
         ReminderPrefs.user.active.as_alias("active"),
     ).where((ReminderPrefs.digest == True) | (ReminderPrefs.alerts == True))  # noqa: E712
-    return [
-        _Subscriber(
-            Recipient(row["user"], row["name"], row["email"]),
-            Prefs(
-                row["email"], row["digest"], row["digest_days"], row["alerts"], row["alert_days"]
-            ),
+    found = []
+    for row in rows:
+        email = row["email"] or row["account_email"]
+        if not (row["active"] and email):
+            continue
+        found.append(
+            _Subscriber(
+                Recipient(row["user"], row["full_name"] or row["name"], email),
+                Prefs(email, row["digest"], row["digest_days"], row["alerts"], row["alert_days"]),
+            )
         )
-        for row in rows
-        if row["active"] and row["email"]
-    ]
+    return found
 
 
 def _owners(case: Mapping[str, Any], actor: str) -> tuple[int, ...]:

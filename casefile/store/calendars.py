@@ -155,7 +155,9 @@ async def case_feed(case: int | str, actor: User, now: datetime | None = None) -
 
 async def _user(name: str, what: str) -> dict[str, Any]:
     user = (
-        await UserAccount.select(UserAccount.id, UserAccount.name, UserAccount.role)
+        await UserAccount.select(
+            UserAccount.id, UserAccount.name, UserAccount.role, UserAccount.active
+        )
         .where(UserAccount.name == name)
         .first()
     )
@@ -302,15 +304,47 @@ async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any
     if last_used is None or not timedelta(0) <= now - last_used < LAST_USED_EVERY:
         await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
         last_used = now
-    return {**_feed_dict(row), "last_used": last_used.isoformat()}
+    return {
+        **_feed_dict(row),
+        "created_by_id": row["created_by"],
+        "last_used": last_used.isoformat(),
+    }
+
+
+async def _holder(feed: dict[str, Any]) -> User:
+    """The feed's publisher as they are now: a deactivated or deleted publisher's feeds are dead.
+    Feeds made by the command line (`created_by` 0) belong to the system user."""
+    if feed["created_by_id"] == SYSTEM.id:
+        return SYSTEM
+    row = (
+        await UserAccount.select(UserAccount.id, UserAccount.name, UserAccount.role)
+        .where((UserAccount.id == feed["created_by_id"]) & (UserAccount.active == True))  # noqa: E712
+        .first()
+    )
+    if row is None:
+        raise NotFound("feed not found")
+    return User(row["id"], row["name"], row["role"])
 
 
 async def feed_body(token: str, now: datetime | None = None) -> bytes:
-    """What `GET /feeds/{token}.ics` serves: the token is the credential, scoped to one feed."""
+    """What `GET /feeds/{token}.ics` serves: the token is the credential, scoped to one feed.
+
+    Each use is checked against the publisher's rights of the moment: a case feed serves only
+    while its publisher may still read the case (a commissaire de justice's feed stops when the
+    case is reassigned); a portfolio feed only while its subject is active and its publisher is
+    that person or an administrator."""
     now = _aware(now)
     feed = await resolve_feed(token, now)
-    if feed["kind"] == "case":
-        return await case_feed(feed["subject"], SYSTEM, now)
-    if feed["kind"] == "lawyer":
-        return await lawyer_feed(feed["subject"], now)
-    return await commissaire_feed(feed["subject"], now)
+    holder = await _holder(feed)
+    try:
+        if feed["kind"] == "case":
+            return await case_feed(feed["subject"], holder, now)
+        subject = await _user(feed["subject"], "feed subject")
+        allowed = holder.name == subject["name"] or can(holder.role, "user.admin")
+        if not (subject["active"] and allowed and can(holder.role, "case.read")):
+            raise NotFound("feed not found")
+        if feed["kind"] == "lawyer":
+            return await lawyer_feed(feed["subject"], now)
+        return await commissaire_feed(feed["subject"], now)
+    except (Forbidden, NotFound):
+        raise NotFound("feed not found") from None

@@ -70,7 +70,12 @@ class UnsubscribeController(Controller):
     async def confirm(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         return page(request, "unsubscribe.html", token=token, done=None)
 
-    @post("/{token:str}", opt={"exclude_from_auth": True}, status_code=200)
+    # No session, no CSRF token: the signed link is the credential (RFC 8058 §3.2).
+    @post(
+        "/{token:str}",
+        opt={"exclude_from_auth": True, "exclude_from_csrf": True},
+        status_code=200,
+    )
     async def unsubscribe(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         kind = await reminders.unsubscribe_by_token(token)
         return page(request, "unsubscribe.html", token=token, done=KIND_WORDS[kind])

@@ -12,6 +12,7 @@ from casefile.store.tables.event import Event
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
 from casefile.store.tables.job_run import JobRun
+from casefile.store.tables.login_throttle import LoginThrottle
 from casefile.store.tables.mail_log import MailLog
 from casefile.store.tables.party import Party
 from casefile.store.tables.payment import Payment
@@ -21,6 +22,7 @@ from casefile.store.tables.piece_version import PieceVersion
 from casefile.store.tables.plan_instalment import PlanInstalment
 from casefile.store.tables.reminder_prefs import ReminderPrefs
 from casefile.store.tables.user_account import UserAccount
+from casefile.store.tables.web_session import WebSession
 
 # In dependency order (a table after the tables it references).
 ALL_TABLES = (
@@ -41,6 +43,8 @@ ALL_TABLES = (
     FeedState,
     PaymentPlan,
     PlanInstalment,
+    WebSession,
+    LoginThrottle,
     JobRun,
     ReminderPrefs,
     MailLog,
@@ -59,6 +63,7 @@ __all__ = [
     "FeedState",
     "FeedToken",
     "JobRun",
+    "LoginThrottle",
     "MailLog",
     "Party",
     "Payment",
@@ -68,4 +73,5 @@ __all__ = [
     "PlanInstalment",
     "ReminderPrefs",
     "UserAccount",
+    "WebSession",
 ]
