@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
+from functools import partial
 from typing import Any
 
 from casefile.errors import Conflict, Forbidden, InputError, NotFound
@@ -149,10 +150,13 @@ async def unsubscribe_by_token(token: str) -> str:
 
 @dataclass(frozen=True)
 class Outgoing:
+    """One reminder due; its message is rendered only when it is about to be sent (a retry
+    renders nothing of what already went)."""
+
     key: str
     user_id: int
     kind: str
-    message: EmailMessage
+    render: Callable[[], EmailMessage]
 
 
 @dataclass(frozen=True)
@@ -288,7 +292,9 @@ async def due_messages(today: date) -> list[Outgoing]:
                         f"{who.user_id}:digest:{today.isoformat()}",
                         who.user_id,
                         "digest",
-                        composer.digest(who, today, prefs.digest_days, upcoming, overdue, link),
+                        partial(
+                            composer.digest, who, today, prefs.digest_days, upcoming, overdue, link
+                        ),
                     )
                 )
         if prefs.alerts:
@@ -300,7 +306,7 @@ async def due_messages(today: date) -> list[Outgoing]:
                             f"{who.user_id}:alert:{item.case_id}:{item.key}:{item.due.isoformat()}",
                             who.user_id,
                             "alert",
-                            composer.alert(who, today, item, link),
+                            partial(composer.alert, who, today, item, link),
                         )
                     )
     return out
@@ -309,7 +315,7 @@ async def due_messages(today: date) -> list[Outgoing]:
 # -- sending once ------------------------------------------------------------------------------
 
 
-async def _reserve(outgoing: Outgoing) -> bool:
+async def _reserve(outgoing: Outgoing, message: EmailMessage) -> bool:
     try:
         async with atomic():
             await MailLog.insert(
@@ -318,7 +324,7 @@ async def _reserve(outgoing: Outgoing) -> bool:
                     user=outgoing.user_id,
                     kind=outgoing.kind,
                     status="sending",
-                    message_id=str(outgoing.message["Message-ID"]),
+                    message_id=str(message["Message-ID"]).strip(),
                 )
             )
     except Conflict:
@@ -349,10 +355,11 @@ async def send_due(today: date) -> dict[str, Any]:
         await asyncio.to_thread(mailer.__enter__)
         try:
             for item in pending:
-                if not await _reserve(item):
+                message = item.render()
+                if not await _reserve(item, message):
                     continue
                 try:
-                    await asyncio.to_thread(mailer.send, item.message)
+                    await asyncio.to_thread(mailer.send, message)
                 except BaseException:
                     await MailLog.delete().where(MailLog.key == item.key)
                     raise
