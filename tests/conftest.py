@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ os.environ.setdefault("CASEFILE_SECRET_KEY", "test-secret-key-not-for-production
 # The apps the tests create run no background jobs (a nightly recomputation starting in the
 # middle of a test would change its data); tests/jobs turns them on where it tests them.
 os.environ.setdefault("CASEFILE_JOBS", "off")
+# Recorded semester rates (casefile rate add) go to a temporary overlay, never the repository's.
+os.environ.setdefault(
+    "CASEFILE_RATES_FILE", str(Path(tempfile.mkdtemp(prefix="casefile-rates-")) / "recorded.toml")
+)
 
 
 @pytest.fixture(scope="session")

@@ -66,6 +66,7 @@ def _route_handlers() -> list[Any]:
         pages,
         people,
         portfolio,
+        rates,
         reminders,
     )
 
@@ -93,6 +94,7 @@ def _route_handlers() -> list[Any]:
         law.LawImpactController,
         courts.CourtAdminController,
         courts.CaseCourtController,
+        rates.RateAdminController,
         jobs.JobsController,
         reminders.PreferencesController,
         reminders.UnsubscribeController,

@@ -1,48 +1,50 @@
-"""E-mail reminders (issue 15 item 2): each user's choice (`reminder_prefs`) and the log of
-what was sent (`mail_log`, unique by what each message reminds of: nothing is sent twice)."""
+"""The portfolio's per-case summary (issue 12 item 4): `next_due` (earliest open deadline),
+`overdue_since` (earliest open deadline of ours: creditor, avocat, commissaire de justice) and
+`outstanding_cents` (claims − payments), kept by the recompute, indexed, so that sorting by
+deadline or amount and the "overdue on our side" filter stay fast at 100 000 cases.
+
+ADD COLUMN with NULL defaults (SQLite accepts them); the next migration fills them from the
+stored deadlines and amounts and indexes them.
+"""
+
+from typing import Any
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from piccolo.columns.column_types import BigInt, Date
+from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-11-30T04:40:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "reminder preferences and the log of sent reminders"
+DESCRIPTION = "case summary for the portfolio: next_due, overdue_since, outstanding_cents"
 
-
-def _statements(serial: str, timestamp: str) -> tuple[str, ...]:
-    return (
-        f"""CREATE TABLE IF NOT EXISTS reminder_prefs (
-            id {serial},
-            "user" INTEGER NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE,
-            email VARCHAR(254) NOT NULL DEFAULT '',
-            digest BOOLEAN NOT NULL DEFAULT FALSE,
-            digest_days INTEGER NOT NULL DEFAULT 7,
-            alerts BOOLEAN NOT NULL DEFAULT FALSE,
-            alert_days INTEGER NOT NULL DEFAULT 3,
-            updated_at {timestamp} NOT NULL DEFAULT CURRENT_TIMESTAMP)""",
-        f"""CREATE TABLE IF NOT EXISTS mail_log (
-            id {serial},
-            key VARCHAR(200) NOT NULL UNIQUE,
-            "user" INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-            kind VARCHAR(12) NOT NULL,
-            status VARCHAR(10) NOT NULL,
-            message_id VARCHAR(250) NOT NULL,
-            sent_at {timestamp} NULL)""",
-    )
+COLUMNS: tuple[tuple[str, type[Any]], ...] = (
+    ("next_due", Date),
+    ("overdue_since", Date),
+    ("outstanding_cents", BigInt),
+)
 
 
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="store", description=DESCRIPTION)
-
-    async def run() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        if engine.engine_type == "postgres":
-            statements = _statements("SERIAL PRIMARY KEY", "TIMESTAMPTZ")
-        else:
-            statements = _statements("INTEGER PRIMARY KEY AUTOINCREMENT", "TIMESTAMPTZ")
-        for statement in statements:
-            await engine.run_ddl(statement)
-
-    manager.add_raw(run)
+    for column, column_class in COLUMNS:
+        manager.add_column(
+            table_class_name="Case",
+            tablename="cases",
+            column_name=column,
+            db_column_name=column,
+            column_class_name=column_class.__name__,
+            column_class=column_class,
+            params={
+                "default": None,
+                "null": True,
+                "primary_key": False,
+                "unique": False,
+                "index": False,
+                "index_method": IndexMethod.btree,
+                "choices": None,
+                "db_column_name": None,
+                "secret": False,
+            },
+            schema=None,
+        )
     return manager
