@@ -13,6 +13,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from casefile.commands import user_args
+
 FORMATS = ("json", "table")
 
 
@@ -438,12 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="users").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    p = user.add_parser("add", help="add a user")
-    p.add_argument("name")
-    p.add_argument("--role", required=True)
-    p.add_argument("--password")
-    p.add_argument("--token", action="store_true", help="print a new API token on the last line")
-    p.set_defaults(handler="casefile.commands.users:add")
+    user_args.register(user, case)
     _add_party_edit(sub)
     _add_claims_and_payments(sub)
     _add_courts(sub, case)

@@ -39,8 +39,8 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def _route_handlers() -> list[Any]:
-    from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds
-    from casefile.api.web import case_forms, courts, law, pages, portfolio
+    from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds, users
+    from casefile.api.web import case_forms, courts, law, pages, people, portfolio
 
     handlers: list[Any] = [
         system.health,
@@ -57,7 +57,10 @@ def _route_handlers() -> list[Any]:
         audit.AuditController,
         *evidence.handlers(),
         documents.DocumentController,
+        users.UserController,
+        users.AssignmentController,
         *pages.handlers(),
+        people.PeopleController,
         *portfolio.handlers(),
         case_forms.CaseFormsController,
         law.LawImpactController,
@@ -97,8 +100,8 @@ def create_app(debug: bool = False) -> Litestar:
             headers.security_headers,
             auth.session_config(settings.secret_key, secure).middleware,
             auth.auth_middleware(),
+            auth.csrf_middleware(settings.secret_key),
         ],
-        csrf_config=auth.csrf_config(settings.secret_key, secure),
         dependencies={"actor": Provide(auth.provide_actor)},
         before_request=limits.guard_input,
         # Handlers annotate `actor: User` under TYPE_CHECKING; Litestar resolves it here.

@@ -3,8 +3,9 @@
 - `/api/…` accepts `Authorization: Bearer <token>` (tokens from `casefile user add … --token`).
   A browser session also reads the API (GET), but never mutates it: the API is excluded from
   the CSRF check, so a cookie alone must not be able to change anything there.
-- Pages use a signed, encrypted session cookie set by the login form; their forms carry a CSRF
-  token (Litestar's CSRFConfig).
+- Pages use a session held by the server (`casefile.services.sessions`): the signed, encrypted
+  cookie carries only its id; logout and deactivation delete it. Their forms carry a CSRF
+  token bound to that session (`casefile.api.csrf`).
 - Roles are checked per route with `requires(action)`, against `casefile.store.permissions`.
   Which cases a commissaire de justice sees is the store's business (it raises NotFound or
   Forbidden).
@@ -16,7 +17,6 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
-from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -27,6 +27,8 @@ from litestar.middleware import (
 )
 from litestar.middleware.session.client_side import CookieBackendConfig
 
+from casefile.api.csrf import SESSION_ID, SessionCsrfMiddleware
+from casefile.services import sessions
 from casefile.store.permissions import User, can
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from litestar.types import Guard
 
 SESSION_COOKIE = "casefile_session"
-SESSION_SECONDS = 8 * 3600
+SESSION_SECONDS = int(sessions.SESSION_LIFETIME.total_seconds())
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Paths that answer without anyone logged in (anchored regular expressions).
 PUBLIC_PATHS = ["^/health$", "^/schema", "^/static/", "^/login$", "^/favicon.ico$"]
@@ -57,14 +59,9 @@ def session_config(secret: str, secure: bool = False) -> CookieBackendConfig:
     )
 
 
-def csrf_config(secret: str, secure: bool = False) -> CSRFConfig:
-    return CSRFConfig(
-        secret=_derived_key(secret, "csrf").hex(),
-        cookie_secure=secure,
-        cookie_samesite="lax",
-        # The JSON API authenticates mutations by bearer token only (see BearerOrSession).
-        exclude=["^/api/", "^/health$", "^/schema"],
-    )
+def csrf_middleware(secret: str) -> SessionCsrfMiddleware:
+    # The JSON API authenticates mutations by bearer token only (see BearerOrSession).
+    return SessionCsrfMiddleware(_derived_key(secret, "csrf"))
 
 
 class BearerOrSession(AbstractAuthenticationMiddleware):
@@ -83,29 +80,19 @@ class BearerOrSession(AbstractAuthenticationMiddleware):
                 raise NotAuthorizedException("jeton inconnu, expiré ou révoqué")
             return AuthenticationResult(user=user, auth="token")
         session = connection.scope.get("session")
-        name = session.get("user") if isinstance(session, dict) else None
-        if name:
+        session_id = session.get(SESSION_ID) if isinstance(session, dict) else None
+        if session_id:
             is_api = connection.url.path.startswith("/api/")
             if is_api and connection.scope.get("method", "GET") not in SAFE_METHODS:
                 raise NotAuthorizedException(
                     "les modifications par l'API exigent un jeton : Authorization: Bearer <jeton>"
                 )
-            user = await _session_user(str(name))
+            # Checked against the table on every request: logged out, expired or deactivated
+            # is refused at once.
+            user = await sessions.session_user(str(session_id))
             if user is not None:
                 return AuthenticationResult(user=user, auth="session")
         raise NotAuthorizedException("authentification requise : Authorization: Bearer <jeton>")
-
-
-async def _session_user(name: str) -> User | None:
-    """The user is read again on each request, so a role change, a deactivation or a deletion
-    applies at once."""
-    from casefile.errors import NotFound
-    from casefile.store import users
-
-    try:
-        return await users.get_user(name, active_only=True)
-    except NotFound:
-        return None
 
 
 Actor = NamedDependency[User]

@@ -17,7 +17,7 @@ from casefile.definitions import engine
 from casefile.documents.manifest import load_manifest
 from casefile.documents.render import build_context
 from casefile.documents.selection import select_template
-from casefile.errors import InputError
+from casefile.errors import CasefileError, InputError
 from casefile.store.documents import case_document_data, missing_for
 from casefile.store.permissions import User
 
@@ -90,4 +90,15 @@ async def document_readiness(case: int | str, actor: User, today: date) -> list[
     return result
 
 
-__all__ = ["DocumentReadiness", "document_readiness", "offered_templates"]
+async def case_readiness(
+    case: int | str, actor: User, today: date
+) -> tuple[list[DocumentReadiness], str | None]:
+    """For the case page: the readiness of each document, or a French sentence saying why it
+    cannot be assessed (the case lacks its creditor or debtor…)."""
+    try:
+        return await document_readiness(case, actor, today), None
+    except CasefileError as error:
+        return [], f"État des documents indisponible : {error}"
+
+
+__all__ = ["DocumentReadiness", "case_readiness", "document_readiness", "offered_templates"]

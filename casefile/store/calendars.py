@@ -165,7 +165,9 @@ async def case_feed(case: int | str, actor: User, now: datetime | None = None) -
 
 async def _user(name: str, what: str) -> dict[str, Any]:
     user = (
-        await UserAccount.select(UserAccount.id, UserAccount.name, UserAccount.role)
+        await UserAccount.select(
+            UserAccount.id, UserAccount.name, UserAccount.role, UserAccount.active
+        )
         .where(UserAccount.name == name)
         .first()
     )
@@ -312,13 +314,35 @@ async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any
     if last_used is None or not timedelta(0) <= now - last_used < LAST_USED_EVERY:
         await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
         last_used = now
-    return {**_feed_dict(row), "last_used": last_used.isoformat()}
+    return {
+        **_feed_dict(row),
+        "created_by_id": row["created_by"],
+        "last_used": last_used.isoformat(),
+    }
+
+
+async def _holder(feed: dict[str, Any]) -> User:
+    """The feed's publisher as they are now: a deactivated or deleted publisher's feeds are dead.
+    Feeds made by the command line (`created_by` 0) belong to the system user."""
+    if feed["created_by_id"] == SYSTEM.id:
+        return SYSTEM
+    row = (
+        await UserAccount.select(UserAccount.id, UserAccount.name, UserAccount.role)
+        .where((UserAccount.id == feed["created_by_id"]) & (UserAccount.active == True))  # noqa: E712
+        .first()
+    )
+    if row is None:
+        raise NotFound("feed not found")
+    return User(row["id"], row["name"], row["role"])
 
 
 async def feed_body(token: str, now: datetime | None = None) -> bytes:
-    """What `GET /feeds/{token}.ics` serves: the token is the credential, scoped to one feed."""
+    """What `GET /feeds/{token}.ics` serves: the token is the credential, scoped to one feed.
+
+    Each use is checked against the publisher's rights of the moment (`_authorized`)."""
     now = _aware(now)
-    return await _feed_body(await resolve_feed(token, now), now)
+    feed = await resolve_feed(token, now)
+    return await _feed_body(feed, await _authorized(feed), now)
 
 
 # feed id -> (inputs, ETag of the body they gave): what lets a poll of an unchanged feed get its
@@ -340,11 +364,12 @@ async def feed_answer(
     two small queries instead of the engine, the sync and the rendering of every deadline."""
     now = _aware(now)
     feed = await resolve_feed(token, now)
+    holder = await _authorized(feed)
     inputs = await _feed_inputs(feed, now)
     known = _ETAGS.get(feed["id"])
     if known is not None and known[0] == inputs and not_modified(if_none_match, known[1]):
         return None, known[1]
-    body = await _feed_body(feed, now)
+    body = await _feed_body(feed, holder, now)
     etag = etag_for(body)
     if len(_ETAGS) >= MAX_ETAGS:
         _ETAGS.clear()
@@ -391,9 +416,32 @@ async def _feed_inputs(feed: dict[str, Any], now: datetime) -> tuple[Any, ...]:
     )
 
 
-async def _feed_body(feed: dict[str, Any], now: datetime) -> bytes:
-    if feed["kind"] == "case":
-        return await case_feed(feed["subject"], SYSTEM, now)
-    if feed["kind"] == "lawyer":
-        return await lawyer_feed(feed["subject"], now)
-    return await commissaire_feed(feed["subject"], now)
+async def _authorized(feed: dict[str, Any]) -> User:
+    """The feed's publisher, once found still allowed to publish it (NotFound otherwise): a
+    case feed serves only while its publisher may still read the case (a commissaire de
+    justice's feed stops when the case is reassigned); a portfolio feed only while its subject
+    is active and its publisher is that person or an administrator. Checked on every use, the
+    304 included."""
+    holder = await _holder(feed)
+    try:
+        if feed["kind"] == "case":
+            await resolve_case(feed["subject"], holder)
+            return holder
+        subject = await _user(feed["subject"], "feed subject")
+    except (Forbidden, NotFound):
+        raise NotFound("feed not found") from None
+    allowed = holder.name == subject["name"] or can(holder.role, "user.admin")
+    if not (subject["active"] and allowed and can(holder.role, "case.read")):
+        raise NotFound("feed not found")
+    return holder
+
+
+async def _feed_body(feed: dict[str, Any], holder: User, now: datetime) -> bytes:
+    try:
+        if feed["kind"] == "case":
+            return await case_feed(feed["subject"], holder, now)
+        if feed["kind"] == "lawyer":
+            return await lawyer_feed(feed["subject"], now)
+        return await commissaire_feed(feed["subject"], now)
+    except (Forbidden, NotFound):
+        raise NotFound("feed not found") from None

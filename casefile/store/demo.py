@@ -31,6 +31,22 @@ DEMO_USERS = (
     ("credit_manager", "credit_manager"),
     ("commissaire", "commissaire_de_justice"),
 )
+# Fictitious people, so that the demo's documents designate persons, not logins.
+DEMO_PROFILES: dict[str, dict[str, str]] = {
+    "admin": {"full_name": "Sophie Roth"},
+    "avocat": {
+        "full_name": "Claire Lefèvre",
+        "barreau": "Strasbourg",
+        "toque": "123",
+        "email": "c.lefevre@avocat.example",
+    },
+    "credit_manager": {"full_name": "Thomas Keller", "email": "t.keller@creancier.example"},
+    "commissaire": {
+        "full_name": "Marc Weber",
+        "etude_name": "SELARL Weber, commissaires de justice associés",
+        "etude_address": "1 place de l'Exemple, 67000 Strasbourg",
+    },
+}
 
 # (key, days before today, attributes)
 Step = tuple[str, int, dict[str, Any]]
@@ -469,7 +485,7 @@ async def _users() -> list[tuple[str, str]]:
     existing = {row["name"] for row in await UserAccount.select(UserAccount.name)}
     for name, role in DEMO_USERS:
         if name not in existing:
-            await create_user(name, role, DEMO_PASSWORD)
+            await create_user(name, role, DEMO_PASSWORD, profile=DEMO_PROFILES.get(name))
     return list(DEMO_USERS)
 
 

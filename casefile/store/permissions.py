@@ -12,6 +12,7 @@ ACTIONS = frozenset(
         "case.read",
         "case.write",
         "case.delete",
+        "case.assign",  # reassign a case's avocat or commissaire de justice (administrators)
         "claim.write",
         "payment.write",
         "event.write",

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
+from casefile import passwords
 from casefile.errors import InputError, NotFound
 from casefile.store import audit, read_cache
 from casefile.store.db import atomic
@@ -20,7 +18,6 @@ __all__ = [
     "ROLES",
     "SYSTEM",
     "User",
-    "authenticate_password",
     "authenticate_token",
     "create_user",
     "get_user",
@@ -28,7 +25,6 @@ __all__ = [
     "revoke_token",
 ]
 
-_hasher = PasswordHasher()
 # `last_used` is for a human reading the token list: a write per request would turn every
 # authenticated read into a write transaction.
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -48,27 +44,31 @@ async def create_user(
     password: str | None = None,
     with_token: bool = False,
     actor: User = SYSTEM,
+    profile: Mapping[str, str] | None = None,
 ) -> tuple[User, str | None]:
-    """Returns the user and, with `with_token`, the clear token (shown once, never stored)."""
+    """Returns the user and, with `with_token`, the clear token (shown once, never stored).
+
+    `profile`: the columns of who they are (full_name, barreau…), already validated by
+    `casefile.services.users`."""
     name = name.strip()
     if not name or len(name) > 150:
         raise InputError(f"user name {name!r} must be 1 to 150 characters")
     if role not in ROLES:
         raise InputError(f"role {role!r} is unknown (use one of: {', '.join(ROLES)})")
     require(actor, "user.admin")
-    # argon2 takes tens of milliseconds of CPU on purpose: off the event loop.
-    password_hash = await asyncio.to_thread(_hasher.hash, password) if password else None
+    password_hash = await passwords.hash_password(password) if password else None
     token = secrets.token_urlsafe(32) if with_token else None
     async with atomic(f"l'utilisateur « {name} » existe déjà"):
-        rows = await UserAccount.insert(
-            UserAccount(
-                name=name,
-                role=role,
-                password_hash=password_hash,
-                active=True,
-                created_at=datetime.now(UTC),
-            )
+        account = UserAccount(
+            name=name,
+            role=role,
+            password_hash=password_hash,
+            active=True,
+            created_at=datetime.now(UTC),
         )
+        for key, value in (profile or {}).items():
+            setattr(account, key, value)
+        rows = await UserAccount.insert(account)
         user = User(rows[0]["id"], name, role)
         if token is not None:
             await ApiToken.insert(
@@ -80,7 +80,7 @@ async def create_user(
             "user",
             user.id,
             None,
-            {"name": name, "role": role, "token": token is not None},
+            {"name": name, "role": role, "token": token is not None, **dict(profile or {})},
         )
     return user, token
 
@@ -101,23 +101,6 @@ async def create_token(user_name: str, actor: User = SYSTEM, label: str = "") ->
         )
         await audit.record(actor, "token.create", "user", user.id, None, {"label": label})
     return token
-
-
-async def authenticate_password(name: str, password: str) -> User | None:
-    row = await (
-        UserAccount.select()
-        .where((UserAccount.name == name) & (UserAccount.active == True))  # noqa: E712
-        .first()
-    )
-    if row is None or not row["password_hash"]:
-        return None
-    try:
-        # argon2 takes tens of milliseconds of CPU on purpose: off the event loop, or every
-        # login stalls every other request.
-        await asyncio.to_thread(_hasher.verify, row["password_hash"], password)
-    except (VerificationError, InvalidHashError):
-        return None
-    return _user(row)
 
 
 async def authenticate_token(token: str) -> User | None:

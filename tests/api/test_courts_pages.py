@@ -67,6 +67,10 @@ def test_the_case_page_chooses_the_case_court(browser: Api) -> None:
     token = login(browser, "avocat")
     page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
     assert "Aucune juridiction choisie" in page
+    docs = html.unescape(page.split('id="h-docs"')[1])
+    assert "État des documents" in docs  # what each document lacks, and where to enter it
+    assert "à compléter (" in docs
+    assert "Juridiction (nom, adresse du greffe, ville) : à saisir — choisir la juridiction" in docs
     assert "Tribunal judiciaire d&#39;Essai (75)</option>" in page
     response = post(
         browser,
@@ -79,3 +83,4 @@ def test_the_case_page_chooses_the_case_court(browser: Api) -> None:
     page = html.unescape(browser.client.get(response.headers["location"], headers=HTML).text)
     assert "Juridiction du dossier : Tribunal judiciaire d'Essai." in page
     assert "Tribunal judiciaire d'Essai — 1 rue de l'Exemple, 75001 Essai" in page
+    assert "Juridiction (nom, adresse du greffe, ville)" not in page.split('id="h-docs"')[1]

@@ -59,6 +59,20 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
     ("DELETE", "/api/cases/{id}/payments/{payment}", None, CASE_WORKERS, 200),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
     ("GET", "/api/audit?case={id}&user=admin", None, frozenset({"admin", "avocat"}), 200),
+    # People and assignment (issue 12 item 2): administrators only.
+    ("GET", "/api/users", None, frozenset({"admin"}), 200),
+    ("POST", "/api/users", "new-user", frozenset({"admin"}), 201),
+    ("GET", "/api/users/lecteur", None, frozenset({"admin"}), 200),
+    ("PATCH", "/api/users/lecteur", {"phone": "03 88 00 00 00"}, frozenset({"admin"}), 200),
+    ("POST", "/api/users/ancien/deactivate", None, frozenset({"admin"}), 200),
+    ("POST", "/api/users/ancien/reactivate", None, frozenset({"admin"}), 200),
+    (
+        "PUT",
+        "/api/cases/{id}/assignment",
+        {"lawyer": "avocat", "commissaire": "commissaire_de_justice"},
+        frozenset({"admin"}),
+        200,
+    ),
 ]
 
 
@@ -68,6 +82,8 @@ def case_id(api: Api) -> int:
 
 
 def _call(api: Api, method: str, path: str, body: object, case_id: int, headers: dict[str, str]):
+    if body == "new-user":
+        body = {"name": f"role-user-{next(_refs):04d}", "role": "lecteur"}
     if body == "new-case":
         body = {
             "reference": f"ROLE-{next(_refs):04d}",

@@ -7,7 +7,8 @@ from datetime import date
 from casefile.store import cases
 from casefile.store.demo import load_demo
 from casefile.store.permissions import SYSTEM
-from casefile.store.users import authenticate_password, get_user
+from casefile.store.users import get_user
+from tests.store.test_users import authenticate_password
 
 
 def test_demo_portfolio_is_spread_overdue_in_part_and_loaded_once(store):
@@ -30,4 +31,4 @@ def test_demo_portfolio_is_spread_overdue_in_part_and_loaded_once(store):
     abroad = [store.run(cases.get_case(c["id"], SYSTEM)) for c in listed]
     assert any(c["debtor_party"]["residence"] == "etranger" for c in abroad)
     assert store.run(get_user("commissaire")).role == "commissaire_de_justice"
-    assert store.run(authenticate_password("avocat", "demo")) is not None
+    assert authenticate_password(store, "avocat", "demo") is not None

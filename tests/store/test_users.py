@@ -8,9 +8,20 @@ from typing import Any, cast
 
 import pytest
 
+from casefile import passwords
 from casefile.errors import Conflict, InputError, NotFound
+from casefile.services import sessions
 from casefile.store import read_cache, users
 from casefile.store.tables import ApiToken, UserAccount
+
+
+def authenticate_password(store: Any, name: str, password: str) -> users.User | None:
+    """The user a login form accepts (sessions.login), or None."""
+    try:
+        user, _ = store.run(sessions.login(name, password, "192.0.2.1"))
+    except sessions.LoginFailed:
+        return None
+    return cast(users.User, user)
 
 
 def test_passwords_and_tokens_authenticate_until_revoked(store):
@@ -21,8 +32,8 @@ def test_passwords_and_tokens_authenticate_until_revoked(store):
     stored = store.run(ApiToken.select(ApiToken.token_hash))
     assert [r["token_hash"] for r in stored] == [users.token_hash(token)]
     assert token not in str(stored)
-    assert store.run(users.authenticate_password("alice", "s3cret")) == user
-    assert store.run(users.authenticate_password("alice", "wrong")) is None
+    assert authenticate_password(store, "alice", "s3cret") == user
+    assert authenticate_password(store, "alice", "wrong") is None
     assert store.run(users.authenticate_token(token)) == user
     assert store.run(users.authenticate_token(token + "x")) is None
     [entry] = store.run(users.list_tokens("alice", users.SYSTEM))
@@ -85,16 +96,19 @@ def test_password_verification_runs_off_the_event_loop(store, monkeypatch):
     """argon2 costs tens of milliseconds of CPU: on the loop it would stall every request."""
     store.run(users.create_user("erin", "avocat", "s3cret"))
     threads: list[int] = []
-    real = users._hasher
+    real = passwords._hasher
 
     class Spy:
         def verify(self, stored: str, password: str) -> bool:
             threads.append(threading.get_ident())
             return real.verify(stored, password)
 
-    monkeypatch.setattr(users, "_hasher", Spy())
-    assert store.run(users.authenticate_password("erin", "s3cret")) is not None
-    assert store.run(users.authenticate_password("erin", "wrong")) is None
+        def hash(self, password: str) -> str:
+            return real.hash(password)
+
+    monkeypatch.setattr(passwords, "_hasher", Spy())
+    assert authenticate_password(store, "erin", "s3cret") is not None
+    assert authenticate_password(store, "erin", "wrong") is None
     assert len(threads) == 2 and threading.get_ident() not in threads
 
 
@@ -104,7 +118,7 @@ def test_a_deactivated_user_authenticates_by_no_means(store):
     assert store.run(users.get_user("fred", active_only=True)) == user
     store.run(UserAccount.update({UserAccount.active: False}).where(UserAccount.name == "fred"))
     assert store.run(users.authenticate_token(token)) is None
-    assert store.run(users.authenticate_password("fred", "s3cret")) is None
+    assert authenticate_password(store, "fred", "s3cret") is None
     with pytest.raises(NotFound, match="'fred' is deactivated"):
         store.run(users.get_user("fred", active_only=True))
     with pytest.raises(NotFound, match="'fred' is deactivated"):

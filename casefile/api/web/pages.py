@@ -17,7 +17,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from casefile.api import integrations
 from casefile.api.auth import Actor, requires
+from casefile.api.csrf import SESSION_ID, check_form_token
 from casefile.api.web.case_data_view import (
     CATEGORY_OPTIONS,
     CIVILITY_OPTIONS,
@@ -29,10 +31,14 @@ from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, Ca
 from casefile.errors import CasefileError, InputError, InvalidFields
 from casefile.labels import DEADLINE_STATUSES, is_our_side
 from casefile.labels import ROLES as ROLE_LABELS
+from casefile.passwords import Busy
+from casefile.services import sessions
 from casefile.services.case_page import case_page as case_page_context
 from casefile.services.courts import case_court_context
+from casefile.services.documents import case_readiness
 from casefile.services.parties import party_input
-from casefile.store.permissions import User
+from casefile.services.throttle import Throttled
+from casefile.store.permissions import User, can
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -92,15 +98,8 @@ def flash(
 
 
 def check_csrf(request: Request[Any, Any, Any], token: str | None) -> None:
-    """Litestar's own token check, for the routes that stream their form."""
-    from litestar.exceptions import PermissionDeniedException
-    from litestar.middleware.csrf import CSRFMiddleware
-
-    config = request.app.csrf_config
-    cookie = request.cookies.get(config.cookie_name) if config else None
-    checker = CSRFMiddleware(app=request.app, config=config) if config else None
-    if not (token and cookie and checker and checker._csrf_tokens_match(token, cookie)):
-        raise PermissionDeniedException("CSRF token verification failed")
+    """The session-bound token check, for the routes that stream their form."""
+    check_form_token(request, token)
 
 
 def safe_next(target: str | None) -> str:
@@ -122,26 +121,31 @@ class LoginController(Controller):
 
     @post("/login", opt={"exclude_from_auth": True}, status_code=303)
     async def login(self, request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
-        from casefile.store import users
-
         name = str(data.get("name", "")).strip()
         password = str(data.get("password", ""))
         target = safe_next(data.get("next"))
-        user = await users.authenticate_password(name, password) if name and password else None
-        if user is None:
-            return page(
+        address = request.client.host if request.client else None
+        try:
+            _, session_id = await sessions.login(name, password, address)
+        except (sessions.LoginFailed, Throttled, Busy) as error:
+            response = page(
                 request,
                 "login.html",
-                status_code=401,
+                status_code=error.http_status,
                 next=target,
                 name=name,
-                error="Identifiant ou mot de passe incorrect.",
+                error=str(error),
             )
-        request.set_session({"user": user.name})
+            if isinstance(error, Throttled):
+                response.headers["Retry-After"] = str(error.retry_after)
+            return response
+        # A new session id at each login: nothing from before (a planted cookie) carries over.
+        request.set_session({SESSION_ID: session_id})
         return Redirect(path=target, status_code=303)
 
     @post("/logout", status_code=303)
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        await sessions.logout(str((request.session or {}).get(SESSION_ID) or ""))
         request.clear_session()
         return Redirect(path="/login", status_code=303)
 
@@ -310,6 +314,7 @@ class PageController(Controller):
             **await case_sections(case, procedure, actor, today),
             **await case_page_context(case, procedure, actor, today),
             **await case_court_context(case, actor),
+            **await _readiness(case, actor, today),
         )
 
     @post("/dossiers/{case_id:str}/evenements", guards=[requires("case.read")], status_code=303)
@@ -504,6 +509,14 @@ def _simulator_page(
         result=result,
         error=error,
     )
+
+
+async def _readiness(case: dict[str, Any], actor: User, today: date) -> dict[str, Any]:
+    """The case page's `_readiness.html`: what each document lacks (issue 13 item 3)."""
+    if not (integrations.documents_available() and can(actor.role, "document.read")):
+        return {"readiness": [], "readiness_warning": None}
+    readiness, warning = await case_readiness(case["id"], actor, today)
+    return {"readiness": readiness, "readiness_warning": warning}
 
 
 def _new_case_page(

@@ -11,6 +11,7 @@ from casefile.store.tables.document import Document
 from casefile.store.tables.event import Event
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
+from casefile.store.tables.login_throttle import LoginThrottle
 from casefile.store.tables.party import Party
 from casefile.store.tables.payment import Payment
 from casefile.store.tables.payment_plan import PaymentPlan
@@ -18,6 +19,7 @@ from casefile.store.tables.piece import Piece
 from casefile.store.tables.piece_version import PieceVersion
 from casefile.store.tables.plan_instalment import PlanInstalment
 from casefile.store.tables.user_account import UserAccount
+from casefile.store.tables.web_session import WebSession
 
 # In dependency order (a table after the tables it references).
 ALL_TABLES = (
@@ -38,6 +40,8 @@ ALL_TABLES = (
     FeedState,
     PaymentPlan,
     PlanInstalment,
+    WebSession,
+    LoginThrottle,
 )
 
 __all__ = [
@@ -52,6 +56,7 @@ __all__ = [
     "Event",
     "FeedState",
     "FeedToken",
+    "LoginThrottle",
     "Party",
     "Payment",
     "PaymentPlan",
@@ -59,4 +64,5 @@ __all__ = [
     "PieceVersion",
     "PlanInstalment",
     "UserAccount",
+    "WebSession",
 ]
