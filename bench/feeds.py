@@ -1,10 +1,11 @@
 """A subscription feed polled over its store path: the full answer against a 304.
 
-    .venv/bin/python bench/feeds.py [--cases 60] [--repeat 7]
+    .venv/bin/python bench/feeds.py [--cases 60] [--repeat 7] [--engine postgres|sqlite]
+    CASEFILE_BENCH_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres  (server to use)
 
 Target (issue 14 item 4): a 304 (the calendar app presents the ETag it holds, nothing changed)
 costs under 10 % of a full answer. Creates a lawyer with `--cases` injonction de payer cases on
-a throw-away SQLite file, issues their lawyer feed, polls it once (the feed state is written),
+a throw-away database (PostgreSQL by default, dropped at the end; or a SQLite file), issues their lawyer feed, polls it once (the feed state is written),
 then times `feed_answer` without an ETag (the full answer: engine, sync, rendering) and with
 the current ETag (the 304), alternately, `--repeat` times; prints min and median of each and
 their ratio. Also checks that polling writes nothing (the feed's row and states unchanged).
@@ -18,20 +19,28 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.api import POSTGRES, admin_sql, with_database
 from casefile.services import cases as store_cases
 from casefile.store import calendars, db, users
 from casefile.store.tables import FeedState
 from casefile.store.tables import FeedToken as FeedTokenRow
 
 
-async def run(cases: int, repeat: int) -> None:
+async def run(cases: int, repeat: int, engine: str) -> None:
+    name = f"casefile_bench_feeds_{uuid.uuid4().hex[:10]}"
     with tempfile.TemporaryDirectory() as tmp:
-        await db.connect(f"sqlite:///{tmp}/bench.db")
+        if engine == "postgres":
+            await admin_sql(f'CREATE DATABASE "{name}"')
+            url = with_database(POSTGRES, name)
+        else:
+            url = f"sqlite:///{tmp}/bench.db"
+        await db.connect(url)
         try:
             await db.migrate()
             lawyer, _ = await users.create_user("me_bench", "avocat")
@@ -77,7 +86,11 @@ async def run(cases: int, repeat: int) -> None:
             after = (await FeedTokenRow.select(), await FeedState.select())
         finally:
             await db.close()
-    print(f"lawyer feed: {cases} cases, {body.count(b'BEGIN:VEVENT')} events, {len(body)} bytes")
+            if engine == "postgres":
+                await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print(
+        f"{engine}, lawyer feed: {cases} cases, {body.count(b'BEGIN:VEVENT')} events, {len(body)} bytes"
+    )
     for name, times in (("full answer", full), ("304", revalidated)):
         print(
             f"  {name:<12} min {min(times) * 1000:7.1f} ms  median "
@@ -94,8 +107,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--engine", choices=("postgres", "sqlite"), default="postgres")
     args = parser.parse_args()
-    asyncio.run(run(args.cases, args.repeat))
+    asyncio.run(run(args.cases, args.repeat, args.engine))
 
 
 if __name__ == "__main__":
