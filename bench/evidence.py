@@ -162,8 +162,10 @@ def _median(runs: list[dict]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mb", type=int, default=1024)
-    parser.add_argument("--part-mb", type=int, default=16)
-    parser.add_argument("--parallel", type=int, default=2)
+    from casefile.evidence.s3 import PARALLEL_UPLOADS, PART_SIZE
+
+    parser.add_argument("--part-mb", type=int, default=PART_SIZE // (1024 * 1024))
+    parser.add_argument("--parallel", type=int, default=PARALLEL_UPLOADS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child")
     parser.add_argument("--endpoint")
@@ -223,11 +225,26 @@ def main() -> int:
                 )
             raw_put, raw_get, put_row, stream_row, get_row = (row for _, row in rows)
             print(
-                "store/raw throughput: "
+                "store/raw throughput (medians): "
                 f"upload from a file {raw_put['seconds'] / put_row['seconds']:.0%}, "
                 f"from a stream {raw_put['seconds'] / stream_row['seconds']:.0%}, "
                 f"download {raw_get['seconds'] / get_row['seconds']:.0%} (target >= 80 %)"
             )
+            # Each round's ratio against the anchor measured in the same round.
+            for label, anchor, ours in (
+                ("upload from a file", "raw fput_object", "store put (file)"),
+                ("upload from a stream", "raw fput_object", "store put (stream)"),
+                ("verified download", "raw fget_object", "store open_verified"),
+            ):
+                ratios = sorted(
+                    a["seconds"] / b["seconds"]
+                    for a, b in zip(samples[anchor], samples[ours], strict=True)
+                )
+                print(
+                    f"  {label:<22} per round: min {ratios[0]:.0%}, "
+                    f"median {ratios[len(ratios) // 2]:.0%}, max {ratios[-1]:.0%} "
+                    f"({len(ratios)} rounds)"
+                )
             peak = max(row["peak_mib"] for _, row in rows[2:])
             print(f"store peak RSS: {peak:.1f} MiB (target < 150 MB = 143 MiB)")
             print(f"moto server peak RSS: {process_rss_mib(moto.pid):.0f} MiB (not ours)")

@@ -190,6 +190,26 @@ def _add_courts(
     p.set_defaults(handler="casefile.commands.courts:case_set_court")
 
 
+def _add_rates(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`rate add|list` (casefile.commands.rates)."""
+    rate = sub.add_parser(
+        "rate", help="semester rates recorded after their publication"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = rate.add_parser("add", help="record a published semester rate with its source")
+    p.add_argument(
+        "--kind", required=True, choices=("ecb", "taux_legal_particulier", "taux_legal_autres")
+    )
+    p.add_argument("--semester", required=True, help="e.g. 2026-H2")
+    p.add_argument("--value", required=True, help="percent, e.g. 2.15")
+    p.add_argument("--source", required=True, help="https address of the publication")
+    p.add_argument("--today", help="YYYY-MM-DD (default: today)")
+    _add_format(p, default="table")
+    p.set_defaults(handler="casefile.commands.rates:rate_add")
+    p = rate.add_parser("list", help="the recorded rates, and whether this semester has them")
+    _add_format(p, default="table")
+    p.set_defaults(handler="casefile.commands.rates:rate_list")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casefile",
@@ -444,6 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_party_edit(sub)
     _add_claims_and_payments(sub)
     _add_courts(sub, case)
+    _add_rates(sub)
     _operator_everywhere(parser)
     return parser
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from casefile.law.parameters import Parameter, load_parameters
 from casefile.law.procedures import check_parameter_references, load_procedures
+from casefile.law.recorded_rates import load_recorded_rates, merge_recorded_rates
 from casefile.law.schedule import Engine
 from casefile.law.territories import load_territories
 
@@ -41,14 +42,26 @@ def templates_dir() -> Path:
     return data_dir() / "document_templates"
 
 
-LAW_FILES = ("procedures/*.toml", "calendars/*.toml")
+def recorded_rates_file(root: Path | None = None) -> Path:
+    """The overlay of semester rates recorded after publication (`casefile.law.recorded_rates`):
+    `CASEFILE_RATES_FILE` for the law in service, else `rates/recorded.toml` beside the data."""
+    configured = os.environ.get("CASEFILE_RATES_FILE")
+    if configured and root is None:
+        return Path(configured)
+    return (root or data_dir()) / "rates" / "recorded.toml"
 
 
-def load_engine(root: Path) -> Engine:
-    """A fresh engine over the law data under `root` (`procedures/`, `calendars/`), with its
-    own caches: two versions of the law can be loaded side by side (casefile law impact)."""
+LAW_FILES = ("procedures/*.toml", "calendars/*.toml", "rates/*.toml")
+
+
+def load_engine(root: Path, rates_file: Path | None = None) -> Engine:
+    """A fresh engine over the law data under `root` (`procedures/`, `calendars/`, the
+    recorded rates), with its own caches: two versions of the law can be loaded side by side
+    (casefile law impact)."""
     procedures = load_procedures(root / "procedures")
     parameters = load_parameters(root / "procedures" / "parameters.toml")
+    rates = rates_file or recorded_rates_file(root)
+    parameters = merge_recorded_rates(parameters, load_recorded_rates(rates), str(rates))
     check_parameter_references(procedures, parameters)
     return Engine(procedures, load_territories(root / "calendars" / "territories.toml"), parameters)
 
@@ -61,4 +74,4 @@ def parameters() -> dict[str, Parameter]:
 @lru_cache(maxsize=1)
 def engine() -> Engine:
     """The engine over the law data in service (validated on load, once a process)."""
-    return load_engine(data_dir())
+    return load_engine(data_dir(), recorded_rates_file())

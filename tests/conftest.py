@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CASEFILE_SHARED_DIR") or ROOT.parent / "shared")
 
 os.environ.setdefault("CASEFILE_SECRET_KEY", "test-secret-key-not-for-production")
+# Recorded semester rates (casefile rate add) go to a temporary overlay, never the repository's.
+os.environ.setdefault(
+    "CASEFILE_RATES_FILE", str(Path(tempfile.mkdtemp(prefix="casefile-rates-")) / "recorded.toml")
+)
 
 
 @pytest.fixture(scope="session")

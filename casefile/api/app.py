@@ -40,7 +40,7 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds, users
-    from casefile.api.web import case_forms, courts, law, pages, people, portfolio
+    from casefile.api.web import case_forms, courts, law, pages, people, portfolio, rates
 
     handlers: list[Any] = [
         system.health,
@@ -66,6 +66,7 @@ def _route_handlers() -> list[Any]:
         law.LawImpactController,
         courts.CourtAdminController,
         courts.CaseCourtController,
+        rates.RateAdminController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],

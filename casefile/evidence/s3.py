@@ -1,18 +1,18 @@
 """Objects in an S3 bucket (MinIO in production) through the `minio` client.
 
 A seekable source (a file) is hashed in a first pass and uploaded straight to its content key,
-or not at all when that key exists. For a stream, the SHA-256 is only known once the last byte
-has passed, so it goes to a temporary key (`tmp/<uuid>`), then is copied server-side to its
-content key and the temporary object removed. Both upload with unknown length (multipart,
-constant memory) and check the ETag the server returns against the one predicted from the bytes
-sent. An existing content key is never written.
+or not at all when that key exists. A stream (an HTTP body) is hashed in the same pass that
+spools it to an anonymous temporary file, then uploaded the same way. The upload has a known
+length (parallel multipart parts, constant memory), and the ETag the server returns must be
+the one predicted from the hashed bytes (MD5 of each part). An existing content key is never
+written. Temporary keys (`tmp/…`) of earlier versions are still listed and removed by verify.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import uuid
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import BinaryIO, TypeVar
@@ -21,12 +21,10 @@ from urllib.parse import quote
 import certifi
 import urllib3
 from minio import Minio
-from minio.commonconfig import ComposeSource
 from minio.error import MinioException, S3Error
 
 from casefile.evidence.errors import IntegrityError, ObjectMissing, StorageUnavailable
 from casefile.evidence.objects import (
-    CHUNK,
     KEY_PREFIX,
     HashingReader,
     ObjectInfo,
@@ -37,13 +35,15 @@ from casefile.evidence.objects import (
     object_key,
     owner_gone,
     prefetched,
-    upload_owner_tag,
     verified_chunks,
 )
 
 TEMP_PREFIX = "tmp/"
 PART_SIZE = 16 * 1024 * 1024
-PARALLEL_UPLOADS = 2
+PARALLEL_UPLOADS = 3
+SPOOL_CHUNK = 4 * 1024 * 1024
+READ_CHUNK = 4 * 1024 * 1024
+"""Download read size: fewer, larger reads (the prefetch thread keeps up to 4 in flight)."""
 """Parts in flight: minio keeps up to (PARALLEL_UPLOADS + 1) parts in memory."""
 MAX_LINK_LIFETIME = timedelta(minutes=15)
 CONNECT_TIMEOUT_SECONDS = 3
@@ -90,83 +90,66 @@ class S3Store:
     def put_stream(self, stream: Readable, *, max_size: int | None = None) -> StoredObject:
         if _seekable(stream):
             return self._put_seekable(stream, max_size)  # type: ignore[arg-type]
-        temp_key = f"{TEMP_PREFIX}upload-{upload_owner_tag()}-{uuid.uuid4().hex}"
-        reader = HashingReader(stream, max_size=max_size, part_size=self.part_size)
-        try:
-            self._upload(temp_key, reader)
-            sha256, size = reader.sha256.hexdigest(), reader.size
-            created = self._commit(temp_key, sha256, size)
-            return StoredObject(sha256, size, reader.mime, created=created)
-        finally:
-            with contextlib.suppress(StorageUnavailable, S3Error):
-                self._call("remove temporary upload", lambda: self._remove(temp_key))
+        # A stream (an HTTP body): its SHA-256, hence its key, is known only at its end. It is
+        # hashed while it is spooled to an anonymous temporary file (unlinked at once: nothing
+        # outlives a crash), then uploaded like a file. Cheaper than a temporary key and a
+        # server-side copy, which moves every byte a second time on the server.
+        with tempfile.TemporaryFile(prefix="casefile-upload-") as spool:
+            try:
+                first = HashingReader(stream, max_size=max_size, part_size=self.part_size)
+                while data := first.read(SPOOL_CHUNK):
+                    spool.write(data)
+                spool.flush()
+                spool.seek(0)
+            except OSError as error:
+                raise StorageUnavailable(f"spooling an upload: {error.strerror}") from error
+            return self._upload_hashed(spool, first, "arrived altered")
 
     def _put_seekable(self, stream: BinaryIO, max_size: int | None) -> StoredObject:
-        """A file on disk (an upload buffered by the web server, a CLI argument): hash it
-        first, then upload straight to its content key, or not at all when already stored.
-        Saves the server-side copy of the streaming path."""
+        """A file on disk (a CLI argument): hash it first (SHA-256 for the key, MD5 of each
+        part for the ETag), then upload it straight to its content key with a known length,
+        or not at all when already stored."""
         start = stream.tell()
-        first = HashingReader(stream, max_size=max_size)
-        while first.read(CHUNK):
+        first = HashingReader(stream, max_size=max_size, part_size=self.part_size)
+        while first.read(SPOOL_CHUNK):
             pass
+        stream.seek(start)
+        return self._upload_hashed(stream, first, "changed while it was being uploaded")
+
+    def _upload_hashed(self, source: BinaryIO, first: HashingReader, fault: str) -> StoredObject:
+        """Upload `source`, already hashed by `first`, to its content key. The ETag the
+        server returns must be the one predicted from the hashed bytes: it proves the server
+        holds exactly those bytes (nothing is hashed twice)."""
         sha256, size = first.sha256.hexdigest(), first.size
         existing = self.stat(sha256)
         if existing is not None:
             self._check_size(existing.size, sha256, size)
             return StoredObject(sha256, size, first.mime, created=False)
-        stream.seek(start)
-        reader = HashingReader(stream, max_size=max_size, part_size=self.part_size)
         key = object_key(sha256)
-        self._upload(key, reader, sha256)
-        if reader.sha256.hexdigest() != sha256 or reader.size != size:
-            self._call("remove altered upload", lambda: self._remove(key))
-            raise IntegrityError("the file changed while it was being uploaded; send it again")
-        self._verify_new(sha256, size)
-        return StoredObject(sha256, size, first.mime, created=True)
-
-    def _upload(self, key: str, reader: HashingReader, sha256: str | None = None) -> None:
-        """Unknown-length multipart upload of `reader`, then the ETag check: the server must
-        have received exactly the bytes that were hashed."""
         result = self._call(
             "upload",
             lambda: self.client.put_object(
                 self.bucket,
                 key,
-                reader,  # type: ignore[arg-type]
-                length=-1,
+                source,
+                length=size,
                 part_size=self.part_size,
                 num_parallel_uploads=self.parallel_uploads,
-                content_type=reader.mime,
-                metadata={"x-amz-meta-sha256": sha256} if sha256 else None,
-            ),
-        )
-        etag = (result.etag or "").strip('"')
-        if not self.verify_readback and etag != reader.expected_etag():
-            with contextlib.suppress(StorageUnavailable, S3Error):
-                self._call("remove altered upload", lambda: self._remove(key))
-            raise IntegrityError(
-                f"{self.url}: upload to {key} arrived altered "
-                f"(ETag {etag}, expected {reader.expected_etag()})"
-            )
-
-    def _commit(self, temp_key: str, sha256: str, size: int) -> bool:
-        existing = self.stat(sha256)
-        if existing is not None:
-            self._check_size(existing.size, sha256, size)
-            return False
-        key = object_key(sha256)
-        # compose_object is a single CopyObject up to 5 GiB and UploadPartCopy beyond.
-        self._call(
-            "copy to content key",
-            lambda: self.client.compose_object(
-                self.bucket,
-                key,
-                [ComposeSource(self.bucket, temp_key)],
+                content_type=first.mime,
                 metadata={"x-amz-meta-sha256": sha256},
             ),
         )
+        etag = (result.etag or "").strip('"')
+        if not self.verify_readback and etag != first.expected_etag():
+            with contextlib.suppress(StorageUnavailable, S3Error):
+                self._call("remove altered upload", lambda: self._remove(key))
+            raise IntegrityError(
+                f"{self.url}: the upload to {key} {fault}; the file arrived altered or "
+                f"changed while it was being uploaded (ETag {etag}, expected "
+                f"{first.expected_etag()}); send it again"
+            )
         self._verify_new(sha256, size)
-        return True
+        return StoredObject(sha256, size, first.mime, created=True)
 
     def _verify_new(self, sha256: str, size: int) -> None:
         """Check the object just written under its content key; remove it if it is wrong, so
@@ -202,7 +185,9 @@ class S3Store:
             raise ObjectMissing(f"object {sha256} is missing from {self.url}") from error
         return _released(
             response,
-            verified_chunks(prefetched(response.stream(CHUNK)), sha256, size, f"{self.url}/{key}"),
+            verified_chunks(
+                prefetched(response.stream(READ_CHUNK)), sha256, size, f"{self.url}/{key}"
+            ),
         )
 
     def check(self) -> None:

@@ -51,16 +51,13 @@ def missing_rate_warning(error: CasefileError) -> str | None:
     found = _RATE_MISSING.search(text)
     if found:
         year, half, key = found.groups()
-        first = f"{year}-01-01" if half == "1" else f"{year}-07-01"
         semester = f"{'1er' if half == '1' else '2nd'} semestre {year}"
         parameter = parameters().get(key)
         name = parameter.label if parameter else key
         return (
             f"Décompte incomplet : le taux « {name} » n'est pas renseigné pour le {semester}. "
-            f"Un administrateur l'ajoute dans procedures/parameters.toml, section {key} : une "
-            f'entrée [[{key}.values]] avec valid_from = "{first}", la valeur (value), le texte '
-            "qui la fixe (basis : arrêté publié au Journal officiel ou décision de la BCE) et "
-            "son adresse (source), puis vérifie le fichier avec « casefile check ». Les "
+            "Un administrateur enregistre la valeur publiée et l'adresse de sa publication "
+            f"(page Taux, ou « casefile rate add --semester {year}-H{half} … »). Les "
             "intérêts ne sont pas calculés d'ici là."
         )
     found = _MARGIN_MISSING.search(text)

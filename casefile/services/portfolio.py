@@ -34,8 +34,8 @@ from casefile.store.tables import Case, DeadlineRecord, Party, UserAccount
 SORTS = {
     "reference": "c.reference",
     "debiteur": "debtor_name",
-    "montant": "outstanding",
-    "echeance": "next_due",
+    "montant": "c.outstanding_cents",
+    "echeance": "c.next_due",
     "ouverture": "c.created_at",
 }
 SORT_LABELS = {
@@ -111,16 +111,6 @@ class _Sql:
         return ", ".join(self.arg(v) for v in values)
 
 
-def _our_keys() -> dict[str, tuple[str, ...]]:
-    """Per procedure, the deadline keys whose actor is on our side."""
-    out: dict[str, tuple[str, ...]] = {}
-    for key, procedure in engine().procedures.items():
-        ours = tuple(dict.fromkeys(r.key for r in procedure.deadlines if r.actor in OUR_SIDE))
-        if ours:
-            out[key] = ours
-    return out
-
-
 async def _user_id(name: str, role: str) -> int:
     row = await (
         UserAccount.select(UserAccount.id)
@@ -167,51 +157,30 @@ async def _where(actor: User, query: PortfolioQuery, today: date, sql: _Sql) -> 
             clauses.append(f"c.{column} = {sql.arg(await _user_id(name, role))}")
     if query.within_days is not None:
         clauses.append(
-            'EXISTS (SELECT 1 FROM deadlines d WHERE d."case" = c.id '
-            f"AND d.status IN ({sql.args_in(OPEN)}) "
+            'c.id IN (SELECT d."case" FROM deadlines d '
+            f"WHERE d.status IN ({sql.args_in(OPEN)}) "
             f"AND d.due >= {sql.arg(today)} "
             f"AND d.due <= {sql.arg(today + timedelta(days=query.within_days))})"
         )
     if query.overdue:
-        late = (
-            'EXISTS (SELECT 1 FROM deadlines d WHERE d."case" = c.id '
-            f"AND d.status IN ({sql.args_in(LATE)}) AND d.due < {sql.arg(today)} AND ("
-        )
-        ours = [
-            f"(c.procedure = {sql.arg(procedure)} AND d.key IN ({sql.args_in(keys)}))"
-            for procedure, keys in _our_keys().items()
-        ]
-        clauses.append(late + (" OR ".join(ours) or "1 = 0") + "))")
+        # `overdue_since`: the earliest open deadline of ours, kept by the recompute.
+        clauses.append(f"c.overdue_since < {sql.arg(today)}")
     return " AND ".join(clauses) or "1 = 1"
 
 
 def _order(query: PortfolioQuery) -> tuple[str, str]:
     """(extra select columns + joins, ORDER BY) for the sort; joins only when sorted on."""
     direction = "DESC" if query.descending else "ASC"
-    nulls = "1" if not query.descending else "0"  # cases without a value last either way
     if query.sort == "debiteur":
         return (
             ", dp.name AS debtor_name FROM cases c LEFT JOIN parties dp "
             "ON dp.\"case\" = c.id AND dp.role = 'debtor'",
             f"lower(dp.name) {direction}, c.reference",
         )
-    if query.sort == "montant":
-        return (
-            ", COALESCE(ka.due, 0) - COALESCE(pa.paid, 0) AS outstanding FROM cases c "
-            'LEFT JOIN (SELECT "case", SUM(amount_cents - paid_cents) AS due FROM claims '
-            'GROUP BY "case") ka ON ka."case" = c.id '
-            'LEFT JOIN (SELECT "case", SUM(amount_cents) AS paid FROM payments '
-            'GROUP BY "case") pa ON pa."case" = c.id',
-            f"outstanding {direction}, c.reference",
-        )
-    if query.sort == "echeance":
-        return (
-            ', nd.next_due FROM cases c LEFT JOIN (SELECT "case", MIN(due) AS next_due '
-            "FROM deadlines WHERE status IN ('pending', 'uncertain') GROUP BY \"case\") nd "
-            'ON nd."case" = c.id',
-            f"CASE WHEN nd.next_due IS NULL THEN {nulls} ELSE {1 - int(nulls)} END DESC, "
-            f"nd.next_due {direction}, c.reference",
-        )
+    if query.sort in ("montant", "echeance"):
+        column = "c.outstanding_cents" if query.sort == "montant" else "c.next_due"
+        # Cases without a value (no claim, no open deadline) come last either way.
+        return " FROM cases c", f"{column} IS NULL, {column} {direction}, c.reference"
     return " FROM cases c", f"{SORTS[query.sort]} {direction}, c.id"
 
 
@@ -246,20 +215,6 @@ async def rows_for(ids: list[int], today: date) -> list[dict[str, Any]]:
         parties.setdefault(row["case"], {})[row["role"]] = row
     sql = _Sql()
     placeholders = sql.args_in(ids)
-    amounts: dict[int, int] = {}
-    for row in await Case.raw(
-        'SELECT "case" AS cid, SUM(amount_cents - paid_cents) AS due FROM claims '
-        f'WHERE "case" IN ({placeholders}) GROUP BY "case"',
-        *sql.args,
-    ):
-        amounts[int(row["cid"])] = int(row["due"])
-    for row in await Case.raw(
-        'SELECT "case" AS cid, SUM(amount_cents) AS paid FROM payments '
-        f'WHERE "case" IN ({placeholders}) GROUP BY "case"',
-        *sql.args,
-    ):
-        if int(row["cid"]) in amounts:
-            amounts[int(row["cid"])] -= int(row["paid"])
     invoices: dict[int, int] = {}
     for row in await Case.raw(
         f'SELECT "case" AS cid, COUNT(*) AS n FROM claims WHERE "case" IN ({placeholders}) '
@@ -304,7 +259,9 @@ async def rows_for(ids: list[int], today: date) -> list[dict[str, Any]]:
                 "debtor": debtor.get("name"),
                 "debtor_siren": debtor.get("siren"),
                 "invoices": invoices.get(case_id, 0),
-                "outstanding": cents_text(amounts[case_id]) if case_id in amounts else None,
+                "outstanding": cents_text(case["outstanding_cents"])
+                if case["outstanding_cents"] is not None
+                else None,
                 "next_deadline": upcoming[0] if upcoming else None,
                 "overdue": len(late),
                 "lawyer": names.get(case["lawyer"]) if case["lawyer"] else None,

@@ -154,14 +154,39 @@ async def store_schedules(schedules: Mapping[int, Schedule], replace: bool = Tru
     ]
     for start in range(0, len(rows), 5000):
         await bulk_insert(DeadlineRecord, rows[start : start + 5000])
-    by_warnings: dict[tuple[str, ...], list[int]] = {}
+    by_summary: dict[tuple[Any, ...], list[int]] = {}
+    totals = await outstanding_cents(ids)
     for case_id, schedule in schedules.items():
-        by_warnings.setdefault(schedule.warnings, []).append(case_id)
-    for warnings, case_ids in by_warnings.items():
+        key = (schedule.warnings, *summary(schedule), totals.get(case_id))
+        by_summary.setdefault(key, []).append(case_id)
+    for (warnings, next_due, overdue_since, outstanding), case_ids in by_summary.items():
         for start in range(0, len(case_ids), 500):
-            await Case.update({Case.warnings: list(warnings)}).where(
-                Case.id.is_in(case_ids[start : start + 500])
-            )
+            await Case.update(
+                {
+                    Case.warnings: list(warnings),
+                    Case.next_due: next_due,
+                    Case.overdue_since: overdue_since,
+                    Case.outstanding_cents: outstanding,
+                }
+            ).where(Case.id.is_in(case_ids[start : start + 500]))
+
+
+OUR_SIDE = frozenset({"creancier", "avocat", "commissaire_de_justice"})
+
+
+def summary(schedule: Schedule) -> tuple[date | None, date | None]:
+    """(earliest open deadline, earliest open deadline of ours): the portfolio sorts and
+    filters on them (`cases.next_due`, `cases.overdue_since`)."""
+    open_ = [d for d in schedule.deadlines if d.status in ("pending", "uncertain")]
+    ours = [
+        d
+        for d in schedule.deadlines
+        if d.status in ("pending", "uncertain", "missed") and d.actor in OUR_SIDE
+    ]
+    return (
+        min((d.due for d in open_), default=None),
+        min((d.due for d in ours), default=None),
+    )
 
 
 def with_today(deadline: dict[str, Any], today: date | None) -> dict[str, Any]:

@@ -96,8 +96,8 @@ class _Unseekable:
 
 
 class StreamedS3Store(S3Store):
-    """Hands every upload over as a non-seekable stream (an HTTP body), so the temporary-key
-    and server-side-copy path runs; files take the hash-first path."""
+    """Hands every upload over as a non-seekable stream (an HTTP body), so the spooling path
+    runs; files take the hash-first path."""
 
     def put_stream(self, stream: Readable, *, max_size: int | None = None) -> StoredObject:
         return super().put_stream(_Unseekable(stream), max_size=max_size)

@@ -65,6 +65,7 @@ class Site:
     var: Path
     env: dict[str, str]
     token: str
+    commissaire_token: str
     case_id: int = 0
     url: str = ""
 
@@ -116,14 +117,16 @@ class Site:
         )
 
 
-async def _prepare(url: str) -> str:
+async def _prepare(url: str) -> tuple[str, str]:
+    """Tokens of an avocat and of a commissaire de justice assigned to nothing."""
     from casefile.store import db, users
 
     await db.connect(url)
     try:
         _, token = await users.create_user("avocat", "avocat", with_token=True)
-        assert token is not None
-        return token
+        _, other = await users.create_user("cj", "commissaire_de_justice", with_token=True)
+        assert token is not None and other is not None
+        return token, other
     finally:
         await db.close()
 
@@ -151,8 +154,8 @@ def installed(
     reset_settings()
     try:
         assert main(["init"]) == 0
-        token = asyncio.run(_prepare(env["CASEFILE_DATABASE_URL"]))
-        yield Site(backend, var, env, token)
+        token, commissaire = asyncio.run(_prepare(env["CASEFILE_DATABASE_URL"]))
+        yield Site(backend, var, env, token, commissaire)
     finally:
         for key, value in saved.items():
             if value is None:

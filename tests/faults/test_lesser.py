@@ -72,18 +72,7 @@ def test_pages_and_answers_carry_the_security_headers(served: Site) -> None:
 
 
 def test_a_refusal_names_no_case(served: Site) -> None:
-    from casefile.store import db, users
-
-    async def commissaire() -> str:
-        await db.connect(served.env["CASEFILE_DATABASE_URL"])
-        try:
-            _, token = await users.create_user("cj", "commissaire_de_justice", with_token=True)
-            assert token is not None
-            return token
-        finally:
-            await db.close()
-
-    token = asyncio.run(commissaire())
+    token = served.commissaire_token
     response = httpx.get(
         f"{served.url}/api/cases/{served.case_id}", headers={"Authorization": f"Bearer {token}"}
     )

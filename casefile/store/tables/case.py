@@ -4,7 +4,7 @@
 WHERE id = ? AND version = ?` and checks the row count, so a stale edit is refused.
 """
 
-from piccolo.columns import JSON, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Date, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -26,3 +26,8 @@ class Case(Table, tablename="cases"):
     warnings = JSON(default=[])  # the engine's schedule warnings at the last recompute
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    # The portfolio's summary, kept by the recompute (store_schedules): earliest open deadline,
+    # earliest open deadline of ours (creditor side), claims − payments in cents.
+    next_due = Date(null=True, default=None)
+    overdue_since = Date(null=True, default=None)
+    outstanding_cents = BigInt(null=True, default=None)

@@ -1,0 +1,48 @@
+"""`casefile rate add|list` (issue 13 item 5): record a published semester rate with its source.
+
+Thin: flags → `casefile.services.rates`, acting as the named operator (`--as`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from casefile.commands.cases import print_json, run_store
+from casefile.commands.operator import as_operator
+
+
+def rate_add(args: argparse.Namespace) -> int:
+    from casefile.services.rates import RateIn, record_rate
+
+    rate = RateIn(args.kind, args.semester, args.value, args.source)
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    result = run_store(as_operator(args, lambda actor: record_rate(rate, actor, today)))
+    if args.format == "json":
+        print_json(result)
+        return 0
+    print(f"{result['label']} : {result['semester']} = {result['value']} % ({result['source']})")
+    if not result["complete"]:
+        print(
+            "attention : le taux légal d'un semestre a deux valeurs (particulier, autres) ; "
+            "les décomptes l'utilisent quand les deux sont enregistrées."
+        )
+    return 0
+
+
+def rate_list(args: argparse.Namespace) -> int:
+    from casefile.services.rates import rate_overview
+
+    overview = rate_overview(date.today())
+    if args.format == "json":
+        print_json(overview)
+        return 0
+    for rate in overview:
+        state = "renseigné" if rate["current_semester_known"] else "NON renseigné"
+        print(f"{rate['kind']} — {rate['label']} (semestre en cours : {state})")
+        for entry in rate["recorded"]:
+            print(
+                f"\t{entry['semester']} = {entry['value']} % — {entry['source']} "
+                f"(enregistré par {entry['recorded_by']} le {entry['recorded_on']})"
+            )
+    return 0

@@ -1,0 +1,60 @@
+"""Admin page Taux (issue 13 item 5): an administrator sees which semester rates are missing
+and records a published value with its source; a refusal shows each message beside its
+field. Fictitious test values only, in a temporary overlay."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from casefile import definitions
+from tests.api.conftest import Api
+from tests.api.test_case_forms import labels_match_inputs, post
+from tests.api.test_pages import HTML, login
+
+
+@pytest.fixture
+def browser(api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+    monkeypatch.setenv("CASEFILE_RATES_FILE", str(tmp_path / "recorded.toml"))
+    definitions.engine.cache_clear()
+    definitions.parameters.cache_clear()
+    api.client.cookies.clear()
+    yield api
+    api.client.cookies.clear()
+    definitions.engine.cache_clear()
+    definitions.parameters.cache_clear()
+
+
+def test_the_administrator_records_a_published_rate(browser: Api) -> None:
+    token = login(browser, "admin")
+    form = browser.client.get("/admin/taux/", headers=HTML)
+    assert form.status_code == 200
+    labels_match_inputs(form.text)
+    refused = post(browser, token, "/admin/taux/", kind="ecb", semester="2026", value="x")
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert "taux, semestre : « 2026 » : écrire l'année et le semestre, ex. 2026-H2" in page
+    assert "taux, source : l'adresse (https://…) de la publication officielle" in page
+    if "non renseigné" not in page:
+        pytest.skip("parameters.toml already holds the current semester")
+    done = post(
+        browser,
+        token,
+        "/admin/taux/",
+        kind="ecb",
+        semester="2026-H2",
+        value="9,99",
+        source="https://example.test/fictitious",
+    )
+    assert done.status_code == 303, done.text
+    page = html.unescape(browser.client.get("/admin/taux/", headers=HTML).text)
+    assert "2026-H2 : 9.99 %" in page
+    assert "Taux enregistré" in page
+
+
+def test_only_an_administrator_records_rates(browser: Api) -> None:
+    login(browser, "avocat")
+    assert browser.client.get("/admin/taux/", headers=HTML).status_code == 403

@@ -1,0 +1,111 @@
+"""Rates not yet in the data (issue 13 item 5): an administrator records a published semester
+value with its source; it is merged over parameters.toml, never replaces it, and the
+statement of that semester stops being provisional. Every value here is an obviously
+fictitious test value (9.99 %, example.test), written to a temporary overlay only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from casefile import definitions
+from casefile.errors import DefinitionError, Forbidden, InputError, InvalidFields
+from casefile.law.claims import missing_semester_rates, semester_value
+from casefile.law.recorded_rates import RecordedRate, RecordedRates, merge_recorded_rates
+from casefile.services.rates import RateIn, rate_overview, record_rate
+from casefile.store import audit
+from casefile.store.permissions import SYSTEM, User
+
+TODAY = date(2026, 11, 30)
+FICTITIOUS = "https://example.test/fictitious-publication"
+
+
+@pytest.fixture
+def overlay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "rates" / "recorded.toml"
+    monkeypatch.setenv("CASEFILE_RATES_FILE", str(path))
+    definitions.engine.cache_clear()
+    definitions.parameters.cache_clear()
+    yield path
+    definitions.engine.cache_clear()
+    definitions.parameters.cache_clear()
+
+
+def test_a_recorded_semester_is_appended_never_replacing_the_reviewed_data() -> None:
+    base = definitions.load_engine(definitions.data_dir(), Path("/nonexistent")).parameters
+    last = base["taux_bce_refinancement"].values[-1].valid_from
+    later = f"{last.year + 1}-H1"
+    entry = RecordedRate(later, "admin", TODAY, value="9.99", source=FICTITIOUS)
+    merged = merge_recorded_rates(base, RecordedRates(taux_bce_refinancement=(entry,)), "t")
+    value = semester_value(merged["taux_bce_refinancement"], date(last.year + 1, 3, 1))
+    assert value.value == Decimal("9.99") and value.source == FICTITIOUS
+    assert "enregistrée par admin le 2026-11-30" in value.basis
+    covered = RecordedRate(
+        f"{last.year}-H{1 if last.month == 1 else 2}",
+        "admin",
+        TODAY,
+        value="9.99",
+        source=FICTITIOUS,
+    )
+    with pytest.raises(DefinitionError, match=r"already covered by procedures/parameters\.toml"):
+        merge_recorded_rates(base, RecordedRates(taux_bce_refinancement=(covered,)), "t")
+    # A legal-rate semester with one of its two values is not used.
+    half = RecordedRate(later, "admin", TODAY, value="9.99", source=FICTITIOUS)
+    kept = merge_recorded_rates(base, RecordedRates(taux_interet_legal=(half,)), "t")
+    assert kept["taux_interet_legal"].values == base["taux_interet_legal"].values
+
+
+def test_an_administrator_records_the_missing_semester_and_check_stops_warning(
+    overlay: Path, store
+) -> None:
+    before = missing_semester_rates(definitions.engine().parameters, TODAY)
+    if not any(w.startswith("taux_bce_refinancement") for w in before):
+        pytest.skip("parameters.toml already holds the semester of TODAY")
+    with pytest.raises(Forbidden):
+        store.run(
+            record_rate(RateIn("ecb", "2026-H2", "9.99", FICTITIOUS), User(2, "a", "avocat"), TODAY)
+        )
+    result = store.run(record_rate(RateIn("ecb", "2026-h2", "9,99", FICTITIOUS), SYSTEM, TODAY))
+    assert (result["semester"], result["value"], result["complete"]) == ("2026-H2", "9.99", True)
+    assert 'value = "9.99"' in overlay.read_text(encoding="utf-8")
+    after = missing_semester_rates(definitions.engine().parameters, TODAY)
+    assert not any(w.startswith("taux_bce_refinancement") for w in after)
+    assert semester_value(definitions.parameters()["taux_bce_refinancement"], TODAY).value == (
+        Decimal("9.99")
+    )
+    with pytest.raises(InputError, match="déjà enregistré"):
+        store.run(record_rate(RateIn("ecb", "2026-H2", "1.00", FICTITIOUS), SYSTEM, TODAY))
+    with pytest.raises(InputError, match=r"déjà renseigné dans procedures/parameters\.toml"):
+        store.run(record_rate(RateIn("ecb", "2026-H1", "1.00", FICTITIOUS), SYSTEM, TODAY))
+    # The legal rate needs both of its values before a statement uses it.
+    legal = store.run(
+        record_rate(RateIn("taux_legal_autres", "2026-H2", "8.88", FICTITIOUS), SYSTEM, TODAY)
+    )
+    assert legal["complete"] is False
+    assert any(
+        w.startswith("taux_interet_legal")
+        for w in missing_semester_rates(definitions.engine().parameters, TODAY)
+    )
+    legal = store.run(
+        record_rate(RateIn("taux_legal_particulier", "2026-H2", "7.77", FICTITIOUS), SYSTEM, TODAY)
+    )
+    assert legal["complete"] is True
+    assert missing_semester_rates(definitions.engine().parameters, TODAY) == []
+    overview = {r["kind"]: r for r in rate_overview(TODAY)}
+    assert overview["taux_legal_particulier"]["recorded"][0]["value"] == "7.77"
+    assert all(r["current_semester_known"] for r in overview.values())
+    [entry, *_] = [e for e in store.run(audit.list_entries(SYSTEM)) if e["action"] == "rate.record"]
+    assert entry["after"]["source"] == FICTITIOUS
+
+
+def test_a_wrong_rate_is_refused_field_by_field(overlay: Path, store) -> None:
+    with pytest.raises(InvalidFields) as caught:
+        store.run(record_rate(RateIn("bce", "2026-H3", "beaucoup", "http://x"), SYSTEM, TODAY))
+    assert set(caught.value.errors) == {"kind", "semester", "value", "source"}
+    with pytest.raises(InvalidFields, match="n'a pas encore commencé"):
+        store.run(record_rate(RateIn("ecb", "2027-H2", "1", FICTITIOUS), SYSTEM, TODAY))
+    assert not overlay.exists()
