@@ -272,6 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(handler="casefile.commands.serve:run")
 
+    p = sub.add_parser("worker", help="run the background jobs (recomputation, reminders…)")
+    p.add_argument("--concurrency", type=int, default=1, help="jobs run at once (default 1)")
+    p.add_argument("--name", default=None, help="this worker's name in the logs")
+    p.set_defaults(handler="casefile.commands.worker:run")
+
     case = sub.add_parser("case", help="case files").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
@@ -461,6 +466,15 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION"
     )
     user_args.register(user, case)
+    p = user.add_parser("prefs", help="a user's e-mail reminders (digest, alerts)")
+    p.add_argument("name")
+    p.add_argument("--email", help="the address reminders go to")
+    p.add_argument("--digest", action=argparse.BooleanOptionalAction, help="daily digest")
+    p.add_argument("--digest-days", type=int, help="days the digest looks ahead (1-60)")
+    p.add_argument("--alerts", action=argparse.BooleanOptionalAction, help="deadline alerts")
+    p.add_argument("--alert-days", type=int, help="days before a deadline its alert goes (0-60)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.reminders:prefs")
     _add_party_edit(sub)
     _add_claims_and_payments(sub)
     _add_courts(sub, case)

@@ -32,6 +32,9 @@ class Settings:
     var_dir: Path
     db_pool_size: int = 10
     operator: str | None = None  # the user the CLI acts as (`--as` overrides it)
+    jobs: str = "auto"  # auto: in-process with SQLite, `casefile worker` with PostgreSQL; off
+    smtp_url: str = ""  # smtp://user:pass@host:587?starttls=1; empty: no e-mail is sent
+    mail_from: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -52,6 +55,9 @@ class Settings:
             var_dir=var,
             db_pool_size=_positive_int("CASEFILE_DB_POOL_SIZE", 10),
             operator=os.environ.get("CASEFILE_OPERATOR", "").strip() or None,
+            jobs=_choice("CASEFILE_JOBS", ("auto", "off"), "auto"),
+            smtp_url=os.environ.get("CASEFILE_SMTP_URL", "").strip(),
+            mail_from=os.environ.get("CASEFILE_MAIL_FROM", "").strip(),
         )
 
 
@@ -62,6 +68,13 @@ def _positive_int(name: str, default: int) -> int:
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise InputError(f"{name}={text!r}: expected a whole number of at least 1")
     return int(text)
+
+
+def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    text = os.environ.get(name, "").strip().lower() or default
+    if text not in choices:
+        raise InputError(f"{name}={text!r}: expected one of {', '.join(choices)}")
+    return text
 
 
 def _local_secret(var: Path) -> str:

@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CASEFILE_SHARED_DIR") or ROOT.parent / "shared")
 
 os.environ.setdefault("CASEFILE_SECRET_KEY", "test-secret-key-not-for-production")
+# The apps the tests create run no background jobs (a nightly recomputation starting in the
+# middle of a test would change its data); tests/jobs turns them on where it tests them.
+os.environ.setdefault("CASEFILE_JOBS", "off")
 # Recorded semester rates (casefile rate add) go to a temporary overlay, never the repository's.
 os.environ.setdefault(
     "CASEFILE_RATES_FILE", str(Path(tempfile.mkdtemp(prefix="casefile-rates-")) / "recorded.toml")

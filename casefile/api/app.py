@@ -38,9 +38,37 @@ async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.close()
 
 
+@asynccontextmanager
+async def jobs_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """The job engine: in-process worker with SQLite (`make run` needs nothing else); with
+    PostgreSQL only the connection that defers and lists jobs (`casefile worker` runs them)."""
+    from casefile.jobs import app as jobs
+
+    if get_settings().jobs == "off":
+        yield
+        return
+    engine = jobs.current()
+    if jobs.embedded():
+        async with jobs.in_process(engine):
+            yield
+    else:
+        async with engine.open_async():
+            yield
+
+
 def _route_handlers() -> list[Any]:
     from casefile.api import audit, calendars, case_data, cases, documents, evidence, feeds, users
-    from casefile.api.web import case_forms, courts, law, pages, people, portfolio, rates
+    from casefile.api.web import (
+        case_forms,
+        courts,
+        jobs,
+        law,
+        pages,
+        people,
+        portfolio,
+        rates,
+        reminders,
+    )
 
     handlers: list[Any] = [
         system.health,
@@ -67,6 +95,9 @@ def _route_handlers() -> list[Any]:
         courts.CourtAdminController,
         courts.CaseCourtController,
         rates.RateAdminController,
+        jobs.JobsController,
+        reminders.PreferencesController,
+        reminders.UnsubscribeController,
         create_static_files_router(
             path="/static",
             directories=[WEB / "static"],
@@ -96,7 +127,7 @@ def create_app(debug: bool = False) -> Litestar:
     secure = settings.base_url.startswith("https://")
     return Litestar(
         route_handlers=_route_handlers(),
-        lifespan=[store_lifespan],
+        lifespan=[store_lifespan, jobs_lifespan],
         middleware=[
             headers.security_headers,
             auth.session_config(settings.secret_key, secure).middleware,

@@ -6,9 +6,8 @@ audited and the deadlines recomputed by the services, in one transaction each.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-import msgspec
 from litestar import Controller, delete, patch
 from litestar.params import FromPath, JSONBody, Parameter
 
@@ -20,6 +19,7 @@ from casefile.api.schemas import (
     PartyOut,
     PartyPatch,
     PaymentPatch,
+    changes_out,
     given,
 )
 from casefile.law.money import parse_amount
@@ -29,10 +29,6 @@ from casefile.store.cases import PARTY_FIELDS
 Version = Annotated[int | None, Parameter(ge=0, description="refuser si le dossier a changé")]
 Reason = Annotated[str | None, Parameter(max_length=500, description="motif")]
 RowId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
-
-
-def changes_out(result: dict[str, Any]) -> Changes:
-    return msgspec.convert(result, Changes)
 
 
 def _amounts(values: dict[str, object]) -> dict[str, object]:

@@ -10,7 +10,7 @@ from litestar import Controller, MediaType, Request, Response, delete, get, post
 from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 
 from casefile.api.auth import Actor, requires
-from casefile.api.schemas import InvoiceBody, NewCaseBody, PaymentBody
+from casefile.api.schemas import Changes, InvoiceBody, NewCaseBody, PaymentBody, changes_out
 from casefile.errors import Forbidden, InputError
 
 SCALARS = (str, bool, int)
@@ -160,15 +160,15 @@ class CaseController(Controller):
             dict[str, Any], Body(description='{"key", "date": "AAAA-MM-JJ", …attributs}')
         ],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
-    ) -> dict[str, Any]:
+    ) -> Changes:
         from casefile.services import cases
 
         key, day, attributes = event_fields(data)
         check_event_permission(actor, key)
-        result: dict[str, Any] = await cases.add_event(
+        result = await cases.add_event(
             case_id, key, day, attributes, actor, expected_version=expected_version
         )
-        return result
+        return changes_out(result)
 
     @put(
         "/{case_id:str}/events/{key:str}",
@@ -188,7 +188,7 @@ class CaseController(Controller):
         event_id: Annotated[
             int | None, Parameter(ge=1, le=2**31 - 1, description="cet événement-là")
         ] = None,
-    ) -> dict[str, Any]:
+    ) -> Changes:
         from casefile.services import cases
 
         body = dict(data)
@@ -197,7 +197,7 @@ class CaseController(Controller):
             raise InputError("reason : le motif est un texte")
         key, day, attributes = event_fields(body, key)
         check_event_permission(actor, key)
-        result: dict[str, Any] = await cases.edit_event(
+        result = await cases.edit_event(
             case_id,
             key,
             day,
@@ -207,7 +207,7 @@ class CaseController(Controller):
             reason=reason,
             event_id=event_id,
         )
-        return result
+        return changes_out(result)
 
     @delete(
         "/{case_id:str}/events/{key:str}",
@@ -225,11 +225,11 @@ class CaseController(Controller):
         event_id: Annotated[
             int | None, Parameter(ge=1, le=2**31 - 1, description="cet événement-là")
         ] = None,
-    ) -> dict[str, Any]:
+    ) -> Changes:
         from casefile.services import cases
 
         check_event_permission(actor, key)
-        result: dict[str, Any] = await cases.delete_event(
+        result = await cases.delete_event(
             case_id,
             key,
             actor,
@@ -237,7 +237,7 @@ class CaseController(Controller):
             reason=reason,
             event_id=event_id,
         )
-        return result
+        return changes_out(result)
 
     @post("/{case_id:str}/claims", guards=[requires("claim.write")], summary="Ajouter une facture")
     async def add_claim(
@@ -246,7 +246,7 @@ class CaseController(Controller):
         actor: Actor,
         data: JSONBody[InvoiceBody],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
-    ) -> dict[str, Any]:
+    ) -> Changes:
         from casefile.law.money import parse_amount
         from casefile.services import cases
 
@@ -260,10 +260,8 @@ class CaseController(Controller):
             supply=data.supply,
             description=data.description,
         )
-        result: dict[str, Any] = await cases.add_claim(
-            case_id, invoice, actor, expected_version=expected_version
-        )
-        return result
+        result = await cases.add_claim(case_id, invoice, actor, expected_version=expected_version)
+        return changes_out(result)
 
     @post(
         "/{case_id:str}/payments", guards=[requires("payment.write")], summary="Ajouter un paiement"
@@ -274,7 +272,7 @@ class CaseController(Controller):
         actor: Actor,
         data: JSONBody[PaymentBody],
         expected_version: Annotated[int | None, Parameter(ge=0)] = None,
-    ) -> dict[str, Any]:
+    ) -> Changes:
         from casefile.law.money import parse_amount
         from casefile.services import cases
 
@@ -284,10 +282,8 @@ class CaseController(Controller):
             invoice_number=data.invoice_number,
             reference=data.reference,
         )
-        result: dict[str, Any] = await cases.add_payment(
-            case_id, payment, actor, expected_version=expected_version
-        )
-        return result
+        result = await cases.add_payment(case_id, payment, actor, expected_version=expected_version)
+        return changes_out(result)
 
     @get(
         "/{case_id:str}/statement",

@@ -191,3 +191,8 @@ class PartyEdited(msgspec.Struct):
     version: int
     changes: dict[str, Any]
     warnings: list[str] = []
+
+
+def changes_out(result: dict[str, Any]) -> Changes:
+    """A service's result as the typed answer (unknown keys dropped)."""
+    return msgspec.convert(result, Changes)

@@ -51,7 +51,18 @@ def init(args: argparse.Namespace) -> int:
     url = get_settings().database_url
     print(f"database {url}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
     print(f"evidence {prepare_store()}: ready")
+    print(f"jobs: {_prepare_jobs(url)}")
     return 0
+
+
+def _prepare_jobs(url: str) -> str:
+    """procrastinate's schema on PostgreSQL; nothing to prepare for the in-process mode."""
+    from casefile.jobs import app as jobs
+
+    if jobs.embedded(url):
+        return "in-process (SQLite: `casefile serve` runs them)"
+    applied = asyncio.run(jobs.apply_schema(url))
+    return "procrastinate schema " + ("applied" if applied else "up to date")
 
 
 def demo(args: argparse.Namespace) -> int:

@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -72,20 +71,6 @@ def add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _records_class() -> type:
-    """PieceRecords whose referenced objects include the generated documents, which share the
-    object store: without them `verify --fix` would delete every rendered pleading."""
-    from casefile.store.documents import referenced_documents
-    from casefile.store.pieces import PiccoloPieceRecords
-
-    class AllRecords(PiccoloPieceRecords):
-        def referenced_objects(self) -> Iterator[tuple[str, int]]:
-            yield from super().referenced_objects()
-            yield from self._run(referenced_documents())
-
-    return AllRecords
-
-
 def verify(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import (
@@ -98,10 +83,9 @@ def verify(args: argparse.Namespace) -> int:
     )
 
     from casefile.evidence import service
-    from casefile.evidence.backends import open_store
+    from casefile.services.evidence_checks import verify_all
 
     fix = bool(getattr(args, "fix", False))
-    store = open_store()
     console = Console(stderr=True)
     bar = Progress(
         TextColumn("vérification"),
@@ -118,15 +102,8 @@ def verify(args: argparse.Namespace) -> int:
         bar.update(task, completed=done, total=total)
 
     async def work() -> service.Report:
-        from casefile.store.audit import integrity_incidents
-
-        records = _records_class()(asyncio.get_running_loop())
         with bar:
-            report = await asyncio.to_thread(
-                service.verify, store, records, progress=progress, remove_orphans=fix
-            )
-        report.incidents = await integrity_incidents()
-        return report
+            return await verify_all(progress, remove_orphans=fix)
 
     report = run_store(work)
     result = {

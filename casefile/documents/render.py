@@ -10,10 +10,12 @@ so a debtor named "{{ 7*7 }}" is printed as written.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
 from casefile.documents.context import BUILDERS, COMMON_FIELDS, CaseDocumentData
 from casefile.documents.formatting import FILTERS
@@ -25,6 +27,39 @@ from casefile.errors import DefinitionError, InputError
 def make_environment() -> Environment:
     """The one Jinja environment templates are rendered and checked with."""
     env = Environment(autoescape=True, undefined=StrictUndefined)
+    env.filters.update(FILTERS)
+    return env
+
+
+class _CompilingOnceEnvironment(Environment):
+    """`from_string` memoised by source text: docxtpl hands Jinja the same XML parts of a
+    template at every render, and compiling them was about a third of a render's time
+    (bench/documents.py). The context is given at render time, so a compiled template is
+    shared safely; the memo is bounded and emptied when full."""
+
+    MAX_SOURCES = 256
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(  # type: ignore[override]
+        self, source: str, globals: Any = None, template_class: Any = None
+    ) -> Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) >= self.MAX_SOURCES:
+                self._compiled.clear()
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
+@lru_cache(maxsize=1)
+def _rendering_environment() -> Environment:
+    """The environment of `render`: `make_environment`'s settings, compiling each part once."""
+    env = _CompilingOnceEnvironment(autoescape=True, undefined=StrictUndefined)
     env.filters.update(FILTERS)
     return env
 
@@ -99,7 +134,7 @@ def render(template_key: str, data: CaseDocumentData, manifest: Manifest | None 
     context = build_context(template_key, data, manifest)
     template = DocxTemplate(io.BytesIO(_load_bytes(manifest.template_path(template_key))))
     try:
-        template.render(context, jinja_env=make_environment(), autoescape=True)
+        template.render(context, jinja_env=_rendering_environment(), autoescape=True)
     except TemplateError as exc:
         raise DefinitionError(
             str(manifest.template_path(template_key)), template_key, f"render failed: {exc}"

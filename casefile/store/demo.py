@@ -40,7 +40,7 @@ DEMO_PROFILES: dict[str, dict[str, str]] = {
         "toque": "123",
         "email": "c.lefevre@avocat.example",
     },
-    "credit_manager": {"full_name": "Thomas Keller", "email": "t.keller@creancier.example"},
+    "credit_manager": {"full_name": "Thomas Keller", "email": "t.keller@brasserie.example"},
     "commissaire": {
         "full_name": "Marc Weber",
         "etude_name": "SELARL Weber, commissaires de justice associés",

@@ -46,6 +46,7 @@ from casefile.law.parties import (
     court_label,
     split_legal_form,
 )
+from casefile.services.users import barreau_phrase, identity
 from casefile.store.courts import find_court
 from casefile.store.permissions import User, require
 
@@ -408,6 +409,65 @@ def _pieces(
     return tuple(derived), [note] if derived else [], []
 
 
+PEOPLE_WHERE = "page Utilisateurs (administrateur) : identité professionnelle de {who}"
+ASSIGN_WHERE = "page du dossier : désigner {what} (ou « casefile case assign »)"
+
+
+def _bracket(label: str) -> str:
+    return f"[{label} à compléter]"
+
+
+async def lawyer_for(user_id: int | None) -> tuple[str, list[Missing]]:
+    """How the pleadings name the case's avocat ("Maître Jeanne Martin, avocat au barreau de
+    Strasbourg, toque 123"), what of it is missing and where to enter it. A case without an
+    avocat, or whose lawyer is not an avocat, keeps the bracketed placeholder."""
+    fields = ("avocat_nom",)
+    if user_id is None:
+        where = ASSIGN_WHERE.format(what="l'avocat")
+        return LAWYER_PLACEHOLDER, [Missing("Avocat du dossier", where, fields)]
+    person = await identity(user_id)
+    where = PEOPLE_WHERE.format(who=person.name)
+    if person.role != "avocat":
+        return LAWYER_PLACEHOLDER, [
+            Missing(
+                f"Avocat du dossier ({person.name} n'est pas avocat)",
+                ASSIGN_WHERE.format(what="l'avocat"),
+                fields,
+            )
+        ]
+    missing = [Missing(f"{m.capitalize()} de l'avocat", where, fields) for m in person.missing]
+    name = person.person if person.full_name else f"Maître {_bracket('nom de l’avocat')}"
+    text = f"{name}, avocat au " + (
+        barreau_phrase(person.barreau) if person.barreau else _bracket("barreau")
+    )
+    if person.toque:
+        text += f", toque {person.toque}"
+    return text, missing
+
+
+async def commissaire_for(user_id: int | None) -> tuple[str, list[Missing]]:
+    """How the pleadings name the case's commissaire de justice, with the étude ("Maître Paul
+    Roth (Étude Roth, 3 rue X, 67000 Strasbourg)"; the templates add "commissaire de justice")."""
+    fields = ("commissaire_nom",)
+    if user_id is None:
+        where = ASSIGN_WHERE.format(what="le commissaire de justice")
+        return COMMISSAIRE_PLACEHOLDER, [
+            Missing("Commissaire de justice du dossier", where, fields)
+        ]
+    person = await identity(user_id)
+    where = PEOPLE_WHERE.format(who=person.name)
+    missing = [
+        Missing(f"{m.capitalize()} du commissaire de justice", where, fields)
+        for m in person.missing
+    ]
+    name = person.person if person.full_name else f"Maître {_bracket('nom du commissaire')}"
+    etude = person.etude_name or _bracket("étude")
+    address = ", ".join(
+        line.strip() for line in person.etude_address.splitlines() if line.strip()
+    ) or _bracket("adresse de l'étude")
+    return f"{name} ({etude}, {address})", missing
+
+
 async def case_document_data(case: int | str, actor: User, today: date) -> DocumentSource:
     """Everything a template may need, read from the stored case as of `today`."""
     from casefile.store.cases import get_case, resolve_case
@@ -431,23 +491,9 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         else None
     )
     payment_deadline = _payment_deadline(full, today)
-    missing.append(
-        Missing(
-            "Avocat ou mandataire (nom, barreau)",
-            "dans le document (Word) : l'identité professionnelle des utilisateurs (nom, barreau, "
-            "étude) n'est pas encore enregistrée dans casefile",
-            ("avocat_nom",),
-        )
-    )
-    commissaire = COMMISSAIRE_PLACEHOLDER
-    missing.append(
-        Missing(
-            "Commissaire de justice (nom, étude)",
-            "dans le document (Word) : l'identité professionnelle des utilisateurs n'est pas "
-            "encore enregistrée dans casefile",
-            ("commissaire_nom",),
-        )
-    )
+    lawyer, lawyer_missing = await lawyer_for(row["lawyer"])
+    commissaire, commissaire_missing = await commissaire_for(row["commissaire"])
+    missing.extend(lawyer_missing + commissaire_missing)
     creditor, creditor_missing = party_for(parties["creditor"], "creditor")
     debtor, debtor_missing = party_for(parties["debtor"], "debtor")
     missing.extend(creditor_missing + debtor_missing)
@@ -482,7 +528,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         creditor=creditor,
         debtor=debtor,
         court=court,
-        lawyer_name=LAWYER_PLACEHOLDER,
+        lawyer_name=lawyer,
         commissaire_name=commissaire,
         claim=_claim(statement),
         place=place,

@@ -28,6 +28,7 @@ ACTIONS = frozenset(
         "court.admin",
         "law.impact",
         "law.apply",
+        "jobs.read",
     }
 )
 

@@ -258,7 +258,7 @@ def test_the_admin_pages_edit_a_user_and_assign_a_case_with_labelled_french_form
     token = login(browser, "admin")
     listing = browser.client.get("/utilisateurs", headers=HTML)
     assert listing.status_code == 200
-    assert '<a href="/utilisateurs/lecteur">lecteur</a>' in listing.text
+    assert '<a href="/utilisateurs/lecteur"><code>lecteur</code></a>' in listing.text
     form = browser.client.get("/utilisateurs/commissaire_de_justice", headers=HTML)
     assert '<label for="u-etude_name">Étude</label>' in form.text
     assert '<label for="u-full_name">Nom complet</label>' in form.text

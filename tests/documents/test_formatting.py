@@ -196,3 +196,30 @@ def test_filters_are_registered_on_the_rendering_environment():
         d=date(2026, 1, 1), m=Decimal("80")
     )
     assert out == f"1er janvier 2026 80,00{NB}€ quatre-vingts euros"
+
+
+def test_dates_and_numbers_read_as_babel_writes_them_in_french() -> None:
+    """formatting.py writes dates and amounts itself (babel's locale lookups were most of a
+    context's cost): the same text as babel's fr_FR patterns, day by day and across signs and
+    magnitudes."""
+    import random
+    from datetime import timedelta
+
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+
+    from casefile.documents.formatting import NBSP, NNBSP, date_fr, number_fr, percent_fr
+
+    day = date(2000, 1, 1)
+    while day < date(2031, 1, 1):
+        expected = format_date(day, "d MMMM y", locale="fr_FR")
+        assert date_fr(day) == ("1er" + expected[1:] if day.day == 1 else expected)
+        day += timedelta(days=1)
+    draw = random.Random(13)
+    amounts = [Decimal(draw.randint(-(10**11), 10**11)) / 100 for _ in range(3000)]
+    amounts += [Decimal(draw.randint(-(10**5), 10**5)) / 100 for _ in range(3000)]
+    for amount in [*amounts, Decimal("0"), Decimal("-0.01"), Decimal("1000"), Decimal("999.99")]:
+        expected = format_decimal(amount, format="#,##0.00", locale="fr_FR")
+        assert number_fr(amount) == expected.replace(NBSP, NNBSP).replace(" ", NNBSP)
+    for rate in [Decimal(draw.randint(0, 20000)) / 1000 for _ in range(2000)] + [Decimal("-1.5")]:
+        assert percent_fr(rate) == format_decimal(rate, format="0.00", locale="fr_FR") + NBSP + "%"

@@ -11,13 +11,16 @@ from casefile.store.tables.document import Document
 from casefile.store.tables.event import Event
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
+from casefile.store.tables.job_run import JobRun
 from casefile.store.tables.login_throttle import LoginThrottle
+from casefile.store.tables.mail_log import MailLog
 from casefile.store.tables.party import Party
 from casefile.store.tables.payment import Payment
 from casefile.store.tables.payment_plan import PaymentPlan
 from casefile.store.tables.piece import Piece
 from casefile.store.tables.piece_version import PieceVersion
 from casefile.store.tables.plan_instalment import PlanInstalment
+from casefile.store.tables.reminder_prefs import ReminderPrefs
 from casefile.store.tables.user_account import UserAccount
 from casefile.store.tables.web_session import WebSession
 
@@ -42,6 +45,9 @@ ALL_TABLES = (
     PlanInstalment,
     WebSession,
     LoginThrottle,
+    JobRun,
+    ReminderPrefs,
+    MailLog,
 )
 
 __all__ = [
@@ -56,13 +62,16 @@ __all__ = [
     "Event",
     "FeedState",
     "FeedToken",
+    "JobRun",
     "LoginThrottle",
+    "MailLog",
     "Party",
     "Payment",
     "PaymentPlan",
     "Piece",
     "PieceVersion",
     "PlanInstalment",
+    "ReminderPrefs",
     "UserAccount",
     "WebSession",
 ]

@@ -1,0 +1,45 @@
+"""`casefile worker [--concurrency N]`: run the background jobs until stopped (SIGINT/SIGTERM
+finish the running jobs first). With PostgreSQL run one or more next to `casefile serve`; with
+the embedded SQLite database `casefile serve` already runs them in-process, and this command
+runs the same in-process worker without serving pages."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from casefile.errors import InputError
+
+
+def run(args: argparse.Namespace) -> int:
+    from casefile.jobs import app as jobs
+    from casefile.settings import get_settings
+    from casefile.store import db
+
+    if args.concurrency < 1:
+        raise InputError("--concurrency: au moins 1")
+    url = get_settings().database_url
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    mode = "in-process (SQLite)" if jobs.embedded(url) else "PostgreSQL"
+    print(f"casefile worker: {mode}, concurrency {args.concurrency}", flush=True)
+
+    async def main() -> None:
+        await db.connect(url)
+        try:
+            await db.require_schema()
+            app = jobs.current()
+            async with app.open_async():
+                if not jobs.embedded(url) and not await jobs.schema_present(app):
+                    raise InputError("procrastinate schema absent: run `casefile init` first")
+                await app.run_worker_async(
+                    concurrency=args.concurrency,
+                    name=args.name,
+                    install_signal_handlers=True,
+                    delete_jobs="never",
+                )
+        finally:
+            await db.close()
+
+    asyncio.run(main())
+    return 0

@@ -1,0 +1,105 @@
+"""The tasks (thin: each calls a service, under its natural key so that a run repeated for the
+same period changes nothing twice) and their schedule.
+
+Times are UTC (procrastinate's cron): the nightly recomputation at 01:30 (02:30 or 03:30 in
+Paris), the e-mail reminders at 05:00 (06:00 or 07:00 in Paris, after the recomputation), the
+weekly evidence verification on Sunday at 03:00.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from typing import Any
+
+from procrastinate import RetryDecision
+from procrastinate.jobs import Job
+from procrastinate.retry import BaseRetryStrategy
+
+from casefile.errors import CasefileError, Unavailable
+from casefile.jobs.engine import app
+from casefile.services import evidence_checks, job_runs, nightly, reminders
+from casefile.settings import get_settings
+from casefile.store.db import unavailable
+
+MAX_ATTEMPTS = 6
+
+
+class TransientRetry(BaseRetryStrategy):
+    """Retry what may succeed later (a database, an object store or a mail server that does not
+    answer), with exponential backoff: base × 2^attempt seconds (1, 2, 4, 8, 16 min with the
+    default base of 60 s; `CASEFILE_JOBS_RETRY_SECONDS` sets the base). A failure that would
+    fail again (bad data, integrity problems) is not retried: it waits on the admin page."""
+
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+        wait = backoff_seconds(job.attempts)
+        if wait is None or not transient(exception):
+            return None
+        return RetryDecision(retry_in={"seconds": wait})
+
+
+def backoff_seconds(attempts: int) -> int | None:
+    """The wait before the next attempt after `attempts` failed ones; None: give up."""
+    if attempts + 1 >= MAX_ATTEMPTS:
+        return None
+    base = float(os.environ.get("CASEFILE_JOBS_RETRY_SECONDS", "60"))
+    return int(base * 2**attempts)
+
+
+def transient(error: BaseException) -> bool:
+    if isinstance(error, Unavailable) or unavailable(error) is not None:
+        return True
+    return isinstance(error, (OSError, TimeoutError)) and not isinstance(error, CasefileError)
+
+
+RETRY = TransientRetry()
+
+
+def day_of(timestamp: int) -> date:
+    return datetime.fromtimestamp(timestamp, UTC).date()
+
+
+class IntegrityProblems(CasefileError):
+    """The weekly verification found missing or altered objects (not retried)."""
+
+
+@app.periodic(cron="30 1 * * *", periodic_id="nightly")
+@app.task(name="recompute_pending", retry=RETRY, queueing_lock="recompute_pending")
+async def recompute_pending(timestamp: int) -> dict[str, Any]:
+    day = day_of(timestamp)
+    outcome = await job_runs.once(
+        "recompute_pending", day.isoformat(), lambda: nightly.recompute_pending(day)
+    )
+    return dict(outcome.result)
+
+
+@app.periodic(cron="0 3 * * 0", periodic_id="weekly")
+@app.task(name="verify_evidence", retry=RETRY, queueing_lock="verify_evidence")
+async def verify_evidence(timestamp: int) -> dict[str, Any]:
+    year, week, _ = day_of(timestamp).isocalendar()
+
+    async def work() -> dict[str, Any]:
+        report = await evidence_checks.verify_all()
+        if not report.ok:
+            raise IntegrityProblems(
+                f"vérification des pièces : {len(report.missing)} absente(s), "
+                f"{len(report.mismatched)} altérée(s) — lancez `casefile evidence verify`"
+            )
+        return evidence_checks.summary(report)
+
+    outcome = await job_runs.once("verify_evidence", f"{year}-W{week:02d}", work)
+    return dict(outcome.result)
+
+
+@app.periodic(cron="0 5 * * *", periodic_id="daily")
+@app.task(name="send_reminders", retry=RETRY, queueing_lock="send_reminders")
+async def send_reminders(timestamp: int) -> dict[str, Any]:
+    """The day's digests and alerts; each message is keyed in the mail log, so a retry after a
+    refused or dropped connection sends only what had not gone."""
+    day = day_of(timestamp)
+    if not get_settings().smtp_url:  # nothing recorded: configured later today, it still runs
+        return {"day": day.isoformat(), "skipped": "CASEFILE_SMTP_URL absent"}
+    outcome = await job_runs.once(
+        "send_reminders", day.isoformat(), lambda: reminders.send_due(day)
+    )
+    return dict(outcome.result)

@@ -1,0 +1,102 @@
+"""One SMTP connection for a batch of messages, from `CASEFILE_SMTP_URL`:
+`smtp://user:pass@host:587?starttls=1` (STARTTLS), `smtps://user:pass@host:465` (TLS from
+the start), `smtp://host:25` (no authentication). smtplib is synchronous: the caller runs a
+batch in a worker thread. Every failure (refused, dropped, rejected) is an `OSError`
+(smtplib's exceptions are), which the job engine retries."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from types import TracebackType
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from casefile.errors import InputError
+
+TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+    tls: bool  # TLS from the first byte (smtps)
+    starttls: bool
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpConfig:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise InputError(
+                f"CASEFILE_SMTP_URL {url!r} : attendu smtp://utilisateur:mot-de-passe@hôte:587"
+                "?starttls=1 ou smtps://…@hôte:465"
+            )
+        query = parse_qs(parts.query)
+        starttls = query.get("starttls", ["0"])[0].lower() in ("1", "true", "yes", "oui")
+        try:
+            port = parts.port or (465 if parts.scheme == "smtps" else 25)
+        except ValueError:
+            raise InputError(f"CASEFILE_SMTP_URL {url!r} : port invalide") from None
+        return cls(
+            host=parts.hostname,
+            port=port,
+            user=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            tls=parts.scheme == "smtps",
+            starttls=starttls,
+        )
+
+
+class Mailer:
+    """`with Mailer(config) as mailer: mailer.send(message)`; QUIT errors after the last
+    message are ignored (the server already accepted everything)."""
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+        self._client: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Mailer:
+        config = self.config
+        context = ssl.create_default_context()
+        client: smtplib.SMTP
+        if config.tls:
+            client = smtplib.SMTP_SSL(
+                config.host, config.port, timeout=TIMEOUT_SECONDS, context=context
+            )
+        else:
+            client = smtplib.SMTP(config.host, config.port, timeout=TIMEOUT_SECONDS)
+        try:
+            client.ehlo()
+            if config.starttls:
+                client.starttls(context=context)
+                client.ehlo()
+            if config.user:
+                client.login(config.user, config.password or "")
+        except BaseException:
+            client.close()
+            raise
+        self._client = client
+        return self
+
+    def send(self, message: EmailMessage) -> None:
+        if self._client is None:
+            raise RuntimeError("Mailer used outside its `with` block")
+        self._client.send_message(message)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        client, self._client = self._client, None
+        if client is None:
+            return
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            client.close()

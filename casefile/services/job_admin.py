@@ -1,0 +1,88 @@
+"""What the admin page shows of the background jobs: procrastinate's jobs (read through its
+`JobManager`, the same on PostgreSQL and in memory) and our runs' records, which keep the error
+text of a failure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from procrastinate.jobs import Job
+
+from casefile.services import job_runs
+
+TASK_LABELS = {
+    "recompute_pending": "Recalcul nocturne des dossiers en cours",
+    "verify_evidence": "Vérification hebdomadaire des pièces",
+    "send_reminders": "Rappels par e-mail",
+}
+STATUS_LABELS = {
+    "todo": "en attente",
+    "doing": "en cours",
+    "succeeded": "réussie",
+    "failed": "échouée",
+    "cancelled": "annulée",
+    "aborting": "interruption demandée",
+    "aborted": "interrompue",
+    "running": "en cours",
+    "done": "terminée",
+}
+
+
+def task_label(name: str) -> str:
+    short = name.split(":", 1)[-1]
+    return TASK_LABELS.get(short, short)
+
+
+@dataclass(frozen=True)
+class JobLine:
+    id: int
+    task: str
+    status: str
+    failed: bool
+    attempts: int
+    scheduled_at: datetime | None
+    period: str
+
+
+@dataclass(frozen=True)
+class Overview:
+    jobs: list[JobLine]
+    counts: dict[str, int]
+    failures: list[dict[str, Any]]
+    runs: list[dict[str, Any]]
+
+
+def _period(job: Job) -> str:
+    timestamp = job.task_kwargs.get("timestamp")
+    if isinstance(timestamp, int):
+        return datetime.fromtimestamp(timestamp).astimezone().strftime("%d/%m/%Y %H:%M")
+    return ""
+
+
+async def overview(jobs: Iterable[Job], limit: int = 200) -> Overview:
+    listed = sorted(jobs, key=lambda job: job.id or 0, reverse=True)
+    counts: dict[str, int] = {}
+    for job in listed:
+        label = STATUS_LABELS.get(job.status or "", job.status or "")
+        counts[label] = counts.get(label, 0) + 1
+    runs = await job_runs.recent(limit)
+    return Overview(
+        jobs=[
+            JobLine(
+                id=job.id or 0,
+                task=task_label(job.task_name),
+                status=STATUS_LABELS.get(job.status or "", job.status or ""),
+                failed=job.status == "failed",
+                attempts=job.attempts,
+                scheduled_at=job.scheduled_at,
+                period=_period(job),
+            )
+            for job in listed[:limit]
+        ],
+        counts=counts,
+        failures=[run for run in runs if run["error"]],
+        runs=runs,
+    )

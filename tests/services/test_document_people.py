@@ -1,0 +1,79 @@
+"""People, not logins, in the pleadings (issue 13 item 2): the case's avocat and commissaire de
+justice are named from their recorded identity ("Maître …, avocat au barreau de …, toque …";
+the commissaire with the étude); what is missing stays bracketed and the readiness says where
+to enter it. The names are fictitious test values."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from casefile.services import cases
+from casefile.services.documents import document_readiness
+from casefile.services.users import ProfileChanges, add_user
+from casefile.store.documents import (
+    COMMISSAIRE_PLACEHOLDER,
+    LAWYER_PLACEHOLDER,
+    case_document_data,
+)
+from casefile.store.permissions import SYSTEM
+from tests.store.helpers import new_case
+
+TODAY = date(2026, 11, 30)
+
+
+def test_the_case_people_are_named_from_their_identity(store):
+    store.run(
+        add_user(
+            "jmartin",
+            "avocat",
+            profile=ProfileChanges(full_name="Jeanne Essai", barreau="Strasbourg", toque="999"),
+        )
+    )
+    store.run(
+        add_user(
+            "proth",
+            "commissaire_de_justice",
+            profile=ProfileChanges(
+                full_name="Paul Essai",
+                etude_name="Étude Essai",
+                etude_address="1 rue de l'Exemple\n67000 Essai",
+            ),
+        )
+    )
+    case = store.run(
+        cases.create_case(replace(new_case(), lawyer="jmartin", commissaire="proth"), SYSTEM)
+    )
+    source = store.run(case_document_data(case["id"], SYSTEM, TODAY))
+    assert source.data.lawyer_name == (
+        "Maître Jeanne Essai, avocat au barreau de Strasbourg, toque 999"
+    )
+    assert source.data.commissaire_name == (
+        "Maître Paul Essai (Étude Essai, 1 rue de l'Exemple, 67000 Essai)"
+    )
+    assert not [m for m in source.missing if "avocat" in m.what.lower()]
+    assert not [m for m in source.missing if "commissaire" in m.what.lower()]
+
+
+def test_what_is_missing_stays_bracketed_and_is_listed(store):
+    store.run(add_user("anon", "avocat", profile=ProfileChanges(full_name="Jeanne Essai")))
+    case = store.run(cases.create_case(replace(new_case(), lawyer="anon"), SYSTEM))
+    source = store.run(case_document_data(case["id"], SYSTEM, TODAY))
+    assert source.data.lawyer_name == "Maître Jeanne Essai, avocat au [barreau à compléter]"
+    assert source.data.commissaire_name == COMMISSAIRE_PLACEHOLDER
+    readiness = store.run(document_readiness(case["id"], SYSTEM, TODAY))
+    requete = next(r for r in readiness if r.template == "requete_injonction_tj")
+    assert (
+        "Barreau de l'avocat : à saisir — page Utilisateurs (administrateur) : identité "
+        "professionnelle de anon." in requete.missing
+    )
+
+
+def test_a_case_without_avocat_keeps_the_placeholder(store):
+    store.run(add_user("gestion", "credit_manager", profile=ProfileChanges(full_name="Gestion")))
+    case = store.run(cases.create_case(replace(new_case(), lawyer="gestion"), SYSTEM))
+    source = store.run(case_document_data(case["id"], SYSTEM, TODAY))
+    assert source.data.lawyer_name == LAWYER_PLACEHOLDER
+    assert [m.what for m in source.missing if m.fields == ("avocat_nom",)] == [
+        "Avocat du dossier (gestion n'est pas avocat)"
+    ]
