@@ -18,7 +18,7 @@ from litestar.params import FromPath, JSONBody
 
 from casefile.api.auth import Actor, requires
 from casefile.errors import NotFound
-from casefile.ical.feeds import CONTENT_TYPE, etag_for, not_modified
+from casefile.ical.feeds import CONTENT_TYPE, not_modified
 
 FEED_SUFFIX = ".ics"
 # Litestar appends "; charset=utf-8" to text types itself: the result is CONTENT_TYPE.
@@ -52,14 +52,14 @@ class PlanBody(msgspec.Struct, forbid_unknown_fields=True):
     tags=["calendriers"],
 )
 async def feed(name: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
-    from casefile.store.calendars import feed_body
+    from casefile.store.calendars import feed_answer
 
     if not name.endswith(FEED_SUFFIX):
         raise NotFound("feed not found")
-    body = await feed_body(name[: -len(FEED_SUFFIX)], datetime.now(UTC))
-    etag = etag_for(body)
+    if_none_match = request.headers.get("if-none-match")
+    body, etag = await feed_answer(name[: -len(FEED_SUFFIX)], if_none_match, datetime.now(UTC))
     headers = {"ETag": etag, "Cache-Control": "private, max-age=0, must-revalidate"}
-    if not_modified(request.headers.get("if-none-match"), etag):
+    if body is None or not_modified(if_none_match, etag):
         return Response(b"", status_code=304, headers=headers, media_type=MEDIA_TYPE)
     return Response(body, headers=headers, media_type=MEDIA_TYPE)
 

@@ -203,8 +203,25 @@ def derived_stamp(deadline: Deadline) -> datetime:
     return datetime.combine(deadline.start.date, time(0, 0), tzinfo=UTC)
 
 
+# Each entry's rendered item, kept: a feed polled again renders nothing. The key is the whole
+# entry (its deadline with the full trace, the case's texts, SEQUENCE, cancelled, DTSTAMP), so a
+# kept item is always what the entry renders to. Bounded (emptied when full, ~3 KB an item).
+MAX_RENDERED = 20_000
+_rendered: dict[CalendarEntry, FeedItem] = {}
+
+
 def feed_item(entry: CalendarEntry) -> FeedItem:
     """Render one entry's text; `entry.sequence`, `cancelled` and `modified_at` are kept."""
+    item = _rendered.get(entry)
+    if item is None:
+        item = _render(entry)
+        if len(_rendered) >= MAX_RENDERED:
+            _rendered.clear()
+        _rendered[entry] = item
+    return item
+
+
+def _render(entry: CalendarEntry) -> FeedItem:
     deadline = entry.deadline
     status = "CANCELLED" if entry.cancelled else _ICAL_STATUS.get(deadline.status, "CONFIRMED")
     actor = ACTOR_LABELS.get(deadline.actor) or clean(deadline.actor)

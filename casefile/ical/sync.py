@@ -32,10 +32,21 @@ class SyncResult:
     cancelled: tuple[str, ...]  # UIDs newly published as CANCELLED
 
 
+# Each rendered item's fingerprint, kept (a feed polled again hashes nothing); bounded.
+MAX_FINGERPRINTS = 20_000
+_fingerprints: dict[FeedItem, str] = {}
+
+
 def fingerprint(item: FeedItem) -> str:
     """The date and every visible text; SEQUENCE and DTSTAMP are not part of it."""
-    canonical = json.dumps(item.content(), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    mark = _fingerprints.get(item)
+    if mark is None:
+        canonical = json.dumps(item.content(), sort_keys=True, ensure_ascii=False)
+        mark = hashlib.sha256(canonical.encode()).hexdigest()
+        if len(_fingerprints) >= MAX_FINGERPRINTS:
+            _fingerprints.clear()
+        _fingerprints[item] = mark
+    return mark
 
 
 def sync(
@@ -68,8 +79,7 @@ def sync(
             item = replace(item, sequence=0, stamp=now)
             added.append(item.uid)
         elif before.get("fingerprint") == mark:
-            old = FeedItem.from_dict(before["item"])
-            item = replace(item, sequence=old.sequence, stamp=old.stamp)
+            item = replace(item, sequence=_sequence(before), stamp=_stamp(before))
         else:
             old = FeedItem.from_dict(before["item"])
             item = replace(item, sequence=old.sequence + 1, stamp=now)
@@ -84,6 +94,22 @@ def sync(
         items.append(old)
         state[uid] = _record(old, fingerprint(old))
     return SyncResult(tuple(items), state, tuple(changed), tuple(added), tuple(cancelled))
+
+
+def _sequence(before: Mapping[str, Any]) -> int:
+    """The SEQUENCE an unchanged item keeps (without rebuilding the whole stored item)."""
+    try:
+        return int(before["item"]["sequence"])
+    except (KeyError, TypeError, ValueError):
+        return FeedItem.from_dict(before["item"]).sequence  # names what is malformed
+
+
+def _stamp(before: Mapping[str, Any]) -> datetime:
+    try:
+        stamp = datetime.fromisoformat(before["item"]["stamp"])
+    except (KeyError, TypeError, ValueError):
+        return FeedItem.from_dict(before["item"]).stamp  # names what is malformed
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def _record(item: FeedItem, mark: str) -> dict[str, Any]:

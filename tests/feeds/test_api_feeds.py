@@ -110,3 +110,39 @@ def test_payment_plan_routes(api: Api) -> None:
     assert "1343-5" in refused.json()["error"]
     reader = api.client.post(url, headers=api.headers("lecteur"), json=body)
     assert reader.status_code == 403
+
+
+def test_a_poll_of_an_unchanged_feed_gets_its_304_without_computing_it(
+    api: Api, monkeypatch
+) -> None:
+    """The 304 comes from the feed's inputs (cases, versions, deadline and state writes, day),
+    not from computing the feed again; any change to the case gives a new body and ETag."""
+    from casefile.store import calendars
+
+    case = new_case(api)
+    feed = _feed(api, kind="case", subject=str(case["id"]))
+    path = f"/feeds/{feed['token']}.ics"
+    first = api.client.get(path)
+    assert first.status_code == 200
+    again = api.client.get(path)  # the first poll may have written the feed state
+    etag = again.headers["etag"]
+    real_body = calendars._feed_body
+
+    async def no_computing(*args: object) -> bytes:
+        raise AssertionError("an unchanged feed was computed again for its 304")
+
+    monkeypatch.setattr(calendars, "_feed_body", no_computing)
+    cached = api.client.get(path, headers={"If-None-Match": etag})
+    assert cached.status_code == 304 and cached.headers["etag"] == etag
+    monkeypatch.setattr(calendars, "_feed_body", real_body)
+
+    assert api.client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    recorded = api.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=api.headers("avocat"),
+        json={"key": "ordonnance_signifiee", "date": "2027-01-29", "a_personne": True},
+    )
+    assert recorded.status_code == 201, recorded.text
+    changed = api.client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert f"{case['id']}-opposition@casefile" in events(parse(changed.content))
