@@ -54,7 +54,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from casefile.settings import reset_settings
 
     var: Path = tmp_path_factory.mktemp("fuzz")
+    from casefile.store import db
+
     saved = {k: os.environ.get(k) for k in ("CASEFILE_DATABASE_URL", "CASEFILE_VAR_DIR")}
+    # The package's shared app (tests/api/conftest.py) uses the same process-wide connection:
+    # this module's own database replaces it, so it is given back afterwards.
+    shared_url = db._url
     os.environ["CASEFILE_VAR_DIR"] = str(var)
     os.environ["CASEFILE_DATABASE_URL"] = f"sqlite:///{var}/fuzz.db"
     reset_settings()
@@ -72,6 +77,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             else:
                 os.environ[key] = value
         reset_settings()
+        if shared_url is not None:
+            asyncio.run(db.connect(shared_url))
 
 
 def _raw_schema() -> dict[str, object]:
