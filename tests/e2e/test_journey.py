@@ -11,7 +11,6 @@ Needs the `playwright` package and Debian's chromium at /usr/bin/chromium (insta
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import zipfile
@@ -22,7 +21,8 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.e2e.site import CHROMIUM, browser_page, served
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mot de passe du parcours"
 LAWYER = "maitre.lefort"
@@ -34,64 +34,16 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-async def _prepare(url: str) -> None:
-    from casefile.store import db, users
-
-    await db.connect(url)
-    try:
-        await db.migrate()
-        await users.create_user(LAWYER, "avocat", password=PASSWORD)
-    finally:
-        await db.close()
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from casefile.settings import reset_settings
-    from tests.api.server import running
-
-    var = tmp_path_factory.mktemp("journey")
-    keys = ("CASEFILE_DATABASE_URL", "CASEFILE_VAR_DIR", "CASEFILE_EVIDENCE_URL")
-    saved = {k: os.environ.get(k) for k in keys}
-    os.environ["CASEFILE_VAR_DIR"] = str(var)
-    os.environ["CASEFILE_DATABASE_URL"] = f"sqlite:///{var}/journey.db"
-    os.environ["CASEFILE_EVIDENCE_URL"] = f"file://{var}/evidence"
-    reset_settings()
-    asyncio.run(_prepare(os.environ["CASEFILE_DATABASE_URL"]))
-    from casefile.api.app import create_app
-
-    try:
-        with running(create_app()) as url:
-            yield url
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        reset_settings()
+    with served(tmp_path_factory.mktemp("journey"), "journey", LAWYER, PASSWORD) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def page(base_url: str) -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(base_url=base_url, accept_downloads=True, locale="fr-FR")
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+    with browser_page(sync_api, base_url) as opened:
+        yield opened
 
 
 def artefacts() -> Path:
