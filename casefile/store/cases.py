@@ -23,7 +23,7 @@ from casefile.law.periods import parse_date
 from casefile.store import audit, read_cache
 from casefile.store.db import atomic, postgres
 from casefile.store.permissions import User, assigned_only, can, require
-from casefile.store.recompute import outstanding_cents, with_today
+from casefile.store.recompute import AMICABLE, outstanding_cents, with_today
 from casefile.store.tables import (
     Case,
     Claim,
@@ -37,7 +37,6 @@ from casefile.store.tables import (
 )
 
 CLOSED_STATUSES = ("closed", "paid")
-AMICABLE = "amiable"  # the procedure and the phase of an amicable file
 LITIGATION = "contentieux"
 PHASES = (AMICABLE, LITIGATION)
 
