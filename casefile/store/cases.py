@@ -37,6 +37,18 @@ from casefile.store.tables import (
 )
 
 CLOSED_STATUSES = ("closed", "paid")
+AMICABLE = "amiable"  # the procedure and the phase of an amicable file
+LITIGATION = "contentieux"
+PHASES = (AMICABLE, LITIGATION)
+
+
+def phase_of(procedure: str) -> str:
+    """The phase a case opened with `procedure` starts in."""
+    return AMICABLE if procedure == AMICABLE else LITIGATION
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,8 @@ def _summary(
         "lawyer": names.get(row["lawyer"]) if row["lawyer"] else None,
         "commissaire": names.get(row["commissaire"]) if row["commissaire"] else None,
         "status": row["status"],
+        "phase": row.get("phase") or phase_of(row["procedure"]),
+        "handed_over_on": _iso(row.get("handed_over_on")),
         "version": row["version"],
     }
 
