@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from casefile import metrics
 from casefile.definitions import engine
 from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
@@ -46,7 +47,9 @@ def compute(
         debtor_residence=debtor_residence,
         claim_total=claim_total,
     )
-    return engine().compute(case["procedure"], events, facts)
+    schedule = engine().compute(case["procedure"], events, facts)
+    metrics.deadlines_computed(len(schedule.deadlines))
+    return schedule
 
 
 def diff(old: Mapping[str, dict[str, Any]], new: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
