@@ -320,6 +320,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p)
     p.set_defaults(handler="casefile.commands.cases:case_advice")
 
+    p = case.add_parser(
+        "handover", help="hand an amicable file over to litigation (procedure from the advice)"
+    )
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--procedure", help="default: the first procedure the advice opens")
+    p.add_argument("--today", help="YYYY-MM-DD handover date (default: the real date)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.cases:case_handover")
+
     event = sub.add_parser("event", help="events of a case").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
