@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,9 +40,13 @@ RESIDENCES = [None, None, None, None, "etranger", "972", "75"]
 
 def synthetic_requests(count: int, seed: int = 2026) -> list[dict]:
     """Mixed procedures, territories and residences with realistic event chains."""
+    return list(synthetic_stream(count, seed))
+
+
+def synthetic_stream(count: int, seed: int = 2026) -> Iterator[dict]:
+    """The same requests one at a time (a million of them never held in memory at once)."""
     rng = random.Random(seed)
     base = date(2024, 1, 1)
-    out: list[dict] = []
     for _ in range(count):
         d0 = base + timedelta(days=rng.randrange(0, 3 * 365))
         kind = rng.randrange(5)
@@ -80,8 +85,7 @@ def synthetic_requests(count: int, seed: int = 2026) -> list[dict]:
             }
         if request["debtor_residence"] is None:
             del request["debtor_residence"]
-        out.append(request)
-    return out
+        yield request
 
 
 Prepared = list[tuple[str, dict, object]]

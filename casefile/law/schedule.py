@@ -700,6 +700,13 @@ class Engine:
         self._expiries[cache_key] = result
         return result
 
+    def trim_memo(self, max_entries: int) -> None:
+        """Empty each memo holding more than `max_entries` results (long batches and
+        recomputations call it between chunks, so memory stays bounded)."""
+        for memo in (self._expiries, self._deadlines, self._dates):
+            if len(memo) > max_entries:
+                memo.clear()
+
     def _eligibility_warnings(
         self, procedure: Procedure, events: Mapping[str, RecordedEvent], facts: CaseFacts
     ) -> list[str]:
