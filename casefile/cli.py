@@ -247,7 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         default=0,
-        help="batch worker processes (default 1; more helps only for heavy CPU-bound batches)",
+        help="batch worker processes (default 0: every core for a batch of more than 2 000 "
+        "lines, the command's own process otherwise)",
+    )
+    p.add_argument(
+        "--fields",
+        metavar="key,due,status",
+        help="batch: write only these fields of each deadline (compact output; default: all)",
     )
     _add_format(p, ("json", "table", "jsonl"))
     p.set_defaults(handler="casefile.commands.deadlines:run")
@@ -313,6 +319,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", help="YYYY-MM-DD (default: the real date)")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.cases:case_advice")
+
+    p = case.add_parser(
+        "handover", help="hand an amicable file over to litigation (procedure from the advice)"
+    )
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--procedure", help="default: the first procedure the advice opens")
+    p.add_argument("--today", help="YYYY-MM-DD handover date (default: the real date)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.cases:case_handover")
 
     event = sub.add_parser("event", help="events of a case").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -66,6 +66,7 @@ def _route_handlers() -> list[Any]:
         documents,
         evidence,
         feeds,
+        handover,
         reports,
         search,
         users,
@@ -81,6 +82,7 @@ def _route_handlers() -> list[Any]:
         rates,
         reminders,
     )
+    from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
     from casefile.api.web import search as search_pages
 
@@ -93,6 +95,8 @@ def _route_handlers() -> list[Any]:
         cases.CaseController,
         case_data.CaseDataController,
         disputes.DisputeController,
+        handover.HandoverController,
+        handover_pages.HandoverPageController,
         reports.ReportsController,
         report_pages.ReportPagesController,
         search.search,
