@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from casefile import metrics
 from casefile.definitions import engine
 from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
@@ -50,7 +51,9 @@ def compute(
         claim_total=claim_total,
     )
     eng = engine()
-    return eng.compute(case["procedure"], amicable_left_out(case["procedure"], events), facts)
+    schedule = eng.compute(case["procedure"], amicable_left_out(case["procedure"], events), facts)
+    metrics.deadlines_computed(len(schedule.deadlines))
+    return schedule
 
 
 def amicable_left_out(
