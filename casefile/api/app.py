@@ -65,6 +65,7 @@ def _route_handlers() -> list[Any]:
         disputes,
         documents,
         evidence,
+        facturx,
         feeds,
         reports,
         search,
@@ -81,6 +82,7 @@ def _route_handlers() -> list[Any]:
         rates,
         reminders,
     )
+    from casefile.api.web import facturx as facturx_pages
     from casefile.api.web import reports as report_pages
     from casefile.api.web import search as search_pages
 
@@ -103,6 +105,7 @@ def _route_handlers() -> list[Any]:
         feeds.PaymentPlanController,
         audit.AuditController,
         *evidence.handlers(),
+        facturx.FacturxController,
         documents.DocumentController,
         users.UserController,
         users.AssignmentController,
@@ -110,6 +113,7 @@ def _route_handlers() -> list[Any]:
         people.PeopleController,
         *portfolio.handlers(),
         case_forms.CaseFormsController,
+        facturx_pages.FacturxPagesController,
         law.LawImpactController,
         courts.CourtAdminController,
         courts.CaseCourtController,

@@ -11,6 +11,7 @@ from casefile.store.tables.document import Document
 from casefile.store.tables.event import Event
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
+from casefile.store.tables.invoice_reading import InvoiceReading
 from casefile.store.tables.job_run import JobRun
 from casefile.store.tables.login_throttle import LoginThrottle
 from casefile.store.tables.mail_log import MailLog
@@ -48,6 +49,7 @@ ALL_TABLES = (
     JobRun,
     ReminderPrefs,
     MailLog,
+    InvoiceReading,
 )
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "Event",
     "FeedState",
     "FeedToken",
+    "InvoiceReading",
     "JobRun",
     "LoginThrottle",
     "MailLog",
