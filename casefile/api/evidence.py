@@ -72,7 +72,15 @@ async def store_piece(
         description=description or fields.get("description", ""),
         max_size=get_settings().max_upload_bytes,
     )
-    return dict(receipt)
+    answer: dict[str, Any] = dict(receipt)
+    if receipt["mime"] == "application/pdf":
+        from casefile.services.facturx import examine_upload
+
+        # After the pièce is recorded, and never failing the upload (a plain PDF stays one).
+        invoice = await examine_upload(receipt["id"])
+        if invoice is not None:
+            answer["facturx"] = invoice
+    return answer
 
 
 async def bordereau_docx(case_id: int, actor: Any) -> Any:

@@ -29,6 +29,7 @@ from casefile.store.tables import (
     Claim,
     DeadlineRecord,
     Event,
+    InvoiceReading,
     Party,
     Payment,
     Piece,
@@ -449,9 +450,22 @@ async def _evidence(case_id: int) -> list[dict[str, Any]]:
             PieceVersion.piece.is_in([p["id"] for p in pieces])
         )
     }
+    readings = {
+        (r["piece"], r["version"]): r
+        for r in await InvoiceReading.select(
+            InvoiceReading.piece,
+            InvoiceReading.version,
+            InvoiceReading.status,
+            InvoiceReading.invoice,
+            InvoiceReading.claim,
+        )
+        .where(InvoiceReading.piece.is_in([p["id"] for p in pieces]))
+        .output(load_json=True)
+    }
     out = []
     for p in pieces:
         current = versions.get((p["id"], p["current_version"]))
+        reading = readings.get((p["id"], p["current_version"]))
         out.append(
             {
                 "id": p["id"],
@@ -465,6 +479,14 @@ async def _evidence(case_id: int) -> list[dict[str, Any]]:
                 "size": current["size"] if current else None,
                 "mime": current["mime"] if current else None,
                 "filename": current["original_filename"] if current else None,
+                # The e-invoice read in it (Factur-X), if any: issue 16 item 3.
+                "facturx": None
+                if reading is None
+                else {
+                    "status": reading["status"],
+                    "invoice_number": (reading["invoice"] or {}).get("number"),
+                    "claim": reading["claim"],
+                },
             }
         )
     return out

@@ -365,7 +365,12 @@ class PageController(Controller):
         except CasefileError as error:
             flash(request, str(error), "error")
         else:
-            flash(request, f"Pièce n° {receipt['piece']} ajoutée ({receipt['kind']}).")
+            invoice = receipt.get("facturx")
+            flash(
+                request,
+                f"Pièce n° {receipt['piece']} ajoutée ({receipt['kind']}).",
+                details=[invoice["notice"]] if invoice else None,
+            )
         return Redirect(path=f"/dossiers/{case_id}", status_code=303)
 
     @get("/simulateur", guards=[requires("case.read")])
