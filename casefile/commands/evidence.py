@@ -52,13 +52,20 @@ def add(args: argparse.Namespace) -> int:
                 description=args.description or "",
                 max_size=get_settings().max_upload_bytes,
             )
-        return {
+        result: dict[str, Any] = {
             "id": receipt["id"],
             "piece": receipt["piece"],
             "sha256": receipt["sha256"],
             "size": receipt["size"],
             "kind": receipt["kind"],
         }
+        if receipt["mime"] == "application/pdf":
+            from casefile.services.facturx import examine_upload
+
+            invoice = await examine_upload(receipt["id"], store)
+            if invoice is not None:
+                result["facturx"] = invoice
+        return result
 
     result = run_store(work)
     if args.format == "json":
@@ -68,6 +75,69 @@ def add(args: argparse.Namespace) -> int:
             f"pièce n° {result['piece']} ({result['kind']}) id {result['id']}: "
             f"{result['size']} bytes, sha256 {result['sha256']}"
         )
+        if "facturx" in result:
+            print(result["facturx"]["notice"])
+    return 0
+
+
+def facturx(args: argparse.Namespace) -> int:
+    """`casefile evidence facturx CASE PIECE [--accept …]`: the e-invoice of a pièce and the
+    claim it proposes; with --accept, create that claim (or link the pièce to the one
+    recorded)."""
+    import msgspec
+
+    from casefile.commands.operator import resolve_operator
+    from casefile.documents.formatting import date_fr
+    from casefile.evidence.facturx import money_fr
+    from casefile.law.periods import parse_date
+    from casefile.services import facturx as service
+
+    due = parse_date(args.due_date, "--due-date") if args.due_date else None
+
+    async def work() -> tuple[Any, Any]:
+        actor = await resolve_operator(args)
+        done = None
+        if args.accept:
+            done = await service.accept(
+                args.case,
+                args.piece,
+                actor,
+                due_date=due,
+                supply=args.supply,
+                description=args.description,
+                expected_version=args.expected_version,
+            )
+        return await service.proposal(args.case, args.piece, actor), done
+
+    proposal, done = run_store(work)
+    if args.format == "json":
+        out = msgspec.to_builtins(proposal)
+        if done is not None:
+            out["accepted"] = msgspec.to_builtins(done)
+        print_json(out)
+        return 0
+    p = proposal
+    print(f"pièce n° {p.piece} du dossier {p.case} : {p.message or 'facture électronique lue'}")
+    for line in p.details:
+        print(f"  détail : {line}")
+    if p.status == "facturx":
+        print(
+            f"  Factur-X {p.profile_label} — facture {p.invoice_number} du "
+            f"{date_fr(p.issue_date)}, échéance "
+            f"{date_fr(p.due_date) if p.due_date else 'non indiquée'}, TTC "
+            f"{money_fr(p.total_with_vat, p.currency)}, net à payer "
+            f"{money_fr(p.amount_due, p.currency)}"
+        )
+        for role, party in (("vendeur", p.seller), ("acheteur", p.buyer)):
+            if party is not None:
+                print(f"  {role} : {party.name} (SIREN {party.siren or 'non indiqué'})")
+        for line in [*p.warnings, *p.disagreements]:
+            print(f"  ! {line}")
+        if done is not None:
+            what = "créée" if done.created else "déjà enregistrée, pièce rattachée"
+            print(f"créance {done.invoice_number} {what} (id {done.claim_id})")
+        elif p.refusal:
+            print(f"  {p.refusal}")
     return 0
 
 
