@@ -18,6 +18,7 @@ from casefile.store.tables.party import Party
 from casefile.store.tables.payment import Payment
 from casefile.store.tables.payment_plan import PaymentPlan
 from casefile.store.tables.piece import Piece
+from casefile.store.tables.piece_text import PieceText
 from casefile.store.tables.piece_version import PieceVersion
 from casefile.store.tables.plan_instalment import PlanInstalment
 from casefile.store.tables.reminder_prefs import ReminderPrefs
@@ -38,6 +39,7 @@ ALL_TABLES = (
     AuditEntry,
     Piece,
     PieceVersion,
+    PieceText,
     Document,
     FeedToken,
     FeedState,
@@ -69,6 +71,7 @@ __all__ = [
     "Payment",
     "PaymentPlan",
     "Piece",
+    "PieceText",
     "PieceVersion",
     "PlanInstalment",
     "ReminderPrefs",
