@@ -11,7 +11,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 LINTED := casefile tests bench setup.py
 
-.PHONY: run test check lint typecheck install install-dev lock bench clean
+.PHONY: run test check lint typecheck install install-dev lock bench clean holiday-table
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ lock:
 	PYTHONPATH=$(VENV)-uv $(PYTHON) -m uv pip compile pyproject.toml --extra dev \
 	  --generate-hashes --python-version 3.11 --custom-compile-command "make lock" -q \
 	  -o requirements-dev.lock
+
+## make holiday-table: recompute calendars/holidays.json from the installed `holidays` package
+holiday-table: $(DEV_STAMP)
+	$(BIN)/python -m casefile.law.holiday_table calendars/holidays.json
 
 ## make bench: every benchmark, each printing its figures (several minutes; needs PostgreSQL)
 bench: $(DEV_STAMP)

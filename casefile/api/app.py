@@ -18,7 +18,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from casefile.api import auth, errors, headers, limits, openapi, procedures, source, system
+from casefile.api import metrics as metrics_route
 from casefile.api.web import filters
+from casefile.metrics import request_metrics
 from casefile.settings import get_settings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -66,6 +68,7 @@ def _route_handlers() -> list[Any]:
         documents,
         evidence,
         feeds,
+        handover,
         reports,
         search,
         users,
@@ -81,6 +84,7 @@ def _route_handlers() -> list[Any]:
         rates,
         reminders,
     )
+    from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
     from casefile.api.web import search as search_pages
 
@@ -88,11 +92,14 @@ def _route_handlers() -> list[Any]:
         system.health,
         system.live,
         system.ready,
+        metrics_route.metrics_page,
         source.source,
         procedures.ProcedureController,
         cases.CaseController,
         case_data.CaseDataController,
         disputes.DisputeController,
+        handover.HandoverController,
+        handover_pages.HandoverPageController,
         reports.ReportsController,
         report_pages.ReportPagesController,
         search.search,
@@ -148,6 +155,7 @@ def create_app(debug: bool = False) -> Litestar:
         route_handlers=_route_handlers(),
         lifespan=[store_lifespan, jobs_lifespan],
         middleware=[
+            request_metrics,
             headers.security_headers,
             auth.session_config(settings.secret_key, secure).middleware,
             auth.auth_middleware(),

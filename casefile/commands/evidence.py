@@ -218,3 +218,36 @@ def bundle(args: argparse.Namespace) -> int:
         )
     print(f"{out}: {len(bordereau(live))} pièce(s), {size} bytes")
     return 0
+
+
+def mirror(args: argparse.Namespace) -> int:
+    """Copy the configured store's objects to `--to`, or `--from` another store into it; the
+    database is not needed (objects are named by their hash)."""
+    from casefile.evidence.backends import open_store
+    from casefile.evidence.mirror import mirror as copy
+
+    configured = open_store()
+    if args.target:
+        source, target = configured, open_store(args.target)
+    else:
+        source, target = open_store(args.source), configured
+    report = copy(source, target)
+    result = {
+        "from": source.url,
+        "to": target.url,
+        "copied": report.copied,
+        "present": report.present,
+        "bytes": report.bytes,
+        "failed": report.failed,
+        "ok": report.ok,
+    }
+    if args.format == "json":
+        print_json(result)
+    else:
+        print(
+            f"{source.url} → {target.url}: {report.copied} object(s) copied "
+            f"({report.bytes} bytes), {report.present} already there"
+        )
+        for sha256 in report.failed:
+            print(f"NOT COPIED (fails its hash or vanished): {sha256}")
+    return 0 if report.ok else 1

@@ -506,6 +506,7 @@ Builder = Callable[[CaseDocumentData, date | None], dict[str, object]]
 
 BUILDERS: dict[str, Builder] = {
     "mise_en_demeure": build_context_mise_en_demeure,
+    "lettre_relance": _plain,
     "requete_injonction_tj": _plain,
     "requete_injonction_tc": _plain,
     "certificat_non_opposition": _with_ordonnance("certificat_non_opposition"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TypedDict
 
+from casefile import metrics
 from casefile.errors import Conflict, Forbidden, InputError
 from casefile.evidence.errors import IntegrityError, ObjectMissing
 from casefile.evidence.names import original_name, safe_name
@@ -144,6 +145,7 @@ def add_piece(
     at = _now(now)
     stream = _checked(stream, filename)
     stored = store.put_stream(stream, max_size=max_size)
+    metrics.evidence_stored(stored.size, stored.created)
     if on_duplicate != "force":
         # The bytes were already stored (content-addressed): nothing new is left behind.
         duplicate = find_duplicate(records, case_id, stored.sha256)
@@ -238,6 +240,7 @@ def add_version(
     at = _now(now)
     stream = _checked(stream, filename)
     stored = store.put_stream(stream, max_size=max_size)
+    metrics.evidence_stored(stored.size, stored.created)
     if stored.sha256 == piece.current.sha256:
         raise Conflict(
             f"the file is identical to version {piece.current.version} of pièce n° {piece.number}"

@@ -24,7 +24,7 @@ from casefile.law.periods import parse_date
 from casefile.store import audit, read_cache
 from casefile.store.db import atomic, postgres
 from casefile.store.permissions import User, assigned_only, can, require
-from casefile.store.recompute import outstanding_cents, with_today
+from casefile.store.recompute import AMICABLE, outstanding_cents, with_today
 from casefile.store.tables import (
     Case,
     Claim,
@@ -39,6 +39,17 @@ from casefile.store.tables import (
 )
 
 CLOSED_STATUSES = ("closed", "paid")
+LITIGATION = "contentieux"
+PHASES = (AMICABLE, LITIGATION)
+
+
+def phase_of(procedure: str) -> str:
+    """The phase a case opened with `procedure` starts in."""
+    return AMICABLE if procedure == AMICABLE else LITIGATION
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 @dataclass(frozen=True)
@@ -161,6 +172,8 @@ def _summary(
         "lawyer": names.get(row["lawyer"]) if row["lawyer"] else None,
         "commissaire": names.get(row["commissaire"]) if row["commissaire"] else None,
         "status": row["status"],
+        "phase": row.get("phase") or phase_of(row["procedure"]),
+        "handed_over_on": _iso(row.get("handed_over_on")),
         "version": row["version"],
     }
 

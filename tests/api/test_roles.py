@@ -64,6 +64,8 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
         CASE_WORKERS,
         200,
     ),
+    # Handover to litigation: the matrix's case is already in litigation (409 once allowed).
+    ("POST", "/api/cases/{id}/handover", {}, CASE_WORKERS, 409),
     # Every reader; a commissaire de justice's figures cover only their own cases.
     ("GET", "/api/reports/aged-balance?as_of=2026-11-30", None, ALL, 200),
     ("GET", "/api/search?q=facture", None, ALL, 200),

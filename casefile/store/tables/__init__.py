@@ -8,6 +8,7 @@ from casefile.store.tables.claim import Claim
 from casefile.store.tables.court import Court
 from casefile.store.tables.deadline import DeadlineRecord
 from casefile.store.tables.document import Document
+from casefile.store.tables.dunning_action import DunningAction
 from casefile.store.tables.event import Event
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
@@ -17,6 +18,7 @@ from casefile.store.tables.mail_log import MailLog
 from casefile.store.tables.party import Party
 from casefile.store.tables.payment import Payment
 from casefile.store.tables.payment_plan import PaymentPlan
+from casefile.store.tables.payment_promise import PaymentPromise
 from casefile.store.tables.piece import Piece
 from casefile.store.tables.piece_text import PieceText
 from casefile.store.tables.piece_version import PieceVersion
@@ -50,6 +52,8 @@ ALL_TABLES = (
     JobRun,
     ReminderPrefs,
     MailLog,
+    DunningAction,
+    PaymentPromise,
 )
 
 __all__ = [
@@ -61,6 +65,7 @@ __all__ = [
     "Court",
     "DeadlineRecord",
     "Document",
+    "DunningAction",
     "Event",
     "FeedState",
     "FeedToken",
@@ -70,6 +75,7 @@ __all__ = [
     "Party",
     "Payment",
     "PaymentPlan",
+    "PaymentPromise",
     "Piece",
     "PieceText",
     "PieceVersion",
