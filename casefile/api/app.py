@@ -67,6 +67,7 @@ def _route_handlers() -> list[Any]:
         disputes,
         documents,
         evidence,
+        facturx,
         feeds,
         handover,
         reports,
@@ -84,6 +85,7 @@ def _route_handlers() -> list[Any]:
         rates,
         reminders,
     )
+    from casefile.api.web import facturx as facturx_pages
     from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
     from casefile.api.web import search as search_pages
@@ -110,6 +112,7 @@ def _route_handlers() -> list[Any]:
         feeds.PaymentPlanController,
         audit.AuditController,
         *evidence.handlers(),
+        facturx.FacturxController,
         documents.DocumentController,
         users.UserController,
         users.AssignmentController,
@@ -117,6 +120,7 @@ def _route_handlers() -> list[Any]:
         people.PeopleController,
         *portfolio.handlers(),
         case_forms.CaseFormsController,
+        facturx_pages.FacturxPagesController,
         law.LawImpactController,
         courts.CourtAdminController,
         courts.CaseCourtController,

@@ -63,7 +63,7 @@ async def store_piece(
         fields.get("reuse"), fields.get("force")
     )
     loop = asyncio.get_running_loop()
-    return await piece_uploads.add_piece(
+    receipt = await piece_uploads.add_piece(
         case_row["id"],
         IterReader(blocking_chunks(upload.chunks, loop)),
         actor,
@@ -73,6 +73,11 @@ async def store_piece(
         description=description or fields.get("description", ""),
         on_duplicate=choice,
     )
+    answer: dict[str, Any] = dict(receipt)
+    invoice = answer.get("analysis", {}).get("facturx")
+    if invoice is not None:
+        answer["facturx"] = invoice  # the e-invoice read in it (issue 16 item 3)
+    return answer
 
 
 async def bordereau_docx(case_id: int, actor: Any) -> Any:

@@ -59,7 +59,16 @@ async def text_analyser(uploaded: Uploaded) -> dict[str, Any]:
     return {"queued": outcome, **described}
 
 
-ANALYSERS: list[tuple[str, Analyser]] = [("text", text_analyser)]
+async def facturx_analyser(uploaded: Uploaded) -> dict[str, Any] | None:
+    """The e-invoice a PDF carries (Factur-X, issue 16 item 3), or None."""
+    if uploaded.mime != "application/pdf":
+        return None
+    from casefile.services.facturx import examine_upload
+
+    return await examine_upload(uploaded.piece_id)
+
+
+ANALYSERS: list[tuple[str, Analyser]] = [("text", text_analyser), ("facturx", facturx_analyser)]
 
 
 async def after_upload(uploaded: Uploaded) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from casefile.store.tables import (
     Claim,
     DeadlineRecord,
     Event,
+    InvoiceReading,
     Party,
     Payment,
     Piece,
@@ -462,9 +463,22 @@ async def _evidence(case_id: int) -> list[dict[str, Any]]:
             PieceText.message,
         ).where(PieceText.version.is_in([v["id"] for v in versions.values()] or [0]))
     }
+    readings = {
+        (r["piece"], r["version"]): r
+        for r in await InvoiceReading.select(
+            InvoiceReading.piece,
+            InvoiceReading.version,
+            InvoiceReading.status,
+            InvoiceReading.invoice,
+            InvoiceReading.claim,
+        )
+        .where(InvoiceReading.piece.is_in([p["id"] for p in pieces]))
+        .output(load_json=True)
+    }
     out = []
     for p in pieces:
         current = versions.get((p["id"], p["current_version"]))
+        reading = readings.get((p["id"], p["current_version"]))
         out.append(
             {
                 "id": p["id"],
@@ -479,6 +493,14 @@ async def _evidence(case_id: int) -> list[dict[str, Any]]:
                 "mime": current["mime"] if current else None,
                 "filename": current["original_filename"] if current else None,
                 "text": describe_text(texts.get(current["id"]) if current else None),
+                # The e-invoice read in it (Factur-X), if any: issue 16 item 3.
+                "facturx": None
+                if reading is None
+                else {
+                    "status": reading["status"],
+                    "invoice_number": (reading["invoice"] or {}).get("number"),
+                    "claim": reading["claim"],
+                },
             }
         )
     return out

@@ -378,7 +378,7 @@ class PageController(Controller):
         except CasefileError as error:
             flash(request, str(error), "error")
         else:
-            flash(request, _added_message(receipt))
+            flash(request, *_added_message(receipt))
         return Redirect(path=f"/dossiers/{case_id}", status_code=303)
 
     @post(
@@ -409,7 +409,7 @@ class PageController(Controller):
         except CasefileError as error:
             flash(request, str(error), "error")
         else:
-            flash(request, _added_message(receipt))
+            flash(request, *_added_message(receipt))
         return Redirect(path=f"/dossiers/{case_id}", status_code=303)
 
     @get("/simulateur", guards=[requires("case.read")])
@@ -448,13 +448,19 @@ class PageController(Controller):
 AUDIT_PAGE = 100
 
 
-def _added_message(receipt: dict[str, Any]) -> str:
-    kind = receipt["kind"]
-    text = receipt.get("analysis", {}).get("text", {})
-    said = f" Texte : {text['label']}." if text.get("label") else ""
-    if text.get("message"):
-        said = f" Texte : {text['label']} ({text['message']})."
-    return f"Pièce n° {receipt['piece']} ajoutée ({kind}).{said}"
+def _added_message(receipt: dict[str, Any]) -> tuple[str, str, list[str]]:
+    """The flash of an upload: the pièce added, then what the analysers found (the state of
+    its text, the e-invoice read in it)."""
+    details = []
+    text = receipt.get("analysis", {}).get("text") or {}
+    if text.get("label"):
+        details.append(
+            f"Texte : {text['label']}" + (f" ({text['message']})." if text.get("message") else ".")
+        )
+    invoice = receipt.get("facturx")
+    if invoice:
+        details.append(invoice["notice"])
+    return f"Pièce n° {receipt['piece']} ajoutée ({receipt['kind']}).", "info", details
 
 
 async def audit_trail_page(

@@ -12,6 +12,7 @@ from casefile.store.tables.dunning_action import DunningAction
 from casefile.store.tables.event import Event
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
+from casefile.store.tables.invoice_reading import InvoiceReading
 from casefile.store.tables.job_run import JobRun
 from casefile.store.tables.login_throttle import LoginThrottle
 from casefile.store.tables.mail_log import MailLog
@@ -52,6 +53,7 @@ ALL_TABLES = (
     JobRun,
     ReminderPrefs,
     MailLog,
+    InvoiceReading,
     DunningAction,
     PaymentPromise,
 )
@@ -69,6 +71,7 @@ __all__ = [
     "Event",
     "FeedState",
     "FeedToken",
+    "InvoiceReading",
     "JobRun",
     "LoginThrottle",
     "MailLog",
