@@ -8,7 +8,6 @@ query on the event loop that owns the database, so the service runs in a worker 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from datetime import UTC, datetime
@@ -21,62 +20,60 @@ from casefile.errors import InputError
 
 def add(args: argparse.Namespace) -> int:
     from casefile.commands.operator import resolve_operator
-    from casefile.evidence import records, service
-    from casefile.evidence.backends import open_store
     from casefile.law.periods import parse_date
-    from casefile.settings import get_settings
+    from casefile.services import piece_uploads
     from casefile.store.cases import resolve_case
-    from casefile.store.pieces import PiccoloPieceRecords
 
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"FILE {args.file!r} is not a readable file")
     day = parse_date(args.date, "--date") if args.date else None
-    store = open_store()
+    choice = "reuse" if args.reuse else "force" if args.force else "ask"
 
     async def work() -> dict[str, Any]:
         actor = await resolve_operator(args)
         row = await resolve_case(args.case, actor)
-        loop = asyncio.get_running_loop()
         with path.open("rb") as stream:
-            receipt = await asyncio.to_thread(
-                service.add_piece,
-                store,
-                PiccoloPieceRecords(loop),
+            receipt = await piece_uploads.add_piece(
                 row["id"],
                 stream,
+                actor,
                 filename=os.fsencode(path.name),
                 kind=args.kind,
-                actor=records.Actor(actor.name, actor.role),
                 piece_date=day,
                 description=args.description or "",
-                max_size=get_settings().max_upload_bytes,
+                on_duplicate=choice,
             )
-        result: dict[str, Any] = {
+        return {
             "id": receipt["id"],
             "piece": receipt["piece"],
             "sha256": receipt["sha256"],
             "size": receipt["size"],
             "kind": receipt["kind"],
+            "reused": receipt["reused"],
+            "text": receipt.get("analysis", {}).get("text"),
+            "facturx": receipt.get("analysis", {}).get("facturx"),
         }
-        if receipt["mime"] == "application/pdf":
-            from casefile.services.facturx import examine_upload
-
-            invoice = await examine_upload(receipt["id"], store)
-            if invoice is not None:
-                result["facturx"] = invoice
-        return result
 
     result = run_store(work)
     if args.format == "json":
-        print_json(result)
+        # The contract (DESIGN §4b): these five keys, nothing more.
+        print_json({key: result[key] for key in ("id", "piece", "sha256", "size", "kind")})
     else:
+        verb = "already pièce" if result["reused"] else "pièce"
         print(
-            f"pièce n° {result['piece']} ({result['kind']}) id {result['id']}: "
+            f"{verb} n° {result['piece']} ({result['kind']}) id {result['id']}: "
             f"{result['size']} bytes, sha256 {result['sha256']}"
         )
-        if "facturx" in result:
-            print(result["facturx"]["notice"])
+        text = result.get("text") or {}
+        if text.get("label"):
+            print(
+                f"texte : {text['label']}"
+                + (f" ({text['message']})" if text.get("message") else "")
+            )
+        invoice = result.get("facturx") or {}
+        if invoice.get("notice"):
+            print(invoice["notice"])
     return 0
 
 
@@ -138,6 +135,25 @@ def facturx(args: argparse.Namespace) -> int:
             print(f"créance {done.invoice_number} {what} (id {done.claim_id})")
         elif p.refusal:
             print(f"  {p.refusal}")
+    return 0
+
+
+def extract(args: argparse.Namespace) -> int:
+    """`casefile evidence extract`: the text of the versions still pending (a lost job, OCR
+    installed since), or of every version with --all."""
+    from casefile.services import piece_text
+
+    async def work() -> dict[str, Any]:
+        if args.all:
+            return await piece_text.extract_all(args.limit)
+        return await piece_text.extract_pending(args.limit)
+
+    result = run_store(work)
+    if args.format == "json":
+        print_json(result)
+    else:
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result["statuses"].items()))
+        print(f"{result['read']} version(s) lue(s)" + (f" ({statuses})" if statuses else ""))
     return 0
 
 

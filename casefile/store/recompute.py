@@ -18,6 +18,7 @@ from casefile.definitions import engine
 from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
 from casefile.store.db import bulk_insert
+from casefile.store.ledger import refresh_ledger
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
 
@@ -173,6 +174,7 @@ async def store_schedules(schedules: Mapping[int, Schedule], replace: bool = Tru
     ]
     for start in range(0, len(rows), 5000):
         await bulk_insert(DeadlineRecord, rows[start : start + 5000])
+    await refresh_ledger(ids)
     by_summary: dict[tuple[Any, ...], list[int]] = {}
     totals = await outstanding_cents(ids)
     for case_id, schedule in schedules.items():

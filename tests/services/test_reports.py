@@ -211,3 +211,40 @@ def test_as_of_is_a_date():
     assert parse_as_of("2026-02-28", AS_OF) == date(2026, 2, 28)
     with pytest.raises(InputError, match="n'est pas une date"):
         parse_as_of("2026-02-30", AS_OF)
+
+
+def test_the_stored_ledger_gives_the_full_imputation_s_figures(store):
+    """`claims.outstanding_cents` and `cases.ledger_on` (kept by every change) answer the
+    dates on or after the ledger date; the full statement (ledger_on NULL) gives the same."""
+    from casefile.store.ledger import refresh_ledger
+    from casefile.store.tables import Case, Claim
+
+    _portfolio(store)
+    stored = {
+        r["invoice_number"]: r["outstanding_cents"]
+        for r in store.run(Claim.select(Claim.invoice_number, Claim.outstanding_cents))
+    }
+    assert stored == {
+        "A-10": 90000,
+        "A-45": 150000,
+        "A-100": 270000,  # every payment, the 100 of 5 December included
+        "A-150": 50000,
+        "A-200": 0,
+        "A-NOT-DUE": 50000,
+        "A-LATER": 99900,
+        "B-45": 25000,
+        "B-10": 0,
+    }
+    ledger = {
+        r["reference"]: r["ledger_on"]
+        for r in store.run(Case.select(Case.reference, Case.ledger_on))
+    }
+    assert ledger == {"BA-A": date(2026, 12, 5), "BA-B": date(2026, 11, 25)}
+    ids = [r["id"] for r in store.run(Case.select(Case.id))]
+    for as_of in (AS_OF, date(2027, 1, 15)):
+        quick = _amounts(store.run(aged_balance(SYSTEM, AgedBalanceQuery(as_of))))
+        store.run(Case.update({Case.ledger_on: None}, force=True))
+        assert _amounts(store.run(aged_balance(SYSTEM, AgedBalanceQuery(as_of)))) == quick
+        store.run(refresh_ledger(ids))
+    # 15 January 2027: 900 + 1500 + 2700 + 500 + 999 (A) + 250 (B)
+    assert quick["total"] == "6849.00"
