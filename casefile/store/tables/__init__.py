@@ -21,6 +21,7 @@ from casefile.store.tables.payment import Payment
 from casefile.store.tables.payment_plan import PaymentPlan
 from casefile.store.tables.payment_promise import PaymentPromise
 from casefile.store.tables.piece import Piece
+from casefile.store.tables.piece_text import PieceText
 from casefile.store.tables.piece_version import PieceVersion
 from casefile.store.tables.plan_instalment import PlanInstalment
 from casefile.store.tables.reminder_prefs import ReminderPrefs
@@ -41,6 +42,7 @@ ALL_TABLES = (
     AuditEntry,
     Piece,
     PieceVersion,
+    PieceText,
     Document,
     FeedToken,
     FeedState,
@@ -78,6 +80,7 @@ __all__ = [
     "PaymentPlan",
     "PaymentPromise",
     "Piece",
+    "PieceText",
     "PieceVersion",
     "PlanInstalment",
     "ReminderPrefs",
