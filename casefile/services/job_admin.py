@@ -17,6 +17,7 @@ TASK_LABELS = {
     "recompute_pending": "Recalcul nocturne des dossiers en cours",
     "verify_evidence": "Vérification hebdomadaire des pièces",
     "send_reminders": "Rappels par e-mail",
+    "run_dunning": "Relances des débiteurs (e-mails, courriers, appels)",
 }
 STATUS_LABELS = {
     "todo": "en attente",
