@@ -64,6 +64,7 @@ def _route_handlers() -> list[Any]:
         cases,
         disputes,
         documents,
+        dunning,
         evidence,
         feeds,
         handover,
@@ -82,6 +83,7 @@ def _route_handlers() -> list[Any]:
         rates,
         reminders,
     )
+    from casefile.api.web import dunning as dunning_pages
     from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
     from casefile.api.web import search as search_pages
@@ -95,6 +97,10 @@ def _route_handlers() -> list[Any]:
         cases.CaseController,
         case_data.CaseDataController,
         disputes.DisputeController,
+        dunning.CaseDunningController,
+        dunning.DunningController,
+        dunning_pages.DunningPagesController,
+        dunning_pages.CaseDunningPagesController,
         handover.HandoverController,
         handover_pages.HandoverPageController,
         reports.ReportsController,
