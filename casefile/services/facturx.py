@@ -23,6 +23,7 @@ import msgspec
 
 from casefile.errors import Conflict, InputError, InvalidFields, NotFound
 from casefile.evidence import facturx
+from casefile.evidence.errors import IntegrityError
 from casefile.evidence.objects import ObjectStore
 from casefile.law.money import from_cents
 from casefile.store import audit
@@ -320,7 +321,14 @@ async def proposal(
     """What the pièce n° `number` of the case says as an e-invoice, and the claim it proposes."""
     row = await resolve_case(case, actor)
     piece = await _piece_by_number(row["id"], row["reference"], number)
-    reading = await examine(piece["id"], store)
+    try:
+        reading = await examine(piece["id"], store)
+    except IntegrityError as error:
+        target = await _target(piece["id"])
+        await audit.record_integrity_incident(
+            actor, "piece", f"{row['id']}:{piece['id']}", target.sha256, str(error)
+        )
+        raise
     base = FacturxProposal(
         case=row["reference"],
         piece=number,

@@ -181,3 +181,15 @@ def test_disagreements_name_each_difference() -> None:
         "Nom du débiteur : « Winstub Muller » dans le dossier, « Café du Dôme SARL » pour "
         "l'acheteur de la facture électronique."
     ]
+
+
+def test_a_pdf_announcing_another_profile_than_its_xml_is_flagged() -> None:
+    # The XMP metadata say BASIC; the XML declares (and is valid for) EN 16931.
+    pdf = facturx_pdf(Sample(profile="basic"), xml=invoice_xml(Sample(profile="en16931")))
+    reading = read_pdf(pdf)
+    assert reading.status == "facturx" and reading.profile == "en16931"
+    assert reading.invoice is not None
+    assert reading.invoice.warnings == (
+        "Les métadonnées du PDF annoncent le profil BASIC, le XML déclare le profil EN 16931 : "
+        "c'est le XML, conforme à son profil, qui est lu.",
+    )
