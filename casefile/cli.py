@@ -404,6 +404,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=1000, help="versions read at most (1000)")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.evidence:extract")
+    p = evidence.add_parser(
+        "facturx", help="the Factur-X e-invoice of a pièce and the claim it proposes"
+    )
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("piece", metavar="PIECE", type=int, help="the pièce number")
+    p.add_argument("--accept", action="store_true", help="create the claim (or link the pièce)")
+    p.add_argument("--due-date", help="YYYY-MM-DD, when the invoice has none (MINIMUM)")
+    p.add_argument("--supply", choices=("marchandises", "services", "travaux"))
+    p.add_argument("--description")
+    p.add_argument("--expected-version", type=int, help="refuse if the case changed since")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.evidence:facturx")
     p = evidence.add_parser("verify", help="verify every stored object against its hash")
     p.add_argument(
         "--fix", action="store_true", help="remove orphan objects (no record, older than one hour)"

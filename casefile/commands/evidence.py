@@ -52,6 +52,7 @@ def add(args: argparse.Namespace) -> int:
             "kind": receipt["kind"],
             "reused": receipt["reused"],
             "text": receipt.get("analysis", {}).get("text"),
+            "facturx": receipt.get("analysis", {}).get("facturx"),
         }
 
     result = run_store(work)
@@ -70,6 +71,70 @@ def add(args: argparse.Namespace) -> int:
                 f"texte : {text['label']}"
                 + (f" ({text['message']})" if text.get("message") else "")
             )
+        invoice = result.get("facturx") or {}
+        if invoice.get("notice"):
+            print(invoice["notice"])
+    return 0
+
+
+def facturx(args: argparse.Namespace) -> int:
+    """`casefile evidence facturx CASE PIECE [--accept …]`: the e-invoice of a pièce and the
+    claim it proposes; with --accept, create that claim (or link the pièce to the one
+    recorded)."""
+    import msgspec
+
+    from casefile.commands.operator import resolve_operator
+    from casefile.documents.formatting import date_fr
+    from casefile.evidence.facturx import money_fr
+    from casefile.law.periods import parse_date
+    from casefile.services import facturx as service
+
+    due = parse_date(args.due_date, "--due-date") if args.due_date else None
+
+    async def work() -> tuple[Any, Any]:
+        actor = await resolve_operator(args)
+        done = None
+        if args.accept:
+            done = await service.accept(
+                args.case,
+                args.piece,
+                actor,
+                due_date=due,
+                supply=args.supply,
+                description=args.description,
+                expected_version=args.expected_version,
+            )
+        return await service.proposal(args.case, args.piece, actor), done
+
+    proposal, done = run_store(work)
+    if args.format == "json":
+        out = msgspec.to_builtins(proposal)
+        if done is not None:
+            out["accepted"] = msgspec.to_builtins(done)
+        print_json(out)
+        return 0
+    p = proposal
+    print(f"pièce n° {p.piece} du dossier {p.case} : {p.message or 'facture électronique lue'}")
+    for line in p.details:
+        print(f"  détail : {line}")
+    if p.status == "facturx":
+        print(
+            f"  Factur-X {p.profile_label} — facture {p.invoice_number} du "
+            f"{date_fr(p.issue_date)}, échéance "
+            f"{date_fr(p.due_date) if p.due_date else 'non indiquée'}, TTC "
+            f"{money_fr(p.total_with_vat, p.currency)}, net à payer "
+            f"{money_fr(p.amount_due, p.currency)}"
+        )
+        for role, party in (("vendeur", p.seller), ("acheteur", p.buyer)):
+            if party is not None:
+                print(f"  {role} : {party.name} (SIREN {party.siren or 'non indiqué'})")
+        for line in [*p.warnings, *p.disagreements]:
+            print(f"  ! {line}")
+        if done is not None:
+            what = "créée" if done.created else "déjà enregistrée, pièce rattachée"
+            print(f"créance {done.invoice_number} {what} (id {done.claim_id})")
+        elif p.refusal:
+            print(f"  {p.refusal}")
     return 0
 
 

@@ -248,17 +248,21 @@ def _amount(data: Mapping[str, Any], term: str, label: str, *, required: bool) -
     return value
 
 
+_OF = {"vendeur": "du vendeur", "acheteur": "de l'acheteur"}
+_THE = {"vendeur": "le vendeur", "acheteur": "l'acheteur"}
+
+
 def _party(data: Mapping[str, Any], group: str, role: str, warnings: list[str]) -> InvoiceParty:
     raw = data.get(group) or {}
     name = " ".join(str(raw.get("name") or "").split())
     if not name:
-        raise InputError(f"nom du {role} ({group}) manquant")
+        raise InputError(f"nom {_OF[role]} ({group}) manquant")
     legal_id = str(raw.get("legal_identifier") or "").strip()
     scheme = str(raw.get("legal_identifier_schemeid") or "").strip()
     siren = _siren(legal_id, scheme)
     if legal_id and siren is None and scheme in ("", "0002", "0009"):
         warnings.append(
-            f"L'identifiant légal du {role} « {legal_id} » n'est pas un SIREN ou un SIRET valide."
+            f"L'identifiant légal {_OF[role]} « {legal_id} » n'est pas un SIREN ou un SIRET valide."
         )
     return InvoiceParty(
         name=name, siren=siren, legal_id=legal_id, vat_id=str(raw.get("vat_identifier") or "")
@@ -401,14 +405,14 @@ def disagreements(
         if party.siren and recorded.siren and party.siren != recorded.siren:
             out.append(
                 f"SIREN du {case_role} : {_siren_text(recorded.siren)} dans le dossier, "
-                f"{_siren_text(party.siren)} pour l'{role} de la facture électronique."
+                f"{_siren_text(party.siren)} pour {_THE[role]} de la facture électronique."
             )
         elif normalise_key(party.name) != normalise_key(recorded.name) and not (
             party.siren and party.siren == recorded.siren
         ):
             out.append(
                 f"Nom du {case_role} : « {recorded.name} » dans le dossier, « {party.name} » "
-                f"pour l'{role} de la facture électronique."
+                f"pour {_THE[role]} de la facture électronique."
             )
     return out
 
