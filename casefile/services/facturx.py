@@ -178,6 +178,19 @@ async def _stored(piece_id: int, version: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+async def _note_invoice_number(piece_id: int, number: str) -> None:
+    """Add `number` to the pièce's invoice numbers (once)."""
+    piece = (
+        await Piece.select(Piece.invoice_numbers)
+        .where(Piece.id == piece_id)
+        .output(load_json=True)
+        .first()
+    )
+    numbers = list((piece or {}).get("invoice_numbers") or [])
+    if number not in numbers:
+        await Piece.update({Piece.invoice_numbers: [*numbers, number]}).where(Piece.id == piece_id)
+
+
 async def examine(piece_id: int, store: ObjectStore | None = None) -> dict[str, Any]:
     """The reading of the pièce's current version (read and stored now if it was not yet).
     A PDF over `facturx.MAX_PDF_BYTES`, or any other file, is recorded as holding none."""
@@ -205,6 +218,9 @@ async def examine(piece_id: int, store: ObjectStore | None = None) -> dict[str, 
     try:
         async with atomic():
             await InvoiceReading.insert(row)
+            if reading.invoice is not None:
+                # The pièce is that invoice: search and the bordereau know it at once.
+                await _note_invoice_number(piece_id, reading.invoice.number)
     except Conflict:
         pass  # examined meanwhile by another request: its row is the same reading
     stored = await _stored(piece_id, target.version)
@@ -448,17 +464,7 @@ async def accept(
         await InvoiceReading.update({InvoiceReading.claim: claim_id}).where(
             (InvoiceReading.piece == current.piece_id) & (InvoiceReading.version == current.version)
         )
-        piece = (
-            await Piece.select(Piece.invoice_numbers)
-            .where(Piece.id == current.piece_id)
-            .output(load_json=True)
-            .first()
-        )
-        numbers = list((piece or {}).get("invoice_numbers") or [])
-        if invoice.number not in numbers:
-            await Piece.update({Piece.invoice_numbers: [*numbers, invoice.number]}).where(
-                Piece.id == current.piece_id
-            )
+        await _note_invoice_number(current.piece_id, invoice.number)
         await audit.record(
             actor,
             "facturx.accept",
