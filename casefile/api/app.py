@@ -18,7 +18,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from casefile.api import auth, errors, headers, limits, openapi, procedures, source, system
+from casefile.api import metrics as metrics_route
 from casefile.api.web import filters
+from casefile.metrics import request_metrics
 from casefile.settings import get_settings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -66,6 +68,7 @@ def _route_handlers() -> list[Any]:
         documents,
         dunning,
         evidence,
+        facturx,
         feeds,
         handover,
         reports,
@@ -84,6 +87,7 @@ def _route_handlers() -> list[Any]:
         reminders,
     )
     from casefile.api.web import dunning as dunning_pages
+    from casefile.api.web import facturx as facturx_pages
     from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
     from casefile.api.web import search as search_pages
@@ -92,6 +96,7 @@ def _route_handlers() -> list[Any]:
         system.health,
         system.live,
         system.ready,
+        metrics_route.metrics_page,
         source.source,
         procedures.ProcedureController,
         cases.CaseController,
@@ -113,6 +118,7 @@ def _route_handlers() -> list[Any]:
         feeds.PaymentPlanController,
         audit.AuditController,
         *evidence.handlers(),
+        facturx.FacturxController,
         documents.DocumentController,
         users.UserController,
         users.AssignmentController,
@@ -120,6 +126,7 @@ def _route_handlers() -> list[Any]:
         people.PeopleController,
         *portfolio.handlers(),
         case_forms.CaseFormsController,
+        facturx_pages.FacturxPagesController,
         law.LawImpactController,
         courts.CourtAdminController,
         courts.CaseCourtController,
@@ -158,6 +165,7 @@ def create_app(debug: bool = False) -> Litestar:
         route_handlers=_route_handlers(),
         lifespan=[store_lifespan, jobs_lifespan],
         middleware=[
+            request_metrics,
             headers.security_headers,
             auth.session_config(settings.secret_key, secure).middleware,
             auth.auth_middleware(),
