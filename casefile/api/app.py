@@ -73,6 +73,7 @@ def _route_handlers() -> list[Any]:
     from casefile.api.web import (
         case_forms,
         courts,
+        hearing,
         jobs,
         law,
         pages,
@@ -97,6 +98,7 @@ def _route_handlers() -> list[Any]:
         report_pages.ReportPagesController,
         search.search,
         search_pages.search_page,
+        hearing.hearing_page,
         calendars.CalendarController,
         feeds.feed,
         feeds.FeedController,

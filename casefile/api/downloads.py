@@ -39,9 +39,9 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
 
 
-def _headers(filename: str, size: int | None) -> dict[str, str]:
+def _headers(filename: str, size: int | None, disposition: str = "attachment") -> dict[str, str]:
     headers = {
-        "Content-Disposition": content_disposition(filename),
+        "Content-Disposition": content_disposition(filename, disposition),
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
     }
@@ -58,20 +58,24 @@ async def verified_download(
     media_type: str,
     filename: str,
     incident: Incident,
+    disposition: str = "attachment",
 ) -> Response[bytes] | Stream:
-    """The stored object as a download answer, never completed with bytes that fail their hash."""
+    """The stored object as a download answer, never completed with bytes that fail their hash
+    (`disposition="inline"` to open it in the browser: only for types that run no script)."""
     if size <= INLINE_VERIFY_BYTES:
         try:
             data = await asyncio.to_thread(read_verified, store, sha256, size)
         except IntegrityError as error:
             await incident(error)
             raise
-        return Response(content=data, media_type=media_type, headers=_headers(filename, size))
+        return Response(
+            content=data, media_type=media_type, headers=_headers(filename, size, disposition)
+        )
     chunks = await asyncio.to_thread(store.open_verified, sha256, size)
     return Stream(
         guarded_stream(chunks, incident),
         media_type=media_type,
-        headers=_headers(filename, size),
+        headers=_headers(filename, size, disposition),
     )
 
 

@@ -61,6 +61,7 @@ class Hit:
             "file_name": self.file_name,
             "passage": self.passage,
             "link": f"/api/evidence/{self.piece_id}/content",
+            "thumbnail": f"/api/evidence/{self.piece_id}/thumbnail",
             "case_link": f"/dossiers/{self.case_id}",
         }
 
