@@ -56,6 +56,11 @@ CASE_STATUSES: Mapping[str, str] = {
     "archived": "archivé",
     "suspended": "suspendu",
 }
+# The phase of a case (issue 17 item 3): `casefile.store.tables.Case.phase`.
+PHASES: Mapping[str, str] = {
+    "amiable": "phase amiable",
+    "contentieux": "contentieux",
+}
 PARTY_KINDS: Mapping[str, str] = {
     "professionnel": "professionnel",
     "consommateur": "consommateur",

@@ -158,6 +158,28 @@ def case_advice(args: argparse.Namespace) -> int:
     return 0
 
 
+def case_handover(args: argparse.Namespace) -> int:
+    from casefile.commands.operator import as_operator
+    from casefile.services.handover import hand_over
+
+    today = _today(getattr(args, "today", None))
+    result = run_store(
+        as_operator(args, lambda actor: hand_over(args.case, actor, args.procedure, today))
+    )
+    if args.format == "json":
+        print_json(result)
+        return 0
+    carried = result["carried"]
+    print(
+        f"{result['case']} : transmis au contentieux le {result['handed_over_on']} — "
+        f"{result['procedure_label']} ; {carried['invoices']} facture(s), "
+        f"{carried['pieces']} pièce(s), mise en demeure : {carried['mise_en_demeure'] or 'aucune'}"
+    )
+    for note in result["notes"]:
+        print(f"  ! {note}")
+    return 0
+
+
 def case_list(args: argparse.Namespace) -> int:
     from casefile.commands.operator import as_operator
     from casefile.services.cases import list_cases

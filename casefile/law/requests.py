@@ -3,14 +3,18 @@ and the API's what-if simulator (DESIGN.md §4). Validation names the faulty inp
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
+
+import msgspec
 
 from casefile.errors import InputError
 from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
 
+_NO_ATTRIBUTES: Mapping[str, object] = {}
 REQUEST_KEYS = frozenset(
     {"procedure", "events", "court", "court_department", "debtor_residence", "claim_total", "today"}
 )
@@ -49,12 +53,41 @@ def _place_code(value: object, what: str) -> str | int | None:
     return value
 
 
+AttributeJSON = str | int | float | bool | None
+
+
+class Request(msgspec.Struct, forbid_unknown_fields=True):
+    """A request as the batch decodes it, straight from its JSON line (no intermediate dict).
+
+    Only well-typed lines decode: anything else (a list where a date belongs, a boolean
+    department…) fails here and goes through `schedule_for`, which names the faulty input
+    exactly as for a request given as a mapping — the two paths share `compute_request`."""
+
+    procedure: str
+    events: dict[str, str | dict[str, AttributeJSON]] | None = None
+    court: str | None = None
+    court_department: str | int | None = None
+    debtor_residence: str | int | None = None
+    claim_total: str | int | float | None = None
+    today: str | None = None
+
+
 def facts_from(engine: Engine, request: Mapping[str, object]) -> CaseFacts:
-    department = _place_code(request.get("court_department"), "court_department") or "75"
-    residence = _place_code(request.get("debtor_residence"), "debtor_residence")
+    return _facts(
+        engine,
+        request.get("court"),
+        request.get("court_department"),
+        request.get("debtor_residence"),
+        request.get("claim_total"),
+    )
+
+
+def _facts(
+    engine: Engine, court: object, department: object, residence: object, claim_total: object
+) -> CaseFacts:
+    department = _place_code(department, "court_department") or "75"
+    residence = _place_code(residence, "debtor_residence")
     court_department, _, _ = engine.place(department, residence)  # validates both
-    claim_total = request.get("claim_total")
-    court = request.get("court")
     if court is not None and not isinstance(court, str):
         raise InputError(f"court: {court!r} must be a string")
     return CaseFacts(
@@ -72,8 +105,73 @@ def schedule_for(engine: Engine, request: Mapping[str, object]) -> Schedule:
         raise InputError(
             f"unknown field(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(REQUEST_KEYS))})"
         )
-    procedure = engine.procedure(request.get("procedure"))
-    raw_events = request.get("events")
+    return compute_request(
+        engine,
+        request.get("procedure"),
+        request.get("events"),
+        request.get("court"),
+        request.get("court_department"),
+        request.get("debtor_residence"),
+        request.get("claim_total"),
+        request.get("today"),
+    )
+
+
+def schedule_for_request(
+    engine: Engine, request: Request, memo: RequestMemo | None = None
+) -> Schedule:
+    """`schedule_for` of a decoded `Request` (same checks, same messages)."""
+    return compute_request(
+        engine,
+        request.procedure,
+        request.events,
+        request.court,
+        request.court_department,
+        request.debtor_residence,
+        request.claim_total,
+        request.today,
+        memo,
+    )
+
+
+class RequestMemo:
+    """The validated parts of requests already seen, for a batch that repeats dates, places and
+    attributes: an event or a set of facts is immutable once validated, so a repeat of the same
+    input (same values of the same JSON types) reuses it. Only successes are kept; at most
+    `limit` entries of each kind (emptied when full)."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self.events: dict[tuple[object, ...], RecordedEvent] = {}
+        self.facts: dict[tuple[object, ...], CaseFacts] = {}
+
+    def keep(
+        self, memo: dict[tuple[object, ...], Any], key: tuple[object, ...], value: Any
+    ) -> None:
+        if len(memo) >= self.limit:
+            memo.clear()
+        memo[key] = value
+
+
+def _typed(values: Iterable[object]) -> tuple[object, ...]:
+    """A memo key telling apart values equal in Python but not in JSON (true and 1, 1 and 1.0)."""
+    return tuple((type(value), value) for value in values)
+
+
+def compute_request(
+    engine: Engine,
+    procedure_key: object,
+    raw_events: object,
+    court: object,
+    court_department: object,
+    debtor_residence: object,
+    claim_total: object,
+    today_text: object,
+    memo: RequestMemo | None = None,
+) -> Schedule:
+    """Validate each field of a request in a fixed order (the first fault is the one named)
+    and compute its deadlines."""
+    procedure = engine.procedure(procedure_key)
     if raw_events is None:
         raw_events = {}
     if not isinstance(raw_events, Mapping):
@@ -84,10 +182,47 @@ def schedule_for(engine: Engine, request: Mapping[str, object]) -> Schedule:
             body = {"date": body}
         if not isinstance(body, Mapping) or "date" not in body:
             raise InputError(f'event {key}: expected {{"date": "YYYY-MM-DD", …attributes}}')
-        attributes = {name: value for name, value in body.items() if name != "date"}
-        events[key] = engine.parse_event(procedure, key, body["date"], attributes)
-    today_text = request.get("today")
+        cache_key: tuple[object, ...] | None = None
+        if memo is not None and isinstance(body["date"], str):
+            try:
+                if len(body) == 1:
+                    cache_key = (procedure.key, key, body["date"])
+                else:
+                    cache_key = (procedure.key, key, *_typed(body.items()))
+                hash(cache_key)
+            except TypeError:  # a list or an object among the attributes: not kept
+                cache_key = None
+            else:
+                found = memo.events.get(cache_key)
+                if found is not None:
+                    events[key] = found
+                    continue
+        if len(body) == 1:
+            event = engine.parse_event(procedure, key, body["date"], _NO_ATTRIBUTES)
+        else:
+            attributes = {name: value for name, value in body.items() if name != "date"}
+            event = engine.parse_event(procedure, key, body["date"], attributes)
+        if cache_key is not None and memo is not None:
+            memo.keep(memo.events, cache_key, event)
+        events[key] = event
     today: date | None = None
     if not _absent(today_text):
         today = parse_date(today_text, "today")
-    return engine.compute(procedure.key, events, facts_from(engine, request), today=today)
+    if memo is None:
+        facts = _facts(engine, court, court_department, debtor_residence, claim_total)
+    else:
+        facts_key = (
+            court,
+            type(court_department),
+            court_department,
+            type(debtor_residence),
+            debtor_residence,
+            type(claim_total),
+            claim_total,
+        )
+        found_facts = memo.facts.get(facts_key)
+        if found_facts is None:
+            found_facts = _facts(engine, court, court_department, debtor_residence, claim_total)
+            memo.keep(memo.facts, facts_key, found_facts)
+        facts = found_facts
+    return engine.compute(procedure.key, events, facts, today=today)

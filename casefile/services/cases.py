@@ -29,6 +29,7 @@ from casefile.store.cases import (
     full_case,
     get_case,
     list_cases,
+    phase_of,
     resolve_case,
     user_id,
 )
@@ -99,6 +100,7 @@ async def create_case(data: NewCase, actor: User, today: date | None = None) -> 
                 lawyer=lawyer,
                 commissaire=commissaire,
                 status="open",
+                phase=phase_of(data.procedure),
                 version=1,
                 warnings=[],
                 created_at=now,
@@ -123,6 +125,7 @@ def _audit_view(case: dict[str, Any]) -> dict[str, Any]:
         "lawyer",
         "commissaire",
         "status",
+        "phase",
         "version",
     )
     view = {key: case[key] for key in keys}

@@ -43,7 +43,13 @@ from casefile.store.cases import CLOSED_STATUSES
 from casefile.store.db import atomic
 from casefile.store.permissions import User, require
 from casefile.store.plan_deadlines import plan_deadlines_many
-from casefile.store.recompute import latest_events, outstanding_cents, store_schedules, with_plan
+from casefile.store.recompute import (
+    amicable_left_out,
+    latest_events,
+    outstanding_cents,
+    store_schedules,
+    with_plan,
+)
 from casefile.store.tables import (
     Case,
     Claim,
@@ -489,7 +495,7 @@ async def _inputs(ids: Sequence[int]) -> list[_CaseInput]:
     return [
         _CaseInput(
             row,
-            latest_events(events.get(row["id"], [])),
+            amicable_left_out(row["procedure"], latest_events(events.get(row["id"], []))),
             CaseFacts(
                 court=row["court"],
                 court_department=row["court_department"],

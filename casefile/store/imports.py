@@ -699,6 +699,7 @@ async def _write(
                 "court": court,
                 "court_department": first.department or "75",
                 "status": "open",
+                "phase": "amiable" if procedure.key == "amiable" else "contentieux",
                 "version": 1,
                 "warnings": [],
                 "created_at": now,

@@ -13,12 +13,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from casefile import metrics
 from casefile.definitions import engine
 from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
 from casefile.store.db import bulk_insert
+from casefile.store.ledger import refresh_ledger
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
+
+AMICABLE = "amiable"  # the procedure and the phase of an amicable file
 
 
 def latest_events(rows: Iterable[Mapping[str, Any]]) -> dict[str, RecordedEvent]:
@@ -46,7 +50,23 @@ def compute(
         debtor_residence=debtor_residence,
         claim_total=claim_total,
     )
-    return engine().compute(case["procedure"], events, facts)
+    eng = engine()
+    schedule = eng.compute(case["procedure"], amicable_left_out(case["procedure"], events), facts)
+    metrics.deadlines_computed(len(schedule.deadlines))
+    return schedule
+
+
+def amicable_left_out(
+    procedure: str, events: Mapping[str, RecordedEvent]
+) -> dict[str, RecordedEvent]:
+    """A case handed over to litigation keeps its amicable events (mise en demeure, debt
+    acknowledged…) in its history; the court procedure's deadlines are computed without those
+    its definition does not know. Any other unknown key is still refused by the engine."""
+    if procedure == AMICABLE:
+        return dict(events)
+    known = engine().procedure(procedure).events
+    amicable = engine().procedure(AMICABLE).events
+    return {k: v for k, v in events.items() if k in known or k not in amicable}
 
 
 def diff(old: Mapping[str, dict[str, Any]], new: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
@@ -154,6 +174,7 @@ async def store_schedules(schedules: Mapping[int, Schedule], replace: bool = Tru
     ]
     for start in range(0, len(rows), 5000):
         await bulk_insert(DeadlineRecord, rows[start : start + 5000])
+    await refresh_ledger(ids)
     by_summary: dict[tuple[Any, ...], list[int]] = {}
     totals = await outstanding_cents(ids)
     for case_id, schedule in schedules.items():

@@ -15,7 +15,7 @@ from tests.api.conftest import Api
 from tests.api.test_cases import new_case
 from tests.api.test_evidence import upload_raw
 from tests.api.test_pages import HTML, login
-from tests.evidence.pdfs import png, text_pdf
+from tests.evidence.pdfmake import png, text_pdf
 
 
 @pytest.fixture(autouse=True)

@@ -17,10 +17,10 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casefile.commands.deadlines import _process_chunk
 from casefile.definitions import engine
 from casefile.errors import CasefileError
 from casefile.law.requests import REQUEST_KEYS, schedule_for
+from casefile.services.batch import process_chunk
 from tests.conftest import ROOT
 
 PLAUSIBLE = st.sampled_from(
@@ -136,7 +136,7 @@ def test_any_json_value_inside_events_is_computed_or_refused(where: str, value: 
 @given(line=JSON)
 def test_any_json_line_gives_one_line_and_the_next_line_is_computed(line: Any):
     good = msgspec.json.encode(base_request())
-    out = _process_chunk((1, [msgspec.json.encode(line), good]))
+    out = process_chunk(1, [msgspec.json.encode(line), good], None)
     results = [json.loads(item) for item in out.splitlines()]
     assert len(results) == 2
     first, second = results

@@ -14,7 +14,7 @@ import pytest
 from casefile.evidence import service
 from casefile.evidence.dossier import PieceUnusable, build_dossier, prepare_dossier
 from tests.evidence.conftest import LAWYER, NOW, Backend
-from tests.evidence.pdfs import (
+from tests.evidence.pdfmake import (
     docx,
     encrypted_pdf,
     jpeg,

@@ -11,7 +11,7 @@ from casefile.evidence.errors import IntegrityError
 from casefile.evidence.thumbnails import WIDTH, render_thumbnail
 from casefile.services.previews import thumbnail_bytes
 from tests.evidence.conftest import Backend, sha
-from tests.evidence.pdfs import docx, jpeg, png, text_pdf
+from tests.evidence.pdfmake import docx, jpeg, png, text_pdf
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

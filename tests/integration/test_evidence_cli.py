@@ -180,7 +180,7 @@ def test_bundle_format_pdf_writes_the_stamped_dossier_with_the_docx_bordereau(
 ) -> None:
     import shutil
 
-    from tests.evidence.pdfs import page_count, page_text, require_poppler, text_pdf
+    from tests.evidence.pdfmake import page_count, page_text, require_poppler, text_pdf
 
     require_poppler()
     if not shutil.which("soffice"):

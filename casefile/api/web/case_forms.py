@@ -8,7 +8,8 @@ with what was typed and each message beside its field — nothing is lost.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -86,6 +87,67 @@ def _form_page(
         version=case["version"],
         **context,
     )
+
+
+WITHDRAW_REASON = "retrait : indiquez le motif (il est conservé au journal d'audit)"
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where a submitted form goes back to when the service refuses it."""
+
+    case_id: str
+    actor: User
+    template: str
+    context: Callable[[Mapping[str, Any], Any], dict[str, Any]]  # (case, row) -> page extras
+
+
+async def _submit(
+    request: Request[Any, Any, Any],
+    target: _Target,
+    form: Mapping[str, str],
+    field_errors: Mapping[str, str],
+    action: Callable[[], Awaitable[Mapping[str, Any]]],
+    success: str,
+) -> Template | Redirect:
+    """Run a form's service call: redirect on success, the same form with its messages on a
+    refusal (what was typed is kept)."""
+    try:
+        if field_errors:
+            raise InvalidFields(dict(field_errors))
+        result = await action()
+    except CasefileError as failure:
+        case = await cases.get_case(target.case_id, target.actor)
+        found, error = _errors(failure)
+        return _form_page(
+            request,
+            target.template,
+            case,
+            form,
+            {**field_errors, **found},
+            error,
+            **target.context(case, None),
+        )
+    case = await cases.resolve_case(target.case_id, target.actor)
+    return _done(request, case["id"], success, result)
+
+
+async def _withdraw(
+    request: Request[Any, Any, Any],
+    case: Mapping[str, Any],
+    template: str,
+    values: Mapping[str, Any],
+    context: Mapping[str, Any],
+    data: Mapping[str, str],
+    action: Callable[[str], Awaitable[Mapping[str, Any]]],
+    success: str,
+) -> Template | Redirect:
+    """Withdraw a record: a reason is required (kept in the audit log)."""
+    reason = _form(data).get("reason", "")
+    if not reason:
+        return _form_page(request, template, case, values, {"reason": WITHDRAW_REASON}, **context)
+    result = await action(reason)
+    return _done(request, case["id"], success, result)
 
 
 def _invoice_changes(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -210,14 +272,15 @@ class CaseFormsController(Controller):
 
     # -- invoices -----------------------------------------------------------------------------
 
+    def _claim_context(self, case: Mapping[str, Any], claim: Any) -> dict[str, Any]:
+        return {"claim": claim, "supply_options": SUPPLY_OPTIONS}
+
     @get("/{case_id:str}/factures/nouvelle", guards=[requires("claim.write")])
     async def claim_new(
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
     ) -> Template:
         case = await cases.get_case(case_id, actor)
-        return _form_page(
-            request, "claim_form.html", case, {}, claim=None, supply_options=SUPPLY_OPTIONS
-        )
+        return _form_page(request, "claim_form.html", case, {}, **self._claim_context(case, None))
 
     @post("/{case_id:str}/factures", guards=[requires("claim.write")], status_code=303)
     async def claim_add(
@@ -225,29 +288,18 @@ class CaseFormsController(Controller):
     ) -> Template | Redirect:
         form = _form(data)
         values, errors = _invoice_changes(form)
-        try:
-            if errors:
-                raise InvalidFields(errors)
-            result = await claims.add_claim(
+        return await _submit(
+            request,
+            _Target(case_id, actor, "claim_form.html", self._claim_context),
+            form,
+            errors,
+            lambda: claims.add_claim(
                 case_id, InvoiceIn(**values), actor, expected_version=_version(data)
-            )
-        except CasefileError as failure:
-            case = await cases.get_case(case_id, actor)
-            found, error = _errors(failure)
-            return _form_page(
-                request,
-                "claim_form.html",
-                case,
-                form,
-                {**errors, **found},
-                error,
-                claim=None,
-                supply_options=SUPPLY_OPTIONS,
-            )
-        case = await cases.resolve_case(case_id, actor)
-        return _done(request, case["id"], f"Facture {values['invoice_number']} ajoutée.", result)
+            ),
+            f"Facture {values['invoice_number']} ajoutée.",
+        )
 
-    async def _claim(self, case: Mapping[str, Any], claim_id: int) -> dict[str, Any]:
+    def _claim(self, case: Mapping[str, Any], claim_id: int) -> dict[str, Any]:
         claim = next((c for c in case["claims"] if c["id"] == claim_id), None)
         if claim is None:
             raise NotFound(f"le dossier {case['reference']} n'a pas de facture n° {claim_id}")
@@ -258,10 +310,10 @@ class CaseFormsController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[str], claim_id: RowId, actor: Actor
     ) -> Template:
         case = await cases.get_case(case_id, actor)
-        claim = await self._claim(case, claim_id)
+        claim = self._claim(case, claim_id)
         values = {**claim, "supply": claim["supply"] or ""}
         return _form_page(
-            request, "claim_form.html", case, values, claim=claim, supply_options=SUPPLY_OPTIONS
+            request, "claim_form.html", case, values, **self._claim_context(case, claim)
         )
 
     @post(
@@ -277,28 +329,22 @@ class CaseFormsController(Controller):
     ) -> Template | Redirect:
         form = _form(data)
         values, errors = _invoice_changes(form)
-        try:
-            if errors:
-                raise InvalidFields(errors)
-            result = await claims.edit_claim(
-                case_id, claim_id, values, actor, expected_version=_version(data)
-            )
-        except CasefileError as failure:
-            case = await cases.get_case(case_id, actor)
-            claim = await self._claim(case, claim_id)
-            found, error = _errors(failure)
-            return _form_page(
-                request,
+
+        return await _submit(
+            request,
+            _Target(
+                case_id,
+                actor,
                 "claim_form.html",
-                case,
-                form,
-                {**errors, **found},
-                error,
-                claim=claim,
-                supply_options=SUPPLY_OPTIONS,
-            )
-        case = await cases.resolve_case(case_id, actor)
-        return _done(request, case["id"], f"Facture {values['invoice_number']} corrigée.", result)
+                lambda case, _: self._claim_context(case, self._claim(case, claim_id)),
+            ),
+            form,
+            errors,
+            lambda: claims.edit_claim(
+                case_id, claim_id, values, actor, expected_version=_version(data)
+            ),
+            f"Facture {values['invoice_number']} corrigée.",
+        )
 
     @post(
         "/{case_id:str}/factures/{claim_id:int}/supprimer",
@@ -313,44 +359,37 @@ class CaseFormsController(Controller):
         actor: Actor,
         data: Form,
     ) -> Template | Redirect:
-        form = _form(data)
         case = await cases.get_case(case_id, actor)
-        claim = await self._claim(case, claim_id)
-        if not form.get("reason"):
-            values = {**claim, "supply": claim["supply"] or ""}
-            return _form_page(
-                request,
-                "claim_form.html",
-                case,
-                values,
-                {"reason": "retrait : indiquez le motif (il est conservé au journal d'audit)"},
-                claim=claim,
-                supply_options=SUPPLY_OPTIONS,
-            )
-        result = await claims.delete_claim(
-            case_id, claim_id, actor, expected_version=_version(data), reason=form["reason"]
+        claim = self._claim(case, claim_id)
+        return await _withdraw(
+            request,
+            case,
+            "claim_form.html",
+            {**claim, "supply": claim["supply"] or ""},
+            self._claim_context(case, claim),
+            data,
+            lambda reason: claims.delete_claim(
+                case_id, claim_id, actor, expected_version=_version(data), reason=reason
+            ),
+            f"Facture {claim['invoice_number']} retirée.",
         )
-        return _done(request, case["id"], f"Facture {claim['invoice_number']} retirée.", result)
 
     # -- payments -----------------------------------------------------------------------------
 
-    def _invoice_options(self, case: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [("", "— aucune en particulier —")] + [
+    def _payment_context(self, case: Mapping[str, Any], payment: Any) -> dict[str, Any]:
+        options = [("", "— aucune en particulier —")] + [
             (c["invoice_number"], c["invoice_number"]) for c in case["claims"]
         ]
+        return {"payment": payment, "invoice_options": options}
 
     @get("/{case_id:str}/paiements/nouveau", guards=[requires("payment.write")])
     async def payment_new(
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
     ) -> Template:
         case = await cases.get_case(case_id, actor)
+        values = {"date": date.today().isoformat()}
         return _form_page(
-            request,
-            "payment_form.html",
-            case,
-            {"date": date.today().isoformat()},
-            payment=None,
-            invoice_options=self._invoice_options(case),
+            request, "payment_form.html", case, values, **self._payment_context(case, None)
         )
 
     @post("/{case_id:str}/paiements", guards=[requires("payment.write")], status_code=303)
@@ -359,29 +398,18 @@ class CaseFormsController(Controller):
     ) -> Template | Redirect:
         form = _form(data)
         values, errors = _payment_changes(form)
-        try:
-            if errors:
-                raise InvalidFields(errors)
-            result = await payments.add_payment(
+        return await _submit(
+            request,
+            _Target(case_id, actor, "payment_form.html", self._payment_context),
+            form,
+            errors,
+            lambda: payments.add_payment(
                 case_id, PaymentIn(**values), actor, expected_version=_version(data)
-            )
-        except CasefileError as failure:
-            case = await cases.get_case(case_id, actor)
-            found, error = _errors(failure)
-            return _form_page(
-                request,
-                "payment_form.html",
-                case,
-                form,
-                {**errors, **found},
-                error,
-                payment=None,
-                invoice_options=self._invoice_options(case),
-            )
-        case = await cases.resolve_case(case_id, actor)
-        return _done(request, case["id"], "Paiement enregistré.", result)
+            ),
+            "Paiement enregistré.",
+        )
 
-    async def _payment(self, case: Mapping[str, Any], payment_id: int) -> dict[str, Any]:
+    def _payment(self, case: Mapping[str, Any], payment_id: int) -> dict[str, Any]:
         payment = next((p for p in case["payments"] if p["id"] == payment_id), None)
         if payment is None:
             raise NotFound(f"le dossier {case['reference']} n'a pas de paiement n° {payment_id}")
@@ -396,15 +424,10 @@ class CaseFormsController(Controller):
         actor: Actor,
     ) -> Template:
         case = await cases.get_case(case_id, actor)
-        payment = await self._payment(case, payment_id)
+        payment = self._payment(case, payment_id)
         values = {**payment, "invoice_number": payment["invoice_number"] or ""}
         return _form_page(
-            request,
-            "payment_form.html",
-            case,
-            values,
-            payment=payment,
-            invoice_options=self._invoice_options(case),
+            request, "payment_form.html", case, values, **self._payment_context(case, payment)
         )
 
     @post(
@@ -422,28 +445,22 @@ class CaseFormsController(Controller):
     ) -> Template | Redirect:
         form = _form(data)
         values, errors = _payment_changes(form)
-        try:
-            if errors:
-                raise InvalidFields(errors)
-            result = await payments.edit_payment(
-                case_id, payment_id, values, actor, expected_version=_version(data)
-            )
-        except CasefileError as failure:
-            case = await cases.get_case(case_id, actor)
-            payment = await self._payment(case, payment_id)
-            found, error = _errors(failure)
-            return _form_page(
-                request,
+
+        return await _submit(
+            request,
+            _Target(
+                case_id,
+                actor,
                 "payment_form.html",
-                case,
-                form,
-                {**errors, **found},
-                error,
-                payment=payment,
-                invoice_options=self._invoice_options(case),
-            )
-        case = await cases.resolve_case(case_id, actor)
-        return _done(request, case["id"], "Paiement corrigé.", result)
+                lambda case, _: self._payment_context(case, self._payment(case, payment_id)),
+            ),
+            form,
+            errors,
+            lambda: payments.edit_payment(
+                case_id, payment_id, values, actor, expected_version=_version(data)
+            ),
+            "Paiement corrigé.",
+        )
 
     @post(
         "/{case_id:str}/paiements/{payment_id:int}/supprimer",
@@ -458,23 +475,20 @@ class CaseFormsController(Controller):
         actor: Actor,
         data: Form,
     ) -> Template | Redirect:
-        form = _form(data)
         case = await cases.get_case(case_id, actor)
-        payment = await self._payment(case, payment_id)
-        if not form.get("reason"):
-            return _form_page(
-                request,
-                "payment_form.html",
-                case,
-                {**payment, "invoice_number": payment["invoice_number"] or ""},
-                {"reason": "retrait : indiquez le motif (il est conservé au journal d'audit)"},
-                payment=payment,
-                invoice_options=self._invoice_options(case),
-            )
-        result = await payments.delete_payment(
-            case_id, payment_id, actor, expected_version=_version(data), reason=form["reason"]
+        payment = self._payment(case, payment_id)
+        return await _withdraw(
+            request,
+            case,
+            "payment_form.html",
+            {**payment, "invoice_number": payment["invoice_number"] or ""},
+            self._payment_context(case, payment),
+            data,
+            lambda reason: payments.delete_payment(
+                case_id, payment_id, actor, expected_version=_version(data), reason=reason
+            ),
+            "Paiement retiré.",
         )
-        return _done(request, case["id"], "Paiement retiré.", result)
 
     # -- events -------------------------------------------------------------------------------
 
@@ -590,9 +604,7 @@ class CaseFormsController(Controller):
                 event,
                 definition,
                 values,
-                {
-                    "delete_reason": "retrait : indiquez le motif (il est conservé au journal d'audit)"
-                },
+                {"delete_reason": WITHDRAW_REASON},
             )
         result = await events.delete_event(
             case_id,

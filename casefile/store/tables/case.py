@@ -1,5 +1,9 @@
 """A case file: one creditor against one debtor in one procedure.
 
+Its `phase` says where the file stands for a credit manager: `amiable` (procedure `amiable`:
+reminders, mise en demeure, promises) until the handover turns it into `contentieux` with a court
+procedure (`casefile.services.handover`); a case opened with a court procedure starts there.
+
 `version` is the optimistic lock: every change runs `UPDATE … SET version = version + 1
 WHERE id = ? AND version = ?` and checks the row count, so a stale edit is refused.
 """
@@ -31,3 +35,9 @@ class Case(Table, tablename="cases"):
     next_due = Date(null=True, default=None)
     overdue_since = Date(null=True, default=None)
     outstanding_cents = BigInt(null=True, default=None)
+    # The phase (issue 17 item 3): "amiable" (reminders, mise en demeure) or "contentieux" (a
+    # court procedure); `handed_over_on` is the day an amicable file went to litigation.
+    phase = Varchar(length=12, default="contentieux")
+    handed_over_on = Date(null=True, default=None)
+    # The latest day that changes the stored `claims.outstanding_cents` (casefile.store.ledger)
+    ledger_on = Date(null=True, default=None)

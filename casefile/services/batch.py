@@ -1,0 +1,231 @@
+"""`casefile deadlines --batch`: a JSONL stream of requests in, one result line per request
+out, in order (DESIGN.md §4), at the pace of the machine's cores and in bounded memory.
+
+- Each line decodes straight into a `Request` Struct; a line that does not (wrong types,
+  unknown fields, not JSON) goes through the mapping path, which names the faulty input.
+- Lines are read, computed and written a chunk at a time: input and output are streamed, and
+  at most `2 × workers` chunks are in flight, whatever the size of the batch or the speed of
+  whoever reads the output.
+- A batch of more than one chunk is spread over every core by default (fork: the loaded law
+  data is shared); a smaller one is computed in the process itself.
+- The engine's memo is kept under `MEMO_LIMIT` entries in each process (emptied when over).
+- `fields` selects the deadline fields written (`key,due,status`: the compact mode); the
+  envelope (`procedure`, `territory`, `deadlines`, `warnings`) stays the contract's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
+
+import msgspec
+
+from casefile.errors import CasefileError, InputError
+from casefile.law.requests import Request, RequestMemo, schedule_for, schedule_for_request
+from casefile.law.schedule import Schedule
+
+CHUNK_LINES = 2000
+MEMO_LIMIT = 50_000
+"""Engine memo entries kept per process: enough for a portfolio's distinct (rule, start date,
+territory, extension) combinations, small enough to stay well under 300 MiB per process."""
+
+DEADLINE_FIELDS = (
+    "key",
+    "label",
+    "due",
+    "start",
+    "period",
+    "extension",
+    "unadjusted",
+    "moved_because",
+    "actor",
+    "basis",
+    "source",
+    "status",
+    "consequence",
+    "counting",
+    "notes",
+)
+
+
+def parse_fields(text: str | None) -> tuple[str, ...] | None:
+    """`--fields key,due,status` → the deadline fields to write, in the contract's order."""
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in DEADLINE_FIELDS]
+    if unknown or not names:
+        raise InputError(
+            f"--fields: unknown field(s) {', '.join(unknown) or '(none given)'} "
+            f"(allowed: {', '.join(DEADLINE_FIELDS)})"
+        )
+    return tuple(name for name in DEADLINE_FIELDS if name in names)
+
+
+class _Compact:
+    """Deadline bytes restricted to some fields: the full contract bytes decoded into a Struct
+    holding only those fields and encoded again (once per distinct deadline, kept)."""
+
+    def __init__(self, fields: Sequence[str]) -> None:
+        self.type = msgspec.defstruct(
+            "CompactDeadline", [(name, Any) for name in fields], omit_defaults=False
+        )
+        self.decoder = msgspec.json.Decoder(self.type)
+        self.encoder = msgspec.json.Encoder()
+        self.kept: dict[bytes, bytes] = {}
+
+    def __call__(self, full: bytes) -> bytes:
+        found = self.kept.get(full)
+        if found is None:
+            found = self.encoder.encode(self.decoder.decode(full))
+            if len(self.kept) >= MEMO_LIMIT:
+                self.kept.clear()
+            self.kept[full] = found
+        return found
+
+
+def _schedule_bytes(schedule: Schedule, compact: _Compact | None) -> bytes:
+    if compact is None:
+        return schedule.json_bytes()
+    encode = msgspec.json.encode
+    return b"".join(
+        (
+            b'{"procedure":',
+            encode(schedule.procedure),
+            b',"territory":',
+            encode(schedule.territory),
+            b',"deadlines":[',
+            b",".join([compact(d.json_bytes()) for d in schedule.deadlines]),
+            b'],"warnings":',
+            encode(schedule.warnings),
+            b"}",
+        )
+    )
+
+
+_COMPACT: dict[tuple[str, ...], _Compact] = {}
+_MEMOS: dict[int, tuple[object, RequestMemo]] = {}
+
+
+def _memo_for(eng: object) -> RequestMemo:
+    """This process's memo of validated request parts for `eng` (kept with the engine itself,
+    so that an id reused by another engine never finds it)."""
+    found = _MEMOS.get(id(eng))
+    if found is None or found[0] is not eng:
+        found = (eng, RequestMemo(MEMO_LIMIT))
+        _MEMOS.clear()
+        _MEMOS[id(eng)] = found
+    return found[1]
+
+
+def process_chunk(
+    first_number: int, lines: Sequence[bytes], fields: tuple[str, ...] | None
+) -> bytes:
+    """Compute one chunk of batch lines; line numbers in errors count from the file's start."""
+    from casefile.definitions import engine
+
+    eng = engine()
+    compact = None
+    if fields is not None:
+        compact = _COMPACT.get(fields)
+        if compact is None:
+            compact = _COMPACT[fields] = _Compact(fields)
+    decode_request = _REQUEST_DECODER.decode
+    decode = msgspec.json.decode
+    encode = msgspec.json.encode
+    out: list[bytes] = []
+    for number, line in enumerate(lines, start=first_number):
+        try:
+            try:
+                request: Request | None = decode_request(line)
+            except msgspec.ValidationError:
+                request = None
+            if request is not None:
+                schedule = schedule_for_request(eng, request, _memo_for(eng))
+            else:
+                raw = decode(line)
+                if not isinstance(raw, dict):
+                    raise InputError("each line must be a JSON object")
+                schedule = schedule_for(eng, raw)
+            out.append(_schedule_bytes(schedule, compact))
+        except msgspec.DecodeError as error:
+            out.append(encode({"error": f"line {number}: invalid JSON ({error})"}))
+        except CasefileError as error:
+            out.append(encode({"error": f"line {number}: {error}"}))
+        except Exception as error:  # DESIGN §4: a bad line never sinks the batch
+            # Input validation is meant to turn every malformed line into a CasefileError
+            # above (tests/cli/test_batch_properties.py feeds it arbitrary JSON); should a case
+            # slip through, the line still gets its error and the batch goes on.
+            out.append(
+                encode(
+                    {"error": f"line {number}: invalid request ({type(error).__name__}: {error})"}
+                )
+            )
+    eng.trim_memo(MEMO_LIMIT)
+    return b"\n".join(out) + b"\n" if out else b""
+
+
+_REQUEST_DECODER = msgspec.json.Decoder(Request)
+
+
+def _job(job: tuple[int, list[bytes], tuple[str, ...] | None]) -> bytes:
+    return process_chunk(*job)
+
+
+def chunks(source: Iterable[bytes], size: int = CHUNK_LINES) -> Iterator[tuple[int, list[bytes]]]:
+    """(number of the first line, lines) of `size` lines at a time; blank lines are lines too
+    (each gets its error line, as the contract asks one result line per input line)."""
+    number = 1
+    chunk: list[bytes] = []
+    for line in source:
+        chunk.append(line)
+        if len(chunk) >= size:
+            yield number, chunk
+            number += len(chunk)
+            chunk = []
+    if chunk:
+        yield number, chunk
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run(
+    source: IO[bytes], out: IO[bytes], jobs: int = 0, fields: tuple[str, ...] | None = None
+) -> None:
+    """The whole batch: `jobs` worker processes (0: every core when the batch has more than
+    one chunk, none otherwise)."""
+    from casefile.definitions import engine
+
+    engine()  # load and validate once, before any fork
+    pending = chunks(source)
+    first = next(pending, None)
+    if first is None:
+        return
+    second = next(pending, None)
+    workers = jobs or (default_workers() if second is not None else 1)
+    if workers <= 1 or second is None:
+        out.write(process_chunk(*first, fields))
+        if second is not None:
+            out.write(process_chunk(*second, fields))
+        for number, lines in pending:
+            out.write(process_chunk(number, lines, fields))
+        return
+    import itertools
+    import multiprocessing
+
+    all_chunks = itertools.chain((first, second), pending)
+    window: deque[Any] = deque()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for number, lines in all_chunks:
+            window.append(pool.apply_async(_job, ((number, lines, fields),)))
+            if len(window) >= 2 * workers:
+                out.write(window.popleft().get())
+        while window:
+            out.write(window.popleft().get())

@@ -1,0 +1,80 @@
+"""Handover to litigation through the API and the case page (issue 17 item 3); the use case
+itself is checked on both engines in tests/services/test_handover.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.api.conftest import Api
+from tests.api.test_cases import new_case
+from tests.api.test_pages import HTML, login
+
+
+@pytest.fixture
+def browser(api: Api) -> Iterator[Api]:
+    api.client.cookies.clear()
+    yield api
+    api.client.cookies.clear()
+
+
+def _amicable(api: Api) -> dict:
+    case = new_case(
+        api,
+        procedure="amiable",
+        court=None,
+        creditor={"name": "Brasserie de l'Ill SAS", "kind": "professionnel"},
+        debtor={"name": "Winstub Muller SARL", "kind": "professionnel", "residence": "75"},
+    )
+    response = api.client.post(
+        f"/api/cases/{case['id']}/claims",
+        headers=api.headers("avocat"),
+        json={
+            "invoice_number": f"HO-{case['id']}",
+            "issue_date": "2026-06-01",
+            "due_date": "2026-07-01",
+            "amount": "12000.00",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return case
+
+
+def test_the_api_hands_an_amicable_file_over_once(api: Api) -> None:
+    case = _amicable(api)
+    assert case["phase"] == "amiable"
+    url = f"/api/cases/{case['id']}/handover"
+    closed = api.client.post(
+        url, headers=api.headers("avocat"), json={"procedure": "petites_creances"}
+    )
+    assert closed.status_code == 422
+    assert "fermée selon le conseil" in closed.json()["error"]
+    done = api.client.post(url, headers=api.headers("avocat"), json={})
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert (body["phase"], body["procedure"]) == ("contentieux", "injonction_de_payer")
+    assert body["carried"]["invoices"] == 1
+    again = api.client.post(url, headers=api.headers("avocat"), json={})
+    assert again.status_code == 409
+    assert "déjà au contentieux" in again.json()["error"]
+    shown = api.client.get(f"/api/cases/{case['id']}", headers=api.headers("lecteur")).json()
+    assert (shown["phase"], shown["procedure"]) == ("contentieux", "injonction_de_payer")
+
+
+def test_the_case_page_offers_the_handover_and_reports_it(browser: Api) -> None:
+    case = _amicable(browser)
+    token = login(browser, "avocat")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML)
+    assert "Transmettre au contentieux" in page.text
+    assert '<label for="handover-procedure">Procédure</label>' in page.text
+    response = browser.client.post(
+        f"/dossiers/{case['id']}/contentieux",
+        data={"_csrf_token": token, "procedure": ""},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    after = browser.client.get(f"/dossiers/{case['id']}", headers=HTML)
+    assert "Dossier transmis au contentieux : Injonction de payer." in after.text
+    assert "Contentieux depuis le" in after.text
+    assert 'action="/dossiers/' + str(case["id"]) + '/contentieux"' not in after.text
