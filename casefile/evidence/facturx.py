@@ -444,7 +444,7 @@ def disagreements(
                 f"SIREN du {case_role} : {_siren_text(recorded.siren)} dans le dossier, "
                 f"{_siren_text(party.siren)} pour {_THE[role]} de la facture électronique."
             )
-        elif normalise_key(party.name) != normalise_key(recorded.name) and not (
+        elif not same_name(party.name, recorded.name) and not (
             party.siren and party.siren == recorded.siren
         ):
             out.append(
@@ -452,6 +452,44 @@ def disagreements(
                 f"pour {_THE[role]} de la facture électronique."
             )
     return out
+
+
+LEGAL_FORMS = frozenset(
+    [
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "eurl",
+        "snc",
+        "sci",
+        "scp",
+        "scop",
+        "sca",
+        "scs",
+        "gie",
+        "selarl",
+        "selas",
+        "earl",
+        "ei",
+        "eirl",
+        "societe",
+        "ste",
+        "cie",
+    ]
+)
+"""Words of a company's legal form, left out when two names are compared."""
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names designate the same party, whatever the case, accents, punctuation or
+    a legal form written on one side only ("Winstub Muller" ≈ "WINSTUB MULLER S.A.R.L.")."""
+
+    def words(name: str) -> list[str]:
+        folded = normalise_key(name).replace(".", "").replace("&", " et ")
+        return [t for t in re.findall(r"[a-z0-9]+", folded) if t not in LEGAL_FORMS]
+
+    return words(a) == words(b)
 
 
 def _day(day: date) -> str:

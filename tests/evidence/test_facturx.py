@@ -15,6 +15,7 @@ from casefile.evidence.facturx import (
     disagreements,
     read_pdf,
     read_xml,
+    same_name,
 )
 from tests.evidence.facturx_samples import (
     BUYER_SIREN,
@@ -193,3 +194,11 @@ def test_a_pdf_announcing_another_profile_than_its_xml_is_flagged() -> None:
         "Les métadonnées du PDF annoncent le profil BASIC, le XML déclare le profil EN 16931 : "
         "c'est le XML, conforme à son profil, qui est lu.",
     )
+
+
+def test_names_compare_without_case_accents_punctuation_or_legal_form() -> None:
+    assert same_name("Winstub Muller", "WINSTUB MULLER S.A.R.L.")
+    assert same_name("Café du Dôme SARL", "cafe du dome")
+    assert same_name("Dupont & Fils <SARL>", "SARL Dupont et Fils")
+    assert not same_name("Café du Dôme", "Café de la Gare")
+    assert not same_name("Muller", "Muller Frères")
