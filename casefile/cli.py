@@ -431,8 +431,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p)
     p.set_defaults(handler="casefile.commands.evidence:mirror")
 
-    p = sub.add_parser("bundle", help="ZIP of a case's pièces with the bordereau")
+    p = sub.add_parser(
+        "bundle",
+        help="the case's pièces with the bordereau: ZIP, or the stamped dossier de plaidoirie (PDF)",
+    )
     p.add_argument("case", metavar="CASE")
+    p.add_argument(
+        "--format",
+        choices=("zip", "pdf"),
+        default="zip",
+        help="zip (default): bordereau + files; pdf: one PDF, bordereau first, pages stamped",
+    )
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(handler="casefile.commands.evidence:bundle")
 

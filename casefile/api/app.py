@@ -78,6 +78,7 @@ def _route_handlers() -> list[Any]:
     from casefile.api.web import (
         case_forms,
         courts,
+        hearing,
         jobs,
         law,
         pages,
@@ -112,6 +113,7 @@ def _route_handlers() -> list[Any]:
         report_pages.ReportPagesController,
         search.search,
         search_pages.search_page,
+        hearing.hearing_page,
         calendars.CalendarController,
         feeds.feed,
         feeds.FeedController,

@@ -213,6 +213,11 @@ def test_the_web_upload_page_and_confirmation_of_a_basic_invoice(browser: Api) -
         "rattachée à cette pièce." in page
     )
     assert f"Factur-X {number} — rattachée à la créance" in page
+    # The claims table names the pièce that proves each invoice.
+    assert (
+        f"{number} 15 septembre 2026 15 octobre 2026 1 234,56 € 1 234,56 € fourniture de "
+        f"marchandises — Facture électronique Factur-X {number} (pièce n° 1) n° 1 Corriger" in page
+    )
     assert f"Cette pièce est rattachée à la créance {number}." in text(
         api.client.get(url, headers=HTML).text
     )
