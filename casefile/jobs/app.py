@@ -87,21 +87,26 @@ def worker_here() -> bool:
 
 
 async def defer(task: str, queueing_lock: str, **kwargs: Any) -> None:
-    """Queue one job of `task` unless one with the same lock waits already; opens the app for
-    the call when this process has not (the CLI on PostgreSQL)."""
+    """Queue one job of `task` unless one with the same lock waits already: on the app as this
+    process opened it (`serve`, a worker, a test), else opened for the call (the CLI)."""
     from procrastinate import exceptions
 
-    engine = current()
+    engine = app if _open(app) else current()
 
     async def send() -> None:
         with contextlib.suppress(exceptions.AlreadyEnqueued):
             await engine.configure_task(task, queueing_lock=queueing_lock).defer_async(**kwargs)
 
-    if embedded() or getattr(engine.connector, "_async_pool", None) is not None:
+    if isinstance(engine.connector, EmbeddedConnector) or _open(engine):
         await send()
         return
     async with engine.open_async():
         await send()
+
+
+def _open(engine: App) -> bool:
+    """Whether the app's PostgreSQL pool is open (procrastinate keeps it private)."""
+    return getattr(engine.connector, "_async_pool", None) is not None
 
 
 WORKER_OPTIONS: dict[str, Any] = {"install_signal_handlers": False, "delete_jobs": "never"}

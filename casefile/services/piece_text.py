@@ -66,8 +66,9 @@ async def schedule(version: int) -> str:
     if get_settings().jobs == "off":
         return PENDING
     from casefile.jobs import app as jobs
+    from casefile.store.db import postgres
 
-    if jobs.embedded() and not jobs.worker_here():
+    if not postgres() and not jobs.worker_here():
         await extract_version(version)
         return "done"
     try:

@@ -160,15 +160,19 @@ def page_image(text: str, *, width: int = 2480, height: int = 3508) -> Image.Ima
     return image
 
 
-def scanned_image(text: str, fmt: str = "PNG") -> bytes:
+def scanned_image(text: str, fmt: str = "PNG", *, small: bool = False) -> bytes:
+    """The page as an image file; `small`: a strip of 1400 × 500 pixels (a few KB, for the
+    API tests' upload limit)."""
     out = io.BytesIO()
-    page_image(text).save(out, format=fmt, dpi=(300, 300))
+    image = page_image(text, width=1400, height=500) if small else page_image(text)
+    image.save(out, format=fmt, dpi=(300, 300))
     return out.getvalue()
 
 
-def scanned_pdf(*pages: str) -> bytes:
+def scanned_pdf(*pages: str, small: bool = False) -> bytes:
     """A PDF of page images only (no text layer), as a scanner makes."""
-    images = [page_image(text) for text in pages]
+    size = {"width": 1400, "height": 500} if small else {}
+    images = [page_image(text, **size) for text in pages]
     out = io.BytesIO()
     images[0].save(out, format="PDF", resolution=300, save_all=True, append_images=images[1:])
     return out.getvalue()
