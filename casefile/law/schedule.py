@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import msgspec
@@ -221,10 +222,12 @@ class _Step:
 
     rule: DeadlineRule
     applied: Extension | None  # the plan's distance extension if the rule takes one
-    months: int
+    total: Period  # the rule's period lengthened by that extension
     only_event: str | None  # the event of a single start with no condition
     validity: bool
     needs_due: bool  # a notice or a cap event reads the due date before the status
+    start_events: frozenset[str]  # the events of the starts that name one
+    event_starts_only: bool  # no start is another deadline's expiry
     # Shared by every plan with the same rule, territory and extension:
     expiries: dict[date, _Expiry]
     deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]]
@@ -373,7 +376,8 @@ class Engine:
         if type(events) is not dict and not isinstance(events, Mapping):
             events = {event.key: event for event in events}
         claim = facts.claim_total
-        # One flat tuple: the mapping's keys then its events (their count fixes the split).
+        # One flat tuple of plain values (the collector soon stops tracking it): the mapping's
+        # keys, then each event's identity (their count fixes the split).
         memo_key = (
             procedure_key,
             facts.court,
@@ -382,7 +386,7 @@ class Engine:
             None if claim is None else str(claim),
             today,
             *events,
-            *events.values(),
+            *[event._ident() for event in events.values()],
         )
         try:
             cached = self._schedules.get(memo_key)
@@ -409,9 +413,10 @@ class Engine:
         if procedure is None:
             procedure = self.procedure(procedure_key)
         known = procedure.events
-        for key in events:
-            if key not in known:
-                procedure.event(key)
+        if not events.keys() <= known.keys():
+            for key in events:
+                if key not in known:
+                    procedure.event(key)
         self.check_order(procedure, events)
         court = facts.court or procedure.default_court
         plan = self._plans.get(
@@ -455,7 +460,7 @@ class Engine:
         if len(results) == 1:
             deadlines = tuple(results.values())
         else:
-            deadlines = tuple(sorted(results.values(), key=_due_and_key))
+            deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
         return Schedule(procedure.key, plan.territory.key, deadlines, tuple(warnings))
 
     def _plan(self, procedure: Procedure, court: str | None, facts: CaseFacts) -> _Plan:
@@ -489,10 +494,12 @@ class Engine:
                 _Step(
                     rule=rule,
                     applied=applied,
-                    months=applied.months if applied else 0,
+                    total=rule.period.with_extra_months(applied.months if applied else 0),
                     only_event=only.event if plain and only is not None else None,
                     validity=bool(rule.valid_from or rule.valid_until),
                     needs_due=rule.notice_event is not None or rule.cap_event is not None,
+                    start_events=frozenset(s.event for s in rule.starts if s.event is not None),
+                    event_starts_only=all(s.event is not None for s in rule.starts),
                     expiries=memos[0],
                     deadlines=memos[1],
                 )
@@ -521,7 +528,7 @@ class Engine:
     ) -> Deadline | None:
         """`_apply` for a compiled step: the same decisions, with the step's own memos."""
         rule = step.rule
-        extra: list[str] = []
+        extra: list[str] | None = None
         only = step.only_event
         if only is not None:
             event = events.get(only)
@@ -532,6 +539,11 @@ class Engine:
                 return None
             index, start_date = 0, event.date
         else:
+            if step.event_starts_only and step.start_events.isdisjoint(events):
+                for event_key, note in rule.waiting:  # no start event recorded at all
+                    if event_key in events:
+                        warnings.append(f"{rule.key}: {note}")
+                return None
             procedure = plan.procedure
             found, rejected = _start_candidates(rule, events, results)
             for rejected_key, rejected_date, follows in rejected:
@@ -548,6 +560,7 @@ class Engine:
             if len(found) == 1 or rule.pick == "first":
                 index, start_date = found[0]
             else:
+                extra = []
                 index, start_date = self._pick(
                     rule, found, plan.territory, plan.extension, warnings, extra, procedure
                 )
@@ -570,9 +583,11 @@ class Engine:
         applied = step.applied
         art_647 = False
         if applied is not None and start.event is not None:
-            entitled = applied
-            applied = self._article_647(events[start.event], plan.court_department, applied)
-            art_647 = applied is not entitled
+            served = events[start.event]
+            if "lieu" in served.attributes:  # else `_article_647` keeps the extension
+                entitled = applied
+                applied = self._article_647(served, plan.court_department, applied)
+                art_647 = applied is not entitled
         plain = custom is None and not art_647
         moot = False
         for key in rule.moot_by:
@@ -646,12 +661,16 @@ class Engine:
                 art_647,
                 tuple(added),
             )
-            self._count_plan_entry()
+            self._plan_entries += 1
+            if self._plan_entries > PLAN_MEMO_SIZE:
+                self._drop_plans()
             step.deadlines[cache_key] = cached
         deadline, expiry_warnings = cached
         if expiry_warnings and status != "moot":
             warnings.extend(f"{rule.key}: {w}" for w in expiry_warnings)
         if act is not None and status == "missed":
+            if extra is None:
+                extra = []
             extra.append(
                 f"« {_label(plan.procedure, act.key)} » le {act.date.isoformat()}, après "
                 f"l'échéance du {deadline.due.isoformat()} : délai manqué. {rule.consequence}"
@@ -659,7 +678,9 @@ class Engine:
         if today is not None and status in ("pending", "uncertain") and today > deadline.due:
             status = "missed"
         if extra or status != deadline.status:
-            return replace(deadline, status=status, notes=(*deadline.notes, *extra), _json=None)
+            return replace(
+                deadline, status=status, notes=(*deadline.notes, *(extra or ())), _json=None
+            )
         return deadline
 
     def _step_expiry(
@@ -671,22 +692,22 @@ class Engine:
         applied: Extension | None,
         plain: bool,
     ) -> _Expiry:
-        months = applied.months if applied else 0
         if not plain:
+            months = applied.months if applied else 0
             return self._expiry(step.rule.counting, period, start, plan.territory, months)
         found = step.expiries.get(start)
         if found is None:
-            found = expiry(step.rule.counting, period, start, plan.territory, months)
-            self._count_plan_entry()
+            found = _expiry_of_total(step.rule.counting, step.total, start, plan.territory)
+            self._plan_entries += 1
+            if self._plan_entries > PLAN_MEMO_SIZE:
+                self._drop_plans()
             step.expiries[start] = found
         return found
 
-    def _count_plan_entry(self) -> None:
-        self._plan_entries += 1
-        if self._plan_entries > PLAN_MEMO_SIZE:
-            self._plans.clear()
-            self._step_memos.clear()
-            self._plan_entries = 0
+    def _drop_plans(self) -> None:
+        self._plans.clear()
+        self._step_memos.clear()
+        self._plan_entries = 0
 
     def compute_reference(
         self,
@@ -1075,7 +1096,18 @@ def expiry(
     counting: str, period: Period, start: date, territory: Territory, months: int = 0
 ) -> _Expiry:
     """The unadjusted and final dates of one time limit, with the reasons for any difference."""
-    total = period.with_extra_months(months)
+    return _expiry_of_total(counting, period.with_extra_months(months), start, territory)
+
+
+def _expiry_of_total(counting: str, total: Period, start: date, territory: Territory) -> _Expiry:
+    """`expiry` of the period already lengthened by its distance extension."""
+    if counting == "cpc":
+        unadjusted = add_period(start, total)
+        found: _Expiry | None = territory.derived.get(unadjusted)
+        if found is None:
+            found = _rolled(unadjusted, territory)
+            territory.derived[unadjusted] = found
+        return found
     if counting == "civil":
         end = (
             same_date_years_later(start, total.years)
@@ -1115,6 +1147,13 @@ def expiry(
     unadjusted = add_period(start, total)
     if counting == "calendar":
         return _Expiry(unadjusted, unadjusted, None, ())
+    return _rolled(unadjusted, territory)
+
+
+def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
+    """CPC art. 642 applied to the last day of a period: the day itself or the next working
+    day, with the days skipped, and a warning when it is a doubtful day (kept per territory
+    and day: it depends on nothing else)."""
     due, skipped = territory.next_working_day(unadjusted)
     moved = None
     if skipped:
@@ -1148,6 +1187,9 @@ def forward_reading(hearing: date, period: Period) -> date:
 
 def _due_and_key(deadline: Deadline) -> tuple[date, str]:
     return deadline.due, deadline.key
+
+
+_DUE_AND_KEY = attrgetter("due", "key")  # `_due_and_key`, without a Python call per deadline
 
 
 def _matches(conditions: Iterable[tuple[str, AttributeValue]], event: RecordedEvent) -> bool:
