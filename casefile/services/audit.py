@@ -73,6 +73,7 @@ ACTIONS: dict[str, str] = {
     "event.delete": "a retiré « {event} » du dossier {case}",
     "plan.create": "a accordé un échéancier sur le dossier {case}",
     "bundle.download": "a téléchargé le bordereau et les pièces du dossier {case}",
+    "dossier.download": "a téléchargé le dossier de plaidoirie (PDF) du dossier {case}",
     "document.create": "a généré un document pour le dossier {case}",
     "document.download": "a téléchargé un document du dossier {case}",
     "claims.import": "a importé des factures",

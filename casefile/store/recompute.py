@@ -13,10 +13,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from casefile import metrics
 from casefile.definitions import engine
 from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
 from casefile.store.db import bulk_insert
+from casefile.store.ledger import refresh_ledger
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
 
@@ -49,7 +51,9 @@ def compute(
         claim_total=claim_total,
     )
     eng = engine()
-    return eng.compute(case["procedure"], amicable_left_out(case["procedure"], events), facts)
+    schedule = eng.compute(case["procedure"], amicable_left_out(case["procedure"], events), facts)
+    metrics.deadlines_computed(len(schedule.deadlines))
+    return schedule
 
 
 def amicable_left_out(
@@ -170,6 +174,7 @@ async def store_schedules(schedules: Mapping[int, Schedule], replace: bool = Tru
     ]
     for start in range(0, len(rows), 5000):
         await bulk_insert(DeadlineRecord, rows[start : start + 5000])
+    await refresh_ledger(ids)
     by_summary: dict[tuple[Any, ...], list[int]] = {}
     totals = await outstanding_cents(ids)
     for case_id, schedule in schedules.items():
