@@ -71,6 +71,7 @@ def _route_handlers() -> list[Any]:
         handover,
         reports,
         search,
+        tasks,
         users,
     )
     from casefile.api.web import (
@@ -87,6 +88,7 @@ def _route_handlers() -> list[Any]:
     from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
     from casefile.api.web import search as search_pages
+    from casefile.api.web import tasks as task_pages
 
     handlers: list[Any] = [
         system.health,
@@ -110,6 +112,8 @@ def _route_handlers() -> list[Any]:
         feeds.PaymentPlanController,
         audit.AuditController,
         *evidence.handlers(),
+        tasks.TaskController,
+        task_pages.TaskPagesController,
         documents.DocumentController,
         users.UserController,
         users.AssignmentController,
@@ -137,6 +141,7 @@ def _route_handlers() -> list[Any]:
 def _register_filters(engine: JinjaTemplateEngine) -> None:
     """French dates ("1er mars 2027") and amounts, the same filters as the documents."""
     from casefile.documents.formatting import amount_fr, date_fr
+    from casefile.services import bundles
 
     def blank_or(format_: Any) -> Any:
         return lambda value: "—" if value in (None, "") else format_(value)
@@ -144,6 +149,7 @@ def _register_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["date_fr"] = blank_or(date_fr)
     engine.engine.filters["amount_fr"] = blank_or(amount_fr)
     filters.register(engine.engine)
+    engine.engine.globals["bundle_formats"] = lambda: list(bundles.FORMATS.values())
 
 
 def create_app(debug: bool = False) -> Litestar:

@@ -18,7 +18,7 @@ from procrastinate.retry import BaseRetryStrategy
 
 from casefile.errors import CasefileError, Unavailable
 from casefile.jobs.engine import app
-from casefile.services import evidence_checks, job_runs, nightly, reminders
+from casefile.services import background, evidence_checks, job_runs, nightly, reminders
 from casefile.settings import get_settings
 from casefile.store.db import unavailable
 
@@ -103,3 +103,10 @@ async def send_reminders(timestamp: int) -> dict[str, Any]:
         "send_reminders", day.isoformat(), lambda: reminders.send_due(day)
     )
     return dict(outcome.result)
+
+
+@app.task(name=background.TASK, retry=RETRY)
+async def run_background_task(task_id: int) -> dict[str, Any]:
+    """A bundle or an import a user asked for (`services/background.py`): done once, however
+    many times its job runs."""
+    return await background.run(task_id)

@@ -19,6 +19,7 @@ TASK_LABELS = {
     "recompute_pending": "Recalcul nocturne des dossiers en cours",
     "verify_evidence": "Vérification hebdomadaire des pièces",
     "send_reminders": "Rappels par e-mail",
+    "run_background_task": "Import ou dossier de pièces demandé",
 }
 STATUS_LABELS = {
     "todo": "en attente",
