@@ -13,7 +13,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from casefile.commands import user_args
+from casefile.commands import dunning_args, user_args
 
 FORMATS = ("json", "table")
 
@@ -388,8 +388,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", required=True)
     p.add_argument("--description")
     p.add_argument("--date")
+    same = p.add_mutually_exclusive_group()
+    same.add_argument(
+        "--reuse", action="store_true", help="a file the case has already: keep that pièce"
+    )
+    same.add_argument(
+        "--force", action="store_true", help="a file the case has already: add a second pièce"
+    )
     _add_format(p)
     p.set_defaults(handler="casefile.commands.evidence:add")
+    p = evidence.add_parser(
+        "extract", help="read the text of the pièces still waiting (or again, with --all)"
+    )
+    p.add_argument("--all", action="store_true", help="read every version's text again")
+    p.add_argument("--limit", type=int, default=1000, help="versions read at most (1000)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.evidence:extract")
+    p = evidence.add_parser(
+        "facturx", help="the Factur-X e-invoice of a pièce and the claim it proposes"
+    )
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("piece", metavar="PIECE", type=int, help="the pièce number")
+    p.add_argument("--accept", action="store_true", help="create the claim (or link the pièce)")
+    p.add_argument("--due-date", help="YYYY-MM-DD, when the invoice has none (MINIMUM)")
+    p.add_argument("--supply", choices=("marchandises", "services", "travaux"))
+    p.add_argument("--description")
+    p.add_argument("--expected-version", type=int, help="refuse if the case changed since")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.evidence:facturx")
     p = evidence.add_parser("verify", help="verify every stored object against its hash")
     p.add_argument(
         "--fix", action="store_true", help="remove orphan objects (no record, older than one hour)"
@@ -405,8 +431,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p)
     p.set_defaults(handler="casefile.commands.evidence:mirror")
 
-    p = sub.add_parser("bundle", help="ZIP of a case's pièces with the bordereau")
+    p = sub.add_parser(
+        "bundle",
+        help="the case's pièces with the bordereau: ZIP, or the stamped dossier de plaidoirie (PDF)",
+    )
     p.add_argument("case", metavar="CASE")
+    p.add_argument(
+        "--format",
+        choices=("zip", "pdf"),
+        default="zip",
+        help="zip (default): bordereau + files; pdf: one PDF, bordereau first, pages stamped",
+    )
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(handler="casefile.commands.evidence:bundle")
 
@@ -507,6 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--alert-days", type=int, help="days before a deadline its alert goes (0-60)")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.reminders:prefs")
+    dunning_args.register(sub, _add_format)
     _add_party_edit(sub)
     _add_claims_and_payments(sub)
     _add_courts(sub, case)

@@ -66,7 +66,9 @@ def _route_handlers() -> list[Any]:
         cases,
         disputes,
         documents,
+        dunning,
         evidence,
+        facturx,
         feeds,
         handover,
         reports,
@@ -77,6 +79,7 @@ def _route_handlers() -> list[Any]:
     from casefile.api.web import (
         case_forms,
         courts,
+        hearing,
         jobs,
         law,
         pages,
@@ -85,6 +88,8 @@ def _route_handlers() -> list[Any]:
         rates,
         reminders,
     )
+    from casefile.api.web import dunning as dunning_pages
+    from casefile.api.web import facturx as facturx_pages
     from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
     from casefile.api.web import search as search_pages
@@ -100,12 +105,17 @@ def _route_handlers() -> list[Any]:
         cases.CaseController,
         case_data.CaseDataController,
         disputes.DisputeController,
+        dunning.CaseDunningController,
+        dunning.DunningController,
+        dunning_pages.DunningPagesController,
+        dunning_pages.CaseDunningPagesController,
         handover.HandoverController,
         handover_pages.HandoverPageController,
         reports.ReportsController,
         report_pages.ReportPagesController,
         search.search,
         search_pages.search_page,
+        hearing.hearing_page,
         calendars.CalendarController,
         feeds.feed,
         feeds.FeedController,
@@ -114,6 +124,7 @@ def _route_handlers() -> list[Any]:
         *evidence.handlers(),
         tasks.TaskController,
         task_pages.TaskPagesController,
+        facturx.FacturxController,
         documents.DocumentController,
         users.UserController,
         users.AssignmentController,
@@ -121,6 +132,7 @@ def _route_handlers() -> list[Any]:
         people.PeopleController,
         *portfolio.handlers(),
         case_forms.CaseFormsController,
+        facturx_pages.FacturxPagesController,
         law.LawImpactController,
         courts.CourtAdminController,
         courts.CaseCourtController,
@@ -141,7 +153,7 @@ def _route_handlers() -> list[Any]:
 def _register_filters(engine: JinjaTemplateEngine) -> None:
     """French dates ("1er mars 2027") and amounts, the same filters as the documents."""
     from casefile.documents.formatting import amount_fr, date_fr
-    from casefile.services import bundles
+    from casefile.services import background
 
     def blank_or(format_: Any) -> Any:
         return lambda value: "—" if value in (None, "") else format_(value)
@@ -149,7 +161,7 @@ def _register_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["date_fr"] = blank_or(date_fr)
     engine.engine.filters["amount_fr"] = blank_or(amount_fr)
     filters.register(engine.engine)
-    engine.engine.globals["bundle_formats"] = lambda: list(bundles.FORMATS.values())
+    engine.engine.globals["bundle_formats"] = background.bundle_choices
 
 
 def create_app(debug: bool = False) -> Litestar:

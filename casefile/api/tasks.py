@@ -110,11 +110,8 @@ class TaskController(Controller):
         summary="Télécharger le résultat d'une tâche terminée (vérifié par SHA-256)",
     )
     async def result(self, task_id: FromPath[int], actor: Actor) -> Any:
+        # A bundle's hand-out was audited when it was built for this user (make_bundle).
         row, store = await background.output(task_id, actor)
-        if row["kind"] == "bundle":
-            await audit.record(
-                actor, "bundle.download", "case", row["case_id"], None, {"task": row["id"]}
-            )
 
         async def incident(error: IntegrityError) -> None:
             await audit.record_integrity_incident(

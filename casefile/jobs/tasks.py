@@ -3,7 +3,9 @@ same period changes nothing twice) and their schedule.
 
 Times are UTC (procrastinate's cron): the nightly recomputation at 01:30 (02:30 or 03:30 in
 Paris), the e-mail reminders at 05:00 (06:00 or 07:00 in Paris, after the recomputation), the
-weekly evidence verification on Sunday at 03:00.
+reminder scenarios' actions for the debtors at 07:00 (08:00 or 09:00 in Paris: the e-mails
+leave in office hours, the letters and calls are in the lists when the day starts), the weekly
+evidence verification on Sunday at 03:00.
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from procrastinate.retry import BaseRetryStrategy
 
 from casefile.errors import CasefileError, Unavailable
 from casefile.jobs.engine import app
-from casefile.services import background, evidence_checks, job_runs, nightly, reminders
+from casefile.services import (
+    background,
+    dunning,
+    evidence_checks,
+    job_runs,
+    nightly,
+    piece_text,
+    reminders,
+)
 from casefile.settings import get_settings
 from casefile.store.db import unavailable
 
@@ -110,3 +120,29 @@ async def run_background_task(task_id: int) -> dict[str, Any]:
     """A bundle or an import a user asked for (`services/background.py`): done once, however
     many times its job runs."""
     return await background.run(task_id)
+
+
+@app.periodic(cron="0 7 * * *", periodic_id="dunning")
+@app.task(name="run_dunning", retry=RETRY, queueing_lock="run_dunning")
+async def run_dunning(timestamp: int) -> dict[str, Any]:
+    """The day's reminder actions (e-mails to debtors, letters to send, calls to make); each
+    action is unique, so a retry after the mail server failed creates only what is missing."""
+    day = day_of(timestamp)
+    outcome = await job_runs.once("run_dunning", day.isoformat(), lambda: dunning.run_due(day))
+    return dict(outcome.result)
+
+
+@app.task(name="extract_text", retry=RETRY)
+async def extract_text(version_id: int) -> dict[str, Any]:
+    """The text of one uploaded pièce version (idempotent: a version already read is skipped).
+    A file that cannot be read is recorded as such, never raised: only an unavailable database
+    or object store makes the job fail, and then it is retried."""
+    return await piece_text.extract_version(version_id)
+
+
+@app.periodic(cron="*/10 * * * *", periodic_id="text_sweep")
+@app.task(name="extract_pending_texts", retry=RETRY, queueing_lock="extract_pending_texts")
+async def extract_pending_texts(timestamp: int) -> dict[str, Any]:
+    """Versions whose job was lost (the in-memory queue of a restarted `serve`), or scans to
+    read again now that Tesseract is installed."""
+    return await piece_text.extract_pending()

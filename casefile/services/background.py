@@ -23,7 +23,8 @@ import asyncio
 import hashlib
 import logging
 import tempfile
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -123,15 +124,41 @@ async def mine(actor: User, limit: int = 50) -> list[TaskView]:
 # --- asking ---------------------------------------------------------------------------
 
 
-async def request_bundle(case: int | str, actor: User, format_key: str = "zip") -> TaskView:
-    """The bundle of `case` in `format_key` (a format of `services/bundles.py`)."""
-    bundle_format = bundles.bundle_format(format_key)
-    source = await bundles.source(case, actor)
-    key = f"bundle:{bundle_format.key}:{source.case_id}:{bundles.fingerprint(source)}:{actor.name}"
-    label = f"Dossier {source.reference} : {bundle_format.label}"
-    return await _submit(
-        "bundle", key, actor, label, {"format": bundle_format.key}, case_id=source.case_id
+BUNDLE_LABELS = {
+    "zip": "bordereau et pièces numérotées (ZIP)",
+    "pdf": "dossier de plaidoirie (PDF)",
+}
+
+
+@dataclass(frozen=True)
+class BundleChoice:
+    key: str
+    label: str
+
+
+def bundle_choices() -> list[BundleChoice]:
+    """The formats a bundle can be asked in (the case page's choice)."""
+    return [BundleChoice(key, BUNDLE_LABELS.get(key, key)) for key in bundles.FORMATS]
+
+
+def fingerprint(source: bundles.BundleSource) -> str:
+    """What makes two bundles of a case the same: its live pièces (number, bytes, what the
+    bordereau says of them) and the day (the bordereau is dated)."""
+    text = "\n".join(
+        f"{p.number}|{p.id}|{p.current.sha256}|{p.kind}|{p.date}|{p.description}"
+        for p in sorted(source.pieces, key=lambda p: (p.number or 0, p.id))
     )
+    return hashlib.sha256(f"{date.today()}\n{text}".encode()).hexdigest()[:32]
+
+
+async def request_bundle(case: int | str, actor: User, format_key: str = "zip") -> TaskView:
+    """The bundle of `case` in `format_key` (zip or pdf, `services/bundles.py`)."""
+    fmt = bundles.check_format(format_key)
+    source = await bundles.bundle_source(case, actor)
+    key = f"bundle:{fmt}:{source.case_id}:{fingerprint(source)}:{actor.name}"
+    label = f"Dossier {source.reference} : {BUNDLE_LABELS.get(fmt, fmt)}"
+    params = {"format": fmt, "reference": source.reference}
+    return await _submit("bundle", key, actor, label, params, case_id=source.case_id)
 
 
 async def request_import(
@@ -283,32 +310,32 @@ async def _finish(
 
 
 async def _run_bundle(row: dict[str, Any], actor: User) -> dict[str, Any]:
-    bundle_format = bundles.bundle_format(row["params"]["format"])
-    source = await bundles.source(row["case_id"], actor)
-    evidence, exports = open_store(), exports_store()
+    """`services/bundles.make_bundle` (the one entry point of every bundle: checks, audit),
+    written to a temporary file, then kept in the exports store."""
+    fmt = bundles.check_format(row["params"]["format"])
+    exports = exports_store()
+    with tempfile.TemporaryDirectory(prefix="casefile-bundle-") as folder:
+        out = Path(folder) / f"bundle.{fmt}"
+        built = await bundles.make_bundle(row["case_id"], actor, fmt, out)
 
-    def build() -> StoredObject:
-        # Spooled to a temporary file, then stored whole (hashed on the way in).
-        with tempfile.TemporaryFile(prefix="casefile-bundle-") as spool:
-            bundle_format.write(source, evidence, spool)
-            spool.seek(0)
-            return exports.put_stream(spool)
+        def keep() -> StoredObject:
+            with out.open("rb") as handle:
+                return exports.put_stream(handle)
 
-    stored = await asyncio.to_thread(build)
+        stored = await asyncio.to_thread(keep)
     result = {
-        "pieces": len(source.pieces),
+        "format": fmt,
+        "pieces": built.pieces,
+        "pages": built.pages,
         "size": stored.size,
         "sha256": stored.sha256,
-        "format": bundle_format.key,
-        "bordereau_docx": source.problem is None,
+        "notices": built.notices,
+        "warnings": built.warnings,
     }
-    if source.problem:
-        result["warning"] = (
-            f"pas de bordereau .docx (le bordereau texte est joint) : {source.problem}"
-        )
-    await _finish(
-        row["id"], result, stored, bundles.filename(source, bundle_format), bundle_format.media_type
-    )
+    name = bundles.BundleSource(
+        row["case_id"], row["params"]["reference"], [], None, None
+    ).filename(fmt)
+    await _finish(row["id"], result, stored, name, bundles.MEDIA_TYPES[fmt])
     return result
 
 

@@ -21,6 +21,7 @@ from casefile.services.plausibility import invoice_warnings
 from casefile.store import audit
 from casefile.store.cases import InvoiceIn, bump_version, resolve_case
 from casefile.store.db import atomic
+from casefile.store.ledger import refresh_ledger
 from casefile.store.permissions import User, require
 from casefile.store.recompute import recompute_case
 from casefile.store.tables import Claim, Party, Payment
@@ -271,7 +272,8 @@ async def set_dispute(
     today: date | None = None,
 ) -> dict[str, Any]:
     """Mark an invoice disputed by the debtor (reason, date; issue 17 item 2), or lift the
-    dispute. A disputed invoice is kept apart in the aged balance."""
+    dispute. A disputed invoice is kept apart in the aged balance and out of the claim total,
+    the statement, the pleadings and the reminders until the dispute is lifted."""
     require(actor, "claim.write")
     reason = " ".join((reason or "").split())
     errors: dict[str, str] = {}
@@ -295,7 +297,9 @@ async def set_dispute(
         await Claim.update({getattr(Claim, k): v for k, v in values.items()}).where(
             Claim.id == current["id"]
         )
+        await refresh_ledger([row["id"]])
         version = await bump_version(row, expected_version)
+        diff = await recompute_case(row)  # the claim total leaves the contested invoice out
 
         def view(v: Mapping[str, Any]) -> dict[str, Any]:
             return {
@@ -311,7 +315,7 @@ async def set_dispute(
             "case",
             row["id"],
             view(current),
-            {**view(values), "version": version},
+            {**view(values), "version": version, "changes": change_summary(diff)},
         )
     return {"id": current["id"], "version": version, **view(values)}
 

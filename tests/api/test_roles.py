@@ -4,6 +4,7 @@ route or another commissaire's case, success otherwise (STORE_API permissions)."
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 
 import pytest
 
@@ -64,10 +65,42 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
         CASE_WORKERS,
         200,
     ),
+    # A Factur-X pièce (issue 16 item 3): each call uploads a new one ({fx} is its number).
+    ("GET", "/api/cases/{id}/pieces/{fx}/facturx", None, CASE_READERS, 200),
+    (
+        "POST",
+        "/api/cases/{id}/pieces/{fx}/facturx/accept",
+        {"supply": "services"},
+        CASE_WORKERS,
+        201,
+    ),
     # Handover to litigation: the matrix's case is already in litigation (409 once allowed).
     ("POST", "/api/cases/{id}/handover", {}, CASE_WORKERS, 409),
+    # Reminder scenarios and promises (issue 17 items 1-2): the matrix's case is in litigation;
+    # no action n° 999999 exists (404 once allowed).
+    ("GET", "/api/cases/{id}/relances", None, CASE_READERS, 200),
+    (
+        "POST",
+        "/api/cases/{id}/promises",
+        {
+            "amount": "50.00",
+            "promised_for": (date.today() + timedelta(days=30)).isoformat(),
+            "made_by": "le gérant",
+        },
+        CASE_WORKERS,
+        201,
+    ),
+    ("GET", "/api/relances/courriers", None, CASE_WORKERS, 200),
+    ("GET", "/api/relances/appels", None, CASE_WORKERS, 200),
+    ("POST", "/api/relances/999999/sent", {}, CASE_WORKERS, 404),
+    ("POST", "/api/relances/999999/call", {"outcome": "répondeur"}, CASE_WORKERS, 404),
+    ("POST", "/api/relances/999999/retry", None, CASE_WORKERS, 404),
     # Every reader; a commissaire de justice's figures cover only their own cases.
     ("GET", "/api/reports/aged-balance?as_of=2026-11-30", None, ALL, 200),
+    ("GET", "/api/reports/aged-balance/groups?by=lawyer", None, ALL, 200),
+    ("GET", "/api/reports/dso?as_of=2026-11-30", None, ALL, 200),
+    ("GET", "/api/reports/litigation", None, ALL, 200),
+    ("GET", "/api/reports/recovery", None, ALL, 200),
     ("GET", "/api/search?q=facture", None, ALL, 200),
     # Background tasks (issue 15): the matrix's case has no pièce (422 once allowed); the JSON
     # body is no CSV (the task reports its errors: 202).
@@ -110,6 +143,8 @@ def _call(api: Api, method: str, path: str, body: object, case_id: int, headers:
             "creditor": {"name": "Créancier SA"},
             "debtor": {"name": "Débiteur SARL"},
         }
+    if "{fx}" in path:
+        path = path.replace("{fx}", str(_facturx_piece(api, case_id)))
     if "{claim}" in path or "{payment}" in path:
         path = path.replace("{claim}", str(_claim(api, case_id)))
         path = path.replace("{payment}", str(_payment(api, case_id)))
@@ -133,6 +168,20 @@ def _claim(api: Api, case_id: int) -> int:
     )
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
+
+
+def _facturx_piece(api: Api, case_id: int) -> int:
+    """A new Factur-X pièce with an invoice number of its own; returns its pièce number."""
+    from tests.evidence.facturx_samples import Sample, facturx_pdf
+
+    response = api.client.post(
+        f"/api/cases/{case_id}/evidence",
+        headers={**api.headers("admin"), "content-type": "application/octet-stream"},
+        params={"kind": "facture", "filename": "facture.pdf"},
+        content=facturx_pdf(Sample(number=f"ROLE-FX-{next(_refs):05d}")),
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["piece"])
 
 
 def _payment(api: Api, case_id: int) -> int:

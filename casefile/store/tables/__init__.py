@@ -13,6 +13,7 @@ from casefile.store.tables.dunning_action import DunningAction
 from casefile.store.tables.event import Event
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
+from casefile.store.tables.invoice_reading import InvoiceReading
 from casefile.store.tables.job_run import JobRun
 from casefile.store.tables.login_throttle import LoginThrottle
 from casefile.store.tables.mail_log import MailLog
@@ -21,6 +22,7 @@ from casefile.store.tables.payment import Payment
 from casefile.store.tables.payment_plan import PaymentPlan
 from casefile.store.tables.payment_promise import PaymentPromise
 from casefile.store.tables.piece import Piece
+from casefile.store.tables.piece_text import PieceText
 from casefile.store.tables.piece_version import PieceVersion
 from casefile.store.tables.plan_instalment import PlanInstalment
 from casefile.store.tables.reminder_prefs import ReminderPrefs
@@ -41,6 +43,7 @@ ALL_TABLES = (
     AuditEntry,
     Piece,
     PieceVersion,
+    PieceText,
     Document,
     FeedToken,
     FeedState,
@@ -51,6 +54,7 @@ ALL_TABLES = (
     JobRun,
     ReminderPrefs,
     MailLog,
+    InvoiceReading,
     DunningAction,
     PaymentPromise,
     BackgroundTask,
@@ -70,6 +74,7 @@ __all__ = [
     "Event",
     "FeedState",
     "FeedToken",
+    "InvoiceReading",
     "JobRun",
     "LoginThrottle",
     "MailLog",
@@ -78,6 +83,7 @@ __all__ = [
     "PaymentPlan",
     "PaymentPromise",
     "Piece",
+    "PieceText",
     "PieceVersion",
     "PlanInstalment",
     "ReminderPrefs",
