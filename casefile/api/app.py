@@ -66,6 +66,7 @@ def _route_handlers() -> list[Any]:
         cases,
         disputes,
         documents,
+        dunning,
         evidence,
         facturx,
         feeds,
@@ -86,6 +87,7 @@ def _route_handlers() -> list[Any]:
         rates,
         reminders,
     )
+    from casefile.api.web import dunning as dunning_pages
     from casefile.api.web import facturx as facturx_pages
     from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
@@ -101,6 +103,10 @@ def _route_handlers() -> list[Any]:
         cases.CaseController,
         case_data.CaseDataController,
         disputes.DisputeController,
+        dunning.CaseDunningController,
+        dunning.DunningController,
+        dunning_pages.DunningPagesController,
+        dunning_pages.CaseDunningPagesController,
         handover.HandoverController,
         handover_pages.HandoverPageController,
         reports.ReportsController,
