@@ -349,3 +349,77 @@ async def bulk_insert(table: type[Table], rows: Sequence[Mapping[str, object]]) 
         await transaction.connection.executemany(
             f'INSERT INTO "{name}" ({quoted}) VALUES ({marks})', records
         )
+
+
+_PG_ARRAY = {
+    "Serial": "int",
+    "Integer": "int",
+    "ForeignKey": "int",
+    "BigInt": "bigint",
+    "Date": "date",
+    "Timestamptz": "timestamptz",
+    "Boolean": "boolean",
+    "JSON": "text",  # sent as text, cast to json in the statement
+    "Varchar": "text",
+    "Text": "text",
+}
+
+
+async def bulk_update(
+    table: type[Table], rows: Sequence[Mapping[str, object]], also: str = ""
+) -> None:
+    """Update many rows by primary key in the open transaction: on PostgreSQL one
+    `UPDATE … FROM unnest(arrays)` statement (a statement per row would fire the table's
+    statement triggers and cost a round of planning each), `executemany` on SQLite. Each row
+    has the same keys, `id` and the column names to set; `also` adds SQL assignments common to
+    every row (`"version" = "version" + 1`)."""
+    if not rows:
+        return
+    eng = engine()
+    transaction = eng.current_transaction.get()
+    if transaction is None:
+        async with atomic():
+            await bulk_update(table, rows, also)
+        return
+    columns = [c for c in rows[0] if c != "id"]
+    name = table._meta.tablename
+    if is_postgres(eng):
+        kinds = [type(table._meta.get_column_by_name(c)).__name__ for c in ["id", *columns]]
+        arrays = [[row["id"] for row in rows]] + [
+            [_sql_value(row[c]) for row in rows] for c in columns
+        ]
+        unnest = ", ".join(f"${n}::{_PG_ARRAY[kind]}[]" for n, kind in enumerate(kinds, start=1))
+        assignments = ", ".join(
+            f'"{c}" = v."{c}"' + ("::json" if kind == "JSON" else "")
+            for c, kind in zip(columns, kinds[1:], strict=True)
+        )
+        if also:
+            assignments += f", {also}"
+        names = ", ".join(f'"{c}"' for c in ["id", *columns])
+        await transaction.connection.execute(
+            f'UPDATE "{name}" SET {assignments} FROM unnest({unnest}) AS v({names}) '
+            f'WHERE "{name}"."id" = v."id"',
+            *arrays,
+        )
+        return
+    records = [(*(_sql_value(row[c]) for c in columns), row["id"]) for row in rows]
+    assignments = ", ".join(f'"{c}" = ?' for c in columns)
+    if also:
+        assignments += f", {also}"
+    await transaction.connection.executemany(
+        f'UPDATE "{name}" SET {assignments} WHERE "id" = ?', records
+    )
+
+
+def among(column: Any, ids: Sequence[int], superset: bool = False) -> Any:
+    """`column IN ids` as piccolo builds it fast: piccolo converts each value of an `IN` list
+    one by one (a third of a 2 000-case chunk's time), a range costs two values. Exact when the
+    ids are consecutive; with `superset=True` (reads whose caller keeps only its ids) a range
+    is also used when it holds at most twice as many ids. Never a superset for a write."""
+    if not ids:
+        return column.is_in([0])
+    low, high = min(ids), max(ids)
+    span, count = high - low + 1, len(set(ids))
+    if span == count or (superset and span <= 2 * count):
+        return (column >= low) & (column <= high)
+    return column.is_in(list(ids))
