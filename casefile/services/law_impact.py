@@ -791,11 +791,13 @@ async def _apply_chunk(
 async def _resync_feeds(case_ids: Sequence[int], now: datetime) -> None:
     """Bring the stored feed state of already published cases in step now (SEQUENCE + 1 for
     each moved deadline), so the next poll serves the moved dates."""
+    wanted = set(case_ids)
     published = [
         row["case"]
         for row in await FeedState.select(FeedState.case).where(
-            FeedState.case.is_in(list(case_ids))
+            among(FeedState.case, case_ids, superset=True)
         )
+        if row["case"] in wanted
     ]
     if not published:
         return

@@ -323,7 +323,11 @@ async def atomic(what: str = "") -> AsyncIterator[None]:
 
 
 def _sql_value(value: object) -> object:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+    if isinstance(value, (dict, list)):
+        if not value:
+            return "{}" if isinstance(value, dict) else "[]"
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 async def bulk_insert(table: type[Table], rows: Sequence[Mapping[str, object]]) -> None:
@@ -339,7 +343,15 @@ async def bulk_insert(table: type[Table], rows: Sequence[Mapping[str, object]]) 
             await bulk_insert(table, rows)
         return
     columns = list(rows[0])
-    records = [tuple(_sql_value(row[c]) for c in columns) for row in rows]
+    # Column by column (only JSON columns may hold dicts and lists to encode), then zipped
+    # into records: a per-value conversion was a third of a recomputation's Python time.
+    values = []
+    for c in columns:
+        column = [row[c] for row in rows]
+        if type(table._meta.get_column_by_name(c)).__name__ in ("JSON", "JSONB"):
+            column = [_sql_value(value) for value in column]
+        values.append(column)
+    records = list(zip(*values, strict=True))
     name = table._meta.tablename
     if is_postgres(eng):
         await transaction.connection.copy_records_to_table(name, records=records, columns=columns)
@@ -386,7 +398,8 @@ async def bulk_update(
     if is_postgres(eng):
         kinds = [type(table._meta.get_column_by_name(c)).__name__ for c in ["id", *columns]]
         arrays = [[row["id"] for row in rows]] + [
-            [_sql_value(row[c]) for row in rows] for c in columns
+            [_sql_value(row[c]) for row in rows] if kind == "JSON" else [row[c] for row in rows]
+            for c, kind in zip(columns, kinds[1:], strict=True)
         ]
         unnest = ", ".join(f"${n}::{_PG_ARRAY[kind]}[]" for n, kind in enumerate(kinds, start=1))
         assignments = ", ".join(
