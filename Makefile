@@ -11,7 +11,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 LINTED := casefile tests bench setup.py
 
-.PHONY: run test check lint typecheck install install-dev lock bench clean
+.PHONY: run test check lint typecheck install install-dev lock bench clean holiday-table
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ lock:
 	  --generate-hashes --python-version 3.11 --custom-compile-command "make lock" -q \
 	  -o requirements-dev.lock
 
+## make holiday-table: recompute calendars/holidays.json from the installed `holidays` package
+holiday-table: $(DEV_STAMP)
+	$(BIN)/python -m casefile.law.holiday_table calendars/holidays.json
+
 ## make bench: every benchmark, each printing its figures (several minutes; needs PostgreSQL)
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/deadlines.py
@@ -69,6 +73,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/law_impact.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/evidence.py --size-mb 256 --repeat 1
+	$(BIN)/python bench/einvoice.py
 
 clean:
 	rm -rf $(VENV) $(VENV)-uv var build *.egg-info .pytest_cache .mypy_cache .ruff_cache

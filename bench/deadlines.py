@@ -1,13 +1,19 @@
-"""Benchmark: recompute the deadlines of a synthetic portfolio of 100 000 cases.
+"""Benchmark: the deadline engine against a workalendar peer, process start, batch CLI.
 
-Reports, in one run:
-  1. deadlines per second through the engine in one process (cold cache, then warm);
+Reports, in one run (issue 14 item 1):
+  1. the engine in one process on a synthetic portfolio (typed events, as the store holds
+     them): a first pass on a freshly loaded engine (nothing memoised, holiday tables read on
+     first use), then the same cases again (memoised);
   2. the same portfolio through a straightforward implementation on workalendar's France
-     calendar (the peer a Python developer would write);
-  3. end to end through `casefile deadlines --batch` (process start, JSON in and out).
-Targets (issue 2): >= 500 000 deadlines/s in process, >= 100 000 deadlines/s end to end.
+     calendar (the peer a Python developer would write), fresh calendars each round;
+     rounds alternate engine and peer, and each round gives the two ratios
+     (engine deadlines/s over peer deadlines/s); min and median are printed;
+  3. process start: `casefile deadlines …` for one case (and `casefile --help`), wall time of
+     whole processes, min and median;
+  4. end to end through `casefile deadlines --batch` (process start, JSON in and out).
+Targets (issue 14): first pass >= 2x the peer, memoised >= 5x, start < 0.2 s.
 
-    .venv/bin/python bench/deadlines.py [--cases 100000]
+    .venv/bin/python bench/deadlines.py [--cases 100000] [--rounds 5] [--starts 15]
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,11 +88,13 @@ def synthetic_stream(count: int, seed: int = 2026) -> Iterator[dict]:
         yield request
 
 
-def bench_engine(requests: list[dict]) -> tuple[int, float, float, float]:
-    """Recompute in one process: events already typed (as the store holds them), then the
-    same from raw JSON-like requests (validation included)."""
+Prepared = list[tuple[str, dict, object]]
+
+
+def prepare(requests: list[dict]) -> Prepared:
+    """Events already typed, as the store holds them (validation is not timed here)."""
     from casefile.definitions import engine
-    from casefile.law.requests import facts_from, schedule_for
+    from casefile.law.requests import facts_from
 
     eng = engine()
     prepared = []
@@ -98,22 +107,38 @@ def bench_engine(requests: list[dict]) -> tuple[int, float, float, float]:
             for key, body in request["events"].items()
         }
         prepared.append((procedure.key, events, facts_from(eng, request)))
-    eng._expiries.clear()
-    eng._deadlines.clear()
+    return prepared
+
+
+def bench_engine(prepared: Prepared) -> tuple[int, float, float]:
+    """A freshly loaded engine (its load not timed): first pass, then the same cases again."""
+    from casefile.definitions import data_dir, load_engine, recorded_rates_file
+
+    eng = load_engine(data_dir(), recorded_rates_file())
+    compute = eng.compute
     start = time.perf_counter()
     count = 0
     for procedure_key, events, facts in prepared:
-        count += len(eng.compute(procedure_key, events, facts).deadlines)
-    cold = time.perf_counter() - start
+        count += len(compute(procedure_key, events, facts).deadlines)
+    first = time.perf_counter() - start
     start = time.perf_counter()
     for procedure_key, events, facts in prepared:
-        eng.compute(procedure_key, events, facts)
-    warm = time.perf_counter() - start
+        compute(procedure_key, events, facts)
+    memoised = time.perf_counter() - start
+    return count, first, memoised
+
+
+def bench_validation(requests: list[dict]) -> tuple[int, float]:
+    """`schedule_for` on the raw requests (validation included), on the warm engine."""
+    from casefile.definitions import engine
+    from casefile.law.requests import schedule_for
+
+    eng = engine()
     start = time.perf_counter()
+    count = 0
     for request in requests:
-        schedule_for(eng, request)
-    raw = time.perf_counter() - start
-    return count, cold, warm, raw
+        count += len(schedule_for(eng, request).deadlines)
+    return count, time.perf_counter() - start
 
 
 def bench_workalendar(requests: list[dict]) -> tuple[int, float]:
@@ -173,35 +198,77 @@ def bench_cli(requests: list[dict]) -> tuple[int, float]:
     return count, elapsed
 
 
+def bench_start(repeat: int) -> dict[str, list[float]]:
+    """Wall time of whole processes: one case computed, the help text, a bare interpreter."""
+    exe = str(ROOT / ".venv" / "bin" / "casefile")
+    commands = {
+        "casefile deadlines (one case)": [
+            exe,
+            "deadlines",
+            "--procedure",
+            "injonction_de_payer",
+            "--event",
+            "ordonnance_rendue=2026-03-02",
+            "--event",
+            "ordonnance_signifiee=2026-04-30:a_personne=true",
+            "--format",
+            "json",
+        ],
+        "casefile --help": [exe, "--help"],
+        "python -c pass (anchor)": [sys.executable, "-c", "pass"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def _spread(values: list[float]) -> str:
+    return f"min {min(values):.2f} / median {statistics.median(values):.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--starts", type=int, default=15, help="process starts timed")
+    parser.add_argument("--skip-cli", action="store_true", help="no --batch end-to-end run")
     args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
     requests = synthetic_requests(args.cases)
-    count, cold, warm, raw = bench_engine(requests)
-    print(f"cases: {args.cases}, deadlines: {count}")
-    print(
-        f"engine.compute, typed events, first pass:  {count / cold:12,.0f} deadlines/s ({cold:.2f} s)"
-    )
-    print(
-        f"engine.compute, typed events, recompute:   {count / warm:12,.0f} deadlines/s ({warm:.2f} s)"
-    )
-    print(
-        f"schedule_for, raw requests (validation):   {count / raw:12,.0f} deadlines/s ({raw:.2f} s)"
-    )
-    if not args.skip_peer:
+    prepared = prepare(requests)
+    first_ratios: list[float] = []
+    memo_ratios: list[float] = []
+    for round_ in range(args.rounds):
+        count, first, memoised = bench_engine(prepared)
         peer_count, peer_time = bench_workalendar(requests)
+        peer_rate = peer_count / peer_time
+        first_ratios.append(count / first / peer_rate)
+        memo_ratios.append(count / memoised / peer_rate)
         print(
-            f"workalendar peer (fewer rules):             {peer_count / peer_time:12,.0f} deadlines/s ({peer_time:.2f} s)"
+            f"round {round_ + 1}: engine first pass {count / first:10,.0f} deadlines/s, "
+            f"memoised {count / memoised:10,.0f}/s; peer {peer_rate:10,.0f}/s "
+            f"({count} vs {peer_count} deadlines); ratios "
+            f"{first_ratios[-1]:.2f}x / {memo_ratios[-1]:.2f}x "
+            f"(load {os.getloadavg()[0]:.2f})"
         )
+    print(f"cases: {args.cases}, deadlines: {count}")
+    print(f"first pass / peer: {_spread(first_ratios)}   (target >= 2)")
+    print(f"memoised  / peer: {_spread(memo_ratios)}   (target >= 5)")
+    raw_count, raw = bench_validation(requests)
+    print(f"schedule_for, raw requests (validation, warm): {raw_count / raw:12,.0f} deadlines/s")
+    for name, values in bench_start(args.starts).items():
+        print(f"start, {name}: {_spread(values)} s over {len(values)} runs")
+    if not args.skip_cli:
+        cli_count, cli_time = bench_cli(requests)
         print(
-            f"ratio engine (first pass) / peer:           {(count / cold) / (peer_count / peer_time):12.2f}x"
+            f"CLI --batch end to end: {cli_count / cli_time:12,.0f} deadlines/s "
+            f"({cli_time:.2f} s, {cli_count} deadlines)"
         )
-    cli_count, cli_time = bench_cli(requests)
-    print(
-        f"CLI --batch end to end:                     {cli_count / cli_time:12,.0f} deadlines/s ({cli_time:.2f} s, {cli_count} deadlines)"
-    )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -281,6 +281,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("worker", help="run the background jobs (recomputation, reminders…)")
     p.add_argument("--concurrency", type=int, default=1, help="jobs run at once (default 1)")
     p.add_argument("--name", default=None, help="this worker's name in the logs")
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        help="serve this worker's Prometheus metrics on this port (default: none)",
+    )
+    p.add_argument(
+        "--metrics-host", default="127.0.0.1", help="address of the metrics port (127.0.0.1)"
+    )
     p.set_defaults(handler="casefile.commands.worker:run")
 
     case = sub.add_parser("case", help="case files").add_subparsers(
@@ -379,14 +388,48 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", required=True)
     p.add_argument("--description")
     p.add_argument("--date")
+    same = p.add_mutually_exclusive_group()
+    same.add_argument(
+        "--reuse", action="store_true", help="a file the case has already: keep that pièce"
+    )
+    same.add_argument(
+        "--force", action="store_true", help="a file the case has already: add a second pièce"
+    )
     _add_format(p)
     p.set_defaults(handler="casefile.commands.evidence:add")
+    p = evidence.add_parser(
+        "extract", help="read the text of the pièces still waiting (or again, with --all)"
+    )
+    p.add_argument("--all", action="store_true", help="read every version's text again")
+    p.add_argument("--limit", type=int, default=1000, help="versions read at most (1000)")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.evidence:extract")
+    p = evidence.add_parser(
+        "facturx", help="the Factur-X e-invoice of a pièce and the claim it proposes"
+    )
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("piece", metavar="PIECE", type=int, help="the pièce number")
+    p.add_argument("--accept", action="store_true", help="create the claim (or link the pièce)")
+    p.add_argument("--due-date", help="YYYY-MM-DD, when the invoice has none (MINIMUM)")
+    p.add_argument("--supply", choices=("marchandises", "services", "travaux"))
+    p.add_argument("--description")
+    p.add_argument("--expected-version", type=int, help="refuse if the case changed since")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.evidence:facturx")
     p = evidence.add_parser("verify", help="verify every stored object against its hash")
     p.add_argument(
         "--fix", action="store_true", help="remove orphan objects (no record, older than one hour)"
     )
     _add_format(p)
     p.set_defaults(handler="casefile.commands.evidence:verify")
+    p = evidence.add_parser(
+        "mirror", help="copy every object to or from another store (backup, restore)"
+    )
+    side = p.add_mutually_exclusive_group(required=True)
+    side.add_argument("--to", dest="target", help="file://PATH or s3://BUCKET to copy into")
+    side.add_argument("--from", dest="source", help="file://PATH or s3://BUCKET to copy from")
+    _add_format(p)
+    p.set_defaults(handler="casefile.commands.evidence:mirror")
 
     p = sub.add_parser("bundle", help="ZIP of a case's pièces with the bordereau")
     p.add_argument("case", metavar="CASE")

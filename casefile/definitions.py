@@ -11,6 +11,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from casefile.law.dunning import Dunning, load_dunning
 from casefile.law.parameters import Parameter, load_parameters
 from casefile.law.procedures import check_parameter_references, load_procedures
 from casefile.law.recorded_rates import load_recorded_rates, merge_recorded_rates
@@ -75,3 +76,13 @@ def parameters() -> dict[str, Parameter]:
 def engine() -> Engine:
     """The engine over the law data in service (validated on load, once a process)."""
     return load_engine(data_dir(), recorded_rates_file())
+
+
+def dunning_file(root: Path | None = None) -> Path:
+    return (root or data_dir()) / "procedures" / "relances.toml"
+
+
+@lru_cache(maxsize=1)
+def dunning() -> Dunning:
+    """The reminder scenarios in service (`procedures/relances.toml`), validated once a process."""
+    return load_dunning(dunning_file())

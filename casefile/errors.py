@@ -14,6 +14,9 @@ class CasefileError(Exception):
     public_message: str | None = None
     """What an HTTP client is told instead of `str(error)` when the message holds internals
     (object keys, endpoints, driver text); None: the message itself is public."""
+    extra: dict[str, object] | None = None
+    """Fields the API adds to its JSON answer beside `error` (e.g. the existing pièce of a
+    duplicate upload)."""
 
 
 class InputError(CasefileError):

@@ -35,6 +35,7 @@ class Settings:
     jobs: str = "auto"  # auto: in-process with SQLite, `casefile worker` with PostgreSQL; off
     smtp_url: str = ""  # smtp://user:pass@host:587?starttls=1; empty: no e-mail is sent
     mail_from: str = ""
+    metrics_token: str = ""  # GET /metrics: this bearer token, or (empty) loopback clients only
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -58,6 +59,7 @@ class Settings:
             jobs=_choice("CASEFILE_JOBS", ("auto", "off"), "auto"),
             smtp_url=os.environ.get("CASEFILE_SMTP_URL", "").strip(),
             mail_from=os.environ.get("CASEFILE_MAIL_FROM", "").strip(),
+            metrics_token=os.environ.get("CASEFILE_METRICS_TOKEN", "").strip(),
         )
 
 

@@ -18,7 +18,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from casefile.api import auth, errors, headers, limits, openapi, procedures, source, system
+from casefile.api import metrics as metrics_route
 from casefile.api.web import filters
+from casefile.metrics import request_metrics
 from casefile.settings import get_settings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -65,6 +67,7 @@ def _route_handlers() -> list[Any]:
         disputes,
         documents,
         evidence,
+        facturx,
         feeds,
         handover,
         reports,
@@ -82,6 +85,7 @@ def _route_handlers() -> list[Any]:
         rates,
         reminders,
     )
+    from casefile.api.web import facturx as facturx_pages
     from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
     from casefile.api.web import search as search_pages
@@ -90,6 +94,7 @@ def _route_handlers() -> list[Any]:
         system.health,
         system.live,
         system.ready,
+        metrics_route.metrics_page,
         source.source,
         procedures.ProcedureController,
         cases.CaseController,
@@ -107,6 +112,7 @@ def _route_handlers() -> list[Any]:
         feeds.PaymentPlanController,
         audit.AuditController,
         *evidence.handlers(),
+        facturx.FacturxController,
         documents.DocumentController,
         users.UserController,
         users.AssignmentController,
@@ -114,6 +120,7 @@ def _route_handlers() -> list[Any]:
         people.PeopleController,
         *portfolio.handlers(),
         case_forms.CaseFormsController,
+        facturx_pages.FacturxPagesController,
         law.LawImpactController,
         courts.CourtAdminController,
         courts.CaseCourtController,
@@ -152,6 +159,7 @@ def create_app(debug: bool = False) -> Litestar:
         route_handlers=_route_handlers(),
         lifespan=[store_lifespan, jobs_lifespan],
         middleware=[
+            request_metrics,
             headers.security_headers,
             auth.session_config(settings.secret_key, secure).middleware,
             auth.auth_middleware(),

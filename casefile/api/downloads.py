@@ -21,6 +21,7 @@ from urllib.parse import quote
 from litestar import Response
 from litestar.response import Stream
 
+from casefile import metrics
 from casefile.evidence.errors import IntegrityError
 from casefile.evidence.objects import ObjectStore, read_verified
 
@@ -58,6 +59,7 @@ async def verified_download(
     media_type: str,
     filename: str,
     incident: Incident,
+    kind: str = "piece",
 ) -> Response[bytes] | Stream:
     """The stored object as a download answer, never completed with bytes that fail their hash."""
     if size <= INLINE_VERIFY_BYTES:
@@ -66,30 +68,39 @@ async def verified_download(
         except IntegrityError as error:
             await incident(error)
             raise
+        metrics.served(len(data), kind)
         return Response(content=data, media_type=media_type, headers=_headers(filename, size))
     chunks = await asyncio.to_thread(store.open_verified, sha256, size)
     return Stream(
-        guarded_stream(chunks, incident),
+        guarded_stream(metrics.counting(chunks, kind), incident, chunks),
         media_type=media_type,
         headers=_headers(filename, size),
     )
 
 
 def streamed_download(
-    chunks: Iterator[bytes], *, media_type: str, filename: str, incident: Incident
+    chunks: Iterator[bytes],
+    *,
+    media_type: str,
+    filename: str,
+    incident: Incident,
+    kind: str = "bundle",
 ) -> Stream:
     """A download of unknown length (the bundle): aborted, never ended well-formed, when a
     pièce fails its hash or the object store fails midway."""
     return Stream(
-        guarded_stream(chunks, incident),
+        guarded_stream(metrics.counting(chunks, kind), incident, chunks),
         media_type=media_type,
         headers=_headers(filename, None),
     )
 
 
-async def guarded_stream(chunks: Iterator[bytes], incident: Incident) -> AsyncIterator[bytes]:
+async def guarded_stream(
+    chunks: Iterator[bytes], incident: Incident, source: Iterator[bytes] | None = None
+) -> AsyncIterator[bytes]:
     """`chunks` pulled in a worker thread (they come from disk or the network); an
-    `IntegrityError` is recorded, then re-raised so that the server aborts the answer."""
+    `IntegrityError` is recorded, then re-raised so that the server aborts the answer.
+    `source`: the iterator to close at the end when `chunks` wraps it."""
     try:
         while True:
             chunk = await asyncio.to_thread(next, chunks, None)
@@ -100,7 +111,7 @@ async def guarded_stream(chunks: Iterator[bytes], incident: Incident) -> AsyncIt
         await incident(error)
         raise
     finally:
-        close = getattr(chunks, "close", None)
+        close = getattr(source if source is not None else chunks, "close", None)
         if close is not None:
             with contextlib.suppress(Exception):
                 await asyncio.to_thread(close)

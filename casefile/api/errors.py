@@ -133,6 +133,8 @@ def casefile_error(request: Request[Any, Any, Any], exc: CasefileError) -> Respo
     response = _answer(request, exc.http_status, message)
     if isinstance(exc, InvalidFields) and isinstance(response.content, dict):
         response.content["fields"] = exc.errors  # each field's own message, for a form
+    if exc.extra and isinstance(response.content, dict):
+        response.content.update({k: v for k, v in exc.extra.items() if k not in ("error", "code")})
     if isinstance(exc, Unavailable):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response

@@ -40,13 +40,14 @@ async def store_piece(
     filename: str | None = None,
     description: str | None = None,
     piece_date: date | None = None,
+    on_duplicate: str | None = None,
 ) -> dict[str, Any]:
-    """Hash and store the bytes as they arrive, then record the case's next pièce."""
-    from casefile.evidence import records, service
-    from casefile.evidence.backends import open_store
+    """Hash and store the bytes as they arrive, then record the case's next pièce (the use
+    case is `services.piece_uploads.add_piece`; this reads the form's fields)."""
+    from casefile.evidence import records
     from casefile.evidence.objects import IterReader
     from casefile.law.periods import parse_date
-    from casefile.store.pieces import PiccoloPieceRecords
+    from casefile.services import piece_uploads
 
     fields = upload.fields
     kind = kind or fields.get("kind")
@@ -58,21 +59,25 @@ async def store_piece(
     day = piece_date
     if day is None and fields.get("date"):
         day = parse_date(fields["date"], "date")
+    choice = on_duplicate or piece_uploads.duplicate_choice(
+        fields.get("reuse"), fields.get("force")
+    )
     loop = asyncio.get_running_loop()
-    receipt = await asyncio.to_thread(
-        service.add_piece,
-        open_store(),
-        PiccoloPieceRecords(loop),
+    receipt = await piece_uploads.add_piece(
         case_row["id"],
         IterReader(blocking_chunks(upload.chunks, loop)),
+        actor,
         filename=name,
         kind=kind,
-        actor=records.Actor(actor.name, actor.role),
         piece_date=day,
         description=description or fields.get("description", ""),
-        max_size=get_settings().max_upload_bytes,
+        on_duplicate=choice,
     )
-    return dict(receipt)
+    answer: dict[str, Any] = dict(receipt)
+    invoice = answer.get("analysis", {}).get("facturx")
+    if invoice is not None:
+        answer["facturx"] = invoice  # the e-invoice read in it (issue 16 item 3)
+    return answer
 
 
 async def bordereau_docx(case_id: int, actor: Any) -> Any:
@@ -98,7 +103,10 @@ class EvidenceController(Controller):
         description=(
             "multipart/form-data : champs kind, description, date puis le fichier (champ file). "
             "Corps brut : application/octet-stream avec ?kind=…&filename=…. 413 au-delà de "
-            "CASEFILE_MAX_UPLOAD_BYTES."
+            "CASEFILE_MAX_UPLOAD_BYTES. Un fichier qui est déjà une pièce du dossier (même "
+            "SHA-256) : 409 avec `existing` (id, number), sauf reuse=true (la pièce existante "
+            "est rendue, `reused`) ou force=true (une seconde pièce est ajoutée). La réponse "
+            "dit sous `analysis.text` où en est la lecture du texte."
         ),
     )
     async def upload(
@@ -110,13 +118,21 @@ class EvidenceController(Controller):
         filename: Annotated[str | None, QueryParameter(name="filename", max_length=255)] = None,
         description: Annotated[str | None, QueryParameter(max_length=1000)] = None,
         piece_date: Annotated[date | None, QueryParameter(name="date")] = None,
-    ) -> dict[str, Any]:
+        reuse: Annotated[
+            bool | None, QueryParameter(description="doublon : rendre la pièce existante")
+        ] = None,
+        force: Annotated[
+            bool | None, QueryParameter(description="doublon : ajouter une seconde pièce")
+        ] = None,
+    ) -> Response[dict[str, Any]]:
+        from casefile.services.piece_uploads import duplicate_choice
         from casefile.store import cases
 
         # Access is checked before a single byte of the body is read.
         row = await cases.resolve_case(case_id, actor)
+        choice = duplicate_choice(reuse, force) if reuse or force else None
         upload = await open_upload(request, filename)
-        return await store_piece(
+        receipt = await store_piece(
             row,
             upload,
             actor,
@@ -124,7 +140,9 @@ class EvidenceController(Controller):
             filename=filename,
             description=description,
             piece_date=piece_date,
+            on_duplicate=choice,
         )
+        return Response(receipt, status_code=200 if receipt["reused"] else 201)
 
     @get(
         "/api/evidence/{piece_id:int}/content",

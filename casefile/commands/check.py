@@ -27,6 +27,9 @@ def run(args: argparse.Namespace) -> int:
         from casefile.documents.checks import check_templates
 
         problems.extend(check_templates())
+        from casefile.services.dunning_checks import dunning_problems
+
+        problems.extend(dunning_problems())
     if problems:
         for problem in problems:
             print(f"casefile check: {problem}", file=sys.stderr)
@@ -40,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"casefile check: avertissement : {warning}", file=sys.stderr)
     print(
         f"ok: {len(engine.procedures)} procedures, {count} deadline rules, "
-        f"{len(engine.territories.by_key)} territories, {len(engine.parameters)} parameters"
+        f"{len(engine.territories.by_key)} territories, {len(engine.parameters)} parameters, "
+        f"{len(definitions.dunning().scenarios)} reminder scenarios"
     )
     return 0

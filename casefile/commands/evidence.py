@@ -8,7 +8,6 @@ query on the event loop that owns the database, so the service runs in a worker 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from datetime import UTC, datetime
@@ -21,36 +20,29 @@ from casefile.errors import InputError
 
 def add(args: argparse.Namespace) -> int:
     from casefile.commands.operator import resolve_operator
-    from casefile.evidence import records, service
-    from casefile.evidence.backends import open_store
     from casefile.law.periods import parse_date
-    from casefile.settings import get_settings
+    from casefile.services import piece_uploads
     from casefile.store.cases import resolve_case
-    from casefile.store.pieces import PiccoloPieceRecords
 
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"FILE {args.file!r} is not a readable file")
     day = parse_date(args.date, "--date") if args.date else None
-    store = open_store()
+    choice = "reuse" if args.reuse else "force" if args.force else "ask"
 
     async def work() -> dict[str, Any]:
         actor = await resolve_operator(args)
         row = await resolve_case(args.case, actor)
-        loop = asyncio.get_running_loop()
         with path.open("rb") as stream:
-            receipt = await asyncio.to_thread(
-                service.add_piece,
-                store,
-                PiccoloPieceRecords(loop),
+            receipt = await piece_uploads.add_piece(
                 row["id"],
                 stream,
+                actor,
                 filename=os.fsencode(path.name),
                 kind=args.kind,
-                actor=records.Actor(actor.name, actor.role),
                 piece_date=day,
                 description=args.description or "",
-                max_size=get_settings().max_upload_bytes,
+                on_duplicate=choice,
             )
         return {
             "id": receipt["id"],
@@ -58,16 +50,110 @@ def add(args: argparse.Namespace) -> int:
             "sha256": receipt["sha256"],
             "size": receipt["size"],
             "kind": receipt["kind"],
+            "reused": receipt["reused"],
+            "text": receipt.get("analysis", {}).get("text"),
+            "facturx": receipt.get("analysis", {}).get("facturx"),
         }
+
+    result = run_store(work)
+    if args.format == "json":
+        # The contract (DESIGN §4b): these five keys, nothing more.
+        print_json({key: result[key] for key in ("id", "piece", "sha256", "size", "kind")})
+    else:
+        verb = "already pièce" if result["reused"] else "pièce"
+        print(
+            f"{verb} n° {result['piece']} ({result['kind']}) id {result['id']}: "
+            f"{result['size']} bytes, sha256 {result['sha256']}"
+        )
+        text = result.get("text") or {}
+        if text.get("label"):
+            print(
+                f"texte : {text['label']}"
+                + (f" ({text['message']})" if text.get("message") else "")
+            )
+        invoice = result.get("facturx") or {}
+        if invoice.get("notice"):
+            print(invoice["notice"])
+    return 0
+
+
+def facturx(args: argparse.Namespace) -> int:
+    """`casefile evidence facturx CASE PIECE [--accept …]`: the e-invoice of a pièce and the
+    claim it proposes; with --accept, create that claim (or link the pièce to the one
+    recorded)."""
+    import msgspec
+
+    from casefile.commands.operator import resolve_operator
+    from casefile.documents.formatting import date_fr
+    from casefile.evidence.facturx import money_fr
+    from casefile.law.periods import parse_date
+    from casefile.services import facturx as service
+
+    due = parse_date(args.due_date, "--due-date") if args.due_date else None
+
+    async def work() -> tuple[Any, Any]:
+        actor = await resolve_operator(args)
+        done = None
+        if args.accept:
+            done = await service.accept(
+                args.case,
+                args.piece,
+                actor,
+                due_date=due,
+                supply=args.supply,
+                description=args.description,
+                expected_version=args.expected_version,
+            )
+        return await service.proposal(args.case, args.piece, actor), done
+
+    proposal, done = run_store(work)
+    if args.format == "json":
+        out = msgspec.to_builtins(proposal)
+        if done is not None:
+            out["accepted"] = msgspec.to_builtins(done)
+        print_json(out)
+        return 0
+    p = proposal
+    print(f"pièce n° {p.piece} du dossier {p.case} : {p.message or 'facture électronique lue'}")
+    for line in p.details:
+        print(f"  détail : {line}")
+    if p.status == "facturx":
+        print(
+            f"  Factur-X {p.profile_label} — facture {p.invoice_number} du "
+            f"{date_fr(p.issue_date)}, échéance "
+            f"{date_fr(p.due_date) if p.due_date else 'non indiquée'}, TTC "
+            f"{money_fr(p.total_with_vat, p.currency)}, net à payer "
+            f"{money_fr(p.amount_due, p.currency)}"
+        )
+        for role, party in (("vendeur", p.seller), ("acheteur", p.buyer)):
+            if party is not None:
+                print(f"  {role} : {party.name} (SIREN {party.siren or 'non indiqué'})")
+        for line in [*p.warnings, *p.disagreements]:
+            print(f"  ! {line}")
+        if done is not None:
+            what = "créée" if done.created else "déjà enregistrée, pièce rattachée"
+            print(f"créance {done.invoice_number} {what} (id {done.claim_id})")
+        elif p.refusal:
+            print(f"  {p.refusal}")
+    return 0
+
+
+def extract(args: argparse.Namespace) -> int:
+    """`casefile evidence extract`: the text of the versions still pending (a lost job, OCR
+    installed since), or of every version with --all."""
+    from casefile.services import piece_text
+
+    async def work() -> dict[str, Any]:
+        if args.all:
+            return await piece_text.extract_all(args.limit)
+        return await piece_text.extract_pending(args.limit)
 
     result = run_store(work)
     if args.format == "json":
         print_json(result)
     else:
-        print(
-            f"pièce n° {result['piece']} ({result['kind']}) id {result['id']}: "
-            f"{result['size']} bytes, sha256 {result['sha256']}"
-        )
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result["statuses"].items()))
+        print(f"{result['read']} version(s) lue(s)" + (f" ({statuses})" if statuses else ""))
     return 0
 
 
@@ -197,3 +283,36 @@ def bundle(args: argparse.Namespace) -> int:
         )
     print(f"{out}: {len(bordereau(live))} pièce(s), {size} bytes")
     return 0
+
+
+def mirror(args: argparse.Namespace) -> int:
+    """Copy the configured store's objects to `--to`, or `--from` another store into it; the
+    database is not needed (objects are named by their hash)."""
+    from casefile.evidence.backends import open_store
+    from casefile.evidence.mirror import mirror as copy
+
+    configured = open_store()
+    if args.target:
+        source, target = configured, open_store(args.target)
+    else:
+        source, target = open_store(args.source), configured
+    report = copy(source, target)
+    result = {
+        "from": source.url,
+        "to": target.url,
+        "copied": report.copied,
+        "present": report.present,
+        "bytes": report.bytes,
+        "failed": report.failed,
+        "ok": report.ok,
+    }
+    if args.format == "json":
+        print_json(result)
+    else:
+        print(
+            f"{source.url} → {target.url}: {report.copied} object(s) copied "
+            f"({report.bytes} bytes), {report.present} already there"
+        )
+        for sha256 in report.failed:
+            print(f"NOT COPIED (fails its hash or vanished): {sha256}")
+    return 0 if report.ok else 1

@@ -23,6 +23,12 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     mode = "in-process (SQLite)" if jobs.embedded(url) else "PostgreSQL"
     print(f"casefile worker: {mode}, concurrency {args.concurrency}", flush=True)
+    if args.metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        # No token on this port: bind it to an address only the scraper reaches.
+        start_http_server(args.metrics_port, addr=args.metrics_host)
+        print(f"casefile worker: metrics on {args.metrics_host}:{args.metrics_port}", flush=True)
 
     async def main() -> None:
         await db.connect(url)

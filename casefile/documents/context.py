@@ -177,6 +177,15 @@ class Piece:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderLine:
+    """A reminder of the amicable phase carried out (issue 17 items 1 and 3)."""
+
+    date: date
+    channel: str  # in French: "e-mail", "courrier", "lettre recommandée avec AR", "appel…"
+    label: str  # the scenario's level ("Premier rappel")
+
+
+@dataclass(frozen=True, slots=True)
 class DeadlineLine:
     label: str
     due: date
@@ -204,6 +213,8 @@ class CaseDocumentData:
     payment_deadline: date | None = None  # the date the mise en demeure gives to pay
     notice_date: date | None = None  # the mise en demeure sent (C. civ. 1344), if recorded
     provisional_note: str | None = None  # a rate is missing: the statement is provisional
+    reminders: tuple[ReminderLine, ...] = ()  # the amicable reminders carried out, by date
+    handed_over_on: date | None = None  # the day the amicable file went to litigation
 
 
 COMMON_FIELDS: dict[str, str] = {
@@ -247,6 +258,9 @@ COMMON_FIELDS: dict[str, str] = {
     "factures": "Factures : numero, date_emission, date_echeance, montant, paye, solde",
     "pieces": "Pièces : numero, description, date",
     "a_pieces": "Vrai quand au moins une pièce est listée",
+    "relances": "Relances amiables faites avant le contentieux : date, canal, libelle",
+    "a_relances": "Vrai quand au moins une relance amiable est enregistrée",
+    "date_transmission_contentieux": "Date de transmission du dossier amiable au contentieux (vide sinon)",
 }
 """The fields every template may use (name → what it holds, in French for docs/templates.md)."""
 
@@ -331,6 +345,13 @@ def _piece_rows(pieces: Sequence[Piece]) -> list[dict[str, str]]:
             "date": date_fr(p.date) if p.date else "[date à compléter]",
         }
         for p in sorted(pieces, key=lambda p: p.number)
+    ]
+
+
+def _reminder_rows(reminders: Sequence[ReminderLine]) -> list[dict[str, str]]:
+    return [
+        {"date": date_fr(r.date), "canal": r.channel, "libelle": r.label}
+        for r in sorted(reminders, key=lambda r: r.date)
     ]
 
 
@@ -430,6 +451,11 @@ def _common(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, 
         "factures": _invoice_rows(data.invoices),
         "pieces": _piece_rows(data.pieces),
         "a_pieces": bool(data.pieces),
+        "relances": _reminder_rows(data.reminders),
+        "a_relances": bool(data.reminders),
+        "date_transmission_contentieux": (
+            date_fr(data.handed_over_on) if data.handed_over_on else ""
+        ),
     }
 
 
@@ -506,6 +532,7 @@ Builder = Callable[[CaseDocumentData, date | None], dict[str, object]]
 
 BUILDERS: dict[str, Builder] = {
     "mise_en_demeure": build_context_mise_en_demeure,
+    "lettre_relance": _plain,
     "requete_injonction_tj": _plain,
     "requete_injonction_tc": _plain,
     "certificat_non_opposition": _with_ordonnance("certificat_non_opposition"),
@@ -537,5 +564,6 @@ __all__ = [
     "Party",
     "Person",
     "Piece",
+    "ReminderLine",
     "siren_fr",
 ]

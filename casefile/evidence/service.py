@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TypedDict
 
+from casefile import metrics
 from casefile.errors import Conflict, Forbidden, InputError
 from casefile.evidence.errors import IntegrityError, ObjectMissing
 from casefile.evidence.names import original_name, safe_name
@@ -52,9 +53,11 @@ class PieceReceipt(TypedDict):
     size: int
     kind: str
     mime: str
+    reused: bool
+    """True when the upload was a duplicate and the existing pièce was kept (`reuse`)."""
 
 
-def _receipt(piece: Piece) -> PieceReceipt:
+def _receipt(piece: Piece, reused: bool = False) -> PieceReceipt:
     current = piece.current
     return PieceReceipt(
         id=piece.id,
@@ -64,7 +67,51 @@ def _receipt(piece: Piece) -> PieceReceipt:
         size=current.size,
         kind=piece.kind,
         mime=current.mime,
+        reused=reused,
     )
+
+
+ON_DUPLICATE = ("ask", "reuse", "force")
+"""What an upload does with a file that is already a pièce of the case: refuse and ask
+(`DuplicatePiece`, HTTP 409), keep the existing pièce, or add a second pièce all the same."""
+
+
+class DuplicatePiece(Conflict):
+    """The uploaded file is already a live pièce of the case (same SHA-256); nothing was
+    recorded. `extra` names the existing pièce for the API's 409 answer."""
+
+    def __init__(self, piece: Piece, version: int) -> None:
+        self.piece = piece
+        self.version = version
+        which = f"pièce n° {piece.number}"
+        if version != piece.current.version:
+            which += f" (sa version {version})"
+        name = piece.versions[version - 1].original_name
+        super().__init__(
+            f"ce fichier est déjà la {which} de ce dossier"
+            + (f" (« {name} »)" if name else "")
+            + " : réutilisez-la (reuse) ou ajoutez-le quand même comme nouvelle pièce (force)"
+        )
+        self.extra = {
+            "existing": {
+                "id": piece.id,
+                "number": piece.number,
+                "version": version,
+                "sha256": piece.versions[version - 1].sha256,
+                "kind": piece.kind,
+                "original_name": name,
+            }
+        }
+
+
+def find_duplicate(records: PieceRecords, case_id: CaseId, sha256: str) -> DuplicatePiece | None:
+    """The live pièce of the case one of whose versions has these bytes (the current version
+    first), as the error an upload raises."""
+    for piece in records.list_pieces(case_id):
+        for version in reversed(piece.versions):
+            if version.sha256 == sha256:
+                return DuplicatePiece(piece, version.version)
+    return None
 
 
 def _now(now: datetime | None) -> datetime:
@@ -85,14 +132,27 @@ def add_piece(
     invoices: Sequence[str] = (),
     max_size: int | None = None,
     now: datetime | None = None,
+    on_duplicate: str = "force",
 ) -> PieceReceipt:
-    """Store a file and record it as the case's next pièce."""
+    """Store a file and record it as the case's next pièce. A file that is already a live
+    pièce of the case (same SHA-256): `on_duplicate` "ask" raises `DuplicatePiece`, "reuse"
+    returns the existing pièce (`reused`), "force" records a second pièce."""
     if kind not in KINDS:
         raise InputError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    if on_duplicate not in ON_DUPLICATE:
+        raise InputError(f"on_duplicate {on_duplicate!r} is not one of {', '.join(ON_DUPLICATE)}")
     clean_invoices = tuple(i.strip() for i in invoices if i.strip())
     at = _now(now)
     stream = _checked(stream, filename)
     stored = store.put_stream(stream, max_size=max_size)
+    metrics.evidence_stored(stored.size, stored.created)
+    if on_duplicate != "force":
+        # The bytes were already stored (content-addressed): nothing new is left behind.
+        duplicate = find_duplicate(records, case_id, stored.sha256)
+        if duplicate is not None:
+            if on_duplicate == "reuse":
+                return _receipt(duplicate.piece, reused=True)
+            raise duplicate
     version = _new_version(stored.sha256, stored.size, stored.mime, filename, actor, at)
     piece = records.create_piece(
         NewPiece(case_id, kind, piece_date, description.strip(), clean_invoices),
@@ -104,6 +164,58 @@ def add_piece(
             at,
             actor.name,
             details={"sha256": stored.sha256, "original_name": version.original_name},
+        ),
+    )
+    return _receipt(piece)
+
+
+def add_stored_copy(
+    store: ObjectStore,
+    records: PieceRecords,
+    case_id: CaseId,
+    sha256: str,
+    *,
+    filename: str | bytes,
+    kind: str,
+    actor: Actor,
+    piece_date: date | None = None,
+    description: str = "",
+    invoices: Sequence[str] = (),
+    now: datetime | None = None,
+) -> PieceReceipt:
+    """A second pièce with the bytes of one the case already has (the web form's "add it all
+    the same" after a duplicate was noticed: the file is not sent twice). Only bytes that are
+    a live pièce of this very case may be named."""
+    if kind not in KINDS:
+        raise InputError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    duplicate = find_duplicate(records, case_id, sha256)
+    if duplicate is None:
+        raise InputError("ce fichier n'est pas une pièce de ce dossier : envoyez-le de nouveau")
+    source = duplicate.piece.versions[duplicate.version - 1]
+    if not store.exists(sha256):
+        raise ObjectMissing(f"the object {sha256} of pièce id {duplicate.piece.id} is missing")
+    at = _now(now)
+    version = _new_version(sha256, source.size, source.mime, filename, actor, at)
+    piece = records.create_piece(
+        NewPiece(
+            case_id,
+            kind,
+            piece_date,
+            description.strip(),
+            tuple(i.strip() for i in invoices if i.strip()),
+        ),
+        version,
+        PieceEvent(
+            case_id,
+            None,
+            "added",
+            at,
+            actor.name,
+            details={
+                "sha256": sha256,
+                "original_name": version.original_name,
+                "duplicate_of": duplicate.piece.number,
+            },
         ),
     )
     return _receipt(piece)
@@ -128,6 +240,7 @@ def add_version(
     at = _now(now)
     stream = _checked(stream, filename)
     stored = store.put_stream(stream, max_size=max_size)
+    metrics.evidence_stored(stored.size, stored.created)
     if stored.sha256 == piece.current.sha256:
         raise Conflict(
             f"the file is identical to version {piece.current.version} of pièce n° {piece.number}"

@@ -78,6 +78,37 @@ async def apply_schema(url: str) -> bool:
         return True
 
 
+_workers_here = 0
+
+
+def worker_here() -> bool:
+    """True while `in_process` runs a worker in this process (`serve` with SQLite)."""
+    return _workers_here > 0
+
+
+async def defer(task: str, queueing_lock: str, **kwargs: Any) -> None:
+    """Queue one job of `task` unless one with the same lock waits already: on the app as this
+    process opened it (`serve`, a worker, a test), else opened for the call (the CLI)."""
+    from procrastinate import exceptions
+
+    engine = app if _open(app) else current()
+
+    async def send() -> None:
+        with contextlib.suppress(exceptions.AlreadyEnqueued):
+            await engine.configure_task(task, queueing_lock=queueing_lock).defer_async(**kwargs)
+
+    if isinstance(engine.connector, EmbeddedConnector) or _open(engine):
+        await send()
+        return
+    async with engine.open_async():
+        await send()
+
+
+def _open(engine: App) -> bool:
+    """Whether the app's PostgreSQL pool is open (procrastinate keeps it private)."""
+    return getattr(engine.connector, "_async_pool", None) is not None
+
+
 WORKER_OPTIONS: dict[str, Any] = {"install_signal_handlers": False, "delete_jobs": "never"}
 
 
@@ -85,11 +116,14 @@ WORKER_OPTIONS: dict[str, Any] = {"install_signal_handlers": False, "delete_jobs
 async def in_process(engine: App, **options: Any) -> AsyncIterator[asyncio.Task[None]]:
     """Run a worker of `engine` on the running event loop for the duration of the block (the
     `serve` lifespan with SQLite; tests)."""
+    global _workers_here
     async with engine.open_async():
         worker = asyncio.create_task(engine.run_worker_async(**{**WORKER_OPTIONS, **options}))
+        _workers_here += 1
         try:
             yield worker
         finally:
+            _workers_here -= 1
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await worker

@@ -20,7 +20,7 @@ from procrastinate.testing import InMemoryConnector
 
 from casefile.errors import CasefileError, Unavailable
 from casefile.jobs.engine import app
-from casefile.services import evidence_checks, job_runs, nightly, reminders
+from casefile.services import evidence_checks, job_runs, nightly, piece_text, reminders
 from casefile.settings import get_settings
 from casefile.store.db import unavailable
 
@@ -133,3 +133,19 @@ async def send_reminders(timestamp: int) -> dict[str, Any]:
         "send_reminders", day.isoformat(), lambda: reminders.send_due(day)
     )
     return dict(outcome.result)
+
+
+@app.task(name="extract_text", retry=RETRY)
+async def extract_text(version_id: int) -> dict[str, Any]:
+    """The text of one uploaded pièce version (idempotent: a version already read is skipped).
+    A file that cannot be read is recorded as such, never raised: only an unavailable database
+    or object store makes the job fail, and then it is retried."""
+    return await piece_text.extract_version(version_id)
+
+
+@app.periodic(cron="*/10 * * * *", periodic_id="text_sweep")
+@app.task(name="extract_pending_texts", retry=RETRY, queueing_lock="extract_pending_texts")
+async def extract_pending_texts(timestamp: int) -> dict[str, Any]:
+    """Versions whose job was lost (the in-memory queue of a restarted `serve`), or scans to
+    read again now that Tesseract is installed."""
+    return await piece_text.extract_pending()

@@ -722,11 +722,16 @@ def load_procedure(path: Path) -> Procedure:
     return procedure
 
 
+NOT_PROCEDURES = frozenset({"parameters.toml", "relances.toml"})
+"""Files of `procedures/` that hold no procedure: the dated parameters, the reminder scenarios
+(`casefile.law.dunning`)."""
+
+
 def load_procedures(directory: Path) -> dict[str, Procedure]:
-    """Every procedure file of `directory` (parameters.toml excepted), keyed by procedure."""
+    """Every procedure file of `directory` (NOT_PROCEDURES excepted), keyed by procedure."""
     procedures: dict[str, Procedure] = {}
     for path in sorted(directory.glob("*.toml")):
-        if path.name == "parameters.toml":
+        if path.name in NOT_PROCEDURES:
             continue
         procedure = load_procedure(path)
         procedures[procedure.key] = procedure

@@ -23,17 +23,46 @@ from casefile.law.procedures import AttributeValue, DeadlineRule, Procedure, Sta
 from casefile.law.territories import Extension, Territories, Territory
 
 MIN_YEAR, MAX_YEAR = 1950, 2199
+# Whole schedules kept by `Engine.compute` (cleared when full; a case is ~1 KB).
+SCHEDULE_MEMO_SIZE = 100_000
 _NO_ATTRIBUTES: Mapping[str, AttributeValue] = {}
 STATUSES = ("pending", "done", "missed", "moot", "uncertain")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RecordedEvent:
-    """A dated fact of the case, with its attributes (a_personne = true…)."""
+    """A dated fact of the case, with its attributes (a_personne = true…).
+
+    Equal when key, date and attributes are equal, each attribute with its type (true is not
+    1); hashable, so that a case's events can key the engine's memo of schedules.
+    """
 
     key: str
     date: date
     attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
+    _identity: tuple[Any, ...] | None = field(default=None, init=False, repr=False)
+
+    def _ident(self) -> tuple[Any, ...]:
+        identity = self._identity
+        if identity is None:
+            attributes = self.attributes
+            if attributes:
+                items = sorted(attributes.items())
+                identity = (self.key, self.date, tuple(items), tuple([type(v) for _, v in items]))
+            else:
+                identity = (self.key, self.date)
+            object.__setattr__(self, "_identity", identity)
+        return identity
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, RecordedEvent):
+            return NotImplemented
+        return self._ident() == other._ident()
+
+    def __hash__(self) -> int:
+        return hash(self._ident())
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +229,15 @@ class Engine:
         self._dates: dict[str, date] = {}
         self._places: dict[tuple[object, object], tuple[str, Territory, Extension | None]] = {}
         self._soft: dict[str, bool] = {}
+        self._schedules: dict[tuple[Any, ...], Schedule] = {}
+        self.schedule_memo_size = SCHEDULE_MEMO_SIZE
+
+    def clear_memos(self) -> None:
+        """Forget every memoised result (the next computations run as on a fresh engine,
+        the territories' holiday and working-day tables apart)."""
+        self._expiries.clear()
+        self._deadlines.clear()
+        self._schedules.clear()
 
     # -- input validation ---------------------------------------------------------------------
 
@@ -289,12 +327,44 @@ class Engine:
         facts: CaseFacts = CaseFacts(),
         today: date | None = None,
     ) -> Schedule:
-        """The case's deadlines. `today` (a parameter, never the clock) marks missed ones."""
+        """The case's deadlines. `today` (a parameter, never the clock) marks missed ones.
+
+        The result depends on nothing else: it is memoised whole, keyed by the procedure, the
+        events (with their attributes' types), the facts (the claim total as written: its
+        text appears in warnings) and `today`.
+        """
+        if not isinstance(events, Mapping):
+            events = {event.key: event for event in events}
+        claim = facts.claim_total
+        memo_key = (
+            procedure_key,
+            tuple(events.items()),
+            facts,
+            None if claim is None else str(claim),
+            today,
+        )
+        try:
+            cached = self._schedules.get(memo_key)
+        except TypeError:  # an unhashable attribute value: computed (and refused) below
+            return self._compute(procedure_key, events, facts, today)
+        if cached is not None:
+            return cached
+        schedule = self._compute(procedure_key, events, facts, today)
+        if len(self._schedules) >= self.schedule_memo_size:
+            self._schedules.clear()
+        self._schedules[memo_key] = schedule
+        return schedule
+
+    def _compute(
+        self,
+        procedure_key: str,
+        events: Mapping[str, RecordedEvent],
+        facts: CaseFacts,
+        today: date | None,
+    ) -> Schedule:
         procedure = self.procedures.get(procedure_key)
         if procedure is None:
             procedure = self.procedure(procedure_key)
-        if not isinstance(events, Mapping):
-            events = {event.key: event for event in events}
         known = procedure.events
         for key in events:
             if key not in known:

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from casefile.errors import DefinitionError, InputError
+from casefile.law.holiday_table import HolidayTable, package_year
 from casefile.law.schema import Department, MonthDay, Slug, Spec, Text, Url, decode, read_toml
 
 _METROPOLITAN = re.compile(r"^(0[1-9]|1[0-9]|2[1-9]|2A|2B|[3-8][0-9]|9[0-5])$")
@@ -37,8 +38,11 @@ class NonWorkingDay:
 class Territory:
     """A set of non-working days: weekends plus the counted holidays of one territory.
 
-    Holiday dates are computed year by year on first use and kept (a deterministic memo; the
-    values depend only on the data and the year).
+    Holiday dates are read year by year on first use (from the shipped table, else from the
+    `holidays` package) and kept, with each day's art. 642 roll: a year's table maps every day
+    to the first working day from it and the reasons of the days skipped, so that a "next
+    working day" is one lookup (a deterministic memo; the values depend only on the data and
+    the year).
     """
 
     key: str
@@ -47,22 +51,26 @@ class Territory:
     counted_names: frozenset[str]
     doubtful_names: frozenset[str]
     extra_days: tuple[tuple[int, int, str], ...] = ()
+    table: HolidayTable | None = field(default=None, repr=False, compare=False)
     _counted: dict[date, str] = field(default_factory=dict, repr=False)
     _doubtful: dict[date, str] = field(default_factory=dict, repr=False)
     _years: set[int] = field(default_factory=set, repr=False)
+    _rolls: dict[date, tuple[date, tuple[NonWorkingDay, ...]]] = field(
+        default_factory=dict, repr=False
+    )
+    _rolled_years: set[int] = field(default_factory=set, repr=False)
 
     def _load_year(self, year: int) -> None:
         if year in self._years:
             return
-        from holidays.countries.france import France  # computed dates only, no I/O
-
-        calendar = France(subdiv=self.subdivision or None, years=[year], language="fr")  # type: ignore[no-untyped-call]
-        for day, names in calendar.items():
-            for name in str(names).split("; "):
-                if name in self.counted_names:
-                    self._counted[day] = name
-                elif day not in self._counted:
-                    self._doubtful[day] = name
+        pairs = self.table.year(self.subdivision, year) if self.table is not None else None
+        if pairs is None:
+            pairs = package_year(self.subdivision, year)
+        for day, name in pairs:
+            if name in self.counted_names:
+                self._counted[day] = name
+            elif day not in self._counted:
+                self._doubtful[day] = name
         for month, dom, name in self.extra_days:
             self._counted[date(year, month, dom)] = name
         for day in list(self._doubtful):
@@ -72,12 +80,14 @@ class Territory:
 
     def holiday(self, day: date) -> str | None:
         """The name of the counted holiday on `day`, if any."""
-        self._load_year(day.year)
+        if day.year not in self._years:
+            self._load_year(day.year)
         return self._counted.get(day)
 
     def doubtful_day(self, day: date) -> str | None:
         """The name of a listed day whose status under art. 642 is not established."""
-        self._load_year(day.year)
+        if day.year not in self._years:
+            self._load_year(day.year)
         return self._doubtful.get(day)
 
     def is_working_day(self, day: date) -> bool:
@@ -97,13 +107,41 @@ class Territory:
 
         A doubtful day stops the roll: the earlier date is kept (the caller warns).
         """
+        found = self._rolls.get(day)
+        if found is None:
+            if day.year >= date.max.year:
+                return self._roll_slowly(day)
+            self._roll_year(day.year)
+            found = self._rolls[day]
+        return found
+
+    def _roll_year(self, year: int) -> None:
+        """Fill the roll of every day of `year`, walking back from 31 December."""
+        if year in self._rolled_years:
+            return
+        rolls = self._rolls
+        day = date(year, 12, 31)
+        after = day + _ONE_DAY
+        following = rolls.get(after) or self._roll_slowly(after)
+        first = date(year, 1, 1)
+        while day >= first:
+            reason = self.why_not_working(day)
+            if reason is None:
+                following = (day, ())
+            else:
+                following = (following[0], (NonWorkingDay(day, reason), *following[1]))
+            rolls[day] = following
+            day -= _ONE_DAY
+        self._rolled_years.add(year)
+
+    def _roll_slowly(self, day: date) -> tuple[date, tuple[NonWorkingDay, ...]]:
         skipped: list[NonWorkingDay] = []
         while True:
             reason = self.why_not_working(day)
             if reason is None:
                 return day, tuple(skipped)
             skipped.append(NonWorkingDay(day, reason))
-            day += timedelta(days=1)
+            day += _ONE_DAY
 
     def previous_working_day(self, day: date) -> date:
         while not self.is_working_day(day):
@@ -124,6 +162,7 @@ class Territory:
         return sorted(out, key=lambda d: d.day)
 
 
+_ONE_DAY = timedelta(days=1)
 _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
@@ -275,8 +314,11 @@ class CalendarSpec(Spec, frozen=True):
     distance: DistanceSpec
 
 
-def parse_territories(data: Mapping[str, Any], origin: str) -> Territories:
-    """Build the territories from the parsed calendars file; errors name the file and key."""
+def parse_territories(
+    data: Mapping[str, Any], origin: str, table: HolidayTable | None = None
+) -> Territories:
+    """Build the territories from the parsed calendars file; errors name the file and key.
+    `table`: the shipped holiday dates (`casefile.law.holiday_table`), else the package."""
     spec = decode(data, CalendarSpec, origin)
     if set(spec.meta.weekend) != {"samedi", "dimanche"} or len(spec.meta.weekend) != 2:
         raise DefinitionError(
@@ -323,6 +365,7 @@ def parse_territories(data: Mapping[str, Any], origin: str) -> Territories:
             counted_names=national_names | counted,
             doubtful_names=doubtful,
             extra_days=tuple(extra),
+            table=table,
         )
         for position, code in enumerate(entry.departments):
             if code in by_department:
@@ -351,8 +394,14 @@ def parse_territories(data: Mapping[str, Any], origin: str) -> Territories:
     return Territories(by_key=by_key, by_department=by_department, distance=distance)
 
 
+HOLIDAY_TABLE = "holidays.json"
+
+
 def load_territories(path: Path) -> Territories:
-    return parse_territories(read_toml(path), str(path))
+    """The calendars file, with the holiday table beside it when there is one."""
+    table_path = path.with_name(HOLIDAY_TABLE)
+    table = HolidayTable(table_path.read_bytes()) if table_path.is_file() else None
+    return parse_territories(read_toml(path), str(path), table)
 
 
 def check_names_exist(territories: Territories, years: Iterable[int]) -> list[str]:

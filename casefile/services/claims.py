@@ -21,6 +21,7 @@ from casefile.services.plausibility import invoice_warnings
 from casefile.store import audit
 from casefile.store.cases import InvoiceIn, bump_version, resolve_case
 from casefile.store.db import atomic
+from casefile.store.ledger import refresh_ledger
 from casefile.store.permissions import User, require
 from casefile.store.recompute import recompute_case
 from casefile.store.tables import Claim, Party, Payment
@@ -295,6 +296,7 @@ async def set_dispute(
         await Claim.update({getattr(Claim, k): v for k, v in values.items()}).where(
             Claim.id == current["id"]
         )
+        await refresh_ledger([row["id"]])
         version = await bump_version(row, expected_version)
 
         def view(v: Mapping[str, Any]) -> dict[str, Any]:

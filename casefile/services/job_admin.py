@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from procrastinate import App
 from procrastinate.jobs import Job
+from procrastinate.testing import InMemoryConnector
 
 from casefile.services import job_runs
 
@@ -17,6 +19,8 @@ TASK_LABELS = {
     "recompute_pending": "Recalcul nocturne des dossiers en cours",
     "verify_evidence": "Vérification hebdomadaire des pièces",
     "send_reminders": "Rappels par e-mail",
+    "extract_text": "Lecture du texte d'une pièce (OCR si besoin)",
+    "extract_pending_texts": "Lecture des textes de pièces en attente",
 }
 STATUS_LABELS = {
     "todo": "en attente",
@@ -86,3 +90,20 @@ async def overview(jobs: Iterable[Job], limit: int = 200) -> Overview:
         failures=[run for run in runs if run["error"]],
         runs=runs,
     )
+
+
+async def counts(engine: App) -> dict[tuple[str, str], int]:
+    """The jobs by (task, state): one grouped query on PostgreSQL, the queue itself in memory
+    (the metrics' `casefile_jobs`)."""
+    connector = engine.connector
+    if isinstance(connector, InMemoryConnector):
+        tally: dict[tuple[str, str], int] = {}
+        for job in connector.jobs.values():
+            key = (str(job["task_name"]), str(job["status"]))
+            tally[key] = tally.get(key, 0) + 1
+        return tally
+    rows = await connector.execute_query_all_async(
+        "SELECT task_name, status::text AS status, count(*) AS n "
+        "FROM procrastinate_jobs GROUP BY task_name, status"
+    )
+    return {(row["task_name"], row["status"]): int(row["n"]) for row in rows}

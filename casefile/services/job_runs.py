@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from casefile import metrics
 from casefile.store.db import atomic
 from casefile.store.tables import JobRun
 
@@ -36,6 +37,7 @@ async def once(task: str, period: str, work: Callable[[], Awaitable[Mapping[str,
     async with atomic():
         row = await JobRun.select().where(JobRun.key == key).first().output(load_json=True)
         if row is not None and row["status"] == "done":
+            metrics.job_run(task, "skipped")
             return Outcome(key, False, row["result"] or {})
         if row is None:
             await JobRun.insert(
@@ -60,10 +62,12 @@ async def once(task: str, period: str, work: Callable[[], Awaitable[Mapping[str,
                 JobRun.finished_at: datetime.now(UTC),
             }
         ).where(JobRun.key == key)
+        metrics.job_run(task, "failed")
         raise
     await JobRun.update(
         {JobRun.status: "done", JobRun.result: result, JobRun.finished_at: datetime.now(UTC)}
     ).where(JobRun.key == key)
+    metrics.job_run(task, "done")
     return Outcome(key, True, result)
 
 

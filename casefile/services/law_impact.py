@@ -31,6 +31,7 @@ from typing import Any
 
 import msgspec
 
+from casefile import metrics
 from casefile.definitions import LAW_FILES, data_dir, engine, load_engine
 from casefile.errors import CasefileError, DefinitionError, InputError
 from casefile.labels import amount_or_dash, period_fr
@@ -740,6 +741,7 @@ async def _apply_chunk(
             schedule = law.engine.compute(item.row["procedure"], item.events, item.facts)
         except CasefileError:
             continue  # the case's own data cannot be computed: left as it is, shown by impact
+        metrics.deadlines_computed(len(schedule.deadlines))
         schedule = with_plan(schedule, case_id, plans)
         pairs = {d.key: (d.due, d.status) for d in schedule.deadlines}
         if pairs != stored_pairs.get(case_id, {}):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -144,59 +145,85 @@ def _bucket_case(as_of: date, sql: _Sql) -> str:
     return "CASE " + " ".join(parts) + f" ELSE '{BUCKETS[-1][0]}' END"
 
 
-async def aged_balance(actor: User, query: AgedBalanceQuery) -> AgedBalance:
-    """The aged balance of the cases `actor` may see (a commissaire de justice: their own),
-    optionally of one creditor, debtor or lawyer."""
-    require(actor, "case.read")
+def _visible(actor: User, query: AgedBalanceQuery, sql: _Sql) -> Callable[[], Awaitable[str]]:
+    """The visibility and filter clause over `cases c`, written where it is awaited (its
+    placeholders are numbered in the order of the text)."""
     for what, value in (("créancier", query.creditor), ("débiteur", query.debtor)):
         if value is not None and ("\x00" in value or len(value) > 300):
             raise InputError(f"{what} : filtre trop long ou caractère nul")
-    as_of = query.as_of
-    sql = _Sql()  # placeholders are numbered in the order written: build the text in order
+    checked = PortfolioQuery(lawyer=query.lawyer).checked()
 
     async def visible() -> str:
-        clause = await _where(actor, PortfolioQuery(lawyer=query.lawyer).checked(), as_of, sql)
+        clause = await _where(actor, checked, query.as_of, sql)
         for role, value in (("creditor", query.creditor), ("debtor", query.debtor)):
             if value and value.strip():
                 clause += " AND " + _party_clause(role, value, sql)
         return clause
 
-    # One statement, no CTE (PostgreSQL would materialise one used twice and misjudge its
-    # size, then spend seconds compiling it): the invoices of the visible cases with their
-    # named payments, the unassigned payments per case, then two window sums per case — the
-    # pool to impute (unassigned + what named payments left over) and the undisputed principal
-    # of the invoices due before this one.
-    statement = f"""
-SELECT bucket, CAST(SUM(outstanding) AS BIGINT) AS amount,
-       SUM(CASE WHEN outstanding > 0 THEN 1 ELSE 0 END) AS invoices
-FROM (
-  SELECT {_bucket_case(as_of, sql)} AS bucket,
+    return visible
+
+
+async def ledger_rows(
+    as_of: date,
+    sql: _Sql,
+    visible: Callable[[], Awaitable[str]],
+    group_join: str = "",
+    group: str = "''",
+) -> str:
+    """The text of a row source `(grp, due_date, dis, amount, invoices)`: the outstanding
+    principal on `as_of` of the visible invoices by group (`group`, an expression over
+    `group_join`, e.g. the creditor's name), due date and dispute, from two sources:
+
+    - the cases whose stored ledger holds on `as_of` (`ledger_on <= as_of`, nearly all of them
+      on today's date): the stored outstanding principal, summed by due date first (a few
+      hundred rows for the buckets instead of every invoice);
+    - the others (a past date, a payment dated later, never computed): the full imputation —
+      the invoices with their named payments, the unassigned payments per case, then two
+      window sums per case: the pool to impute (unassigned + what named payments left over)
+      and the undisputed principal of the invoices due before this one.
+
+    No CTE: PostgreSQL would materialise one used twice, misjudge its size, then spend
+    seconds compiling it."""
+    stored = f"""
+  SELECT {group} AS grp, k.due_date, CASE WHEN k.disputed THEN 1 ELSE 0 END AS dis,
+         CAST(SUM(k.outstanding_cents) AS BIGINT) AS amount,
+         SUM(CASE WHEN k.outstanding_cents > 0 THEN 1 ELSE 0 END) AS invoices
+  FROM claims k JOIN cases c ON c.id = k."case" {group_join}
+  WHERE c.ledger_on <= {sql.arg(as_of)} AND k.issue_date <= {sql.arg(as_of)}
+    AND {await visible()}
+  GROUP BY {group + ", " if group_join else ""}k.due_date, k.disputed"""
+    full = f"""
+  SELECT f.grp, f.due_date, f.dis, f.outstanding AS amount,
+         CASE WHEN f.outstanding > 0 THEN 1 ELSE 0 END AS invoices
+  FROM (
+  SELECT o.grp, o.due_date, o.dis,
          CASE WHEN o.dis = 1 THEN o.rest
               WHEN o.pool - o.before <= 0 THEN o.rest
               WHEN o.pool - o.before >= o.rest THEN 0
               ELSE o.rest - (o.pool - o.before) END AS outstanding
   FROM (
-    SELECT r.due_date, r.dis, r.rest,
+    SELECT r.grp, r.due_date, r.dis, r.rest,
            COALESCE(u.amount, 0)
              + CAST(SUM(r.excess) OVER (PARTITION BY r.cid) AS BIGINT) AS pool,
            COALESCE(CAST(SUM(CASE WHEN r.dis = 0 THEN r.rest ELSE 0 END) OVER (
              PARTITION BY r.cid ORDER BY r.due_date, r.id
              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS BIGINT), 0) AS before
     FROM (
-      SELECT k.id, k.cid, k.due_date, k.dis,
+      SELECT k.id, k.cid, k.grp, k.due_date, k.dis,
              CASE WHEN COALESCE(n.paid, 0) < k.base THEN k.base - COALESCE(n.paid, 0)
                   ELSE 0 END AS rest,
              CASE WHEN COALESCE(n.paid, 0) > k.base THEN COALESCE(n.paid, 0) - k.base
                   ELSE 0 END AS excess
       FROM (
-        SELECT k.id, k."case" AS cid, k.due_date,
+        SELECT k.id, k."case" AS cid, {group} AS grp, k.due_date,
                CASE WHEN k.amount_cents > k.paid_cents THEN k.amount_cents - k.paid_cents
                     ELSE 0 END AS base,
                CASE WHEN k.disputed AND (k.disputed_on IS NULL
                                          OR k.disputed_on <= {sql.arg(as_of)})
                     THEN 1 ELSE 0 END AS dis
-        FROM claims k JOIN cases c ON c.id = k."case"
-        WHERE k.issue_date <= {sql.arg(as_of)} AND {await visible()}) k
+        FROM claims k JOIN cases c ON c.id = k."case" {group_join}
+        WHERE (c.ledger_on IS NULL OR c.ledger_on > {sql.arg(as_of)})
+          AND k.issue_date <= {sql.arg(as_of)} AND {await visible()}) k
       LEFT JOIN (
         SELECT p.claim AS kid, CAST(SUM(p.amount_cents) AS BIGINT) AS paid FROM payments p
         WHERE p.claim IS NOT NULL AND p.date <= {sql.arg(as_of)} GROUP BY p.claim) n
@@ -204,14 +231,29 @@ FROM (
     LEFT JOIN (
       SELECT p."case" AS cid, CAST(SUM(p.amount_cents) AS BIGINT) AS amount FROM payments p
       WHERE p.claim IS NULL AND p.date <= {sql.arg(as_of)} GROUP BY p."case") u
-      ON u.cid = r.cid) o) b
-GROUP BY bucket
+      ON u.cid = r.cid) o) f"""
+    return f"{stored}\n  UNION ALL{full}"
+
+
+async def aged_balance(actor: User, query: AgedBalanceQuery) -> AgedBalance:
+    """The aged balance of the cases `actor` may see (a commissaire de justice: their own),
+    optionally of one creditor, debtor or lawyer: one statement, one GROUP BY over the CASE
+    buckets of `ledger_rows`."""
+    require(actor, "case.read")
+    sql = _Sql()  # placeholders are numbered in the order written: build the text in order
+    visible = _visible(actor, query, sql)
+    bucket = _bucket_case(query.as_of, sql)
+    statement = f"""
+SELECT {bucket} AS bucket, CAST(SUM(o.amount) AS BIGINT) AS amount,
+       SUM(o.invoices) AS invoices
+FROM ({await ledger_rows(query.as_of, sql, visible)}) o
+GROUP BY 1
 """
     rows = await Case.raw(statement, *sql.args)
     found = {row["bucket"]: (int(row["amount"] or 0), int(row["invoices"] or 0)) for row in rows}
     buckets = tuple(Bucket(key, label, *found.get(key, (0, 0))) for key, label, _ in BUCKETS)
     disputed = Bucket(DISPUTED, DISPUTED_LABEL, *found.get(DISPUTED, (0, 0)))
-    return AgedBalance(as_of, buckets, disputed, query)
+    return AgedBalance(query.as_of, buckets, disputed, query)
 
 
 def export_csv(balance: AgedBalance) -> str:

@@ -1,16 +1,24 @@
-"""Search of the pièces (issue 16 item 2, metadata part): `GET /api/search?q=TEXT` (DESIGN §4b)
-and the page `/recherche`.
+"""Search of the pièces (issue 16 item 2): `GET /api/search?q=TEXT` (DESIGN §4b) and the page
+`/recherche`, across the cases the caller may see (a commissaire de justice: their own; withdrawn
+pièces never).
 
-A pièce matches when every word of the query is found (case-insensitive, anywhere in the
-word) in one of its metadata: its kind (key or French label), description, date (typed
-AAAA-MM-JJ or JJ/MM/AAAA), original file name, the invoice numbers it carries, or its case's
-reference, party names, invoice numbers and invoice amounts (an amount typed "4080", "4 080,00"
-or "4080.00"). Only the cases the caller may see (a commissaire de justice: their own);
-withdrawn pièces never. The text inside the files is not searched: no PDF text extractor is
-installed (neither pypdf nor pdfminer is a dependency), so nothing is extracted at upload.
+Two ways to match, merged (text matches first, best ranked first):
 
-The result carries, per pièce, a passage of the metadata that matched with the words in
-`<mark>` — the text is HTML-escaped first, so a description holding markup stays inert.
+- **the text of the file** (`piece_texts`, read at upload: `services.piece_text`), with each
+  engine's own full-text search: PostgreSQL's `websearch_to_tsquery('french', q)` on the
+  generated `tsv` column (GIN index; French stemming: « factures » finds « facture »), ranked by
+  `ts_rank`, the passage cut by `ts_headline`; SQLite's FTS5 (`piece_text_fts`, accents ignored,
+  each word also as a prefix), ranked by bm25, the passage cut by `snippet()`. The query syntax
+  is the web's on both: words (all required), "a phrase", `-word` (excluded), `or`.
+- **the metadata**, when every word is found (case-insensitive, anywhere in the word) in one of:
+  its kind (key or French label), description, date (typed AAAA-MM-JJ or JJ/MM/AAAA), original
+  file name, the invoice numbers it carries, or its case's reference, party names, invoice
+  numbers and invoice amounts (an amount typed "4080", "4 080,00" or "4080.00").
+
+Each hit carries a passage with the words in `<mark>`: the text is HTML-escaped first and only
+then marked (the engines mark with two private-use characters that the extraction removes from
+every text, so a file cannot forge a mark), plus `thumbnail` — the URL of a first-page preview
+when `thumbnail_url` knows one.
 """
 
 from __future__ import annotations
@@ -47,6 +55,9 @@ class Hit:
     date: str | None
     file_name: str
     passage: str  # HTML: escaped text with <mark>…</mark>
+    matched: str = "métadonnées"  # texte | métadonnées | texte et métadonnées
+    text_status: str = ""  # the label of the pièce's text (OCR unavailable, pending…)
+    thumbnail: str | None = None  # URL of a first-page preview (`thumbnail_url`)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +71,9 @@ class Hit:
             "date": self.date,
             "file_name": self.file_name,
             "passage": self.passage,
+            "matched": self.matched,
+            "text_status": self.text_status,
+            "thumbnail": self.thumbnail,
             "link": f"/api/evidence/{self.piece_id}/content",
             "case_link": f"/dossiers/{self.case_id}",
         }
@@ -70,6 +84,10 @@ class SearchResult:
     q: str
     items: list[Hit]
     truncated: bool
+    ocr_notice: str | None = None
+    """Said when Tesseract is absent: scanned pièces are not searchable by their content."""
+    unread: int = 0
+    """Visible pièces whose text is not (yet) searchable: pending, OCR unavailable, failed."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -77,19 +95,72 @@ class SearchResult:
             "items": [hit.as_json() for hit in self.items],
             "count": len(self.items),
             "truncated": self.truncated,
-            "searched": "métadonnées (texte des fichiers non extrait)",
+            "searched": "texte des pièces et métadonnées",
+            "ocr": self.ocr_notice,
+            "unread": self.unread,
         }
 
 
+def thumbnail_url(piece_id: int, sha256: str, mime: str) -> str | None:
+    """The URL of the first-page preview of a pièce, or None (no preview yet): the hook the
+    thumbnails (issue 16 item 5) fill; search hits and pages show it when there is one."""
+    return None
+
+
 def words_of(q: str) -> list[str]:
+    """The words every metadata match needs: the query's words, without the web syntax (quotes,
+    `or`, excluded `-words`)."""
     if "\x00" in q:
         raise InputError("la recherche contient un caractère nul")
     if len(q) > MAX_QUERY:
         raise InputError(f"la recherche tient en {MAX_QUERY} caractères au plus")
-    words = [w for w in re.split(r"\s+", q.strip().lower()) if w]
+    words = [w for w in re.split(r"\s+", q.replace('"', " ").strip().lower()) if w]
     if len(words) > MAX_WORDS:
         raise InputError(f"{MAX_WORDS} mots au plus dans une recherche")
-    return words
+    return [w for w in words if w != "or" and not (w.startswith("-") and len(w) > 1)]
+
+
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+_TOKEN = re.compile(r"\w+")
+
+
+def fts5_query(q: str) -> str | None:
+    """The web query syntax (words all required, "a phrase", -excluded, or) as an FTS5 query
+    made only of quoted tokens (user text never reaches FTS5's own syntax); None when nothing
+    positive is left to find. A single word also matches as a prefix (facture → factures)."""
+    groups: list[list[str]] = []
+    excluded: list[str] = []
+    pending_or = False
+    for match in _TERM.finditer(q):
+        phrase, word = match.group(1), match.group(2)
+        negative = False
+        if word is not None:
+            if word.lower() == "or":
+                pending_or = bool(groups)
+                continue
+            if word.startswith("-") and len(word) > 1:
+                negative, word = True, word[1:]
+        tokens = _TOKEN.findall((phrase if phrase is not None else word or "").lower())
+        if not tokens:
+            continue
+        term = '"' + " ".join(tokens) + '"'
+        if phrase is None and len(tokens) == 1:
+            term += "*"
+        elif phrase is None:
+            term = '"' + " ".join(tokens) + '"*'
+        if negative:
+            excluded.append(term)
+        elif pending_or:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        pending_or = False
+    if not groups:
+        return None
+    query = " AND ".join("(" + " OR ".join(g) + ")" if len(g) > 1 else g[0] for g in groups)
+    for term in excluded:
+        query = f"({query}) NOT {term}"
+    return query
 
 
 def _amount_cents(word: str) -> int | None:
@@ -161,69 +232,215 @@ def highlight(text: str, words: list[str]) -> str:
     return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
 
 
-async def search_pieces(actor: User, q: str, limit: int = LIMIT) -> SearchResult:
-    """The visible, non-withdrawn pièces whose metadata match every word of `q`."""
-    require(actor, "evidence.read")
-    words = words_of(q)
-    if not words:
-        return SearchResult(q, [], False)
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+"""What the engines put around a match (private-use characters the extraction strips from
+every text): the passage is escaped, then these become <mark> and </mark>."""
+HEADLINE_CHARS = 50_000
+"""ts_headline re-reads the text it is given: only the start of long texts is given; when the
+match lies further, the passage is cut around the words themselves."""
+HEADLINE_OPTIONS = (
+    f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=30, MinWords=12, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+def marked(engine_passage: str) -> str | None:
+    """The engine's passage escaped, its marks made <mark>; None when nothing is marked."""
+    if MARK_OPEN not in engine_passage:
+        return None
+    escaped = html.escape(engine_passage.strip())
+    return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+
+
+@dataclass
+class _Row:
+    data: dict[str, Any]
+    rank: float = 0.0
+    passage: str | None = None
+    text: bool = False
+    metadata: bool = False
+
+
+async def _text_rows(actor: User, q: str, limit: int) -> list[_Row]:
+    """The visible pièces whose current version's text matches `q`, best first."""
+    from casefile.store.db import postgres
+
+    sql = _Sql()
+    if postgres():
+        # Placeholders are numbered in the order written: the outer part first.
+        statement = (
+            f"SELECT r.*, ts_headline('french', left(t.text, {HEADLINE_CHARS}), "
+            f"websearch_to_tsquery('french', {sql.arg(q)}), {sql.arg(HEADLINE_OPTIONS)}) "
+            "AS headline FROM ("
+        )
+        statement += (
+            f"SELECT {_COLUMNS}, "
+            f"ts_rank(t.tsv, websearch_to_tsquery('french', {sql.arg(q)})) AS rank "
+            f"{_FROM_TEXTS} WHERE t.tsv @@ websearch_to_tsquery('french', {sql.arg(q)}) "
+            f"AND pc.deleted = {sql.arg(False)} "
+        )
+        statement += f"AND {await _where(actor, PortfolioQuery(), date.today(), sql)} "
+        statement += (
+            f"ORDER BY rank DESC, c.reference, pc.number LIMIT {int(limit) + 1}"
+            ") r JOIN piece_texts t ON t.id = r.tid "
+            "ORDER BY r.rank DESC, r.reference, r.number"
+        )
+        rows = await Case.raw(statement, *sql.args)
+        return [
+            _Row(dict(row), float(row["rank"] or 0), marked(row["headline"] or ""), True)
+            for row in rows
+        ]
+    match = fts5_query(q)
+    if match is None:
+        return []
+    statement = (
+        f"SELECT {_COLUMNS}, bm25(piece_text_fts) AS rank, snippet(piece_text_fts, 0, "
+        f"{sql.arg(MARK_OPEN)}, {sql.arg(MARK_CLOSE)}, '…', 24) AS headline "
+        f"FROM piece_text_fts JOIN piece_texts t ON t.id = piece_text_fts.rowid "
+        f"{_JOIN_PIECE} WHERE piece_text_fts MATCH {sql.arg(match)} "
+        f"AND pc.deleted = {sql.arg(False)} "
+    )
+    statement += f"AND {await _where(actor, PortfolioQuery(), date.today(), sql)} "
+    statement += f"ORDER BY rank, c.reference, pc.number LIMIT {int(limit) + 1}"
+    rows = await Case.raw(statement, *sql.args)
+    return [
+        _Row(dict(row), -float(row["rank"] or 0), marked(row["headline"] or ""), True)
+        for row in rows
+    ]
+
+
+_COLUMNS = (
+    'pc.id, pc."case" AS cid, c.reference, pc.number, pc.kind, pc.date, pc.description, '
+    "pc.invoice_numbers, v.original_filename, v.sha256, v.mime, t.id AS tid, t.status AS tstatus"
+)
+_JOIN_PIECE = (
+    "JOIN piece_versions v ON v.id = t.version "
+    "JOIN pieces pc ON pc.id = v.piece AND pc.current_version = v.version "
+    'JOIN cases c ON c.id = pc."case"'
+)
+_FROM_TEXTS = f"FROM piece_texts t {_JOIN_PIECE}"
+
+
+async def _metadata_rows(actor: User, words: list[str], limit: int) -> list[_Row]:
     sql = _Sql()  # placeholders are numbered in the order written
     statement = (
         'SELECT pc.id, pc."case" AS cid, c.reference, pc.number, pc.kind, pc.date, '
-        "pc.description, pc.invoice_numbers, v.original_filename "
+        "pc.description, pc.invoice_numbers, v.original_filename, v.sha256, v.mime, "
+        "t.id AS tid, t.status AS tstatus "
         'FROM pieces pc JOIN cases c ON c.id = pc."case" '
         "LEFT JOIN piece_versions v ON v.piece = pc.id AND v.version = pc.current_version "
+        "LEFT JOIN piece_texts t ON t.version = v.id "
         f"WHERE pc.deleted = {sql.arg(False)} "
         f"AND {await _where(actor, PortfolioQuery(), date.today(), sql)}"
     )
     for word in words:
         statement += " AND " + _word_clause(word, sql)
     statement += f" ORDER BY c.reference, pc.number, pc.id LIMIT {int(limit) + 1}"
-    rows = await Case.raw(statement, *sql.args)
-    truncated = len(rows) > limit
-    rows = rows[:limit]
-    case_ids = sorted({int(row["cid"]) for row in rows}) or [0]
+    return [_Row(dict(row), metadata=True) for row in await Case.raw(statement, *sql.args)]
+
+
+async def search_pieces(actor: User, q: str, limit: int = LIMIT) -> SearchResult:
+    """The visible, non-withdrawn pièces whose text matches `q`, or whose metadata match every
+    word of `q`: text matches first (best ranked), then metadata matches."""
+    from casefile.evidence.text_status import status_label
+    from casefile.services.piece_text import ocr_notice
+
+    require(actor, "evidence.read")
+    words = words_of(q)
+    notice = ocr_notice()
+    if not q.strip():
+        return SearchResult(q, [], False, notice)
+    found: dict[int, _Row] = {}
+    for row in await _text_rows(actor, q, limit):
+        found[int(row.data["id"])] = row
+    if words:
+        for row in await _metadata_rows(actor, words, limit):
+            known = found.get(int(row.data["id"]))
+            if known is not None:
+                known.metadata = True
+            else:
+                found[int(row.data["id"])] = row
+    ordered = sorted(
+        found.values(),
+        key=lambda r: (not r.text, -r.rank, r.data["reference"], r.data["number"] or 0),
+    )
+    truncated = len(ordered) > limit
+    rows = ordered[:limit]
+    context = await _case_context(sorted({int(r.data["cid"]) for r in rows}))
+    hits = []
+    for row in rows:
+        data = row.data
+        kind_label = KIND_LABELS.get(data["kind"], data["kind"])
+        day = data["date"]
+        day_text = day.isoformat() if isinstance(day, date) else (day or None)
+        numbers = data["invoice_numbers"]
+        if isinstance(numbers, str):
+            numbers = re.findall(r'"([^"]*)"', numbers)
+        passage = row.passage if row.text else None
+        if passage is None:
+            candidates = [
+                data["description"] or "",
+                data["original_filename"] or "",
+                " ".join(numbers or []),
+                kind_label,
+                data["reference"],
+                *context.get(int(data["cid"]), []),
+            ]
+            source = next(
+                (text for text in candidates if any(w in text.lower() for w in words)),
+                data["description"] or kind_label,
+            )
+            passage = highlight(source, words)
+        matched = (
+            "texte et métadonnées"
+            if row.text and row.metadata
+            else "texte"
+            if row.text
+            else "métadonnées"
+        )
+        hits.append(
+            Hit(
+                int(data["id"]),
+                int(data["cid"]),
+                data["reference"],
+                data["number"],
+                data["kind"],
+                kind_label,
+                data["description"] or "",
+                day_text,
+                data["original_filename"] or "",
+                passage,
+                matched,
+                status_label(data["tstatus"] or "pending"),
+                thumbnail_url(int(data["id"]), data["sha256"] or "", data["mime"] or ""),
+            )
+        )
+    return SearchResult(q, hits, truncated, notice, await _unread(actor))
+
+
+async def _case_context(case_ids: list[int]) -> dict[int, list[str]]:
     context: dict[int, list[str]] = {}
-    for party in await Party.select(Party.case, Party.name).where(Party.case.is_in(case_ids)):
+    ids = case_ids or [0]
+    for party in await Party.select(Party.case, Party.name).where(Party.case.is_in(ids)):
         context.setdefault(party["case"], []).append(party["name"])
     for claim in await Claim.select(Claim.case, Claim.invoice_number, Claim.amount_cents).where(
-        Claim.case.is_in(case_ids)
+        Claim.case.is_in(ids)
     ):
         context.setdefault(claim["case"], []).append(
             f"facture {claim['invoice_number']} ({cents_text(claim['amount_cents'])} €)"
         )
-    hits = []
-    for row in rows:
-        kind_label = KIND_LABELS.get(row["kind"], row["kind"])
-        day = row["date"]
-        day_text = day.isoformat() if isinstance(day, date) else (day or None)
-        numbers = row["invoice_numbers"]
-        if isinstance(numbers, str):
-            numbers = re.findall(r'"([^"]*)"', numbers)
-        candidates = [
-            row["description"] or "",
-            row["original_filename"] or "",
-            " ".join(numbers or []),
-            kind_label,
-            row["reference"],
-            *context.get(int(row["cid"]), []),
-        ]
-        passage_source = next(
-            (text for text in candidates if any(w in text.lower() for w in words)),
-            row["description"] or kind_label,
-        )
-        hits.append(
-            Hit(
-                int(row["id"]),
-                int(row["cid"]),
-                row["reference"],
-                row["number"],
-                row["kind"],
-                kind_label,
-                row["description"] or "",
-                day_text,
-                row["original_filename"] or "",
-                highlight(passage_source, words),
-            )
-        )
-    return SearchResult(q, hits, truncated)
+    return context
+
+
+async def _unread(actor: User) -> int:
+    """Visible live pièces whose current text is not searchable (pending, no OCR, failed)."""
+    sql = _Sql()
+    statement = (
+        'SELECT COUNT(*) AS n FROM pieces pc JOIN cases c ON c.id = pc."case" '
+        "JOIN piece_versions v ON v.piece = pc.id AND v.version = pc.current_version "
+        "JOIN piece_texts t ON t.version = v.id "
+        f"WHERE pc.deleted = {sql.arg(False)} AND t.status IN ({sql.args_in(['pending', 'no_ocr', 'failed'])}) "
+        f"AND {await _where(actor, PortfolioQuery(), date.today(), sql)}"
+    )
+    rows = await Case.raw(statement, *sql.args)
+    return int(rows[0]["n"]) if rows else 0

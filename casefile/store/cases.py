@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 
 from casefile.errors import Conflict, Forbidden, InputError, NotFound
+from casefile.evidence.text_status import describe as describe_text
 from casefile.law.money import cents_text, from_cents
 from casefile.law.periods import parse_date
 from casefile.store import audit, read_cache
@@ -29,9 +30,11 @@ from casefile.store.tables import (
     Claim,
     DeadlineRecord,
     Event,
+    InvoiceReading,
     Party,
     Payment,
     Piece,
+    PieceText,
     PieceVersion,
     UserAccount,
 )
@@ -449,9 +452,33 @@ async def _evidence(case_id: int) -> list[dict[str, Any]]:
             PieceVersion.piece.is_in([p["id"] for p in pieces])
         )
     }
+    texts = {
+        row["version"]: row
+        for row in await PieceText.select(
+            PieceText.version,
+            PieceText.status,
+            PieceText.method,
+            PieceText.pages,
+            PieceText.ocr_pages,
+            PieceText.message,
+        ).where(PieceText.version.is_in([v["id"] for v in versions.values()] or [0]))
+    }
+    readings = {
+        (r["piece"], r["version"]): r
+        for r in await InvoiceReading.select(
+            InvoiceReading.piece,
+            InvoiceReading.version,
+            InvoiceReading.status,
+            InvoiceReading.invoice,
+            InvoiceReading.claim,
+        )
+        .where(InvoiceReading.piece.is_in([p["id"] for p in pieces]))
+        .output(load_json=True)
+    }
     out = []
     for p in pieces:
         current = versions.get((p["id"], p["current_version"]))
+        reading = readings.get((p["id"], p["current_version"]))
         out.append(
             {
                 "id": p["id"],
@@ -465,6 +492,15 @@ async def _evidence(case_id: int) -> list[dict[str, Any]]:
                 "size": current["size"] if current else None,
                 "mime": current["mime"] if current else None,
                 "filename": current["original_filename"] if current else None,
+                "text": describe_text(texts.get(current["id"]) if current else None),
+                # The e-invoice read in it (Factur-X), if any: issue 16 item 3.
+                "facturx": None
+                if reading is None
+                else {
+                    "status": reading["status"],
+                    "invoice_number": (reading["invoice"] or {}).get("number"),
+                    "claim": reading["claim"],
+                },
             }
         )
     return out

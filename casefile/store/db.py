@@ -363,6 +363,34 @@ async def bulk_insert(table: type[Table], rows: Sequence[Mapping[str, object]]) 
         )
 
 
+async def bulk_update(
+    table: type[Table], column: str, values: Sequence[tuple[int, object]], sql_type: str
+) -> None:
+    """Set one column of many rows by id in the open transaction: one statement over arrays on
+    PostgreSQL (`sql_type`: the column's type, e.g. BIGINT), `executemany` on SQLite."""
+    if not values:
+        return
+    eng = engine()
+    transaction = eng.current_transaction.get()
+    if transaction is None:
+        async with atomic():
+            await bulk_update(table, column, values, sql_type)
+        return
+    name = table._meta.tablename
+    if is_postgres(eng):
+        await transaction.connection.execute(
+            f'UPDATE "{name}" AS t SET "{column}" = v.value '
+            f"FROM unnest($1::INTEGER[], $2::{sql_type}[]) AS v(id, value) WHERE t.id = v.id",
+            [row_id for row_id, _ in values],
+            [value for _, value in values],
+        )
+    else:
+        await transaction.connection.executemany(
+            f'UPDATE "{name}" SET "{column}" = ? WHERE id = ?',
+            [(value, row_id) for row_id, value in values],
+        )
+
+
 _PG_ARRAY = {
     "Serial": "int",
     "Integer": "int",
@@ -377,7 +405,7 @@ _PG_ARRAY = {
 }
 
 
-async def bulk_update(
+async def update_rows(
     table: type[Table], rows: Sequence[Mapping[str, object]], also: str = ""
 ) -> None:
     """Update many rows by primary key in the open transaction: on PostgreSQL one
@@ -391,7 +419,7 @@ async def bulk_update(
     transaction = eng.current_transaction.get()
     if transaction is None:
         async with atomic():
-            await bulk_update(table, rows, also)
+            await update_rows(table, rows, also)
         return
     columns = [c for c in rows[0] if c != "id"]
     name = table._meta.tablename

@@ -33,6 +33,7 @@ from casefile.documents.context import (
     Party,
     Person,
     Piece,
+    ReminderLine,
 )
 from casefile.documents.render import template_fields
 from casefile.errors import InputError, NotFound
@@ -546,8 +547,52 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         payment_deadline=payment_deadline,
         notice_date=mise_en_demeure,
         provisional_note=provisional,
+        reminders=await reminder_lines(row["id"]),
+        handed_over_on=row.get("handed_over_on"),
     )
     return DocumentSource(data, tuple(notes), tuple(missing))
+
+
+DONE_REMINDERS = ("envoyee", "faite")  # dunning_actions carried out (sent, call made)
+
+
+async def reminder_lines(case_id: int) -> tuple[ReminderLine, ...]:
+    """The reminders of the amicable phase carried out, by date (the requête and the
+    assignation cite them): e-mails sent, letters marked sent, calls made."""
+    from casefile.definitions import dunning
+    from casefile.law.dunning import CHANNEL_LABELS
+    from casefile.store.tables import DunningAction
+
+    rows = await (
+        DunningAction.select(
+            DunningAction.scenario,
+            DunningAction.level,
+            DunningAction.channel,
+            DunningAction.due_on,
+            DunningAction.done_on,
+        )
+        .where((DunningAction.case == case_id) & DunningAction.status.is_in(list(DONE_REMINDERS)))
+        .order_by(DunningAction.done_on)
+        .order_by(DunningAction.id)
+    )
+    scenarios = dunning().scenarios
+    lines = []
+    for row in rows:
+        scenario = scenarios.get(row["scenario"])
+        level = (
+            next((v for v in scenario.levels if v.key == row["level"]), None) if scenario else None
+        )
+        channel = CHANNEL_LABELS.get(row["channel"], row["channel"])
+        if level is not None and level.registered:
+            channel = "lettre recommandée avec accusé de réception"
+        lines.append(
+            ReminderLine(
+                row["done_on"] or row["due_on"],
+                channel,
+                level.label if level is not None else row["level"].replace("_", " "),
+            )
+        )
+    return tuple(lines)
 
 
 def bordereau_renderer(data: CaseDocumentData) -> Callable[[Sequence[BordereauLine]], bytes]:

@@ -15,10 +15,12 @@ from typing import Any
 
 import msgspec
 
+from casefile import metrics
 from casefile.definitions import engine
 from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
-from casefile.store.db import among, bulk_insert, bulk_update
+from casefile.store.db import among, bulk_insert, update_rows
+from casefile.store.ledger import refresh_ledger
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
 
@@ -51,7 +53,9 @@ def compute(
         claim_total=claim_total,
     )
     eng = engine()
-    return eng.compute(case["procedure"], amicable_left_out(case["procedure"], events), facts)
+    schedule = eng.compute(case["procedure"], amicable_left_out(case["procedure"], events), facts)
+    metrics.deadlines_computed(len(schedule.deadlines))
+    return schedule
 
 
 def amicable_left_out(
@@ -189,6 +193,7 @@ async def store_schedules(
     for start in range(0, len(rows), 5000):
         await bulk_insert(DeadlineRecord, rows[start : start + 5000])
     del rows
+    await refresh_ledger(ids)
     if totals is None:
         totals = await outstanding_cents(ids)
     summaries = []
@@ -204,7 +209,7 @@ async def store_schedules(
         if bump_version_at is not None:
             row["updated_at"] = bump_version_at
         summaries.append(row)
-    await bulk_update(
+    await update_rows(
         Case, summaries, also='"version" = "version" + 1' if bump_version_at is not None else ""
     )
 
@@ -283,7 +288,7 @@ async def read_inputs(ids: Sequence[int]) -> tuple[list[CaseInput], dict[int, in
     inputs = [
         CaseInput(
             row,
-            latest_events(events.get(row["id"], [])),
+            amicable_left_out(row["procedure"], latest_events(events.get(row["id"], []))),
             CaseFacts(
                 court=row["court"],
                 court_department=row["court_department"],
@@ -315,14 +320,11 @@ async def recompute_many(
         ids = list(case_ids[start : start + chunk])
         inputs, totals = await read_inputs(ids)
         plans = await plan_deadlines_many(ids)
-        schedules = {
-            item.row["id"]: with_plan(
-                law.compute(item.row["procedure"], item.events, item.facts),
-                item.row["id"],
-                plans,
-            )
-            for item in inputs
-        }
+        schedules = {}
+        for item in inputs:
+            schedule = law.compute(item.row["procedure"], item.events, item.facts)
+            metrics.deadlines_computed(len(schedule.deadlines))
+            schedules[item.row["id"]] = with_plan(schedule, item.row["id"], plans)
         await store_schedules(schedules, replace=True, totals=totals)
         written += sum(len(s.deadlines) for s in schedules.values())
         law.trim_memo(MEMO_LIMIT)

@@ -64,6 +64,15 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
         CASE_WORKERS,
         200,
     ),
+    # A Factur-X pièce (issue 16 item 3): each call uploads a new one ({fx} is its number).
+    ("GET", "/api/cases/{id}/pieces/{fx}/facturx", None, CASE_READERS, 200),
+    (
+        "POST",
+        "/api/cases/{id}/pieces/{fx}/facturx/accept",
+        {"supply": "services"},
+        CASE_WORKERS,
+        201,
+    ),
     # Handover to litigation: the matrix's case is already in litigation (409 once allowed).
     ("POST", "/api/cases/{id}/handover", {}, CASE_WORKERS, 409),
     # Every reader; a commissaire de justice's figures cover only their own cases.
@@ -105,6 +114,8 @@ def _call(api: Api, method: str, path: str, body: object, case_id: int, headers:
             "creditor": {"name": "Créancier SA"},
             "debtor": {"name": "Débiteur SARL"},
         }
+    if "{fx}" in path:
+        path = path.replace("{fx}", str(_facturx_piece(api, case_id)))
     if "{claim}" in path or "{payment}" in path:
         path = path.replace("{claim}", str(_claim(api, case_id)))
         path = path.replace("{payment}", str(_payment(api, case_id)))
@@ -128,6 +139,20 @@ def _claim(api: Api, case_id: int) -> int:
     )
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
+
+
+def _facturx_piece(api: Api, case_id: int) -> int:
+    """A new Factur-X pièce with an invoice number of its own; returns its pièce number."""
+    from tests.evidence.facturx_samples import Sample, facturx_pdf
+
+    response = api.client.post(
+        f"/api/cases/{case_id}/evidence",
+        headers={**api.headers("admin"), "content-type": "application/octet-stream"},
+        params={"kind": "facture", "filename": "facture.pdf"},
+        content=facturx_pdf(Sample(number=f"ROLE-FX-{next(_refs):05d}")),
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["piece"])
 
 
 def _payment(api: Api, case_id: int) -> int:

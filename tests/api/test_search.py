@@ -51,7 +51,13 @@ def marked(api: Api) -> dict[str, object]:
     ]
     for case, kind, description, filename, day in uploads:
         response = upload_raw(
-            api, case["id"], kind=kind, description=description, filename=filename, date=day
+            api,
+            case["id"],
+            body=b"%PDF-1.4 " + description.encode(),  # each file its own bytes
+            kind=kind,
+            description=description,
+            filename=filename,
+            date=day,
         )
         assert response.status_code == 201, response.text
     return {"mark": mark, "mine": mine, "other": other}

@@ -36,6 +36,7 @@ def test_every_document_kind_of_the_issue_has_a_template():
         sorted(
             [
                 "mise_en_demeure",
+                "lettre_relance",
                 "requete_injonction_tj",
                 "requete_injonction_tc",
                 "certificat_non_opposition",

@@ -50,6 +50,7 @@ def test_adding_a_piece_stores_the_bytes_and_returns_its_number(store, records):
         "size": len(data),
         "kind": "facture",
         "mime": "application/pdf",
+        "reused": False,
     }
     piece = records.get_piece(1)
     assert piece.invoices == ("F2026-014",)

@@ -23,8 +23,9 @@ from msgspec import inspect as mi
 
 from casefile.documents.manifest import ManifestSpec, parse_manifest_data
 from casefile.errors import DefinitionError
+from casefile.law.dunning import DunningFile, parse_dunning
 from casefile.law.parameters import ParametersSpec, parse_parameters
-from casefile.law.procedures import ProcedureSpec, parse_procedure
+from casefile.law.procedures import NOT_PROCEDURES, ProcedureSpec, parse_procedure
 from casefile.law.territories import CalendarSpec, parse_territories
 from tests.conftest import ROOT
 
@@ -40,8 +41,9 @@ def _load_manifest(data: Any, origin: str) -> object:
 
 
 FILES: list[tuple[Path, type, Loader]] = [
-    *((path, ProcedureSpec, _load_procedure) for path in sorted((ROOT / "procedures").glob("*.toml")) if path.name != "parameters.toml"),
+    *((path, ProcedureSpec, _load_procedure) for path in sorted((ROOT / "procedures").glob("*.toml")) if path.name not in NOT_PROCEDURES),
     (ROOT / "procedures" / "parameters.toml", ParametersSpec, parse_parameters),
+    (ROOT / "procedures" / "relances.toml", DunningFile, parse_dunning),
     (ROOT / "calendars" / "territories.toml", CalendarSpec, parse_territories),
     (ROOT / "document_templates" / "manifest.toml", ManifestSpec, _load_manifest),
 ]  # fmt: skip
@@ -78,7 +80,7 @@ def _required(kind: type, path: Path_) -> bool:
         if isinstance(part, int):
             info = info.item_type
         elif isinstance(info, mi.StructType):
-            field = next(f for f in info.fields if f.name == part)
+            field = next(f for f in info.fields if f.encode_name == part)
             if position == len(path) - 1:
                 return field.required
             info = field.type

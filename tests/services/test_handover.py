@@ -86,3 +86,48 @@ def test_handover_refuses_a_closed_procedure_and_an_empty_file(store) -> None:
         store.run(handover.hand_over(empty["id"], SYSTEM, None, TODAY))
     still = store.run(cases.get_case("AM-2", SYSTEM))
     assert (still["phase"], still["procedure"]) == ("amiable", "amiable")
+
+
+def test_the_pleadings_cite_the_amicable_history(store) -> None:
+    """After the handover, the requête's context carries the reminders carried out (not the
+    cancelled ones), the mise en demeure and the handover date."""
+    from datetime import UTC, datetime
+
+    from casefile.definitions import dunning
+    from casefile.documents.render import build_context
+    from casefile.store.documents import case_document_data
+    from casefile.store.tables import DunningAction
+
+    case = _amicable_file(store)
+    scenario = dunning().scenarios[dunning().defaults["professionnel"]]
+    first, second = scenario.levels[0], scenario.levels[1]
+    for level, status, done in (
+        (first, "envoyee", date(2026, 8, 1)),
+        (second, "annulee", None),
+    ):
+        store.run(
+            DunningAction.insert(
+                DunningAction(
+                    key=f"{case['id']}:{scenario.key}:{level.key}",
+                    case=case["id"],
+                    scenario=scenario.key,
+                    level=level.key,
+                    position=1,
+                    channel=level.channel,
+                    due_on=date(2026, 8, 1),
+                    status=status,
+                    created_at=datetime.now(UTC),
+                    done_on=done,
+                )
+            )
+        )
+    store.run(handover.hand_over("AM-2", SYSTEM, None, TODAY))
+    source = store.run(case_document_data("AM-2", SYSTEM, TODAY))
+    context = build_context("requete_injonction_tc", source.data)
+    channel = {"email": "e-mail", "courrier": "courrier", "telephone": "appel téléphonique"}
+    assert context["relances"] == [
+        {"date": "1er août 2026", "canal": channel[first.channel], "libelle": first.label}
+    ]
+    assert context["a_relances"] is True
+    assert context["date_mise_en_demeure"] == "1er septembre 2026"
+    assert context["date_transmission_contentieux"] == "30 novembre 2026"

@@ -211,3 +211,168 @@ def test_as_of_is_a_date():
     assert parse_as_of("2026-02-28", AS_OF) == date(2026, 2, 28)
     with pytest.raises(InputError, match="n'est pas une date"):
         parse_as_of("2026-02-30", AS_OF)
+
+
+def test_the_stored_ledger_gives_the_full_imputation_s_figures(store):
+    """`claims.outstanding_cents` and `cases.ledger_on` (kept by every change) answer the
+    dates on or after the ledger date; the full statement (ledger_on NULL) gives the same."""
+    from casefile.store.ledger import refresh_ledger
+    from casefile.store.tables import Case, Claim
+
+    _portfolio(store)
+    stored = {
+        r["invoice_number"]: r["outstanding_cents"]
+        for r in store.run(Claim.select(Claim.invoice_number, Claim.outstanding_cents))
+    }
+    assert stored == {
+        "A-10": 90000,
+        "A-45": 150000,
+        "A-100": 270000,  # every payment, the 100 of 5 December included
+        "A-150": 50000,
+        "A-200": 0,
+        "A-NOT-DUE": 50000,
+        "A-LATER": 99900,
+        "B-45": 25000,
+        "B-10": 0,
+    }
+    ledger = {
+        r["reference"]: r["ledger_on"]
+        for r in store.run(Case.select(Case.reference, Case.ledger_on))
+    }
+    assert ledger == {"BA-A": date(2026, 12, 5), "BA-B": date(2026, 11, 25)}
+    ids = [r["id"] for r in store.run(Case.select(Case.id))]
+    for as_of in (AS_OF, date(2027, 1, 15)):
+        quick = _amounts(store.run(aged_balance(SYSTEM, AgedBalanceQuery(as_of))))
+        store.run(Case.update({Case.ledger_on: None}, force=True))
+        assert _amounts(store.run(aged_balance(SYSTEM, AgedBalanceQuery(as_of)))) == quick
+        store.run(refresh_ledger(ids))
+    # 15 January 2027: 900 + 1500 + 2700 + 500 + 999 (A) + 250 (B)
+    assert quick["total"] == "6849.00"
+
+
+def test_aged_balance_per_creditor_debtor_and_lawyer(store):
+    from casefile.services.aged_groups import aged_groups, export_groups_csv
+
+    _portfolio(store)
+    debtors = store.run(aged_groups(SYSTEM, AgedBalanceQuery(AS_OF), "debtor"))
+    shown = {
+        r["name"]: (r["total"], r["disputed"], [b["amount"] for b in r["buckets"]])
+        for r in debtors.as_json()["rows"]
+    }
+    assert shown == {
+        "Winstub Muller SARL": (
+            "5700.00",
+            "500.00",
+            ["500.00", "900.00", "1500.00", "0.00", "2800.00", "0.00"],
+        ),
+        "Café de la Gare": ("250.00", "0.00", ["0.00", "0.00", "250.00", "0.00", "0.00", "0.00"]),
+    }
+    assert [r.name for r in debtors.rows] == ["Winstub Muller SARL", "Café de la Gare"]
+    creditors = store.run(aged_groups(SYSTEM, AgedBalanceQuery(AS_OF), "creditor"))
+    assert [(r.name, r.total_cents) for r in creditors.rows] == [("Brasserie de l'Ill SAS", 595000)]
+    lawyers = store.run(aged_groups(SYSTEM, AgedBalanceQuery(AS_OF), "lawyer", limit=1))
+    assert [(r.name, r.total_cents) for r in lawyers.rows] == [("maitre-a", 570000)]
+    lawyers = store.run(aged_groups(SYSTEM, AgedBalanceQuery(AS_OF), "lawyer"))
+    assert [r.name for r in lawyers.rows] == ["maitre-a", "Sans avocat"]
+    text = export_groups_csv(debtors)
+    assert text.splitlines()[0] == (
+        "\ufeffDébiteur;Non échu (€);1 à 30 jours (€);31 à 60 jours (€);61 à 90 jours (€);"
+        "91 à 120 jours (€);Plus de 120 jours (€);Total (€);Contesté, hors total (€);Factures"
+    )
+    assert text.splitlines()[1] == (
+        "Winstub Muller SARL;500,00;900,00;1500,00;0,00;2800,00;0,00;5700,00;500,00;4"
+    )
+    with pytest.raises(InputError, match="regroupement « juge » inconnu"):
+        store.run(aged_groups(SYSTEM, AgedBalanceQuery(AS_OF), "juge"))
+
+
+def test_dso_by_count_back(store):
+    """Encours 6 450 (5 950 + 500 disputed); invoiced by rolling month back from 30 November:
+    500 (31 days), 1 200 (30), 2 300 (31), nothing (31), 3 000 (30: 2 450 / 3 000 of it)."""
+    from casefile.services.dso import count_back, dso, export_dso_csv, months_back
+
+    _portfolio(store)
+    result = store.run(dso(SYSTEM, AgedBalanceQuery(AS_OF)))
+    assert result.receivables_cents == 645000
+    assert [m.invoiced_cents for m in result.months[:5]] == [50000, 120000, 230000, 0, 300000]
+    assert [str(m.counted_days) for m in result.months[:6]] == [
+        "31.0",
+        "30.0",
+        "31.0",
+        "31.0",
+        "24.5",
+        "0.0",
+    ]
+    assert (result.days, result.exhausted, result.text) == (Decimal("147.5"), False, "147,5 jours")
+    assert result.as_json()["method"] == "count-back"
+    assert export_dso_csv(result).splitlines()[-2] == "DSO (méthode par épuisement);;;147,5 jours"
+    nothing = store.run(dso(SYSTEM, AgedBalanceQuery(date(2025, 1, 1))))
+    assert (nothing.days, nothing.text) == (None, "non renseigné")
+    assert months_back(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert count_back(1000, [(date(2026, 10, 30), date(2026, 11, 30), 100)]) == (
+        Decimal("31.0"),
+        True,
+        [Decimal("31.0")],
+    )
+
+
+def test_litigation_by_stage_and_recovery_by_procedure(store):
+    """A and B in injonction de payer with no act yet; C, an amicable file opened on
+    2 November 2026 and paid in full on 12 November (10 days)."""
+    from datetime import UTC, datetime
+
+    from casefile.services.litigation_figures import (
+        NO_ACT,
+        export_recovery_csv,
+        litigation_by_stage,
+        recovery_by_procedure,
+    )
+    from casefile.store.tables import Case
+
+    _portfolio(store)
+    c = store.run(
+        cases.create_case(
+            NewCase(
+                reference="BA-C",
+                procedure="amiable",
+                court=None,
+                court_department="67",
+                creditor=PartyIn(name="Brasserie de l'Ill SAS", siren="732829320"),
+                debtor=PartyIn(name="Bar du Port"),
+            ),
+            SYSTEM,
+        )
+    )
+    store.run(claims.add_claim(c["id"], _invoice("C-1", _due(40), "100.00"), SYSTEM))
+    store.run(
+        payments.add_payment(c["id"], PaymentIn(date(2026, 11, 12), Decimal("100.00")), SYSTEM)
+    )
+    store.run(
+        Case.update({Case.created_at: datetime(2026, 11, 2, 9, 30, tzinfo=UTC)}).where(
+            Case.id == c["id"]
+        )
+    )
+    stages = store.run(litigation_by_stage(SYSTEM))
+    # today: A 900 + 1500 + 2700 (all payments) + 500 + 999 + 500 disputed; B 250
+    assert [(r.procedure, r.stage_label, r.cases, r.amount_cents) for r in stages] == [
+        ("injonction_de_payer", NO_ACT, 2, 734900)
+    ]
+    store.run(cases.add_event("BA-A", "ordonnance_rendue", date(2026, 11, 25), {}, SYSTEM))
+    stages = store.run(litigation_by_stage(SYSTEM))
+    assert [(r.stage_label, r.cases, r.amount_cents) for r in stages] == [
+        ("Ordonnance portant injonction de payer rendue", 1, 709900),
+        (NO_ACT, 1, 25000),
+    ]
+    recovery = {r.procedure: r for r in store.run(recovery_by_procedure(SYSTEM))}
+    ip = recovery["injonction_de_payer"]
+    assert (ip.cases, ip.claimed_cents, ip.recovered_cents) == (2, 1259900, 525000)
+    assert (ip.rate_text, ip.days_text) == ("41,7 %", "non renseigné")
+    amicable = recovery["amiable"]
+    assert (amicable.rate_text, amicable.recovered_cases, amicable.days_text) == (
+        "100,0 %",
+        1,
+        "10,0 jours",
+    )
+    assert export_recovery_csv(list(recovery.values())).splitlines()[2] == (
+        "Injonction de payer;2;12599,00;5250,00;41,7;0;non renseigné"
+    )

@@ -353,8 +353,9 @@ class PageController(Controller):
     )
     async def upload_piece(
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
-    ) -> Redirect:
+    ) -> Template | Redirect:
         from casefile.api.evidence import open_upload, store_piece
+        from casefile.evidence.service import DuplicatePiece
         from casefile.services import cases
 
         row = await cases.resolve_case(case_id, actor)
@@ -362,10 +363,53 @@ class PageController(Controller):
         check_csrf(request, upload.fields.get("_csrf_token"))
         try:
             receipt = await store_piece(row, upload, actor)
+        except DuplicatePiece as duplicate:
+            # The bytes are stored (content-addressed) but no pièce was recorded: ask.
+            return page(
+                request,
+                "piece_duplicate.html",
+                status_code=409,
+                case=row,
+                duplicate=duplicate,
+                existing=duplicate.extra["existing"] if duplicate.extra else {},
+                fields=upload.fields,
+                filename=upload.filename,
+            )
         except CasefileError as error:
             flash(request, str(error), "error")
         else:
-            flash(request, f"Pièce n° {receipt['piece']} ajoutée ({receipt['kind']}).")
+            flash(request, *_added_message(receipt))
+        return Redirect(path=f"/dossiers/{case_id}", status_code=303)
+
+    @post(
+        "/dossiers/{case_id:str}/pieces/doublon",
+        guards=[requires("evidence.write")],
+        status_code=303,
+    )
+    async def confirm_duplicate(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor, data: Form
+    ) -> Redirect:
+        """After the duplicate page: "add it all the same" makes a second pièce from the bytes
+        already stored (the file is not sent again)."""
+        from casefile.law.periods import parse_date
+        from casefile.services import cases, piece_uploads
+
+        row = await cases.resolve_case(case_id, actor)
+        try:
+            day = parse_date(data["date"], "date") if data.get("date") else None
+            receipt = await piece_uploads.add_stored_copy(
+                row["id"],
+                str(data.get("sha256", "")),
+                actor,
+                filename=str(data.get("filename", "")),
+                kind=str(data.get("kind", "")),
+                piece_date=day,
+                description=str(data.get("description", "")),
+            )
+        except CasefileError as error:
+            flash(request, str(error), "error")
+        else:
+            flash(request, *_added_message(receipt))
         return Redirect(path=f"/dossiers/{case_id}", status_code=303)
 
     @get("/simulateur", guards=[requires("case.read")])
@@ -402,6 +446,21 @@ class PageController(Controller):
 
 
 AUDIT_PAGE = 100
+
+
+def _added_message(receipt: dict[str, Any]) -> tuple[str, str, list[str]]:
+    """The flash of an upload: the pièce added, then what the analysers found (the state of
+    its text, the e-invoice read in it)."""
+    details = []
+    text = receipt.get("analysis", {}).get("text") or {}
+    if text.get("label"):
+        details.append(
+            f"Texte : {text['label']}" + (f" ({text['message']})." if text.get("message") else ".")
+        )
+    invoice = receipt.get("facturx")
+    if invoice:
+        details.append(invoice["notice"])
+    return f"Pièce n° {receipt['piece']} ajoutée ({receipt['kind']}).", "info", details
 
 
 async def audit_trail_page(

@@ -8,16 +8,20 @@ from casefile.store.tables.claim import Claim
 from casefile.store.tables.court import Court
 from casefile.store.tables.deadline import DeadlineRecord
 from casefile.store.tables.document import Document
+from casefile.store.tables.dunning_action import DunningAction
 from casefile.store.tables.event import Event
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
+from casefile.store.tables.invoice_reading import InvoiceReading
 from casefile.store.tables.job_run import JobRun
 from casefile.store.tables.login_throttle import LoginThrottle
 from casefile.store.tables.mail_log import MailLog
 from casefile.store.tables.party import Party
 from casefile.store.tables.payment import Payment
 from casefile.store.tables.payment_plan import PaymentPlan
+from casefile.store.tables.payment_promise import PaymentPromise
 from casefile.store.tables.piece import Piece
+from casefile.store.tables.piece_text import PieceText
 from casefile.store.tables.piece_version import PieceVersion
 from casefile.store.tables.plan_instalment import PlanInstalment
 from casefile.store.tables.reminder_prefs import ReminderPrefs
@@ -38,6 +42,7 @@ ALL_TABLES = (
     AuditEntry,
     Piece,
     PieceVersion,
+    PieceText,
     Document,
     FeedToken,
     FeedState,
@@ -48,6 +53,9 @@ ALL_TABLES = (
     JobRun,
     ReminderPrefs,
     MailLog,
+    InvoiceReading,
+    DunningAction,
+    PaymentPromise,
 )
 
 __all__ = [
@@ -59,16 +67,20 @@ __all__ = [
     "Court",
     "DeadlineRecord",
     "Document",
+    "DunningAction",
     "Event",
     "FeedState",
     "FeedToken",
+    "InvoiceReading",
     "JobRun",
     "LoginThrottle",
     "MailLog",
     "Party",
     "Payment",
     "PaymentPlan",
+    "PaymentPromise",
     "Piece",
+    "PieceText",
     "PieceVersion",
     "PlanInstalment",
     "ReminderPrefs",

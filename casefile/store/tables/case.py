@@ -39,3 +39,5 @@ class Case(Table, tablename="cases"):
     # court procedure); `handed_over_on` is the day an amicable file went to litigation.
     phase = Varchar(length=12, default="contentieux")
     handed_over_on = Date(null=True, default=None)
+    # The latest day that changes the stored `claims.outstanding_cents` (casefile.store.ledger)
+    ledger_on = Date(null=True, default=None)

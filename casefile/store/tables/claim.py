@@ -37,4 +37,7 @@ class Claim(Table, tablename="claims"):
     disputed = Boolean(default=False)
     dispute_reason = Text(default="")
     disputed_on = Date(null=True, default=None)
+    # Principal still owed after the recorded payments (C. civ. 1342-10), kept by
+    # `casefile.store.ledger`; NULL until the case's first recompute.
+    outstanding_cents = BigInt(null=True, default=None)
     created_at = Timestamptz()
