@@ -126,8 +126,7 @@ def engine_first_pass(requests: list[dict[str, Any]]) -> tuple[int, float]:
             for key, body in request["events"].items()
         }
         prepared.append((procedure.key, events, facts_from(eng, request)))
-    for memo in ("_expiries", "_deadlines"):
-        getattr(eng, memo, {}).clear()
+    eng.clear_memos()
     start = time.perf_counter()
     count = 0
     for procedure_key, events, facts in prepared:

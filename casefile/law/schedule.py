@@ -703,7 +703,13 @@ class Engine:
     def trim_memo(self, max_entries: int) -> None:
         """Empty each memo holding more than `max_entries` results (long batches and
         recomputations call it between chunks, so memory stays bounded)."""
-        for memo in (self._expiries, self._deadlines, self._dates):
+        memos: tuple[dict[Any, Any], ...] = (
+            self._expiries,
+            self._deadlines,
+            self._dates,
+            self._schedules,
+        )
+        for memo in memos:
             if len(memo) > max_entries:
                 memo.clear()
 
