@@ -122,6 +122,14 @@ def read_pdf(data: bytes) -> Reading:
     for wanted in ATTACHMENT_NAMES:
         for name, content in attachments:
             if name.lower() == wanted:
+                if content is None:
+                    return Reading(
+                        "invalid",
+                        message=f"Le fichier {name} joint au PDF ne peut pas être extrait "
+                        "(compression invalide ou taille excessive) : la pièce est conservée "
+                        "comme un PDF ordinaire.",
+                        attachment=name,
+                    )
                 return _announced(read_xml(content, attachment=name), announced)
     return Reading("none")
 
@@ -129,9 +137,10 @@ def read_pdf(data: bytes) -> Reading:
 _CONFORMANCE = re.compile(rb"ConformanceLevel(?:>|=\s*[\"'])\s*([A-Za-z0-9 _-]{1,40}?)\s*[<\"']")
 
 
-def _attachments(data: bytes) -> tuple[list[tuple[str, bytes]], str]:
-    """(name, bytes) of the files embedded in the PDF, and the Factur-X profile its XMP
-    metadata announces ('' if none); nothing when the PDF cannot be opened."""
+def _attachments(data: bytes) -> tuple[list[tuple[str, bytes | None]], str]:
+    """(name, bytes) of the embedded files named as an e-invoice's XML (the others are never
+    decompressed: a scan or a bomb costs nothing), and the Factur-X profile the PDF's XMP
+    metadata announce ('' if none); nothing when the PDF cannot be opened."""
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -139,9 +148,14 @@ def _attachments(data: bytes) -> tuple[list[tuple[str, bytes]], str]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             reader.decrypt("")
-        found: list[tuple[str, bytes]] = []
-        for name, contents in reader.attachments.items():
-            found.extend((str(name), bytes(content)) for content in contents)
+        found: list[tuple[str, bytes | None]] = []
+        attachments = reader.attachments  # lazy: only the invoice's XML is decompressed
+        for name in list(attachments):
+            if str(name).lower() in ATTACHMENT_NAMES:
+                try:
+                    found.extend((str(name), bytes(content)) for content in attachments[name])
+                except Exception:  # corrupt, or inflating past pypdf's limit (75 MB)
+                    found.append((str(name), None))
     except Exception:  # a corrupt or protected PDF is still a pièce, just not an e-invoice
         return [], ""
     announced = ""
@@ -444,7 +458,7 @@ def disagreements(
                 f"SIREN du {case_role} : {_siren_text(recorded.siren)} dans le dossier, "
                 f"{_siren_text(party.siren)} pour {_THE[role]} de la facture électronique."
             )
-        elif normalise_key(party.name) != normalise_key(recorded.name) and not (
+        elif not same_name(party.name, recorded.name) and not (
             party.siren and party.siren == recorded.siren
         ):
             out.append(
@@ -452,6 +466,44 @@ def disagreements(
                 f"pour {_THE[role]} de la facture électronique."
             )
     return out
+
+
+LEGAL_FORMS = frozenset(
+    [
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "eurl",
+        "snc",
+        "sci",
+        "scp",
+        "scop",
+        "sca",
+        "scs",
+        "gie",
+        "selarl",
+        "selas",
+        "earl",
+        "ei",
+        "eirl",
+        "societe",
+        "ste",
+        "cie",
+    ]
+)
+"""Words of a company's legal form, left out when two names are compared."""
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names designate the same party, whatever the case, accents, punctuation or
+    a legal form written on one side only ("Winstub Muller" ≈ "WINSTUB MULLER S.A.R.L.")."""
+
+    def words(name: str) -> list[str]:
+        folded = normalise_key(name).replace(".", "").replace("&", " et ")
+        return [t for t in re.findall(r"[a-z0-9]+", folded) if t not in LEGAL_FORMS]
+
+    return words(a) == words(b)
 
 
 def _day(day: date) -> str:

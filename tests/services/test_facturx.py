@@ -86,6 +86,9 @@ def test_proposal_accept_and_link_on_both_engines(store, tmp_path):
     [reading] = store.run(InvoiceReading.select())
     assert (reading["piece"], reading["version"], reading["status"]) == (piece_id, 1, "facturx")
     assert reading["sha256"] == proposal.sha256
+    [piece] = store.run(Piece.select().where(Piece.id == piece_id).output(load_json=True))
+    assert piece["invoice_numbers"] == ["F-2026-118"]  # known before any confirmation
+    assert piece["date"] == date(2026, 9, 15)  # the undated pièce takes the invoice's date
 
     done = store.run(service.accept(case["id"], 1, SYSTEM, supply="marchandises", store=objects))
     assert done.created and done.invoice_number == "F-2026-118"
