@@ -274,7 +274,7 @@ def highlight(text: str, words: list[str]) -> str:
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 """What the engines put around a match (private-use characters the extraction strips from
 every text): the passage is escaped, then these become <mark> and </mark>."""
-RANKED_AT_MOST = 1000
+RANKED_AT_MOST = 500
 """PostgreSQL ranks at most this many text matches (the first the index finds among the
 visible pièces): a word found in most of 100 000 pièces would otherwise be ranked 100 000 times.
 Past it, the answer says so (`capped`): the best of those, and the query should be refined."""
