@@ -66,6 +66,7 @@ def _route_handlers() -> list[Any]:
         cases,
         disputes,
         documents,
+        dunning,
         evidence,
         facturx,
         feeds,
@@ -77,6 +78,7 @@ def _route_handlers() -> list[Any]:
     from casefile.api.web import (
         case_forms,
         courts,
+        hearing,
         jobs,
         law,
         pages,
@@ -85,6 +87,7 @@ def _route_handlers() -> list[Any]:
         rates,
         reminders,
     )
+    from casefile.api.web import dunning as dunning_pages
     from casefile.api.web import facturx as facturx_pages
     from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
@@ -100,12 +103,17 @@ def _route_handlers() -> list[Any]:
         cases.CaseController,
         case_data.CaseDataController,
         disputes.DisputeController,
+        dunning.CaseDunningController,
+        dunning.DunningController,
+        dunning_pages.DunningPagesController,
+        dunning_pages.CaseDunningPagesController,
         handover.HandoverController,
         handover_pages.HandoverPageController,
         reports.ReportsController,
         report_pages.ReportPagesController,
         search.search,
         search_pages.search_page,
+        hearing.hearing_page,
         calendars.CalendarController,
         feeds.feed,
         feeds.FeedController,

@@ -40,9 +40,9 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
 
 
-def _headers(filename: str, size: int | None) -> dict[str, str]:
+def _headers(filename: str, size: int | None, disposition: str = "attachment") -> dict[str, str]:
     headers = {
-        "Content-Disposition": content_disposition(filename),
+        "Content-Disposition": content_disposition(filename, disposition),
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
     }
@@ -60,8 +60,10 @@ async def verified_download(
     filename: str,
     incident: Incident,
     kind: str = "piece",
+    disposition: str = "attachment",
 ) -> Response[bytes] | Stream:
-    """The stored object as a download answer, never completed with bytes that fail their hash."""
+    """The stored object as a download answer, never completed with bytes that fail their hash
+    (`disposition="inline"` to open it in the browser: only for types that run no script)."""
     if size <= INLINE_VERIFY_BYTES:
         try:
             data = await asyncio.to_thread(read_verified, store, sha256, size)
@@ -69,12 +71,14 @@ async def verified_download(
             await incident(error)
             raise
         metrics.served(len(data), kind)
-        return Response(content=data, media_type=media_type, headers=_headers(filename, size))
+        return Response(
+            content=data, media_type=media_type, headers=_headers(filename, size, disposition)
+        )
     chunks = await asyncio.to_thread(store.open_verified, sha256, size)
     return Stream(
         guarded_stream(metrics.counting(chunks, kind), incident, chunks),
         media_type=media_type,
-        headers=_headers(filename, size),
+        headers=_headers(filename, size, disposition),
     )
 
 

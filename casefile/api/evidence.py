@@ -1,4 +1,4 @@
-"""Pièces over HTTP: streamed upload, verified download, the hearing bundle (ZIP).
+"""Pièces over HTTP: streamed upload, verified download, the hearing bundle (ZIP or PDF).
 
 The evidence service is synchronous (it hashes and stores bytes in a worker thread); the
 upload's bytes are pulled from the network by that thread as the store consumes them.
@@ -18,7 +18,7 @@ from litestar.response import Stream
 from casefile.api.auth import Actor, requires
 from casefile.api.downloads import streamed_download, verified_download
 from casefile.api.uploads import Upload, blocking_chunks, multipart_upload, raw_upload
-from casefile.errors import CasefileError, InputError, NotFound
+from casefile.errors import InputError, NotFound
 from casefile.evidence.errors import IntegrityError
 from casefile.settings import get_settings
 
@@ -80,18 +80,6 @@ async def store_piece(
     return answer
 
 
-async def bordereau_docx(case_id: int, actor: Any) -> Any:
-    """The .docx bordereau renderer, or None when the case cannot fill the template yet (a
-    party without SIREN…): the bundle then carries the plain-text bordereau alone."""
-    from casefile.store.documents import bordereau_renderer, case_document_data
-
-    try:
-        source = await case_document_data(case_id, actor, date.today())
-    except CasefileError:
-        return None
-    return bordereau_renderer(source.data)
-
-
 class EvidenceController(Controller):
     tags = ("pièces",)
 
@@ -149,7 +137,9 @@ class EvidenceController(Controller):
         guards=[requires("evidence.read")],
         summary="Télécharger une pièce (contenu vérifié par SHA-256)",
     )
-    async def content(self, piece_id: FromPath[int], actor: Actor) -> Response[bytes] | Stream:
+    async def content(
+        self, piece_id: FromPath[int], actor: Actor, inline: FromQuery[bool] = False
+    ) -> Response[bytes] | Stream:
         from casefile.evidence.backends import open_store
         from casefile.store import audit, cases, pieces
 
@@ -172,6 +162,8 @@ class EvidenceController(Controller):
                 actor, "piece", f"{piece.case_id}:{piece.id}", current.sha256, str(error)
             )
 
+        from casefile.services.previews import INLINE_MIMES
+
         return await verified_download(
             open_store(),
             current.sha256,
@@ -179,6 +171,27 @@ class EvidenceController(Controller):
             media_type=current.mime or "application/octet-stream",
             filename=current.safe_name or "piece",
             incident=incident,
+            disposition="inline" if inline and current.mime in INLINE_MIMES else "attachment",
+        )
+
+    @get(
+        "/api/evidence/{piece_id:int}/thumbnail",
+        guards=[requires("evidence.read")],
+        summary="Aperçu de la première page d'une pièce (PNG, source vérifiée par SHA-256)",
+        media_type="image/png",
+    )
+    async def thumbnail(self, piece_id: FromPath[int], actor: Actor) -> Response[bytes]:
+        from casefile.services.previews import piece_thumbnail
+
+        found = await piece_thumbnail(piece_id, actor)
+        return Response(
+            content=found.png,
+            media_type="image/png",
+            headers={
+                "Cache-Control": "private, max-age=300",
+                "ETag": found.etag,
+                "X-Content-Type-Options": "nosniff",
+            },
         )
 
     @get(
@@ -187,30 +200,53 @@ class EvidenceController(Controller):
         summary="Le bordereau et les pièces numérotées (ZIP)",
     )
     async def bundle(self, case_id: FromPath[str], actor: Actor) -> Stream:
-        from casefile.evidence.backends import open_store
-        from casefile.evidence.bundle import stream_bundle
-        from casefile.store import audit, cases, pieces
+        return await bundle_answer(case_id, actor, "zip")
 
-        row = await cases.resolve_case(case_id, actor)
-        live = await pieces.list_pieces(row["id"])
-        render_docx = await bordereau_docx(row["id"], actor)
-        await audit.record(
-            actor, "bundle.download", "case", row["id"], None, {"pieces": [p.id for p in live]}
+    @get(
+        "/api/cases/{case_id:str}/dossier.pdf",
+        guards=[requires("evidence.read")],
+        summary="Le dossier de plaidoirie : bordereau puis pièces, pages tamponnées (PDF)",
+        description=(
+            "Un seul PDF : le bordereau, puis chaque pièce dans l'ordre du bordereau, chaque "
+            "page tamponnée « Pièce n° N — page p/P » dans une marge qui ne cache rien, un "
+            "signet par pièce. Chaque pièce est vérifiée par son SHA-256 avant d'être incluse : "
+            "une pièce altérée arrête le dossier (409, message nommant la pièce)."
+        ),
+    )
+    async def dossier(self, case_id: FromPath[str], actor: Actor) -> Stream:
+        return await bundle_answer(case_id, actor, "pdf")
+
+
+async def bundle_answer(case_id: str, actor: Any, fmt: str) -> Stream:
+    """The bundle of a case in `fmt` as a streamed download: a PDF dossier's pièces are all
+    verified before the answer starts (a corrupt one: 409 naming it, nothing sent); a ZIP is
+    verified as it streams (a corrupt pièce aborts the transfer)."""
+    from casefile.evidence.backends import open_store
+    from casefile.evidence.dossier import PieceUnusable
+    from casefile.services import bundles
+
+    checked = bundles.check_format(fmt)
+    source = await bundles.bundle_source(case_id, actor)
+    try:
+        chunks, _ = await asyncio.to_thread(bundles.open_bundle, source, checked, open_store())
+    except PieceUnusable as error:
+        await bundles.record_unusable(actor, source, error)
+        raise
+    await bundles.record_bundle(actor, source, checked)
+
+    async def incident(error: IntegrityError) -> None:
+        from casefile.store import audit
+
+        await audit.record_integrity_incident(
+            actor, "case", source.case_id, _failing_sha256(error, source.pieces), str(error)
         )
 
-        async def incident(error: IntegrityError) -> None:
-            await audit.record_integrity_incident(
-                actor, "case", row["id"], _failing_sha256(error, live), str(error)
-            )
-
-        return streamed_download(
-            stream_bundle(
-                open_store(), live, case_reference=row["reference"], render_docx=render_docx
-            ),
-            media_type="application/zip",
-            filename=f"{row['reference']} - pièces.zip",
-            incident=incident,
-        )
+    return streamed_download(
+        chunks,
+        media_type=bundles.MEDIA_TYPES[checked],
+        filename=source.filename(checked),
+        incident=incident,
+    )
 
 
 def _failing_sha256(error: IntegrityError, pieces: list[Any]) -> str:

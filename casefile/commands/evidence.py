@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -240,48 +239,25 @@ def _print_report(result: dict[str, Any], fix: bool) -> None:
 
 
 def bundle(args: argparse.Namespace) -> int:
-    from casefile.evidence.backends import open_store
-    from casefile.evidence.bundle import bordereau, write_bundle
-    from casefile.store import pieces
-    from casefile.store.cases import resolve_case
-    from casefile.store.documents import bordereau_renderer, case_document_data
-    from casefile.store.users import SYSTEM
+    """`casefile bundle CASE [--format zip|pdf] -o FILE`: the ZIP of the bordereau and the
+    pièces, or the stamped dossier de plaidoirie (PDF)."""
+    from casefile.commands.operator import resolve_operator
+    from casefile.services.bundles import check_format, make_bundle
 
-    today = datetime.now(UTC).date()
-
-    async def work() -> tuple[dict[str, Any], list[Any], Any, str | None]:
-        row = await resolve_case(args.case, SYSTEM)
-        live = await pieces.list_pieces(row["id"])
-        try:
-            source = await case_document_data(row["id"], SYSTEM, today)
-        except InputError as error:
-            return row, live, None, str(error)
-        return row, live, source.data, None
-
-    row, live, data, problem = run_store(work)
-    if not bordereau(live):
-        raise InputError(f"case {row['reference']} has no pièce to bundle")
+    fmt = check_format(getattr(args, "format", None) or "zip")
     out = Path(args.output)
-    part = out.with_name(out.name + ".part")
-    try:
-        with part.open("wb") as sink:
-            size = write_bundle(
-                sink,
-                open_store(),
-                live,
-                case_reference=row["reference"],
-                render_docx=bordereau_renderer(data) if data is not None else None,
-                when=datetime.now(),
-            )
-        part.replace(out)
-    finally:
-        part.unlink(missing_ok=True)
-    if problem:
-        print(
-            f"casefile: warning: no .docx bordereau (the text bordereau is included): {problem}",
-            file=sys.stderr,
-        )
-    print(f"{out}: {len(bordereau(live))} pièce(s), {size} bytes")
+
+    async def work() -> Any:
+        actor = await resolve_operator(args, mutating=False)
+        return await make_bundle(args.case, actor, fmt, out)
+
+    result = run_store(work)
+    for warning in result.warnings:
+        print(f"casefile: attention : {warning}", file=sys.stderr)
+    for notice in result.notices:
+        print(f"casefile: {notice} (page de renvoi à l'original)", file=sys.stderr)
+    pages = f", {result.pages} pages" if result.pages is not None else ""
+    print(f"{out}: {result.pieces} pièce(s){pages}, {result.size} bytes")
     return 0
 
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -117,16 +118,29 @@ def read_pdf(data: bytes) -> Reading:
         return Reading(
             "none", message="PDF trop volumineux pour y chercher une facture électronique"
         )
-    attachments = _attachments(data)
+    attachments, announced = _attachments(data)
     for wanted in ATTACHMENT_NAMES:
         for name, content in attachments:
             if name.lower() == wanted:
-                return read_xml(content, attachment=name)
+                if content is None:
+                    return Reading(
+                        "invalid",
+                        message=f"Le fichier {name} joint au PDF ne peut pas être extrait "
+                        "(compression invalide ou taille excessive) : la pièce est conservée "
+                        "comme un PDF ordinaire.",
+                        attachment=name,
+                    )
+                return _announced(read_xml(content, attachment=name), announced)
     return Reading("none")
 
 
-def _attachments(data: bytes) -> list[tuple[str, bytes]]:
-    """(name, bytes) of the files embedded in the PDF; none when it cannot be opened."""
+_CONFORMANCE = re.compile(rb"ConformanceLevel(?:>|=\s*[\"'])\s*([A-Za-z0-9 _-]{1,40}?)\s*[<\"']")
+
+
+def _attachments(data: bytes) -> tuple[list[tuple[str, bytes | None]], str]:
+    """(name, bytes) of the embedded files named as an e-invoice's XML (the others are never
+    decompressed: a scan or a bomb costs nothing), and the Factur-X profile the PDF's XMP
+    metadata announce ('' if none); nothing when the PDF cannot be opened."""
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -134,18 +148,55 @@ def _attachments(data: bytes) -> list[tuple[str, bytes]]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             reader.decrypt("")
-        found: list[tuple[str, bytes]] = []
-        for name, contents in reader.attachments.items():
-            found.extend((str(name), bytes(content)) for content in contents)
-        return found
+        found: list[tuple[str, bytes | None]] = []
+        attachments = reader.attachments  # lazy: only the invoice's XML is decompressed
+        for name in list(attachments):
+            if str(name).lower() in ATTACHMENT_NAMES:
+                try:
+                    found.extend((str(name), bytes(content)) for content in attachments[name])
+                except Exception:  # corrupt, or inflating past pypdf's limit (75 MB)
+                    found.append((str(name), None))
     except Exception:  # a corrupt or protected PDF is still a pièce, just not an e-invoice
-        return []
+        return [], ""
+    announced = ""
+    try:
+        metadata = reader.root_object.get("/Metadata")
+        if metadata is not None:
+            match = _CONFORMANCE.search(metadata.get_object().get_data())
+            announced = match.group(1).decode("ascii").strip() if match else ""
+    except Exception:  # unreadable metadata: the XML alone is read
+        announced = ""
+    return found, announced
+
+
+def _squeezed(label: str) -> str:
+    return "".join(label.split()).upper()
+
+
+def _announced(reading: Reading, announced: str) -> Reading:
+    """A warning when the PDF's metadata announce another profile than the XML declares
+    (the XML, validated against its own profile, is what is read)."""
+    if reading.invoice is None or not announced:
+        return reading
+    label = reading.invoice.profile_label
+    if _squeezed(announced) == _squeezed(label):
+        return reading
+    warning = (
+        f"Les métadonnées du PDF annoncent le profil {announced}, le XML déclare le profil "
+        f"{label} : c'est le XML, conforme à son profil, qui est lu."
+    )
+    invoice = replace(reading.invoice, warnings=(*reading.invoice.warnings, warning))
+    return replace(reading, invoice=invoice)
 
 
 def read_xml(xml: bytes, *, attachment: str = "factur-x.xml") -> Reading:
     """The invoice of a CII XML document, validated against its profile's XSD."""
     import facturx
     from lxml import etree
+
+    # Every outcome is reported here, in French: the library's own log lines would only repeat
+    # them in English (INFO for each file read, ERROR for each file refused).
+    logging.getLogger("factur-x").setLevel(logging.CRITICAL)
 
     def invalid(message: str, profile: str = "", *details: str) -> Reading:
         return Reading(
@@ -407,7 +458,7 @@ def disagreements(
                 f"SIREN du {case_role} : {_siren_text(recorded.siren)} dans le dossier, "
                 f"{_siren_text(party.siren)} pour {_THE[role]} de la facture électronique."
             )
-        elif normalise_key(party.name) != normalise_key(recorded.name) and not (
+        elif not same_name(party.name, recorded.name) and not (
             party.siren and party.siren == recorded.siren
         ):
             out.append(
@@ -415,6 +466,44 @@ def disagreements(
                 f"pour {_THE[role]} de la facture électronique."
             )
     return out
+
+
+LEGAL_FORMS = frozenset(
+    [
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "eurl",
+        "snc",
+        "sci",
+        "scp",
+        "scop",
+        "sca",
+        "scs",
+        "gie",
+        "selarl",
+        "selas",
+        "earl",
+        "ei",
+        "eirl",
+        "societe",
+        "ste",
+        "cie",
+    ]
+)
+"""Words of a company's legal form, left out when two names are compared."""
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names designate the same party, whatever the case, accents, punctuation or
+    a legal form written on one side only ("Winstub Muller" ≈ "WINSTUB MULLER S.A.R.L.")."""
+
+    def words(name: str) -> list[str]:
+        folded = normalise_key(name).replace(".", "").replace("&", " et ")
+        return [t for t in re.findall(r"[a-z0-9]+", folded) if t not in LEGAL_FORMS]
+
+    return words(a) == words(b)
 
 
 def _day(day: date) -> str:

@@ -3,7 +3,9 @@ same period changes nothing twice) and their schedule.
 
 Times are UTC (procrastinate's cron): the nightly recomputation at 01:30 (02:30 or 03:30 in
 Paris), the e-mail reminders at 05:00 (06:00 or 07:00 in Paris, after the recomputation), the
-weekly evidence verification on Sunday at 03:00.
+reminder scenarios' actions for the debtors at 07:00 (08:00 or 09:00 in Paris: the e-mails
+leave in office hours, the letters and calls are in the lists when the day starts), the weekly
+evidence verification on Sunday at 03:00.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from procrastinate.retry import BaseRetryStrategy
 
 from casefile.errors import CasefileError, Unavailable
 from casefile.jobs.engine import app
-from casefile.services import evidence_checks, job_runs, nightly, piece_text, reminders
+from casefile.services import dunning, evidence_checks, job_runs, nightly, piece_text, reminders
 from casefile.settings import get_settings
 from casefile.store.db import unavailable
 
@@ -102,6 +104,16 @@ async def send_reminders(timestamp: int) -> dict[str, Any]:
     outcome = await job_runs.once(
         "send_reminders", day.isoformat(), lambda: reminders.send_due(day)
     )
+    return dict(outcome.result)
+
+
+@app.periodic(cron="0 7 * * *", periodic_id="dunning")
+@app.task(name="run_dunning", retry=RETRY, queueing_lock="run_dunning")
+async def run_dunning(timestamp: int) -> dict[str, Any]:
+    """The day's reminder actions (e-mails to debtors, letters to send, calls to make); each
+    action is unique, so a retry after the mail server failed creates only what is missing."""
+    day = day_of(timestamp)
+    outcome = await job_runs.once("run_dunning", day.isoformat(), lambda: dunning.run_due(day))
     return dict(outcome.result)
 
 

@@ -55,6 +55,18 @@ FIELD_LABELS: dict[str, str] = {
     "disputed_on": "contestée le",
     "cases_examined": "dossiers en cours examinés",
     "cases_recomputed": "dossiers recalculés",
+    "level": "niveau de relance",
+    "level_label": "relance",
+    "channel": "canal",
+    "scenario": "scénario de relance",
+    "recipient": "destinataire",
+    "message": "message",
+    "outcome": "résultat",
+    "tracking": "numéro d'envoi",
+    "registered": "lettre recommandée",
+    "promised_for": "date promise",
+    "made_on": "promesse faite le",
+    "made_by": "auteur de la promesse",
 }
 MONEY = frozenset({"amount", "paid", "total"})
 ACTIONS: dict[str, str] = {
@@ -73,6 +85,7 @@ ACTIONS: dict[str, str] = {
     "event.delete": "a retiré « {event} » du dossier {case}",
     "plan.create": "a accordé un échéancier sur le dossier {case}",
     "bundle.download": "a téléchargé le bordereau et les pièces du dossier {case}",
+    "dossier.download": "a téléchargé le dossier de plaidoirie (PDF) du dossier {case}",
     "document.create": "a généré un document pour le dossier {case}",
     "document.download": "a téléchargé un document du dossier {case}",
     "claims.import": "a importé des factures",
@@ -82,6 +95,19 @@ ACTIONS: dict[str, str] = {
     "feed.issue": "a créé une adresse d'abonnement au calendrier",
     "feed.revoke": "a révoqué une adresse d'abonnement au calendrier",
     "law.apply": "a appliqué un changement des règles de droit",
+    "dunning.email": "a envoyé par e-mail « {level} » au débiteur du dossier {case}",
+    "dunning.email_failed": "n'a pas pu envoyer par e-mail « {level} » au débiteur du dossier {case}",
+    "dunning.letter": "a préparé le courrier « {level} » du dossier {case} (à envoyer)",
+    "dunning.letter_failed": "n'a pas pu préparer le courrier « {level} » du dossier {case}",
+    "dunning.letter_sent": "a marqué envoyé le courrier « {level} » du dossier {case}",
+    "dunning.call_task": "a ajouté « {level} » du dossier {case} aux appels à passer",
+    "dunning.call": "a noté le résultat de l'appel « {level} » du dossier {case}",
+    "dunning.cancel": "a annulé « {level} » du dossier {case} (relances arrêtées)",
+    "dunning.retry": "a retiré l'action en échec « {level} » du dossier {case} pour la réessayer",
+    "promise.add": "a enregistré une promesse de paiement de {amount} sur le dossier {case}",
+    "promise.cancel": "a annulé une promesse de paiement de {amount} du dossier {case}",
+    "promise.kept": "a constaté que la promesse de paiement de {amount} du dossier {case} est tenue",
+    "promise.broken": "a constaté que la promesse de paiement de {amount} du dossier {case} est rompue",
 }
 PIECE_ACTIONS = {
     "add": "a ajouté une pièce au dossier {case}",
@@ -258,6 +284,7 @@ def describe(
         "amount": _value("amount", either.get("amount")),
         "event": labels.get(str(either.get("key")), str(either.get("key", "")).replace("_", " ")),
         "name": either.get("name") or entry["entity_id"],
+        "level": either.get("level_label") or either.get("level") or "",
     }
     what = (
         template.format(**values)

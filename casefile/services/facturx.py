@@ -23,6 +23,7 @@ import msgspec
 
 from casefile.errors import Conflict, InputError, InvalidFields, NotFound
 from casefile.evidence import facturx
+from casefile.evidence.errors import IntegrityError
 from casefile.evidence.objects import ObjectStore
 from casefile.law.money import from_cents
 from casefile.store import audit
@@ -177,6 +178,27 @@ async def _stored(piece_id: int, version: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+async def _note_invoice(piece_id: int, number: str, issued: date | None = None) -> None:
+    """Add `number` to the pièce's invoice numbers (once) and, when the pièce has no date yet,
+    give it the invoice's issue date (the bordereau dates each pièce)."""
+    piece = (
+        await Piece.select(Piece.invoice_numbers, Piece.date)
+        .where(Piece.id == piece_id)
+        .output(load_json=True)
+        .first()
+    )
+    if piece is None:
+        return
+    numbers = list(piece["invoice_numbers"] or [])
+    changes: dict[Any, Any] = {}
+    if number not in numbers:
+        changes[Piece.invoice_numbers] = [*numbers, number]
+    if issued is not None and piece["date"] is None:
+        changes[Piece.date] = issued
+    if changes:
+        await Piece.update(changes).where(Piece.id == piece_id)
+
+
 async def examine(piece_id: int, store: ObjectStore | None = None) -> dict[str, Any]:
     """The reading of the pièce's current version (read and stored now if it was not yet).
     A PDF over `facturx.MAX_PDF_BYTES`, or any other file, is recorded as holding none."""
@@ -204,6 +226,10 @@ async def examine(piece_id: int, store: ObjectStore | None = None) -> dict[str, 
     try:
         async with atomic():
             await InvoiceReading.insert(row)
+            if reading.invoice is not None:
+                # The pièce is that invoice: search and the bordereau know it at once.
+                invoice = reading.invoice
+                await _note_invoice(piece_id, invoice.number, invoice.issue_date)
     except Conflict:
         pass  # examined meanwhile by another request: its row is the same reading
     stored = await _stored(piece_id, target.version)
@@ -320,7 +346,14 @@ async def proposal(
     """What the pièce n° `number` of the case says as an e-invoice, and the claim it proposes."""
     row = await resolve_case(case, actor)
     piece = await _piece_by_number(row["id"], row["reference"], number)
-    reading = await examine(piece["id"], store)
+    try:
+        reading = await examine(piece["id"], store)
+    except IntegrityError as error:
+        target = await _target(piece["id"])
+        await audit.record_integrity_incident(
+            actor, "piece", f"{row['id']}:{piece['id']}", target.sha256, str(error)
+        )
+        raise
     base = FacturxProposal(
         case=row["reference"],
         piece=number,
@@ -440,17 +473,7 @@ async def accept(
         await InvoiceReading.update({InvoiceReading.claim: claim_id}).where(
             (InvoiceReading.piece == current.piece_id) & (InvoiceReading.version == current.version)
         )
-        piece = (
-            await Piece.select(Piece.invoice_numbers)
-            .where(Piece.id == current.piece_id)
-            .output(load_json=True)
-            .first()
-        )
-        numbers = list((piece or {}).get("invoice_numbers") or [])
-        if invoice.number not in numbers:
-            await Piece.update({Piece.invoice_numbers: [*numbers, invoice.number]}).where(
-                Piece.id == current.piece_id
-            )
+        await _note_invoice(current.piece_id, invoice.number)
         await audit.record(
             actor,
             "facturx.accept",

@@ -105,9 +105,11 @@ class SearchResult:
 
 
 def thumbnail_url(piece_id: int, sha256: str, mime: str) -> str | None:
-    """The URL of the first-page preview of a pièce, or None (no preview yet): the hook the
-    thumbnails (issue 16 item 5) fill; search hits and pages show it when there is one."""
-    return None
+    """The URL of the first-page preview of a pièce (`services/previews.py`: rendered once per
+    content, served after the source's hash is checked); None for a pièce without content."""
+    from casefile.services import previews
+
+    return previews.thumbnail_url(piece_id) if sha256 else None
 
 
 def words_of(q: str) -> list[str]:

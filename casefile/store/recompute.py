@@ -112,17 +112,26 @@ async def case_inputs(case_id: int) -> tuple[dict[str, RecordedEvent], str | Non
 
 
 async def outstanding_cents(case_ids: Sequence[int] | None = None) -> dict[int, int]:
-    """Σ(amount − paid) of the claims − Σ payments, per case having claims."""
-    claims = Claim.select(Claim.case, Claim.amount_cents, Claim.paid_cents)
-    payments = Payment.select(Payment.case, Payment.amount_cents)
+    """Σ(amount − paid) of the claims − Σ payments, per case having claims. An invoice the
+    debtor disputes (issue 17 item 2) and the payments that named it are left out: the
+    procedures claim only the undisputed debt."""
+    claims = Claim.select(
+        Claim.id, Claim.case, Claim.amount_cents, Claim.paid_cents, Claim.disputed
+    )
+    payments = Payment.select(Payment.case, Payment.amount_cents, Payment.claim)
     if case_ids is not None:
         claims = claims.where(Claim.case.is_in(list(case_ids)))
         payments = payments.where(Payment.case.is_in(list(case_ids)))
     totals: dict[int, int] = {}
+    disputed: set[int] = set()
     for row in await claims:
-        totals[row["case"]] = totals.get(row["case"], 0) + row["amount_cents"] - row["paid_cents"]
+        totals.setdefault(row["case"], 0)
+        if row["disputed"]:
+            disputed.add(row["id"])
+            continue
+        totals[row["case"]] += row["amount_cents"] - row["paid_cents"]
     for row in await payments:
-        if row["case"] in totals:
+        if row["case"] in totals and row["claim"] not in disputed:
             totals[row["case"]] -= row["amount_cents"]
     return totals
 

@@ -58,6 +58,13 @@ def test_an_en16931_invoice_is_proposed_then_created_and_linked(api: Api) -> Non
     assert receipt["facturx"]["status"] == "facturx"
     assert receipt["facturx"]["invoice_number"] == "F-2026-118"
 
+    # The pièce is that invoice from now on: the search finds it by its number.
+    found = api.client.get(
+        "/api/search", params={"q": "F-2026-118"}, headers=api.headers("avocat")
+    ).json()
+    items = found["items"] if isinstance(found, dict) else found
+    assert (case["reference"], receipt["piece"]) in {(i["reference"], i["number"]) for i in items}
+
     url = f"/api/cases/{case['id']}/pieces/{receipt['piece']}/facturx"
     proposal = api.client.get(url, headers=api.headers("lecteur"))
     assert proposal.status_code == 200, proposal.text
@@ -206,6 +213,11 @@ def test_the_web_upload_page_and_confirmation_of_a_basic_invoice(browser: Api) -
         "rattachée à cette pièce." in page
     )
     assert f"Factur-X {number} — rattachée à la créance" in page
+    # The claims table names the pièce that proves each invoice.
+    assert (
+        f"{number} 15 septembre 2026 15 octobre 2026 1 234,56 € 1 234,56 € fourniture de "
+        f"marchandises — Facture électronique Factur-X {number} (pièce n° 1) n° 1 Corriger" in page
+    )
     assert f"Cette pièce est rattachée à la créance {number}." in text(
         api.client.get(url, headers=HTML).text
     )

@@ -170,5 +170,42 @@ def test_bundle_of_a_case_without_pieces_is_an_error(
     create_case("IP-EMPTY")
     out = tmp_path / "empty.zip"
     assert main(["bundle", "IP-EMPTY", "-o", str(out)]) == 2
-    assert "has no pièce to bundle" in capsys.readouterr().err
+    assert "le dossier IP-EMPTY n'a aucune pièce à communiquer" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_bundle_format_pdf_writes_the_stamped_dossier_with_the_docx_bordereau(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from tests.evidence.pdfmake import page_count, page_text, require_poppler, text_pdf
+
+    require_poppler()
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice (soffice) not installed")
+    create_case("IP-DOSSIER")
+    invoice, contract = tmp_path / "facture.pdf", tmp_path / "contrat.pdf"
+    invoice.write_bytes(text_pdf(["Facture F-2026-001"], ["Conditions de vente"]))
+    contract.write_bytes(text_pdf(["Contrat cadre signé"]))
+    add(capsys, "IP-DOSSIER", contract, "contrat", "--description", "Contrat cadre")
+    add(capsys, "IP-DOSSIER", invoice, "facture", "--date", "2026-01-05")
+    out = tmp_path / "dossier.pdf"
+    assert main(["bundle", "IP-DOSSIER", "--format", "pdf", "-o", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "2 pièce(s)" in printed.out and "pages" in printed.out, printed
+    assert not (tmp_path / "dossier.pdf.part").exists()
+    pages = page_count(out)
+    bordereau = " ".join(page_text(out, 1).split())
+    # The bordereau_pieces template, converted by LibreOffice, lists both pièces.
+    assert "Dupont" in bordereau and "Contrat - Contrat cadre" in bordereau, bordereau
+    assert "Bordereau — page 1/" in bordereau
+    assert "Contrat cadre signé" in page_text(out, pages - 2)
+    assert "Pièce n° 1 — page 1/1" in page_text(out, pages - 2)
+    assert "Pièce n° 2 — page 1/2" in page_text(out, pages - 1)
+    assert "Pièce n° 2 — page 2/2" in page_text(out, pages)
+    # The ZIP stays the default.
+    zipped = tmp_path / "pieces.zip"
+    assert main(["bundle", "IP-DOSSIER", "-o", str(zipped)]) == 0
+    assert zipfile.is_zipfile(zipped)

@@ -86,6 +86,9 @@ def test_proposal_accept_and_link_on_both_engines(store, tmp_path):
     [reading] = store.run(InvoiceReading.select())
     assert (reading["piece"], reading["version"], reading["status"]) == (piece_id, 1, "facturx")
     assert reading["sha256"] == proposal.sha256
+    [piece] = store.run(Piece.select().where(Piece.id == piece_id).output(load_json=True))
+    assert piece["invoice_numbers"] == ["F-2026-118"]  # known before any confirmation
+    assert piece["date"] == date(2026, 9, 15)  # the undated pièce takes the invoice's date
 
     done = store.run(service.accept(case["id"], 1, SYSTEM, supply="marchandises", store=objects))
     assert done.created and done.invoice_number == "F-2026-118"
@@ -103,6 +106,34 @@ def test_proposal_accept_and_link_on_both_engines(store, tmp_path):
     assert again.linked_claim_id == claim["id"] and not again.can_accept
     with pytest.raises(Conflict, match="déjà rattachée"):
         store.run(service.accept(case["id"], 1, SYSTEM, store=objects))
+
+    # The claim withdrawn, the pièce is free again (the link is cleared by the database).
+    store.run(claims.delete_claim(case["id"], "F-2026-118", SYSTEM, reason="saisie en double"))
+    freed = store.run(service.proposal(case["id"], 1, SYSTEM, objects))
+    assert freed.linked_claim_id is None and freed.can_accept
+
+
+def test_corrupt_stored_bytes_are_never_read_and_the_incident_is_recorded(store, tmp_path):
+    from casefile.evidence.errors import IntegrityError
+    from casefile.store.tables import AuditEntry
+
+    objects = LocalStore(tmp_path / "evidence")
+    case = _case(store, "FX-4")
+    pdf = facturx_pdf(Sample())
+    _piece(store, objects, case["id"], 1, pdf)
+    [path] = [
+        p
+        for p in (tmp_path / "evidence").rglob("*")
+        if p.is_file() and p.stat().st_size == len(pdf)
+    ]
+    corrupt = bytearray(pdf)
+    corrupt[len(pdf) // 2] ^= 0xFF
+    path.write_bytes(bytes(corrupt))
+    with pytest.raises(IntegrityError):
+        store.run(service.proposal(case["id"], 1, SYSTEM, objects))
+    assert store.run(InvoiceReading.count()) == 0  # nothing recorded from bad bytes
+    incidents = store.run(AuditEntry.select(AuditEntry.action).where(AuditEntry.entity == "piece"))
+    assert [i["action"] for i in incidents] == ["evidence.integrity_failure"]
 
 
 def test_disagreement_with_a_recorded_claim_then_link(store, tmp_path):
