@@ -385,8 +385,15 @@ async def proposal(
         await _party(row["id"], "creditor"),
     )
     refusal = _refusal(invoice)
-    if not refusal and existing is not None and reading["claim"] == existing["id"]:
-        refusal = f"La pièce est déjà rattachée à la créance {invoice.number}."
+    if not refusal and reading["claim"] is not None:
+        linked = (
+            await Claim.select(Claim.invoice_number).where(Claim.id == reading["claim"]).first()
+        )
+        refusal = (
+            f"La pièce est déjà rattachée à la créance {linked['invoice_number']}."
+            if linked
+            else "La pièce est déjà rattachée à une créance."
+        )
     return msgspec.structs.replace(
         base,
         invoice_number=invoice.number,

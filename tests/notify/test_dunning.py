@@ -395,3 +395,22 @@ def test_a_disputed_invoice_is_out_of_reminders_statement_and_claim_total(
     store.run(set_dispute(case_id, "DISP-1-F2", SYSTEM, disputed=False))
     case = store.run(get_case(case_id, SYSTEM, today=date(2027, 3, 6)))
     assert case["claim_total"] == "1250.00"
+
+
+def test_a_lifted_dispute_resumes_the_scenario_where_it_stopped(
+    store: Store, mail_env: Smtp
+) -> None:
+    case_id = store.run(amicable("RESUME-1", debtor()))
+    for day in (date(2027, 3, 6), date(2027, 3, 16), date(2027, 3, 23)):
+        run(store, day)
+    store.run(
+        set_dispute(case_id, "RESUME-1-F1", SYSTEM, disputed=True, reason="erreur de prix",
+                    on=date(2027, 3, 24))
+    )  # fmt: skip
+    assert run(store, date(2027, 3, 25))["cancelled"] == 1
+    store.run(set_dispute(case_id, "RESUME-1-F1", SYSTEM, disputed=False))
+    # The call cancelled by the dispute is due again (it was never made).
+    assert run(store, date(2027, 4, 2))["created"] == {"a_appeler": 1}
+    assert [a["status"] for a in actions(store, case_id)] == ["envoyee", "envoyee", "a_appeler"]
+    sentences = [line.sentence for line in store.run(trail(SYSTEM, case=case_id, limit=50))]
+    assert any("a annulé « Appel du débiteur »" in s for s in sentences)
