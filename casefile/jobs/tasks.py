@@ -20,7 +20,15 @@ from procrastinate.retry import BaseRetryStrategy
 
 from casefile.errors import CasefileError, Unavailable
 from casefile.jobs.engine import app
-from casefile.services import dunning, evidence_checks, job_runs, nightly, piece_text, reminders
+from casefile.services import (
+    background,
+    dunning,
+    evidence_checks,
+    job_runs,
+    nightly,
+    piece_text,
+    reminders,
+)
 from casefile.settings import get_settings
 from casefile.store.db import unavailable
 
@@ -105,6 +113,13 @@ async def send_reminders(timestamp: int) -> dict[str, Any]:
         "send_reminders", day.isoformat(), lambda: reminders.send_due(day)
     )
     return dict(outcome.result)
+
+
+@app.task(name=background.TASK, retry=RETRY)
+async def run_background_task(task_id: int) -> dict[str, Any]:
+    """A bundle or an import a user asked for (`services/background.py`): done once, however
+    many times its job runs."""
+    return await background.run(task_id)
 
 
 @app.periodic(cron="0 7 * * *", periodic_id="dunning")

@@ -102,6 +102,11 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
     ("GET", "/api/reports/litigation", None, ALL, 200),
     ("GET", "/api/reports/recovery", None, ALL, 200),
     ("GET", "/api/search?q=facture", None, ALL, 200),
+    # Background tasks (issue 15): the matrix's case has no pièce (422 once allowed); the JSON
+    # body is no CSV (the task reports its errors: 202).
+    ("POST", "/api/cases/{id}/bundles", {"format": "zip"}, CASE_READERS, 422),
+    ("POST", "/api/imports?filename=balance.csv", {"ligne": 1}, CASE_WORKERS, 202),
+    ("GET", "/api/tasks", None, ALL, 200),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
     ("GET", "/api/audit?case={id}&user=admin", None, frozenset({"admin", "avocat"}), 200),
     # People and assignment (issue 12 item 2): administrators only.
