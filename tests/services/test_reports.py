@@ -376,3 +376,10 @@ def test_litigation_by_stage_and_recovery_by_procedure(store):
     assert export_recovery_csv(list(recovery.values())).splitlines()[2] == (
         "Injonction de payer;2;12599,00;5250,00;41,7;0;non renseigné"
     )
+    # Cases not recomputed since the ledger exists: the same figures from their invoices.
+    before = (store.run(litigation_by_stage(SYSTEM)), store.run(recovery_by_procedure(SYSTEM)))
+    store.run(Case.update({Case.ledger_on: None}, force=True))
+    assert (
+        store.run(litigation_by_stage(SYSTEM)),
+        store.run(recovery_by_procedure(SYSTEM)),
+    ) == before
