@@ -525,3 +525,20 @@ def _money(amount: Decimal, currency: str) -> str:
 
 def _siren_text(siren: str) -> str:
     return siren_fr(siren)
+
+
+def invoice_json(invoice: Invoice | None) -> dict[str, Any]:
+    """The invoice as JSON-ready builtins (amounts as decimal strings, dates ISO)."""
+    import msgspec
+
+    if invoice is None:
+        return {}
+    data: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(invoice))
+    return data
+
+
+def invoice_from_json(data: Mapping[str, Any] | None) -> Invoice | None:
+    """`invoice_json`'s inverse."""
+    import msgspec
+
+    return msgspec.convert(dict(data), Invoice) if data else None

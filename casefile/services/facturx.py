@@ -113,16 +113,8 @@ class FacturxAccepted(msgspec.Struct):
 # -- storing what was read ----------------------------------------------------------------------
 
 
-def _encode(invoice: facturx.Invoice | None) -> dict[str, Any]:
-    if invoice is None:
-        return {}
-    return msgspec.json.decode(msgspec.json.encode(invoice))  # type: ignore[no-any-return]
-
-
-def _decode(data: dict[str, Any]) -> facturx.Invoice | None:
-    if not data:
-        return None
-    return msgspec.convert(data, facturx.Invoice)
+_encode = facturx.invoice_json
+_decode = facturx.invoice_from_json
 
 
 def _read_bytes(store: ObjectStore | None, sha256: str, size: int) -> facturx.Reading:
