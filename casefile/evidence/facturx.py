@@ -90,6 +90,7 @@ class Invoice:
     seller: InvoiceParty  # BG-4
     buyer: InvoiceParty  # BG-7
     warnings: tuple[str, ...] = ()
+    payment_terms: str = ""  # BT-20 ("30 jours fin de mois"…), absent from MINIMUM
 
     @property
     def profile_label(self) -> str:
@@ -395,7 +396,14 @@ def _invoice(data: Mapping[str, Any], level: str, attachment: str) -> Invoice:
         seller=_party(data, "BG-4", "vendeur", warnings),
         buyer=_party(data, "BG-7", "acheteur", warnings),
         warnings=tuple(warnings),
+        payment_terms=_text(data.get("BT-20"))[:1000],
     )
+
+
+def _text(raw: object) -> str:
+    """A free text term as one line (a repeated term's parts joined)."""
+    parts = raw if isinstance(raw, list) else [raw]
+    return " ".join(" ".join(str(p).split()) for p in parts if p)
 
 
 # -- comparison with what the case already records (pure) ------------------------------------
@@ -525,3 +533,20 @@ def _money(amount: Decimal, currency: str) -> str:
 
 def _siren_text(siren: str) -> str:
     return siren_fr(siren)
+
+
+def invoice_json(invoice: Invoice | None) -> dict[str, Any]:
+    """The invoice as JSON-ready builtins (amounts as decimal strings, dates ISO)."""
+    import msgspec
+
+    if invoice is None:
+        return {}
+    data: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(invoice))
+    return data
+
+
+def invoice_from_json(data: Mapping[str, Any] | None) -> Invoice | None:
+    """`invoice_json`'s inverse."""
+    import msgspec
+
+    return msgspec.convert(dict(data), Invoice) if data else None

@@ -267,3 +267,13 @@ def test_other_attachments_are_never_decompressed() -> None:
         "Le fichier factur-x.xml joint au PDF ne peut pas être extrait (compression invalide ou "
         "taille excessive)"
     )
+
+
+def test_payment_terms_are_read_beside_a_missing_due_date() -> None:
+    reading = read_xml(invoice_xml(Sample(profile="basic", due=None, terms="30 jours fin de mois")))
+    assert reading.invoice is not None
+    assert reading.invoice.payment_terms == "30 jours fin de mois"
+    assert reading.invoice.due_date is None
+    assert reading.invoice.warnings == (
+        "La facture (profil BASIC) ne porte pas de date d'échéance : indiquez-la.",
+    )
