@@ -277,3 +277,12 @@ def test_payment_terms_are_read_beside_a_missing_due_date() -> None:
     assert reading.invoice.warnings == (
         "La facture (profil BASIC) ne porte pas de date d'échéance : indiquez-la.",
     )
+
+
+def test_an_oversized_xml_is_not_parsed() -> None:
+    reading = read_xml(b"<a>" + b" " * (9 * 1024 * 1024) + b"</a>")
+    assert reading.status == "invalid"
+    assert reading.message == (
+        "Le fichier factur-x.xml joint au PDF dépasse 8 Mio : ce n'est pas une facture "
+        "électronique ordinaire, il n'est pas lu."
+    )
