@@ -145,16 +145,16 @@ async def aged_groups(
     # there are as many rows as cases: a GROUP BY over a UNION is guessed at 200 and planned
     # with nested loops), then the cases' sums per name, joined once per case.
     statement = f"""
-SELECT g.name AS name, {columns},
+SELECT {group} AS name, {columns},
        CAST(SUM(t.b{count}) AS BIGINT) AS disputed,
        CAST(SUM({total}) AS BIGINT) AS total,
        SUM(t.invoices) AS invoices
 FROM ({stored}
   UNION ALL{full}) t
 JOIN cases c ON c.id = t.cid {join}
-GROUP BY g.name
+GROUP BY {group}
 HAVING SUM({total} + t.b{count}) > 0
-ORDER BY total DESC, g.name
+ORDER BY total DESC, {group}
 LIMIT {int(limit)}
 """
     rows = await Case.raw(statement, *sql.args)
