@@ -386,7 +386,7 @@ class Engine:
             None if claim is None else str(claim),
             today,
             *events,
-            *[event._ident() for event in events.values()],
+            *[event._identity or event._ident() for event in events.values()],
         )
         try:
             cached = self._schedules.get(memo_key)
