@@ -113,26 +113,25 @@ async def aged_groups(
     sql = _Sql()
     visible = _visible(actor, query, sql)
     as_of = query.as_of
-    sums = [f"SUM(CASE WHEN o.dis = 0 AND o.due_date >= {sql.arg(as_of)} THEN o.amount ELSE 0 END)"]
-    newer = as_of
-    for _, _, days in BUCKETS[1:-1]:
+    # The bucket of each row as a number (0 … 5, 6 disputed), once; then integer tests.
+    ranks = [f"WHEN x.dis = 1 THEN {len(BUCKETS)}", f"WHEN x.due_date >= {sql.arg(as_of)} THEN 0"]
+    for number, (_, _, days) in enumerate(BUCKETS[1:-1], start=1):
         assert days is not None
-        older = as_of - timedelta(days=days)
-        sums.append(
-            f"SUM(CASE WHEN o.dis = 0 AND o.due_date < {sql.arg(newer)} "
-            f"AND o.due_date >= {sql.arg(older)} THEN o.amount ELSE 0 END)"
-        )
-        newer = older
-    sums.append(
-        f"SUM(CASE WHEN o.dis = 0 AND o.due_date < {sql.arg(newer)} THEN o.amount ELSE 0 END)"
+        ranks.append(f"WHEN x.due_date >= {sql.arg(as_of - timedelta(days=days))} THEN {number}")
+    rank = "CASE " + " ".join(ranks) + f" ELSE {len(BUCKETS) - 1} END"
+    columns = ", ".join(
+        f"CAST(SUM(CASE WHEN o.b = {i} THEN o.amount ELSE 0 END) AS BIGINT) AS b{i}"
+        for i in range(len(BUCKETS))
     )
-    columns = ", ".join(f"CAST({text} AS BIGINT) AS b{i}" for i, text in enumerate(sums))
+    undisputed = f"o.b < {len(BUCKETS)}"
     statement = f"""
 SELECT o.grp AS name, {columns},
-       CAST(SUM(CASE WHEN o.dis = 1 THEN o.amount ELSE 0 END) AS BIGINT) AS disputed,
-       CAST(SUM(CASE WHEN o.dis = 0 THEN o.amount ELSE 0 END) AS BIGINT) AS total,
-       SUM(CASE WHEN o.dis = 0 THEN o.invoices ELSE 0 END) AS invoices
-FROM ({await ledger_rows(as_of, sql, visible, join, group)}) o
+       CAST(SUM(CASE WHEN {undisputed} THEN 0 ELSE o.amount END) AS BIGINT) AS disputed,
+       CAST(SUM(CASE WHEN {undisputed} THEN o.amount ELSE 0 END) AS BIGINT) AS total,
+       SUM(CASE WHEN {undisputed} THEN o.invoices ELSE 0 END) AS invoices
+FROM (
+  SELECT x.grp, x.amount, x.invoices, {rank} AS b
+  FROM ({await ledger_rows(as_of, sql, visible, join, group, per_invoice=True)}) x) o
 GROUP BY o.grp
 HAVING SUM(o.amount) > 0
 ORDER BY total DESC, o.grp

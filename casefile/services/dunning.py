@@ -442,6 +442,17 @@ async def _finish(
         )
 
 
+async def _exists(state: CaseDunning, level: LevelSpec) -> bool:
+    """Whether the level's action exists already. One cancelled when the scenario stopped (a
+    dispute since lifted, a plan since ended) is withdrawn, so that the level is done anew; its
+    cancellation stays in the audit trail."""
+    key = action_key(state, level)
+    await DunningAction.delete().where(
+        (DunningAction.key == key) & (DunningAction.status == "annulee")
+    )
+    return bool(await DunningAction.exists().where(DunningAction.key == key))
+
+
 async def _failed(
     state: CaseDunning,
     level: LevelSpec,
@@ -473,7 +484,7 @@ async def _failed(
 async def _email(
     state: CaseDunning, level: LevelSpec, position: int, outbox: _Outbox, report: RunReport
 ) -> None:
-    if await DunningAction.exists().where(DunningAction.key == action_key(state, level)):
+    if await _exists(state, level):
         return
     address = str(state.debtor.get("email") or "").strip()
     problem = None
@@ -551,7 +562,7 @@ def postal_problem(debtor: Mapping[str, Any]) -> str | None:
 
 
 async def _letter(state: CaseDunning, level: LevelSpec, position: int, report: RunReport) -> None:
-    if await DunningAction.exists().where(DunningAction.key == action_key(state, level)):
+    if await _exists(state, level):
         return
     problem = postal_problem(state.debtor)
     document_id = None
@@ -571,6 +582,7 @@ async def _letter(state: CaseDunning, level: LevelSpec, position: int, report: R
             recipient=_address(state.debtor)[:254],
             message=problem or "",
             document=document_id,
+            letter_on=None if problem else state.today,
             done_on=state.today if problem else None,
             done_by=SYSTEM.name if problem else "",
         )
@@ -591,7 +603,7 @@ async def _letter(state: CaseDunning, level: LevelSpec, position: int, report: R
 
 
 async def _call(state: CaseDunning, level: LevelSpec, position: int, report: RunReport) -> None:
-    if await DunningAction.exists().where(DunningAction.key == action_key(state, level)):
+    if await _exists(state, level):
         return
     phone = str(state.debtor.get("phone") or "").strip()
     note = "" if phone else "numéro de téléphone du débiteur non renseigné : à rechercher"

@@ -169,6 +169,7 @@ async def ledger_rows(
     visible: Callable[[], Awaitable[str]],
     group_join: str = "",
     group: str = "''",
+    per_invoice: bool = False,
 ) -> str:
     """The text of a row source `(grp, due_date, dis, amount, invoices)`: the outstanding
     principal on `as_of` of the visible invoices by group (`group`, an expression over
@@ -176,7 +177,8 @@ async def ledger_rows(
 
     - the cases whose stored ledger holds on `as_of` (`ledger_on <= as_of`, nearly all of them
       on today's date): the stored outstanding principal, summed by due date first (a few
-      hundred rows for the buckets instead of every invoice);
+      hundred rows for the buckets instead of every invoice) unless `per_invoice` (the caller
+      groups by something with many values: one aggregation instead of two);
     - the others (a past date, a payment dated later, never computed): the full imputation —
       the invoices with their named payments, the unassigned payments per case, then two
       window sums per case: the pool to impute (unassigned + what named payments left over)
@@ -184,7 +186,16 @@ async def ledger_rows(
 
     No CTE: PostgreSQL would materialise one used twice, misjudge its size, then spend
     seconds compiling it."""
-    stored = f"""
+    if per_invoice:  # the caller aggregates once, over many groups
+        stored = f"""
+  SELECT {group} AS grp, k.due_date, CASE WHEN k.disputed THEN 1 ELSE 0 END AS dis,
+         k.outstanding_cents AS amount,
+         CASE WHEN k.outstanding_cents > 0 THEN 1 ELSE 0 END AS invoices
+  FROM claims k JOIN cases c ON c.id = k."case" {group_join}
+  WHERE c.ledger_on <= {sql.arg(as_of)} AND k.issue_date <= {sql.arg(as_of)}
+    AND {await visible()}"""
+    else:
+        stored = f"""
   SELECT {group} AS grp, k.due_date, CASE WHEN k.disputed THEN 1 ELSE 0 END AS dis,
          CAST(SUM(k.outstanding_cents) AS BIGINT) AS amount,
          SUM(CASE WHEN k.outstanding_cents > 0 THEN 1 ELSE 0 END) AS invoices

@@ -1,8 +1,9 @@
-"""The stored ledger of each invoice (issue 17 item 4): `claims.outstanding_cents`, the
+"""The stored ledger of each invoice and case (issue 17 item 4): `claims.outstanding_cents`, the
 principal it still owes after every recorded payment, and `cases.ledger_on`, the latest day
 that can change it: a payment's date, a dispute's date, the issue date of an invoice that takes
 part of the unassigned payments or gives its overpayment to the others (before it was issued,
-the aged balance leaves it out and the imputation goes elsewhere). Kept in the transaction of every change that touches them:
+the aged balance leaves it out and the imputation goes elsewhere). With it, per case:
+`claimed_cents` (Σ principal claimed), `principal_due_cents` (Σ still due) and `last_paid_on`. Kept in the transaction of every change that touches them:
 the recompute (`store_schedules`: claims and payments added, edited or deleted, imports, the
 nightly recompute) and the dispute flag.
 
@@ -113,13 +114,25 @@ async def refresh_ledger(case_ids: Sequence[int]) -> None:
                 PaymentRow(row["claim"], row["date"], int(row["amount_cents"]))
             )
         claim_values: list[tuple[int, object]] = []
-        case_values: list[tuple[int, object]] = []
+        ledger: list[tuple[int, object]] = []
+        claimed: list[tuple[int, object]] = []
+        due: list[tuple[int, object]] = []
+        last_paid: list[tuple[int, object]] = []
         for case_id in chunk:
-            outstanding, ledger_on = impute(invoices[case_id], payments.get(case_id, ()))
+            paid = payments.get(case_id, [])
+            outstanding, ledger_on = impute(invoices[case_id], paid)
             claim_values.extend(outstanding.items())
-            case_values.append((case_id, ledger_on))
+            ledger.append((case_id, ledger_on))
+            claimed.append(
+                (case_id, sum(max(i.amount_cents - i.paid_cents, 0) for i in invoices[case_id]))
+            )
+            due.append((case_id, sum(outstanding.values())))
+            last_paid.append((case_id, max((p.date for p in paid), default=None)))
         await bulk_update(Claim, "outstanding_cents", claim_values, "BIGINT")
-        await bulk_update(Case, "ledger_on", case_values, "DATE")
+        await bulk_update(Case, "ledger_on", ledger, "DATE")
+        await bulk_update(Case, "claimed_cents", claimed, "BIGINT")
+        await bulk_update(Case, "principal_due_cents", due, "BIGINT")
+        await bulk_update(Case, "last_paid_on", last_paid, "DATE")
 
 
 def _invoice(row: Mapping[str, Any]) -> InvoiceRow:

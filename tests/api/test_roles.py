@@ -97,7 +97,16 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
     ("POST", "/api/relances/999999/retry", None, CASE_WORKERS, 404),
     # Every reader; a commissaire de justice's figures cover only their own cases.
     ("GET", "/api/reports/aged-balance?as_of=2026-11-30", None, ALL, 200),
+    ("GET", "/api/reports/aged-balance/groups?by=lawyer", None, ALL, 200),
+    ("GET", "/api/reports/dso?as_of=2026-11-30", None, ALL, 200),
+    ("GET", "/api/reports/litigation", None, ALL, 200),
+    ("GET", "/api/reports/recovery", None, ALL, 200),
     ("GET", "/api/search?q=facture", None, ALL, 200),
+    # Background tasks (issue 15): the matrix's case has no pièce (422 once allowed); the JSON
+    # body is no CSV (the task reports its errors: 202).
+    ("POST", "/api/cases/{id}/bundles", {"format": "zip"}, CASE_READERS, 422),
+    ("POST", "/api/imports?filename=balance.csv", {"ligne": 1}, CASE_WORKERS, 202),
+    ("GET", "/api/tasks", None, ALL, 200),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
     ("GET", "/api/audit?case={id}&user=admin", None, frozenset({"admin", "avocat"}), 200),
     # People and assignment (issue 12 item 2): administrators only.
