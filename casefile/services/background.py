@@ -165,8 +165,8 @@ def fingerprint(source: bundles.BundleSource) -> str:
 
 async def request_bundle(case: int | str, actor: User, format_key: str = "zip") -> TaskView:
     """The bundle of `case` in `format_key` (zip or pdf, `services/bundles.py`)."""
+    source = await bundles.bundle_source(case, actor)  # the access check first
     fmt = bundles.check_format(format_key)
-    source = await bundles.bundle_source(case, actor)
     key = f"bundle:{fmt}:{source.case_id}:{fingerprint(source)}:{actor.name}"
     label = f"Dossier {source.reference} : {BUNDLE_LABELS.get(fmt, fmt)}"
     params = {"format": fmt, "reference": source.reference}
