@@ -176,8 +176,13 @@ def test_a_professional_debtor_goes_through_the_whole_scenario_once(
     assert [lv["status"] for lv in state.levels] == ["envoyee", "envoyee", "faite", "envoyee"]
 
     # The case's history tells every step.
-    sentences = [line.sentence for line in store.run(trail(SYSTEM, case=case_id, limit=50))]
+    lines = store.run(trail(SYSTEM, case=case_id, limit=50))
+    sentences = [line.sentence for line in lines]
     assert any("a envoyé par e-mail « Rappel courtois par e-mail »" in s for s in sentences)
+    first = next(line for line in lines if "« Rappel courtois par e-mail »" in line.sentence)
+    shown = {c.label: c.after for c in first.changes}
+    assert shown["statut"] == "envoyée" and shown["canal"] == "e-mail"
+    assert shown["destinataire"] == "compta@winstub.example.fr"
     assert any("a noté le résultat de l'appel" in s for s in sentences)
     assert any("a marqué envoyé le courrier « Mise en demeure" in s for s in sentences)
 
