@@ -53,6 +53,9 @@ PROFILES: Mapping[str, str] = {
 CREDIT_NOTE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "532"})
 """UNTDID 1001 document types that are credit notes (avoirs), not invoices."""
 
+MAX_XML_BYTES = 8 * 1024 * 1024
+"""An invoice's XML is kilobytes; a larger one is refused before it is parsed."""
+
 Status = Literal["facturx", "invalid", "none"]
 
 _CENT = Decimal("0.01")
@@ -90,6 +93,7 @@ class Invoice:
     seller: InvoiceParty  # BG-4
     buyer: InvoiceParty  # BG-7
     warnings: tuple[str, ...] = ()
+    payment_terms: str = ""  # BT-20 ("30 jours fin de mois"…), absent from MINIMUM
 
     @property
     def profile_label(self) -> str:
@@ -207,6 +211,11 @@ def read_xml(xml: bytes, *, attachment: str = "factur-x.xml") -> Reading:
             details=tuple(d for d in details if d),
         )
 
+    if len(xml) > MAX_XML_BYTES:
+        return invalid(
+            f"Le fichier {attachment} joint au PDF dépasse {MAX_XML_BYTES // (1024 * 1024)} Mio : "
+            "ce n'est pas une facture électronique ordinaire, il n'est pas lu."
+        )
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -395,7 +404,14 @@ def _invoice(data: Mapping[str, Any], level: str, attachment: str) -> Invoice:
         seller=_party(data, "BG-4", "vendeur", warnings),
         buyer=_party(data, "BG-7", "acheteur", warnings),
         warnings=tuple(warnings),
+        payment_terms=_text(data.get("BT-20"))[:1000],
     )
+
+
+def _text(raw: object) -> str:
+    """A free text term as one line (a repeated term's parts joined)."""
+    parts = raw if isinstance(raw, list) else [raw]
+    return " ".join(" ".join(str(p).split()) for p in parts if p)
 
 
 # -- comparison with what the case already records (pure) ------------------------------------

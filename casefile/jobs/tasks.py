@@ -176,3 +176,14 @@ async def extract_pending_texts(timestamp: int) -> dict[str, Any]:
     """Versions whose job was lost (the in-memory queue of a restarted `serve`), or scans to
     read again now that Tesseract is installed."""
     return await piece_text.extract_pending()
+
+
+@app.periodic(cron="30 4 * * *", periodic_id="purge_exports")
+@app.task(name="purge_exports", retry=RETRY, queueing_lock="purge_exports")
+async def purge_exports(timestamp: int) -> dict[str, Any]:
+    """The results of background tasks older than their keeping time (bundles, imported files)."""
+    day = day_of(timestamp)
+    outcome = await job_runs.once(
+        "purge_exports", day.isoformat(), lambda: background.purge_expired()
+    )
+    return dict(outcome.result)

@@ -43,17 +43,23 @@ class RecordedEvent:
     key: str
     date: date
     attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
-    _identity: tuple[Any, ...] | None = field(default=None, init=False, repr=False)
+    _identity: str | None = field(default=None, init=False, repr=False)
 
-    def _ident(self) -> tuple[Any, ...]:
+    def _ident(self) -> str:
+        """The event as one string (its hash is kept by Python): key, date and attributes,
+        each value written with its type (`True` is not `1`, nor `'1'`)."""
         identity = self._identity
         if identity is None:
+            # The key's repr ends at its closing quote, the date is ten characters: what
+            # follows, if anything, is the repr of the sorted attributes.
             attributes = self.attributes
-            if attributes:
-                items = sorted(attributes.items())
-                identity = (self.key, self.date, tuple(items), tuple([type(v) for _, v in items]))
+            if not attributes:
+                identity = f"{self.key!r}{self.date.isoformat()}"
+            elif len(attributes) == 1:
+                identity = f"{self.key!r}{self.date.isoformat()}{tuple(attributes.items())!r}"
             else:
-                identity = (self.key, self.date)
+                items = tuple(sorted(attributes.items()))
+                identity = f"{self.key!r}{self.date.isoformat()}{items!r}"
             object.__setattr__(self, "_identity", identity)
         return identity
 
@@ -386,7 +392,7 @@ class Engine:
             None if claim is None else str(claim),
             today,
             *events,
-            *[event._ident() for event in events.values()],
+            *[event._identity or event._ident() for event in events.values()],
         )
         try:
             cached = self._schedules.get(memo_key)
@@ -409,7 +415,10 @@ class Engine:
     ) -> Schedule:
         """`compute_reference`'s reading of the rules, through the plan compiled for the case's
         procedure, court and place (same results, same messages, same order)."""
-        procedure = self.procedures.get(procedure_key)
+        plan = self._plans.get(
+            (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
+        )
+        procedure = plan.procedure if plan is not None else self.procedures.get(procedure_key)
         if procedure is None:
             procedure = self.procedure(procedure_key)
         known = procedure.events
@@ -418,12 +427,8 @@ class Engine:
                 if key not in known:
                     procedure.event(key)
         self.check_order(procedure, events)
-        court = facts.court or procedure.default_court
-        plan = self._plans.get(
-            (procedure.key, court, facts.court_department, facts.debtor_residence)
-        )
         if plan is None:
-            plan = self._plan(procedure, court, facts)
+            plan = self._plan(procedure, facts)
         warnings: list[str] = order_warnings(procedure, events) if plan.soft else []
         results: dict[str, Deadline] = {}
         voided_by: dict[str, Deadline] = {}
@@ -463,9 +468,10 @@ class Engine:
             deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
         return Schedule(procedure.key, plan.territory.key, deadlines, tuple(warnings))
 
-    def _plan(self, procedure: Procedure, court: str | None, facts: CaseFacts) -> _Plan:
+    def _plan(self, procedure: Procedure, facts: CaseFacts) -> _Plan:
         """Compile the rules of `procedure` for one court and place (errors as in
         `compute_reference`: the court, then the place)."""
+        court = facts.court or procedure.default_court
         if procedure.courts and court not in procedure.courts:
             raise InputError(
                 f"court {court!r} is not available for {procedure.key} "
@@ -514,7 +520,9 @@ class Engine:
         )
         if len(self._plans) >= 10_000:
             self._plans.clear()
-        self._plans[(procedure.key, court, facts.court_department, facts.debtor_residence)] = plan
+        self._plans[
+            (procedure.key, facts.court, facts.court_department, facts.debtor_residence)
+        ] = plan
         return plan
 
     def _apply_step(

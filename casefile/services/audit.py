@@ -104,6 +104,7 @@ ACTIONS: dict[str, str] = {
     "dunning.call": "a noté le résultat de l'appel « {level} » du dossier {case}",
     "dunning.cancel": "a annulé « {level} » du dossier {case} (relances arrêtées)",
     "dunning.retry": "a retiré l'action en échec « {level} » du dossier {case} pour la réessayer",
+    "dunning.regenerate": "a fait régénérer le courrier « {level} » du dossier {case}",
     "promise.add": "a enregistré une promesse de paiement de {amount} sur le dossier {case}",
     "promise.cancel": "a annulé une promesse de paiement de {amount} du dossier {case}",
     "promise.kept": "a constaté que la promesse de paiement de {amount} du dossier {case} est tenue",

@@ -24,7 +24,7 @@ import hashlib
 import logging
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +74,20 @@ def exports_store() -> ObjectStore:
     return open_store(get_settings().exports_url)
 
 
+KEPT_DAYS = 6
+"""A result is offered for this many days after its task finished, then its bytes are removed
+(`purge_expired`, daily); the deploy's exports bucket forgets them after 7 days anyway."""
+
+
+def _expired(row: dict[str, Any], now: datetime | None = None) -> bool:
+    finished = row["finished_at"]
+    return finished is not None and finished < (now or datetime.now(UTC)) - timedelta(
+        days=KEPT_DAYS
+    )
+
+
 def _view(row: dict[str, Any]) -> TaskView:
-    done = row["status"] == "done"
+    done = row["status"] == "done" and bool(row["output_sha256"]) and not _expired(row)
     return TaskView(
         id=row["id"],
         kind=row["kind"],
@@ -87,7 +99,7 @@ def _view(row: dict[str, Any]) -> TaskView:
         error=row["error"],
         result=dict(row["result"] or {}),
         url=f"/api/tasks/{row['id']}",
-        download=f"/api/tasks/{row['id']}/result" if done and row["output_sha256"] else None,
+        download=f"/api/tasks/{row['id']}/result" if done else None,
     )
 
 
@@ -153,8 +165,8 @@ def fingerprint(source: bundles.BundleSource) -> str:
 
 async def request_bundle(case: int | str, actor: User, format_key: str = "zip") -> TaskView:
     """The bundle of `case` in `format_key` (zip or pdf, `services/bundles.py`)."""
+    source = await bundles.bundle_source(case, actor)  # the access check first
     fmt = bundles.check_format(format_key)
-    source = await bundles.bundle_source(case, actor)
     key = f"bundle:{fmt}:{source.case_id}:{fingerprint(source)}:{actor.name}"
     label = f"Dossier {source.reference} : {BUNDLE_LABELS.get(fmt, fmt)}"
     params = {"format": fmt, "reference": source.reference}
@@ -366,6 +378,54 @@ async def output(task_id: int, actor: User) -> tuple[dict[str, Any], ObjectStore
     row = await _row(task_id)
     if row is None or not _visible(row, actor):
         raise NotFound(f"tâche n° {task_id} introuvable")
-    if row["status"] != "done" or not row["output_sha256"]:
+    if row["status"] != "done" or not row["output_sha256"] or _expired(row):
+        if row["status"] == "done" and row["kind"] == "bundle":
+            raise NotFound(
+                f"tâche n° {task_id} : le fichier n'est gardé que {KEPT_DAYS} jours ; "
+                "redemandez le dossier de pièces"
+            )
         raise Conflict(f"tâche n° {task_id} : aucun fichier à télécharger ({row['status']})")
     return row, exports_store()
+
+
+async def purge_expired(now: datetime | None = None) -> dict[str, int]:
+    """Remove the bytes of results (and of imported files) older than `KEPT_DAYS`, unless a
+    younger task still needs the same object; the tasks stay listed, without a download."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=KEPT_DAYS)
+    rows = await BackgroundTask.select(
+        BackgroundTask.id,
+        BackgroundTask.kind,
+        BackgroundTask.status,
+        BackgroundTask.finished_at,
+        BackgroundTask.output_sha256,
+        BackgroundTask.params,
+    ).output(load_json=True)
+
+    def objects(row: dict[str, Any]) -> set[str]:
+        found = {row["output_sha256"]} if row["output_sha256"] else set()
+        if row["kind"] == "import" and (row["params"] or {}).get("sha256"):
+            found.add(row["params"]["sha256"])
+        return found
+
+    old = [
+        r
+        for r in rows
+        if r["status"] in ("done", "failed")
+        and r["finished_at"] is not None
+        and r["finished_at"] < cutoff
+    ]
+    old_ids = {r["id"] for r in old}
+    needed = set().union(*(objects(r) for r in rows if r["id"] not in old_ids))
+    doomed = set().union(*(objects(r) for r in old)) - needed
+    store = exports_store()
+    removed = 0
+    for sha256 in sorted(doomed):
+        if await asyncio.to_thread(store.exists, sha256):
+            await asyncio.to_thread(store.delete, sha256)
+            removed += 1
+    with_output = [r["id"] for r in old if r["output_sha256"]]
+    if with_output:
+        await BackgroundTask.update({BackgroundTask.output_sha256: ""}).where(
+            BackgroundTask.id.is_in(with_output)
+        )
+    return {"tasks": len(old), "objects_removed": removed}

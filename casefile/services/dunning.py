@@ -582,6 +582,7 @@ async def _letter(state: CaseDunning, level: LevelSpec, position: int, report: R
             recipient=_address(state.debtor)[:254],
             message=problem or "",
             document=document_id,
+            letter_on=None if problem else state.today,
             done_on=state.today if problem else None,
             done_by=SYSTEM.name if problem else "",
         )

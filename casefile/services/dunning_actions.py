@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from casefile.definitions import dunning
+from casefile.definitions import dunning, engine
+from casefile.documents.formatting import date_fr
 from casefile.errors import Conflict, InputError, InvalidFields, NotFound, Unavailable
 from casefile.law.dunning import CHANNEL_LABELS, LevelSpec
 from casefile.law.money import cents_text, from_cents
+from casefile.law.periods import add_period
 from casefile.notify.debtor_mail import render_text
 from casefile.services import dunning as flow
 from casefile.services.events import add_event
@@ -44,6 +46,34 @@ async def _action(action_id: int, actor: User) -> tuple[dict[str, Any], dict[str
         raise NotFound(f"action de relance n° {action_id} inconnue")
     case = await resolve_case(row["case"], actor)
     return dict(row), case
+
+
+def letter_delay(event: str, letter_on: date | None, sent_on: date) -> dict[str, Any]:
+    """The event's delay attribute that makes the case's deadline the one the letter states:
+    the letter dated `letter_on` gives the debtor the period of `procedures/amiable.toml` from
+    its own date (the mise en demeure: 8 days unless recorded otherwise); sent on `sent_on`, the
+    debtor has the days left. None left: the letter is out of date."""
+    if letter_on is None:
+        return {}
+    rule = next(
+        (
+            r
+            for r in engine().procedure(flow.AMICABLE).deadlines
+            if r.period_attribute and any(s.event == event for s in r.starts)
+        ),
+        None,
+    )
+    if rule is None or rule.period_attribute is None:
+        return {}
+    deadline = add_period(letter_on, rule.period)
+    left = (deadline - sent_on).days
+    if left < 1:
+        raise Conflict(
+            f"la lettre datée du {date_fr(letter_on)} fixe le paiement au plus tard le "
+            f"{date_fr(deadline)} : envoyée le {date_fr(sent_on)}, elle ne laisse aucun délai ; "
+            "générez une nouvelle lettre (« Régénérer ») avant de l'envoyer"
+        )
+    return {rule.period_attribute: f"{left} days"}
 
 
 async def mark_sent(
@@ -95,7 +125,8 @@ async def mark_sent(
             },
         )
         if level.event:
-            await add_event(case["id"], level.event, day, {}, actor, today=today)
+            attributes = letter_delay(level.event, action["letter_on"], day)
+            await add_event(case["id"], level.event, day, attributes, actor, today=today)
     return await action_view(action_id)
 
 
@@ -134,24 +165,28 @@ async def record_call(
 
 
 async def retry(action_id: int, actor: User, today: date | None = None) -> dict[str, Any]:
-    """Try a failed action again (its data corrected): it is withdrawn and created anew for
-    this case at once."""
+    """Try a failed action again once its data are corrected, or render again a letter still
+    to send (dated today: one kept too long gives the debtor no delay any more): the action is
+    withdrawn and created anew for this case at once."""
     require(actor, "case.write")
     today = today or date.today()
     async with atomic():
         action, case = await _action(action_id, actor)
-        if action["status"] != "echec":
-            raise Conflict("seule une action en échec peut être réessayée")
+        letter = action["channel"] == "courrier" and action["status"] == "a_envoyer"
+        if action["status"] != "echec" and not letter:
+            raise Conflict(
+                "seule une action en échec (ou un courrier encore à envoyer) peut être refaite"
+            )
         if (case.get("phase") or flow.AMICABLE) != flow.AMICABLE:
             raise Conflict("le dossier est passé au contentieux : les relances sont arrêtées")
         state = await flow.for_case(case, today)
         await DunningAction.delete().where(DunningAction.id == action_id)
         await flow.record_action(
             actor,
-            "dunning.retry",
+            "dunning.regenerate" if letter else "dunning.retry",
             state,
             _level(state, action["level"]),
-            {"status": "retiree", "message": action["message"]},
+            {"status": "retiree", **({"message": action["message"]} if action["message"] else {})},
         )
     try:
         return await flow.run_due(today, [case["id"]])

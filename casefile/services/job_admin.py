@@ -20,6 +20,7 @@ TASK_LABELS = {
     "verify_evidence": "Vérification hebdomadaire des pièces",
     "send_reminders": "Rappels par e-mail",
     "run_background_task": "Import ou dossier de pièces demandé",
+    "purge_exports": "Effacement des résultats de tâches expirés",
     "run_dunning": "Relances des débiteurs (e-mails, courriers, appels)",
     "extract_text": "Lecture du texte d'une pièce (OCR si besoin)",
     "extract_pending_texts": "Lecture des textes de pièces en attente",

@@ -267,3 +267,22 @@ def test_other_attachments_are_never_decompressed() -> None:
         "Le fichier factur-x.xml joint au PDF ne peut pas être extrait (compression invalide ou "
         "taille excessive)"
     )
+
+
+def test_payment_terms_are_read_beside_a_missing_due_date() -> None:
+    reading = read_xml(invoice_xml(Sample(profile="basic", due=None, terms="30 jours fin de mois")))
+    assert reading.invoice is not None
+    assert reading.invoice.payment_terms == "30 jours fin de mois"
+    assert reading.invoice.due_date is None
+    assert reading.invoice.warnings == (
+        "La facture (profil BASIC) ne porte pas de date d'échéance : indiquez-la.",
+    )
+
+
+def test_an_oversized_xml_is_not_parsed() -> None:
+    reading = read_xml(b"<a>" + b" " * (9 * 1024 * 1024) + b"</a>")
+    assert reading.status == "invalid"
+    assert reading.message == (
+        "Le fichier factur-x.xml joint au PDF dépasse 8 Mio : ce n'est pas une facture "
+        "électronique ordinaire, il n'est pas lu."
+    )

@@ -122,3 +122,42 @@ def test_an_import_job_writes_the_claims_once(store: Store, jobs_on: App) -> Non
     same = store.run(background.request_import(io.BytesIO(CSV), "balance.csv", options, SYSTEM))
     assert same.id == task.id and same.status == "done"
     assert store.run(Claim.count()) == 3
+
+
+def test_results_older_than_their_keeping_time_are_removed(store: Store, jobs_on: App) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from casefile.errors import NotFound
+
+    case_id = store.run(case_with_piece())
+    bundle = store.run(submitted(store.run(background.request_bundle(case_id, SYSTEM)), SYSTEM))
+    options = ImportOptions(creditor="Brasserie de l'Ill SAS")
+    imported = store.run(
+        submitted(
+            store.run(background.request_import(io.BytesIO(CSV), "b.csv", options, SYSTEM)),
+            SYSTEM,
+        )
+    )
+    run_worker(store, jobs_on)
+    row = store.run(BackgroundTask.select().where(BackgroundTask.id == bundle.id).first())
+    sha256 = row["output_sha256"]
+    exports = background.exports_store()
+    assert exports.exists(sha256)
+    assert store.run(background.purge_expired()) == {"tasks": 0, "objects_removed": 0}
+
+    # A week later: the bundle and the imported file are removed, the tasks stay listed.
+    week = datetime.now(UTC) + timedelta(days=background.KEPT_DAYS, hours=1)
+    assert store.run(background.purge_expired(week)) == {"tasks": 2, "objects_removed": 2}
+    assert not exports.exists(sha256)
+    params = store.run(
+        BackgroundTask.select(BackgroundTask.params)
+        .where(BackgroundTask.id == imported.id)
+        .first()
+        .output(load_json=True)
+    )["params"]
+    input_sha256 = params["sha256"]
+    assert not exports.exists(input_sha256)
+    view = store.run(background.get(bundle.id, SYSTEM))
+    assert view.status == "done" and view.download is None
+    with pytest.raises(NotFound, match="redemandez le dossier"):
+        store.run(background.output(bundle.id, SYSTEM))

@@ -167,6 +167,9 @@ def test_a_professional_debtor_goes_through_the_whole_scenario_once(
     assert [(e["key"], e["date"]) for e in case["events"]] == [
         ("mise_en_demeure_envoyee", "2027-04-01")
     ]
+    # The letter, dated 31 March, gives 8 days: the case's deadline is the one it states.
+    (deadline,) = [d for d in case["deadlines"] if d["key"] == "paiement_mise_en_demeure"]
+    assert deadline["due"] == "2027-04-08"
     assert store.run(dunning_actions.waiting(SYSTEM, "courrier")) == []
     state = store.run(dunning_actions.case_state(case_id, SYSTEM, date(2027, 4, 2)))
     assert state.state == "termine"
@@ -414,3 +417,32 @@ def test_a_lifted_dispute_resumes_the_scenario_where_it_stopped(
     assert [a["status"] for a in actions(store, case_id)] == ["envoyee", "envoyee", "a_appeler"]
     sentences = [line.sentence for line in store.run(trail(SYSTEM, case=case_id, limit=50))]
     assert any("a annulé « Appel du débiteur »" in s for s in sentences)
+
+
+def test_a_letter_kept_too_long_is_refused_then_rendered_again(
+    store: Store, mail_env: Smtp
+) -> None:
+    case_id = store.run(amicable("LATE-1", debtor()))
+    for day in (date(2027, 3, 6), date(2027, 3, 16), date(2027, 3, 23)):
+        run(store, day)
+    (call,) = store.run(dunning_actions.waiting(SYSTEM, "telephone"))
+    store.run(dunning_actions.record_call(call.id, SYSTEM, "répondeur", today=date(2027, 3, 23)))
+    run(store, date(2027, 3, 30))
+    (letter,) = store.run(dunning_actions.waiting(SYSTEM, "courrier"))
+    with pytest.raises(Exception) as refused:
+        store.run(
+            dunning_actions.mark_sent(letter.id, SYSTEM, date(2027, 4, 7), today=date(2027, 4, 7))
+        )
+    assert str(refused.value) == (
+        "la lettre datée du 30 mars 2027 fixe le paiement au plus tard le 7 avril 2027 : "
+        "envoyée le 7 avril 2027, elle ne laisse aucun délai ; générez une nouvelle lettre "
+        "(« Régénérer ») avant de l'envoyer"
+    )
+    report = store.run(dunning_actions.retry(letter.id, SYSTEM, today=date(2027, 4, 7)))
+    assert report["created"] == {"a_envoyer": 1}
+    (fresh,) = store.run(dunning_actions.waiting(SYSTEM, "courrier"))
+    assert fresh.id != letter.id and fresh.document_id != letter.document_id
+    store.run(dunning_actions.mark_sent(fresh.id, SYSTEM, date(2027, 4, 7), today=date(2027, 4, 7)))
+    case = store.run(get_case(case_id, SYSTEM, today=date(2027, 4, 7)))
+    (deadline,) = [d for d in case["deadlines"] if d["key"] == "paiement_mise_en_demeure"]
+    assert deadline["due"] == "2027-04-15"
