@@ -453,6 +453,12 @@ async def _exists(state: CaseDunning, level: LevelSpec) -> bool:
     return bool(await DunningAction.exists().where(DunningAction.key == key))
 
 
+def _reply_to(creditor: Mapping[str, Any]) -> str | None:
+    """The creditor's own address, when recorded: the debtor's answer goes to the creditor."""
+    address = str(creditor.get("email") or "").strip()
+    return address if address and _EMAIL.match(address) else None
+
+
 async def _failed(
     state: CaseDunning,
     level: LevelSpec,
@@ -513,7 +519,7 @@ async def _email(
             spec,
             message_fields(state),
             sender=sender,
-            reply_to=None,
+            reply_to=_reply_to(state.creditor),
             to_name=str(state.debtor.get("name") or ""),
             to_address=address,
             message_id=message_id,

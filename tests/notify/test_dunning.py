@@ -47,6 +47,7 @@ CREDITOR = PartyIn(
     postcode="67000",
     city="Strasbourg",
     representative="M. Paul Weber, président",
+    email="recouvrement@fournitures.example.fr",
 )
 
 
@@ -107,6 +108,7 @@ def test_a_professional_debtor_goes_through_the_whole_scenario_once(
     assert smtp.inbox.envelopes == [["compta@winstub.example.fr"]]
     assert mail["Subject"] == "Rappel : facture Fournitures Rhénanes SAS arrivée à échéance"
     assert mail["From"] == "Fournitures Rhénanes <compta@fournitures.example.fr>"
+    assert mail["Reply-To"] == "recouvrement@fournitures.example.fr"  # answers go to the creditor
     assert mail["Message-ID"] == f"<relance.{case_id}.professionnel.rappel@fournitures.example.fr>"
     body = plain(mail.get_body(("plain",)).get_content())
     assert (
