@@ -453,3 +453,27 @@ def test_a_letter_kept_too_long_is_refused_then_rendered_again(
     case = store.run(get_case(case_id, SYSTEM, today=date(2027, 4, 7)))
     (deadline,) = [d for d in case["deadlines"] if d["key"] == "paiement_mise_en_demeure"]
     assert deadline["due"] == "2027-04-15"
+
+
+def test_a_surprise_on_one_case_is_reported_and_the_others_go_on(
+    store: Store, mail_env: Smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def build() -> None:
+        await amicable("BOOM-1", debtor())
+        await amicable("FINE-1", debtor("Garage Schmitt SARL", email="compta@schmitt.example.fr"))
+
+    store.run(build())
+    settle = dunning.settle_promises
+
+    async def exploding(state: dunning.CaseDunning) -> int:
+        if state.case["reference"] == "BOOM-1":
+            raise RuntimeError("unexpected")
+        return await settle(state)
+
+    monkeypatch.setattr(dunning, "settle_promises", exploding)
+    report = run(store, date(2027, 3, 6))
+    assert report["errors"] == [
+        "BOOM-1 : erreur inattendue (RuntimeError), voir le journal du serveur"
+    ]
+    assert report["created"] == {"envoyee": 1}
+    assert mail_env.inbox.envelopes == [["compta@schmitt.example.fr"]]
