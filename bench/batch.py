@@ -126,8 +126,7 @@ def engine_first_pass(requests: list[dict[str, Any]]) -> tuple[int, float]:
             for key, body in request["events"].items()
         }
         prepared.append((procedure.key, events, facts_from(eng, request)))
-    for memo in ("_expiries", "_deadlines"):
-        getattr(eng, memo, {}).clear()
+    eng.clear_memos()
     start = time.perf_counter()
     count = 0
     for procedure_key, events, facts in prepared:
@@ -138,8 +137,9 @@ def engine_first_pass(requests: list[dict[str, Any]]) -> tuple[int, float]:
 # -- the CLI, end to end -----------------------------------------------------------------------
 
 
-def _tree_rss_kib(root: int) -> tuple[int, int]:
-    """(sum, max) of the resident set sizes of `root` and its descendants, in KiB."""
+def _tree_rss_kib(root: int) -> tuple[int, int, int]:
+    """(sum, max) of the resident set sizes of `root` and its descendants, and the sum of
+    their proportional set sizes, in KiB."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -154,28 +154,43 @@ def _tree_rss_kib(root: int) -> tuple[int, int]:
         pid = int(entry)
         children.setdefault(int(fields["PPid"]), []).append(pid)
         rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
-    total, largest, todo = 0, 0, [root]
+    total, largest, proportional, todo = 0, 0, 0, [root]
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
         largest = max(largest, rss.get(pid, 0))
+        proportional += _pss_kib(pid)
         todo.extend(children.get(pid, []))
-    return total, largest
+    return total, largest, proportional
+
+
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: the pages a forked worker shares with its parent (the loaded
+    law data) counted once across them, not once per process."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def run_cli(path: Path, extra: list[str], sample_rss: bool = False) -> dict[str, Any]:
     """Run the batch, drain its output; returns time, lines, deadlines, error lines, peak RSS."""
     command = [str(EXE), "deadlines", "--batch", str(path), "--format", "jsonl", *extra]
-    peak = {"sum": 0, "max": 0}
+    peak = {"sum": 0, "max": 0, "pss": 0}
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE)
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            total, largest = _tree_rss_kib(process.pid)
+            total, largest, proportional = _tree_rss_kib(process.pid)
             peak["sum"] = max(peak["sum"], total)
             peak["max"] = max(peak["max"], largest)
+            peak["pss"] = max(peak["pss"], proportional)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -203,6 +218,7 @@ def run_cli(path: Path, extra: list[str], sample_rss: bool = False) -> dict[str,
         "errors": errors,
         "peak_rss_mib": peak["sum"] / 1024,
         "largest_process_mib": peak["max"] / 1024,
+        "peak_pss_mib": peak["pss"] / 1024,
     }
 
 
@@ -257,9 +273,10 @@ def main() -> None:
             assert result["lines"] == args.rss_cases and result["errors"] == 0
             print(
                 f"{args.rss_cases} cases, full output: {result['seconds']:.1f} s, "
-                f"{result['deadlines']} deadlines, peak RSS {result['peak_rss_mib']:.0f} MiB "
-                f"(all processes summed; largest one {result['largest_process_mib']:.0f} MiB; "
-                "target < 300 MiB)"
+                f"{result['deadlines']} deadlines; peak memory of the batch (target < 300 MiB): "
+                f"PSS {result['peak_pss_mib']:.0f} MiB, RSS {result['peak_rss_mib']:.0f} MiB "
+                f"(all processes summed, shared pages counted in each; largest process "
+                f"{result['largest_process_mib']:.0f} MiB)"
             )
     print(f"load average: {os.getloadavg()[0]:.1f}")
 

@@ -13,7 +13,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from casefile.commands import user_args
+from casefile.commands import dunning_args, user_args
 
 FORMATS = ("json", "table")
 
@@ -542,6 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--alert-days", type=int, help="days before a deadline its alert goes (0-60)")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.reminders:prefs")
+    dunning_args.register(sub, _add_format)
     _add_party_edit(sub)
     _add_claims_and_payments(sub)
     _add_courts(sub, case)

@@ -35,7 +35,8 @@ class Settings:
     jobs: str = "auto"  # auto: in-process with SQLite, `casefile worker` with PostgreSQL; off
     smtp_url: str = ""  # smtp://user:pass@host:587?starttls=1; empty: no e-mail is sent
     mail_from: str = ""
-    metrics_token: str = ""  # GET /metrics: this bearer token, or (empty) loopback clients only
+    metrics_token: str = ""
+    exports_url: str = ""  # results of background tasks (bundles, import files); "" = var/exports  # GET /metrics: this bearer token, or (empty) loopback clients only
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,6 +61,7 @@ class Settings:
             smtp_url=os.environ.get("CASEFILE_SMTP_URL", "").strip(),
             mail_from=os.environ.get("CASEFILE_MAIL_FROM", "").strip(),
             metrics_token=os.environ.get("CASEFILE_METRICS_TOKEN", "").strip(),
+            exports_url=os.environ.get("CASEFILE_EXPORTS_URL", f"file://{var}/exports"),
         )
 
 

@@ -66,12 +66,14 @@ def _route_handlers() -> list[Any]:
         cases,
         disputes,
         documents,
+        dunning,
         evidence,
         facturx,
         feeds,
         handover,
         reports,
         search,
+        tasks,
         users,
     )
     from casefile.api.web import (
@@ -86,10 +88,12 @@ def _route_handlers() -> list[Any]:
         rates,
         reminders,
     )
+    from casefile.api.web import dunning as dunning_pages
     from casefile.api.web import facturx as facturx_pages
     from casefile.api.web import handover as handover_pages
     from casefile.api.web import reports as report_pages
     from casefile.api.web import search as search_pages
+    from casefile.api.web import tasks as task_pages
 
     handlers: list[Any] = [
         system.health,
@@ -101,6 +105,10 @@ def _route_handlers() -> list[Any]:
         cases.CaseController,
         case_data.CaseDataController,
         disputes.DisputeController,
+        dunning.CaseDunningController,
+        dunning.DunningController,
+        dunning_pages.DunningPagesController,
+        dunning_pages.CaseDunningPagesController,
         handover.HandoverController,
         handover_pages.HandoverPageController,
         reports.ReportsController,
@@ -114,6 +122,8 @@ def _route_handlers() -> list[Any]:
         feeds.PaymentPlanController,
         audit.AuditController,
         *evidence.handlers(),
+        tasks.TaskController,
+        task_pages.TaskPagesController,
         facturx.FacturxController,
         documents.DocumentController,
         users.UserController,
@@ -143,6 +153,7 @@ def _route_handlers() -> list[Any]:
 def _register_filters(engine: JinjaTemplateEngine) -> None:
     """French dates ("1er mars 2027") and amounts, the same filters as the documents."""
     from casefile.documents.formatting import amount_fr, date_fr
+    from casefile.services import background
 
     def blank_or(format_: Any) -> Any:
         return lambda value: "—" if value in (None, "") else format_(value)
@@ -150,6 +161,7 @@ def _register_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["date_fr"] = blank_or(date_fr)
     engine.engine.filters["amount_fr"] = blank_or(amount_fr)
     filters.register(engine.engine)
+    engine.engine.globals["bundle_formats"] = background.bundle_choices
 
 
 def create_app(debug: bool = False) -> Litestar:

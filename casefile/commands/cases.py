@@ -51,6 +51,7 @@ def init(args: argparse.Namespace) -> int:
     url = get_settings().database_url
     print(f"database {url}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
     print(f"evidence {prepare_store()}: ready")
+    print(f"exports {prepare_store(get_settings().exports_url)}: ready")
     print(f"jobs: {_prepare_jobs(url)}")
     return 0
 

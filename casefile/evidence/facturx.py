@@ -53,6 +53,9 @@ PROFILES: Mapping[str, str] = {
 CREDIT_NOTE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "532"})
 """UNTDID 1001 document types that are credit notes (avoirs), not invoices."""
 
+MAX_XML_BYTES = 8 * 1024 * 1024
+"""An invoice's XML is kilobytes; a larger one is refused before it is parsed."""
+
 Status = Literal["facturx", "invalid", "none"]
 
 _CENT = Decimal("0.01")
@@ -90,6 +93,7 @@ class Invoice:
     seller: InvoiceParty  # BG-4
     buyer: InvoiceParty  # BG-7
     warnings: tuple[str, ...] = ()
+    payment_terms: str = ""  # BT-20 ("30 jours fin de mois"…), absent from MINIMUM
 
     @property
     def profile_label(self) -> str:
@@ -122,6 +126,14 @@ def read_pdf(data: bytes) -> Reading:
     for wanted in ATTACHMENT_NAMES:
         for name, content in attachments:
             if name.lower() == wanted:
+                if content is None:
+                    return Reading(
+                        "invalid",
+                        message=f"Le fichier {name} joint au PDF ne peut pas être extrait "
+                        "(compression invalide ou taille excessive) : la pièce est conservée "
+                        "comme un PDF ordinaire.",
+                        attachment=name,
+                    )
                 return _announced(read_xml(content, attachment=name), announced)
     return Reading("none")
 
@@ -129,9 +141,10 @@ def read_pdf(data: bytes) -> Reading:
 _CONFORMANCE = re.compile(rb"ConformanceLevel(?:>|=\s*[\"'])\s*([A-Za-z0-9 _-]{1,40}?)\s*[<\"']")
 
 
-def _attachments(data: bytes) -> tuple[list[tuple[str, bytes]], str]:
-    """(name, bytes) of the files embedded in the PDF, and the Factur-X profile its XMP
-    metadata announces ('' if none); nothing when the PDF cannot be opened."""
+def _attachments(data: bytes) -> tuple[list[tuple[str, bytes | None]], str]:
+    """(name, bytes) of the embedded files named as an e-invoice's XML (the others are never
+    decompressed: a scan or a bomb costs nothing), and the Factur-X profile the PDF's XMP
+    metadata announce ('' if none); nothing when the PDF cannot be opened."""
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -139,9 +152,14 @@ def _attachments(data: bytes) -> tuple[list[tuple[str, bytes]], str]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             reader.decrypt("")
-        found: list[tuple[str, bytes]] = []
-        for name, contents in reader.attachments.items():
-            found.extend((str(name), bytes(content)) for content in contents)
+        found: list[tuple[str, bytes | None]] = []
+        attachments = reader.attachments  # lazy: only the invoice's XML is decompressed
+        for name in list(attachments):
+            if str(name).lower() in ATTACHMENT_NAMES:
+                try:
+                    found.extend((str(name), bytes(content)) for content in attachments[name])
+                except Exception:  # corrupt, or inflating past pypdf's limit (75 MB)
+                    found.append((str(name), None))
     except Exception:  # a corrupt or protected PDF is still a pièce, just not an e-invoice
         return [], ""
     announced = ""
@@ -193,6 +211,11 @@ def read_xml(xml: bytes, *, attachment: str = "factur-x.xml") -> Reading:
             details=tuple(d for d in details if d),
         )
 
+    if len(xml) > MAX_XML_BYTES:
+        return invalid(
+            f"Le fichier {attachment} joint au PDF dépasse {MAX_XML_BYTES // (1024 * 1024)} Mio : "
+            "ce n'est pas une facture électronique ordinaire, il n'est pas lu."
+        )
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -381,7 +404,14 @@ def _invoice(data: Mapping[str, Any], level: str, attachment: str) -> Invoice:
         seller=_party(data, "BG-4", "vendeur", warnings),
         buyer=_party(data, "BG-7", "acheteur", warnings),
         warnings=tuple(warnings),
+        payment_terms=_text(data.get("BT-20"))[:1000],
     )
+
+
+def _text(raw: object) -> str:
+    """A free text term as one line (a repeated term's parts joined)."""
+    parts = raw if isinstance(raw, list) else [raw]
+    return " ".join(" ".join(str(p).split()) for p in parts if p)
 
 
 # -- comparison with what the case already records (pure) ------------------------------------
@@ -511,3 +541,20 @@ def _money(amount: Decimal, currency: str) -> str:
 
 def _siren_text(siren: str) -> str:
     return siren_fr(siren)
+
+
+def invoice_json(invoice: Invoice | None) -> dict[str, Any]:
+    """The invoice as JSON-ready builtins (amounts as decimal strings, dates ISO)."""
+    import msgspec
+
+    if invoice is None:
+        return {}
+    data: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(invoice))
+    return data
+
+
+def invoice_from_json(data: Mapping[str, Any] | None) -> Invoice | None:
+    """`invoice_json`'s inverse."""
+    import msgspec
+
+    return msgspec.convert(dict(data), Invoice) if data else None

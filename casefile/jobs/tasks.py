@@ -3,22 +3,34 @@ same period changes nothing twice) and their schedule.
 
 Times are UTC (procrastinate's cron): the nightly recomputation at 01:30 (02:30 or 03:30 in
 Paris), the e-mail reminders at 05:00 (06:00 or 07:00 in Paris, after the recomputation), the
-weekly evidence verification on Sunday at 03:00.
+reminder scenarios' actions for the debtors at 07:00 (08:00 or 09:00 in Paris: the e-mails
+leave in office hours, the letters and calls are in the lists when the day starts), the weekly
+evidence verification on Sunday at 03:00.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import UTC, date, datetime
 from typing import Any
 
-from procrastinate import RetryDecision
+from procrastinate import RetryDecision, exceptions
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy
+from procrastinate.testing import InMemoryConnector
 
 from casefile.errors import CasefileError, Unavailable
 from casefile.jobs.engine import app
-from casefile.services import evidence_checks, job_runs, nightly, piece_text, reminders
+from casefile.services import (
+    background,
+    dunning,
+    evidence_checks,
+    job_runs,
+    nightly,
+    piece_text,
+    reminders,
+)
 from casefile.settings import get_settings
 from casefile.store.db import unavailable
 
@@ -66,9 +78,37 @@ class IntegrityProblems(CasefileError):
 @app.periodic(cron="30 1 * * *", periodic_id="nightly")
 @app.task(name="recompute_pending", retry=RETRY, queueing_lock="recompute_pending")
 async def recompute_pending(timestamp: int) -> dict[str, Any]:
+    """The night's recomputation: in this process with the in-memory queue (embedded mode, a
+    queue lost on restart must not hold the night's work); otherwise one `recompute_range` job
+    per chunk of pending cases, for every worker to take its share."""
     day = day_of(timestamp)
+    if isinstance(app.connector, InMemoryConnector):
+        outcome = await job_runs.once(
+            "recompute_pending", day.isoformat(), lambda: nightly.recompute_pending(day)
+        )
+        return dict(outcome.result)
+
+    async def fan_out() -> dict[str, Any]:
+        ranges = await nightly.chunk_ranges()
+        for first_id, last_id in ranges:
+            with contextlib.suppress(exceptions.AlreadyEnqueued):  # deferred by a previous try
+                await recompute_range.configure(
+                    queueing_lock=f"recompute_range:{day.isoformat()}:{first_id}-{last_id}"
+                ).defer_async(day=day.isoformat(), first_id=first_id, last_id=last_id)
+        return {"day": day.isoformat(), "chunks": len(ranges)}
+
+    outcome = await job_runs.once("recompute_pending", day.isoformat(), fan_out)
+    return dict(outcome.result)
+
+
+@app.task(name="recompute_range", retry=RETRY)
+async def recompute_range(day: str, first_id: int, last_id: int) -> dict[str, Any]:
+    """One chunk of the night's recomputation (idempotent: recorded under its day and range,
+    and only cases whose deadlines differ are written)."""
     outcome = await job_runs.once(
-        "recompute_pending", day.isoformat(), lambda: nightly.recompute_pending(day)
+        "recompute_range",
+        f"{day}:{first_id}-{last_id}",
+        lambda: nightly.recompute_range(date.fromisoformat(day), first_id, last_id),
     )
     return dict(outcome.result)
 
@@ -105,6 +145,23 @@ async def send_reminders(timestamp: int) -> dict[str, Any]:
     return dict(outcome.result)
 
 
+@app.task(name=background.TASK, retry=RETRY)
+async def run_background_task(task_id: int) -> dict[str, Any]:
+    """A bundle or an import a user asked for (`services/background.py`): done once, however
+    many times its job runs."""
+    return await background.run(task_id)
+
+
+@app.periodic(cron="0 7 * * *", periodic_id="dunning")
+@app.task(name="run_dunning", retry=RETRY, queueing_lock="run_dunning")
+async def run_dunning(timestamp: int) -> dict[str, Any]:
+    """The day's reminder actions (e-mails to debtors, letters to send, calls to make); each
+    action is unique, so a retry after the mail server failed creates only what is missing."""
+    day = day_of(timestamp)
+    outcome = await job_runs.once("run_dunning", day.isoformat(), lambda: dunning.run_due(day))
+    return dict(outcome.result)
+
+
 @app.task(name="extract_text", retry=RETRY)
 async def extract_text(version_id: int) -> dict[str, Any]:
     """The text of one uploaded pièce version (idempotent: a version already read is skipped).
@@ -119,3 +176,14 @@ async def extract_pending_texts(timestamp: int) -> dict[str, Any]:
     """Versions whose job was lost (the in-memory queue of a restarted `serve`), or scans to
     read again now that Tesseract is installed."""
     return await piece_text.extract_pending()
+
+
+@app.periodic(cron="30 4 * * *", periodic_id="purge_exports")
+@app.task(name="purge_exports", retry=RETRY, queueing_lock="purge_exports")
+async def purge_exports(timestamp: int) -> dict[str, Any]:
+    """The results of background tasks older than their keeping time (bundles, imported files)."""
+    day = day_of(timestamp)
+    outcome = await job_runs.once(
+        "purge_exports", day.isoformat(), lambda: background.purge_expired()
+    )
+    return dict(outcome.result)

@@ -336,3 +336,39 @@ def next_step(scenario: ScenarioSpec, facts: Facts, today: date) -> Step:
     if facts.last_contact is not None and scenario.min_days_between_contacts:
         due = max(due, facts.last_contact + timedelta(days=scenario.min_days_between_contacts))
     return Step("du" if due <= today else "prevu", level, due)
+
+
+# -- promises to pay ----------------------------------------------------------------------------
+
+
+def promise_kept_on(
+    amount_cents: int, made_on: date, promised_for: date, payments: Sequence[tuple[date, int]]
+) -> date | None:
+    """The day the payments made from the promise to its date reached the promised amount."""
+    total = 0
+    for day, cents in sorted(payments):
+        if day < made_on or cents <= 0:
+            continue
+        if day > promised_for:
+            break
+        total += cents
+        if total >= amount_cents:
+            return day
+    return None
+
+
+def promise_status(
+    recorded: str,
+    amount_cents: int,
+    made_on: date,
+    promised_for: date,
+    payments: Sequence[tuple[date, int]],
+    today: date,
+) -> Literal["en_cours", "tenue", "rompue", "annulee"]:
+    """What a promise is on `today`: kept once the payments reach it by its date, broken the day
+    after its date without them; a cancelled one stays cancelled."""
+    if recorded == "annulee":
+        return "annulee"
+    if promise_kept_on(amount_cents, made_on, promised_for, payments) is not None:
+        return "tenue"
+    return "rompue" if today > promised_for else "en_cours"

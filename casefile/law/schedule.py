@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import msgspec
@@ -25,6 +26,8 @@ from casefile.law.territories import Extension, Territories, Territory
 MIN_YEAR, MAX_YEAR = 1950, 2199
 # Whole schedules kept by `Engine.compute` (cleared when full; a case is ~1 KB).
 SCHEDULE_MEMO_SIZE = 100_000
+# Expiries and deadlines kept by the compiled plans, all plans together (dropped when full).
+PLAN_MEMO_SIZE = 1_000_000
 _NO_ATTRIBUTES: Mapping[str, AttributeValue] = {}
 STATUSES = ("pending", "done", "missed", "moot", "uncertain")
 
@@ -40,17 +43,23 @@ class RecordedEvent:
     key: str
     date: date
     attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
-    _identity: tuple[Any, ...] | None = field(default=None, init=False, repr=False)
+    _identity: str | None = field(default=None, init=False, repr=False)
 
-    def _ident(self) -> tuple[Any, ...]:
+    def _ident(self) -> str:
+        """The event as one string (its hash is kept by Python): key, date and attributes,
+        each value written with its type (`True` is not `1`, nor `'1'`)."""
         identity = self._identity
         if identity is None:
+            # The key's repr ends at its closing quote, the date is ten characters: what
+            # follows, if anything, is the repr of the sorted attributes.
             attributes = self.attributes
-            if attributes:
-                items = sorted(attributes.items())
-                identity = (self.key, self.date, tuple(items), tuple([type(v) for _, v in items]))
+            if not attributes:
+                identity = f"{self.key!r}{self.date.isoformat()}"
+            elif len(attributes) == 1:
+                identity = f"{self.key!r}{self.date.isoformat()}{tuple(attributes.items())!r}"
             else:
-                identity = (self.key, self.date)
+                items = tuple(sorted(attributes.items()))
+                identity = f"{self.key!r}{self.date.isoformat()}{items!r}"
             object.__setattr__(self, "_identity", identity)
         return identity
 
@@ -165,7 +174,7 @@ _COUNTING_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Schedule:
     procedure: str
     territory: str
@@ -212,6 +221,37 @@ class _Expiry:
     warnings: tuple[str, ...]
 
 
+@dataclass(slots=True, eq=False)
+class _Step:
+    """One deadline rule compiled for a plan, with its memos (expiries of the rule's own period
+    by start date; built deadlines)."""
+
+    rule: DeadlineRule
+    applied: Extension | None  # the plan's distance extension if the rule takes one
+    total: Period  # the rule's period lengthened by that extension
+    only_event: str | None  # the event of a single start with no condition
+    validity: bool
+    needs_due: bool  # a notice or a cap event reads the due date before the status
+    start_events: frozenset[str]  # the events of the starts that name one
+    event_starts_only: bool  # no start is another deadline's expiry
+    # Shared by every plan with the same rule, territory and extension:
+    expiries: dict[date, _Expiry]
+    deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]]
+
+
+@dataclass(slots=True, eq=False)
+class _Plan:
+    """A procedure's rules compiled once per (procedure, court, court department, residence):
+    the court's rules only, the territory and distance extension resolved."""
+
+    procedure: Procedure
+    court_department: str
+    territory: Territory
+    extension: Extension | None
+    soft: bool
+    steps: tuple[_Step, ...]
+
+
 class Engine:
     """The procedure engine: definitions and territories in, schedules out."""
 
@@ -231,6 +271,9 @@ class Engine:
         self._soft: dict[str, bool] = {}
         self._schedules: dict[tuple[Any, ...], Schedule] = {}
         self.schedule_memo_size = SCHEDULE_MEMO_SIZE
+        self._plans: dict[tuple[Any, ...], _Plan] = {}
+        self._step_memos: dict[tuple[Any, ...], tuple[dict[Any, Any], dict[Any, Any]]] = {}
+        self._plan_entries = 0
 
     def clear_memos(self) -> None:
         """Forget every memoised result (the next computations run as on a fresh engine,
@@ -238,6 +281,9 @@ class Engine:
         self._expiries.clear()
         self._deadlines.clear()
         self._schedules.clear()
+        self._plans.clear()
+        self._step_memos.clear()
+        self._plan_entries = 0
 
     # -- input validation ---------------------------------------------------------------------
 
@@ -333,15 +379,20 @@ class Engine:
         events (with their attributes' types), the facts (the claim total as written: its
         text appears in warnings) and `today`.
         """
-        if not isinstance(events, Mapping):
+        if type(events) is not dict and not isinstance(events, Mapping):
             events = {event.key: event for event in events}
         claim = facts.claim_total
+        # One flat tuple of plain values (the collector soon stops tracking it): the mapping's
+        # keys, then each event's identity (their count fixes the split).
         memo_key = (
             procedure_key,
-            tuple(events.items()),
-            facts,
+            facts.court,
+            facts.court_department,
+            facts.debtor_residence,
             None if claim is None else str(claim),
             today,
+            *events,
+            *[event._identity or event._ident() for event in events.values()],
         )
         try:
             cached = self._schedules.get(memo_key)
@@ -362,6 +413,319 @@ class Engine:
         facts: CaseFacts,
         today: date | None,
     ) -> Schedule:
+        """`compute_reference`'s reading of the rules, through the plan compiled for the case's
+        procedure, court and place (same results, same messages, same order)."""
+        plan = self._plans.get(
+            (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
+        )
+        procedure = plan.procedure if plan is not None else self.procedures.get(procedure_key)
+        if procedure is None:
+            procedure = self.procedure(procedure_key)
+        known = procedure.events
+        if not events.keys() <= known.keys():
+            for key in events:
+                if key not in known:
+                    procedure.event(key)
+        self.check_order(procedure, events)
+        if plan is None:
+            plan = self._plan(procedure, facts)
+        warnings: list[str] = order_warnings(procedure, events) if plan.soft else []
+        results: dict[str, Deadline] = {}
+        voided_by: dict[str, Deadline] = {}
+        apply = self._apply_step
+        for step in plan.steps:
+            rule = step.rule
+            if rule.key in results:
+                continue
+            voider = voided_by.get(rule.key) if voided_by else None
+            deadline = apply(step, plan, events, results, today, warnings if voider is None else [])
+            if deadline is None:
+                continue
+            if voider is not None and deadline.status != "moot":
+                warnings.append(
+                    f"{rule.key}: sans objet — délai « {voider.label} » manqué "
+                    f"({voider.basis}) : {voider.consequence}"
+                )
+                deadline = replace(
+                    deadline,
+                    status="moot",
+                    notes=(
+                        *deadline.notes,
+                        f"Sans objet : délai « {voider.label} » manqué ({voider.basis}) — "
+                        f"{voider.consequence}",
+                    ),
+                    _json=None,
+                )
+            if deadline.status == "missed":
+                for key in rule.voids:
+                    voided_by.setdefault(key, deadline)
+            results[rule.key] = deadline
+        if facts.claim_total is not None:
+            warnings.extend(self._eligibility_warnings(procedure, events, facts))
+        if len(results) == 1:
+            deadlines = tuple(results.values())
+        else:
+            deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
+        return Schedule(procedure.key, plan.territory.key, deadlines, tuple(warnings))
+
+    def _plan(self, procedure: Procedure, facts: CaseFacts) -> _Plan:
+        """Compile the rules of `procedure` for one court and place (errors as in
+        `compute_reference`: the court, then the place)."""
+        court = facts.court or procedure.default_court
+        if procedure.courts and court not in procedure.courts:
+            raise InputError(
+                f"court {court!r} is not available for {procedure.key} "
+                f"(use one of: {', '.join(procedure.courts)})"
+            )
+        court_department, territory, extension = self.place(
+            facts.court_department, facts.debtor_residence
+        )
+        steps = []
+        for rule in procedure.deadlines:
+            if rule.courts and court not in rule.courts:
+                continue
+            applied = extension if rule.distance_extension else None
+            only = rule.starts[0] if len(rule.starts) == 1 else None
+            plain = (
+                only is not None
+                and only.event is not None
+                and not only.when
+                and not only.when_event
+                and only.not_before is None
+            )
+            memos = self._step_memos.get((rule.ident, territory.key, applied))
+            if memos is None:
+                memos = self._step_memos[(rule.ident, territory.key, applied)] = ({}, {})
+            steps.append(
+                _Step(
+                    rule=rule,
+                    applied=applied,
+                    total=rule.period.with_extra_months(applied.months if applied else 0),
+                    only_event=only.event if plain and only is not None else None,
+                    validity=bool(rule.valid_from or rule.valid_until),
+                    needs_due=rule.notice_event is not None or rule.cap_event is not None,
+                    start_events=frozenset(s.event for s in rule.starts if s.event is not None),
+                    event_starts_only=all(s.event is not None for s in rule.starts),
+                    expiries=memos[0],
+                    deadlines=memos[1],
+                )
+            )
+        plan = _Plan(
+            procedure=procedure,
+            court_department=court_department,
+            territory=territory,
+            extension=extension,
+            soft=self._soft_order(procedure),
+            steps=tuple(steps),
+        )
+        if len(self._plans) >= 10_000:
+            self._plans.clear()
+        self._plans[
+            (procedure.key, facts.court, facts.court_department, facts.debtor_residence)
+        ] = plan
+        return plan
+
+    def _apply_step(
+        self,
+        step: _Step,
+        plan: _Plan,
+        events: Mapping[str, RecordedEvent],
+        results: Mapping[str, Deadline],
+        today: date | None,
+        warnings: list[str],
+    ) -> Deadline | None:
+        """`_apply` for a compiled step: the same decisions, with the step's own memos."""
+        rule = step.rule
+        extra: list[str] | None = None
+        only = step.only_event
+        if only is not None:
+            event = events.get(only)
+            if event is None:
+                for event_key, note in rule.waiting:
+                    if event_key in events:
+                        warnings.append(f"{rule.key}: {note}")
+                return None
+            index, start_date = 0, event.date
+        else:
+            if step.event_starts_only and step.start_events.isdisjoint(events):
+                for event_key, note in rule.waiting:  # no start event recorded at all
+                    if event_key in events:
+                        warnings.append(f"{rule.key}: {note}")
+                return None
+            procedure = plan.procedure
+            found, rejected = _start_candidates(rule, events, results)
+            for rejected_key, rejected_date, follows in rejected:
+                warnings.append(
+                    f"{rule.key}: « {_label(procedure, rejected_key)} » du "
+                    f"{rejected_date.isoformat()} est antérieur à « {_label(procedure, follows)} » "
+                    f"du {events[follows].date.isoformat()} : il ne fait pas courir ce délai"
+                )
+            if not found:
+                for event_key, note in rule.waiting:
+                    if event_key in events:
+                        warnings.append(f"{rule.key}: {note}")
+                return None
+            if len(found) == 1 or rule.pick == "first":
+                index, start_date = found[0]
+            else:
+                extra = []
+                index, start_date = self._pick(
+                    rule, found, plan.territory, plan.extension, warnings, extra, procedure
+                )
+        start = rule.starts[index]
+        validity_unknown = False
+        if step.validity:
+            reference_event = events.get(rule.validity_event) if rule.validity_event else None
+            reference = reference_event.date if reference_event else start_date
+            validity_unknown = rule.validity_event is not None and reference_event is None
+            if (rule.valid_from and reference < rule.valid_from) or (
+                rule.valid_until and reference > rule.valid_until
+            ):
+                return None
+        period = rule.period
+        custom: object = None
+        if rule.period_attribute and start.event:
+            custom = events[start.event].attributes.get(rule.period_attribute)
+            if isinstance(custom, str):
+                period = Period.parse(custom)
+        applied = step.applied
+        art_647 = False
+        if applied is not None and start.event is not None:
+            served = events[start.event]
+            if "lieu" in served.attributes:  # else `_article_647` keeps the extension
+                entitled = applied
+                applied = self._article_647(served, plan.court_department, applied)
+                art_647 = applied is not entitled
+        plain = custom is None and not art_647
+        moot = False
+        for key in rule.moot_by:
+            if key in events:
+                moot = True
+                break
+        act: RecordedEvent | None = None
+        if not moot:
+            for key in rule.satisfied_by:
+                event = events.get(key)
+                if event is not None and (act is None or event.date < act.date):
+                    act = event
+        result: _Expiry | None = None
+        cap: date | None = None
+        notice_unknown = False
+        if act is not None or step.needs_due:
+            result = self._step_expiry(step, plan, period, start_date, applied, plain)
+            if rule.notice_event is not None:
+                notice = events.get(rule.notice_event)
+                if notice is not None and notice.date > result.due:
+                    return None  # the limit could not be met: the next version applies
+                notice_unknown = notice is None
+            if rule.cap_event is not None and rule.cap_event in events:
+                cap_day = events[rule.cap_event].date
+                if result.unadjusted >= cap_day or result.due > cap_day:
+                    cap = cap_day
+                    if result.due > cap_day:
+                        result = _Expiry(result.unadjusted, cap_day, None, result.warnings)
+        if moot:
+            status = "moot"
+        elif act is not None and result is not None:
+            status = "done" if act.date <= result.due else "missed"
+        else:
+            status = "uncertain" if start.uncertain else "pending"
+        cache_key: tuple[Any, ...]
+        if plain and not validity_unknown and cap is None and not notice_unknown:
+            cache_key = (start_date, status, index)
+        else:
+            cache_key = (
+                start_date,
+                status,
+                index,
+                custom,
+                applied,
+                validity_unknown,
+                cap,
+                notice_unknown,
+                art_647,
+            )
+        cached = step.deadlines.get(cache_key)
+        if cached is None:
+            if result is None:
+                result = self._step_expiry(step, plan, period, start_date, applied, plain)
+            added: list[str] = []
+            if notice_unknown and rule.notice_event is not None:
+                added.append(
+                    f"Date de l'événement « {_label(plan.procedure, rule.notice_event)} » non "
+                    "enregistrée : cette règle est retenue (date la plus précoce)."
+                )
+            if cap is not None:
+                added.append(rule.cap_note)
+            cached = self._build(
+                rule,
+                start,
+                start_date,
+                period,
+                result,
+                applied,
+                status,
+                validity_unknown,
+                art_647,
+                tuple(added),
+            )
+            self._plan_entries += 1
+            if self._plan_entries > PLAN_MEMO_SIZE:
+                self._drop_plans()
+            step.deadlines[cache_key] = cached
+        deadline, expiry_warnings = cached
+        if expiry_warnings and status != "moot":
+            warnings.extend(f"{rule.key}: {w}" for w in expiry_warnings)
+        if act is not None and status == "missed":
+            if extra is None:
+                extra = []
+            extra.append(
+                f"« {_label(plan.procedure, act.key)} » le {act.date.isoformat()}, après "
+                f"l'échéance du {deadline.due.isoformat()} : délai manqué. {rule.consequence}"
+            )
+        if today is not None and status in ("pending", "uncertain") and today > deadline.due:
+            status = "missed"
+        if extra or status != deadline.status:
+            return replace(
+                deadline, status=status, notes=(*deadline.notes, *(extra or ())), _json=None
+            )
+        return deadline
+
+    def _step_expiry(
+        self,
+        step: _Step,
+        plan: _Plan,
+        period: Period,
+        start: date,
+        applied: Extension | None,
+        plain: bool,
+    ) -> _Expiry:
+        if not plain:
+            months = applied.months if applied else 0
+            return self._expiry(step.rule.counting, period, start, plan.territory, months)
+        found = step.expiries.get(start)
+        if found is None:
+            found = _expiry_of_total(step.rule.counting, step.total, start, plan.territory)
+            self._plan_entries += 1
+            if self._plan_entries > PLAN_MEMO_SIZE:
+                self._drop_plans()
+            step.expiries[start] = found
+        return found
+
+    def _drop_plans(self) -> None:
+        self._plans.clear()
+        self._step_memos.clear()
+        self._plan_entries = 0
+
+    def compute_reference(
+        self,
+        procedure_key: str,
+        events: Mapping[str, RecordedEvent],
+        facts: CaseFacts = CaseFacts(),
+        today: date | None = None,
+    ) -> Schedule:
+        """The rules read one by one from the procedure's definitions, without compiled plans
+        nor the schedule memo: the oracle `compute` is tested against (tests/law)."""
         procedure = self.procedures.get(procedure_key)
         if procedure is None:
             procedure = self.procedure(procedure_key)
@@ -703,9 +1067,13 @@ class Engine:
     def trim_memo(self, max_entries: int) -> None:
         """Empty each memo holding more than `max_entries` results (long batches and
         recomputations call it between chunks, so memory stays bounded)."""
-        for memo in (self._expiries, self._deadlines, self._dates):
+        for memo in (self._expiries, self._deadlines, self._dates, self._schedules):
             if len(memo) > max_entries:
                 memo.clear()
+        if self._plan_entries > max_entries:
+            self._plans.clear()
+            self._step_memos.clear()
+            self._plan_entries = 0
 
     def _eligibility_warnings(
         self, procedure: Procedure, events: Mapping[str, RecordedEvent], facts: CaseFacts
@@ -736,7 +1104,18 @@ def expiry(
     counting: str, period: Period, start: date, territory: Territory, months: int = 0
 ) -> _Expiry:
     """The unadjusted and final dates of one time limit, with the reasons for any difference."""
-    total = period.with_extra_months(months)
+    return _expiry_of_total(counting, period.with_extra_months(months), start, territory)
+
+
+def _expiry_of_total(counting: str, total: Period, start: date, territory: Territory) -> _Expiry:
+    """`expiry` of the period already lengthened by its distance extension."""
+    if counting == "cpc":
+        unadjusted = add_period(start, total)
+        found: _Expiry | None = territory.derived.get(unadjusted)
+        if found is None:
+            found = _rolled(unadjusted, territory)
+            territory.derived[unadjusted] = found
+        return found
     if counting == "civil":
         end = (
             same_date_years_later(start, total.years)
@@ -776,6 +1155,13 @@ def expiry(
     unadjusted = add_period(start, total)
     if counting == "calendar":
         return _Expiry(unadjusted, unadjusted, None, ())
+    return _rolled(unadjusted, territory)
+
+
+def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
+    """CPC art. 642 applied to the last day of a period: the day itself or the next working
+    day, with the days skipped, and a warning when it is a doubtful day (kept per territory
+    and day: it depends on nothing else)."""
     due, skipped = territory.next_working_day(unadjusted)
     moved = None
     if skipped:
@@ -809,6 +1195,9 @@ def forward_reading(hearing: date, period: Period) -> date:
 
 def _due_and_key(deadline: Deadline) -> tuple[date, str]:
     return deadline.due, deadline.key
+
+
+_DUE_AND_KEY = attrgetter("due", "key")  # `_due_and_key`, without a Python call per deadline
 
 
 def _matches(conditions: Iterable[tuple[str, AttributeValue]], event: RecordedEvent) -> bool:

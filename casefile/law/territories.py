@@ -59,6 +59,9 @@ class Territory:
         default_factory=dict, repr=False
     )
     _rolled_years: set[int] = field(default_factory=set, repr=False)
+    # Results that depend only on this territory's days and a date (the engine's art. 642
+    # expiries by last day of the period): at most one entry a day.
+    derived: dict[date, Any] = field(default_factory=dict, repr=False)
 
     def _load_year(self, year: int) -> None:
         if year in self._years:

@@ -30,7 +30,25 @@ from casefile.store.tables import AuditEntry, Case
 PARIS = ZoneInfo("Europe/Paris")
 ROLE_NAMES = {"creditor": "créancier", "debtor": "débiteur"}
 # Keys that describe the change rather than being a field of it.
-META = frozenset({"version", "changes", "warnings", "reason", "role", "key"})
+META = frozenset({"version", "changes", "warnings", "reason", "role", "key", "level", "scenario"})
+# The values of a reminder action's and a promise's `status`, and of a channel, in French.
+DUNNING_VALUES: dict[str, str] = {
+    "a_envoyer": "à envoyer",
+    "a_appeler": "appel à passer",
+    "envoyee": "envoyée",
+    "faite": "faite",
+    "echec": "échec",
+    "annulee": "annulée",
+    "retiree": "retirée",
+    "en_cours": "en cours",
+    "tenue": "tenue",
+    "rompue": "rompue",
+    "email": "e-mail",
+    "courrier": "courrier",
+    "telephone": "téléphone",
+    "rendez_vous": "en rendez-vous",
+    "autre": "autrement",
+}
 FIELD_LABELS: dict[str, str] = {
     **parties.LABELS,
     **claims.LABELS,
@@ -55,6 +73,18 @@ FIELD_LABELS: dict[str, str] = {
     "disputed_on": "contestée le",
     "cases_examined": "dossiers en cours examinés",
     "cases_recomputed": "dossiers recalculés",
+    "level": "niveau de relance",
+    "level_label": "relance",
+    "channel": "canal",
+    "scenario": "scénario de relance",
+    "recipient": "destinataire",
+    "message": "message",
+    "outcome": "résultat",
+    "tracking": "numéro d'envoi",
+    "registered": "lettre recommandée",
+    "promised_for": "date promise",
+    "made_on": "promesse faite le",
+    "made_by": "auteur de la promesse",
 }
 MONEY = frozenset({"amount", "paid", "total"})
 ACTIONS: dict[str, str] = {
@@ -83,6 +113,20 @@ ACTIONS: dict[str, str] = {
     "feed.issue": "a créé une adresse d'abonnement au calendrier",
     "feed.revoke": "a révoqué une adresse d'abonnement au calendrier",
     "law.apply": "a appliqué un changement des règles de droit",
+    "dunning.email": "a envoyé par e-mail « {level} » au débiteur du dossier {case}",
+    "dunning.email_failed": "n'a pas pu envoyer par e-mail « {level} » au débiteur du dossier {case}",
+    "dunning.letter": "a préparé le courrier « {level} » du dossier {case} (à envoyer)",
+    "dunning.letter_failed": "n'a pas pu préparer le courrier « {level} » du dossier {case}",
+    "dunning.letter_sent": "a marqué envoyé le courrier « {level} » du dossier {case}",
+    "dunning.call_task": "a ajouté « {level} » du dossier {case} aux appels à passer",
+    "dunning.call": "a noté le résultat de l'appel « {level} » du dossier {case}",
+    "dunning.cancel": "a annulé « {level} » du dossier {case} (relances arrêtées)",
+    "dunning.retry": "a retiré l'action en échec « {level} » du dossier {case} pour la réessayer",
+    "dunning.regenerate": "a fait régénérer le courrier « {level} » du dossier {case}",
+    "promise.add": "a enregistré une promesse de paiement de {amount} sur le dossier {case}",
+    "promise.cancel": "a annulé une promesse de paiement de {amount} du dossier {case}",
+    "promise.kept": "a constaté que la promesse de paiement de {amount} du dossier {case} est tenue",
+    "promise.broken": "a constaté que la promesse de paiement de {amount} du dossier {case} est rompue",
 }
 PIECE_ACTIONS = {
     "add": "a ajouté une pièce au dossier {case}",
@@ -150,6 +194,8 @@ def _value(name: str, value: Any) -> str:
         return court_fr(str(value)) if name == "court" else str(value)
     if name == "supply":
         return claims.SUPPLIES.get(str(value), str(value))
+    if name in ("status", "channel") and str(value) in DUNNING_VALUES:
+        return DUNNING_VALUES[str(value)]
     return str(value)
 
 
@@ -259,6 +305,7 @@ def describe(
         "amount": _value("amount", either.get("amount")),
         "event": labels.get(str(either.get("key")), str(either.get("key", "")).replace("_", " ")),
         "name": either.get("name") or entry["entity_id"],
+        "level": either.get("level_label") or either.get("level") or "",
     }
     what = (
         template.format(**values)

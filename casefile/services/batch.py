@@ -27,7 +27,7 @@ from casefile.law.requests import Request, RequestMemo, schedule_for, schedule_f
 from casefile.law.schedule import Schedule
 
 CHUNK_LINES = 2000
-MEMO_LIMIT = 50_000
+MEMO_LIMIT = 20_000
 """Engine memo entries kept per process: enough for a portfolio's distinct (rule, start date,
 territory, extension) combinations, small enough to stay well under 300 MiB per process."""
 

@@ -18,6 +18,7 @@ from casefile.law.advice import advise
 from casefile.law.comparison import Column, compare
 from casefile.law.procedures import Procedure
 from casefile.law.todo import ToDo, to_do
+from casefile.services.dunning_actions import case_state
 from casefile.store import cases
 from casefile.store.advice import advice_from_case, advice_inputs
 from casefile.store.permissions import User
@@ -97,8 +98,11 @@ async def case_page(
     case: dict[str, Any], procedure: Procedure, actor: User, today: date
 ) -> dict[str, Any]:
     """The context the case page adds to the case: `todo`, `owners`, `statement`,
-    `statement_warning`, `advice`, `comparison`."""
+    `statement_warning`, `advice`, `comparison`, `relances` (the reminder scenario of an
+    amicable file, or of one that has a reminder history; None otherwise)."""
     statement, warning = await statement_or_warning(case, actor, today)
+    relances = await case_state(case["id"], actor, today)
+    shown = case.get("phase", "amiable") == "amiable" or relances.actions or relances.promises
     return {
         "todo": case_to_do(case, procedure, today),
         "owners": owners(case),
@@ -106,6 +110,7 @@ async def case_page(
         "statement_warning": warning,
         "advice": advice_from_case(case, today),
         "comparison": comparison(case, today),
+        "relances": relances if shown else None,
     }
 
 

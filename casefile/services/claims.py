@@ -272,7 +272,8 @@ async def set_dispute(
     today: date | None = None,
 ) -> dict[str, Any]:
     """Mark an invoice disputed by the debtor (reason, date; issue 17 item 2), or lift the
-    dispute. A disputed invoice is kept apart in the aged balance."""
+    dispute. A disputed invoice is kept apart in the aged balance and out of the claim total,
+    the statement, the pleadings and the reminders until the dispute is lifted."""
     require(actor, "claim.write")
     reason = " ".join((reason or "").split())
     errors: dict[str, str] = {}
@@ -298,6 +299,7 @@ async def set_dispute(
         )
         await refresh_ledger([row["id"]])
         version = await bump_version(row, expected_version)
+        diff = await recompute_case(row)  # the claim total leaves the contested invoice out
 
         def view(v: Mapping[str, Any]) -> dict[str, Any]:
             return {
@@ -313,7 +315,7 @@ async def set_dispute(
             "case",
             row["id"],
             view(current),
-            {**view(values), "version": version},
+            {**view(values), "version": version, "changes": change_summary(diff)},
         )
     return {"id": current["id"], "version": version, **view(values)}
 

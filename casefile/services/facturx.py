@@ -25,7 +25,7 @@ from casefile.errors import Conflict, InputError, InvalidFields, NotFound
 from casefile.evidence import facturx
 from casefile.evidence.errors import IntegrityError
 from casefile.evidence.objects import ObjectStore
-from casefile.law.money import from_cents
+from casefile.law.money import CENT, from_cents
 from casefile.store import audit
 from casefile.store.cases import InvoiceIn, resolve_case
 from casefile.store.db import atomic
@@ -84,6 +84,7 @@ class FacturxProposal(msgspec.Struct):
     total_with_vat: Decimal | None = None
     prepaid: Decimal | None = None
     amount_due: Decimal | None = None
+    payment_terms: str = ""
     seller: FacturxParty | None = None
     buyer: FacturxParty | None = None
     warnings: list[str] = []
@@ -113,16 +114,8 @@ class FacturxAccepted(msgspec.Struct):
 # -- storing what was read ----------------------------------------------------------------------
 
 
-def _encode(invoice: facturx.Invoice | None) -> dict[str, Any]:
-    if invoice is None:
-        return {}
-    return msgspec.json.decode(msgspec.json.encode(invoice))  # type: ignore[no-any-return]
-
-
-def _decode(data: dict[str, Any]) -> facturx.Invoice | None:
-    if not data:
-        return None
-    return msgspec.convert(data, facturx.Invoice)
+_encode = facturx.invoice_json
+_decode = facturx.invoice_from_json
 
 
 def _read_bytes(store: ObjectStore | None, sha256: str, size: int) -> facturx.Reading:
@@ -333,6 +326,12 @@ def _refusal(invoice: facturx.Invoice) -> str:
         return "Ce document est un avoir : il ne fonde pas une créance."
     if invoice.amount_due <= 0:
         return "La facture ne laisse rien à payer (net à payer nul)."
+    for label, amount in (("total TTC", invoice.total_with_vat), ("déjà payé", invoice.prepaid)):
+        if amount != amount.quantize(CENT):
+            return (
+                f"Le {label} de la facture ({amount}) a plus de deux décimales : la créance, en "
+                "euros et centimes, ne peut pas en être créée telle quelle."
+            )
     return ""
 
 
@@ -385,8 +384,15 @@ async def proposal(
         await _party(row["id"], "creditor"),
     )
     refusal = _refusal(invoice)
-    if not refusal and existing is not None and reading["claim"] == existing["id"]:
-        refusal = f"La pièce est déjà rattachée à la créance {invoice.number}."
+    if not refusal and reading["claim"] is not None:
+        linked = (
+            await Claim.select(Claim.invoice_number).where(Claim.id == reading["claim"]).first()
+        )
+        refusal = (
+            f"La pièce est déjà rattachée à la créance {linked['invoice_number']}."
+            if linked
+            else "La pièce est déjà rattachée à une créance."
+        )
     return msgspec.structs.replace(
         base,
         invoice_number=invoice.number,
@@ -399,6 +405,7 @@ async def proposal(
         total_with_vat=invoice.total_with_vat,
         prepaid=invoice.prepaid,
         amount_due=invoice.amount_due,
+        payment_terms=invoice.payment_terms,
         seller=_party_out(invoice.seller),
         buyer=_party_out(invoice.buyer),
         warnings=list(invoice.warnings),

@@ -19,6 +19,9 @@ TASK_LABELS = {
     "recompute_pending": "Recalcul nocturne des dossiers en cours",
     "verify_evidence": "Vérification hebdomadaire des pièces",
     "send_reminders": "Rappels par e-mail",
+    "run_background_task": "Import ou dossier de pièces demandé",
+    "purge_exports": "Effacement des résultats de tâches expirés",
+    "run_dunning": "Relances des débiteurs (e-mails, courriers, appels)",
     "extract_text": "Lecture du texte d'une pièce (OCR si besoin)",
     "extract_pending_texts": "Lecture des textes de pièces en attente",
 }

@@ -31,22 +31,23 @@ from typing import Any
 
 import msgspec
 
+from casefile import metrics
 from casefile.definitions import LAW_FILES, data_dir, engine, load_engine
 from casefile.errors import CasefileError, DefinitionError, InputError
 from casefile.labels import amount_or_dash, period_fr
 from casefile.law import claims as law_claims
 from casefile.law.money import from_cents
-from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
+from casefile.law.schedule import Engine, Schedule
 from casefile.store import audit
 from casefile.store.calendars import synced_items
 from casefile.store.cases import CLOSED_STATUSES
-from casefile.store.db import atomic
+from casefile.store.db import among, atomic
 from casefile.store.permissions import User, require
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute import (
-    amicable_left_out,
-    latest_events,
-    outstanding_cents,
+    MEMO_LIMIT,
+    CaseInput,
+    read_inputs,
     store_schedules,
     with_plan,
 )
@@ -96,6 +97,21 @@ def _read(root: Path, label: str) -> LawData:
     except DefinitionError as error:
         raise InputError(f"{label}: données juridiques invalides — {error}") from None
     return LawData(label, loaded, files, digest.hexdigest())
+
+
+def _fingerprint(root: Path) -> str:
+    """The fingerprint `_read` gives the same files, without parsing or loading them."""
+    digest = hashlib.sha256()
+    for path in sorted({p for pattern in LAW_FILES for p in root.glob(pattern)}):
+        relative = path.relative_to(root).as_posix()
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def law_engine_in_service() -> LawData:
+    """The engine in service and its fingerprint, without the parsed files (what `apply` needs:
+    a nightly chunk job calls it, and loading a second engine there cost a second a chunk)."""
+    return LawData("données en service", engine(), {}, _fingerprint(data_dir()))
 
 
 def law_in_service() -> LawData:
@@ -458,61 +474,54 @@ def history_changes(moves: Sequence[DeadlineMove]) -> dict[str, list[Any]]:
 # -- reading the pending cases -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _CaseInput:
-    row: Mapping[str, Any]
-    events: dict[str, RecordedEvent]
-    facts: CaseFacts
+def _pending() -> Any:
+    return Case.status.not_in(list(CLOSED_STATUSES))
 
 
-async def _pending_ids() -> list[int]:
-    rows = (
-        await Case.select(Case.id)
-        .where(Case.status.not_in(list(CLOSED_STATUSES)))
-        .order_by(Case.id)
-    )
-    return [row["id"] for row in rows]
+async def pending_id_chunks(
+    first_id: int | None = None, last_id: int | None = None, size: int | None = None
+) -> AsyncIterator[list[int]]:
+    """The ids of the pending cases (within `first_id`..`last_id` when given), `size` at a
+    time in id order, each chunk read after the previous one was used (keyset: no list of
+    every id held, whatever the portfolio's size)."""
+    size = size or CHUNK
+    after = (first_id - 1) if first_id is not None else None
+    while True:
+        where = _pending()
+        if after is not None:
+            where = where & (Case.id > after)
+        if last_id is not None:
+            where = where & (Case.id <= last_id)
+        rows = await Case.select(Case.id).where(where).order_by(Case.id).limit(size)
+        if not rows:
+            return
+        ids = [row["id"] for row in rows]
+        yield ids
+        if len(ids) < size:
+            return
+        after = ids[-1]
 
 
-async def _inputs(ids: Sequence[int]) -> list[_CaseInput]:
-    cases = await Case.select(
-        Case.id, Case.reference, Case.procedure, Case.court, Case.court_department
-    ).where(Case.id.is_in(list(ids)))
-    events: dict[int, list[dict[str, Any]]] = {}
-    for row in (
-        await Event.select(Event.id, Event.case, Event.key, Event.date, Event.attributes)
-        .where(Event.case.is_in(list(ids)))
-        .output(load_json=True)
-    ):
-        events.setdefault(row["case"], []).append(row)
-    residences = {
-        row["case"]: row["residence"]
-        for row in await Party.select(Party.case, Party.residence).where(
-            Party.case.is_in(list(ids)) & (Party.role == "debtor")
-        )
-    }
-    totals = await outstanding_cents(ids)
-    return [
-        _CaseInput(
-            row,
-            amicable_left_out(row["procedure"], latest_events(events.get(row["id"], []))),
-            CaseFacts(
-                court=row["court"],
-                court_department=row["court_department"],
-                debtor_residence=residences.get(row["id"]),
-                claim_total=from_cents(totals[row["id"]]) if row["id"] in totals else None,
-            ),
-        )
-        for row in sorted(cases, key=lambda r: r["id"])
-    ]
+async def pending_ranges(size: int | None = None) -> list[tuple[int, int]]:
+    """(first id, last id) of each chunk of `size` pending cases: the work of one job each."""
+    ranges: list[tuple[int, int]] = []
+    async for ids in pending_id_chunks(size=size):
+        ranges.append((ids[0], ids[-1]))
+    return ranges
 
 
-async def _chunks(ids: Sequence[int]) -> AsyncIterator[list[_CaseInput]]:
-    for start in range(0, len(ids), CHUNK):
-        yield await _inputs(ids[start : start + CHUNK])
+async def _inputs(ids: Sequence[int]) -> list[CaseInput]:
+    return (await read_inputs(ids))[0]
 
 
-def _schedule(law: Engine, item: _CaseInput, today: date | None) -> dict[str, dict[str, Any]] | str:
+async def _chunks(
+    first_id: int | None = None, last_id: int | None = None
+) -> AsyncIterator[list[CaseInput]]:
+    async for ids in pending_id_chunks(first_id, last_id):
+        yield await _inputs(ids)
+
+
+def _schedule(law: Engine, item: CaseInput, today: date | None) -> dict[str, dict[str, Any]] | str:
     """The case's deadlines as contract dicts, or the French reason they cannot be computed."""
     try:
         schedule: Schedule = law.compute(item.row["procedure"], item.events, item.facts, today)
@@ -610,10 +619,13 @@ async def impact(
     current = current or law_in_service()
     changes = data_changes(current, proposed)
     parameters = _changed_parameters(current, proposed)
-    ids = await _pending_ids()
+    examined = 0
     affected: list[CaseImpact] = []
-    if current.fingerprint != proposed.fingerprint:
-        async for chunk in _chunks(ids):
+    if current.fingerprint == proposed.fingerprint:
+        examined = sum([len(ids) async for ids in pending_id_chunks()])
+    else:
+        async for chunk in _chunks():
+            examined += len(chunk)
             statements = (
                 await _statements_inputs([item.row["id"] for item in chunk]) if parameters else {}
             )
@@ -640,7 +652,7 @@ async def impact(
         current=current.label,
         proposed=proposed.label,
         today=today.isoformat(),
-        cases_examined=len(ids),
+        cases_examined=examined,
         cases_affected=len(affected),
         data_changes=changes,
         cases=affected,
@@ -648,7 +660,7 @@ async def impact(
 
 
 def _case_impact(
-    item: _CaseInput, current: Engine, proposed: Engine, today: date
+    item: CaseInput, current: Engine, proposed: Engine, today: date
 ) -> list[DeadlineMove]:
     before = _schedule(current, item, today)
     after = _schedule(proposed, item, today)
@@ -670,11 +682,25 @@ def _case_impact(
     return deadline_moves(before, after)
 
 
-async def apply(actor: User, reason: str, now: datetime | None = None) -> ApplyReport:
+async def apply(
+    actor: User,
+    reason: str,
+    now: datetime | None = None,
+    first_id: int | None = None,
+    last_id: int | None = None,
+    keep_cases: bool = True,
+    record_summary: bool = True,
+) -> ApplyReport:
     """Recompute, under the law data in service, every pending case whose stored deadlines no
     longer match it; store them and record `reason` with before/after in each case's history
     (its audit trail) and once for the whole change. Feeds already published are synchronised
-    at once, so subscribers see the moved dates with a higher SEQUENCE."""
+    at once, so subscribers see the moved dates with a higher SEQUENCE.
+
+    A chunk of cases at a time, each in its own transaction, in bounded memory: `first_id`
+    and `last_id` limit the work to a range of ids (one job of the nightly recomputation),
+    `keep_cases=False` returns the counts without the list of cases, `record_summary=False`
+    leaves out the entry for the whole change (the nightly job records its own run). Running
+    it twice changes nothing the second time: only cases whose deadlines differ are written."""
     require(actor, "law.apply")
     reason = reason.strip()
     if not reason:
@@ -682,52 +708,88 @@ async def apply(actor: User, reason: str, now: datetime | None = None) -> ApplyR
             "--reason: indiquez la raison du changement (décret, correction d'un jour férié…)"
         )
     now = now or datetime.now(UTC)
-    law = law_in_service()
-    ids = await _pending_ids()
+    law = law_engine_in_service()
+    examined = recomputed_count = 0
     recomputed: list[CaseImpact] = []
-    async for chunk in _chunks(ids):
-        chunk_ids = [item.row["id"] for item in chunk]
-        stored: dict[int, dict[str, dict[str, Any]]] = {}
+    async for ids in pending_id_chunks(first_id, last_id):
+        examined += len(ids)
+        impacts = await _apply_chunk(actor, law, ids, reason, now)
+        recomputed_count += len(impacts)
+        if keep_cases:
+            recomputed.extend(impacts)
+        law.engine.trim_memo(MEMO_LIMIT)
+    if record_summary:
+        async with atomic():
+            await audit.record(
+                actor,
+                "law.apply",
+                "law",
+                law.fingerprint[:12],
+                None,
+                {
+                    "reason": reason,
+                    "cases_examined": examined,
+                    "cases_recomputed": recomputed_count,
+                },
+            )
+    return ApplyReport(reason, law.fingerprint, examined, recomputed_count, recomputed)
+
+
+async def _apply_chunk(
+    actor: User, law: LawData, ids: Sequence[int], reason: str, now: datetime
+) -> list[CaseImpact]:
+    """One chunk of `apply`: read in bulk, compare each case's (due, status) pairs with the
+    stored ones, and write only the cases that differ (their deadlines, summaries, versions
+    and history entries in bulk, one transaction)."""
+    inputs, totals = await read_inputs(ids)
+    stored_pairs: dict[int, dict[str, tuple[date, str]]] = {}
+    for row in await DeadlineRecord.select(
+        DeadlineRecord.case, DeadlineRecord.key, DeadlineRecord.due, DeadlineRecord.status
+    ).where(among(DeadlineRecord.case, ids, superset=True)):
+        stored_pairs.setdefault(row["case"], {})[row["key"]] = (row["due"], row["status"])
+    plans = await plan_deadlines_many(ids)
+    schedules: dict[int, Schedule] = {}
+    items: dict[int, CaseInput] = {}
+    for item in inputs:
+        case_id = item.row["id"]
+        try:
+            schedule = law.engine.compute(item.row["procedure"], item.events, item.facts)
+        except CasefileError:
+            continue  # the case's own data cannot be computed: left as it is, shown by impact
+        metrics.deadlines_computed(len(schedule.deadlines))
+        schedule = with_plan(schedule, case_id, plans)
+        pairs = {d.key: (d.due, d.status) for d in schedule.deadlines}
+        if pairs != stored_pairs.get(case_id, {}):
+            schedules[case_id] = schedule
+            items[case_id] = item
+    if not schedules:
+        return []
+    stored: dict[int, dict[str, dict[str, Any]]] = {}
+    with_stored = [case_id for case_id in schedules if case_id in stored_pairs]
+    if with_stored:
         for row in (
             await DeadlineRecord.select(
                 DeadlineRecord.case, DeadlineRecord.key, DeadlineRecord.explanation
             )
-            .where(DeadlineRecord.case.is_in(chunk_ids))
+            .where(DeadlineRecord.case.is_in(with_stored))
             .output(load_json=True)
         ):
             stored.setdefault(row["case"], {})[row["key"]] = row["explanation"]
-        plans = await plan_deadlines_many(chunk_ids)
-        schedules: dict[int, Schedule] = {}
-        impacts: dict[int, CaseImpact] = {}
-        for item in chunk:
-            case_id = item.row["id"]
-            try:
-                schedule = law.engine.compute(item.row["procedure"], item.events, item.facts)
-            except CasefileError:
-                continue  # the case's own data cannot be computed: left as it is, shown by impact
-            schedule = with_plan(schedule, case_id, plans)
-            moves = deadline_moves(
-                stored.get(case_id, {}), {d.key: d.as_dict() for d in schedule.deadlines}
-            )
-            if moves:
-                schedules[case_id] = schedule
-                impacts[case_id] = CaseImpact(
-                    case_id, item.row["reference"], item.row["procedure"], moves
-                )
-        if not schedules:
-            continue
-        async with atomic():
-            await store_schedules(schedules, replace=True)
-            changed = list(schedules)
-            for start in range(0, len(changed), 500):
-                await Case.update({Case.version: Case.version + 1, Case.updated_at: now}).where(
-                    Case.id.is_in(changed[start : start + 500])
-                )
-            for case_id, found in impacts.items():
-                await audit.record(
-                    actor,
-                    "law.apply",
-                    "case",
+    impacts: dict[int, CaseImpact] = {}
+    for case_id, schedule in schedules.items():
+        moves = deadline_moves(
+            stored.get(case_id, {}), {d.key: d.as_dict() for d in schedule.deadlines}
+        )
+        case_row = items[case_id].row
+        impacts[case_id] = CaseImpact(case_id, case_row["reference"], case_row["procedure"], moves)
+    async with atomic():
+        await store_schedules(schedules, replace=True, totals=totals, bump_version_at=now)
+        await audit.record_many(
+            actor,
+            "law.apply",
+            "case",
+            [
+                (
                     case_id,
                     None,
                     {
@@ -736,28 +798,23 @@ async def apply(actor: User, reason: str, now: datetime | None = None) -> ApplyR
                         "changes": history_changes(found.deadlines),
                     },
                 )
-        await _resync_feeds(changed, now)
-        recomputed.extend(impacts.values())
-    async with atomic():
-        await audit.record(
-            actor,
-            "law.apply",
-            "law",
-            law.fingerprint[:12],
-            None,
-            {"reason": reason, "cases_examined": len(ids), "cases_recomputed": len(recomputed)},
+                for case_id, found in impacts.items()
+            ],
         )
-    return ApplyReport(reason, law.fingerprint, len(ids), len(recomputed), recomputed)
+    await _resync_feeds(list(schedules), now)
+    return list(impacts.values())
 
 
 async def _resync_feeds(case_ids: Sequence[int], now: datetime) -> None:
     """Bring the stored feed state of already published cases in step now (SEQUENCE + 1 for
     each moved deadline), so the next poll serves the moved dates."""
+    wanted = set(case_ids)
     published = [
         row["case"]
         for row in await FeedState.select(FeedState.case).where(
-            FeedState.case.is_in(list(case_ids))
+            among(FeedState.case, case_ids, superset=True)
         )
+        if row["case"] in wanted
     ]
     if not published:
         return

@@ -13,8 +13,10 @@
   A procedure without a claimed principal, or without a fully recovered case, shows
   "non renseigné": no figure is invented.
 
-Outstanding per case: Σ `claims.outstanding_cents` (the stored ledger); a case not yet
-recomputed since the ledger exists takes `cases.outstanding_cents` (claims − payments) instead.
+Per case, the stored ledger (`cases.claimed_cents`, `principal_due_cents`, `last_paid_on`,
+kept by `casefile.store.ledger`): the figures read the cases, not the invoices. A case not yet
+recomputed since the ledger exists is computed from its invoices and payments: due = claimed −
+paid (at least 0), the same unless an overpaid invoice's excess could not be imputed.
 """
 
 from __future__ import annotations
@@ -52,21 +54,36 @@ RECOVERY_METHOD = (
 )
 
 
-def _case_outstanding() -> str:
-    """Per visible case: its outstanding principal today (see the module's docstring)."""
-    return """
-  SELECT k."case" AS cid,
-         CAST(SUM(CASE WHEN k.amount_cents > k.paid_cents THEN k.amount_cents - k.paid_cents
-                       ELSE 0 END) AS BIGINT) AS base,
-         CAST(SUM(COALESCE(k.outstanding_cents, 0)) AS BIGINT) AS stored
-  FROM claims k GROUP BY k."case\""""
-
-
-def _outstanding_expr() -> str:
-    return (
-        "CASE WHEN c.ledger_on IS NOT NULL THEN a.stored "
-        "WHEN c.outstanding_cents > 0 THEN c.outstanding_cents ELSE 0 END"
-    )
+async def _case_rows(actor: User, sql: _Sql, extra: str = "") -> str:
+    """Per visible case with a principal claimed: `(cid, procedure, base, due, last_paid,
+    started)` — from the stored ledger (`cases.claimed_cents`…), else (a case not recomputed
+    since the ledger exists) from its invoices and payments (claimed − paid, at least 0).
+    `extra`: more conditions on `c`, constants only."""
+    started = _start_date()
+    stored = f"""
+  SELECT c.id AS cid, c.procedure, c.claimed_cents AS base, c.principal_due_cents AS due,
+         c.last_paid_on AS last_paid, {started} AS started
+  FROM cases c
+  WHERE c.ledger_on IS NOT NULL AND c.claimed_cents > 0{extra}
+    AND {await _where(actor, PortfolioQuery(), date.today(), sql)}"""
+    computed = f"""
+  SELECT c.id AS cid, c.procedure, a.base,
+         CASE WHEN a.base > COALESCE(lp.paid, 0) THEN a.base - COALESCE(lp.paid, 0)
+              ELSE 0 END AS due,
+         lp.last_paid, {started} AS started
+  FROM cases c
+  JOIN (SELECT k."case" AS cid,
+               CAST(SUM(CASE WHEN k.amount_cents > k.paid_cents
+                             THEN k.amount_cents - k.paid_cents ELSE 0 END) AS BIGINT) AS base
+        FROM claims k JOIN cases c2 ON c2.id = k."case" WHERE c2.ledger_on IS NULL
+        GROUP BY k."case") a ON a.cid = c.id AND a.base > 0
+  LEFT JOIN (SELECT p."case" AS cid, MAX(p.date) AS last_paid,
+                    CAST(SUM(p.amount_cents) AS BIGINT) AS paid
+             FROM payments p JOIN cases c3 ON c3.id = p."case" WHERE c3.ledger_on IS NULL
+             GROUP BY p."case") lp ON lp.cid = c.id
+  WHERE c.ledger_on IS NULL{extra}
+    AND {await _where(actor, PortfolioQuery(), date.today(), sql)}"""
+    return f"{stored}\n  UNION ALL{computed}"
 
 
 @dataclass(frozen=True)
@@ -89,20 +106,16 @@ def _stage_label(procedure: str, stage: str | None) -> str:
 async def litigation_by_stage(actor: User) -> tuple[StageRow, ...]:
     require(actor, "case.read")
     sql = _Sql()
-    where = await _where(actor, PortfolioQuery(), date.today(), sql)
-    closed = sql.args_in(CLOSED_STATUSES)
-    phase = sql.arg(LITIGATION)
+    closed = ", ".join(f"'{status}'" for status in CLOSED_STATUSES)  # constants, inlined:
+    extra = f" AND c.status NOT IN ({closed}) AND c.phase = '{LITIGATION}'"  # real estimates
     statement = f"""
-SELECT c.procedure, s.key AS stage, COUNT(*) AS cases,
-       CAST(SUM({_outstanding_expr()}) AS BIGINT) AS amount
-FROM cases c
-JOIN ({_case_outstanding()}) a ON a.cid = c.id
+SELECT r.procedure, s.key AS stage, COUNT(*) AS cases, CAST(SUM(r.due) AS BIGINT) AS amount
+FROM ({await _case_rows(actor, sql, extra)}) r
 LEFT JOIN (
   SELECT e."case" AS cid, e.key,
          ROW_NUMBER() OVER (PARTITION BY e."case" ORDER BY e.date DESC, e.id DESC) AS rn
-  FROM events e) s ON s.cid = c.id AND s.rn = 1
-WHERE {where} AND c.status NOT IN ({closed}) AND c.phase = {phase}
-GROUP BY c.procedure, s.key
+  FROM events e) s ON s.cid = r.cid AND s.rn = 1
+GROUP BY r.procedure, s.key
 """
     merged: dict[tuple[str, str], list[Any]] = {}
     for row in await Case.raw(statement, *sql.args):
@@ -173,24 +186,15 @@ def _start_date() -> str:
 async def recovery_by_procedure(actor: User) -> tuple[RecoveryRow, ...]:
     require(actor, "case.read")
     sql = _Sql()
-    where = await _where(actor, PortfolioQuery(), date.today(), sql)
-    outstanding = _outstanding_expr()
-    days = _days_between("lp.last_paid", _start_date())
+    days = _days_between("r.last_paid", "r.started")
+    done = "r.due = 0 AND r.last_paid IS NOT NULL"
     statement = f"""
-SELECT c.procedure, COUNT(*) AS cases,
-       CAST(SUM(a.base) AS BIGINT) AS claimed,
-       CAST(SUM(CASE WHEN a.base > {outstanding} THEN a.base - {outstanding} ELSE 0 END)
-            AS BIGINT) AS recovered,
-       SUM(CASE WHEN a.base > 0 AND {outstanding} = 0 AND lp.last_paid IS NOT NULL
-                THEN 1 ELSE 0 END) AS done,
-       SUM(CASE WHEN a.base > 0 AND {outstanding} = 0 AND lp.last_paid IS NOT NULL
-                THEN CASE WHEN {days} > 0 THEN {days} ELSE 0 END ELSE 0 END) AS days
-FROM cases c
-JOIN ({_case_outstanding()}) a ON a.cid = c.id
-LEFT JOIN (SELECT p."case" AS cid, MAX(p.date) AS last_paid FROM payments p
-           GROUP BY p."case") lp ON lp.cid = c.id
-WHERE {where}
-GROUP BY c.procedure
+SELECT r.procedure, COUNT(*) AS cases, CAST(SUM(r.base) AS BIGINT) AS claimed,
+       CAST(SUM(CASE WHEN r.base > r.due THEN r.base - r.due ELSE 0 END) AS BIGINT) AS recovered,
+       SUM(CASE WHEN {done} THEN 1 ELSE 0 END) AS done,
+       SUM(CASE WHEN {done} AND {days} > 0 THEN {days} ELSE 0 END) AS days
+FROM ({await _case_rows(actor, sql)}) r
+GROUP BY r.procedure
 """
     rows = [
         RecoveryRow(

@@ -88,6 +88,8 @@ class SearchResult:
     """Said when Tesseract is absent: scanned pièces are not searchable by their content."""
     unread: int = 0
     """Visible pièces whose text is not (yet) searchable: pending, OCR unavailable, failed."""
+    capped: bool = False
+    """More text matches than PostgreSQL ranks (RANKED_AT_MOST): the best of the first found."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -98,6 +100,7 @@ class SearchResult:
             "searched": "texte des pièces et métadonnées",
             "ocr": self.ocr_notice,
             "unread": self.unread,
+            "capped": self.capped,
         }
 
 
@@ -189,21 +192,53 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _word_clause(word: str, sql: _Sql) -> str:
+def _word_set(word: str, sql: _Sql) -> str:
+    """`pc.id IN (…)`: the pièces one of whose metadata holds `word`, as a union of lookups
+    that each table's own index answers (trigram indexes on PostgreSQL): the set is built once
+    per query, never by testing every pièce. For words of 3 characters or more (a trigram)."""
     pattern = _like(word)
 
     def like(column: str) -> str:
         return f"lower({column}) LIKE {sql.arg(pattern)} ESCAPE '\\'"
 
-    kinds = [key for key, label in KIND_LABELS.items() if word in label.lower()]
     parts = [
-        like("pc.kind"),
+        f"SELECT p1.id FROM pieces p1 WHERE {like('p1.description')}",
+        f"SELECT p1.id FROM pieces p1 WHERE {like('CAST(p1.invoice_numbers AS TEXT)')}",
+        f"SELECT v1.piece FROM piece_versions v1 WHERE {like('v1.original_filename')}",
+    ]
+    kinds = _kinds(word)
+    if kinds:
+        parts.append(f"SELECT p1.id FROM pieces p1 WHERE p1.kind IN ({sql.args_in(kinds)})")
+    day = _date(word)
+    if day is not None:
+        parts.append(f"SELECT p1.id FROM pieces p1 WHERE p1.date = {sql.arg(day)}")
+    cases = [
+        f"SELECT c1.id FROM cases c1 WHERE {like('c1.reference')}",
+        f'SELECT p2."case" FROM parties p2 WHERE {like("p2.name")}',
+        f'SELECT k."case" FROM claims k WHERE {like("k.invoice_number")}',
+    ]
+    cents = _amount_cents(word)
+    if cents is not None:
+        cases.append(f'SELECT k."case" FROM claims k WHERE k.amount_cents = {sql.arg(cents)}')
+    parts.append(f'SELECT p3.id FROM pieces p3 WHERE p3."case" IN ({" UNION ".join(cases)})')
+    return "pc.id IN (" + " UNION ".join(parts) + ")"
+
+
+def _word_clause(word: str, sql: _Sql) -> str:
+    """The same test, row by row (for a few rows, or a word too short for a trigram index)."""
+    pattern = _like(word)
+
+    def like(column: str) -> str:
+        return f"lower({column}) LIKE {sql.arg(pattern)} ESCAPE '\\'"
+
+    parts = [
         like("pc.description"),
         like("v.original_filename"),
         like("CAST(pc.invoice_numbers AS TEXT)"),
         like("c.reference"),
         f'EXISTS (SELECT 1 FROM parties p WHERE p."case" = pc."case" AND {like("p.name")})',
     ]
+    kinds = _kinds(word)
     if kinds:
         parts.append(f"pc.kind IN ({sql.args_in(kinds)})")
     claim = like("k.invoice_number")
@@ -215,6 +250,10 @@ def _word_clause(word: str, sql: _Sql) -> str:
     if day is not None:
         parts.append(f"pc.date = {sql.arg(day)}")
     return "(" + " OR ".join(parts) + ")"
+
+
+def _kinds(word: str) -> list[str]:
+    return [key for key, label in KIND_LABELS.items() if word in label.lower() or word in key]
 
 
 def highlight(text: str, words: list[str]) -> str:
@@ -237,6 +276,10 @@ def highlight(text: str, words: list[str]) -> str:
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 """What the engines put around a match (private-use characters the extraction strips from
 every text): the passage is escaped, then these become <mark> and </mark>."""
+RANKED_AT_MOST = 500
+"""PostgreSQL ranks at most this many text matches (the first the index finds among the
+visible pièces): a word found in most of 100 000 pièces would otherwise be ranked 100 000 times.
+Past it, the answer says so (`capped`): the best of those, and the query should be refined."""
 HEADLINE_CHARS = 50_000
 """ts_headline re-reads the text it is given: only the start of long texts is given; when the
 match lies further, the passage is cut around the words themselves."""
@@ -261,6 +304,7 @@ class _Row:
     passage: str | None = None
     text: bool = False
     metadata: bool = False
+    capped: bool = False
 
 
 async def _text_rows(actor: User, q: str, limit: int) -> list[_Row]:
@@ -269,27 +313,38 @@ async def _text_rows(actor: User, q: str, limit: int) -> list[_Row]:
 
     sql = _Sql()
     if postgres():
-        # Placeholders are numbered in the order written: the outer part first.
+        # Placeholders are numbered in the order written: the outer parts first. Innermost:
+        # the visible matches (GIN index), at most RANKED_AT_MOST of them; then their rank,
+        # the best `limit` + 1; outermost, the passages of those alone.
         statement = (
             f"SELECT r.*, ts_headline('french', left(t.text, {HEADLINE_CHARS}), "
             f"websearch_to_tsquery('french', {sql.arg(q)}), {sql.arg(HEADLINE_OPTIONS)}) "
-            "AS headline FROM ("
+            "AS headline FROM (SELECT "
+            + ", ".join(f"m.{name}" for name in _NAMES)
+            + f", count(*) OVER () AS candidates, ts_rank(m.tsv, websearch_to_tsquery('french', "
+            f"{sql.arg(q)})) AS rank FROM ("
         )
         statement += (
-            f"SELECT {_COLUMNS}, "
-            f"ts_rank(t.tsv, websearch_to_tsquery('french', {sql.arg(q)})) AS rank "
-            f"{_FROM_TEXTS} WHERE t.tsv @@ websearch_to_tsquery('french', {sql.arg(q)}) "
+            f"SELECT {_COLUMNS}, t.tsv {_FROM_TEXTS} "
+            f"WHERE t.tsv @@ websearch_to_tsquery('french', {sql.arg(q)}) "
             f"AND pc.deleted = {sql.arg(False)} "
         )
         statement += f"AND {await _where(actor, PortfolioQuery(), date.today(), sql)} "
         statement += (
-            f"ORDER BY rank DESC, c.reference, pc.number LIMIT {int(limit) + 1}"
+            f"LIMIT {RANKED_AT_MOST}) m "
+            f"ORDER BY rank DESC, m.reference, m.number LIMIT {int(limit) + 1}"
             ") r JOIN piece_texts t ON t.id = r.tid "
             "ORDER BY r.rank DESC, r.reference, r.number"
         )
         rows = await Case.raw(statement, *sql.args)
         return [
-            _Row(dict(row), float(row["rank"] or 0), marked(row["headline"] or ""), True)
+            _Row(
+                dict(row),
+                float(row["rank"] or 0),
+                marked(row["headline"] or ""),
+                True,
+                capped=int(row["candidates"]) >= RANKED_AT_MOST,
+            )
             for row in rows
         ]
     match = fts5_query(q)
@@ -315,6 +370,21 @@ _COLUMNS = (
     'pc.id, pc."case" AS cid, c.reference, pc.number, pc.kind, pc.date, pc.description, '
     "pc.invoice_numbers, v.original_filename, v.sha256, v.mime, t.id AS tid, t.status AS tstatus"
 )
+_NAMES = [
+    "id",
+    "cid",
+    "reference",
+    "number",
+    "kind",
+    "date",
+    "description",
+    "invoice_numbers",
+    "original_filename",
+    "sha256",
+    "mime",
+    "tid",
+    "tstatus",
+]
 _JOIN_PIECE = (
     "JOIN piece_versions v ON v.id = t.version "
     "JOIN pieces pc ON pc.id = v.piece AND pc.current_version = v.version "
@@ -323,7 +393,10 @@ _JOIN_PIECE = (
 _FROM_TEXTS = f"FROM piece_texts t {_JOIN_PIECE}"
 
 
-async def _metadata_rows(actor: User, words: list[str], limit: int) -> list[_Row]:
+async def _metadata_rows(
+    actor: User, words: list[str], limit: int, among: list[int] | None = None
+) -> list[_Row]:
+    """The visible pièces whose metadata match every word (`among`: only these pièces)."""
     sql = _Sql()  # placeholders are numbered in the order written
     statement = (
         'SELECT pc.id, pc."case" AS cid, c.reference, pc.number, pc.kind, pc.date, '
@@ -335,8 +408,20 @@ async def _metadata_rows(actor: User, words: list[str], limit: int) -> list[_Row
         f"WHERE pc.deleted = {sql.arg(False)} "
         f"AND {await _where(actor, PortfolioQuery(), date.today(), sql)}"
     )
-    for word in words:
-        statement += " AND " + _word_clause(word, sql)
+    if among is not None:
+        # A few rows: each tested row by row.
+        statement += f" AND pc.id IN ({sql.args_in(among or [0])})"
+        for word in words:
+            statement += " AND " + _word_clause(word, sql)
+    else:
+        # The sets of the words long enough for an index first, then the short words tested
+        # on what is left.
+        long_words = [w for w in words if len(w) >= 3]
+        for word in long_words:
+            statement += " AND " + _word_set(word, sql)
+        for word in words:
+            if word not in long_words:
+                statement += " AND " + _word_clause(word, sql)
     statement += f" ORDER BY c.reference, pc.number, pc.id LIMIT {int(limit) + 1}"
     return [_Row(dict(row), metadata=True) for row in await Case.raw(statement, *sql.args)]
 
@@ -353,10 +438,15 @@ async def search_pieces(actor: User, q: str, limit: int = LIMIT) -> SearchResult
     if not q.strip():
         return SearchResult(q, [], False, notice)
     found: dict[int, _Row] = {}
+    capped = False
     for row in await _text_rows(actor, q, limit):
         found[int(row.data["id"])] = row
+        capped = capped or row.capped
     if words:
-        for row in await _metadata_rows(actor, words, limit):
+        # Text matches come first: when they fill the page, a metadata-only match could not
+        # be shown on it, so the metadata are only checked on the text matches themselves.
+        among = list(found) if len(found) > limit else None
+        for row in await _metadata_rows(actor, words, limit, among):
             known = found.get(int(row.data["id"]))
             if known is not None:
                 known.metadata = True
@@ -417,7 +507,7 @@ async def search_pieces(actor: User, q: str, limit: int = LIMIT) -> SearchResult
                 thumbnail_url(int(data["id"]), data["sha256"] or "", data["mime"] or ""),
             )
         )
-    return SearchResult(q, hits, truncated, notice, await _unread(actor))
+    return SearchResult(q, hits, truncated, notice, await _unread(actor), capped)
 
 
 async def _case_context(case_ids: list[int]) -> dict[int, list[str]]:

@@ -6,9 +6,11 @@ leaves no entry and a committed one always has its entry.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from casefile.store.db import bulk_insert
 from casefile.store.permissions import User, require
 from casefile.store.tables import AuditEntry, Document
 
@@ -32,6 +34,33 @@ async def record(
             before=before,
             after=after,
         )
+    )
+
+
+async def record_many(
+    actor: User,
+    action: str,
+    entity: str,
+    entries: Sequence[tuple[str | int, dict[str, Any] | None, dict[str, Any] | None]],
+) -> None:
+    """Many entries of one action at once (entity id, before, after), in one bulk insert (a
+    recomputation of thousands of cases); call inside a transaction."""
+    at = datetime.now(UTC)
+    await bulk_insert(
+        AuditEntry,
+        [
+            {
+                "at": at,
+                "actor_id": actor.id,
+                "actor_name": actor.name,
+                "action": action,
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "before": before,
+                "after": after,
+            }
+            for entity_id, before, after in entries
+        ],
     )
 
 

@@ -426,7 +426,7 @@ async def full_case(row: dict[str, Any], today: date | None) -> dict[str, Any]:
                 for e in events
             ],
             "deadlines": deadlines,
-            "evidence": await _evidence(case_id),
+            "evidence": await _evidence(case_id, claims, parties),
             "warnings": row["warnings"] or [],
             "created_at": row["created_at"].isoformat(),
             "updated_at": row["updated_at"].isoformat(),
@@ -435,7 +435,40 @@ async def full_case(row: dict[str, Any], today: date | None) -> dict[str, Any]:
     return result
 
 
-async def _evidence(case_id: int) -> list[dict[str, Any]]:
+def _facturx_disagreements(
+    data: dict[str, Any] | None, claims: list[dict[str, Any]], parties: dict[str, dict[str, Any]]
+) -> list[str]:
+    """Where a pièce's e-invoice differs from the case (claim of the same number, parties)."""
+    from casefile.evidence import facturx
+
+    invoice = facturx.invoice_from_json(data)
+    if invoice is None:
+        return []
+    claim = next((c for c in claims if c["invoice_number"] == invoice.number), None)
+
+    def party(role: str) -> facturx.RecordedParty | None:
+        row = parties.get(role)
+        return facturx.RecordedParty(row["name"], row["siren"]) if row else None
+
+    recorded = (
+        facturx.RecordedClaim(
+            claim["invoice_number"],
+            claim["issue_date"],
+            claim["due_date"],
+            from_cents(claim["amount_cents"]),
+            from_cents(claim["paid_cents"]),
+        )
+        if claim
+        else None
+    )
+    return facturx.disagreements(invoice, recorded, party("debtor"), party("creditor"))
+
+
+async def _evidence(
+    case_id: int,
+    claims: list[dict[str, Any]] | None = None,
+    parties: dict[str, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     pieces = (
         await Piece.select()
         .where(
@@ -500,6 +533,9 @@ async def _evidence(case_id: int) -> list[dict[str, Any]]:
                     "status": reading["status"],
                     "invoice_number": (reading["invoice"] or {}).get("number"),
                     "claim": reading["claim"],
+                    "disagreements": _facturx_disagreements(
+                        reading["invoice"], claims or [], parties or {}
+                    ),
                 },
             }
         )

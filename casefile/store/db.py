@@ -323,7 +323,11 @@ async def atomic(what: str = "") -> AsyncIterator[None]:
 
 
 def _sql_value(value: object) -> object:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+    if isinstance(value, (dict, list)):
+        if not value:
+            return "{}" if isinstance(value, dict) else "[]"
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 async def bulk_insert(table: type[Table], rows: Sequence[Mapping[str, object]]) -> None:
@@ -339,7 +343,15 @@ async def bulk_insert(table: type[Table], rows: Sequence[Mapping[str, object]]) 
             await bulk_insert(table, rows)
         return
     columns = list(rows[0])
-    records = [tuple(_sql_value(row[c]) for c in columns) for row in rows]
+    # Column by column (only JSON columns may hold dicts and lists to encode), then zipped
+    # into records: a per-value conversion was a third of a recomputation's Python time.
+    values = []
+    for c in columns:
+        column = [row[c] for row in rows]
+        if type(table._meta.get_column_by_name(c)).__name__ in ("JSON", "JSONB"):
+            column = [_sql_value(value) for value in column]
+        values.append(column)
+    records = list(zip(*values, strict=True))
     name = table._meta.tablename
     if is_postgres(eng):
         await transaction.connection.copy_records_to_table(name, records=records, columns=columns)
@@ -377,3 +389,78 @@ async def bulk_update(
             f'UPDATE "{name}" SET "{column}" = ? WHERE id = ?',
             [(value, row_id) for row_id, value in values],
         )
+
+
+_PG_ARRAY = {
+    "Serial": "int",
+    "Integer": "int",
+    "ForeignKey": "int",
+    "BigInt": "bigint",
+    "Date": "date",
+    "Timestamptz": "timestamptz",
+    "Boolean": "boolean",
+    "JSON": "text",  # sent as text, cast to json in the statement
+    "Varchar": "text",
+    "Text": "text",
+}
+
+
+async def update_rows(
+    table: type[Table], rows: Sequence[Mapping[str, object]], also: str = ""
+) -> None:
+    """Update many rows by primary key in the open transaction: on PostgreSQL one
+    `UPDATE … FROM unnest(arrays)` statement (a statement per row would fire the table's
+    statement triggers and cost a round of planning each), `executemany` on SQLite. Each row
+    has the same keys, `id` and the column names to set; `also` adds SQL assignments common to
+    every row (`"version" = "version" + 1`)."""
+    if not rows:
+        return
+    eng = engine()
+    transaction = eng.current_transaction.get()
+    if transaction is None:
+        async with atomic():
+            await update_rows(table, rows, also)
+        return
+    columns = [c for c in rows[0] if c != "id"]
+    name = table._meta.tablename
+    if is_postgres(eng):
+        kinds = [type(table._meta.get_column_by_name(c)).__name__ for c in ["id", *columns]]
+        arrays = [[row["id"] for row in rows]] + [
+            [_sql_value(row[c]) for row in rows] if kind == "JSON" else [row[c] for row in rows]
+            for c, kind in zip(columns, kinds[1:], strict=True)
+        ]
+        unnest = ", ".join(f"${n}::{_PG_ARRAY[kind]}[]" for n, kind in enumerate(kinds, start=1))
+        assignments = ", ".join(
+            f'"{c}" = v."{c}"' + ("::json" if kind == "JSON" else "")
+            for c, kind in zip(columns, kinds[1:], strict=True)
+        )
+        if also:
+            assignments += f", {also}"
+        names = ", ".join(f'"{c}"' for c in ["id", *columns])
+        await transaction.connection.execute(
+            f'UPDATE "{name}" SET {assignments} FROM unnest({unnest}) AS v({names}) '
+            f'WHERE "{name}"."id" = v."id"',
+            *arrays,
+        )
+        return
+    records = [(*(_sql_value(row[c]) for c in columns), row["id"]) for row in rows]
+    assignments = ", ".join(f'"{c}" = ?' for c in columns)
+    if also:
+        assignments += f", {also}"
+    await transaction.connection.executemany(
+        f'UPDATE "{name}" SET {assignments} WHERE "id" = ?', records
+    )
+
+
+def among(column: Any, ids: Sequence[int], superset: bool = False) -> Any:
+    """`column IN ids` as piccolo builds it fast: piccolo converts each value of an `IN` list
+    one by one (a third of a 2 000-case chunk's time), a range costs two values. Exact when the
+    ids are consecutive; with `superset=True` (reads whose caller keeps only its ids) a range
+    is also used when it holds at most twice as many ids. Never a superset for a write."""
+    if not ids:
+        return column.is_in([0])
+    low, high = min(ids), max(ids)
+    span, count = high - low + 1, len(set(ids))
+    if span == count or (superset and span <= 2 * count):
+        return (column >= low) & (column <= high)
+    return column.is_in(list(ids))

@@ -498,7 +498,14 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
     creditor, creditor_missing = party_for(parties["creditor"], "creditor")
     debtor, debtor_missing = party_for(parties["debtor"], "debtor")
     missing.extend(creditor_missing + debtor_missing)
-    claims = await ClaimRow.select().where(ClaimRow.case == row["id"]).order_by(ClaimRow.due_date)
+    contested = set(statement.get("disputed") or ())
+    claims = [
+        claim
+        for claim in await ClaimRow.select()
+        .where(ClaimRow.case == row["id"])
+        .order_by(ClaimRow.due_date)
+        if claim["invoice_number"] not in contested  # issue 17 item 2: out until resolved
+    ]
     invoices = _invoices(claims, statement)
     if any(i.supply is None for i in invoices):
         missing.append(

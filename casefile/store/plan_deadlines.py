@@ -17,6 +17,8 @@ from casefile.law.money import from_cents
 from casefile.law.payment_plans import Instalment, PaymentPlan, PlanPayment, plan_status
 from casefile.law.periods import Period
 from casefile.law.schedule import Deadline, StartPoint
+from casefile.store.db import among
+from casefile.store.promise_deadlines import promise_deadlines_many
 from casefile.store.tables import Payment, PlanInstalment
 from casefile.store.tables import PaymentPlan as PlanRow
 
@@ -105,12 +107,25 @@ def instalment_deadlines(plan: PaymentPlan, payments: Sequence[PlanPayment]) -> 
 
 
 async def plan_deadlines_many(case_ids: Sequence[int]) -> dict[int, list[Deadline]]:
-    """The instalment deadlines of the active plans of these cases (cases without one absent)."""
+    """The instalment deadlines of the active plans of these cases, then the deadlines of their
+    promises to pay (`casefile.store.promise_deadlines`); cases with neither absent."""
+    out = await _instalments_many(case_ids)
+    for case_id, extra in (await promise_deadlines_many(case_ids)).items():
+        out.setdefault(case_id, []).extend(extra)
+    return out
+
+
+async def _instalments_many(case_ids: Sequence[int]) -> dict[int, list[Deadline]]:
     if not case_ids:
         return {}
-    plans = await PlanRow.select().where(
-        PlanRow.case.is_in(list(case_ids)) & (PlanRow.active == True)  # noqa: E712
-    )
+    wanted = set(case_ids)
+    plans = [
+        row
+        for row in await PlanRow.select().where(
+            among(PlanRow.case, case_ids, superset=True) & (PlanRow.active == True)  # noqa: E712
+        )
+        if row["case"] in wanted
+    ]
     if not plans:
         return {}
     by_plan: dict[int, list[dict[str, Any]]] = {}

@@ -8,17 +8,19 @@ without a clock; `with_today` derives "missed" when they are read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+
+import msgspec
 
 from casefile import metrics
 from casefile.definitions import engine
 from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
-from casefile.store.db import bulk_insert
-from casefile.store.ledger import refresh_ledger
+from casefile.store.db import among, bulk_insert, update_rows
+from casefile.store.ledger import refresh_ledger_claims
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
 
@@ -112,17 +114,30 @@ async def case_inputs(case_id: int) -> tuple[dict[str, RecordedEvent], str | Non
 
 
 async def outstanding_cents(case_ids: Sequence[int] | None = None) -> dict[int, int]:
-    """Σ(amount − paid) of the claims − Σ payments, per case having claims."""
-    claims = Claim.select(Claim.case, Claim.amount_cents, Claim.paid_cents)
-    payments = Payment.select(Payment.case, Payment.amount_cents)
+    """Σ(amount − paid) of the claims − Σ payments, per case having claims. An invoice the
+    debtor disputes (issue 17 item 2) and the payments that named it are left out: the
+    procedures claim only the undisputed debt."""
+    claims = Claim.select(
+        Claim.id, Claim.case, Claim.amount_cents, Claim.paid_cents, Claim.disputed
+    )
+    payments = Payment.select(Payment.case, Payment.amount_cents, Payment.claim)
+    wanted: set[int] | None = None
     if case_ids is not None:
-        claims = claims.where(Claim.case.is_in(list(case_ids)))
-        payments = payments.where(Payment.case.is_in(list(case_ids)))
+        wanted = set(case_ids)
+        claims = claims.where(among(Claim.case, case_ids, superset=True))
+        payments = payments.where(among(Payment.case, case_ids, superset=True))
     totals: dict[int, int] = {}
+    disputed: set[int] = set()
     for row in await claims:
-        totals[row["case"]] = totals.get(row["case"], 0) + row["amount_cents"] - row["paid_cents"]
+        if wanted is not None and row["case"] not in wanted:
+            continue
+        totals.setdefault(row["case"], 0)
+        if row["disputed"]:
+            disputed.add(row["id"])
+            continue
+        totals[row["case"]] += row["amount_cents"] - row["paid_cents"]
     for row in await payments:
-        if row["case"] in totals:
+        if row["case"] in totals and row["claim"] not in disputed:
             totals[row["case"]] -= row["amount_cents"]
     return totals
 
@@ -151,22 +166,33 @@ def with_plan(schedule: Schedule, case_id: int, plans: Mapping[int, Sequence[Any
     return replace(schedule, deadlines=schedule.deadlines + tuple(extra)) if extra else schedule
 
 
-async def store_schedules(schedules: Mapping[int, Schedule], replace: bool = True) -> None:
-    """Write the deadlines of many cases at once (bulk, for imports and the portfolio)."""
+async def store_schedules(
+    schedules: Mapping[int, Schedule],
+    replace: bool = True,
+    totals: Mapping[int, int] | None = None,
+    bump_version_at: datetime | None = None,
+) -> None:
+    """Write the deadlines of many cases at once (bulk, for imports, the portfolio and the
+    nightly recomputation): the old rows deleted, the new ones copied in, each case's summary
+    (warnings, next due, overdue since, outstanding) set in one statement sent for all.
+    `totals`: the cases' outstanding cents when the caller has just read them;
+    `bump_version_at`: also increment each case's version and set its `updated_at`."""
     if not schedules:
         return
     now = datetime.now(UTC)
     ids = list(schedules)
     if replace:
         for start in range(0, len(ids), 500):
-            await DeadlineRecord.delete().where(DeadlineRecord.case.is_in(ids[start : start + 500]))
+            await DeadlineRecord.delete().where(
+                among(DeadlineRecord.case, ids[start : start + 500])
+            )
     rows = [
         {
             "case": case_id,
             "key": d.key,
             "due": d.due,
             "status": d.status,
-            "explanation": d.as_dict(),
+            "explanation": d.json_bytes().decode(),
             "updated_at": now,
         }
         for case_id, schedule in schedules.items()
@@ -174,22 +200,27 @@ async def store_schedules(schedules: Mapping[int, Schedule], replace: bool = Tru
     ]
     for start in range(0, len(rows), 5000):
         await bulk_insert(DeadlineRecord, rows[start : start + 5000])
-    await refresh_ledger(ids)
-    by_summary: dict[tuple[Any, ...], list[int]] = {}
-    totals = await outstanding_cents(ids)
+    del rows
+    ledgers = {row["id"]: row for row in await refresh_ledger_claims(ids)}
+    if totals is None:
+        totals = await outstanding_cents(ids)
+    summaries = []
     for case_id, schedule in schedules.items():
-        key = (schedule.warnings, *summary(schedule), totals.get(case_id))
-        by_summary.setdefault(key, []).append(case_id)
-    for (warnings, next_due, overdue_since, outstanding), case_ids in by_summary.items():
-        for start in range(0, len(case_ids), 500):
-            await Case.update(
-                {
-                    Case.warnings: list(warnings),
-                    Case.next_due: next_due,
-                    Case.overdue_since: overdue_since,
-                    Case.outstanding_cents: outstanding,
-                }
-            ).where(Case.id.is_in(case_ids[start : start + 500]))
+        next_due, overdue_since = summary(schedule)
+        row: dict[str, object] = {
+            "id": case_id,
+            "warnings": list(schedule.warnings),
+            "next_due": next_due,
+            "overdue_since": overdue_since,
+            "outstanding_cents": totals.get(case_id),
+            **ledgers[case_id],
+        }
+        if bump_version_at is not None:
+            row["updated_at"] = bump_version_at
+        summaries.append(row)
+    await update_rows(
+        Case, summaries, also='"version" = "version" + 1' if bump_version_at is not None else ""
+    )
 
 
 OUR_SIDE = frozenset({"creancier", "avocat", "commissaire_de_justice"})
@@ -222,6 +253,67 @@ def with_today(deadline: dict[str, Any], today: date | None) -> dict[str, Any]:
     return deadline
 
 
+@dataclass(frozen=True, slots=True)
+class CaseInput:
+    """What the engine needs to recompute one case, read in bulk with its chunk."""
+
+    row: Mapping[str, Any]  # id, reference, procedure, court, court_department
+    events: dict[str, RecordedEvent]
+    facts: CaseFacts
+
+
+async def read_inputs(ids: Sequence[int]) -> tuple[list[CaseInput], dict[int, int]]:
+    """The inputs of the cases of `ids` (in id order) and their outstanding cents, in four
+    queries whatever the number of cases."""
+    wanted = set(ids)
+    cases = [
+        row
+        for row in await Case.select(
+            Case.id, Case.reference, Case.procedure, Case.court, Case.court_department
+        ).where(among(Case.id, ids, superset=True))
+        if row["id"] in wanted
+    ]
+    events: dict[int, list[dict[str, Any]]] = {}
+    attributes: dict[str, Any] = {}  # JSON text → decoded (a portfolio repeats a few of them)
+    for row in await Event.select(
+        Event.id, Event.case, Event.key, Event.date, Event.attributes
+    ).where(among(Event.case, ids, superset=True)):
+        if row["case"] in wanted:
+            text = row["attributes"]
+            if isinstance(text, str):
+                decoded = attributes.get(text)
+                if decoded is None:
+                    decoded = attributes[text] = msgspec.json.decode(text)
+                row["attributes"] = decoded
+            events.setdefault(row["case"], []).append(row)
+    residences = {
+        row["case"]: row["residence"]
+        for row in await Party.select(Party.case, Party.residence).where(
+            among(Party.case, ids, superset=True) & (Party.role == "debtor")
+        )
+        if row["case"] in wanted
+    }
+    totals = await outstanding_cents(ids)
+    inputs = [
+        CaseInput(
+            row,
+            amicable_left_out(row["procedure"], latest_events(events.get(row["id"], []))),
+            CaseFacts(
+                court=row["court"],
+                court_department=row["court_department"],
+                debtor_residence=residences.get(row["id"]),
+                claim_total=from_cents(totals[row["id"]]) if row["id"] in totals else None,
+            ),
+        )
+        for row in sorted(cases, key=lambda r: r["id"])
+    ]
+    return inputs, totals
+
+
+MEMO_LIMIT = 50_000
+"""Engine memo entries kept between chunks (bounded memory whatever the number of cases)."""
+
+
 async def recompute_many(
     case_ids: Sequence[int] | None = None,
     chunk: int = 2000,
@@ -232,38 +324,19 @@ async def recompute_many(
     if case_ids is None:
         case_ids = [row["id"] for row in await Case.select(Case.id).order_by(Case.id)]
     written = 0
+    law = engine()
     for start in range(0, len(case_ids), chunk):
         ids = list(case_ids[start : start + chunk])
-        cases = await Case.select(Case.id, Case.procedure, Case.court, Case.court_department).where(
-            Case.id.is_in(ids)
-        )
-        events: dict[int, list[dict[str, Any]]] = {}
-        for row in (
-            await Event.select(Event.id, Event.case, Event.key, Event.date, Event.attributes)
-            .where(Event.case.is_in(ids))
-            .output(load_json=True)
-        ):
-            events.setdefault(row["case"], []).append(row)
-        residences = {
-            row["case"]: row["residence"]
-            for row in await Party.select(Party.case, Party.residence).where(
-                Party.case.is_in(ids) & (Party.role == "debtor")
-            )
-        }
-        totals = await outstanding_cents(ids)
-        schedules = {
-            case["id"]: compute(
-                case,
-                latest_events(events.get(case["id"], [])),
-                residences.get(case["id"]),
-                from_cents(totals[case["id"]]) if case["id"] in totals else None,
-            )
-            for case in cases
-        }
+        inputs, totals = await read_inputs(ids)
         plans = await plan_deadlines_many(ids)
-        schedules = {case_id: with_plan(s, case_id, plans) for case_id, s in schedules.items()}
-        await store_schedules(schedules, replace=True)
+        schedules = {}
+        for item in inputs:
+            schedule = law.compute(item.row["procedure"], item.events, item.facts)
+            metrics.deadlines_computed(len(schedule.deadlines))
+            schedules[item.row["id"]] = with_plan(schedule, item.row["id"], plans)
+        await store_schedules(schedules, replace=True, totals=totals)
         written += sum(len(s.deadlines) for s in schedules.values())
+        law.trim_memo(MEMO_LIMIT)
         if progress is not None:
             progress(min(start + chunk, len(case_ids)), len(case_ids))
     return written

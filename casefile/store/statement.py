@@ -61,11 +61,36 @@ async def notice_date(case_id: int) -> tuple[date | None, str | None]:
     return None, None
 
 
+def disputed_on(row: dict[str, Any], as_of: date) -> bool:
+    """Whether the invoice is contested by the debtor on `as_of` (issue 17 item 2): kept out of
+    the statement, the reminders and the pleadings' amounts until the dispute is lifted."""
+    return bool(row.get("disputed")) and (
+        row.get("disputed_on") is None or row["disputed_on"] <= as_of
+    )
+
+
+def dispute_note(row: dict[str, Any]) -> str:
+    since = f" depuis le {row['disputed_on'].isoformat()}" if row.get("disputed_on") else ""
+    reason = f" (motif : {row['dispute_reason']})" if row.get("dispute_reason") else ""
+    return (
+        f"Facture {row['invoice_number']} contestée par le débiteur{since}{reason} : exclue du "
+        "décompte, des relances et des actes jusqu'à la fin de la contestation."
+    )
+
+
 async def statement_for(case: dict[str, Any], as_of: date) -> dict[str, Any]:
     case_id = case["id"]
-    claims = await Claim.select().where(Claim.case == case_id)
+    every_claim = await Claim.select().where(Claim.case == case_id)
+    disputed = [row for row in every_claim if disputed_on(row, as_of)]
+    claims = [row for row in every_claim if not disputed_on(row, as_of)]
+    set_apart = {row["id"] for row in disputed}
     numbers = {row["id"]: row["invoice_number"] for row in claims}
-    payments = await Payment.select().where(Payment.case == case_id)
+    # A payment that named a contested invoice stays with it, out of the statement as well.
+    payments = [
+        row
+        for row in await Payment.select().where(Payment.case == case_id)
+        if row["claim"] not in set_apart
+    ]
     parties = {p["role"]: p for p in await Party.select().where(Party.case == case_id)}
     notice, notice_key = await notice_date(case_id)
     creditor = party_standing(parties.get("creditor"))
@@ -98,7 +123,7 @@ async def statement_for(case: dict[str, Any], as_of: date) -> dict[str, Any]:
         creditor_is_individual=regime.creditor_individual_rate,
         mise_en_demeure_date=notice if regime.regime == "taux_legal" else None,
     )
-    notes = list(statement.notes)
+    notes = [dispute_note(row) for row in disputed] + list(statement.notes)
     if (
         regime.regime == "taux_legal"
         and notice is not None
@@ -139,4 +164,5 @@ async def statement_for(case: dict[str, Any], as_of: date) -> dict[str, Any]:
         "indemnities": str(statement.indemnities),
         "total": str(statement.total),
         "notes": notes,
+        "disputed": [row["invoice_number"] for row in disputed],
     }

@@ -249,6 +249,11 @@ def test_the_web_page_flags_a_disagreement_and_a_minimum_needs_its_due_date(
     upload(api, case["id"], facturx_pdf(Sample(profile="minimum", number=other)))
     token = login(api, "avocat")
 
+    case_page = text(api.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert (
+        f"Factur-X {number} — vérifier et créer la créance Ne concorde pas avec le dossier "
+        "(3 différences)" in case_page
+    )
     url = f"/dossiers/{case['id']}/pieces/1/facture-electronique"
     page = text(api.client.get(url, headers=HTML).text)
     assert "La facture électronique ne concorde pas avec le dossier" in page

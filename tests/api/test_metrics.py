@@ -120,7 +120,7 @@ def test_evidence_bytes_stored_once_and_served_each_time(api: Api, scrape) -> No
     before = scrape()
     first = upload_raw(api, case["id"], body=body)
     assert first.status_code == 201, first.text
-    again = upload_raw(api, case["id"], body=body)  # same bytes: stored once
+    again = upload_raw(api, case["id"], body=body, force="true")  # same bytes: stored once
     assert again.status_code == 201, again.text
     for _ in range(2):
         download = api.client.get(

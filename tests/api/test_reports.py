@@ -147,3 +147,80 @@ def test_the_aged_balance_page_and_its_csv(browser: Api, creditor: str) -> None:
     assert ["Plus de 120 jours", "1", "2500,00"] in rows
     assert ["Total", "3", "4000,00"] in rows
     assert ["Contesté (hors total)", "1", "2000,00"] in rows
+
+
+def test_the_figures_through_the_api(api: Api, creditor: str) -> None:
+    groups = api.client.get(
+        "/api/reports/aged-balance/groups",
+        params={"as_of": "2026-11-30", "creditor": creditor, "by": "debtor"},
+        headers=api.headers("lecteur"),
+    )
+    assert groups.status_code == 200, groups.text
+    body = groups.json()
+    assert (body["by"], body["heading"]) == ("debtor", "Débiteur")
+    assert [(r["name"], r["total"], r["disputed"]) for r in body["rows"]] == [
+        ("Martin Élise", "4000.00", "2000.00")
+    ]
+    assert [b["amount"] for b in body["rows"][0]["buckets"]] == [
+        "500.00",
+        "1000.00",
+        "0.00",
+        "0.00",
+        "0.00",
+        "2500.00",
+    ]
+    wrong = api.client.get(
+        "/api/reports/aged-balance/groups?by=juge", headers=api.headers("lecteur")
+    )
+    assert wrong.status_code == 422 and "regroupement" in wrong.json()["error"]
+    # Encours 6 000 (4 000 + 2 000 disputed) against 7 500 invoiced on 1 April 2026.
+    dso = api.client.get(
+        "/api/reports/dso",
+        params={"as_of": "2026-11-30", "creditor": creditor},
+        headers=api.headers("lecteur"),
+    ).json()
+    assert (dso["method"], dso["receivables"], dso["exhausted"]) == ("count-back", "6000.00", False)
+    assert dso["months"][7] == {
+        "from": "2026-03-30",
+        "to": "2026-04-30",
+        "invoiced": "7500.00",
+        "counted_days": "24.8",
+    }
+    assert dso["dso_days"] == "238.8"  # 214 days (30 Apr → 30 Nov) + 31 × 6 000 / 7 500
+    litigation = api.client.get("/api/reports/litigation", headers=api.headers("lecteur"))
+    assert litigation.status_code == 200 and "principal" in litigation.json()["method"]
+    recovery = api.client.get("/api/reports/recovery", headers=api.headers("lecteur")).json()
+    assert {r["procedure"] for r in recovery["rows"]} >= {"injonction_de_payer"}
+
+
+def test_the_report_pages_and_their_csv(browser: Api, creditor: str) -> None:
+    login(browser, "credit_manager")
+    index = browser.client.get("/rapports", headers=HTML)
+    assert index.status_code == 200 and "DSO" in index.text
+    pages = {
+        "/rapports/balance-agee": "<svg",
+        "/rapports/balance-agee/groupes?by=lawyer": "Balance âgée par avocat",
+        "/rapports/dso": "méthode par épuisement",
+        "/rapports/contentieux": "Encours au contentieux",
+        "/rapports/recouvrement": "Taux de recouvrement",
+    }
+    for path, words in pages.items():
+        page = browser.client.get(path, headers=HTML)
+        assert page.status_code == 200, (path, page.text)
+        assert words in page.text, path
+        assert '<svg class="chart" role="img"' in page.text, path
+    dso = browser.client.get(
+        "/rapports/dso", params={"as_of": "2026-11-30", "creditor": creditor}, headers=HTML
+    )
+    assert "238,8 jours" in dso.text
+    exported = {
+        "/rapports/balance-agee/groupes.csv?by=debtor": "Débiteur;Non échu (€)",
+        "/rapports/dso.csv": "Du (exclu);Au (inclus);Facturé TTC (€);Jours comptés",
+        "/rapports/contentieux.csv": "Procédure;Dernier acte;Dossiers;Restant dû (€)",
+        "/rapports/recouvrement.csv": "Procédure;Dossiers;Principal réclamé (€)",
+    }
+    for path, header in exported.items():
+        response = browser.client.get(path, headers=HTML)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/csv"), path
+        assert response.text.lstrip("\ufeff").startswith(header), path

@@ -4,6 +4,7 @@ route or another commissaire's case, success otherwise (STORE_API permissions)."
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 
 import pytest
 
@@ -75,9 +76,38 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
     ),
     # Handover to litigation: the matrix's case is already in litigation (409 once allowed).
     ("POST", "/api/cases/{id}/handover", {}, CASE_WORKERS, 409),
+    # Reminder scenarios and promises (issue 17 items 1-2): the matrix's case is in litigation;
+    # no action n° 999999 exists (404 once allowed).
+    ("GET", "/api/cases/{id}/relances", None, CASE_READERS, 200),
+    (
+        "POST",
+        "/api/cases/{id}/promises",
+        {
+            "amount": "50.00",
+            "promised_for": (date.today() + timedelta(days=30)).isoformat(),
+            "made_by": "le gérant",
+        },
+        CASE_WORKERS,
+        201,
+    ),
+    ("GET", "/api/relances/courriers", None, CASE_WORKERS, 200),
+    ("GET", "/api/relances/appels", None, CASE_WORKERS, 200),
+    ("POST", "/api/relances/999999/sent", {}, CASE_WORKERS, 404),
+    ("POST", "/api/relances/999999/call", {"outcome": "répondeur"}, CASE_WORKERS, 404),
+    ("POST", "/api/relances/999999/retry", None, CASE_WORKERS, 404),
     # Every reader; a commissaire de justice's figures cover only their own cases.
     ("GET", "/api/reports/aged-balance?as_of=2026-11-30", None, ALL, 200),
+    ("GET", "/api/reports/aged-balance/groups?by=lawyer", None, ALL, 200),
+    ("GET", "/api/reports/dso?as_of=2026-11-30", None, ALL, 200),
+    ("GET", "/api/reports/litigation", None, ALL, 200),
+    ("GET", "/api/reports/recovery", None, ALL, 200),
     ("GET", "/api/search?q=facture", None, ALL, 200),
+    # Background tasks (issue 15): an unknown bundle format is 422 once the case is readable
+    # (whether or not other routes gave it pièces); the JSON body is no CSV (the task reports
+    # its errors: 202).
+    ("POST", "/api/cases/{id}/bundles", {"format": "rar"}, CASE_READERS, 422),
+    ("POST", "/api/imports?filename=balance.csv", {"ligne": 1}, CASE_WORKERS, 202),
+    ("GET", "/api/tasks", None, ALL, 200),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
     ("GET", "/api/audit?case={id}&user=admin", None, frozenset({"admin", "avocat"}), 200),
     # People and assignment (issue 12 item 2): administrators only.

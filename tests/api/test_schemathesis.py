@@ -163,7 +163,9 @@ def test_nul_bytes_huge_numbers_and_deep_json_get_no_server_error(
         f"{how}: {case.method} {case.formatted_path} → {response.status_code}: "
         f"{response.text[:500]}"
     )
-    if poisoned_any and response.status_code != 404:
+    # schemathesis' coverage phase also sends methods the schema does not list: Litestar's
+    # automatic OPTIONS answers 204 without reading any body, so nothing poisoned is accepted.
+    if poisoned_any and response.status_code != 404 and case.method.upper() != "OPTIONS":
         assert 400 <= response.status_code < 500, (
             f"{how}: {case.method} {case.formatted_path} accepted: {response.text[:300]}"
         )

@@ -38,6 +38,7 @@ class Sample:
     buyer: str = "Café du Dôme SARL"
     buyer_siren: str = BUYER_SIREN
     urn: str | None = None
+    terms: str = ""
 
     def but(self, **changes: object) -> Sample:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -74,9 +75,11 @@ def invoice_xml(s: Sample = Sample()) -> bytes:
         <ram:BasisAmount>{s.ht}</ram:BasisAmount><ram:CategoryCode>S</ram:CategoryCode>
         <ram:RateApplicablePercent>20</ram:RateApplicablePercent>
       </ram:ApplicableTradeTax>"""
-        if s.due is not None:
+        if s.due is not None or s.terms:
+            description = f"<ram:Description>{escape(s.terms)}</ram:Description>" if s.terms else ""
+            due = f"<ram:DueDateDateTime>{_day(s.due)}</ram:DueDateDateTime>" if s.due else ""
             terms = f"""
-      <ram:SpecifiedTradePaymentTerms><ram:DueDateDateTime>{_day(s.due)}</ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>"""
+      <ram:SpecifiedTradePaymentTerms>{description}{due}</ram:SpecifiedTradePaymentTerms>"""
     line_total = f"<ram:LineTotalAmount>{s.ht}</ram:LineTotalAmount>" if full else ""
     prepaid = (
         f"<ram:TotalPrepaidAmount>{s.prepaid}</ram:TotalPrepaidAmount>"

@@ -202,3 +202,87 @@ def test_names_compare_without_case_accents_punctuation_or_legal_form() -> None:
     assert same_name("Dupont & Fils <SARL>", "SARL Dupont et Fils")
     assert not same_name("Café du Dôme", "Café de la Gare")
     assert not same_name("Muller", "Muller Frères")
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+def test_other_attachments_are_never_decompressed() -> None:
+    import time
+    import zlib
+
+    # 256 MiB of zeros deflated to about 256 KB (pypdf refuses to inflate past 75 MB), attached
+    # beside the invoice's XML.
+    deflate = zlib.compressobj(9)
+    zeros = b"\0" * (1024 * 1024)
+    bomb = b"".join(deflate.compress(zeros) for _ in range(256)) + deflate.flush()
+    xml = invoice_xml()
+
+    def stream(data: bytes, extra: bytes = b"") -> bytes:
+        return (
+            b"<< /Type /EmbeddedFile /Length %d %s >>\nstream\n" % (len(data), extra)
+            + data
+            + b"\nendstream"
+        )
+
+    pdf = _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names "
+            b"[(bombe.bin) 4 0 R (factur-x.xml) 6 0 R] >> >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            b"<< /Type /Filespec /F (bombe.bin) /UF (bombe.bin) /EF << /F 5 0 R >> >>",
+            stream(bomb, b"/Filter /FlateDecode"),
+            b"<< /Type /Filespec /F (factur-x.xml) /UF (factur-x.xml) /EF << /F 7 0 R >> >>",
+            stream(xml),
+        ]
+    )
+    started = time.perf_counter()
+    reading = read_pdf(pdf)
+    assert reading.status == "facturx" and reading.invoice is not None
+    assert reading.invoice.number == "F-2026-118"
+    assert time.perf_counter() - started < 5
+
+    # The same bomb under the invoice's own name: refused, in French, without inflating it.
+    swapped = pdf.replace(b"[(bombe.bin) 4 0 R (factur-x.xml) 6 0 R]", b"[(factur-x.xml) 4 0 R]")
+    reading = read_pdf(swapped)
+    assert reading.status == "invalid"
+    assert reading.message.startswith(
+        "Le fichier factur-x.xml joint au PDF ne peut pas être extrait (compression invalide ou "
+        "taille excessive)"
+    )
+
+
+def test_payment_terms_are_read_beside_a_missing_due_date() -> None:
+    reading = read_xml(invoice_xml(Sample(profile="basic", due=None, terms="30 jours fin de mois")))
+    assert reading.invoice is not None
+    assert reading.invoice.payment_terms == "30 jours fin de mois"
+    assert reading.invoice.due_date is None
+    assert reading.invoice.warnings == (
+        "La facture (profil BASIC) ne porte pas de date d'échéance : indiquez-la.",
+    )
+
+
+def test_an_oversized_xml_is_not_parsed() -> None:
+    reading = read_xml(b"<a>" + b" " * (9 * 1024 * 1024) + b"</a>")
+    assert reading.status == "invalid"
+    assert reading.message == (
+        "Le fichier factur-x.xml joint au PDF dépasse 8 Mio : ce n'est pas une facture "
+        "électronique ordinaire, il n'est pas lu."
+    )

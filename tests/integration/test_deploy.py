@@ -176,3 +176,18 @@ def test_the_backup_scripts_are_executable_shell() -> None:
         path = DEPLOY / name
         assert path.stat().st_mode & 0o111, name
         assert path.read_text().startswith("#!/bin/sh\n")
+
+
+def test_the_prometheus_example_scrapes_every_replica_and_the_worker(
+    compose: dict[str, Any],
+) -> None:
+    config = yaml.safe_load((DEPLOY / "prometheus.yml").read_text())
+    targets = {
+        job["job_name"]: set(job["static_configs"][0]["targets"])
+        for job in config["scrape_configs"]
+    }
+    assert targets["casefile-app"] == {"app1:8000", "app2:8000"}
+    worker = build_parser().parse_args(compose["services"]["worker"]["command"][1:])
+    assert targets["casefile-worker"] == {f"worker:{worker.metrics_port}"}
+    [app_job] = [j for j in config["scrape_configs"] if j["job_name"] == "casefile-app"]
+    assert app_job["authorization"]["type"] == "Bearer"  # CASEFILE_METRICS_TOKEN

@@ -7,7 +7,8 @@ suite's S3 server, driven by a proxy-less client.
 - a token revoked on one replica is refused by the other at once;
 - the .ics feed is the same bytes with the same ETag from both replicas (304 across them) and
   changes on both after an edit;
-- a pièce uploaded through one replica downloads verified through the other;
+- a pièce uploaded through one replica downloads verified through the other; a bundle and an
+  import asked for through one replica run on a worker, and their results read through the other;
 - each periodic job is deferred once per period however many workers start, each job runs
   exactly once (procrastinate's table and `job_runs`), and a replayed job changes nothing;
 - /metrics of each process (loopback, no token) counts what that process did.
@@ -17,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import os
 import signal
 import subprocess
 import sys
 import time
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -35,6 +38,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.api.server import free_port
+from tests.api.test_tasks import CSV
 from tests.evidence.conftest import s3_endpoint as s3_endpoint  # the session's moto server
 from tests.store.conftest import POSTGRES_ADMIN_URL, _admin, _postgres_database
 
@@ -128,6 +132,7 @@ def stack(
         **os.environ,
         "CASEFILE_DATABASE_URL": url,
         "CASEFILE_EVIDENCE_URL": f"s3://topology-{uuid.uuid4().hex[:12]}",
+        "CASEFILE_EXPORTS_URL": f"s3://exports-{uuid.uuid4().hex[:12]}",
         "CASEFILE_S3_ENDPOINT": endpoint,
         "CASEFILE_S3_ACCESS_KEY": access,
         "CASEFILE_S3_SECRET_KEY": secret,
@@ -310,6 +315,37 @@ def test_a_piece_uploaded_on_one_replica_downloads_verified_on_the_other(stack: 
     assert (metrics[0].get(served, 0), metrics[1][served]) == (0, len(PDF))
 
 
+def test_a_bundle_and_an_import_asked_on_one_replica_run_on_a_worker(stack: Stack) -> None:
+    one, two = (
+        httpx.Client(base_url=b, headers=stack.headers(), timeout=30) for b in stack.replicas
+    )
+    case_id = one.get("/api/cases/IP-TOPO-001").json()["id"]
+    asked = one.post(f"/api/cases/{case_id}/bundles", json={"format": "zip"})
+    assert asked.status_code == 202, asked.text
+    assert asked.json()["status"] == "todo"  # deferred: a worker builds it
+    url = asked.json()["url"]
+    done = until(lambda: (t := two.get(url).json())["status"] == "done" and t, 20, "bundle built")
+    bundle = two.get(done["download"])
+    assert bundle.status_code == 200 and len(bundle.content) == done["result"]["size"]
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
+        assert PDF in (archive.read(name) for name in archive.namelist())
+    # Asked again through the other replica: the same task.
+    assert two.post(f"/api/cases/{case_id}/bundles").json()["id"] == asked.json()["id"]
+
+    sent = two.post(
+        "/api/imports",
+        params={"filename": "balance.csv", "creditor": "Fournitures Rhénanes SAS"},
+        headers={"content-type": "text/csv"},
+        content=CSV,
+    )
+    assert sent.status_code == 202, sent.text
+    task_url = sent.json()["url"]
+    report = until(
+        lambda: (t := one.get(task_url).json())["status"] == "done" and t, 20, "import done"
+    )
+    assert (report["result"]["claims"], report["result"]["written"]) == (3, True)
+
+
 def test_each_job_runs_exactly_once_across_workers(stack: Stack) -> None:
     now = datetime.now(UTC)
     # Each worker's periodic deferrer defers the occurrences it missed (up to a day late):
@@ -343,6 +379,8 @@ def test_each_job_runs_exactly_once_across_workers(stack: Stack) -> None:
 
     jobs = until(finished, 30, "every job finished")
     assert {r["status"] for r in jobs} == {"succeeded"}, jobs
+    tasks = [r for r in jobs if r["task_name"] == "run_background_task"]
+    assert len(tasks) == 2  # the bundle and the import, once each
     nightly = [r for r in jobs if r["task_name"] == "recompute_pending"]
     assert len(nightly) == 2  # the periodic one and the replay
     # Each job ran once: one start event per job, whichever of the two workers took it.

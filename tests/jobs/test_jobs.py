@@ -138,3 +138,77 @@ def test_the_backoff_is_exponential(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CASEFILE_JOBS_RETRY_SECONDS", "60")
     waits = [tasks.backoff_seconds(attempts) for attempts in range(tasks.MAX_ATTEMPTS)]
     assert waits == [60, 120, 240, 480, 960, None]  # then it waits on the admin page
+
+
+def test_the_nightly_job_shares_its_cases_among_workers_in_chunks(
+    store: Store, engine_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the nightly job defers one `recompute_range` job per chunk of pending
+    cases (any worker takes any of them); in memory (SQLite) it does every chunk itself. Either
+    way each stale case is recomputed once, and the night replayed changes nothing."""
+    from casefile.services import law_impact
+
+    monkeypatch.setattr(law_impact, "CHUNK", 2)
+    ids = []
+    for n in range(5):
+        case = store.run(create_case(new_case(f"NIGHT-{n}"), SYSTEM, today=date(2026, 11, 2)))
+        ids.append(case["id"])
+        store.run(
+            Event.insert(
+                Event(
+                    case=case["id"],
+                    key="ordonnance_signifiee",
+                    date=date(2026, 11, 2 + n),
+                    attributes={"a_personne": True},
+                    created_at=datetime.now(UTC),
+                )
+            )
+        )
+    task = engine_app.tasks["recompute_pending"]
+    store.run(task.defer_async(timestamp=NIGHT))
+    run_worker(store, engine_app)
+    ranges = jobs_of(store, engine_app, "recompute_range")
+    if store.engine == "postgres":
+        assert sorted((j.task_kwargs["first_id"], j.task_kwargs["last_id"]) for j in ranges) == [
+            (ids[0], ids[1]),
+            (ids[2], ids[3]),
+            (ids[4], ids[4]),
+        ]
+        assert {j.status for j in ranges} == {"succeeded"}
+        [parent] = jobs_of(store, engine_app, "recompute_pending")
+        assert parent.status == "succeeded"
+    else:
+        assert ranges == []
+    dues = store.run(
+        DeadlineRecord.select(DeadlineRecord.case, DeadlineRecord.due).where(
+            DeadlineRecord.case.is_in(ids) & (DeadlineRecord.key == "opposition")
+        )
+    )
+    # CPC art. 1416: one month from each signification à personne (2 to 6 Nov. 2026); 6 Dec.
+    # is a Sunday: Monday 7 Dec. (art. 642).
+    assert sorted((row["case"], row["due"]) for row in dues) == [
+        (ids[0], date(2026, 12, 2)),
+        (ids[1], date(2026, 12, 3)),
+        (ids[2], date(2026, 12, 4)),
+        (ids[3], date(2026, 12, 7)),
+        (ids[4], date(2026, 12, 7)),
+    ]
+    history = store.run(
+        AuditEntry.count().where((AuditEntry.action == "law.apply") & (AuditEntry.entity == "case"))
+    )
+    assert history == 5
+
+    # The same chunks run again (deferred by hand, or replayed): nothing is written twice.
+    if store.engine == "postgres":
+        for job in ranges:
+            store.run(engine_app.tasks["recompute_range"].defer_async(**job.task_kwargs))
+        run_worker(store, engine_app)
+        assert store.run(AuditEntry.count()) >= history
+        assert (
+            store.run(
+                AuditEntry.count().where(
+                    (AuditEntry.action == "law.apply") & (AuditEntry.entity == "case")
+                )
+            )
+            == 5
+        )

@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) on a free loopback port, which can be told to drop the
-connection in the middle of a message; and a port where nothing listens (refused)."""
+connection in the middle of a message or to refuse a recipient (an address that bounces); and a
+port where nothing listens (refused)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,15 @@ class Inbox:
     envelopes: list[list[str]] = field(default_factory=list)
     drop_next: int = 0
     drop_after: int | None = None  # accept this many messages, then drop the next one
+    unknown: set[str] = field(default_factory=set)  # recipients refused with 550 (a bounce)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 <" + address + ">: utilisateur inconnu"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.drop_after is not None and len(self.messages) >= self.drop_after:

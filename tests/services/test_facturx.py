@@ -196,3 +196,13 @@ def test_minimum_needs_a_due_date_and_foreign_currency_is_not_converted(store, t
     assert usd.refusal.startswith("La facture est libellée en USD : casefile tient les créances")
     with pytest.raises(InputError, match="libellée en USD"):
         store.run(service.accept(case["id"], 2, SYSTEM, store=objects))
+
+    # Three decimals on the total: no claim can be made of it as it is (euros and cents).
+    odd = Sample(number="F-2026-120", ttc=Decimal("1234.565"), vat=Decimal("205.765"))
+    _piece(store, objects, case["id"], 3, facturx_pdf(odd))
+    three = store.run(service.proposal(case["id"], 3, SYSTEM, objects))
+    assert not three.can_accept
+    assert three.refusal == (
+        "Le total TTC de la facture (1234.565) a plus de deux décimales : la créance, en euros "
+        "et centimes, ne peut pas en être créée telle quelle."
+    )

@@ -104,7 +104,8 @@ def test_the_passage_is_escaped_then_marked(texts) -> None:
     assert "<script>" not in hit.passage and "&amp; associés" in hit.passage
     if store.engine == "sqlite":
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hit.passage
-    assert hit.as_json()["thumbnail"] is None and hit.text_status == "texte extrait"
+    assert hit.as_json()["thumbnail"] == f"/api/evidence/{hit.piece_id}/thumbnail"
+    assert hit.text_status == "texte extrait"
 
 
 def test_text_and_metadata_matches_are_merged(texts) -> None:

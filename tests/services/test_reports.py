@@ -376,3 +376,74 @@ def test_litigation_by_stage_and_recovery_by_procedure(store):
     assert export_recovery_csv(list(recovery.values())).splitlines()[2] == (
         "Injonction de payer;2;12599,00;5250,00;41,7;0;non renseigné"
     )
+    # Cases not recomputed since the ledger exists: the same figures from their invoices.
+    before = (store.run(litigation_by_stage(SYSTEM)), store.run(recovery_by_procedure(SYSTEM)))
+    store.run(Case.update({Case.ledger_on: None}, force=True))
+    assert (
+        store.run(litigation_by_stage(SYSTEM)),
+        store.run(recovery_by_procedure(SYSTEM)),
+    ) == before
+
+
+def test_the_stored_ledger_agrees_with_the_full_imputation_on_random_files(store):
+    """Seeded random files (invoices issued and due at random, named payments over or under
+    their invoice, unassigned payments, disputes, some dated after the dates asked): on every
+    date, the figures with the stored ledger equal those of the full imputation."""
+    import random
+
+    from casefile.store.tables import Case
+
+    rng = random.Random(17)
+    start = date(2026, 1, 1)
+    for n in range(6):
+        case = store.run(
+            cases.create_case(
+                NewCase(
+                    reference=f"RND-{n}",
+                    procedure="injonction_de_payer",
+                    court=None,
+                    court_department="67",
+                    creditor=PartyIn(name=f"Créancier {n % 2} SAS"),
+                    debtor=PartyIn(name=f"Débiteur {n} SARL"),
+                ),
+                SYSTEM,
+            )
+        )
+        numbers = []
+        for i in range(rng.randint(1, 5)):
+            issued = start + timedelta(days=rng.randint(0, 300))
+            number = f"R{n}-{i}"
+            numbers.append(number)
+            invoice = InvoiceIn(
+                number,
+                issued,
+                issued + timedelta(days=rng.choice((0, 30, 45, 60))),
+                Decimal(rng.randint(100, 5000)),
+                Decimal(rng.choice((0, 0, 50))),
+            )
+            store.run(claims.add_claim(case["id"], invoice, SYSTEM))
+        for _ in range(rng.randint(0, 4)):
+            named = rng.choice([None, *numbers])
+            payment = PaymentIn(
+                start + timedelta(days=rng.randint(30, 360)),
+                Decimal(rng.randint(50, 6000)),
+                named,
+            )
+            store.run(payments.add_payment(case["id"], payment, SYSTEM))
+        if rng.random() < 0.5:
+            store.run(
+                claims.set_dispute(
+                    case["id"],
+                    rng.choice(numbers),
+                    SYSTEM,
+                    disputed=True,
+                    reason="Contesté",
+                    on=start + timedelta(days=rng.randint(0, 360)),
+                )
+            )
+    days = [start + timedelta(days=d) for d in (20, 100, 200, 280, 330, 365, 500)]
+    stored = [_amounts(store.run(aged_balance(SYSTEM, AgedBalanceQuery(d)))) for d in days]
+    store.run(Case.update({Case.ledger_on: None}, force=True))
+    full = [_amounts(store.run(aged_balance(SYSTEM, AgedBalanceQuery(d)))) for d in days]
+    assert stored == full
+    assert any(a["total"] != "0.00" for a in full)

@@ -140,3 +140,33 @@ def test_claims_import_reports_and_refuses_a_bad_file(cli, tmp_path):
     assert code == 0 and "1 invoice(s)" in out
     code, out, _ = cli("case", "list", "--format", "json")
     assert [c["claim_total"] for c in json.loads(out)] == ["100.00"]
+
+
+def test_case_handover_moves_an_amicable_file_to_litigation(cli):
+    assert cli("init")[0] == 0
+    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    code, out, err = cli(
+        "--as", "gestion", "case", "new", "--reference", "AM-CLI", "--procedure", "amiable",
+        "--court", "tribunal_judiciaire", "--court-department", "67",
+        "--creditor", "Brasserie de l'Ill SAS",
+        "--debtor", "Winstub Muller SARL", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["phase"] == "amiable"
+    code, _, err = cli(
+        "--as", "gestion", "claim", "add", "AM-CLI", "--number", "F-1", "--issue-date",
+        "2026-06-01", "--due-date", "2026-07-01", "--amount", "12000",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = cli(
+        "--as", "gestion", "case", "handover", "AM-CLI", "--today", "2026-11-30", "--format", "json"
+    )  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out)
+    assert (result["phase"], result["procedure"], result["handed_over_on"]) == (
+        "contentieux",
+        "injonction_de_payer",
+        "2026-11-30",
+    )
+    code, _, err = cli("--as", "gestion", "case", "handover", "AM-CLI")
+    assert code == 2 and "déjà au contentieux" in err

@@ -3,6 +3,7 @@ piccolo's `Numeric` is a float on SQLite (STACK-NOTES.md)."""
 
 from casefile.store.tables.api_token import ApiToken
 from casefile.store.tables.audit_entry import AuditEntry
+from casefile.store.tables.background_task import BackgroundTask
 from casefile.store.tables.case import Case
 from casefile.store.tables.claim import Claim
 from casefile.store.tables.court import Court
@@ -56,12 +57,14 @@ ALL_TABLES = (
     InvoiceReading,
     DunningAction,
     PaymentPromise,
+    BackgroundTask,
 )
 
 __all__ = [
     "ALL_TABLES",
     "ApiToken",
     "AuditEntry",
+    "BackgroundTask",
     "Case",
     "Claim",
     "Court",

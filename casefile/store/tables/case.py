@@ -41,3 +41,7 @@ class Case(Table, tablename="cases"):
     handed_over_on = Date(null=True, default=None)
     # The latest day that changes the stored `claims.outstanding_cents` (casefile.store.ledger)
     ledger_on = Date(null=True, default=None)
+    # Kept with it: Σ principal claimed, Σ principal still due, the last payment's date.
+    claimed_cents = BigInt(null=True, default=None)
+    principal_due_cents = BigInt(null=True, default=None)
+    last_paid_on = Date(null=True, default=None)

@@ -30,6 +30,7 @@ class DunningAction(Table, tablename="dunning_actions"):
     message = Text(default="")  # why it failed or was cancelled (French)
     outcome = Text(default="")  # the call's outcome, or the letter's tracking number
     document = ForeignKey(references=Document, null=True, on_delete=OnDelete.set_null)
+    letter_on = Date(null=True, default=None)  # the date the letter bears (rendered that day)
     message_id = Varchar(length=250, default="")
     created_at = Timestamptz()
     done_on = Date(null=True, default=None)

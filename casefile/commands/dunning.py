@@ -1,0 +1,120 @@
+"""`casefile relances run [--today D] [--case CASE]` (create the day's reminder actions now, as
+the daily job does), `casefile relances show CASE`, `casefile relances list --channel
+courrier|telephone` and `casefile promise add CASE --amount A --date D [--by WHO]`: thin calls
+of `casefile.services.dunning`, `dunning_actions` and `promises`."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from casefile.commands.cases import _today, print_json, run_store
+from casefile.commands.operator import resolve_operator
+from casefile.errors import InputError, Unavailable
+from casefile.law.periods import parse_date
+from casefile.services import dunning, dunning_actions, promises
+from casefile.store.cases import resolve_case
+from casefile.store.permissions import SYSTEM
+
+
+def run(args: argparse.Namespace) -> int:
+    today = _today(args.today)
+
+    async def work() -> dict[str, Any]:
+        ids = None
+        if args.case:
+            ids = [int((await resolve_case(args.case, SYSTEM))["id"])]
+        try:
+            return await dunning.run_due(today, ids)
+        except dunning.MailServerUnavailable as error:
+            raise Unavailable(str(error)) from None
+
+    report = run_store(work)
+    if args.format == "json":
+        print_json(report)
+        return 0
+    created = ", ".join(
+        f"{n} {dunning.STATUS_LABELS.get(s, s)}" for s, n in report["created"].items()
+    )
+    print(f"relances du {report['day']} : {report['examined']} dossier(s) examiné(s)")
+    print(f"  actions créées : {created or 'aucune'}")
+    print(
+        f"  annulées : {report['cancelled']} ; promesses constatées : {report['promises_settled']}"
+    )
+    for line in report["errors"]:
+        print(f"  erreur : {line}")
+    if report.get("skipped"):
+        print(f"  {report['skipped']}")
+    return 0
+
+
+def show(args: argparse.Namespace) -> int:
+    today = _today(args.today)
+
+    async def work() -> dunning_actions.ScenarioState:
+        return await dunning_actions.case_state(args.case, await resolve_operator(args), today)
+
+    state = run_store(work)
+    if args.format == "json":
+        print_json(asdict(state))
+        return 0
+    print(f"{state.reference} : {state.scenario_title} — {state.state_label}")
+    if state.next_label:
+        due = f", le {state.next_due}" if state.next_due else ""
+        print(f"  prochain niveau : {state.next_label}{due}")
+    if state.reason:
+        print(f"  {state.reason}")
+    for action in state.actions:
+        print(
+            f"  {action.due_on} {action.level_label} : {action.status_label} {action.message}".rstrip()
+        )
+    for promise in state.promises:
+        print(
+            f"  promesse de {promise['amount']} € pour le {promise['promised_for']} : {promise['status_label']}"
+        )
+    return 0
+
+
+def listing(args: argparse.Namespace) -> int:
+    channel = dunning_actions.check_channel(args.channel)
+
+    async def work() -> list[dunning_actions.ActionLine]:
+        return await dunning_actions.waiting(await resolve_operator(args), channel)
+
+    found = run_store(work)
+    if args.format == "json":
+        print_json([asdict(a) for a in found])
+        return 0
+    for a in found:
+        print(f"{a.due_on} {a.reference} ({a.debtor}) : {a.level_label} {a.recipient}".rstrip())
+    return 0
+
+
+def promise_add(args: argparse.Namespace) -> int:
+    try:
+        amount = Decimal(str(args.amount).replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        raise InputError(f"--amount : « {args.amount} » n'est pas un montant") from None
+    data = promises.PromiseIn(
+        amount=amount,
+        promised_for=parse_date(args.date, "--date"),
+        made_by=args.by or "",
+        channel=args.channel,
+        note=args.note or "",
+        made_on=parse_date(args.made_on, "--made-on") if args.made_on else None,
+        invoice=args.invoice,
+    )
+
+    async def work() -> dict[str, Any]:
+        return await promises.add_promise(args.case, data, await resolve_operator(args))
+
+    result = run_store(work)
+    if args.format == "json":
+        print_json({"id": result["id"], "version": result["version"], **result["promise"]})
+        return 0
+    print(
+        f"promesse n° {result['id']} enregistrée : {result['promise']['amount']} € pour le {result['promise']['promised_for']}"
+    )
+    return 0

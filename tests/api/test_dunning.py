@@ -1,0 +1,159 @@
+"""Reminder scenarios and promises through the API and the pages (issue 17 items 1-2): the
+scenario state of an amicable file, a promise recorded (a deadline of the case, suspending the
+reminders), a dispute entered on the case page, the "À envoyer" and "Appels à passer" lists."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+
+from tests.api.conftest import Api
+from tests.api.test_case_forms import labels_match_inputs, post
+from tests.api.test_cases import new_case
+from tests.api.test_pages import HTML, login
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def browser(api: Api) -> Iterator[Api]:
+    api.client.cookies.clear()
+    yield api
+    api.client.cookies.clear()
+
+
+def amicable(api: Api) -> dict:
+    case = new_case(
+        api,
+        "credit_manager",
+        procedure="amiable",
+        court=None,
+        court_department="67",
+        commissaire=None,
+        creditor={"name": "Fournitures Rhénanes SAS", "kind": "professionnel"},
+        debtor={"name": "Winstub Muller SARL", "kind": "professionnel", "residence": "67"},
+    )
+    for number, amount in (("REL-1", "1250.00"), ("REL-2", "300.00")):
+        response = api.client.post(
+            f"/api/cases/{case['id']}/claims",
+            headers=api.headers("credit_manager"),
+            json={
+                "invoice_number": f"{case['reference']}-{number}",
+                "issue_date": (TODAY - timedelta(days=60)).isoformat(),
+                "due_date": (TODAY - timedelta(days=30)).isoformat(),
+                "amount": amount,
+            },
+        )
+        assert response.status_code == 201, response.text
+    return case
+
+
+def test_the_scenario_state_and_a_promise_through_the_api(api: Api) -> None:
+    case = amicable(api)
+    state = api.client.get(f"/api/cases/{case['id']}/relances", headers=api.headers("lecteur"))
+    assert state.status_code == 200, state.text
+    body = state.json()
+    assert (body["scenario"], body["phase"], body["state"]) == ("professionnel", "amiable", "du")
+    assert body["next_level"] == "rappel" and body["outstanding"] == "1550.00"
+    assert [lv["key"] for lv in body["levels"]] == ["rappel", "relance", "appel", "mise_en_demeure"]
+    assert body["levels"][0]["from"] == "echeance"
+
+    promised_for = (TODAY + timedelta(days=10)).isoformat()
+    made = api.client.post(
+        f"/api/cases/{case['id']}/promises",
+        headers=api.headers("credit_manager"),
+        json={"amount": "1550.00", "promised_for": promised_for, "made_by": "M. Muller, gérant"},
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["added"] == [f"promesse_{made.json()['id']}"]
+    deadlines = api.client.get(
+        f"/api/cases/{case['id']}/deadlines", headers=api.headers("lecteur")
+    ).json()
+    promise = next(d for d in deadlines if d["key"].startswith("promesse_"))
+    assert (promise["due"], promise["actor"], promise["status"]) == (
+        promised_for,
+        "debiteur",
+        "pending",
+    )
+    state = api.client.get(
+        f"/api/cases/{case['id']}/relances", headers=api.headers("lecteur")
+    ).json()
+    assert state["state"] == "attente" and state["reason"].startswith("promesse de paiement")
+    assert state["promises"][0]["status_label"] == "en cours"
+
+    bad = api.client.post(
+        f"/api/cases/{case['id']}/promises",
+        headers=api.headers("credit_manager"),
+        json={"amount": "0", "promised_for": promised_for, "channel": "fax"},
+    )
+    assert bad.status_code == 422
+    assert "montant promis : doit être positif" in bad.text and "« fax » inconnu" in bad.text
+
+    cancelled = api.client.delete(
+        f"/api/cases/{case['id']}/promises/{made.json()['id']}?reason=erreur",
+        headers=api.headers("credit_manager"),
+    )
+    assert cancelled.status_code == 200 and cancelled.json()["removed"] == [promise["key"]]
+
+
+def test_a_dispute_and_a_promise_on_the_case_page_in_french(browser: Api) -> None:
+    case = amicable(browser)
+    token = login(browser, "credit_manager")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    assert "Relances amiables" in page and "Relances d&#39;un débiteur professionnel" in page
+    assert "Rappel courtois par e-mail" in page and "1 550,00" in html.unescape(page).replace(
+        "\u202f", " "
+    )
+    labels_match_inputs(page)
+
+    done = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/contestations",
+        invoice=f"{case['reference']}-REL-2",
+        disputed="1",
+        reason="livraison incomplète",
+    )
+    assert done.status_code == 303
+    page = browser.client.get(done.headers["location"], headers=HTML).text
+    text = html.unescape(page)
+    assert f"Facture {case['reference']}-REL-2 contestée : exclue des relances" in text
+    assert f"factures contestées, hors relances : {case['reference']}-REL-2" in text
+
+    refused = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/promesses",
+        amount="abc",
+        promised_for=TODAY.isoformat(),
+    )
+    text = html.unescape(browser.client.get(refused.headers["location"], headers=HTML).text)
+    assert "Promesse non enregistrée : montant promis : « abc » n'est pas un montant" in text
+
+    ok = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/promesses",
+        amount="1 250,00",
+        promised_for=(TODAY + timedelta(days=7)).isoformat(),
+        made_by="Mme Muller",
+        channel="telephone",
+    )
+    text = html.unescape(browser.client.get(ok.headers["location"], headers=HTML).text)
+    assert "Promesse de paiement enregistrée" in text
+    assert "promis par Mme Muller" in text
+
+
+def test_the_lists_to_work_on_are_in_french(browser: Api) -> None:
+    login(browser, "credit_manager")
+    letters = browser.client.get("/relances/a-envoyer", headers=HTML)
+    calls = browser.client.get("/relances/appels", headers=HTML)
+    assert letters.status_code == calls.status_code == 200
+    assert "<h1>Courriers à envoyer</h1>" in letters.text
+    assert "<h1>Appels à passer</h1>" in calls.text
+    browser.client.cookies.clear()
+    login(browser, "lecteur")
+    assert browser.client.get("/relances/a-envoyer", headers=HTML).status_code == 403

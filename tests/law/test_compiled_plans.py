@@ -1,0 +1,93 @@
+"""`Engine.compute` (compiled plans, memos) gives byte for byte what the rule-by-rule reading
+of the definitions gives (`Engine.compute_reference`), errors included, on random cases of
+every procedure: events drawn from each procedure's own definitions, dates clustered so that
+orders, weekends, holidays and versions all occur, every territory and distance extension, and courts or places a procedure refuses."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from casefile.definitions import data_dir, load_engine, recorded_rates_file
+from casefile.errors import InputError
+from casefile.law.procedures import Procedure
+from casefile.law.schedule import CaseFacts, Engine, RecordedEvent
+
+DEPARTMENTS = ["75", "69", "67", "57", "971", "972", "973", "974", "976", "978", "2A", "988"]
+COURTS = ["tribunal_judiciaire", "tribunal_de_commerce", "commissaire_de_justice"]
+RESIDENCES = [None, None, None, "etranger", "972", "75", "974", "987"]
+
+
+def _value(rng: random.Random, kind: str, choices: tuple[str, ...]) -> object:
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "choice":
+        return rng.choice(choices)
+    if kind == "period":
+        return rng.choice(["8 days", "15 days", "1 month"])
+    if kind == "int":
+        return rng.randrange(1, 5)
+    if kind == "place":
+        return rng.choice(["75", "972", "etranger", "974"])
+    return "texte"
+
+
+def _case(
+    rng: random.Random, procedure: Procedure
+) -> tuple[dict[str, RecordedEvent], CaseFacts, date | None]:
+    base = date(rng.choice([2019, 2020, 2021, 2022, 2026, 2027]), rng.randrange(1, 13), 1)
+    base += timedelta(days=rng.randrange(0, 28))
+    keys = list(procedure.events)
+    chosen = rng.sample(keys, rng.randrange(1, min(len(keys), 5) + 1))
+    events: dict[str, RecordedEvent] = {}
+    for key in chosen:
+        definition = procedure.events[key]
+        attributes: dict[str, object] = {}
+        for name, attribute in (definition.attributes or {}).items():
+            if rng.random() < 0.7:
+                attributes[name] = _value(rng, attribute.type, attribute.choices)
+        day = base + timedelta(days=rng.randrange(-20, 400))
+        events[key] = RecordedEvent(key, day, attributes)  # type: ignore[arg-type]
+    courts = procedure.courts or (None,)
+    court = rng.choice([*courts, None]) if rng.random() < 0.9 else rng.choice(COURTS)
+    facts = CaseFacts(
+        court=court,
+        court_department=rng.choice(DEPARTMENTS),
+        debtor_residence=rng.choice(RESIDENCES),
+    )
+    today = base + timedelta(days=rng.randrange(0, 900)) if rng.random() < 0.3 else None
+    return events, facts, today
+
+
+def _outcome(compute, procedure: str, events, facts, today) -> bytes | str:
+    try:
+        return compute(procedure, events, facts, today).json_bytes()
+    except InputError as error:
+        return f"error: {error}"
+
+
+@pytest.fixture(scope="module")
+def engines() -> tuple[Engine, Engine]:
+    load = lambda: load_engine(data_dir(), recorded_rates_file())  # noqa: E731
+    return load(), load()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_compiled_plans_equal_the_rule_by_rule_reading(engines, seed: int) -> None:
+    fast, reference = engines
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(1500):
+        procedure = rng.choice(sorted(fast.procedures))
+        cases.append((procedure, *_case(rng, fast.procedures[procedure])))
+    for _round in range(2):  # the second round reads the memos
+        for procedure, events, facts, today in cases:
+            expected = _outcome(reference.compute_reference, procedure, events, facts, today)
+            assert _outcome(fast.compute, procedure, events, facts, today) == expected, (
+                procedure,
+                events,
+                facts,
+                today,
+            )
