@@ -74,6 +74,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/evidence.py --size-mb 256 --repeat 1
 	$(BIN)/python bench/einvoice.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) $(VENV)-uv var build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -78,6 +78,7 @@ def test_an_uploaded_pdf_is_read_and_found_by_its_words(api: Api) -> None:
     assert len(search(api, f"{mark} fûts", "commissaire_de_justice")["items"]) == 1
 
 
+@pytest.mark.slow
 @needs_tesseract
 def test_a_scanned_order_is_read_by_ocr_and_found(api: Api, browser: Api) -> None:
     case = new_case(api)

@@ -102,9 +102,10 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
     ("GET", "/api/reports/litigation", None, ALL, 200),
     ("GET", "/api/reports/recovery", None, ALL, 200),
     ("GET", "/api/search?q=facture", None, ALL, 200),
-    # Background tasks (issue 15): the matrix's case has no pièce (422 once allowed); the JSON
-    # body is no CSV (the task reports its errors: 202).
-    ("POST", "/api/cases/{id}/bundles", {"format": "zip"}, CASE_READERS, 422),
+    # Background tasks (issue 15): an unknown bundle format is 422 once the case is readable
+    # (whether or not other routes gave it pièces); the JSON body is no CSV (the task reports
+    # its errors: 202).
+    ("POST", "/api/cases/{id}/bundles", {"format": "rar"}, CASE_READERS, 422),
     ("POST", "/api/imports?filename=balance.csv", {"ligne": 1}, CASE_WORKERS, 202),
     ("GET", "/api/tasks", None, ALL, 200),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),

@@ -209,3 +209,22 @@ def test_bundle_format_pdf_writes_the_stamped_dossier_with_the_docx_bordereau(
     zipped = tmp_path / "pieces.zip"
     assert main(["bundle", "IP-DOSSIER", "-o", str(zipped)]) == 0
     assert zipfile.is_zipfile(zipped)
+
+
+def test_evidence_add_asks_before_adding_a_file_the_case_has(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("IP-DUP")
+    invoice = tmp_path / "facture.pdf"
+    invoice.write_bytes(PDF)
+    first = add(capsys, "IP-DUP", invoice, "facture")
+    copy = tmp_path / "facture (copie).pdf"
+    copy.write_bytes(PDF)
+    assert main(["evidence", "add", "IP-DUP", str(copy), "--kind", "facture"]) == 2
+    assert "ce fichier est déjà la pièce n° 1 de ce dossier (« facture.pdf »)" in (
+        capsys.readouterr().err
+    )
+    reused = add(capsys, "IP-DUP", copy, "facture", "--reuse")
+    assert (reused["id"], reused["piece"]) == (first["id"], 1)
+    forced = add(capsys, "IP-DUP", copy, "facture", "--force")
+    assert forced["piece"] == 2

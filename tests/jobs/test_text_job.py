@@ -5,6 +5,7 @@ once; the periodic `extract_pending_texts` catches a version whose job was lost.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from procrastinate import App
@@ -74,3 +75,49 @@ def test_a_lost_job_is_caught_by_the_periodic_sweep(store: Store, engine_app: Ap
     assert text_status(store) == [("text", "Relevé de compte")]
     # Done is done: the same version is not read twice.
     assert store.run(piece_text.extract_version(1))["skipped"] is True
+
+
+def test_altered_stored_bytes_are_never_read(store: Store, engine_app: App) -> None:
+    from casefile.evidence.backends import open_store
+    from casefile.evidence.objects import object_key
+    from casefile.settings import get_settings
+    from casefile.store.tables import PieceVersion
+
+    case = store.run(cases.create_case(new_case("J-ALT"), SYSTEM))
+    receipt = store.run(
+        piece_uploads.add_piece(
+            case["id"],
+            io.BytesIO(text_pdf("Contrat cadre")),
+            SYSTEM,
+            filename="contrat.pdf",
+            kind="contrat",
+        )
+    )
+    assert open_store().exists(receipt["sha256"])
+    root = get_settings().evidence_url.split("://", 1)[1]
+    stored = next(
+        path
+        for path in Path(root).rglob("*")
+        if path.is_file() and path.name == object_key(receipt["sha256"]).rsplit("/", 1)[-1]
+    )
+    stored.chmod(0o644)
+    stored.write_bytes(text_pdf("Contrat falsifié"))
+    outcome = store.run(piece_text.extract_version(1))
+    assert outcome["status"] == "failed"
+    [row] = store.run(PieceText.select(PieceText.status, PieceText.text, PieceText.message))
+    assert row["text"] == "" and row["message"].startswith(
+        "le fichier stocké ne correspond plus à son empreinte SHA-256"
+    )
+    # The record keeps the hash of what was uploaded.
+    [version] = store.run(PieceVersion.select(PieceVersion.sha256))
+    assert version["sha256"] == receipt["sha256"]
+
+
+def test_a_reader_killed_by_a_signal_is_a_french_status() -> None:
+    from casefile.evidence.text_sandbox import _death
+
+    assert _death(-11, b"") == (
+        "le lecteur s'est arrêté sur ce fichier (SIGSEGV) : fichier endommagé ou piégé"
+    )
+    assert _death(-9, b"").startswith("la lecture du fichier a épuisé le temps de calcul")
+    assert _death(1, b"MemoryError").startswith("le fichier demande trop de mémoire")
