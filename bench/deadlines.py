@@ -7,8 +7,9 @@ Reports, in one run (issue 14 item 1):
      working-day tables built on first use), then the same cases again (memoised);
   2. the same portfolio through a straightforward implementation on workalendar's France
      calendar (the peer a Python developer would write), fresh calendars each round;
-     rounds alternate engine and peer, and each round gives the two ratios
-     (engine deadlines/s over peer deadlines/s); min and median are printed;
+     within a round the cases go in slices, each computed by the engine then by the peer,
+     so both see the same load; each round gives the two ratios (engine deadlines/s over
+     peer deadlines/s); min and median over the rounds are printed;
   3. process start: `casefile deadlines …` for one case (and `casefile --help`), wall time of
      whole processes, min and median;
   4. end to end through `casefile deadlines --batch` (process start, JSON in and out).
@@ -112,22 +113,42 @@ def prepare(requests: list[dict]) -> Prepared:
     return prepared
 
 
-def bench_engine(prepared: Prepared) -> tuple[int, float, float]:
-    """A freshly loaded engine (its load not timed): first pass, then the same cases again."""
+SLICES = 20
+
+
+def bench_round(prepared: Prepared, requests: list[dict]) -> tuple[int, int, float, float, float]:
+    """One round: a freshly loaded engine (its load not timed) and fresh peer calendars; the
+    cases in `SLICES` slices, each computed by the engine then by the peer, so that both see
+    the same load; then the same again (the engine memoised, the peer as before).
+    Returns (engine deadlines, peer deadlines, engine first pass, engine memoised, peer) in
+    seconds; the peer's time is the mean of its two passes."""
     from casefile.definitions import data_dir, load_engine, recorded_rates_file
 
     eng = load_engine(data_dir(), recorded_rates_file())
     compute = eng.compute
-    start = time.perf_counter()
-    count = 0
-    for procedure_key, events, facts in prepared:
-        count += len(compute(procedure_key, events, facts).deadlines)
-    first = time.perf_counter() - start
-    start = time.perf_counter()
-    for procedure_key, events, facts in prepared:
-        compute(procedure_key, events, facts)
-    memoised = time.perf_counter() - start
-    return count, first, memoised
+    peer = Peer()
+    size = max(1, len(prepared) // SLICES)
+    bounds = [(i, min(i + size, len(prepared))) for i in range(0, len(prepared), size)]
+    count = peer_count = 0
+    first = memoised = peer_time = 0.0
+    for phase in ("first", "memoised"):
+        for lo, hi in bounds:
+            start = time.perf_counter()
+            for procedure_key, events, facts in prepared[lo:hi]:
+                n = len(compute(procedure_key, events, facts).deadlines)
+                if phase == "first":
+                    count += n
+            elapsed = time.perf_counter() - start
+            if phase == "first":
+                first += elapsed
+            else:
+                memoised += elapsed
+            start = time.perf_counter()
+            n = peer.run(requests[lo:hi])
+            peer_time += time.perf_counter() - start
+            if phase == "first":
+                peer_count += n
+    return count, peer_count, first, memoised, peer_time / 2
 
 
 def bench_validation(requests: list[dict]) -> tuple[int, float]:
@@ -143,39 +164,53 @@ def bench_validation(requests: list[dict]) -> tuple[int, float]:
     return count, time.perf_counter() - start
 
 
-def bench_workalendar(requests: list[dict]) -> tuple[int, float]:
+class Peer:
     """The peer: workalendar's France calendar, dateutil months, one rule per procedure."""
-    from dateutil.relativedelta import relativedelta
-    from workalendar.europe import France, FranceAlsaceMoselle
 
-    calendars = {"metropole": France(), "alsace-moselle": FranceAlsaceMoselle()}
-    rules = {
-        "injonction_de_payer": [
-            ("ordonnance_rendue", relativedelta(months=6)),
-            ("ordonnance_signifiee", relativedelta(months=1)),
-        ],
-        "refere_provision": [("ordonnance_signifiee", relativedelta(days=15))],
-        "assignation_paiement": [
-            ("jugement_signifie", relativedelta(months=1)),
-            ("audience", relativedelta(days=-16)),
-        ],
-        "petites_creances": [("invitation_envoyee", relativedelta(months=1))],
-        "amiable": [
-            ("exigibilite", relativedelta(years=5)),
-            ("mise_en_demeure_envoyee", relativedelta(days=8)),
-        ],
-    }
+    def __init__(self) -> None:
+        from dateutil.relativedelta import relativedelta
+        from workalendar.europe import France, FranceAlsaceMoselle
+
+        self.calendars = {"metropole": France(), "alsace-moselle": FranceAlsaceMoselle()}
+        self.rules = {
+            "injonction_de_payer": [
+                ("ordonnance_rendue", relativedelta(months=6)),
+                ("ordonnance_signifiee", relativedelta(months=1)),
+            ],
+            "refere_provision": [("ordonnance_signifiee", relativedelta(days=15))],
+            "assignation_paiement": [
+                ("jugement_signifie", relativedelta(months=1)),
+                ("audience", relativedelta(days=-16)),
+            ],
+            "petites_creances": [("invitation_envoyee", relativedelta(months=1))],
+            "amiable": [
+                ("exigibilite", relativedelta(years=5)),
+                ("mise_en_demeure_envoyee", relativedelta(days=8)),
+            ],
+        }
+
+    def run(self, requests: list[dict]) -> int:
+        calendars, rules = self.calendars, self.rules
+        count = 0
+        for request in requests:
+            cal = calendars[
+                "alsace-moselle"
+                if request["court_department"] in ("57", "67", "68")
+                else "metropole"
+            ]
+            for event, delta in rules[request["procedure"]]:
+                day = date.fromisoformat(request["events"][event]["date"]) + delta
+                while not cal.is_working_day(day):
+                    day += timedelta(days=1)
+                count += 1
+        return count
+
+
+def bench_workalendar(requests: list[dict]) -> tuple[int, float]:
+    """The peer alone over `requests` (fresh calendars): (deadlines, seconds)."""
+    peer = Peer()
     start = time.perf_counter()
-    count = 0
-    for request in requests:
-        cal = calendars[
-            "alsace-moselle" if request["court_department"] in ("57", "67", "68") else "metropole"
-        ]
-        for event, delta in rules[request["procedure"]]:
-            day = date.fromisoformat(request["events"][event]["date"]) + delta
-            while not cal.is_working_day(day):
-                day += timedelta(days=1)
-            count += 1
+    count = peer.run(requests)
     return count, time.perf_counter() - start
 
 
@@ -250,8 +285,7 @@ def main() -> None:
     first_ratios: list[float] = []
     memo_ratios: list[float] = []
     for round_ in range(args.rounds):
-        count, first, memoised = bench_engine(prepared)
-        peer_count, peer_time = bench_workalendar(requests)
+        count, peer_count, first, memoised, peer_time = bench_round(prepared, requests)
         peer_rate = peer_count / peer_time
         first_ratios.append(count / first / peer_rate)
         memo_ratios.append(count / memoised / peer_rate)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from casefile.law.dunning import Dunning, load_dunning
 from casefile.law.parameters import Parameter, load_parameters
 from casefile.law.procedures import check_parameter_references, load_procedures
 from casefile.law.recorded_rates import load_recorded_rates, merge_recorded_rates
 from casefile.law.schedule import Engine
 from casefile.law.territories import load_territories
+
+if TYPE_CHECKING:
+    from casefile.law.dunning import Dunning
 
 
 def data_dir() -> Path:
@@ -85,4 +88,6 @@ def dunning_file(root: Path | None = None) -> Path:
 @lru_cache(maxsize=1)
 def dunning() -> Dunning:
     """The reminder scenarios in service (`procedures/relances.toml`), validated once a process."""
+    from casefile.law.dunning import load_dunning  # not imported by `casefile deadlines`
+
     return load_dunning(dunning_file())

@@ -43,17 +43,23 @@ class RecordedEvent:
     key: str
     date: date
     attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
-    _identity: tuple[Any, ...] | None = field(default=None, init=False, repr=False)
+    _identity: str | None = field(default=None, init=False, repr=False)
 
-    def _ident(self) -> tuple[Any, ...]:
+    def _ident(self) -> str:
+        """The event as one string (its hash is kept by Python): key, date and attributes,
+        each value written with its type (`True` is not `1`, nor `'1'`)."""
         identity = self._identity
         if identity is None:
+            # The key's repr ends at its closing quote, the date is ten characters: what
+            # follows, if anything, is the repr of the sorted attributes.
             attributes = self.attributes
-            if attributes:
-                items = sorted(attributes.items())
-                identity = (self.key, self.date, tuple(items), tuple([type(v) for _, v in items]))
+            if not attributes:
+                identity = f"{self.key!r}{self.date.isoformat()}"
+            elif len(attributes) == 1:
+                identity = f"{self.key!r}{self.date.isoformat()}{tuple(attributes.items())!r}"
             else:
-                identity = (self.key, self.date)
+                items = tuple(sorted(attributes.items()))
+                identity = f"{self.key!r}{self.date.isoformat()}{items!r}"
             object.__setattr__(self, "_identity", identity)
         return identity
 
@@ -230,6 +236,7 @@ class _Step:
     event_starts_only: bool  # no start is another deadline's expiry
     # Shared by every plan with the same rule, territory and extension:
     expiries: dict[date, _Expiry]
+    # Shared by every plan with the same rule and extension (keyed by the expiry's values):
     deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]]
 
 
@@ -266,7 +273,7 @@ class Engine:
         self._schedules: dict[tuple[Any, ...], Schedule] = {}
         self.schedule_memo_size = SCHEDULE_MEMO_SIZE
         self._plans: dict[tuple[Any, ...], _Plan] = {}
-        self._step_memos: dict[tuple[Any, ...], tuple[dict[Any, Any], dict[Any, Any]]] = {}
+        self._step_memos: dict[tuple[Any, ...], dict[Any, Any]] = {}
         self._plan_entries = 0
 
     def clear_memos(self) -> None:
@@ -386,7 +393,7 @@ class Engine:
             None if claim is None else str(claim),
             today,
             *events,
-            *[event._ident() for event in events.values()],
+            *[event._identity or event._ident() for event in events.values()],
         )
         try:
             cached = self._schedules.get(memo_key)
@@ -409,7 +416,10 @@ class Engine:
     ) -> Schedule:
         """`compute_reference`'s reading of the rules, through the plan compiled for the case's
         procedure, court and place (same results, same messages, same order)."""
-        procedure = self.procedures.get(procedure_key)
+        plan = self._plans.get(
+            (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
+        )
+        procedure = plan.procedure if plan is not None else self.procedures.get(procedure_key)
         if procedure is None:
             procedure = self.procedure(procedure_key)
         known = procedure.events
@@ -418,12 +428,8 @@ class Engine:
                 if key not in known:
                     procedure.event(key)
         self.check_order(procedure, events)
-        court = facts.court or procedure.default_court
-        plan = self._plans.get(
-            (procedure.key, court, facts.court_department, facts.debtor_residence)
-        )
         if plan is None:
-            plan = self._plan(procedure, court, facts)
+            plan = self._plan(procedure, facts)
         warnings: list[str] = order_warnings(procedure, events) if plan.soft else []
         results: dict[str, Deadline] = {}
         voided_by: dict[str, Deadline] = {}
@@ -463,9 +469,10 @@ class Engine:
             deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
         return Schedule(procedure.key, plan.territory.key, deadlines, tuple(warnings))
 
-    def _plan(self, procedure: Procedure, court: str | None, facts: CaseFacts) -> _Plan:
+    def _plan(self, procedure: Procedure, facts: CaseFacts) -> _Plan:
         """Compile the rules of `procedure` for one court and place (errors as in
         `compute_reference`: the court, then the place)."""
+        court = facts.court or procedure.default_court
         if procedure.courts and court not in procedure.courts:
             raise InputError(
                 f"court {court!r} is not available for {procedure.key} "
@@ -487,9 +494,14 @@ class Engine:
                 and not only.when_event
                 and only.not_before is None
             )
-            memos = self._step_memos.get((rule.ident, territory.key, applied))
-            if memos is None:
-                memos = self._step_memos[(rule.ident, territory.key, applied)] = ({}, {})
+            # Expiries depend on the territory's days; built deadlines do not (their key holds
+            # the expiry's values), so every territory shares them.
+            expiries = self._step_memos.get((rule.ident, territory.key, applied))
+            if expiries is None:
+                expiries = self._step_memos[(rule.ident, territory.key, applied)] = {}
+            built = self._step_memos.get((rule.ident, applied))
+            if built is None:
+                built = self._step_memos[(rule.ident, applied)] = {}
             steps.append(
                 _Step(
                     rule=rule,
@@ -500,8 +512,8 @@ class Engine:
                     needs_due=rule.notice_event is not None or rule.cap_event is not None,
                     start_events=frozenset(s.event for s in rule.starts if s.event is not None),
                     event_starts_only=all(s.event is not None for s in rule.starts),
-                    expiries=memos[0],
-                    deadlines=memos[1],
+                    expiries=expiries,
+                    deadlines=built,
                 )
             )
         plan = _Plan(
@@ -514,7 +526,9 @@ class Engine:
         )
         if len(self._plans) >= 10_000:
             self._plans.clear()
-        self._plans[(procedure.key, court, facts.court_department, facts.debtor_residence)] = plan
+        self._plans[
+            (procedure.key, facts.court, facts.court_department, facts.debtor_residence)
+        ] = plan
         return plan
 
     def _apply_step(
@@ -622,14 +636,27 @@ class Engine:
             status = "done" if act.date <= result.due else "missed"
         else:
             status = "uncertain" if start.uncertain else "pending"
+        if result is None:
+            result = self._step_expiry(step, plan, period, start_date, applied, plain)
         cache_key: tuple[Any, ...]
         if plain and not validity_unknown and cap is None and not notice_unknown:
-            cache_key = (start_date, status, index)
+            cache_key = (
+                start_date,
+                status,
+                index,
+                result.due,
+                result.moved_because,
+                result.warnings,
+            )
         else:
             cache_key = (
                 start_date,
                 status,
                 index,
+                result.unadjusted,
+                result.due,
+                result.moved_because,
+                result.warnings,
                 custom,
                 applied,
                 validity_unknown,
@@ -639,8 +666,6 @@ class Engine:
             )
         cached = step.deadlines.get(cache_key)
         if cached is None:
-            if result is None:
-                result = self._step_expiry(step, plan, period, start_date, applied, plain)
             added: list[str] = []
             if notice_unknown and rule.notice_event is not None:
                 added.append(
@@ -1024,22 +1049,22 @@ class Engine:
             point = StartPoint("event", start.event, start_date)
         else:
             point = StartPoint("deadline", str(start.deadline), start_date)
-        deadline = Deadline(
-            key=rule.key,
-            label=rule.label,
-            due=expiry.due,
-            start=point,
-            period=period,
-            extension=applied,
-            unadjusted=expiry.unadjusted,
-            moved_because=expiry.moved_because,
-            actor=rule.actor,
-            basis=rule.basis,
-            source=rule.source,
-            status=status,
-            consequence=rule.consequence,
-            counting=rule.counting,
-            notes=tuple(notes),
+        deadline = Deadline(  # positional (in the field order): cheaper than keywords
+            rule.key,
+            rule.label,
+            expiry.due,
+            point,
+            period,
+            applied,
+            expiry.unadjusted,
+            expiry.moved_because,
+            rule.actor,
+            rule.basis,
+            rule.source,
+            status,
+            rule.consequence,
+            rule.counting,
+            tuple(notes),
         )
         return deadline, expiry.warnings
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -113,28 +114,47 @@ async def aged_groups(
     sql = _Sql()
     visible = _visible(actor, query, sql)
     as_of = query.as_of
-    # The bucket of each row as a number (0 … 5, 6 disputed), once; then integer tests.
-    ranks = [f"WHEN x.dis = 1 THEN {len(BUCKETS)}", f"WHEN x.due_date >= {sql.arg(as_of)} THEN 0"]
-    for number, (_, _, days) in enumerate(BUCKETS[1:-1], start=1):
-        assert days is not None
-        ranks.append(f"WHEN x.due_date >= {sql.arg(as_of - timedelta(days=days))} THEN {number}")
-    rank = "CASE " + " ".join(ranks) + f" ELSE {len(BUCKETS) - 1} END"
-    columns = ", ".join(
-        f"CAST(SUM(CASE WHEN o.b = {i} THEN o.amount ELSE 0 END) AS BIGINT) AS b{i}"
-        for i in range(len(BUCKETS))
+    count = len(BUCKETS)
+
+    async def per_case(source_of: Callable[[], Awaitable[str]]) -> str:
+        """The buckets per case (an integer key) of one source: its rank (0 … 5, 6 disputed)
+        computed once per row, then integer tests."""
+        ranks = [f"WHEN x.dis = 1 THEN {count}", f"WHEN x.due_date >= {sql.arg(as_of)} THEN 0"]
+        for number, (_, _, days) in enumerate(BUCKETS[1:-1], start=1):
+            assert days is not None
+            bound = sql.arg(as_of - timedelta(days=days))
+            ranks.append(f"WHEN x.due_date >= {bound} THEN {number}")
+        rank = "CASE " + " ".join(ranks) + f" ELSE {count - 1} END"
+        sums = ", ".join(
+            f"CAST(SUM(CASE WHEN o.b = {i} THEN o.amount ELSE 0 END) AS BIGINT) AS b{i}"
+            for i in range(count + 1)
+        )
+        source = await source_of()  # its placeholders come after the ranks' in the text
+        return f"""
+    SELECT o.cid, {sums}, SUM(CASE WHEN o.b < {count} THEN o.invoices ELSE 0 END) AS invoices
+    FROM (SELECT x.grp AS cid, x.amount, x.invoices, {rank} AS b FROM ({source}) x) o
+    GROUP BY o.cid"""
+
+    stored = await per_case(
+        lambda: ledger_rows(as_of, sql, visible, "", 'k."case"', per_invoice=True, branch="stored")
     )
-    undisputed = f"o.b < {len(BUCKETS)}"
+    full = await per_case(lambda: ledger_rows(as_of, sql, visible, "", "c.id", branch="full"))
+    columns = ", ".join(f"CAST(SUM(t.b{i}) AS BIGINT) AS b{i}" for i in range(count))
+    total = " + ".join(f"t.b{i}" for i in range(count))
+    # Two levels: the buckets per case, aggregated inside each source (PostgreSQL then knows
+    # there are as many rows as cases: a GROUP BY over a UNION is guessed at 200 and planned
+    # with nested loops), then the cases' sums per name, joined once per case.
     statement = f"""
-SELECT o.grp AS name, {columns},
-       CAST(SUM(CASE WHEN {undisputed} THEN 0 ELSE o.amount END) AS BIGINT) AS disputed,
-       CAST(SUM(CASE WHEN {undisputed} THEN o.amount ELSE 0 END) AS BIGINT) AS total,
-       SUM(CASE WHEN {undisputed} THEN o.invoices ELSE 0 END) AS invoices
-FROM (
-  SELECT x.grp, x.amount, x.invoices, {rank} AS b
-  FROM ({await ledger_rows(as_of, sql, visible, join, group, per_invoice=True)}) x) o
-GROUP BY o.grp
-HAVING SUM(o.amount) > 0
-ORDER BY total DESC, o.grp
+SELECT {group} AS name, {columns},
+       CAST(SUM(t.b{count}) AS BIGINT) AS disputed,
+       CAST(SUM({total}) AS BIGINT) AS total,
+       SUM(t.invoices) AS invoices
+FROM ({stored}
+  UNION ALL{full}) t
+JOIN cases c ON c.id = t.cid {join}
+GROUP BY {group}
+HAVING SUM({total} + t.b{count}) > 0
+ORDER BY total DESC, {group}
 LIMIT {int(limit)}
 """
     rows = await Case.raw(statement, *sql.args)

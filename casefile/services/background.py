@@ -6,8 +6,8 @@ the result: the import's report, or the bundle to download (`output`).
 
 Idempotent twice over:
 - a user asking again for the same thing (same case, same pièces, same format and day; the
-  same file with the same options) gets the task already asked for, done or not, instead of a new one
-  (the row's unique `key`); only a failed task is taken up again;
+  same file with the same options) gets the task already asked for, done or not, instead of
+  a new one (the row's unique `key`); only a failed task is taken up again;
 - a task whose job runs twice (a replay, a retry after a crash) does its work once: a done task
   is never redone, and an import marks its task done in the transaction that writes the claims.
 
@@ -165,8 +165,8 @@ def fingerprint(source: bundles.BundleSource) -> str:
 
 async def request_bundle(case: int | str, actor: User, format_key: str = "zip") -> TaskView:
     """The bundle of `case` in `format_key` (zip or pdf, `services/bundles.py`)."""
+    source = await bundles.bundle_source(case, actor)  # the access check first
     fmt = bundles.check_format(format_key)
-    source = await bundles.bundle_source(case, actor)
     key = f"bundle:{fmt}:{source.case_id}:{fingerprint(source)}:{actor.name}"
     label = f"Dossier {source.reference} : {BUNDLE_LABELS.get(fmt, fmt)}"
     params = {"format": fmt, "reference": source.reference}

@@ -99,6 +99,21 @@ def _read(root: Path, label: str) -> LawData:
     return LawData(label, loaded, files, digest.hexdigest())
 
 
+def _fingerprint(root: Path) -> str:
+    """The fingerprint `_read` gives the same files, without parsing or loading them."""
+    digest = hashlib.sha256()
+    for path in sorted({p for pattern in LAW_FILES for p in root.glob(pattern)}):
+        relative = path.relative_to(root).as_posix()
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def law_engine_in_service() -> LawData:
+    """The engine in service and its fingerprint, without the parsed files (what `apply` needs:
+    a nightly chunk job calls it, and loading a second engine there cost a second a chunk)."""
+    return LawData("données en service", engine(), {}, _fingerprint(data_dir()))
+
+
 def law_in_service() -> LawData:
     """The law data the application computes with (its engine is the process's own)."""
     read = _read(data_dir(), "données en service")
@@ -693,7 +708,7 @@ async def apply(
             "--reason: indiquez la raison du changement (décret, correction d'un jour férié…)"
         )
     now = now or datetime.now(UTC)
-    law = law_in_service()
+    law = law_engine_in_service()
     examined = recomputed_count = 0
     recomputed: list[CaseImpact] = []
     async for ids in pending_id_chunks(first_id, last_id):

@@ -170,6 +170,7 @@ async def ledger_rows(
     group_join: str = "",
     group: str = "''",
     per_invoice: bool = False,
+    branch: str = "both",
 ) -> str:
     """The text of a row source `(grp, due_date, dis, amount, invoices)`: the outstanding
     principal on `as_of` of the visible invoices by group (`group`, an expression over
@@ -184,25 +185,50 @@ async def ledger_rows(
       window sums per case: the pool to impute (unassigned + what named payments left over)
       and the undisputed principal of the invoices due before this one.
 
+    `branch`: "stored" or "full" gives one source alone (the caller aggregates each one).
     No CTE: PostgreSQL would materialise one used twice, misjudge its size, then spend
     seconds compiling it."""
+    if branch == "full":
+        return await _full_rows(as_of, sql, visible, group_join, group)
+    ledger, issued = sql.arg(as_of), sql.arg(as_of)  # the same value: order-free
+    where = await visible()
+    if where == "1 = 1" and not group_join:
+        # Every case visible: no join to the 33 000 cases, only the few whose ledger does
+        # not hold (an index range) left out by a hashed NOT IN.
+        source = f"""claims k
+  WHERE k.issue_date <= {issued} AND k."case" NOT IN (
+    SELECT c.id FROM cases c WHERE c.ledger_on IS NULL OR c.ledger_on > {ledger})"""
+    else:
+        source = f"""claims k JOIN cases c ON c.id = k."case" {group_join}
+  WHERE c.ledger_on <= {ledger} AND k.issue_date <= {issued} AND {where}"""
     if per_invoice:  # the caller aggregates once, over many groups
         stored = f"""
   SELECT {group} AS grp, k.due_date, CASE WHEN k.disputed THEN 1 ELSE 0 END AS dis,
          k.outstanding_cents AS amount,
          CASE WHEN k.outstanding_cents > 0 THEN 1 ELSE 0 END AS invoices
-  FROM claims k JOIN cases c ON c.id = k."case" {group_join}
-  WHERE c.ledger_on <= {sql.arg(as_of)} AND k.issue_date <= {sql.arg(as_of)}
-    AND {await visible()}"""
+  FROM {source}"""
     else:
         stored = f"""
   SELECT {group} AS grp, k.due_date, CASE WHEN k.disputed THEN 1 ELSE 0 END AS dis,
          CAST(SUM(k.outstanding_cents) AS BIGINT) AS amount,
          SUM(CASE WHEN k.outstanding_cents > 0 THEN 1 ELSE 0 END) AS invoices
-  FROM claims k JOIN cases c ON c.id = k."case" {group_join}
-  WHERE c.ledger_on <= {sql.arg(as_of)} AND k.issue_date <= {sql.arg(as_of)}
-    AND {await visible()}
+  FROM {source}
   GROUP BY {group + ", " if group_join else ""}k.due_date, k.disputed"""
+    if branch == "stored":
+        return stored
+    full = await _full_rows(as_of, sql, visible, group_join, group)
+    return f"{stored}\n  UNION ALL{full}"
+
+
+async def _full_rows(
+    as_of: date,
+    sql: _Sql,
+    visible: Callable[[], Awaitable[str]],
+    group_join: str,
+    group: str,
+) -> str:
+    """`ledger_rows`' second source: the full imputation of the cases whose stored ledger
+    does not hold on `as_of`."""
     full = f"""
   SELECT f.grp, f.due_date, f.dis, f.outstanding AS amount,
          CASE WHEN f.outstanding > 0 THEN 1 ELSE 0 END AS invoices
@@ -243,7 +269,7 @@ async def ledger_rows(
       SELECT p."case" AS cid, CAST(SUM(p.amount_cents) AS BIGINT) AS amount FROM payments p
       WHERE p.claim IS NULL AND p.date <= {sql.arg(as_of)} GROUP BY p."case") u
       ON u.cid = r.cid) o) f"""
-    return f"{stored}\n  UNION ALL{full}"
+    return full
 
 
 async def aged_balance(actor: User, query: AgedBalanceQuery) -> AgedBalance:

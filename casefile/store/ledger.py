@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from casefile.store.db import bulk_update
+from casefile.store.db import among, bulk_update, update_rows
 from casefile.store.tables import Case, Claim, Payment
 
 NOTHING_DATED = date(1900, 1, 1)  # `ledger_on` of a case with nothing dated that matters
@@ -92,6 +92,15 @@ def impute(
 
 async def refresh_ledger(case_ids: Sequence[int]) -> None:
     """Recompute and store the ledger of these cases (call inside the changing transaction)."""
+    await update_rows(Case, await refresh_ledger_claims(case_ids))
+
+
+async def refresh_ledger_claims(case_ids: Sequence[int]) -> list[dict[str, object]]:
+    """Recompute the ledger of these cases, store each invoice's outstanding cents and return
+    each case's ledger columns (`id`, `ledger_on`, `claimed_cents`, `principal_due_cents`,
+    `last_paid_on`) for the caller to write with the case's other columns (the recompute: one
+    new row version per case instead of two)."""
+    cases: list[dict[str, object]] = []
     for start in range(0, len(case_ids), 1000):
         chunk = list(case_ids[start : start + 1000])
         invoices: dict[int, list[InvoiceRow]] = {case_id: [] for case_id in chunk}
@@ -104,35 +113,36 @@ async def refresh_ledger(case_ids: Sequence[int]) -> None:
             Claim.paid_cents,
             Claim.disputed,
             Claim.disputed_on,
-        ).where(Claim.case.is_in(chunk)):
-            invoices[row["case"]].append(_invoice(row))
+        ).where(among(Claim.case, chunk, superset=True)):
+            if row["case"] in invoices:
+                invoices[row["case"]].append(_invoice(row))
         payments: dict[int, list[PaymentRow]] = {}
         for row in await Payment.select(
             Payment.case, Payment.claim, Payment.date, Payment.amount_cents
-        ).where(Payment.case.is_in(chunk)):
+        ).where(among(Payment.case, chunk, superset=True)):
+            if row["case"] not in invoices:
+                continue
             payments.setdefault(row["case"], []).append(
                 PaymentRow(row["claim"], row["date"], int(row["amount_cents"]))
             )
         claim_values: list[tuple[int, object]] = []
-        ledger: list[tuple[int, object]] = []
-        claimed: list[tuple[int, object]] = []
-        due: list[tuple[int, object]] = []
-        last_paid: list[tuple[int, object]] = []
         for case_id in chunk:
             paid = payments.get(case_id, [])
             outstanding, ledger_on = impute(invoices[case_id], paid)
             claim_values.extend(outstanding.items())
-            ledger.append((case_id, ledger_on))
-            claimed.append(
-                (case_id, sum(max(i.amount_cents - i.paid_cents, 0) for i in invoices[case_id]))
+            cases.append(
+                {
+                    "id": case_id,
+                    "ledger_on": ledger_on,
+                    "claimed_cents": sum(
+                        max(i.amount_cents - i.paid_cents, 0) for i in invoices[case_id]
+                    ),
+                    "principal_due_cents": sum(outstanding.values()),
+                    "last_paid_on": max((p.date for p in paid), default=None),
+                }
             )
-            due.append((case_id, sum(outstanding.values())))
-            last_paid.append((case_id, max((p.date for p in paid), default=None)))
         await bulk_update(Claim, "outstanding_cents", claim_values, "BIGINT")
-        await bulk_update(Case, "ledger_on", ledger, "DATE")
-        await bulk_update(Case, "claimed_cents", claimed, "BIGINT")
-        await bulk_update(Case, "principal_due_cents", due, "BIGINT")
-        await bulk_update(Case, "last_paid_on", last_paid, "DATE")
+    return cases
 
 
 def _invoice(row: Mapping[str, Any]) -> InvoiceRow:

@@ -20,7 +20,7 @@ from casefile.definitions import engine
 from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
 from casefile.store.db import among, bulk_insert, update_rows
-from casefile.store.ledger import refresh_ledger
+from casefile.store.ledger import refresh_ledger_claims
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
 
@@ -201,7 +201,7 @@ async def store_schedules(
     for start in range(0, len(rows), 5000):
         await bulk_insert(DeadlineRecord, rows[start : start + 5000])
     del rows
-    await refresh_ledger(ids)
+    ledgers = {row["id"]: row for row in await refresh_ledger_claims(ids)}
     if totals is None:
         totals = await outstanding_cents(ids)
     summaries = []
@@ -213,6 +213,7 @@ async def store_schedules(
             "next_due": next_due,
             "overdue_since": overdue_since,
             "outstanding_cents": totals.get(case_id),
+            **ledgers[case_id],
         }
         if bump_version_at is not None:
             row["updated_at"] = bump_version_at

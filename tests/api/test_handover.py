@@ -38,6 +38,12 @@ def _amicable(api: Api) -> dict:
         },
     )
     assert response.status_code == 201, response.text
+    event = api.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=api.headers("avocat"),
+        json={"key": "mise_en_demeure_envoyee", "date": "2026-09-01", "delai": "8 days"},
+    )
+    assert event.status_code == 201, event.text
     return case
 
 
@@ -78,3 +84,6 @@ def test_the_case_page_offers_the_handover_and_reports_it(browser: Api) -> None:
     assert "Dossier transmis au contentieux : Injonction de payer." in after.text
     assert "Contentieux depuis le" in after.text
     assert 'action="/dossiers/' + str(case["id"]) + '/contentieux"' not in after.text
+    # The amicable history keeps its French labels on the litigation case's page.
+    assert "<strong>Mise en demeure envoyée</strong>" in after.text
+    assert "8 jours" in after.text and "mise_en_demeure_envoyee</strong>" not in after.text

@@ -102,9 +102,10 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
     ("GET", "/api/reports/litigation", None, ALL, 200),
     ("GET", "/api/reports/recovery", None, ALL, 200),
     ("GET", "/api/search?q=facture", None, ALL, 200),
-    # Background tasks (issue 15): the matrix's case has no pièce (422 once allowed); the JSON
-    # body is no CSV (the task reports its errors: 202).
-    ("POST", "/api/cases/{id}/bundles", {"format": "zip"}, CASE_READERS, 422),
+    # Background tasks (issue 15): an unknown bundle format is 422 once the case is readable
+    # (whether or not other routes gave it pièces); the JSON body is no CSV (the task reports
+    # its errors: 202).
+    ("POST", "/api/cases/{id}/bundles", {"format": "rar"}, CASE_READERS, 422),
     ("POST", "/api/imports?filename=balance.csv", {"ligne": 1}, CASE_WORKERS, 202),
     ("GET", "/api/tasks", None, ALL, 200),
     ("GET", "/api/audit", None, frozenset({"admin", "avocat"}), 200),
@@ -144,6 +145,8 @@ def _call(api: Api, method: str, path: str, body: object, case_id: int, headers:
             "debtor": {"name": "Débiteur SARL"},
         }
     if "{fx}" in path:
+        # On a case of their own: the matrix's case keeps no pièce (its bundle answers 422).
+        case_id = _facturx_case(api)
         path = path.replace("{fx}", str(_facturx_piece(api, case_id)))
     if "{claim}" in path or "{payment}" in path:
         path = path.replace("{claim}", str(_claim(api, case_id)))
@@ -168,6 +171,16 @@ def _claim(api: Api, case_id: int) -> int:
     )
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
+
+
+_FX_CASE: dict[str, int] = {}
+
+
+def _facturx_case(api: Api) -> int:
+    """One case for the Factur-X routes, assigned to the same commissaire as the matrix's."""
+    if "id" not in _FX_CASE:
+        _FX_CASE["id"] = int(new_case(api, "admin")["id"])
+    return _FX_CASE["id"]
 
 
 def _facturx_piece(api: Api, case_id: int) -> int:

@@ -1,7 +1,7 @@
 """`Engine.compute` (compiled plans, memos) gives byte for byte what the rule-by-rule reading
 of the definitions gives (`Engine.compute_reference`), errors included, on random cases of
 every procedure: events drawn from each procedure's own definitions, dates clustered so that
-orders, weekends, holidays and versions all occur, every territory and distance extension."""
+orders, weekends, holidays and versions all occur, every territory and distance extension, and courts or places a procedure refuses."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from casefile.errors import InputError
 from casefile.law.procedures import Procedure
 from casefile.law.schedule import CaseFacts, Engine, RecordedEvent
 
-DEPARTMENTS = ["75", "69", "67", "57", "971", "972", "973", "974", "976", "978", "2A"]
+DEPARTMENTS = ["75", "69", "67", "57", "971", "972", "973", "974", "976", "978", "2A", "988"]
+COURTS = ["tribunal_judiciaire", "tribunal_de_commerce", "commissaire_de_justice"]
 RESIDENCES = [None, None, None, "etranger", "972", "75", "974", "987"]
 
 
@@ -50,8 +51,9 @@ def _case(
         day = base + timedelta(days=rng.randrange(-20, 400))
         events[key] = RecordedEvent(key, day, attributes)  # type: ignore[arg-type]
     courts = procedure.courts or (None,)
+    court = rng.choice([*courts, None]) if rng.random() < 0.9 else rng.choice(COURTS)
     facts = CaseFacts(
-        court=rng.choice([*courts, None]),
+        court=court,
         court_department=rng.choice(DEPARTMENTS),
         debtor_residence=rng.choice(RESIDENCES),
     )

@@ -272,12 +272,21 @@ class PageController(Controller):
         attribute_labels = {
             attr["key"]: attr["label"] for event in detail["events"] for attr in event["attributes"]
         }
+        # A file handed over to litigation keeps its amicable events: their own labels.
+        amicable = find_procedure("amiable") if case["procedure"] != "amiable" else procedure
+        amicable_detail = procedure_detail(amicable)
+        amicable_labels = {event["key"]: event["label"] for event in amicable_detail["events"]}
+        for event in amicable_detail["events"]:
+            for attr in event["attributes"]:
+                attribute_labels.setdefault(attr["key"], attr["label"])
         timeline: list[dict[str, Any]] = [
             {
                 "kind": "event",
                 "key": event["key"],
                 "date": event["date"],
-                "label": labels.get(event["key"], event["key"]),
+                "label": labels.get(event["key"])
+                or amicable_labels.get(event["key"], event["key"]),
+                "procedure": procedure if event["key"] in labels else amicable,
                 "attributes": event.get("attributes") or {},
                 "order": 0,
             }

@@ -5,23 +5,21 @@ result: the download, or the import's report."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from casefile.api.auth import Actor, requires
 from casefile.api.tasks import import_task
-from casefile.api.web.pages import check_csrf, flash, page
+from casefile.api.web.pages import Form, check_csrf, flash, page
 from casefile.definitions import engine
 from casefile.errors import CasefileError
 from casefile.jobs.submit import submitted
 from casefile.services import background
 from casefile.store.imports import ImportOptions
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REFRESH_SECONDS = 2
 
 
