@@ -13,6 +13,7 @@ import re
 import socket
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -180,6 +181,8 @@ class HashingReader:
         self._part = hashlib.md5(usedforsecurity=False)
         self._part_fill = 0
         self._eof = False
+        self._md5_worker: ThreadPoolExecutor | None = None
+        self._md5_pending: Future[None] | None = None
 
     def read(self, size: int = -1, /) -> bytes:
         if size is None or size < 0:
@@ -198,7 +201,28 @@ class HashingReader:
         self.size += len(data)
         if self._max_size is not None and self.size > self._max_size:
             raise InputError(f"the file is larger than the {self._max_size}-byte limit")
+        if self._part_size:
+            # The part MD5s in a second thread while this one computes the SHA-256: both
+            # release the GIL, so the two hashes of a chunk run side by side on two cores.
+            if self._md5_worker is None:
+                self._md5_worker = ThreadPoolExecutor(1, thread_name_prefix="evidence-md5")
+            if self._md5_pending is not None:
+                self._md5_pending.result()
+            self._md5_pending = self._md5_worker.submit(self._md5_parts, data)
         self.sha256.update(data)
+
+    def finish(self) -> None:
+        """Wait for the part MD5s and stop their thread (idempotent)."""
+        pending, self._md5_pending = self._md5_pending, None
+        worker, self._md5_worker = self._md5_worker, None
+        try:
+            if pending is not None:
+                pending.result()
+        finally:
+            if worker is not None:
+                worker.shutdown(wait=True)
+
+    def _md5_parts(self, data: bytes) -> None:
         if self._part_size:
             view = memoryview(data)
             while view:
@@ -217,6 +241,7 @@ class HashingReader:
     def expected_etag(self) -> str:
         """The ETag S3 gives this upload: MD5 for a single PUT, MD5 of the part MD5s + count
         for a multipart one (minio switches to multipart beyond one part)."""
+        self.finish()
         md5s = [*self._part_md5s]
         if self._part_fill or not md5s:
             md5s.append(self._part.digest())

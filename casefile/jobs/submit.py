@@ -2,7 +2,9 @@
 its job deferred (PostgreSQL: a `casefile worker` runs it; SQLite: the in-process worker of
 `casefile serve`), or, in a process that runs no job engine (`CASEFILE_JOBS=off`, the CLI), run
 at once. Deferring again a task whose job waits already does nothing (queueing lock); a task
-left `todo` by a lost in-memory queue (embedded mode, restarted) is deferred anew."""
+left `todo` by a lost in-memory queue (embedded mode, restarted) or `running` by a worker that
+died is deferred anew when it is asked for again: jobs of one task run one at a time (`lock`)
+and a done task is never redone, so a spare job only finds the work done."""
 
 from __future__ import annotations
 
@@ -19,9 +21,11 @@ from casefile.store.permissions import User
 
 async def submitted(task: background.TaskView, actor: User) -> background.TaskView:
     """`task` once handed over; its fresh state."""
-    if task.status != "todo":
+    if task.status not in ("todo", "running"):
         return task
     if get_settings().jobs == "off":
+        if task.status != "todo":
+            return task
         with contextlib.suppress(CasefileError):  # recorded on the task: the user reads it there
             await background.run(task.id)
         return await background.get(task.id, actor)

@@ -236,6 +236,7 @@ class _Step:
     event_starts_only: bool  # no start is another deadline's expiry
     # Shared by every plan with the same rule, territory and extension:
     expiries: dict[date, _Expiry]
+    # Shared by every plan with the same rule and extension (keyed by the expiry's values):
     deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]]
 
 
@@ -272,7 +273,7 @@ class Engine:
         self._schedules: dict[tuple[Any, ...], Schedule] = {}
         self.schedule_memo_size = SCHEDULE_MEMO_SIZE
         self._plans: dict[tuple[Any, ...], _Plan] = {}
-        self._step_memos: dict[tuple[Any, ...], tuple[dict[Any, Any], dict[Any, Any]]] = {}
+        self._step_memos: dict[tuple[Any, ...], dict[Any, Any]] = {}
         self._plan_entries = 0
 
     def clear_memos(self) -> None:
@@ -493,9 +494,14 @@ class Engine:
                 and not only.when_event
                 and only.not_before is None
             )
-            memos = self._step_memos.get((rule.ident, territory.key, applied))
-            if memos is None:
-                memos = self._step_memos[(rule.ident, territory.key, applied)] = ({}, {})
+            # Expiries depend on the territory's days; built deadlines do not (their key holds
+            # the expiry's values), so every territory shares them.
+            expiries = self._step_memos.get((rule.ident, territory.key, applied))
+            if expiries is None:
+                expiries = self._step_memos[(rule.ident, territory.key, applied)] = {}
+            built = self._step_memos.get((rule.ident, applied))
+            if built is None:
+                built = self._step_memos[(rule.ident, applied)] = {}
             steps.append(
                 _Step(
                     rule=rule,
@@ -506,8 +512,8 @@ class Engine:
                     needs_due=rule.notice_event is not None or rule.cap_event is not None,
                     start_events=frozenset(s.event for s in rule.starts if s.event is not None),
                     event_starts_only=all(s.event is not None for s in rule.starts),
-                    expiries=memos[0],
-                    deadlines=memos[1],
+                    expiries=expiries,
+                    deadlines=built,
                 )
             )
         plan = _Plan(
@@ -630,14 +636,27 @@ class Engine:
             status = "done" if act.date <= result.due else "missed"
         else:
             status = "uncertain" if start.uncertain else "pending"
+        if result is None:
+            result = self._step_expiry(step, plan, period, start_date, applied, plain)
         cache_key: tuple[Any, ...]
         if plain and not validity_unknown and cap is None and not notice_unknown:
-            cache_key = (start_date, status, index)
+            cache_key = (
+                start_date,
+                status,
+                index,
+                result.due,
+                result.moved_because,
+                result.warnings,
+            )
         else:
             cache_key = (
                 start_date,
                 status,
                 index,
+                result.unadjusted,
+                result.due,
+                result.moved_because,
+                result.warnings,
                 custom,
                 applied,
                 validity_unknown,
@@ -647,8 +666,6 @@ class Engine:
             )
         cached = step.deadlines.get(cache_key)
         if cached is None:
-            if result is None:
-                result = self._step_expiry(step, plan, period, start_date, applied, plain)
             added: list[str] = []
             if notice_unknown and rule.notice_event is not None:
                 added.append(
@@ -1032,22 +1049,22 @@ class Engine:
             point = StartPoint("event", start.event, start_date)
         else:
             point = StartPoint("deadline", str(start.deadline), start_date)
-        deadline = Deadline(
-            key=rule.key,
-            label=rule.label,
-            due=expiry.due,
-            start=point,
-            period=period,
-            extension=applied,
-            unadjusted=expiry.unadjusted,
-            moved_because=expiry.moved_because,
-            actor=rule.actor,
-            basis=rule.basis,
-            source=rule.source,
-            status=status,
-            consequence=rule.consequence,
-            counting=rule.counting,
-            notes=tuple(notes),
+        deadline = Deadline(  # positional (in the field order): cheaper than keywords
+            rule.key,
+            rule.label,
+            expiry.due,
+            point,
+            period,
+            applied,
+            expiry.unadjusted,
+            expiry.moved_because,
+            rule.actor,
+            rule.basis,
+            rule.source,
+            status,
+            rule.consequence,
+            rule.counting,
+            tuple(notes),
         )
         return deadline, expiry.warnings
 

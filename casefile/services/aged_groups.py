@@ -136,7 +136,7 @@ async def aged_groups(
     GROUP BY o.cid"""
 
     stored = await per_case(
-        lambda: ledger_rows(as_of, sql, visible, "", "c.id", per_invoice=True, branch="stored")
+        lambda: ledger_rows(as_of, sql, visible, "", 'k."case"', per_invoice=True, branch="stored")
     )
     full = await per_case(lambda: ledger_rows(as_of, sql, visible, "", "c.id", branch="full"))
     columns = ", ".join(f"CAST(SUM(t.b{i}) AS BIGINT) AS b{i}" for i in range(count))

@@ -30,7 +30,25 @@ from casefile.store.tables import AuditEntry, Case
 PARIS = ZoneInfo("Europe/Paris")
 ROLE_NAMES = {"creditor": "créancier", "debtor": "débiteur"}
 # Keys that describe the change rather than being a field of it.
-META = frozenset({"version", "changes", "warnings", "reason", "role", "key"})
+META = frozenset({"version", "changes", "warnings", "reason", "role", "key", "level", "scenario"})
+# The values of a reminder action's and a promise's `status`, and of a channel, in French.
+DUNNING_VALUES: dict[str, str] = {
+    "a_envoyer": "à envoyer",
+    "a_appeler": "appel à passer",
+    "envoyee": "envoyée",
+    "faite": "faite",
+    "echec": "échec",
+    "annulee": "annulée",
+    "retiree": "retirée",
+    "en_cours": "en cours",
+    "tenue": "tenue",
+    "rompue": "rompue",
+    "email": "e-mail",
+    "courrier": "courrier",
+    "telephone": "téléphone",
+    "rendez_vous": "en rendez-vous",
+    "autre": "autrement",
+}
 FIELD_LABELS: dict[str, str] = {
     **parties.LABELS,
     **claims.LABELS,
@@ -176,6 +194,8 @@ def _value(name: str, value: Any) -> str:
         return court_fr(str(value)) if name == "court" else str(value)
     if name == "supply":
         return claims.SUPPLIES.get(str(value), str(value))
+    if name in ("status", "channel") and str(value) in DUNNING_VALUES:
+        return DUNNING_VALUES[str(value)]
     return str(value)
 
 

@@ -6,8 +6,8 @@ the result: the import's report, or the bundle to download (`output`).
 
 Idempotent twice over:
 - a user asking again for the same thing (same case, same pièces, same format and day; the
-  same file with the same options) gets the task already asked for, done or not, instead of a new one
-  (the row's unique `key`); only a failed task is taken up again;
+  same file with the same options) gets the task already asked for, done or not, instead of
+  a new one (the row's unique `key`); only a failed task is taken up again;
 - a task whose job runs twice (a replay, a retry after a crash) does its work once: a done task
   is never redone, and an import marks its task done in the transaction that writes the claims.
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from casefile.definitions import dunning
 from casefile.documents.formatting import amount_fr, date_fr
-from casefile.errors import CasefileError, Conflict
+from casefile.errors import CasefileError, Conflict, Unavailable
 from casefile.law.dunning import (
     Facts,
     LevelSpec,
@@ -49,7 +49,7 @@ from casefile.notify.smtp import Mailer, SmtpConfig
 from casefile.settings import get_settings
 from casefile.store import audit
 from casefile.store.cases import CLOSED_STATUSES
-from casefile.store.db import atomic
+from casefile.store.db import atomic, unavailable
 from casefile.store.documents import create_document
 from casefile.store.permissions import SYSTEM, User
 from casefile.store.tables import (
@@ -453,6 +453,12 @@ async def _exists(state: CaseDunning, level: LevelSpec) -> bool:
     return bool(await DunningAction.exists().where(DunningAction.key == key))
 
 
+def _reply_to(creditor: Mapping[str, Any]) -> str | None:
+    """The creditor's own address, when recorded: the debtor's answer goes to the creditor."""
+    address = str(creditor.get("email") or "").strip()
+    return address if address and _EMAIL.match(address) else None
+
+
 async def _failed(
     state: CaseDunning,
     level: LevelSpec,
@@ -513,7 +519,7 @@ async def _email(
             spec,
             message_fields(state),
             sender=sender,
-            reply_to=None,
+            reply_to=_reply_to(state.creditor),
             to_name=str(state.debtor.get("name") or ""),
             to_address=address,
             message_id=message_id,
@@ -724,8 +730,18 @@ async def run_due(today: date, case_ids: Sequence[int] | None = None) -> dict[st
                 report.examined += 1
                 try:
                     await _advance(state, outbox, report)
+                except Unavailable:
+                    raise  # the database or the object store: the whole run is retried
                 except CasefileError as error:
                     report.errors.append(f"{state.case['reference']} : {error}")
+                except Exception as error:  # one case's surprise never stops the others
+                    if isinstance(error, OSError) or unavailable(error) is not None:
+                        raise
+                    log.exception("relances: case %s failed", state.case["reference"])
+                    report.errors.append(
+                        f"{state.case['reference']} : erreur inattendue ({type(error).__name__}), "
+                        "voir le journal du serveur"
+                    )
     finally:
         await outbox.close()
     result = report.as_dict()

@@ -145,6 +145,8 @@ def _call(api: Api, method: str, path: str, body: object, case_id: int, headers:
             "debtor": {"name": "Débiteur SARL"},
         }
     if "{fx}" in path:
+        # On a case of their own: the matrix's case keeps no pièce (its bundle answers 422).
+        case_id = _facturx_case(api)
         path = path.replace("{fx}", str(_facturx_piece(api, case_id)))
     if "{claim}" in path or "{payment}" in path:
         path = path.replace("{claim}", str(_claim(api, case_id)))
@@ -169,6 +171,16 @@ def _claim(api: Api, case_id: int) -> int:
     )
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
+
+
+_FX_CASE: dict[str, int] = {}
+
+
+def _facturx_case(api: Api) -> int:
+    """One case for the Factur-X routes, assigned to the same commissaire as the matrix's."""
+    if "id" not in _FX_CASE:
+        _FX_CASE["id"] = int(new_case(api, "admin")["id"])
+    return _FX_CASE["id"]
 
 
 def _facturx_piece(api: Api, case_id: int) -> int:

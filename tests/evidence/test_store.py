@@ -222,3 +222,32 @@ def test_open_store_picks_the_backend_from_the_url(tmp_path):
         open_store("s3://pieces", dataclasses.replace(settings, s3_secret_key=None))
     with pytest.raises(InputError, match="CASEFILE_S3_ENDPOINT"):
         open_store("s3://pieces", dataclasses.replace(settings, s3_endpoint=None))
+
+
+def test_the_part_md5s_hashed_beside_the_sha256_predict_the_multipart_etag():
+    """The MD5 of each part runs in a second thread (beside the SHA-256): same ETag as hashing
+    in sequence, and the thread is gone once the ETag is read or the upload fails."""
+    import hashlib
+    import os
+    import threading
+
+    from casefile.evidence.objects import HashingReader
+
+    part = 1024 * 1024
+    data = os.urandom(part * 2 + 12345)
+    reader = HashingReader(io.BytesIO(data), part_size=part)
+    while reader.read(300_000):  # chunks that straddle the parts' edges
+        pass
+    md5s = [hashlib.md5(data[i : i + part]).digest() for i in range(0, len(data), part)]
+    expected = f"{hashlib.md5(b''.join(md5s)).hexdigest()}-3"
+    assert reader.expected_etag() == expected
+    assert reader.sha256.hexdigest() == sha(data)
+    assert not [t for t in threading.enumerate() if t.name.startswith("evidence-md5")]
+
+    failing = HashingReader(io.BytesIO(data), part_size=part, max_size=part)
+    with pytest.raises(InputError):
+        while failing.read(300_000):
+            pass
+    failing.finish()
+    failing.finish()
+    assert not [t for t in threading.enumerate() if t.name.startswith("evidence-md5")]

@@ -161,3 +161,23 @@ def test_results_older_than_their_keeping_time_are_removed(store: Store, jobs_on
     assert view.status == "done" and view.download is None
     with pytest.raises(NotFound, match="redemandez le dossier"):
         store.run(background.output(bundle.id, SYSTEM))
+
+
+def test_a_task_left_running_by_a_dead_worker_is_taken_up_when_asked_again(
+    store: Store, jobs_on: App
+) -> None:
+    case_id = store.run(case_with_piece())
+    task = store.run(background.request_bundle(case_id, SYSTEM))
+    # Its worker died mid-run: the row says running, no job is queued any more.
+    store.run(
+        BackgroundTask.update({BackgroundTask.status: "running"}).where(
+            BackgroundTask.id == task.id
+        )
+    )
+    assert jobs(store, jobs_on) == []
+    again = store.run(submitted(store.run(background.request_bundle(case_id, SYSTEM)), SYSTEM))
+    assert again.id == task.id
+    [job] = jobs(store, jobs_on)
+    assert job.task_kwargs == {"task_id": task.id}
+    run_worker(store, jobs_on)
+    assert store.run(background.get(task.id, SYSTEM)).status == "done"

@@ -47,6 +47,7 @@ CREDITOR = PartyIn(
     postcode="67000",
     city="Strasbourg",
     representative="M. Paul Weber, président",
+    email="recouvrement@fournitures.example.fr",
 )
 
 
@@ -107,6 +108,7 @@ def test_a_professional_debtor_goes_through_the_whole_scenario_once(
     assert smtp.inbox.envelopes == [["compta@winstub.example.fr"]]
     assert mail["Subject"] == "Rappel : facture Fournitures Rhénanes SAS arrivée à échéance"
     assert mail["From"] == "Fournitures Rhénanes <compta@fournitures.example.fr>"
+    assert mail["Reply-To"] == "recouvrement@fournitures.example.fr"  # answers go to the creditor
     assert mail["Message-ID"] == f"<relance.{case_id}.professionnel.rappel@fournitures.example.fr>"
     body = plain(mail.get_body(("plain",)).get_content())
     assert (
@@ -176,8 +178,13 @@ def test_a_professional_debtor_goes_through_the_whole_scenario_once(
     assert [lv["status"] for lv in state.levels] == ["envoyee", "envoyee", "faite", "envoyee"]
 
     # The case's history tells every step.
-    sentences = [line.sentence for line in store.run(trail(SYSTEM, case=case_id, limit=50))]
+    lines = store.run(trail(SYSTEM, case=case_id, limit=50))
+    sentences = [line.sentence for line in lines]
     assert any("a envoyé par e-mail « Rappel courtois par e-mail »" in s for s in sentences)
+    first = next(line for line in lines if "« Rappel courtois par e-mail »" in line.sentence)
+    shown = {c.label: c.after for c in first.changes}
+    assert shown["statut"] == "envoyée" and shown["canal"] == "e-mail"
+    assert shown["destinataire"] == "compta@winstub.example.fr"
     assert any("a noté le résultat de l'appel" in s for s in sentences)
     assert any("a marqué envoyé le courrier « Mise en demeure" in s for s in sentences)
 
@@ -446,3 +453,27 @@ def test_a_letter_kept_too_long_is_refused_then_rendered_again(
     case = store.run(get_case(case_id, SYSTEM, today=date(2027, 4, 7)))
     (deadline,) = [d for d in case["deadlines"] if d["key"] == "paiement_mise_en_demeure"]
     assert deadline["due"] == "2027-04-15"
+
+
+def test_a_surprise_on_one_case_is_reported_and_the_others_go_on(
+    store: Store, mail_env: Smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def build() -> None:
+        await amicable("BOOM-1", debtor())
+        await amicable("FINE-1", debtor("Garage Schmitt SARL", email="compta@schmitt.example.fr"))
+
+    store.run(build())
+    settle = dunning.settle_promises
+
+    async def exploding(state: dunning.CaseDunning) -> int:
+        if state.case["reference"] == "BOOM-1":
+            raise RuntimeError("unexpected")
+        return await settle(state)
+
+    monkeypatch.setattr(dunning, "settle_promises", exploding)
+    report = run(store, date(2027, 3, 6))
+    assert report["errors"] == [
+        "BOOM-1 : erreur inattendue (RuntimeError), voir le journal du serveur"
+    ]
+    assert report["created"] == {"envoyee": 1}
+    assert mail_env.inbox.envelopes == [["compta@schmitt.example.fr"]]
