@@ -226,7 +226,7 @@ async def bundle_answer(case_id: str, actor: Any, fmt: str) -> Stream:
     from casefile.services import bundles
 
     checked = bundles.check_format(fmt)
-    source = await bundles.bundle_source(case_id, actor)
+    source = await bundles.bundle_source(case_id, actor, require_pieces=checked == "pdf")
     try:
         chunks, _ = await asyncio.to_thread(bundles.open_bundle, source, checked, open_store())
     except PieceUnusable as error:

@@ -77,8 +77,12 @@ def check_format(fmt: str) -> Format:
     return "pdf" if fmt == "pdf" else "zip"
 
 
-async def bundle_source(case: int | str, actor: User, today: date | None = None) -> BundleSource:
-    """The live pièces of a case the actor may read, and its .docx bordereau renderer."""
+async def bundle_source(
+    case: int | str, actor: User, today: date | None = None, *, require_pieces: bool = True
+) -> BundleSource:
+    """The live pièces of a case the actor may read, and its .docx bordereau renderer. A case
+    without pièces is refused unless `require_pieces=False` (the ZIP link of the case page
+    then gives the bordereau alone, as it always did)."""
     from casefile.store import pieces
     from casefile.store.cases import resolve_case
     from casefile.store.documents import bordereau_renderer, case_document_data
@@ -87,7 +91,7 @@ async def bundle_source(case: int | str, actor: User, today: date | None = None)
     require(actor, "evidence.read")
     row = await resolve_case(case, actor)
     live = await pieces.list_pieces(row["id"])
-    if not bordereau(live):
+    if require_pieces and not bordereau(live):
         raise InputError(f"le dossier {row['reference']} n'a aucune pièce à communiquer")
     render: RenderDocx | None = None
     problem: str | None = None

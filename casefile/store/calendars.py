@@ -33,7 +33,7 @@ from casefile.ical.sync import sync
 from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline
 from casefile.settings import get_settings
-from casefile.store import audit
+from casefile.store import audit, read_cache
 from casefile.store.cases import resolve_case
 from casefile.store.db import atomic
 from casefile.store.permissions import SYSTEM, User, can
@@ -292,48 +292,67 @@ async def revoke_feed(feed_id: int, actor: User, now: datetime | None = None) ->
     return _feed_dict(row)
 
 
+# The token's row with, in the same round trip, its publisher and (portfolio feeds) its subject
+# as they are now: a poll's checks cost one query, not three.
+_TOKEN_SQL = (
+    "SELECT f.id, f.kind, f.subject, f.label, f.created_by, f.created_by_name, f.created_at,"
+    " f.last_used, f.revoked_at, f.token_hash, h.name AS holder_name, h.role AS holder_role,"
+    " h.active AS holder_active, s.name AS subject_name, s.role AS subject_role,"
+    " s.active AS subject_active"
+    " FROM feed_tokens f LEFT JOIN users h ON h.id = f.created_by"
+    " LEFT JOIN users s ON f.kind <> 'case' AND s.name = f.subject"
+    " WHERE f.token_hash = {}"
+)
+
+
+def _moment(value: Any) -> datetime | None:
+    """A timestamp as read by a raw query: SQLite gives text, sometimes without its zone."""
+    if value is None:
+        return None
+    moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any]:
     """The feed a presented token opens; unknown or revoked: NotFound. Its last use is
     recorded at most once per LAST_USED_EVERY: polling does not write on every request."""
     now = _aware(now)
     if not token or len(token) > 256:
         raise NotFound("feed not found")
-    row = await FeedTokenRow.select().where(FeedTokenRow.token_hash == hash_token(token)).first()
-    if row is None:
+    rows = await FeedTokenRow.raw(_TOKEN_SQL, hash_token(token))
+    if not rows:
         raise NotFound("feed not found")
+    row = dict(rows[0])
+    row["created_at"] = _moment(row["created_at"])
+    row["revoked_at"] = _moment(row["revoked_at"])
     stored = FeedToken(
         row["token_hash"], row["kind"], row["subject"], row["created_at"], row["revoked_at"]
     )
     if not verify_token(token, stored):
         raise NotFound("feed not found")
-    last_used = row["last_used"]
-    if isinstance(last_used, str):  # SQLite without piccolo's column converters
-        last_used = datetime.fromisoformat(last_used)
-    if last_used is not None and last_used.tzinfo is None:
-        last_used = last_used.replace(tzinfo=UTC)
+    last_used = _moment(row["last_used"])
     if last_used is None or not timedelta(0) <= now - last_used < LAST_USED_EVERY:
         await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
         last_used = now
+    row["last_used"] = last_used
     return {
         **_feed_dict(row),
         "created_by_id": row["created_by"],
-        "last_used": last_used.isoformat(),
+        "holder": (row["holder_name"], row["holder_role"], bool(row["holder_active"])),
+        "subject_user": (row["subject_name"], row["subject_role"], bool(row["subject_active"])),
     }
 
 
-async def _holder(feed: dict[str, Any]) -> User:
-    """The feed's publisher as they are now: a deactivated or deleted publisher's feeds are dead.
-    Feeds made by the command line (`created_by` 0) belong to the system user."""
+def _holder(feed: dict[str, Any]) -> User:
+    """The feed's publisher as they are now (read with the token): a deactivated or deleted
+    publisher's feeds are dead. Feeds made by the command line (`created_by` 0) belong to the
+    system user."""
     if feed["created_by_id"] == SYSTEM.id:
         return SYSTEM
-    row = (
-        await UserAccount.select(UserAccount.id, UserAccount.name, UserAccount.role)
-        .where((UserAccount.id == feed["created_by_id"]) & (UserAccount.active == True))  # noqa: E712
-        .first()
-    )
-    if row is None:
+    name, role, active = feed["holder"]
+    if name is None or not active:
         raise NotFound("feed not found")
-    return User(row["id"], row["name"], row["role"])
+    return User(feed["created_by_id"], name, role)
 
 
 async def feed_body(token: str, now: datetime | None = None) -> bytes:
@@ -361,27 +380,54 @@ async def feed_answer(
     the last write of their deadlines and feed states, the subject's name, the day, the law
     loaded, the base URL): when they are what they were when this process last computed the
     feed, its ETag is the one computed then, and a poll that presents it gets its 304 after
-    two small queries instead of the engine, the sync and the rendering of every deadline."""
+    the checks and one small query instead of the engine, the sync and the rendering of every
+    deadline. On PostgreSQL the check's result is kept a few seconds (`read_cache.FEEDS`,
+    forgotten on any revocation, rights, case, deadline or feed state change, from any
+    process): a poll of an unchanged feed within that time costs no query at all."""
     now = _aware(now)
+    kept = _kept_etag(token, now)
+    if kept is not None and not_modified(if_none_match, kept):
+        return None, kept
+    await read_cache.listen()
+    seen = read_cache.generation()
     feed = await resolve_feed(token, now)
     holder = await _authorized(feed)
     inputs = await _feed_inputs(feed, now)
     known = _ETAGS.get(feed["id"])
-    if known is not None and known[0] == inputs and not_modified(if_none_match, known[1]):
-        return None, known[1]
+    if known is not None and known[0] == inputs:
+        _keep_etag(token, now, known[1], seen)
+        if not_modified(if_none_match, known[1]):
+            return None, known[1]
     body = await _feed_body(feed, holder, now)
     etag = etag_for(body)
     if len(_ETAGS) >= MAX_ETAGS:
         _ETAGS.clear()
     _ETAGS[feed["id"]] = (inputs, etag)
+    _keep_etag(token, now, etag, seen)
     return body, etag
 
 
+def _kept_etag(token: str, now: datetime) -> str | None:
+    """The ETag this token's feed had when checked a few seconds ago, if nothing it depends on
+    changed since (`read_cache`: PostgreSQL only) and it is still the same day, law and URL."""
+    if not token or len(token) > 256:
+        return None
+    kept = read_cache.FEEDS.lookup(hash_token(token))
+    if kept is None or kept[:3] != (now.date(), id(engine()), get_settings().base_url):
+        return None
+    return str(kept[3])
+
+
+def _keep_etag(token: str, now: datetime, etag: str, seen: int) -> None:
+    key = (now.date(), id(engine()), get_settings().base_url, etag)
+    read_cache.FEEDS.keep(hash_token(token), key, seen)
+
+
 _INPUTS_SQL = (
-    "SELECT c.id, c.version, f.updated_at AS synced, (SELECT max(d.updated_at) FROM deadlines d"
-    ' WHERE d."case" = c.id) AS written, (SELECT count(*) FROM deadlines d'
-    ' WHERE d."case" = c.id) AS deadlines'
-    ' FROM cases c LEFT JOIN feed_states f ON f."case" = c.id WHERE {where} ORDER BY c.id'
+    "SELECT c.id, c.version, f.updated_at AS synced, max(d.updated_at) AS written,"
+    " count(d.id) AS deadlines FROM cases c"
+    ' LEFT JOIN feed_states f ON f."case" = c.id LEFT JOIN deadlines d ON d."case" = c.id'
+    " WHERE {where} GROUP BY c.id, c.version, f.updated_at ORDER BY c.id"
 )
 _SUBJECTS = {
     "case": "c.id = {}",
@@ -421,17 +467,19 @@ async def _authorized(feed: dict[str, Any]) -> User:
     case feed serves only while its publisher may still read the case (a commissaire de
     justice's feed stops when the case is reassigned); a portfolio feed only while its subject
     is active and its publisher is that person or an administrator. Checked on every use, the
-    304 included."""
-    holder = await _holder(feed)
-    try:
-        if feed["kind"] == "case":
+    304 included (the publisher and the subject as read with the token, `resolve_feed`)."""
+    holder = _holder(feed)
+    if feed["kind"] == "case":
+        try:
             await resolve_case(feed["subject"], holder)
-            return holder
-        subject = await _user(feed["subject"], "feed subject")
-    except (Forbidden, NotFound):
-        raise NotFound("feed not found") from None
-    allowed = holder.name == subject["name"] or can(holder.role, "user.admin")
-    if not (subject["active"] and allowed and can(holder.role, "case.read")):
+        except (Forbidden, NotFound):
+            raise NotFound("feed not found") from None
+        return holder
+    name, _, active = feed["subject_user"]
+    if name is None:
+        raise NotFound("feed not found")
+    allowed = holder.name == name or can(holder.role, "user.admin")
+    if not (active and allowed and can(holder.role, "case.read")):
         raise NotFound("feed not found")
     return holder
 

@@ -2,12 +2,14 @@
 
 Two reads are paid on almost every API request: the bearer token's user, and a case's stored
 deadlines. Each is a database round trip that costs more than the rest of the request. They
-are kept here (`TOKENS`, `DEADLINES`) under four rules:
+are kept here (`TOKENS`, `DEADLINES`), with the ETag a subscription feed had when last checked
+(`FEEDS`: lets a poll of an unchanged feed get its 304 without a query), under four rules:
 
 - Only on PostgreSQL, and only while this process LISTENs on the `casefile_changes` channel:
-  triggers (migration 2026-11-30T04:30) NOTIFY it whenever a token is revoked or deleted, a
-  user's name, role or active flag changes, a deadline is written or deleted, or a case's
-  assignment or reference changes, whichever process writes (server, CLI, jobs). The
+  triggers (migrations 2026-11-30T04:30 and 07:06) NOTIFY it whenever a token or a feed token
+  is revoked or deleted, a user's name, role or active flag changes, a deadline or a feed
+  state is written or deleted, or a case is created, deleted, changes assignment or reference
+  or is bumped to a new `version`, whichever process writes (server, CLI, jobs). The
   notification empties every cache. If the listening connection drops, the caches are off
   (every request reads the database) until it listens again. SQLite: always off.
 - Any write transaction of this process empties them too (`db.atomic`), so a revocation or a
@@ -68,7 +70,8 @@ class Cache(Generic[V]):
 
 TOKENS: Cache[Any] = Cache(10_000)
 DEADLINES: Cache[Any] = Cache(20_000)
-_CACHES = (TOKENS, DEADLINES)
+FEEDS: Cache[Any] = Cache(10_000)
+_CACHES = (TOKENS, DEADLINES, FEEDS)
 
 
 def forget() -> None:

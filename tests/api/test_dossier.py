@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import zipfile
 
 import pikepdf
 import pytest
@@ -132,6 +133,11 @@ def test_an_empty_case_has_no_dossier(api: Api) -> None:
     response = api.client.get(f"/api/cases/{case['id']}/dossier.pdf", headers=api.headers("avocat"))
     assert response.status_code == 422
     assert "n'a aucune pièce à communiquer" in response.text
+    # The ZIP of the case page still answers: the bordereau alone.
+    zipped = api.client.get(f"/api/cases/{case['id']}/bundle.zip", headers=api.headers("avocat"))
+    assert zipped.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+        assert archive.namelist()[0] == "00 - Bordereau.txt"
 
 
 def test_the_hearing_view_lists_the_pieces_in_order_with_thumbnails(

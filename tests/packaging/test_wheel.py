@@ -33,6 +33,7 @@ def test_the_wheel_holds_the_procedures_calendars_templates_and_licence(wheel: P
         "casefile/_data/procedures/injonction_de_payer.toml",
         "casefile/_data/procedures/parameters.toml",
         "casefile/_data/calendars/territories.toml",
+        "casefile/_data/calendars/holidays.json",
         "casefile/_data/document_templates/manifest.toml",
         "casefile/_data/document_templates/mise_en_demeure.docx",
         "casefile/_data/LICENSE",

@@ -1,0 +1,123 @@
+"""A subscription feed's 304 answered from memory (PostgreSQL, a few seconds), yet a revocation,
+a publisher's deactivation or any change to the feed's cases bites at once: made by this process
+(its write transactions empty the cache) or by another one (triggers NOTIFY the server)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+
+from casefile.errors import NotFound
+from casefile.ical.feeds import hash_token
+from casefile.services import cases
+from casefile.store import calendars, read_cache, users
+from tests.store.helpers import new_case
+
+NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
+
+
+def _kept(token: str) -> bool:
+    return read_cache.FEEDS.entries.get(hash_token(token)) is not None
+
+
+def _feed(store) -> tuple[str, int]:
+    """A lawyer's feed of one case with deadlines, polled once (its ETag known)."""
+    lawyer, _ = store.run(users.create_user("me_dupont", "avocat"))
+    case = store.run(cases.create_case(replace(new_case(), lawyer="me_dupont"), lawyer))
+    store.run(cases.add_event(case["id"], "ordonnance_rendue", "2027-01-04", {}, lawyer))
+    feed = store.run(calendars.issue_feed("lawyer", "me_dupont", lawyer))
+    return feed["token"], feed["id"]
+
+
+async def _elsewhere(url: str, statement: str) -> None:
+    """A change made by another process: its own connection, no hook of this one."""
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def _until_forgotten(token: str) -> None:
+    for _ in range(200):
+        if not _kept(token):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the notification never emptied the feed cache")
+
+
+def _poll_until_kept(store, token: str) -> str:
+    """Poll until the answer is kept (our own writes' notifications may still be arriving)."""
+    body, etag = store.run(calendars.feed_answer(token, None, NOW))
+    assert body is not None and b"BEGIN:VEVENT" in body
+    for _ in range(100):
+        body, again = store.run(calendars.feed_answer(token, etag, NOW))
+        assert again == etag  # the first poll wrote the feed state: the next computes again
+        if body is None and _kept(token):
+            return etag
+        store.run(asyncio.sleep(0.02))
+    raise AssertionError("the feed's ETag was never kept")
+
+
+def test_sqlite_never_keeps_a_feed(store):
+    if store.engine != "sqlite":
+        pytest.skip("SQLite only")
+    token, _ = _feed(store)
+    store.run(calendars.feed_answer(token, None, NOW))  # writes the feed state
+    _, etag = store.run(calendars.feed_answer(token, None, NOW))
+    assert store.run(calendars.feed_answer(token, etag, NOW)) == (None, etag)
+    assert not _kept(token)
+
+
+def test_a_kept_304_needs_no_query_and_a_revocation_here_bites_at_once(store):
+    if store.engine != "postgres":
+        pytest.skip("the cache is on PostgreSQL only")
+    token, feed_id = _feed(store)
+    etag = _poll_until_kept(store, token)
+
+    async def no_query() -> tuple[bytes | None, str]:
+        from casefile.store.tables import Case
+
+        real = Case.raw
+        Case.raw = None  # type: ignore[assignment,method-assign]
+        try:
+            return await calendars.feed_answer(token, etag, NOW)
+        finally:
+            Case.raw = real  # type: ignore[method-assign]
+
+    assert store.run(no_query()) == (None, etag)
+    # Another day, another ETag may be due: not answered from memory.
+    later = datetime(2027, 2, 2, 9, 0, tzinfo=UTC)
+    assert store.run(calendars.feed_answer(token, etag, later))[0] is not None
+    lawyer = store.run(users.get_user("me_dupont"))
+    store.run(calendars.revoke_feed(feed_id, lawyer))
+    assert not _kept(token)
+    with pytest.raises(NotFound):
+        store.run(calendars.feed_answer(token, etag, NOW))
+
+
+@pytest.mark.parametrize(
+    ("statement", "then"),
+    [
+        ("UPDATE feed_tokens SET revoked_at = now()", "gone"),
+        ("UPDATE users SET active = false WHERE name = 'me_dupont'", "gone"),
+        ("UPDATE cases SET version = version + 1", "computed"),
+        ("UPDATE feed_states SET updated_at = now()", "computed"),
+    ],
+)
+def test_a_change_made_by_another_process_empties_the_feed_cache(store, statement, then):
+    if store.engine != "postgres":
+        pytest.skip("the cache is on PostgreSQL only")
+    token, _ = _feed(store)
+    etag = _poll_until_kept(store, token)
+    store.run(_elsewhere(store.url, statement))
+    store.run(_until_forgotten(token))
+    if then == "gone":
+        with pytest.raises(NotFound):
+            store.run(calendars.feed_answer(token, etag, NOW))
+    else:  # the inputs changed: the feed is computed again
+        assert store.run(calendars.feed_answer(token, etag, NOW))[0] is not None
