@@ -368,7 +368,7 @@ def test_promise_input_is_checked_in_french(store: Store, mail_env: Smtp) -> Non
     errors = raised.value.errors  # type: ignore[attr-defined]
     assert errors == {
         "amount": "promesse de paiement, montant promis : doit être positif",
-        "promised_for": "promesse de paiement, date promise : le 2027-03-01 précède la promesse",
+        "promised_for": "promesse de paiement, date promise : le 1er mars 2027 précède la promesse",
         "channel": (
             "promesse de paiement, reçue : « pigeon » inconnu "
             "(choisir : telephone, email, courrier, rendez_vous, autre)"
