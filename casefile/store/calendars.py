@@ -424,10 +424,10 @@ def _keep_etag(token: str, now: datetime, etag: str, seen: int) -> None:
 
 
 _INPUTS_SQL = (
-    "SELECT c.id, c.version, f.updated_at AS synced, (SELECT max(d.updated_at) FROM deadlines d"
-    ' WHERE d."case" = c.id) AS written, (SELECT count(*) FROM deadlines d'
-    ' WHERE d."case" = c.id) AS deadlines'
-    ' FROM cases c LEFT JOIN feed_states f ON f."case" = c.id WHERE {where} ORDER BY c.id'
+    "SELECT c.id, c.version, f.updated_at AS synced, max(d.updated_at) AS written,"
+    " count(d.id) AS deadlines FROM cases c"
+    ' LEFT JOIN feed_states f ON f."case" = c.id LEFT JOIN deadlines d ON d."case" = c.id'
+    " WHERE {where} GROUP BY c.id, c.version, f.updated_at ORDER BY c.id"
 )
 _SUBJECTS = {
     "case": "c.id = {}",
