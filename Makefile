@@ -70,6 +70,8 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/ical.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/portfolio.py
+	$(BIN)/python bench/batch.py --rss-cases 1000000
+	$(BIN)/python bench/recompute.py --cases 100000 --workers 1 2
 	$(BIN)/python bench/law_impact.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/evidence.py --size-mb 256 --repeat 1

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -181,6 +182,7 @@ def run_cli(path: Path, extra: list[str], sample_rss: bool = False) -> dict[str,
     """Run the batch, drain its output; returns time, lines, deadlines, error lines, peak RSS."""
     command = [str(EXE), "deadlines", "--batch", str(path), "--format", "jsonl", *extra]
     peak = {"sum": 0, "max": 0, "pss": 0}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE)
     done = threading.Event()
@@ -207,12 +209,14 @@ def run_cli(path: Path, extra: list[str], sample_rss: bool = False) -> dict[str,
         tail = block[-200:]
     code = process.wait()
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the CLI and its reaped workers
     done.set()
     if sample_rss:
         sampler.join()
     assert code == 0, (code, tail)
     return {
         "seconds": elapsed,
+        "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         "lines": lines,
         "deadlines": deadlines,
         "errors": errors,
@@ -242,11 +246,13 @@ def main() -> None:
         print(
             f"{args.cases} cases; engine in process, first pass: {count / seconds:,.0f} deadlines/s"
         )
-        ratios: dict[str, list[float]] = {"full": [], "fields": []}
+        ratios: dict[str, list[float]] = {"full": [], "fields": [], "full, CPU": []}
         for run in range(1, args.runs + 1):
             start = time.perf_counter()
+            cpu = time.process_time()
             oracle_count = oracle(requests)
             anchor = time.perf_counter() - start
+            anchor_cpu = time.process_time() - cpu
             full = run_cli(path, extra)
             compact = run_cli(path, [*extra, "--fields", "key,due,status"])
             assert full["lines"] == compact["lines"] == args.cases
@@ -254,11 +260,14 @@ def main() -> None:
             assert full["deadlines"] == compact["deadlines"]
             ratios["full"].append(full["seconds"] / anchor)
             ratios["fields"].append(compact["seconds"] / anchor)
+            # CPU time: what each side consumed, whatever share of the cores the load left it
+            ratios["full, CPU"].append(full["cpu"] / anchor_cpu)
             print(
                 f"run {run}: oracle {anchor:.2f} s ({oracle_count} deadlines); "
                 f"CLI full {full['seconds']:.2f} s ({full['deadlines']} deadlines) = "
                 f"{ratios['full'][-1]:.2f}x; --fields key,due,status {compact['seconds']:.2f} s = "
-                f"{ratios['fields'][-1]:.2f}x"
+                f"{ratios['fields'][-1]:.2f}x; CPU: oracle {anchor_cpu:.2f} s, CLI full "
+                f"{full['cpu']:.2f} s (all processes) = {ratios['full, CPU'][-1]:.2f}x"
             )
         for name, values in ratios.items():
             print(

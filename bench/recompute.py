@@ -128,10 +128,15 @@ async def anchor(url: str) -> tuple[int, float]:
     law = engine()
     law.trim_memo(0)
     start = time.perf_counter()
+    cpu = time.process_time()
     count = 0
     for item in inputs:
         count += len(law.compute(item.row["procedure"], item.events, item.facts).deadlines)
+    ANCHOR_CPU.append(time.process_time() - cpu)
     return count, time.perf_counter() - start
+
+
+ANCHOR_CPU: list[float] = []
 
 
 async def query(url: str, sql: str, *args: Any) -> Any:
@@ -173,6 +178,13 @@ async def wait_done(url: str, day: date, chunks: int, timeout: float = 3600) -> 
             return
         await asyncio.sleep(0.1)
     raise TimeoutError(day)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (the worker's own work, whatever the load)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -243,11 +255,18 @@ def main() -> None:
                     asyncio.run(admin_on(url, "TRUNCATE deadlines"))
                     day += timedelta(days=1)
                     t0 = time.perf_counter()
+                    cpu0 = sum(cpu_seconds(p.pid) for p in processes)
                     asyncio.run(defer_nightly(url, day))
                     asyncio.run(wait_done(url, day, chunks))
                     elapsed = time.perf_counter() - t0
+                    cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu0
                     written = asyncio.run(query(url, "SELECT count(*) FROM deadlines"))
                     ratios.append(written / elapsed / engine_rate)
+                    print(
+                        f"{workers} worker(s): the workers' own CPU {cpu:.1f} s for the round, "
+                        f"{cpu / ANCHOR_CPU[0]:.1f}x the anchor's CPU ({ANCHOR_CPU[0]:.1f} s; "
+                        "PostgreSQL's not counted)"
+                    )
                     print(
                         f"{workers} worker(s), every case stale: {written} deadlines written in "
                         f"{elapsed:.2f} s = {written / elapsed:,.0f} deadlines/s = "

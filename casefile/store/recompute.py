@@ -310,7 +310,7 @@ async def read_inputs(ids: Sequence[int]) -> tuple[list[CaseInput], dict[int, in
     return inputs, totals
 
 
-MEMO_LIMIT = 50_000
+MEMO_LIMIT = 20_000
 """Engine memo entries kept between chunks (bounded memory whatever the number of cases)."""
 
 

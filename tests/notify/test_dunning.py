@@ -316,7 +316,7 @@ def test_a_promise_suspends_the_scenario_and_broken_moves_it_on(
     case = store.run(get_case(case_id, SYSTEM, today=date(2027, 3, 8)))
     (deadline,) = [d for d in case["deadlines"] if d["key"].startswith("promesse_")]
     assert (deadline["label"], deadline["due"], deadline["status"]) == (
-        "Promesse de paiement de 1250.00 €",
+        "Promesse de paiement de 1\u202f250,00\u00a0€",
         "2027-03-20",
         "pending",
     )
