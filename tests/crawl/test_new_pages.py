@@ -220,3 +220,52 @@ def test_bad_input_on_the_new_routes_answers_in_french(
         if wrong_status or (status >= 400 and (problems_of(text) or english)):
             failures.append(f"{url[:80]}: {response.status_code} {text[-300:]}")
     assert failures == [], "\n".join(failures)
+
+
+def _token(client: Any, url: str) -> str:
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', client.get(url, headers=HTML).text)
+    assert found, url
+    return found.group(1)
+
+
+def test_bad_forms_and_downloads_on_the_new_routes_never_fail(
+    crawl: tuple[Any, dict[str, Any]],
+) -> None:
+    client, found = crawl
+    _login(client, "admin")
+    case_id = found["facturx_case"]
+    token = _token(client, f"/dossiers/{case_id}")
+    bad_dates = {"_csrf_token": token, "amount": "abc", "promised_for": "2026-13-40"}
+    posts = (
+        (f"/dossiers/{case_id}/promesses", bad_dates),
+        ("/dossiers/999999/promesses", {"_csrf_token": token, "amount": "10"}),
+        (f"/dossiers/{case_id}/promesses/999999/annuler", {"_csrf_token": token}),
+        (f"/dossiers/{case_id}/contestations", {"_csrf_token": token, "claim": "x"}),
+        ("/dossiers/999999/contentieux", {"_csrf_token": token}),
+        ("/relances/999999/envoye", {"_csrf_token": token, "sent_on": "2026-13-40"}),
+        ("/relances/999999/appel", {"_csrf_token": token, "outcome": ""}),
+        ("/relances/999999/reessayer", {"_csrf_token": token}),
+        (
+            f"/dossiers/{case_id}/pieces/1/facture-electronique",
+            {"_csrf_token": token, "due_date": "2026-13-40", "supply": "nope"},
+        ),
+        ("/import", {"_csrf_token": token}),
+    )
+    failures: list[str] = []
+    for url, data in posts:
+        response = client.post(url, data=data, headers=HTML, follow_redirects=True)
+        text = visible_text(response.text)
+        if response.status_code >= 500 or problems_of(text):
+            failures.append(f"{url}: {response.status_code} {text[-300:]}")
+    for url in (
+        "/api/evidence/999999/thumbnail",
+        "/api/cases/999999/dossier.pdf",
+    ):
+        response = client.get(url, headers=HTML)
+        if (
+            response.status_code >= 500
+            or response.status_code < 400
+            or problems_of(visible_text(response.text))
+        ):
+            failures.append(f"{url}: {response.status_code} {response.text[-300:]}")
+    assert failures == [], "\n".join(failures)
