@@ -105,6 +105,22 @@ def auth_middleware() -> DefineMiddleware:
     return DefineMiddleware(CheckedIds, exclude=PUBLIC_PATHS, exclude_http_methods=())
 
 
+ID_LABELS = {
+    "case": "dossier",
+    "piece": "pièce",
+    "document": "document",
+    "claim": "facture",
+    "payment": "paiement",
+    "event": "événement",
+    "action": "relance",
+    "promise": "promesse",
+    "task": "tâche",
+    "feed": "abonnement",
+    "token": "jeton",
+    "court": "juridiction",
+    "plan": "échéancier",
+}
+"""How a 404 names what an out-of-range `…_id` path parameter pointed to."""
 MAX_ID = 2_147_483_647  # PostgreSQL `integer`: a larger id can only be "not found"
 
 
@@ -118,7 +134,8 @@ def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
 
     for name, value in connection.path_params.items():
         if name.endswith("_id") and type(value) is int and not 0 < value <= MAX_ID:
-            raise NotFound(f"{name.removesuffix('_id')} id {value} does not exist")
+            what = ID_LABELS.get(name.removesuffix("_id"), "ressource")
+            raise NotFound(f"{what} (id {value}) introuvable")
 
 
 class CheckedIds(BearerOrSession):

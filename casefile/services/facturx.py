@@ -140,7 +140,7 @@ class _Target:
 async def _target(piece_id: int) -> _Target:
     piece = await Piece.select().where(Piece.id == piece_id).first()
     if piece is None:
-        raise NotFound(f"pièce id {piece_id} does not exist")
+        raise NotFound(f"pièce (id {piece_id}) introuvable")
     current = (
         await PieceVersion.select()
         .where(

@@ -45,7 +45,7 @@ async def version_id(piece_id: int, version: int) -> int:
         .first()
     )
     if row is None:
-        raise NotFound(f"version {version} of pièce id {piece_id} does not exist")
+        raise NotFound(f"version {version} de la pièce (id {piece_id}) introuvable")
     return int(row["id"])
 
 

@@ -117,7 +117,7 @@ async def find_case(case: int | str) -> dict[str, Any]:
             await Case.select().where(Case.reference == case.strip()).output(load_json=True).first()
         )
     if row is None:
-        raise NotFound(f"case {case!r} does not exist")
+        raise NotFound(f"dossier « {case} » introuvable")
     return dict(row)
 
 
@@ -283,7 +283,7 @@ async def case_deadlines_json(case: int | str, actor: User, today: date | None =
         stored = await _stored_deadlines(case_id)
         if stored is None:
             await resolve_case(case, actor)  # NotFound, in the store's words
-            raise NotFound(f"case {case!r} does not exist")
+            raise NotFound(f"dossier « {case} » introuvable")
         read_cache.DEADLINES.keep(case_id, stored, seen)
     _check_read(stored.case, actor)
     late = today.isoformat() if today is not None else None

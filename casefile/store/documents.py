@@ -737,7 +737,7 @@ async def get_document(document_id: int, actor: User) -> dict[str, Any]:
     require(actor, "document.read")
     row = await Document.select().where(Document.id == document_id).first()
     if row is None:
-        raise NotFound(f"document id {document_id} does not exist")
+        raise NotFound(f"document (id {document_id}) introuvable")
     case_row = await _case_row(row["case"], actor)
     return _document_dict(row, case_row["reference"])
 

@@ -137,7 +137,7 @@ async def create_piece(piece: NewPiece, version: NewVersion, event: PieceEvent) 
         if postgres():  # serialise numbering per case; SQLite transactions are IMMEDIATE
             await Case.raw("SELECT id FROM cases WHERE id = {} FOR UPDATE", piece.case_id)
         if not await Case.exists().where(Case.id == piece.case_id):
-            raise NotFound(f"case {piece.case_id} does not exist")
+            raise NotFound(f"dossier (id {piece.case_id}) introuvable")
         numbers = await PieceRow.select(PieceRow.number).where(
             (PieceRow.case == piece.case_id) & PieceRow.number.is_not_null()
         )
@@ -212,7 +212,7 @@ async def _pieces(rows: list[dict[str, Any]]) -> list[Piece]:
 async def get_piece(piece_id: PieceId) -> Piece:
     row = await PieceRow.select().where(PieceRow.id == piece_id).output(load_json=True).first()
     if row is None:
-        raise NotFound(f"pièce id {piece_id} does not exist")
+        raise NotFound(f"pièce (id {piece_id}) introuvable")
     [piece] = await _pieces([row])
     return piece
 

@@ -151,7 +151,7 @@ async def revoke_token(token_id: int, actor: User) -> None:
     """Admins revoke any token; a user revokes their own."""
     row = await ApiToken.select(ApiToken.id, ApiToken.user).where(ApiToken.id == token_id).first()
     if row is None:
-        raise NotFound(f"token {token_id} does not exist")
+        raise NotFound(f"jeton d'API n° {token_id} introuvable")
     if row["user"] != actor.id:
         require(actor, "user.admin", f"token {token_id}")
     async with atomic():
@@ -194,7 +194,7 @@ async def get_user(name: str, *, active_only: bool = False) -> User:
         .first()
     )
     if row is None:
-        raise NotFound(f"user {name!r} does not exist")
+        raise NotFound(f"utilisateur « {name} » introuvable")
     if active_only and not row["active"]:
         raise NotFound(f"user {name!r} is deactivated")
     return _user(row)

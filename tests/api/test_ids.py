@@ -18,8 +18,8 @@ from tests.api.conftest import Api
         ("/api/cases/%D9%A3", "٣"),
         ("/dossiers/99999999999999999999", "99999999999999999999"),
         ("/api/evidence/%C2%B2/content", ""),
-        ("/api/evidence/9223372036854775808/content", "piece id 9223372036854775808"),
-        ("/api/evidence/2147483648/content", "piece id 2147483648"),
+        ("/api/evidence/9223372036854775808/content", "pièce (id 9223372036854775808) introuvable"),
+        ("/api/evidence/2147483648/content", "pièce (id 2147483648) introuvable"),
     ],
 )
 def test_ids_no_database_can_hold_are_404(api: Api, path: str, fragment: str) -> None:

@@ -210,6 +210,11 @@ BAD_GETS = (
     ("/mes-taches/999999", 404),
     ("/mes-taches/abc", 404),
     ("/metrics", 403),
+    ("/api/reports/dso?as_of=2026-13-40", 400),
+    ("/api/reports/aged-balance?as_of=2026-02-30", 400),
+    ("/api/reports/aged-balance/groups?by=nope", 400),
+    ("/api/cases/999999/relances", 404),
+    ("/api/tasks/999999", 404),
 )
 
 
@@ -228,8 +233,9 @@ def test_bad_input_on_the_new_routes_answers_in_french(
     )
     for url, status in gets:
         response = client.get(url, headers=HTML)
-        text = visible_text(response.text)
-        english = re.search(r"\b(?:invalid|Validation|Bad Request|error)\b", text)
+        json = "json" in response.headers.get("content-type", "")
+        text = response.json().get("error", "") if json else visible_text(response.text)
+        english = re.search(r"\b(?:invalid|Validation|Bad Request|error|exist|not found)\b", text)
         wrong_status = response.status_code // 100 != status // 100
         if wrong_status or (status >= 400 and (problems_of(text) or english)):
             failures.append(f"{url[:80]}: {response.status_code} {text[-300:]}")

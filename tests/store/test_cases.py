@@ -55,7 +55,7 @@ def test_created_case_is_listed_and_shown(store):
     assert by_reference["debtor_party"]["residence"] == "971"
     assert by_reference["creditor"]["siren"] == "732829320"
     assert {"events", "deadlines", "evidence"} <= set(by_reference)
-    with pytest.raises(NotFound, match="'nope'"):
+    with pytest.raises(NotFound, match="« nope »"):
         store.run(cases.get_case("nope", SYSTEM))
 
 
@@ -209,7 +209,7 @@ def test_two_concurrent_edits_of_one_version_one_wins_one_conflicts(store):
 def test_a_case_text_that_is_no_database_id_is_looked_up_as_a_reference(store, text):
     """Digits out of the `integer` range and non-ASCII digits (int("²") fails) are never ids:
     unknown, they are NotFound naming the input; stored as a reference, they find that case."""
-    with pytest.raises(NotFound, match=f"case '{text}' does not exist"):
+    with pytest.raises(NotFound, match=f"dossier « {text} » introuvable"):
         store.run(cases.resolve_case(text, SYSTEM))
     created = store.run(cases.create_case(new_case(reference=text), SYSTEM))
     assert store.run(cases.resolve_case(f" {text} ", SYSTEM))["id"] == created["id"]
