@@ -7,7 +7,6 @@ a Referer; no answer is sniffed into another type.
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,6 +21,12 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
+# As the ASGI message carries them (lower-case latin-1 bytes), encoded once.
+_ENCODED = tuple(
+    (name.lower().encode("latin-1"), value.encode("latin-1"))
+    for name, value in SECURITY_HEADERS.items()
+)
+_NAMES = frozenset(name for name, _ in _ENCODED)
 
 
 def security_headers(app: ASGIApp) -> ASGIApp:
@@ -34,10 +39,11 @@ def security_headers(app: ASGIApp) -> ASGIApp:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in SECURITY_HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
+                # Appended to the raw list (no header object per answer: it is on every request).
+                headers = list(message.get("headers") or ())
+                present = _NAMES.intersection(name.lower() for name, _ in headers)
+                headers.extend(h for h in _ENCODED if h[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await app(scope, receive, send_with_headers)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from casefile.commands.cases import _today, print_json, run_store
 from casefile.commands.operator import resolve_operator
-from casefile.errors import InputError, Unavailable
+from casefile.documents.formatting import amount_fr, date_fr
+from casefile.errors import Unavailable
+from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.services import dunning, dunning_actions, promises
 from casefile.store.cases import resolve_case
@@ -62,7 +63,7 @@ def show(args: argparse.Namespace) -> int:
         return 0
     print(f"{state.reference} : {state.scenario_title} — {state.state_label}")
     if state.next_label:
-        due = f", le {state.next_due}" if state.next_due else ""
+        due = f", le {date_fr(state.next_due)}" if state.next_due else ""
         print(f"  prochain niveau : {state.next_label}{due}")
     if state.reason:
         print(f"  {state.reason}")
@@ -72,7 +73,8 @@ def show(args: argparse.Namespace) -> int:
         )
     for promise in state.promises:
         print(
-            f"  promesse de {promise['amount']} € pour le {promise['promised_for']} : {promise['status_label']}"
+            f"  promesse de {amount_fr(promise['amount'])} pour le "
+            f"{date_fr(promise['promised_for'])} : {promise['status_label']}"
         )
     return 0
 
@@ -93,12 +95,8 @@ def listing(args: argparse.Namespace) -> int:
 
 
 def promise_add(args: argparse.Namespace) -> int:
-    try:
-        amount = Decimal(str(args.amount).replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        raise InputError(f"--amount : « {args.amount} » n'est pas un montant") from None
     data = promises.PromiseIn(
-        amount=amount,
+        amount=parse_amount(args.amount, "--amount"),
         promised_for=parse_date(args.date, "--date"),
         made_by=args.by or "",
         channel=args.channel,
@@ -114,7 +112,9 @@ def promise_add(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({"id": result["id"], "version": result["version"], **result["promise"]})
         return 0
+    promise = result["promise"]
     print(
-        f"promesse n° {result['id']} enregistrée : {result['promise']['amount']} € pour le {result['promise']['promised_for']}"
+        f"promesse n° {result['id']} enregistrée : {amount_fr(promise['amount'])} pour le "
+        f"{date_fr(promise['promised_for'])}"
     )
     return 0

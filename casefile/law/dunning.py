@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from casefile.documents.formatting import date_fr
 from casefile.errors import DefinitionError
 from casefile.law.identifiers import normalise_key
 from casefile.law.schema import Key, Spec, Text, Url, decode, read_toml
@@ -321,7 +322,7 @@ def next_step(scenario: ScenarioSpec, facts: Facts, today: date) -> Step:
             "attente",
             level,
             promise.promised_for + timedelta(days=1),
-            reason=f"promesse de paiement jusqu'au {promise.promised_for.isoformat()}",
+            reason=f"promesse de paiement jusqu'au {date_fr(promise.promised_for)}",
         )
     broken = promise is not None and (
         promise.status == "rompue"

@@ -92,7 +92,7 @@ async def mark_sent(
     if len(tracking) > MAX_TRACKING:
         raise InvalidFields({"tracking": f"numéro d'envoi : {MAX_TRACKING} caractères au plus"})
     if day > today:
-        raise InvalidFields({"sent_on": f"date d'envoi : le {day.isoformat()} est dans le futur"})
+        raise InvalidFields({"sent_on": f"date d'envoi : le {date_fr(day)} est dans le futur"})
     async with atomic():
         action, case = await _action(action_id, actor)
         if action["channel"] != "courrier" or action["status"] != "a_envoyer":

@@ -4,15 +4,17 @@ text of a failure."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from procrastinate import App
 from procrastinate.jobs import Job
 from procrastinate.testing import InMemoryConnector
 
+from casefile.documents.formatting import date_fr
 from casefile.services import job_runs
 
 TASK_LABELS = {
@@ -41,6 +43,22 @@ STATUS_LABELS = {
 def task_label(name: str) -> str:
     short = name.split(":", 1)[-1]
     return TASK_LABELS.get(short, short)
+
+
+WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+
+def period_label(key: str) -> str:
+    """The period of a run key (`task:2026-11-30`, `task:2026-W48`) as a person reads it:
+    "30 novembre 2026", "semaine 48 de 2026"; anything else as it is."""
+    period = key.split(":", 1)[-1]
+    week = WEEK.fullmatch(period)
+    if week:
+        return f"semaine {int(week.group(2))} de {week.group(1)}"
+    try:
+        return date_fr(date.fromisoformat(period))
+    except ValueError:
+        return period
 
 
 @dataclass(frozen=True)

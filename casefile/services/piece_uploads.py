@@ -117,26 +117,19 @@ async def add_piece(
     """Store the bytes of `stream` (read in a worker thread: it may pull them from the
     network) and record the case's next pièce; `DuplicatePiece` (409) when the case has the
     file already and `on_duplicate` is "ask"."""
-    from casefile.evidence.backends import open_store
-    from casefile.store.pieces import PiccoloPieceRecords
-
-    loop = asyncio.get_running_loop()
-    receipt = await asyncio.to_thread(
+    return await _stored(
         service.add_piece,
-        open_store(),
-        PiccoloPieceRecords(loop),
         case_id,
         stream,
+        actor,
         filename=filename,
         kind=kind,
-        actor=records.Actor(actor.name, actor.role),
         piece_date=piece_date,
         description=description,
         invoices=invoices,
         max_size=get_settings().max_upload_bytes,
         on_duplicate=on_duplicate,
     )
-    return await _analysed(case_id, receipt, filename, actor)
 
 
 async def add_stored_copy(
@@ -150,21 +143,42 @@ async def add_stored_copy(
     description: str = "",
 ) -> dict[str, Any]:
     """A second pièce from bytes the case already has (confirmed after a duplicate)."""
+    return await _stored(
+        service.add_stored_copy,
+        case_id,
+        sha256,
+        actor,
+        filename=filename,
+        kind=kind,
+        piece_date=piece_date,
+        description=description,
+    )
+
+
+async def _stored(
+    call: Callable[..., Any],
+    case_id: int,
+    source: Readable | str,
+    actor: User,
+    *,
+    filename: str | bytes,
+    **options: Any,
+) -> dict[str, Any]:
+    """Run the evidence service's `call` (blocking: object store I/O) in a worker thread on
+    the configured store and this loop's piece records, then analyse the new pièce."""
     from casefile.evidence.backends import open_store
     from casefile.store.pieces import PiccoloPieceRecords
 
     loop = asyncio.get_running_loop()
     receipt = await asyncio.to_thread(
-        service.add_stored_copy,
+        call,
         open_store(),
         PiccoloPieceRecords(loop),
         case_id,
-        sha256,
+        source,
         filename=filename,
-        kind=kind,
         actor=records.Actor(actor.name, actor.role),
-        piece_date=piece_date,
-        description=description,
+        **options,
     )
     return await _analysed(case_id, receipt, filename, actor)
 

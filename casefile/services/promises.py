@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from casefile.documents.formatting import date_fr
 from casefile.errors import Conflict, InputError, InvalidFields, NotFound
 from casefile.law.money import cents_text, to_cents
 from casefile.services.claims import find_claim
@@ -76,7 +77,7 @@ def _checked(data: PromiseIn, today: date) -> dict[str, Any]:
     if made_on > today:
         fail("made_on", f"le {made_on.isoformat()} est dans le futur")
     if data.promised_for < made_on:
-        fail("promised_for", f"le {data.promised_for.isoformat()} précède la promesse")
+        fail("promised_for", f"le {date_fr(data.promised_for)} précède la promesse")
     elif data.promised_for > made_on + timedelta(days=MAX_HORIZON_DAYS):
         fail("promised_for", "plus de deux ans après la promesse : accordez plutôt un échéancier")
     if data.channel not in CHANNELS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from casefile.documents.formatting import amount_fr, date_fr
 from casefile.law.dunning import promise_kept_on
 from casefile.law.money import cents_text
 from casefile.law.periods import Period
@@ -29,16 +30,16 @@ def promise_key(promise_id: int) -> str:
 def promise_deadline(row: dict[str, Any], payments: Sequence[tuple[Any, int]]) -> Deadline:
     kept = promise_kept_on(row["amount_cents"], row["made_on"], row["promised_for"], payments)
     who = f" ({row['made_by']})" if row.get("made_by") else ""
-    notes = [f"Promesse faite le {row['made_on'].isoformat()}{who}"]
+    notes = [f"Promesse faite le {date_fr(row['made_on'])}{who}"]
     if kept is not None:
-        notes.append(f"Tenue le {kept.isoformat()}")
+        notes.append(f"Tenue le {date_fr(kept)}")
     notes.append(
         "Une promesse de paiement prouvée peut valoir reconnaissance de dette et interrompre la "
         "prescription (C. civ. art. 2240) : l'enregistrer alors comme « reconnaissance de dette »."
     )
     return Deadline(
         key=promise_key(row["id"]),
-        label=f"Promesse de paiement de {cents_text(row['amount_cents'])} €",
+        label=f"Promesse de paiement de {amount_fr(cents_text(row['amount_cents']))}",
         due=row["promised_for"],
         start=StartPoint("event", "promesse_de_paiement", row["made_on"]),
         period=Period(days=max((row["promised_for"] - row["made_on"]).days, 0)),

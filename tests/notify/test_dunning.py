@@ -316,7 +316,7 @@ def test_a_promise_suspends_the_scenario_and_broken_moves_it_on(
     case = store.run(get_case(case_id, SYSTEM, today=date(2027, 3, 8)))
     (deadline,) = [d for d in case["deadlines"] if d["key"].startswith("promesse_")]
     assert (deadline["label"], deadline["due"], deadline["status"]) == (
-        "Promesse de paiement de 1250.00 €",
+        "Promesse de paiement de 1\u202f250,00\u00a0€",
         "2027-03-20",
         "pending",
     )
@@ -368,7 +368,7 @@ def test_promise_input_is_checked_in_french(store: Store, mail_env: Smtp) -> Non
     errors = raised.value.errors  # type: ignore[attr-defined]
     assert errors == {
         "amount": "promesse de paiement, montant promis : doit être positif",
-        "promised_for": "promesse de paiement, date promise : le 2027-03-01 précède la promesse",
+        "promised_for": "promesse de paiement, date promise : le 1er mars 2027 précède la promesse",
         "channel": (
             "promesse de paiement, reçue : « pigeon » inconnu "
             "(choisir : telephone, email, courrier, rendez_vous, autre)"

@@ -29,5 +29,6 @@ class JobsController(Controller):
             embedded=jobs.embedded(),
             off=off,
             task_label=job_admin.task_label,
+            period_label=job_admin.period_label,
             status_label=lambda status: job_admin.STATUS_LABELS.get(status, status),
         )

@@ -22,7 +22,7 @@ from litestar.response import Response, Template
 from casefile.api.auth import Actor, requires
 from casefile.api.web.charts import Bar, bar_chart
 from casefile.api.web.pages import page
-from casefile.documents.formatting import amount_fr
+from casefile.documents.formatting import amount_fr, date_fr
 from casefile.law.money import cents_text
 from casefile.services.aged_groups import (
     DIMENSIONS,
@@ -101,7 +101,7 @@ class ReportPagesController(Controller):
         params.pop("by", None)
         balance = await aged_balance(actor, query)
         chart = bar_chart(
-            f"Balance âgée au {query.as_of.isoformat()}",
+            f"Balance âgée au {date_fr(query.as_of)}",
             [Bar(b.label, b.amount_cents, _euros(b.amount_cents)) for b in balance.buckets],
         )
         return page(
@@ -130,7 +130,7 @@ class ReportPagesController(Controller):
         by = check_by(params.get("by"))
         groups = await aged_groups(actor, query, by)
         chart = bar_chart(
-            f"Restant dû par {groups.heading.lower()} au {query.as_of.isoformat()}",
+            f"Restant dû par {groups.heading.lower()} au {date_fr(query.as_of)}",
             [Bar(r.name, r.total_cents, _euros(r.total_cents)) for r in groups.rows[:20]],
         )
         return page(
@@ -160,7 +160,7 @@ class ReportPagesController(Controller):
             "Montant facturé par mois glissant",
             [
                 Bar(
-                    f"{m.start.isoformat()} → {m.end.isoformat()}",
+                    f"{date_fr(m.start)} → {date_fr(m.end)}",
                     m.invoiced_cents,
                     _euros(m.invoiced_cents),
                 )
