@@ -63,6 +63,17 @@ async def _amicable_data(url: str) -> None:
             admin,
         )
         await dunning.run_due(TODAY)
+        # A letter to send and a call to make, as the run creates them when their level is due
+        # (the demo debtors have no e-mail address: their first, e-mail level fails).
+        report = dunning.RunReport(TODAY)
+        for case in cases[1:3]:
+            state = await dunning.for_case(case, TODAY)
+            for position, level in enumerate(state.scenario.levels):
+                if level.channel == "courrier":
+                    await dunning._letter(state, level, position, report)
+                elif level.channel == "telephone":
+                    await dunning._call(state, level, position, report)
+        assert report.created.get("a_appeler") == 2, report
     finally:
         await db.close()
 
@@ -162,6 +173,9 @@ def test_the_reminder_lists_and_an_amicable_case_show_data(
     letters = visible_text(client.get("/relances/a-envoyer", headers=HTML).text)
     calls = visible_text(client.get("/relances/appels", headers=HTML).text)
     assert "Courriers à envoyer" in letters and "Appels à passer" in calls
+    assert "Aucun appel à passer" not in calls
+    assert "Aucun courrier à envoyer" not in letters, letters
+    assert re.search(r"\d[\d ]*,\d\d €", calls), calls
     pages = [visible_text(client.get(f"/dossiers/{c}", headers=HTML).text) for c in found["cases"]]
     promised = [p for p in pages if "Promesse de paiement de 500,00 €" in p]
     assert len(promised) == 1
