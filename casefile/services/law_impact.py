@@ -37,7 +37,7 @@ from casefile.errors import CasefileError, DefinitionError, InputError
 from casefile.labels import amount_or_dash, period_fr
 from casefile.law import claims as law_claims
 from casefile.law.money import from_cents
-from casefile.law.schedule import Engine, Schedule
+from casefile.law.schedule import Deadline, Engine, Schedule
 from casefile.store import audit
 from casefile.store.calendars import synced_items
 from casefile.store.cases import CLOSED_STATUSES
@@ -451,6 +451,24 @@ def deadline_moves(
     return moves
 
 
+def added_moves(deadlines: Sequence[Deadline]) -> list[DeadlineMove]:
+    """`deadline_moves({}, new)` without building each deadline's dict: a case with nothing
+    stored (never computed, or its deadlines deleted) has only new deadlines."""
+    return [
+        DeadlineMove(
+            key=d.key,
+            label=d.label,
+            before=None,
+            after=d.due.isoformat(),
+            status_before=None,
+            status_after=d.status,
+            rule=f"{d.basis} — {d.source}",
+            cause=_cause(None, None),
+        )
+        for d in {d.key: d for d in deadlines}.values()
+    ]
+
+
 def history_changes(moves: Sequence[DeadlineMove]) -> dict[str, list[Any]]:
     """The moves in the shape of an event's changes in the case history (added / moved /
     removed, as `casefile.services.audit` reads them), each moved deadline with its rule and
@@ -771,15 +789,17 @@ async def _apply_chunk(
             await DeadlineRecord.select(
                 DeadlineRecord.case, DeadlineRecord.key, DeadlineRecord.explanation
             )
-            .where(DeadlineRecord.case.is_in(with_stored))
+            .where(among(DeadlineRecord.case, with_stored, superset=True))
             .output(load_json=True)
         ):
             stored.setdefault(row["case"], {})[row["key"]] = row["explanation"]
     impacts: dict[int, CaseImpact] = {}
     for case_id, schedule in schedules.items():
-        moves = deadline_moves(
-            stored.get(case_id, {}), {d.key: d.as_dict() for d in schedule.deadlines}
-        )
+        before = stored.get(case_id)
+        if before:
+            moves = deadline_moves(before, {d.key: d.as_dict() for d in schedule.deadlines})
+        else:
+            moves = added_moves(schedule.deadlines)
         case_row = items[case_id].row
         impacts[case_id] = CaseImpact(case_id, case_row["reference"], case_row["procedure"], moves)
     async with atomic():

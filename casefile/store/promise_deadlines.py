@@ -14,6 +14,7 @@ from casefile.law.dunning import promise_kept_on
 from casefile.law.money import cents_text
 from casefile.law.periods import Period
 from casefile.law.schedule import Deadline, StartPoint
+from casefile.store.db import among
 from casefile.store.tables import Payment, PaymentPromise
 
 KEY_PREFIX = "promesse_"
@@ -59,9 +60,15 @@ async def promise_deadlines_many(case_ids: Sequence[int]) -> dict[int, list[Dead
     """The deadlines of the promises (not cancelled) of these cases."""
     if not case_ids:
         return {}
-    rows = await PaymentPromise.select().where(
-        PaymentPromise.case.is_in(list(case_ids)) & (PaymentPromise.status != "annulee")
-    )
+    wanted = set(case_ids)
+    rows = [
+        row
+        for row in await PaymentPromise.select().where(
+            among(PaymentPromise.case, case_ids, superset=True)
+            & (PaymentPromise.status != "annulee")
+        )
+        if row["case"] in wanted
+    ]
     if not rows:
         return {}
     payments: dict[int, list[tuple[Any, int]]] = {}

@@ -338,3 +338,28 @@ def test_the_commands_print_french_text_and_json(
         assert code == 0 and "recalculés : 0" in out
     finally:
         reset_settings()
+
+
+def test_added_moves_are_the_moves_from_nothing_stored() -> None:
+    """The nightly job's shortcut for a case with nothing stored gives what the general
+    comparison gives (every deadline new, its rule and cause)."""
+    from casefile.definitions import engine
+    from casefile.law.requests import schedule_for
+    from casefile.services.law_impact import added_moves, deadline_moves
+
+    schedule = schedule_for(
+        engine(),
+        {
+            "procedure": "injonction_de_payer",
+            "events": {
+                "ordonnance_rendue": "2026-01-05",
+                "ordonnance_signifiee": {"date": "2026-02-13", "a_personne": True},
+            },
+            "court_department": "67",
+            "today": "2026-06-01",
+        },
+    )
+    assert len(schedule.deadlines) >= 2
+    assert added_moves(schedule.deadlines) == deadline_moves(
+        {}, {d.key: d.as_dict() for d in schedule.deadlines}
+    )
