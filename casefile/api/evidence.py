@@ -52,10 +52,10 @@ async def store_piece(
     fields = upload.fields
     kind = kind or fields.get("kind")
     if not kind:
-        raise InputError(f"kind is required (one of: {', '.join(records.KINDS)})")
+        raise InputError(f"type de pièce obligatoire (kind : {', '.join(records.KINDS)})")
     name = filename or upload.filename
     if not name:
-        raise InputError("filename is required (query parameter or the multipart file name)")
+        raise InputError("nom du fichier obligatoire (paramètre filename ou nom du fichier envoyé)")
     day = piece_date
     if day is None and fields.get("date"):
         day = parse_date(fields["date"], "date")

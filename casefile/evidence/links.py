@@ -68,13 +68,15 @@ def read_token(secret: str, token: str, *, now: datetime) -> LinkTarget:
         payload = _unb64(encoded)
         given = _unb64(signature)
     except (binascii.Error, ValueError):
-        raise LinkExpired("this download link is invalid") from None
+        raise LinkExpired("ce lien de téléchargement n'est pas valide") from None
     if not hmac.compare_digest(given, _mac(secret, payload)):
-        raise LinkExpired("this download link is invalid")
+        raise LinkExpired("ce lien de téléchargement n'est pas valide")
     data = json.loads(payload)
     expires = datetime.fromtimestamp(int(data["e"]), UTC)
     if now >= expires:
-        raise LinkExpired(f"this download link expired at {expires:%Y-%m-%d %H:%M:%S} UTC")
+        raise LinkExpired(
+            f"ce lien de téléchargement a expiré le {expires:%d/%m/%Y à %H:%M:%S} UTC"
+        )
     return LinkTarget(str(data["h"]), str(data["n"]), expires)
 
 

@@ -200,7 +200,7 @@ class HashingReader:
     def _account(self, data: bytes) -> None:
         self.size += len(data)
         if self._max_size is not None and self.size > self._max_size:
-            raise InputError(f"the file is larger than the {self._max_size}-byte limit")
+            raise InputError(f"le fichier dépasse la taille maximale de {self._max_size} octets")
         if self._part_size:
             # The part MD5s in a second thread while this one computes the SHA-256: both
             # release the GIL, so the two hashes of a chunk run side by side on two cores.

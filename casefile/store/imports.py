@@ -270,7 +270,7 @@ def parse_csv(
     """The valid lines of an aged-balance CSV; every problem is appended to `errors`."""
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise InputError("the file is empty (line 1 must be the header)")
+        raise InputError("le fichier est vide (la ligne 1 doit être l'en-tête)")
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
     header = next(reader)
     columns: dict[str, int] = {}

@@ -196,5 +196,5 @@ async def get_user(name: str, *, active_only: bool = False) -> User:
     if row is None:
         raise NotFound(f"utilisateur « {name} » introuvable")
     if active_only and not row["active"]:
-        raise NotFound(f"user {name!r} is deactivated")
+        raise NotFound(f"utilisateur « {name} » désactivé")
     return _user(row)

@@ -35,7 +35,7 @@ def test_a_local_link_works_until_it_expires(tmp_path):
     target = links.read_token(SECRET, token, now=NOW + timedelta(minutes=9, seconds=59))
     assert (target.sha256, target.filename) == (SHA, "Facture F2026-014.pdf")
     assert target.expires == NOW + timedelta(minutes=10)
-    with pytest.raises(LinkExpired, match="expired at 2026-11-24 10:10:00"):
+    with pytest.raises(LinkExpired, match="a expiré le 24/11/2026 à 10:10:00"):
         links.read_token(SECRET, token, now=NOW + timedelta(minutes=10))
 
 
@@ -50,7 +50,7 @@ def test_a_tampered_or_foreign_token_is_refused():
         "garbage",
         f"{payload}.!!",
     ):
-        with pytest.raises(LinkExpired, match="invalid"):
+        with pytest.raises(LinkExpired, match="pas valide"):
             links.read_token(SECRET, bad, now=NOW)
 
 

@@ -119,9 +119,9 @@ def test_a_deactivated_user_authenticates_by_no_means(store):
     store.run(UserAccount.update({UserAccount.active: False}).where(UserAccount.name == "fred"))
     assert store.run(users.authenticate_token(token)) is None
     assert authenticate_password(store, "fred", "s3cret") is None
-    with pytest.raises(NotFound, match="'fred' is deactivated"):
+    with pytest.raises(NotFound, match="« fred » désactivé"):
         store.run(users.get_user("fred", active_only=True))
-    with pytest.raises(NotFound, match="'fred' is deactivated"):
+    with pytest.raises(NotFound, match="« fred » désactivé"):
         store.run(users.create_token("fred"))
     assert store.run(users.get_user("fred")) == user  # admins still see the account
 
