@@ -11,7 +11,7 @@ breaks across lines.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
@@ -21,47 +21,14 @@ from casefile.law.money import parse_amount
 if TYPE_CHECKING:
     from casefile.documents.context import Company, Party, Person
 
-NNBSP = "\u202f"  # thousands separator
-NBSP = "\u00a0"  # before the currency sign, inside numbers such as SIREN
-CENT = Decimal("0.01")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-"""French month names (CLDR fr). Dates and numbers are formatted here rather than by babel:
-the same result (tests/documents/test_formatting.py compares them), at a fraction of the cost
-— babel's locale lookups were most of the time spent building a pleading's context."""
+from casefile.law.wording import CENT, MONTHS, NBSP, NNBSP, date_fr, grouped
 
-
-def _as_date(value: date | str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InputError(f"not a date (expected YYYY-MM-DD): {value!r}") from None
+__all__ = ["CENT", "MONTHS", "NBSP", "NNBSP", "date_fr"]
 
 
 def _as_amount(value: Decimal | int | str) -> Decimal:
     """A euro amount to the cent; refuses floats and sub-cent precision rather than rounding."""
     return parse_amount(value, "montant", allow_negative=True)
-
-
-def date_fr(value: date | str) -> str:
-    """'15 mars 2026'; the first day of a month is '1er mars 2026' (French legal usage)."""
-    day = _as_date(value)
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {MONTHS[day.month - 1]} {day.year}"
 
 
 def time_fr(value: time) -> str:
@@ -74,17 +41,7 @@ def number_fr(value: Decimal | int | str) -> str:
     return _grouped(_as_amount(value))
 
 
-def _grouped(amount: Decimal) -> str:
-    """'-12 345,67': two decimals (half-even, as babel), U+202F between thousands."""
-    text = format(abs(amount).quantize(CENT, rounding=ROUND_HALF_EVEN), "f")
-    whole, _, cents = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    sign = "-" if amount < 0 and text.strip("0.") else ""
-    return f"{sign}{NNBSP.join(groups)},{cents}"
+_grouped = grouped
 
 
 def amount_fr(value: Decimal | int | str) -> str:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from casefile.errors import InputError
 from casefile.law.parameters import Parameter
 from casefile.law.parties import CATEGORY_LABELS, court_for_traders
+from casefile.law.wording import amount_fr, date_fr
 
 PARTY_KINDS = ("commercant", "professionnel", "consommateur")
 CLAIM_NATURES = ("contractuelle", "statutaire", "delictuelle")
@@ -145,8 +146,7 @@ def _petites_creances(c: _Context) -> ProcedureAdvice:
     if not known or ceiling is None:
         reasons.append(
             Reason(
-                f"La procédure n'existe pas au {c.as_of.isoformat()} (en vigueur le 1er juin "
-                "2016).",
+                f"La procédure n'existe pas au {date_fr(c.as_of)} (en vigueur le 1er juin 2016).",
                 "CPCE art. L125-1, R125-1 (décret n° 2016-285)",
             )
         )
@@ -156,8 +156,8 @@ def _petites_creances(c: _Context) -> ProcedureAdvice:
         comparison = "n'excède pas" if amount_ok else "excède"
         reasons.append(
             Reason(
-                f"Le montant en principal et intérêts ({c.total} €) {comparison} le plafond de "
-                f"{ceiling} € en vigueur au {c.as_of.isoformat()}.",
+                f"Le montant en principal et intérêts ({amount_fr(c.total)}) {comparison} le plafond de "
+                f"{amount_fr(ceiling)} en vigueur au {date_fr(c.as_of)}.",
                 "CPCE art. R125-1",
             )
         )
@@ -203,14 +203,14 @@ def _avocat(c: _Context) -> tuple[bool | None, Reason]:
     if not known or threshold is None:
         return None, Reason(
             f"Règles de représentation antérieures au 1er janvier 2020 non encodées "
-            f"({c.as_of.isoformat()}): à vérifier.",
+            f"({date_fr(c.as_of)}) : à vérifier.",
             basis,
         )
     required = c.total > threshold
     return required, Reason(
-        f"Demande de {c.total} €: représentation par avocat "
+        f"Demande de {amount_fr(c.total)} : représentation par avocat "
         + ("obligatoire (au-delà de " if required else "non obligatoire (jusqu'à ")
-        + f"{threshold} €, sauf exceptions).",
+        + f"{amount_fr(threshold)}, sauf exceptions).",
         basis,
     )
 
@@ -222,24 +222,24 @@ def _amicable_attempt(c: _Context) -> tuple[bool, Reason]:
     threshold, known = c.value("tentative_amiable_prealable")
     if not known:
         return False, Reason(
-            f"Art. 750-1 pas encore en vigueur au {c.as_of.isoformat()} (1er janvier 2020).",
+            f"Art. 750-1 pas encore en vigueur au {date_fr(c.as_of)} (1er janvier 2020).",
             "CPC art. 750-1",
         )
     if threshold is None:
         return False, Reason(
             f"Art. 750-1 annulé (CE, 22 sept. 2022, n° 436939) et non rétabli au "
-            f"{c.as_of.isoformat()} (rétabli pour les instances introduites à compter du "
+            f"{date_fr(c.as_of)} (rétabli pour les instances introduites à compter du "
             "1er octobre 2023).",
             "CPC art. 750-1",
         )
     if c.total > threshold:
         return False, Reason(
-            f"Demande de {c.total} € supérieure à {threshold} €: pas de tentative amiable "
+            f"Demande de {amount_fr(c.total)} supérieure à {amount_fr(threshold)} : pas de tentative amiable "
             "préalable obligatoire.",
             "CPC art. 750-1",
         )
     return True, Reason(
-        f"Demande de {c.total} € n'excédant pas {threshold} €: conciliation, médiation ou "
+        f"Demande de {amount_fr(c.total)} n'excédant pas {amount_fr(threshold)} : conciliation, médiation ou "
         "procédure participative préalable, à peine d'irrecevabilité, sauf dispense (urgence "
         "manifeste, indisponibilité des conciliateurs au-delà de 3 mois, procédure de petites "
         "créances vainement engagée…).",

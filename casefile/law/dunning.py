@@ -20,10 +20,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from casefile.documents.formatting import date_fr
 from casefile.errors import DefinitionError
 from casefile.law.identifiers import normalise_key
 from casefile.law.schema import Key, Spec, Text, Url, decode, read_toml
+from casefile.law.wording import date_fr
 
 Channel = Literal["email", "courrier", "telephone"]
 Tone = Literal["courtois", "ferme", "formel"]

@@ -1,0 +1,67 @@
+"""French wording of dates and euro amounts for the messages the law core writes (pure).
+
+The documents' Jinja filters (`casefile.documents.formatting`) use the same functions, so a
+reason on the case page and a pleading say "1er mars 2026" and "4 080,00 €" alike.
+Spacing: U+202F between groups of thousands, U+00A0 before "€".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from casefile.errors import InputError
+from casefile.law.money import parse_amount
+
+NNBSP = "\u202f"  # thousands separator
+NBSP = "\u00a0"  # before the currency sign
+CENT = Decimal("0.01")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+"""French month names (CLDR fr)."""
+
+
+def as_date(value: date | str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InputError(f"date illisible (attendu AAAA-MM-JJ) : {value!r}") from None
+
+
+def date_fr(value: date | str) -> str:
+    """'15 mars 2026'; the first day of a month is '1er mars 2026' (French legal usage)."""
+    day = as_date(value)
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month - 1]} {day.year}"
+
+
+def grouped(amount: Decimal) -> str:
+    """'-12 345,67': two decimals (half-even), U+202F between thousands."""
+    text = format(abs(amount).quantize(CENT, rounding=ROUND_HALF_EVEN), "f")
+    whole, _, cents = text.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    sign = "-" if amount < 0 and text.strip("0.") else ""
+    return f"{sign}{NNBSP.join(groups)},{cents}"
+
+
+def amount_fr(value: Decimal | int | str) -> str:
+    """'12 345,67 €' (U+202F thousands, U+00A0 before the sign)."""
+    return grouped(parse_amount(value, "montant", allow_negative=True)) + NBSP + "€"
