@@ -55,7 +55,7 @@ async def feed(name: FromPath[str], request: Request[Any, Any, Any]) -> Response
     from casefile.store.calendars import feed_answer
 
     if not name.endswith(FEED_SUFFIX):
-        raise NotFound("feed not found")
+        raise NotFound("abonnement de calendrier introuvable")
     if_none_match = request.headers.get("if-none-match")
     body, etag = await feed_answer(name[: -len(FEED_SUFFIX)], if_none_match, datetime.now(UTC))
     headers = {"ETag": etag, "Cache-Control": "private, max-age=0, must-revalidate"}

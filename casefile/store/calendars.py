@@ -318,10 +318,10 @@ async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any
     recorded at most once per LAST_USED_EVERY: polling does not write on every request."""
     now = _aware(now)
     if not token or len(token) > 256:
-        raise NotFound("feed not found")
+        raise NotFound("abonnement de calendrier introuvable")
     rows = await FeedTokenRow.raw(_TOKEN_SQL, hash_token(token))
     if not rows:
-        raise NotFound("feed not found")
+        raise NotFound("abonnement de calendrier introuvable")
     row = dict(rows[0])
     row["created_at"] = _moment(row["created_at"])
     row["revoked_at"] = _moment(row["revoked_at"])
@@ -329,7 +329,7 @@ async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any
         row["token_hash"], row["kind"], row["subject"], row["created_at"], row["revoked_at"]
     )
     if not verify_token(token, stored):
-        raise NotFound("feed not found")
+        raise NotFound("abonnement de calendrier introuvable")
     last_used = _moment(row["last_used"])
     if last_used is None or not timedelta(0) <= now - last_used < LAST_USED_EVERY:
         await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
@@ -351,7 +351,7 @@ def _holder(feed: dict[str, Any]) -> User:
         return SYSTEM
     name, role, active = feed["holder"]
     if name is None or not active:
-        raise NotFound("feed not found")
+        raise NotFound("abonnement de calendrier introuvable")
     return User(feed["created_by_id"], name, role)
 
 
@@ -473,14 +473,14 @@ async def _authorized(feed: dict[str, Any]) -> User:
         try:
             await resolve_case(feed["subject"], holder)
         except (Forbidden, NotFound):
-            raise NotFound("feed not found") from None
+            raise NotFound("abonnement de calendrier introuvable") from None
         return holder
     name, _, active = feed["subject_user"]
     if name is None:
-        raise NotFound("feed not found")
+        raise NotFound("abonnement de calendrier introuvable")
     allowed = holder.name == name or can(holder.role, "user.admin")
     if not (active and allowed and can(holder.role, "case.read")):
-        raise NotFound("feed not found")
+        raise NotFound("abonnement de calendrier introuvable")
     return holder
 
 
@@ -492,4 +492,4 @@ async def _feed_body(feed: dict[str, Any], holder: User, now: datetime) -> bytes
             return await lawyer_feed(feed["subject"], now)
         return await commissaire_feed(feed["subject"], now)
     except (Forbidden, NotFound):
-        raise NotFound("feed not found") from None
+        raise NotFound("abonnement de calendrier introuvable") from None

@@ -259,7 +259,7 @@ def test_a_case_feed_is_checked_against_its_publisher_rights_on_every_use(store)
     case = _case(store, commissaire="pdurand")
     feed = _feed(store, "case", str(case["id"]), User(first.id, first.name, first.role))
     store.run(Case.update({Case.commissaire: None}).where(Case.id == case["id"]))
-    with pytest.raises(NotFound, match="feed not found"):
+    with pytest.raises(NotFound, match="abonnement de calendrier introuvable"):
         store.run(calendars.feed_body(feed, NOW))
     assert store.run(FeedToken.select(FeedToken.revoked_at))[0]["revoked_at"] is None
 
