@@ -27,9 +27,9 @@ def reminder_days(reminders: Iterable[int]) -> tuple[int, ...]:
     days = set()
     for value in reminders:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(f"reminder {value!r} is not a whole number of days")
+            raise InputError(f"rappel « {value} » : un nombre entier de jours est attendu")
         if not 0 <= value <= MAX_REMINDER_DAYS:
-            raise InputError(f"reminder {value} days is outside 0–{MAX_REMINDER_DAYS} days")
+            raise InputError(f"rappel de {value} jours : de 0 à {MAX_REMINDER_DAYS} jours")
         days.add(value)
     return tuple(sorted(days, reverse=True))
 
@@ -51,7 +51,7 @@ def calendar_bytes(
 ) -> bytes:
     """Any set of entries as one VCALENDAR named `name` (X-WR-CALNAME)."""
     if not name.strip():
-        raise InputError("calendar name is empty")
+        raise InputError("le nom du calendrier est vide")
     return serialize(name, as_items(sources), reminder_days(reminders), todos)
 
 
@@ -122,7 +122,7 @@ def to_icalendar(
     """The same calendar built with the icalendar library: the reference the fast writer is
     tested against, and an object for callers that want to edit it."""
     if not name.strip():
-        raise InputError("calendar name is empty")
+        raise InputError("le nom du calendrier est vide")
     days = reminder_days(reminders)
     cal = icalendar.Calendar()
     cal.add("version", "2.0")

@@ -106,7 +106,7 @@ async def connect(
                 min_size=0, max_size=get_settings().db_pool_size, reset=_keep_session
             )
         except OSError as error:
-            raise CasefileError(f"cannot reach the database at {url}: {error}") from None
+            raise CasefileError(f"base de données injoignable ({url}) : {error}") from None
     else:
         # WAL lets the web application read while the CLI writes.
         await engine.run_ddl("PRAGMA journal_mode=WAL")
@@ -132,7 +132,7 @@ async def close() -> None:
 
 def engine() -> Engine[Any]:
     if _engine is None:
-        raise CasefileError("the database is not connected (call casefile.store.db.connect)")
+        raise CasefileError("la base de données n'est pas connectée (casefile.store.db.connect)")
     return _engine
 
 
@@ -153,7 +153,7 @@ async def migrate() -> list[str]:
             app_name="store", migration_id="all", fake=False
         ).run()
     if not result.success:
-        raise CasefileError(f"migration failed: {result.message} {output.getvalue().strip()}")
+        raise CasefileError(f"échec de la migration : {result.message} {output.getvalue().strip()}")
     after = await Migration.get_migrations_which_ran(app_name="store")
     return [name for name in after if name not in before]
 
@@ -165,7 +165,9 @@ async def require_schema() -> None:
     if not await Migration.table_exists() or not await Migration.get_migrations_which_ran(
         app_name="store"
     ):
-        raise CasefileError(f"database {_url} is not initialised: run `casefile init` first")
+        raise CasefileError(
+            f"base de données {_url} non initialisée : lancez d'abord « casefile init »"
+        )
 
 
 @cache

@@ -222,7 +222,7 @@ def test_events_are_sorted_by_date_then_case():
 
 
 def test_empty_calendar_name_is_refused():
-    with pytest.raises(InputError, match="calendar name"):
+    with pytest.raises(InputError, match="nom du calendrier"):
         calendar_bytes("  ", [])
 
 
