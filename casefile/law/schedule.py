@@ -443,20 +443,7 @@ class Engine:
             if deadline is None:
                 continue
             if voider is not None and deadline.status != "moot":
-                warnings.append(
-                    f"{rule.key}: sans objet — délai « {voider.label} » manqué "
-                    f"({voider.basis}) : {voider.consequence}"
-                )
-                deadline = replace(
-                    deadline,
-                    status="moot",
-                    notes=(
-                        *deadline.notes,
-                        f"Sans objet : délai « {voider.label} » manqué ({voider.basis}) — "
-                        f"{voider.consequence}",
-                    ),
-                    _json=None,
-                )
+                deadline = _made_moot(rule.key, deadline, voider, warnings)
             if deadline.status == "missed":
                 for key in rule.voids:
                     voided_by.setdefault(key, deadline)
@@ -783,20 +770,7 @@ class Engine:
             if deadline is None:
                 continue
             if voider is not None and deadline.status != "moot":
-                warnings.append(
-                    f"{rule.key}: sans objet — délai « {voider.label} » manqué "
-                    f"({voider.basis}) : {voider.consequence}"
-                )
-                deadline = replace(
-                    deadline,
-                    status="moot",
-                    notes=(
-                        *deadline.notes,
-                        f"Sans objet : délai « {voider.label} » manqué ({voider.basis}) — "
-                        f"{voider.consequence}",
-                    ),
-                    _json=None,
-                )
+                deadline = _made_moot(rule.key, deadline, voider, warnings)
             if deadline.status == "missed":
                 for key in rule.voids:
                     voided_by.setdefault(key, deadline)
@@ -1208,6 +1182,23 @@ def forward_reading(hearing: date, period: Period) -> date:
     while add_period(day, forward) > eve:
         day -= timedelta(days=1)
     return day
+
+
+def _made_moot(key: str, deadline: Deadline, voider: Deadline, warnings: list[str]) -> Deadline:
+    """`deadline` lapses because `voider`, a period it depends on, was missed (`voids`)."""
+    warnings.append(
+        f"{key}: sans objet — délai « {voider.label} » manqué ({voider.basis}) : "
+        f"{voider.consequence}"
+    )
+    return replace(
+        deadline,
+        status="moot",
+        notes=(
+            *deadline.notes,
+            f"Sans objet : délai « {voider.label} » manqué ({voider.basis}) — {voider.consequence}",
+        ),
+        _json=None,
+    )
 
 
 def _due_and_key(deadline: Deadline) -> tuple[date, str]:
