@@ -653,14 +653,7 @@ class Engine:
             )
         cached = step.deadlines.get(cache_key)
         if cached is None:
-            added: list[str] = []
-            if notice_unknown and rule.notice_event is not None:
-                added.append(
-                    f"Date de l'événement « {_label(plan.procedure, rule.notice_event)} » non "
-                    "enregistrée : cette règle est retenue (date la plus précoce)."
-                )
-            if cap is not None:
-                added.append(rule.cap_note)
+            added = _added_notes(rule, plan.procedure, notice_unknown, cap)
             cached = self._build(
                 rule,
                 start,
@@ -671,7 +664,7 @@ class Engine:
                 status,
                 validity_unknown,
                 art_647,
-                tuple(added),
+                added,
             )
             self._plan_entries += 1
             if self._plan_entries > PLAN_MEMO_SIZE:
@@ -887,14 +880,7 @@ class Engine:
         if cached is None:
             if result is None:
                 result = self._expiry(rule.counting, period, start_date, territory, months)
-            added: list[str] = []
-            if notice_unknown and rule.notice_event is not None:
-                added.append(
-                    f"Date de l'événement « {_label(procedure, rule.notice_event)} » non "
-                    "enregistrée : cette règle est retenue (date la plus précoce)."
-                )
-            if cap is not None:
-                added.append(rule.cap_note)
+            added = _added_notes(rule, procedure, notice_unknown, cap)
             cached = self._build(
                 rule,
                 start,
@@ -905,7 +891,7 @@ class Engine:
                 status,
                 validity_unknown,
                 art_647,
-                tuple(added),
+                added,
             )
             if len(self._deadlines) > 1_000_000:
                 self._deadlines.clear()
@@ -1182,6 +1168,20 @@ def forward_reading(hearing: date, period: Period) -> date:
     while add_period(day, forward) > eve:
         day -= timedelta(days=1)
     return day
+
+
+def _added_notes(rule: Any, procedure: Any, notice_unknown: bool, cap: object) -> tuple[str, ...]:
+    """Notes a deadline carries beyond its rule's: an unrecorded notice date (the earlier
+    reading is kept) and a cap applied."""
+    added: list[str] = []
+    if notice_unknown and rule.notice_event is not None:
+        added.append(
+            f"Date de l'événement « {_label(procedure, rule.notice_event)} » non "
+            "enregistrée : cette règle est retenue (date la plus précoce)."
+        )
+    if cap is not None:
+        added.append(rule.cap_note)
+    return tuple(added)
 
 
 def _made_moot(key: str, deadline: Deadline, voider: Deadline, warnings: list[str]) -> Deadline:
