@@ -66,8 +66,8 @@ def parse_fields(text: str | None) -> tuple[str, ...] | None:
     unknown = [name for name in names if name not in DEADLINE_FIELDS]
     if unknown or not names:
         raise InputError(
-            f"--fields: unknown field(s) {', '.join(unknown) or '(none given)'} "
-            f"(allowed: {', '.join(DEADLINE_FIELDS)})"
+            f"--fields : champ(s) inconnu(s) {', '.join(unknown) or '(aucun donné)'} "
+            f"(autorisés : {', '.join(DEADLINE_FIELDS)})"
         )
     return tuple(name for name in DEADLINE_FIELDS if name in names)
 

@@ -127,7 +127,7 @@ def test_fields_keep_the_envelope_and_only_the_chosen_deadline_fields():
 
 
 def test_unknown_field_is_refused_by_name():
-    with pytest.raises(InputError, match=r"--fields: unknown field.*dued"):
+    with pytest.raises(InputError, match=r"--fields : champ\(s\) inconnu\(s\) dued"):
         batch.parse_fields("key,dued")
     with pytest.raises(InputError, match="--fields"):
         batch.parse_fields(" , ")
