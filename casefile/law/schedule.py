@@ -8,10 +8,12 @@ of 100 000 cases cheap to recompute.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -20,6 +22,7 @@ import msgspec
 from casefile.errors import InputError
 from casefile.law.parameters import Parameter
 from casefile.law.periods import Period, add_period, backward_due, parse_date, same_date_years_later
+from casefile.law.plan_code import generated_source
 from casefile.law.procedures import AttributeValue, DeadlineRule, Procedure, Start
 from casefile.law.territories import Extension, Territories, Territory
 
@@ -166,6 +169,8 @@ class Deadline:
         return lines
 
 
+_ROLLED = ("cpc", "backward")  # countings whose expiry depends on the territory's days
+
 _COUNTING_LABELS = {
     "cpc": "CPC art. 641, report art. 642",
     "civil": "prescription, C. civ. art. 2228-2229, sans report",
@@ -213,6 +218,50 @@ class Schedule:
         return None
 
 
+def _constructor(cls: type) -> Callable[..., Any]:
+    """A constructor of the frozen, slotted dataclass `cls` taking every field positionally,
+    in order: each slot set through its descriptor, in straight-line code (what the generated
+    `__init__` does through `object.__setattr__`, at about half the cost). The object made is
+    the one `cls(...)` makes (equal, same hash)."""
+    names = [f.name for f in fields(cls)]
+    parameters = [f"v{i}" for i in range(len(names))]
+    lines = [f"def new({', '.join(parameters)}):", "    made = make(cls)"]
+    lines += [f"    set{i}(made, v{i})" for i in range(len(names))]
+    lines.append("    return made")
+    namespace: dict[str, Any] = {"make": object.__new__, "cls": cls}
+    namespace.update({f"set{i}": getattr(cls, name).__set__ for i, name in enumerate(names)})
+    exec("\n".join(lines), namespace)
+    built: Callable[..., Any] = namespace.pop("new")
+    return built
+
+
+_new_deadline: Callable[..., Deadline] = _constructor(Deadline)
+_new_schedule: Callable[..., Schedule] = _constructor(Schedule)
+
+
+def _with_status(deadline: Deadline, status: str, extra: Iterable[str] = ()) -> Deadline:
+    """`replace(deadline, status=status, notes=notes + extra, _json=None)`, cheaper."""
+    d = deadline
+    return _new_deadline(
+        d.key,
+        d.label,
+        d.due,
+        d.start,
+        d.period,
+        d.extension,
+        d.unadjusted,
+        d.moved_because,
+        d.actor,
+        d.basis,
+        d.source,
+        status,
+        d.consequence,
+        d.counting,
+        (*d.notes, *extra),
+        None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Expiry:
     unadjusted: date
@@ -240,7 +289,10 @@ class _Step:
     deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]]
 
 
-@dataclass(slots=True, eq=False)
+_Run = Callable[[Mapping[str, RecordedEvent], date | None], tuple[dict[str, Deadline], list[str]]]
+
+
+@dataclass(slots=True, eq=False, weakref_slot=True)
 class _Plan:
     """A procedure's rules compiled once per (procedure, court, court department, residence):
     the court's rules only, the territory and distance extension resolved."""
@@ -251,6 +303,9 @@ class _Plan:
     extension: Extension | None
     soft: bool
     steps: tuple[_Step, ...]
+    # The plan as one generated function (`casefile.law.plan_code`): the events and today in,
+    # the deadlines by key and the warnings out; None: `_compute` reads the steps itself.
+    run: _Run | None = None
 
 
 class Engine:
@@ -268,6 +323,8 @@ class Engine:
         self._expiries: dict[tuple[Any, ...], _Expiry] = {}
         self._deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]] = {}
         self._dates: dict[str, date] = {}
+        # Start points of built deadlines, shared (immutable): (event, deadline, date) → point.
+        self._points: dict[tuple[str | None, str | None, date], StartPoint] = {}
         self._places: dict[tuple[object, object], tuple[str, Territory, Extension | None]] = {}
         self._soft: dict[str, bool] = {}
         self._schedules: dict[tuple[Any, ...], Schedule] = {}
@@ -275,6 +332,10 @@ class Engine:
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._step_memos: dict[tuple[Any, ...], dict[Any, Any]] = {}
         self._plan_entries = 0
+        # Generated plan functions by the rules they read and which take the plan's extension
+        # (`make`, the constants shared by every such plan, the roles of the others); kept by
+        # `clear_memos`: they depend on the definitions only.
+        self._plan_code: dict[tuple[Any, ...], Any] = {}
 
     def clear_memos(self) -> None:
         """Forget every memoised result (the next computations run as on a fresh engine,
@@ -282,6 +343,7 @@ class Engine:
         self._expiries.clear()
         self._deadlines.clear()
         self._schedules.clear()
+        self._points.clear()
         self._plans.clear()
         self._step_memos.clear()
         self._plan_entries = 0
@@ -419,9 +481,13 @@ class Engine:
         plan = self._plans.get(
             (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
         )
-        procedure = plan.procedure if plan is not None else self.procedures.get(procedure_key)
-        if procedure is None:
-            procedure = self.procedure(procedure_key)
+        if plan is not None:
+            run = plan.run
+            if run is not None and events.keys() <= plan.procedure.events.keys():
+                results, warnings = run(events, today)  # the order checked there
+                return self._schedule(plan, results, warnings, events, facts)
+        found = plan.procedure if plan is not None else self.procedures.get(procedure_key)
+        procedure = found if found is not None else self.procedure(procedure_key)
         known = procedure.events
         if not events.keys() <= known.keys():
             for key in events:
@@ -430,7 +496,39 @@ class Engine:
         self.check_order(procedure, events)
         if plan is None:
             plan = self._plan(procedure, facts)
-        warnings: list[str] = order_warnings(procedure, events) if plan.soft else []
+        run = plan.run
+        if run is not None:
+            results, warnings = run(events, today)
+        else:
+            warnings = order_warnings(procedure, events) if plan.soft else []
+            results = self._run_steps(plan, events, today, warnings)
+        return self._schedule(plan, results, warnings, events, facts)
+
+    def _schedule(
+        self,
+        plan: _Plan,
+        results: dict[str, Deadline],
+        warnings: list[str],
+        events: Mapping[str, RecordedEvent],
+        facts: CaseFacts,
+    ) -> Schedule:
+        """The schedule of a plan's deadlines: by due date then key, eligibility warnings last."""
+        if facts.claim_total is not None:
+            warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))
+        if len(results) < 2:
+            deadlines = tuple(results.values())
+        else:
+            deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
+        return _new_schedule(plan.procedure.key, plan.territory.key, deadlines, tuple(warnings))
+
+    def _run_steps(
+        self,
+        plan: _Plan,
+        events: Mapping[str, RecordedEvent],
+        today: date | None,
+        warnings: list[str],
+    ) -> dict[str, Deadline]:
+        """The plan's steps read one by one (what its generated function does, flags read)."""
         results: dict[str, Deadline] = {}
         voided_by: dict[str, Deadline] = {}
         apply = self._apply_step
@@ -448,13 +546,7 @@ class Engine:
                 for key in rule.voids:
                     voided_by.setdefault(key, deadline)
             results[rule.key] = deadline
-        if facts.claim_total is not None:
-            warnings.extend(self._eligibility_warnings(procedure, events, facts))
-        if len(results) == 1:
-            deadlines = tuple(results.values())
-        else:
-            deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
-        return Schedule(procedure.key, plan.territory.key, deadlines, tuple(warnings))
+        return results
 
     def _plan(self, procedure: Procedure, facts: CaseFacts) -> _Plan:
         """Compile the rules of `procedure` for one court and place (errors as in
@@ -483,9 +575,14 @@ class Engine:
             )
             # Expiries depend on the territory's days; built deadlines do not (their key holds
             # the expiry's values), so every territory shares them.
-            expiries = self._step_memos.get((rule.ident, territory.key, applied))
+            total = rule.period.with_extra_months(applied.months if applied else 0)
+            # Civil and calendar terms never roll: their expiries and deadlines are the same in
+            # every territory.
+            local = territory.key if rule.counting in _ROLLED else None
+            expiries_key = (rule.counting, total, local)
+            expiries = self._step_memos.get(expiries_key)
             if expiries is None:
-                expiries = self._step_memos[(rule.ident, territory.key, applied)] = {}
+                expiries = self._step_memos[expiries_key] = {}
             built = self._step_memos.get((rule.ident, applied))
             if built is None:
                 built = self._step_memos[(rule.ident, applied)] = {}
@@ -493,7 +590,7 @@ class Engine:
                 _Step(
                     rule=rule,
                     applied=applied,
-                    total=rule.period.with_extra_months(applied.months if applied else 0),
+                    total=total,
                     only_event=only.event if plain and only is not None else None,
                     validity=bool(rule.valid_from or rule.valid_until),
                     needs_due=rule.notice_event is not None or rule.cap_event is not None,
@@ -511,12 +608,149 @@ class Engine:
             soft=self._soft_order(procedure),
             steps=tuple(steps),
         )
+        plan.run = self._generated_run(plan)
         if len(self._plans) >= 10_000:
             self._plans.clear()
         self._plans[
             (procedure.key, facts.court, facts.court_department, facts.debtor_residence)
         ] = plan
         return plan
+
+    def _generated_run(self, plan: _Plan) -> Any:
+        """The plan's generated function, bound to its memos (None if it cannot be written).
+        The text depends only on the rules and which of them take the plan's extension."""
+        signature = tuple((step.rule.ident, step.applied is None) for step in plan.steps)
+        compiled = self._plan_code.get(signature)
+        if compiled is None:
+            compiled = self._plan_code[signature] = self._compile_plan(plan)
+        if compiled is None:
+            return None
+        make, shared, roles = compiled
+        # The function is kept by the plan, itself kept by the engine: it reaches both through
+        # weak proxies, so that a dropped engine is freed at once, not left to the collector.
+        engine: Any = weakref.proxy(self)
+        weak_plan: Any = weakref.proxy(plan)
+        constants: dict[str, object] = dict(shared)
+        constants.update(
+            apply=partial(Engine._apply_step, engine),
+            plan=weak_plan,
+            made_moot=_made_moot,
+            with_status=_with_status,
+            pick=partial(Engine._pick, engine),
+            rejected=_rejected_warnings,
+            missed=_missed_note,
+            procedure=plan.procedure,
+            check_order=partial(Engine.check_order, engine),
+            order_warnings=order_warnings,
+        )
+        for step, role in zip(plan.steps, roles, strict=True):
+            constants[role["step"]] = step
+            if "fast" in role:  # a step with a fast path
+                local = plan.territory.key if step.rule.counting in _ROLLED else None
+                memo_key = ("fast", step.rule.ident, local, step.applied)
+                fast = self._step_memos.get(memo_key)
+                if fast is None:
+                    fast = self._step_memos[memo_key] = {}
+                constants[role["expiries"]] = step.expiries
+                constants[role["expire"]] = partial(Engine._plain_expiry, engine, step, weak_plan)
+                constants[role["fast"]] = fast
+                constants[role["fill"]] = partial(Engine._fill, engine, step, weak_plan, fast)
+        return make(constants)
+
+    def _compile_plan(
+        self, plan: _Plan
+    ) -> tuple[Any, dict[str, object], tuple[dict[str, str], ...]] | None:
+        """`make`, the shared constants and the roles of the plan's generated source."""
+        event_keys: dict[str, None] = {}
+        for step in plan.steps:
+            rule = step.rule
+            for start in rule.starts:
+                names = [start.event, start.not_before, *(k for k, _ in start.when_event)]
+                event_keys.update((k, None) for k in names if k is not None)
+            for k in (rule.validity_event, *rule.moot_by, *rule.satisfied_by):
+                if k is not None:
+                    event_keys[k] = None
+            event_keys.update((k, None) for k, _ in rule.waiting)
+        source = generated_source(plan.procedure, plan.steps, list(event_keys))
+        if source is None:
+            return None
+        namespace: dict[str, Any] = {}
+        exec(compile(source.text, f"<plan {plan.procedure.key}>", "exec"), namespace)
+        make = namespace.pop("make")  # (no cycle between the function and its globals)
+        return make, source.shared, source.roles
+
+    def _plain_expiry(self, step: _Step, plan: _Plan, start: date) -> _Expiry:
+        return self._step_expiry(step, plan, step.rule.period, start, step.applied, True)
+
+    def _fill(
+        self,
+        step: _Step,
+        plan: _Plan,
+        fast: dict[Any, tuple[Deadline, tuple[str, ...]]],
+        fast_key: Any,
+        start_date: date,
+        status: str,
+        index: int,
+        validity_unknown: bool,
+        result: _Expiry | None,
+    ) -> tuple[Deadline, tuple[str, ...]]:
+        """A generated plan's deadline not yet in its step's memo by start date and status:
+        built as `_apply_step` builds it (and shared with it), its warnings prefixed once."""
+        rule = step.rule
+        if result is None:
+            result = self._step_expiry(step, plan, rule.period, start_date, step.applied, True)
+        cache_key: tuple[Any, ...]
+        if not validity_unknown:
+            cache_key = (
+                start_date,
+                status,
+                index,
+                result.due,
+                result.moved_because,
+                result.warnings,
+            )
+        else:
+            cache_key = (
+                start_date,
+                status,
+                index,
+                result.unadjusted,
+                result.due,
+                result.moved_because,
+                result.warnings,
+                None,
+                step.applied,
+                validity_unknown,
+                None,
+                False,
+                False,
+            )
+        cached = step.deadlines.get(cache_key)
+        if cached is None:
+            cached = self._build(
+                rule,
+                rule.starts[index],
+                start_date,
+                rule.period,
+                result,
+                step.applied,
+                status,
+                validity_unknown,
+                False,
+                (),
+            )
+            step.deadlines[cache_key] = cached
+            self._plan_entries += 1
+        deadline, expiry_warnings = cached
+        entry = (
+            deadline,
+            tuple([f"{rule.key}: {w}" for w in expiry_warnings]) if expiry_warnings else (),
+        )
+        fast[fast_key] = entry
+        self._plan_entries += 1
+        if self._plan_entries > PLAN_MEMO_SIZE:
+            self._drop_plans()
+        return entry
 
     def _apply_step(
         self,
@@ -1005,26 +1239,35 @@ class Engine:
             )
         notes.extend(expiry.warnings)
         notes.extend(added)
-        if start.event is not None:
-            point = StartPoint("event", start.event, start_date)
-        else:
-            point = StartPoint("deadline", str(start.deadline), start_date)
-        deadline = Deadline(  # positional (in the field order): cheaper than keywords
-            rule.key,
-            rule.label,
-            expiry.due,
-            point,
-            period,
-            applied,
-            expiry.unadjusted,
-            expiry.moved_because,
-            rule.actor,
-            rule.basis,
-            rule.source,
-            status,
-            rule.consequence,
-            rule.counting,
-            tuple(notes),
+        point_key = (start.event, start.deadline, start_date)
+        point = self._points.get(point_key)
+        if point is None:
+            if start.event is not None:
+                point = StartPoint("event", start.event, start_date)
+            else:
+                point = StartPoint("deadline", str(start.deadline), start_date)
+            if len(self._points) >= 200_000:
+                self._points.clear()
+            self._points[point_key] = point
+        deadline = (
+            _new_deadline(  # positional, in the field order (the same object as Deadline(...))
+                rule.key,
+                rule.label,
+                expiry.due,
+                point,
+                period,
+                applied,
+                expiry.unadjusted,
+                expiry.moved_because,
+                rule.actor,
+                rule.basis,
+                rule.source,
+                status,
+                rule.consequence,
+                rule.counting,
+                tuple(notes),
+                None,
+            )
         )
         return deadline, expiry.warnings
 
@@ -1044,7 +1287,7 @@ class Engine:
     def trim_memo(self, max_entries: int) -> None:
         """Empty each memo holding more than `max_entries` results (long batches and
         recomputations call it between chunks, so memory stays bounded)."""
-        for memo in (self._expiries, self._deadlines, self._dates, self._schedules):
+        for memo in (self._expiries, self._deadlines, self._dates, self._schedules, self._points):
             if len(memo) > max_entries:
                 memo.clear()
         if self._plan_entries > max_entries:
@@ -1268,6 +1511,31 @@ def _start_candidates(
         if first:
             break
     return found, rejected
+
+
+def _rejected_warnings(
+    step: _Step,
+    plan: _Plan,
+    events: Mapping[str, RecordedEvent],
+    rejected: list[tuple[str, date, str]],
+    warnings: list[str],
+) -> None:
+    """The warnings of starts dated before the event they must follow (`_apply_step`'s)."""
+    rule, procedure = step.rule, plan.procedure
+    for rejected_key, rejected_date, follows in rejected:
+        warnings.append(
+            f"{rule.key}: « {_label(procedure, rejected_key)} » du "
+            f"{rejected_date.isoformat()} est antérieur à « {_label(procedure, follows)} » "
+            f"du {events[follows].date.isoformat()} : il ne fait pas courir ce délai"
+        )
+
+
+def _missed_note(rule: DeadlineRule, plan: _Plan, act: RecordedEvent, deadline: Deadline) -> str:
+    """The note of a deadline met too late (`_apply_step`'s)."""
+    return (
+        f"« {_label(plan.procedure, act.key)} » le {act.date.isoformat()}, après "
+        f"l'échéance du {deadline.due.isoformat()} : délai manqué. {rule.consequence}"
+    )
 
 
 def _start_name(rule: DeadlineRule, index: int) -> str:

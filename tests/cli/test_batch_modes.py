@@ -55,19 +55,55 @@ def _run(data: bytes, jobs: int, fields: tuple[str, ...] | None = None) -> bytes
     return out.getvalue()
 
 
+LINES = 4321  # about 650 kB: three blocks
+
+
 def test_workers_give_the_same_bytes_in_the_same_order_as_one_process():
-    data = _lines(2 * batch.CHUNK_LINES + 321)
+    data = _lines(LINES)
+    assert len(data) > 2 * batch.CHUNK_BYTES
     alone = _run(data, jobs=1)
     assert _run(data, jobs=0) == alone  # default: every core (3 chunks)
     assert _run(data, jobs=2) == alone
     results = alone.splitlines()
-    assert len(results) == 2 * batch.CHUNK_LINES + 321
+    assert len(results) == LINES
     assert json.loads(results[7])["error"].startswith("line 8: event ordonnance_signifiee:")
     assert json.loads(results[4001])["error"].startswith("line 4002: invalid JSON")
     # each good line is what `schedule_for` gives for that request
     assert json.loads(results[100]) == json.loads(
         schedule_for(engine(), _request(100)).json_bytes()
     )
+
+
+def test_many_small_blocks_over_three_workers_and_odd_lines(monkeypatch):
+    """Blocks of a few lines go round three workers many times; blank lines, a line longer
+    than a block and a last line without its newline each keep their own result line."""
+    lines = _lines(300).decode().splitlines()
+    lines[10] = ""
+    lines[11] = json.dumps({**_request(11), "note": "x" * 5000})
+    data = ("\n".join(lines) + "\n\n" + json.dumps(_request(5))).encode()
+    alone = _run(data, jobs=1)
+    monkeypatch.setattr(batch, "CHUNK_BYTES", 700)
+    assert _run(data, jobs=3) == alone
+    assert _run(data, jobs=2, fields=("key", "due")) == _run(data, jobs=1, fields=("key", "due"))
+    results = alone.splitlines()
+    assert len(results) == 302
+    assert json.loads(results[10])["error"].startswith("line 11: invalid JSON")
+    assert json.loads(results[11])["error"].startswith("line 12: unknown field(s) note")
+    assert json.loads(results[300])["error"].startswith("line 301: invalid JSON")
+    assert json.loads(results[301]) == json.loads(schedule_for(engine(), _request(5)).json_bytes())
+
+
+def test_workers_write_straight_to_a_file(tmp_path, monkeypatch):
+    data = _lines(200)
+    monkeypatch.setattr(batch, "CHUNK_BYTES", 2000)
+    path = tmp_path / "out.jsonl"
+    with path.open("wb") as out:
+        out.write(b"first\n")  # already buffered before the workers start: written first
+        batch.run(io.BytesIO(data), out, jobs=2)
+        out.write(b"last\n")
+    written = path.read_bytes().splitlines()
+    assert written[0] == b"first" and written[-1] == b"last"
+    assert b"\n".join(written[1:-1]) + b"\n" == _run(data, jobs=1)
 
 
 def test_fields_keep_the_envelope_and_only_the_chosen_deadline_fields():
