@@ -98,6 +98,17 @@ PROCEDURES: Mapping[str, str] = {
     "refere_provision": "Référé-provision",
     "assignation_paiement": "Assignation en paiement",
 }
+INSTALMENT_STATUSES: Mapping[str, str] = {
+    "paid": "payée",
+    "paid_late": "payée en retard",
+    "pending": "à venir",
+    "missed": "impayée",
+}
+FEED_KINDS: Mapping[str, str] = {
+    "case": "dossier",
+    "lawyer": "mes échéances (avocat)",
+    "commissaire": "mes actes (commissaire de justice)",
+}
 YES_NO = {True: "oui", False: "non"}
 ABROAD = "etranger"
 

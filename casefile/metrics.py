@@ -98,6 +98,14 @@ def deadlines_computed(count: int) -> None:
         DEADLINES_COMPUTED.inc(count)
 
 
+def deadlines_computed_many(schedules: int, deadlines: int) -> None:
+    """`deadlines_computed` for a whole chunk at once (the nightly recomputation)."""
+    if schedules:
+        SCHEDULES_COMPUTED.inc(schedules)
+    if deadlines:
+        DEADLINES_COMPUTED.inc(deadlines)
+
+
 def evidence_stored(size: int, created: bool) -> None:
     if created:
         EVIDENCE_STORED_OBJECTS.inc()

@@ -16,6 +16,8 @@ from typing import Any
 from casefile.commands.cases import print_json, run_store
 from casefile.commands.operator import as_operator
 from casefile.errors import InputError
+from casefile.labels import FEED_KINDS, INSTALMENT_STATUSES, date_long_fr, label
+from casefile.law.wording import amount_fr, date_fr
 
 
 def case_ics(args: argparse.Namespace) -> int:
@@ -43,7 +45,9 @@ def _feed_subject(args: argparse.Namespace) -> tuple[str, str]:
         if value
     ]
     if len(chosen) != 1:
-        raise InputError("feed new: give exactly one of --case, --lawyer, --commissaire")
+        raise InputError(
+            "feed new : indiquez une et une seule des options --case, --lawyer ou --commissaire"
+        )
     return chosen[0]
 
 
@@ -57,7 +61,10 @@ def feed_new(args: argparse.Namespace) -> int:
     if getattr(args, "format", "table") == "json":
         print_json(feed)
     else:
-        print(f"feed {feed['id']} ({feed['kind']} {feed['subject']}) — shown once, keep it secret:")
+        print(
+            f"abonnement {feed['id']} ({label(FEED_KINDS, feed['kind'])} {feed['subject']}) — "
+            "adresse affichée une seule fois, gardez-la secrète :"
+        )
         print(feed["url"])
         print(feed["webcal"])
     return 0
@@ -71,10 +78,11 @@ def feed_list(args: argparse.Namespace) -> int:
         print_json(feeds)
         return 0
     for f in feeds:
-        state = "revoked" if f["revoked"] else "active"
+        state = "révoqué" if f["revoked"] else "actif"
+        used = date_long_fr(f["last_used"][:10]) if f["last_used"] else "jamais"
         print(
-            f"{f['id']:>5}  {f['kind']:<11} {f['subject']:<24} {state:<8} "
-            f"last used {f['last_used'] or 'never'}"
+            f"{f['id']:>5}  {label(FEED_KINDS, f['kind']):<34} {f['subject']:<24} {state:<8} "
+            f"dernière utilisation : {used}"
         )
     return 0
 
@@ -83,7 +91,7 @@ def feed_revoke(args: argparse.Namespace) -> int:
     from casefile.store.calendars import revoke_feed
 
     feed = run_store(as_operator(args, lambda actor: revoke_feed(int(args.id), actor)))
-    print(f"feed {feed['id']} revoked")
+    print(f"abonnement {feed['id']} révoqué")
     return 0
 
 
@@ -124,7 +132,7 @@ def plan_show(args: argparse.Namespace) -> int:
         print_json(plans)
         return 0
     if not plans:
-        print("no payment plan")
+        print("aucun échéancier")
     for plan in plans:
         _print_plan(plan)
     return 0
@@ -134,10 +142,14 @@ def _print_plan(plan: dict[str, Any]) -> None:
     state = "DÉCHÉANCE DU TERME" if plan["broken"] else "en cours"
     active = "" if plan["active"] else " (remplacé)"
     print(
-        f"plan {plan['id']}{active}: {plan['kind']} ({plan['basis']}), {plan['total']} €, "
-        f"grâce {plan['grace_days']} j — {state} au {plan['as_of']}"
+        f"échéancier {plan['id']}{active} : {plan['kind']} ({plan['basis']}), "
+        f"{amount_fr(plan['total'])}, grâce {plan['grace_days']} j — {state} au "
+        f"{date_fr(plan['as_of'])}"
     )
     for i in plan["instalments"]:
-        print(f"  n° {i['number']:>2}  {i['due']}  {i['amount']:>12} €  {i['status']}")
+        print(
+            f"  n° {i['number']:>2}  {date_fr(i['due']):<18}  {amount_fr(i['amount']):>14}  "
+            f"{label(INSTALMENT_STATUSES, i['status'])}"
+        )
     for line in plan["explanation"]:
         print(f"  {line}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from casefile.commands.cases import print_changes, print_json, run_store
+from casefile.commands.cases import date_cell, print_changes, print_json, run_store
 from casefile.commands.operator import as_operator
 from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
@@ -69,9 +69,11 @@ def party_edit(args: argparse.Namespace) -> int:
     party = result["party"]
     out = console()
     out.print(f"{party['name']} — {party['address'] or 'adresse non renseignée'}")
-    out.print(f"case version {result['version']}")
+    out.print(f"version du dossier : {result['version']}")
     for key in result["changes"]["moved"]:
-        out.print(f"[yellow]~[/yellow] {key['key']} {key['from']} → {key['to']}")
+        out.print(
+            f"[yellow]~[/yellow] {key['key']} {date_cell(key['from'])} → {date_cell(key['to'])}"
+        )
     return 0
 
 

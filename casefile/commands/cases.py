@@ -49,10 +49,13 @@ def init(args: argparse.Namespace) -> int:
 
     applied = run_store(db.migrate, require_schema=False)
     url = get_settings().database_url
-    print(f"database {url}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
-    print(f"evidence {prepare_store()}: ready")
-    print(f"exports {prepare_store(get_settings().exports_url)}: ready")
-    print(f"jobs: {_prepare_jobs(url)}")
+    print(
+        f"base de données {url} : "
+        + (f"migrations appliquées : {', '.join(applied)}" if applied else "à jour")
+    )
+    print(f"pièces {prepare_store()} : prêt")
+    print(f"exports {prepare_store(get_settings().exports_url)} : prêt")
+    print(f"tâches : {_prepare_jobs(url)}")
     return 0
 
 
@@ -61,12 +64,13 @@ def _prepare_jobs(url: str) -> str:
     from casefile.jobs import app as jobs
 
     if jobs.embedded(url):
-        return "in-process (SQLite: `casefile serve` runs them)"
+        return "dans le processus du serveur (SQLite : `casefile serve` les exécute)"
     applied = asyncio.run(jobs.apply_schema(url))
-    return "procrastinate schema " + ("applied" if applied else "up to date")
+    return "schéma procrastinate " + ("appliqué" if applied else "à jour")
 
 
 def demo(args: argparse.Namespace) -> int:
+    from casefile.law.wording import date_fr
     from casefile.store import db
     from casefile.store.demo import load_demo
 
@@ -79,10 +83,13 @@ def demo(args: argparse.Namespace) -> int:
 
     result = run_store(work, require_schema=False)
     print(
-        f"demo portfolio around {today.isoformat()}: {result['created']} case(s) created, "
-        f"{result['existing']} already present"
+        f"portefeuille de démonstration au {date_fr(today)} : {result['created']} dossier(s) "
+        f"créé(s), {result['existing']} déjà présent(s)"
     )
-    print('users (password "demo" — for the demo only, never in production):')
+    print(
+        "utilisateurs (mot de passe « demo » — pour la démonstration seulement, jamais en "
+        "production) :"
+    )
     for name, role in result["users"]:
         print(f"  {name:<16} {role}")
     return 0
@@ -123,6 +130,8 @@ def case_new(args: argparse.Namespace) -> int:
 
 def case_advice(args: argparse.Namespace) -> int:
     from casefile.commands.operator import as_operator
+    from casefile.labels import PROCEDURES, court_fr, label
+    from casefile.law.wording import date_fr
     from casefile.store.advice import case_advice as advise
 
     as_of = _today(getattr(args, "as_of", None))
@@ -135,15 +144,15 @@ def case_advice(args: argparse.Namespace) -> int:
     from casefile.commands.tables import console as make_console
 
     console = make_console()
-    table = Table(title=f"{advice['case']} — procédures au {as_of.isoformat()}", show_lines=True)
+    table = Table(title=f"{advice['case']} — procédures au {date_fr(as_of)}", show_lines=True)
     for column in ("procédure", "ouverte", "juridiction", "avocat", "750-1", "pourquoi"):
         table.add_column(column)
     yes_no = {True: "oui", False: "non", None: "?"}
     for item in advice["procedures"]:
         table.add_row(
-            item["procedure"],
+            label(PROCEDURES, item["procedure"]),
             yes_no[item["open"]],
-            item["court"] or "—",
+            court_fr(item["court"]),
             yes_no[item["avocat_required"]],
             yes_no[item["amicable_attempt_required"]],
             "\n".join(f"{r['text']} ({r['basis']})" for r in item["reasons"]),
@@ -152,7 +161,8 @@ def case_advice(args: argparse.Namespace) -> int:
     for line in advice["prescriptions"]:
         state = "ACQUISE" if line["acquired"] else "à surveiller"
         console.print(
-            f"Facture {line['invoice']}: prescription le {line['date']} ({line['basis']}) — {state}"
+            f"Facture {line['invoice']} : prescription le {date_fr(line['date'])} "
+            f"({line['basis']}) — {state}"
         )
     for note in advice["notes"]:
         console.print(f"[dim]{note}[/dim]")
@@ -161,6 +171,7 @@ def case_advice(args: argparse.Namespace) -> int:
 
 def case_handover(args: argparse.Namespace) -> int:
     from casefile.commands.operator import as_operator
+    from casefile.law.wording import date_fr
     from casefile.services.handover import hand_over
 
     today = _today(getattr(args, "today", None))
@@ -172,7 +183,7 @@ def case_handover(args: argparse.Namespace) -> int:
         return 0
     carried = result["carried"]
     print(
-        f"{result['case']} : transmis au contentieux le {result['handed_over_on']} — "
+        f"{result['case']} : transmis au contentieux le {date_fr(result['handed_over_on'])} — "
         f"{result['procedure_label']} ; {carried['invoices']} facture(s), "
         f"{carried['pieces']} pièce(s), mise en demeure : {carried['mise_en_demeure'] or 'aucune'}"
     )
@@ -287,7 +298,7 @@ def claims_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise InputError(f"{args.file}: no such file")
+        raise InputError(f"{args.file} : fichier introuvable")
     options = ImportOptions(
         fec=args.fec,
         dry_run=args.dry_run,
@@ -309,24 +320,30 @@ def claims_import(args: argparse.Namespace) -> int:
 
 # -- terminal output (rich) -------------------------------------------------------------------
 
-_STATUS_STYLE = {
-    "missed": "bold red",
-    "pending": "yellow",
-    "done": "green",
-    "moot": "dim",
-    "uncertain": "magenta",
-}
-
 
 def _status(text: str) -> str:
-    style = _STATUS_STYLE.get(text)
-    return f"[{style}]{text}[/{style}]" if style else text
+    from casefile.commands.tables import status_cell
+
+    return status_cell(text)
+
+
+def date_cell(value: str | None) -> str:
+    """'2026-03-01' → '1er mars 2026'; anything that is not a date is shown as it is."""
+    from casefile.errors import InputError
+    from casefile.law.wording import date_fr
+
+    if not value:
+        return "—"
+    try:
+        return date_fr(value)
+    except InputError:
+        return str(value)
 
 
 def _deadline_cell(deadline: dict[str, Any] | None) -> str:
     if not deadline:
         return "—"
-    return f"{deadline['due']} {deadline['key']} ({_status(deadline['status'])})"
+    return f"{date_cell(deadline['due'])} {deadline['key']} ({_status(deadline['status'])})"
 
 
 def print_case_list(cases: list[dict[str, Any]]) -> None:
@@ -379,8 +396,8 @@ def print_case(case: dict[str, Any]) -> None:
         for claim in case["claims"]:
             claims.add_row(
                 claim["invoice_number"],
-                claim["issue_date"],
-                claim["due_date"],
+                date_cell(claim["issue_date"]),
+                date_cell(claim["due_date"]),
                 euros(claim["amount"]),
                 euros(claim["paid"]),
                 euros(claim["outstanding"]),
@@ -391,16 +408,16 @@ def print_case(case: dict[str, Any]) -> None:
         events.add_column(column)
     for event in case.get("events", []):
         attributes = ", ".join(f"{k}={v}" for k, v in event["attributes"].items())
-        events.add_row(event["date"], event["key"], attributes)
+        events.add_row(date_cell(event["date"]), event["key"], attributes)
     console.print(events)
     deadlines = Table(title="Échéances", show_lines=True)
     for column in ("échéance", "délai", "départ", "fondement", "statut"):
         deadlines.add_column(column)
     for d in case.get("deadlines", []):
         deadlines.add_row(
-            f"[bold]{d['due']}[/bold]",
+            f"[bold]{date_cell(d['due'])}[/bold]",
             f"{d['label']}\n[dim]{d['key']}[/dim]",
-            f"{d['start']['key']} {d['start']['date']}",
+            f"{d['start']['key']} {date_cell(d['start']['date'])}",
             d["basis"],
             _status(d["status"]),
         )
@@ -414,14 +431,16 @@ def print_changes(changes: dict[str, Any]) -> None:
 
     console = make_console()
     for d in changes["added"]:
-        console.print(f"[green]+[/green] {d['key']} {d['due']} ({d['label']})")
+        console.print(f"[green]+[/green] {d['key']} {date_cell(d['due'])} ({d['label']})")
     for m in changes["moved"]:
-        console.print(f"[yellow]~[/yellow] {m['key']} {m['from']} → {m['to']}")
+        console.print(
+            f"[yellow]~[/yellow] {m['key']} {date_cell(m['from'])} → {date_cell(m['to'])}"
+        )
     for d in changes["removed"]:
-        console.print(f"[red]-[/red] {d['key']} {d['due']}")
+        console.print(f"[red]-[/red] {d['key']} {date_cell(d['due'])}")
     if not (changes["added"] or changes["moved"] or changes["removed"]):
-        console.print("no deadline changed")
-    console.print(f"case version {changes['version']}")
+        console.print("aucun délai modifié")
+    console.print(f"version du dossier : {changes['version']}")
     for warning in changes.get("warnings", []):
         console.print(f"[bold yellow]Attention[/bold yellow] {warning}")
 
@@ -454,8 +473,12 @@ def import_progress() -> _Progress:
 
 def print_import_report(report: Any) -> None:
     from casefile.commands.tables import console as make_console
+    from casefile.store.imports import field_label
 
     console = make_console(stderr=not report.ok)
     for error in report.errors:
-        console.print(f"[red]line {error.line}[/red] {error.field}: {error.message}", markup=True)
+        console.print(
+            f"[red]ligne {error.line}[/red] {field_label(error.field)} : {error.message}",
+            markup=True,
+        )
     console.print(report.summary())

@@ -22,7 +22,9 @@ def run(args: argparse.Namespace) -> int:
     for procedure in engine.procedures.values():
         for rule in procedure.deadlines:
             if not rule.source.startswith("https://www.legifrance.gouv.fr/"):
-                problems.append(f"{procedure.origin}: {rule.key}: source is not a Légifrance URL")
+                problems.append(
+                    f"{procedure.origin}: {rule.key}: la source n'est pas une adresse Légifrance"
+                )
     if importlib.util.find_spec("casefile.documents") is not None:
         from casefile.documents.checks import check_templates
 
@@ -32,18 +34,20 @@ def run(args: argparse.Namespace) -> int:
         problems.extend(dunning_problems())
     if problems:
         for problem in problems:
-            print(f"casefile check: {problem}", file=sys.stderr)
+            print(f"casefile check : {problem}", file=sys.stderr)
         raise DefinitionError(
-            problems[0].split(":")[0], "check", f"{len(problems)} problem(s), first: {problems[0]}"
+            problems[0].split(":")[0],
+            "check",
+            f"{len(problems)} problème(s), le premier : {problems[0]}",
         )
     count = sum(len(p.deadlines) for p in engine.procedures.values())
     from casefile.law.claims import missing_semester_rates
 
     for warning in missing_semester_rates(engine.parameters, date.today()):
-        print(f"casefile check: avertissement : {warning}", file=sys.stderr)
+        print(f"casefile check : avertissement : {warning}", file=sys.stderr)
     print(
-        f"ok: {len(engine.procedures)} procedures, {count} deadline rules, "
-        f"{len(engine.territories.by_key)} territories, {len(engine.parameters)} parameters, "
-        f"{len(definitions.dunning().scenarios)} reminder scenarios"
+        f"ok : {len(engine.procedures)} procédures, {count} règles de délai, "
+        f"{len(engine.territories.by_key)} territoires, {len(engine.parameters)} paramètres, "
+        f"{len(definitions.dunning().scenarios)} scénarios de relance"
     )
     return 0

@@ -13,7 +13,7 @@ def _request_from_flags(args: argparse.Namespace) -> dict[str, Any]:
     from casefile.law.requests import parse_event_spec
 
     if not args.procedure:
-        raise InputError("--procedure is required (or --batch FILE.jsonl)")
+        raise InputError("--procedure est obligatoire (ou --batch FILE.jsonl)")
     events: dict[str, dict[str, Any]] = {}
     for spec in args.event:
         key, day, attributes = parse_event_spec(spec)
@@ -52,7 +52,7 @@ def _run_batch(args: argparse.Namespace) -> int:
     from casefile.services import batch
 
     if args.jobs < 0:
-        raise InputError("--jobs: 0 (every core) or more")
+        raise InputError("--jobs : 0 (tous les cœurs) ou davantage")
     fields = batch.parse_fields(args.fields)
     source = sys.stdin.buffer if args.batch == "-" else open(args.batch, "rb")  # noqa: SIM115
     with source:

@@ -47,7 +47,9 @@ def render(args: argparse.Namespace) -> int:
     if getattr(args, "check", False):
         return check(args, today)
     if not args.template:
-        raise InputError("render: give a TEMPLATE, or --check to list what each document lacks")
+        raise InputError(
+            "render : indiquez un TEMPLATE, ou --check pour voir ce qui manque à chaque document"
+        )
     store = open_store()
 
     async def work() -> dict[str, Any]:
@@ -65,9 +67,9 @@ def render(args: argparse.Namespace) -> int:
     finally:
         part.unlink(missing_ok=True)
     for note in document["notes"]:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note : {note}", file=sys.stderr)
     print(
-        f"{out}: document id {document['id']}, {document['template']} "
-        f"version {document['version']}, {document['size']} bytes, sha256 {document['sha256']}"
+        f"{out} : document id {document['id']}, {document['template']} "
+        f"version {document['version']}, {document['size']} octets, sha256 {document['sha256']}"
     )
     return 0

@@ -7,39 +7,41 @@ from typing import Any
 
 
 def register(sub: Any, add_format: Any) -> None:
-    relances = sub.add_parser(
-        "relances", help="reminder scenarios (relances amiables)"
-    ).add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = relances.add_parser("run", help="create the reminder actions due today (as the daily job)")
-    p.add_argument("--today", help="YYYY-MM-DD (default: the real date)")
-    p.add_argument("--case", metavar="CASE", help="only this case")
+    relances = sub.add_parser("relances", help="scénarios de relances amiables").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = relances.add_parser(
+        "run", help="créer les relances dues aujourd'hui (comme la tâche quotidienne)"
+    )
+    p.add_argument("--today", help="AAAA-MM-JJ (par défaut : la date du jour)")
+    p.add_argument("--case", metavar="CASE", help="seulement ce dossier")
     add_format(p)
     p.set_defaults(handler="casefile.commands.dunning:run")
-    p = relances.add_parser("show", help="a case's scenario, actions and promises")
+    p = relances.add_parser("show", help="le scénario, les actions et les promesses d'un dossier")
     p.add_argument("case", metavar="CASE")
-    p.add_argument("--today", help="YYYY-MM-DD (default: the real date)")
+    p.add_argument("--today", help="AAAA-MM-JJ (par défaut : la date du jour)")
     add_format(p)
     p.set_defaults(handler="casefile.commands.dunning:show")
-    p = relances.add_parser("list", help="letters to send or calls to make")
+    p = relances.add_parser("list", help="courriers à envoyer ou appels à passer")
     p.add_argument("--channel", choices=("courrier", "telephone"), default="courrier")
     add_format(p)
     p.set_defaults(handler="casefile.commands.dunning:listing")
-    promise = sub.add_parser("promise", help="promises to pay").add_subparsers(
+    promise = sub.add_parser("promise", help="promesses de paiement").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    p = promise.add_parser("add", help="record a debtor's promise to pay")
+    p = promise.add_parser("add", help="enregistrer une promesse de paiement du débiteur")
     p.add_argument("case", metavar="CASE")
-    p.add_argument("--amount", required=True, help="euros, e.g. 1250.00")
-    p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="paid by this day")
-    p.add_argument("--by", help="who promised (name, capacity)")
+    p.add_argument("--amount", required=True, help="en euros, par exemple 1250.00")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="payé au plus tard ce jour")
+    p.add_argument("--by", help="qui a promis (nom, qualité)")
     p.add_argument(
         "--channel",
         default="telephone",
         choices=("telephone", "email", "courrier", "rendez_vous", "autre"),
-        help="how it was received",
+        help="comment elle a été reçue",
     )
     p.add_argument("--note")
-    p.add_argument("--made-on", metavar="YYYY-MM-DD", help="default: today")
-    p.add_argument("--invoice", help="the invoice it covers (default: the balance)")
+    p.add_argument("--made-on", metavar="YYYY-MM-DD", help="par défaut : aujourd'hui")
+    p.add_argument("--invoice", help="la facture concernée (par défaut : le solde)")
     add_format(p)
     p.set_defaults(handler="casefile.commands.dunning:promise_add")

@@ -25,7 +25,7 @@ def add(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise InputError(f"FILE {args.file!r} is not a readable file")
+        raise InputError(f"FILE : « {args.file} » n'est pas un fichier lisible")
     day = parse_date(args.date, "--date") if args.date else None
     choice = "reuse" if args.reuse else "force" if args.force else "ask"
 
@@ -59,10 +59,10 @@ def add(args: argparse.Namespace) -> int:
         # The contract (DESIGN §4b): these five keys, nothing more.
         print_json({key: result[key] for key in ("id", "piece", "sha256", "size", "kind")})
     else:
-        verb = "already pièce" if result["reused"] else "pièce"
+        verb = "pièce déjà présente" if result["reused"] else "pièce"
         print(
-            f"{verb} n° {result['piece']} ({result['kind']}) id {result['id']}: "
-            f"{result['size']} bytes, sha256 {result['sha256']}"
+            f"{verb} n° {result['piece']} ({result['kind']}) id {result['id']} : "
+            f"{result['size']} octets, sha256 {result['sha256']}"
         )
         text = result.get("text") or {}
         if text.get("label"):
@@ -212,30 +212,35 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def _print_report(result: dict[str, Any], fix: bool) -> None:
-    print(f"{result['checked']} object(s) checked, {result['bytes']} bytes re-hashed")
+    print(
+        f"{result['checked']} objet(s) vérifié(s), {result['bytes']} octets relus "
+        "(empreinte recalculée)"
+    )
     for label, key in (
-        ("MISSING", "missing"),
-        ("MISMATCHED", "mismatched"),
-        ("orphan", "orphans"),
-        ("pending upload (younger than one hour, kept)", "pending"),
-        ("removed orphan", "removed"),
+        ("MANQUANT", "missing"),
+        ("ALTÉRÉ", "mismatched"),
+        ("orphelin", "orphans"),
+        ("envoi en attente (moins d'une heure, conservé)", "pending"),
+        ("orphelin supprimé", "removed"),
     ):
         for sha256 in result[key]:
-            print(f"{label}: {sha256}")
+            print(f"{label} : {sha256}")
     for name in result["interrupted_uploads"]:
-        print(f"removed interrupted upload: {name}")
+        print(f"envoi interrompu supprimé : {name}")
     for name in result["uploads_in_progress"]:
-        print(f"upload in progress (kept): {name}")
+        print(f"envoi en cours (conservé) : {name}")
     for incident in result["incidents"]:
         print(
-            f"INCIDENT {incident['at']}: {incident['entity']} {incident['entity_id']} "
-            f"served to {incident['actor']} failed its hash ({incident['sha256']}): not delivered"
+            f"INCIDENT {incident['at']} : {incident['entity']} {incident['entity_id']} "
+            f"servi à {incident['actor']} ne correspondait pas à son empreinte "
+            f"({incident['sha256']}) : non délivré"
         )
     if result["orphans"] and not fix:
         print(
-            "orphans are objects no record refers to: `casefile evidence verify --fix` removes them"
+            "orphelins : objets qu'aucun enregistrement ne désigne ; "
+            "`casefile evidence verify --fix` les supprime"
         )
-    print("OK" if result["ok"] else "INTEGRITY PROBLEMS FOUND")
+    print("OK" if result["ok"] else "PROBLÈMES D'INTÉGRITÉ")
 
 
 def bundle(args: argparse.Namespace) -> int:
@@ -253,11 +258,11 @@ def bundle(args: argparse.Namespace) -> int:
 
     result = run_store(work)
     for warning in result.warnings:
-        print(f"casefile: attention : {warning}", file=sys.stderr)
+        print(f"casefile : attention : {warning}", file=sys.stderr)
     for notice in result.notices:
-        print(f"casefile: {notice} (page de renvoi à l'original)", file=sys.stderr)
+        print(f"casefile : {notice} (page de renvoi à l'original)", file=sys.stderr)
     pages = f", {result.pages} pages" if result.pages is not None else ""
-    print(f"{out}: {result.pieces} pièce(s){pages}, {result.size} bytes")
+    print(f"{out} : {result.pieces} pièce(s){pages}, {result.size} octets")
     return 0
 
 
@@ -286,9 +291,9 @@ def mirror(args: argparse.Namespace) -> int:
         print_json(result)
     else:
         print(
-            f"{source.url} → {target.url}: {report.copied} object(s) copied "
-            f"({report.bytes} bytes), {report.present} already there"
+            f"{source.url} → {target.url} : {report.copied} objet(s) copié(s) "
+            f"({report.bytes} octets), {report.present} déjà présent(s)"
         )
         for sha256 in report.failed:
-            print(f"NOT COPIED (fails its hash or vanished): {sha256}")
+            print(f"NON COPIÉ (empreinte fausse ou objet disparu) : {sha256}")
     return 0 if report.ok else 1

@@ -10,7 +10,9 @@ def run(args: argparse.Namespace) -> int:
 
     from casefile.api.app import create_app
 
-    print(f"casefile: http://{args.host}:{args.port}/  (API: /api/, OpenAPI: /schema)", flush=True)
+    print(
+        f"casefile : http://{args.host}:{args.port}/  (API : /api/, OpenAPI : /schema)", flush=True
+    )
     # One process: the store's connection pool lives in the app's lifespan.
     uvicorn.run(
         create_app(),

@@ -50,9 +50,20 @@ def euros(amount: object) -> str:
     return f"{sign}{thousands},{cents}\u00a0€"
 
 
+def status_cell(status: str) -> str:
+    """The status in French ('dépassé'), coloured as its key ('missed' in red)."""
+    from casefile.labels import DEADLINE_STATUSES, label
+
+    style = _STATUS_STYLE.get(status, "")
+    text = label(DEADLINE_STATUSES, status)
+    return f"[{style}]{text}[/{style}]" if style else text
+
+
 def print_schedule(schedule: Schedule) -> None:
     from rich.console import Console
     from rich.table import Table
+
+    from casefile.labels import actor_fr, period_fr
 
     console = Console()
     if not console.is_terminal:
@@ -65,22 +76,21 @@ def print_schedule(schedule: Schedule) -> None:
     table.add_column("Statut", no_wrap=True)
     for d in schedule.deadlines:
         what = (
-            f"[bold]{d.label}[/bold]\n[dim]{d.key} · {d.actor}[/dim]\n"
+            f"[bold]{d.label}[/bold]\n[dim]{d.key} · {actor_fr(d.actor)}[/dim]\n"
             f"départ : {d.start.key} du {_day(d.start.date)}"
         )
-        calc = f"{d.period}"
+        calc = period_fr(d.period)
         if d.extension:
             calc += f" + {d.extension.months} mois ({d.extension.basis})"
         calc += f"\ndate brute {_day(d.unadjusted)}"
         if d.moved_because:
             calc += f"\n[dim]{d.moved_because}[/dim]"
-        style = _STATUS_STYLE.get(d.status, "")
         table.add_row(
             f"[bold]{_day(d.due)}[/bold]",
             what,
             calc,
             d.basis,
-            f"[{style}]{d.status}[/{style}]" if style else d.status,
+            status_cell(d.status),
         )
     console.print(table)
     for warning in schedule.warnings:

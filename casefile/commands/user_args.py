@@ -10,14 +10,14 @@ from casefile.store.permissions import ROLES
 
 # The identity columns of casefile.services.users.PROFILE_FIELDS, with their help.
 PROFILE_HELP = {
-    "full_name": "full name as documents print it (Jeanne Martin)",
-    "title": 'title before the name (default "Maître" for an avocat or a commissaire)',
-    "email": "e-mail address",
-    "phone": "phone number",
-    "barreau": 'avocat: the barreau ("Strasbourg", or "barreau des Hauts-de-Seine")',
-    "toque": "avocat: the toque number",
-    "etude_name": "commissaire de justice: the étude (SELARL Durand)",
-    "etude_address": "commissaire de justice: the étude's address",
+    "full_name": "nom complet tel que les documents l'impriment (Jeanne Martin)",
+    "title": "titre devant le nom (« Maître » par défaut pour un avocat ou un commissaire)",
+    "email": "adresse e-mail",
+    "phone": "numéro de téléphone",
+    "barreau": "avocat : le barreau (« Strasbourg », ou « barreau des Hauts-de-Seine »)",
+    "toque": "avocat : le numéro de toque",
+    "etude_name": "commissaire de justice : l'étude (SELARL Durand)",
+    "etude_address": "commissaire de justice : l'adresse de l'étude",
 }
 
 
@@ -32,15 +32,19 @@ def _profile_flags(p: argparse.ArgumentParser) -> None:
 
 def register(user: Any, case: Any) -> None:
     """The subcommands, on the `user` and `case` subparsers of casefile.cli."""
-    p = user.add_parser("add", help="add a user")
+    p = user.add_parser("add", help="ajouter un utilisateur")
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--password")
-    p.add_argument("--token", action="store_true", help="print a new API token on the last line")
+    p.add_argument(
+        "--token", action="store_true", help="afficher un nouveau jeton API sur la dernière ligne"
+    )
     _profile_flags(p)
     p.set_defaults(handler="casefile.commands.users:add")
 
-    p = user.add_parser("edit", help="change a user's role, identity or password")
+    p = user.add_parser(
+        "edit", help="modifier le rôle, l'identité ou le mot de passe d'un utilisateur"
+    )
     p.add_argument("name")
     p.add_argument("--role", choices=ROLES)
     p.add_argument("--password")
@@ -49,26 +53,38 @@ def register(user: Any, case: Any) -> None:
     p.set_defaults(handler="casefile.commands.users:edit")
 
     for action, helptext in (
-        ("deactivate", "deactivate: sessions closed, API tokens and feeds revoked"),
-        ("reactivate", "let a deactivated user log in again (tokens and feeds stay revoked)"),
+        ("deactivate", "désactiver : sessions fermées, jetons API et abonnements révoqués"),
+        (
+            "reactivate",
+            (
+                "permettre à un utilisateur désactivé de se reconnecter (jetons et abonnements "
+                "restent révoqués)"
+            ),
+        ),
     ):
         p = user.add_parser(action, help=helptext)
         p.add_argument("name")
         _format(p)
         p.set_defaults(handler=f"casefile.commands.users:{action}")
 
-    p = user.add_parser("list", help="list the users and how documents name them")
+    p = user.add_parser("list", help="lister les utilisateurs et leur nom dans les documents")
     _format(p)
     p.set_defaults(handler="casefile.commands.users:list_users")
 
-    p = case.add_parser("assign", help="assign a case's avocat and/or commissaire de justice")
+    p = case.add_parser(
+        "assign", help="désigner l'avocat et/ou le commissaire de justice d'un dossier"
+    )
     p.add_argument("case", metavar="CASE")
     lawyer = p.add_mutually_exclusive_group()
-    lawyer.add_argument("--lawyer", metavar="NAME", help="user name of the avocat")
-    lawyer.add_argument("--no-lawyer", action="store_true", help="remove the avocat")
+    lawyer.add_argument("--lawyer", metavar="NAME", help="nom d'utilisateur de l'avocat")
+    lawyer.add_argument("--no-lawyer", action="store_true", help="retirer l'avocat")
     officer = p.add_mutually_exclusive_group()
-    officer.add_argument("--commissaire", metavar="NAME", help="user name of the commissaire")
-    officer.add_argument("--no-commissaire", action="store_true", help="remove the commissaire")
+    officer.add_argument(
+        "--commissaire", metavar="NAME", help="nom d'utilisateur du commissaire de justice"
+    )
+    officer.add_argument(
+        "--no-commissaire", action="store_true", help="retirer le commissaire de justice"
+    )
     p.add_argument("--expected-version", type=int)
     _format(p)
     p.set_defaults(handler="casefile.commands.users:assign")

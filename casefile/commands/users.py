@@ -49,7 +49,7 @@ def add(args: argparse.Namespace) -> int:
             ),
         )
     )
-    print(f"user {user.name} ({user.role}) created, id {user.id}")
+    print(f"utilisateur {user.name} ({user.role}) créé, id {user.id}")
     if token is not None:
         print(token)
     return 0

@@ -21,14 +21,16 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--concurrency: au moins 1")
     url = get_settings().database_url
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    mode = "in-process (SQLite)" if jobs.embedded(url) else "PostgreSQL"
-    print(f"casefile worker: {mode}, concurrency {args.concurrency}", flush=True)
+    mode = "dans le processus (SQLite)" if jobs.embedded(url) else "PostgreSQL"
+    print(f"casefile worker : {mode}, {args.concurrency} tâche(s) à la fois", flush=True)
     if args.metrics_port is not None:
         from prometheus_client import start_http_server
 
         # No token on this port: bind it to an address only the scraper reaches.
         start_http_server(args.metrics_port, addr=args.metrics_host)
-        print(f"casefile worker: metrics on {args.metrics_host}:{args.metrics_port}", flush=True)
+        print(
+            f"casefile worker : métriques sur {args.metrics_host}:{args.metrics_port}", flush=True
+        )
 
     async def main() -> None:
         await db.connect(url)
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             app = jobs.current()
             async with app.open_async():
                 if not jobs.embedded(url) and not await jobs.schema_present(app):
-                    raise InputError("procrastinate schema absent: run `casefile init` first")
+                    raise InputError("schéma procrastinate absent : lancez d'abord `casefile init`")
                 await app.run_worker_async(
                     concurrency=args.concurrency,
                     name=args.name,

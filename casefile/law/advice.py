@@ -19,7 +19,7 @@ from decimal import Decimal
 from casefile.errors import InputError
 from casefile.law.parameters import Parameter
 from casefile.law.parties import CATEGORY_LABELS, court_for_traders
-from casefile.law.wording import amount_fr, date_fr
+from casefile.law.wording import amount_fr, choices_fr, date_fr, decimal_fr
 
 PARTY_KINDS = ("commercant", "professionnel", "consommateur")
 CLAIM_NATURES = ("contractuelle", "statutaire", "delictuelle")
@@ -62,12 +62,19 @@ def advise(
     interest (the small-claims ceiling counts both, R125-1); `as_of` is the day the procedure
     would start (750-1 applies by the date the instance is introduced)."""
     if claim_total <= 0:
-        raise InputError(f"claim_total {claim_total} must be positive")
+        raise InputError(
+            f"Montant de la créance ({decimal_fr(claim_total)} €) : il doit être positif."
+        )
     if claim_nature not in CLAIM_NATURES:
-        raise InputError(f"claim_nature {claim_nature!r} must be one of {', '.join(CLAIM_NATURES)}")
-    for name, kind in (("debtor_kind", debtor_kind), ("creditor_kind", creditor_kind)):
+        raise InputError(
+            f"Nature de la créance « {claim_nature} » inconnue : attendu "
+            f"{choices_fr(CLAIM_NATURES)}."
+        )
+    for name, kind in (("débiteur", debtor_kind), ("créancier", creditor_kind)):
         if kind not in PARTY_KINDS:
-            raise InputError(f"{name} {kind!r} must be one of {', '.join(PARTY_KINDS)}")
+            raise InputError(
+                f"Qualité du {name} « {kind} » inconnue : attendu {choices_fr(PARTY_KINDS)}."
+            )
     court, court_reason = _court(debtor_kind, creditor_kind, department)
     context = _Context(claim_total, claim_nature, court, court_reason, as_of, parameters)
     return [
@@ -91,7 +98,7 @@ class _Context:
     def value(self, key: str) -> tuple[Decimal | None, bool]:
         """(value, known): known is False before the parameter's first date."""
         if key not in self.parameters:
-            raise InputError(f"parameter {key!r} is missing from procedures/parameters.toml")
+            raise InputError(f"Paramètre « {key} » absent de procedures/parameters.toml.")
         try:
             return self.parameters[key].at(self.as_of).value, True
         except InputError:

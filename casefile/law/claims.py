@@ -34,6 +34,7 @@ from decimal import ROUND_DOWN, Decimal
 from casefile.errors import InputError
 from casefile.law.money import round_cents
 from casefile.law.parameters import DatedValue, Parameter
+from casefile.law.wording import amount_fr, choices_fr, date_fr, decimal_fr, semester_fr
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -83,9 +84,9 @@ class InterestLine:
 
     def explanation(self) -> str:
         return (
-            f"{self.invoice}: {self.base} € × {self.rate} % × {self.days} j / {self.day_count} "
-            f"(du {self.start.isoformat()} au {self.end.isoformat()}) = {self.amount} € "
-            f"— {self.basis}"
+            f"{self.invoice} : {amount_fr(self.base)} × {decimal_fr(self.rate)} % × {self.days} j "
+            f"/ {decimal_fr(self.day_count)} (du {date_fr(self.start)} au {date_fr(self.end)}) = "
+            f"{amount_fr(self.amount)} — {self.basis}"
         )
 
 
@@ -161,7 +162,7 @@ class Statement:
         for balance in self.invoices:
             if balance.number == number:
                 return balance
-        raise InputError(f"invoice {number!r} is not in the statement")
+        raise InputError(f"Facture « {number} » : elle ne figure pas dans le décompte.")
 
 
 def semester_of(day: date) -> tuple[date, date]:
@@ -175,8 +176,38 @@ def semester_name(day: date) -> str:
     return f"{day.year} H{1 if day.month <= 6 else 2}"
 
 
+RATE_NAMES = {
+    "taux_bce_refinancement": "taux de refinancement de la BCE",
+    "taux_interet_legal": "taux de l'intérêt légal",
+}
+"""How a person names each semester rate (the parameter's `label` is a full definition)."""
+
+
 class MissingRate(InputError):
-    """The rate of a semester is not (yet) recorded: computed statements stop before it."""
+    """The rate of a semester is not (yet) recorded: computed statements stop before it.
+    `parameter` and `semester` ("2026 H2") say which, for a page to tell how to add it."""
+
+    def __init__(self, message: str, *, parameter: str, semester: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.semester = semester
+
+
+class MissingMargin(InputError):
+    """No L441-10 margin (points over the ECB rate) is recorded for `day`."""
+
+    def __init__(self, message: str, *, day: date) -> None:
+        super().__init__(message)
+        self.day = day
+
+
+def _missing_rate(parameter: Parameter, day: date, detail: str) -> MissingRate:
+    name = RATE_NAMES.get(parameter.key, parameter.key)
+    return MissingRate(
+        f"Taux inconnu pour {semester_fr(day)} : {detail.format(name=name)}",
+        parameter=parameter.key,
+        semester=semester_name(day),
+    )
 
 
 def semester_value(parameter: Parameter, day: date) -> DatedValue:
@@ -186,14 +217,18 @@ def semester_value(parameter: Parameter, day: date) -> DatedValue:
     try:
         value = parameter.at(first)
     except InputError:
-        raise MissingRate(
-            f"no rate known for {semester_name(day)} ({parameter.key}: rates start "
-            f"{parameter.values[0].valid_from.isoformat()})"
+        raise _missing_rate(
+            parameter,
+            day,
+            "le {name} n'est enregistré qu'à compter du "
+            f"{date_fr(parameter.values[0].valid_from)}.",
         ) from None
     if value.valid_from != first or value.value is None:
-        raise MissingRate(
-            f"no rate known for {semester_name(day)} ({parameter.key} has no value for the "
-            f"semester starting {first.isoformat()}; add it to procedures/parameters.toml)"
+        raise _missing_rate(
+            parameter,
+            day,
+            f"le {{name}} du semestre commençant le {date_fr(first)} n'est pas enregistré ; "
+            "un administrateur l'enregistre avec sa source (« casefile rate add » ou page Taux).",
         )
     return value
 
@@ -235,19 +270,26 @@ def _rate_for(
         points = _parameter(rates, "penalites_retard_majoration").at(day).value
         assert ecb.value is not None
         if points is None:
-            raise InputError(f"no L441-10 margin known on {day.isoformat()}")
+            raise MissingMargin(
+                "Majoration des pénalités de retard (C. com. art. L441-10) inconnue au "
+                f"{date_fr(day)} : ajoutez une valeur datée à penalites_retard_majoration dans "
+                "procedures/parameters.toml.",
+                day=day,
+            )
         return _Rate(
             ecb.value + points,
-            f"{L441_10}: taux BCE du {semester_of(day)[0].strftime('%d/%m/%Y')} "
-            f"({ecb.value} %) + {points} points",
+            f"{L441_10}: taux BCE du {date_fr(semester_of(day)[0])} "
+            f"({decimal_fr(ecb.value)} %) + {decimal_fr(points.normalize())} points",
             ecb.source,
         )
     legal = semester_value(_parameter(rates, "taux_interet_legal"), day)
     if creditor_is_individual:
         if "particulier" not in legal.extra:
-            raise MissingRate(
-                f"no rate known for {semester_name(day)} (taux_interet_legal has no "
-                "'particulier' value)"
+            raise _missing_rate(
+                _parameter(rates, "taux_interet_legal"),
+                day,
+                "le {name} des créanciers personnes physiques n'agissant pas pour des besoins "
+                "professionnels n'est pas enregistré pour ce semestre.",
             )
         percent = legal.extra["particulier"]
         who = "créancier personne physique n'agissant pas pour des besoins professionnels"
@@ -262,13 +304,17 @@ def _day_count(rates: Mapping[str, Parameter], day: date) -> Decimal:
     """The number of days in a year the annual rate is divided by, for a line starting `day`."""
     divisor = _parameter(rates, "base_calcul_interets_jours").at(day).value
     if divisor is None or divisor <= 0:
-        raise InputError(f"no day-count convention known on {day.isoformat()}")
+        raise InputError(
+            f"Base de calcul des intérêts (nombre de jours de l'année) inconnue au {date_fr(day)} :"
+            " ajoutez une valeur datée à base_calcul_interets_jours dans "
+            "procedures/parameters.toml."
+        )
     return divisor
 
 
 def _parameter(rates: Mapping[str, Parameter], key: str) -> Parameter:
     if key not in rates:
-        raise InputError(f"parameter {key!r} is missing from procedures/parameters.toml")
+        raise InputError(f"Paramètre « {key} » absent de procedures/parameters.toml.")
     return rates[key]
 
 
@@ -300,31 +346,50 @@ _Close = Callable[[_State, date], None]
 
 def _validate(invoices: Sequence[Invoice], payments: Sequence[Payment], debtor_kind: str) -> None:
     if debtor_kind not in DEBTOR_KINDS:
-        raise InputError(f"debtor_kind {debtor_kind!r} must be one of {', '.join(DEBTOR_KINDS)}")
+        raise InputError(
+            f"Qualité du débiteur « {debtor_kind} » inconnue : attendu {choices_fr(DEBTOR_KINDS)}."
+        )
     seen: set[str] = set()
     for invoice in invoices:
-        name = f"invoice {invoice.number!r}"
+        name = f"Facture {invoice.number}"
         if invoice.number in seen:
-            raise InputError(f"{name} appears twice")
+            raise InputError(f"{name} : ce numéro de facture figure deux fois.")
         seen.add(invoice.number)
+        for amount, what in ((invoice.amount_ttc, "montant TTC"), (invoice.paid, "montant payé")):
+            if amount != amount.quantize(CENT):
+                raise InputError(
+                    f"{name} : le {what} ({decimal_fr(amount)} €) a plus de deux décimales."
+                )
         if invoice.amount_ttc <= 0:
-            raise InputError(f"{name}: amount_ttc {invoice.amount_ttc} must be positive")
-        if invoice.paid < 0 or invoice.paid > invoice.amount_ttc:
-            raise InputError(f"{name}: paid {invoice.paid} must be between 0 and amount_ttc")
+            raise InputError(
+                f"{name} : le montant TTC ({amount_fr(invoice.amount_ttc)}) doit être positif."
+            )
+        if invoice.paid < 0:
+            raise InputError(
+                f"{name} : le montant payé ({amount_fr(invoice.paid)}) ne peut pas être négatif."
+            )
+        if invoice.paid > invoice.amount_ttc:
+            raise InputError(
+                f"{name} : le montant payé ({amount_fr(invoice.paid)}) dépasse le montant TTC "
+                f"({amount_fr(invoice.amount_ttc)})."
+            )
         if invoice.due_date < invoice.issue_date:
             raise InputError(
-                f"{name}: due date {invoice.due_date.isoformat()} is before its issue date "
-                f"{invoice.issue_date.isoformat()}"
+                f"{name} : l'échéance ({date_fr(invoice.due_date)}) précède la date d'émission "
+                f"({date_fr(invoice.issue_date)})."
             )
-        for amount, what in ((invoice.amount_ttc, "amount_ttc"), (invoice.paid, "paid")):
-            if amount != amount.quantize(CENT):
-                raise InputError(f"{name}: {what} {amount} has more than 2 decimals")
     for payment in payments:
-        name = f"payment of {payment.date.isoformat()}"
+        name = f"Paiement du {date_fr(payment.date)}"
         if payment.amount <= 0 or payment.amount != payment.amount.quantize(CENT):
-            raise InputError(f"{name}: amount {payment.amount} must be positive, in cents")
+            raise InputError(
+                f"{name} : le montant ({decimal_fr(payment.amount)} €) doit être positif, "
+                "au centime près."
+            )
         if payment.invoice is not None and payment.invoice not in seen:
-            raise InputError(f"{name}: names unknown invoice {payment.invoice!r}")
+            raise InputError(
+                f"{name} : la facture « {payment.invoice} » qu'il règle ne figure pas parmi les "
+                "factures du dossier."
+            )
 
 
 def claim_statement(
@@ -356,7 +421,7 @@ def claim_statement(
     notes: list[str] = []
     if regime == "none":
         notes.append(
-            "Aucun intérêt: sans mise en demeure, les intérêts au taux légal ne courent pas "
+            "Aucun intérêt : sans mise en demeure, les intérêts au taux légal ne courent pas "
             "(C. civ. art. 1231-6, 1344-1)."
         )
 
@@ -433,8 +498,8 @@ def claim_statement(
     for payment in sorted(payments, key=lambda p: p.date):
         if payment.date > as_of:
             notes.append(
-                f"Paiement du {payment.date.isoformat()} ({payment.amount} €) postérieur à la "
-                "date du décompte: non pris en compte."
+                f"Paiement du {date_fr(payment.date)} ({amount_fr(payment.amount)}) postérieur à "
+                "la date du décompte : non pris en compte."
             )
             continue
         check_late(payment.date)
@@ -476,7 +541,9 @@ def claim_statement(
             )
         )
     if unapplied > 0:
-        notes.append(f"Trop-perçu de {unapplied} € non imputé: à restituer ou à compenser.")
+        notes.append(
+            f"Trop-perçu de {amount_fr(unapplied)} non imputé : à restituer ou à compenser."
+        )
     if missing:
         notes.append(
             "Décompte provisoire : taux non encore enregistré pour "

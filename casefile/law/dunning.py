@@ -145,32 +145,38 @@ def parse_dunning(data: object, origin: str) -> Dunning:
     for i, scenario in enumerate(spec.scenarios):
         where = f"scenarios[{i}]"
         if scenario.key in scenarios:
-            raise DefinitionError(origin, f"{where}.key", f"duplicate scenario {scenario.key!r}")
+            raise DefinitionError(
+                origin, f"{where}.key", f"scénario « {scenario.key} » défini deux fois"
+            )
         if not scenario.levels:
-            raise DefinitionError(origin, f"{where}.levels", "a scenario needs at least one level")
+            raise DefinitionError(
+                origin, f"{where}.levels", "un scénario doit avoir au moins un niveau"
+            )
         if scenario.levels[0].from_ != "echeance":
             raise DefinitionError(
-                origin, f"{where}.levels[0].from", 'the first level counts from "echeance"'
+                origin,
+                f"{where}.levels[0].from",
+                "le premier niveau compte à partir de « echeance »",
             )
         seen: set[str] = set()
         for j, level in enumerate(scenario.levels):
             if level.key in seen:
                 raise DefinitionError(
-                    origin, f"{where}.levels[{j}].key", f"duplicate level {level.key!r}"
+                    origin, f"{where}.levels[{j}].key", f"niveau « {level.key} » défini deux fois"
                 )
             seen.add(level.key)
             if level.channel != "courrier" and (level.registered or level.event):
                 raise DefinitionError(
                     origin,
                     f"{where}.levels[{j}]",
-                    "`registered` and `event` belong to a letter (channel courrier)",
+                    "`registered` et `event` ne valent que pour un courrier (canal courrier)",
                 )
         scenarios[scenario.key] = scenario
     messages: dict[str, MessageSpec] = {}
     for i, message in enumerate(spec.messages):
         if message.key in messages:
             raise DefinitionError(
-                origin, f"messages[{i}].key", f"duplicate message {message.key!r}"
+                origin, f"messages[{i}].key", f"message « {message.key} » défini deux fois"
             )
         messages[message.key] = message
     for i, scenario in enumerate(spec.scenarios):
@@ -180,18 +186,20 @@ def parse_dunning(data: object, origin: str) -> Dunning:
             found = messages.get(level.template)
             where = f"scenarios[{i}].levels[{j}].template"
             if found is None:
-                raise DefinitionError(origin, where, f"unknown message {level.template!r}")
+                raise DefinitionError(origin, where, f"message « {level.template} » inconnu")
             message = found
             if message.channel != level.channel:
                 raise DefinitionError(
-                    origin, where, f"message {level.template!r} is for channel {message.channel}"
+                    origin,
+                    where,
+                    f"le message « {level.template} » est destiné au canal {message.channel}",
                 )
             if scenario.debtor not in message.audience:
                 raise DefinitionError(
                     origin,
                     where,
-                    f"message {level.template!r} is not meant for a {scenario.debtor} debtor "
-                    f"(audience {message.audience})",
+                    f"le message « {level.template} » n'est pas destiné à un débiteur "
+                    f"{scenario.debtor} (destinataires : {', '.join(message.audience)})",
                 )
     defaults = {
         "professionnel": spec.defaults.professionnel,
@@ -199,25 +207,31 @@ def parse_dunning(data: object, origin: str) -> Dunning:
     }
     for kind, key in defaults.items():
         if key not in scenarios:
-            raise DefinitionError(origin, f"defaults.{kind}", f"unknown scenario {key!r}")
+            raise DefinitionError(origin, f"defaults.{kind}", f"scénario « {key} » inconnu")
         if scenarios[key].debtor != kind:
             raise DefinitionError(
-                origin, f"defaults.{kind}", f"scenario {key!r} is for another kind of debtor"
+                origin,
+                f"defaults.{kind}",
+                f"le scénario « {key} » est prévu pour une autre qualité de débiteur",
             )
     for i, choice in enumerate(spec.creditors):
         if choice.siren is None and choice.name is None:
-            raise DefinitionError(origin, f"creditors[{i}]", "name the creditor: `siren` or `name`")
+            raise DefinitionError(
+                origin, f"creditors[{i}]", "désignez le créancier : `siren` ou `name`"
+            )
         for kind in ("professionnel", "consommateur"):
             key = getattr(choice, kind)
             if key is None:
                 continue
             if key not in scenarios:
-                raise DefinitionError(origin, f"creditors[{i}].{kind}", f"unknown scenario {key!r}")
+                raise DefinitionError(
+                    origin, f"creditors[{i}].{kind}", f"scénario « {key} » inconnu"
+                )
             if scenarios[key].debtor != kind:
                 raise DefinitionError(
                     origin,
                     f"creditors[{i}].{kind}",
-                    f"scenario {key!r} is for another kind of debtor",
+                    f"le scénario « {key} » est prévu pour une autre qualité de débiteur",
                 )
     return Dunning(
         origin=origin,
@@ -251,7 +265,7 @@ def consumer_problems(dunning: Dunning) -> list[str]:
             for phrase in rule.forbidden:
                 if phrase.lower() in text:
                     problems.append(
-                        f"message {key!r} (destiné à un consommateur) contient « {phrase} » : "
+                        f"message « {key} » (destiné à un consommateur) contient « {phrase} » : "
                         f"{rule.basis}"
                     )
     return problems

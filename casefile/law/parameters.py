@@ -20,6 +20,7 @@ import msgspec
 
 from casefile.errors import DefinitionError, InputError
 from casefile.law.schema import DecimalText, Spec, Text, Url, decode, read_toml
+from casefile.law.wording import date_fr
 
 Unit = Literal["EUR", "percent", "months", "days"]
 
@@ -88,7 +89,8 @@ class Parameter:
         index = bisect.bisect_right(starts, day) - 1
         if index < 0:
             raise InputError(
-                f"{self.key}: no value is known before {self.values[0].valid_from.isoformat()} (asked for {day.isoformat()})"
+                f"{self.label} ({self.key}) : aucune valeur n'est connue avant le "
+                f"{date_fr(self.values[0].valid_from)} (date demandée : {date_fr(day)})."
             )
         return self.values[index]
 
@@ -107,18 +109,20 @@ def parse_parameters(data: object, origin: str) -> dict[str, Parameter]:
             where = f"{key}.values[{index}]"
             if raw.in_force != (raw.value is not None):
                 raise DefinitionError(
-                    origin, f"{where}.value", "is required, unless in_force = false (then absent)"
+                    origin,
+                    f"{where}.value",
+                    "obligatoire, sauf si in_force = false (elle est alors absente)",
                 )
             particulier = raw.particulier if isinstance(raw, LegalRateValueSpec) else None
             if raw.in_force == (particulier is None) and isinstance(raw, LegalRateValueSpec):
                 raise DefinitionError(
-                    origin, f"{where}.particulier", "is required, unless in_force = false"
+                    origin, f"{where}.particulier", "obligatoire, sauf si in_force = false"
                 )
             if values and raw.valid_from <= values[-1].valid_from:
                 raise DefinitionError(
                     origin,
                     f"{where}.valid_from",
-                    "values must be in increasing date order without overlap",
+                    "les valeurs doivent se suivre par dates croissantes, sans chevauchement",
                 )
             extra = {"particulier": Decimal(particulier)} if particulier is not None else {}
             values.append(

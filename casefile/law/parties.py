@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from casefile.errors import InputError
+from casefile.law.wording import choices_fr
 
 Category = Literal[
     "societe",
@@ -122,7 +123,9 @@ def category_of(
     """The party's category: the recorded one, else derived from `kind`/`person_or_company`."""
     if category:
         if category not in CATEGORIES:
-            raise InputError(f"category {category!r} must be one of {', '.join(CATEGORIES)}")
+            raise InputError(
+                f"Catégorie de partie « {category} » inconnue : attendu {choices_fr(CATEGORIES)}."
+            )
         return category
     return category_from_legacy(kind, person_or_company)
 

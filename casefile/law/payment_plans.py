@@ -23,6 +23,7 @@ from decimal import ROUND_DOWN, Decimal
 from casefile.errors import InputError
 from casefile.law.parameters import Parameter
 from casefile.law.periods import add_months
+from casefile.law.wording import amount_fr, choices_fr, date_fr, decimal_fr
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -87,21 +88,31 @@ def make_plan(
     """`count` monthly instalments from `first_due`; a judicial plan longer than the 1343-5
     maximum (counted from `granted_on`) is refused with the date it would have to end by."""
     if kind not in KINDS:
-        raise InputError(f"kind {kind!r} must be one of {', '.join(KINDS)}")
+        raise InputError(f"Échéancier de type « {kind} » inconnu : attendu {choices_fr(KINDS)}.")
     if total <= 0 or total != total.quantize(CENT):
-        raise InputError(f"total {total} must be a positive amount in cents")
+        raise InputError(
+            f"Échéancier : le montant total ({decimal_fr(total)} €) doit être positif, au "
+            "centime près."
+        )
     if count < 1:
-        raise InputError(f"count {count} must be at least 1 instalment")
+        raise InputError(
+            f"Échéancier : le nombre d'échéances ({count}) doit être d'au moins une échéance."
+        )
     if grace_days < 0:
-        raise InputError(f"grace_days {grace_days} must not be negative")
+        raise InputError(
+            f"Échéancier : le délai de grâce ({grace_days} jours) ne peut pas être négatif."
+        )
     if first_due < granted_on:
         raise InputError(
-            f"first instalment {first_due.isoformat()} is before the plan's date "
-            f"{granted_on.isoformat()}"
+            f"Échéancier : la première échéance ({date_fr(first_due)}) précède la date de "
+            f"l'échéancier ({date_fr(granted_on)})."
         )
     base = (total / count).quantize(CENT, rounding=ROUND_DOWN)
     if base == 0:
-        raise InputError(f"{count} instalments of {total} € would be less than a cent each")
+        raise InputError(
+            f"Échéancier : {count} échéances pour {amount_fr(total)} feraient moins d'un centime "
+            "chacune."
+        )
     dues = [add_months(first_due, index) for index in range(count)]
     amounts = [base] * (count - 1) + [total - base * (count - 1)]
     instalments = tuple(
@@ -110,15 +121,22 @@ def make_plan(
     )
     if kind == "judiciaire":
         if "report_paiement_judiciaire_max_mois" not in parameters:
-            raise InputError("parameter 'report_paiement_judiciaire_max_mois' is missing")
+            raise InputError(
+                "Paramètre « report_paiement_judiciaire_max_mois » absent de "
+                "procedures/parameters.toml."
+            )
         months = parameters["report_paiement_judiciaire_max_mois"].at(granted_on).value
         if months is None:
-            raise InputError(f"no judicial maximum known on {granted_on.isoformat()}")
+            raise InputError(
+                "Durée maximale d'un échéancier judiciaire (C. civ. art. 1343-5) inconnue au "
+                f"{date_fr(granted_on)}."
+            )
         limit = add_months(granted_on, int(months))
         if dues[-1] > limit:
             raise InputError(
-                f"a judicial plan is limited to {int(months)} months (C. civ. art. 1343-5): the "
-                f"last instalment on {dues[-1].isoformat()} is after {limit.isoformat()}"
+                f"Un échéancier judiciaire est limité à {int(months)} mois (C. civ. art. 1343-5) :"
+                f" la dernière échéance, le {date_fr(dues[-1])}, tombe après le "
+                f"{date_fr(limit)}."
             )
     return PaymentPlan(kind, granted_on, total, instalments, grace_days, BASIS[kind])
 
@@ -128,8 +146,8 @@ def plan_status(plan: PaymentPlan, payments: Sequence[PlanPayment], as_of: date)
     for payment in payments:
         if payment.amount <= 0 or payment.amount != payment.amount.quantize(CENT):
             raise InputError(
-                f"payment of {payment.date.isoformat()}: amount {payment.amount} must be "
-                "positive, in cents"
+                f"Paiement du {date_fr(payment.date)} : le montant ({decimal_fr(payment.amount)} €)"
+                " doit être positif, au centime près."
             )
     counted = sorted((p for p in payments if p.date <= as_of), key=lambda p: p.date)
     paid_total = sum((p.amount for p in counted), ZERO)
@@ -159,16 +177,16 @@ def plan_status(plan: PaymentPlan, payments: Sequence[PlanPayment], as_of: date)
                 broken_on = deadline + timedelta(days=1)
                 broken_instalment = instalment.number
                 lines.append(
-                    f"Échéance n° {instalment.number} du {instalment.due.isoformat()} "
-                    f"({instalment.amount} €) impayée à la fin du délai de grâce de "
-                    f"{plan.grace_days} jours ({deadline.isoformat()}): déchéance du terme le "
-                    f"{broken_on.isoformat()}, tout le solde devient exigible."
+                    f"Échéance n° {instalment.number} du {date_fr(instalment.due)} "
+                    f"({amount_fr(instalment.amount)}) impayée à la fin du délai de grâce de "
+                    f"{plan.grace_days} jours ({date_fr(deadline)}) : déchéance du terme le "
+                    f"{date_fr(broken_on)}, tout le solde devient exigible."
                 )
         else:
             status = "paid" if paid_on is not None else "pending"
         statuses.append(InstalmentStatus(instalment, paid, paid_on, status))
     if broken_on is None:
-        lines.append(f"Échéancier respecté au {as_of.isoformat()} ({plan.basis}).")
+        lines.append(f"Échéancier respecté au {date_fr(as_of)} ({plan.basis}).")
     return PlanStatus(
         as_of,
         tuple(statuses),

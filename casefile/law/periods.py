@@ -112,11 +112,15 @@ class Period:
 
 def add_months(start: date, months: int) -> date:
     """Art. 641 al. 2: same day number `months` later, else the last day of that month."""
-    index = start.year * 12 + (start.month - 1) + months
-    year, month0 = divmod(index, 12)
+    years, month0 = divmod(start.month - 1 + months, 12)
+    year = start.year + years
     month = month0 + 1
-    last = days_in_month(year, month)
-    return date(year, month, start.day if start.day <= last else last)
+    day = start.day
+    if day > 28:  # every month has 28 days: only a later day may not exist
+        last = days_in_month(year, month)
+        if day > last:
+            day = last
+    return date(year, month, day)
 
 
 def add_period(start: date, period: Period) -> date:

@@ -25,6 +25,7 @@ from casefile.errors import InputError
 from casefile.law.claims import Statement
 from casefile.law.periods import same_date_years_later
 from casefile.law.procedures import AttributeValue, Procedure
+from casefile.law.wording import choices_fr, date_fr
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,13 @@ def rule_for(
     between these parties: the first rule one of whose certain `exigibilite` starts matches the
     attributes, exactly as the engine chooses (C. com. L110-4, C. civ. 2224, C. conso. L218-2)."""
     if debtor_kind not in DEBTOR_KINDS:
-        raise InputError(f"debtor_kind {debtor_kind!r} must be one of {', '.join(DEBTOR_KINDS)}")
+        raise InputError(
+            f"Qualité du débiteur « {debtor_kind} » inconnue : attendu {choices_fr(DEBTOR_KINDS)}."
+        )
     if creditor is not None and creditor not in CREDITOR_KINDS:
-        raise InputError(f"creditor {creditor!r} must be one of {', '.join(CREDITOR_KINDS)}")
+        raise InputError(
+            f"Qualité du créancier « {creditor} » inconnue : attendu {choices_fr(CREDITOR_KINDS)}."
+        )
     attributes: dict[str, AttributeValue] = {"debiteur": debtor_kind}
     if creditor is not None:
         attributes["creancier"] = creditor
@@ -70,8 +75,8 @@ def rule_for(
             ):
                 return Rule(deadline.period.years, deadline.basis, deadline.source, deadline.text)
     raise InputError(
-        f"no limitation rule of {definitions.key} applies to a {debtor_kind} debtor "
-        f"(creditor {creditor or 'unknown'})"
+        f"Aucune règle de prescription de la procédure « {definitions.key} » ne s'applique à un "
+        f"débiteur {debtor_kind} (créancier : {creditor or 'qualité non renseignée'})."
     )
 
 
@@ -113,31 +118,32 @@ def prescription(
     start, start_kind = due_date, "exigibilite"
     end = same_date_years_later(start, rule.years)
     lines = [
-        f"Exigibilité le {due_date.isoformat()}: délai de {rule.years} ans ({rule.basis}).",
+        f"Exigibilité le {date_fr(due_date)} : délai de {rule.years} ans ({rule.basis}).",
     ]
     for day in sorted(set(acknowledgments)):
         if day < due_date:
             raise InputError(
-                f"acknowledgment of {day.isoformat()} is before the due date {due_date.isoformat()}"
+                f"Reconnaissance de dette du {date_fr(day)} : elle précède l'exigibilité "
+                f"({date_fr(due_date)})."
             )
         if day <= start:
             continue
         if day > end:
             lines.append(
-                f"Reconnaissance du {day.isoformat()} postérieure à la prescription acquise le "
-                f"{end.isoformat()}: sans effet interruptif (au plus une renonciation, C. civ. "
+                f"Reconnaissance du {date_fr(day)} postérieure à la prescription acquise le "
+                f"{date_fr(end)} : sans effet interruptif (au plus une renonciation, C. civ. "
                 "art. 2250-2251, à apprécier)."
             )
             continue
         start, start_kind = day, "reconnaissance_dette"
         end = same_date_years_later(start, rule.years)
         lines.append(
-            f"Reconnaissance ou paiement partiel le {day.isoformat()}: la prescription est "
+            f"Reconnaissance ou paiement partiel le {date_fr(day)} : la prescription est "
             f"interrompue, un nouveau délai de {rule.years} ans court ({INTERRUPTION})."
         )
     lines.append(
-        f"Fin: le {end.isoformat()} à minuit, même quantième {rule.years} ans après le "
-        f"{start.isoformat()} ({COUNTING})."
+        f"Fin : le {date_fr(end)} à minuit, même quantième {rule.years} ans après le "
+        f"{date_fr(start)} ({COUNTING})."
     )
     return Prescription(
         invoice, end, start, start_kind, rule.years, rule.basis, rule.source, tuple(lines)
@@ -158,7 +164,10 @@ def invoice_prescriptions(
     known = {balance.number for balance in statement.invoices}
     for number in extra:
         if number not in known:
-            raise InputError(f"acknowledgment for unknown invoice {number!r}")
+            raise InputError(
+                f"Reconnaissance de dette pour la facture « {number} » : cette facture ne figure "
+                "pas dans le décompte."
+            )
     result: dict[str, Prescription] = {}
     for balance in statement.invoices:
         days = [i.date for i in statement.imputations if i.invoice == balance.number]

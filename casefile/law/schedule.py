@@ -8,10 +8,12 @@ of 100 000 cases cheap to recompute.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -19,7 +21,15 @@ import msgspec
 
 from casefile.errors import InputError
 from casefile.law.parameters import Parameter
-from casefile.law.periods import Period, add_period, backward_due, parse_date, same_date_years_later
+from casefile.law.periods import (
+    Period,
+    add_months,
+    add_period,
+    backward_due,
+    parse_date,
+    same_date_years_later,
+)
+from casefile.law.plan_code import generated_source
 from casefile.law.procedures import AttributeValue, DeadlineRule, Procedure, Start
 from casefile.law.territories import Extension, Territories, Territory
 
@@ -166,6 +176,8 @@ class Deadline:
         return lines
 
 
+_ROLLED = ("cpc", "backward")  # countings whose expiry depends on the territory's days
+
 _COUNTING_LABELS = {
     "cpc": "CPC art. 641, report art. 642",
     "civil": "prescription, C. civ. art. 2228-2229, sans report",
@@ -213,6 +225,50 @@ class Schedule:
         return None
 
 
+def _constructor(cls: type) -> Callable[..., Any]:
+    """A constructor of the frozen, slotted dataclass `cls` taking every field positionally,
+    in order: each slot set through its descriptor, in straight-line code (what the generated
+    `__init__` does through `object.__setattr__`, at about half the cost). The object made is
+    the one `cls(...)` makes (equal, same hash)."""
+    names = [f.name for f in fields(cls)]
+    parameters = [f"v{i}" for i in range(len(names))]
+    lines = [f"def new({', '.join(parameters)}):", "    made = make(cls)"]
+    lines += [f"    set{i}(made, v{i})" for i in range(len(names))]
+    lines.append("    return made")
+    namespace: dict[str, Any] = {"make": object.__new__, "cls": cls}
+    namespace.update({f"set{i}": getattr(cls, name).__set__ for i, name in enumerate(names)})
+    exec("\n".join(lines), namespace)
+    built: Callable[..., Any] = namespace.pop("new")
+    return built
+
+
+_new_deadline: Callable[..., Deadline] = _constructor(Deadline)
+_new_schedule: Callable[..., Schedule] = _constructor(Schedule)
+
+
+def _with_status(deadline: Deadline, status: str, extra: Iterable[str] = ()) -> Deadline:
+    """`replace(deadline, status=status, notes=notes + extra, _json=None)`, cheaper."""
+    d = deadline
+    return _new_deadline(
+        d.key,
+        d.label,
+        d.due,
+        d.start,
+        d.period,
+        d.extension,
+        d.unadjusted,
+        d.moved_because,
+        d.actor,
+        d.basis,
+        d.source,
+        status,
+        d.consequence,
+        d.counting,
+        (*d.notes, *extra),
+        None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Expiry:
     unadjusted: date
@@ -240,7 +296,10 @@ class _Step:
     deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]]
 
 
-@dataclass(slots=True, eq=False)
+_Run = Callable[[Mapping[str, RecordedEvent], date | None], tuple[dict[str, Deadline], list[str]]]
+
+
+@dataclass(slots=True, eq=False, weakref_slot=True)
 class _Plan:
     """A procedure's rules compiled once per (procedure, court, court department, residence):
     the court's rules only, the territory and distance extension resolved."""
@@ -251,6 +310,9 @@ class _Plan:
     extension: Extension | None
     soft: bool
     steps: tuple[_Step, ...]
+    # The plan as one generated function (`casefile.law.plan_code`): the events and today in,
+    # the deadlines by key and the warnings out; None: `_compute` reads the steps itself.
+    run: _Run | None = None
 
 
 class Engine:
@@ -268,13 +330,21 @@ class Engine:
         self._expiries: dict[tuple[Any, ...], _Expiry] = {}
         self._deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]] = {}
         self._dates: dict[str, date] = {}
+        # Start points of built deadlines, shared (immutable): (event, deadline, date) → point.
+        self._points: dict[tuple[str | None, str | None, date], StartPoint] = {}
         self._places: dict[tuple[object, object], tuple[str, Territory, Extension | None]] = {}
         self._soft: dict[str, bool] = {}
         self._schedules: dict[tuple[Any, ...], Schedule] = {}
         self.schedule_memo_size = SCHEDULE_MEMO_SIZE
         self._plans: dict[tuple[Any, ...], _Plan] = {}
+        self._shared_plans: dict[tuple[Any, ...], _Plan] = {}
+        self._overseas_courts = territories.distance.overseas_courts
         self._step_memos: dict[tuple[Any, ...], dict[Any, Any]] = {}
         self._plan_entries = 0
+        # Generated plan functions by the rules they read and which take the plan's extension
+        # (`make`, the constants shared by every such plan, the roles of the others); kept by
+        # `clear_memos`: they depend on the definitions only.
+        self._plan_code: dict[tuple[Any, ...], Any] = {}
 
     def clear_memos(self) -> None:
         """Forget every memoised result (the next computations run as on a fresh engine,
@@ -282,7 +352,9 @@ class Engine:
         self._expiries.clear()
         self._deadlines.clear()
         self._schedules.clear()
+        self._points.clear()
         self._plans.clear()
+        self._shared_plans.clear()
         self._step_memos.clear()
         self._plan_entries = 0
 
@@ -383,13 +455,14 @@ class Engine:
         if type(events) is not dict and not isinstance(events, Mapping):
             events = {event.key: event for event in events}
         claim = facts.claim_total
+        court, department, residence = facts.court, facts.court_department, facts.debtor_residence
         # One flat tuple of plain values (the collector soon stops tracking it): the mapping's
         # keys, then each event's identity (their count fixes the split).
         memo_key = (
             procedure_key,
-            facts.court,
-            facts.court_department,
-            facts.debtor_residence,
+            court,
+            department,
+            residence,
             None if claim is None else str(claim),
             today,
             *events,
@@ -401,7 +474,32 @@ class Engine:
             return self._compute(procedure_key, events, facts, today)
         if cached is not None:
             return cached
-        schedule = self._compute(procedure_key, events, facts, today)
+        # The case's plan already compiled and its events all known: its function, then the
+        # deadlines by due date and key (`_schedule`, inlined).
+        plan = self._plans.get((procedure_key, court, department, residence))
+        run = plan.run if plan is not None else None
+        if run is not None and events.keys() <= plan.procedure.events.keys():  # type: ignore[union-attr]
+            results, warnings = run(events, today)
+            if claim is not None:
+                warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))  # type: ignore[union-attr]
+            count = len(results)
+            if count < 2:
+                deadlines = tuple(results.values())
+            elif count == 2:
+                first, second = results.values()
+                if (first.due, first.key) > (second.due, second.key):
+                    first, second = second, first
+                deadlines = (first, second)
+            else:
+                deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
+            schedule = _new_schedule(
+                plan.procedure.key,  # type: ignore[union-attr]
+                plan.territory.key,  # type: ignore[union-attr]
+                deadlines,
+                tuple(warnings),
+            )
+        else:
+            schedule = self._compute(procedure_key, events, facts, today)
         if len(self._schedules) >= self.schedule_memo_size:
             self._schedules.clear()
         self._schedules[memo_key] = schedule
@@ -419,9 +517,13 @@ class Engine:
         plan = self._plans.get(
             (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
         )
-        procedure = plan.procedure if plan is not None else self.procedures.get(procedure_key)
-        if procedure is None:
-            procedure = self.procedure(procedure_key)
+        if plan is not None:
+            run = plan.run
+            if run is not None and events.keys() <= plan.procedure.events.keys():
+                results, warnings = run(events, today)  # the order checked there
+                return self._schedule(plan, results, warnings, events, facts)
+        found = plan.procedure if plan is not None else self.procedures.get(procedure_key)
+        procedure = found if found is not None else self.procedure(procedure_key)
         known = procedure.events
         if not events.keys() <= known.keys():
             for key in events:
@@ -430,7 +532,39 @@ class Engine:
         self.check_order(procedure, events)
         if plan is None:
             plan = self._plan(procedure, facts)
-        warnings: list[str] = order_warnings(procedure, events) if plan.soft else []
+        run = plan.run
+        if run is not None:
+            results, warnings = run(events, today)
+        else:
+            warnings = order_warnings(procedure, events) if plan.soft else []
+            results = self._run_steps(plan, events, today, warnings)
+        return self._schedule(plan, results, warnings, events, facts)
+
+    def _schedule(
+        self,
+        plan: _Plan,
+        results: dict[str, Deadline],
+        warnings: list[str],
+        events: Mapping[str, RecordedEvent],
+        facts: CaseFacts,
+    ) -> Schedule:
+        """The schedule of a plan's deadlines: by due date then key, eligibility warnings last."""
+        if facts.claim_total is not None:
+            warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))
+        if len(results) < 2:
+            deadlines = tuple(results.values())
+        else:
+            deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
+        return _new_schedule(plan.procedure.key, plan.territory.key, deadlines, tuple(warnings))
+
+    def _run_steps(
+        self,
+        plan: _Plan,
+        events: Mapping[str, RecordedEvent],
+        today: date | None,
+        warnings: list[str],
+    ) -> dict[str, Deadline]:
+        """The plan's steps read one by one (what its generated function does, flags read)."""
         results: dict[str, Deadline] = {}
         voided_by: dict[str, Deadline] = {}
         apply = self._apply_step
@@ -448,13 +582,7 @@ class Engine:
                 for key in rule.voids:
                     voided_by.setdefault(key, deadline)
             results[rule.key] = deadline
-        if facts.claim_total is not None:
-            warnings.extend(self._eligibility_warnings(procedure, events, facts))
-        if len(results) == 1:
-            deadlines = tuple(results.values())
-        else:
-            deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
-        return Schedule(procedure.key, plan.territory.key, deadlines, tuple(warnings))
+        return results
 
     def _plan(self, procedure: Procedure, facts: CaseFacts) -> _Plan:
         """Compile the rules of `procedure` for one court and place (errors as in
@@ -468,6 +596,15 @@ class Engine:
         court_department, territory, extension = self.place(
             facts.court_department, facts.debtor_residence
         )
+        facts_key = (procedure.key, facts.court, facts.court_department, facts.debtor_residence)
+        # The department itself matters only to a court overseas (art. 644, and art. 647 through
+        # `place`): elsewhere every court of the territory with the same extension shares a plan.
+        seat = court_department if court_department in self._overseas_courts else None
+        shared_key = (procedure.key, court, territory.key, extension, seat)
+        plan = self._shared_plans.get(shared_key)
+        if plan is not None:
+            self._plans[facts_key] = plan
+            return plan
         steps = []
         for rule in procedure.deadlines:
             if rule.courts and court not in rule.courts:
@@ -483,9 +620,14 @@ class Engine:
             )
             # Expiries depend on the territory's days; built deadlines do not (their key holds
             # the expiry's values), so every territory shares them.
-            expiries = self._step_memos.get((rule.ident, territory.key, applied))
+            total = rule.period.with_extra_months(applied.months if applied else 0)
+            # Civil and calendar terms never roll: their expiries and deadlines are the same in
+            # every territory.
+            local = territory.key if rule.counting in _ROLLED else None
+            expiries_key = (rule.counting, total, local)
+            expiries = self._step_memos.get(expiries_key)
             if expiries is None:
-                expiries = self._step_memos[(rule.ident, territory.key, applied)] = {}
+                expiries = self._step_memos[expiries_key] = {}
             built = self._step_memos.get((rule.ident, applied))
             if built is None:
                 built = self._step_memos[(rule.ident, applied)] = {}
@@ -493,7 +635,7 @@ class Engine:
                 _Step(
                     rule=rule,
                     applied=applied,
-                    total=rule.period.with_extra_months(applied.months if applied else 0),
+                    total=total,
                     only_event=only.event if plain and only is not None else None,
                     validity=bool(rule.valid_from or rule.valid_until),
                     needs_due=rule.notice_event is not None or rule.cap_event is not None,
@@ -511,12 +653,76 @@ class Engine:
             soft=self._soft_order(procedure),
             steps=tuple(steps),
         )
+        plan.run = self._generated_run(plan)
         if len(self._plans) >= 10_000:
             self._plans.clear()
-        self._plans[
-            (procedure.key, facts.court, facts.court_department, facts.debtor_residence)
-        ] = plan
+            self._shared_plans.clear()
+        self._plans[facts_key] = plan
+        self._shared_plans[shared_key] = plan
         return plan
+
+    def _generated_run(self, plan: _Plan) -> Any:
+        """The plan's generated function, bound to its memos (None if it cannot be written).
+        The text depends only on the rules and which of them take the plan's extension."""
+        signature = tuple((step.rule.ident, step.applied is None) for step in plan.steps)
+        compiled = self._plan_code.get(signature)
+        if compiled is None:
+            compiled = self._plan_code[signature] = self._compile_plan(plan)
+        if compiled is None:
+            return None
+        make, shared, roles = compiled
+        # The function is kept by the plan, itself kept by the engine: it reaches both through
+        # weak proxies, so that a dropped engine is freed at once, not left to the collector.
+        engine: Any = weakref.proxy(self)
+        weak_plan: Any = weakref.proxy(plan)
+        constants: dict[str, object] = dict(shared)
+        constants.update(
+            apply=partial(Engine._apply_step, engine),
+            plan=weak_plan,
+            made_moot=_made_moot,
+            with_status=_with_status,
+            pick=partial(Engine._pick, engine),
+            rejected=_rejected_warnings,
+            missed=_missed_note,
+            procedure=plan.procedure,
+            check_order=partial(Engine.check_order, engine),
+            order_warnings=order_warnings,
+        )
+        for step, role in zip(plan.steps, roles, strict=True):
+            constants[role["step"]] = step
+            if "fast" in role:  # a step with a fast path
+                local = plan.territory.key if step.rule.counting in _ROLLED else None
+                memo_key = ("fast", step.rule.ident, local, step.applied)
+                fast = self._step_memos.get(memo_key)
+                if fast is None:
+                    fast = self._step_memos[memo_key] = {}
+                constants[role["expiries"]] = step.expiries
+                constants[role["expire"]] = _expirer(engine, step, plan.territory)
+                constants[role["fast"]] = fast
+                constants[role["fill"]] = _filler(engine, step, fast, self._points)
+        return make(constants)
+
+    def _compile_plan(
+        self, plan: _Plan
+    ) -> tuple[Any, dict[str, object], tuple[dict[str, str], ...]] | None:
+        """`make`, the shared constants and the roles of the plan's generated source."""
+        event_keys: dict[str, None] = {}
+        for step in plan.steps:
+            rule = step.rule
+            for start in rule.starts:
+                names = [start.event, start.not_before, *(k for k, _ in start.when_event)]
+                event_keys.update((k, None) for k in names if k is not None)
+            for k in (rule.validity_event, *rule.moot_by, *rule.satisfied_by):
+                if k is not None:
+                    event_keys[k] = None
+            event_keys.update((k, None) for k, _ in rule.waiting)
+        source = generated_source(plan.procedure, plan.steps, list(event_keys))
+        if source is None:
+            return None
+        namespace: dict[str, Any] = {}
+        exec(compile(source.text, f"<plan {plan.procedure.key}>", "exec"), namespace)
+        make = namespace.pop("make")  # (no cycle between the function and its globals)
+        return make, source.shared, source.roles
 
     def _apply_step(
         self,
@@ -711,6 +917,7 @@ class Engine:
 
     def _drop_plans(self) -> None:
         self._plans.clear()
+        self._shared_plans.clear()
         self._step_memos.clear()
         self._plan_entries = 0
 
@@ -985,46 +1192,13 @@ class Engine:
         art_647: bool = False,
         added: tuple[str, ...] = (),
     ) -> tuple[Deadline, tuple[str, ...]]:
-        notes: list[str] = []
-        if start.note:
-            notes.append(start.note)
-        if validity_unknown:
-            notes.append(
-                f"Date de l'événement {rule.validity_event} inconnue: règle choisie d'après la date de départ."
-            )
-        notes.extend(rule.notes)
-        if art_647:
-            notes.append(
-                "Signification à personne en un lieu dont les résidents ont un allongement moindre "
-                "ou nul: seul ce délai s'applique (CPC art. 647)."
-            )
-        if applied:
-            notes.append(
-                f"Allongement de {applied.months} mois ({applied.basis}, {applied.reason}), "
-                "ajouté au délai avant le report."
-            )
-        notes.extend(expiry.warnings)
-        notes.extend(added)
-        if start.event is not None:
-            point = StartPoint("event", start.event, start_date)
-        else:
-            point = StartPoint("deadline", str(start.deadline), start_date)
-        deadline = Deadline(  # positional (in the field order): cheaper than keywords
-            rule.key,
-            rule.label,
-            expiry.due,
-            point,
-            period,
-            applied,
-            expiry.unadjusted,
-            expiry.moved_because,
-            rule.actor,
-            rule.basis,
-            rule.source,
-            status,
-            rule.consequence,
-            rule.counting,
-            tuple(notes),
+        notes = (
+            *_lead_notes(rule, start, validity_unknown, art_647, applied),
+            *expiry.warnings,
+            *added,
+        )
+        deadline = _make_deadline(
+            self._points, rule, start, start_date, period, expiry, applied, status, notes
         )
         return deadline, expiry.warnings
 
@@ -1044,11 +1218,12 @@ class Engine:
     def trim_memo(self, max_entries: int) -> None:
         """Empty each memo holding more than `max_entries` results (long batches and
         recomputations call it between chunks, so memory stays bounded)."""
-        for memo in (self._expiries, self._deadlines, self._dates, self._schedules):
+        for memo in (self._expiries, self._deadlines, self._dates, self._schedules, self._points):
             if len(memo) > max_entries:
                 memo.clear()
         if self._plan_entries > max_entries:
             self._plans.clear()
+            self._shared_plans.clear()
             self._step_memos.clear()
             self._plan_entries = 0
 
@@ -1268,6 +1443,214 @@ def _start_candidates(
         if first:
             break
     return found, rejected
+
+
+def _lead_notes(
+    rule: DeadlineRule,
+    start: Start,
+    validity_unknown: bool,
+    art_647: bool,
+    applied: Extension | None,
+) -> tuple[str, ...]:
+    """A deadline's notes before its expiry's warnings: the start's, an unknown validity date,
+    the rule's, art. 647, the distance extension."""
+    notes: list[str] = []
+    if start.note:
+        notes.append(start.note)
+    if validity_unknown:
+        notes.append(
+            f"Date de l'événement {rule.validity_event} inconnue: règle choisie d'après la date de départ."
+        )
+    notes.extend(rule.notes)
+    if art_647:
+        notes.append(
+            "Signification à personne en un lieu dont les résidents ont un allongement moindre "
+            "ou nul: seul ce délai s'applique (CPC art. 647)."
+        )
+    if applied:
+        notes.append(
+            f"Allongement de {applied.months} mois ({applied.basis}, {applied.reason}), "
+            "ajouté au délai avant le report."
+        )
+    return tuple(notes)
+
+
+def _make_deadline(
+    points: dict[tuple[str | None, str | None, date], StartPoint],
+    rule: DeadlineRule,
+    start: Start,
+    start_date: date,
+    period: Period,
+    expiry: _Expiry,
+    applied: Extension | None,
+    status: str,
+    notes: tuple[str, ...],
+) -> Deadline:
+    """The deadline, its start point shared through `points` (immutable)."""
+    point_key = (start.event, start.deadline, start_date)
+    point = points.get(point_key)
+    if point is None:
+        if start.event is not None:
+            point = StartPoint("event", start.event, start_date)
+        else:
+            point = StartPoint("deadline", str(start.deadline), start_date)
+        if len(points) >= 200_000:
+            points.clear()
+        points[point_key] = point
+    return _new_deadline(  # positional, in the field order (the same object as Deadline(...))
+        rule.key,
+        rule.label,
+        expiry.due,
+        point,
+        period,
+        applied,
+        expiry.unadjusted,
+        expiry.moved_because,
+        rule.actor,
+        rule.basis,
+        rule.source,
+        status,
+        rule.consequence,
+        rule.counting,
+        notes,
+        None,
+    )
+
+
+def _filler(
+    engine: Any,
+    step: _Step,
+    fast: dict[Any, tuple[Deadline, tuple[str, ...]]],
+    points: dict[tuple[str | None, str | None, date], StartPoint],
+) -> Callable[..., tuple[Deadline, tuple[str, ...]]]:
+    """What a generated plan calls for a deadline not yet in `fast`, its step's memo by start
+    date and status: the deadline `_apply_step` would build (through the same shared memo, by
+    the same key), with its expiry's warnings prefixed once."""
+    rule, applied, built = step.rule, step.applied, step.deadlines
+    prefix = f"{rule.key}: "
+    leads: dict[tuple[int, bool], tuple[str, ...]] = {}
+
+    def fill(
+        fast_key: Any,
+        start_date: date,
+        status: str,
+        index: int,
+        validity_unknown: bool,
+        result: _Expiry,
+    ) -> tuple[Deadline, tuple[str, ...]]:
+        cache_key: tuple[Any, ...]
+        if not validity_unknown:
+            cache_key = (
+                start_date,
+                status,
+                index,
+                result.due,
+                result.moved_because,
+                result.warnings,
+            )
+        else:
+            cache_key = (
+                start_date,
+                status,
+                index,
+                result.unadjusted,
+                result.due,
+                result.moved_because,
+                result.warnings,
+                None,
+                applied,
+                validity_unknown,
+                None,
+                False,
+                False,
+            )
+        cached = built.get(cache_key)
+        warnings = result.warnings
+        if cached is None:
+            start = rule.starts[index]
+            lead = leads.get((index, validity_unknown))
+            if lead is None:
+                lead = leads[(index, validity_unknown)] = _lead_notes(
+                    rule, start, validity_unknown, False, applied
+                )
+            deadline = _make_deadline(
+                points,
+                rule,
+                start,
+                start_date,
+                rule.period,
+                result,
+                applied,
+                status,
+                lead + warnings if warnings else lead,
+            )
+            built[cache_key] = (deadline, warnings)
+            engine._plan_entries += 1
+        else:
+            deadline, warnings = cached
+        entry = (deadline, tuple([prefix + w for w in warnings]) if warnings else ())
+        fast[fast_key] = entry
+        engine._plan_entries += 1
+        if engine._plan_entries > PLAN_MEMO_SIZE:
+            engine._drop_plans()
+        return entry
+
+    return fill
+
+
+def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date], _Expiry]:
+    """The expiry of `step`'s own period from a start date not in its memo, kept there
+    (`Engine._step_expiry` for a plain start, fewer calls). A period of days counted by the CPC
+    is one addition and one look-up in the territory's expiries by last day: nothing is kept
+    by start date."""
+    memo, counting, total = step.expiries, step.rule.counting, step.total
+    if counting == "cpc" and not total.backward:
+        months = total.total_months
+        delta = timedelta(days=total.days)
+        derived = territory.derived
+
+        def expire_cpc(start: date) -> _Expiry:
+            unadjusted = add_months(start, months) + delta if months else start + delta
+            found: _Expiry | None = derived.get(unadjusted)
+            if found is None:
+                found = derived[unadjusted] = _rolled(unadjusted, territory)
+            return found
+
+        return expire_cpc
+
+    def expire(start: date) -> _Expiry:
+        found = memo[start] = _expiry_of_total(counting, total, start, territory)
+        engine._plan_entries += 1
+        if engine._plan_entries > PLAN_MEMO_SIZE:
+            engine._drop_plans()
+        return found
+
+    return expire
+
+
+def _rejected_warnings(
+    step: _Step,
+    plan: _Plan,
+    events: Mapping[str, RecordedEvent],
+    rejected: list[tuple[str, date, str]],
+    warnings: list[str],
+) -> None:
+    """The warnings of starts dated before the event they must follow (`_apply_step`'s)."""
+    rule, procedure = step.rule, plan.procedure
+    for rejected_key, rejected_date, follows in rejected:
+        warnings.append(
+            f"{rule.key}: « {_label(procedure, rejected_key)} » du "
+            f"{rejected_date.isoformat()} est antérieur à « {_label(procedure, follows)} » "
+            f"du {events[follows].date.isoformat()} : il ne fait pas courir ce délai"
+        )
+
+
+def _missed_note(rule: DeadlineRule, plan: _Plan, act: RecordedEvent, deadline: Deadline) -> str:
+    """The note of a deadline met too late (`_apply_step`'s)."""
+    return (
+        f"« {_label(plan.procedure, act.key)} » le {act.date.isoformat()}, après "
+        f"l'échéance du {deadline.due.isoformat()} : délai manqué. {rule.consequence}"
+    )
 
 
 def _start_name(rule: DeadlineRule, index: int) -> str:

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from casefile.law.procedures import DeadlineRule, NextStep, Procedure
+from casefile.law.wording import date_fr
 
 OUR_SIDE = frozenset({"creancier", "avocat", "commissaire_de_justice"})
 OPEN = frozenset({"pending", "uncertain", "missed"})
@@ -119,7 +120,7 @@ def to_do(
                         documents=step.documents,
                         basis=basis,
                         source=source,
-                        because=f"{deadline['label']} expiré le {due.isoformat()}",
+                        because=f"{deadline['label']} expiré le {date_fr(due)}",
                     )
                 )
         else:

@@ -65,3 +65,22 @@ def grouped(amount: Decimal) -> str:
 def amount_fr(value: Decimal | int | str) -> str:
     """'12 345,67 €' (U+202F thousands, U+00A0 before the sign)."""
     return grouped(parse_amount(value, "montant", allow_negative=True)) + NBSP + "€"
+
+
+def decimal_fr(value: Decimal) -> str:
+    """A rate or a raw figure as written, with the French decimal comma: '12,15', '10.005' →
+    '10,005' (no rounding: a message quoting a refused input shows it exactly)."""
+    return format(value, "f").replace(".", ",")
+
+
+def semester_fr(day: date) -> str:
+    """'le premier semestre 2026' / 'le second semestre 2026' for the half-year holding `day`."""
+    return f"le {'premier' if day.month <= 6 else 'second'} semestre {day.year}"
+
+
+def choices_fr(values: tuple[str, ...] | list[str]) -> str:
+    """'a, b ou c': the accepted values of a field, as a sentence ends."""
+    quoted = [f"« {value} »" for value in values]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " ou " + quoted[-1]

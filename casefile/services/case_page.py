@@ -6,7 +6,6 @@ by side. One home for the web page and the API; the law is in `casefile.law`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
@@ -15,16 +14,15 @@ from typing import Any
 from casefile.definitions import engine, parameters
 from casefile.errors import CasefileError
 from casefile.law.advice import advise
+from casefile.law.claims import MissingMargin, MissingRate
 from casefile.law.comparison import Column, compare
 from casefile.law.procedures import Procedure
 from casefile.law.todo import ToDo, to_do
+from casefile.law.wording import date_fr
 from casefile.services.dunning_actions import case_state
 from casefile.store import cases
 from casefile.store.advice import advice_from_case, advice_inputs
 from casefile.store.permissions import User
-
-_RATE_MISSING = re.compile(r"no rate known for (\d{4}) H([12]) \((\w+)")
-_MARGIN_MISSING = re.compile(r"no L441-10 margin known on (\d{4}-\d{2}-\d{2})")
 
 
 def owners(case: dict[str, Any]) -> dict[str, str]:
@@ -48,10 +46,9 @@ def case_to_do(case: dict[str, Any], procedure: Procedure, today: date) -> ToDo:
 
 def missing_rate_warning(error: CasefileError) -> str | None:
     """The claim statement refuses a semester without its rate: say which and how to add it."""
-    text = str(error)
-    found = _RATE_MISSING.search(text)
-    if found:
-        year, half, key = found.groups()
+    if isinstance(error, MissingRate):
+        year, half = error.semester.split(" H")
+        key = error.parameter
         semester = f"{'1er' if half == '1' else '2nd'} semestre {year}"
         parameter = parameters().get(key)
         name = parameter.label if parameter else key
@@ -61,11 +58,10 @@ def missing_rate_warning(error: CasefileError) -> str | None:
             f"(page Taux, ou « casefile rate add --semester {year}-H{half} … »). Les "
             "intérêts ne sont pas calculés d'ici là."
         )
-    found = _MARGIN_MISSING.search(text)
-    if found:
+    if isinstance(error, MissingMargin):
         return (
             "Décompte incomplet : la majoration du taux BCE des pénalités de retard "
-            f"(C. com. art. L441-10) n'est pas renseignée au {found.group(1)}. Ajoutez une "
+            f"(C. com. art. L441-10) n'est pas renseignée au {date_fr(error.day)}. Ajoutez une "
             "valeur datée à la section penalites_retard_majoration de "
             "procedures/parameters.toml, puis lancez « casefile check »."
         )
@@ -81,7 +77,7 @@ async def statement_or_warning(
     except CasefileError as error:
         warning = missing_rate_warning(error)
         if warning is None:
-            warning = f"Décompte impossible au {today.isoformat()} : {error}"
+            warning = f"Décompte impossible au {date_fr(today)} : {error}"
         return None, warning
 
 

@@ -48,13 +48,13 @@ from casefile.store.recompute import (
     MEMO_LIMIT,
     CaseInput,
     read_inputs,
-    store_schedules,
+    store_changed,
     with_plan,
 )
+from casefile.store.recompute_rows import stored_pairs, stored_texts
 from casefile.store.tables import (
     Case,
     Claim,
-    DeadlineRecord,
     Event,
     FeedState,
     Party,
@@ -760,50 +760,42 @@ async def _apply_chunk(
     stored ones, and write only the cases that differ (their deadlines, summaries, versions
     and history entries in bulk, one transaction)."""
     inputs, totals = await read_inputs(ids)
-    stored_pairs: dict[int, dict[str, tuple[date, str]]] = {}
-    for row in await DeadlineRecord.select(
-        DeadlineRecord.case, DeadlineRecord.key, DeadlineRecord.due, DeadlineRecord.status
-    ).where(among(DeadlineRecord.case, ids, superset=True)):
-        stored_pairs.setdefault(row["case"], {})[row["key"]] = (row["due"], row["status"])
+    pairs_stored = await stored_pairs(ids)
     plans = await plan_deadlines_many(ids)
     schedules: dict[int, Schedule] = {}
     items: dict[int, CaseInput] = {}
+    computed = deadlines = 0
     for item in inputs:
         case_id = item.row["id"]
         try:
             schedule = law.engine.compute(item.row["procedure"], item.events, item.facts)
         except CasefileError:
             continue  # the case's own data cannot be computed: left as it is, shown by impact
-        metrics.deadlines_computed(len(schedule.deadlines))
+        computed += 1
+        deadlines += len(schedule.deadlines)
         schedule = with_plan(schedule, case_id, plans)
         pairs = {d.key: (d.due, d.status) for d in schedule.deadlines}
-        if pairs != stored_pairs.get(case_id, {}):
+        if pairs != pairs_stored.get(case_id, {}):
             schedules[case_id] = schedule
             items[case_id] = item
+    metrics.deadlines_computed_many(computed, deadlines)
     if not schedules:
         return []
-    stored: dict[int, dict[str, dict[str, Any]]] = {}
-    with_stored = [case_id for case_id in schedules if case_id in stored_pairs]
-    if with_stored:
-        for row in (
-            await DeadlineRecord.select(
-                DeadlineRecord.case, DeadlineRecord.key, DeadlineRecord.explanation
-            )
-            .where(among(DeadlineRecord.case, with_stored, superset=True))
-            .output(load_json=True)
-        ):
-            stored.setdefault(row["case"], {})[row["key"]] = row["explanation"]
+    stored = await stored_texts([case_id for case_id in schedules if case_id in pairs_stored])
     impacts: dict[int, CaseImpact] = {}
     for case_id, schedule in schedules.items():
         before = stored.get(case_id)
         if before:
-            moves = deadline_moves(before, {d.key: d.as_dict() for d in schedule.deadlines})
+            moves = deadline_moves(
+                {key: msgspec.json.decode(text) for key, text in before.items()},
+                {d.key: d.as_dict() for d in schedule.deadlines},
+            )
         else:
             moves = added_moves(schedule.deadlines)
         case_row = items[case_id].row
         impacts[case_id] = CaseImpact(case_id, case_row["reference"], case_row["procedure"], moves)
     async with atomic():
-        await store_schedules(schedules, replace=True, totals=totals, bump_version_at=now)
+        await store_changed(schedules, stored, totals, now)
         await audit.record_many(
             actor,
             "law.apply",

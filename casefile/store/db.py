@@ -208,7 +208,7 @@ def unavailable(error: BaseException) -> Unavailable | None:
         seen.add(id(current))
         reason = _unavailability(current)
         if reason is not None:
-            return DatabaseUnavailable(f"database unavailable: {reason}")
+            return DatabaseUnavailable(f"base de données indisponible : {reason}")
         current = current.__cause__ or current.__context__
     return None
 

@@ -10,6 +10,7 @@ The demo users' password is "demo": for a demonstration database only, never in 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -561,6 +562,19 @@ def _party(name: str, kind: str, department: str, number: int, **extra: Any) -> 
     )
 
 
+def _demo_email(name: str) -> str:
+    """A fictitious address on a reserved domain (RFC 2606 `.example`): nothing is ever sent
+    to a real person, and nothing at all until CASEFILE_SMTP_URL is set."""
+    person = name.split()[0] in ("M.", "Mme")
+    words = name.split()[1:] if person else split_legal_form(name)[0].split()
+    plain = [
+        "".join(c for c in unicodedata.normalize("NFKD", w.lower()) if c.isalnum()) for w in words
+    ]
+    if person:
+        return f"{'.'.join(plain)}@courriel.example"
+    return f"comptabilite@{'-'.join(plain)}.example"
+
+
 def _weekday(day: date) -> date:
     """A hearing is never on a week-end: Saturday and Sunday move to Monday."""
     return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
@@ -588,6 +602,8 @@ async def _create(reference: str, s: Scenario, index: int, today: date) -> None:
     )
     if abroad:
         debtor = replace(debtor, street="", postcode="", city="", address="")
+    if s.procedure == AMIABLE:  # reminders go by e-mail first: the debtor has an address
+        debtor = replace(debtor, email=_demo_email(s.debtor))
     data = NewCase(
         reference=reference,
         procedure=s.procedure,

@@ -55,6 +55,7 @@ from casefile.definitions import engine
 from casefile.errors import CasefileError, InputError
 from casefile.law.identifiers import normalise_key
 from casefile.law.money import check_siren, parse_amount, to_cents
+from casefile.law.wording import amount_fr, date_fr
 from casefile.store import audit
 from casefile.store.cases import InvoiceIn
 from casefile.store.db import atomic, bulk_insert
@@ -88,6 +89,30 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "address": ("adresse", "address"),
 }
 REQUIRED = ("debtor", "invoice_number", "issue_date", "due_date", "amount")
+FIELD_LABELS: dict[str, str] = {
+    "debtor": "débiteur",
+    "siren": "SIREN",
+    "invoice_number": "n° de facture",
+    "issue_date": "date de facture",
+    "due_date": "échéance",
+    "amount": "montant TTC",
+    "paid": "payé",
+    "creditor": "créancier",
+    "debtor_kind": "qualité du débiteur",
+    "department": "département",
+    "country": "pays",
+    "address": "adresse",
+    "header": "en-tête",
+    "line": "ligne",
+}
+"""How a person names each field of a line (FEC fields keep the FEC's own column names)."""
+
+
+def field_label(name: str) -> str:
+    """'due_date' → 'échéance'; a column of the file (or of the FEC) is shown as it is."""
+    return FIELD_LABELS.get(name, name)
+
+
 FEC_COLUMNS = (
     "JournalCode",
     "JournalLib",
@@ -178,19 +203,21 @@ class ImportReport:
         return not self.errors or self.skip_bad
 
     def summary(self) -> str:
-        verb = "would import" if self.dry_run else "imported"
+        verb = "importerait" if self.dry_run else "importé"
         if self.errors and not self.skip_bad:
             return (
-                f"{self.source}: {len(self.errors)} error(s) in {self.lines} line(s); "
-                "nothing imported (fix the file, or use --skip-bad)"
+                f"{self.source} : {len(self.errors)} erreur(s) dans {self.lines} ligne(s) ; "
+                "rien n'a été importé (corrigez le fichier, ou utilisez --skip-bad)"
             )
         skipped = (
-            f", {len({e.line for e in self.errors})} bad line(s) skipped" if self.errors else ""
+            f", {len({e.line for e in self.errors})} ligne(s) erronée(s) écartée(s)"
+            if self.errors
+            else ""
         )
         return (
-            f"{self.source}: {verb} {self.claims} invoice(s) and {self.payments} payment(s) from "
-            f"{self.lines} line(s): {self.cases_created} case(s) opened, {self.cases_updated} "
-            f"updated, {self.deadlines} deadline(s){skipped}"
+            f"{self.source} : {verb} : {self.claims} facture(s) et {self.payments} paiement(s) "
+            f"depuis {self.lines} ligne(s) : {self.cases_created} dossier(s) ouvert(s), "
+            f"{self.cases_updated} complété(s), {self.deadlines} délai(s){skipped}"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -202,7 +229,7 @@ class ImportReport:
             "cases_created": self.cases_created,
             "cases_updated": self.cases_updated,
             "deadlines": self.deadlines,
-            "errors": [e.__dict__ for e in self.errors],
+            "errors": [e.__dict__ | {"column": field_label(e.field)} for e in self.errors],
             "dry_run": self.dry_run,
             "written": self.written,
         }
@@ -231,7 +258,10 @@ def _delimiter(header: str, candidates: str = ";,\t|") -> str:
     counts = {c: header.count(c) for c in candidates}
     best = max(counts, key=lambda c: counts[c])
     if counts[best] == 0:
-        raise InputError("line 1: no column separator found (use ';', ',' or a tab)")
+        raise InputError(
+            "ligne 1 : aucun séparateur de colonnes trouvé (utilisez « ; », « , » ou une "
+            "tabulation)"
+        )
     return best
 
 
@@ -246,8 +276,8 @@ def parse_day(text: str) -> date:
         if re.fullmatch(r"\d{8}", value):  # FEC: AAAAMMJJ
             return date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError:
-        raise InputError(f"{value!r} does not exist in the calendar") from None
-    raise InputError(f"{value!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+        raise InputError(f"« {value} » : cette date n'existe pas dans le calendrier") from None
+    raise InputError(f"« {value} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)")
 
 
 def _department(value: str, engine_: Any) -> str | None:
@@ -280,16 +310,20 @@ def parse_csv(
             continue
         known = _ALIASES.get(folded)
         if known is None:
-            errors.append(LineError(1, name, f"unknown column {name!r} (see docs/import.md)"))
+            errors.append(LineError(1, name, f"colonne « {name} » inconnue (voir docs/import.md)"))
         elif known in columns:
-            errors.append(LineError(1, name, f"column for {known} given twice"))
+            errors.append(LineError(1, name, f"deux colonnes pour « {field_label(known)} »"))
         else:
             columns[known] = index
     missing = [name for name in REQUIRED if name not in columns]
     if creditor is None and "creditor" not in columns:
-        missing.append("creditor (column or --creditor)")
+        missing.append("creditor")
     if missing:
-        errors.append(LineError(1, "header", f"missing column(s): {', '.join(missing)}"))
+        names = ", ".join(
+            field_label(name) + (" (colonne ou --creditor)" if name == "creditor" else "")
+            for name in missing
+        )
+        errors.append(LineError(1, "header", f"colonne(s) manquante(s) : {names}"))
     if errors:
         return [], max(len(lines) - 1, 0)
     eng = engine()
@@ -302,7 +336,7 @@ def parse_csv(
         count += 1
         if len(row) != len(header):
             errors.append(
-                LineError(number, "line", f"{len(row)} field(s), the header has {len(header)}")
+                LineError(number, "line", f"{len(row)} champ(s), l'en-tête en compte {len(header)}")
             )
             continue
         line = _csv_line(row, columns, number, creditor, eng, errors)
@@ -333,32 +367,38 @@ def _csv_line(
 
     def required(text: str) -> str:
         if not text:
-            raise InputError("empty")
+            raise InputError("vide")
         return text
 
     debtor = check("debtor", required)
     invoice_number = check("invoice_number", required)
     issue = check("issue_date", lambda t: parse_day(required(t)))
     due = check("due_date", lambda t: parse_day(required(t)))
-    amount = check("amount", lambda t: parse_amount(required(t), "amount"))
-    paid = check("paid", lambda t: parse_amount(t, "paid") if t else Decimal("0"))
-    siren = check("siren", lambda t: check_siren(re.sub(r"\s", "", t)[:9] if t else None, "siren"))
+    amount = check("amount", lambda t: parse_amount(required(t), "montant TTC"))
+    paid = check("paid", lambda t: parse_amount(t, "payé") if t else Decimal("0"))
+    siren = check("siren", lambda t: check_siren(re.sub(r"\s", "", t)[:9] if t else None, "SIREN"))
     kind = check("debtor_kind", _debtor_kind, "professionnel")
     department = check("department", lambda t: _department(t, eng))
     country = get("country")
     line_creditor = get("creditor") or creditor or ""
     if not line_creditor:
-        errors.append(LineError(number, "creditor", "empty (give --creditor)"))
+        errors.append(LineError(number, "creditor", "vide (indiquez --creditor)"))
     if amount is not None and amount == 0:
-        errors.append(LineError(number, "amount", "is zero"))
+        errors.append(LineError(number, "amount", "le montant TTC est nul"))
     if amount is not None and paid is not None and paid > amount:
-        errors.append(LineError(number, "paid", f"{paid} is more than the amount {amount}"))
+        errors.append(
+            LineError(
+                number,
+                "paid",
+                f"le montant payé ({amount_fr(paid)}) dépasse le montant TTC ({amount_fr(amount)})",
+            )
+        )
     if issue is not None and due is not None and due < issue:
         errors.append(
             LineError(
                 number,
                 "due_date",
-                f"{due.isoformat()} is before the issue date {issue.isoformat()}",
+                f"l'échéance ({date_fr(due)}) précède la date de facture ({date_fr(issue)})",
             )
         )
     if len(errors) > before:
@@ -383,7 +423,7 @@ def _debtor_kind(text: str) -> str:
         return "professionnel"
     if folded.startswith("conso") or folded in ("b2c", "particulier", "personne"):
         return "consommateur"
-    raise InputError(f"{text!r}: use professionnel or consommateur")
+    raise InputError(f"« {text} » : indiquez professionnel ou consommateur")
 
 
 def parse_fec(
@@ -392,14 +432,14 @@ def parse_fec(
     """Unlettered lines of accounts 411…: debits are invoices, credits are payments."""
     lines = text.splitlines()
     if not lines:
-        raise InputError("the FEC file is empty")
+        raise InputError("le fichier FEC est vide")
     delimiter = _delimiter(lines[0], "\t|")
     header = [h.strip() for h in lines[0].split(delimiter)]
     aliases = {"CompteAuxNum": "CompAuxNum", "CompteAuxLib": "CompAuxLib"}
     header = [aliases.get(h, h) for h in header]
     missing = [c for c in FEC_COLUMNS[:14] if c not in header]
     if missing:
-        errors.append(LineError(1, "header", f"missing FEC column(s): {', '.join(missing)}"))
+        errors.append(LineError(1, "header", f"colonne(s) FEC manquante(s) : {', '.join(missing)}"))
         return [], [], max(len(lines) - 1, 0)
     index = {name: header.index(name) for name in header}
     invoices: list[ParsedLine] = []
@@ -412,7 +452,9 @@ def parse_fec(
         cells = raw.split(delimiter)
         if len(cells) != len(header):
             errors.append(
-                LineError(number, "line", f"{len(cells)} field(s), the header has {len(header)}")
+                LineError(
+                    number, "line", f"{len(cells)} champ(s), l'en-tête en compte {len(header)}"
+                )
             )
             continue
         row = {name: cells[i].strip() for name, i in index.items()}
@@ -436,9 +478,9 @@ def parse_fec(
             errors.append(LineError(number, "PieceDate", str(error)))
             continue
         if not row["CompAuxNum"]:
-            errors.append(LineError(number, "CompAuxNum", "empty: the customer is unknown"))
+            errors.append(LineError(number, "CompAuxNum", "vide : le client est inconnu"))
         if not row["PieceRef"] and debit:
-            errors.append(LineError(number, "PieceRef", "empty: the invoice has no number"))
+            errors.append(LineError(number, "PieceRef", "vide : la facture n'a pas de numéro"))
         if len(errors) > before:
             continue
         debtor = row["CompAuxLib"] or row["CompAuxNum"]
@@ -499,7 +541,9 @@ def fec_creditor(path: Path, creditor: str | None) -> str:
     match = re.match(r"(\d{9})FEC", path.name, re.IGNORECASE)
     if match:
         return f"SIREN {match[1]}"
-    raise InputError(f"{path.name}: give --creditor (the FEC file name carries no SIREN)")
+    raise InputError(
+        f"{path.name} : indiquez --creditor (le nom du fichier FEC ne porte pas de SIREN)"
+    )
 
 
 # -- checking against the database and writing ------------------------------------------------
@@ -536,8 +580,8 @@ def _check_duplicates(
                 LineError(
                     line.line,
                     "invoice_number",
-                    f"invoice {line.invoice.invoice_number!r} of {line.creditor!r} is already "
-                    "claimed in the database",
+                    f"la facture « {line.invoice.invoice_number} » de « {line.creditor} » est "
+                    "déjà enregistrée",
                 )
             )
         elif key in seen:
@@ -545,8 +589,8 @@ def _check_duplicates(
                 LineError(
                     line.line,
                     "invoice_number",
-                    f"invoice {line.invoice.invoice_number!r} of {line.creditor!r} already on "
-                    f"line {seen[key]}",
+                    f"la facture « {line.invoice.invoice_number} » de « {line.creditor} » figure "
+                    f"déjà ligne {seen[key]}",
                 )
             )
         else:

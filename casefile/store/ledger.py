@@ -104,6 +104,7 @@ async def refresh_ledger_claims(case_ids: Sequence[int]) -> list[dict[str, objec
     for start in range(0, len(case_ids), 1000):
         chunk = list(case_ids[start : start + 1000])
         invoices: dict[int, list[InvoiceRow]] = {case_id: [] for case_id in chunk}
+        stored: dict[int, int | None] = {}  # invoice id → its stored outstanding cents
         for row in await Claim.select(
             Claim.id,
             Claim.case,
@@ -113,9 +114,11 @@ async def refresh_ledger_claims(case_ids: Sequence[int]) -> list[dict[str, objec
             Claim.paid_cents,
             Claim.disputed,
             Claim.disputed_on,
+            Claim.outstanding_cents,
         ).where(among(Claim.case, chunk, superset=True)):
             if row["case"] in invoices:
                 invoices[row["case"]].append(_invoice(row))
+                stored[row["id"]] = row["outstanding_cents"]
         payments: dict[int, list[PaymentRow]] = {}
         for row in await Payment.select(
             Payment.case, Payment.claim, Payment.date, Payment.amount_cents
@@ -129,7 +132,12 @@ async def refresh_ledger_claims(case_ids: Sequence[int]) -> list[dict[str, objec
         for case_id in chunk:
             paid = payments.get(case_id, [])
             outstanding, ledger_on = impute(invoices[case_id], paid)
-            claim_values.extend(outstanding.items())
+            # Only the invoices whose figure changed are written (a night changes none).
+            claim_values.extend(
+                (claim_id, cents)
+                for claim_id, cents in outstanding.items()
+                if stored.get(claim_id) != cents
+            )
             cases.append(
                 {
                     "id": case_id,

@@ -19,9 +19,10 @@ from casefile import metrics
 from casefile.definitions import engine
 from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
-from casefile.store.db import among, bulk_insert, update_rows
+from casefile.store.db import among, bulk_insert, postgres, update_rows
 from casefile.store.ledger import refresh_ledger_claims
 from casefile.store.plan_deadlines import plan_deadlines_many
+from casefile.store.recompute_rows import deadline_changes, fetch, ids_clause, write_deadlines
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
 
 AMICABLE = "amiable"  # the procedure and the phase of an amicable file
@@ -117,29 +118,52 @@ async def outstanding_cents(case_ids: Sequence[int] | None = None) -> dict[int, 
     """Σ(amount − paid) of the claims − Σ payments, per case having claims. An invoice the
     debtor disputes (issue 17 item 2) and the payments that named it are left out: the
     procedures claim only the undisputed debt."""
+    if not case_ids and case_ids is not None:
+        return {}
+    wanted = set(case_ids) if case_ids is not None else None
+    totals: dict[int, int] = {}
+    disputed: set[int] = set()
+    claims, payments = await _money_rows(case_ids)
+    for claim_id, case_id, amount, paid, is_disputed in claims:
+        if wanted is not None and case_id not in wanted:
+            continue
+        totals.setdefault(case_id, 0)
+        if is_disputed:
+            disputed.add(claim_id)
+            continue
+        totals[case_id] += amount - paid
+    for case_id, amount, claim_id in payments:
+        if case_id in totals and claim_id not in disputed:
+            totals[case_id] -= amount
+    return totals
+
+
+async def _money_rows(case_ids: Sequence[int] | None) -> tuple[list[Any], list[Any]]:
+    """(claims: id, case, amount_cents, paid_cents, disputed), (payments: case, amount_cents,
+    claim) of `case_ids` (or a superset; all when None)."""
+    if postgres():
+        where, args = ids_clause('"case"', case_ids) if case_ids else ("TRUE", [])
+        return (
+            await fetch(
+                f'SELECT id, "case", amount_cents, paid_cents, disputed FROM claims WHERE {where}',
+                *args,
+            ),
+            await fetch(f'SELECT "case", amount_cents, claim FROM payments WHERE {where}', *args),
+        )
     claims = Claim.select(
         Claim.id, Claim.case, Claim.amount_cents, Claim.paid_cents, Claim.disputed
     )
     payments = Payment.select(Payment.case, Payment.amount_cents, Payment.claim)
-    wanted: set[int] | None = None
     if case_ids is not None:
-        wanted = set(case_ids)
         claims = claims.where(among(Claim.case, case_ids, superset=True))
         payments = payments.where(among(Payment.case, case_ids, superset=True))
-    totals: dict[int, int] = {}
-    disputed: set[int] = set()
-    for row in await claims:
-        if wanted is not None and row["case"] not in wanted:
-            continue
-        totals.setdefault(row["case"], 0)
-        if row["disputed"]:
-            disputed.add(row["id"])
-            continue
-        totals[row["case"]] += row["amount_cents"] - row["paid_cents"]
-    for row in await payments:
-        if row["case"] in totals and row["claim"] not in disputed:
-            totals[row["case"]] -= row["amount_cents"]
-    return totals
+    return (
+        [
+            (row["id"], row["case"], row["amount_cents"], row["paid_cents"], row["disputed"])
+            for row in await claims
+        ],
+        [(row["case"], row["amount_cents"], row["claim"]) for row in await payments],
+    )
 
 
 async def recompute_case(case: Mapping[str, Any]) -> dict[str, Any]:
@@ -201,6 +225,38 @@ async def store_schedules(
     for start in range(0, len(rows), 5000):
         await bulk_insert(DeadlineRecord, rows[start : start + 5000])
     del rows
+    await write_summaries(schedules, totals, bump_version_at)
+
+
+async def store_changed(
+    schedules: Mapping[int, Schedule],
+    stored: Mapping[int, Mapping[str, str]],
+    totals: Mapping[int, int] | None,
+    bump_version_at: datetime,
+) -> None:
+    """Like `store_schedules`, for cases whose stored deadlines are known (`stored`: case id →
+    {key: explanation JSON text}, see `recompute_rows.stored_texts`): only the rows that differ
+    are deleted and copied in (the nightly recomputation and `law apply`)."""
+    if not schedules:
+        return
+    deleted, rows = deadline_changes(
+        {case_id: schedule.deadlines for case_id, schedule in schedules.items()},
+        stored,
+        datetime.now(UTC),
+    )
+    await write_deadlines(deleted, rows)
+    del rows
+    await write_summaries(schedules, totals, bump_version_at)
+
+
+async def write_summaries(
+    schedules: Mapping[int, Schedule],
+    totals: Mapping[int, int] | None,
+    bump_version_at: datetime | None,
+) -> None:
+    """Each case's summary (warnings, next due, overdue since, outstanding) and ledger columns
+    in one statement for all (open transaction)."""
+    ids = list(schedules)
     ledgers = {row["id"]: row for row in await refresh_ledger_claims(ids)}
     if totals is None:
         totals = await outstanding_cents(ids)
@@ -266,38 +322,27 @@ async def read_inputs(ids: Sequence[int]) -> tuple[list[CaseInput], dict[int, in
     """The inputs of the cases of `ids` (in id order) and their outstanding cents, in four
     queries whatever the number of cases."""
     wanted = set(ids)
-    cases = [
-        row
-        for row in await Case.select(
-            Case.id, Case.reference, Case.procedure, Case.court, Case.court_department
-        ).where(among(Case.id, ids, superset=True))
-        if row["id"] in wanted
-    ]
-    events: dict[int, list[dict[str, Any]]] = {}
+    cases, event_rows, debtor_rows = await _input_rows(ids)
+    events: dict[int, list[tuple[int, str, date, Any]]] = {}
     attributes: dict[str, Any] = {}  # JSON text → decoded (a portfolio repeats a few of them)
-    for row in await Event.select(
-        Event.id, Event.case, Event.key, Event.date, Event.attributes
-    ).where(among(Event.case, ids, superset=True)):
-        if row["case"] in wanted:
-            text = row["attributes"]
+    for event_id, case_id, key, day, text in event_rows:
+        if case_id in wanted:
             if isinstance(text, str):
                 decoded = attributes.get(text)
                 if decoded is None:
                     decoded = attributes[text] = msgspec.json.decode(text)
-                row["attributes"] = decoded
-            events.setdefault(row["case"], []).append(row)
-    residences = {
-        row["case"]: row["residence"]
-        for row in await Party.select(Party.case, Party.residence).where(
-            among(Party.case, ids, superset=True) & (Party.role == "debtor")
-        )
-        if row["case"] in wanted
-    }
+                text = decoded
+            found = events.get(case_id)
+            if found is None:
+                found = events[case_id] = []
+            found.append((event_id, key, day, text))
+    residences = {case_id: residence for case_id, residence in debtor_rows if case_id in wanted}
+    cases = [row for row in cases if row["id"] in wanted]
     totals = await outstanding_cents(ids)
     inputs = [
         CaseInput(
             row,
-            amicable_left_out(row["procedure"], latest_events(events.get(row["id"], []))),
+            amicable_left_out(row["procedure"], _latest(events.get(row["id"], []))),
             CaseFacts(
                 court=row["court"],
                 court_department=row["court_department"],
@@ -308,6 +353,52 @@ async def read_inputs(ids: Sequence[int]) -> tuple[list[CaseInput], dict[int, in
         for row in sorted(cases, key=lambda r: r["id"])
     ]
     return inputs, totals
+
+
+def _latest(rows: Sequence[tuple[int, str, date, Any]]) -> dict[str, RecordedEvent]:
+    """`latest_events` of (id, key, date, attributes) tuples."""
+    chosen: dict[str, tuple[int, str, date, Any]] = {}
+    for row in rows:
+        current = chosen.get(row[1])
+        if current is None or (row[2], row[0]) >= (current[2], current[0]):
+            chosen[row[1]] = row
+    return {key: RecordedEvent(key, row[2], dict(row[3] or {})) for key, row in chosen.items()}
+
+
+async def _input_rows(ids: Sequence[int]) -> tuple[list[Any], list[Any], list[Any]]:
+    """(cases: id, reference, procedure, court, court_department), (events: id, case, key,
+    date, attributes JSON text), (debtors: case, residence) of `ids` or a superset of them: raw
+    records on PostgreSQL, piccolo rows on SQLite."""
+    if postgres():
+        where, args = ids_clause("id", ids)
+        cases = await fetch(
+            f"SELECT id, reference, procedure, court, court_department FROM cases WHERE {where}",
+            *args,
+        )
+        where, args = ids_clause('"case"', ids)
+        events = await fetch(
+            f'SELECT id, "case", key, date, attributes::text FROM events WHERE {where}', *args
+        )
+        debtors = await fetch(
+            f"SELECT \"case\", residence FROM parties WHERE {where} AND role = 'debtor'", *args
+        )
+        return cases, events, debtors
+    cases = await Case.select(
+        Case.id, Case.reference, Case.procedure, Case.court, Case.court_department
+    ).where(among(Case.id, ids, superset=True))
+    events = [
+        (row["id"], row["case"], row["key"], row["date"], row["attributes"])
+        for row in await Event.select(
+            Event.id, Event.case, Event.key, Event.date, Event.attributes
+        ).where(among(Event.case, ids, superset=True))
+    ]
+    debtors = [
+        (row["case"], row["residence"])
+        for row in await Party.select(Party.case, Party.residence).where(
+            among(Party.case, ids, superset=True) & (Party.role == "debtor")
+        )
+    ]
+    return cases, events, debtors
 
 
 MEMO_LIMIT = 20_000

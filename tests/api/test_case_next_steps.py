@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from casefile.errors import InputError
+from casefile.law.claims import MissingMargin, MissingRate
 from casefile.services.case_page import missing_rate_warning
 from tests.api.conftest import Api
 from tests.api.test_cases import new_case
@@ -120,9 +121,10 @@ def test_the_comparison_shows_non_renseigne_rather_than_a_figure(browser: Api) -
 
 
 def test_a_missing_rate_names_the_rate_and_how_to_add_it() -> None:
-    error = InputError(
-        "no rate known for 2026 H2 (taux_bce_refinancement has no value for the semester "
-        "starting 2026-07-01; add it to procedures/parameters.toml)"
+    error = MissingRate(
+        "Taux inconnu pour le second semestre 2026 : …",
+        parameter="taux_bce_refinancement",
+        semester="2026 H2",
     )
     warning = missing_rate_warning(error)
     assert warning is not None
@@ -130,3 +132,10 @@ def test_a_missing_rate_names_the_rate_and_how_to_add_it() -> None:
     assert "n'est pas renseigné pour le 2nd semestre 2026" in warning
     assert "(page Taux, ou « casefile rate add --semester 2026-H2 … »)" in warning
     assert missing_rate_warning(InputError("something else")) is None
+
+
+def test_a_missing_margin_names_its_day_in_french() -> None:
+    error = MissingMargin("…", day=date(2026, 7, 1))
+    warning = missing_rate_warning(error)
+    assert warning is not None
+    assert "n'est pas renseignée au 1er juillet 2026. Ajoutez une valeur datée" in warning

@@ -55,19 +55,55 @@ def _run(data: bytes, jobs: int, fields: tuple[str, ...] | None = None) -> bytes
     return out.getvalue()
 
 
+LINES = 4321  # about 650 kB: three blocks
+
+
 def test_workers_give_the_same_bytes_in_the_same_order_as_one_process():
-    data = _lines(2 * batch.CHUNK_LINES + 321)
+    data = _lines(LINES)
+    assert len(data) > 2 * batch.CHUNK_BYTES
     alone = _run(data, jobs=1)
     assert _run(data, jobs=0) == alone  # default: every core (3 chunks)
     assert _run(data, jobs=2) == alone
     results = alone.splitlines()
-    assert len(results) == 2 * batch.CHUNK_LINES + 321
+    assert len(results) == LINES
     assert json.loads(results[7])["error"].startswith("line 8: event ordonnance_signifiee:")
     assert json.loads(results[4001])["error"].startswith("line 4002: invalid JSON")
     # each good line is what `schedule_for` gives for that request
     assert json.loads(results[100]) == json.loads(
         schedule_for(engine(), _request(100)).json_bytes()
     )
+
+
+def test_many_small_blocks_over_three_workers_and_odd_lines(monkeypatch):
+    """Blocks of a few lines go round three workers many times; blank lines, a line longer
+    than a block and a last line without its newline each keep their own result line."""
+    lines = _lines(300).decode().splitlines()
+    lines[10] = ""
+    lines[11] = json.dumps({**_request(11), "note": "x" * 5000})
+    data = ("\n".join(lines) + "\n\n" + json.dumps(_request(5))).encode()
+    alone = _run(data, jobs=1)
+    monkeypatch.setattr(batch, "CHUNK_BYTES", 700)
+    assert _run(data, jobs=3) == alone
+    assert _run(data, jobs=2, fields=("key", "due")) == _run(data, jobs=1, fields=("key", "due"))
+    results = alone.splitlines()
+    assert len(results) == 302
+    assert json.loads(results[10])["error"].startswith("line 11: invalid JSON")
+    assert json.loads(results[11])["error"].startswith("line 12: unknown field(s) note")
+    assert json.loads(results[300])["error"].startswith("line 301: invalid JSON")
+    assert json.loads(results[301]) == json.loads(schedule_for(engine(), _request(5)).json_bytes())
+
+
+def test_workers_write_straight_to_a_file(tmp_path, monkeypatch):
+    data = _lines(200)
+    monkeypatch.setattr(batch, "CHUNK_BYTES", 2000)
+    path = tmp_path / "out.jsonl"
+    with path.open("wb") as out:
+        out.write(b"first\n")  # already buffered before the workers start: written first
+        batch.run(io.BytesIO(data), out, jobs=2)
+        out.write(b"last\n")
+    written = path.read_bytes().splitlines()
+    assert written[0] == b"first" and written[-1] == b"last"
+    assert b"\n".join(written[1:-1]) + b"\n" == _run(data, jobs=1)
 
 
 def test_fields_keep_the_envelope_and_only_the_chosen_deadline_fields():
@@ -91,7 +127,7 @@ def test_fields_keep_the_envelope_and_only_the_chosen_deadline_fields():
 
 
 def test_unknown_field_is_refused_by_name():
-    with pytest.raises(InputError, match=r"--fields: unknown field.*dued"):
+    with pytest.raises(InputError, match=r"--fields : champ\(s\) inconnu\(s\) dued"):
         batch.parse_fields("key,dued")
     with pytest.raises(InputError, match="--fields"):
         batch.parse_fields(" , ")
@@ -157,16 +193,37 @@ def test_memo_tells_json_types_apart():
         "events": {"ordonnance_signifiee": {"date": "2026-02-13"}},
     }
     good = dict(base, events={"ordonnance_signifiee": {"date": "2026-02-13", "a_personne": True}})
-    odd = dict(base, events={"ordonnance_signifiee": {"date": "2026-02-13", "a_personne": 1}})
     schedule_for_request(eng, msgspec.json.decode(json.dumps(good), type=Request), memo)
-    try:
-        expected: object = schedule_for(eng, odd).json_bytes()
-    except InputError as error:
-        expected = str(error)
-    try:
-        got: object = schedule_for_request(
-            eng, msgspec.json.decode(json.dumps(odd), type=Request), memo
-        ).json_bytes()
-    except InputError as error:
-        got = str(error)
-    assert got == expected
+    for value in (1, 1.0, "true"):
+        odd = dict(
+            base, events={"ordonnance_signifiee": {"date": "2026-02-13", "a_personne": value}}
+        )
+        try:
+            expected: object = schedule_for(eng, odd).json_bytes()
+        except InputError as error:
+            expected = str(error)
+        try:
+            got: object = schedule_for_request(
+                eng, msgspec.json.decode(json.dumps(odd), type=Request), memo
+            ).json_bytes()
+        except InputError as error:
+            got = str(error)
+        assert got == expected, value
+
+
+def test_a_float_after_true_in_the_same_batch_is_refused():
+    """The memo once keyed attributes by (name, value) pairs: ("a_personne", 1.0) equals
+    ("a_personne", True) in Python, and the float line took the boolean line's result."""
+    event = {"date": "2026-12-09", "a_personne": True}
+    first = {"procedure": "injonction_de_payer", "events": {"ordonnance_signifiee": event}}
+    second = {
+        "procedure": "injonction_de_payer",
+        "events": {"ordonnance_signifiee": {**event, "a_personne": 1.0}},
+    }
+    out = batch.process_chunk(1, [json.dumps(first).encode(), json.dumps(second).encode()], None)
+    results = [json.loads(line) for line in out.splitlines()]
+    assert "deadlines" in results[0]
+    assert results[1] == {
+        "error": "line 2: event ordonnance_signifiee: attribute a_personne=1.0 must be a string, "
+        "a number or true/false"
+    }

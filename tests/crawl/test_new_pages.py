@@ -64,7 +64,7 @@ async def _amicable_data(url: str) -> None:
         )
         await dunning.run_due(TODAY)
         # A letter to send and a call to make, as the run creates them when their level is due
-        # (the demo debtors have no e-mail address: their first, e-mail level fails).
+        # (no mail server here: the first, e-mail level of each demo debtor waits for one).
         report = dunning.RunReport(TODAY)
         for case in cases[1:3]:
             state = await dunning.for_case(case, TODAY)

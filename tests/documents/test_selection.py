@@ -41,8 +41,13 @@ def _with_principal(principal: str, key: str = TJ):
 
 def test_the_threshold_is_the_parameter_of_761():
     assert threshold_at("representation_avocat_seuil", date(2026, 4, 15)) == Decimal("10000.00")
-    with pytest.raises(InputError, match="no value is known before 2020-01-01"):
+    with pytest.raises(InputError) as refused:
         threshold_at("representation_avocat_seuil", date(2019, 12, 31))
+    assert str(refused.value) == (
+        "Représentation obligatoire par avocat au-delà de ce montant (CPC art. 761, 853) "
+        "(representation_avocat_seuil) : aucune valeur n'est connue avant le 1er janvier 2020 "
+        "(date demandée : 31 décembre 2019)."
+    )
 
 
 @pytest.mark.parametrize(

@@ -40,8 +40,8 @@ def test_an_import_with_huge_amounts_is_refused_line_by_line(tmp_path: Path) -> 
     result = run(env, "claims", "import", str(csv), "--creditor", "Acme SAS")
     output = result.stderr + result.stdout
     assert "Traceback" not in output
-    assert "line 2" in output and "dépasse le maximum accepté" in output
-    assert "nothing imported" in output
+    assert "ligne 2" in output and "dépasse le maximum accepté" in output
+    assert "rien n'a été importé" in output
 
 
 def test_an_unreachable_or_missing_database_is_one_line(tmp_path: Path) -> None:
@@ -54,4 +54,6 @@ def test_an_unreachable_or_missing_database_is_one_line(tmp_path: Path) -> None:
         )
         assert result.returncode == 2, result.stderr
         lines = [line for line in result.stderr.splitlines() if line.strip()]
-        assert len(lines) == 1 and lines[0].startswith("casefile: error: database unavailable")
+        assert len(lines) == 1 and lines[0].startswith(
+            "casefile : erreur : base de données indisponible : "
+        )

@@ -71,9 +71,9 @@ def test_feed_and_plan_commands(env: dict[str, str], capsys: pytest.CaptureFixtu
     assert lines[2] == "webcal://" + lines[1].removeprefix("https://")
 
     assert calendar.feed_list(argparse.Namespace()) == 0
-    assert "never" in capsys.readouterr().out
+    assert "dernière utilisation : jamais" in capsys.readouterr().out
     assert calendar.feed_revoke(argparse.Namespace(id="1")) == 0
-    assert capsys.readouterr().out.strip() == "feed 1 revoked"
+    assert capsys.readouterr().out.strip() == "abonnement 1 révoqué"
 
     plan_args = argparse.Namespace(
         case="STR-2027-4",
@@ -90,8 +90,7 @@ def test_feed_and_plan_commands(env: dict[str, str], capsys: pytest.CaptureFixtu
     show = argparse.Namespace(case="STR-2027-4", today="2027-04-15", format="table")
     assert calendar.plan_show(show) == 0
     shown = capsys.readouterr().out
-    rows = [line.split() for line in shown.splitlines()]
-    assert ["n°", "1", "2027-04-10", "300.00", "€", "pending"] in rows
-    assert "en cours au 2027-04-15" in shown
+    assert "  n°  1  10 avril 2027             300,00\u00a0€  à venir" in shown.splitlines()
+    assert "en cours au 15 avril 2027" in shown
     ics = casefile(env, "ics", "STR-2027-4").stdout
     assert any(uid.endswith("-echeance_3@casefile") for uid in events(parse(ics)))

@@ -101,14 +101,14 @@ def test_the_restore_drill_ends_with_a_clean_evidence_verify(
     folder = Path(backup.stdout.strip().splitlines()[-1])
     assert folder.parent == tmp_path / "backups" and folder.name.startswith("casefile-")
     assert (folder / "casefile.dump").read_bytes()[:5] == b"PGDMP"  # custom format
-    assert "2 object(s) copied" in backup.stdout
+    assert "2 objet(s) copié(s)" in backup.stdout
     copied = sorted(p.stat().st_size for p in (folder / "evidence").rglob("*") if p.is_file())
     assert copied == sorted(len(data) for data in files.values())
 
     restore = run(spare, "sh", str(ROOT / "deploy" / "restore.sh"), str(folder))
     assert restore.returncode == 0, restore.stdout + restore.stderr
     assert restore.stdout.rstrip().endswith("OK")
-    assert "2 object(s) checked" in restore.stdout
+    assert "2 objet(s) vérifié(s)" in restore.stdout
     after = json.loads(
         casefile(spare, "case", "show", "IP-SAUVEGARDE-1", "--format", "json").stdout
     )

@@ -39,8 +39,8 @@ def test_render_stores_a_new_version_each_time_and_lists_it(
     assert main(["render", "IP-RENDER", "requete_injonction_tj", "-o", str(first_out)]) == 0
     out = capsys.readouterr()
     assert "requete_injonction_tj version 1" in out.out
-    assert "note: Juridiction (nom, adresse du greffe, ville) : à saisir" in out.err
-    assert "note: Nature des fournitures (marchandises, services, travaux) : à saisir" in out.err
+    assert "note : Juridiction (nom, adresse du greffe, ville) : à saisir" in out.err
+    assert "note : Nature des fournitures (marchandises, services, travaux) : à saisir" in out.err
     assert main(["render", str(case_id), "requete_injonction_tj", "-o", str(second_out)]) == 0
     assert "version 2" in capsys.readouterr().out
     assert main(["render", "IP-RENDER", "decompte_creance", "-o", str(tmp_path / "d.docx")]) == 0

@@ -148,7 +148,7 @@ def stack(
     with ExitStack() as stop:
         stop.callback(_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         init = cli(env, "init")  # migrations, procrastinate's schema, the bucket
-        assert "jobs: procrastinate schema applied" in init
+        assert "tâches : schéma procrastinate appliqué" in init
         admin = cli(env, "user", "add", "admin", "--role", "admin", "--token").split()[-1]
         processes: list[subprocess.Popen[bytes]] = []
 

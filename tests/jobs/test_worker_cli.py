@@ -49,9 +49,9 @@ def test_init_applies_the_schema_and_a_worker_runs_what_another_process_deferred
 ) -> None:
     first = cli(database, "init")
     assert first.returncode == 0, first.stderr
-    assert "jobs: procrastinate schema applied" in first.stdout
+    assert "tâches : schéma procrastinate appliqué" in first.stdout
     again = cli(database, "init")
-    assert "jobs: procrastinate schema up to date" in again.stdout
+    assert "tâches : schéma procrastinate à jour" in again.stdout
 
     night = int(datetime(2026, 11, 30, 1, 30, tzinfo=UTC).timestamp())
     url = database["CASEFILE_DATABASE_URL"]
@@ -88,4 +88,4 @@ def test_init_applies_the_schema_and_a_worker_runs_what_another_process_deferred
         worker.send_signal(signal.SIGTERM)
         output, _ = worker.communicate(timeout=30)
     assert worker.returncode == 0, output
-    assert "casefile worker: PostgreSQL, concurrency 2" in output
+    assert "casefile worker : PostgreSQL, 2 tâche(s) à la fois" in output

@@ -103,7 +103,18 @@ def test_avocat_mandatory_above_10000():
 
 
 def test_bad_input_is_named():
-    with pytest.raises(InputError, match="claim_nature"):
+    with pytest.raises(InputError) as refused:
         by_key("100", date(2024, 1, 1), nature="morale")
-    with pytest.raises(InputError, match="debtor_kind"):
+    assert str(refused.value) == (
+        "Nature de la créance « morale » inconnue : attendu « contractuelle », « statutaire » "
+        "ou « delictuelle »."
+    )
+    with pytest.raises(InputError) as refused:
         by_key("100", date(2024, 1, 1), debtor="societe")
+    assert str(refused.value) == (
+        "Qualité du débiteur « societe » inconnue : attendu « commercant », « professionnel » "
+        "ou « consommateur »."
+    )
+    with pytest.raises(InputError) as refused:
+        by_key("0", date(2024, 1, 1))
+    assert str(refused.value) == "Montant de la créance (0 €) : il doit être positif."

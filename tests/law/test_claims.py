@@ -15,6 +15,7 @@ import pytest
 from casefile.definitions import parameters
 from casefile.errors import InputError
 from casefile.law.claims import Invoice, Payment, claim_statement
+from casefile.law.wording import amount_fr
 
 D = Decimal
 RATES = parameters()
@@ -230,24 +231,55 @@ def test_overpayment_is_reported_not_lost():
         (
             [Invoice("F1", date(2024, 5, 2), date(2024, 5, 1), D("10.00"))],
             [],
-            "before its issue date",
+            "Facture F1 : l'échéance (1er mai 2024) précède la date d'émission (2 mai 2024).",
         ),
         (
             [invoice("F1", date(2024, 5, 1), "10.00"), invoice("F1", date(2024, 5, 1), "10.00")],
             [],
-            "twice",
+            "Facture F1 : ce numéro de facture figure deux fois.",
         ),
-        ([invoice("F1", date(2024, 5, 1), "-10.00")], [], "must be positive"),
+        (
+            [invoice("F1", date(2024, 5, 1), "-10.00")],
+            [],
+            "Facture F1 : le montant TTC (-10,00\u00a0€) doit être positif.",
+        ),
+        (
+            [Invoice("F-12", date(2024, 4, 1), date(2024, 5, 1), D("4080.00"), D("5000.00"))],
+            [],
+            "Facture F-12 : le montant payé (5\u202f000,00\u00a0€) dépasse le montant TTC "
+            "(4\u202f080,00\u00a0€).",
+        ),
+        (
+            [invoice("F1", date(2024, 5, 1), "10.005")],
+            [],
+            "Facture F1 : le montant TTC (10,005 €) a plus de deux décimales.",
+        ),
         (
             [invoice("F1", date(2024, 5, 1), "10.00")],
             [Payment(date(2024, 5, 1), D("1"), "F9")],
-            "F9",
+            "Paiement du 1er mai 2024 : la facture « F9 » qu'il règle ne figure pas parmi les "
+            "factures du dossier.",
+        ),
+        (
+            [invoice("F1", date(2024, 5, 1), "10.00")],
+            [Payment(date(2024, 5, 1), D("0.001"))],
+            "Paiement du 1er mai 2024 : le montant (0,001 €) doit être positif, au centime près.",
         ),
     ],
 )
 def test_bad_input_names_the_field(invoices, payments, message):
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputError) as refused:
         claim_statement(invoices, payments, date(2024, 6, 1), rates=RATES)
+    assert str(refused.value) == message
+
+
+def test_an_unknown_invoice_is_named_in_french():
+    statement = claim_statement(
+        [invoice("F1", date(2024, 5, 1), "10.00")], [], date(2024, 6, 1), rates=RATES
+    )
+    with pytest.raises(InputError) as refused:
+        statement.invoice("F9")
+    assert str(refused.value) == "Facture « F9 » : elle ne figure pas dans le décompte."
 
 
 def test_check_warns_when_the_current_semester_has_no_rate():
@@ -257,3 +289,43 @@ def test_check_warns_when_the_current_semester_has_no_rate():
     warnings = missing_semester_rates(RATES, date(2026, 11, 30))
     assert [w.split(" :")[0] for w in warnings] == ["taux_bce_refinancement", "taux_interet_legal"]
     assert "second semestre 2026" in warnings[0]
+
+
+def test_lines_and_notes_say_dates_and_amounts_in_french():
+    """The explanation of an interest line and the notes are read by a person: '1 000,00 €',
+    '14,50 %', '16 mai 2024', never ISO dates or raw decimals. Paid 2 000 € on 1 Sept 2024:
+    1 000 € + 18,27 € (16 May–30 June) + 24,60 € (1 July–1 Sept, 63 days at 14,25 %:
+    1000 × 14.25 × 63 / 36500 = 24.5958… → 24.60) = 1 042,87 €; 957,13 € overpaid."""
+    s = claim_statement(
+        [invoice("F1", date(2024, 5, 15), "1000.00")],
+        [Payment(date(2024, 9, 1), D("2000.00")), Payment(date(2024, 10, 5), D("5.00"))],
+        date(2024, 9, 30),
+        rates=RATES,
+    )
+    first = s.interest_lines[0]
+    assert first.explanation() == (
+        "F1 : 1\u202f000,00\u00a0€ × 14,50 % × 46 j / 365 (du 16 mai 2024 au 30 juin 2024) = "
+        "18,27\u00a0€ — C. com. art. L441-10: taux BCE du 1er janvier 2024 (4,50 %) + 10 points"
+    )
+    assert s.notes == (
+        "Paiement du 5 octobre 2024 (5,00\u00a0€) postérieur à la date du décompte : non pris "
+        "en compte.",
+        f"Trop-perçu de {amount_fr(s.unapplied)} non imputé : à restituer ou à compenser.",
+    )
+    assert amount_fr(s.unapplied) == "957,13\u00a0€"
+
+
+def test_a_missing_rate_says_which_semester_and_rate_in_french():
+    from casefile.law.claims import MissingRate, semester_value
+
+    with pytest.raises(MissingRate) as refused:
+        semester_value(RATES["taux_bce_refinancement"], date(2026, 11, 30))
+    assert (refused.value.parameter, refused.value.semester) == (
+        "taux_bce_refinancement",
+        "2026 H2",
+    )
+    assert str(refused.value) == (
+        "Taux inconnu pour le second semestre 2026 : le taux de refinancement de la BCE du "
+        "semestre commençant le 1er juillet 2026 n'est pas enregistré ; un administrateur "
+        "l'enregistre avec sa source (« casefile rate add » ou page Taux)."
+    )

@@ -5,7 +5,9 @@ orders, weekends, holidays and versions all occur, every territory and distance 
 
 from __future__ import annotations
 
+import gc
 import random
+import weakref
 from datetime import date, timedelta
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 from casefile.definitions import data_dir, load_engine, recorded_rates_file
 from casefile.errors import InputError
 from casefile.law.procedures import Procedure
-from casefile.law.schedule import CaseFacts, Engine, RecordedEvent
+from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, order_warnings
 
 DEPARTMENTS = ["75", "69", "67", "57", "971", "972", "973", "974", "976", "978", "2A", "988"]
 COURTS = ["tribunal_judiciaire", "tribunal_de_commerce", "commissaire_de_justice"]
@@ -91,3 +93,54 @@ def test_compiled_plans_equal_the_rule_by_rule_reading(engines, seed: int) -> No
                 facts,
                 today,
             )
+
+
+def test_every_plan_runs_generated_code_equal_to_the_step_loop() -> None:
+    """Each procedure's plan, for every court and a place with and without an extension, is
+    written as one generated function; on random cases it gives what the plan's step loop
+    (`Engine._run_steps`, flags read per case) gives."""
+    engine = load_engine(data_dir(), recorded_rates_file())
+    rng = random.Random(7)
+    checked = 0
+    for key, procedure in sorted(engine.procedures.items()):
+        for court in procedure.courts or (None,):
+            for residence in (None, "etranger", "972"):
+                facts = CaseFacts(court=court, court_department="69", debtor_residence=residence)
+                plan = engine._plan(procedure, facts)
+                assert plan.run is not None, (key, court, residence)
+                for _ in range(150):
+                    events, _facts, today = _case(rng, procedure)
+                    try:
+                        engine.check_order(procedure, events)
+                    except InputError:
+                        with pytest.raises(InputError):
+                            plan.run(events, today)
+                        continue
+                    generated, warnings = plan.run(events, today)
+                    soft = order_warnings(procedure, events) if plan.soft else []
+                    looped = engine._run_steps(plan, events, today, soft)
+                    assert generated == looped, (key, events, today)
+                    assert warnings == soft, (key, events, today)
+                    checked += 1
+    assert checked > 1000
+
+
+def test_a_dropped_engine_is_freed_without_the_collector() -> None:
+    """Generated plan functions reach their engine and plan through weak proxies: no cycle."""
+    gc.disable()
+    try:
+        engine = load_engine(data_dir(), recorded_rates_file())
+        events = {
+            "ordonnance_rendue": RecordedEvent("ordonnance_rendue", date(2026, 3, 2)),
+            "ordonnance_signifiee": RecordedEvent(
+                "ordonnance_signifiee", date(2026, 4, 30), {"a_personne": True}
+            ),
+        }
+        schedule = engine.compute("injonction_de_payer", events, CaseFacts(debtor_residence="972"))
+        assert [d.key for d in schedule.deadlines] == ["opposition", "signification_ordonnance"]
+        assert schedule.deadlines[0].due == date(2026, 6, 30)  # 1 month + 1 (art. 643)
+        ref = weakref.ref(engine)
+        del engine
+        assert ref() is None
+    finally:
+        gc.enable()

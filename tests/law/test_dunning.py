@@ -147,5 +147,9 @@ def test_unknown_keys_and_wrong_audiences_are_refused(tmp_path: Path) -> None:
     for scenario in data["scenarios"]:
         if scenario["key"] == "consommateur":
             scenario["levels"][0]["template"] = "relance_professionnel"
-    with pytest.raises(DefinitionError, match="not meant for a consommateur"):
+    with pytest.raises(DefinitionError) as refused:
         parse_dunning(data, "relances.toml")
+    assert str(refused.value) == (
+        "relances.toml: scenarios[1].levels[0].template: le message « relance_professionnel » "
+        "n'est pas destiné à un débiteur consommateur (destinataires : professionnel)"
+    )

@@ -83,8 +83,13 @@ def test_categories_from_the_older_columns():
     assert category_of(None, "professionnel", "personne") == "entrepreneur_individuel"
     assert category_of(None, "professionnel", "societe") == "societe"
     assert category_of("profession_liberale", "professionnel", "societe") == "profession_liberale"
-    with pytest.raises(InputError, match="category"):
+    with pytest.raises(InputError) as refused:
         category_of("commercant")
+    assert str(refused.value) == (
+        "Catégorie de partie « commercant » inconnue : attendu « societe », "
+        "« entrepreneur_individuel », « profession_liberale », « association », "
+        "« consommateur » ou « personne_publique »."
+    )
 
 
 def test_a_legal_form_is_written_once():

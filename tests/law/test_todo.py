@@ -57,7 +57,7 @@ def test_once_the_opposition_period_has_run_out_ask_for_the_certificate() -> Non
     assert task.key == "opposition"
     assert task.actor == "creancier"
     assert task.documents == ("certificat_non_opposition",)
-    assert task.because == "Délai d'opposition du débiteur expiré le 2027-03-01"
+    assert task.because == "Délai d'opposition du débiteur expiré le 1er mars 2027"
     # Asked: the step is done and leaves the list.
     asked = [*events, RecordedEvent("certificat_non_opposition_demande", date(2027, 3, 3))]
     assert _todo(asked, date(2027, 3, 4)).tasks == ()

@@ -135,9 +135,11 @@ def test_claims_import_reports_and_refuses_a_bad_file(cli, tmp_path):
         encoding="utf-8",
     )
     code, _, err = cli("claims", "import", str(path), "--creditor", "Brasserie")
-    assert code == 2 and "line 3" in err and "due_date" in err
+    assert code == 2
+    assert "ligne 3 échéance : l'échéance (31 décembre 2024) précède la date de facture " in err
+    assert "rien n'a été importé (corrigez le fichier, ou utilisez --skip-bad)" in err
     code, out, _ = cli("claims", "import", str(path), "--creditor", "Brasserie", "--skip-bad")
-    assert code == 0 and "1 invoice(s)" in out
+    assert code == 0 and "importé : 1 facture(s) et 0 paiement(s)" in out
     code, out, _ = cli("case", "list", "--format", "json")
     assert [c["claim_total"] for c in json.loads(out)] == ["100.00"]
 

@@ -32,3 +32,26 @@ def test_demo_portfolio_is_spread_overdue_in_part_and_loaded_once(store):
     assert any(c["debtor_party"]["residence"] == "etranger" for c in abroad)
     assert store.run(get_user("commissaire")).role == "commissaire_de_justice"
     assert authenticate_password(store, "avocat", "demo") is not None
+
+
+def test_demo_amicable_debtors_have_a_fictitious_address_and_no_reminder_fails(store):
+    """The reminders start by e-mail: each amicable debtor of the demo has an address on the
+    reserved `.example` domain, so a fresh install's first run records no failure; without a
+    mail server the e-mails wait (nothing is sent, nothing is lost)."""
+    from casefile.services import dunning
+
+    today = date(2026, 11, 24)
+    store.run(load_demo(today=today))
+    listed = store.run(cases.list_cases(SYSTEM, today=today))
+    amicable = [
+        store.run(cases.get_case(c["id"], SYSTEM)) for c in listed if c["procedure"] == "amiable"
+    ]
+    addresses = [c["debtor_party"]["email"] for c in amicable]
+    assert len(addresses) == 5
+    assert all(a.endswith(".example") for a in addresses)
+    assert "comptabilite@restaurant-au-cerf.example" in addresses
+    assert "antoine.lefevre@courriel.example" in addresses
+    report = store.run(dunning.run_due(today))
+    assert report["created"].get("echec", 0) == 0, report
+    assert report["deferred_emails"] >= 1, report
+    assert "CASEFILE_SMTP_URL" in report["skipped"]

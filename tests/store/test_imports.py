@@ -71,10 +71,20 @@ def test_one_bad_line_imports_nothing_and_each_error_names_line_and_field(store,
         (8, "invoice_number"),
         (9, "line"),
     ]
-    assert "before the issue date 2025-03-01" in report.errors[0].message
-    assert "négatif" in report.errors[1].message
-    assert "'douze' n'est pas un montant" in report.errors[2].message
-    assert "already on line 2" in report.errors[3].message
+    assert [e.message for e in report.errors] == [
+        "l'échéance (1er février 2025) précède la date de facture (1er mars 2025)",
+        "montant TTC : '-5,00' est négatif",
+        "montant TTC : 'douze' n'est pas un montant (écrire par exemple 4080.50, 4 080,50 ou "
+        "4 080,50 €)",
+        "la facture « F-2025-001 » de « Brasserie de l'Ill » figure déjà ligne 2",
+        "4 champ(s), l'en-tête en compte 8",
+    ]
+    assert report.as_dict()["errors"][0] == {
+        "line": 5,
+        "field": "due_date",
+        "message": report.errors[0].message,
+        "column": "échéance",
+    }
     assert _counts(store) == (0, 0)
 
 
@@ -87,7 +97,7 @@ def test_skip_bad_imports_the_good_lines_and_reports_the_others(store, tmp_path)
     assert _counts(store) == (2, 3)
     # importing the same file again: every invoice is already claimed
     again = store.run(import_file(path, ImportOptions(creditor="Brasserie de l'Ill"), SYSTEM))
-    assert [e.line for e in again.errors if "already claimed" in e.message] == [2, 3, 4, 8]
+    assert [e.line for e in again.errors if "déjà enregistrée" in e.message] == [2, 3, 4, 8]
     assert _counts(store) == (2, 3)
 
 

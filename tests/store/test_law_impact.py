@@ -251,6 +251,77 @@ def test_apply_recomputes_records_the_reason_and_the_feed_bumps_sequence(
     assert again.cases_recomputed == 0
 
 
+def test_apply_rewrites_only_the_rows_that_differ_and_stores_what_the_engine_computes(
+    store: Store, proposed: Path, in_service: object
+) -> None:
+    """A changed case keeps the stored rows of its unchanged deadlines (same row, same text);
+    the moved one is replaced, a stored deadline the engine no longer gives is removed, and
+    every stored explanation is then exactly the engine's."""
+    from casefile.store.plan_deadlines import plan_deadlines_many
+    from casefile.store.recompute import read_inputs, with_plan
+    from casefile.store.tables import DeadlineRecord
+
+    ids = _portfolio(store)
+    tc = ids["tc"]
+
+    def rows() -> dict[str, dict[str, object]]:
+        found = store.run(
+            DeadlineRecord.select(DeadlineRecord.id, DeadlineRecord.key, DeadlineRecord.explanation)
+            .where(DeadlineRecord.case == tc)
+            .output(load_json=True)
+        )
+        return {row["key"]: row for row in found}
+
+    before = rows()
+    assert "remise_au_greffe" in before and len(before) >= 2
+    store.run(  # a deadline no rule gives any more (its rule withdrawn)
+        DeadlineRecord.insert(
+            DeadlineRecord(
+                case=tc,
+                key="regle_retiree",
+                due=date(2027, 1, 5),
+                status="pending",
+                explanation={
+                    **before["remise_au_greffe"]["explanation"],
+                    "key": "regle_retiree",
+                    "due": "2027-01-05",
+                },
+                updated_at=datetime.now(UTC),
+            )
+        )
+    )
+    in_service(proposed)  # type: ignore[operator]
+    now = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    report = store.run(law_impact.apply(SYSTEM, "Décret fictif", now))
+    [impact] = [c for c in report.cases if c.id == tc]
+    assert {m.key: (m.before, m.after) for m in impact.deadlines} == {
+        "remise_au_greffe": ("2027-01-11", "2027-01-09"),
+        "regle_retiree": ("2027-01-05", None),
+    }
+
+    after = rows()
+    assert set(after) == set(before)
+    for key, row in after.items():
+        if key == "remise_au_greffe":
+            assert row["id"] != before[key]["id"]
+            assert row["explanation"]["due"] == "2027-01-09"
+        else:
+            assert (row["id"], row["explanation"]) == (
+                before[key]["id"],
+                before[key]["explanation"],
+            )
+    inputs, _ = store.run(read_inputs([tc]))
+    [item] = inputs
+    computed = with_plan(
+        definitions.engine().compute(item.row["procedure"], item.events, item.facts),
+        tc,
+        store.run(plan_deadlines_many([tc])),
+    )
+    assert {key: row["explanation"] for key, row in after.items()} == {
+        d.key: d.as_dict() for d in computed.deadlines
+    }
+
+
 def test_a_git_revision_is_read_with_git_archive(tmp_path: Path) -> None:
     repo = law_copy(tmp_path / "repo")
 

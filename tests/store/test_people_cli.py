@@ -40,7 +40,7 @@ def test_users_are_added_edited_deactivated_and_cases_reassigned(cli, monkeypatc
     )
     assert code == 0
     lines = out.strip().splitlines()
-    assert lines[0] == "user jmartin (avocat) created, id 2"
+    assert lines[0] == "utilisateur jmartin (avocat) créé, id 2"
     assert len(lines) == 2 and len(lines[-1]) >= 40  # the token alone on the last line
     assert cli("user", "add", "pdurand", "--role", "commissaire_de_justice")[0] == 0
     assert cli("user", "add", "mklein", "--role", "commissaire_de_justice")[0] == 0

@@ -19,6 +19,7 @@ from litestar.response import Redirect
 
 from casefile.api.auth import Actor, requires
 from casefile.errors import CasefileError, InputError
+from casefile.labels import FEED_KINDS, INSTALMENT_STATUSES
 from casefile.store.permissions import User, can
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -29,18 +30,9 @@ PLAN_KINDS = (
     ("judiciaire", "Délais de grâce judiciaires (C. civ. art. 1343-5)"),
     ("conventionnel", "Échéancier convenu avec le débiteur"),
 )
-INSTALMENT_STATUS = {
-    "paid": "payée",
-    "paid_late": "payée en retard",
-    "pending": "à venir",
-    "missed": "impayée",
-}
+INSTALMENT_STATUS = INSTALMENT_STATUSES
 PERSONAL_FEED = {"avocat": "lawyer", "commissaire_de_justice": "commissaire"}
-FEED_LABELS = {
-    "case": "dossier",
-    "lawyer": "mes échéances (avocat)",
-    "commissaire": "mes actes (commissaire de justice)",
-}
+FEED_LABELS = FEED_KINDS
 # What a document needs that the case lacks, in the words of the case page.
 MISSING_FIELDS = {
     "hearing_date": "la date d'audience (enregistrez l'événement « audience »)",

@@ -1,0 +1,149 @@
+"""The rows of a chunk of the nightly recomputation, on PostgreSQL read and written in raw SQL
+over asyncpg: no piccolo query building and no conversion of each row to a dict on the hot path
+(asyncpg's records are read by column name as they come). SQLite (the embedded mode, small
+portfolios) goes through piccolo and `executemany`, with the same results.
+
+- `fetch`: a statement's records, in the open transaction or on a connection of the pool;
+- `ids_clause`: a chunk's ids as a range (two values) when they are dense enough, else an array;
+- `stored_pairs` / `stored_texts`: each case's stored (due, status) by key, and the stored
+  explanation's JSON text of the cases that differ;
+- `write_deadlines`: only what differs is written, the rows whose explanation changed or that
+  vanished deleted, the new and changed ones copied in (a range replayed writes nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from casefile.store.db import among, engine, postgres
+from casefile.store.tables import DeadlineRecord
+
+
+async def fetch(sql: str, *args: Any) -> list[Any]:
+    """The records of `sql` (PostgreSQL), in the open transaction if any, else on a pooled
+    connection."""
+    eng: Any = engine()
+    transaction = eng.current_transaction.get()
+    if transaction is not None:
+        return list(await transaction.connection.fetch(sql, *args))
+    async with eng.pool.acquire() as connection:
+        return list(await connection.fetch(sql, *args))
+
+
+def ids_clause(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """`column` among `ids` as SQL (parameters $1, $2) and its arguments: a range when it holds
+    at most twice as many ids (a superset: callers keep only their ids), else `= ANY(array)`."""
+    low, high = min(ids), max(ids)
+    if high - low + 1 <= 2 * len(ids):
+        return f"{column} BETWEEN $1 AND $2", [low, high]
+    return f"{column} = ANY($1::int[])", [list(ids)]
+
+
+async def stored_pairs(ids: Sequence[int]) -> dict[int, dict[str, tuple[date, str]]]:
+    """case id → {key: (due, status)} of its stored deadlines (cases with none absent)."""
+    if not ids:
+        return {}
+    wanted = set(ids)
+    if postgres():
+        where, args = ids_clause('"case"', ids)
+        found = await fetch(f'SELECT "case", key, due, status FROM deadlines WHERE {where}', *args)
+    else:
+        found = [
+            (row["case"], row["key"], row["due"], row["status"])
+            for row in await DeadlineRecord.select(
+                DeadlineRecord.case, DeadlineRecord.key, DeadlineRecord.due, DeadlineRecord.status
+            ).where(among(DeadlineRecord.case, ids, superset=True))
+        ]
+    out: dict[int, dict[str, tuple[date, str]]] = {}
+    for case_id, key, due, status in found:
+        if case_id in wanted:
+            pairs = out.get(case_id)
+            if pairs is None:
+                pairs = out[case_id] = {}
+            pairs[key] = (due, status)
+    return out
+
+
+async def stored_texts(ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """case id → {key: explanation JSON text as stored} (cases with none absent)."""
+    if not ids:
+        return {}
+    wanted = set(ids)
+    if postgres():
+        where, args = ids_clause('"case"', ids)
+        found = await fetch(
+            f'SELECT "case", key, explanation::text FROM deadlines WHERE {where}', *args
+        )
+    else:
+        found = [
+            (row["case"], row["key"], row["explanation"])
+            for row in await DeadlineRecord.select(
+                DeadlineRecord.case, DeadlineRecord.key, DeadlineRecord.explanation
+            ).where(among(DeadlineRecord.case, ids, superset=True))
+        ]
+    out: dict[int, dict[str, str]] = {}
+    for case_id, key, text in found:
+        if case_id in wanted:
+            out.setdefault(case_id, {})[key] = text
+    return out
+
+
+DEADLINE_COLUMNS = ["case", "key", "due", "status", "explanation", "updated_at"]
+
+
+def deadline_changes(
+    new: Mapping[int, Sequence[Any]],
+    stored: Mapping[int, Mapping[str, str]],
+    now: datetime,
+) -> tuple[list[tuple[int, str]], list[tuple[Any, ...]]]:
+    """(case id, key) of the stored rows to delete and the rows to copy in, so that each case
+    of `new` (case id → its deadlines) ends with exactly its deadlines: a stored row whose JSON
+    text is the new one is left alone."""
+    deleted: list[tuple[int, str]] = []
+    rows: list[tuple[Any, ...]] = []
+    for case_id, deadlines in new.items():
+        before = stored.get(case_id, {})
+        kept: set[str] = set()
+        for d in deadlines:
+            text = d.json_bytes().decode()
+            old = before.get(d.key)
+            if old == text:
+                kept.add(d.key)
+                continue
+            if old is not None:
+                deleted.append((case_id, d.key))
+            rows.append((case_id, d.key, d.due, d.status, text, now))
+        current = {d.key for d in deadlines}
+        deleted.extend((case_id, key) for key in before if key not in current)
+    return deleted, rows
+
+
+async def write_deadlines(
+    deleted: Sequence[tuple[int, str]], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Delete the (case, key) rows of `deleted`, then copy `rows` in (open transaction)."""
+    transaction = engine().current_transaction.get()
+    assert transaction is not None, "write_deadlines runs inside a transaction"
+    connection = transaction.connection
+    if not postgres():
+        await connection.executemany(
+            'DELETE FROM deadlines WHERE "case" = ? AND "key" = ?', list(deleted)
+        )
+        quoted = ", ".join(f'"{c}"' for c in DEADLINE_COLUMNS)
+        await connection.executemany(
+            f"INSERT INTO deadlines ({quoted}) VALUES (?, ?, ?, ?, ?, ?)", list(rows)
+        )
+        return
+    if deleted:
+        await connection.execute(
+            "DELETE FROM deadlines AS d USING unnest($1::int[], $2::text[]) AS v(c, k) "
+            'WHERE d."case" = v.c AND d.key = v.k',
+            [case_id for case_id, _ in deleted],
+            [key for _, key in deleted],
+        )
+    if rows:
+        await connection.copy_records_to_table(
+            "deadlines", records=list(rows), columns=DEADLINE_COLUMNS
+        )

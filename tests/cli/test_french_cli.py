@@ -1,0 +1,126 @@
+"""What a person reads from `casefile` is French: argparse's help and errors, the one-line
+error of a refused input, every help text of every command (DESIGN.md §4 names the options,
+not their help, so the help speaks the user's language)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from casefile.cli import build_parser
+from casefile.commands.french_parser import french_error
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGLISH = re.compile(
+    r"\b(?:the|of|is|are|default|e\.g|when|which|with|from|this|its|to|for|and|or|an|"
+    r"invoices?|cases?|records?|delete|remove|list|show|payments?|users?|number|files?|every|"
+    r"new|than|after|before|digits|withdraw|received|load|daily|already|output)\b"
+)
+"""English words a French help text never needs (it may quote option names and values)."""
+
+
+def _parsers(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    yield parser.prog, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                yield from _parsers(child)
+
+
+def _help_texts() -> Iterator[tuple[str, str]]:
+    parser = build_parser()
+    if parser.description:
+        yield parser.prog, parser.description
+    for prog, each in _parsers(parser):
+        for action in each._actions:
+            if action.help and action.help != argparse.SUPPRESS:
+                yield f"{prog} {'/'.join(action.option_strings) or action.dest}", action.help
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    if choice.help:
+                        yield f"{prog} {choice.dest}", choice.help
+
+
+def _without_quoted(text: str) -> str:
+    """Option names, metavars and quoted values are not prose."""
+    text = re.sub(r"`[^`]*`|'[^']*'|« [^»]* »|--[\w-]+|[A-Z_]{2,}[\w=./:-]*", " ", text)
+    return re.sub(r"\S*[=:/]\S*", " ", text)
+
+
+def test_every_help_text_is_french() -> None:
+    texts = list(_help_texts())
+    assert len(texts) > 150
+    english = [
+        (where, text) for where, text in texts if ENGLISH.search(_without_quoted(text).lower())
+    ]
+    assert english == []
+
+
+def test_usage_sections_and_help_option_are_french() -> None:
+    help_text = build_parser().format_help()
+    assert help_text.startswith("usage : casefile [-h] [--as NAME] COMMAND ...")
+    assert "\narguments:\n" in help_text and "\noptions:\n" in help_text
+    assert "-h, --help  afficher cette aide et quitter" in help_text
+    assert "show this help" not in help_text
+
+
+@pytest.mark.parametrize(
+    ("english", "french"),
+    [
+        (
+            "the following arguments are required: --role",
+            "arguments obligatoires manquants : --role",
+        ),
+        (
+            "argument --format: invalid choice: 'xml' (choose from 'json', 'table')",
+            "argument --format : choix invalide : 'xml' (valeurs possibles : 'json', 'table')",
+        ),
+        (
+            "argument --count: invalid int value: 'trois'",
+            "argument --count : nombre entier invalide : 'trois'",
+        ),
+        ("argument --date: expected one argument", "argument --date : une valeur est attendue"),
+        ("unrecognized arguments: --colour", "arguments non reconnus : --colour"),
+        (
+            "argument --force: not allowed with argument --reuse",
+            "argument --force : incompatible avec l'argument --reuse",
+        ),
+        (
+            "one of the arguments --case --lawyer --commissaire is required",
+            "l'un des arguments --case --lawyer --commissaire est obligatoire",
+        ),
+        ("something argparse may say one day", "something argparse may say one day"),
+    ],
+)
+def test_argparse_errors_are_reworded(english: str, french: str) -> None:
+    assert french_error(english) == french
+
+
+def test_a_refused_command_line_says_so_in_french_with_status_2() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "casefile.cli", "deadlines", "--format", "xml"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-1] == (
+        "casefile deadlines : erreur : argument --format : choix invalide : 'xml' "
+        "(valeurs possibles : 'json', 'table', 'jsonl')"
+    )
+    missing = subprocess.run(
+        [sys.executable, "-m", "casefile.cli", "deadlines", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == (
+        "casefile : erreur : --procedure est obligatoire (ou --batch FILE.jsonl)"
+    )
