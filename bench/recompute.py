@@ -2,6 +2,7 @@
 `casefile worker` processes, against the engine alone in process on the same cases.
 
     .venv/bin/python bench/recompute.py [--cases 100000] [--workers 1 2] [--rounds 2]
+                                        [--concurrency 1]
     CASEFILE_BENCH_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres  (server to use)
 
 What it does, in one run:
@@ -228,9 +229,15 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="jobs each worker runs at once (its option)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database (its URL printed)")
     args = parser.parse_args()
-    print(f"load average: {os.getloadavg()[0]:.1f}; cores: {os.cpu_count()}")
+    print(
+        f"load average: {os.getloadavg()[0]:.1f}; cores: {os.cpu_count()}; "
+        f"jobs at once per worker: {args.concurrency}"
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # still drop the database
     database = f"casefile_bench_{uuid.uuid4().hex[:10]}"
     asyncio.run(admin(f'CREATE DATABASE "{database}"'))
@@ -254,7 +261,14 @@ def main() -> None:
             processes: list[subprocess.Popen[bytes]] = []
             processes += [
                 subprocess.Popen(
-                    [str(EXE), "worker", "--name", f"bench-{workers}-{n}"],
+                    [
+                        str(EXE),
+                        "worker",
+                        "--name",
+                        f"bench-{workers}-{n}",
+                        "--concurrency",
+                        str(args.concurrency),
+                    ],
                     env=env,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,

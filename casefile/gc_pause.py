@@ -14,13 +14,22 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+_holders = 0
+_was_enabled = False
+
 
 @contextmanager
 def paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
+    """Nested or overlapping blocks (two chunks of one worker run concurrently) hold it off
+    together: the collector comes back, if it was on, when the last of them ends."""
+    global _holders, _was_enabled
+    if _holders == 0:
+        _was_enabled = gc.isenabled()
+        gc.disable()
+    _holders += 1
     try:
         yield
     finally:
-        if enabled:
+        _holders -= 1
+        if _holders == 0 and _was_enabled:
             gc.enable()
