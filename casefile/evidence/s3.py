@@ -1,11 +1,13 @@
 """Objects in an S3 bucket (MinIO in production) through the `minio` client.
 
-A seekable source (a file) is hashed in a first pass and uploaded straight to its content key,
-or not at all when that key exists. A stream (an HTTP body) is hashed in the same pass that
-spools it to an anonymous temporary file, then uploaded the same way. The upload has a known
-length (parallel multipart parts, constant memory), and the ETag the server returns must be
-the one predicted from the hashed bytes (MD5 of each part). An existing content key is never
-written. Temporary keys (`tmp/…`) of earlier versions are still listed and removed by verify.
+A seekable source (a file) is hashed in a first pass (SHA-256 for the key, MD5 of each part
+for the ETag) and uploaded straight to its content key, or not at all when that key exists. A
+stream (an HTTP body) is hashed (SHA-256) in the same pass that spools it, in memory up to one
+part, beyond that to an anonymous temporary file; the MD5 of each part is then computed while
+the spool is uploaded, on the bytes handed to the server, beside the network. The upload has a
+known length (parallel multipart parts, constant memory), and the ETag the server returns must
+be the one predicted from the MD5s. An existing content key is never written. Temporary keys
+(`tmp/…`) of earlier versions are still listed and removed by verify.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from casefile.evidence.objects import (
     KEY_PREFIX,
     HashingReader,
     ObjectInfo,
+    PartDigests,
+    PartHashingReader,
     Readable,
     StoredObject,
     TemporaryUpload,
@@ -96,11 +100,16 @@ class S3Store:
         if _seekable(stream):
             return self._put_seekable(stream, max_size)  # type: ignore[arg-type]
         # A stream (an HTTP body): its SHA-256, hence its key, is known only at its end. It is
-        # hashed while it is spooled to an anonymous temporary file (unlinked at once: nothing
-        # outlives a crash), then uploaded like a file. Cheaper than a temporary key and a
-        # server-side copy, which moves every byte a second time on the server.
-        with tempfile.TemporaryFile(prefix="casefile-upload-") as spool:
-            first = HashingReader(stream, max_size=max_size, part_size=self.part_size)
+        # hashed while it is spooled (in memory up to one part, beyond that to an anonymous
+        # temporary file, unlinked at once: nothing outlives a crash), then uploaded like a
+        # file. Cheaper than a temporary key and a server-side copy, which moves every byte a
+        # second time on the server. The part MD5s are computed during the upload, on the
+        # bytes read back from the spool (private to this process), where they overlap the
+        # network instead of lengthening the spooling pass.
+        with tempfile.SpooledTemporaryFile(
+            max_size=self.part_size, prefix="casefile-upload-"
+        ) as spool:
+            first = HashingReader(stream, max_size=max_size)
             try:
                 while data := first.read(SPOOL_CHUNK):
                     spool.write(data)
@@ -108,9 +117,11 @@ class S3Store:
                 spool.seek(0)
             except OSError as error:
                 raise StorageUnavailable(f"spooling an upload: {error.strerror}") from error
+            upload = PartHashingReader(spool, self.part_size)
+            try:
+                return self._upload_hashed(upload, upload.parts, first, "arrived altered")
             finally:
-                first.finish()
-            return self._upload_hashed(spool, first, "arrived altered")
+                upload.parts.finish()
 
     def _put_seekable(self, stream: BinaryIO, max_size: int | None) -> StoredObject:
         """A file on disk (a CLI argument): hash it first (SHA-256 for the key, MD5 of each
@@ -124,12 +135,17 @@ class S3Store:
         finally:
             first.finish()
         stream.seek(start)
-        return self._upload_hashed(stream, first, "changed while it was being uploaded")
+        assert first.parts is not None
+        return self._upload_hashed(
+            stream, first.parts, first, "changed while it was being uploaded"
+        )
 
-    def _upload_hashed(self, source: BinaryIO, first: HashingReader, fault: str) -> StoredObject:
+    def _upload_hashed(
+        self, source: Readable, parts: PartDigests, first: HashingReader, fault: str
+    ) -> StoredObject:
         """Upload `source`, already hashed by `first`, to its content key. The ETag the
-        server returns must be the one predicted from the hashed bytes: it proves the server
-        holds exactly those bytes (nothing is hashed twice)."""
+        server returns must be the one `parts` predicts (the MD5 of each part of the bytes
+        hashed, or handed to the server): it proves the server holds exactly those bytes."""
         sha256, size = first.sha256.hexdigest(), first.size
         existing = self.stat(sha256)
         if existing is not None:
@@ -141,7 +157,7 @@ class S3Store:
             lambda: self.client.put_object(
                 self.bucket,
                 key,
-                source,
+                source,  # type: ignore[arg-type]
                 length=size,
                 part_size=self.part_size,
                 num_parallel_uploads=self.parallel_uploads,
@@ -150,13 +166,14 @@ class S3Store:
             ),
         )
         etag = (result.etag or "").strip('"')
-        if not self.verify_readback and etag != first.expected_etag():
+        expected = parts.expected_etag()
+        if not self.verify_readback and (etag != expected or parts.size != size):
             with contextlib.suppress(StorageUnavailable, S3Error):
                 self._call("remove altered upload", lambda: self._remove(key))
             raise IntegrityError(
                 f"{self.url}: the upload to {key} {fault}; the file arrived altered or "
                 f"changed while it was being uploaded (ETag {etag}, expected "
-                f"{first.expected_etag()}); send it again"
+                f"{expected}); send it again"
             )
         self._verify_new(sha256, size)
         return StoredObject(sha256, size, first.mime, created=True)

@@ -388,6 +388,8 @@ def _emit_step(
         emit(d, f"fk = {key}")
     emit(d, f"hit = {fast}.get(fk)")
     emit(d, "if hit is None:")
+    emit(d + 1, "if result is None:")
+    emit(d + 2, f"result = {expiries}.get(sd) or {expire}(sd)")
     emit(d + 1, f"hit = {fill}(fk, sd, status, idx, {vu}, result)")
     emit(d, "dl, pw = hit")
     emit(d, "if pw and status != 'moot':")

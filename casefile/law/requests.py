@@ -3,7 +3,7 @@ and the API's what-if simulator (DESIGN.md §4). Validation names the faulty inp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -12,6 +12,7 @@ import msgspec
 from casefile.errors import InputError
 from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
+from casefile.law.procedures import Procedure
 from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
 
 _NO_ATTRIBUTES: Mapping[str, object] = {}
@@ -53,18 +54,18 @@ def _place_code(value: object, what: str) -> str | int | None:
     return value
 
 
-AttributeJSON = str | int | float | bool | None
-
-
 class Request(msgspec.Struct, forbid_unknown_fields=True):
     """A request as the batch decodes it, straight from its JSON line (no intermediate dict).
 
-    Only well-typed lines decode: anything else (a list where a date belongs, a boolean
-    department…) fails here and goes through `schedule_for`, which names the faulty input
-    exactly as for a request given as a mapping — the two paths share `compute_request`."""
+    Each event's body is kept as its raw JSON bytes: a batch repeats the same event bodies
+    (same dates, same attributes), and the validated event is found by those bytes alone
+    (`RequestMemo`); a body not seen before is decoded then. A line whose other fields have
+    the wrong types (a list where a date belongs, a boolean department…) fails here and goes
+    through `schedule_for`, which names the faulty input exactly as for a request given as a
+    mapping — the two paths share `compute_request` and its checks."""
 
     procedure: str
-    events: dict[str, str | dict[str, AttributeJSON]] | None = None
+    events: dict[str, msgspec.Raw] | None = None
     court: str | None = None
     court_department: str | int | None = None
     debtor_residence: str | int | None = None
@@ -120,7 +121,8 @@ def schedule_for(engine: Engine, request: Mapping[str, object]) -> Schedule:
 def schedule_for_request(
     engine: Engine, request: Request, memo: RequestMemo | None = None
 ) -> Schedule:
-    """`schedule_for` of a decoded `Request` (same checks, same messages)."""
+    """`schedule_for` of a decoded `Request` (same checks, same messages); `memo` keeps the
+    validated parts for the next requests (a batch's)."""
     return compute_request(
         engine,
         request.procedure,
@@ -130,32 +132,26 @@ def schedule_for_request(
         request.debtor_residence,
         request.claim_total,
         request.today,
-        memo,
+        RequestMemo() if memo is None else memo,
     )
 
 
 class RequestMemo:
     """The validated parts of requests already seen, for a batch that repeats dates, places and
     attributes: an event or a set of facts is immutable once validated, so a repeat of the same
-    input (same values of the same JSON types) reuses it. Only successes are kept; at most
-    `limit` entries of each kind (emptied when full)."""
+    input reuses it — an event by its body's raw JSON bytes (`true` and `1` differ there), the
+    facts by their values and JSON types. Only successes are kept; at most `limit` entries of
+    each kind (emptied when full)."""
 
     def __init__(self, limit: int = 100_000) -> None:
         self.limit = limit
-        self.events: dict[tuple[object, ...], RecordedEvent] = {}
+        self.events: dict[tuple[str, str, bytes], RecordedEvent] = {}
         self.facts: dict[tuple[object, ...], CaseFacts] = {}
 
-    def keep(
-        self, memo: dict[tuple[object, ...], Any], key: tuple[object, ...], value: Any
-    ) -> None:
+    def keep(self, memo: dict[Any, Any], key: tuple[object, ...], value: Any) -> None:
         if len(memo) >= self.limit:
             memo.clear()
         memo[key] = value
-
-
-def _typed(values: Iterable[object]) -> tuple[object, ...]:
-    """A memo key telling apart values equal in Python but not in JSON (true and 1, 1 and 1.0)."""
-    return tuple((type(value), value) for value in values)
 
 
 def compute_request(
@@ -170,41 +166,26 @@ def compute_request(
     memo: RequestMemo | None = None,
 ) -> Schedule:
     """Validate each field of a request in a fixed order (the first fault is the one named)
-    and compute its deadlines."""
+    and compute its deadlines. With `memo`, `raw_events` maps each event key to its body's raw
+    JSON (`Request.events`)."""
     procedure = engine.procedure(procedure_key)
     if raw_events is None:
         raw_events = {}
     if not isinstance(raw_events, Mapping):
         raise InputError('events must be an object {event_key: {"date": "YYYY-MM-DD", …}}')
     events: dict[str, RecordedEvent] = {}
-    for key, body in raw_events.items():
-        if isinstance(body, str):
-            body = {"date": body}
-        if not isinstance(body, Mapping) or "date" not in body:
-            raise InputError(f'event {key}: expected {{"date": "YYYY-MM-DD", …attributes}}')
-        cache_key: tuple[object, ...] | None = None
-        if memo is not None and isinstance(body["date"], str):
-            try:
-                if len(body) == 1:
-                    cache_key = (procedure.key, key, body["date"])
-                else:
-                    cache_key = (procedure.key, key, *_typed(body.items()))
-                hash(cache_key)
-            except TypeError:  # a list or an object among the attributes: not kept
-                cache_key = None
-            else:
-                found = memo.events.get(cache_key)
-                if found is not None:
-                    events[key] = found
-                    continue
-        if len(body) == 1:
-            event = engine.parse_event(procedure, key, body["date"], _NO_ATTRIBUTES)
-        else:
-            attributes = {name: value for name, value in body.items() if name != "date"}
-            event = engine.parse_event(procedure, key, body["date"], attributes)
-        if cache_key is not None and memo is not None:
-            memo.keep(memo.events, cache_key, event)
-        events[key] = event
+    if memo is None:
+        for key, body in raw_events.items():
+            events[key] = _event(engine, procedure, key, body)
+    else:
+        known = memo.events
+        for key, raw in raw_events.items():
+            cache_key = (procedure.key, key, bytes(raw))
+            event = known.get(cache_key)
+            if event is None:
+                event = _event(engine, procedure, key, msgspec.json.decode(raw))
+                memo.keep(known, cache_key, event)
+            events[key] = event
     today: date | None = None
     if not _absent(today_text):
         today = parse_date(today_text, "today")
@@ -226,3 +207,15 @@ def compute_request(
             memo.keep(memo.facts, facts_key, found_facts)
         facts = found_facts
     return engine.compute(procedure.key, events, facts, today=today)
+
+
+def _event(engine: Engine, procedure: Procedure, key: str, body: object) -> RecordedEvent:
+    """One event of the request, `{"date": …, attributes…}` or its date alone, validated."""
+    if isinstance(body, str):
+        return engine.parse_event(procedure, key, body, _NO_ATTRIBUTES)
+    if not isinstance(body, Mapping) or "date" not in body:
+        raise InputError(f'event {key}: expected {{"date": "YYYY-MM-DD", …attributes}}')
+    if len(body) == 1:
+        return engine.parse_event(procedure, key, body["date"], _NO_ATTRIBUTES)
+    attributes = {name: value for name, value in body.items() if name != "date"}
+    return engine.parse_event(procedure, key, body["date"], attributes)

@@ -21,7 +21,14 @@ import msgspec
 
 from casefile.errors import InputError
 from casefile.law.parameters import Parameter
-from casefile.law.periods import Period, add_period, backward_due, parse_date, same_date_years_later
+from casefile.law.periods import (
+    Period,
+    add_months,
+    add_period,
+    backward_due,
+    parse_date,
+    same_date_years_later,
+)
 from casefile.law.plan_code import generated_source
 from casefile.law.procedures import AttributeValue, DeadlineRule, Procedure, Start
 from casefile.law.territories import Extension, Territories, Territory
@@ -330,6 +337,8 @@ class Engine:
         self._schedules: dict[tuple[Any, ...], Schedule] = {}
         self.schedule_memo_size = SCHEDULE_MEMO_SIZE
         self._plans: dict[tuple[Any, ...], _Plan] = {}
+        self._shared_plans: dict[tuple[Any, ...], _Plan] = {}
+        self._overseas_courts = territories.distance.overseas_courts
         self._step_memos: dict[tuple[Any, ...], dict[Any, Any]] = {}
         self._plan_entries = 0
         # Generated plan functions by the rules they read and which take the plan's extension
@@ -345,6 +354,7 @@ class Engine:
         self._schedules.clear()
         self._points.clear()
         self._plans.clear()
+        self._shared_plans.clear()
         self._step_memos.clear()
         self._plan_entries = 0
 
@@ -445,13 +455,14 @@ class Engine:
         if type(events) is not dict and not isinstance(events, Mapping):
             events = {event.key: event for event in events}
         claim = facts.claim_total
+        court, department, residence = facts.court, facts.court_department, facts.debtor_residence
         # One flat tuple of plain values (the collector soon stops tracking it): the mapping's
         # keys, then each event's identity (their count fixes the split).
         memo_key = (
             procedure_key,
-            facts.court,
-            facts.court_department,
-            facts.debtor_residence,
+            court,
+            department,
+            residence,
             None if claim is None else str(claim),
             today,
             *events,
@@ -463,7 +474,32 @@ class Engine:
             return self._compute(procedure_key, events, facts, today)
         if cached is not None:
             return cached
-        schedule = self._compute(procedure_key, events, facts, today)
+        # The case's plan already compiled and its events all known: its function, then the
+        # deadlines by due date and key (`_schedule`, inlined).
+        plan = self._plans.get((procedure_key, court, department, residence))
+        run = plan.run if plan is not None else None
+        if run is not None and events.keys() <= plan.procedure.events.keys():  # type: ignore[union-attr]
+            results, warnings = run(events, today)
+            if claim is not None:
+                warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))  # type: ignore[union-attr]
+            count = len(results)
+            if count < 2:
+                deadlines = tuple(results.values())
+            elif count == 2:
+                first, second = results.values()
+                if (first.due, first.key) > (second.due, second.key):
+                    first, second = second, first
+                deadlines = (first, second)
+            else:
+                deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
+            schedule = _new_schedule(
+                plan.procedure.key,  # type: ignore[union-attr]
+                plan.territory.key,  # type: ignore[union-attr]
+                deadlines,
+                tuple(warnings),
+            )
+        else:
+            schedule = self._compute(procedure_key, events, facts, today)
         if len(self._schedules) >= self.schedule_memo_size:
             self._schedules.clear()
         self._schedules[memo_key] = schedule
@@ -560,6 +596,15 @@ class Engine:
         court_department, territory, extension = self.place(
             facts.court_department, facts.debtor_residence
         )
+        facts_key = (procedure.key, facts.court, facts.court_department, facts.debtor_residence)
+        # The department itself matters only to a court overseas (art. 644, and art. 647 through
+        # `place`): elsewhere every court of the territory with the same extension shares a plan.
+        seat = court_department if court_department in self._overseas_courts else None
+        shared_key = (procedure.key, court, territory.key, extension, seat)
+        plan = self._shared_plans.get(shared_key)
+        if plan is not None:
+            self._plans[facts_key] = plan
+            return plan
         steps = []
         for rule in procedure.deadlines:
             if rule.courts and court not in rule.courts:
@@ -611,9 +656,9 @@ class Engine:
         plan.run = self._generated_run(plan)
         if len(self._plans) >= 10_000:
             self._plans.clear()
-        self._plans[
-            (procedure.key, facts.court, facts.court_department, facts.debtor_residence)
-        ] = plan
+            self._shared_plans.clear()
+        self._plans[facts_key] = plan
+        self._shared_plans[shared_key] = plan
         return plan
 
     def _generated_run(self, plan: _Plan) -> Any:
@@ -652,9 +697,9 @@ class Engine:
                 if fast is None:
                     fast = self._step_memos[memo_key] = {}
                 constants[role["expiries"]] = step.expiries
-                constants[role["expire"]] = partial(Engine._plain_expiry, engine, step, weak_plan)
+                constants[role["expire"]] = _expirer(engine, step, plan.territory)
                 constants[role["fast"]] = fast
-                constants[role["fill"]] = partial(Engine._fill, engine, step, weak_plan, fast)
+                constants[role["fill"]] = _filler(engine, step, fast, self._points)
         return make(constants)
 
     def _compile_plan(
@@ -678,79 +723,6 @@ class Engine:
         exec(compile(source.text, f"<plan {plan.procedure.key}>", "exec"), namespace)
         make = namespace.pop("make")  # (no cycle between the function and its globals)
         return make, source.shared, source.roles
-
-    def _plain_expiry(self, step: _Step, plan: _Plan, start: date) -> _Expiry:
-        return self._step_expiry(step, plan, step.rule.period, start, step.applied, True)
-
-    def _fill(
-        self,
-        step: _Step,
-        plan: _Plan,
-        fast: dict[Any, tuple[Deadline, tuple[str, ...]]],
-        fast_key: Any,
-        start_date: date,
-        status: str,
-        index: int,
-        validity_unknown: bool,
-        result: _Expiry | None,
-    ) -> tuple[Deadline, tuple[str, ...]]:
-        """A generated plan's deadline not yet in its step's memo by start date and status:
-        built as `_apply_step` builds it (and shared with it), its warnings prefixed once."""
-        rule = step.rule
-        if result is None:
-            result = self._step_expiry(step, plan, rule.period, start_date, step.applied, True)
-        cache_key: tuple[Any, ...]
-        if not validity_unknown:
-            cache_key = (
-                start_date,
-                status,
-                index,
-                result.due,
-                result.moved_because,
-                result.warnings,
-            )
-        else:
-            cache_key = (
-                start_date,
-                status,
-                index,
-                result.unadjusted,
-                result.due,
-                result.moved_because,
-                result.warnings,
-                None,
-                step.applied,
-                validity_unknown,
-                None,
-                False,
-                False,
-            )
-        cached = step.deadlines.get(cache_key)
-        if cached is None:
-            cached = self._build(
-                rule,
-                rule.starts[index],
-                start_date,
-                rule.period,
-                result,
-                step.applied,
-                status,
-                validity_unknown,
-                False,
-                (),
-            )
-            step.deadlines[cache_key] = cached
-            self._plan_entries += 1
-        deadline, expiry_warnings = cached
-        entry = (
-            deadline,
-            tuple([f"{rule.key}: {w}" for w in expiry_warnings]) if expiry_warnings else (),
-        )
-        fast[fast_key] = entry
-        self._plan_entries += 1
-        if self._plan_entries > PLAN_MEMO_SIZE:
-            self._drop_plans()
-        return entry
 
     def _apply_step(
         self,
@@ -945,6 +917,7 @@ class Engine:
 
     def _drop_plans(self) -> None:
         self._plans.clear()
+        self._shared_plans.clear()
         self._step_memos.clear()
         self._plan_entries = 0
 
@@ -1219,55 +1192,13 @@ class Engine:
         art_647: bool = False,
         added: tuple[str, ...] = (),
     ) -> tuple[Deadline, tuple[str, ...]]:
-        notes: list[str] = []
-        if start.note:
-            notes.append(start.note)
-        if validity_unknown:
-            notes.append(
-                f"Date de l'événement {rule.validity_event} inconnue: règle choisie d'après la date de départ."
-            )
-        notes.extend(rule.notes)
-        if art_647:
-            notes.append(
-                "Signification à personne en un lieu dont les résidents ont un allongement moindre "
-                "ou nul: seul ce délai s'applique (CPC art. 647)."
-            )
-        if applied:
-            notes.append(
-                f"Allongement de {applied.months} mois ({applied.basis}, {applied.reason}), "
-                "ajouté au délai avant le report."
-            )
-        notes.extend(expiry.warnings)
-        notes.extend(added)
-        point_key = (start.event, start.deadline, start_date)
-        point = self._points.get(point_key)
-        if point is None:
-            if start.event is not None:
-                point = StartPoint("event", start.event, start_date)
-            else:
-                point = StartPoint("deadline", str(start.deadline), start_date)
-            if len(self._points) >= 200_000:
-                self._points.clear()
-            self._points[point_key] = point
-        deadline = (
-            _new_deadline(  # positional, in the field order (the same object as Deadline(...))
-                rule.key,
-                rule.label,
-                expiry.due,
-                point,
-                period,
-                applied,
-                expiry.unadjusted,
-                expiry.moved_because,
-                rule.actor,
-                rule.basis,
-                rule.source,
-                status,
-                rule.consequence,
-                rule.counting,
-                tuple(notes),
-                None,
-            )
+        notes = (
+            *_lead_notes(rule, start, validity_unknown, art_647, applied),
+            *expiry.warnings,
+            *added,
+        )
+        deadline = _make_deadline(
+            self._points, rule, start, start_date, period, expiry, applied, status, notes
         )
         return deadline, expiry.warnings
 
@@ -1292,6 +1223,7 @@ class Engine:
                 memo.clear()
         if self._plan_entries > max_entries:
             self._plans.clear()
+            self._shared_plans.clear()
             self._step_memos.clear()
             self._plan_entries = 0
 
@@ -1511,6 +1443,189 @@ def _start_candidates(
         if first:
             break
     return found, rejected
+
+
+def _lead_notes(
+    rule: DeadlineRule,
+    start: Start,
+    validity_unknown: bool,
+    art_647: bool,
+    applied: Extension | None,
+) -> tuple[str, ...]:
+    """A deadline's notes before its expiry's warnings: the start's, an unknown validity date,
+    the rule's, art. 647, the distance extension."""
+    notes: list[str] = []
+    if start.note:
+        notes.append(start.note)
+    if validity_unknown:
+        notes.append(
+            f"Date de l'événement {rule.validity_event} inconnue: règle choisie d'après la date de départ."
+        )
+    notes.extend(rule.notes)
+    if art_647:
+        notes.append(
+            "Signification à personne en un lieu dont les résidents ont un allongement moindre "
+            "ou nul: seul ce délai s'applique (CPC art. 647)."
+        )
+    if applied:
+        notes.append(
+            f"Allongement de {applied.months} mois ({applied.basis}, {applied.reason}), "
+            "ajouté au délai avant le report."
+        )
+    return tuple(notes)
+
+
+def _make_deadline(
+    points: dict[tuple[str | None, str | None, date], StartPoint],
+    rule: DeadlineRule,
+    start: Start,
+    start_date: date,
+    period: Period,
+    expiry: _Expiry,
+    applied: Extension | None,
+    status: str,
+    notes: tuple[str, ...],
+) -> Deadline:
+    """The deadline, its start point shared through `points` (immutable)."""
+    point_key = (start.event, start.deadline, start_date)
+    point = points.get(point_key)
+    if point is None:
+        if start.event is not None:
+            point = StartPoint("event", start.event, start_date)
+        else:
+            point = StartPoint("deadline", str(start.deadline), start_date)
+        if len(points) >= 200_000:
+            points.clear()
+        points[point_key] = point
+    return _new_deadline(  # positional, in the field order (the same object as Deadline(...))
+        rule.key,
+        rule.label,
+        expiry.due,
+        point,
+        period,
+        applied,
+        expiry.unadjusted,
+        expiry.moved_because,
+        rule.actor,
+        rule.basis,
+        rule.source,
+        status,
+        rule.consequence,
+        rule.counting,
+        notes,
+        None,
+    )
+
+
+def _filler(
+    engine: Any,
+    step: _Step,
+    fast: dict[Any, tuple[Deadline, tuple[str, ...]]],
+    points: dict[tuple[str | None, str | None, date], StartPoint],
+) -> Callable[..., tuple[Deadline, tuple[str, ...]]]:
+    """What a generated plan calls for a deadline not yet in `fast`, its step's memo by start
+    date and status: the deadline `_apply_step` would build (through the same shared memo, by
+    the same key), with its expiry's warnings prefixed once."""
+    rule, applied, built = step.rule, step.applied, step.deadlines
+    prefix = f"{rule.key}: "
+    leads: dict[tuple[int, bool], tuple[str, ...]] = {}
+
+    def fill(
+        fast_key: Any,
+        start_date: date,
+        status: str,
+        index: int,
+        validity_unknown: bool,
+        result: _Expiry,
+    ) -> tuple[Deadline, tuple[str, ...]]:
+        cache_key: tuple[Any, ...]
+        if not validity_unknown:
+            cache_key = (
+                start_date,
+                status,
+                index,
+                result.due,
+                result.moved_because,
+                result.warnings,
+            )
+        else:
+            cache_key = (
+                start_date,
+                status,
+                index,
+                result.unadjusted,
+                result.due,
+                result.moved_because,
+                result.warnings,
+                None,
+                applied,
+                validity_unknown,
+                None,
+                False,
+                False,
+            )
+        cached = built.get(cache_key)
+        warnings = result.warnings
+        if cached is None:
+            start = rule.starts[index]
+            lead = leads.get((index, validity_unknown))
+            if lead is None:
+                lead = leads[(index, validity_unknown)] = _lead_notes(
+                    rule, start, validity_unknown, False, applied
+                )
+            deadline = _make_deadline(
+                points,
+                rule,
+                start,
+                start_date,
+                rule.period,
+                result,
+                applied,
+                status,
+                lead + warnings if warnings else lead,
+            )
+            built[cache_key] = (deadline, warnings)
+            engine._plan_entries += 1
+        else:
+            deadline, warnings = cached
+        entry = (deadline, tuple([prefix + w for w in warnings]) if warnings else ())
+        fast[fast_key] = entry
+        engine._plan_entries += 1
+        if engine._plan_entries > PLAN_MEMO_SIZE:
+            engine._drop_plans()
+        return entry
+
+    return fill
+
+
+def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date], _Expiry]:
+    """The expiry of `step`'s own period from a start date not in its memo, kept there
+    (`Engine._step_expiry` for a plain start, fewer calls). A period of days counted by the CPC
+    is one addition and one look-up in the territory's expiries by last day: nothing is kept
+    by start date."""
+    memo, counting, total = step.expiries, step.rule.counting, step.total
+    if counting == "cpc" and not total.backward:
+        months = total.total_months
+        delta = timedelta(days=total.days)
+        derived = territory.derived
+
+        def expire_cpc(start: date) -> _Expiry:
+            unadjusted = add_months(start, months) + delta if months else start + delta
+            found: _Expiry | None = derived.get(unadjusted)
+            if found is None:
+                found = derived[unadjusted] = _rolled(unadjusted, territory)
+            return found
+
+        return expire_cpc
+
+    def expire(start: date) -> _Expiry:
+        found = memo[start] = _expiry_of_total(counting, total, start, territory)
+        engine._plan_entries += 1
+        if engine._plan_entries > PLAN_MEMO_SIZE:
+            engine._drop_plans()
+        return found
+
+    return expire
 
 
 def _rejected_warnings(

@@ -24,7 +24,6 @@ import msgspec
 
 from casefile.errors import CasefileError, InputError
 from casefile.law.requests import Request, RequestMemo, schedule_for, schedule_for_request
-from casefile.law.schedule import Schedule
 
 CHUNK_BYTES = 1 << 18
 """Input bytes a worker computes at a time (about 1 600 lines of a usual request, 3 MB of full
@@ -35,6 +34,7 @@ MEMO_LIMIT = 100_000
 extension; about 1.4 KB each with their JSON): a portfolio's distinct combinations, under
 150 MiB a process. Emptied more often, the engine builds the same deadlines again (200 000
 mixed cases: 6.9 s of CPU at 20 000 entries, 4.7 s at 100 000)."""
+COMPACT_LIMIT = 20_000
 SCHEDULE_MEMO = 1
 """Whole schedules kept by the engine during a batch: none, as a batch's requests rarely
 repeat whole (each deadline stays memoised above); keeping 100 000 cost 0.8 s of CPU per
@@ -67,15 +67,17 @@ def parse_fields(text: str | None) -> tuple[str, ...] | None:
     unknown = [name for name in names if name not in DEADLINE_FIELDS]
     if unknown or not names:
         raise InputError(
-            f"--fields: unknown field(s) {', '.join(unknown) or '(none given)'} "
-            f"(allowed: {', '.join(DEADLINE_FIELDS)})"
+            f"--fields : champ(s) inconnu(s) {', '.join(unknown) or '(aucun donné)'} "
+            f"(autorisés : {', '.join(DEADLINE_FIELDS)})"
         )
     return tuple(name for name in DEADLINE_FIELDS if name in names)
 
 
 class _Compact:
     """Deadline bytes restricted to some fields: the full contract bytes decoded into a Struct
-    holding only those fields and encoded again (once per distinct deadline, kept)."""
+    holding only those fields and encoded again (once per distinct deadline, kept: at most
+    `COMPACT_LIMIT`, as each entry keeps its full bytes alive after the engine's memo let
+    them go)."""
 
     def __init__(self, fields: Sequence[str]) -> None:
         self.type = msgspec.defstruct(
@@ -89,29 +91,40 @@ class _Compact:
         found = self.kept.get(full)
         if found is None:
             found = self.encoder.encode(self.decoder.decode(full))
-            if len(self.kept) >= MEMO_LIMIT:
+            if len(self.kept) >= COMPACT_LIMIT:
                 self.kept.clear()
             self.kept[full] = found
         return found
 
 
-def _schedule_bytes(schedule: Schedule, compact: _Compact | None) -> bytes:
-    if compact is None:
-        return schedule.json_bytes()
-    encode = msgspec.json.encode
-    return b"".join(
-        (
-            b'{"procedure":',
-            encode(schedule.procedure),
-            b',"territory":',
-            encode(schedule.territory),
-            b',"deadlines":[',
-            b",".join([compact(d.json_bytes()) for d in schedule.deadlines]),
-            b'],"warnings":',
-            encode(schedule.warnings),
-            b"}",
+_NO_WARNINGS = b'],"warnings":[]}\n'
+_HEADS: dict[tuple[str, str], bytes] = {}
+
+
+def _head(procedure: str, territory: str) -> bytes:
+    """A result line's bytes up to its first deadline (the same for every case of a procedure
+    and territory: kept)."""
+    found = _HEADS.get((procedure, territory))
+    if found is None:
+        encode = msgspec.json.encode
+        found = b"".join(
+            (
+                b'{"procedure":',
+                encode(procedure),
+                b',"territory":',
+                encode(territory),
+                b',"deadlines":[',
+            )
         )
-    )
+        _HEADS[(procedure, territory)] = found
+    return found
+
+
+def _tail(warnings: tuple[str, ...]) -> bytes:
+    """A result line's bytes after its last deadline, its newline included."""
+    if not warnings:
+        return _NO_WARNINGS
+    return b'],"warnings":' + msgspec.json.encode(warnings) + b"}\n"
 
 
 _COMPACT: dict[tuple[str, ...], _Compact] = {}
@@ -132,10 +145,15 @@ def _memo_for(eng: object) -> RequestMemo:
 def process_chunk(
     first_number: int, lines: Sequence[bytes], fields: tuple[str, ...] | None
 ) -> bytes:
-    """Compute one chunk of batch lines; line numbers in errors count from the file's start."""
+    """Compute one chunk of batch lines; line numbers in errors count from the file's start.
+
+    A result line is `Schedule.json_bytes()` (the contract, byte for byte) written as the
+    concatenation of its kept parts: the envelope's head, each deadline's kept bytes, the
+    warnings — one join for the whole chunk."""
     from casefile.definitions import engine
 
     eng = engine()
+    memo = _memo_for(eng)
     compact = None
     if fields is not None:
         compact = _COMPACT.get(fields)
@@ -144,7 +162,9 @@ def process_chunk(
     decode_request = _REQUEST_DECODER.decode
     decode = msgspec.json.decode
     encode = msgspec.json.encode
+    heads = _HEADS
     out: list[bytes] = []
+    append = out.append
     for number, line in enumerate(lines, start=first_number):
         try:
             try:
@@ -152,28 +172,34 @@ def process_chunk(
             except msgspec.ValidationError:
                 request = None
             if request is not None:
-                schedule = schedule_for_request(eng, request, _memo_for(eng))
+                schedule = schedule_for_request(eng, request, memo)
             else:
                 raw = decode(line)
                 if not isinstance(raw, dict):
                     raise InputError("each line must be a JSON object")
                 schedule = schedule_for(eng, raw)
-            out.append(_schedule_bytes(schedule, compact))
+            if compact is None:
+                body = b",".join([d.json_bytes() for d in schedule.deadlines])
+            else:
+                body = b",".join([compact(d.json_bytes()) for d in schedule.deadlines])
+            head = heads.get((schedule.procedure, schedule.territory))
+            append(head or _head(schedule.procedure, schedule.territory))
+            append(body)
+            append(_tail(schedule.warnings))
+            continue
         except msgspec.DecodeError as error:
-            out.append(encode({"error": f"line {number}: invalid JSON ({error})"}))
+            message = f"line {number}: invalid JSON ({error})"
         except CasefileError as error:
-            out.append(encode({"error": f"line {number}: {error}"}))
+            message = f"line {number}: {error}"
         except Exception as error:  # DESIGN §4: a bad line never sinks the batch
             # Input validation is meant to turn every malformed line into a CasefileError
             # above (tests/cli/test_batch_properties.py feeds it arbitrary JSON); should a case
             # slip through, the line still gets its error and the batch goes on.
-            out.append(
-                encode(
-                    {"error": f"line {number}: invalid request ({type(error).__name__}: {error})"}
-                )
-            )
+            message = f"line {number}: invalid request ({type(error).__name__}: {error})"
+        append(encode({"error": message}))
+        append(b"\n")
     eng.trim_memo(MEMO_LIMIT)
-    return b"\n".join(out) + b"\n" if out else b""
+    return b"".join(out)
 
 
 _REQUEST_DECODER = msgspec.json.Decoder(Request)

@@ -127,7 +127,7 @@ def test_fields_keep_the_envelope_and_only_the_chosen_deadline_fields():
 
 
 def test_unknown_field_is_refused_by_name():
-    with pytest.raises(InputError, match=r"--fields: unknown field.*dued"):
+    with pytest.raises(InputError, match=r"--fields : champ\(s\) inconnu\(s\) dued"):
         batch.parse_fields("key,dued")
     with pytest.raises(InputError, match="--fields"):
         batch.parse_fields(" , ")
@@ -193,16 +193,37 @@ def test_memo_tells_json_types_apart():
         "events": {"ordonnance_signifiee": {"date": "2026-02-13"}},
     }
     good = dict(base, events={"ordonnance_signifiee": {"date": "2026-02-13", "a_personne": True}})
-    odd = dict(base, events={"ordonnance_signifiee": {"date": "2026-02-13", "a_personne": 1}})
     schedule_for_request(eng, msgspec.json.decode(json.dumps(good), type=Request), memo)
-    try:
-        expected: object = schedule_for(eng, odd).json_bytes()
-    except InputError as error:
-        expected = str(error)
-    try:
-        got: object = schedule_for_request(
-            eng, msgspec.json.decode(json.dumps(odd), type=Request), memo
-        ).json_bytes()
-    except InputError as error:
-        got = str(error)
-    assert got == expected
+    for value in (1, 1.0, "true"):
+        odd = dict(
+            base, events={"ordonnance_signifiee": {"date": "2026-02-13", "a_personne": value}}
+        )
+        try:
+            expected: object = schedule_for(eng, odd).json_bytes()
+        except InputError as error:
+            expected = str(error)
+        try:
+            got: object = schedule_for_request(
+                eng, msgspec.json.decode(json.dumps(odd), type=Request), memo
+            ).json_bytes()
+        except InputError as error:
+            got = str(error)
+        assert got == expected, value
+
+
+def test_a_float_after_true_in_the_same_batch_is_refused():
+    """The memo once keyed attributes by (name, value) pairs: ("a_personne", 1.0) equals
+    ("a_personne", True) in Python, and the float line took the boolean line's result."""
+    event = {"date": "2026-12-09", "a_personne": True}
+    first = {"procedure": "injonction_de_payer", "events": {"ordonnance_signifiee": event}}
+    second = {
+        "procedure": "injonction_de_payer",
+        "events": {"ordonnance_signifiee": {**event, "a_personne": 1.0}},
+    }
+    out = batch.process_chunk(1, [json.dumps(first).encode(), json.dumps(second).encode()], None)
+    results = [json.loads(line) for line in out.splitlines()]
+    assert "deadlines" in results[0]
+    assert results[1] == {
+        "error": "line 2: event ordonnance_signifiee : attribut a_personne=1.0 : attendu un texte, "
+        "un nombre ou true/false"
+    }
