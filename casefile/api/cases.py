@@ -21,7 +21,7 @@ def parse_day(value: object, what: str) -> date:
     from casefile.law.periods import parse_date
 
     if not isinstance(value, str):
-        raise InputError(f"{what}: {value!r} must be a date written YYYY-MM-DD")
+        raise InputError(f"{what} : {value!r} doit être une date écrite AAAA-MM-JJ")
     return parse_date(value, what)
 
 
@@ -32,17 +32,22 @@ def event_fields(
     if key is None:
         key = body.get("key")
         if not isinstance(key, str) or not key.strip():
-            raise InputError('key: the event key is required, e.g. "ordonnance_signifiee"')
+            raise InputError(
+                'key : la clé de l\'événement est obligatoire, par exemple "ordonnance_signifiee"'
+            )
     elif "key" in body and body["key"] != key:
-        raise InputError(f"key {body['key']!r} in the body differs from {key!r} in the path")
+        raise InputError(
+            f"key : {body['key']!r} dans le corps de la requête diffère de {key!r} dans l'adresse"
+        )
     if "date" not in body:
-        raise InputError(f"event {key}: date is required (YYYY-MM-DD)")
-    day = parse_day(body["date"], f"event {key}: date")
+        raise InputError(f"événement {key} : la date est obligatoire (AAAA-MM-JJ)")
+    day = parse_day(body["date"], f"événement {key} : date")
     attributes = {name: value for name, value in body.items() if name not in ("key", "date")}
     for name, value in attributes.items():
         if not isinstance(value, SCALARS) or isinstance(value, float):
             raise InputError(
-                f"event {key}: attribute {name}={value!r} must be a string, integer or boolean"
+                f"événement {key} : attribut {name}={value!r} : attendu un texte, un nombre "
+                "entier ou un booléen"
             )
     return key.strip(), day, attributes
 

@@ -21,6 +21,7 @@ import msgspec
 from casefile.errors import DefinitionError, InputError
 from casefile.law.periods import Period
 from casefile.law.schema import Key, Spec, Text, Url, decode, read_toml
+from casefile.law.wording import choices_fr
 
 Counting = Literal["cpc", "civil", "backward", "calendar"]
 Actor = Literal["creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe"]
@@ -176,10 +177,10 @@ class AttributeDef:
     def parse(self, raw: object, where: str) -> AttributeValue:
         """Turn a flag or JSON value into the typed attribute value, or say why not."""
         if isinstance(raw, bool | int) and self.type not in ("bool", "int", "place"):
-            raise InputError(f"{where}: attribute {self.key}={raw!r} must be a string")
+            raise InputError(f"{where} : attribut {self.key}={raw!r} : attendu un texte")
         if not isinstance(raw, str | int):  # bool is an int
             raise InputError(
-                f"{where}: attribute {self.key}={raw!r} must be a string, a number or true/false"
+                f"{where} : attribut {self.key}={raw!r} : attendu un texte, un nombre ou true/false"
             )
         if self.type == "bool":
             if isinstance(raw, bool):
@@ -189,18 +190,20 @@ class AttributeDef:
                 return True
             if text in ("false", "0", "no", "non", "faux"):
                 return False
-            raise InputError(f"{where}: attribute {self.key}={raw!r} must be true or false")
+            raise InputError(
+                f"{where} : attribut {self.key}={raw!r} : attendu true ou false (oui ou non)"
+            )
         if self.type == "int":
             try:
                 return int(str(raw))
             except ValueError:
                 raise InputError(
-                    f"{where}: attribute {self.key}={raw!r} must be an integer"
+                    f"{where} : attribut {self.key}={raw!r} : attendu un nombre entier"
                 ) from None
         text = str(raw)
         if self.type == "choice" and text not in self.choices:
             raise InputError(
-                f"{where}: attribute {self.key}={raw!r} must be one of {', '.join(self.choices)}"
+                f"{where} : attribut {self.key}={raw!r} : attendu {choices_fr(self.choices)}"
             )
         if self.type == "period" and Period.parse(text).backward:
             raise InputError(
@@ -343,7 +346,8 @@ class Procedure:
             return self.events[key]
         except KeyError:
             raise InputError(
-                f"unknown event {key!r} for procedure {self.key} (known: {', '.join(self.events)})"
+                f"événement inconnu {key!r} pour la procédure {self.key} (connus : "
+                f"{', '.join(self.events)})"
             ) from None
 
     @property

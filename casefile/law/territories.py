@@ -200,12 +200,14 @@ class Territories:
     distance: DistanceRules
     default_key: str = "metropole"
 
-    def normalise_department(self, code: object, what: str = "department") -> str:
+    def normalise_department(self, code: object, what: str = "département") -> str:
         """Validate a department or collectivity code ("75", "2A", "974"…; 67 as a number too)."""
         if isinstance(code, int) and not isinstance(code, bool):
             code = str(code)
         if not isinstance(code, str):
-            raise InputError(f"{what}: {code!r} is not a department code such as 75, 2A or 974")
+            raise InputError(
+                f"{what} : {code!r} n'est pas un code de département tel que 75, 2A ou 974"
+            )
         text = code.strip().upper()
         if text.isdigit() and len(text) == 1:
             text = "0" + text
@@ -213,22 +215,25 @@ class Territories:
             return text
         if text in self.distance.overseas:
             return text
-        raise InputError(f"{what}: {code!r} is not a French department or collectivity code")
+        raise InputError(
+            f"{what} : {code!r} n'est pas le code d'un département ou d'une collectivité "
+            "d'outre-mer français"
+        )
 
     def for_court(self, department: object) -> Territory:
         """The territory whose days count for a court seated in `department`."""
-        code = self.normalise_department(department, "court department")
+        code = self.normalise_department(department, "département de la juridiction")
         if code in self.distance.overseas and code not in self.by_department:
             raise InputError(
-                f"court department: {code!r} is a collectivity with its own procedure code, "
-                "not supported by casefile"
+                f"département de la juridiction : {code!r} est une collectivité dotée de sa "
+                "propre procédure civile, que casefile ne traite pas"
             )
         return self.by_key[self.by_department.get(code, self.default_key)]
 
     def normalise_residence(self, residence: object) -> str:
         if isinstance(residence, str) and residence.strip().lower() in (ABROAD, "étranger"):
             return ABROAD
-        return self.normalise_department(residence, "debtor residence")
+        return self.normalise_department(residence, "résidence du débiteur")
 
     def extension(self, court_department: str, residence: str) -> Extension | None:
         """The art. 643/644 extension for a party residing in `residence` (or None)."""

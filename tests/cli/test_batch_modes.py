@@ -224,6 +224,6 @@ def test_a_float_after_true_in_the_same_batch_is_refused():
     results = [json.loads(line) for line in out.splitlines()]
     assert "deadlines" in results[0]
     assert results[1] == {
-        "error": "line 2: event ordonnance_signifiee: attribute a_personne=1.0 must be a string, "
-        "a number or true/false"
+        "error": "line 2: event ordonnance_signifiee : attribut a_personne=1.0 : attendu un texte, "
+        "un nombre ou true/false"
     }

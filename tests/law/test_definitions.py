@@ -65,7 +65,7 @@ def test_a_good_definition_loads(tmp_path):
             "appel",
             "unknown event 'jugement_rendu'",
         ),
-        (('period = "1 month"', 'period = "one month"'), "appel", "does not parse"),
+        (('period = "1 month"', 'period = "one month"'), "appel", "durée 'one month' illisible"),
         (
             (
                 'source = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070716/"\n',
