@@ -38,30 +38,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from _support import POSTGRES, admin_sql, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-POSTGRES = os.environ.get(
-    "CASEFILE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 TARGET_RATIO = 0.40
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-async def admin_sql(statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(POSTGRES)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def load(url: str, cases: int) -> tuple[str, list[int]]:

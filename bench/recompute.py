@@ -41,22 +41,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _support import POSTGRES, admin_sql  # noqa: E402
 from deadlines import synthetic_stream  # noqa: E402
 
-POSTGRES = os.environ.get(
-    "CASEFILE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 EXE = ROOT / ".venv" / "bin" / "casefile"
 
 
-async def admin(sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(POSTGRES)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
+admin = admin_sql
+"""A statement on the server's maintenance database (CREATE/DROP DATABASE)."""
 
 
 async def populate(url: str, count: int) -> None:
@@ -352,13 +344,7 @@ def main() -> None:
 
 
 async def admin_on(url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
+    await admin_sql(sql, url)
 
 
 if __name__ == "__main__":

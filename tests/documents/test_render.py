@@ -207,7 +207,7 @@ def test_missing_facts_are_named():
     assert str(refused.value) == (
         "mise_en_demeure : il manque le délai de paiement pour ce document"
     )
-    with pytest.raises(NotFound, match="unknown document template 'lettre'"):
+    with pytest.raises(NotFound, match="modèle de document inconnu 'lettre'"):
         render("lettre", demo_case())
 
 
