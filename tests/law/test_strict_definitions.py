@@ -216,7 +216,7 @@ def test_a_typo_in_distance_extension_says_what_was_meant():
             "procedures/amiable.toml",
             'period = "8 days"',
             'period = "-8 days"',
-            "deadlines[0].period: a backward counting needs a '-N days' period",
+            "deadlines[0].period: un décompte à rebours (backward) demande une durée '-N days'",
         ),
     ],
 )
