@@ -143,7 +143,7 @@ class ObjectStore(Protocol):
 def check_sha256(sha256: str) -> str:
     """`sha256` if it is 64 lowercase hex digits; anything else could escape the key space."""
     if not _HEX.match(sha256):
-        raise InputError(f"{sha256!r} is not a SHA-256 hex digest")
+        raise InputError(f"{sha256!r} n'est pas une empreinte SHA-256 (64 chiffres hexadécimaux)")
     return sha256
 
 
@@ -410,14 +410,16 @@ def verified_chunks(
         digest.update(chunk)
         total += len(chunk)
         if size is not None and total > size:
-            raise IntegrityError(f"{where}: more than the {size} bytes recorded are stored")
+            raise IntegrityError(f"{where} : plus que les {size} octets enregistrés sont stockés")
         if held is not None:
             yield held
         held = chunk
     if size is not None and total != size:
-        raise IntegrityError(f"{where}: {total} bytes stored, {size} recorded")
+        raise IntegrityError(f"{where} : {total} octets stockés, {size} enregistrés")
     if digest.hexdigest() != sha256:
-        raise IntegrityError(f"{where}: stored bytes hash to {digest.hexdigest()}, not {sha256}")
+        raise IntegrityError(
+            f"{where} : l'empreinte des octets stockés est {digest.hexdigest()}, non {sha256}"
+        )
     if held is not None:
         yield held
 

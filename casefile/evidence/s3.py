@@ -116,10 +116,10 @@ class S3Store:
                 spool.flush()
                 spool.seek(0)
             except OSError as error:
-                raise StorageUnavailable(f"spooling an upload: {error.strerror}") from error
+                raise StorageUnavailable(f"mise en tampon d'un envoi : {error.strerror}") from error
             upload = PartHashingReader(spool, self.part_size)
             try:
-                return self._upload_hashed(upload, upload.parts, first, "arrived altered")
+                return self._upload_hashed(upload, upload.parts, first, "fichier arrivé altéré")
             finally:
                 upload.parts.finish()
 
@@ -136,9 +136,7 @@ class S3Store:
             first.finish()
         stream.seek(start)
         assert first.parts is not None
-        return self._upload_hashed(
-            stream, first.parts, first, "changed while it was being uploaded"
-        )
+        return self._upload_hashed(stream, first.parts, first, "fichier modifié pendant l'envoi")
 
     def _upload_hashed(
         self, source: Readable, parts: PartDigests, first: HashingReader, fault: str
@@ -171,9 +169,9 @@ class S3Store:
             with contextlib.suppress(StorageUnavailable, S3Error):
                 self._call("remove altered upload", lambda: self._remove(key))
             raise IntegrityError(
-                f"{self.url}: the upload to {key} {fault}; the file arrived altered or "
-                f"changed while it was being uploaded (ETag {etag}, expected "
-                f"{expected}); send it again"
+                f"{self.url} : l'envoi vers {key} a échoué ({fault}) : le fichier est arrivé "
+                f"altéré ou a changé pendant l'envoi (ETag {etag}, attendu {expected}) ; "
+                "envoyez-le de nouveau"
             )
         self._verify_new(sha256, size)
         return StoredObject(sha256, size, first.mime, created=True)
@@ -183,7 +181,7 @@ class S3Store:
         a content key never names other bytes."""
         stored = self.stat(sha256)
         if stored is None:
-            raise StorageUnavailable(f"{self.url}: {sha256} vanished right after it was written")
+            raise StorageUnavailable(f"{self.url} : {sha256} a disparu juste après son écriture")
         try:
             self._check_size(stored.size, sha256, size)
             if self.verify_readback:
@@ -197,8 +195,8 @@ class S3Store:
     def _check_size(self, actual: int, sha256: str, size: int) -> None:
         if actual != size:
             raise IntegrityError(
-                f"object {sha256} is stored with {actual} bytes instead of {size}: "
-                "the stored copy is corrupt; run `casefile evidence verify`"
+                f"objet {sha256} stocké avec {actual} octets au lieu de {size} : la copie "
+                "stockée est corrompue ; lancez `casefile evidence verify`"
             )
 
     def _remove(self, key: str) -> None:
@@ -209,7 +207,7 @@ class S3Store:
         try:
             response = self._call("read", lambda: self.client.get_object(self.bucket, key))
         except S3Error as error:
-            raise ObjectMissing(f"object {sha256} is missing from {self.url}") from error
+            raise ObjectMissing(f"objet {sha256} absent de {self.url}") from error
         return _released(
             response,
             verified_chunks(
@@ -220,7 +218,7 @@ class S3Store:
     def check(self) -> None:
         """Raise `StorageUnavailable` unless the server answers and the bucket exists."""
         if not self._call("check bucket", lambda: self.client.bucket_exists(self.bucket)):
-            raise StorageUnavailable(f"{self.url}: the bucket does not exist (casefile init)")
+            raise StorageUnavailable(f"{self.url} : le bucket n'existe pas (casefile init)")
 
     def exists(self, sha256: str) -> bool:
         return self.stat(sha256) is not None
@@ -295,7 +293,7 @@ def _released(response: urllib3.BaseHTTPResponse, chunks: Iterator[bytes]) -> It
     try:
         yield from chunks
     except (urllib3.exceptions.HTTPError, OSError) as error:
-        raise StorageUnavailable(f"reading an object failed midway: {error}") from error
+        raise StorageUnavailable(f"lecture d'un objet interrompue : {error}") from error
     finally:
         response.close()
         response.release_conn()

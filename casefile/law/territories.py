@@ -330,7 +330,7 @@ def parse_territories(
     spec = decode(data, CalendarSpec, origin)
     if set(spec.meta.weekend) != {"samedi", "dimanche"} or len(spec.meta.weekend) != 2:
         raise DefinitionError(
-            origin, "meta.weekend", 'the engine counts ["samedi", "dimanche"] (CPC art. 642)'
+            origin, "meta.weekend", 'le moteur compte ["samedi", "dimanche"] (CPC art. 642)'
         )
     national_names = frozenset(spec.national.counted)
     by_key: dict[str, Territory] = {}
@@ -338,7 +338,7 @@ def parse_territories(
     for index, entry in enumerate(spec.territories):
         where = f"territories[{index}]"
         if entry.key in by_key:
-            raise DefinitionError(origin, f"{where}.key", f"{entry.key!r} is defined twice")
+            raise DefinitionError(origin, f"{where}.key", f"{entry.key!r} est défini deux fois")
         counted = frozenset(entry.counted)
         doubtful = frozenset(entry.doubtful)
         if (counted or doubtful or entry.extra) and not (entry.basis and entry.source):
@@ -346,13 +346,13 @@ def parse_territories(
             raise DefinitionError(
                 origin,
                 f"{where}.{missing}",
-                f"local days need a `basis` and a `source` (in {entry.key!r})",
+                f"les jours locaux demandent un `basis` et une `source` (dans {entry.key!r})",
             )
         if counted & doubtful:
             raise DefinitionError(
                 origin,
                 f"{where}.doubtful",
-                f"days both counted and doubtful: {sorted(counted & doubtful)}",
+                f"jours à la fois comptés et douteux : {sorted(counted & doubtful)}",
             )
         extra: list[tuple[int, int, str]] = []
         for position, item in enumerate(entry.extra):
@@ -363,7 +363,7 @@ def parse_territories(
                 raise DefinitionError(
                     origin,
                     f"{where}.extra[{position}].day",
-                    f"{item.day!r} is not a day of the year",
+                    f"{item.day!r} n'est pas un jour de l'année",
                 ) from None
             extra.append((month, dom, item.name))
         by_key[entry.key] = Territory(
@@ -378,16 +378,18 @@ def parse_territories(
         for position, code in enumerate(entry.departments):
             if code in by_department:
                 raise DefinitionError(
-                    origin, f"{where}.departments[{position}]", f"{code} is in two territories"
+                    origin,
+                    f"{where}.departments[{position}]",
+                    f"{code} figure dans deux territoires",
                 )
             by_department[code] = entry.key
     if "metropole" not in by_key:
-        raise DefinitionError(origin, "territories", "the 'metropole' territory is required")
+        raise DefinitionError(origin, "territories", "le territoire 'metropole' est obligatoire")
     dist = spec.distance
     for position, code in enumerate(dist.overseas_courts):
         if code not in by_department:
             raise DefinitionError(
-                origin, f"distance.overseas_courts[{position}]", f"{code} has no territory"
+                origin, f"distance.overseas_courts[{position}]", f"{code} n'a pas de territoire"
             )
     distance = DistanceRules(
         overseas=frozenset(dist.overseas),

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 import msgspec
 
+from casefile import gc_pause
 from casefile.errors import CasefileError, InputError
 from casefile.law.requests import Request, RequestMemo, schedule_for, schedule_for_request
 
@@ -159,7 +160,16 @@ def process_chunk(
 
     A result line is `Schedule.json_bytes()` (the contract, byte for byte) written as the
     concatenation of its kept parts: the envelope's head, each deadline's kept bytes, the
-    warnings — one join for the whole chunk."""
+    warnings — one join for the whole chunk. The cyclic garbage collector is held off meanwhile
+    (`casefile.gc_pause`): the chunk's objects are freed by reference counting, and its
+    collections, over the engine's memos, took 4–8 % of the CPU."""
+    with gc_pause.paused():
+        return _results(first_number, lines, fields, memo_limit)
+
+
+def _results(
+    first_number: int, lines: Sequence[bytes], fields: tuple[str, ...] | None, memo_limit: int
+) -> bytes:
     from casefile.definitions import engine
 
     eng = engine()

@@ -58,7 +58,7 @@ def test_an_existing_object_is_never_overwritten(backend: Backend):
     data = pdf("original")
     stored = backend.store.put_stream(io.BytesIO(data))
     backend.overwrite(stored.sha256, b"tampered, and shorter")
-    with pytest.raises(IntegrityError, match="corrupt"):
+    with pytest.raises(IntegrityError, match="corrompue"):
         backend.store.put_stream(io.BytesIO(data))
     # The damaged copy is reported, not silently replaced.
     with pytest.raises(IntegrityError):
@@ -70,13 +70,13 @@ def test_a_hash_mismatch_is_detected_after_the_last_chunk(backend: Backend):
     stored = backend.store.put_stream(io.BytesIO(data))
     backend.overwrite(stored.sha256, data[:-1] + b"y")  # same size, one byte changed
     chunks = backend.store.open_verified(stored.sha256, stored.size)
-    with pytest.raises(IntegrityError, match="hash to"):
+    with pytest.raises(IntegrityError, match="l'empreinte des octets stockés est"):
         list(chunks)
 
 
 def test_a_size_mismatch_is_detected(backend: Backend):
     stored = backend.store.put_stream(io.BytesIO(pdf("devis")))
-    with pytest.raises(IntegrityError, match="recorded"):
+    with pytest.raises(IntegrityError, match="enregistrés"):
         read_all(backend.store, stored.sha256, stored.size + 1)
 
 
@@ -153,7 +153,7 @@ def test_an_upload_the_server_received_altered_is_refused_and_removed(
     from casefile.evidence.objects import PartDigests
 
     monkeypatch.setattr(PartDigests, "expected_etag", lambda self: "0" * 32)
-    with pytest.raises(IntegrityError, match="arrived altered"):
+    with pytest.raises(IntegrityError, match="arrivé altéré"):
         backend.store.put_stream(io.BytesIO(pdf("x", size=PART + 1)))
     assert backend.raw_names() == []
 
@@ -172,7 +172,7 @@ def test_a_file_changed_during_upload_is_refused_and_leaves_nothing(s3_client):
 
     backend = Backend("s3-file", S3Store(s3_client, "changing-file", part_size=PART))
     backend.store.ensure_bucket()
-    with pytest.raises(IntegrityError, match="changed while"):
+    with pytest.raises(IntegrityError, match="a changé pendant l'envoi"):
         backend.store.put_stream(_ChangingFile(pdf("x", size=1000)))
     assert backend.raw_names() == []
 
