@@ -16,8 +16,10 @@ What it does, in one run:
      of a new day: the job reads the pending cases' id ranges and defers one
      `recompute_range` job per 2 000 cases, which the workers share; timed from the defer to
      the last range done. Deadlines written per second, and its ratio to the anchor
-     (target >= 0.5); then the same with nothing stale (every case read, computed and
+     (target >= 0.5), the workers' CPU and PostgreSQL's backends' CPU for the round (each ÷
+     the anchor's CPU); then the same with nothing stale (every case read, computed and
      compared, nothing written). Peak RSS of each worker (VmHWM, target < 300 MiB).
+     `--concurrency N`: the workers' option (jobs each runs at once).
 """
 
 from __future__ import annotations
