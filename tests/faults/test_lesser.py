@@ -104,7 +104,7 @@ def test_verify_removes_the_uploads_of_crashed_processes(served: Site) -> None:
     assert report["uploads_in_progress"] == [running_now]
     assert [u.name for u in store.temporary_uploads()] == [running_now]
     text = served.cli("evidence", "verify").stdout
-    assert f"upload in progress (kept): {running_now}" in text
+    assert f"envoi en cours (conservé) : {running_now}" in text
 
 
 def test_init_created_the_bucket(site: Site) -> None:
