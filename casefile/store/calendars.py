@@ -9,6 +9,7 @@ when it changed. The caller owns the clock (`now`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -33,7 +34,7 @@ from casefile.ical.sync import sync
 from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline
 from casefile.settings import get_settings
-from casefile.store import audit, read_cache
+from casefile.store import audit, db, read_cache
 from casefile.store.cases import resolve_case
 from casefile.store.db import atomic
 from casefile.store.permissions import SYSTEM, User, can
@@ -319,10 +320,20 @@ def _moment(value: Any) -> datetime | None:
 async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any]:
     """The feed a presented token opens; unknown or revoked: NotFound. Its last use is
     recorded at most once per LAST_USED_EVERY: polling does not write on every request."""
-    now = _aware(now)
+    feed, _ = await _resolve(token, _aware(now), with_inputs=False)
+    return feed
+
+
+async def _resolve(
+    token: str, now: datetime, *, with_inputs: bool
+) -> tuple[dict[str, Any], list[Any] | None]:
+    """`resolve_feed`, and with `with_inputs` on PostgreSQL the feed's input rows read in the
+    same statement (`_TOKEN_AND_INPUTS_SQL`); None when they were not read."""
     if not token or len(token) > 256:
         raise NotFound("abonnement de calendrier introuvable")
-    rows = await FeedTokenRow.raw(_TOKEN_SQL, hash_token(token))
+    together = with_inputs and db.postgres()
+    sql = _TOKEN_AND_INPUTS_SQL if together else _TOKEN_SQL
+    rows = await FeedTokenRow.raw(sql, hash_token(token))
     if not rows:
         raise NotFound("abonnement de calendrier introuvable")
     row = dict(rows[0])
@@ -338,12 +349,13 @@ async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any
         await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
         last_used = now
     row["last_used"] = last_used
-    return {
+    feed = {
         **_feed_dict(row),
         "created_by_id": row["created_by"],
         "holder": (row["holder_name"], row["holder_role"], bool(row["holder_active"])),
         "subject_user": (row["subject_name"], row["subject_role"], bool(row["subject_active"])),
     }
+    return feed, (_input_rows(row["inputs"]) if together else None)
 
 
 def _holder(feed: dict[str, Any]) -> User:
@@ -393,9 +405,9 @@ async def feed_answer(
         return None, kept
     await read_cache.listen()
     seen = read_cache.generation()
-    feed = await resolve_feed(token, now)
+    feed, rows = await _resolve(token, now, with_inputs=True)
     holder = await _authorized(feed)
-    inputs = await _feed_inputs(feed, now)
+    inputs = await _feed_inputs(feed, now, rows)
     known = _ETAGS.get(feed["id"])
     if known is not None and known[0] == inputs:
         _keep_etag(token, now, known[1], seen)
@@ -442,27 +454,76 @@ _SUBJECTS = {
 }
 
 
-async def _feed_inputs(feed: dict[str, Any], now: datetime) -> tuple[Any, ...]:
-    """Everything the feed's bytes depend on, in one query: its cases with their `version`
-    (bumped by every change to a case, its parties, invoices, payments, events and plans),
-    the last write and the number of their stored deadlines, their feed states' last write;
-    then the day (pending deadlines turn missed), the law loaded and the base URL."""
-    subject: Any = feed["subject"]
-    if feed["kind"] == "case":
-        subject = int(subject) if str(subject).isdigit() else 0
-    sql = _INPUTS_SQL.replace("{where}", _SUBJECTS[feed["kind"]])
-    rows = await Case.raw(sql, subject)
+# PostgreSQL: a checked 304 in one round trip. The token's row (`_TOKEN_SQL`) and, aggregated
+# in one JSON value, the inputs of the feed it names: one branch per kind, each active only for
+# the token's kind and filtered by a scalar subquery (so each keeps its index on `cases`).
+_INPUTS_BRANCH = (
+    "SELECT c.id, c.version, fs.updated_at AS synced, max(d.updated_at) AS written,"
+    " count(d.id) AS deadlines FROM cases c"
+    ' LEFT JOIN feed_states fs ON fs."case" = c.id LEFT JOIN deadlines d ON d."case" = c.id'
+    " WHERE {where} GROUP BY c.id, c.version, fs.updated_at"
+)
+_TOKEN_AND_INPUTS_SQL = (
+    "WITH t AS (" + _TOKEN_SQL + ")"
+    " SELECT t.*, (SELECT json_agg(json_build_array(i.id, i.version, i.synced, i.written,"
+    " i.deadlines) ORDER BY i.id) FROM ("
+    + " UNION ALL ".join(
+        _INPUTS_BRANCH.replace("{where}", where)
+        for where in (
+            "c.id = (SELECT CASE WHEN k.subject ~ '^[0-9]+$' AND length(k.subject) <= 18"
+            " THEN k.subject::bigint ELSE 0 END FROM t k WHERE k.kind = 'case')",
+            "c.lawyer = (SELECT u.id FROM users u, t k WHERE k.kind = 'lawyer'"
+            " AND u.name = k.subject)",
+            "c.commissaire = (SELECT u.id FROM users u, t k WHERE k.kind = 'commissaire'"
+            f" AND u.name = k.subject AND u.role = '{COMMISSAIRE_ROLE}')",
+        )
+    )
+    + ") i) AS inputs FROM t"
+)
+
+
+async def _feed_inputs(
+    feed: dict[str, Any], now: datetime, rows: list[Any] | None = None
+) -> tuple[Any, ...]:
+    """Everything the feed's bytes depend on: its cases with their `version` (bumped by every
+    change to a case, its parties, invoices, payments, events and plans), the last write and
+    the number of their stored deadlines, their feed states' last write; then the day (pending
+    deadlines turn missed), the law loaded and the base URL. The case rows are `rows` when
+    read with the token (PostgreSQL, `_TOKEN_AND_INPUTS_SQL`), else read here in one query."""
+    if rows is None:
+        subject: Any = feed["subject"]
+        if feed["kind"] == "case":
+            subject = int(subject) if str(subject).isdigit() else 0
+        sql = _INPUTS_SQL.replace("{where}", _SUBJECTS[feed["kind"]])
+        rows = [
+            (r["id"], r["version"], str(r["synced"]), str(r["written"]), r["deadlines"])
+            for r in await Case.raw(sql, subject)
+        ]
     return (
         feed["kind"],
         feed["subject"],
         now.date(),
         id(engine()),
         get_settings().base_url,
-        tuple(
-            (r["id"], r["version"], str(r["synced"]), str(r["written"]), r["deadlines"])
-            for r in rows
-        ),
+        tuple(rows),
     )
+
+
+def _input_rows(value: Any) -> list[Any]:
+    """The inputs aggregated by `_TOKEN_AND_INPUTS_SQL` (JSON) as `_INPUTS_SQL`'s rows give
+    them: (id, version, synced, written, deadlines), the timestamps as `str` of a UTC datetime."""
+    if value is None:
+        return []
+    items = json.loads(value) if isinstance(value, str) else value
+    return [
+        (case_id, version, str(_utc(synced)), str(_utc(written)), deadlines)
+        for case_id, version, synced, written, deadlines in items
+    ]
+
+
+def _utc(value: Any) -> datetime | None:
+    moment = _moment(value)
+    return moment.astimezone(UTC) if moment is not None else None
 
 
 async def _authorized(feed: dict[str, Any]) -> User:
