@@ -9,7 +9,6 @@ when it changed. The caller owns the clock (`now`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -326,9 +325,10 @@ async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any
 
 async def _resolve(
     token: str, now: datetime, *, with_inputs: bool
-) -> tuple[dict[str, Any], list[Any] | None]:
+) -> tuple[dict[str, Any], str | None]:
     """`resolve_feed`, and with `with_inputs` on PostgreSQL the feed's input rows read in the
-    same statement (`_TOKEN_AND_INPUTS_SQL`); None when they were not read."""
+    same statement (`_TOKEN_AND_INPUTS_SQL`), as the JSON text of their array; None when they
+    were not read."""
     if not token or len(token) > 256:
         raise NotFound("abonnement de calendrier introuvable")
     together = with_inputs and db.postgres()
@@ -355,7 +355,7 @@ async def _resolve(
         "holder": (row["holder_name"], row["holder_role"], bool(row["holder_active"])),
         "subject_user": (row["subject_name"], row["subject_role"], bool(row["subject_active"])),
     }
-    return feed, (_input_rows(row["inputs"]) if together else None)
+    return feed, ((row["inputs"] or "[]") if together else None)
 
 
 def _holder(feed: dict[str, Any]) -> User:
@@ -395,8 +395,9 @@ async def feed_answer(
     the last write of their deadlines and feed states, the subject's name, the day, the law
     loaded, the base URL): when they are what they were when this process last computed the
     feed, its ETag is the one computed then, and a poll that presents it gets its 304 after
-    the checks and one small query instead of the engine, the sync and the rendering of every
-    deadline. On PostgreSQL the check's result is kept a few seconds (`read_cache.FEEDS`,
+    the checks instead of the engine, the sync and the rendering of every deadline: on
+    PostgreSQL one statement reads the token, its publisher, its subject and the inputs
+    (`_TOKEN_AND_INPUTS_SQL`; a case feed adds the case's read), on SQLite two. On PostgreSQL the check's result is kept a few seconds (`read_cache.FEEDS`,
     forgotten on any revocation, rights, case, deadline or feed state change, from any
     process): a poll of an unchanged feed within that time costs no query at all."""
     now = _aware(now)
@@ -483,47 +484,32 @@ _TOKEN_AND_INPUTS_SQL = (
 
 
 async def _feed_inputs(
-    feed: dict[str, Any], now: datetime, rows: list[Any] | None = None
+    feed: dict[str, Any], now: datetime, read: str | None = None
 ) -> tuple[Any, ...]:
     """Everything the feed's bytes depend on: its cases with their `version` (bumped by every
     change to a case, its parties, invoices, payments, events and plans), the last write and
     the number of their stored deadlines, their feed states' last write; then the day (pending
-    deadlines turn missed), the law loaded and the base URL. The case rows are `rows` when
-    read with the token (PostgreSQL, `_TOKEN_AND_INPUTS_SQL`), else read here in one query."""
+    deadlines turn missed), the law loaded and the base URL. The case rows are `read` when
+    read with the token (PostgreSQL, `_TOKEN_AND_INPUTS_SQL`: kept as the JSON text the server
+    gives, ordered by case, equal exactly when the rows are), else read here in one query."""
+    rows: Any = read
     if rows is None:
         subject: Any = feed["subject"]
         if feed["kind"] == "case":
             subject = int(subject) if str(subject).isdigit() else 0
         sql = _INPUTS_SQL.replace("{where}", _SUBJECTS[feed["kind"]])
-        rows = [
+        rows = tuple(
             (r["id"], r["version"], str(r["synced"]), str(r["written"]), r["deadlines"])
             for r in await Case.raw(sql, subject)
-        ]
+        )
     return (
         feed["kind"],
         feed["subject"],
         now.date(),
         id(engine()),
         get_settings().base_url,
-        tuple(rows),
+        rows,
     )
-
-
-def _input_rows(value: Any) -> list[Any]:
-    """The inputs aggregated by `_TOKEN_AND_INPUTS_SQL` (JSON) as `_INPUTS_SQL`'s rows give
-    them: (id, version, synced, written, deadlines), the timestamps as `str` of a UTC datetime."""
-    if value is None:
-        return []
-    items = json.loads(value) if isinstance(value, str) else value
-    return [
-        (case_id, version, str(_utc(synced)), str(_utc(written)), deadlines)
-        for case_id, version, synced, written, deadlines in items
-    ]
-
-
-def _utc(value: Any) -> datetime | None:
-    moment = _moment(value)
-    return moment.astimezone(UTC) if moment is not None else None
 
 
 async def _authorized(feed: dict[str, Any]) -> User:

@@ -5,6 +5,7 @@ a publisher's deactivation or any change to the feed's cases bites at once: made
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -177,8 +178,21 @@ def test_the_inputs_read_with_the_token_are_those_read_apart(store, kind):
         )
 
     together, apart = store.run(both())
-    assert together == apart
+    assert together[:-1] == apart[:-1]
+    assert _decoded(together[-1]) == apart[-1]
     expected = [made[0]["id"]] if kind == "case" else sorted(c["id"] for c in made)
-    assert [row[0] for row in together[-1]] == expected
-    first = together[-1][0]  # the case with deadlines: its feed state written, read here
-    assert first[0] == made[0]["id"] and first[2].endswith("+00:00") and first[4] > 0
+    assert [row[0] for row in apart[-1]] == expected
+    first = apart[-1][0]  # the case with deadlines: its feed state written, read in both
+    assert first[2] != "None" and first[3] != "None" and first[4] > 0
+
+
+def _decoded(text: str) -> tuple:
+    """The JSON rows of the one statement as the separate query's rows."""
+
+    def moment(value: str | None) -> str:
+        return str(None if value is None else datetime.fromisoformat(value).astimezone(UTC))
+
+    return tuple(
+        (case_id, version, moment(synced), moment(written), deadlines)
+        for case_id, version, synced, written, deadlines in json.loads(text)
+    )
