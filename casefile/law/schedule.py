@@ -1346,7 +1346,7 @@ def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
     moved = None
     if skipped:
         moved = (
-            ", ".join(day.reason for day in skipped)
+            ", ".join([day.reason for day in skipped])
             + f" → report au premier jour ouvrable suivant, {due.isoformat()} (CPC art. 642)"
         )
     warnings: tuple[str, ...] = ()
