@@ -513,7 +513,7 @@ class Engine:
                 deadlines = tuple(results.values())
             elif count == 2:
                 first, second = results.values()
-                if (first.due, first.key) > (second.due, second.key):
+                if first.due > second.due or (first.due == second.due and first.key > second.key):
                     first, second = second, first
                 deadlines = (first, second)
             else:
