@@ -37,14 +37,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _support import create_database, drop_database, migrate_with_users, run_fill
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-POSTGRES = os.environ.get(
-    "CASEFILE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 TARGET_MS = 300.0
 
 FILL = """
@@ -100,44 +98,15 @@ ANALYZE;
 """
 
 
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-async def admin_sql(statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(POSTGRES)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def prepare(url: str, cases: int) -> None:
     import asyncpg
 
-    from casefile.store import db, users
+    from casefile.store import db
 
-    await db.connect(url)
-    try:
-        await db.migrate()
-        for role, prefix in (("avocat", "me_"), ("commissaire_de_justice", "cj_")):
-            for n in range(5):
-                await users.create_user(f"{prefix}{n}", role)
-    finally:
-        await db.close()
+    await migrate_with_users(url)
     connection = await asyncpg.connect(url)
     try:
-        lawyer = await connection.fetchval("SELECT min(id) FROM users WHERE role = 'avocat'")
-        commissaire = await connection.fetchval(
-            "SELECT min(id) FROM users WHERE role = 'commissaire_de_justice'"
-        )
-        statements = [s for s in FILL.split(";\n") if s.strip()]
-        await connection.execute(statements[0], lawyer, commissaire, cases)
-        for statement in statements[1:]:
-            await connection.execute(statement)
+        await run_fill(connection, FILL, cases)
     finally:
         await connection.close()
     # The stored ledger, as the recompute keeps it (casefile.store.ledger), then statistics.
@@ -304,15 +273,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     name = f"casefile_bench_{uuid.uuid4().hex[:10]}"
-    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
-    url = with_database(POSTGRES, name)
+    url = asyncio.run(create_database(name))
     try:
         start = time.perf_counter()
         asyncio.run(prepare(url, max(1, args.invoices // 3)))
         print(f"préparation : {time.perf_counter() - start:.1f} s")
         failures = asyncio.run(measure(url, args.repeat))
     finally:
-        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(drop_database(name))
     raise SystemExit(1 if failures else 0)
 
 

@@ -4,6 +4,7 @@ bytes, 50 connections, uvicorn on PostgreSQL (issue 14 item 3: ≥ 40 % of the b
     .venv/bin/python bench/api.py                        # 50 connections, 3 rounds of 5 s
     .venv/bin/python bench/api.py --rounds 5 --seconds 10 --cases 200
     .venv/bin/python bench/api.py --workers 1 2          # one block of figures per size
+    .venv/bin/python bench/api.py --in-process 20000 [--profile]   # CPU per request, no HTTP
     CASEFILE_BENCH_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres  (server to use)
 
 Creates a throw-away database, migrates it, loads cases with their events (through the store's
@@ -14,6 +15,10 @@ same paths with the bytes casefile sent for each case (no database, no authentic
 `--seconds`, alternately, `--rounds` times; each round gives throughput and p99 for both and
 their ratio. The ratios' minimum and median are the figures (the machine is shared: absolute
 numbers swing by 2×, a ratio measured side by side does not). The database is dropped at the end.
+
+`--in-process N` calls both ASGI apps directly in this process instead (no uvicorn, no wrk):
+N requests per round, alternately, CPU time per request (`time.process_time`); `--profile`
+adds a cProfile of casefile's requests (by cumulative time).
 """
 
 from __future__ import annotations
@@ -29,31 +34,17 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
+
+from _support import POSTGRES, admin_sql, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-POSTGRES = os.environ.get(
-    "CASEFILE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 TARGET_RATIO = 0.40
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-async def admin_sql(statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(POSTGRES)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def load(url: str, cases: int) -> tuple[str, list[int]]:
@@ -275,6 +266,131 @@ async def measure(
             stop(process)
 
 
+def _request_scope(path: str, token: str) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {token}".encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+
+
+async def _call(app: Any, path: str, token: str) -> list[dict[str, Any]]:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(_request_scope(path, token), receive, send)
+    return sent
+
+
+async def _requests(app: Any, paths: list[str], token: str, count: int) -> float:
+    """CPU seconds per request over `count` requests (the paths in turn); each must be a 200."""
+    began = time.process_time()
+    for number in range(count):
+        sent = await _call(app, paths[number % len(paths)], token)
+        if sent[0]["status"] != 200:
+            raise SystemExit(f"{paths[number % len(paths)]}: status {sent[0]['status']}")
+    return (time.process_time() - began) / count
+
+
+@asynccontextmanager
+async def _lifespan(app: Any) -> AsyncIterator[None]:
+    events: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+    done = {
+        "lifespan.startup.complete": asyncio.Event(),
+        "lifespan.shutdown.complete": asyncio.Event(),
+    }
+
+    async def receive() -> dict[str, str]:
+        return await events.get()
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] in done:
+            done[message["type"]].set()
+        elif message["type"].endswith(".failed"):
+            raise SystemExit(f"lifespan: {message}")
+
+    task = asyncio.create_task(
+        app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+    )
+    await events.put({"type": "lifespan.startup"})
+    await done["lifespan.startup.complete"].wait()
+    try:
+        yield
+    finally:
+        await events.put({"type": "lifespan.shutdown"})
+        await done["lifespan.shutdown.complete"].wait()
+        await task
+
+
+async def in_process(url: str, paths: list[str], token: str, args: argparse.Namespace) -> None:
+    """Both apps called directly, alternately: CPU µs per request and their ratio per round."""
+    import cProfile
+    import json
+    import pstats
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as var:
+        os.environ.update(
+            CASEFILE_DATABASE_URL=url,
+            CASEFILE_VAR_DIR=var,
+            CASEFILE_SECRET_KEY=os.environ.get("CASEFILE_SECRET_KEY", "bench-secret-key"),
+        )
+        from casefile.api.app import create_app
+        from casefile.settings import reset_settings
+
+        reset_settings()
+        casefile = create_app()
+        async with _lifespan(casefile):
+            bodies = {path: (await _call(casefile, path, token))[1]["body"] for path in paths}
+            (Path(var) / "bodies.json").write_text(
+                json.dumps({path: body.decode() for path, body in bodies.items()})
+            )
+            os.environ["BENCH_BARE_BODIES"] = str(Path(var) / "bodies.json")
+            from bench import bare_api
+
+            bare = bare_api.create_app()
+            for app in (casefile, bare):  # warm-up: caches, imports
+                await _requests(app, paths, token, min(args.in_process, 2000))
+            print(
+                f"\nin process, {args.in_process} requests a round, {args.rounds} rounds "
+                f"(load average {os.getloadavg()[0]:.1f})"
+            )
+            ratios = []
+            for number in range(1, args.rounds + 1):
+                ours = await _requests(casefile, paths, token, args.in_process)
+                anchor = await _requests(bare, paths, token, args.in_process)
+                ratios.append(anchor / ours)
+                print(
+                    f"round {number}: casefile {ours * 1e6:6.1f} µs CPU a request | bare "
+                    f"Litestar {anchor * 1e6:6.1f} µs | ratio {anchor / ours:.2f}"
+                )
+            print(
+                f"in process, casefile / bare Litestar: min {min(ratios):.2f}, median "
+                f"{statistics.median(ratios):.2f} (load average {os.getloadavg()[0]:.1f})"
+            )
+            if args.profile:
+                profile = cProfile.Profile()
+                profile.enable()
+                await _requests(casefile, paths, token, args.in_process)
+                profile.disable()
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=50)
@@ -282,8 +398,12 @@ async def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cases", type=int, default=100)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--in-process", type=int, default=0, metavar="N", help="ASGI calls, N a round, no HTTP"
+    )
+    parser.add_argument("--profile", action="store_true", help="with --in-process: cProfile")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
+    if not args.in_process and shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
 
     name = f"casefile_bench_api_{uuid.uuid4().hex[:10]}"
@@ -294,6 +414,9 @@ async def main() -> int:
         token, ids = await load(url, args.cases)
         print(f"loaded {len(ids)} cases with their events in {time.perf_counter() - began:.1f} s")
         paths = [f"/api/cases/{case_id}/deadlines" for case_id in ids]
+        if args.in_process:
+            await in_process(url, paths, token, args)
+            return 0
         for workers in args.workers:
             await measure(url, workers, paths, token, args)
     finally:

@@ -301,7 +301,8 @@ def main() -> None:
             result = run_cli(big, extra, sample_rss=True)
             assert result["lines"] == args.rss_cases and result["errors"] == 0
             print(
-                f"{args.rss_cases} cases, full output: {result['seconds']:.1f} s, "
+                f"{args.rss_cases} cases, full output: {result['seconds']:.1f} s "
+                f"(CPU {result['cpu']:.1f} s, all processes), "
                 f"{result['deadlines']} deadlines; peak memory of the batch (target < 300 MiB): "
                 f"PSS {result['peak_pss_mib']:.0f} MiB, RSS {result['peak_rss_mib']:.0f} MiB "
                 f"(all processes summed, shared pages counted in each; largest process "

@@ -27,32 +27,22 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _support import (
+    POSTGRES,
+    create_database,
+    drop_database,
+    migrate_with_users,
+    run_fill,
+    with_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-POSTGRES = os.environ.get(
-    "CASEFILE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 PASSWORD = "banc d'essai du portefeuille"
 LIST_TARGET_MS = 150.0
 CASE_TARGET_MS = 100.0
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-async def admin_sql(statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(POSTGRES)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 FILL = """
@@ -124,28 +114,12 @@ ANALYZE;
 async def prepare(url: str, cases: int) -> None:
     import asyncpg
 
-    from casefile.store import db, users
     from casefile.store.piccolo_migrations.store_2026_11_30t04_40_01_000000 import backfill
 
-    await db.connect(url)
-    try:
-        await db.migrate()
-        await users.create_user("banc_admin", "admin", password=PASSWORD)
-        for role, prefix in (("avocat", "me_"), ("commissaire_de_justice", "cj_")):
-            for n in range(5):
-                await users.create_user(f"{prefix}{n}", role)
-    finally:
-        await db.close()
+    await migrate_with_users(url, admin_password=PASSWORD)
     connection = await asyncpg.connect(url)
     try:
-        lawyer = await connection.fetchval("SELECT min(id) FROM users WHERE role = 'avocat'")
-        commissaire = await connection.fetchval(
-            "SELECT min(id) FROM users WHERE role = 'commissaire_de_justice'"
-        )
-        statements = [s for s in FILL.split(";\n") if s.strip()]
-        await connection.execute(statements[0], lawyer, commissaire, cases)
-        for statement in statements[1:]:
-            await connection.execute(statement)
+        await run_fill(connection, FILL, cases)
         # The per-case summary the recompute keeps, as the migration backfills it.
         for statement in backfill("(d.explanation->>'actor')"):
             await connection.execute(statement)
@@ -302,8 +276,7 @@ def main() -> int:
         case_id = asyncio.run(_case_id(url))
         return 1 if run(url, args.repeat, case_id) else 0
     name = f"casefile_bench_list_{uuid.uuid4().hex[:8]}"
-    url = with_database(POSTGRES, name)
-    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
+    url = asyncio.run(create_database(name))
     try:
         start = time.perf_counter()
         asyncio.run(prepare(url, args.cases))
@@ -313,7 +286,7 @@ def main() -> int:
         failures = run(url, args.repeat, case_id)
     finally:
         if not args.keep:
-            asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(drop_database(name))
     return 1 if failures else 0
 
 

@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from aged_balance import POSTGRES, admin_sql, prepare, with_database  # noqa: E402
+from _support import create_database, drop_database  # noqa: E402
+from aged_balance import prepare  # noqa: E402
 
 ANCHOR = """
 SELECT c.*, p.*, k.*, y.*
@@ -128,14 +129,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     name = f"casefile_bench_dunning_{uuid.uuid4().hex[:8]}"
-    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
-    url = with_database(POSTGRES, name)
+    url = asyncio.run(create_database(name))
     os.environ["CASEFILE_DATABASE_URL"] = url
     try:
         asyncio.run(prepare(url, args.cases))
         asyncio.run(measure(url, args.repeat))
     finally:
-        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(drop_database(name))
 
 
 if __name__ == "__main__":

@@ -5,10 +5,11 @@ each measurement in a fresh subprocess so its peak RSS (VmHWM) is its own:
 
   raw fput_object      minio uploads the file (known length, 3 parallel parts)
   raw fget_object      minio downloads it to a file
-  store put (file)     S3Store.put_stream on a file: hash pass, then unknown-length multipart
-                       straight to sha256/…, ETag check
-  store put (stream)   the same file as a non-seekable stream: multipart to a temporary key,
-                       ETag check, server-side copy to sha256/…, temporary removed
+  store put (file)     S3Store.put_stream on a file: hash pass (SHA-256 and part MD5s), then
+                       known-length multipart straight to sha256/…, ETag check
+  store put (stream)   the same file as a non-seekable stream: SHA-256 while spooled to a
+                       temporary file, then known-length multipart straight to sha256/… with
+                       the part MD5s computed on the way, ETag check
   store open_verified  S3Store: streaming download re-hashed, written to a file
 
 Targets: peak RSS < 150 MB, store throughput >= 80 % of raw.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -47,7 +49,7 @@ def client(endpoint: str):
 
 
 class _Unseekable:
-    """A file seen as a stream (an HTTP request body): forces the temporary-key path."""
+    """A file seen as a stream (an HTTP request body): forces the spooling path."""
 
     def __init__(self, source: object) -> None:
         self.read = source.read  # type: ignore[attr-defined]
@@ -62,7 +64,7 @@ def child(mode: str, endpoint: str, path: str, extra: str, part_mb: int, paralle
     store = S3Store(minio, bucket, part_size=part_mb * 1024 * 1024, parallel_uploads=parallel)
     store.ensure_bucket()
     baseline = peak_rss_mib()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _own_cpu()
     result: dict[str, object] = {}
     if mode == "raw_put":
         minio.fput_object(BUCKET, "raw/object", path)
@@ -83,9 +85,25 @@ def child(mode: str, endpoint: str, path: str, extra: str, part_mb: int, paralle
     else:
         raise SystemExit(f"unknown mode {mode}")
     result.update(
-        seconds=time.perf_counter() - started, peak_mib=peak_rss_mib(), baseline_mib=baseline
+        seconds=time.perf_counter() - started,
+        cpu=_own_cpu() - cpu,
+        peak_mib=peak_rss_mib(),
+        baseline_mib=baseline,
     )
     print(json.dumps(result))
+
+
+def _own_cpu() -> float:
+    """CPU seconds of this process, all threads, user and system."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds the moto server has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(args: argparse.Namespace, mode: str, endpoint: str, path: str, extra: str = "") -> dict:
@@ -105,8 +123,13 @@ def measure(args: argparse.Namespace, mode: str, endpoint: str, path: str, extra
         "--parallel",
         str(args.parallel),
     ]
+    before = server_cpu(args.server_pid)
     done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # The work the operation cost on both sides of the wire: on a saturated machine the
+    # wall-clock ratio tends to this one, and it does not swing with the neighbours' load.
+    result["work"] = result["cpu"] + server_cpu(args.server_pid) - before
+    return result
 
 
 def free_port() -> int:
@@ -150,6 +173,10 @@ NAMES = (
 )
 
 
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def _median(runs: list[dict]) -> dict:
     seconds = sorted(run["seconds"] for run in runs)
     return {
@@ -179,6 +206,7 @@ def main() -> int:
 
     size = args.size_mb * 1024 * 1024
     moto, endpoint = start_moto()
+    args.server_pid = moto.pid
     try:
         with tempfile.TemporaryDirectory(prefix="casefile-bench-") as tmp:
             source = Path(tmp, "source.bin")
@@ -189,30 +217,45 @@ def main() -> int:
             print(
                 f"evidence S3 benchmark: {args.size_mb} MiB random file, moto {endpoint}, "
                 f"part {args.part_mb} MiB x {args.parallel} parallel, "
-                f"median of {args.repeat} interleaved rounds, peak RSS = max"
+                f"median of {args.repeat} interleaved rounds, peak RSS = max, "
+                f"load average {_load()}"
             )
             minio = client(endpoint)
-            got = Path(tmp, "store.out")
             samples: dict[str, list[dict]] = {name: [] for name in NAMES}
-            for _ in range(args.repeat):
-                # Interleaved rounds: a load change on the shared machine hits every operation.
-                samples["raw fput_object"].append(measure(args, "raw_put", endpoint, str(source)))
-                samples["raw fget_object"].append(
-                    measure(args, "raw_get", endpoint, str(source), str(Path(tmp, "raw.out")))
-                )
-                put = measure(args, "store_put", endpoint, str(source), "bench-file")
-                samples["store put (file)"].append(put)
-                samples["store put (stream)"].append(
-                    measure(args, "store_put_stream", endpoint, str(source), "bench-stream")
-                )
-                samples["store open_verified"].append(
-                    measure(args, "store_get", endpoint, str(put["sha256"]), str(got))
-                )
-                if got.stat().st_size != size:
+            for round_ in range(args.repeat):
+                # Interleaved rounds: a load change on the shared machine hits every operation;
+                # every other round runs them in the reverse order (uploads before downloads,
+                # each object put before it is read), so a drift favours neither side.
+                # Each download writes a new file, removed untimed: replacing last round's
+                # (truncating or unlinking 1 GiB of page cache) would be timed otherwise.
+                raw_out = Path(tmp, f"raw-{round_}.out")
+                got = Path(tmp, f"store-{round_}.out")
+                steps = [
+                    ("raw fput_object", "raw_put", str(source), ""),
+                    ("store put (file)", "store_put", str(source), "bench-file"),
+                    ("store put (stream)", "store_put_stream", str(source), "bench-stream"),
+                ]
+                if round_ % 2:
+                    steps.reverse()
+                for name, mode, path, extra in steps:
+                    samples[name].append(measure(args, mode, endpoint, path, extra))
+                digest = str(samples["store put (file)"][-1]["sha256"])
+                reads = [
+                    ("raw fget_object", "raw_get", str(source), str(raw_out)),
+                    ("store open_verified", "store_get", digest, str(got)),
+                ]
+                if round_ % 2:
+                    reads.reverse()
+                for name, mode, path, extra in reads:
+                    samples[name].append(measure(args, mode, endpoint, path, extra))
+                if got.stat().st_size != size or raw_out.stat().st_size != size:
                     raise SystemExit("read-back size differs")
-                key = f"sha256/{put['sha256'][:2]}/{put['sha256'][2:4]}/{put['sha256']}"
+                got.unlink()
+                raw_out.unlink()
+                key = f"sha256/{digest[:2]}/{digest[2:4]}/{digest}"
                 for bucket in ("bench-file", "bench-stream"):
                     minio.remove_object(bucket, key)  # the next round stores it anew
+                minio.remove_object(BUCKET, "raw/object")  # and so does the anchor
             rows = [(name, _median(runs)) for name, runs in samples.items()]
             print(
                 f"{'operation':<22}{'seconds':>9}{'MiB/s':>9}{'peak RSS MiB':>14}{'(baseline)':>12}"
@@ -240,14 +283,20 @@ def main() -> int:
                     a["seconds"] / b["seconds"]
                     for a, b in zip(samples[anchor], samples[ours], strict=True)
                 )
+                work = sorted(
+                    a["work"] / b["work"]
+                    for a, b in zip(samples[anchor], samples[ours], strict=True)
+                )
                 print(
                     f"  {label:<22} per round: min {ratios[0]:.0%}, "
                     f"median {ratios[len(ratios) // 2]:.0%}, max {ratios[-1]:.0%} "
-                    f"({len(ratios)} rounds)"
+                    f"({len(ratios)} rounds); CPU seconds (ours + server) anchor/ours: "
+                    f"min {work[0]:.0%}, median {work[len(work) // 2]:.0%}"
                 )
             peak = max(row["peak_mib"] for _, row in rows[2:])
             print(f"store peak RSS: {peak:.1f} MiB (target < 150 MB = 143 MiB)")
             print(f"moto server peak RSS: {process_rss_mib(moto.pid):.0f} MiB (not ours)")
+            print(f"load average at the end: {_load()}")
     finally:
         moto.terminate()
         moto.wait(timeout=10)

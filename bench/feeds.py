@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api import POSTGRES, admin_sql, with_database
+from bench._support import create_database, drop_database
 from casefile.services import cases as store_cases
 from casefile.store import calendars, db, read_cache, users
 from casefile.store.tables import FeedState
@@ -40,8 +40,7 @@ async def run(cases: int, repeat: int, engine: str) -> None:
     name = f"casefile_bench_feeds_{uuid.uuid4().hex[:10]}"
     with tempfile.TemporaryDirectory() as tmp:
         if engine == "postgres":
-            await admin_sql(f'CREATE DATABASE "{name}"')
-            url = with_database(POSTGRES, name)
+            url = await create_database(name)
         else:
             url = f"sqlite:///{tmp}/bench.db"
         await db.connect(url)
@@ -98,7 +97,7 @@ async def run(cases: int, repeat: int, engine: str) -> None:
         finally:
             await db.close()
             if engine == "postgres":
-                await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await drop_database(name)
     print(
         f"{engine}, lawyer feed: {cases} cases, {body.count(b'BEGIN:VEVENT')} events, {len(body)} bytes"
     )

@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from portfolio import POSTGRES, peak_rss_mib, write_csv  # noqa: E402
+from _support import create_database, drop_database  # noqa: E402
+from portfolio import peak_rss_mib, write_csv  # noqa: E402
 
 TODAY = date(2026, 6, 30)  # the last semester whose rates parameters.toml knows
 
@@ -161,24 +162,13 @@ def main() -> None:
         if args.engine == "sqlite":
             url = f"sqlite:///{tmp}/bench.db"
         else:
-            import asyncpg
-
             database = f"casefile_bench_{uuid.uuid4().hex[:10]}"
-
-            async def admin(sql: str) -> None:
-                connection = await asyncpg.connect(POSTGRES)
-                try:
-                    await connection.execute(sql)
-                finally:
-                    await connection.close()
-
-            asyncio.run(admin(f'CREATE DATABASE "{database}"'))
-            url = POSTGRES.rsplit("/", 1)[0] + f"/{database}"
+            url = asyncio.run(create_database(database))
         try:
             figures = asyncio.run(run(url, args.cases, tmp))
         finally:
             if database is not None:
-                asyncio.run(admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+                asyncio.run(drop_database(database))
     print(json.dumps({"engine": args.engine, **figures}, ensure_ascii=False))
 
 

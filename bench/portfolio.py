@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import resource
 import subprocess
@@ -28,12 +27,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from _support import create_database, drop_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-POSTGRES = os.environ.get(
-    "CASEFILE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 DEPARTMENTS = ("75", "67", "68", "57", "69", "13", "33", "59", "971", "974", "2A", "44")
 
 
@@ -117,24 +115,13 @@ def child(engine: str, invoices: int, cases: int) -> None:
         if engine == "sqlite":
             url = f"sqlite:///{tmp}/bench.db"
         else:
-            import asyncpg
-
             database = f"casefile_bench_{uuid.uuid4().hex[:10]}"
-
-            async def admin(sql: str) -> None:
-                connection = await asyncpg.connect(POSTGRES)
-                try:
-                    await connection.execute(sql)
-                finally:
-                    await connection.close()
-
-            asyncio.run(admin(f'CREATE DATABASE "{database}"'))
-            url = POSTGRES.rsplit("/", 1)[0] + f"/{database}"
+            url = asyncio.run(create_database(database))
         try:
             figures = asyncio.run(run_engine(url, csv_path))
         finally:
             if database is not None:
-                asyncio.run(admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+                asyncio.run(drop_database(database))
     print(json.dumps({"engine": engine, "invoices": invoices, **figures}, ensure_ascii=False))
 
 

@@ -2,6 +2,7 @@
 `casefile worker` processes, against the engine alone in process on the same cases.
 
     .venv/bin/python bench/recompute.py [--cases 100000] [--workers 1 2] [--rounds 2]
+                                        [--concurrency 1]
     CASEFILE_BENCH_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres  (server to use)
 
 What it does, in one run:
@@ -15,8 +16,10 @@ What it does, in one run:
      of a new day: the job reads the pending cases' id ranges and defers one
      `recompute_range` job per 2 000 cases, which the workers share; timed from the defer to
      the last range done. Deadlines written per second, and its ratio to the anchor
-     (target >= 0.5); then the same with nothing stale (every case read, computed and
+     (target >= 0.5), the workers' CPU and PostgreSQL's backends' CPU for the round (each ÷
+     the anchor's CPU); then the same with nothing stale (every case read, computed and
      compared, nothing written). Peak RSS of each worker (VmHWM, target < 300 MiB).
+     `--concurrency N`: the workers' option (jobs each runs at once).
 """
 
 from __future__ import annotations
@@ -38,22 +41,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _support import POSTGRES, admin_sql  # noqa: E402
 from deadlines import synthetic_stream  # noqa: E402
 
-POSTGRES = os.environ.get(
-    "CASEFILE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 EXE = ROOT / ".venv" / "bin" / "casefile"
 
 
-async def admin(sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(POSTGRES)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
+admin = admin_sql
+"""A statement on the server's maintenance database (CREATE/DROP DATABASE)."""
 
 
 async def populate(url: str, count: int) -> None:
@@ -187,6 +182,32 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+async def backend_pids(url: str) -> list[int]:
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return [row["pid"] for row in rows]
+
+
+def backends_cpu(url: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to the database (the workers'
+    pools and queue connections, which live through a round)."""
+    out = {}
+    for pid in asyncio.run(backend_pids(url)):
+        try:
+            out[pid] = cpu_seconds(pid)
+        except OSError:  # gone meanwhile
+            continue
+    return out
+
+
 def peak_rss_mib(pid: int) -> float:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -202,9 +223,15 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="jobs each worker runs at once (its option)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database (its URL printed)")
     args = parser.parse_args()
-    print(f"load average: {os.getloadavg()[0]:.1f}; cores: {os.cpu_count()}")
+    print(
+        f"load average: {os.getloadavg()[0]:.1f}; cores: {os.cpu_count()}; "
+        f"jobs at once per worker: {args.concurrency}"
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # still drop the database
     database = f"casefile_bench_{uuid.uuid4().hex[:10]}"
     asyncio.run(admin(f'CREATE DATABASE "{database}"'))
@@ -228,7 +255,14 @@ def main() -> None:
             processes: list[subprocess.Popen[bytes]] = []
             processes += [
                 subprocess.Popen(
-                    [str(EXE), "worker", "--name", f"bench-{workers}-{n}"],
+                    [
+                        str(EXE),
+                        "worker",
+                        "--name",
+                        f"bench-{workers}-{n}",
+                        "--concurrency",
+                        str(args.concurrency),
+                    ],
                     env=env,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
@@ -256,16 +290,18 @@ def main() -> None:
                     day += timedelta(days=1)
                     t0 = time.perf_counter()
                     cpu0 = sum(cpu_seconds(p.pid) for p in processes)
+                    pg0 = backends_cpu(url)
                     asyncio.run(defer_nightly(url, day))
                     asyncio.run(wait_done(url, day, chunks))
                     elapsed = time.perf_counter() - t0
                     cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu0
+                    pg = sum(t - pg0.get(pid, 0.0) for pid, t in backends_cpu(url).items())
                     written = asyncio.run(query(url, "SELECT count(*) FROM deadlines"))
                     ratios.append(written / elapsed / engine_rate)
                     print(
                         f"{workers} worker(s): the workers' own CPU {cpu:.1f} s for the round, "
-                        f"{cpu / ANCHOR_CPU[0]:.1f}x the anchor's CPU ({ANCHOR_CPU[0]:.1f} s; "
-                        "PostgreSQL's not counted)"
+                        f"{cpu / ANCHOR_CPU[0]:.1f}x the anchor's CPU ({ANCHOR_CPU[0]:.1f} s); "
+                        f"PostgreSQL's backends {pg:.1f} s, {pg / ANCHOR_CPU[0]:.1f}x"
                     )
                     print(
                         f"{workers} worker(s), every case stale: {written} deadlines written in "
@@ -308,13 +344,7 @@ def main() -> None:
 
 
 async def admin_on(url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
+    await admin_sql(sql, url)
 
 
 if __name__ == "__main__":

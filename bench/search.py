@@ -32,14 +32,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _support import create_database, drop_database, migrate_with_users, run_fill
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-POSTGRES = os.environ.get(
-    "CASEFILE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 TARGET_MS = 200.0
 
 PHRASES = [
@@ -358,44 +356,13 @@ def text(version: int, case_id: int, reference: str) -> str:
     return head + " ".join(draw.choices(_DRAWN, _WEIGHTS, k=220))
 
 
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-async def admin_sql(statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(POSTGRES)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def prepare(url: str, cases: int) -> None:
     import asyncpg
 
-    from casefile.store import db, users
-
-    await db.connect(url)
-    try:
-        await db.migrate()
-        await users.create_user("me_0", "avocat")
-        for n in range(5):
-            await users.create_user(f"cj_{n}", "commissaire_de_justice")
-    finally:
-        await db.close()
+    await migrate_with_users(url, avocats=1)
     connection = await asyncpg.connect(url)
     try:
-        lawyer = await connection.fetchval("SELECT min(id) FROM users WHERE role = 'avocat'")
-        commissaire = await connection.fetchval(
-            "SELECT min(id) FROM users WHERE role = 'commissaire_de_justice'"
-        )
-        statements = [s for s in FILL.split(";\n") if s.strip()]
-        await connection.execute(statements[0], lawyer, commissaire, cases)
-        for statement in statements[1:]:
-            await connection.execute(statement)
+        await run_fill(connection, FILL, cases)
         rows = await connection.fetch(
             "SELECT v.id, c.id AS cid, c.reference FROM piece_versions v "
             'JOIN pieces p ON p.id = v.piece JOIN cases c ON c.id = p."case" ORDER BY v.id'
@@ -485,8 +452,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     name = f"casefile_bench_{uuid.uuid4().hex[:10]}"
-    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
-    url = with_database(POSTGRES, name)
+    url = asyncio.run(create_database(name))
     try:
         start = time.perf_counter()
         asyncio.run(prepare(url, max(1, args.pieces // 5)))
@@ -494,7 +460,7 @@ def main() -> None:
         failures = asyncio.run(measure(url, args.repeat))
         print(f"charge à la fin : {os.getloadavg()}")
     finally:
-        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(drop_database(name))
     raise SystemExit(1 if failures else 0)
 
 

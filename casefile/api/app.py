@@ -175,7 +175,7 @@ def create_app(debug: bool = False) -> Litestar:
         middleware=[
             request_metrics,
             headers.security_headers,
-            auth.session_config(settings.secret_key, secure).middleware,
+            auth.session_middleware(settings.secret_key, secure),
             auth.auth_middleware(),
             auth.csrf_middleware(settings.secret_key),
         ],

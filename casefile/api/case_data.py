@@ -11,7 +11,7 @@ from typing import Annotated
 from litestar import Controller, delete, patch
 from litestar.params import FromPath, JSONBody, Parameter
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows
 from casefile.api.schemas import (
     Changes,
     InvoicePatch,
@@ -46,7 +46,7 @@ class CaseDataController(Controller):
 
     @patch(
         "/{case_id:str}/parties/{role:str}",
-        guards=[requires("case.write")],
+        opt=allows("case.write"),
         summary="Modifier le créancier (creditor) ou le débiteur (debtor)",
     )
     async def edit_party(
@@ -70,7 +70,7 @@ class CaseDataController(Controller):
 
     @patch(
         "/{case_id:str}/claims/{claim_id:int}",
-        guards=[requires("claim.write")],
+        opt=allows("claim.write"),
         summary="Corriger une facture",
     )
     async def edit_claim(
@@ -88,7 +88,7 @@ class CaseDataController(Controller):
 
     @delete(
         "/{case_id:str}/claims/{claim_id:int}",
-        guards=[requires("claim.write")],
+        opt=allows("claim.write"),
         status_code=200,
         summary="Retirer une facture",
     )
@@ -107,7 +107,7 @@ class CaseDataController(Controller):
 
     @patch(
         "/{case_id:str}/payments/{payment_id:int}",
-        guards=[requires("payment.write")],
+        opt=allows("payment.write"),
         summary="Corriger un paiement",
     )
     async def edit_payment(
@@ -125,7 +125,7 @@ class CaseDataController(Controller):
 
     @delete(
         "/{case_id:str}/payments/{payment_id:int}",
-        guards=[requires("payment.write")],
+        opt=allows("payment.write"),
         status_code=200,
         summary="Retirer un paiement",
     )

@@ -11,7 +11,7 @@ import msgspec
 from litestar import Controller, put
 from litestar.params import FromPath, JSONBody, Parameter
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows
 from casefile.services import claims
 
 Version = Annotated[int | None, Parameter(ge=0, description="refuser si le dossier a changé")]
@@ -39,7 +39,7 @@ class DisputeController(Controller):
 
     @put(
         "/{case_id:str}/claims/{claim_id:int}/dispute",
-        guards=[requires("claim.write")],
+        opt=allows("claim.write"),
         summary="Marquer une facture contestée (ou lever la contestation)",
     )
     async def set_dispute(

@@ -14,7 +14,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows
 from casefile.api.downloads import verified_download
 from casefile.evidence.errors import IntegrityError
 
@@ -32,7 +32,7 @@ class DocumentController(Controller):
 
     @post(
         "/api/cases/{case_id:str}/documents",
-        guards=[requires("document.write")],
+        opt=allows("document.write"),
         summary="Générer un document (.docx) à partir du dossier",
         description=(
             'Corps : {"template": clé du manifeste}. Le document est stocké (SHA-256) et '
@@ -49,7 +49,7 @@ class DocumentController(Controller):
 
     @get(
         "/api/cases/{case_id:str}/documents",
-        guards=[requires("document.read")],
+        opt=allows("document.read"),
         summary="Documents générés du dossier",
     )
     async def list_(self, case_id: FromPath[str], actor: Actor) -> list[dict[str, Any]]:
@@ -59,7 +59,7 @@ class DocumentController(Controller):
 
     @get(
         "/api/documents/{document_id:int}/content",
-        guards=[requires("document.read")],
+        opt=allows("document.read"),
         summary="Télécharger un document généré (contenu vérifié par SHA-256)",
     )
     async def content(self, document_id: FromPath[int], actor: Actor) -> Response[bytes] | Stream:

@@ -19,7 +19,7 @@ import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody, Parameter
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows, requires
 from casefile.services import dunning_actions, promises
 
 Version = Annotated[int | None, Parameter(ge=0, description="refuser si le dossier a changé")]
@@ -153,7 +153,7 @@ class CaseDunningController(Controller):
 
     @get(
         "/{case_id:str}/relances",
-        guards=[requires("case.read")],
+        opt=allows("case.read"),
         summary="Scénario de relance du dossier : niveaux, actions, promesses",
     )
     async def state(self, case_id: FromPath[str], actor: Actor) -> ScenarioOut:
@@ -162,7 +162,7 @@ class CaseDunningController(Controller):
 
     @post(
         "/{case_id:str}/promises",
-        guards=[requires("payment.write")],
+        opt=allows("payment.write"),
         summary="Enregistrer une promesse de paiement (échéance du dossier)",
     )
     async def add_promise(
@@ -192,7 +192,7 @@ class CaseDunningController(Controller):
 
     @delete(
         "/{case_id:str}/promises/{promise_id:int}",
-        guards=[requires("payment.write")],
+        opt=allows("payment.write"),
         status_code=200,
         summary="Annuler une promesse de paiement",
     )

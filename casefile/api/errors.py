@@ -15,6 +15,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Receive, Scope, Send
 
 from casefile.errors import CasefileError, InvalidFields, Unavailable
 from casefile.labels import ROLES
@@ -175,6 +176,22 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
         return casefile_error(request, outage)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(request, HTTP_500_INTERNAL_SERVER_ERROR, "erreur interne du serveur")
+
+
+async def send_error(scope: Scope, receive: Receive, send: Send, error: Exception) -> None:
+    """Answer `error` as the route's own exception handling would (its handlers, its type
+    encoders, inside the app's middleware), for what the authentication middleware checks and
+    answers in the route's place (`auth.allows`, `auth.fast_get`)."""
+    route_handler = scope["route_handler"]
+    handlers = route_handler.resolve_exception_handlers()
+    handler = handlers.get(error.status_code) if isinstance(error, HTTPException) else None
+    if handler is None:
+        handler = next(handlers[kind] for kind in type(error).__mro__ if kind in handlers)
+    request: Request[Any, Any, Any] = Request(scope, receive, send)
+    response = handler(request, error)
+    await response.to_asgi_response(
+        app=None, request=request, type_encoders=route_handler.resolve_type_encoders()
+    )(scope, receive, send)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

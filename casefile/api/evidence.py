@@ -15,7 +15,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Stream
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows
 from casefile.api.downloads import streamed_download, verified_download
 from casefile.api.uploads import Upload, blocking_chunks, multipart_upload, raw_upload
 from casefile.errors import InputError, NotFound
@@ -85,7 +85,7 @@ class EvidenceController(Controller):
 
     @post(
         "/api/cases/{case_id:str}/evidence",
-        guards=[requires("evidence.write")],
+        opt=allows("evidence.write"),
         request_max_body_size=None,  # streamed; CASEFILE_MAX_UPLOAD_BYTES is enforced on the fly
         summary="Ajouter une pièce (multipart/form-data ou corps brut)",
         description=(
@@ -134,7 +134,7 @@ class EvidenceController(Controller):
 
     @get(
         "/api/evidence/{piece_id:int}/content",
-        guards=[requires("evidence.read")],
+        opt=allows("evidence.read"),
         summary="Télécharger une pièce (contenu vérifié par SHA-256)",
     )
     async def content(
@@ -176,7 +176,7 @@ class EvidenceController(Controller):
 
     @get(
         "/api/evidence/{piece_id:int}/thumbnail",
-        guards=[requires("evidence.read")],
+        opt=allows("evidence.read"),
         summary="Aperçu de la première page d'une pièce (PNG, source vérifiée par SHA-256)",
         media_type="image/png",
     )
@@ -196,7 +196,7 @@ class EvidenceController(Controller):
 
     @get(
         "/api/cases/{case_id:str}/bundle.zip",
-        guards=[requires("evidence.read")],
+        opt=allows("evidence.read"),
         summary="Le bordereau et les pièces numérotées (ZIP)",
     )
     async def bundle(self, case_id: FromPath[str], actor: Actor) -> Stream:
@@ -204,7 +204,7 @@ class EvidenceController(Controller):
 
     @get(
         "/api/cases/{case_id:str}/dossier.pdf",
-        guards=[requires("evidence.read")],
+        opt=allows("evidence.read"),
         summary="Le dossier de plaidoirie : bordereau puis pièces, pages tamponnées (PDF)",
         description=(
             "Un seul PDF : le bordereau, puis chaque pièce dans l'ordre du bordereau, chaque "

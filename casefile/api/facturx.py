@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, Parameter
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows
 from casefile.services import facturx
 from casefile.services.facturx import FacturxAccepted, FacturxProposal
 
@@ -34,7 +34,7 @@ class FacturxController(Controller):
 
     @get(
         "/{case_id:str}/pieces/{number:int}/facturx",
-        guards=[requires("evidence.read")],
+        opt=allows("evidence.read"),
         summary="La facture électronique (Factur-X / ZUGFeRD) d'une pièce et la créance proposée",
         description=(
             "status : facturx (lue), invalid (XML joint inutilisable : message), none (pas de "
@@ -49,7 +49,7 @@ class FacturxController(Controller):
 
     @post(
         "/{case_id:str}/pieces/{number:int}/facturx/accept",
-        guards=[requires("claim.write")],
+        opt=allows("claim.write"),
         summary="Créer la créance décrite par la facture électronique et la rattacher à la pièce",
         description=(
             "Si le dossier a déjà une créance de ce numéro, la pièce y est rattachée sans la "

@@ -16,7 +16,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, JSONBody
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows
 from casefile.errors import NotFound
 from casefile.ical.feeds import CONTENT_TYPE, not_modified
 
@@ -68,13 +68,13 @@ class FeedController(Controller):
     path = "/api/feeds"
     tags = ("calendriers",)
 
-    @post("/", guards=[requires("case.read")], summary="Créer une URL d'abonnement")
+    @post("/", opt=allows("case.read"), summary="Créer une URL d'abonnement")
     async def create(self, data: JSONBody[FeedBody], actor: Actor) -> dict[str, Any]:
         from casefile.store.calendars import issue_feed
 
         return await issue_feed(data.kind, data.subject, actor, label=data.label)
 
-    @get("/", guards=[requires("case.read")], summary="Mes URL d'abonnement")
+    @get("/", opt=allows("case.read"), summary="Mes URL d'abonnement")
     async def list_feeds(self, actor: Actor) -> list[dict[str, Any]]:
         from casefile.store.calendars import list_feeds
 
@@ -82,7 +82,7 @@ class FeedController(Controller):
 
     @delete(
         "/{feed_id:int}",
-        guards=[requires("case.read")],
+        opt=allows("case.read"),
         status_code=200,
         summary="Révoquer une URL d'abonnement",
     )
@@ -98,7 +98,7 @@ class PaymentPlanController(Controller):
 
     @post(
         "/{case_id:str}/payment-plans",
-        guards=[requires("case.write")],
+        opt=allows("case.write"),
         summary="Accorder un échéancier (C. civ. art. 1343-5 ou convenu)",
     )
     async def create(
@@ -119,7 +119,7 @@ class PaymentPlanController(Controller):
 
     @get(
         "/{case_id:str}/payment-plans",
-        guards=[requires("case.read")],
+        opt=allows("case.read"),
         summary="Les échéanciers du dossier et leur état",
     )
     async def list_plans(self, case_id: FromPath[str], actor: Actor) -> list[dict[str, Any]]:

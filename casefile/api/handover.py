@@ -11,7 +11,7 @@ import msgspec
 from litestar import Controller, post
 from litestar.params import FromPath, JSONBody, Parameter
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows
 from casefile.services.handover import hand_over
 
 Version = Annotated[int | None, Parameter(ge=0, description="refuser si le dossier a changé")]
@@ -50,7 +50,7 @@ class HandoverController(Controller):
 
     @post(
         "/{case_id:str}/handover",
-        guards=[requires("case.write")],
+        opt=allows("case.write"),
         status_code=200,
         summary="Transmettre un dossier amiable au contentieux (procédure choisie d'après le conseil)",
     )

@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request
+from litestar.types import Scope
 
 from casefile.errors import InputError
 
@@ -86,13 +87,17 @@ def check_json(body: bytes) -> None:
             raise InputError(f"{where or 'body'} : {NUL_MESSAGE}")
 
 
+def nul_in_path(scope: Scope) -> bool:
+    raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "replace")
+    return _has_nul(raw_path) or "\x00" in scope["path"]
+
+
 async def guard_input(request: Request[Any, Any, Any]) -> None:
     """`before_request` hook of the app: runs after authentication and guards, before the
     body is decoded."""
     if _has_nul(request.scope.get("query_string", b"")):
         raise InputError(f"paramètres de la requête : {NUL_MESSAGE}")
-    raw_path = request.scope.get("raw_path") or request.scope["path"].encode("utf-8", "replace")
-    if _has_nul(raw_path) or "\x00" in request.scope["path"]:
+    if nul_in_path(request.scope):
         raise InputError(f"chemin : {NUL_MESSAGE}")
     if request.method not in _BODY_METHODS:
         return

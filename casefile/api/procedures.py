@@ -77,7 +77,7 @@ def find_procedure(key: str) -> Procedure:
 
     procedure = engine().procedures.get(key)
     if procedure is None:
-        raise NotFound(f"unknown procedure {key!r} (known: {', '.join(engine().procedures)})")
+        raise NotFound(f"procédure inconnue {key!r} (connues : {', '.join(engine().procedures)})")
     return procedure
 
 
@@ -89,7 +89,8 @@ def simulate(key: str, body: dict[str, Any]) -> dict[str, Any]:
     find_procedure(key)
     if body.get("procedure", key) != key:
         raise InputError(
-            f"procedure {body['procedure']!r} in the body differs from {key!r} in the path"
+            f"procedure : {body['procedure']!r} dans le corps de la requête diffère de {key!r} "
+            "dans l'adresse"
         )
     return schedule_for(engine(), {**body, "procedure": key}).as_dict()
 

@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from litestar import get
 from litestar.params import Parameter
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows
 from casefile.services.search import search_pieces
 
 
 @get(
     "/api/search",
-    guards=[requires("evidence.read")],
+    opt=allows("evidence.read"),
     tags=["pièces"],
     summary="Rechercher des pièces (type, description, date, fichier, factures, parties)",
 )

@@ -18,7 +18,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import Body, FromPath, FromQuery, QueryParameter
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows
 from casefile.api.downloads import verified_download
 from casefile.api.uploads import Upload, blocking_chunks
 from casefile.errors import InputError
@@ -61,7 +61,7 @@ class TaskController(Controller):
 
     @post(
         "/api/cases/{case_id:str}/bundles",
-        guards=[requires("evidence.read")],
+        opt=allows("evidence.read"),
         status_code=202,
         summary="Préparer le dossier de pièces en tâche de fond",
     )
@@ -76,7 +76,7 @@ class TaskController(Controller):
 
     @post(
         "/api/imports",
-        guards=[requires("claim.write")],
+        opt=allows("claim.write"),
         status_code=202,
         request_max_body_size=None,  # streamed to the exports store; CASEFILE_MAX_UPLOAD_BYTES
         summary="Importer une balance âgée (CSV) ou un FEC en tâche de fond",
@@ -96,17 +96,17 @@ class TaskController(Controller):
         )
         return await import_task(request, actor, filename, options)
 
-    @get("/api/tasks", guards=[requires("case.read")], summary="Mes tâches de fond")
+    @get("/api/tasks", opt=allows("case.read"), summary="Mes tâches de fond")
     async def list_tasks(self, actor: Actor) -> list[TaskView]:
         return await background.mine(actor)
 
-    @get("/api/tasks/{task_id:int}", guards=[requires("case.read")], summary="Une tâche")
+    @get("/api/tasks/{task_id:int}", opt=allows("case.read"), summary="Une tâche")
     async def show(self, task_id: FromPath[int], actor: Actor) -> TaskView:
         return await background.get(task_id, actor)
 
     @get(
         "/api/tasks/{task_id:int}/result",
-        guards=[requires("case.read")],
+        opt=allows("case.read"),
         summary="Télécharger le résultat d'une tâche terminée (vérifié par SHA-256)",
     )
     async def result(self, task_id: FromPath[int], actor: Actor) -> Any:

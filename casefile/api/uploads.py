@@ -99,7 +99,7 @@ async def multipart_upload(request: Request[Any, Any, Any], limit: int) -> Uploa
         part["data"] += data[start:end]
         if len(part["data"]) > MAX_FIELD_BYTES:
             raise InputError(
-                f"form field {part.get('name')!r} is longer than {MAX_FIELD_BYTES} bytes"
+                f"champ de formulaire {part.get('name')!r} : plus de {MAX_FIELD_BYTES} octets"
             )
 
     def on_part_end() -> None:
@@ -164,7 +164,7 @@ async def multipart_upload(request: Request[Any, Any, Any], limit: int) -> Uploa
                         raise too_large(limit)
                     yield value
             if not more:
-                raise InputError("the multipart body ended inside the file")
+                raise InputError("envoi interrompu : le fichier est incomplet")
             more = await next_events()
 
     return Upload(fields, filename, chunks())

@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 
-from casefile.api.auth import Actor, requires
+from casefile.api.auth import Actor, allows, requires
 from casefile.services import assignments
 from casefile.services import users as service
 from casefile.services.users import ProfileChanges, UserProfile
@@ -103,7 +103,7 @@ class AssignmentController(Controller):
 
     @put(
         "/{case_id:str}/assignment",
-        guards=[requires("case.assign")],
+        opt=allows("case.assign"),
         summary="Attribuer le dossier à un avocat ou à un commissaire de justice",
     )
     async def assign(

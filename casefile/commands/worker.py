@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 
 from casefile.errors import InputError
 
 
 def run(args: argparse.Namespace) -> int:
+    from casefile.definitions import engine
     from casefile.jobs import app as jobs
     from casefile.settings import get_settings
     from casefile.store import db
@@ -34,6 +36,10 @@ def run(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         await db.connect(url)
+        # The law data and the modules loaded now live as long as the process: out of the
+        # collector's full passes (issue 14 item 5: a full pass scanned them on every chunk).
+        engine()
+        gc.freeze()
         try:
             await db.require_schema()
             app = jobs.current()

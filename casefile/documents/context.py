@@ -97,7 +97,9 @@ Party = Person | Company
 def _check_siren(name: str, siren: str) -> None:
     digits = siren.replace(" ", "")
     if len(digits) != 9 or not digits.isdigit() or not _luhn_ok(digits):
-        raise InputError(f"SIREN of {name!r} is not 9 digits with a valid key: {siren!r}")
+        raise InputError(
+            f"SIREN de « {name} » : {siren!r} n'est pas un numéro de 9 chiffres à clé valide"
+        )
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -117,7 +119,9 @@ class Court:
 
     def __post_init__(self) -> None:
         if self.kind not in COURT_KINDS:
-            raise InputError(f"unknown court kind {self.kind!r}; expected one of {COURT_KINDS}")
+            raise InputError(
+                f"type de juridiction inconnu {self.kind!r} ; attendu : {', '.join(COURT_KINDS)}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +167,8 @@ class ClaimSummary:
         expected = self.principal + self.interest + self.indemnities + self.costs
         if expected != self.total:
             raise InputError(
-                f"claim total {self.total} is not principal + interest + indemnities + costs "
-                f"({expected})"
+                f"total de la créance ({self.total} €) différent de principal + intérêts + "
+                f"indemnités + frais ({expected} €)"
             )
 
 
@@ -294,9 +298,28 @@ SUPPLY_PLACEHOLDER = "[nature des fournitures (marchandises, services, travaux) 
 HEARING_TIME_PLACEHOLDER = "[heure de l'audience à compléter]"
 
 
+FIELD_NAMES = {
+    "hearing_date": "la date d'audience",
+    "hearing_time": "l'heure d'audience",
+    "ordonnance_date": "la date de l'ordonnance",
+    "payment_deadline": "le délai de paiement",
+}
+"""The facts a document may lack, as a person names them."""
+
+
+class MissingField(InputError):
+    """A document needs a fact the case lacks; `field` names it (`FIELD_NAMES`), so a page
+    can say where to record it."""
+
+    def __init__(self, document: str, field: str) -> None:
+        super().__init__(f"{document} : il manque {FIELD_NAMES.get(field, field)} pour ce document")
+        self.document = document
+        self.field = field
+
+
 def _require(value: date | None, what: str, kind: str) -> date:
     if value is None:
-        raise InputError(f"{kind}: {what} is required for this document")
+        raise MissingField(kind, what)
     return value
 
 
@@ -476,8 +499,8 @@ def build_context_mise_en_demeure(
     deadline = _require(data.payment_deadline, "payment_deadline", "mise_en_demeure")
     if deadline <= data.document_date:
         raise InputError(
-            f"mise_en_demeure: the payment deadline {deadline.isoformat()} is not after the "
-            f"letter's date {data.document_date.isoformat()}"
+            f"mise_en_demeure : le délai de paiement ({date_fr(deadline)}) doit suivre la date "
+            f"de la lettre ({date_fr(data.document_date)})"
         )
     ctx["date_limite_paiement"] = date_fr(deadline)
     return ctx

@@ -55,7 +55,9 @@ class Manifest:
             return self.templates[key]
         except KeyError:
             known = ", ".join(sorted(self.templates))
-            raise NotFound(f"unknown document template {key!r}; known: {known}") from None
+            raise NotFound(
+                f"modèle de document inconnu {key!r} ; modèles connus : {known}"
+            ) from None
 
     def template_path(self, key: str) -> Path:
         return self.path.parent / self.template(key).file

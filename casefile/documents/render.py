@@ -17,11 +17,12 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
-from casefile.documents.context import BUILDERS, COMMON_FIELDS, CaseDocumentData
-from casefile.documents.formatting import FILTERS
+from casefile.documents.context import BUILDERS, COMMON_FIELDS, CaseDocumentData, MissingField
+from casefile.documents.formatting import FILTERS, date_fr
 from casefile.documents.manifest import Manifest, TemplateSpec, load_manifest
 from casefile.documents.selection import check_amount
 from casefile.errors import DefinitionError, InputError
+from casefile.law.parties import court_label
 
 
 def make_environment() -> Environment:
@@ -83,23 +84,23 @@ def _load_bytes(path: Path) -> bytes:
 def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
     if spec.court is not None and data.court.kind != spec.court:
         raise InputError(
-            f"template {spec.key!r} is written for a {spec.court}, "
-            f"not for {data.court.name!r} ({data.court.kind})"
+            f"le modèle {spec.key!r} est rédigé pour un {court_label(spec.court, None)}, pas pour "
+            f"« {data.court.name} » ({court_label(data.court.kind, None)})"
         )
     check_amount(spec, data)
     if spec.ordonnance_from is None and spec.ordonnance_before is None:
         return
     if data.ordonnance_date is None:
-        raise InputError(f"{spec.key}: ordonnance_date is required for this document")
+        raise MissingField(spec.key, "ordonnance_date")
     if spec.ordonnance_from and data.ordonnance_date < spec.ordonnance_from:
         raise InputError(
-            f"{spec.key}: the ordonnance of {data.ordonnance_date} predates "
-            f"{spec.ordonnance_from}; use the former regime's document"
+            f"{spec.key} : l'ordonnance du {date_fr(data.ordonnance_date)} précède le "
+            f"{date_fr(spec.ordonnance_from)} ; utilisez le document de l'ancien régime"
         )
     if spec.ordonnance_before and data.ordonnance_date >= spec.ordonnance_before:
         raise InputError(
-            f"{spec.key}: the ordonnance of {data.ordonnance_date} is not before "
-            f"{spec.ordonnance_before}; it already bears the formule exécutoire"
+            f"{spec.key} : l'ordonnance du {date_fr(data.ordonnance_date)} n'est pas antérieure "
+            f"au {date_fr(spec.ordonnance_before)} ; elle porte déjà la formule exécutoire"
         )
 
 

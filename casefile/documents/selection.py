@@ -26,10 +26,10 @@ def threshold_at(parameter: str, day: date) -> Decimal:
 
     known = parameters()
     if parameter not in known:
-        raise InputError(f"parameter {parameter!r} is missing from procedures/parameters.toml")
+        raise InputError(f"Paramètre « {parameter} » absent de procedures/parameters.toml.")
     value = known[parameter].value_at(day)
     if value is None:
-        raise InputError(f"parameter {parameter!r} is not in force on {day.isoformat()}")
+        raise InputError(f"Paramètre « {parameter} » : pas de valeur en vigueur au {date_fr(day)}.")
     return value
 
 
@@ -50,11 +50,12 @@ def check_amount(spec: TemplateSpec, data: CaseDocumentData) -> None:
     fits, limit = _applies(spec, principal, data.document_date)
     if fits:
         return
-    side = "does not exceed" if spec.principal_above is not None else "exceeds"
+    assert limit is not None  # a template that does not fit has a threshold
+    side = "n'excède pas" if spec.principal_above is not None else "excède"
     raise InputError(
-        f"{spec.key}: the principal {principal} € {side} the avocat representation threshold "
-        f"of {limit} € on {data.document_date.isoformat()} (CPC art. 760-761 3°, 752/753); "
-        f"use the template {spec.otherwise!r}"
+        f"{spec.key} : le principal ({amount_fr(principal)}) {side} le seuil de représentation "
+        f"obligatoire par avocat ({amount_fr(limit)}) au {date_fr(data.document_date)} "
+        f"(CPC art. 760-761 3°, 752/753) ; utilisez le modèle « {spec.otherwise} »"
     )
 
 

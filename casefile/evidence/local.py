@@ -59,7 +59,8 @@ class LocalStore:
             return StoredObject(sha256, reader.size, reader.mime, created=stored)
         except OSError as error:
             raise StorageUnavailable(
-                f"evidence folder {self.root}: could not store the file: {error.strerror}"
+                f"dossier des pièces {self.root} : impossible d'y stocker le fichier : "
+                f"{error.strerror}"
             ) from error
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -93,8 +94,8 @@ class LocalStore:
         actual = path.stat().st_size
         if actual != size:
             raise IntegrityError(
-                f"object {sha256} is already stored with {actual} bytes instead of {size}: "
-                "the stored copy is corrupt; run `casefile evidence verify`"
+                f"objet {sha256} déjà stocké avec {actual} octets au lieu de {size} : la copie "
+                "stockée est corrompue ; lancez `casefile evidence verify`"
             )
 
     def open_verified(self, sha256: str, size: int | None = None) -> Iterator[bytes]:
@@ -102,9 +103,9 @@ class LocalStore:
         try:
             handle = path.open("rb")
         except FileNotFoundError:
-            raise ObjectMissing(f"object {sha256} is missing from {self.url}") from None
+            raise ObjectMissing(f"objet {sha256} absent de {self.url}") from None
         except OSError as error:
-            raise StorageUnavailable(f"object {sha256}: {error.strerror}") from error
+            raise StorageUnavailable(f"objet {sha256} : {error.strerror}") from error
         return _closing(handle, verified_chunks(_file_chunks(handle), sha256, size, str(path)))
 
     def check(self) -> None:
@@ -114,7 +115,9 @@ class LocalStore:
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
         if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-            raise StorageUnavailable(f"evidence folder {self.root} cannot take files")
+            raise StorageUnavailable(
+                f"dossier des pièces {self.root} : impossible d'y écrire des fichiers"
+            )
 
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()

@@ -143,7 +143,7 @@ class ObjectStore(Protocol):
 def check_sha256(sha256: str) -> str:
     """`sha256` if it is 64 lowercase hex digits; anything else could escape the key space."""
     if not _HEX.match(sha256):
-        raise InputError(f"{sha256!r} is not a SHA-256 hex digest")
+        raise InputError(f"{sha256!r} n'est pas une empreinte SHA-256 (64 chiffres hexadécimaux)")
     return sha256
 
 
@@ -161,10 +161,70 @@ def key_sha256(key: str) -> str | None:
     return digest if parts[1] == digest[:2] and parts[2] == digest[2:4] else None
 
 
+class PartDigests:
+    """The MD5 of each `part_size` slice of the bytes fed in, to predict the ETag S3 gives
+    their upload. The MD5s run in a second thread while the caller goes on (hashlib releases
+    the GIL): beside the SHA-256 of the same chunk, or beside the network while a part is
+    uploaded."""
+
+    def __init__(self, part_size: int) -> None:
+        self._part_size = part_size
+        self.size = 0
+        self._md5s: list[bytes] = []
+        self._part = hashlib.md5(usedforsecurity=False)
+        self._fill = 0
+        self._worker: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
+
+    def feed(self, data: bytes) -> None:
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(1, thread_name_prefix="evidence-md5")
+        if self._pending is not None:
+            self._pending.result()
+        self.size += len(data)
+        self._pending = self._worker.submit(self._hash, data)
+
+    def finish(self) -> None:
+        """Wait for the MD5s and stop their thread (idempotent)."""
+        pending, self._pending = self._pending, None
+        worker, self._worker = self._worker, None
+        try:
+            if pending is not None:
+                pending.result()
+        finally:
+            if worker is not None:
+                worker.shutdown(wait=True)
+
+    def _hash(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            take = min(len(view), self._part_size - self._fill)
+            self._part.update(view[:take])
+            self._fill += take
+            view = view[take:]
+            if self._fill == self._part_size:
+                self._md5s.append(self._part.digest())
+                self._part = hashlib.md5(usedforsecurity=False)
+                self._fill = 0
+
+    def expected_etag(self) -> str:
+        """The ETag S3 gives this upload: MD5 for a single PUT, MD5 of the part MD5s + count
+        for a multipart one (minio switches to multipart beyond one part)."""
+        self.finish()
+        md5s = [*self._md5s]
+        if self._fill or not md5s:
+            md5s.append(self._part.digest())
+        if len(md5s) == 1 and self.size <= self._part_size:
+            return md5s[0].hex()
+        combined = hashlib.md5(b"".join(md5s), usedforsecurity=False).hexdigest()
+        return f"{combined}-{len(md5s)}"
+
+
 class HashingReader:
     """Wraps an upload: sniffs the head, hashes and counts every byte handed on, enforces a
     maximum size. `read(n)` returns exactly `n` bytes until the end, because minio's part
-    reader concatenates whatever it gets (many short reads would copy quadratically)."""
+    reader concatenates whatever it gets (many short reads would copy quadratically). With a
+    `part_size`, also the MD5 of each part (`PartDigests`), beside the SHA-256."""
 
     def __init__(
         self, source: Readable, *, max_size: int | None = None, part_size: int = 0
@@ -175,14 +235,7 @@ class HashingReader:
         self.mime = sniff(self._buffer)
         self.size = 0
         self.sha256 = hashlib.sha256()
-        # MD5 of each `part_size` slice, to predict the multipart ETag the server returns.
-        self._part_size = part_size
-        self._part_md5s: list[bytes] = []
-        self._part = hashlib.md5(usedforsecurity=False)
-        self._part_fill = 0
-        self._eof = False
-        self._md5_worker: ThreadPoolExecutor | None = None
-        self._md5_pending: Future[None] | None = None
+        self.parts = PartDigests(part_size) if part_size else None
 
     def read(self, size: int = -1, /) -> bytes:
         if size is None or size < 0:
@@ -201,54 +254,30 @@ class HashingReader:
         self.size += len(data)
         if self._max_size is not None and self.size > self._max_size:
             raise InputError(f"le fichier dépasse la taille maximale de {self._max_size} octets")
-        if self._part_size:
-            # The part MD5s in a second thread while this one computes the SHA-256: both
-            # release the GIL, so the two hashes of a chunk run side by side on two cores.
-            if self._md5_worker is None:
-                self._md5_worker = ThreadPoolExecutor(1, thread_name_prefix="evidence-md5")
-            if self._md5_pending is not None:
-                self._md5_pending.result()
-            self._md5_pending = self._md5_worker.submit(self._md5_parts, data)
+        if self.parts is not None:
+            self.parts.feed(data)
         self.sha256.update(data)
 
     def finish(self) -> None:
         """Wait for the part MD5s and stop their thread (idempotent)."""
-        pending, self._md5_pending = self._md5_pending, None
-        worker, self._md5_worker = self._md5_worker, None
-        try:
-            if pending is not None:
-                pending.result()
-        finally:
-            if worker is not None:
-                worker.shutdown(wait=True)
+        if self.parts is not None:
+            self.parts.finish()
 
-    def _md5_parts(self, data: bytes) -> None:
-        if self._part_size:
-            view = memoryview(data)
-            while view:
-                take = min(len(view), self._part_size - self._part_fill)
-                self._part.update(view[:take])
-                self._part_fill += take
-                view = view[take:]
-                if self._part_fill == self._part_size:
-                    self._close_part()
 
-    def _close_part(self) -> None:
-        self._part_md5s.append(self._part.digest())
-        self._part = hashlib.md5(usedforsecurity=False)
-        self._part_fill = 0
+class PartHashingReader:
+    """Hands `source` on to minio's uploader in reads of exactly `n` bytes while the MD5 of
+    each part is computed (`PartDigests`) on exactly the bytes handed on, so the ETag the
+    server returns can be checked against them."""
 
-    def expected_etag(self) -> str:
-        """The ETag S3 gives this upload: MD5 for a single PUT, MD5 of the part MD5s + count
-        for a multipart one (minio switches to multipart beyond one part)."""
-        self.finish()
-        md5s = [*self._part_md5s]
-        if self._part_fill or not md5s:
-            md5s.append(self._part.digest())
-        if len(md5s) == 1 and self.size <= self._part_size:
-            return md5s[0].hex()
-        combined = hashlib.md5(b"".join(md5s), usedforsecurity=False).hexdigest()
-        return f"{combined}-{len(md5s)}"
+    def __init__(self, source: Readable, part_size: int) -> None:
+        self._source = source
+        self.parts = PartDigests(part_size)
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = _read_full(self._source, CHUNK if size is None or size < 0 else size)
+        if data:
+            self.parts.feed(data)
+        return data
 
 
 def _read_full(source: Readable, size: int) -> bytes:
@@ -381,14 +410,16 @@ def verified_chunks(
         digest.update(chunk)
         total += len(chunk)
         if size is not None and total > size:
-            raise IntegrityError(f"{where}: more than the {size} bytes recorded are stored")
+            raise IntegrityError(f"{where} : plus que les {size} octets enregistrés sont stockés")
         if held is not None:
             yield held
         held = chunk
     if size is not None and total != size:
-        raise IntegrityError(f"{where}: {total} bytes stored, {size} recorded")
+        raise IntegrityError(f"{where} : {total} octets stockés, {size} enregistrés")
     if digest.hexdigest() != sha256:
-        raise IntegrityError(f"{where}: stored bytes hash to {digest.hexdigest()}, not {sha256}")
+        raise IntegrityError(
+            f"{where} : l'empreinte des octets stockés est {digest.hexdigest()}, non {sha256}"
+        )
     if held is not None:
         yield held
 

@@ -1,11 +1,13 @@
 """Objects in an S3 bucket (MinIO in production) through the `minio` client.
 
-A seekable source (a file) is hashed in a first pass and uploaded straight to its content key,
-or not at all when that key exists. A stream (an HTTP body) is hashed in the same pass that
-spools it to an anonymous temporary file, then uploaded the same way. The upload has a known
-length (parallel multipart parts, constant memory), and the ETag the server returns must be
-the one predicted from the hashed bytes (MD5 of each part). An existing content key is never
-written. Temporary keys (`tmp/…`) of earlier versions are still listed and removed by verify.
+A seekable source (a file) is hashed in a first pass (SHA-256 for the key, MD5 of each part
+for the ETag) and uploaded straight to its content key, or not at all when that key exists. A
+stream (an HTTP body) is hashed (SHA-256) in the same pass that spools it, in memory up to one
+part, beyond that to an anonymous temporary file; the MD5 of each part is then computed while
+the spool is uploaded, on the bytes handed to the server, beside the network. The upload has a
+known length (parallel multipart parts, constant memory), and the ETag the server returns must
+be the one predicted from the MD5s. An existing content key is never written. Temporary keys
+(`tmp/…`) of earlier versions are still listed and removed by verify.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from casefile.evidence.objects import (
     KEY_PREFIX,
     HashingReader,
     ObjectInfo,
+    PartDigests,
+    PartHashingReader,
     Readable,
     StoredObject,
     TemporaryUpload,
@@ -96,21 +100,28 @@ class S3Store:
         if _seekable(stream):
             return self._put_seekable(stream, max_size)  # type: ignore[arg-type]
         # A stream (an HTTP body): its SHA-256, hence its key, is known only at its end. It is
-        # hashed while it is spooled to an anonymous temporary file (unlinked at once: nothing
-        # outlives a crash), then uploaded like a file. Cheaper than a temporary key and a
-        # server-side copy, which moves every byte a second time on the server.
-        with tempfile.TemporaryFile(prefix="casefile-upload-") as spool:
-            first = HashingReader(stream, max_size=max_size, part_size=self.part_size)
+        # hashed while it is spooled (in memory up to one part, beyond that to an anonymous
+        # temporary file, unlinked at once: nothing outlives a crash), then uploaded like a
+        # file. Cheaper than a temporary key and a server-side copy, which moves every byte a
+        # second time on the server. The part MD5s are computed during the upload, on the
+        # bytes read back from the spool (private to this process), where they overlap the
+        # network instead of lengthening the spooling pass.
+        with tempfile.SpooledTemporaryFile(
+            max_size=self.part_size, prefix="casefile-upload-"
+        ) as spool:
+            first = HashingReader(stream, max_size=max_size)
             try:
                 while data := first.read(SPOOL_CHUNK):
                     spool.write(data)
                 spool.flush()
                 spool.seek(0)
             except OSError as error:
-                raise StorageUnavailable(f"spooling an upload: {error.strerror}") from error
+                raise StorageUnavailable(f"mise en tampon d'un envoi : {error.strerror}") from error
+            upload = PartHashingReader(spool, self.part_size)
+            try:
+                return self._upload_hashed(upload, upload.parts, first, "fichier arrivé altéré")
             finally:
-                first.finish()
-            return self._upload_hashed(spool, first, "arrived altered")
+                upload.parts.finish()
 
     def _put_seekable(self, stream: BinaryIO, max_size: int | None) -> StoredObject:
         """A file on disk (a CLI argument): hash it first (SHA-256 for the key, MD5 of each
@@ -124,12 +135,15 @@ class S3Store:
         finally:
             first.finish()
         stream.seek(start)
-        return self._upload_hashed(stream, first, "changed while it was being uploaded")
+        assert first.parts is not None
+        return self._upload_hashed(stream, first.parts, first, "fichier modifié pendant l'envoi")
 
-    def _upload_hashed(self, source: BinaryIO, first: HashingReader, fault: str) -> StoredObject:
+    def _upload_hashed(
+        self, source: Readable, parts: PartDigests, first: HashingReader, fault: str
+    ) -> StoredObject:
         """Upload `source`, already hashed by `first`, to its content key. The ETag the
-        server returns must be the one predicted from the hashed bytes: it proves the server
-        holds exactly those bytes (nothing is hashed twice)."""
+        server returns must be the one `parts` predicts (the MD5 of each part of the bytes
+        hashed, or handed to the server): it proves the server holds exactly those bytes."""
         sha256, size = first.sha256.hexdigest(), first.size
         existing = self.stat(sha256)
         if existing is not None:
@@ -141,7 +155,7 @@ class S3Store:
             lambda: self.client.put_object(
                 self.bucket,
                 key,
-                source,
+                source,  # type: ignore[arg-type]
                 length=size,
                 part_size=self.part_size,
                 num_parallel_uploads=self.parallel_uploads,
@@ -150,13 +164,14 @@ class S3Store:
             ),
         )
         etag = (result.etag or "").strip('"')
-        if not self.verify_readback and etag != first.expected_etag():
+        expected = parts.expected_etag()
+        if not self.verify_readback and (etag != expected or parts.size != size):
             with contextlib.suppress(StorageUnavailable, S3Error):
                 self._call("remove altered upload", lambda: self._remove(key))
             raise IntegrityError(
-                f"{self.url}: the upload to {key} {fault}; the file arrived altered or "
-                f"changed while it was being uploaded (ETag {etag}, expected "
-                f"{first.expected_etag()}); send it again"
+                f"{self.url} : l'envoi vers {key} a échoué ({fault}) : le fichier est arrivé "
+                f"altéré ou a changé pendant l'envoi (ETag {etag}, attendu {expected}) ; "
+                "envoyez-le de nouveau"
             )
         self._verify_new(sha256, size)
         return StoredObject(sha256, size, first.mime, created=True)
@@ -166,7 +181,7 @@ class S3Store:
         a content key never names other bytes."""
         stored = self.stat(sha256)
         if stored is None:
-            raise StorageUnavailable(f"{self.url}: {sha256} vanished right after it was written")
+            raise StorageUnavailable(f"{self.url} : {sha256} a disparu juste après son écriture")
         try:
             self._check_size(stored.size, sha256, size)
             if self.verify_readback:
@@ -180,8 +195,8 @@ class S3Store:
     def _check_size(self, actual: int, sha256: str, size: int) -> None:
         if actual != size:
             raise IntegrityError(
-                f"object {sha256} is stored with {actual} bytes instead of {size}: "
-                "the stored copy is corrupt; run `casefile evidence verify`"
+                f"objet {sha256} stocké avec {actual} octets au lieu de {size} : la copie "
+                "stockée est corrompue ; lancez `casefile evidence verify`"
             )
 
     def _remove(self, key: str) -> None:
@@ -192,7 +207,7 @@ class S3Store:
         try:
             response = self._call("read", lambda: self.client.get_object(self.bucket, key))
         except S3Error as error:
-            raise ObjectMissing(f"object {sha256} is missing from {self.url}") from error
+            raise ObjectMissing(f"objet {sha256} absent de {self.url}") from error
         return _released(
             response,
             verified_chunks(
@@ -203,7 +218,7 @@ class S3Store:
     def check(self) -> None:
         """Raise `StorageUnavailable` unless the server answers and the bucket exists."""
         if not self._call("check bucket", lambda: self.client.bucket_exists(self.bucket)):
-            raise StorageUnavailable(f"{self.url}: the bucket does not exist (casefile init)")
+            raise StorageUnavailable(f"{self.url} : le bucket n'existe pas (casefile init)")
 
     def exists(self, sha256: str) -> bool:
         return self.stat(sha256) is not None
@@ -278,7 +293,7 @@ def _released(response: urllib3.BaseHTTPResponse, chunks: Iterator[bytes]) -> It
     try:
         yield from chunks
     except (urllib3.exceptions.HTTPError, OSError) as error:
-        raise StorageUnavailable(f"reading an object failed midway: {error}") from error
+        raise StorageUnavailable(f"lecture d'un objet interrompue : {error}") from error
     finally:
         response.close()
         response.release_conn()

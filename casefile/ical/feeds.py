@@ -36,10 +36,10 @@ class FeedToken:
     def __post_init__(self) -> None:
         if self.kind not in FEED_KINDS:
             raise InputError(
-                f"feed kind {self.kind!r} is unknown (use one of: {', '.join(FEED_KINDS)})"
+                f"type d'abonnement {self.kind!r} inconnu (attendu : {', '.join(FEED_KINDS)})"
             )
         if not self.subject_id:
-            raise InputError("feed subject id is empty")
+            raise InputError("abonnement : l'objet de l'abonnement n'est pas indiqué")
 
     @property
     def active(self) -> bool:
@@ -114,7 +114,7 @@ def feed_url(base_url: str, token: str) -> str:
     """The https (or http) URL of a feed."""
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"base URL {base_url!r} is not an http(s) URL")
+        raise InputError(f"adresse de base {base_url!r} : ce n'est pas une adresse http(s)")
     path = parts.path.rstrip("/") + FEED_PATH.format(token=token)
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 

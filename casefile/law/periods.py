@@ -43,11 +43,13 @@ def parse_date(text: object, what: str = "date") -> date:
     if isinstance(text, date):
         return text
     if not isinstance(text, str) or not _DATE.match(text):
-        raise InputError(f"{what}: {text!r} is not a date in the form YYYY-MM-DD")
+        raise InputError(f"{what} : {text!r} n'est pas une date au format AAAA-MM-JJ")
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{what}: {text!r} does not exist in the calendar") from None
+        raise InputError(
+            f"{what} : {text!r} : cette date n'existe pas dans le calendrier"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +65,12 @@ class Period:
     def parse(cls, text: str) -> Period:
         """Read "15 days", "1 month", "6 months", "5 years", "1 month 15 days", "-15 days"."""
         if not isinstance(text, str):
-            raise InputError(f"period {text!r} is not a string such as '15 days' or '1 month'")
+            raise InputError(f"durée {text!r} : attendu un texte tel que '15 days' ou '1 month'")
         match = _WHOLE.match(text.lower())
         if not match:
             raise InputError(
-                f"period {text!r} does not parse: write e.g. '15 days', '1 month', "
-                "'2 years', '1 month 15 days' or '-15 days' for a backward period"
+                f"durée {text!r} illisible : écrire par exemple '15 days', '1 month', "
+                "'2 years', '1 month 15 days', ou '-15 days' pour un délai à rebours"
             )
         years = months = days = 0
         for amount_text, unit in _PART.findall(match.group(2)):
@@ -82,7 +84,7 @@ class Period:
         period = cls(years, months, days, backward=match.group(1) == "-")
         if period.is_zero() and not period.backward:
             # "-0 days" is a backward limit with no full day to leave: the eve of the hearing.
-            raise InputError(f"period {text!r} is empty")
+            raise InputError(f"durée {text!r} nulle")
         return period
 
     def is_zero(self) -> bool:

@@ -21,6 +21,7 @@ import msgspec
 from casefile.errors import DefinitionError, InputError
 from casefile.law.periods import Period
 from casefile.law.schema import Key, Spec, Text, Url, decode, read_toml
+from casefile.law.wording import choices_fr
 
 Counting = Literal["cpc", "civil", "backward", "calendar"]
 Actor = Literal["creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe"]
@@ -176,10 +177,10 @@ class AttributeDef:
     def parse(self, raw: object, where: str) -> AttributeValue:
         """Turn a flag or JSON value into the typed attribute value, or say why not."""
         if isinstance(raw, bool | int) and self.type not in ("bool", "int", "place"):
-            raise InputError(f"{where}: attribute {self.key}={raw!r} must be a string")
+            raise InputError(f"{where} : attribut {self.key}={raw!r} : attendu un texte")
         if not isinstance(raw, str | int):  # bool is an int
             raise InputError(
-                f"{where}: attribute {self.key}={raw!r} must be a string, a number or true/false"
+                f"{where} : attribut {self.key}={raw!r} : attendu un texte, un nombre ou true/false"
             )
         if self.type == "bool":
             if isinstance(raw, bool):
@@ -189,18 +190,20 @@ class AttributeDef:
                 return True
             if text in ("false", "0", "no", "non", "faux"):
                 return False
-            raise InputError(f"{where}: attribute {self.key}={raw!r} must be true or false")
+            raise InputError(
+                f"{where} : attribut {self.key}={raw!r} : attendu true ou false (oui ou non)"
+            )
         if self.type == "int":
             try:
                 return int(str(raw))
             except ValueError:
                 raise InputError(
-                    f"{where}: attribute {self.key}={raw!r} must be an integer"
+                    f"{where} : attribut {self.key}={raw!r} : attendu un nombre entier"
                 ) from None
         text = str(raw)
         if self.type == "choice" and text not in self.choices:
             raise InputError(
-                f"{where}: attribute {self.key}={raw!r} must be one of {', '.join(self.choices)}"
+                f"{where} : attribut {self.key}={raw!r} : attendu {choices_fr(self.choices)}"
             )
         if self.type == "period" and Period.parse(text).backward:
             raise InputError(
@@ -343,7 +346,8 @@ class Procedure:
             return self.events[key]
         except KeyError:
             raise InputError(
-                f"unknown event {key!r} for procedure {self.key} (known: {', '.join(self.events)})"
+                f"événement inconnu {key!r} pour la procédure {self.key} (connus : "
+                f"{', '.join(self.events)})"
             ) from None
 
     @property
@@ -365,18 +369,18 @@ def parse_procedure(data: object, origin: str) -> Procedure:
     ordered = _dependency_order(rules, origin)
     if spec.default_court is not None and spec.default_court not in spec.courts:
         raise DefinitionError(
-            origin, "default_court", f"{spec.default_court!r} is not one of `courts`"
+            origin, "default_court", f"{spec.default_court!r} ne figure pas dans `courts`"
         )
     steps = set(events) | {rule.key for rule in rules}
     for index, document in enumerate(spec.documents):
         where = f"documents[{index}]"
         if document.step not in steps:
             raise DefinitionError(
-                origin, f"{where}.step", f"{document.step!r} is neither an event nor a deadline"
+                origin, f"{where}.step", f"{document.step!r} n'est ni un événement ni un délai"
             )
         if document.court is not None and document.court not in spec.courts:
             raise DefinitionError(
-                origin, f"{where}.court", f"{document.court!r} is not one of `courts`"
+                origin, f"{where}.court", f"{document.court!r} ne figure pas dans `courts`"
             )
     _check_eligibility(spec.eligibility, events, origin)
     comparison = spec.comparison
@@ -387,7 +391,7 @@ def parse_procedure(data: object, origin: str) -> Procedure:
                     raise DefinitionError(
                         origin,
                         f"comparison.costs[{index}].courts[{position}]",
-                        f"court {court!r} is not one of the procedure's courts",
+                        f"juridiction {court!r} absente des juridictions de la procédure",
                     )
     return Procedure(
         key=spec.key,
@@ -419,15 +423,21 @@ def _events(spec: ProcedureSpec, origin: str) -> dict[str, EventDef]:
     for index, entry in enumerate(spec.events):
         where = f"events[{index}]"
         if entry.key in events:
-            raise DefinitionError(origin, f"{where}.key", f"event {entry.key!r} defined twice")
+            raise DefinitionError(
+                origin, f"{where}.key", f"événement {entry.key!r} défini deux fois"
+            )
         attributes: dict[str, AttributeDef] = {}
         for position, attr in enumerate(entry.attributes):
             at = f"{where}.attributes[{position}]"
             if attr.key in attributes:
-                raise DefinitionError(origin, f"{at}.key", f"attribute {attr.key!r} defined twice")
+                raise DefinitionError(
+                    origin, f"{at}.key", f"attribut {attr.key!r} défini deux fois"
+                )
             if (attr.type == "choice") != bool(attr.choices):
                 raise DefinitionError(
-                    origin, f"{at}.choices", "required for a `choice` attribute, and only for it"
+                    origin,
+                    f"{at}.choices",
+                    "obligatoire pour un attribut `choice`, et pour lui seul",
                 )
             attributes[attr.key] = AttributeDef(attr.key, attr.type, attr.label, attr.choices)
         events[entry.key] = EventDef(
@@ -444,7 +454,9 @@ def _events(spec: ProcedureSpec, origin: str) -> dict[str, EventDef]:
             for position, other in enumerate(getattr(entry, name)):
                 if other not in events:
                     raise DefinitionError(
-                        origin, f"events[{index}].{name}[{position}]", f"unknown event {other!r}"
+                        origin,
+                        f"events[{index}].{name}[{position}]",
+                        f"événement inconnu {other!r}",
                     )
     return events
 
@@ -459,7 +471,7 @@ def _rule(
     where = f"deadlines[{index}]"
 
     def fail(key: str, message: str) -> DefinitionError:
-        return DefinitionError(origin, f"{where}.{key}", f"{message} (in {entry.key!r})")
+        return DefinitionError(origin, f"{where}.{key}", f"{message} (dans {entry.key!r})")
 
     try:
         period = Period.parse(entry.period)
@@ -468,18 +480,19 @@ def _rule(
     if (entry.counting == "backward") != period.backward:
         raise fail(
             "period",
-            "a backward counting needs a '-N days' period, and a negative period a backward "
-            f"counting (got {entry.period!r} with counting {entry.counting!r})",
+            "un décompte à rebours (backward) demande une durée '-N days', et une durée "
+            f"négative un décompte à rebours (reçu {entry.period!r} avec counting "
+            f"{entry.counting!r})",
         )
     if entry.counting == "civil" and (period.days or period.months):
-        raise fail("period", "a limitation period (counting 'civil') is counted in years")
+        raise fail("period", "une prescription (counting 'civil') se compte en années")
     if entry.text_kind == "verbatim" and (
         "[" in entry.text.replace("[…]", "") or "]" in entry.text.replace("[…]", "")
     ):
         raise fail(
             "text",
-            'a verbatim quotation has no editorial insertion in [brackets] (only "[…]" marks '
-            'an elision): quote the article or set text_kind = "paraphrase"',
+            "une citation verbatim n'a pas d'insertion entre [crochets] (seul \"[…]\" marque "
+            'une coupure) : citez l\'article ou indiquez text_kind = "paraphrase"',
         )
     starts = tuple(
         _start(start, position, events, fail) for position, start in enumerate(entry.start)
@@ -487,21 +500,24 @@ def _rule(
     for name in ("satisfied_by", "moot_by"):
         for position, key in enumerate(getattr(entry, name)):
             if key not in events:
-                raise fail(f"{name}[{position}]", f"unknown event {key!r}")
+                raise fail(f"{name}[{position}]", f"événement inconnu {key!r}")
     for name in ("validity_event", "cap_event", "notice_event"):
         named = getattr(entry, name)
         if named is not None and named not in events:
-            raise fail(name, f"unknown event {named!r}")
+            raise fail(name, f"événement inconnu {named!r}")
     if (entry.cap_event is None) != (entry.cap_note is None):
-        raise fail("cap_note", "a cap (`cap_event`) and the note citing its rule go together")
+        raise fail(
+            "cap_note", "un plafond (`cap_event`) va avec la note qui cite sa règle (`cap_note`)"
+        )
     if entry.validity_event is not None and not (entry.valid_from or entry.valid_until):
-        raise fail("validity_event", "needs `valid_from` or `valid_until`")
+        raise fail("validity_event", "demande `valid_from` ou `valid_until`")
     if entry.valid_from and entry.valid_until and entry.valid_from > entry.valid_until:
-        raise fail("valid_until", "is before valid_from")
+        raise fail("valid_until", "précède valid_from")
     for position, court in enumerate(entry.courts):
         if court not in spec.courts:
             raise fail(
-                f"courts[{position}]", f"court {court!r} is not one of the procedure's courts"
+                f"courts[{position}]",
+                f"juridiction {court!r} absente des juridictions de la procédure",
             )
     if entry.period_attribute is not None:
         for position, start in enumerate(starts):
@@ -510,15 +526,15 @@ def _rule(
             if definition is None or definition.type != "period":
                 raise fail(
                     "period_attribute",
-                    f"{entry.period_attribute!r} is not a period attribute of the event of "
+                    f"{entry.period_attribute!r} n'est pas un attribut de durée de l'événement de "
                     f"start[{position}]",
                 )
     for position, item in enumerate(entry.waiting):
         if item.event not in events:
-            raise fail(f"waiting[{position}].event", f"unknown event {item.event!r}")
+            raise fail(f"waiting[{position}].event", f"événement inconnu {item.event!r}")
     step = entry.next_step
     if step is not None and step.event is not None and step.event not in events:
-        raise fail("next_step.event", f"unknown event {step.event!r}")
+        raise fail("next_step.event", f"événement inconnu {step.event!r}")
     return DeadlineRule(
         key=entry.key,
         label=entry.label,
@@ -557,21 +573,23 @@ Fail = Callable[[str, str], DefinitionError]
 def _start(spec: StartSpec, position: int, events: Mapping[str, EventDef], fail: Fail) -> Start:
     at = f"start[{position}]"
     if (spec.event is None) == (spec.deadline is None):
-        raise fail(at, "each start names an `event` or a `deadline` (exactly one)")
+        raise fail(at, "chaque départ nomme un `event` ou un `deadline` (un seul des deux)")
     if spec.event is not None and spec.event not in events:
-        raise fail(f"{at}.event", f"unknown event {spec.event!r}")
+        raise fail(f"{at}.event", f"événement inconnu {spec.event!r}")
     if spec.deadline is not None and (spec.when or spec.when_event):
-        raise fail(at, "conditions (`when`, `when_event`) apply to an event start only")
+        raise fail(
+            at, "les conditions (`when`, `when_event`) ne valent que pour un départ par événement"
+        )
     if spec.event is not None:
         _check_conditions(events[spec.event], spec.when, f"{at}.when", fail)
     for other, conditions in spec.when_event.items():
         if other not in events:
-            raise fail(f"{at}.when_event.{other}", f"unknown event {other!r}")
+            raise fail(f"{at}.when_event.{other}", f"événement inconnu {other!r}")
         _check_conditions(events[other], conditions, f"{at}.when_event.{other}", fail)
     if spec.uncertain and not spec.note:
-        raise fail(f"{at}.note", "an uncertain start needs a `note` saying why")
+        raise fail(f"{at}.note", "un départ incertain demande une `note` qui dit pourquoi")
     if spec.not_before is not None and spec.not_before not in events:
-        raise fail(f"{at}.not_before", f"unknown event {spec.not_before!r}")
+        raise fail(f"{at}.not_before", f"événement inconnu {spec.not_before!r}")
     return Start(
         event=spec.event,
         deadline=spec.deadline,
@@ -590,17 +608,15 @@ def _check_conditions(event: EventDef, conditions: Conditions, where: str, fail:
     for attr, value in conditions.items():
         definition = (event.attributes or {}).get(attr)
         if definition is None:
-            raise fail(f"{where}.{attr}", f"event {event.key!r} has no attribute {attr!r}")
+            raise fail(f"{where}.{attr}", f"l'événement {event.key!r} n'a pas d'attribut {attr!r}")
         expected = {"bool": bool, "int": int}.get(definition.type, str)
         if type(value) is not expected:
             raise fail(
                 f"{where}.{attr}",
-                f"{value!r} does not fit the {definition.type} attribute {attr!r}",
+                f"{value!r} ne convient pas à l'attribut {attr!r} (type {definition.type})",
             )
         if definition.type == "choice" and value not in definition.choices:
-            raise fail(
-                f"{where}.{attr}", f"{value!r} is not one of {', '.join(definition.choices)}"
-            )
+            raise fail(f"{where}.{attr}", f"{value!r} : attendu {choices_fr(definition.choices)}")
 
 
 def _check_eligibility(
@@ -609,14 +625,14 @@ def _check_eligibility(
     dated_by = eligibility.amount_date_event
     if dated_by is not None and dated_by not in events:
         raise DefinitionError(
-            origin, "eligibility.amount_date_event", f"unknown event {dated_by!r}"
+            origin, "eligibility.amount_date_event", f"événement inconnu {dated_by!r}"
         )
     by_parameter = eligibility.amicable_attempt_required == "parameter"
     if by_parameter != (eligibility.amicable_attempt_parameter is not None):
         raise DefinitionError(
             origin,
             "eligibility.amicable_attempt_parameter",
-            'required when amicable_attempt_required = "parameter", and only then',
+            'obligatoire quand amicable_attempt_required = "parameter", et seulement alors',
         )
 
 
@@ -638,8 +654,9 @@ def _check_overlaps(rules: list[DeadlineRule], origin: str) -> None:
                 raise DefinitionError(
                     origin,
                     _path(second),
-                    f"two versions of {first.key!r} ({_path(first)} and {_path(second)}) apply "
-                    "to the same court, conditions and dates (overlapping validity)",
+                    f"deux versions de {first.key!r} ({_path(first)} et {_path(second)}) valent "
+                    "pour la même juridiction, les mêmes conditions et les mêmes dates "
+                    "(validités qui se chevauchent)",
                 )
 
 
@@ -662,7 +679,7 @@ def _dependency_order(rules: list[DeadlineRule], origin: str) -> list[DeadlineRu
                     raise DefinitionError(
                         origin,
                         f"{_path(rule)}.start[{position}].deadline",
-                        f"unknown deadline {start.deadline!r} (in {rule.key!r})",
+                        f"délai inconnu {start.deadline!r} (dans {rule.key!r})",
                     )
                 depends[rule.key].add(start.deadline)
         for position, voided in enumerate(rule.voids):
@@ -670,7 +687,7 @@ def _dependency_order(rules: list[DeadlineRule], origin: str) -> list[DeadlineRu
                 raise DefinitionError(
                     origin,
                     f"{_path(rule)}.voids[{position}]",
-                    f"unknown deadline {voided!r} (in {rule.key!r})",
+                    f"délai inconnu {voided!r} (dans {rule.key!r})",
                 )
             depends[voided].add(rule.key)
     first_rule = {rule.key: rule for rule in reversed(rules)}
@@ -684,7 +701,7 @@ def _dependency_order(rules: list[DeadlineRule], origin: str) -> list[DeadlineRu
             raise DefinitionError(
                 origin,
                 f"{_path(first_rule[key])}.start",
-                f"cycle in deadline starts: {' -> '.join((*path, key))}",
+                f"cycle dans les départs des délais : {' -> '.join((*path, key))}",
             )
         state[key] = 1
         for dep in sorted(depends[key]):
@@ -709,7 +726,7 @@ def check_parameter_references(
                 raise DefinitionError(
                     procedure.origin,
                     f"eligibility.{name}",
-                    f"unknown parameter {value!r} (not in procedures/parameters.toml)",
+                    f"paramètre inconnu {value!r} (absent de procedures/parameters.toml)",
                 )
 
 
@@ -717,7 +734,7 @@ def load_procedure(path: Path) -> Procedure:
     procedure = parse_procedure(read_toml(path), str(path))
     if procedure.key != path.stem:
         raise DefinitionError(
-            str(path), "key", f"{procedure.key!r} must match the file name {path.stem!r}"
+            str(path), "key", f"{procedure.key!r} doit correspondre au nom du fichier {path.stem!r}"
         )
     return procedure
 

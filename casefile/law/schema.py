@@ -36,12 +36,13 @@ DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 MONTH_DAY_PATTERN = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 DEPARTMENT_PATTERN = r"^([0-9]{2}|2A|2B|9[78][0-9])$"
 _PATTERNS = {
-    KEY_PATTERN: "an identifier in lower case (a-z, 0-9, _) such as `opposition_formee`",
-    SLUG_PATTERN: "an identifier in lower case (a-z, 0-9, _, -) such as `alsace-moselle`",
-    URL_PATTERN: "an https:// link (Légifrance for an article)",
-    DECIMAL_PATTERN: 'a decimal number written as a string, such as "4000.00" (no float)',
-    MONTH_DAY_PATTERN: 'a day of the year written "MM-DD", such as "05-27"',
-    DEPARTMENT_PATTERN: 'a department or collectivity code as a string: "75", "2A", "974"',
+    KEY_PATTERN: "un identifiant en minuscules (a-z, 0-9, _) tel que `opposition_formee`",
+    SLUG_PATTERN: "un identifiant en minuscules (a-z, 0-9, _, -) tel que `alsace-moselle`",
+    URL_PATTERN: "un lien https:// (Légifrance pour un article)",
+    DECIMAL_PATTERN: 'un nombre décimal écrit comme un texte, tel que "4000.00" (pas de flottant)',
+    MONTH_DAY_PATTERN: 'un jour de l\'année écrit "MM-JJ", tel que "05-27"',
+    DEPARTMENT_PATTERN: 'un code de département ou de collectivité écrit comme un texte : "75", '
+    '"2A", "974"',
 }
 
 Key = Annotated[str, msgspec.Meta(pattern=KEY_PATTERN)]
@@ -63,9 +64,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise DefinitionError(str(path), "(file)", "file not found") from None
+        raise DefinitionError(str(path), "(file)", "fichier introuvable") from None
     except tomllib.TOMLDecodeError as error:
-        raise DefinitionError(str(path), "(file)", f"is not valid TOML: {error}") from None
+        raise DefinitionError(str(path), "(file)", f"TOML invalide : {error}") from None
 
 
 def decode(data: object, kind: type[T], origin: str, prefix: str = "") -> T:
@@ -125,19 +126,19 @@ def explain(error: str, data: object, root: mi.Type) -> tuple[str, str]:
         known = [f.name for f in _struct_fields(kind)]
         if field.group(1) == "missing required":
             expected = _describe(_field_type(kind, name))
-            message = f"is required ({expected})"
+            message = f"obligatoire ({expected})"
         else:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f"did you mean `{close[0]}`? " if close else ""
-            message = f"unknown key; {hint}allowed keys: {', '.join(known)}"
+            hint = f"vouliez-vous dire `{close[0]}` ? " if close else ""
+            message = f"clé inconnue ; {hint}clés admises : {', '.join(known)}"
     elif what.startswith("Invalid enum value"):
-        message = f"{value!r} is not allowed; expected {_describe(kind)}"
+        message = f"{value!r} n'est pas admis ; attendu {_describe(kind)}"
     elif what.startswith(("Expected", "Invalid")):
-        message = f"got {_show(value)}; expected {_describe(kind)}"
+        message = f"reçu {_show(value)} ; attendu {_describe(kind)}"
     else:  # a check made in a Struct's __post_init__: its message says it all
         message = what
     context = _owner_key(data, segments)
-    return _path_text(segments), message + (f" (in {context!r})" if context else "")
+    return _path_text(segments), message + (f" (dans {context!r})" if context else "")
 
 
 def _path_text(segments: Sequence[str | int]) -> str:
@@ -163,16 +164,16 @@ def _owner_key(data: object, segments: Sequence[str | int]) -> str | None:
 
 def _show(value: object) -> str:
     names = {
-        bool: "a boolean",
-        int: "an integer",
-        float: "a float",
-        str: "a string",
-        list: "a list",
-        dict: "a table",
+        bool: "un booléen",
+        int: "un entier",
+        float: "un nombre à virgule flottante",
+        str: "un texte",
+        list: "une liste",
+        dict: "une table",
     }
-    kind = "a date" if isinstance(value, date) else names.get(type(value), type(value).__name__)
+    kind = "une date" if isinstance(value, date) else names.get(type(value), type(value).__name__)
     if isinstance(value, list | dict):
-        return kind.replace("a ", "an empty ", 1) if not value else kind
+        return f"{kind} vide" if not value else kind
     return f"{kind} {value!r}"
 
 
@@ -250,34 +251,28 @@ def _fits(value: object, kind: mi.Type | None) -> bool:
 def _describe(kind: mi.Type | None) -> str:
     """What a value of this type looks like, in words."""
     if kind is None:
-        return "a value"
+        return "une valeur"
     if isinstance(kind, mi.UnionType):
         members = [t for t in kind.types if not isinstance(t, mi.NoneType)]
-        return " or ".join(_describe(t) for t in members)
+        return " ou ".join(_describe(t) for t in members)
     if isinstance(kind, mi.LiteralType):
-        return "one of: " + ", ".join(repr(v) for v in kind.values)
+        return "l'une des valeurs : " + ", ".join(repr(v) for v in kind.values)
     if isinstance(kind, mi.StrType):
         if kind.pattern is not None:
-            return _PATTERNS.get(kind.pattern, f"a string matching {kind.pattern}")
-        return "a non-empty string" if kind.min_length else "a string"
+            return _PATTERNS.get(kind.pattern, f"un texte de la forme {kind.pattern}")
+        return "un texte non vide" if kind.min_length else "un texte"
     if isinstance(kind, mi.BoolType):
-        return "true or false"
+        return "true ou false"
     if isinstance(kind, mi.IntType):
         bound = f" ≥ {kind.ge}" if kind.ge is not None else ""
-        return f"an integer{bound}"
+        return f"un entier{bound}"
     if isinstance(kind, mi.DateType):
-        return "a date YYYY-MM-DD"
+        return "une date AAAA-MM-JJ"
     if isinstance(kind, mi.ListType | mi.VarTupleType):
-        least = " (at least one)" if kind.min_length else ""
-        return f"a list{least} of {_plural(kind.item_type)}"
+        least = " (au moins un élément)" if kind.min_length else ""
+        return f"une liste{least} dont chaque élément est {_describe(kind.item_type)}"
     if isinstance(kind, mi.DictType):
-        return f"a table of name = {_describe(kind.value_type)}"
+        return f"une table nom = {_describe(kind.value_type)}"
     if isinstance(kind, mi.StructType):
-        return "a table with keys " + ", ".join(f.name for f in kind.fields)
-    return "a value"
-
-
-def _plural(kind: mi.Type) -> str:
-    if isinstance(kind, mi.StructType):
-        return "tables with keys " + ", ".join(f.name for f in kind.fields)
-    return _describe(kind).removeprefix("a ").removeprefix("an ")
+        return "une table de clés " + ", ".join(f.name for f in kind.fields)
+    return "une valeur"

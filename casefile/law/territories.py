@@ -208,12 +208,14 @@ class Territories:
     distance: DistanceRules
     default_key: str = "metropole"
 
-    def normalise_department(self, code: object, what: str = "department") -> str:
+    def normalise_department(self, code: object, what: str = "département") -> str:
         """Validate a department or collectivity code ("75", "2A", "974"…; 67 as a number too)."""
         if isinstance(code, int) and not isinstance(code, bool):
             code = str(code)
         if not isinstance(code, str):
-            raise InputError(f"{what}: {code!r} is not a department code such as 75, 2A or 974")
+            raise InputError(
+                f"{what} : {code!r} n'est pas un code de département tel que 75, 2A ou 974"
+            )
         text = code.strip().upper()
         if text.isdigit() and len(text) == 1:
             text = "0" + text
@@ -221,22 +223,25 @@ class Territories:
             return text
         if text in self.distance.overseas:
             return text
-        raise InputError(f"{what}: {code!r} is not a French department or collectivity code")
+        raise InputError(
+            f"{what} : {code!r} n'est pas le code d'un département ou d'une collectivité "
+            "d'outre-mer français"
+        )
 
     def for_court(self, department: object) -> Territory:
         """The territory whose days count for a court seated in `department`."""
-        code = self.normalise_department(department, "court department")
+        code = self.normalise_department(department, "département de la juridiction")
         if code in self.distance.overseas and code not in self.by_department:
             raise InputError(
-                f"court department: {code!r} is a collectivity with its own procedure code, "
-                "not supported by casefile"
+                f"département de la juridiction : {code!r} est une collectivité dotée de sa "
+                "propre procédure civile, que casefile ne traite pas"
             )
         return self.by_key[self.by_department.get(code, self.default_key)]
 
     def normalise_residence(self, residence: object) -> str:
         if isinstance(residence, str) and residence.strip().lower() in (ABROAD, "étranger"):
             return ABROAD
-        return self.normalise_department(residence, "debtor residence")
+        return self.normalise_department(residence, "résidence du débiteur")
 
     def extension(self, court_department: str, residence: str) -> Extension | None:
         """The art. 643/644 extension for a party residing in `residence` (or None)."""
@@ -333,7 +338,7 @@ def parse_territories(
     spec = decode(data, CalendarSpec, origin)
     if set(spec.meta.weekend) != {"samedi", "dimanche"} or len(spec.meta.weekend) != 2:
         raise DefinitionError(
-            origin, "meta.weekend", 'the engine counts ["samedi", "dimanche"] (CPC art. 642)'
+            origin, "meta.weekend", 'le moteur compte ["samedi", "dimanche"] (CPC art. 642)'
         )
     national_names = frozenset(spec.national.counted)
     by_key: dict[str, Territory] = {}
@@ -341,7 +346,7 @@ def parse_territories(
     for index, entry in enumerate(spec.territories):
         where = f"territories[{index}]"
         if entry.key in by_key:
-            raise DefinitionError(origin, f"{where}.key", f"{entry.key!r} is defined twice")
+            raise DefinitionError(origin, f"{where}.key", f"{entry.key!r} est défini deux fois")
         counted = frozenset(entry.counted)
         doubtful = frozenset(entry.doubtful)
         if (counted or doubtful or entry.extra) and not (entry.basis and entry.source):
@@ -349,13 +354,13 @@ def parse_territories(
             raise DefinitionError(
                 origin,
                 f"{where}.{missing}",
-                f"local days need a `basis` and a `source` (in {entry.key!r})",
+                f"les jours locaux demandent un `basis` et une `source` (dans {entry.key!r})",
             )
         if counted & doubtful:
             raise DefinitionError(
                 origin,
                 f"{where}.doubtful",
-                f"days both counted and doubtful: {sorted(counted & doubtful)}",
+                f"jours à la fois comptés et douteux : {sorted(counted & doubtful)}",
             )
         extra: list[tuple[int, int, str]] = []
         for position, item in enumerate(entry.extra):
@@ -366,7 +371,7 @@ def parse_territories(
                 raise DefinitionError(
                     origin,
                     f"{where}.extra[{position}].day",
-                    f"{item.day!r} is not a day of the year",
+                    f"{item.day!r} n'est pas un jour de l'année",
                 ) from None
             extra.append((month, dom, item.name))
         by_key[entry.key] = Territory(
@@ -381,16 +386,18 @@ def parse_territories(
         for position, code in enumerate(entry.departments):
             if code in by_department:
                 raise DefinitionError(
-                    origin, f"{where}.departments[{position}]", f"{code} is in two territories"
+                    origin,
+                    f"{where}.departments[{position}]",
+                    f"{code} figure dans deux territoires",
                 )
             by_department[code] = entry.key
     if "metropole" not in by_key:
-        raise DefinitionError(origin, "territories", "the 'metropole' territory is required")
+        raise DefinitionError(origin, "territories", "le territoire 'metropole' est obligatoire")
     dist = spec.distance
     for position, code in enumerate(dist.overseas_courts):
         if code not in by_department:
             raise DefinitionError(
-                origin, f"distance.overseas_courts[{position}]", f"{code} has no territory"
+                origin, f"distance.overseas_courts[{position}]", f"{code} n'a pas de territoire"
             )
     distance = DistanceRules(
         overseas=frozenset(dist.overseas),

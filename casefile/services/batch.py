@@ -8,7 +8,8 @@ out, in order (DESIGN.md §4), at the pace of the machine's cores and in bounded
   is shared); each worker receives raw blocks and writes its results itself, in input order
   (`casefile.services.ordered_fork`). A smaller batch is computed in the process itself. Input
   and output are streamed: memory does not grow with the batch nor with a slow reader.
-- The engine's memo is kept under `MEMO_LIMIT` entries in each process (emptied when over).
+- The engine's memos are kept under `MEMO_PER_PROCESS` entries in a process, `MEMO_ENTRIES`
+  for the whole batch (each process empties its own when over).
 - `fields` selects the deadline fields written (`key,due,status`: the compact mode); the
   envelope (`procedure`, `territory`, `deadlines`, `warnings`) stays the contract's.
 """
@@ -22,6 +23,7 @@ from typing import IO, Any
 
 import msgspec
 
+from casefile import gc_pause
 from casefile.errors import CasefileError, InputError
 from casefile.law.requests import Request, RequestMemo, schedule_for, schedule_for_request
 
@@ -29,11 +31,17 @@ CHUNK_BYTES = 1 << 18
 """Input bytes a worker computes at a time (about 1 600 lines of a usual request, 3 MB of full
 output): large enough that passing the turn to write costs nothing, small enough that the last
 blocks keep every core busy."""
-MEMO_LIMIT = 100_000
-"""Engine memo entries kept per process (deadlines by rule, start date, territory and
-extension; about 1.4 KB each with their JSON): a portfolio's distinct combinations, under
-150 MiB a process. Emptied more often, the engine builds the same deadlines again (200 000
-mixed cases: 6.9 s of CPU at 20 000 entries, 4.7 s at 100 000)."""
+MEMO_ENTRIES = 200_000
+MEMO_PER_PROCESS = 100_000
+"""Engine memo entries a batch keeps (deadlines by rule, start date, territory and extension;
+about 1.4 KB each with their JSON): at most `MEMO_PER_PROCESS` in a process and
+`MEMO_ENTRIES` shared out between its workers (100 000 each for two, 50 000 for four), so that
+the batch's memory does not grow with the number of cores. Emptied more often, the engine
+builds the same deadlines again (200 000 mixed cases in one process: 6.9 s of CPU at 20 000
+entries, 4.7 s at 100 000)."""
+REQUEST_MEMO = 50_000
+"""Validated events and facts kept per process (small: a key of a few dozen bytes each)."""
+COMPACT_LIMIT = 20_000
 SCHEDULE_MEMO = 1
 """Whole schedules kept by the engine during a batch: none, as a batch's requests rarely
 repeat whole (each deadline stays memoised above); keeping 100 000 cost 0.8 s of CPU per
@@ -74,7 +82,9 @@ def parse_fields(text: str | None) -> tuple[str, ...] | None:
 
 class _Compact:
     """Deadline bytes restricted to some fields: the full contract bytes decoded into a Struct
-    holding only those fields and encoded again (once per distinct deadline, kept)."""
+    holding only those fields and encoded again (once per distinct deadline, kept: at most
+    `COMPACT_LIMIT`, as each entry keeps its full bytes alive after the engine's memo let
+    them go)."""
 
     def __init__(self, fields: Sequence[str]) -> None:
         self.type = msgspec.defstruct(
@@ -88,7 +98,7 @@ class _Compact:
         found = self.kept.get(full)
         if found is None:
             found = self.encoder.encode(self.decoder.decode(full))
-            if len(self.kept) >= MEMO_LIMIT:
+            if len(self.kept) >= COMPACT_LIMIT:
                 self.kept.clear()
             self.kept[full] = found
         return found
@@ -133,20 +143,33 @@ def _memo_for(eng: object) -> RequestMemo:
     so that an id reused by another engine never finds it)."""
     found = _MEMOS.get(id(eng))
     if found is None or found[0] is not eng:
-        found = (eng, RequestMemo(MEMO_LIMIT))
+        found = (eng, RequestMemo(REQUEST_MEMO))
         _MEMOS.clear()
         _MEMOS[id(eng)] = found
     return found[1]
 
 
 def process_chunk(
-    first_number: int, lines: Sequence[bytes], fields: tuple[str, ...] | None
+    first_number: int,
+    lines: Sequence[bytes],
+    fields: tuple[str, ...] | None,
+    memo_limit: int = MEMO_PER_PROCESS,
 ) -> bytes:
-    """Compute one chunk of batch lines; line numbers in errors count from the file's start.
+    """Compute one chunk of batch lines; line numbers in errors count from the file's start;
+    the engine's memos are emptied past `memo_limit` entries.
 
     A result line is `Schedule.json_bytes()` (the contract, byte for byte) written as the
     concatenation of its kept parts: the envelope's head, each deadline's kept bytes, the
-    warnings — one join for the whole chunk."""
+    warnings — one join for the whole chunk. The cyclic garbage collector is held off meanwhile
+    (`casefile.gc_pause`): the chunk's objects are freed by reference counting, and its
+    collections, over the engine's memos, took 4–8 % of the CPU."""
+    with gc_pause.paused():
+        return _results(first_number, lines, fields, memo_limit)
+
+
+def _results(
+    first_number: int, lines: Sequence[bytes], fields: tuple[str, ...] | None, memo_limit: int
+) -> bytes:
     from casefile.definitions import engine
 
     eng = engine()
@@ -195,20 +218,25 @@ def process_chunk(
             message = f"line {number}: invalid request ({type(error).__name__}: {error})"
         append(encode({"error": message}))
         append(b"\n")
-    eng.trim_memo(MEMO_LIMIT)
+    eng.trim_memo(memo_limit)
     return b"".join(out)
 
 
 _REQUEST_DECODER = msgspec.json.Decoder(Request)
 
 
-def process_block(first_number: int, block: bytes, fields: tuple[str, ...] | None) -> bytes:
+def process_block(
+    first_number: int,
+    block: bytes,
+    fields: tuple[str, ...] | None,
+    memo_limit: int = MEMO_PER_PROCESS,
+) -> bytes:
     """`process_chunk` of a block of whole lines (each ends with a newline, the file's last
     one apart): what a worker receives."""
     lines = block.split(b"\n")
     if block.endswith(b"\n"):
         lines.pop()
-    return process_chunk(first_number, lines, fields)
+    return process_chunk(first_number, lines, fields, memo_limit)
 
 
 def blocks(source: IO[bytes], size: int = CHUNK_BYTES) -> Iterator[tuple[int, bytes]]:
@@ -269,7 +297,9 @@ def _run(source: IO[bytes], out: IO[bytes], jobs: int, fields: tuple[str, ...] |
         return
     from casefile.services.ordered_fork import run_in_order
 
+    memo_limit = min(MEMO_PER_PROCESS, MEMO_ENTRIES // workers)
+
     def compute(number: int, block: bytes) -> bytes:
-        return process_block(number, block, fields)
+        return process_block(number, block, fields, memo_limit)
 
     run_in_order(itertools.chain((first, second), pending), compute, out, workers)

@@ -57,14 +57,16 @@ def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
     court = data.court or procedure.default_court
     if procedure.courts and court not in procedure.courts:
         raise InputError(
-            f"court {court!r} is not available for {procedure.key} "
-            f"(use one of: {', '.join(procedure.courts)})"
+            f"juridiction {court!r} impossible pour la procédure {procedure.key} "
+            f"(attendu : {', '.join(procedure.courts)})"
         )
-    department = eng.territories.normalise_department(data.court_department, "court department")
+    department = eng.territories.normalise_department(
+        data.court_department, "département de la juridiction"
+    )
     eng.territories.for_court(department)
     reference = data.reference.strip()
     if not reference or len(reference) > 100:
-        raise InputError(f"reference {data.reference!r} must be 1 to 100 characters")
+        raise InputError(f"référence {data.reference!r} : elle doit compter de 1 à 100 caractères")
     return court, department
 
 

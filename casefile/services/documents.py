@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from casefile.definitions import engine
+from casefile.documents.context import MissingField
 from casefile.documents.manifest import load_manifest
 from casefile.documents.render import build_context
 from casefile.documents.selection import select_template
@@ -38,11 +39,9 @@ class DocumentReadiness:
 
 
 def _blocked_reason(error: InputError) -> str:
-    text = str(error)
-    for field, reason in _NEEDED_EVENTS.items():
-        if field in text:
-            return reason
-    return text
+    if isinstance(error, MissingField) and error.field in _NEEDED_EVENTS:
+        return _NEEDED_EVENTS[error.field]
+    return str(error)
 
 
 def offered_templates(procedure_key: str, court: str | None) -> list[str]:

@@ -31,7 +31,7 @@ from typing import Any
 
 import msgspec
 
-from casefile import metrics
+from casefile import gc_pause, metrics
 from casefile.definitions import LAW_FILES, data_dir, engine, load_engine
 from casefile.errors import CasefileError, DefinitionError, InputError
 from casefile.labels import amount_or_dash, period_fr
@@ -731,7 +731,8 @@ async def apply(
     recomputed: list[CaseImpact] = []
     async for ids in pending_id_chunks(first_id, last_id):
         examined += len(ids)
-        impacts = await _apply_chunk(actor, law, ids, reason, now)
+        with gc_pause.paused():
+            impacts = await _apply_chunk(actor, law, ids, reason, now)
         recomputed_count += len(impacts)
         if keep_cases:
             recomputed.extend(impacts)

@@ -92,7 +92,7 @@ def run_in_order(
                 _send(write_end, _HEADER.pack(number, len(payload)), workers_left)
                 _send(write_end, payload, workers_left)
         except BrokenPipeError:
-            pass  # a worker ended early: its status tells why, below
+            pass  # a worker ended early: its status (kept by `check`) tells why, below
         finally:
             for _, write_end in data:
                 os.close(write_end)
@@ -181,8 +181,12 @@ def _drain(fd: int, out: IO[bytes]) -> None:
 
 
 class _Workers:
+    """The workers still running; the first failure among them is kept (and raised again on
+    every check), so that no caller can lose it."""
+
     def __init__(self, pids: list[int]) -> None:
         self.running = list(pids)
+        self.failure: Exception | None = None
 
     def check(self) -> None:
         """Reap the workers that have ended; raise if one of them failed."""
@@ -192,19 +196,24 @@ class _Workers:
                 continue
             self.running.remove(pid)
             code = os.waitstatus_to_exitcode(status)
-            if code == _BROKEN_PIPE:
-                raise BrokenPipeError("the reader of the batch output went away")
-            if code != 0:
-                raise WorkerFailed(
-                    f"un processus de calcul du lot s'est arrêté (statut {code}) ; "
-                    "le résultat est incomplet"
+            if code != 0 and self.failure is None:
+                self.failure = (
+                    BrokenPipeError("the reader of the batch output went away")
+                    if code == _BROKEN_PIPE
+                    else WorkerFailed(
+                        f"un processus de calcul du lot s'est arrêté (statut {code}) ; "
+                        "le résultat est incomplet"
+                    )
                 )
+        if self.failure is not None:
+            raise self.failure
 
     def wait(self) -> None:
         while self.running:
             self.check()
             if self.running:
                 select.select([], [], [], _POLL_SECONDS / 10)
+        self.check()
 
 
 def _end(pids: list[int]) -> None:

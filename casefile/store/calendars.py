@@ -172,7 +172,7 @@ async def _user(name: str, what: str) -> dict[str, Any]:
         .first()
     )
     if user is None:
-        raise NotFound(f"{what} {name!r} does not exist")
+        raise NotFound(f"{what} « {name} » introuvable")
     return dict(user)
 
 
@@ -184,7 +184,7 @@ async def _case_rows(column: Any, user_id: int) -> list[dict[str, Any]]:
 async def lawyer_feed(lawyer_name: str, now: datetime | None = None) -> bytes:
     """Every deadline of the cases assigned to this lawyer."""
     now = _aware(now)
-    user = await _user(lawyer_name, "lawyer")
+    user = await _user(lawyer_name, "avocat")
     items = await synced_items(await _case_rows(Case.lawyer, user["id"]), now)
     return lawyer_calendar(items, lawyer_name=user["name"])
 
@@ -194,7 +194,7 @@ async def commissaire_feed(name: str, now: datetime | None = None) -> bytes:
     now = _aware(now)
     user = await _user(name, "commissaire de justice")
     if user["role"] != COMMISSAIRE_ROLE:
-        raise NotFound(f"{name!r} is not a commissaire de justice")
+        raise NotFound(f"« {name} » n'est pas un commissaire de justice")
     rows = await _case_rows(Case.commissaire, user["id"])
     items = await synced_items(rows, now)
     return commissaire_calendar(
@@ -223,12 +223,15 @@ async def _subject(kind: str, subject: str, actor: User) -> str:
     if kind == "case":
         return str((await resolve_case(subject, actor))["id"])
     if kind not in FEED_KINDS:
-        raise InputError(f"feed kind {kind!r} is unknown (use one of: {', '.join(FEED_KINDS)})")
-    user = await _user(subject.strip(), "lawyer" if kind == "lawyer" else "commissaire de justice")
+        raise InputError(f"type d'abonnement {kind!r} inconnu (attendu : {', '.join(FEED_KINDS)})")
+    user = await _user(subject.strip(), "avocat" if kind == "lawyer" else "commissaire de justice")
     if kind == "commissaire" and user["role"] != COMMISSAIRE_ROLE:
-        raise InputError(f"commissaire: user {subject!r} is a {user['role']}, not a commissaire")
+        raise InputError(
+            f"commissaire : l'utilisateur « {subject} » est {user['role']}, pas commissaire de "
+            "justice"
+        )
     if user["name"] != actor.name and not can(actor.role, "user.admin"):
-        raise Forbidden(f"only {user['name']!r} or an administrator may publish this calendar")
+        raise Forbidden(f"seul « {user['name']} » ou un administrateur peut publier cet agenda")
     return str(user["name"])
 
 
@@ -277,11 +280,11 @@ async def list_feeds(actor: User) -> list[dict[str, Any]]:
 async def revoke_feed(feed_id: int, actor: User, now: datetime | None = None) -> dict[str, Any]:
     now = _aware(now)
     if not 0 < feed_id <= MAX_ID:  # beyond the column: cannot exist (and would overflow SQLite)
-        raise NotFound(f"feed {feed_id} does not exist")
+        raise NotFound(f"abonnement {feed_id} introuvable")
     async with atomic():
         row = await FeedTokenRow.select().where(FeedTokenRow.id == feed_id).first()
         if row is None or (row["created_by"] != actor.id and not can(actor.role, "user.admin")):
-            raise NotFound(f"feed {feed_id} does not exist")
+            raise NotFound(f"abonnement {feed_id} introuvable")
         if row["revoked_at"] is None:
             await FeedTokenRow.update({FeedTokenRow.revoked_at: now}).where(
                 FeedTokenRow.id == feed_id

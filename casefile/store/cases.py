@@ -84,9 +84,9 @@ async def user_id(name: str | None, what: str, role: str | None = None) -> int |
         .first()
     )
     if row is None:
-        raise InputError(f"{what}: user {name!r} does not exist")
+        raise InputError(f"{what} : l'utilisateur « {name} » n'existe pas")
     if role is not None and row["role"] != role:
-        raise InputError(f"{what}: user {name!r} is a {row['role']}, not a {role}")
+        raise InputError(f"{what} : l'utilisateur « {name} » a le rôle {row['role']}, pas {role}")
     return int(row["id"])
 
 

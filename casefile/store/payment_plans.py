@@ -18,6 +18,7 @@ from casefile.definitions import parameters
 from casefile.errors import InputError
 from casefile.law.money import cents_text, to_cents
 from casefile.law.payment_plans import PlanStatus, make_plan, plan_status
+from casefile.law.wording import amount_fr, date_fr, decimal_fr
 from casefile.store import audit
 from casefile.store.cases import bump_version, resolve_case
 from casefile.store.db import atomic
@@ -53,17 +54,31 @@ YEARS = (1950, 2199)  # the engine's range (casefile.law.schedule)
 
 def _check_bounds(data: PlanIn, granted_on: date) -> None:
     if not isinstance(data.total, Decimal) or not data.total.is_finite():
-        raise InputError(f"total {data.total!r} must be a decimal amount")
+        raise InputError(
+            f"Échéancier : le montant total ({data.total!r}) doit être un montant décimal."
+        )
     if abs(data.total) > MAX_TOTAL:
-        raise InputError(f"total {data.total} is beyond {MAX_TOTAL} €")
-    to_cents(data.total, "plan total")  # whole cents, or a clear InputError
+        raise InputError(
+            f"Échéancier : le montant total ({decimal_fr(data.total)} €) dépasse "
+            f"{amount_fr(MAX_TOTAL)}."
+        )
+    to_cents(data.total, "montant total de l'échéancier")  # whole cents, or a clear InputError
     if not 1 <= data.count <= MAX_INSTALMENTS:
-        raise InputError(f"count {data.count} must be between 1 and {MAX_INSTALMENTS}")
+        raise InputError(
+            f"Échéancier : le nombre d'échéances ({data.count}) doit être compris entre 1 et "
+            f"{MAX_INSTALMENTS}."
+        )
     if not 0 <= data.grace_days <= MAX_GRACE_DAYS:
-        raise InputError(f"grace_days {data.grace_days} must be between 0 and {MAX_GRACE_DAYS}")
-    for what, day in (("first_due", data.first_due), ("granted_on", granted_on)):
+        raise InputError(
+            f"Échéancier : le délai de grâce ({data.grace_days} jours) doit être compris entre "
+            f"0 et {MAX_GRACE_DAYS} jours."
+        )
+    for what, day in (("première échéance", data.first_due), ("date d'octroi", granted_on)):
         if not YEARS[0] <= day.year <= YEARS[1] - 60:
-            raise InputError(f"{what} {day.isoformat()} is outside {YEARS[0]}–{YEARS[1] - 60}")
+            raise InputError(
+                f"Échéancier : {what} ({date_fr(day)}) hors des années {YEARS[0]} à "
+                f"{YEARS[1] - 60}."
+            )
 
 
 async def create_plan(

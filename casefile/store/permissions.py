@@ -98,5 +98,8 @@ def require(actor: User, action: str, what: str = "") -> None:
     from casefile.errors import Forbidden
 
     if not can(actor.role, action):
-        target = f" on {what}" if what else ""
-        raise Forbidden(f"user {actor.name!r} ({actor.role}) may not {action}{target}")
+        target = f" sur {what}" if what else ""
+        raise Forbidden(
+            f"action refusée : l'utilisateur « {actor.name} » ({actor.role}) n'a pas le droit "
+            f"« {action} »{target}"
+        )

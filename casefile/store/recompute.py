@@ -196,8 +196,9 @@ async def store_schedules(
     totals: Mapping[int, int] | None = None,
     bump_version_at: datetime | None = None,
 ) -> None:
-    """Write the deadlines of many cases at once (bulk, for imports, the portfolio and the
-    nightly recomputation): the old rows deleted, the new ones copied in, each case's summary
+    """Write the deadlines of many cases at once (bulk, for imports and the portfolio; the
+    nightly recomputation writes only what differs, `store_changed`): the old rows deleted, the
+    new ones copied in, each case's summary
     (warnings, next due, overdue since, outstanding) set in one statement sent for all.
     `totals`: the cases' outstanding cents when the caller has just read them;
     `bump_version_at`: also increment each case's version and set its `updated_at`."""

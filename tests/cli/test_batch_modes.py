@@ -93,6 +93,25 @@ def test_many_small_blocks_over_three_workers_and_odd_lines(monkeypatch):
     assert json.loads(results[301]) == json.loads(schedule_for(engine(), _request(5)).json_bytes())
 
 
+def test_each_result_line_is_the_schedule_json_byte_for_byte():
+    """The batch writes a result line from kept parts (envelope head, deadline bytes, warnings
+    tail): the same bytes as `Schedule.json_bytes()`, warnings or not."""
+    requests = [
+        _request(0),
+        _request(1),
+        _request(2),
+        {
+            "procedure": "petites_creances",
+            "events": {"invitation_envoyee": {"date": "2026-10-31"}},
+            "claim_total": "9000.00",
+        },
+    ]
+    out = batch.process_chunk(1, [json.dumps(request).encode() for request in requests], None)
+    expected = [schedule_for(engine(), request).json_bytes() for request in requests]
+    assert out.splitlines() == expected
+    assert b'"warnings":["montant 9000.00' in expected[3]
+
+
 def test_workers_write_straight_to_a_file(tmp_path, monkeypatch):
     data = _lines(200)
     monkeypatch.setattr(batch, "CHUNK_BYTES", 2000)
@@ -224,6 +243,6 @@ def test_a_float_after_true_in_the_same_batch_is_refused():
     results = [json.loads(line) for line in out.splitlines()]
     assert "deadlines" in results[0]
     assert results[1] == {
-        "error": "line 2: event ordonnance_signifiee: attribute a_personne=1.0 must be a string, "
-        "a number or true/false"
+        "error": "line 2: event ordonnance_signifiee : attribut a_personne=1.0 : attendu un texte, "
+        "un nombre ou true/false"
     }

@@ -181,7 +181,7 @@ def test_a_department_given_as_an_array_or_an_object_does_not_sink_the_batch(tmp
     assert errors[1].startswith("line 2: court_department: {'code': '67'} must be")
     assert errors[2].startswith("line 3: debtor_residence: [972] must be")
     assert errors[3].startswith("line 4: events must be an object")
-    assert errors[4].startswith("line 5: today: [] is not a date")
+    assert errors[4].startswith("line 5: today : [] n'est pas une date au format AAAA-MM-JJ")
     assert errors[5].startswith("line 6: claim_total")
     assert results[-1] == EXPECTED
     # Served à personne in Paris: no distance extension for the debtor of Martinique (CPC 647).

@@ -94,7 +94,7 @@ def test_table_output_for_humans(capsys):
         (["--procedure", "injonction"], "unknown procedure 'injonction'"),
         (
             ["--procedure", "refere_provision", "--event", "ordonnance=2026-01-01"],
-            "unknown event 'ordonnance'",
+            "événement inconnu 'ordonnance'",
         ),
         (
             ["--procedure", "refere_provision", "--event", "ordonnance_signifiee=2026-02-30"],

@@ -52,6 +52,15 @@ PROBLEMS = (
     (re.compile(r"\bnull\b|\bTrue\b|\bFalse\b"), "Python/JSON value"),
     (re.compile(r"\{'|': '|UNIQUE constraint|Traceback"), "internals"),
     (re.compile(r"\b(?:Not Found|Method Not Allowed|Internal Server Error)\b"), "English error"),
+    (re.compile(r"(?<![\w/.-])\d{4}-\d{2}-\d{2}(?![\w/.:-])"), "ISO date"),
+    (
+        re.compile(
+            r"\b(?:must be|is not|is required|does not|cannot|unknown \w+|not found|"
+            r"is before|is after|already)\b",
+            re.IGNORECASE,
+        ),
+        "English message",
+    ),
 )
 KEY_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, RAW_KEYS), key=len)[::-1]) + r")\b"
@@ -85,9 +94,13 @@ def test_the_checks_catch_what_the_issue_quotes() -> None:
         "4080.00 €",
         "UNIQUE constraint failed: cases.reference",
         "Not Found",
+        "Échéance : 2026-03-01",
+        "invoice 'F-12' is not in the statement",
+        "paid 5000.00 must be between 0 and amount_ttc",
     ):
         assert problems_of(bad), bad
     assert problems_of("Délai : 1 mois — 4 080,00 € — tribunal de commerce — débiteur") == []
+    assert problems_of("Échéance : 1er mars 2026 (lundi), référence STR-2026-03-01-A") == []
 
 
 async def _prepare(url: str, today: date) -> None:

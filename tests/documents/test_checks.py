@@ -86,7 +86,7 @@ def test_a_broken_manifest_is_reported_not_raised(copy_of_templates: Path):
     copy_of_templates.write_text("[[templates]]\nkey = \n", encoding="utf-8")
     problems = check_templates(copy_of_templates)
     assert len(problems) == 1
-    assert problems[0].startswith(f"{copy_of_templates.resolve()}: (file): is not valid TOML")
+    assert problems[0].startswith(f"{copy_of_templates.resolve()}: (file): TOML invalide")
 
 
 def _edit_in_word(path: Path, *paragraphs: str, drop: str | None = None) -> None:

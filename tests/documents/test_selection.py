@@ -73,12 +73,17 @@ def test_the_note_names_both_templates_the_amounts_and_the_article():
 
 
 def test_render_refuses_the_752_assignation_at_or_below_the_threshold():
-    with pytest.raises(InputError, match=f"does not exceed .* use the template '{SANS}'"):
+    with pytest.raises(InputError) as refused:
         render(TJ, _with_principal("10000.00"))
+    assert str(refused.value).startswith(
+        f"{TJ} : le principal (10\u202f000,00\u00a0€) n'excède pas le seuil de représentation "
+        "obligatoire par avocat (10\u202f000,00\u00a0€) au "
+    )
+    assert str(refused.value).endswith(f"; utilisez le modèle « {SANS} »")
 
 
 def test_render_refuses_the_753_assignation_above_the_threshold():
-    with pytest.raises(InputError, match=f"exceeds .* use the template '{TJ}'"):
+    with pytest.raises(InputError, match=f"excède le seuil .* utilisez le modèle « {TJ} »"):
         render(SANS, _with_principal("10000.01", SANS))
 
 

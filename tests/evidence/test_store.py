@@ -58,7 +58,7 @@ def test_an_existing_object_is_never_overwritten(backend: Backend):
     data = pdf("original")
     stored = backend.store.put_stream(io.BytesIO(data))
     backend.overwrite(stored.sha256, b"tampered, and shorter")
-    with pytest.raises(IntegrityError, match="corrupt"):
+    with pytest.raises(IntegrityError, match="corrompue"):
         backend.store.put_stream(io.BytesIO(data))
     # The damaged copy is reported, not silently replaced.
     with pytest.raises(IntegrityError):
@@ -70,13 +70,13 @@ def test_a_hash_mismatch_is_detected_after_the_last_chunk(backend: Backend):
     stored = backend.store.put_stream(io.BytesIO(data))
     backend.overwrite(stored.sha256, data[:-1] + b"y")  # same size, one byte changed
     chunks = backend.store.open_verified(stored.sha256, stored.size)
-    with pytest.raises(IntegrityError, match="hash to"):
+    with pytest.raises(IntegrityError, match="l'empreinte des octets stockés est"):
         list(chunks)
 
 
 def test_a_size_mismatch_is_detected(backend: Backend):
     stored = backend.store.put_stream(io.BytesIO(pdf("devis")))
-    with pytest.raises(IntegrityError, match="recorded"):
+    with pytest.raises(IntegrityError, match="enregistrés"):
         read_all(backend.store, stored.sha256, stored.size + 1)
 
 
@@ -150,10 +150,10 @@ def test_an_upload_the_server_received_altered_is_refused_and_removed(
 ):
     """The ETag check is the S3 backend's proof of what the server received."""
     backend = s3_backend
-    from casefile.evidence.objects import HashingReader
+    from casefile.evidence.objects import PartDigests
 
-    monkeypatch.setattr(HashingReader, "expected_etag", lambda self: "0" * 32)
-    with pytest.raises(IntegrityError, match="arrived altered"):
+    monkeypatch.setattr(PartDigests, "expected_etag", lambda self: "0" * 32)
+    with pytest.raises(IntegrityError, match="arrivé altéré"):
         backend.store.put_stream(io.BytesIO(pdf("x", size=PART + 1)))
     assert backend.raw_names() == []
 
@@ -172,7 +172,7 @@ def test_a_file_changed_during_upload_is_refused_and_leaves_nothing(s3_client):
 
     backend = Backend("s3-file", S3Store(s3_client, "changing-file", part_size=PART))
     backend.store.ensure_bucket()
-    with pytest.raises(IntegrityError, match="changed while"):
+    with pytest.raises(IntegrityError, match="a changé pendant l'envoi"):
         backend.store.put_stream(_ChangingFile(pdf("x", size=1000)))
     assert backend.raw_names() == []
 
@@ -240,7 +240,7 @@ def test_the_part_md5s_hashed_beside_the_sha256_predict_the_multipart_etag():
         pass
     md5s = [hashlib.md5(data[i : i + part]).digest() for i in range(0, len(data), part)]
     expected = f"{hashlib.md5(b''.join(md5s)).hexdigest()}-3"
-    assert reader.expected_etag() == expected
+    assert reader.parts is not None and reader.parts.expected_etag() == expected
     assert reader.sha256.hexdigest() == sha(data)
     assert not [t for t in threading.enumerate() if t.name.startswith("evidence-md5")]
 
@@ -251,3 +251,54 @@ def test_the_part_md5s_hashed_beside_the_sha256_predict_the_multipart_etag():
     failing.finish()
     failing.finish()
     assert not [t for t in threading.enumerate() if t.name.startswith("evidence-md5")]
+
+
+def test_the_part_md5s_of_the_bytes_handed_to_the_uploader_predict_the_etag():
+    """A spooled stream's part MD5s are computed on what minio reads for the upload."""
+    import hashlib
+    import os
+    import threading
+
+    from casefile.evidence.objects import PartHashingReader
+
+    part = 1024 * 1024
+    data = os.urandom(part * 2 + 12345)
+    reader = PartHashingReader(io.BytesIO(data), part)
+    assert reader.read(part) == data[:part]
+    assert reader.read(part) == data[part : 2 * part]
+    assert reader.read(part) == data[2 * part :]
+    assert reader.read(part) == b""
+    md5s = [hashlib.md5(data[i : i + part]).digest() for i in range(0, len(data), part)]
+    assert reader.parts.expected_etag() == f"{hashlib.md5(b''.join(md5s)).hexdigest()}-3"
+    assert reader.parts.size == len(data)
+    assert not [t for t in threading.enumerate() if t.name.startswith("evidence-md5")]
+
+    single = PartHashingReader(io.BytesIO(data[:1000]), part)
+    assert single.read(1000) == data[:1000]
+    assert single.parts.expected_etag() == hashlib.md5(data[:1000]).hexdigest()
+
+
+def test_a_stream_smaller_than_a_part_is_spooled_in_memory(s3_client, monkeypatch):
+    """Only a stream larger than one part goes through a temporary file."""
+    import tempfile
+
+    from casefile.evidence.s3 import S3Store
+
+    store = S3Store(s3_client, "spool-memory", part_size=PART)
+    store.ensure_bucket()
+    spooled: list[str] = []
+    real = tempfile.TemporaryFile
+
+    def temporary_file(*args, **kwargs):
+        if kwargs.get("prefix") == "casefile-upload-":  # not moto's own, in this process
+            spooled.append(kwargs["prefix"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", temporary_file)
+    small, large = pdf("small", size=PART), pdf("large", size=PART + 1)
+    assert store.put_stream(IterReader([small])).sha256 == sha(small)
+    assert spooled == []
+    assert store.put_stream(IterReader([large[:100], large[100:]])).sha256 == sha(large)
+    assert spooled == ["casefile-upload-"]
+    assert read_all(store, sha(small)) == small
+    assert read_all(store, sha(large)) == large

@@ -67,10 +67,14 @@ def test_a_revoked_token_never_verifies_and_last_use_is_recorded():
 
 
 def test_a_feed_token_names_a_known_kind_and_a_subject():
-    with pytest.raises(InputError, match="feed kind"):
+    with pytest.raises(InputError) as refused:
         FeedToken("0" * 64, "everyone", "x", NOW)
-    with pytest.raises(InputError, match="subject"):
+    assert str(refused.value) == (
+        "type d'abonnement 'everyone' inconnu (attendu : case, lawyer, commissaire)"
+    )
+    with pytest.raises(InputError) as refused:
         FeedToken("0" * 64, "case", "", NOW)
+    assert str(refused.value) == "abonnement : l'objet de l'abonnement n'est pas indiqué"
 
 
 def test_etag_is_stable_for_equal_feeds_and_answers_if_none_match():

@@ -79,7 +79,7 @@ def test_render_of_an_unknown_template_names_the_known_ones(
     create_case("IP-UNKNOWN")
     assert main(["render", "IP-UNKNOWN", "plaidoirie", "-o", "/nonexistent/x.docx"]) == 2
     err = capsys.readouterr().err
-    assert "unknown document template 'plaidoirie'" in err
+    assert "modèle de document inconnu 'plaidoirie'" in err
     assert "requete_injonction_tj" in err
     assert _documents("IP-UNKNOWN") == []
 
@@ -89,7 +89,7 @@ def test_a_template_for_the_other_court_is_refused(
 ) -> None:
     create_case("IP-COURT")
     assert main(["render", "IP-COURT", "requete_injonction_tc", "-o", "x.docx"]) == 2
-    assert "written for a tribunal_de_commerce" in capsys.readouterr().err
+    assert "est rédigé pour un tribunal de commerce, pas pour « " in capsys.readouterr().err
 
 
 def test_the_court_is_named_only_where_the_department_has_a_single_seat() -> None:

@@ -63,18 +63,18 @@ def test_a_good_definition_loads(tmp_path):
         (
             ('event = "jugement_signifie"', 'event = "jugement_rendu"'),
             "appel",
-            "unknown event 'jugement_rendu'",
+            "événement inconnu 'jugement_rendu'",
         ),
-        (('period = "1 month"', 'period = "one month"'), "appel", "does not parse"),
+        (('period = "1 month"', 'period = "one month"'), "appel", "durée 'one month' illisible"),
         (
             (
                 'source = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070716/"\n',
                 "",
             ),
             "deadlines[0].source",
-            "is required",
+            "obligatoire (un lien https:// (Légifrance pour un article))",
         ),
-        (('basis = "CPC art. 538"\n', ""), "deadlines[0].basis", "is required"),
+        (('basis = "CPC art. 538"\n', ""), "deadlines[0].basis", "obligatoire (un texte non vide)"),
         (('counting = "cpc"', 'counting = "roughly"'), "appel", "counting"),
         (('actor = "debiteur"', 'actor = "le voisin"'), "appel", "actor"),
         (('period = "1 month"', 'period = "-1 month"'), "appel", "backward"),
@@ -96,7 +96,7 @@ def test_cycles_between_deadlines_are_refused(tmp_path):
     body += GOOD_DEADLINE.replace('key = "appel"', 'key = "b"').replace(
         'start = [{ event = "jugement_signifie" }]', 'start = [{ deadline = "appel" }]'
     )
-    with pytest.raises(DefinitionError, match="cycle"):
+    with pytest.raises(DefinitionError, match="cycle dans les départs des délais : "):
         load_procedure(write(tmp_path, body))
 
 
@@ -119,7 +119,7 @@ def test_dated_versions_that_do_not_overlap_load(tmp_path):
 def test_the_key_must_match_the_file_name(tmp_path):
     path = write(tmp_path, GOOD_DEADLINE)
     renamed = path.rename(tmp_path / "autre.toml")
-    with pytest.raises(DefinitionError, match="file name"):
+    with pytest.raises(DefinitionError, match="doit correspondre au nom du fichier 'autre'"):
         load_procedure(renamed)
 
 

@@ -180,9 +180,9 @@ def test_a_typo_in_distance_extension_says_what_was_meant():
     with pytest.raises(DefinitionError) as raised:
         parse_procedure(mutated, str(file))
     assert str(raised.value).startswith(
-        f"{file}: deadlines[0].distance_extention: unknown key; did you mean `distance_extension`?"
+        f"{file}: deadlines[0].distance_extention: clé inconnue ; vouliez-vous dire `distance_extension` ?"
     )
-    assert "(in 'appel')" in str(raised.value)
+    assert "(dans 'appel')" in str(raised.value)
 
 
 @pytest.mark.parametrize(
@@ -192,31 +192,31 @@ def test_a_typo_in_distance_extension_says_what_was_meant():
             "procedures/refere_provision.toml",
             "distance_extension = true",
             "distance_extention = true",
-            "deadlines[0].distance_extention: unknown key; did you mean `distance_extension`?",
+            "deadlines[0].distance_extention: clé inconnue ; vouliez-vous dire `distance_extension` ?",
         ),
         (
             "procedures/parameters.toml",
             'value = "40.00"',
             "value = 40.0",
-            "indemnite_forfaitaire_recouvrement.values[0].value: got a float 40.0",
+            "indemnite_forfaitaire_recouvrement.values[0].value: reçu un nombre à virgule flottante 40.0",
         ),
         (
             "calendars/territories.toml",
             "abroad_months = 2",
             "abroad_month = 2",
-            "distance.abroad_month: unknown key; did you mean `abroad_months`?",
+            "distance.abroad_month: clé inconnue ; vouliez-vous dire `abroad_months` ?",
         ),
         (
             "document_templates/manifest.toml",
             'step = "mise_en_demeure_envoyee"',
             'stepp = "mise_en_demeure_envoyee"',
-            "templates[0].stepp: unknown key; did you mean `step`?",
+            "templates[0].stepp: clé inconnue ; vouliez-vous dire `step` ?",
         ),
         (
             "procedures/amiable.toml",
             'period = "8 days"',
             'period = "-8 days"',
-            "deadlines[0].period: a backward counting needs a '-N days' period",
+            "deadlines[0].period: un décompte à rebours (backward) demande une durée '-N days'",
         ),
     ],
 )

@@ -43,7 +43,7 @@ def test_the_court_department_decides_the_territory(territories, department, ter
 
 @pytest.mark.parametrize("department", ["20", "96", "00", "999", "ZZ", "", "750"])
 def test_unknown_departments_are_refused_by_name(territories, department):
-    with pytest.raises(InputError, match="department"):
+    with pytest.raises(InputError, match=r"^département de la juridiction : "):
         territories.for_court(department)
 
 
@@ -54,8 +54,12 @@ def test_numeric_department_codes_are_read_as_codes(territories):
 
 
 def test_new_caledonia_courts_are_refused_clearly(territories):
-    with pytest.raises(InputError, match="not supported"):
+    with pytest.raises(InputError) as refused:
         territories.for_court("988")
+    assert str(refused.value) == (
+        "département de la juridiction : '988' est une collectivité dotée de sa propre "
+        "procédure civile, que casefile ne traite pas"
+    )
 
 
 @pytest.mark.parametrize(

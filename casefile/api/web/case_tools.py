@@ -8,7 +8,6 @@ cookie to the next page and is dropped there (only its hash is stored).
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect
 
 from casefile.api.auth import Actor, requires
+from casefile.documents.context import MissingField
 from casefile.errors import CasefileError, InputError
 from casefile.labels import FEED_KINDS, INSTALMENT_STATUSES
 from casefile.store.permissions import User, can
@@ -39,14 +39,12 @@ MISSING_FIELDS = {
     "hearing_time": "l'heure d'audience (attribut « heure » de l'événement « audience »)",
     "ordonnance_date": ("la date de l'ordonnance (enregistrez l'événement « ordonnance rendue »)"),
 }
-_REQUIRED = re.compile(r"(\w+) is required for this document")
 
 
 def document_error(title: str, error: CasefileError) -> str:
     """A refused rendering in French, naming what to record on the case; the detail follows."""
-    found = _REQUIRED.search(str(error))
-    if found and found.group(1) in MISSING_FIELDS:
-        need = MISSING_FIELDS[found.group(1)]
+    if isinstance(error, MissingField) and error.field in MISSING_FIELDS:
+        need = MISSING_FIELDS[error.field]
         return f"Le document « {title} » ne peut pas être généré : il manque {need}."
     return f"Le document « {title} » ne peut pas être généré ({error.http_status}) : {error}"
 
