@@ -179,8 +179,12 @@ def _load() -> str:
 
 def _median(runs: list[dict]) -> dict:
     seconds = sorted(run["seconds"] for run in runs)
+    cpu = sorted(run["cpu"] for run in runs)
+    server = sorted(run["work"] - run["cpu"] for run in runs)
     return {
         "seconds": seconds[len(seconds) // 2],
+        "cpu": cpu[len(cpu) // 2],
+        "server_cpu": server[len(server) // 2],
         "peak_mib": max(run["peak_mib"] for run in runs),
         "baseline_mib": max(run["baseline_mib"] for run in runs),
     }
@@ -217,7 +221,8 @@ def main() -> int:
             print(
                 f"evidence S3 benchmark: {args.size_mb} MiB random file, moto {endpoint}, "
                 f"part {args.part_mb} MiB x {args.parallel} parallel, "
-                f"median of {args.repeat} interleaved rounds, peak RSS = max, "
+                f"median of {args.repeat} interleaved rounds (CPU s: ours, server: moto's during it), "
+                f"peak RSS = max, "
                 f"load average {_load()}"
             )
             minio = client(endpoint)
@@ -258,12 +263,14 @@ def main() -> int:
                 minio.remove_object(BUCKET, "raw/object")  # and so does the anchor
             rows = [(name, _median(runs)) for name, runs in samples.items()]
             print(
-                f"{'operation':<22}{'seconds':>9}{'MiB/s':>9}{'peak RSS MiB':>14}{'(baseline)':>12}"
+                f"{'operation':<22}{'seconds':>9}{'MiB/s':>9}{'CPU s':>8}{'server':>8}"
+                f"{'peak RSS MiB':>14}{'(baseline)':>12}"
             )
             for name, row in rows:
                 speed = args.size_mb / row["seconds"]
                 print(
                     f"{name:<22}{row['seconds']:>9.2f}{speed:>9.1f}"
+                    f"{row['cpu']:>8.2f}{row['server_cpu']:>8.2f}"
                     f"{row['peak_mib']:>14.1f}{row['baseline_mib']:>12.1f}"
                 )
             raw_put, raw_get, put_row, stream_row, get_row = (row for _, row in rows)
