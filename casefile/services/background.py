@@ -276,7 +276,11 @@ async def run(task_id: int) -> dict[str, Any]:
         else:
             raise InputError(f"tâche n° {task_id} : type {row['kind']!r} inconnu")
     except BaseException as error:
-        message = str(error) if isinstance(error, CasefileError) else type(error).__name__
+        message = (
+            str(error)
+            if isinstance(error, CasefileError)
+            else f"erreur interne ({type(error).__name__}) : consignée dans le journal du serveur"
+        )
         await BackgroundTask.update(
             {
                 BackgroundTask.status: "failed",

@@ -23,11 +23,17 @@ from casefile.store.tables import DeadlineRecord
 
 async def fetch(sql: str, *args: Any) -> list[Any]:
     """The records of `sql` (PostgreSQL), in the open transaction if any, else on a pooled
-    connection."""
+    connection (a connection of its own when no pool was started)."""
     eng: Any = engine()
     transaction = eng.current_transaction.get()
     if transaction is not None:
         return list(await transaction.connection.fetch(sql, *args))
+    if eng.pool is None:  # no pool started (as piccolo does then: a connection for the query)
+        connection = await eng.get_new_connection()
+        try:
+            return list(await connection.fetch(sql, *args))
+        finally:
+            await connection.close()
     async with eng.pool.acquire() as connection:
         return list(await connection.fetch(sql, *args))
 

@@ -52,7 +52,9 @@ PROBLEMS = (
     (re.compile(r"\bnull\b|\bTrue\b|\bFalse\b"), "Python/JSON value"),
     (re.compile(r"\{'|': '|UNIQUE constraint|Traceback"), "internals"),
     (re.compile(r"\b(?:Not Found|Method Not Allowed|Internal Server Error)\b"), "English error"),
-    (re.compile(r"(?<![\w/.-])\d{4}-\d{2}-\d{2}(?![\w/.:-])"), "ISO date"),
+    # An ISO date a person reads; not the format's example ("ex. 2026-11-30") nor the echo of
+    # what they typed (« 2026-13-40 »).
+    (re.compile(r"(?<![\w/.-])(?<!« )(?<!ex\. )\d{4}-\d{2}-\d{2}(?![\w/.:-])(?! »)"), "ISO date"),
     (
         re.compile(
             r"\b(?:must be|is not|is required|does not|cannot|unknown \w+|not found|"
@@ -101,6 +103,9 @@ def test_the_checks_catch_what_the_issue_quotes() -> None:
         assert problems_of(bad), bad
     assert problems_of("Délai : 1 mois — 4 080,00 € — tribunal de commerce — débiteur") == []
     assert problems_of("Échéance : 1er mars 2026 (lundi), référence STR-2026-03-01-A") == []
+    assert (
+        problems_of("as_of : « 2026-13-40 » n'est pas une date (AAAA-MM-JJ, ex. 2026-11-30)") == []
+    )
 
 
 async def _prepare(url: str, today: date) -> None:

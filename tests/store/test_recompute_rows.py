@@ -1,0 +1,77 @@
+"""The nightly recomputation's rows: the diff of a case's stored deadlines (pure), the stored
+pairs and texts read back on both engines, and the raw reads with or without a pool."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from casefile.services import cases
+from casefile.services.cases import create_case
+from casefile.store import recompute_rows
+from casefile.store.db import engine
+from casefile.store.users import SYSTEM
+from tests.store.conftest import Store
+from tests.store.helpers import new_case
+
+NOW = datetime(2026, 11, 30, 9, tzinfo=UTC)
+
+
+class Row:
+    """A deadline as `deadline_changes` reads it (its key, due, status and JSON bytes)."""
+
+    def __init__(self, key: str, due: date, text: str) -> None:
+        self.key, self.due, self.status, self.text = key, due, "pending", text
+
+    def json_bytes(self) -> bytes:
+        return self.text.encode()
+
+
+def test_only_the_rows_that_differ_are_deleted_and_copied_in() -> None:
+    stored = {7: {"a": '{"due":"2027-01-04"}', "b": '{"due":"2027-01-05"}', "gone": "{}"}}
+    new = {
+        7: [
+            Row("a", date(2027, 1, 4), '{"due":"2027-01-04"}'),  # the same text: left alone
+            Row("b", date(2027, 1, 6), '{"due":"2027-01-06"}'),  # moved: replaced
+            Row("c", date(2027, 1, 7), '{"due":"2027-01-07"}'),  # new
+        ],
+        8: [Row("a", date(2027, 2, 1), '{"due":"2027-02-01"}')],  # nothing stored
+    }
+    deleted, rows = recompute_rows.deadline_changes(new, stored, NOW)
+    assert sorted(deleted) == [(7, "b"), (7, "gone")]
+    assert [(r[0], r[1], r[2], r[4]) for r in rows] == [
+        (7, "b", date(2027, 1, 6), '{"due":"2027-01-06"}'),
+        (7, "c", date(2027, 1, 7), '{"due":"2027-01-07"}'),
+        (8, "a", date(2027, 2, 1), '{"due":"2027-02-01"}'),
+    ]
+    assert all(r[3] == "pending" and r[5] == NOW for r in rows)
+
+
+def test_the_stored_pairs_and_texts_are_read_back(store: Store) -> None:
+    case = store.run(create_case(new_case("ROWS-1"), SYSTEM, today=date(2026, 11, 2)))
+    other = store.run(create_case(new_case("ROWS-2"), SYSTEM, today=date(2026, 11, 2)))
+    for created in (case, other):
+        store.run(cases.add_event(created["id"], "ordonnance_rendue", date(2027, 2, 1), {}, SYSTEM))
+    case = store.run(cases.get_case(case["id"], SYSTEM))
+    pairs = store.run(recompute_rows.stored_pairs([case["id"]]))
+    texts = store.run(recompute_rows.stored_texts([case["id"]]))
+    expected = {d["key"]: (date.fromisoformat(d["due"]), d["status"]) for d in case["deadlines"]}
+    assert pairs == {case["id"]: expected} and expected
+    assert set(texts) == {case["id"]} and set(texts[case["id"]]) == set(expected)
+    assert other["id"] not in pairs  # a neighbour in the id range is not the caller's
+
+
+def test_a_raw_read_works_without_a_pool(store: Store) -> None:
+    if store.engine != "postgres":
+        pytest.skip("raw reads are PostgreSQL's")
+    case = store.run(create_case(new_case("ROWS-3"), SYSTEM, today=date(2026, 11, 2)))
+    eng = engine()
+    store.run(eng.close_connection_pool())  # type: ignore[attr-defined]
+    try:
+        [row] = store.run(
+            recompute_rows.fetch("SELECT reference FROM cases WHERE id = $1", case["id"])
+        )
+    finally:
+        store.run(eng.start_connection_pool(min_size=0))  # type: ignore[attr-defined]
+    assert row["reference"] == "ROWS-3"
