@@ -69,42 +69,44 @@ def check_templates(
     for key, spec in manifest.templates.items():
         path = manifest.template_path(key)
         if key not in BUILDERS:
-            problems.append(f"{manifest.path}: {key}: no context builder build_context_{key}")
+            problems.append(
+                f"{manifest.path}: {key}: pas de fonction de contexte build_context_{key}"
+            )
         if not path.is_file():
-            problems.append(f"{path}: {key}: template file not found")
+            problems.append(f"{path}: {key}: fichier du modèle introuvable")
             continue
         try:
             used = DocxTemplate(str(path)).get_undeclared_template_variables(env)
             text = docx_text(path.read_bytes())
         except TemplateError as exc:
-            problems.append(f"{path}: {key}: template does not parse: {exc}")
+            problems.append(f"{path}: {key}: modèle illisible : {exc}")
             continue
         except Exception as exc:  # a corrupt .docx (zip, XML): report it, check the others
-            problems.append(f"{path}: {key}: not a readable .docx: {exc}")
+            problems.append(f"{path}: {key}: fichier .docx illisible : {exc}")
             continue
         for name in spec.context:
             if name not in SPECIFIC_FIELDS:
                 problems.append(
-                    f"{manifest.path}: {key}: context names {name!r}, not a specific field "
-                    "(casefile.documents.context.SPECIFIC_FIELDS)"
+                    f"{manifest.path}: {key}: le contexte nomme {name!r}, qui n'est pas un champ "
+                    "propre à un modèle (casefile.documents.context.SPECIFIC_FIELDS)"
                 )
         allowed = set(fields_of(spec))
         for name in sorted(used - allowed):
             where = (
-                "a field of other templates (add it to this template's `context`)"
+                "un champ d'autres modèles (l'ajouter au `context` de ce modèle)"
                 if name in SPECIFIC_FIELDS
-                else "not a field casefile knows (docs/templates.md lists them)"
+                else "un champ inconnu de casefile (docs/templates.md les liste)"
             )
-            problems.append(f"{path}: {key}: uses {name!r}, {where}")
+            problems.append(f"{path}: {key}: utilise {name!r}, {where}")
         flat = " ".join(text.split())
         for mention in (*spec.mentions, *spec.professional_mentions):
             if " ".join(mention.split()) not in flat:
-                problems.append(f"{path}: {key}: required mention missing: {mention!r}")
+                problems.append(f"{path}: {key}: mention obligatoire absente : {mention!r}")
     if procedures_dir is None:
         from casefile.definitions import procedures_dir as default_dir
 
         procedures_dir = default_dir()
     for origin, template in _procedure_documents(procedures_dir):
         if template not in manifest.templates:
-            problems.append(f"{origin}: {template}: document template not in {manifest.path}")
+            problems.append(f"{origin}: {template}: modèle de document absent de {manifest.path}")
     return problems

@@ -161,20 +161,22 @@ def reference_problems(
         where = f"{manifest.path}: templates[{index}]"
         procedure = procedures.get(spec.procedure)
         if procedure is None:
-            problems.append(f"{where}.procedure: unknown procedure {spec.procedure!r}")
+            problems.append(f"{where}.procedure: procédure inconnue {spec.procedure!r}")
             continue
         steps = set(procedure.events) | set(procedure.deadline_keys)
         if spec.step not in steps:
             problems.append(
-                f"{where}.step: {spec.step!r} is neither an event nor a deadline of {procedure.key}"
+                f"{where}.step: {spec.step!r} n'est ni un événement ni un délai de {procedure.key}"
             )
         if spec.court is not None and spec.court not in procedure.courts:
-            problems.append(f"{where}.court: {spec.court!r} is not a court of {procedure.key}")
+            problems.append(
+                f"{where}.court: {spec.court!r} n'est pas une juridiction de {procedure.key}"
+            )
         for name in ("principal_above", "principal_at_most"):
             parameter = getattr(spec, name)
             if parameter is not None and parameter not in parameter_keys:
                 problems.append(
-                    f"{where}.{name}: parameter {parameter!r} is not in procedures/parameters.toml"
+                    f"{where}.{name}: paramètre {parameter!r} absent de procedures/parameters.toml"
                 )
     return problems
 
@@ -190,5 +192,5 @@ def load_manifest(path: Path | None = None) -> Manifest:
     try:
         mtime = target.stat().st_mtime_ns
     except FileNotFoundError:
-        raise DefinitionError(str(target), "manifest", "file not found") from None
+        raise DefinitionError(str(target), "manifest", "fichier introuvable") from None
     return _cached(target, mtime)

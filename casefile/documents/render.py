@@ -73,7 +73,7 @@ def _load_bytes(path: Path) -> bytes:
     try:
         key = (path, path.stat().st_mtime_ns)
     except FileNotFoundError:
-        raise DefinitionError(str(path), "file", "template file not found") from None
+        raise DefinitionError(str(path), "file", "fichier du modèle introuvable") from None
     data = _template_bytes.get(key)
     if data is None:
         data = path.read_bytes()
@@ -118,7 +118,7 @@ def build_context(
     _check_applicable(spec, data)
     builder = BUILDERS.get(template_key)
     if builder is None:
-        raise DefinitionError(str(manifest.path), template_key, "no context builder")
+        raise DefinitionError(str(manifest.path), template_key, "pas de fonction de contexte")
     context = builder(data, manifest.commissaire_from)
     names = fields_of(spec)
     missing = [name for name in names if name not in context]

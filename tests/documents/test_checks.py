@@ -31,7 +31,7 @@ def test_a_mention_missing_from_the_template_is_reported(copy_of_templates: Path
     assert len(problems) == 1
     assert problems[0].endswith(
         "certificat_non_opposition.docx: certificat_non_opposition: "
-        "required mention missing: 'article 9999'"
+        "mention obligatoire absente : 'article 9999'"
     )
 
 
@@ -41,9 +41,9 @@ def test_a_variable_not_declared_in_the_manifest_is_reported(copy_of_templates: 
     copy_of_templates.write_text(text, encoding="utf-8")
     problems = check_templates(copy_of_templates)
     assert problems == [
-        f"{copy_of_templates.parent / 'mise_en_demeure.docx'}: mise_en_demeure: uses "
-        "'date_limite_paiement', a field of other templates (add it to this template's "
-        "`context`)"
+        f"{copy_of_templates.parent / 'mise_en_demeure.docx'}: mise_en_demeure: utilise "
+        "'date_limite_paiement', un champ d'autres modèles (l'ajouter au `context` de ce "
+        "modèle)"
     ]
 
 
@@ -63,7 +63,7 @@ def test_a_template_that_does_not_parse_is_reported(copy_of_templates: Path):
     path.write_bytes(out.getvalue())
     problems = check_templates(copy_of_templates)
     assert len(problems) == 1
-    assert "bordereau_pieces: template does not parse" in problems[0]
+    assert "bordereau_pieces: modèle illisible" in problems[0]
 
 
 def test_a_missing_file_and_an_unknown_key_in_a_procedure_are_reported(
@@ -76,8 +76,8 @@ def test_a_missing_file_and_an_unknown_key_in_a_procedure_are_reported(
     problems = check_templates(copy_of_templates, procedures)
     assert problems == [
         f"{copy_of_templates.parent / 'decompte_creance.docx'}: decompte_creance: "
-        "template file not found",
-        f"{procedures / 'x.toml'}: lettre_inconnue: document template not in "
+        "fichier du modèle introuvable",
+        f"{procedures / 'x.toml'}: lettre_inconnue: modèle de document absent de "
         f"{copy_of_templates.resolve()}",
     ]
 
@@ -111,10 +111,10 @@ def test_a_template_edited_in_word_with_an_unknown_field_is_reported(copy_of_tem
     path = copy_of_templates.parent / "bordereau_pieces.docx"
     _edit_in_word(path, "IBAN : {{ iban_creancier }}", "Audience : {{ date_audience }}")
     assert check_templates(copy_of_templates) == [
-        f"{path}: bordereau_pieces: uses 'date_audience', a field of other templates (add it "
-        "to this template's `context`)",
-        f"{path}: bordereau_pieces: uses 'iban_creancier', not a field casefile knows "
-        "(docs/templates.md lists them)",
+        f"{path}: bordereau_pieces: utilise 'date_audience', un champ d'autres modèles "
+        "(l'ajouter au `context` de ce modèle)",
+        f"{path}: bordereau_pieces: utilise 'iban_creancier', un champ inconnu de casefile "
+        "(docs/templates.md les liste)",
     ]
 
 
@@ -122,7 +122,7 @@ def test_a_legal_mention_deleted_in_word_is_reported(copy_of_templates: Path):
     path = copy_of_templates.parent / "mise_en_demeure.docx"
     _edit_in_word(path, drop="Conformément à l'article L. 441-10")
     problems = check_templates(copy_of_templates)
-    assert f"{path}: mise_en_demeure: required mention missing: {'10 points'!r}" in problems
+    assert f"{path}: mise_en_demeure: mention obligatoire absente : {'10 points'!r}" in problems
 
 
 def test_an_amount_rule_on_an_unknown_parameter_is_reported(copy_of_templates: Path):
@@ -132,6 +132,6 @@ def test_an_amount_rule_on_an_unknown_parameter_is_reported(copy_of_templates: P
     )
     copy_of_templates.write_text(text, encoding="utf-8")
     assert check_templates(copy_of_templates) == [
-        f"{copy_of_templates}: templates[6].principal_above: parameter 'seuil_inconnu' is not in "
+        f"{copy_of_templates}: templates[6].principal_above: paramètre 'seuil_inconnu' absent de "
         "procedures/parameters.toml"
     ]
