@@ -180,16 +180,20 @@ def generated_source(
         role["step"] = step_name
         generic = f"dl = apply({step_name}, plan, events, results, today, {out})"
         fallback: list[str] = []
-        if step.needs_due:
+        if rule.cap_event is not None:
             fallback.append("True")
         if rule.period_attribute:
             fallback.extend(
                 f"({ev(k)} is not None and {rule.period_attribute!r} in {ev(k)}.attributes)"
                 for k in dict.fromkeys(event_starts)
             )
-        if step.applied is not None:
+        if rule.distance_extension:
+            # Whether the plan gives this rule an extension is bound per plan (one text for
+            # the plans with and without): art. 647 may then shorten it (a place recorded).
+            extended = w.constant("L", None, ("L", number))
+            role["extended"] = extended
             fallback.extend(
-                f"({ev(k)} is not None and 'lieu' in {ev(k)}.attributes)"
+                f"({extended} and {ev(k)} is not None and 'lieu' in {ev(k)}.attributes)"
                 for k in dict.fromkeys(event_starts)
             )
         if "True" in fallback:
@@ -354,8 +358,16 @@ def _emit_step(
     fast = w.constant("F", None, ("F", number))
     fill = w.constant("f", None, ("f", number))
     role.update(expiries=expiries, expire=expire, fast=fast, fill=fill)
+    notice = rule.notice_event
+    if notice is not None:
+        # The due date first: a notice dated after it leaves the rule to its next version.
+        emit(d, f"result = {expiries}.get(sd) or {expire}(sd)")
+        emit(d, f"if {ev(notice)} is not None and {ev(notice)}.date > result.due:")
+        emit(d + 1, "break")
+        emit(d, f"nu = {ev(notice)} is None")
+    else:
+        emit(d, "result = None")
     emit(d, "act = None")
-    emit(d, "result = None")
     a = d
     if moot != "False":
         emit(d, f"if {moot}:")
@@ -368,15 +380,16 @@ def _emit_step(
             emit(a, f"if {ev(k)} is not None and (act is None or {ev(k)}.date < act.date):")
             emit(a + 1, f"act = {ev(k)}")
         emit(a, "if act is not None:")
-        emit(a + 1, f"result = {expiries}.get(sd)")
-        emit(a + 1, "if result is None:")
-        emit(a + 2, f"result = {expire}(sd)")
+        if notice is None:
+            emit(a + 1, f"result = {expiries}.get(sd)")
+            emit(a + 1, "if result is None:")
+            emit(a + 2, f"result = {expire}(sd)")
         emit(a + 1, "status = 'done' if act.date <= result.due else 'missed'")
         emit(a, "else:")
         emit(a + 1, f"status = {pending}")
     else:
         emit(a, f"status = {pending}")
-    if single and vu == "False":
+    if single and vu == "False" and notice is None:
         emit(d, f"fk = sd if status == {pending} else (sd, status)")
     else:
         key = "(sd, status"
@@ -384,13 +397,15 @@ def _emit_step(
             key += ", idx"
         if vu != "False":
             key += ", vu"
+        if notice is not None:
+            key += ", nu"
         key += ")"
         emit(d, f"fk = {key}")
     emit(d, f"hit = {fast}.get(fk)")
     emit(d, "if hit is None:")
     emit(d + 1, "if result is None:")
     emit(d + 2, f"result = {expiries}.get(sd) or {expire}(sd)")
-    emit(d + 1, f"hit = {fill}(fk, sd, status, idx, {vu}, result)")
+    emit(d + 1, f"hit = {fill}(fk, sd, status, idx, {vu}, result{', nu' if notice else ''})")
     emit(d, "dl, pw = hit")
     emit(d, "if pw and status != 'moot':")
     emit(d + 1, f"{out}.extend(pw)")

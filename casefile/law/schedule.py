@@ -277,6 +277,9 @@ class _Expiry:
     warnings: tuple[str, ...]
 
 
+_new_expiry: Callable[..., _Expiry] = _constructor(_Expiry)
+
+
 @dataclass(slots=True, eq=False)
 class _Step:
     """One deadline rule compiled for a plan, with its memos (expiries of the rule's own period
@@ -313,6 +316,14 @@ class _Plan:
     # The plan as one generated function (`casefile.law.plan_code`): the events and today in,
     # the deadlines by key and the warnings out; None: `_compute` reads the steps itself.
     run: _Run | None = None
+    known: Any = None  # the procedure's event keys (a keys view)
+    procedure_key: str = ""
+    territory_key: str = ""
+
+    def __post_init__(self) -> None:
+        self.known = self.procedure.events.keys()
+        self.procedure_key = self.procedure.key
+        self.territory_key = self.territory.key
 
 
 class Engine:
@@ -341,9 +352,9 @@ class Engine:
         self._overseas_courts = territories.distance.overseas_courts
         self._step_memos: dict[tuple[Any, ...], dict[Any, Any]] = {}
         self._plan_entries = 0
-        # Generated plan functions by the rules they read and which take the plan's extension
-        # (`make`, the constants shared by every such plan, the roles of the others); kept by
-        # `clear_memos`: they depend on the definitions only.
+        # Generated plan functions by the rules they read (`make`, the constants shared by every
+        # plan with those rules, the roles of the others); kept by `clear_memos`: they depend on
+        # the definitions only.
         self._plan_code: dict[tuple[Any, ...], Any] = {}
 
     def clear_memos(self) -> None:
@@ -458,16 +469,31 @@ class Engine:
         court, department, residence = facts.court, facts.court_department, facts.debtor_residence
         # One flat tuple of plain values (the collector soon stops tracking it): the mapping's
         # keys, then each event's identity (their count fixes the split).
-        memo_key = (
-            procedure_key,
-            court,
-            department,
-            residence,
-            None if claim is None else str(claim),
-            today,
-            *events,
-            *[event._identity or event._ident() for event in events.values()],
-        )
+        written = None if claim is None else str(claim)
+        if len(events) == 2:  # the usual case, without a list
+            one, two = events.values()
+            memo_key: tuple[Any, ...] = (
+                procedure_key,
+                court,
+                department,
+                residence,
+                written,
+                today,
+                *events,
+                one._identity or one._ident(),
+                two._identity or two._ident(),
+            )
+        else:
+            memo_key = (
+                procedure_key,
+                court,
+                department,
+                residence,
+                written,
+                today,
+                *events,
+                *[event._identity or event._ident() for event in events.values()],
+            )
         try:
             cached = self._schedules.get(memo_key)
         except TypeError:  # an unhashable attribute value: computed (and refused) below
@@ -478,7 +504,7 @@ class Engine:
         # deadlines by due date and key (`_schedule`, inlined).
         plan = self._plans.get((procedure_key, court, department, residence))
         run = plan.run if plan is not None else None
-        if run is not None and events.keys() <= plan.procedure.events.keys():  # type: ignore[union-attr]
+        if run is not None and events.keys() <= plan.known:  # type: ignore[union-attr]
             results, warnings = run(events, today)
             if claim is not None:
                 warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))  # type: ignore[union-attr]
@@ -487,14 +513,14 @@ class Engine:
                 deadlines = tuple(results.values())
             elif count == 2:
                 first, second = results.values()
-                if (first.due, first.key) > (second.due, second.key):
+                if first.due > second.due or (first.due == second.due and first.key > second.key):
                     first, second = second, first
                 deadlines = (first, second)
             else:
                 deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
             schedule = _new_schedule(
-                plan.procedure.key,  # type: ignore[union-attr]
-                plan.territory.key,  # type: ignore[union-attr]
+                plan.procedure_key,  # type: ignore[union-attr]
+                plan.territory_key,  # type: ignore[union-attr]
                 deadlines,
                 tuple(warnings),
             )
@@ -663,8 +689,8 @@ class Engine:
 
     def _generated_run(self, plan: _Plan) -> Any:
         """The plan's generated function, bound to its memos (None if it cannot be written).
-        The text depends only on the rules and which of them take the plan's extension."""
-        signature = tuple((step.rule.ident, step.applied is None) for step in plan.steps)
+        The text depends only on the rules (the same for every court and place)."""
+        signature = tuple(step.rule.ident for step in plan.steps)
         compiled = self._plan_code.get(signature)
         if compiled is None:
             compiled = self._plan_code[signature] = self._compile_plan(plan)
@@ -690,6 +716,8 @@ class Engine:
         )
         for step, role in zip(plan.steps, roles, strict=True):
             constants[role["step"]] = step
+            if "extended" in role:
+                constants[role["extended"]] = step.applied is not None
             if "fast" in role:  # a step with a fast path
                 local = plan.territory.key if step.rule.counting in _ROLLED else None
                 memo_key = ("fast", step.rule.ident, local, step.applied)
@@ -699,7 +727,7 @@ class Engine:
                 constants[role["expiries"]] = step.expiries
                 constants[role["expire"]] = _expirer(engine, step, plan.territory)
                 constants[role["fast"]] = fast
-                constants[role["fill"]] = _filler(engine, step, fast, self._points)
+                constants[role["fill"]] = _filler(engine, step, fast, self._points, plan.procedure)
         return make(constants)
 
     def _compile_plan(
@@ -712,7 +740,7 @@ class Engine:
             for start in rule.starts:
                 names = [start.event, start.not_before, *(k for k, _ in start.when_event)]
                 event_keys.update((k, None) for k in names if k is not None)
-            for k in (rule.validity_event, *rule.moot_by, *rule.satisfied_by):
+            for k in (rule.validity_event, rule.notice_event, *rule.moot_by, *rule.satisfied_by):
                 if k is not None:
                     event_keys[k] = None
             event_keys.update((k, None) for k, _ in rule.waiting)
@@ -1279,7 +1307,7 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
             notes = (
                 "point de départ un 29 février: fin retenue le 28 février (règle non confirmée, date la plus précoce)",
             )
-        return _Expiry(end, end, None, notes)
+        return _new_expiry(end, end, None, notes)
     if counting == "backward":
         due = backward_due(start, total)
         notes_: list[str] = []
@@ -1303,10 +1331,10 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
                 f"pour un dépôt papier au greffe, agir au plus tard le {previous.isoformat()} "
                 "(délai à rebours, jamais reporté)"
             )
-        return _Expiry(due, due, None, tuple(notes_))
+        return _new_expiry(due, due, None, tuple(notes_))
     unadjusted = add_period(start, total)
     if counting == "calendar":
-        return _Expiry(unadjusted, unadjusted, None, ())
+        return _new_expiry(unadjusted, unadjusted, None, ())
     return _rolled(unadjusted, territory)
 
 
@@ -1318,7 +1346,7 @@ def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
     moved = None
     if skipped:
         moved = (
-            ", ".join(day.reason for day in skipped)
+            ", ".join([day.reason for day in skipped])
             + f" → report au premier jour ouvrable suivant, {due.isoformat()} (CPC art. 642)"
         )
     warnings: tuple[str, ...] = ()
@@ -1329,7 +1357,7 @@ def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
             f"{due.isoformat()} est « {doubtful} », jour dont le caractère férié ou chômé n'est pas établi "
             f"pour l'art. 642: date retenue {due.isoformat()} (la plus précoce); date possible {later.isoformat()}",
         )
-    return _Expiry(unadjusted, due, moved, warnings)
+    return _new_expiry(unadjusted, due, moved, warnings)
 
 
 def forward_reading(hearing: date, period: Period) -> date:
@@ -1522,6 +1550,7 @@ def _filler(
     step: _Step,
     fast: dict[Any, tuple[Deadline, tuple[str, ...]]],
     points: dict[tuple[str | None, str | None, date], StartPoint],
+    procedure: Procedure,
 ) -> Callable[..., tuple[Deadline, tuple[str, ...]]]:
     """What a generated plan calls for a deadline not yet in `fast`, its step's memo by start
     date and status: the deadline `_apply_step` would build (through the same shared memo, by
@@ -1537,9 +1566,10 @@ def _filler(
         index: int,
         validity_unknown: bool,
         result: _Expiry,
+        notice_unknown: bool = False,
     ) -> tuple[Deadline, tuple[str, ...]]:
         cache_key: tuple[Any, ...]
-        if not validity_unknown:
+        if not (validity_unknown or notice_unknown):
             cache_key = (
                 start_date,
                 status,
@@ -1561,7 +1591,7 @@ def _filler(
                 applied,
                 validity_unknown,
                 None,
-                False,
+                notice_unknown,
                 False,
             )
         cached = built.get(cache_key)
@@ -1573,16 +1603,11 @@ def _filler(
                 lead = leads[(index, validity_unknown)] = _lead_notes(
                     rule, start, validity_unknown, False, applied
                 )
+            notes = lead + warnings if warnings else lead
+            if notice_unknown:
+                notes += _added_notes(rule, procedure, notice_unknown, None)
             deadline = _make_deadline(
-                points,
-                rule,
-                start,
-                start_date,
-                rule.period,
-                result,
-                applied,
-                status,
-                lead + warnings if warnings else lead,
+                points, rule, start, start_date, rule.period, result, applied, status, notes
             )
             built[cache_key] = (deadline, warnings)
             engine._plan_entries += 1

@@ -123,18 +123,26 @@ class Territory:
         if year in self._rolled_years:
             return
         rolls = self._rolls
-        day = date(year, 12, 31)
-        after = day + _ONE_DAY
+        last = date(year, 12, 31)
+        after = last + _ONE_DAY
         following = rolls.get(after) or self._roll_slowly(after)
-        first = date(year, 1, 1)
-        while day >= first:
-            reason = self.why_not_working(day)
-            if reason is None:
+        self._load_year(year)
+        counted = self._counted
+        weekday = last.weekday()
+        fromordinal = date.fromordinal
+        # `why_not_working` of each day, inlined (the year's holidays loaded above).
+        for ordinal in range(last.toordinal(), date(year, 1, 1).toordinal() - 1, -1):
+            day = fromordinal(ordinal)
+            name = counted.get(day)
+            if not name and weekday < 5:
                 following = (day, ())
             else:
+                reason = f"{_WEEKDAYS[weekday]} {day.isoformat()}"
+                if name:
+                    reason += f" ({name})"
                 following = (following[0], (NonWorkingDay(day, reason), *following[1]))
             rolls[day] = following
-            day -= _ONE_DAY
+            weekday = weekday - 1 if weekday else 6
         self._rolled_years.add(year)
 
     def _roll_slowly(self, day: date) -> tuple[date, tuple[NonWorkingDay, ...]]:

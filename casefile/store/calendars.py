@@ -33,7 +33,7 @@ from casefile.ical.sync import sync
 from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline
 from casefile.settings import get_settings
-from casefile.store import audit, read_cache
+from casefile.store import audit, db, read_cache
 from casefile.store.cases import resolve_case
 from casefile.store.db import atomic
 from casefile.store.permissions import SYSTEM, User, can
@@ -319,10 +319,21 @@ def _moment(value: Any) -> datetime | None:
 async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any]:
     """The feed a presented token opens; unknown or revoked: NotFound. Its last use is
     recorded at most once per LAST_USED_EVERY: polling does not write on every request."""
-    now = _aware(now)
+    feed, _ = await _resolve(token, _aware(now), with_inputs=False)
+    return feed
+
+
+async def _resolve(
+    token: str, now: datetime, *, with_inputs: bool
+) -> tuple[dict[str, Any], str | None]:
+    """`resolve_feed`, and with `with_inputs` on PostgreSQL the feed's input rows read in the
+    same statement (`_TOKEN_AND_INPUTS_SQL`), as the JSON text of their array; None when they
+    were not read."""
     if not token or len(token) > 256:
         raise NotFound("abonnement de calendrier introuvable")
-    rows = await FeedTokenRow.raw(_TOKEN_SQL, hash_token(token))
+    together = with_inputs and db.postgres()
+    sql = _TOKEN_AND_INPUTS_SQL if together else _TOKEN_SQL
+    rows = await FeedTokenRow.raw(sql, hash_token(token))
     if not rows:
         raise NotFound("abonnement de calendrier introuvable")
     row = dict(rows[0])
@@ -338,12 +349,13 @@ async def resolve_feed(token: str, now: datetime | None = None) -> dict[str, Any
         await FeedTokenRow.update({FeedTokenRow.last_used: now}).where(FeedTokenRow.id == row["id"])
         last_used = now
     row["last_used"] = last_used
-    return {
+    feed = {
         **_feed_dict(row),
         "created_by_id": row["created_by"],
         "holder": (row["holder_name"], row["holder_role"], bool(row["holder_active"])),
         "subject_user": (row["subject_name"], row["subject_role"], bool(row["subject_active"])),
     }
+    return feed, ((row["inputs"] or "[]") if together else None)
 
 
 def _holder(feed: dict[str, Any]) -> User:
@@ -383,8 +395,9 @@ async def feed_answer(
     the last write of their deadlines and feed states, the subject's name, the day, the law
     loaded, the base URL): when they are what they were when this process last computed the
     feed, its ETag is the one computed then, and a poll that presents it gets its 304 after
-    the checks and one small query instead of the engine, the sync and the rendering of every
-    deadline. On PostgreSQL the check's result is kept a few seconds (`read_cache.FEEDS`,
+    the checks instead of the engine, the sync and the rendering of every deadline: on
+    PostgreSQL one statement reads the token, its publisher, its subject and the inputs
+    (`_TOKEN_AND_INPUTS_SQL`; a case feed adds the case's read), on SQLite two. On PostgreSQL the check's result is kept a few seconds (`read_cache.FEEDS`,
     forgotten on any revocation, rights, case, deadline or feed state change, from any
     process): a poll of an unchanged feed within that time costs no query at all."""
     now = _aware(now)
@@ -393,9 +406,9 @@ async def feed_answer(
         return None, kept
     await read_cache.listen()
     seen = read_cache.generation()
-    feed = await resolve_feed(token, now)
+    feed, rows = await _resolve(token, now, with_inputs=True)
     holder = await _authorized(feed)
-    inputs = await _feed_inputs(feed, now)
+    inputs = await _feed_inputs(feed, now, rows)
     known = _ETAGS.get(feed["id"])
     if known is not None and known[0] == inputs:
         _keep_etag(token, now, known[1], seen)
@@ -442,26 +455,60 @@ _SUBJECTS = {
 }
 
 
-async def _feed_inputs(feed: dict[str, Any], now: datetime) -> tuple[Any, ...]:
-    """Everything the feed's bytes depend on, in one query: its cases with their `version`
-    (bumped by every change to a case, its parties, invoices, payments, events and plans),
-    the last write and the number of their stored deadlines, their feed states' last write;
-    then the day (pending deadlines turn missed), the law loaded and the base URL."""
-    subject: Any = feed["subject"]
-    if feed["kind"] == "case":
-        subject = int(subject) if str(subject).isdigit() else 0
-    sql = _INPUTS_SQL.replace("{where}", _SUBJECTS[feed["kind"]])
-    rows = await Case.raw(sql, subject)
+# PostgreSQL: a checked 304 in one round trip. The token's row (`_TOKEN_SQL`) and, aggregated
+# in one JSON value, the inputs of the feed it names: one branch per kind, each active only for
+# the token's kind and filtered by a scalar subquery (so each keeps its index on `cases`).
+_INPUTS_BRANCH = (
+    "SELECT c.id, c.version, fs.updated_at AS synced, max(d.updated_at) AS written,"
+    " count(d.id) AS deadlines FROM cases c"
+    ' LEFT JOIN feed_states fs ON fs."case" = c.id LEFT JOIN deadlines d ON d."case" = c.id'
+    " WHERE {where} GROUP BY c.id, c.version, fs.updated_at"
+)
+_TOKEN_AND_INPUTS_SQL = (
+    "WITH t AS (" + _TOKEN_SQL + ")"
+    " SELECT t.*, (SELECT json_agg(json_build_array(i.id, i.version, i.synced, i.written,"
+    " i.deadlines) ORDER BY i.id) FROM ("
+    + " UNION ALL ".join(
+        _INPUTS_BRANCH.replace("{where}", where)
+        for where in (
+            "c.id = (SELECT CASE WHEN k.subject ~ '^[0-9]+$' AND length(k.subject) <= 18"
+            " THEN k.subject::bigint ELSE 0 END FROM t k WHERE k.kind = 'case')",
+            "c.lawyer = (SELECT u.id FROM users u, t k WHERE k.kind = 'lawyer'"
+            " AND u.name = k.subject)",
+            "c.commissaire = (SELECT u.id FROM users u, t k WHERE k.kind = 'commissaire'"
+            f" AND u.name = k.subject AND u.role = '{COMMISSAIRE_ROLE}')",
+        )
+    )
+    + ") i) AS inputs FROM t"
+)
+
+
+async def _feed_inputs(
+    feed: dict[str, Any], now: datetime, read: str | None = None
+) -> tuple[Any, ...]:
+    """Everything the feed's bytes depend on: its cases with their `version` (bumped by every
+    change to a case, its parties, invoices, payments, events and plans), the last write and
+    the number of their stored deadlines, their feed states' last write; then the day (pending
+    deadlines turn missed), the law loaded and the base URL. The case rows are `read` when
+    read with the token (PostgreSQL, `_TOKEN_AND_INPUTS_SQL`: kept as the JSON text the server
+    gives, ordered by case, equal exactly when the rows are), else read here in one query."""
+    rows: Any = read
+    if rows is None:
+        subject: Any = feed["subject"]
+        if feed["kind"] == "case":
+            subject = int(subject) if str(subject).isdigit() else 0
+        sql = _INPUTS_SQL.replace("{where}", _SUBJECTS[feed["kind"]])
+        rows = tuple(
+            (r["id"], r["version"], str(r["synced"]), str(r["written"]), r["deadlines"])
+            for r in await Case.raw(sql, subject)
+        )
     return (
         feed["kind"],
         feed["subject"],
         now.date(),
         id(engine()),
         get_settings().base_url,
-        tuple(
-            (r["id"], r["version"], str(r["synced"]), str(r["written"]), r["deadlines"])
-            for r in rows
-        ),
+        rows,
     )
 
 

@@ -5,6 +5,7 @@ a publisher's deactivation or any change to the feed's cases bites at once: made
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -121,3 +122,77 @@ def test_a_change_made_by_another_process_empties_the_feed_cache(store, statemen
             store.run(calendars.feed_answer(token, etag, NOW))
     else:  # the inputs changed: the feed is computed again
         assert store.run(calendars.feed_answer(token, etag, NOW))[0] is not None
+
+
+def test_a_checked_304_runs_exactly_one_query(store, monkeypatch):
+    """The caches emptied (a poll an hour later, another process): the token, its publisher,
+    its subject and the feed's inputs are read in one statement, nothing else."""
+    if store.engine != "postgres":
+        pytest.skip("one statement on PostgreSQL only (SQLite: two)")
+    token, _ = _feed(store)
+    etag = _poll_until_kept(store, token)
+    read_cache.forget()
+    engine = type(store.run(_engine()))
+    queries: list[str] = []
+    real = engine.run_querystring
+
+    async def counted(self, querystring, *args, **kwargs):
+        queries.append(str(querystring))
+        return await real(self, querystring, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "run_querystring", counted)  # every query of the store
+    assert store.run(calendars.feed_answer(token, etag, NOW)) == (None, etag)
+    assert len(queries) == 1 and queries[0].startswith("WITH t AS (")
+
+
+async def _engine():
+    from casefile.store import db
+
+    return db.engine()
+
+
+@pytest.mark.parametrize("kind", ["case", "lawyer", "commissaire"])
+def test_the_inputs_read_with_the_token_are_those_read_apart(store, kind):
+    """Same inputs tuple from the one statement (PostgreSQL) as from the separate query: the
+    ETag decision is unchanged. An unrelated case of another lawyer stays out."""
+    if store.engine != "postgres":
+        pytest.skip("PostgreSQL only")
+    lawyer, _ = store.run(users.create_user("me_dupont", "avocat"))
+    store.run(users.create_user("me_martin", "avocat"))
+    bailiff, _ = store.run(users.create_user("me_durand", "commissaire_de_justice"))
+    mine = replace(new_case(), lawyer="me_dupont", commissaire="me_durand")
+    made = [store.run(cases.create_case(replace(mine, reference=f"R-{n}"), lawyer)) for n in (1, 2)]
+    store.run(cases.create_case(replace(new_case(), reference="R-9", lawyer="me_martin"), lawyer))
+    store.run(cases.add_event(made[0]["id"], "ordonnance_rendue", "2027-01-04", {}, lawyer))
+    subject = {"case": str(made[0]["id"]), "lawyer": "me_dupont", "commissaire": "me_durand"}
+    issuer = bailiff if kind == "commissaire" else lawyer
+    token = store.run(calendars.issue_feed(kind, subject[kind], issuer))["token"]
+    store.run(calendars.feed_answer(token, None, NOW))  # writes the feed states
+
+    async def both() -> tuple[tuple, tuple]:
+        feed, rows = await calendars._resolve(token, NOW, with_inputs=True)
+        assert rows is not None
+        return (
+            await calendars._feed_inputs(feed, NOW, rows),
+            await calendars._feed_inputs(feed, NOW),
+        )
+
+    together, apart = store.run(both())
+    assert together[:-1] == apart[:-1]
+    assert _decoded(together[-1]) == apart[-1]
+    expected = [made[0]["id"]] if kind == "case" else sorted(c["id"] for c in made)
+    assert [row[0] for row in apart[-1]] == expected
+    first = apart[-1][0]  # the case with deadlines: its feed state written, read in both
+    assert first[2] != "None" and first[3] != "None" and first[4] > 0
+
+
+def _decoded(text: str) -> tuple:
+    """The JSON rows of the one statement as the separate query's rows."""
+
+    def moment(value: str | None) -> str:
+        return str(None if value is None else datetime.fromisoformat(value).astimezone(UTC))
+
+    return tuple(
+        (case_id, version, moment(synced), moment(written), deadlines)
+        for case_id, version, synced, written, deadlines in json.loads(text)
+    )
