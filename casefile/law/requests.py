@@ -25,14 +25,16 @@ def parse_event_spec(spec: str) -> tuple[str, str, dict[str, str]]:
     """Split `EVENT=YYYY-MM-DD[:attr=value,…]` into its key, date text and attributes."""
     key, sep, rest = spec.partition("=")
     if not sep or not key.strip():
-        raise InputError(f"event {spec!r} must be written EVENT=YYYY-MM-DD[:attr=value,…]")
+        raise InputError(
+            f"événement {spec!r} : forme attendue EVENT=AAAA-MM-JJ[:attribut=valeur,…]"
+        )
     day, _, attr_text = rest.partition(":")
     attributes: dict[str, str] = {}
     if attr_text:
         for item in attr_text.split(","):
             name, eq, value = item.partition("=")
             if not eq or not name.strip():
-                raise InputError(f"event {key}: attribute {item!r} must be written name=value")
+                raise InputError(f"événement {key} : attribut {item!r} à écrire nom=valeur")
             attributes[name.strip()] = value.strip()
     return key.strip(), day.strip(), attributes
 
@@ -48,8 +50,8 @@ def _place_code(value: object, what: str) -> str | int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InputError(
-            f'{what}: {value!r} must be a department code such as "75", "2A" or "974"'
-            + (" or 'etranger'" if what == "debtor_residence" else "")
+            f'{what} : {value!r} doit être un code de département comme "75", "2A" ou "974"'
+            + (" ou « etranger »" if what == "debtor_residence" else "")
         )
     return value
 
@@ -90,7 +92,7 @@ def _facts(
     residence = _place_code(residence, "debtor_residence")
     court_department, _, _ = engine.place(department, residence)  # validates both
     if court is not None and not isinstance(court, str):
-        raise InputError(f"court: {court!r} must be a string")
+        raise InputError(f"court : {court!r} doit être un texte")
     return CaseFacts(
         court=court,
         court_department=court_department,
@@ -104,7 +106,8 @@ def schedule_for(engine: Engine, request: Mapping[str, object]) -> Schedule:
     unknown = set(request) - REQUEST_KEYS
     if unknown:
         raise InputError(
-            f"unknown field(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(REQUEST_KEYS))})"
+            f"champ(s) inconnu(s) {', '.join(sorted(unknown))} "
+            f"(autorisés : {', '.join(sorted(REQUEST_KEYS))})"
         )
     return compute_request(
         engine,
@@ -172,7 +175,7 @@ def compute_request(
     if raw_events is None:
         raw_events = {}
     if not isinstance(raw_events, Mapping):
-        raise InputError('events must be an object {event_key: {"date": "YYYY-MM-DD", …}}')
+        raise InputError('events doit être un objet {clé_événement: {"date": "AAAA-MM-JJ", …}}')
     events: dict[str, RecordedEvent] = {}
     if memo is None:
         for key, body in raw_events.items():
@@ -214,7 +217,7 @@ def _event(engine: Engine, procedure: Procedure, key: str, body: object) -> Reco
     if isinstance(body, str):
         return engine.parse_event(procedure, key, body, _NO_ATTRIBUTES)
     if not isinstance(body, Mapping) or "date" not in body:
-        raise InputError(f'event {key}: expected {{"date": "YYYY-MM-DD", …attributes}}')
+        raise InputError(f'événement {key} : forme attendue {{"date": "AAAA-MM-JJ", …attributs}}')
     if len(body) == 1:
         return engine.parse_event(procedure, key, body["date"], _NO_ATTRIBUTES)
     attributes = {name: value for name, value in body.items() if name != "date"}

@@ -32,6 +32,7 @@ from casefile.law.periods import (
 from casefile.law.plan_code import generated_source
 from casefile.law.procedures import AttributeValue, DeadlineRule, Procedure, Start
 from casefile.law.territories import Extension, Territories, Territory
+from casefile.law.wording import date_fr
 
 MIN_YEAR, MAX_YEAR = 1950, 2199
 # Whole schedules kept by `Engine.compute` (cleared when full; a case is ~1 KB).
@@ -374,7 +375,7 @@ class Engine:
     def procedure(self, key: object) -> Procedure:
         if not isinstance(key, str) or key not in self.procedures:
             raise InputError(
-                f"unknown procedure {key!r} (known: {', '.join(sorted(self.procedures))})"
+                f"procédure inconnue {key!r} (connues : {', '.join(sorted(self.procedures))})"
             )
         return self.procedures[key]
 
@@ -385,9 +386,11 @@ class Engine:
         definition = procedure.events.get(key) or procedure.event(key)
         day = self._dates.get(raw_date) if isinstance(raw_date, str) else None
         if day is None:
-            day = parse_date(raw_date, f"event {key}")
+            day = parse_date(raw_date, f"événement {key}")
             if not MIN_YEAR <= day.year <= MAX_YEAR:
-                raise InputError(f"event {key}: {day.isoformat()} is outside {MIN_YEAR}–{MAX_YEAR}")
+                raise InputError(
+                    f"événement {key} : le {date_fr(day)} est hors des années {MIN_YEAR}–{MAX_YEAR}"
+                )
             if isinstance(raw_date, str) and len(self._dates) < 200_000:
                 self._dates[raw_date] = day
         if not raw_attributes:
@@ -396,15 +399,18 @@ class Engine:
         known = definition.attributes or {}
         for name, raw in raw_attributes.items():
             if name not in known:
-                allowed = ", ".join(known) or "none"
-                raise InputError(f"event {key}: unknown attribute {name!r} (allowed: {allowed})")
-            value = known[name].parse(raw, f"event {key}")
+                allowed = ", ".join(known) or "aucun"
+                raise InputError(
+                    f"événement {key} : attribut inconnu {name!r} (autorisés : {allowed})"
+                )
+            value = known[name].parse(raw, f"événement {key}")
             if known[name].type == "place":
                 try:
                     value = self.territories.normalise_residence(value)
                 except InputError:
                     raise InputError(
-                        f"event {key}: attribute {name}={raw!r} must be a department code or 'etranger'"
+                        f"événement {key} : l'attribut {name}={raw!r} doit être un code de "
+                        "département ou « etranger »"
                     ) from None
             attributes[name] = value
         return RecordedEvent(key, day, attributes)
@@ -417,8 +423,8 @@ class Engine:
                 other = events.get(earlier)
                 if other is not None and event.date < other.date:
                     raise InputError(
-                        f"event {event.key} ({event.date.isoformat()}) is dated before "
-                        f"{earlier} ({other.date.isoformat()}) which it follows"
+                        f"événement {event.key} ({date_fr(event.date)}) daté avant "
+                        f"{earlier} ({date_fr(other.date)}), qu'il suit"
                     )
 
     def _soft_order(self, procedure: Procedure) -> bool:
@@ -616,8 +622,8 @@ class Engine:
         court = facts.court or procedure.default_court
         if procedure.courts and court not in procedure.courts:
             raise InputError(
-                f"court {court!r} is not available for {procedure.key} "
-                f"(use one of: {', '.join(procedure.courts)})"
+                f"juridiction {court!r} non disponible pour {procedure.key} "
+                f"(au choix : {', '.join(procedure.courts)})"
             )
         court_department, territory, extension = self.place(
             facts.court_department, facts.debtor_residence
@@ -969,8 +975,8 @@ class Engine:
         court = facts.court or procedure.default_court
         if procedure.courts and court not in procedure.courts:
             raise InputError(
-                f"court {court!r} is not available for {procedure.key} "
-                f"(use one of: {', '.join(procedure.courts)})"
+                f"juridiction {court!r} non disponible pour {procedure.key} "
+                f"(au choix : {', '.join(procedure.courts)})"
             )
         court_department, territory, extension = self.place(
             facts.court_department, facts.debtor_residence

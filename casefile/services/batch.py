@@ -196,7 +196,7 @@ def _results(
             else:
                 raw = decode(line)
                 if not isinstance(raw, dict):
-                    raise InputError("each line must be a JSON object")
+                    raise InputError("chaque ligne doit être un objet JSON")
                 schedule = schedule_for(eng, raw)
             if compact is None:
                 body = b",".join([d.json_bytes() for d in schedule.deadlines])
@@ -208,14 +208,14 @@ def _results(
             append(_tail(schedule.warnings))
             continue
         except msgspec.DecodeError as error:
-            message = f"line {number}: invalid JSON ({error})"
+            message = f"ligne {number} : JSON invalide ({error})"
         except CasefileError as error:
-            message = f"line {number}: {error}"
+            message = f"ligne {number} : {error}"
         except Exception as error:  # DESIGN §4: a bad line never sinks the batch
             # Input validation is meant to turn every malformed line into a CasefileError
             # above (tests/cli/test_batch_properties.py feeds it arbitrary JSON); should a case
             # slip through, the line still gets its error and the batch goes on.
-            message = f"line {number}: invalid request ({type(error).__name__}: {error})"
+            message = f"ligne {number} : requête invalide ({type(error).__name__} : {error})"
         append(encode({"error": message}))
         append(b"\n")
     eng.trim_memo(memo_limit)

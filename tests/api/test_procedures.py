@@ -71,7 +71,7 @@ def test_procedures_are_listed_and_described(api: Api) -> None:
     [
         (b"{not json", 400, "malformed"),
         (b"[1, 2]", 400, "object"),
-        (b'{"events": 3}', 422, "events must be an object"),
+        (b'{"events": 3}', 422, "events doit être un objet"),
         (b'{"events": {"ordonnance_signifiee": {"date": "2027-02-30"}}}', 422, "2027-02-30"),
         (b'{"events": {"ordonnance_signifiee": {"date": 20270201}}}', 422, "ordonnance_signifiee"),
         (b'{"events": {"pas_un_evenement": {"date": "2027-02-01"}}}', 422, "pas_un_evenement"),

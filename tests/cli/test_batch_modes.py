@@ -66,8 +66,8 @@ def test_workers_give_the_same_bytes_in_the_same_order_as_one_process():
     assert _run(data, jobs=2) == alone
     results = alone.splitlines()
     assert len(results) == LINES
-    assert json.loads(results[7])["error"].startswith("line 8: event ordonnance_signifiee:")
-    assert json.loads(results[4001])["error"].startswith("line 4002: invalid JSON")
+    assert json.loads(results[7])["error"].startswith("ligne 8 : événement ordonnance_signifiee :")
+    assert json.loads(results[4001])["error"].startswith("ligne 4002 : JSON invalide")
     # each good line is what `schedule_for` gives for that request
     assert json.loads(results[100]) == json.loads(
         schedule_for(engine(), _request(100)).json_bytes()
@@ -87,9 +87,9 @@ def test_many_small_blocks_over_three_workers_and_odd_lines(monkeypatch):
     assert _run(data, jobs=2, fields=("key", "due")) == _run(data, jobs=1, fields=("key", "due"))
     results = alone.splitlines()
     assert len(results) == 302
-    assert json.loads(results[10])["error"].startswith("line 11: invalid JSON")
-    assert json.loads(results[11])["error"].startswith("line 12: unknown field(s) note")
-    assert json.loads(results[300])["error"].startswith("line 301: invalid JSON")
+    assert json.loads(results[10])["error"].startswith("ligne 11 : JSON invalide")
+    assert json.loads(results[11])["error"].startswith("ligne 12 : champ(s) inconnu(s) note")
+    assert json.loads(results[300])["error"].startswith("ligne 301 : JSON invalide")
     assert json.loads(results[301]) == json.loads(schedule_for(engine(), _request(5)).json_bytes())
 
 
@@ -243,6 +243,6 @@ def test_a_float_after_true_in_the_same_batch_is_refused():
     results = [json.loads(line) for line in out.splitlines()]
     assert "deadlines" in results[0]
     assert results[1] == {
-        "error": "line 2: event ordonnance_signifiee : attribut a_personne=1.0 : attendu un texte, "
+        "error": "ligne 2 : événement ordonnance_signifiee : attribut a_personne=1.0 : attendu un texte, "
         "un nombre ou true/false"
     }

@@ -3,7 +3,7 @@ the line gives its result or its `{"error": …}` line, and the lines after it a
 
 Property tests feed arbitrary JSON values in every field of a request (top level, event body,
 date, attributes). Validation must turn each bad value into a CasefileError with a message: the
-batch's last-resort guard ("invalid request (TypeError…)") must never be needed.
+batch's last-resort guard ("requête invalide (TypeError…)") must never be needed.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def test_any_extra_field_is_refused_not_ignored(name: str, value: Any):
     try:
         schedule_for(engine(), request)
     except CasefileError as error:
-        assert "unknown field" in str(error)
+        assert "champ(s) inconnu(s)" in str(error)
     else:
         raise AssertionError(f"field {name!r} was silently ignored")
 
@@ -140,8 +140,8 @@ def test_any_json_line_gives_one_line_and_the_next_line_is_computed(line: Any):
     results = [json.loads(item) for item in out.splitlines()]
     assert len(results) == 2
     first, second = results
-    assert "deadlines" in first or first["error"].startswith("line 1: ")
-    assert "invalid request (" not in first.get("error", ""), first
+    assert "deadlines" in first or first["error"].startswith("ligne 1 : ")
+    assert "requête invalide (" not in first.get("error", ""), first
     assert second == EXPECTED
 
 
@@ -177,12 +177,14 @@ def test_a_department_given_as_an_array_or_an_object_does_not_sink_the_batch(tmp
     results = [json.loads(item) for item in result.stdout.splitlines()]
     assert len(results) == len(lines)
     errors = [r["error"] for r in results[:-1]]
-    assert errors[0].startswith("line 1: court_department: ['67'] must be a department code")
-    assert errors[1].startswith("line 2: court_department: {'code': '67'} must be")
-    assert errors[2].startswith("line 3: debtor_residence: [972] must be")
-    assert errors[3].startswith("line 4: events must be an object")
-    assert errors[4].startswith("line 5: today : [] n'est pas une date au format AAAA-MM-JJ")
-    assert errors[5].startswith("line 6: claim_total")
+    assert errors[0].startswith(
+        "ligne 1 : court_department : ['67'] doit être un code de département"
+    )
+    assert errors[1].startswith("ligne 2 : court_department : {'code': '67'} doit être")
+    assert errors[2].startswith("ligne 3 : debtor_residence : [972] doit être")
+    assert errors[3].startswith("ligne 4 : events doit être un objet")
+    assert errors[4].startswith("ligne 5 : today : [] n'est pas une date au format AAAA-MM-JJ")
+    assert errors[5].startswith("ligne 6 : claim_total")
     assert results[-1] == EXPECTED
     # Served à personne in Paris: no distance extension for the debtor of Martinique (CPC 647).
     assert {d["key"]: d["due"] for d in EXPECTED["deadlines"]}["opposition"] == "2026-06-22"

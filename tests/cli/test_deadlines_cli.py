@@ -91,7 +91,7 @@ def test_table_output_for_humans(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--procedure", "injonction"], "unknown procedure 'injonction'"),
+        (["--procedure", "injonction"], "procédure inconnue 'injonction'"),
         (
             ["--procedure", "refere_provision", "--event", "ordonnance=2026-01-01"],
             "événement inconnu 'ordonnance'",
@@ -106,7 +106,7 @@ def test_table_output_for_humans(capsys):
         ),
         (
             ["--procedure", "refere_provision", "--event", "ordonnance_signifiee"],
-            "EVENT=YYYY-MM-DD",
+            "EVENT=AAAA-MM-JJ",
         ),
         (["--procedure", "refere_provision", "--court-department", "100"], "'100'"),
     ],
@@ -154,8 +154,8 @@ def test_batch_gives_one_line_per_input_line_in_order_and_survives_bad_lines(tmp
     results = [json.loads(line) for line in out.splitlines()]
     assert len(results) == len(lines)
     assert results[0]["deadlines"][0]["due"] == "2027-05-10"
-    assert "line 2" in results[1]["error"] and "JSON" in results[1]["error"]
-    assert "unknown procedure" in results[2]["error"]
+    assert "ligne 2" in results[1]["error"] and "JSON" in results[1]["error"]
+    assert "procédure inconnue" in results[2]["error"]
     assert {d["key"]: d["due"] for d in results[3]["deadlines"]}["opposition"] == "2026-07-20"
     assert {d["key"]: d["due"] for d in results[4]["deadlines"]}["remise_au_greffe"] == "2024-07-22"
     assert "error" in results[5]

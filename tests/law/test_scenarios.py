@@ -255,7 +255,7 @@ def test_titre_executoire_ten_years_l111_4(engine):
 @pytest.mark.parametrize(
     ("request_", "message"),
     [
-        ({"procedure": "nope"}, "unknown procedure 'nope'"),
+        ({"procedure": "nope"}, "procédure inconnue 'nope'"),
         (
             {"procedure": "refere_provision", "events": {"signification": {"date": "2026-01-01"}}},
             "événement inconnu 'signification'",
@@ -272,7 +272,7 @@ def test_titre_executoire_ten_years_l111_4(engine):
                 "procedure": "refere_provision",
                 "events": {"ordonnance_signifiee": {"date": "2026-02-03", "par_fax": True}},
             },
-            "unknown attribute 'par_fax'",
+            "attribut inconnu 'par_fax'",
         ),
         (
             {
@@ -282,7 +282,7 @@ def test_titre_executoire_ten_years_l111_4(engine):
                     "ordonnance_signifiee": {"date": "2026-02-01"},
                 },
             },
-            "dated before ordonnance_rendue",
+            "daté avant ordonnance_rendue",
         ),
         (
             {
@@ -305,7 +305,7 @@ def test_titre_executoire_ten_years_l111_4(engine):
         ({"procedure": "refere_provision", "claim_total": 12.5}, "nombre à virgule flottante"),
         (
             {"procedure": "refere_provision", "court": "cour_de_cassation"},
-            "court 'cour_de_cassation'",
+            "juridiction 'cour_de_cassation'",
         ),
         (
             {
@@ -314,7 +314,7 @@ def test_titre_executoire_ten_years_l111_4(engine):
             },
             "durée 'soon' illisible",
         ),
-        ({"procedure": "refere_provision", "colour": "blue"}, "unknown field"),
+        ({"procedure": "refere_provision", "colour": "blue"}, "champ(s) inconnu(s)"),
     ],
 )
 def test_bad_input_names_the_input(engine, request_, message):
