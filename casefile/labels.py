@@ -17,6 +17,7 @@ from babel.dates import format_date
 
 from casefile.documents.formatting import amount_fr, date_fr
 from casefile.errors import InputError
+from casefile.law import wording
 from casefile.law.periods import Period
 
 COURTS: Mapping[str, str] = {
@@ -147,15 +148,7 @@ def period_fr(value: str | Period | None) -> str:
     """'1 month' → '1 mois', '15 days' → '15 jours', '-15 days' → '15 jours avant'."""
     if value is None or value == "":
         return "—"
-    period = value if isinstance(value, Period) else Period.parse(str(value))
-    parts = []
-    for amount, (singular, plural) in zip(
-        (period.years, period.months, period.days), _UNITS, strict=True
-    ):
-        if amount:
-            parts.append(f"{amount} {singular if amount == 1 else plural}")
-    text = " et ".join(parts)
-    return f"{text} avant" if period.backward else text
+    return wording.period_fr(value if isinstance(value, Period) else Period.parse(str(value)))
 
 
 def size_fr(size: int | None) -> str:

@@ -182,10 +182,40 @@ def summary_for(entry: CalendarEntry) -> str:
     return clean(text + _SUMMARY_SUFFIX.get(deadline.status, ""))
 
 
+def _procedure(name: str) -> Any:
+    """The procedure an entry names, by key (as the store gives it) or by label."""
+    from casefile.definitions import engine
+
+    procedures = engine().procedures
+    found = procedures.get(name)
+    if found is None:
+        found = next((p for p in procedures.values() if p.title == name), None)
+    return found
+
+
+def procedure_label(name: str) -> str:
+    """An entry's procedure as a person reads it (CATEGORIES): its label, never its key."""
+    procedure = _procedure(name)
+    return str(procedure.title) if procedure is not None else name
+
+
+def start_label(procedure_name: str, deadline: Deadline) -> str | None:
+    """The label of what starts `deadline` (an event, or another time limit), from the
+    procedure's definition; None when the definition no longer has it."""
+    procedure = _procedure(procedure_name)
+    if procedure is None:
+        return None
+    key = deadline.start.key
+    if deadline.start.kind == "event":
+        event = procedure.events.get(key)
+        return str(event.label) if event is not None else None
+    return next((str(rule.label) for rule in procedure.deadlines if rule.key == key), None)
+
+
 def description_for(entry: CalendarEntry) -> str:
     """The same trace as the CLI and the documents (STYLE.md habit 6), then the case link."""
     deadline = entry.deadline
-    lines = list(deadline.explanation())
+    lines = list(deadline.explanation(start_label(entry.procedure, deadline)))
     if deadline.consequence:
         lines.append(f"Conséquence : {deadline.consequence}")
     lines.append(f"À accomplir par : {ACTOR_LABELS.get(deadline.actor, deadline.actor)}")
@@ -225,7 +255,7 @@ def _render(entry: CalendarEntry) -> FeedItem:
     deadline = entry.deadline
     status = "CANCELLED" if entry.cancelled else _ICAL_STATUS.get(deadline.status, "CONFIRMED")
     actor = ACTOR_LABELS.get(deadline.actor) or clean(deadline.actor)
-    categories = tuple(c for c in (clean(entry.procedure), actor) if c)
+    categories = tuple(c for c in (clean(procedure_label(entry.procedure)), actor) if c)
     stamp = entry.modified_at or derived_stamp(deadline)
     if stamp.tzinfo is None:
         raise InputError(f"modified_at of {entry.uid!r} must be timezone-aware")

@@ -32,7 +32,7 @@ from casefile.law.periods import (
 from casefile.law.plan_code import generated_source
 from casefile.law.procedures import AttributeValue, DeadlineRule, Procedure, Start
 from casefile.law.territories import Extension, Territories, Territory
-from casefile.law.wording import date_fr
+from casefile.law.wording import date_fr, dates_fr_in, day_fr, period_fr
 
 MIN_YEAR, MAX_YEAR = 1950, 2199
 # Whole schedules kept by `Engine.compute` (cleared when full; a case is ~1 KB).
@@ -157,23 +157,24 @@ class Deadline:
             "notes": list(self.notes),
         }
 
-    def explanation(self) -> list[str]:
-        """The trace in French, one line a step: shown the same way in the CLI, .ics and documents."""
+    def explanation(self, start_label: str | None = None) -> list[str]:
+        """The trace in French, one line a step, as the .ics DESCRIPTION shows it: the start's
+        label when the caller knows it (its key otherwise), dates and periods in French."""
         lines = [
-            f"Point de départ : {self.start.key} du {self.start.date.isoformat()}"
+            f"Point de départ : {start_label or self.start.key} du {date_fr(self.start.date)}"
             + (" (expiration d'un autre délai)" if self.start.kind == "deadline" else ""),
-            f"Délai : {self.period} ({_COUNTING_LABELS[self.counting]})",
+            f"Délai : {period_fr(self.period)} ({_COUNTING_LABELS[self.counting]})",
         ]
         if self.extension:
             lines.append(
                 f"Allongement pour distance : {self.extension.months} mois ({self.extension.basis}, {self.extension.reason})"
             )
-        lines.append(f"Date brute : {self.unadjusted.isoformat()}")
+        lines.append(f"Date brute : {day_fr(self.unadjusted)}")
         if self.moved_because:
-            lines.append(f"Report : {self.moved_because}")
-        lines.append(f"Échéance : {self.due.isoformat()}")
+            lines.append(f"Report : {dates_fr_in(self.moved_because)}")
+        lines.append(f"Échéance : {day_fr(self.due)}")
         lines.append(f"Fondement : {self.basis} — {self.source}")
-        lines.extend(f"Note : {note}" for note in self.notes)
+        lines.extend(f"Note : {dates_fr_in(note)}" for note in self.notes)
         return lines
 
 

@@ -7,11 +7,13 @@ Spacing: U+202F between groups of thousands, U+00A0 before "€".
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from casefile.errors import InputError
 from casefile.law.money import parse_amount
+from casefile.law.periods import Period
 
 NNBSP = "\u202f"  # thousands separator
 NBSP = "\u00a0"  # before the currency sign
@@ -31,6 +33,9 @@ MONTHS = (
     "décembre",
 )
 """French month names (CLDR fr)."""
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_UNITS = (("an", "ans"), ("mois", "mois"), ("jour", "jours"))
 
 
 def as_date(value: date | str) -> date:
@@ -47,6 +52,37 @@ def date_fr(value: date | str) -> str:
     day = as_date(value)
     first = "1er" if day.day == 1 else str(day.day)
     return f"{first} {MONTHS[day.month - 1]} {day.year}"
+
+
+def day_fr(value: date | str) -> str:
+    """'lundi 16 mars 2026': a due date, with its weekday."""
+    day = as_date(value)
+    return f"{WEEKDAYS[day.weekday()]} {date_fr(day)}"
+
+
+def dates_fr_in(text: str) -> str:
+    """Every ISO date written in `text` (a stored reason or note) as '16 mars 2026'."""
+
+    def french(match: re.Match[str]) -> str:
+        try:
+            return date_fr(date(int(match[1]), int(match[2]), int(match[3])))
+        except ValueError:
+            return match[0]
+
+    return _ISO_DATE.sub(french, text)
+
+
+def period_fr(period: Period) -> str:
+    """'1 mois', '15 jours', '1 mois et 15 jours', '15 jours avant' (a backward period)."""
+    parts = [
+        f"{amount} {singular if amount == 1 else plural}"
+        for amount, (singular, plural) in zip(
+            (period.years, period.months, period.days), _UNITS, strict=True
+        )
+        if amount
+    ]
+    text = " et ".join(parts) or "0 jour"
+    return f"{text} avant" if period.backward else text
 
 
 def grouped(amount: Decimal) -> str:

@@ -82,12 +82,12 @@ def test_each_deadline_is_one_all_day_event_with_its_trace():
     assert opposition["alarms"] == ["-P7D", "-P2D"]
     lines = opposition["description"].split("\n")
     assert lines[:5] == [
-        "Point de départ : ordonnance_signifiee du 2027-01-29",
-        "Délai : 1 month (CPC art. 641, report art. 642)",
-        "Date brute : 2027-02-28",
-        "Report : dimanche 2027-02-28 → report au premier jour ouvrable suivant, 2027-03-01 "
-        "(CPC art. 642)",
-        "Échéance : 2027-03-01",
+        "Point de départ : Ordonnance signifiée au débiteur du 29 janvier 2027",
+        "Délai : 1 mois (CPC art. 641, report art. 642)",
+        "Date brute : dimanche 28 février 2027",
+        "Report : dimanche 28 février 2027 → report au premier jour ouvrable suivant, "
+        "1er mars 2027 (CPC art. 642)",
+        "Échéance : lundi 1er mars 2027",
     ]
     source = next(
         r.source
@@ -148,7 +148,7 @@ def test_commas_semicolons_backslashes_newlines_and_accents_are_escaped():
         "Élise\\nbis — « ñ »\r\n" in unfolded
     )
     assert "\\nPoint" not in unfolded  # the first DESCRIPTION line starts the value
-    assert "Délai : 1 month (CPC art. 641\\, report art. 642)\\nDate brute" in unfolded
+    assert "Délai : 1 mois (CPC art. 641\\, report art. 642)\\nDate brute" in unfolded
     parsed = events(parse(body))["c-42-opposition@casefile"]
     assert parsed["summary"] == f"[R;1,2] Délai d'opposition du débiteur — {debtor}"
     assert "\n" in parsed["description"] and "art. 641, report" in parsed["description"]

@@ -347,8 +347,8 @@ def test_every_deadline_explains_itself(engine):
     lines = schedule.get("opposition").explanation()
     text = "\n".join(lines)
     for fragment in (
-        "ordonnance_signifiee du 2027-01-29",
-        "1 month",
+        "ordonnance_signifiee du 29 janvier 2027",
+        "Délai : 1 mois (CPC art. 641",
         "1 mois (CPC art. 643",
         "Date brute",
         "Échéance",
@@ -356,6 +356,9 @@ def test_every_deadline_explains_itself(engine):
         "https://",
     ):
         assert fragment in text
+    assert "2027-" not in text and "month" not in text  # dates and periods in French
+    labelled = schedule.get("opposition").explanation("Ordonnance signifiée au débiteur")
+    assert labelled[0] == "Point de départ : Ordonnance signifiée au débiteur du 29 janvier 2027"
 
 
 def test_article_647_debtor_abroad_served_in_person_in_paris_gets_no_extension(engine):
