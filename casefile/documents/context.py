@@ -315,6 +315,7 @@ class MissingField(InputError):
         super().__init__(f"{document} : il manque {FIELD_NAMES.get(field, field)} pour ce document")
         self.document = document
         self.field = field
+        self.extra = {"field": field}  # the API names the missing fact beside the sentence
 
 
 def _require(value: date | None, what: str, kind: str) -> date:

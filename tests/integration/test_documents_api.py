@@ -158,7 +158,12 @@ def test_errors_name_the_problem(api: Api) -> None:
         url, headers=api.headers("avocat"), json={"template": "assignation_paiement_tj"}
     )
     assert hearing.status_code == 422
-    assert "hearing_date" in hearing.text
+    assert hearing.json() == {
+        "error": "assignation_paiement_tj_sans_avocat : il manque la date d'audience pour ce "
+        "document",
+        "code": "donnees_invalides",
+        "field": "hearing_date",
+    }
 
 
 def test_a_company_without_siren_renders_with_a_placeholder_and_says_where_to_enter_it(
