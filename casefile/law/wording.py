@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from casefile.errors import InputError
 from casefile.law.money import parse_amount
@@ -60,8 +61,10 @@ def day_fr(value: date | str) -> str:
     return f"{WEEKDAYS[day.weekday()]} {date_fr(day)}"
 
 
+@lru_cache(maxsize=8192)
 def dates_fr_in(text: str) -> str:
-    """Every ISO date written in `text` (a stored reason or note) as '16 mars 2026'."""
+    """Every ISO date written in `text` (a stored reason or note) as '16 mars 2026' (kept per
+    text: a rule's notes recur in every deadline it gives)."""
 
     def french(match: re.Match[str]) -> str:
         try:
