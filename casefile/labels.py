@@ -105,6 +105,29 @@ INSTALMENT_STATUSES: Mapping[str, str] = {
     "pending": "à venir",
     "missed": "impayée",
 }
+# What each permission (`casefile.store.permissions.ACTIONS`) lets a role do, for the 403.
+PERMISSIONS: Mapping[str, str] = {
+    "case.read": "consulter les dossiers",
+    "case.write": "créer ou modifier un dossier",
+    "case.delete": "supprimer un dossier",
+    "case.assign": "attribuer un dossier à un avocat ou à un commissaire de justice",
+    "claim.write": "enregistrer ou modifier une facture",
+    "payment.write": "enregistrer ou modifier un paiement",
+    "event.write": "enregistrer un événement",
+    "event.write_signification": "enregistrer une signification",
+    "evidence.read": "consulter les pièces",
+    "evidence.write": "ajouter ou remplacer une pièce",
+    "evidence.delete": "retirer une pièce",
+    "document.read": "consulter les documents",
+    "document.write": "générer un document",
+    "user.list": "voir la liste des utilisateurs",
+    "user.admin": "gérer les utilisateurs",
+    "audit.read": "consulter le journal d'audit",
+    "court.admin": "gérer les juridictions",
+    "law.impact": "mesurer l'effet d'un changement des règles de droit",
+    "law.apply": "appliquer un changement des règles de droit",
+    "jobs.read": "consulter les tâches de fond",
+}
 FEED_KINDS: Mapping[str, str] = {
     "case": "dossier",
     "lawyer": "mes échéances (avocat)",
@@ -202,6 +225,21 @@ def dates_in_text_fr(text: str | None) -> str:
 def choice_fr(value: str | None) -> str:
     """A choice attribute's value: 'non_commercant' → 'professionnel non commerçant'."""
     return label(CHOICES, value)
+
+
+def refused_fr(role: str, action: str) -> str:
+    """The 403 of a role without a permission: "le rôle « lecteur » ne permet pas de créer ou
+    modifier un dossier"."""
+    who = f"le rôle « {label(ROLES, role)} »"
+    what = PERMISSIONS.get(action)
+    if what is None:
+        return f"{who} ne permet pas cette action ({humanise(action)})"
+    return f"{who} ne permet pas {_de(what)}"
+
+
+def _de(phrase: str) -> str:
+    """'de gérer…', "d'enregistrer…" (elision before a vowel)."""
+    return f"d'{phrase}" if phrase[:1] in "aeéiou" else f"de {phrase}"
 
 
 def residence_fr(code: str | None) -> str:
