@@ -29,6 +29,7 @@ from casefile.evidence.records import (
     PieceRecords,
 )
 from casefile.evidence.sniff import upload_problem
+from casefile.law.wording import date_fr
 
 DELETE_ROLES = frozenset({"admin", "avocat"})
 """Roles allowed to withdraw a pièce (the store layer's role names)."""
@@ -195,7 +196,9 @@ def add_stored_copy(
         raise InputError("ce fichier n'est pas une pièce de ce dossier : envoyez-le de nouveau")
     source = duplicate.piece.versions[duplicate.version - 1]
     if not store.exists(sha256):
-        raise ObjectMissing(f"the object {sha256} of pièce id {duplicate.piece.id} is missing")
+        raise ObjectMissing(
+            f"le fichier {sha256} de la pièce id {duplicate.piece.id} est introuvable dans le stockage"
+        )
     at = _now(now)
     version = _new_version(sha256, source.size, source.mime, filename, actor, at)
     piece = records.create_piece(
@@ -238,7 +241,7 @@ def add_version(
     """A corrected file for a numbered pièce: a new version; every earlier one is kept."""
     piece = records.get_piece(piece_id)
     if piece.deleted_at is not None:
-        raise Conflict(f"pièce id {piece_id} was withdrawn; add a new pièce instead")
+        raise Conflict(f"la pièce id {piece_id} a été retirée : ajoutez plutôt une nouvelle pièce")
     at = _now(now)
     stream = _checked(stream, filename)
     stored = store.put_stream(stream, max_size=max_size)
@@ -347,10 +350,12 @@ def delete_piece(
             f"role {actor.role!r} may not withdraw a pièce (allowed: {', '.join(sorted(allowed_roles))})"
         )
     if not reason.strip():
-        raise InputError("withdrawing a pièce needs a reason")
+        raise InputError("retirer une pièce demande un motif")
     piece = records.get_piece(piece_id)
     if piece.deleted_at is not None:
-        raise Conflict(f"pièce id {piece_id} was already withdrawn on {piece.deleted_at:%Y-%m-%d}")
+        raise Conflict(
+            f"la pièce id {piece_id} a déjà été retirée le {date_fr(piece.deleted_at.date())}"
+        )
     event = PieceEvent(
         piece.case_id,
         piece_id,

@@ -162,7 +162,7 @@ def test_withdrawal_is_a_reasoned_act_of_an_authorised_role_and_keeps_the_bytes(
     b = add(store, records, pdf("b"))
     with pytest.raises(Forbidden, match="'assistant'"):
         service.delete_piece(records, a["id"], actor=ASSISTANT, reason="doublon")
-    with pytest.raises(InputError, match="reason"):
+    with pytest.raises(InputError, match="demande un motif"):
         service.delete_piece(records, a["id"], actor=LAWYER, reason="  ")
     deleted = service.delete_piece(records, a["id"], actor=LAWYER, reason="doublon", now=NOW)
     assert (deleted.number, deleted.deletion_reason, deleted.deleted_by) == (
@@ -175,9 +175,9 @@ def test_withdrawal_is_a_reasoned_act_of_an_authorised_role_and_keeps_the_bytes(
     assert service.verify(store, records).orphans == []  # still referenced
     event = records.history(CASE)[-1]
     assert (event.action, event.details) == ("deleted", {"number": 1})
-    with pytest.raises(Conflict, match="already withdrawn"):
+    with pytest.raises(Conflict, match="a déjà été retirée le "):
         service.delete_piece(records, a["id"], actor=LAWYER, reason="encore")
-    with pytest.raises(Conflict, match="withdrawn"):
+    with pytest.raises(Conflict, match="a été retirée : ajoutez plutôt une nouvelle pièce"):
         service.add_version(store, records, a["id"], io.BytesIO(b"z"), filename="z", actor=LAWYER)
 
 
