@@ -61,6 +61,6 @@ def prepare_store(url: str | None = None, settings: Settings | None = None) -> s
             store.root.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise InputError(
-                f"evidence folder {store.root} cannot be created: {error.strerror}"
+                f"le dossier des pièces {store.root} ne peut être créé : {error.strerror}"
             ) from error
     return store.url

@@ -29,6 +29,7 @@ from casefile.evidence.records import (
     PieceRecords,
 )
 from casefile.evidence.sniff import upload_problem
+from casefile.labels import ROLES, label
 from casefile.law.wording import date_fr
 
 DELETE_ROLES = frozenset({"admin", "avocat"})
@@ -248,7 +249,7 @@ def add_version(
     metrics.evidence_stored(stored.size, stored.created)
     if stored.sha256 == piece.current.sha256:
         raise Conflict(
-            f"the file is identical to version {piece.current.version} of pièce n° {piece.number}"
+            f"le fichier est identique à la version {piece.current.version} de la pièce n° {piece.number}"
         )
     version = _new_version(stored.sha256, stored.size, stored.mime, filename, actor, at, note)
     updated = records.add_version(
@@ -316,8 +317,8 @@ def renumber(
     live = {p.id: p for p in pieces}
     if len(set(order)) != len(order) or set(order) != set(live):
         raise InputError(
-            f"the new order {list(order)} must list each live pièce of case {case_id} once: "
-            f"{sorted(live)}"
+            f"le nouvel ordre {list(order)} doit citer une fois chaque pièce du dossier n° "
+            f"{case_id} : {sorted(live)}"
         )
     numbers = {piece_id: n for n, piece_id in enumerate(order, start=1)}
     before = {piece_id: live[piece_id].number for piece_id in order}
@@ -347,7 +348,8 @@ def delete_piece(
     """Withdraw a pièce as a recorded, reasoned act. Its bytes stay in the store."""
     if actor.role not in allowed_roles:
         raise Forbidden(
-            f"role {actor.role!r} may not withdraw a pièce (allowed: {', '.join(sorted(allowed_roles))})"
+            f"le rôle « {label(ROLES, actor.role)} » ne permet pas de retirer une pièce (rôles "
+            f"autorisés : {', '.join(label(ROLES, r) for r in sorted(allowed_roles))})"
         )
     if not reason.strip():
         raise InputError("retirer une pièce demande un motif")

@@ -151,7 +151,7 @@ def test_a_new_version_keeps_the_old_one(store, records):
     assert [v.sha256 for v in piece.versions] == [sha(pdf("v1")), sha(pdf("v2"))]
     assert b"".join(store.open_verified(piece.versions[0].sha256)) == pdf("v1")
     assert [e.action for e in records.history(CASE)] == ["added", "versioned"]
-    with pytest.raises(Conflict, match="identical to version 2"):
+    with pytest.raises(Conflict, match="identique à la version 2"):
         service.add_version(
             store, records, first["id"], io.BytesIO(pdf("v2")), filename="x", actor=LAWYER
         )
@@ -160,7 +160,7 @@ def test_a_new_version_keeps_the_old_one(store, records):
 def test_withdrawal_is_a_reasoned_act_of_an_authorised_role_and_keeps_the_bytes(store, records):
     a = add(store, records, pdf("a"))
     b = add(store, records, pdf("b"))
-    with pytest.raises(Forbidden, match="'assistant'"):
+    with pytest.raises(Forbidden, match="le rôle « assistant » ne permet pas de retirer une pièce"):
         service.delete_piece(records, a["id"], actor=ASSISTANT, reason="doublon")
     with pytest.raises(InputError, match="demande un motif"):
         service.delete_piece(records, a["id"], actor=LAWYER, reason="  ")
