@@ -302,3 +302,21 @@ def warning_fr(procedure: object, text: str) -> str:
         if named:
             text = f"{named} : {rest}"
     return dates_in_text_fr(text)
+
+
+def keys_fr(procedure: object, text: str) -> str:
+    """An engine message quoting keys ("événement ordonnance_signifiee : attribut a_personne=…")
+    with the labels of the procedure's events, deadlines and attributes instead (the CLI and the
+    batch keep the keys a user typed; a page shows the words of its form)."""
+    names = key_labels(procedure)
+    for event in (getattr(procedure, "events", None) or {}).values():
+        for attribute in (event.attributes or {}).values():
+            names.setdefault(attribute.key, attribute.label)
+    if not names:
+        return text
+
+    def named(match: re.Match[str]) -> str:
+        return f"« {names[match.group(0)]} »"
+
+    pattern = r"\b(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b"
+    return re.sub(pattern, named, text)
