@@ -191,7 +191,7 @@ def test_renumbering_follows_the_lawyers_order_and_is_recorded(store, records):
         "before": {ids[2]: 3, ids[0]: 1, ids[1]: 2},
         "after": {ids[2]: 1, ids[0]: 2, ids[1]: 3},
     }
-    with pytest.raises(InputError, match="each live pièce"):
+    with pytest.raises(InputError, match="doit citer une fois chaque pièce du dossier"):
         service.renumber(records, CASE, [ids[0], ids[1]], actor=LAWYER)
     with pytest.raises(InputError):
         service.renumber(records, CASE, [ids[0], ids[0], ids[1]], actor=LAWYER)
