@@ -240,14 +240,17 @@ async def store_changed(
     are deleted and copied in (the nightly recomputation and `law apply`)."""
     if not schedules:
         return
+    # The cases' rows first: the deadline rows copied in after them find each case row
+    # already updated by this transaction, and their foreign key's check takes no lock on it
+    # (written first, every case row was locked, a WAL record and a dirtied page each, then
+    # updated).
+    await write_summaries(schedules, totals, bump_version_at)
     deleted, rows = deadline_changes(
         {case_id: schedule.deadlines for case_id, schedule in schedules.items()},
         stored,
         datetime.now(UTC),
     )
     await write_deadlines(deleted, rows)
-    del rows
-    await write_summaries(schedules, totals, bump_version_at)
 
 
 async def write_summaries(
