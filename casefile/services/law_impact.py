@@ -796,7 +796,14 @@ async def _apply_chunk(
         case_row = items[case_id].row
         impacts[case_id] = CaseImpact(case_id, case_row["reference"], case_row["procedure"], moves)
     async with atomic():
-        await store_changed(schedules, stored, totals, now)
+        # The ledgers never computed (`ledger_on` NULL) only: see `write_summaries`.
+        await store_changed(
+            schedules,
+            stored,
+            totals,
+            now,
+            ledger={case_id for case_id in schedules if items[case_id].row["ledger_on"] is None},
+        )
         await audit.record_many(
             actor,
             "law.apply",

@@ -7,7 +7,7 @@ without a clock; `with_today` derives "missed" when they are read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -234,17 +234,19 @@ async def store_changed(
     stored: Mapping[int, Mapping[str, str]],
     totals: Mapping[int, int] | None,
     bump_version_at: datetime,
+    ledger: Collection[int] | None = None,
 ) -> None:
     """Like `store_schedules`, for cases whose stored deadlines are known (`stored`: case id →
     {key: explanation JSON text}, see `recompute_rows.stored_texts`): only the rows that differ
-    are deleted and copied in (the nightly recomputation and `law apply`)."""
+    are deleted and copied in (the nightly recomputation and `law apply`). `ledger`: the cases
+    whose ledger to refresh too (default: all)."""
     if not schedules:
         return
     # The cases' rows first: the deadline rows copied in after them find each case row
     # already updated by this transaction, and their foreign key's check takes no lock on it
     # (written first, every case row was locked, a WAL record and a dirtied page each, then
     # updated).
-    await write_summaries(schedules, totals, bump_version_at)
+    await write_summaries(schedules, totals, bump_version_at, ledger)
     deleted, rows = deadline_changes(
         {case_id: schedule.deadlines for case_id, schedule in schedules.items()},
         stored,
@@ -257,11 +259,20 @@ async def write_summaries(
     schedules: Mapping[int, Schedule],
     totals: Mapping[int, int] | None,
     bump_version_at: datetime | None,
+    ledger: Collection[int] | None = None,
 ) -> None:
     """Each case's summary (warnings, next due, overdue since, outstanding) and ledger columns
-    in one statement for all (open transaction)."""
+    in one statement for all (open transaction). `ledger`: the cases whose ledger to refresh
+    (default: all); the others keep their stored ledger columns.
+
+    The nightly recomputation (`law_impact.apply`) refreshes only the ledgers never computed
+    (`ledger_on` NULL): a ledger depends on the case's claims and payments alone, and every
+    write of those refreshes it in its own transaction (the recompute after a claim, a
+    payment, an import; the dispute flag); the law data and the day do not change it. That was
+    a twentieth of a worker's CPU on a chunk and four columns of each case row written."""
     ids = list(schedules)
-    ledgers = {row["id"]: row for row in await refresh_ledger_claims(ids)}
+    refreshed = ids if ledger is None else [case_id for case_id in ids if case_id in ledger]
+    ledgers = {row["id"]: row for row in await refresh_ledger_claims(refreshed)}
     if totals is None:
         totals = await outstanding_cents(ids)
     summaries = []
@@ -273,14 +284,15 @@ async def write_summaries(
             "next_due": next_due,
             "overdue_since": overdue_since,
             "outstanding_cents": totals.get(case_id),
-            **ledgers[case_id],
+            **ledgers.get(case_id, {}),
         }
         if bump_version_at is not None:
             row["updated_at"] = bump_version_at
         summaries.append(row)
-    await update_rows(
-        Case, summaries, also='"version" = "version" + 1' if bump_version_at is not None else ""
-    )
+    also = '"version" = "version" + 1' if bump_version_at is not None else ""
+    # Rows of one statement have the same columns: those with a refreshed ledger, the others.
+    await update_rows(Case, [row for row in summaries if row["id"] in ledgers], also=also)
+    await update_rows(Case, [row for row in summaries if row["id"] not in ledgers], also=also)
 
 
 OUR_SIDE = frozenset({"creancier", "avocat", "commissaire_de_justice"})
@@ -317,7 +329,7 @@ def with_today(deadline: dict[str, Any], today: date | None) -> dict[str, Any]:
 class CaseInput:
     """What the engine needs to recompute one case, read in bulk with its chunk."""
 
-    row: Mapping[str, Any]  # id, reference, procedure, court, court_department
+    row: Mapping[str, Any]  # id, reference, procedure, court, court_department, ledger_on
     events: dict[str, RecordedEvent]
     facts: CaseFacts
 
@@ -370,13 +382,14 @@ def _latest(rows: Sequence[tuple[int, str, date, Any]]) -> dict[str, RecordedEve
 
 
 async def _input_rows(ids: Sequence[int]) -> tuple[list[Any], list[Any], list[Any]]:
-    """(cases: id, reference, procedure, court, court_department), (events: id, case, key,
+    """(cases: id, reference, procedure, court, court_department, ledger_on), (events: id, case, key,
     date, attributes JSON text), (debtors: case, residence) of `ids` or a superset of them: raw
     records on PostgreSQL, piccolo rows on SQLite."""
     if postgres():
         where, args = ids_clause("id", ids)
         cases = await fetch(
-            f"SELECT id, reference, procedure, court, court_department FROM cases WHERE {where}",
+            "SELECT id, reference, procedure, court, court_department, ledger_on FROM cases "
+            f"WHERE {where}",
             *args,
         )
         where, args = ids_clause('"case"', ids)
@@ -388,7 +401,7 @@ async def _input_rows(ids: Sequence[int]) -> tuple[list[Any], list[Any], list[An
         )
         return cases, events, debtors
     cases = await Case.select(
-        Case.id, Case.reference, Case.procedure, Case.court, Case.court_department
+        Case.id, Case.reference, Case.procedure, Case.court, Case.court_department, Case.ledger_on
     ).where(among(Case.id, ids, superset=True))
     events = [
         (row["id"], row["case"], row["key"], row["date"], row["attributes"])
