@@ -300,17 +300,19 @@ OUR_SIDE = frozenset({"creancier", "avocat", "commissaire_de_justice"})
 
 def summary(schedule: Schedule) -> tuple[date | None, date | None]:
     """(earliest open deadline, earliest open deadline of ours): the portfolio sorts and
-    filters on them (`cases.next_due`, `cases.overdue_since`)."""
-    open_ = [d for d in schedule.deadlines if d.status in ("pending", "uncertain")]
-    ours = [
-        d
-        for d in schedule.deadlines
-        if d.status in ("pending", "uncertain", "missed") and d.actor in OUR_SIDE
-    ]
-    return (
-        min((d.due for d in open_), default=None),
-        min((d.due for d in ours), default=None),
-    )
+    filters on them (`cases.next_due`, `cases.overdue_since`). One pass over the deadlines."""
+    next_due: date | None = None
+    overdue_since: date | None = None
+    for d in schedule.deadlines:
+        status = d.status
+        if status == "pending" or status == "uncertain":
+            if next_due is None or d.due < next_due:
+                next_due = d.due
+        elif status != "missed":
+            continue
+        if d.actor in OUR_SIDE and (overdue_since is None or d.due < overdue_since):
+            overdue_since = d.due
+    return next_due, overdue_since
 
 
 def with_today(deadline: dict[str, Any], today: date | None) -> dict[str, Any]:

@@ -445,7 +445,12 @@ def test_added_moves_are_the_moves_from_nothing_stored() -> None:
     comparison gives (every deadline new, its rule and cause)."""
     from casefile.definitions import engine
     from casefile.law.requests import schedule_for
-    from casefile.services.law_impact import added_moves, deadline_moves
+    from casefile.services.law_impact import (
+        added_history,
+        added_moves,
+        deadline_moves,
+        history_changes,
+    )
 
     schedule = schedule_for(
         engine(),
@@ -463,3 +468,5 @@ def test_added_moves_are_the_moves_from_nothing_stored() -> None:
     assert added_moves(schedule.deadlines) == deadline_moves(
         {}, {d.key: d.as_dict() for d in schedule.deadlines}
     )
+    assert added_history(schedule.deadlines) == history_changes(added_moves(schedule.deadlines))
+    assert added_history(schedule.deadlines)["added"] == [d.key for d in schedule.deadlines]
