@@ -72,6 +72,15 @@ def amicable_left_out(
     return {k: v for k, v in events.items() if k in known or k not in amicable}
 
 
+def _amicable_only(procedure: str) -> frozenset[str]:
+    """The amicable event keys that `procedure` does not know (`amicable_left_out` leaves them
+    out): none for the amicable procedure itself."""
+    if procedure == AMICABLE:
+        return frozenset()
+    known = engine().procedure(procedure).events
+    return frozenset(k for k in engine().procedure(AMICABLE).events if k not in known)
+
+
 def diff(old: Mapping[str, dict[str, Any]], new: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     """Deadline dicts keyed by deadline key → {"added", "moved", "removed", "changed"}."""
     added = [new[key] for key in new if key not in old]
@@ -357,10 +366,21 @@ async def read_inputs(ids: Sequence[int]) -> tuple[list[CaseInput], dict[int, in
     residences = {case_id: residence for case_id, residence in debtor_rows if case_id in wanted}
     cases = [row for row in cases if row["id"] in wanted]
     totals = await outstanding_cents(ids)
+    left_out: dict[str, frozenset[str]] = {}  # procedure → the amicable keys it leaves out
+
+    def court_events(procedure: str, latest: dict[str, RecordedEvent]) -> dict[str, RecordedEvent]:
+        """`amicable_left_out(procedure, latest)`, the keys to leave out found once a chunk."""
+        keys = left_out.get(procedure)
+        if keys is None:
+            keys = left_out[procedure] = _amicable_only(procedure)
+        if keys and not keys.isdisjoint(latest):
+            return {k: v for k, v in latest.items() if k not in keys}
+        return latest
+
     inputs = [
         CaseInput(
             row,
-            amicable_left_out(row["procedure"], _latest(events.get(row["id"], []))),
+            court_events(row["procedure"], _latest(events.get(row["id"], []))),
             CaseFacts(
                 court=row["court"],
                 court_department=row["court_department"],
