@@ -449,12 +449,13 @@ async def update_rows(
         # 2 000-case recompute chunk's update at 100 000 cases); with the range it reads
         # only the rows of the chunk's ids.
         first, last = len(arrays) + 1, len(arrays) + 2
+        ids = [int(row["id"]) for row in rows]  # type: ignore[call-overload]
         await transaction.connection.execute(
             f'UPDATE "{name}" SET {assignments} FROM unnest({unnest}) AS v({names}) '
             f'WHERE "{name}"."id" = v."id" AND "{name}"."id" BETWEEN ${first} AND ${last}',
             *arrays,
-            min(arrays[0]),
-            max(arrays[0]),
+            min(ids),
+            max(ids),
         )
         return
     records = [(*(_sql_value(row[c]) for c in columns), row["id"]) for row in rows]
