@@ -665,8 +665,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from casefile import gc_pause
     from casefile.errors import CasefileError
 
+    gc_pause.tune()
     args = build_parser().parse_args(argv)
     module_name, _, function_name = args.handler.partition(":")
     try:

@@ -110,6 +110,14 @@ FEED_KINDS: Mapping[str, str] = {
     "lawyer": "mes échéances (avocat)",
     "commissaire": "mes actes (commissaire de justice)",
 }
+# The values of the events' `choice` attributes (procedures/*.toml).
+CHOICES: Mapping[str, str] = {
+    "commercant": "commerçant",
+    "non_commercant": "professionnel non commerçant",
+    "particulier": "particulier",
+    "professionnel": "professionnel",
+    "consommateur": "consommateur",
+}
 YES_NO = {True: "oui", False: "non"}
 ABROAD = "etranger"
 
@@ -191,6 +199,11 @@ def dates_in_text_fr(text: str | None) -> str:
     return _RAW_AMOUNT.sub(lambda m: amount_fr(m.group(1)), text)
 
 
+def choice_fr(value: str | None) -> str:
+    """A choice attribute's value: 'non_commercant' → 'professionnel non commerçant'."""
+    return label(CHOICES, value)
+
+
 def residence_fr(code: str | None) -> str:
     if not code:
         return "—"
@@ -237,6 +250,8 @@ def attribute_value_fr(procedure: object, event_key: str, name: str, value: obje
             return text
     if kind == "place":
         return residence_fr(text)
+    if kind == "choice":
+        return choice_fr(text)
     return text
 
 

@@ -130,7 +130,7 @@ def case_new(args: argparse.Namespace) -> int:
 
 def case_advice(args: argparse.Namespace) -> int:
     from casefile.commands.operator import as_operator
-    from casefile.labels import PROCEDURES, court_fr, label
+    from casefile.labels import PROCEDURES, court_fr, dates_in_text_fr, label
     from casefile.law.wording import date_fr
     from casefile.store.advice import case_advice as advise
 
@@ -155,7 +155,7 @@ def case_advice(args: argparse.Namespace) -> int:
             court_fr(item["court"]),
             yes_no[item["avocat_required"]],
             yes_no[item["amicable_attempt_required"]],
-            "\n".join(f"{r['text']} ({r['basis']})" for r in item["reasons"]),
+            "\n".join(f"{dates_in_text_fr(r['text'])} ({r['basis']})" for r in item["reasons"]),
         )
     console.print(table)
     for line in advice["prescriptions"]:
@@ -165,12 +165,13 @@ def case_advice(args: argparse.Namespace) -> int:
             f"({line['basis']}) — {state}"
         )
     for note in advice["notes"]:
-        console.print(f"[dim]{note}[/dim]")
+        console.print(f"[dim]{escape(dates_in_text_fr(note))}[/dim]")
     return 0
 
 
 def case_handover(args: argparse.Namespace) -> int:
     from casefile.commands.operator import as_operator
+    from casefile.labels import dates_in_text_fr
     from casefile.law.wording import date_fr
     from casefile.services.handover import hand_over
 
@@ -188,7 +189,7 @@ def case_handover(args: argparse.Namespace) -> int:
         f"{carried['pieces']} pièce(s), mise en demeure : {carried['mise_en_demeure'] or 'aucune'}"
     )
     for note in result["notes"]:
-        print(f"  ! {note}")
+        print(f"  ! {dates_in_text_fr(note)}")
     return 0
 
 
@@ -343,7 +344,34 @@ def date_cell(value: str | None) -> str:
 def _deadline_cell(deadline: dict[str, Any] | None) -> str:
     if not deadline:
         return "—"
-    return f"{date_cell(deadline['due'])} {deadline['key']} ({_status(deadline['status'])})"
+    what = deadline.get("label") or deadline["key"]
+    return f"{date_cell(deadline['due'])} {escape(what)} ({_status(deadline['status'])})"
+
+
+def _procedure(key: str | None) -> Any:
+    """The procedure definition of `key` (None for a key gone from the definitions)."""
+    from casefile.definitions import engine
+
+    return engine().procedures.get(key or "")
+
+
+def _procedure_title(key: str | None) -> str:
+    from casefile.labels import PROCEDURES, label
+
+    procedure = _procedure(key)
+    return procedure.title if procedure is not None else label(PROCEDURES, key)
+
+
+def _court(case: dict[str, Any]) -> str:
+    from casefile.labels import court_fr
+
+    return f"{court_fr(case['court'])} ({case['court_department']})"
+
+
+def escape(text: object) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(str(text))
 
 
 def print_case_list(cases: list[dict[str, Any]]) -> None:
@@ -354,7 +382,7 @@ def print_case_list(cases: list[dict[str, Any]]) -> None:
 
     table = Table(title=f"Dossiers ({len(cases)})")
     for column in (
-        "id",
+        "n°",
         "référence",
         "procédure",
         "tribunal",
@@ -366,9 +394,9 @@ def print_case_list(cases: list[dict[str, Any]]) -> None:
     for case in cases:
         table.add_row(
             str(case["id"]),
-            case["reference"],
-            case["procedure"],
-            f"{case['court'] or ''} ({case['court_department']})",
+            escape(case["reference"]),
+            _procedure_title(case["procedure"]),
+            _court(case),
             case["debtor"] or "",
             euros(case["claim_total"]),
             _deadline_cell(case["next_deadline"]),
@@ -381,13 +409,23 @@ def print_case(case: dict[str, Any]) -> None:
 
     from casefile.commands.tables import console as make_console
     from casefile.commands.tables import euros
+    from casefile.labels import (
+        actor_fr,
+        attribute_value_fr,
+        dates_in_text_fr,
+        humanise,
+        key_labels,
+        warning_fr,
+    )
 
     console = make_console()
     creditor = (case.get("creditor") or {}).get("name", "")
+    procedure = _procedure(case["procedure"])
+    names = key_labels(procedure)
     console.print(
-        f"[bold]{case['reference']}[/bold] (id {case['id']}, version {case['version']}) — "
-        f"{case['procedure']}, {case['court'] or ''} ({case['court_department']})\n"
-        f"{creditor} c/ {case['debtor']} — créance {euros(case['claim_total'])}"
+        f"[bold]{escape(case['reference'])}[/bold] (id {case['id']}, version "
+        f"{case['version']}) — {_procedure_title(case['procedure'])}, {_court(case)}\n"
+        f"{escape(creditor)} c/ {escape(case['debtor'])} — créance {euros(case['claim_total'])}"
     )
     if case.get("claims"):
         claims = Table(title="Factures")
@@ -407,8 +445,20 @@ def print_case(case: dict[str, Any]) -> None:
     for column in ("date", "événement", "attributs"):
         events.add_column(column)
     for event in case.get("events", []):
-        attributes = ", ".join(f"{k}={v}" for k, v in event["attributes"].items())
-        events.add_row(date_cell(event["date"]), event["key"], attributes)
+        definition = procedure.events.get(event["key"]) if procedure is not None else None
+        attribute_names = {
+            a.key: a.label for a in ((definition.attributes or {}).values() if definition else ())
+        }
+        attributes = ", ".join(
+            f"{attribute_names.get(k) or humanise(k)} : "
+            f"{attribute_value_fr(procedure, event['key'], k, v)}"
+            for k, v in event["attributes"].items()
+        )
+        events.add_row(
+            date_cell(event["date"]),
+            escape(names.get(event["key"]) or humanise(event["key"])),
+            escape(attributes),
+        )
     console.print(events)
     deadlines = Table(title="Échéances", show_lines=True)
     for column in ("échéance", "délai", "départ", "fondement", "statut"):
@@ -416,33 +466,42 @@ def print_case(case: dict[str, Any]) -> None:
     for d in case.get("deadlines", []):
         deadlines.add_row(
             f"[bold]{date_cell(d['due'])}[/bold]",
-            f"{d['label']}\n[dim]{d['key']}[/dim]",
-            f"{d['start']['key']} {date_cell(d['start']['date'])}",
+            f"{escape(d['label'])}\n[dim]qui agit : {actor_fr(d['actor'])}[/dim]",
+            f"{escape(names.get(d['start']['key']) or humanise(d['start']['key']))} "
+            f"{date_cell(d['start']['date'])}"
+            + (
+                f"\n[dim]{escape(dates_in_text_fr(d['moved_because']))}[/dim]"
+                if d.get("moved_because")
+                else ""
+            ),
             d["basis"],
             _status(d["status"]),
         )
     console.print(deadlines)
     for warning in case.get("warnings", []):
-        console.print(f"[bold yellow]Attention[/bold yellow] {warning}")
+        console.print(
+            f"[bold yellow]Attention[/bold yellow] {escape(warning_fr(procedure, warning))}"
+        )
 
 
 def print_changes(changes: dict[str, Any]) -> None:
     from casefile.commands.tables import console as make_console
+    from casefile.labels import dates_in_text_fr, humanise
 
     console = make_console()
     for d in changes["added"]:
-        console.print(f"[green]+[/green] {d['key']} {date_cell(d['due'])} ({d['label']})")
+        console.print(f"[green]+[/green] {escape(d['label'])} {date_cell(d['due'])}")
     for m in changes["moved"]:
-        console.print(
-            f"[yellow]~[/yellow] {m['key']} {date_cell(m['from'])} → {date_cell(m['to'])}"
-        )
+        what = escape(m.get("label") or humanise(m["key"]))
+        console.print(f"[yellow]~[/yellow] {what} {date_cell(m['from'])} → {date_cell(m['to'])}")
     for d in changes["removed"]:
-        console.print(f"[red]-[/red] {d['key']} {date_cell(d['due'])}")
+        what = escape(d.get("label") or humanise(d["key"]))
+        console.print(f"[red]-[/red] {what} {date_cell(d['due'])}")
     if not (changes["added"] or changes["moved"] or changes["removed"]):
         console.print("aucun délai modifié")
     console.print(f"version du dossier : {changes['version']}")
     for warning in changes.get("warnings", []):
-        console.print(f"[bold yellow]Attention[/bold yellow] {warning}")
+        console.print(f"[bold yellow]Attention[/bold yellow] {escape(dates_in_text_fr(warning))}")
 
 
 class _Progress:

@@ -83,10 +83,13 @@ def list_procedures(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Procédures")
-    for column in ("key", "title", "legal_basis", "deadlines"):
+    table = Table(title="Procédures", show_lines=True)
+    for column in ("Clé (--procedure)", "Procédure", "Fondement", "Délais"):
         table.add_column(column)
-    for row in rows:
-        table.add_row(row["key"], row["title"], row["legal_basis"], ", ".join(row["deadlines"]))
+    for row, procedure in zip(rows, eng.procedures.values(), strict=True):
+        labels = [rule.label for rule in procedure.deadlines]
+        table.add_row(
+            row["key"], row["title"], row["legal_basis"], "\n".join(dict.fromkeys(labels))
+        )
     Console().print(table)
     return 0

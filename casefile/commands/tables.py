@@ -60,31 +60,49 @@ def status_cell(status: str) -> str:
 
 
 def print_schedule(schedule: Schedule) -> None:
+    """The deadlines as a table: labels, not keys (`--format json` gives the keys); the
+    engine's reasons and warnings with their dates and amounts in French."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    from casefile.labels import actor_fr, period_fr
+    from casefile.definitions import engine
+    from casefile.labels import (
+        actor_fr,
+        dates_in_text_fr,
+        humanise,
+        key_labels,
+        period_fr,
+        warning_fr,
+    )
 
+    law = engine()
+    procedure = law.procedures.get(schedule.procedure)
+    territory = law.territories.by_key.get(schedule.territory)
+    names = key_labels(procedure)
+    title = procedure.title if procedure is not None else humanise(schedule.procedure)
+    place = territory.label if territory is not None else humanise(schedule.territory)
     console = Console()
     if not console.is_terminal:
         console = Console(width=140)
-    table = Table(title=f"{schedule.procedure} — territoire {schedule.territory}", show_lines=True)
+    table = Table(title=f"{title} — {place}", show_lines=True)
     table.add_column("Échéance", no_wrap=True)
     table.add_column("Délai", ratio=3)
     table.add_column("Calcul", ratio=3)
     table.add_column("Fondement", no_wrap=True)
     table.add_column("Statut", no_wrap=True)
     for d in schedule.deadlines:
+        start = names.get(d.start.key) or humanise(d.start.key)
         what = (
-            f"[bold]{d.label}[/bold]\n[dim]{d.key} · {actor_fr(d.actor)}[/dim]\n"
-            f"départ : {d.start.key} du {_day(d.start.date)}"
+            f"[bold]{escape(d.label)}[/bold]\n[dim]qui agit : {actor_fr(d.actor)}[/dim]\n"
+            f"départ : {escape(start)} du {_day(d.start.date)}"
         )
         calc = period_fr(d.period)
         if d.extension:
             calc += f" + {d.extension.months} mois ({d.extension.basis})"
         calc += f"\ndate brute {_day(d.unadjusted)}"
         if d.moved_because:
-            calc += f"\n[dim]{d.moved_because}[/dim]"
+            calc += f"\n[dim]{escape(dates_in_text_fr(d.moved_because))}[/dim]"
         table.add_row(
             f"[bold]{_day(d.due)}[/bold]",
             what,
@@ -94,4 +112,6 @@ def print_schedule(schedule: Schedule) -> None:
         )
     console.print(table)
     for warning in schedule.warnings:
-        console.print(f"[bold yellow]Attention :[/bold yellow] {warning}")
+        console.print(
+            f"[bold yellow]Attention :[/bold yellow] {escape(warning_fr(procedure, warning))}"
+        )

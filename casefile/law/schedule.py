@@ -32,7 +32,7 @@ from casefile.law.periods import (
 from casefile.law.plan_code import generated_source
 from casefile.law.procedures import AttributeValue, DeadlineRule, Procedure, Start
 from casefile.law.territories import Extension, Territories, Territory
-from casefile.law.wording import date_fr, dates_fr_in, day_fr, period_fr
+from casefile.law.wording import amount_fr, date_fr, dates_fr_in, day_fr, period_fr
 
 MIN_YEAR, MAX_YEAR = 1950, 2199
 # Whole schedules kept by `Engine.compute` (cleared when full; a case is ~1 KB).
@@ -424,8 +424,9 @@ class Engine:
                 other = events.get(earlier)
                 if other is not None and event.date < other.date:
                     raise InputError(
-                        f"événement {event.key} ({date_fr(event.date)}) daté avant "
-                        f"{earlier} ({date_fr(other.date)}), qu'il suit"
+                        f"événement « {_label(procedure, event.key)} » ({date_fr(event.date)}) "
+                        f"daté avant « {_label(procedure, earlier)} » ({date_fr(other.date)}), "
+                        "qu'il suit"
                     )
 
     def _soft_order(self, procedure: Procedure) -> bool:
@@ -1281,8 +1282,9 @@ class Engine:
         value = self.parameters[parameter_key].at(day)
         if value.value is not None and facts.claim_total > value.value:
             out.append(
-                f"montant {facts.claim_total} € supérieur au plafond de {value.value} € "
-                f"applicable le {day.isoformat()} ({value.basis}): procédure non ouverte"
+                f"montant {amount_fr(facts.claim_total)} supérieur au plafond de "
+                f"{amount_fr(value.value)} applicable le {date_fr(day)} ({value.basis}) : "
+                "procédure non ouverte"
             )
         return out
 

@@ -8,7 +8,7 @@ l'action …") rather than hidden.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -19,11 +19,26 @@ import msgspec
 
 from casefile.definitions import engine
 from casefile.documents.formatting import amount_fr, date_fr
+from casefile.documents.manifest import load_manifest
 from casefile.errors import CasefileError, InputError
-from casefile.labels import court_fr, period_fr, residence_fr
-from casefile.services import claims, parties, payments
+from casefile.labels import (
+    CASE_STATUSES,
+    PHASES,
+    ROLES,
+    choice_fr,
+    court_fr,
+    humanise,
+    label,
+    period_fr,
+    residence_fr,
+)
+from casefile.law.recorded_rates import semester_start
+from casefile.law.wording import semester_fr
+from casefile.services import claims, courts, parties, payments, rates, users
 from casefile.store import audit
+from casefile.store.audit import INTEGRITY_INCIDENT
 from casefile.store.cases import resolve_case
+from casefile.store.courts import KINDS as COURT_KINDS
 from casefile.store.permissions import User, require
 from casefile.store.tables import AuditEntry, Case
 
@@ -65,6 +80,7 @@ FIELD_LABELS: dict[str, str] = {
     "creditor": "créancier",
     "debtor": "débiteur",
     "template": "modèle",
+    "sha256": "empreinte SHA-256",
     "total": "montant total",
     "count": "nombre d'échéances",
     "law_data": "version des données juridiques",
@@ -87,6 +103,39 @@ FIELD_LABELS: dict[str, str] = {
     "made_by": "auteur de la promesse",
 }
 MONEY = frozenset({"amount", "paid", "total"})
+SKIPPED = frozenset({"case", "case_id", "piece_id", "at", "by", "details"})
+USER_LABELS: dict[str, str] = {
+    **users.FIELD_LABELS,
+    "name": "identifiant",
+    "role": "rôle",
+    "token": "jeton d'accès à l'API",
+    "active": "compte actif",
+    "password": "mot de passe",
+    "sessions_closed": "sessions fermées",
+    "tokens_revoked": "jetons d'accès révoqués",
+    "feeds_revoked": "abonnements au calendrier révoqués",
+}
+OTHER_LABELS: dict[str, str] = {
+    **{k: v for k, v in courts.LABELS.items() if k != "name"},
+    "court_id": "juridiction",
+    "handed_over_on": "transmis le",
+    "carried": "repris de la phase amiable",
+    "invoices": "factures",
+    "pieces": "pièces",
+    "mise_en_demeure": "mise en demeure",
+    "phase": "phase",
+    "piece": "pièce",
+    "sha256": "empreinte SHA-256",
+    "profile": "profil Factur-X",
+    "claim_id": "facture enregistrée",
+    "detail": "détail",
+    "semester": "semestre",
+    "value": "valeur (%)",
+    "source": "source",
+}
+# Fields of an entry that only repeat what its sentence says (the rate's parameter and column,
+# the file it was written to).
+HIDDEN: dict[str, frozenset[str]] = {"rate.record": frozenset({"parameter", "field", "file"})}
 ACTIONS: dict[str, str] = {
     "case.create": "a ouvert le dossier {case}",
     "case.assign": "a attribué le dossier {case}",
@@ -127,6 +176,17 @@ ACTIONS: dict[str, str] = {
     "promise.cancel": "a annulé une promesse de paiement de {amount} du dossier {case}",
     "promise.kept": "a constaté que la promesse de paiement de {amount} du dossier {case} est tenue",
     "promise.broken": "a constaté que la promesse de paiement de {amount} du dossier {case} est rompue",
+    "case.court": "a choisi la juridiction du dossier {case}",
+    "case.handover": "a transmis le dossier {case} au contentieux",
+    "court.add": "a ajouté la juridiction « {name} »",
+    "court.edit": "a modifié la juridiction n° {number}",
+    "facturx.accept": "a accepté la facture électronique {invoice} du dossier {case}",
+    "rate.record": "a enregistré le {rate}",
+    "user.edit": "a modifié le compte utilisateur n° {number}",
+    "user.deactivate": "a désactivé le compte utilisateur n° {number}",
+    "user.reactivate": "a réactivé le compte utilisateur n° {number}",
+    INTEGRITY_INCIDENT: "a demandé un fichier dont le contenu ne correspond plus à son empreinte "
+    "SHA-256 : téléchargement refusé",
 }
 PIECE_ACTIONS = {
     "add": "a ajouté une pièce au dossier {case}",
@@ -183,19 +243,41 @@ def _value(name: str, value: Any) -> str:
         except InputError:
             return value
     if isinstance(value, Mapping):
-        return ", ".join(f"{k} : {_value(k, v)}" for k, v in value.items()) or "—"
+        return (
+            ", ".join(
+                f"{FIELD_LABELS.get(k) or OTHER_LABELS.get(k) or humanise(k)} : {_value(k, v)}"
+                for k, v in value.items()
+            )
+            or "—"
+        )
     if name == "category":
         return parties.CATEGORIES.get(str(value), str(value))
     if name == "person_or_company":
         return parties.PERSON_OR_COMPANY.get(str(value), str(value))
     if name == "residence":
         return residence_fr(str(value))
-    if name in ("court", "kind"):
-        return court_fr(str(value)) if name == "court" else str(value)
+    if name == "court" or (name == "kind" and str(value) in COURT_KINDS):
+        return COURT_KINDS.get(str(value)) or court_fr(str(value))
+    if name == "role" and str(value) in ROLES:
+        return ROLES[str(value)]
+    if name == "phase":
+        return label(PHASES, str(value))
+    if name == "semester":
+        try:
+            return semester_fr(semester_start(str(value)))
+        except ValueError:
+            return str(value)
+    if name in ("court_id", "claim_id", "piece"):
+        return f"n° {value}"
+    if name == "template":
+        spec = load_manifest().templates.get(str(value))
+        return spec.title if spec is not None else humanise(str(value))
     if name == "supply":
         return claims.SUPPLIES.get(str(value), str(value))
     if name in ("status", "channel") and str(value) in DUNNING_VALUES:
         return DUNNING_VALUES[str(value)]
+    if name == "status" and str(value) in CASE_STATUSES:
+        return CASE_STATUSES[str(value)]
     return str(value)
 
 
@@ -203,6 +285,8 @@ LABELS_BY_KIND: dict[str, Mapping[str, str]] = {
     "party": parties.LABELS,
     "claim": claims.LABELS,
     "payment": payments.LABELS,
+    "user": USER_LABELS,
+    "court": {**FIELD_LABELS, **courts.LABELS},
 }
 
 
@@ -210,14 +294,17 @@ def field_changes(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
     labels: Mapping[str, str] = FIELD_LABELS,
+    hidden: frozenset[str] = frozenset(),
 ) -> list[FieldChange]:
-    """Each field present on either side (and not the change's own metadata), with its
-    French label and both values formatted; fields equal on both sides are left out."""
+    """Each field present on either side (and not the change's own metadata, nor `hidden`),
+    with its French label and both values formatted; fields equal on both sides are left out.
+    A user's `role` is a field of the account, not metadata."""
     before = before or {}
     after = after or {}
+    meta = META - {"role"} if labels is USER_LABELS else META
     out = []
     for name in dict.fromkeys([*before, *after]):
-        if name in META or name in ("case", "case_id", "piece_id", "at", "by", "details"):
+        if name in meta or name in hidden or name in SKIPPED:
             continue
         old, new = before.get(name), after.get(name)
         if name in before and name in after and old == new:
@@ -225,7 +312,10 @@ def field_changes(
         out.append(
             FieldChange(
                 name,
-                labels.get(name) or FIELD_LABELS.get(name, name.replace("_", " ")),
+                labels.get(name)
+                or FIELD_LABELS.get(name)
+                or OTHER_LABELS.get(name)
+                or humanise(name),
                 _value(name, old) if name in before else "—",
                 _value(name, new) if name in after else "—",
             )
@@ -244,6 +334,27 @@ def _deadline_lines(changes: Mapping[str, Any] | None, labels: Mapping[str, str]
     ]
     lines += [f"délai supprimé : {labels.get(k, k)}" for k in changes.get("removed", [])]
     return lines
+
+
+def _rate_label(values: Mapping[str, Any]) -> str:
+    """'taux de l'intérêt légal — tous les autres cas du second semestre 2026'-like wording of a
+    recorded rate: its kind's label (services.rates) and semester."""
+    kind = next(
+        (
+            k
+            for k, (parameter, column) in rates.KINDS.items()
+            if (parameter, column) == (values.get("parameter"), values.get("field"))
+        ),
+        None,
+    )
+    what = rates.KIND_LABELS[kind] if kind else "taux"
+    semester = values.get("semester")
+    if not semester:
+        return what
+    try:
+        return f"{what} pour {semester_fr(semester_start(str(semester)))}"
+    except ValueError:
+        return f"{what} pour le semestre {semester}"
 
 
 def _when(at: datetime) -> str:
@@ -306,6 +417,8 @@ def describe(
         "event": labels.get(str(either.get("key")), str(either.get("key", "")).replace("_", " ")),
         "name": either.get("name") or entry["entity_id"],
         "level": either.get("level_label") or either.get("level") or "",
+        "number": entry["entity_id"],
+        "rate": _rate_label(either),
     }
     what = (
         template.format(**values)
@@ -318,7 +431,11 @@ def describe(
         sentence += f", à la date du {_value('date', after['date'])}"
     sentence += f" (motif : {reason})." if reason else "."
     kind_labels = LABELS_BY_KIND.get(action.partition(".")[0], FIELD_LABELS)
-    changes = [] if action.startswith("piece.") else field_changes(before, after, kind_labels)
+    changes = (
+        []
+        if action.startswith("piece.")
+        else field_changes(before, after, kind_labels, HIDDEN.get(action, frozenset()))
+    )
     at = entry["at"] if isinstance(entry["at"], datetime) else datetime.fromisoformat(entry["at"])
     return AuditLine(
         id=int(entry["id"]),
@@ -358,6 +475,8 @@ def _readable(
                     shown[label] = period_fr(str(value))
                 except (CasefileError, ValueError):
                     shown[label] = str(value)
+            elif definition is not None and definition.type == "choice":
+                shown[label] = choice_fr(str(value))
             else:
                 shown[label] = _value(key, value)
         out["attributes"] = shown
@@ -400,15 +519,22 @@ async def trail(
         before_id=before_id,
     )
     ids = {c for c in (_case_of(e) for e in entries) if c is not None}
+    references, procedures = await _cases_of(ids)
+    return [describe(e, references, procedures) for e in entries]
+
+
+async def _cases_of(ids: Iterable[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """The reference and the procedure key of each case."""
     references: dict[int, str] = {}
     procedures: dict[int, str] = {}
-    if ids:
+    wanted = sorted(set(ids))
+    if wanted:
         for row in await Case.select(Case.id, Case.reference, Case.procedure).where(
-            Case.id.is_in(sorted(ids))
+            Case.id.is_in(wanted)
         ):
             references[row["id"]] = row["reference"]
             procedures[row["id"]] = row["procedure"]
-    return [describe(e, references, procedures) for e in entries]
+    return references, procedures
 
 
 async def actors(actor: User) -> Sequence[str]:

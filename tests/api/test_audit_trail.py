@@ -103,3 +103,187 @@ def test_the_audit_page_is_french_with_filters(api: Api) -> None:
         assert bad.status_code == 422 and "n'est pas une date" in html.unescape(bad.text)
     finally:
         api.client.cookies.clear()
+
+
+def _entry(action: str, entity: str, before: object, after: object, entity_id: str = "7") -> dict:
+    return {
+        "id": 1,
+        "at": "2026-11-30T10:05:00+00:00",
+        "actor": "admin",
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "before": before,
+        "after": after,
+    }
+
+
+def test_every_recorded_action_has_its_french_sentence_and_field_labels() -> None:
+    """Actions the trail used to show as « a effectué l'action user.edit » with raw keys
+    ('full name', 'token', 'statut — open', 'modèle — mise_en_demeure')."""
+    from casefile.services.audit import describe
+
+    def read(entry: dict, references: dict | None = None) -> tuple[str, list[tuple[str, ...]]]:
+        line = describe(entry, references or {}, {})
+        return line.sentence, [(c.label, c.before, c.after) for c in line.changes]
+
+    assert read(
+        _entry(
+            "user.create",
+            "user",
+            None,
+            {
+                "name": "marc",
+                "role": "commissaire_de_justice",
+                "token": False,
+                "etude_name": "SELARL W",
+            },
+        )
+    ) == (
+        "admin a créé l'utilisateur marc.",
+        [
+            ("identifiant", "—", "marc"),
+            ("rôle", "—", "commissaire de justice"),
+            ("jeton d'accès à l'API", "—", "non"),
+            ("étude", "—", "SELARL W"),
+        ],
+    )
+    assert read(
+        _entry(
+            "user.edit",
+            "user",
+            {"role": "lecteur", "full_name": ""},
+            {"role": "avocat", "full_name": "Claire L"},
+        )
+    ) == (
+        "admin a modifié le compte utilisateur n° 7.",
+        [("rôle", "lecteur", "avocat"), ("nom complet", "—", "Claire L")],
+    )
+    assert read(
+        _entry("user.deactivate", "user", {"active": True}, {"active": False, "sessions_closed": 2})
+    ) == (
+        "admin a désactivé le compte utilisateur n° 7.",
+        [("compte actif", "oui", "non"), ("sessions fermées", "—", "2")],
+    )
+    assert read(_entry("user.reactivate", "user", {"active": False}, {"active": True}))[0] == (
+        "admin a réactivé le compte utilisateur n° 7."
+    )
+    assert read(
+        _entry("case.create", "case", None, {"status": "open", "phase": "amiable"}, "3"), {3: "D-3"}
+    ) == (
+        "admin a ouvert le dossier D-3.",
+        [("statut", "—", "en cours"), ("phase", "—", "phase amiable")],
+    )
+    assert read(
+        _entry(
+            "case.handover",
+            "case",
+            {"phase": "amiable", "court": None},
+            {
+                "phase": "contentieux",
+                "court": "tribunal_de_commerce",
+                "handed_over_on": "2026-11-30",
+                "carried": {"invoices": 3, "pieces": 2, "mise_en_demeure": "2026-10-02"},
+            },
+            "3",
+        ),
+        {3: "D-3"},
+    ) == (
+        "admin a transmis le dossier D-3 au contentieux.",
+        [
+            ("phase", "phase amiable", "contentieux"),
+            ("juridiction", "—", "tribunal de commerce"),
+            ("transmis le", "—", "30 novembre 2026"),
+            (
+                "repris de la phase amiable",
+                "—",
+                "factures : 3, pièces : 2, mise en demeure : 2 octobre 2026",
+            ),
+        ],
+    )
+    assert read(
+        _entry("case.court", "case", {"court_id": None}, {"court_id": 4, "version": 2}, "3"),
+        {3: "D-3"},
+    ) == ("admin a choisi la juridiction du dossier D-3.", [("juridiction", "—", "n° 4")])
+    assert read(
+        _entry("court.add", "court", None, {"name": "TJ de Lyon", "kind": "tribunal_judiciaire"})
+    ) == (
+        "admin a ajouté la juridiction « TJ de Lyon ».",
+        [("nom de la juridiction", "—", "TJ de Lyon"), ("nature", "—", "tribunal judiciaire")],
+    )
+    assert read(_entry("court.edit", "court", {"city": "Lyon"}, {"city": "Lyon 3e"})) == (
+        "admin a modifié la juridiction n° 7.",
+        [("ville", "Lyon", "Lyon 3e")],
+    )
+    assert read(
+        _entry(
+            "rate.record",
+            "rate",
+            None,
+            {
+                "parameter": "taux_interet_legal",
+                "field": "value",
+                "semester": "2026-H2",
+                "value": "3.15",
+                "source": "JO",
+                "file": "/x.json",
+            },
+            "taux_interet_legal:2026-H2",
+        )
+    ) == (
+        "admin a enregistré le taux de l'intérêt légal — tous les autres cas pour le second "
+        "semestre 2026.",
+        [
+            ("semestre", "—", "le second semestre 2026"),
+            ("valeur (%)", "—", "3.15"),
+            ("source", "—", "JO"),
+        ],
+    )
+    sentence, changes = read(
+        _entry(
+            "facturx.accept",
+            "case",
+            None,
+            {"piece": 2, "sha256": "ab12", "profile": "BASIC", "invoice_number": "F-9"},
+            "3",
+        ),
+        {3: "D-3"},
+    )
+    assert sentence == "admin a accepté la facture électronique F-9 du dossier D-3."
+    assert ("pièce", "—", "n° 2") in changes and ("empreinte SHA-256", "—", "ab12") in changes
+    assert read(
+        _entry("document.create", "document", None, {"case": 3, "template": "mise_en_demeure"}),
+        {3: "D-3"},
+    )[1] == [("modèle", "—", "Mise en demeure de payer")]
+    assert read(
+        _entry(
+            "evidence.integrity_failure", "piece", None, {"sha256": "ab12", "detail": "x"}, "3:1"
+        )
+    )[0] == (
+        "admin a demandé un fichier dont le contenu ne correspond plus à son empreinte SHA-256 : "
+        "téléchargement refusé."
+    )
+
+
+def test_the_audit_page_shows_the_warnings_of_an_entry_in_french(api: Api) -> None:
+    """A hearing recorded on a Sunday: the entry keeps its warning, the page shows it (through
+    the `text_fr` filter, as every page shows a stored sentence)."""
+    case = new_case(api, "avocat", procedure="assignation_paiement")
+    recorded = api.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=api.headers("avocat"),
+        json={"key": "audience", "date": "2026-12-06"},
+    )
+    assert recorded.status_code in (200, 201), recorded.text
+    expected = "L'audience est fixée au 6 décembre 2026, un dimanche : vérifiez la date."
+    trail = api.client.get(
+        "/api/audit", params={"case": case["reference"]}, headers=api.headers("admin")
+    ).json()
+    assert [w for e in trail for w in e["warnings"]] == [expected]
+    api.client.cookies.clear()
+    try:
+        login(api, "admin")
+        page = api.client.get("/audit", params={"dossier": case["reference"]}, headers=HTML)
+        assert f'<p class="flash warning">{expected}</p>' in html.unescape(page.text)
+    finally:
+        api.client.cookies.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -124,6 +125,38 @@ def test_the_simulator_page_explains_the_opposition_deadline(browser: Api) -> No
     assert "1er mars 2027" in page.text
     assert "CPC art. 1416" in page.text
     assert "report au premier jour ouvrable" in page.text
+
+
+def test_the_simulator_page_words_its_warnings_and_territory_in_french(browser: Api) -> None:
+    """The engine's warning wrote 'montant 5000.01 € … applicable le 2020-01-06' and the
+    heading the territory's key 'alsace-moselle'."""
+    token = login(browser, "lecteur")
+    page = browser.client.post(
+        "/simulateur?procedure=petites_creances",
+        data={
+            "_csrf_token": token,
+            "court_department": "57",
+            "claim_total": "5000.01",
+            "invitation_envoyee__date": "2020-01-06",
+        },
+        headers=HTML,
+    )
+    assert page.status_code == 200, page.text
+    text = html.unescape(page.text)
+    assert "Délais (Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle))" in text
+    assert (
+        '<p class="flash warning">montant 5\u202f000,01\u00a0€ supérieur au plafond de '
+        "5\u202f000,00\u00a0€ applicable le 6 janvier 2020 (CPCE art. R125-1 (décret n° 2019-1333 "
+        "du 11 décembre 2019)) : procédure non ouverte</p>"
+    ) in text
+
+
+def test_the_choices_of_an_event_are_labelled_in_french(browser: Api) -> None:
+    login(browser, "lecteur")
+    page = html.unescape(browser.client.get("/simulateur?procedure=amiable", headers=HTML).text)
+    assert '<option value="non_commercant" >professionnel non commerçant</option>' in page
+    assert '<option value="commercant" >commerçant</option>' in page
+    assert ">non_commercant<" not in page
 
 
 def test_the_simulator_page_shows_bad_input_as_a_message(browser: Api) -> None:

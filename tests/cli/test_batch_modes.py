@@ -109,7 +109,7 @@ def test_each_result_line_is_the_schedule_json_byte_for_byte():
     out = batch.process_chunk(1, [json.dumps(request).encode() for request in requests], None)
     expected = [schedule_for(engine(), request).json_bytes() for request in requests]
     assert out.splitlines() == expected
-    assert b'"warnings":["montant 9000.00' in expected[3]
+    assert '"warnings":["montant 9\u202f000,00\u00a0€'.encode() in expected[3]
 
 
 def test_workers_write_straight_to_a_file(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -86,6 +87,53 @@ def test_table_output_for_humans(capsys):
     )
     assert code == 0
     assert "12/11/2026" in out and "CPC art. 490" in out
+
+
+def test_the_table_speaks_french_labels_dates_and_amounts(capsys):
+    """It printed the procedure's and territory's keys, the start event's key and the engine's
+    reasons as written ('… suivant, 2027-03-30', 'montant 5000.01 €')."""
+    code, out, _ = run_cli(
+        capsys,
+        "deadlines",
+        "--procedure",
+        "injonction_de_payer",
+        "--event",
+        "ordonnance_signifiee=2027-02-26:a_personne=true",
+        "--court-department",
+        "57",
+        "--format",
+        "table",
+    )
+    assert code == 0
+    assert "Injonction de payer — Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle)" in out
+    assert "départ : Ordonnance signifiée au" in out and "ven. 26/02/2027" in out
+    assert "qui agit : débiteur" in out
+    assert "vendredi 26 mars 2027 (Vendredi saint)," in out
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\b[a-z]+_[a-z_]+\b", out), out
+    code, out, _ = run_cli(
+        capsys,
+        "deadlines",
+        "--procedure",
+        "petites_creances",
+        "--event",
+        "invitation_envoyee=2020-01-06",
+        "--claim-total",
+        "5000.01",
+        "--format",
+        "table",
+    )
+    text = re.sub(r" *\n", " ", out)
+    assert (
+        "Attention : montant 5\u202f000,01\u00a0€ supérieur au plafond de 5\u202f000,00\u00a0€ "
+        "applicable le 6 janvier 2020"
+    ) in text
+
+
+def test_the_procedures_table_has_french_headers(capsys):
+    code, out, _ = run_cli(capsys, "procedures")
+    assert code == 0
+    assert "Procédure" in out and "Fondement" in out
+    assert not re.search(r"\b(?:key|title|legal_basis|deadlines)\b", out), out
 
 
 @pytest.mark.parametrize(

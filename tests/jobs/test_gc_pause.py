@@ -29,3 +29,32 @@ def test_a_collector_turned_off_by_the_process_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_tune_sets_casefile_young_generation_once_and_respects_a_process_choice() -> None:
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        gc_pause.tune()
+        assert gc.get_threshold() == (10_000, 10, 10)
+        gc_pause.tune()  # idempotent
+        assert gc.get_threshold() == (10_000, 10, 10)
+        gc.set_threshold(5_000, 20, 20)  # a process that chose its own keeps it
+        gc_pause.tune()
+        assert gc.get_threshold() == (5_000, 20, 20)
+    finally:
+        gc.set_threshold(*saved)
+
+
+def test_every_casefile_command_runs_with_the_tuned_collector() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import contextlib, gc, io, casefile.cli as c\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    c.main(['--help'])\n"
+        "print(gc.get_threshold())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "(10000, 10, 10)"

@@ -184,10 +184,10 @@ def test_petites_creances_response_window_and_threshold_by_date(engine):
     over = schedule_for(
         engine, {"procedure": "petites_creances", "events": events, "claim_total": "5000.01"}
     )
-    assert any("5000.00" in w for w in over.warnings)
+    assert any("plafond de 5\u202f000,00\u00a0€" in w for w in over.warnings)
     old = {"invitation_envoyee": {"date": "2019-06-14"}}
     assert any(
-        "4000.00" in w
+        "montant 4\u202f500,00\u00a0€ supérieur au plafond de 4\u202f000,00\u00a0€" in w
         for w in schedule_for(
             engine, {"procedure": "petites_creances", "events": old, "claim_total": "4500"}
         ).warnings
@@ -282,7 +282,9 @@ def test_titre_executoire_ten_years_l111_4(engine):
                     "ordonnance_signifiee": {"date": "2026-02-01"},
                 },
             },
-            "daté avant ordonnance_rendue",
+            "événement « Ordonnance signifiée au débiteur » (1er février 2026) "
+            "daté avant « Ordonnance portant injonction de payer rendue » (1er mars 2026), "
+            "qu'il suit",
         ),
         (
             {

@@ -331,7 +331,11 @@ def test_petites_creances_ceiling_is_read_at_the_invitation_date(engine):
     result = schedule(engine, "petites_creances", events, claim_total="4500")
     assert not warned(result, "plafond")
     result = schedule(engine, "petites_creances", events, claim_total="5000.01")
-    assert warned(result, "plafond de 5000.00", "2020-01-06")
+    assert list(result.warnings) == [
+        "montant 5\u202f000,01\u00a0€ supérieur au plafond de 5\u202f000,00\u00a0€ applicable le "
+        "6 janvier 2020 (CPCE art. R125-1 (décret n° 2019-1333 du 11 décembre 2019)) : procédure "
+        "non ouverte"
+    ]
 
 
 def test_a_negative_period_in_an_attribute_is_refused(engine):

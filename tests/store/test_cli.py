@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -107,7 +108,18 @@ def test_case_and_event_commands_print_the_contract_json(cli):
     code, out, _ = cli("event", "delete", "2026-042", "ordonnance_signifiee", "--format", "json")
     assert [d["key"] for d in json.loads(out)["removed"]] == ["opposition"]
     code, out, _ = cli("case", "show", "2026-042")
-    assert code == 0 and "ordonnance_rendue" in out  # the rich table
+    assert code == 0  # the rich table, in French: labels, not keys
+    assert "Injonction de payer, tribunal de commerce (971)" in out
+    assert "Ordonnance portant injonction de payer rendue" in out
+    assert "qui agit : commissaire de justice" in out
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", out), out
+    code, out, _ = cli("case", "list")
+    assert code == 0 and "Injonction de payer" in out and "tribunal de commerce (971)" in out
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", out), out
+    code, out, _ = cli(
+        "event", "add", "2026-042", "ordonnance_signifiee=2026-03-11:a_personne=true"
+    )
+    assert code == 0 and "+ Délai d'opposition du débiteur 11 juin 2026" in out, out
     code, _, err = cli("event", "add", "2026-042", "audience=2026-05-01")
     assert code == 2 and "audience" in err
 

@@ -17,6 +17,7 @@ def register(environment: Any) -> None:
     filters["text_fr"] = labels.dates_in_text_fr
     filters["yes_no"] = labels.yes_no
     filters["residence_fr"] = labels.residence_fr
+    filters["choice_fr"] = labels.choice_fr
     filters["humanise"] = labels.humanise
     filters["month_fr"] = labels.month_fr
     environment.globals["labels"] = labels

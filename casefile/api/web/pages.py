@@ -29,7 +29,7 @@ from casefile.api.web.case_data_view import (
 )
 from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, CaseToolsController
 from casefile.errors import CasefileError, InputError, InvalidFields
-from casefile.labels import DEADLINE_STATUSES, is_our_side
+from casefile.labels import DEADLINE_STATUSES, humanise, is_our_side
 from casefile.labels import ROLES as ROLE_LABELS
 from casefile.passwords import Busy
 from casefile.services import sessions
@@ -575,8 +575,17 @@ def _simulator_page(
         form=form,
         event_values=event_values,
         result=result,
+        territory=_territory_label(result["territory"]) if result else "",
         error=error,
     )
+
+
+def _territory_label(key: str) -> str:
+    """'Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle)', not the key 'alsace-moselle'."""
+    from casefile.definitions import engine
+
+    territory = engine().territories.by_key.get(key)
+    return territory.label if territory is not None else humanise(key)
 
 
 async def _readiness(case: dict[str, Any], actor: User, today: date) -> dict[str, Any]:
