@@ -82,7 +82,7 @@ def test_pieces_are_numbered_versioned_renumbered_and_withdrawn(store, tmp_path)
     assert withdrawn.number is None and withdrawn.deletion_reason == "pièce produite par erreur"
     assert [e.action for e in history] == ["added", "added", "versioned", "renumbered", "deleted"]
     assert len(referenced) == 3
-    # The BLAKE3 digest of each version (migration 2026-11-30T11:50), beside its SHA-256.
+    # The BLAKE3 digest of each version (migration 2026-11-30T12:12), beside its SHA-256.
     digests = [(v.sha256, v.blake3) for v in versioned.versions]
     assert digests == [
         (sha256(b"%PDF-1.4 facture").hexdigest(), blake3(b"%PDF-1.4 facture").hexdigest()),

@@ -6,7 +6,7 @@ SHA-256. SQLite and PostgreSQL alike."""
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-30T11:50:00:000000"
+ID = "2026-11-30T12:12:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "BLAKE3 digest of each pièce version"
 
