@@ -513,6 +513,17 @@ def added_moves(deadlines: Sequence[Deadline]) -> list[DeadlineMove]:
     ]
 
 
+def added_history(deadlines: Sequence[Deadline]) -> dict[str, list[Any]]:
+    """`history_changes(added_moves(deadlines))` without the moves: the history entry of a
+    case with nothing stored (the nightly job, which keeps only counts)."""
+    return {
+        "added": list(dict.fromkeys(d.key for d in deadlines)),
+        "moved": [],
+        "removed": [],
+        "changed": [],
+    }
+
+
 def history_changes(moves: Sequence[DeadlineMove]) -> dict[str, list[Any]]:
     """The moves in the shape of an event's changes in the case history (added / moved /
     removed, as `casefile.services.audit` reads them), each moved deadline with its rule and
@@ -778,7 +789,7 @@ async def apply(
     async for ids in pending_id_chunks(first_id, last_id):
         examined += len(ids)
         with gc_pause.paused():
-            impacts = await _apply_chunk(actor, law, ids, reason, now)
+            impacts = await _apply_chunk(actor, law, ids, reason, now, keep_cases)
         recomputed_count += len(impacts)
         if keep_cases:
             recomputed.extend(impacts)
@@ -801,11 +812,17 @@ async def apply(
 
 
 async def _apply_chunk(
-    actor: User, law: LawData, ids: Sequence[int], reason: str, now: datetime
+    actor: User,
+    law: LawData,
+    ids: Sequence[int],
+    reason: str,
+    now: datetime,
+    keep_moves: bool = True,
 ) -> list[CaseImpact]:
     """One chunk of `apply`: read in bulk, compare each case's (due, status) pairs with the
     stored ones, and write only the cases that differ (their deadlines, summaries, versions
-    and history entries in bulk, one transaction)."""
+    and history entries in bulk, one transaction). `keep_moves=False`: a case with nothing
+    stored gets its history entry without its list of moves (the caller counts the cases)."""
     inputs, totals = await read_inputs(ids)
     pairs_stored = await stored_pairs(ids)
     plans = await plan_deadlines_many(ids)
@@ -830,6 +847,7 @@ async def _apply_chunk(
         return []
     stored = await stored_texts([case_id for case_id in schedules if case_id in pairs_stored])
     impacts: dict[int, CaseImpact] = {}
+    history: dict[int, dict[str, list[Any]]] = {}
     for case_id, schedule in schedules.items():
         before = stored.get(case_id)
         if before:
@@ -838,12 +856,24 @@ async def _apply_chunk(
                 {d.key: d.as_dict() for d in schedule.deadlines},
                 key_labels(law.engine.procedures.get(str(items[case_id].row["procedure"]))),
             )
-        else:
+            history[case_id] = history_changes(moves)
+        elif keep_moves:
             moves = added_moves(schedule.deadlines)
+            history[case_id] = history_changes(moves)
+        else:
+            moves = []
+            history[case_id] = added_history(schedule.deadlines)
         case_row = items[case_id].row
         impacts[case_id] = CaseImpact(case_id, case_row["reference"], case_row["procedure"], moves)
     async with atomic():
-        await store_changed(schedules, stored, totals, now)
+        # The ledgers never computed (`ledger_on` NULL) only: see `write_summaries`.
+        await store_changed(
+            schedules,
+            stored,
+            totals,
+            now,
+            ledger={case_id for case_id in schedules if items[case_id].row["ledger_on"] is None},
+        )
         await audit.record_many(
             actor,
             "law.apply",
@@ -855,10 +885,10 @@ async def _apply_chunk(
                     {
                         "reason": reason,
                         "law_data": law.fingerprint[:12],
-                        "changes": history_changes(found.deadlines),
+                        "changes": changes,
                     },
                 )
-                for case_id, found in impacts.items()
+                for case_id, changes in history.items()
             ],
         )
     await _resync_feeds(list(schedules), now)

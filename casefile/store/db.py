@@ -381,11 +381,15 @@ async def bulk_update(
         return
     name = table._meta.tablename
     if is_postgres(eng):
+        ids = [row_id for row_id, _ in values]
         await transaction.connection.execute(
             f'UPDATE "{name}" AS t SET "{column}" = v.value '
-            f"FROM unnest($1::INTEGER[], $2::{sql_type}[]) AS v(id, value) WHERE t.id = v.id",
-            [row_id for row_id, _ in values],
+            f"FROM unnest($1::INTEGER[], $2::{sql_type}[]) AS v(id, value) "
+            "WHERE t.id = v.id AND t.id BETWEEN $3 AND $4",
+            ids,
             [value for _, value in values],
+            min(ids),
+            max(ids),
         )
     else:
         await transaction.connection.executemany(
@@ -440,10 +444,18 @@ async def update_rows(
         if also:
             assignments += f", {also}"
         names = ", ".join(f'"{c}"' for c in ["id", *columns])
+        # The id range too: the planner cannot tell how many rows the arrays hold and, on a
+        # large table, hashed the whole table to update a chunk of it (36 of the 41 ms of a
+        # 2 000-case recompute chunk's update at 100 000 cases); with the range it reads
+        # only the rows of the chunk's ids.
+        first, last = len(arrays) + 1, len(arrays) + 2
+        ids = [int(row["id"]) for row in rows]  # type: ignore[call-overload]
         await transaction.connection.execute(
             f'UPDATE "{name}" SET {assignments} FROM unnest({unnest}) AS v({names}) '
-            f'WHERE "{name}"."id" = v."id"',
+            f'WHERE "{name}"."id" = v."id" AND "{name}"."id" BETWEEN ${first} AND ${last}',
             *arrays,
+            min(ids),
+            max(ids),
         )
         return
     records = [(*(_sql_value(row[c]) for c in columns), row["id"]) for row in rows]

@@ -7,7 +7,7 @@ without a clock; `with_today` derives "missed" when they are read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -70,6 +70,15 @@ def amicable_left_out(
     known = engine().procedure(procedure).events
     amicable = engine().procedure(AMICABLE).events
     return {k: v for k, v in events.items() if k in known or k not in amicable}
+
+
+def _amicable_only(procedure: str) -> frozenset[str]:
+    """The amicable event keys that `procedure` does not know (`amicable_left_out` leaves them
+    out): none for the amicable procedure itself."""
+    if procedure == AMICABLE:
+        return frozenset()
+    known = engine().procedure(procedure).events
+    return frozenset(k for k in engine().procedure(AMICABLE).events if k not in known)
 
 
 def diff(old: Mapping[str, dict[str, Any]], new: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
@@ -234,31 +243,45 @@ async def store_changed(
     stored: Mapping[int, Mapping[str, str]],
     totals: Mapping[int, int] | None,
     bump_version_at: datetime,
+    ledger: Collection[int] | None = None,
 ) -> None:
     """Like `store_schedules`, for cases whose stored deadlines are known (`stored`: case id →
     {key: explanation JSON text}, see `recompute_rows.stored_texts`): only the rows that differ
-    are deleted and copied in (the nightly recomputation and `law apply`)."""
+    are deleted and copied in (the nightly recomputation and `law apply`). `ledger`: the cases
+    whose ledger to refresh too (default: all)."""
     if not schedules:
         return
+    # The cases' rows first: the deadline rows copied in after them find each case row
+    # already updated by this transaction, and their foreign key's check takes no lock on it
+    # (written first, every case row was locked, a WAL record and a dirtied page each, then
+    # updated).
+    await write_summaries(schedules, totals, bump_version_at, ledger)
     deleted, rows = deadline_changes(
         {case_id: schedule.deadlines for case_id, schedule in schedules.items()},
         stored,
         datetime.now(UTC),
     )
     await write_deadlines(deleted, rows)
-    del rows
-    await write_summaries(schedules, totals, bump_version_at)
 
 
 async def write_summaries(
     schedules: Mapping[int, Schedule],
     totals: Mapping[int, int] | None,
     bump_version_at: datetime | None,
+    ledger: Collection[int] | None = None,
 ) -> None:
     """Each case's summary (warnings, next due, overdue since, outstanding) and ledger columns
-    in one statement for all (open transaction)."""
+    in one statement for all (open transaction). `ledger`: the cases whose ledger to refresh
+    (default: all); the others keep their stored ledger columns.
+
+    The nightly recomputation (`law_impact.apply`) refreshes only the ledgers never computed
+    (`ledger_on` NULL): a ledger depends on the case's claims and payments alone, and every
+    write of those refreshes it in its own transaction (the recompute after a claim, a
+    payment, an import; the dispute flag); the law data and the day do not change it. That was
+    a twentieth of a worker's CPU on a chunk and four columns of each case row written."""
     ids = list(schedules)
-    ledgers = {row["id"]: row for row in await refresh_ledger_claims(ids)}
+    refreshed = ids if ledger is None else [case_id for case_id in ids if case_id in ledger]
+    ledgers = {row["id"]: row for row in await refresh_ledger_claims(refreshed)}
     if totals is None:
         totals = await outstanding_cents(ids)
     summaries = []
@@ -270,14 +293,15 @@ async def write_summaries(
             "next_due": next_due,
             "overdue_since": overdue_since,
             "outstanding_cents": totals.get(case_id),
-            **ledgers[case_id],
+            **ledgers.get(case_id, {}),
         }
         if bump_version_at is not None:
             row["updated_at"] = bump_version_at
         summaries.append(row)
-    await update_rows(
-        Case, summaries, also='"version" = "version" + 1' if bump_version_at is not None else ""
-    )
+    also = '"version" = "version" + 1' if bump_version_at is not None else ""
+    # Rows of one statement have the same columns: those with a refreshed ledger, the others.
+    await update_rows(Case, [row for row in summaries if row["id"] in ledgers], also=also)
+    await update_rows(Case, [row for row in summaries if row["id"] not in ledgers], also=also)
 
 
 OUR_SIDE = frozenset({"creancier", "avocat", "commissaire_de_justice"})
@@ -285,17 +309,19 @@ OUR_SIDE = frozenset({"creancier", "avocat", "commissaire_de_justice"})
 
 def summary(schedule: Schedule) -> tuple[date | None, date | None]:
     """(earliest open deadline, earliest open deadline of ours): the portfolio sorts and
-    filters on them (`cases.next_due`, `cases.overdue_since`)."""
-    open_ = [d for d in schedule.deadlines if d.status in ("pending", "uncertain")]
-    ours = [
-        d
-        for d in schedule.deadlines
-        if d.status in ("pending", "uncertain", "missed") and d.actor in OUR_SIDE
-    ]
-    return (
-        min((d.due for d in open_), default=None),
-        min((d.due for d in ours), default=None),
-    )
+    filters on them (`cases.next_due`, `cases.overdue_since`). One pass over the deadlines."""
+    next_due: date | None = None
+    overdue_since: date | None = None
+    for d in schedule.deadlines:
+        status = d.status
+        if status == "pending" or status == "uncertain":
+            if next_due is None or d.due < next_due:
+                next_due = d.due
+        elif status != "missed":
+            continue
+        if d.actor in OUR_SIDE and (overdue_since is None or d.due < overdue_since):
+            overdue_since = d.due
+    return next_due, overdue_since
 
 
 def with_today(deadline: dict[str, Any], today: date | None) -> dict[str, Any]:
@@ -314,7 +340,7 @@ def with_today(deadline: dict[str, Any], today: date | None) -> dict[str, Any]:
 class CaseInput:
     """What the engine needs to recompute one case, read in bulk with its chunk."""
 
-    row: Mapping[str, Any]  # id, reference, procedure, court, court_department
+    row: Mapping[str, Any]  # id, reference, procedure, court, court_department, ledger_on
     events: dict[str, RecordedEvent]
     facts: CaseFacts
 
@@ -340,10 +366,21 @@ async def read_inputs(ids: Sequence[int]) -> tuple[list[CaseInput], dict[int, in
     residences = {case_id: residence for case_id, residence in debtor_rows if case_id in wanted}
     cases = [row for row in cases if row["id"] in wanted]
     totals = await outstanding_cents(ids)
+    left_out: dict[str, frozenset[str]] = {}  # procedure → the amicable keys it leaves out
+
+    def court_events(procedure: str, latest: dict[str, RecordedEvent]) -> dict[str, RecordedEvent]:
+        """`amicable_left_out(procedure, latest)`, the keys to leave out found once a chunk."""
+        keys = left_out.get(procedure)
+        if keys is None:
+            keys = left_out[procedure] = _amicable_only(procedure)
+        if keys and not keys.isdisjoint(latest):
+            return {k: v for k, v in latest.items() if k not in keys}
+        return latest
+
     inputs = [
         CaseInput(
             row,
-            amicable_left_out(row["procedure"], _latest(events.get(row["id"], []))),
+            court_events(row["procedure"], _latest(events.get(row["id"], []))),
             CaseFacts(
                 court=row["court"],
                 court_department=row["court_department"],
@@ -367,13 +404,14 @@ def _latest(rows: Sequence[tuple[int, str, date, Any]]) -> dict[str, RecordedEve
 
 
 async def _input_rows(ids: Sequence[int]) -> tuple[list[Any], list[Any], list[Any]]:
-    """(cases: id, reference, procedure, court, court_department), (events: id, case, key,
+    """(cases: id, reference, procedure, court, court_department, ledger_on), (events: id, case, key,
     date, attributes JSON text), (debtors: case, residence) of `ids` or a superset of them: raw
     records on PostgreSQL, piccolo rows on SQLite."""
     if postgres():
         where, args = ids_clause("id", ids)
         cases = await fetch(
-            f"SELECT id, reference, procedure, court, court_department FROM cases WHERE {where}",
+            "SELECT id, reference, procedure, court, court_department, ledger_on FROM cases "
+            f"WHERE {where}",
             *args,
         )
         where, args = ids_clause('"case"', ids)
@@ -385,7 +423,7 @@ async def _input_rows(ids: Sequence[int]) -> tuple[list[Any], list[Any], list[An
         )
         return cases, events, debtors
     cases = await Case.select(
-        Case.id, Case.reference, Case.procedure, Case.court, Case.court_department
+        Case.id, Case.reference, Case.procedure, Case.court, Case.court_department, Case.ledger_on
     ).where(among(Case.id, ids, superset=True))
     events = [
         (row["id"], row["case"], row["key"], row["date"], row["attributes"])

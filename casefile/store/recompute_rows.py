@@ -143,11 +143,16 @@ async def write_deadlines(
         )
         return
     if deleted:
+        cases = [case_id for case_id, _ in deleted]
+        # The range of cases too: without it the planner, blind to the arrays' length, may
+        # hash the whole table (as it did for the cases' update).
         await connection.execute(
             "DELETE FROM deadlines AS d USING unnest($1::int[], $2::text[]) AS v(c, k) "
-            'WHERE d."case" = v.c AND d.key = v.k',
-            [case_id for case_id, _ in deleted],
+            'WHERE d."case" = v.c AND d.key = v.k AND d."case" BETWEEN $3 AND $4',
+            cases,
             [key for _, key in deleted],
+            min(cases),
+            max(cases),
         )
     if rows:
         await connection.copy_records_to_table(

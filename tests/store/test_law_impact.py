@@ -322,6 +322,35 @@ def test_apply_rewrites_only_the_rows_that_differ_and_stores_what_the_engine_com
     }
 
 
+def test_apply_computes_a_ledger_never_computed_and_leaves_a_stored_one(
+    store: Store, proposed: Path, in_service: object
+) -> None:
+    """The recomputation writes a case's ledger columns only when they were never computed
+    (`ledger_on` NULL: created by raw SQL): a stored ledger is kept by the writes of the
+    claims and payments, and neither the law data nor the day changes it."""
+    from casefile.store.ledger import NOTHING_DATED
+    from casefile.store.tables import Case
+
+    ids = _portfolio(store)
+    store.run(  # never computed
+        Case.update({Case.ledger_on: None, Case.claimed_cents: None}).where(Case.id == ids["tc"])
+    )
+    store.run(  # stored (a marker in place of the figure: rewritten, it would be 0)
+        Case.update({Case.claimed_cents: 123}).where(Case.id == ids["metz"])
+    )
+    in_service(proposed)  # type: ignore[operator]
+    report = store.run(
+        law_impact.apply(SYSTEM, "Décret fictif", datetime(2026, 11, 30, tzinfo=UTC))
+    )
+    assert {ids["tc"], ids["metz"]} <= {c.id for c in report.cases}
+    found = {
+        row["id"]: (row["ledger_on"], row["claimed_cents"])
+        for row in store.run(Case.select(Case.id, Case.ledger_on, Case.claimed_cents))
+    }
+    assert found[ids["tc"]] == (NOTHING_DATED, 0)
+    assert found[ids["metz"]] == (NOTHING_DATED, 123)
+
+
 def test_a_git_revision_is_read_with_git_archive(tmp_path: Path) -> None:
     repo = law_copy(tmp_path / "repo")
 
@@ -416,7 +445,12 @@ def test_added_moves_are_the_moves_from_nothing_stored() -> None:
     comparison gives (every deadline new, its rule and cause)."""
     from casefile.definitions import engine
     from casefile.law.requests import schedule_for
-    from casefile.services.law_impact import added_moves, deadline_moves
+    from casefile.services.law_impact import (
+        added_history,
+        added_moves,
+        deadline_moves,
+        history_changes,
+    )
 
     schedule = schedule_for(
         engine(),
@@ -434,6 +468,8 @@ def test_added_moves_are_the_moves_from_nothing_stored() -> None:
     assert added_moves(schedule.deadlines) == deadline_moves(
         {}, {d.key: d.as_dict() for d in schedule.deadlines}
     )
+    assert added_history(schedule.deadlines) == history_changes(added_moves(schedule.deadlines))
+    assert added_history(schedule.deadlines)["added"] == [d.key for d in schedule.deadlines]
 
 
 def test_the_cause_of_a_move_is_worded_in_french() -> None:

@@ -13,11 +13,13 @@ from casefile.store.tables.case import Case
 
 
 class DeadlineRecord(Table, tablename="deadlines"):
-    # unique (case, key): migration `unique_indexes`
+    # unique (case, key): migration `unique_indexes`; (case, status, due) and (status, due):
+    # migration 2026-11-30T03:10 (the one on `due` alone, dropped 2026-11-30T12:05, served no
+    # query that these do not)
     id = Serial(primary_key=True)
     case = ForeignKey(references=Case, on_delete=OnDelete.cascade)
     key = Varchar(length=80)
-    due = Date(index=True)
+    due = Date()
     status = Varchar(length=12)
     explanation = JSON()
     updated_at = Timestamptz()
