@@ -10,7 +10,10 @@ each measurement in a fresh subprocess so its peak RSS (VmHWM) is its own:
   store put (stream)   the same file as a non-seekable stream: SHA-256 while spooled to a
                        temporary file, then known-length multipart straight to sha256/… with
                        the part MD5s computed on the way, ETag check
-  store open_verified  S3Store: streaming download re-hashed, written to a file
+  store open_verified  S3Store: streaming download checked against the BLAKE3 digest recorded
+                       at upload (a pièce recorded now), written to a file
+  store open_verified (SHA-256)
+                       the same, checked against the SHA-256 (a pièce recorded before BLAKE3)
 
 Targets: peak RSS < 150 MB, store throughput >= 80 % of raw.
 
@@ -55,7 +58,9 @@ class _Unseekable:
         self.read = source.read  # type: ignore[attr-defined]
 
 
-def child(mode: str, endpoint: str, path: str, extra: str, part_mb: int, parallel: int) -> None:
+def child(
+    mode: str, endpoint: str, path: str, extra: str, part_mb: int, parallel: int, blake3: str
+) -> None:
     """One measurement; prints a JSON line with seconds and peak RSS."""
     from casefile.evidence.s3 import S3Store
 
@@ -73,14 +78,14 @@ def child(mode: str, endpoint: str, path: str, extra: str, part_mb: int, paralle
     elif mode == "store_put":
         with open(path, "rb") as source:
             stored = store.put_stream(source)
-        result["sha256"] = stored.sha256
+        result["sha256"], result["blake3"] = stored.sha256, stored.blake3
     elif mode == "store_put_stream":
         with open(path, "rb") as source:
             stored = store.put_stream(_Unseekable(source))
         result["sha256"] = stored.sha256
-    elif mode == "store_get":
+    elif mode in ("store_get", "store_get_sha256"):
         with open(extra, "wb") as out:
-            for chunk in store.open_verified(path):
+            for chunk in store.open_verified(path, blake3=blake3 if mode == "store_get" else None):
                 out.write(chunk)
     else:
         raise SystemExit(f"unknown mode {mode}")
@@ -106,7 +111,9 @@ def server_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(args: argparse.Namespace, mode: str, endpoint: str, path: str, extra: str = "") -> dict:
+def measure(
+    args: argparse.Namespace, mode: str, endpoint: str, path: str, extra: str = "", blake3: str = ""
+) -> dict:
     command = [
         sys.executable,
         __file__,
@@ -122,6 +129,8 @@ def measure(args: argparse.Namespace, mode: str, endpoint: str, path: str, extra
         str(args.part_mb),
         "--parallel",
         str(args.parallel),
+        "--blake3",
+        blake3,
     ]
     before = server_cpu(args.server_pid)
     done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
@@ -170,6 +179,7 @@ NAMES = (
     "store put (file)",
     "store put (stream)",
     "store open_verified",
+    "store open_verified (SHA-256)",
 )
 
 
@@ -215,10 +225,19 @@ def main() -> int:
     parser.add_argument("--endpoint")
     parser.add_argument("--path")
     parser.add_argument("--extra", default="")
+    parser.add_argument("--blake3", default="")
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, str(ROOT))
-        child(args.child, args.endpoint, args.path, args.extra, args.part_mb, args.parallel)
+        child(
+            args.child,
+            args.endpoint,
+            args.path,
+            args.extra,
+            args.part_mb,
+            args.parallel,
+            args.blake3,
+        )
         return 0
 
     size = args.size_mb * 1024 * 1024
@@ -228,7 +247,7 @@ def main() -> int:
         with (
             tempfile.TemporaryDirectory(prefix="casefile-bench-") as tmp,
             tempfile.TemporaryDirectory(
-                prefix="casefile-bench-", dir=_memory_dir(3 * size)
+                prefix="casefile-bench-", dir=_memory_dir(4 * size)
             ) as downloads,
         ):
             source = Path(tmp, "source.bin")
@@ -263,35 +282,38 @@ def main() -> int:
                 for name, mode, path, extra in steps:
                     samples[name].append(measure(args, mode, endpoint, path, extra))
                 digest = str(samples["store put (file)"][-1]["sha256"])
+                blake3 = str(samples["store put (file)"][-1]["blake3"])
+                got_sha256 = Path(downloads, f"store-sha256-{round_}.out")
                 reads = [
                     ("raw fget_object", "raw_get", str(source), str(raw_out)),
                     ("store open_verified", "store_get", digest, str(got)),
+                    ("store open_verified (SHA-256)", "store_get_sha256", digest, str(got_sha256)),
                 ]
                 if round_ % 2:
                     reads.reverse()
                 for name, mode, path, extra in reads:
-                    samples[name].append(measure(args, mode, endpoint, path, extra))
-                if got.stat().st_size != size or raw_out.stat().st_size != size:
-                    raise SystemExit("read-back size differs")
-                got.unlink()
-                raw_out.unlink()
+                    samples[name].append(measure(args, mode, endpoint, path, extra, blake3))
+                for out in (got, raw_out, got_sha256):
+                    if out.stat().st_size != size:
+                        raise SystemExit("read-back size differs")
+                    out.unlink()
                 key = f"sha256/{digest[:2]}/{digest[2:4]}/{digest}"
                 for bucket in ("bench-file", "bench-stream"):
                     minio.remove_object(bucket, key)  # the next round stores it anew
                 minio.remove_object(BUCKET, "raw/object")  # and so does the anchor
             rows = [(name, _median(runs)) for name, runs in samples.items()]
             print(
-                f"{'operation':<22}{'seconds':>9}{'MiB/s':>9}{'CPU s':>8}{'server':>8}"
+                f"{'operation':<31}{'seconds':>9}{'MiB/s':>9}{'CPU s':>8}{'server':>8}"
                 f"{'peak RSS MiB':>14}{'(baseline)':>12}"
             )
             for name, row in rows:
                 speed = args.size_mb / row["seconds"]
                 print(
-                    f"{name:<22}{row['seconds']:>9.2f}{speed:>9.1f}"
+                    f"{name:<31}{row['seconds']:>9.2f}{speed:>9.1f}"
                     f"{row['cpu']:>8.2f}{row['server_cpu']:>8.2f}"
                     f"{row['peak_mib']:>14.1f}{row['baseline_mib']:>12.1f}"
                 )
-            raw_put, raw_get, put_row, stream_row, get_row = (row for _, row in rows)
+            raw_put, raw_get, put_row, stream_row, get_row, _ = (row for _, row in rows)
             print(
                 "store/raw throughput (medians): "
                 f"upload from a file {raw_put['seconds'] / put_row['seconds']:.0%}, "
@@ -303,6 +325,7 @@ def main() -> int:
                 ("upload from a file", "raw fput_object", "store put (file)"),
                 ("upload from a stream", "raw fput_object", "store put (stream)"),
                 ("verified download", "raw fget_object", "store open_verified"),
+                ("download, SHA-256", "raw fget_object", "store open_verified (SHA-256)"),
             ):
                 ratios = sorted(
                     a["seconds"] / b["seconds"]

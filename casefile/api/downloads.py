@@ -3,17 +3,19 @@
 A non-ASCII name ("Décompte.docx") in a raw header is a 500 in the server; the ASCII fallback
 goes in `filename=`, the exact name percent-encoded in `filename*=`.
 
-A download never completes with bytes that fail their SHA-256: an object that fits in memory
-is read and verified before the answer starts (a corrupt one gets an error answer, no bytes);
-a larger one is streamed one chunk behind its hash (`verified_chunks`), and on a mismatch the
-exception escapes after the headers are sent, so the server aborts the connection short of the
-announced length: curl and httpx report a failed transfer, never a 200 with the whole body.
+A download never completes with bytes that fail their hash (the pièce's BLAKE3 digest recorded
+at upload beside its SHA-256, or the SHA-256 for versions recorded before): an object that fits
+in memory is read and verified before the answer starts (a corrupt one gets an error answer, no
+bytes); a larger one is streamed one chunk behind its hash (`verified_chunks`), and on a mismatch
+the exception escapes after the headers are sent, so the server aborts the connection short of
+the announced length: curl and httpx report a failed transfer, never a 200 with the whole body.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from urllib.parse import quote
@@ -61,12 +63,14 @@ async def verified_download(
     incident: Incident,
     kind: str = "piece",
     disposition: str = "attachment",
+    blake3: str | None = None,
 ) -> Response[bytes] | Stream:
     """The stored object as a download answer, never completed with bytes that fail their hash
-    (`disposition="inline"` to open it in the browser: only for types that run no script)."""
+    (`blake3` when recorded, else `sha256`; `disposition="inline"` to open it in the browser:
+    only for types that run no script)."""
     if size <= INLINE_VERIFY_BYTES:
         try:
-            data = await asyncio.to_thread(read_verified, store, sha256, size)
+            data = await asyncio.to_thread(read_verified, store, sha256, size, blake3=blake3)
         except IntegrityError as error:
             await incident(error)
             raise
@@ -74,7 +78,9 @@ async def verified_download(
         return Response(
             content=data, media_type=media_type, headers=_headers(filename, size, disposition)
         )
-    chunks = await asyncio.to_thread(store.open_verified, sha256, size)
+    chunks = await asyncio.to_thread(
+        functools.partial(store.open_verified, sha256, size, blake3=blake3)
+    )
     return Stream(
         guarded_stream(metrics.counting(chunks, kind), incident, chunks),
         media_type=media_type,

@@ -135,7 +135,7 @@ class EvidenceController(Controller):
     @get(
         "/api/evidence/{piece_id:int}/content",
         opt=allows("evidence.read"),
-        summary="Télécharger une pièce (contenu vérifié par SHA-256)",
+        summary="Télécharger une pièce (contenu vérifié par son empreinte)",
     )
     async def content(
         self, piece_id: FromPath[int], actor: Actor, inline: FromQuery[bool] = False
@@ -172,12 +172,13 @@ class EvidenceController(Controller):
             filename=current.safe_name or "piece",
             incident=incident,
             disposition="inline" if inline and current.mime in INLINE_MIMES else "attachment",
+            blake3=current.blake3,
         )
 
     @get(
         "/api/evidence/{piece_id:int}/thumbnail",
         opt=allows("evidence.read"),
-        summary="Aperçu de la première page d'une pièce (PNG, source vérifiée par SHA-256)",
+        summary="Aperçu de la première page d'une pièce (PNG, source vérifiée par son empreinte)",
         media_type="image/png",
     )
     async def thumbnail(self, piece_id: FromPath[int], actor: Actor) -> Response[bytes]:

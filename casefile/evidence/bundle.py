@@ -37,6 +37,8 @@ class BordereauLine:
     """The member name in the bundle."""
     sha256: str
     size: int
+    blake3: str | None = None
+    """What the copy is checked against when the version recorded it (else `sha256`)."""
 
 
 RenderDocx = Callable[[Sequence[BordereauLine]], bytes]
@@ -66,7 +68,14 @@ def bordereau(pieces: Sequence[Piece]) -> list[BordereauLine]:
         name = f"{number:0{width}d} - {safe_name(title, max_bytes=120)}{ext}"
         lines.append(
             BordereauLine(
-                number, title, piece.description, piece.date, name, current.sha256, current.size
+                number,
+                title,
+                piece.description,
+                piece.date,
+                name,
+                current.sha256,
+                current.size,
+                current.blake3,
             )
         )
     return lines
@@ -143,7 +152,7 @@ def stream_bundle(
             member = _member(line.filename, stamp, compress=mime.startswith(_COMPRESSIBLE))
             member.file_size = line.size
             with archive.open(member, "w", force_zip64=line.size > _ZIP64_LIMIT) as dest:
-                for chunk in store.open_verified(line.sha256, line.size):
+                for chunk in store.open_verified(line.sha256, line.size, blake3=line.blake3):
                     dest.write(chunk)
                     yield from sink.drain()
             yield from sink.drain()

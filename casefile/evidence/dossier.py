@@ -143,10 +143,11 @@ def notice_lines(
 
 
 def _spool(store: ObjectStore, line: BordereauLine, dest: Path) -> None:
-    """Copy the pièce out of the store, verified against its SHA-256 and size."""
+    """Copy the pièce out of the store, verified against its size and its BLAKE3 digest (the
+    SHA-256 for versions recorded before it)."""
     try:
         with dest.open("wb") as out:
-            for chunk in store.open_verified(line.sha256, line.size):
+            for chunk in store.open_verified(line.sha256, line.size, blake3=line.blake3):
                 out.write(chunk)
     except IntegrityError as error:
         raise PieceUnusable(line, "ne correspond plus à son empreinte SHA-256") from error

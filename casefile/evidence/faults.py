@@ -48,9 +48,11 @@ class FailingStore:
         stored = self.inner.put_stream(stream, max_size=max_size)
         return stored
 
-    def open_verified(self, sha256: str, size: int | None = None) -> Iterator[bytes]:
+    def open_verified(
+        self, sha256: str, size: int | None = None, *, blake3: str | None = None
+    ) -> Iterator[bytes]:
         self._check("read")
-        return self.inner.open_verified(sha256, size)
+        return self.inner.open_verified(sha256, size, blake3=blake3)
 
     def check(self) -> None:
         self._check("stat")

@@ -54,9 +54,9 @@ class LocalStore:
                     out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
-            sha256 = reader.sha256.hexdigest()
-            stored = self._commit(temp, sha256, reader.size)
-            return StoredObject(sha256, reader.size, reader.mime, created=stored)
+            sha256, blake3 = reader.sha256.hexdigest(), reader.blake3.hexdigest()
+            stored = self._commit(temp, sha256, reader.size, blake3)
+            return StoredObject(sha256, reader.size, reader.mime, created=stored, blake3=blake3)
         except OSError as error:
             raise StorageUnavailable(
                 f"dossier des pièces {self.root} : impossible d'y stocker le fichier : "
@@ -66,7 +66,7 @@ class LocalStore:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
 
-    def _commit(self, temp: Path, sha256: str, size: int) -> bool:
+    def _commit(self, temp: Path, sha256: str, size: int, blake3: str) -> bool:
         """Verify the written temp file, then link it to its key unless the key exists.
 
         Returns whether a new object was created."""
@@ -77,7 +77,8 @@ class LocalStore:
         # Re-read what reached the disk: the page cache makes this cheap, and it proves the
         # file holds the bytes that were hashed.
         with temp.open("rb") as data:
-            for _ in verified_chunks(iter(lambda: data.read(CHUNK), b""), sha256, size, str(temp)):
+            chunks = iter(lambda: data.read(CHUNK), b"")
+            for _ in verified_chunks(chunks, sha256, size, str(temp), blake3=blake3):
                 pass
         temp.chmod(0o444)
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +99,9 @@ class LocalStore:
                 "stockée est corrompue ; lancez `casefile evidence verify`"
             )
 
-    def open_verified(self, sha256: str, size: int | None = None) -> Iterator[bytes]:
+    def open_verified(
+        self, sha256: str, size: int | None = None, *, blake3: str | None = None
+    ) -> Iterator[bytes]:
         path = self._path(sha256)
         try:
             handle = path.open("rb")
@@ -106,7 +109,10 @@ class LocalStore:
             raise ObjectMissing(f"objet {sha256} absent de {self.url}") from None
         except OSError as error:
             raise StorageUnavailable(f"objet {sha256} : {error.strerror}") from error
-        return _closing(handle, verified_chunks(_file_chunks(handle), sha256, size, str(path)))
+        return _closing(
+            handle,
+            verified_chunks(_file_chunks(handle), sha256, size, str(path), blake3=blake3),
+        )
 
     def check(self) -> None:
         """Raise `StorageUnavailable` unless the folder (or, before the first upload creates

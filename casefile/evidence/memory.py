@@ -105,6 +105,13 @@ class MemoryRecords:
             for version in piece.versions:
                 yield version.sha256, version.size
 
+    def recorded_blake3(self) -> Iterator[tuple[str, str]]:
+        self._check("referenced_objects")
+        for piece in list(self._pieces.values()):
+            for version in piece.versions:
+                if version.blake3 is not None:
+                    yield version.sha256, version.blake3
+
     def history(self, case_id: CaseId) -> list[PieceEvent]:
         return [e for e in self._events if e.case_id == case_id]
 

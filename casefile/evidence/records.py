@@ -50,6 +50,10 @@ class NewVersion:
     added_at: datetime
     added_by: str
     note: str = ""
+    blake3: str | None = None
+    """The BLAKE3 digest of the same bytes, computed in the SHA-256's pass at upload: what
+    downloads check (faster). None for versions recorded before it existed: those are checked
+    against their SHA-256. The SHA-256 alone is the pièce's fingerprint shown to people."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,11 @@ class PieceRecords(Protocol):
 
     def referenced_objects(self) -> Iterator[tuple[str, int]]:
         """(sha256, size) of every version ever recorded, deleted pièces included."""
+        ...
+
+    def recorded_blake3(self) -> Iterator[tuple[str, str]]:
+        """(sha256, blake3) of every version recorded with a BLAKE3 digest, deleted pièces
+        included (verify checks both digests)."""
         ...
 
     def history(self, case_id: CaseId) -> list[PieceEvent]:

@@ -6,7 +6,9 @@ stream (an HTTP body) is hashed (SHA-256) in the same pass that spools it, in me
 part, beyond that to an anonymous temporary file; the MD5 of each part is then computed while
 the spool is uploaded, on the bytes handed to the server, beside the network. The upload has a
 known length (parallel multipart parts, constant memory), and the ETag the server returns must
-be the one predicted from the MD5s. An existing content key is never written. Temporary keys
+be the one predicted from the MD5s. An existing content key is never written. The BLAKE3
+digest is computed in the SHA-256's pass (`HashingReader`); a download given it checks it
+instead of the SHA-256 (`objects.verified_chunks`). Temporary keys
 (`tmp/…`) of earlier versions are still listed and removed by verify.
 """
 
@@ -144,11 +146,11 @@ class S3Store:
         """Upload `source`, already hashed by `first`, to its content key. The ETag the
         server returns must be the one `parts` predicts (the MD5 of each part of the bytes
         hashed, or handed to the server): it proves the server holds exactly those bytes."""
-        sha256, size = first.sha256.hexdigest(), first.size
+        sha256, size, blake3 = first.sha256.hexdigest(), first.size, first.blake3.hexdigest()
         existing = self.stat(sha256)
         if existing is not None:
             self._check_size(existing.size, sha256, size)
-            return StoredObject(sha256, size, first.mime, created=False)
+            return StoredObject(sha256, size, first.mime, created=False, blake3=blake3)
         key = object_key(sha256)
         result = self._call(
             "upload",
@@ -173,10 +175,10 @@ class S3Store:
                 f"altéré ou a changé pendant l'envoi (ETag {etag}, attendu {expected}) ; "
                 "envoyez-le de nouveau"
             )
-        self._verify_new(sha256, size)
-        return StoredObject(sha256, size, first.mime, created=True)
+        self._verify_new(sha256, size, blake3)
+        return StoredObject(sha256, size, first.mime, created=True, blake3=blake3)
 
-    def _verify_new(self, sha256: str, size: int) -> None:
+    def _verify_new(self, sha256: str, size: int, blake3: str) -> None:
         """Check the object just written under its content key; remove it if it is wrong, so
         a content key never names other bytes."""
         stored = self.stat(sha256)
@@ -185,7 +187,7 @@ class S3Store:
         try:
             self._check_size(stored.size, sha256, size)
             if self.verify_readback:
-                for _ in self.open_verified(sha256, size):
+                for _ in self.open_verified(sha256, size, blake3=blake3):
                     pass
         except IntegrityError:
             with contextlib.suppress(StorageUnavailable, S3Error):
@@ -202,7 +204,9 @@ class S3Store:
     def _remove(self, key: str) -> None:
         self.client.remove_object(self.bucket, key)
 
-    def open_verified(self, sha256: str, size: int | None = None) -> Iterator[bytes]:
+    def open_verified(
+        self, sha256: str, size: int | None = None, *, blake3: str | None = None
+    ) -> Iterator[bytes]:
         key = object_key(sha256)
         try:
             response = self._call("read", lambda: self.client.get_object(self.bucket, key))
@@ -211,7 +215,11 @@ class S3Store:
         return _released(
             response,
             verified_chunks(
-                prefetched(response.stream(READ_CHUNK)), sha256, size, f"{self.url}/{key}"
+                prefetched(response.stream(READ_CHUNK)),
+                sha256,
+                size,
+                f"{self.url}/{key}",
+                blake3=blake3,
             ),
         )
 

@@ -16,7 +16,7 @@ from casefile import metrics
 from casefile.errors import Conflict, Forbidden, InputError
 from casefile.evidence.errors import IntegrityError, ObjectMissing
 from casefile.evidence.names import original_name, safe_name
-from casefile.evidence.objects import ObjectStore, Readable, peek
+from casefile.evidence.objects import ObjectStore, Readable, new_blake3, peek
 from casefile.evidence.records import (
     KINDS,
     Actor,
@@ -155,7 +155,9 @@ def add_piece(
             if on_duplicate == "reuse":
                 return _receipt(duplicate.piece, reused=True)
             raise duplicate
-    version = _new_version(stored.sha256, stored.size, stored.mime, filename, actor, at)
+    version = _new_version(
+        stored.sha256, stored.size, stored.mime, filename, actor, at, blake3=stored.blake3
+    )
     piece = records.create_piece(
         NewPiece(case_id, kind, piece_date, description.strip(), clean_invoices),
         version,
@@ -197,7 +199,9 @@ def add_stored_copy(
     if not store.exists(sha256):
         raise ObjectMissing(f"the object {sha256} of pièce id {duplicate.piece.id} is missing")
     at = _now(now)
-    version = _new_version(sha256, source.size, source.mime, filename, actor, at)
+    version = _new_version(
+        sha256, source.size, source.mime, filename, actor, at, blake3=source.blake3
+    )
     piece = records.create_piece(
         NewPiece(
             case_id,
@@ -247,7 +251,9 @@ def add_version(
         raise Conflict(
             f"the file is identical to version {piece.current.version} of pièce n° {piece.number}"
         )
-    version = _new_version(stored.sha256, stored.size, stored.mime, filename, actor, at, note)
+    version = _new_version(
+        stored.sha256, stored.size, stored.mime, filename, actor, at, note, blake3=stored.blake3
+    )
     updated = records.add_version(
         piece_id,
         version,
@@ -286,6 +292,8 @@ def _new_version(
     actor: Actor,
     at: datetime,
     note: str = "",
+    *,
+    blake3: str | None = None,
 ) -> NewVersion:
     return NewVersion(
         sha256=sha256,
@@ -296,6 +304,7 @@ def _new_version(
         added_at=at,
         added_by=actor.name,
         note=note,
+        blake3=blake3,
     )
 
 
@@ -398,12 +407,17 @@ def verify(
     now: datetime | None = None,
 ) -> Report:
     """Re-hash every referenced object; list missing ones, mismatches and orphans; remove the
-    partial uploads of crashed processes (they are never evidence)."""
+    partial uploads of crashed processes (they are never evidence). An object is checked
+    against its SHA-256 and, when versions recorded its BLAKE3 digest (what downloads check),
+    against that too, in the same pass: the two recorded digests must name the same bytes."""
     expected: dict[str, int] = {}
     report = Report()
     for sha256, size in records.referenced_objects():
         if expected.setdefault(sha256, size) != size:
             report.mismatched.append(sha256)
+    blake3s: dict[str, set[str]] = {}
+    for sha256, blake3 in records.recorded_blake3():
+        blake3s.setdefault(sha256, set()).add(blake3)
     objects = list(store.list_objects())
     total = sum(info.size for info in objects if info.sha256 in expected)
     done = 0
@@ -420,12 +434,17 @@ def verify(
             continue
         report.checked += 1
         start = done
+        second = new_blake3() if info.sha256 in blake3s else None
         try:
             for chunk in store.open_verified(info.sha256, recorded):
+                if second is not None:
+                    second.update(chunk)
                 done += len(chunk)
                 report.bytes += len(chunk)
                 if progress:
                     progress(done, total)
+            if second is not None and blake3s[info.sha256] != {second.hexdigest()}:
+                raise IntegrityError(f"{info.sha256} : empreinte BLAKE3 enregistrée différente")
         except (IntegrityError, ObjectMissing):
             if info.sha256 not in report.mismatched:
                 report.mismatched.append(info.sha256)

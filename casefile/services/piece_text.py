@@ -85,7 +85,9 @@ async def extract_version(version: int, *, redo: bool = False) -> dict[str, Any]
     """Read and record the text of one version (nothing when it is already done, unless
     `redo`). Raises only what a retry may cure (database or object store unavailable)."""
     row = (
-        await PieceVersion.select(PieceVersion.sha256, PieceVersion.size, PieceVersion.mime)
+        await PieceVersion.select(
+            PieceVersion.sha256, PieceVersion.size, PieceVersion.mime, PieceVersion.blake3
+        )
         .where(PieceVersion.id == version)
         .first()
     )
@@ -94,19 +96,19 @@ async def extract_version(version: int, *, redo: bool = False) -> dict[str, Any]
     current = await PieceText.select(PieceText.status).where(PieceText.version == version).first()
     if current is not None and current["status"] != PENDING and not redo:
         return {"version": version, "status": current["status"], "skipped": True}
-    result = await _extract(row["sha256"], int(row["size"]), row["mime"] or "")
+    result = await _extract(row["sha256"], int(row["size"]), row["mime"] or "", row["blake3"])
     await _save(version, result)
     return {"version": version, "status": result.status, "pages": result.pages}
 
 
-async def _extract(sha256: str, size: int, mime: str) -> Extracted:
+async def _extract(sha256: str, size: int, mime: str, blake3: str | None = None) -> Extracted:
     from casefile.evidence.backends import open_store
 
     store = open_store()
     with tempfile.TemporaryDirectory(prefix="casefile-text-") as folder:
         path = Path(folder) / "piece"
         try:
-            await asyncio.to_thread(_download, store, sha256, size, path)
+            await asyncio.to_thread(_download, store, sha256, size, path, blake3)
         except IntegrityError:
             return Extracted(
                 FAILED,
@@ -118,10 +120,10 @@ async def _extract(sha256: str, size: int, mime: str) -> Extracted:
         return await extract_isolated(path, mime, ocr_engine())
 
 
-def _download(store: Any, sha256: str, size: int, path: Path) -> None:
+def _download(store: Any, sha256: str, size: int, path: Path, blake3: str | None = None) -> None:
     """The verified bytes into `path` (the last chunk is written only once the hash matched)."""
     with path.open("wb") as out:
-        for chunk in store.open_verified(sha256, size):
+        for chunk in store.open_verified(sha256, size, blake3=blake3):
             out.write(chunk)
 
 

@@ -66,34 +66,48 @@ def cache_dir() -> Path:
     return get_settings().var_dir / "cache" / "thumbnails"
 
 
-def _verify(store: ObjectStore, sha256: str, size: int, copy: Path | None = None) -> None:
+def _verify(
+    store: ObjectStore,
+    sha256: str,
+    size: int,
+    copy: Path | None = None,
+    blake3: str | None = None,
+) -> None:
     """Re-hash the stored source (raises `IntegrityError` / `ObjectMissing`); with `copy`,
     keep the verified bytes there."""
     if copy is None:
-        for _ in store.open_verified(sha256, size):
+        for _ in store.open_verified(sha256, size, blake3=blake3):
             pass
         return
     with copy.open("wb") as out:
-        for chunk in store.open_verified(sha256, size):
+        for chunk in store.open_verified(sha256, size, blake3=blake3):
             out.write(chunk)
 
 
-def thumbnail_bytes(store: ObjectStore, sha256: str, size: int, mime: str, cache: Path) -> bytes:
+def thumbnail_bytes(
+    store: ObjectStore,
+    sha256: str,
+    size: int,
+    mime: str,
+    cache: Path,
+    blake3: str | None = None,
+) -> bytes:
     """The PNG thumbnail of a stored object, from the cache or rendered; blocking. The source
-    is verified against its SHA-256 every time, before anything is returned."""
+    is verified every time, before anything is returned, against its BLAKE3 digest when the
+    version recorded one, else its SHA-256."""
     kind = "page" if previewable(mime) else hashlib.sha256(mime.encode()).hexdigest()[:8]
     cached = cache / sha256[:2] / f"{sha256}-{WIDTH}-{kind}-v{CACHE_VERSION}.png"
     if cached.is_file():
-        _verify(store, sha256, size)
+        _verify(store, sha256, size, blake3=blake3)
         return cached.read_bytes()
     cached.parent.mkdir(parents=True, exist_ok=True)
     if not previewable(mime):
-        _verify(store, sha256, size)
+        _verify(store, sha256, size, blake3=blake3)
         png = format_card(mime)
     else:
         with tempfile.TemporaryDirectory(prefix="thumb-", dir=cache) as tmp:
             source = Path(tmp) / "source"
-            _verify(store, sha256, size, copy=source)
+            _verify(store, sha256, size, copy=source, blake3=blake3)
             try:
                 png = render_thumbnail(source, mime)
             except ThumbnailFailed:
@@ -118,7 +132,13 @@ async def piece_thumbnail(piece_id: int, actor: User) -> Thumbnail:
     current = piece.current
     try:
         png = await asyncio.to_thread(
-            thumbnail_bytes, open_store(), current.sha256, current.size, current.mime, cache_dir()
+            thumbnail_bytes,
+            open_store(),
+            current.sha256,
+            current.size,
+            current.mime,
+            cache_dir(),
+            current.blake3,
         )
     except IntegrityError as error:
         await audit.record_integrity_incident(

@@ -71,8 +71,8 @@ INTEGRITY_INCIDENT = "evidence.integrity_failure"
 async def record_integrity_incident(
     actor: User, entity: str, entity_id: str | int, sha256: str, detail: str
 ) -> None:
-    """A download refused or aborted because the stored bytes failed their SHA-256; `casefile
-    evidence verify` lists these entries."""
+    """A download refused or aborted because the stored bytes failed their hash (BLAKE3 or
+    SHA-256, `detail` says which); `casefile evidence verify` lists these entries."""
     await record(
         actor, INTEGRITY_INCIDENT, entity, entity_id, None, {"sha256": sha256, "detail": detail}
     )

@@ -74,6 +74,9 @@ class PiccoloPieceRecords:
     def referenced_objects(self) -> Iterator[tuple[str, int]]:
         yield from self._run(referenced_objects())
 
+    def recorded_blake3(self) -> Iterator[tuple[str, str]]:
+        yield from self._run(recorded_blake3())
+
     def history(self, case_id: CaseId) -> list[PieceEvent]:
         return self._run(history(case_id))
 
@@ -122,6 +125,7 @@ def _version_row(piece_id: PieceId, number: int, version: NewVersion) -> Version
         piece=piece_id,
         version=number,
         sha256=version.sha256,
+        blake3=version.blake3,
         size=version.size,
         mime=version.mime,
         original_filename=version.original_name,
@@ -190,6 +194,7 @@ def _piece(row: Mapping[str, Any], versions: list[Mapping[str, Any]]) -> Piece:
                 added_at=v["created_at"],
                 added_by=v["created_by"],
                 note=v["note"],
+                blake3=v["blake3"],
                 version=v["version"],
             )
             for v in sorted(versions, key=lambda v: v["version"])
@@ -264,6 +269,13 @@ async def mark_deleted(piece_id: PieceId, event: PieceEvent) -> Piece:
 async def referenced_objects() -> list[tuple[str, int]]:
     rows = await VersionRow.select(VersionRow.sha256, VersionRow.size)
     return [(row["sha256"], row["size"]) for row in rows]
+
+
+async def recorded_blake3() -> list[tuple[str, str]]:
+    rows = await VersionRow.select(VersionRow.sha256, VersionRow.blake3).where(
+        VersionRow.blake3.is_not_null()
+    )
+    return [(row["sha256"], row["blake3"]) for row in rows]
 
 
 async def history(case_id: CaseId) -> list[PieceEvent]:

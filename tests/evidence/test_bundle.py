@@ -108,7 +108,7 @@ class _Zeros:
     def __init__(self, size: int) -> None:
         self.size = size
 
-    def open_verified(self, sha256, size=None):
+    def open_verified(self, sha256, size=None, *, blake3=None):
         chunk = bytes(8 * 1024 * 1024)
         left = self.size
         while left:

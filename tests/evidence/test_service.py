@@ -3,10 +3,12 @@ backends (the records are in memory, the bytes in the real store)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date, timedelta
 
 import pytest
+from blake3 import blake3
 
 from casefile.errors import Conflict, Forbidden, InputError
 from casefile.evidence import service
@@ -132,6 +134,54 @@ def test_verify_reports_missing_and_mismatched_objects_with_progress(backend: Ba
     assert seen[0] == (0, 4000 + len(b"altered"))  # the bytes actually stored
     assert seen[-1] == (4007, 4007)
     assert good["sha256"] not in report.mismatched
+
+
+def test_a_piece_records_the_blake3_digest_its_downloads_check(store, records):
+    data = pdf("F2026-020")
+    receipt = add(store, records, data)
+    assert "blake3" not in receipt  # the SHA-256 is the fingerprint people see
+    current = records.get_piece(receipt["id"]).current
+    assert (current.sha256, current.blake3) == (sha(data), blake3(data).hexdigest())
+    copy = service.add_stored_copy(
+        store, records, CASE, sha(data), filename="bis.pdf", kind="facture", actor=LAWYER
+    )
+    assert records.get_piece(copy["id"]).current.blake3 == current.blake3
+    second = service.add_version(
+        store, records, receipt["id"], io.BytesIO(pdf("v2")), filename="v2.pdf", actor=LAWYER
+    )
+    assert records.get_piece(second["id"]).current.blake3 == blake3(pdf("v2")).hexdigest()
+    assert sorted(records.recorded_blake3()) == sorted(
+        [(sha(data), current.blake3)] * 2 + [(sha(pdf("v2")), blake3(pdf("v2")).hexdigest())]
+    )
+
+
+def test_verify_checks_both_digests_and_pieces_recorded_before_by_their_sha256(
+    backend: Backend, records
+):
+    store = backend.store
+    before = add(store, records, pdf("recorded before BLAKE3", size=4000))
+    after = add(store, records, pdf("recorded with BLAKE3", size=5000))
+    # A version recorded before the BLAKE3 digest existed has none.
+    piece = records.get_piece(before["id"])
+    records._pieces[piece.id] = dataclasses.replace(
+        piece, versions=(dataclasses.replace(piece.current, blake3=None),)
+    )
+    assert [d for d, _ in records.recorded_blake3()] == [after["sha256"]]
+    assert service.verify(store, records).ok
+
+    # Both recorded digests must name the stored bytes: a wrong BLAKE3 record is reported
+    # even though the SHA-256 of the bytes is right.
+    piece = records.get_piece(after["id"])
+    wrong = blake3(b"other bytes").hexdigest()
+    records._pieces[piece.id] = dataclasses.replace(
+        piece, versions=(dataclasses.replace(piece.current, blake3=wrong),)
+    )
+    report = service.verify(store, records)
+    assert (report.mismatched, report.checked, report.bytes) == ([after["sha256"]], 2, 9000)
+
+    backend.overwrite(before["sha256"], pdf("altered", size=4000))
+    mismatched = service.verify(store, records).mismatched
+    assert sorted(mismatched) == sorted([before["sha256"], after["sha256"]])
 
 
 def test_a_new_version_keeps_the_old_one(store, records):

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from blake3 import blake3
 
 from casefile.errors import InputError
 from casefile.evidence.errors import IntegrityError, ObjectMissing, StorageUnavailable
@@ -70,8 +71,48 @@ def test_a_hash_mismatch_is_detected_after_the_last_chunk(backend: Backend):
     stored = backend.store.put_stream(io.BytesIO(data))
     backend.overwrite(stored.sha256, data[:-1] + b"y")  # same size, one byte changed
     chunks = backend.store.open_verified(stored.sha256, stored.size)
-    with pytest.raises(IntegrityError, match="l'empreinte des octets stockés est"):
+    with pytest.raises(IntegrityError, match="l'empreinte SHA-256 des octets stockés est"):
         list(chunks)
+
+
+def test_an_upload_records_the_blake3_digest_of_its_bytes_in_the_same_pass(store):
+    data = pdf("facture F2026-015", size=PART + 4321)  # two parts on S3
+    stored = store.put_stream(io.BytesIO(data))
+    assert stored.blake3 == blake3(data).hexdigest()
+    assert stored.sha256 == sha(data)  # still the name and the fingerprint
+    streamed = store.put_stream(IterReader([data[:1000], data[1000:]]))  # the spooled path
+    assert (streamed.sha256, streamed.blake3, streamed.created) == (
+        stored.sha256,
+        stored.blake3,
+        False,
+    )
+    assert b"".join(store.open_verified(stored.sha256, stored.size, blake3=stored.blake3)) == data
+
+
+def test_a_download_checked_by_blake3_refuses_altered_bytes(backend: Backend):
+    data = pdf("facture", size=300_000)
+    stored = backend.store.put_stream(io.BytesIO(data))
+    assert stored.blake3 is not None
+    backend.overwrite(stored.sha256, data[:-1] + b"y")  # same size, one byte changed
+    chunks = backend.store.open_verified(stored.sha256, stored.size, blake3=stored.blake3)
+    received = []
+    with pytest.raises(IntegrityError, match="l'empreinte BLAKE3 des octets stockés est"):
+        for chunk in chunks:
+            received.append(chunk)
+    assert len(b"".join(received)) < len(data)  # the last chunk was never handed on
+    # A version recorded before BLAKE3 (SHA-256 only) is refused all the same.
+    with pytest.raises(IntegrityError, match="l'empreinte SHA-256 des octets stockés est"):
+        read_all(backend.store, stored.sha256, stored.size)
+
+
+def test_a_blake3_digest_of_other_bytes_is_refused_even_when_the_sha256_matches(store):
+    data = pdf("devis D-7")
+    stored = store.put_stream(io.BytesIO(data))
+    other = blake3(data + b"x").hexdigest()
+    with pytest.raises(IntegrityError, match="BLAKE3"):
+        b"".join(store.open_verified(stored.sha256, stored.size, blake3=other))
+    with pytest.raises(InputError, match="BLAKE3"):
+        b"".join(store.open_verified(stored.sha256, stored.size, blake3="not-hex"))
 
 
 def test_a_size_mismatch_is_detected(backend: Backend):

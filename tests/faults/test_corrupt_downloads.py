@@ -6,15 +6,18 @@ server; one byte of a stored object is flipped behind the store's back.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import shutil
+import sqlite3
 import subprocess
 import zipfile
 
 import httpx
 import pytest
+from blake3 import blake3
 
 from casefile.api import downloads
 from casefile.evidence.bundle import TEXT_INDEX
@@ -101,6 +104,70 @@ def test_a_large_corrupt_piece_aborts_the_connection(
     assert served.cli("evidence", "verify").returncode == 1
 
 
+def recorded_blake3(site: Site, sha256: str) -> list[str | None]:
+    with contextlib.closing(sqlite3.connect(site.var / "casefile.db")) as db:
+        rows = db.execute("SELECT blake3 FROM piece_versions WHERE sha256 = ?", (sha256,))
+        return [row[0] for row in rows]
+
+
+def record_as_before_blake3(site: Site, sha256: str) -> None:
+    """What a version recorded before the BLAKE3 digest existed looks like (NULL)."""
+    with contextlib.closing(sqlite3.connect(site.var / "casefile.db")) as db, db:
+        db.execute("UPDATE piece_versions SET blake3 = NULL WHERE sha256 = ?", (sha256,))
+
+
+def incident_details(site: Site) -> list[str]:
+    with contextlib.closing(sqlite3.connect(site.var / "casefile.db")) as db:
+        rows = db.execute(
+            "SELECT after FROM audit_log WHERE action = 'evidence.integrity_failure' ORDER BY id"
+        )
+        return [json.loads(row[0])["detail"] for row in rows]
+
+
+@pytest.mark.parametrize("recorded", ["blake3", "sha256-only"])
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_a_corrupt_piece_is_refused_whichever_digest_was_recorded(
+    served: Site, monkeypatch: pytest.MonkeyPatch, recorded: str, size: str
+) -> None:
+    # A pièce uploaded now has its BLAKE3 digest recorded and downloads check it; one
+    # recorded before (NULL) is checked against its SHA-256. Either way: never served.
+    monkeypatch.setattr(downloads, "INLINE_VERIFY_BYTES", 1024 * 1024)
+    data = SMALL if size == "small" else large_pdf()
+    receipt = served.upload(data)
+    digest = receipt["sha256"]
+    assert recorded_blake3(served, digest) == [blake3(data).hexdigest()]
+    if recorded == "sha256-only":
+        record_as_before_blake3(served, digest)
+        assert recorded_blake3(served, digest) == [None]
+    url = f"{served.url}/api/evidence/{receipt['id']}/content"
+    good = httpx.get(url, headers=served.headers, timeout=30)
+    assert good.status_code == 200 and good.content == data
+
+    served.flip_byte(digest, offset=len(data) // 2)
+    if size == "small":
+        bad = httpx.get(url, headers=served.headers)
+        assert bad.status_code == 500
+        assert bad.json()["error"] == (
+            "le fichier stocké ne correspond plus à son empreinte SHA-256 : il n'est pas servi ; "
+            "l'incident est enregistré (casefile evidence verify le signale)"
+        )
+        assert data[:100] not in bad.content
+    else:
+        with (
+            pytest.raises(httpx.HTTPError),
+            httpx.stream("GET", url, headers=served.headers, timeout=30) as response,
+        ):
+            received = b"".join(response.iter_bytes())
+            pytest.fail(f"the download completed with {len(received)} bytes")
+    [detail] = incident_details(served)
+    checked = "BLAKE3" if recorded == "blake3" else "SHA-256"
+    assert f"l'empreinte {checked} des octets stockés est" in detail
+    [incident] = incidents(served)
+    assert incident["sha256"] == digest
+    report = json.loads(served.cli("evidence", "verify", "--format", "json").stdout)
+    assert (report["ok"], report["mismatched"]) == (False, [digest])
+
+
 def test_a_corrupt_document_is_refused(served: Site) -> None:
     from casefile.evidence.objects import object_key
 
@@ -155,11 +222,13 @@ def test_a_bundle_whose_store_fails_midway_is_aborted(
     calls = {"n": 0}
 
     class MidwayStore(FailingStore):
-        def open_verified(self, sha256: str, size: int | None = None):  # type: ignore[no-untyped-def]
+        def open_verified(  # type: ignore[no-untyped-def]
+            self, sha256: str, size: int | None = None, *, blake3: str | None = None
+        ):
             calls["n"] += 1
             if calls["n"] == 2:
                 self.failing.add("read")
-            return super().open_verified(sha256, size)
+            return super().open_verified(sha256, size, blake3=blake3)
 
     monkeypatch.setattr(
         "casefile.evidence.backends.open_store", lambda *a, **k: MidwayStore(real(), set())

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+from hashlib import sha256
+
+from blake3 import blake3
 
 from casefile.evidence import service
 from casefile.evidence.local import LocalStore
@@ -65,16 +68,29 @@ def test_pieces_are_numbered_versioned_renumbered_and_withdrawn(store, tmp_path)
                 withdrawn,
                 records.history(case["id"]),
                 list(records.referenced_objects()),
+                records.get_piece(first["id"]),
+                sorted(records.recorded_blake3()),
             )
 
         return await asyncio.to_thread(work)
 
-    first, second, renumbered, withdrawn, history, referenced = store.run(scenario())
+    first, second, renumbered, withdrawn, history, referenced, versioned, blake3s = store.run(
+        scenario()
+    )
     assert (first["piece"], second["piece"]) == (1, 2)
     assert [(p.id, p.number) for p in renumbered] == [(second["id"], 1), (first["id"], 2)]
     assert withdrawn.number is None and withdrawn.deletion_reason == "pièce produite par erreur"
     assert [e.action for e in history] == ["added", "added", "versioned", "renumbered", "deleted"]
     assert len(referenced) == 3
+    # The BLAKE3 digest of each version (migration 2026-11-30T12:12), beside its SHA-256.
+    digests = [(v.sha256, v.blake3) for v in versioned.versions]
+    assert digests == [
+        (sha256(b"%PDF-1.4 facture").hexdigest(), blake3(b"%PDF-1.4 facture").hexdigest()),
+        (sha256(b"%PDF-1.4 facture v2").hexdigest(), blake3(b"%PDF-1.4 facture v2").hexdigest()),
+    ]
+    assert blake3s == sorted(
+        [*digests, (sha256(b"contrat").hexdigest(), blake3(b"contrat").hexdigest())]
+    )
     shown = store.run(cases.get_case(case["id"], SYSTEM))
     assert [(e["piece"], e["version"], e["filename"]) for e in shown["evidence"]] == [
         (2, 2, "Facture F-1 (2).pdf")

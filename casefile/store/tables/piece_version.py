@@ -13,6 +13,8 @@ class PieceVersion(Table, tablename="piece_versions"):
     piece = ForeignKey(references=Piece, on_delete=OnDelete.cascade)
     version = Integer()
     sha256 = Varchar(length=64)
+    # BLAKE3 of the same bytes, what downloads check; NULL for versions recorded before it
+    blake3 = Varchar(length=64, null=True, default=None)
     size = BigInt()
     mime = Varchar(length=150, default="application/octet-stream")
     original_filename = Varchar(length=300, default="")
