@@ -70,9 +70,10 @@ def party_edit(args: argparse.Namespace) -> int:
     out = console()
     out.print(f"{party['name']} — {party['address'] or 'adresse non renseignée'}")
     out.print(f"version du dossier : {result['version']}")
-    for key in result["changes"]["moved"]:
+    for moved in result["changes"]["moved"]:
+        what = moved.get("label") or moved["key"].replace("_", " ")
         out.print(
-            f"[yellow]~[/yellow] {key['key']} {date_cell(key['from'])} → {date_cell(key['to'])}"
+            f"[yellow]~[/yellow] {what} {date_cell(moved['from'])} → {date_cell(moved['to'])}"
         )
     return 0
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from decimal import Decimal
 
 from casefile.commands.cases import print_json, run_store
 from casefile.commands.operator import as_operator
+from casefile.law.wording import date_fr, decimal_fr
 
 
 def rate_add(args: argparse.Namespace) -> int:
@@ -39,10 +41,11 @@ def rate_list(args: argparse.Namespace) -> int:
         return 0
     for rate in overview:
         state = "renseigné" if rate["current_semester_known"] else "NON renseigné"
-        print(f"{rate['kind']} — {rate['label']} (semestre en cours : {state})")
+        print(f"{rate['label']} (--kind {rate['kind']}) — semestre en cours : {state}")
         for entry in rate["recorded"]:
+            value = decimal_fr(Decimal(str(entry["value"])))
             print(
-                f"\t{entry['semester']} = {entry['value']} % — {entry['source']} "
-                f"(enregistré par {entry['recorded_by']} le {entry['recorded_on']})"
+                f"\t{entry['semester']} = {value} % — {entry['source']} "
+                f"(enregistré par {entry['recorded_by']} le {date_fr(entry['recorded_on'])})"
             )
     return 0

@@ -5,6 +5,7 @@ fictitious test value (9.99 %, example.test), written to a temporary overlay onl
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from casefile import definitions
 from casefile.errors import DefinitionError, Forbidden, InputError, InvalidFields
 from casefile.law.claims import missing_semester_rates, semester_value
 from casefile.law.recorded_rates import RecordedRate, RecordedRates, merge_recorded_rates
+from casefile.law.wording import date_fr
 from casefile.services.rates import RateIn, rate_overview, record_rate
 from casefile.store import audit
 from casefile.store.permissions import SYSTEM, User
@@ -60,7 +62,7 @@ def test_a_recorded_semester_is_appended_never_replacing_the_reviewed_data() -> 
 
 
 def test_an_administrator_records_the_missing_semester_and_check_stops_warning(
-    overlay: Path, store
+    overlay: Path, store, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = missing_semester_rates(definitions.engine().parameters, TODAY)
     if not any(w.startswith("taux_bce_refinancement") for w in before):
@@ -100,6 +102,16 @@ def test_an_administrator_records_the_missing_semester_and_check_stops_warning(
     assert all(r["current_semester_known"] for r in overview.values())
     [entry, *_] = [e for e in store.run(audit.list_entries(SYSTEM)) if e["action"] == "rate.record"]
     assert entry["after"]["source"] == FICTITIOUS
+    # `casefile rate list`: the label first, the value with its comma, the day in words.
+    from casefile.commands.rates import rate_list
+
+    capsys.readouterr()
+    assert rate_list(argparse.Namespace(format="text")) == 0
+    listed = capsys.readouterr().out
+    assert "(--kind ecb) — semestre en cours : renseigné" in listed
+    assert (
+        f"\t2026-H2 = 9,99 % — {FICTITIOUS} (enregistré par system le {date_fr(date.today())})"
+    ) in listed
 
 
 def test_a_wrong_rate_is_refused_field_by_field(overlay: Path, store) -> None:
