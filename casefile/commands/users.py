@@ -14,6 +14,7 @@ from msgspec import UNSET, to_builtins
 
 from casefile.commands.cases import print_json, run_store
 from casefile.commands.operator import as_operator
+from casefile.labels import ROLES, label
 from casefile.services import assignments
 from casefile.services import users as service
 
@@ -49,7 +50,7 @@ def add(args: argparse.Namespace) -> int:
             ),
         )
     )
-    print(f"utilisateur {user.name} ({user.role}) créé, id {user.id}")
+    print(f"utilisateur {user.name} ({label(ROLES, user.role)}) créé, id {user.id}")
     if token is not None:
         print(token)
     return 0

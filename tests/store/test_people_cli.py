@@ -42,7 +42,8 @@ def test_users_are_added_edited_deactivated_and_cases_reassigned(cli, monkeypatc
     lines = out.strip().splitlines()
     assert lines[0] == "utilisateur jmartin (avocat) créé, id 2"
     assert len(lines) == 2 and len(lines[-1]) >= 40  # the token alone on the last line
-    assert cli("user", "add", "pdurand", "--role", "commissaire_de_justice")[0] == 0
+    code, out, _ = cli("user", "add", "pdurand", "--role", "commissaire_de_justice")
+    assert (code, out) == (0, "utilisateur pdurand (commissaire de justice) créé, id 3\n")
     assert cli("user", "add", "mklein", "--role", "commissaire_de_justice")[0] == 0
 
     code, out, _ = cli(
