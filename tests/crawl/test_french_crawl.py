@@ -287,7 +287,5 @@ def test_the_simulator_answers_in_french_for_every_procedure(client: object) -> 
         shown = text[text.find("Calculer") :]
         if answer.status_code >= 500 or ("Délais (" not in shown and "alert" not in answer.text):
             failures.append(f"{key}: {answer.status_code} {shown[:300]}")
-        # The amicable notes quote the attribute a CLI user types (known, left in the data).
-        shown = shown.replace("(debiteur_commercant)", "")
         failures += [f"{key}: {p}" for p in problems_of(shown)]
     assert failures == [], "\n".join(failures)
