@@ -140,7 +140,9 @@ def render(template_key: str, data: CaseDocumentData, manifest: Manifest | None 
         template.render(context, jinja_env=_rendering_environment(), autoescape=True)
     except TemplateError as exc:
         raise DefinitionError(
-            str(manifest.template_path(template_key)), template_key, f"render failed: {exc}"
+            str(manifest.template_path(template_key)),
+            template_key,
+            f"le modèle ne peut être rempli : {exc}",
         ) from exc
     out = io.BytesIO()
     template.save(out)
