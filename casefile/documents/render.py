@@ -118,7 +118,9 @@ def build_context(
     _check_applicable(spec, data)
     builder = BUILDERS.get(template_key)
     if builder is None:
-        raise DefinitionError(str(manifest.path), template_key, "pas de fonction de contexte")
+        raise DefinitionError(
+            str(manifest.path), template_key, "aucune fonction de contexte dans BUILDERS"
+        )
     context = builder(data, manifest.commissaire_from)
     names = fields_of(spec)
     missing = [name for name in names if name not in context]
