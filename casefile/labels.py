@@ -271,14 +271,20 @@ def key_labels(procedure: object) -> dict[str, str]:
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def moment_fr(value: datetime | None) -> str:
-    """An instant as a French reader in France reads it: '30/11/2026 13:26', Paris time (the
-    stored instants are UTC; a naive one is taken as UTC); '—' when there is none."""
-    if value is None:
-        return "—"
+def paris(value: datetime) -> datetime:
+    """A stored instant (UTC; a naive one is taken as UTC) in Paris time, whatever the server's
+    own time zone (the deploy's containers run in UTC)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+    return value.astimezone(PARIS)
+
+
+def moment_fr(value: datetime | None) -> str:
+    """An instant as a French reader in France reads it: '30/11/2026 13:26', Paris time;
+    '—' when there is none."""
+    if value is None:
+        return "—"
+    return paris(value).strftime("%d/%m/%Y %H:%M")
 
 
 def month_fr(value: date) -> str:

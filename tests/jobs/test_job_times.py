@@ -5,10 +5,11 @@ UTC read « 12:26 » beside an audit entry « 13 h 26 » for the same minute."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from procrastinate.jobs import Job
 
-from casefile.labels import moment_fr
+from casefile.labels import moment_fr, paris
 from casefile.services.job_admin import _period
 
 
@@ -31,3 +32,10 @@ def test_a_periodic_job_names_its_period_in_paris_time() -> None:
         task_kwargs={"timestamp": nightly},
     )
     assert _period(job) == "30/11/2026 02:30"
+
+
+def test_paris_converts_whatever_the_server_zone() -> None:
+    assert paris(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == datetime(
+        2027, 1, 1, 0, 30, tzinfo=ZoneInfo("Europe/Paris")
+    )
+    assert paris(datetime(2026, 12, 31, 23, 30)).date().isoformat() == "2027-01-01"

@@ -21,6 +21,7 @@ def register(environment: Any) -> None:
     filters["humanise"] = labels.humanise
     filters["month_fr"] = labels.month_fr
     filters["moment_fr"] = labels.moment_fr
+    filters["paris"] = labels.paris
     environment.globals["labels"] = labels
     environment.globals["L"] = {
         "courts": labels.COURTS,
