@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
@@ -104,6 +105,29 @@ INSTALMENT_STATUSES: Mapping[str, str] = {
     "paid_late": "payée en retard",
     "pending": "à venir",
     "missed": "impayée",
+}
+# What each permission (`casefile.store.permissions.ACTIONS`) lets a role do, for the 403.
+PERMISSIONS: Mapping[str, str] = {
+    "case.read": "consulter les dossiers",
+    "case.write": "créer ou modifier un dossier",
+    "case.delete": "supprimer un dossier",
+    "case.assign": "attribuer un dossier à un avocat ou à un commissaire de justice",
+    "claim.write": "enregistrer ou modifier une facture",
+    "payment.write": "enregistrer ou modifier un paiement",
+    "event.write": "enregistrer un événement",
+    "event.write_signification": "enregistrer une signification",
+    "evidence.read": "consulter les pièces",
+    "evidence.write": "ajouter ou remplacer une pièce",
+    "evidence.delete": "retirer une pièce",
+    "document.read": "consulter les documents",
+    "document.write": "générer un document",
+    "user.list": "voir la liste des utilisateurs",
+    "user.admin": "gérer les utilisateurs",
+    "audit.read": "consulter le journal d'audit",
+    "court.admin": "gérer les juridictions",
+    "law.impact": "mesurer l'effet d'un changement des règles de droit",
+    "law.apply": "appliquer un changement des règles de droit",
+    "jobs.read": "consulter les tâches de fond",
 }
 FEED_KINDS: Mapping[str, str] = {
     "case": "dossier",
@@ -204,6 +228,21 @@ def choice_fr(value: str | None) -> str:
     return label(CHOICES, value)
 
 
+def refused_fr(role: str, action: str) -> str:
+    """The 403 of a role without a permission: "le rôle « lecteur » ne permet pas de créer ou
+    modifier un dossier"."""
+    who = f"le rôle « {label(ROLES, role)} »"
+    what = PERMISSIONS.get(action)
+    if what is None:
+        return f"{who} ne permet pas cette action ({humanise(action)})"
+    return f"{who} ne permet pas {_de(what)}"
+
+
+def _de(phrase: str) -> str:
+    """'de gérer…', "d'enregistrer…" (elision before a vowel)."""
+    return f"d'{phrase}" if phrase[:1] in "aeéiou" else f"de {phrase}"
+
+
 def residence_fr(code: str | None) -> str:
     if not code:
         return "—"
@@ -227,6 +266,19 @@ def key_labels(procedure: object) -> dict[str, str]:
     for rule in getattr(procedure, "deadlines", ()) or ():
         out.setdefault(rule.key, rule.label)
     return out
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def moment_fr(value: datetime | None) -> str:
+    """An instant as a French reader in France reads it: '30/11/2026 13:26', Paris time (the
+    stored instants are UTC; a naive one is taken as UTC); '—' when there is none."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
 
 
 def month_fr(value: date) -> str:
@@ -264,3 +316,21 @@ def warning_fr(procedure: object, text: str) -> str:
         if named:
             text = f"{named} : {rest}"
     return dates_in_text_fr(text)
+
+
+def keys_fr(procedure: object, text: str) -> str:
+    """An engine message quoting keys ("événement ordonnance_signifiee : attribut a_personne=…")
+    with the labels of the procedure's events, deadlines and attributes instead (the CLI and the
+    batch keep the keys a user typed; a page shows the words of its form)."""
+    names = key_labels(procedure)
+    for event in (getattr(procedure, "events", None) or {}).values():
+        for attribute in (event.attributes or {}).values():
+            names.setdefault(attribute.key, attribute.label)
+    if not names:
+        return text
+
+    def named(match: re.Match[str]) -> str:
+        return f"« {names[match.group(0)]} »"
+
+    pattern = r"\b(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b"
+    return re.sub(pattern, named, text)

@@ -34,6 +34,7 @@ from litestar.middleware.session.client_side import CookieBackendConfig
 
 from casefile.api import errors, limits
 from casefile.api.csrf import SESSION_ID, SessionCsrfMiddleware
+from casefile.labels import refused_fr
 from casefile.services import sessions
 from casefile.store.permissions import User, can
 
@@ -249,9 +250,7 @@ def permitted(user: User | None, action: str) -> None:
     if user is None:
         raise NotAuthorizedException("authentification requise : Authorization: Bearer <jeton>")
     if not can(user.role, action):
-        raise PermissionDeniedException(
-            f"le rôle {user.role} ne permet pas cette action ({action})"
-        )
+        raise PermissionDeniedException(refused_fr(user.role, action))
 
 
 def requires(action: str) -> Guard:

@@ -146,7 +146,7 @@ class EvidenceController(Controller):
         piece = await pieces.get_piece(piece_id)
         await cases.resolve_case(piece.case_id, actor)
         if piece.deleted_at is not None:
-            raise NotFound(f"pièce id {piece_id} was withdrawn")
+            raise NotFound(f"la pièce id {piece_id} a été retirée")
         current = piece.current
         await audit.record(
             actor,

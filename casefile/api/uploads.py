@@ -65,7 +65,7 @@ async def multipart_upload(request: Request[Any, Any, Any], limit: int) -> Uploa
     _, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if not boundary:
-        raise InputError("multipart/form-data without a boundary")
+        raise InputError("envoi multipart/form-data sans délimiteur (boundary)")
     events: list[tuple[str, Any]] = []
     part: dict[str, Any] = {}
     header: dict[str, bytes] = {"field": b"", "value": b""}
@@ -148,7 +148,7 @@ async def multipart_upload(request: Request[Any, Any, Any], limit: int) -> Uploa
             elif kind == "file":
                 filename = value
         if not more and filename is None:
-            raise InputError('the form has no file part (field "file")')
+            raise InputError("le formulaire ne contient aucun fichier (champ « file »)")
 
     async def chunks() -> AsyncIterator[bytes]:
         received = 0

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     created = ", ".join(
         f"{n} {dunning.STATUS_LABELS.get(s, s)}" for s, n in report["created"].items()
     )
-    print(f"relances du {report['day']} : {report['examined']} dossier(s) examiné(s)")
+    print(f"relances du {date_fr(report['day'])} : {report['examined']} dossier(s) examiné(s)")
     print(f"  actions créées : {created or 'aucune'}")
     print(
         f"  annulées : {report['cancelled']} ; promesses constatées : {report['promises_settled']}"
@@ -69,7 +69,8 @@ def show(args: argparse.Namespace) -> int:
         print(f"  {state.reason}")
     for action in state.actions:
         print(
-            f"  {action.due_on} {action.level_label} : {action.status_label} {action.message}".rstrip()
+            f"  {date_fr(action.due_on)} {action.level_label} : "
+            f"{action.status_label} {action.message}".rstrip()
         )
     for promise in state.promises:
         print(
@@ -89,8 +90,15 @@ def listing(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json([asdict(a) for a in found])
         return 0
+    if not found:
+        # The same words as the pages "À envoyer" and "Appels à passer": silence reads as a failure.
+        print("Aucun courrier à envoyer." if channel == "courrier" else "Aucun appel à passer.")
+        return 0
     for a in found:
-        print(f"{a.due_on} {a.reference} ({a.debtor}) : {a.level_label} {a.recipient}".rstrip())
+        print(
+            f"{date_fr(a.due_on)} {a.reference} ({a.debtor}) : {a.level_label} "
+            f"{a.recipient}".rstrip()
+        )
     return 0
 
 

@@ -23,13 +23,14 @@ def _day(text: str | None) -> str:
 
 
 def _case_lines(case: CaseImpact) -> list[str]:
-    from casefile.labels import humanise
+    from casefile.labels import DEADLINE_STATUSES, PROCEDURES, label
     from casefile.services.law_impact import amount_words
 
-    lines = [f"{case.reference} — {humanise(case.procedure)} (dossier {case.id})"]
+    lines = [f"{case.reference} — {label(PROCEDURES, case.procedure)} (dossier {case.id})"]
     for move in case.deadlines:
         status = (
-            f" [{move.status_before or '—'} → {move.status_after or '—'}]"
+            f" [{label(DEADLINE_STATUSES, move.status_before)} → "
+            f"{label(DEADLINE_STATUSES, move.status_after)}]"
             if move.status_before != move.status_after
             else ""
         )

@@ -70,7 +70,8 @@ def check_templates(
         path = manifest.template_path(key)
         if key not in BUILDERS:
             problems.append(
-                f"{manifest.path}: {key}: pas de fonction de contexte build_context_{key}"
+                f"{manifest.path}: {key}: aucune fonction de contexte : ajouter « {key} » "
+                "à BUILDERS (casefile/documents/context.py)"
             )
         if not path.is_file():
             problems.append(f"{path}: {key}: fichier du modèle introuvable")

@@ -131,7 +131,7 @@ def _below_1000(n: int, *, before_mille: bool = False) -> str:
 def integer_in_words(n: int) -> str:
     """Cardinal number in French words (classic spelling), 0 to 999 999 999 999."""
     if n < 0 or n >= 10**12:
-        raise InputError(f"number out of range for words: {n}")
+        raise InputError(f"nombre hors des limites de l'écriture en lettres : {n}")
     if n == 0:
         return "zéro"
     milliards, rest = divmod(n, 10**9)
@@ -154,7 +154,7 @@ def amount_in_words(value: Decimal | int | str) -> str:
     """'douze mille trois cent quarante-cinq euros et soixante-sept centimes'."""
     amount = _as_amount(value)
     if amount < 0:
-        raise InputError(f"negative amount cannot be written in words: {value!r}")
+        raise InputError(f"un montant négatif ne s'écrit pas en lettres : {value!r}")
     euros = int(amount)
     cents = int((amount - euros) * 100)
     parts: list[str] = []

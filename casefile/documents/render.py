@@ -118,7 +118,9 @@ def build_context(
     _check_applicable(spec, data)
     builder = BUILDERS.get(template_key)
     if builder is None:
-        raise DefinitionError(str(manifest.path), template_key, "pas de fonction de contexte")
+        raise DefinitionError(
+            str(manifest.path), template_key, "aucune fonction de contexte dans BUILDERS"
+        )
     context = builder(data, manifest.commissaire_from)
     names = fields_of(spec)
     missing = [name for name in names if name not in context]
@@ -138,7 +140,9 @@ def render(template_key: str, data: CaseDocumentData, manifest: Manifest | None 
         template.render(context, jinja_env=_rendering_environment(), autoescape=True)
     except TemplateError as exc:
         raise DefinitionError(
-            str(manifest.template_path(template_key)), template_key, f"render failed: {exc}"
+            str(manifest.template_path(template_key)),
+            template_key,
+            f"le modèle ne peut être rempli : {exc}",
         ) from exc
     out = io.BytesIO()
     template.save(out)

@@ -19,15 +19,21 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Obje
     url = url or settings.evidence_url
     scheme, sep, rest = url.partition("://")
     if not sep or not rest:
-        raise InputError(f"evidence URL {url!r} is not file://PATH or s3://BUCKET")
+        raise InputError(
+            f"adresse du stockage des pièces {url!r} : attendu file://CHEMIN ou s3://BUCKET"
+        )
     if scheme == "file":
         return LocalStore(rest)
     if scheme == "s3":
         bucket = rest.strip("/")
         if not bucket or "/" in bucket:
-            raise InputError(f"evidence URL {url!r}: give a bucket alone, as s3://bucket")
+            raise InputError(
+                f"adresse du stockage des pièces {url!r} : un bucket seul, ex. s3://pieces"
+            )
         if not settings.s3_endpoint:
-            raise InputError(f"evidence URL {url!r} needs CASEFILE_S3_ENDPOINT (host:port)")
+            raise InputError(
+                f"adresse du stockage des pièces {url!r} : CASEFILE_S3_ENDPOINT (hôte:port) est requis"
+            )
         try:
             client = open_client(
                 settings.s3_endpoint,
@@ -37,9 +43,11 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Obje
                 region=settings.s3_region,
             )
         except ValueError as error:
-            raise InputError(f"CASEFILE_S3_* settings for {url!r}: {error}") from error
+            raise InputError(f"réglages CASEFILE_S3_* pour {url!r} : {error}") from error
         return S3Store(client, bucket)
-    raise InputError(f"evidence URL {url!r}: unknown scheme {scheme!r} (file or s3)")
+    raise InputError(
+        f"adresse du stockage des pièces {url!r} : schéma {scheme!r} inconnu (file ou s3)"
+    )
 
 
 def prepare_store(url: str | None = None, settings: Settings | None = None) -> str:
@@ -53,6 +61,6 @@ def prepare_store(url: str | None = None, settings: Settings | None = None) -> s
             store.root.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise InputError(
-                f"evidence folder {store.root} cannot be created: {error.strerror}"
+                f"le dossier des pièces {store.root} ne peut être créé : {error.strerror}"
             ) from error
     return store.url

@@ -66,7 +66,7 @@ class MemoryRecords:
         try:
             return self._pieces[piece_id]
         except KeyError:
-            raise NotFound(f"pièce id {piece_id} does not exist") from None
+            raise NotFound(f"la pièce id {piece_id} n'existe pas") from None
 
     def list_pieces(self, case_id: CaseId, *, include_deleted: bool = False) -> list[Piece]:
         self._check("list_pieces")

@@ -29,6 +29,8 @@ from casefile.evidence.records import (
     PieceRecords,
 )
 from casefile.evidence.sniff import upload_problem
+from casefile.labels import ROLES, label
+from casefile.law.wording import date_fr
 
 DELETE_ROLES = frozenset({"admin", "avocat"})
 """Roles allowed to withdraw a pièce (the store layer's role names)."""
@@ -197,7 +199,9 @@ def add_stored_copy(
         raise InputError("ce fichier n'est pas une pièce de ce dossier : envoyez-le de nouveau")
     source = duplicate.piece.versions[duplicate.version - 1]
     if not store.exists(sha256):
-        raise ObjectMissing(f"the object {sha256} of pièce id {duplicate.piece.id} is missing")
+        raise ObjectMissing(
+            f"le fichier {sha256} de la pièce id {duplicate.piece.id} est introuvable dans le stockage"
+        )
     at = _now(now)
     version = _new_version(
         sha256, source.size, source.mime, filename, actor, at, blake3=source.blake3
@@ -242,14 +246,14 @@ def add_version(
     """A corrected file for a numbered pièce: a new version; every earlier one is kept."""
     piece = records.get_piece(piece_id)
     if piece.deleted_at is not None:
-        raise Conflict(f"pièce id {piece_id} was withdrawn; add a new pièce instead")
+        raise Conflict(f"la pièce id {piece_id} a été retirée : ajoutez plutôt une nouvelle pièce")
     at = _now(now)
     stream = _checked(stream, filename)
     stored = store.put_stream(stream, max_size=max_size)
     metrics.evidence_stored(stored.size, stored.created)
     if stored.sha256 == piece.current.sha256:
         raise Conflict(
-            f"the file is identical to version {piece.current.version} of pièce n° {piece.number}"
+            f"le fichier est identique à la version {piece.current.version} de la pièce n° {piece.number}"
         )
     version = _new_version(
         stored.sha256, stored.size, stored.mime, filename, actor, at, note, blake3=stored.blake3
@@ -322,8 +326,8 @@ def renumber(
     live = {p.id: p for p in pieces}
     if len(set(order)) != len(order) or set(order) != set(live):
         raise InputError(
-            f"the new order {list(order)} must list each live pièce of case {case_id} once: "
-            f"{sorted(live)}"
+            f"le nouvel ordre {list(order)} doit citer une fois chaque pièce du dossier n° "
+            f"{case_id} : {sorted(live)}"
         )
     numbers = {piece_id: n for n, piece_id in enumerate(order, start=1)}
     before = {piece_id: live[piece_id].number for piece_id in order}
@@ -353,13 +357,16 @@ def delete_piece(
     """Withdraw a pièce as a recorded, reasoned act. Its bytes stay in the store."""
     if actor.role not in allowed_roles:
         raise Forbidden(
-            f"role {actor.role!r} may not withdraw a pièce (allowed: {', '.join(sorted(allowed_roles))})"
+            f"le rôle « {label(ROLES, actor.role)} » ne permet pas de retirer une pièce (rôles "
+            f"autorisés : {', '.join(label(ROLES, r) for r in sorted(allowed_roles))})"
         )
     if not reason.strip():
-        raise InputError("withdrawing a pièce needs a reason")
+        raise InputError("retirer une pièce demande un motif")
     piece = records.get_piece(piece_id)
     if piece.deleted_at is not None:
-        raise Conflict(f"pièce id {piece_id} was already withdrawn on {piece.deleted_at:%Y-%m-%d}")
+        raise Conflict(
+            f"la pièce id {piece_id} a déjà été retirée le {date_fr(piece.deleted_at.date())}"
+        )
     event = PieceEvent(
         piece.case_id,
         piece_id,

@@ -42,6 +42,7 @@ import msgspec
 from casefile.errors import DefinitionError
 from casefile.law.parameters import DatedValue, Parameter
 from casefile.law.schema import DecimalText, Spec, Text, Url, decode, read_toml
+from casefile.law.wording import date_fr
 
 SEMESTER_PATTERN = r"^\d{4}-H[12]$"
 Semester = Annotated[str, msgspec.Meta(pattern=SEMESTER_PATTERN)]
@@ -112,8 +113,9 @@ def merge_recorded_rates(
                 raise DefinitionError(
                     origin,
                     f"{key}[{index}].semester",
-                    f"{entry.semester} is already covered by procedures/parameters.toml "
-                    f"(last value from {values[-1].valid_from.isoformat()}): remove it",
+                    f"{entry.semester} est déjà couvert par procedures/parameters.toml "
+                    f"(dernière valeur à compter du {date_fr(values[-1].valid_from)}) : "
+                    "retirer cette entrée",
                 )
             extra = (
                 {"particulier": Decimal(entry.particulier)} if entry.particulier is not None else {}
@@ -123,7 +125,7 @@ def merge_recorded_rates(
                     start,
                     Decimal(entry.value) if entry.value is not None else None,
                     f"{BASIS[key]} ; valeur publiée enregistrée par {entry.recorded_by} le "
-                    f"{entry.recorded_on.isoformat()}"
+                    f"{date_fr(entry.recorded_on)}"
                     + (
                         f" ; taux « particulier » : {entry.particulier_source}"
                         if entry.particulier_source

@@ -149,7 +149,7 @@ async def _target(piece_id: int) -> _Target:
         .first()
     )
     if current is None:
-        raise NotFound(f"pièce id {piece_id} has no version {piece['current_version']}")
+        raise NotFound(f"la pièce id {piece_id} n'a pas de version {piece['current_version']}")
     return _Target(
         piece_id,
         piece["number"],

@@ -34,10 +34,18 @@ import msgspec
 from casefile import gc_pause, metrics
 from casefile.definitions import LAW_FILES, data_dir, engine, load_engine
 from casefile.errors import CasefileError, DefinitionError, InputError
-from casefile.labels import amount_or_dash, period_fr
+from casefile.labels import (
+    DEADLINE_STATUSES,
+    amount_or_dash,
+    humanise,
+    key_labels,
+    label,
+    period_fr,
+)
 from casefile.law import claims as law_claims
 from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline, Engine, Schedule
+from casefile.law.wording import date_fr, dates_fr_in
 from casefile.store import audit
 from casefile.store.calendars import synced_items
 from casefile.store.cases import CLOSED_STATUSES
@@ -381,7 +389,33 @@ def _period_words(deadline: Mapping[str, Any]) -> str:
     return period_fr(deadline["period"])
 
 
-def _cause(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str:
+COUNTINGS = {
+    "cpc": "CPC art. 640-642",
+    "civil": "Code civil (prescription)",
+    "calendar": "jours calendaires",
+    "backward": "à rebours",
+}
+
+
+def _day(value: object) -> str:
+    try:
+        return date_fr(str(value))
+    except CasefileError:
+        return str(value)
+
+
+def _start_words(start: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    key = str(start["key"])
+    return f"{names.get(key) or humanise(key)} du {_day(start['date'])}"
+
+
+def _cause(
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """What differs in the computation, in French (dates, periods, statuses as a person
+    reads them: the page, the CLI and the audit trail show this text as it is)."""
     if before is None:
         return "délai nouveau"
     if after is None:
@@ -392,35 +426,45 @@ def _cause(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) ->
     if before["period"] != after["period"]:
         parts.append(f"durée {_period_words(before)} → {_period_words(after)}")
     if before.get("extension") != after.get("extension"):
+        old, new = before.get("extension"), after.get("extension")
         parts.append(
-            f"allongement pour distance {before.get('extension') or 'aucun'} → "
-            f"{after.get('extension') or 'aucun'}"
+            f"allongement pour distance {period_fr(old) if old else 'aucun'} → "
+            f"{period_fr(new) if new else 'aucun'}"
         )
     if before.get("counting") != after.get("counting"):
-        parts.append(f"mode de calcul {before.get('counting')} → {after.get('counting')}")
+        old, new = before.get("counting"), after.get("counting")
+        parts.append(
+            f"mode de calcul {COUNTINGS.get(str(old), str(old))} → "
+            f"{COUNTINGS.get(str(new), str(new))}"
+        )
     if before["start"] != after["start"]:
         parts.append(
-            f"point de départ {before['start']['key']} du {before['start']['date']} → "
-            f"{after['start']['key']} du {after['start']['date']}"
+            f"point de départ {_start_words(before['start'], names or {})} → "
+            f"{_start_words(after['start'], names or {})}"
         )
     if not parts and before["unadjusted"] == after["unadjusted"] and before["due"] != after["due"]:
         parts.append(
-            "jours non ouvrables du calendrier — avant: "
-            f"{before.get('moved_because') or 'pas de report'}; après: "
-            f"{after.get('moved_because') or 'pas de report'}"
+            "jours non ouvrables du calendrier — avant : "
+            f"{dates_fr_in(before.get('moved_because') or 'pas de report')} ; après : "
+            f"{dates_fr_in(after.get('moved_because') or 'pas de report')}"
         )
     if not parts and before["unadjusted"] != after["unadjusted"]:
-        parts.append(f"date brute {before['unadjusted']} → {after['unadjusted']}")
+        parts.append(f"date brute {_day(before['unadjusted'])} → {_day(after['unadjusted'])}")
     if before["status"] != after["status"]:
-        parts.append(f"statut {before['status']} → {after['status']}")
+        parts.append(
+            f"statut {label(DEADLINE_STATUSES, before['status'])} → "
+            f"{label(DEADLINE_STATUSES, after['status'])}"
+        )
     return "; ".join(parts) or "règle modifiée"
 
 
 def deadline_moves(
-    before: Mapping[str, Mapping[str, Any]], after: Mapping[str, Mapping[str, Any]]
+    before: Mapping[str, Mapping[str, Any]],
+    after: Mapping[str, Mapping[str, Any]],
+    names: Mapping[str, str] | None = None,
 ) -> list[DeadlineMove]:
     """Deadline dicts (the contract shape) keyed by deadline key: those that appear, vanish,
-    move or change status."""
+    move or change status; `names` the labels of the events and deadlines that start them."""
     moves = []
     for key in dict.fromkeys([*before, *after]):
         old, new = before.get(key), after.get(key)
@@ -445,7 +489,7 @@ def deadline_moves(
                 status_before=old["status"] if old else None,
                 status_after=new["status"] if new else None,
                 rule=f"{shown['basis']} — {shown['source']}",
-                cause=_cause(old, new),
+                cause=_cause(old, new, names),
             )
         )
     return moves
@@ -708,7 +752,9 @@ def _case_impact(
                 cause=after if isinstance(after, str) else str(before),
             )
         ]
-    return deadline_moves(before, after)
+    return deadline_moves(
+        before, after, key_labels(proposed.procedures.get(str(item.row["procedure"])))
+    )
 
 
 async def apply(
@@ -808,6 +854,7 @@ async def _apply_chunk(
             moves = deadline_moves(
                 {key: msgspec.json.decode(text) for key, text in before.items()},
                 {d.key: d.as_dict() for d in schedule.deadlines},
+                key_labels(law.engine.procedures.get(str(items[case_id].row["procedure"]))),
             )
             history[case_id] = history_changes(moves)
         elif keep_moves:

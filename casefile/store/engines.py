@@ -31,7 +31,7 @@ def sqlite_path(url: str) -> Path | None:
     if rest.startswith("/"):
         rest = rest[1:]
     if not rest:
-        raise InputError(f"CASEFILE_DATABASE_URL {url!r} names no SQLite file")
+        raise InputError(f"CASEFILE_DATABASE_URL {url!r} ne nomme aucun fichier SQLite")
     return Path(rest)
 
 

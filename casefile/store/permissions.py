@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from casefile.labels import refused_fr
+
 ROLES = ("admin", "avocat", "credit_manager", "commissaire_de_justice", "lecteur")
 
 ACTIONS = frozenset(
@@ -100,6 +102,5 @@ def require(actor: User, action: str, what: str = "") -> None:
     if not can(actor.role, action):
         target = f" sur {what}" if what else ""
         raise Forbidden(
-            f"action refusée : l'utilisateur « {actor.name} » ({actor.role}) n'a pas le droit "
-            f"« {action} »{target}"
+            f"action refusée pour « {actor.name} » : {refused_fr(actor.role, action)}{target}"
         )

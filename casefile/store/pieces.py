@@ -240,7 +240,9 @@ async def set_numbers(
         )
         missing = set(ids) - {row["id"] for row in found}
         if missing:
-            raise NotFound(f"pièce id(s) {sorted(missing)} are not pièces of case {case_id}")
+            raise NotFound(
+                f"pièce(s) id {sorted(missing)} : pas des pièces du dossier n° {case_id}"
+            )
         # Clear first, so the unique (case, number) index never sees two equal numbers.
         if ids:
             await PieceRow.update({PieceRow.number: None}).where(PieceRow.id.is_in(ids))

@@ -102,7 +102,7 @@ def test_a_role_refused_by_allows_gets_the_guards_403_with_the_security_headers(
     )
     assert response.status_code == 403
     assert response.json() == {
-        "error": "le rôle lecteur ne permet pas cette action (case.write)",
+        "error": "le rôle « lecteur » ne permet pas de créer ou modifier un dossier",
         "code": "acces_refuse",
     }
     assert response.headers["x-content-type-options"] == "nosniff"

@@ -169,6 +169,34 @@ def test_the_simulator_page_shows_bad_input_as_a_message(browser: Api) -> None:
     assert page.status_code == 422
     assert "2027-02-30" in page.text
     assert 'role="alert"' in page.text
+    assert (
+        "événement « Ordonnance signifiée au débiteur » : &#39;2027-02-30&#39; : cette date "
+        "n&#39;existe pas dans le calendrier"
+    ) in page.text
+    assert "ordonnance_signifiee :" not in page.text
+
+
+def test_a_refused_event_on_the_case_page_names_it_by_its_label(browser: Api) -> None:
+    """The flash quoted the engine's keys: « événement ordonnance_signifiee : attribut
+    a_personne='peut-être' : … »."""
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    answer = browser.client.post(
+        f"/dossiers/{case['id']}/evenements",
+        data={
+            "_csrf_token": token,
+            "key": "ordonnance_signifiee",
+            "date": "2027-02-01",
+            "a_personne": "peut-être",
+        },
+        headers=HTML,
+    )
+    text = html.unescape(answer.text)
+    assert (
+        "événement « Ordonnance signifiée au débiteur » : attribut « Signification à la personne "
+        "du débiteur (CPC art. 654) »='peut-être' : attendu true ou false (oui ou non)"
+    ) in text
+    assert "a_personne" not in re.sub(r'(name|for|id|value)="[^"]*"', "", text)
 
 
 def test_the_case_page_shows_the_timeline_with_explanations(browser: Api) -> None:

@@ -217,3 +217,21 @@ def test_the_audit_page_is_french(client: object) -> None:
     page = client.get(AUDIT, headers=HTML)  # type: ignore[attr-defined]
     assert page.status_code == 200
     assert problems_of(visible_text(page.text)) == []
+
+
+def test_a_refused_page_says_what_the_role_may_not_do(client: object) -> None:
+    """The 403 read « le rôle commissaire_de_justice ne permet pas cette action (audit.read) »."""
+    _login(client, "commissaire")
+    refused = client.get(AUDIT, headers=HTML)  # type: ignore[attr-defined]
+    assert refused.status_code == 403
+    text = visible_text(refused.text)
+    assert (
+        "le rôle « commissaire de justice » ne permet pas de consulter le journal d'audit" in text
+    )
+    assert problems_of(text) == [] and "audit.read" not in text
+    _login(client, "lecteur")
+    refused = client.get("/admin/taches/", headers=HTML)  # type: ignore[attr-defined]
+    assert refused.status_code == 403
+    assert "le rôle « lecteur » ne permet pas de consulter les tâches de fond" in visible_text(
+        refused.text
+    )

@@ -135,3 +135,22 @@ def test_an_amount_rule_on_an_unknown_parameter_is_reported(copy_of_templates: P
         f"{copy_of_templates}: templates[6].principal_above: paramètre 'seuil_inconnu' absent de "
         "procedures/parameters.toml"
     ]
+
+
+def test_a_new_template_without_a_context_builder_says_where_to_add_it(
+    copy_of_templates: Path,
+):
+    """docs/templates.md, « Adding a document »: the .docx and its manifest entry are not
+    enough; the check names the dictionary to extend."""
+    folder = copy_of_templates.parent
+    shutil.copy(folder / "lettre_relance.docx", folder / "lettre_essai.docx")
+    with copy_of_templates.open("a", encoding="utf-8") as manifest:
+        manifest.write(
+            '\n[[templates]]\nkey = "lettre_essai"\nfile = "lettre_essai.docx"\n'
+            'title = "Lettre d\'essai"\nprocedure = "amiable"\nstep = "exigibilite"\n'
+            'context = []\nmentions = ["Objet : relance"]\n'
+        )
+    assert check_templates(copy_of_templates) == [
+        f"{copy_of_templates.resolve()}: lettre_essai: aucune fonction de contexte : ajouter "
+        "« lettre_essai » à BUILDERS (casefile/documents/context.py)"
+    ]

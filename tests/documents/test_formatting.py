@@ -139,7 +139,7 @@ def test_amounts_in_words_say_euros_and_centimes(amount, words):
 
 
 def test_negative_amounts_cannot_be_written_in_words():
-    with pytest.raises(InputError, match="negative"):
+    with pytest.raises(InputError, match="un montant négatif ne s"):
         amount_in_words(Decimal("-1"))
 
 

@@ -201,7 +201,7 @@ def test_a_new_version_keeps_the_old_one(store, records):
     assert [v.sha256 for v in piece.versions] == [sha(pdf("v1")), sha(pdf("v2"))]
     assert b"".join(store.open_verified(piece.versions[0].sha256)) == pdf("v1")
     assert [e.action for e in records.history(CASE)] == ["added", "versioned"]
-    with pytest.raises(Conflict, match="identical to version 2"):
+    with pytest.raises(Conflict, match="identique à la version 2"):
         service.add_version(
             store, records, first["id"], io.BytesIO(pdf("v2")), filename="x", actor=LAWYER
         )
@@ -210,9 +210,9 @@ def test_a_new_version_keeps_the_old_one(store, records):
 def test_withdrawal_is_a_reasoned_act_of_an_authorised_role_and_keeps_the_bytes(store, records):
     a = add(store, records, pdf("a"))
     b = add(store, records, pdf("b"))
-    with pytest.raises(Forbidden, match="'assistant'"):
+    with pytest.raises(Forbidden, match="le rôle « assistant » ne permet pas de retirer une pièce"):
         service.delete_piece(records, a["id"], actor=ASSISTANT, reason="doublon")
-    with pytest.raises(InputError, match="reason"):
+    with pytest.raises(InputError, match="demande un motif"):
         service.delete_piece(records, a["id"], actor=LAWYER, reason="  ")
     deleted = service.delete_piece(records, a["id"], actor=LAWYER, reason="doublon", now=NOW)
     assert (deleted.number, deleted.deletion_reason, deleted.deleted_by) == (
@@ -225,9 +225,9 @@ def test_withdrawal_is_a_reasoned_act_of_an_authorised_role_and_keeps_the_bytes(
     assert service.verify(store, records).orphans == []  # still referenced
     event = records.history(CASE)[-1]
     assert (event.action, event.details) == ("deleted", {"number": 1})
-    with pytest.raises(Conflict, match="already withdrawn"):
+    with pytest.raises(Conflict, match="a déjà été retirée le "):
         service.delete_piece(records, a["id"], actor=LAWYER, reason="encore")
-    with pytest.raises(Conflict, match="withdrawn"):
+    with pytest.raises(Conflict, match="a été retirée : ajoutez plutôt une nouvelle pièce"):
         service.add_version(store, records, a["id"], io.BytesIO(b"z"), filename="z", actor=LAWYER)
 
 
@@ -241,7 +241,7 @@ def test_renumbering_follows_the_lawyers_order_and_is_recorded(store, records):
         "before": {ids[2]: 3, ids[0]: 1, ids[1]: 2},
         "after": {ids[2]: 1, ids[0]: 2, ids[1]: 3},
     }
-    with pytest.raises(InputError, match="each live pièce"):
+    with pytest.raises(InputError, match="doit citer une fois chaque pièce du dossier"):
         service.renumber(records, CASE, [ids[0], ids[1]], actor=LAWYER)
     with pytest.raises(InputError):
         service.renumber(records, CASE, [ids[0], ids[0], ids[1]], actor=LAWYER)

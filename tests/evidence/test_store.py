@@ -253,9 +253,9 @@ def test_open_store_picks_the_backend_from_the_url(tmp_path):
     assert isinstance(s3, S3Store) and s3.bucket == "pieces"
     assert s3.client._base_url.is_https is False
     for bad, message in (
-        ("pieces", "file://PATH or s3://BUCKET"),
-        ("ftp://x", "unknown scheme 'ftp'"),
-        ("s3://a/b", "bucket alone"),
+        ("pieces", "file://CHEMIN ou s3://BUCKET"),
+        ("ftp://x", "schéma 'ftp' inconnu"),
+        ("s3://a/b", "un bucket seul"),
     ):
         with pytest.raises(InputError, match=message):
             open_store(bad, settings)

@@ -43,7 +43,7 @@ def test_a_recorded_semester_is_appended_never_replacing_the_reviewed_data() -> 
     merged = merge_recorded_rates(base, RecordedRates(taux_bce_refinancement=(entry,)), "t")
     value = semester_value(merged["taux_bce_refinancement"], date(last.year + 1, 3, 1))
     assert value.value == Decimal("9.99") and value.source == FICTITIOUS
-    assert "enregistrée par admin le 2026-11-30" in value.basis
+    assert "enregistrée par admin le 30 novembre 2026" in value.basis
     covered = RecordedRate(
         f"{last.year}-H{1 if last.month == 1 else 2}",
         "admin",
@@ -51,7 +51,7 @@ def test_a_recorded_semester_is_appended_never_replacing_the_reviewed_data() -> 
         value="9.99",
         source=FICTITIOUS,
     )
-    with pytest.raises(DefinitionError, match=r"already covered by procedures/parameters\.toml"):
+    with pytest.raises(DefinitionError, match=r"déjà couvert par procedures/parameters\.toml"):
         merge_recorded_rates(base, RecordedRates(taux_bce_refinancement=(covered,)), "t")
     # A legal-rate semester with one of its two values is not used.
     half = RecordedRate(later, "admin", TODAY, value="9.99", source=FICTITIOUS)

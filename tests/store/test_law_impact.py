@@ -166,9 +166,9 @@ def test_impact_lists_each_moved_deadline_and_amount_with_the_rule(
     assert (metz.key, metz.before, metz.after) == ("opposition", "2027-03-30", "2027-03-26")
     assert metz.rule.startswith("CPC art. 1416")
     assert metz.cause.startswith(
-        "jours non ouvrables du calendrier — avant: vendredi 2027-03-26 (Vendredi saint)"
+        "jours non ouvrables du calendrier — avant : vendredi 26 mars 2027 (Vendredi saint)"
     )
-    assert metz.cause.endswith("; après: pas de report")
+    assert metz.cause.endswith(" ; après : pas de report")
 
     amount = by_ref["AM-1"].amount
     assert amount is not None and amount.parameters == ["penalites_retard_majoration"]
@@ -470,3 +470,36 @@ def test_added_moves_are_the_moves_from_nothing_stored() -> None:
     )
     assert added_history(schedule.deadlines) == history_changes(added_moves(schedule.deadlines))
     assert added_history(schedule.deadlines)["added"] == [d.key for d in schedule.deadlines]
+
+
+def test_the_cause_of_a_move_is_worded_in_french() -> None:
+    """It read 'point de départ ordonnance_signifiee du 2027-02-26 → …', 'date brute
+    2027-03-26 → …', 'statut pending → missed', 'allongement pour distance None → 2 months'."""
+    before = {
+        "basis": "CPC art. 1416",
+        "period": "1 month",
+        "extension": None,
+        "counting": "cpc",
+        "start": {"kind": "event", "key": "ordonnance_signifiee", "date": "2027-02-26"},
+        "unadjusted": "2027-03-26",
+        "due": "2027-03-30",
+        "status": "pending",
+    }
+    after = {
+        **before,
+        "extension": "2 months",
+        "start": {"kind": "event", "key": "premier_acte_a_personne", "date": "2027-03-01"},
+        "status": "missed",
+    }
+    names = {"ordonnance_signifiee": "Ordonnance signifiée au débiteur"}
+    assert law_impact._cause(before, after, names) == (
+        "allongement pour distance aucun → 2 mois; point de départ Ordonnance signifiée au "
+        "débiteur du 26 février 2027 → premier acte a personne du 1er mars 2027; "
+        "statut à venir → dépassé"
+    )
+    assert law_impact._cause(before, {**before, "unadjusted": "2027-03-27"}) == (
+        "date brute 26 mars 2027 → 27 mars 2027"
+    )
+    assert law_impact._cause(before, {**before, "counting": "civil"}) == (
+        "mode de calcul CPC art. 640-642 → Code civil (prescription)"
+    )

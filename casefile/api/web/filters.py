@@ -20,6 +20,7 @@ def register(environment: Any) -> None:
     filters["choice_fr"] = labels.choice_fr
     filters["humanise"] = labels.humanise
     filters["month_fr"] = labels.month_fr
+    filters["moment_fr"] = labels.moment_fr
     environment.globals["labels"] = labels
     environment.globals["L"] = {
         "courts": labels.COURTS,

@@ -29,7 +29,7 @@ from casefile.api.web.case_data_view import (
 )
 from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, CaseToolsController
 from casefile.errors import CasefileError, InputError, InvalidFields
-from casefile.labels import DEADLINE_STATUSES, humanise, is_our_side
+from casefile.labels import DEADLINE_STATUSES, humanise, is_our_side, keys_fr
 from casefile.labels import ROLES as ROLE_LABELS
 from casefile.passwords import Busy
 from casefile.services import sessions
@@ -341,7 +341,7 @@ class PageController(Controller):
             check_event_permission(actor, key)
             changes = await cases.add_event(case_id, key, day, attributes, actor)
         except CasefileError as error:
-            flash(request, str(error), "error")
+            flash(request, await _named_error(case_id, actor, str(error)), "error")
         else:
             flash(
                 request,
@@ -565,6 +565,8 @@ def _simulator_page(
         event, sep, field = name.partition("__")
         if sep:
             event_values.setdefault(event, {})[field] = value
+    if error:
+        error = keys_fr(procedure, error)
     return page(
         request,
         "simulator.html",
@@ -578,6 +580,18 @@ def _simulator_page(
         territory=_territory_label(result["territory"]) if result else "",
         error=error,
     )
+
+
+async def _named_error(case_id: str, actor: User, text: str) -> str:
+    """The engine's refusal with the case procedure's labels instead of its keys."""
+    from casefile.definitions import engine
+    from casefile.services import cases
+
+    try:
+        case = await cases.get_case(case_id, actor)
+    except CasefileError:
+        return text
+    return keys_fr(engine().procedures.get(case["procedure"]), text)
 
 
 def _territory_label(key: str) -> str:

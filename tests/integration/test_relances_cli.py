@@ -1,0 +1,31 @@
+"""`casefile relances run|list` speak French to the person at the terminal: the day of the run
+as « 30 novembre 2026 », and an empty list says so (the README's tour runs both on the demo,
+where nothing is queued without an SMTP server: silence read as a failure)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from casefile.cli import main
+from tests.integration.conftest import Env, create_case
+
+
+def test_run_names_the_day_in_french(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    create_case("AM-REL")
+    assert main(["relances", "run", "--today", "2026-11-30"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("relances du 30 novembre 2026 : ")
+    assert "2026-11-30" not in out
+
+
+def test_an_empty_list_says_there_is_nothing(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    create_case("AM-REL")
+    assert main(["relances", "list", "--channel", "courrier"]) == 0
+    assert capsys.readouterr().out == "Aucun courrier à envoyer.\n"
+    assert main(["relances", "list", "--channel", "telephone"]) == 0
+    assert capsys.readouterr().out == "Aucun appel à passer.\n"
+    # The JSON for tools is unchanged: an empty list.
+    assert main(["relances", "list", "--channel", "courrier", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
