@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
@@ -265,6 +266,25 @@ def key_labels(procedure: object) -> dict[str, str]:
     for rule in getattr(procedure, "deadlines", ()) or ():
         out.setdefault(rule.key, rule.label)
     return out
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris(value: datetime) -> datetime:
+    """A stored instant (UTC; a naive one is taken as UTC) in Paris time, whatever the server's
+    own time zone (the deploy's containers run in UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(PARIS)
+
+
+def moment_fr(value: datetime | None) -> str:
+    """An instant as a French reader in France reads it: '30/11/2026 13:26', Paris time;
+    '—' when there is none."""
+    if value is None:
+        return "—"
+    return paris(value).strftime("%d/%m/%Y %H:%M")
 
 
 def month_fr(value: date) -> str:

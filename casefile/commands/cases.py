@@ -186,7 +186,8 @@ def case_handover(args: argparse.Namespace) -> int:
     print(
         f"{result['case']} : transmis au contentieux le {date_fr(result['handed_over_on'])} — "
         f"{result['procedure_label']} ; {carried['invoices']} facture(s), "
-        f"{carried['pieces']} pièce(s), mise en demeure : {carried['mise_en_demeure'] or 'aucune'}"
+        f"{carried['pieces']} pièce(s), mise en demeure : "
+        f"{date_fr(carried['mise_en_demeure']) if carried['mise_en_demeure'] else 'aucune'}"
     )
     for note in result["notes"]:
         print(f"  ! {dates_in_text_fr(note)}")

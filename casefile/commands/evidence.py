@@ -151,7 +151,11 @@ def extract(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(result)
     else:
-        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result["statuses"].items()))
+        from casefile.evidence.text_status import status_label
+
+        statuses = ", ".join(
+            f"{status_label(k)} : {v}" for k, v in sorted(result["statuses"].items())
+        )
         print(f"{result['read']} version(s) lue(s)" + (f" ({statuses})" if statuses else ""))
     return 0
 

@@ -51,7 +51,7 @@ def _place_code(value: object, what: str) -> str | int | None:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InputError(
             f'{what} : {value!r} doit être un code de département comme "75", "2A" ou "974"'
-            + (" ou « etranger »" if what == "debtor_residence" else "")
+            + (" ou « étranger »" if what == "debtor_residence" else "")
         )
     return value
 

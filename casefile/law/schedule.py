@@ -411,7 +411,7 @@ class Engine:
                 except InputError:
                     raise InputError(
                         f"événement {key} : l'attribut {name}={raw!r} doit être un code de "
-                        "département ou « etranger »"
+                        "département ou « étranger »"
                     ) from None
             attributes[name] = value
         return RecordedEvent(key, day, attributes)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from procrastinate import App
@@ -15,6 +15,7 @@ from procrastinate.jobs import Job
 from procrastinate.testing import InMemoryConnector
 
 from casefile.documents.formatting import date_fr
+from casefile.labels import moment_fr
 from casefile.services import job_runs
 
 TASK_LABELS = {
@@ -83,7 +84,7 @@ class Overview:
 def _period(job: Job) -> str:
     timestamp = job.task_kwargs.get("timestamp")
     if isinstance(timestamp, int):
-        return datetime.fromtimestamp(timestamp).astimezone().strftime("%d/%m/%Y %H:%M")
+        return moment_fr(datetime.fromtimestamp(timestamp, UTC))
     return ""
 
 

@@ -196,7 +196,7 @@ def party_values(role: str, party: PartyIn, court_department: str) -> dict[str, 
         try:
             residence = engine().territories.normalise_residence(party.residence)
         except InputError:
-            fail("residence", f"« {party.residence} » : un code de département ou « etranger »")
+            fail("residence", f"« {party.residence} » : un code de département ou « étranger »")
     limits = {"name": 300, "legal_form": 60, "rcs_city": 100, "city": 100, "country": 100}
     limits |= {"representative": 300, "first_name": 150, "email": 254, "phone": 30}
     values: dict[str, Any] = {

@@ -252,3 +252,28 @@ def test_a_piece_is_uploaded_from_the_case_page_with_its_csrf_token(browser: Api
     assert uploaded.status_code == 200, uploaded.text
     assert "Pièce n° 1 ajoutée (facture)." in uploaded.text
     assert "/api/evidence/" in uploaded.text
+
+
+def test_abroad_is_written_and_accepted_with_its_accent(browser: Api) -> None:
+    """The labels asked for « etranger » (the key), which no French reader writes; the word
+    typed with its accent is the same residence: 15 days + 2 months (CPC art. 490, 643) from
+    Monday 1 June 2026 = Sunday 16 August 2026 → Monday 17 August 2026 (art. 642)."""
+    token = login(browser, "lecteur")
+    form = html.unescape(browser.client.get("/simulateur?procedure=refere_provision").text)
+    assert "Résidence du débiteur (département ou « étranger »)" in form
+    assert "(département ou « étranger »), CPC art. 647" in form
+    assert "etranger" not in form.replace('value="etranger"', "")
+    page = browser.client.post(
+        "/simulateur?procedure=refere_provision",
+        data={
+            "_csrf_token": token,
+            "court_department": "75",
+            "debtor_residence": "étranger",
+            "ordonnance_signifiee__date": "2026-06-01",
+        },
+        headers=HTML,
+    )
+    assert page.status_code == 200, page.text
+    text = html.unescape(page.text)
+    assert "17 août 2026" in text
+    assert "CPC art. 490" in text

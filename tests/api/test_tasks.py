@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from casefile.law.wording import date_fr
 from tests.api.conftest import Api
 from tests.api.test_cases import new_case
 from tests.api.test_evidence import PDF, upload_raw
@@ -157,6 +160,13 @@ def test_the_case_page_prepares_the_bundle_and_the_task_page_offers_it(api: Api)
         assert f'href="/api/tasks/{task_id}/result" download>Télécharger le dossier de pièces' in (
             shown.text
         )
+        # Paris time, whatever the server's zone (UTC here and in the deploy's containers).
+        created = datetime.fromisoformat(
+            api.client.get(f"/api/tasks/{task_id}", headers=api.headers("avocat")).json()[
+                "created_at"
+            ]
+        ).astimezone(ZoneInfo("Europe/Paris"))
+        assert f"{date_fr(created.date())} à {created:%H:%M}</time>" in shown.text
         download = api.client.get(f"/api/tasks/{task_id}/result")  # the session suffices
         assert download.status_code == 200 and download.content[:2] == b"PK"
         listed = api.client.get("/mes-taches", headers=HTML)

@@ -77,11 +77,11 @@ def party(p: Any, who: str, values: dict[str, str]) -> None:
 def record_event(p: Any, label: str, day: date, **checks: bool) -> None:
     p.locator("summary", has_text=label).first.click()
     form = p.locator("form", has=p.get_by_role("button", name=f"Enregistrer « {label} »"))
-    form.get_by_label("Date (AAAA-MM-JJ)").fill(day.isoformat())
+    form.get_by_label("Date", exact=True).fill(day.isoformat())
     for check_label, on in checks.items():
         if on:
             form.get_by_label(check_label).check()
-    submit_with_keyboard(form.get_by_label("Date (AAAA-MM-JJ)"))
+    submit_with_keyboard(form.get_by_label("Date", exact=True))
     sync_api.expect(p.get_by_role("status")).to_contain_text("Événement enregistré")
 
 
@@ -169,6 +169,8 @@ def test_a_lawyer_runs_a_case_from_intake_to_the_certificate(page: Any, tmp_path
     )
     sync_api.expect(p.get_by_role("link", name="Mise en demeure de payer")).to_be_visible()
     shot(p, "2-case-data")
+    # Nothing runs past the window (the statement's interest lines once did, cut off).
+    assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     # 4. The injonction de payer, event by event; "À faire" follows.
     sync_api.expect(todo(p)).to_contain_text("Rien à faire de notre côté pour l'instant.")

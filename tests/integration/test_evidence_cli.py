@@ -228,3 +228,14 @@ def test_evidence_add_asks_before_adding_a_file_the_case_has(
     assert (reused["id"], reused["piece"]) == (first["id"], 1)
     forced = add(capsys, "IP-DUP", copy, "facture", "--force")
     assert forced["piece"] == 2
+
+
+def test_extract_counts_the_statuses_in_french(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It printed « 1 version(s) lue(s) (text: 1) »: the status key, in English."""
+    create_case("IP-TXT")
+    sample = Path(__file__).resolve().parents[2] / "docs" / "examples" / "facture.pdf"
+    add(capsys, "IP-TXT", sample, "facture")
+    assert main(["evidence", "extract", "--all"]) == 0
+    assert capsys.readouterr().out == "1 version(s) lue(s) (texte extrait : 1)\n"

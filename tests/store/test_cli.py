@@ -184,3 +184,28 @@ def test_case_handover_moves_an_amicable_file_to_litigation(cli):
     )
     code, _, err = cli("--as", "gestion", "case", "handover", "AM-CLI")
     assert code == 2 and "déjà au contentieux" in err
+
+
+def test_case_handover_names_the_mise_en_demeure_day_in_french(cli):
+    """The handover's line printed « mise en demeure : 2026-11-10 » (README tour, DEMO-022)."""
+    assert cli("init")[0] == 0
+    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    code, _, err = cli(
+        "--as", "gestion", "case", "new", "--reference", "AM-MED", "--procedure", "amiable",
+        "--court", "tribunal_judiciaire", "--court-department", "67",
+        "--creditor", "Brasserie de l'Ill SAS", "--debtor", "Winstub Muller SARL",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = cli(
+        "--as", "gestion", "claim", "add", "AM-MED", "--number", "F-1", "--issue-date",
+        "2026-06-01", "--due-date", "2026-07-01", "--amount", "3000",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = cli(
+        "--as", "gestion", "event", "add", "AM-MED", "mise_en_demeure_envoyee=2026-11-10"
+    )
+    assert code == 0, err
+    code, out, err = cli("--as", "gestion", "case", "handover", "AM-MED", "--today", "2026-11-30")
+    assert code == 0, err
+    assert out.startswith("AM-MED : transmis au contentieux le 30 novembre 2026 — ")
+    assert out.rstrip("\n").endswith("mise en demeure : 10 novembre 2026")

@@ -20,6 +20,8 @@ def register(environment: Any) -> None:
     filters["choice_fr"] = labels.choice_fr
     filters["humanise"] = labels.humanise
     filters["month_fr"] = labels.month_fr
+    filters["moment_fr"] = labels.moment_fr
+    filters["paris"] = labels.paris
     environment.globals["labels"] = labels
     environment.globals["L"] = {
         "courts": labels.COURTS,
