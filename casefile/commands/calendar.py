@@ -62,7 +62,8 @@ def feed_new(args: argparse.Namespace) -> int:
         print_json(feed)
     else:
         print(
-            f"abonnement {feed['id']} ({label(FEED_KINDS, feed['kind'])} {feed['subject']}) — "
+            f"abonnement {feed['id']} — {label(FEED_KINDS, feed['kind'])} : "
+            f"{args.case if kind == 'case' else feed['subject']} — "
             "adresse affichée une seule fois, gardez-la secrète :"
         )
         print(feed["url"])

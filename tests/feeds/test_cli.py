@@ -67,6 +67,10 @@ def test_feed_and_plan_commands(env: dict[str, str], capsys: pytest.CaptureFixtu
     feed_args = argparse.Namespace(case="STR-2027-4", lawyer=None, commissaire=None, label="")
     assert calendar.feed_new(feed_args) == 0
     lines = capsys.readouterr().out.splitlines()
+    # It read « abonnement 1 (dossier STR-2027-4) », « (mes échéances (avocat) avocat) ».
+    assert lines[0] == (
+        "abonnement 1 — dossier : STR-2027-4 — adresse affichée une seule fois, gardez-la secrète :"
+    )
     assert lines[1].startswith("https://casefile.example.fr/feeds/") and lines[1].endswith(".ics")
     assert lines[2] == "webcal://" + lines[1].removeprefix("https://")
 
