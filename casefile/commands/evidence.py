@@ -15,6 +15,8 @@ from typing import Any
 
 from casefile.commands.cases import print_json, run_store
 from casefile.errors import InputError
+from casefile.evidence.records import KIND_LABELS
+from casefile.labels import size_fr
 
 
 def add(args: argparse.Namespace) -> int:
@@ -60,9 +62,10 @@ def add(args: argparse.Namespace) -> int:
         print_json({key: result[key] for key in ("id", "piece", "sha256", "size", "kind")})
     else:
         verb = "pièce déjà présente" if result["reused"] else "pièce"
+        kind = KIND_LABELS.get(result["kind"]) or result["kind"].replace("_", " ")
         print(
-            f"{verb} n° {result['piece']} ({result['kind']}) id {result['id']} : "
-            f"{result['size']} octets, sha256 {result['sha256']}"
+            f"{verb} n° {result['piece']} ({kind}) id {result['id']} : "
+            f"{size_fr(result['size'])}, empreinte SHA-256 {result['sha256']}"
         )
         text = result.get("text") or {}
         if text.get("label"):

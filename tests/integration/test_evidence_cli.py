@@ -50,6 +50,19 @@ def test_evidence_add_prints_the_contract_fields(
     assert second["piece"] == 2
 
 
+def test_evidence_add_says_what_it_stored_in_french(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It printed the kind's key and bytes: '(bon_de_commande) … 3046 octets, sha256 …'."""
+    create_case("IP-TEXT")
+    order = tmp_path / "bon.pdf"
+    order.write_bytes(PDF)
+    assert main(["evidence", "add", "IP-TEXT", str(order), "--kind", "bon_de_commande"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("pièce n° 1 (Bon de commande) id ")
+    assert first.endswith(f" : 3,0\u00a0Ko, empreinte SHA-256 {hashlib.sha256(PDF).hexdigest()}")
+
+
 def test_evidence_add_refuses_an_unknown_kind(
     env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
