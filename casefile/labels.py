@@ -279,6 +279,26 @@ def paris(value: datetime) -> datetime:
     return value.astimezone(PARIS)
 
 
+def paris_day(value: datetime | str) -> date:
+    """The day a person in France reads for a stored instant (a datetime or its ISO text):
+    2026-11-30T23:30Z is 1 December 2026 in Paris, not 30 November."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return paris(value).date()
+
+
+def today_paris(now: datetime) -> date:
+    """A person's "today" at the instant `now` (the caller owns the clock): the Paris day."""
+    return paris_day(now)
+
+
+def day_fr(value: datetime | str | None) -> str:
+    """A stored instant's day in French, Paris time: '1er décembre 2026'; '' when none."""
+    if value is None or value == "":
+        return ""
+    return date_fr(paris_day(value))
+
+
 def moment_fr(value: datetime | None) -> str:
     """An instant as a French reader in France reads it: '30/11/2026 13:26', Paris time;
     '—' when there is none."""

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from litestar import Controller, MediaType, Request, Response, delete, get, post, put
 from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 
+from casefile import clock
 from casefile.api.auth import Actor, allows, fast_get
 from casefile.api.schemas import Changes, InvoiceBody, NewCaseBody, PaymentBody, changes_out
 from casefile.errors import Forbidden, InputError
@@ -160,7 +161,7 @@ class CaseController(Controller):
     ) -> dict[str, Any]:
         from casefile.store.advice import case_advice
 
-        return await case_advice(case_id, actor, as_of or date.today())
+        return await case_advice(case_id, actor, as_of or clock.today())
 
     @post(
         "/{case_id:str}/events",
@@ -309,7 +310,7 @@ class CaseController(Controller):
         from casefile.services import cases
 
         result: dict[str, Any] = await cases.claim_statement(
-            case_id, actor, as_of=as_of or date.today()
+            case_id, actor, as_of=as_of or clock.today()
         )
         return result
 

@@ -6,7 +6,6 @@ to the audit log, as for the pièces.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import msgspec
@@ -14,6 +13,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
+from casefile import clock
 from casefile.api.auth import Actor, allows
 from casefile.api.downloads import verified_download
 from casefile.evidence.errors import IntegrityError
@@ -44,7 +44,7 @@ class DocumentController(Controller):
     ) -> dict[str, Any]:
         from casefile.store.documents import create_document
 
-        result: dict[str, Any] = await create_document(case_id, data.template, actor, date.today())
+        result: dict[str, Any] = await create_document(case_id, data.template, actor, clock.today())
         return result
 
     @get(

@@ -19,6 +19,7 @@ import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody, Parameter
 
+from casefile import clock
 from casefile.api.auth import Actor, allows, requires
 from casefile.services import dunning_actions, promises
 
@@ -157,7 +158,7 @@ class CaseDunningController(Controller):
         summary="Scénario de relance du dossier : niveaux, actions, promesses",
     )
     async def state(self, case_id: FromPath[str], actor: Actor) -> ScenarioOut:
-        found = await dunning_actions.case_state(case_id, actor, date.today())
+        found = await dunning_actions.case_state(case_id, actor, clock.today())
         return msgspec.convert(found, ScenarioOut, from_attributes=True)
 
     @post(
@@ -223,7 +224,7 @@ class DunningController(Controller):
     @get("/appels", summary="Appels de relance à passer, avec leur script")
     async def calls(self, actor: Actor) -> list[CallOut]:
         out = []
-        today = date.today()
+        today = clock.today()
         for action in await dunning_actions.waiting(actor, "telephone"):
             heading, script = await dunning_actions.call_script(action, today)
             out.append(CallOut(**{**action.__dict__, "heading": heading, "script": script}))

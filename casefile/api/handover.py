@@ -4,13 +4,13 @@ amicable file into a litigation case. HTTP only: the use case is `casefile.servi
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import msgspec
 from litestar import Controller, post
 from litestar.params import FromPath, JSONBody, Parameter
 
+from casefile import clock
 from casefile.api.auth import Actor, allows
 from casefile.services.handover import hand_over
 
@@ -62,6 +62,6 @@ class HandoverController(Controller):
         expected_version: Version = None,
     ) -> HandoverOut:
         result = await hand_over(
-            case_id, actor, data.procedure, date.today(), expected_version=expected_version
+            case_id, actor, data.procedure, clock.today(), expected_version=expected_version
         )
         return msgspec.convert(result, HandoverOut)

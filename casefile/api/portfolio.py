@@ -9,6 +9,7 @@ from typing import Any  # noqa: F401
 
 from litestar.datastructures import MultiDict
 
+from casefile import clock
 from casefile.errors import InputError
 from casefile.services.portfolio import PER_PAGE, PortfolioQuery
 
@@ -64,7 +65,7 @@ def wants_portfolio(params: MultiDict[str] | dict[str, str]) -> bool:
 
 
 def today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def page_headers(total: int, page: int, per_page: int) -> dict[str, str]:

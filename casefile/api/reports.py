@@ -7,13 +7,13 @@ litigation_figures)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import msgspec
 from litestar import Controller, get
 from litestar.params import Parameter
 
+from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.law.money import cents_text
 from casefile.services.aged_groups import MAX_ROWS, PAGE_ROWS, aged_groups
@@ -145,7 +145,7 @@ class ReportsController(Controller):
         debtor: Filter = None,
         lawyer: Filter = None,
     ) -> AgedBalanceOut:
-        query = AgedBalanceQuery(parse_as_of(as_of, date.today()), creditor, debtor, lawyer)
+        query = AgedBalanceQuery(parse_as_of(as_of, clock.today()), creditor, debtor, lawyer)
         balance = await aged_balance(actor, query)
         return msgspec.convert(balance.as_json(), AgedBalanceOut)
 
@@ -160,7 +160,7 @@ class ReportsController(Controller):
         debtor: Filter = None,
         lawyer: Filter = None,
     ) -> AgedGroupsOut:
-        query = AgedBalanceQuery(parse_as_of(as_of, date.today()), creditor, debtor, lawyer)
+        query = AgedBalanceQuery(parse_as_of(as_of, clock.today()), creditor, debtor, lawyer)
         groups = await aged_groups(actor, query, by, limit)
         return msgspec.convert(groups.as_json(), AgedGroupsOut)
 
@@ -173,7 +173,7 @@ class ReportsController(Controller):
         debtor: Filter = None,
         lawyer: Filter = None,
     ) -> DsoOut:
-        query = AgedBalanceQuery(parse_as_of(as_of, date.today()), creditor, debtor, lawyer)
+        query = AgedBalanceQuery(parse_as_of(as_of, clock.today()), creditor, debtor, lawyer)
         return msgspec.convert((await dso(actor, query)).as_json(), DsoOut)
 
     @get("/litigation", summary="Restant dû au contentieux par procédure et dernier acte")

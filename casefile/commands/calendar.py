@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from casefile import clock
 from casefile.commands.cases import print_json, run_store
 from casefile.commands.operator import as_operator
 from casefile.errors import InputError
-from casefile.labels import FEED_KINDS, INSTALMENT_STATUSES, date_long_fr, label
+from casefile.labels import FEED_KINDS, INSTALMENT_STATUSES, date_long_fr, label, paris_day
 from casefile.law.wording import amount_fr, date_fr
 
 
@@ -80,7 +81,7 @@ def feed_list(args: argparse.Namespace) -> int:
         return 0
     for f in feeds:
         state = "révoqué" if f["revoked"] else "actif"
-        used = date_long_fr(f["last_used"][:10]) if f["last_used"] else "jamais"
+        used = date_long_fr(paris_day(f["last_used"])) if f["last_used"] else "jamais"
         print(
             f"{f['id']:>5}  {label(FEED_KINDS, f['kind']):<34} {f['subject']:<24} {state:<8} "
             f"dernière utilisation : {used}"
@@ -110,7 +111,7 @@ def plan_new(args: argparse.Namespace) -> int:
         granted_on=parse_date(args.granted_on, "--granted-on") if args.granted_on else None,
     )
     plan = run_store(
-        as_operator(args, lambda actor: create_plan(args.case, data, actor, today=date.today()))
+        as_operator(args, lambda actor: create_plan(args.case, data, actor, today=clock.today()))
     )
     if getattr(args, "format", "table") == "json":
         print_json(plan)
@@ -125,7 +126,7 @@ def plan_show(args: argparse.Namespace) -> int:
     from casefile.law.periods import parse_date
     from casefile.store.payment_plans import list_plans
 
-    today = parse_date(args.today, "--today") if args.today else date.today()
+    today = parse_date(args.today, "--today") if args.today else clock.today()
     plans = run_store(
         as_operator(args, lambda actor: list_plans(args.case, actor, today=today), False)
     )

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any, TypeVar
 
+from casefile import clock
+
 T = TypeVar("T")
 
 
@@ -39,7 +41,7 @@ def print_json(value: object) -> None:
 def _today(text: str | None) -> date:
     from casefile.law.periods import parse_date
 
-    return parse_date(text, "--today") if text else date.today()
+    return parse_date(text, "--today") if text else clock.today()
 
 
 def init(args: argparse.Namespace) -> int:
@@ -120,7 +122,7 @@ def case_new(args: argparse.Namespace) -> int:
         lawyer=args.lawyer,
         commissaire=getattr(args, "commissaire", None),
     )
-    case = run_store(as_operator(args, lambda actor: create_case(data, actor, today=date.today())))
+    case = run_store(as_operator(args, lambda actor: create_case(data, actor, today=clock.today())))
     if args.format == "json":
         print_json(case)
     else:
@@ -198,7 +200,9 @@ def case_list(args: argparse.Namespace) -> int:
     from casefile.commands.operator import as_operator
     from casefile.services.cases import list_cases
 
-    cases = run_store(as_operator(args, lambda actor: list_cases(actor, today=date.today()), False))
+    cases = run_store(
+        as_operator(args, lambda actor: list_cases(actor, today=clock.today()), False)
+    )
     if args.format == "json":
         print_json(cases)
     else:

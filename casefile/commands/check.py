@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
-from datetime import date
 
+from casefile import clock
 from casefile.errors import DefinitionError
 
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     count = sum(len(p.deadlines) for p in engine.procedures.values())
     from casefile.law.claims import missing_semester_rates
 
-    for warning in missing_semester_rates(engine.parameters, date.today()):
+    for warning in missing_semester_rates(engine.parameters, clock.today()):
         print(f"casefile check : avertissement : {warning}", file=sys.stderr)
     print(
         f"ok : {len(engine.procedures)} procédures, {count} règles de délai, "

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from casefile import clock
 from casefile.commands.cases import run_store
 from casefile.errors import InputError
 
@@ -43,7 +44,7 @@ def render(args: argparse.Namespace) -> int:
     from casefile.store.documents import create_document
 
     today_text = getattr(args, "today", None)
-    today = parse_date(today_text, "--today") if today_text else date.today()
+    today = parse_date(today_text, "--today") if today_text else clock.today()
     if getattr(args, "check", False):
         return check(args, today)
     if not args.template:

@@ -9,6 +9,7 @@ import argparse
 from datetime import date
 from decimal import Decimal
 
+from casefile import clock
 from casefile.commands.cases import print_json, run_store
 from casefile.commands.operator import as_operator
 from casefile.law.wording import date_fr, decimal_fr
@@ -18,7 +19,7 @@ def rate_add(args: argparse.Namespace) -> int:
     from casefile.services.rates import RateIn, record_rate
 
     rate = RateIn(args.kind, args.semester, args.value, args.source)
-    today = date.fromisoformat(args.today) if args.today else date.today()
+    today = date.fromisoformat(args.today) if args.today else clock.today()
     result = run_store(as_operator(args, lambda actor: record_rate(rate, actor, today)))
     if args.format == "json":
         print_json(result)
@@ -35,7 +36,7 @@ def rate_add(args: argparse.Namespace) -> int:
 def rate_list(args: argparse.Namespace) -> int:
     from casefile.services.rates import rate_overview
 
-    overview = rate_overview(date.today())
+    overview = rate_overview(clock.today())
     if args.format == "json":
         print_json(overview)
         return 0

@@ -29,7 +29,7 @@ from casefile.evidence.records import (
     PieceRecords,
 )
 from casefile.evidence.sniff import upload_problem
-from casefile.labels import ROLES, label
+from casefile.labels import ROLES, label, paris_day
 from casefile.law.wording import date_fr
 
 DELETE_ROLES = frozenset({"admin", "avocat"})
@@ -365,7 +365,7 @@ def delete_piece(
     piece = records.get_piece(piece_id)
     if piece.deleted_at is not None:
         raise Conflict(
-            f"la pièce id {piece_id} a déjà été retirée le {date_fr(piece.deleted_at.date())}"
+            f"la pièce id {piece_id} a déjà été retirée le {date_fr(paris_day(piece.deleted_at))}"
         )
     event = PieceEvent(
         piece.case_id,

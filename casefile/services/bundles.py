@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from casefile import clock
 from casefile.errors import CasefileError, InputError
 from casefile.evidence.bundle import RenderDocx, bordereau
 from casefile.evidence.objects import ObjectStore
@@ -96,7 +97,7 @@ async def bundle_source(
     render: RenderDocx | None = None
     problem: str | None = None
     try:
-        source = await case_document_data(row["id"], actor, today or datetime.now(UTC).date())
+        source = await case_document_data(row["id"], actor, today or clock.today())
         render = bordereau_renderer(source.data)
     except CasefileError as error:
         problem = str(error)

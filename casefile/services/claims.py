@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from casefile import clock
 from casefile.errors import InputError, InvalidFields, NotFound
 from casefile.law.money import cents_text, from_cents, to_cents
 from casefile.services.parties import change_summary
@@ -157,7 +158,7 @@ async def add_claim(
         inserted = await Claim.insert(claim)
         version = await bump_version(row, expected_version)
         changes = await recompute_case(row)
-        warnings = invoice_warnings(invoice.issue_date, invoice.due_date, today or date.today())
+        warnings = invoice_warnings(invoice.issue_date, invoice.due_date, today or clock.today())
         after = {
             "invoice_number": claim.invoice_number,
             "amount": str(invoice.amount),
@@ -253,7 +254,7 @@ async def edit_claim(
                 "changes": change_summary(diff),
             },
         )
-    warnings = invoice_warnings(values["issue_date"], values["due_date"], today or date.today())
+    warnings = invoice_warnings(values["issue_date"], values["due_date"], today or clock.today())
     return {**diff, "version": version, "id": current["id"], "warnings": warnings}
 
 
@@ -285,7 +286,7 @@ async def set_dispute(
         )
     if errors:
         raise InvalidFields(errors)
-    day = (on or today or date.today()) if disputed else None
+    day = (on or today or clock.today()) if disputed else None
     async with atomic():
         row = await resolve_case(case, actor)
         current = await find_claim(row["id"], row["reference"], claim)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from casefile import clock
 from casefile.definitions import dunning, engine
 from casefile.documents.formatting import date_fr
 from casefile.errors import Conflict, InputError, InvalidFields, NotFound, Unavailable
@@ -86,7 +87,7 @@ async def mark_sent(
     """The letter went out on `sent_on` (default today), with its registered-post number when
     it has one. A letter whose scenario stopped meanwhile is cancelled instead, with why."""
     require(actor, "case.write")
-    today = today or date.today()
+    today = today or clock.today()
     day = sent_on or today
     tracking = " ".join((tracking or "").split())
     if len(tracking) > MAX_TRACKING:
@@ -135,7 +136,7 @@ async def record_call(
 ) -> dict[str, Any]:
     """The call was made: what came of it (in a sentence, required)."""
     require(actor, "case.write")
-    today = today or date.today()
+    today = today or clock.today()
     text = " ".join((outcome or "").split())
     if not text:
         raise InvalidFields({"outcome": "résultat de l'appel : obligatoire"})
@@ -169,7 +170,7 @@ async def retry(action_id: int, actor: User, today: date | None = None) -> dict[
     to send (dated today: one kept too long gives the debtor no delay any more): the action is
     withdrawn and created anew for this case at once."""
     require(actor, "case.write")
-    today = today or date.today()
+    today = today or clock.today()
     async with atomic():
         action, case = await _action(action_id, actor)
         letter = action["channel"] == "courrier" and action["status"] == "a_envoyer"

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
+from casefile import clock
 from casefile.definitions import engine
 from casefile.errors import InputError, InvalidFields, NotFound
 from casefile.services.parties import change_summary
@@ -114,7 +115,7 @@ async def _event_change(
             after = {"key": key, "date": event.date.isoformat(), "attributes": attrs}
             label = procedure.events[key].label if key in procedure.events else key
             territory = eng.territories.for_court(row["court_department"])
-            warnings = event_warnings(key, label, event.date, today or date.today(), territory)
+            warnings = event_warnings(key, label, event.date, today or clock.today(), territory)
             if latest is None:
                 await Event.insert(
                     Event(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from casefile import clock
 from casefile.definitions import engine
 from casefile.errors import Conflict, InputError
 from casefile.labels import PROCEDURES as PROCEDURE_LABELS
@@ -86,7 +87,7 @@ async def hand_over(
     """Hand the amicable file over to litigation; returns what was carried and the new
     procedure. Refused (409) when the case is already in litigation."""
     require(actor, "case.write")
-    today = today or date.today()
+    today = today or clock.today()
     async with atomic("transmission au contentieux"):
         row = await resolve_case(case, actor)
         if (row.get("phase") or LITIGATION) != AMICABLE:

@@ -25,10 +25,10 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from casefile import clock
 from casefile.definitions import engine
 from casefile.labels import PROCEDURES
 from casefile.law.money import cents_text
@@ -65,7 +65,7 @@ async def _case_rows(actor: User, sql: _Sql, extra: str = "") -> str:
          c.last_paid_on AS last_paid, {started} AS started
   FROM cases c
   WHERE c.ledger_on IS NOT NULL AND c.claimed_cents > 0{extra}
-    AND {await _where(actor, PortfolioQuery(), date.today(), sql)}"""
+    AND {await _where(actor, PortfolioQuery(), clock.today(), sql)}"""
     computed = f"""
   SELECT c.id AS cid, c.procedure, a.base,
          CASE WHEN a.base > COALESCE(lp.paid, 0) THEN a.base - COALESCE(lp.paid, 0)
@@ -82,7 +82,7 @@ async def _case_rows(actor: User, sql: _Sql, extra: str = "") -> str:
              FROM payments p JOIN cases c3 ON c3.id = p."case" WHERE c3.ledger_on IS NULL
              GROUP BY p."case") lp ON lp.cid = c.id
   WHERE c.ledger_on IS NULL{extra}
-    AND {await _where(actor, PortfolioQuery(), date.today(), sql)}"""
+    AND {await _where(actor, PortfolioQuery(), clock.today(), sql)}"""
     return f"{stored}\n  UNION ALL{computed}"
 
 

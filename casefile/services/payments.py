@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from casefile import clock
 from casefile.errors import InputError, InvalidFields, NotFound
 from casefile.law.money import cents_text, from_cents, to_cents
 from casefile.services.parties import change_summary
@@ -77,7 +78,7 @@ async def _warnings(case_id: int, amount_cents: int, day: date, today: date | No
     """Judged on the state before this payment: `outstanding_cents` already counts it."""
     claims = await Claim.count().where(Claim.case == case_id)
     outstanding = (await outstanding_cents([case_id])).get(case_id, 0) + amount_cents
-    return payment_warnings(amount_cents, outstanding, claims, day, today or date.today())
+    return payment_warnings(amount_cents, outstanding, claims, day, today or clock.today())
 
 
 def _view(row: Mapping[str, Any], numbers: Mapping[int, str]) -> dict[str, Any]:
@@ -180,7 +181,7 @@ async def edit_payment(
             outstanding + values["amount_cents"],
             claims,
             values["date"],
-            today or date.today(),
+            today or clock.today(),
         )
         await audit.record(
             actor,

@@ -26,6 +26,7 @@ from casefile.labels import (
     actor_fr,
     court_fr,
     label,
+    paris_day,
 )
 from casefile.law.money import cents_text
 from casefile.store.permissions import User, assigned_only, require
@@ -266,7 +267,7 @@ async def rows_for(ids: list[int], today: date) -> list[dict[str, Any]]:
                 "overdue": len(late),
                 "lawyer": names.get(case["lawyer"]) if case["lawyer"] else None,
                 "commissaire": names.get(case["commissaire"]) if case["commissaire"] else None,
-                "created_at": case["created_at"].date().isoformat(),
+                "created_at": paris_day(case["created_at"]).isoformat(),
             }
         )
     return out

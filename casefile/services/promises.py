@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from casefile import clock
 from casefile.documents.formatting import date_fr
 from casefile.errors import Conflict, InputError, InvalidFields, NotFound
 from casefile.law.money import cents_text, to_cents
@@ -120,7 +121,7 @@ async def add_promise(
 ) -> dict[str, Any]:
     """Record a promise; returns its id, the case's version and what it did to the deadlines."""
     require(actor, "payment.write")
-    today = today or date.today()
+    today = today or clock.today()
     values = _checked(data, today)
     async with atomic():
         row = await resolve_case(case, actor)

@@ -30,6 +30,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from casefile import clock
 from casefile.errors import InputError
 from casefile.evidence.records import KIND_LABELS
 from casefile.law.money import cents_text
@@ -329,7 +330,7 @@ async def _text_rows(actor: User, q: str, limit: int) -> list[_Row]:
             f"WHERE t.tsv @@ websearch_to_tsquery('french', {sql.arg(q)}) "
             f"AND pc.deleted = {sql.arg(False)} "
         )
-        statement += f"AND {await _where(actor, PortfolioQuery(), date.today(), sql)} "
+        statement += f"AND {await _where(actor, PortfolioQuery(), clock.today(), sql)} "
         statement += (
             f"LIMIT {RANKED_AT_MOST}) m "
             f"ORDER BY rank DESC, m.reference, m.number LIMIT {int(limit) + 1}"
@@ -357,7 +358,7 @@ async def _text_rows(actor: User, q: str, limit: int) -> list[_Row]:
         f"{_JOIN_PIECE} WHERE piece_text_fts MATCH {sql.arg(match)} "
         f"AND pc.deleted = {sql.arg(False)} "
     )
-    statement += f"AND {await _where(actor, PortfolioQuery(), date.today(), sql)} "
+    statement += f"AND {await _where(actor, PortfolioQuery(), clock.today(), sql)} "
     statement += f"ORDER BY rank, c.reference, pc.number LIMIT {int(limit) + 1}"
     rows = await Case.raw(statement, *sql.args)
     return [
@@ -406,7 +407,7 @@ async def _metadata_rows(
         "LEFT JOIN piece_versions v ON v.piece = pc.id AND v.version = pc.current_version "
         "LEFT JOIN piece_texts t ON t.version = v.id "
         f"WHERE pc.deleted = {sql.arg(False)} "
-        f"AND {await _where(actor, PortfolioQuery(), date.today(), sql)}"
+        f"AND {await _where(actor, PortfolioQuery(), clock.today(), sql)}"
     )
     if among is not None:
         # A few rows: each tested row by row.
@@ -532,7 +533,7 @@ async def _unread(actor: User) -> int:
         "JOIN piece_versions v ON v.piece = pc.id AND v.version = pc.current_version "
         "JOIN piece_texts t ON t.version = v.id "
         f"WHERE pc.deleted = {sql.arg(False)} AND t.status IN ({sql.args_in(['pending', 'no_ocr', 'failed'])}) "
-        f"AND {await _where(actor, PortfolioQuery(), date.today(), sql)}"
+        f"AND {await _where(actor, PortfolioQuery(), clock.today(), sql)}"
     )
     rows = await Case.raw(statement, *sql.args)
     return int(rows[0]["n"]) if rows else 0

@@ -30,6 +30,7 @@ from casefile.ical.feeds import (
 from casefile.ical.feeds import webcal_url as webcal_link
 from casefile.ical.items import CalendarEntry, FeedItem
 from casefile.ical.sync import sync
+from casefile.labels import paris_day
 from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline
 from casefile.settings import get_settings
@@ -62,7 +63,7 @@ def case_url(case_id: int) -> str:
 def _as_of(deadline: Deadline, now: datetime) -> Deadline:
     """A pending or uncertain deadline whose day has passed shows as missed (the store keeps no
     clock)."""
-    if deadline.status in ("pending", "uncertain") and deadline.due < now.date():
+    if deadline.status in ("pending", "uncertain") and deadline.due < paris_day(now):
         return replace(deadline, status="missed")
     return deadline
 
@@ -429,13 +430,13 @@ def _kept_etag(token: str, now: datetime) -> str | None:
     if not token or len(token) > 256:
         return None
     kept = read_cache.FEEDS.lookup(hash_token(token))
-    if kept is None or kept[:3] != (now.date(), id(engine()), get_settings().base_url):
+    if kept is None or kept[:3] != (paris_day(now), id(engine()), get_settings().base_url):
         return None
     return str(kept[3])
 
 
 def _keep_etag(token: str, now: datetime, etag: str, seen: int) -> None:
-    key = (now.date(), id(engine()), get_settings().base_url, etag)
+    key = (paris_day(now), id(engine()), get_settings().base_url, etag)
     read_cache.FEEDS.keep(hash_token(token), key, seen)
 
 
@@ -505,7 +506,7 @@ async def _feed_inputs(
     return (
         feed["kind"],
         feed["subject"],
-        now.date(),
+        paris_day(now),
         id(engine()),
         get_settings().base_url,
         rows,

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from casefile import clock
 from casefile.definitions import parameters
 from casefile.errors import InputError
 from casefile.law.money import cents_text, to_cents
@@ -90,7 +91,7 @@ async def create_plan(
 ) -> dict[str, Any]:
     """Store a plan and its instalments; returns the plan and the deadline changes."""
     require(actor, "case.write")
-    granted_on = data.granted_on or today or date.today()
+    granted_on = data.granted_on or today or clock.today()
     _check_bounds(data, granted_on)
     plan = make_plan(
         data.total,
@@ -151,7 +152,7 @@ async def create_plan(
                 **({"warnings": warnings} if warnings else {}),
             },
         )
-        [result] = await _plans(row["id"], [plan_id], today or date.today())
+        [result] = await _plans(row["id"], [plan_id], today or clock.today())
     return {**result, "changes": {**changes, "version": version}, "warnings": warnings}
 
 
@@ -160,7 +161,7 @@ async def list_plans(
 ) -> list[dict[str, Any]]:
     """The case's plans, newest first, each with its standing on `today`."""
     row = await resolve_case(case, actor)
-    return await _plans(row["id"], None, today or date.today())
+    return await _plans(row["id"], None, today or clock.today())
 
 
 async def _plans(case_id: int, ids: list[int] | None, as_of: date) -> list[dict[str, Any]]:

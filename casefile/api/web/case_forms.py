@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -18,6 +17,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, Parameter
 from litestar.response import Redirect, Template
 
+from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.cases import check_event_permission
 from casefile.api.procedures import find_procedure, procedure_detail
@@ -387,7 +387,7 @@ class CaseFormsController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[str], actor: Actor
     ) -> Template:
         case = await cases.get_case(case_id, actor)
-        values = {"date": date.today().isoformat()}
+        values = {"date": clock.today().isoformat()}
         return _form_page(
             request, "payment_form.html", case, values, **self._payment_context(case, None)
         )

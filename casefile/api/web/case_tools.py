@@ -16,6 +16,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect
 
+from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.documents.context import MissingField
 from casefile.errors import CasefileError, InputError
@@ -163,7 +164,7 @@ class CaseToolsController(Controller):
         try:
             if not key:
                 raise InputError("choisissez un modèle")
-            document = await create_document(case_id, key, actor, date.today())
+            document = await create_document(case_id, key, actor, clock.today())
         except CasefileError as error:
             _flash(request, document_error(title, error), "error")
         else:

@@ -13,6 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.web.pages import Form, flash, page
 from casefile.errors import CasefileError, InputError
@@ -54,11 +55,11 @@ class DunningPagesController(Controller):
     @get("/a-envoyer")
     async def letters(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
         found = await dunning_actions.waiting(actor, "courrier")
-        return page(request, "dunning_letters.html", letters=found, today=date.today())
+        return page(request, "dunning_letters.html", letters=found, today=clock.today())
 
     @get("/appels")
     async def calls(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
-        today = date.today()
+        today = clock.today()
         found = []
         for action in await dunning_actions.waiting(actor, "telephone"):
             heading, script = await dunning_actions.call_script(action, today)

@@ -22,6 +22,7 @@ def register(environment: Any) -> None:
     filters["month_fr"] = labels.month_fr
     filters["moment_fr"] = labels.moment_fr
     filters["paris"] = labels.paris
+    filters["day_fr"] = labels.day_fr
     environment.globals["labels"] = labels
     environment.globals["L"] = {
         "courts": labels.COURTS,

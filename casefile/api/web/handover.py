@@ -12,6 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect
 
+from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.web.pages import flash
 from casefile.documents.formatting import date_fr
@@ -38,7 +39,7 @@ class HandoverPageController(Controller):
                 row["id"],
                 actor,
                 procedure,
-                date.today(),
+                clock.today(),
                 expected_version=int(version) if version.isdigit() else None,
             )
         except CasefileError as error:

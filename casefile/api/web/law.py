@@ -7,13 +7,13 @@ The listing is `casefile.services.law_impact.impact`, as `casefile law impact` p
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.web.pages import page
 from casefile.errors import CasefileError, InputError
@@ -39,7 +39,7 @@ class LawImpactController(Controller):
                         "indiquez une révision git (un dossier se compare en ligne de commande)"
                     )
                 proposed = law_impact.proposed_law(revision)
-                report = await law_impact.impact(actor, proposed, date.today())
+                report = await law_impact.impact(actor, proposed, clock.today())
             except CasefileError as failure:
                 error = str(failure)
         return page(

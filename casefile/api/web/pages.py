@@ -17,6 +17,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from casefile import clock
 from casefile.api import integrations
 from casefile.api.auth import Actor, requires
 from casefile.api.csrf import SESSION_ID, check_form_token
@@ -159,7 +160,7 @@ class PageController(Controller):
         from casefile.definitions import engine
         from casefile.services import cases
 
-        today = date.today()
+        today = clock.today()
         horizon = today + timedelta(days=UPCOMING_DAYS)
         rows = await cases.list_cases(actor)
         upcoming: list[dict[str, Any]] = []
@@ -264,7 +265,7 @@ class PageController(Controller):
         from casefile.services import cases
         from casefile.store.permissions import can
 
-        today = date.today()
+        today = clock.today()
         case = await cases.get_case(case_id, actor, today=today)
         procedure = find_procedure(case["procedure"])
         detail = procedure_detail(procedure)

@@ -3,13 +3,13 @@ paging (`/dossiers`), its CSV export, and the month agenda of deadlines (`/agend
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.response import Response, Template
 
+from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.portfolio import query_from
 from casefile.api.web.pages import page
@@ -32,7 +32,7 @@ class PortfolioController(Controller):
     async def portfolio(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
         params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
         query = query_from(params)
-        found = await search(actor, query, date.today())
+        found = await search(actor, query, clock.today())
         base = {k: v for k, v in params.items() if k != "page"}
         return page(
             request,
@@ -58,7 +58,7 @@ class PortfolioController(Controller):
     @get("/dossiers/export.csv", guards=[requires("case.read")])
     async def portfolio_csv(self, request: Request[Any, Any, Any], actor: Actor) -> Response[str]:
         params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
-        today = date.today()
+        today = clock.today()
         text = await export_csv(actor, query_from(params), today)
         return Response(
             text,
@@ -71,7 +71,7 @@ class PortfolioController(Controller):
     @get("/agenda", guards=[requires("case.read")])
     async def agenda(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
         params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
-        today = date.today()
+        today = clock.today()
         month = agenda_service.parse_month(params.get("mois"), today)
         who = params.get("qui")
         if who is None:

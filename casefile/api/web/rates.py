@@ -3,7 +3,6 @@ published value with the address of its publication (`casefile.services.rates`).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -11,6 +10,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.web.pages import flash, page
 from casefile.errors import CasefileError, InvalidFields
@@ -30,7 +30,7 @@ def _page(
         request,
         "rates.html",
         status_code=422 if errors or error else 200,
-        overview=rates.rate_overview(date.today()),
+        overview=rates.rate_overview(clock.today()),
         values=values,
         errors=errors or {},
         error=error,
@@ -53,7 +53,7 @@ class RateAdminController(Controller):
     ) -> Template | Redirect:
         values = {k: str(data.get(k, "")).strip() for k in rates.LABELS}
         try:
-            result = await rates.record_rate(rates.RateIn(**values), actor, date.today())
+            result = await rates.record_rate(rates.RateIn(**values), actor, clock.today())
         except InvalidFields as failure:
             return _page(request, values, dict(failure.errors))
         except CasefileError as failure:

@@ -11,7 +11,6 @@ Each `…/x` page has its `…/x.csv` (`;`, decimal comma, BOM for French Excel)
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +18,7 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, get
 from litestar.response import Response, Template
 
+from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.web.charts import Bar, bar_chart
 from casefile.api.web.pages import page
@@ -54,7 +54,7 @@ def _query(request: Request[Any, Any, Any]) -> tuple[AgedBalanceQuery, dict[str,
         if k in (*FILTERS, "by") and isinstance(v, str) and v.strip()
     }
     query = AgedBalanceQuery(
-        parse_as_of(params.get("as_of"), date.today()),
+        parse_as_of(params.get("as_of"), clock.today()),
         params.get("creditor"),
         params.get("debtor"),
         params.get("lawyer"),
@@ -214,13 +214,13 @@ class ReportPagesController(Controller):
             cents=cents_text,
             chart=chart,
             method=LITIGATION_METHOD,
-            today=date.today().isoformat(),
+            today=clock.today().isoformat(),
         )
 
     @get("/contentieux.csv")
     async def litigation_csv(self, actor: Actor) -> Response[str]:
         text = export_stages_csv(await litigation_by_stage(actor))
-        return _csv(text, f"contentieux-{date.today().isoformat()}.csv")
+        return _csv(text, f"contentieux-{clock.today().isoformat()}.csv")
 
     @get("/recouvrement")
     async def recovery_page(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
@@ -237,10 +237,10 @@ class ReportPagesController(Controller):
             cents=cents_text,
             chart=chart,
             method=RECOVERY_METHOD,
-            today=date.today().isoformat(),
+            today=clock.today().isoformat(),
         )
 
     @get("/recouvrement.csv")
     async def recovery_csv(self, actor: Actor) -> Response[str]:
         text = export_recovery_csv(await recovery_by_procedure(actor))
-        return _csv(text, f"recouvrement-{date.today().isoformat()}.csv")
+        return _csv(text, f"recouvrement-{clock.today().isoformat()}.csv")
