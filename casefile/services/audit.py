@@ -380,6 +380,7 @@ def describe(
     entry: Mapping[str, Any],
     references: Mapping[int, str],
     procedures: Mapping[int, str],
+    people: Mapping[str, str] | None = None,
 ) -> AuditLine:
     before = entry.get("before") if isinstance(entry.get("before"), Mapping) else None
     after = entry.get("after") if isinstance(entry.get("after"), Mapping) else None
@@ -426,7 +427,8 @@ def describe(
         else f"a effectué l'action « {action} » ({entry['entity']} {entry['entity_id']})"
     )
     reason = (after or {}).get("reason") or (before or {}).get("reason")
-    sentence = f"{entry['actor']} {what}"
+    who = str(entry["actor"])
+    sentence = f"{(people or {}).get(who, who)} {what}"
     if action.startswith("event.") and action != "event.delete" and after and after.get("date"):
         sentence += f", à la date du {_value('date', after['date'])}"
     sentence += f" (motif : {reason})." if reason else "."
@@ -520,7 +522,10 @@ async def trail(
     )
     ids = {c for c in (_case_of(e) for e in entries) if c is not None}
     references, procedures = await _cases_of(ids)
-    return [describe(e, references, procedures) for e in entries]
+    from casefile.services.users import people_names
+
+    people = await people_names(str(e["actor"]) for e in entries)
+    return [describe(e, references, procedures, people) for e in entries]
 
 
 async def _cases_of(ids: Iterable[int]) -> tuple[dict[int, str], dict[int, str]]:

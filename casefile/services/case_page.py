@@ -25,13 +25,18 @@ from casefile.store.advice import advice_from_case, advice_inputs
 from casefile.store.permissions import User
 
 
-def owners(case: dict[str, Any]) -> dict[str, str]:
-    """Who acts for each of our actors on this case, by name."""
+def owners(case: dict[str, Any], people: dict[str, str] | None = None) -> dict[str, str]:
+    """Who acts for each of our actors on this case, by name: the person's name
+    (`users.people_names`, login → "Maître Jeanne Martin") when given, else the login."""
+    people = people or {}
     creditor = (case.get("creditor") or {}).get("name")
+    lawyer, commissaire = case.get("lawyer"), case.get("commissaire")
     return {
         "creancier": creditor or "le créancier",
-        "avocat": case.get("lawyer") or "avocat non désigné",
-        "commissaire_de_justice": case.get("commissaire") or "commissaire de justice non désigné",
+        "avocat": people.get(lawyer, lawyer) if lawyer else "avocat non désigné",
+        "commissaire_de_justice": people.get(commissaire, commissaire)
+        if commissaire
+        else "commissaire de justice non désigné",
     }
 
 
@@ -95,13 +100,18 @@ async def case_page(
 ) -> dict[str, Any]:
     """The context the case page adds to the case: `todo`, `owners`, `statement`,
     `statement_warning`, `advice`, `comparison`, `relances` (the reminder scenario of an
-    amicable file, or of one that has a reminder history; None otherwise)."""
+    amicable file, or of one that has a reminder history; None otherwise), `people` (the
+    lawyer's and the commissaire's logins → their names)."""
+    from casefile.services.users import people_names
+
+    people = await people_names((case.get("lawyer"), case.get("commissaire")))
     statement, warning = await statement_or_warning(case, actor, today)
     relances = await case_state(case["id"], actor, today)
     shown = case.get("phase", "amiable") == "amiable" or relances.actions or relances.promises
     return {
         "todo": case_to_do(case, procedure, today),
-        "owners": owners(case),
+        "owners": owners(case, people),
+        "people": people,
         "statement": statement,
         "statement_warning": warning,
         "advice": advice_from_case(case, today),

@@ -13,7 +13,7 @@ portfolio that others published). Every change is audited with the state before 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -175,6 +175,25 @@ async def identity(user: str | int) -> Identity:
     if row is None:
         raise NotFound(f"utilisateur {user!r} inconnu")
     return _identity(row)
+
+
+def person_name(row: Mapping[str, Any]) -> str:
+    """How a page names a user: "Maître Jeanne Martin" (title and full name as recorded), the
+    login only when no full name is recorded."""
+    if not str(row.get("full_name") or "").strip():
+        return str(row["name"])
+    return _identity(row).person
+
+
+async def people_names(logins: Iterable[str | None]) -> dict[str, str]:
+    """login → how a page names that person (`person_name`), in one query; an unknown login
+    (a deleted account, "system") is kept as written."""
+    wanted = sorted({str(name) for name in logins if name})
+    if not wanted:
+        return {}
+    rows = await UserAccount.select().where(UserAccount.name.is_in(wanted))
+    found = {str(row["name"]): person_name(row) for row in rows}
+    return {name: found.get(name, name) for name in wanted}
 
 
 # -- reading ----------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from casefile.services.courts import case_court_context
 from casefile.services.documents import case_readiness
 from casefile.services.parties import party_input
 from casefile.services.throttle import Throttled
+from casefile.services.users import people_names
 from casefile.store.permissions import User, can
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -514,6 +515,7 @@ async def audit_trail_page(
             )
         except CasefileError as error:
             errors["dossier"] = f"dossier « {case} » : introuvable ou non visible ({error})"
+    users = await audit.actors(actor)
     return page(
         request,
         "audit.html",
@@ -521,7 +523,8 @@ async def audit_trail_page(
         entries=entries,
         filters=filters,
         errors=errors,
-        users=await audit.actors(actor),
+        users=users,
+        people=await people_names(users),
         next_before=entries[-1].id if len(entries) == AUDIT_PAGE else None,
     )
 
