@@ -55,6 +55,23 @@ AHEAD = timedelta(days=62)
 in the last weeks of the previous semester); never further ahead."""
 
 
+FRENCH_SEMESTER = re.compile(r"(\d{4})-S([12])")
+
+
+def semester_key(text: str) -> str:
+    """What a person writes → the stored key: « 2026-S2 » (French: S1 janvier–juin, S2
+    juillet–décembre) and « 2026-H2 » both give "2026-H2"; anything else is returned as
+    written (upper case) for `semester_start` to refuse."""
+    semester = text.strip().upper()
+    french = FRENCH_SEMESTER.fullmatch(semester)
+    return f"{french[1]}-H{french[2]}" if french else semester
+
+
+def semester_label_fr(key: str) -> str:
+    """The stored key as a French page writes it: "2026-H2" → « 2026-S2 »."""
+    return re.sub(r"^(\d{4})-H([12])$", r"\1-S\2", key)
+
+
 @dataclass(frozen=True)
 class RateIn:
     kind: str
@@ -71,14 +88,21 @@ def _checked(rate: RateIn, today: date) -> tuple[str, str, str, Decimal, str]:
 
     if rate.kind not in KINDS:
         fail("kind", f"« {rate.kind} » inconnu (ecb, taux_legal_particulier, taux_legal_autres)")
-    semester = rate.semester.strip().upper()
+    semester = semester_key(rate.semester)
     start = None
     try:
         start = semester_start(semester)
     except ValueError:
-        fail("semester", f"« {rate.semester} » : écrire l'année et le semestre, ex. 2026-H2")
+        fail(
+            "semester",
+            f"« {rate.semester} » : écrire l'année et le semestre, ex. 2026-S2 (S1 : janvier à "
+            "juin, S2 : juillet à décembre)",
+        )
     if start is not None and start > today + AHEAD:
-        fail("semester", f"{semester} n'a pas encore commencé : sa valeur n'est pas publiée")
+        fail(
+            "semester",
+            f"{semester_label_fr(semester)} n'a pas encore commencé : sa valeur n'est pas publiée",
+        )
     value = Decimal(0)
     text = rate.value.strip().replace(",", ".").removesuffix("%").strip()
     try:
@@ -137,7 +161,7 @@ async def record_rate(rate: RateIn, actor: User, today: date) -> dict[str, Any]:
     base = definitions.load_engine(definitions.data_dir(), Path(os.devnull)).parameters[key]
     if start <= base.values[-1].valid_from:
         raise InputError(
-            f"{semester} est déjà renseigné dans procedures/parameters.toml ({key}) : une "
+            f"{semester_label_fr(semester)} est déjà renseigné dans procedures/parameters.toml ({key}) : une "
             "correction s'y fait, sous revue"
         )
     path = definitions.recorded_rates_file()
@@ -146,7 +170,7 @@ async def record_rate(rate: RateIn, actor: User, today: date) -> dict[str, Any]:
     current = next((e for e in entries if e.semester == semester), None)
     if current is not None and getattr(current, field) is not None:
         raise InputError(
-            f"{KIND_LABELS[rate.kind]} : {semester} est déjà enregistré "
+            f"{KIND_LABELS[rate.kind]} : {semester_label_fr(semester)} est déjà enregistré "
             f"({getattr(current, field)} %, par {current.recorded_by}) ; une correction se fait "
             f"dans {path}, sous revue"
         )
@@ -219,4 +243,13 @@ def rate_overview(today: date) -> list[dict[str, Any]]:
     return out
 
 
-__all__ = ["KINDS", "KIND_LABELS", "RateIn", "rate_overview", "record_rate", "recorded_rates"]
+__all__ = [
+    "KINDS",
+    "KIND_LABELS",
+    "RateIn",
+    "rate_overview",
+    "record_rate",
+    "recorded_rates",
+    "semester_key",
+    "semester_label_fr",
+]

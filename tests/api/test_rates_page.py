@@ -36,7 +36,11 @@ def test_the_administrator_records_a_published_rate(browser: Api) -> None:
     refused = post(browser, token, "/admin/taux/", kind="ecb", semester="2026", value="x")
     assert refused.status_code == 422
     page = html.unescape(refused.text)
-    assert "taux, semestre : « 2026 » : écrire l'année et le semestre, ex. 2026-H2" in page
+    assert (
+        "taux, semestre : « 2026 » : écrire l'année et le semestre, ex. 2026-S2 (S1 : janvier à "
+        "juin, S2 : juillet à décembre)" in page
+    )
+    assert "Semestre (ex. 2026-S2)" in page
     assert "taux, source : l'adresse (https://…) de la publication officielle" in page
     if "non renseigné" not in page:
         pytest.skip("parameters.toml already holds the current semester")
@@ -45,14 +49,14 @@ def test_the_administrator_records_a_published_rate(browser: Api) -> None:
         token,
         "/admin/taux/",
         kind="ecb",
-        semester="2026-H2",
+        semester="2026-s2",
         value="9,99",
         source="https://example.test/fictitious",
     )
     assert done.status_code == 303, done.text
     page = html.unescape(browser.client.get("/admin/taux/", headers=HTML).text)
-    assert "2026-H2 : 9.99 %" in page
-    assert "Taux enregistré" in page
+    assert "2026-S2 : 9.99 %" in page
+    assert "Taux enregistré : taux de la BCE" in page and ", 2026-S2 = 9.99 %." in page
 
 
 def test_only_an_administrator_records_rates(browser: Api) -> None:

@@ -121,3 +121,28 @@ def test_a_wrong_rate_is_refused_field_by_field(overlay: Path, store) -> None:
     with pytest.raises(InvalidFields, match="n'a pas encore commencé"):
         store.run(record_rate(RateIn("ecb", "2027-H2", "1", FICTITIOUS), SYSTEM, TODAY))
     assert not overlay.exists()
+
+
+def test_the_french_semester_is_accepted_and_shown() -> None:
+    from casefile.services.rates import semester_key, semester_label_fr
+
+    assert semester_key(" 2026-s2 ") == "2026-H2"
+    assert semester_key("2026-S1") == "2026-H1"
+    assert semester_key("2026-H2") == "2026-H2"
+    assert semester_key("2026-S3") == "2026-S3"  # refused by semester_start
+    assert semester_label_fr("2026-H2") == "2026-S2"
+    assert semester_label_fr("2026-H1") == "2026-S1"
+
+
+def test_an_unreadable_semester_is_refused_in_french(overlay: Path, store) -> None:
+    with pytest.raises(InvalidFields) as refused:
+        store.run(record_rate(RateIn("ecb", "2026-S3", "1", FICTITIOUS), SYSTEM, TODAY))
+    assert refused.value.errors["semester"] == (
+        "taux, semestre : « 2026-S3 » : écrire l'année et le semestre, ex. 2026-S2 (S1 : janvier "
+        "à juin, S2 : juillet à décembre)"
+    )
+    with pytest.raises(InvalidFields) as later:
+        store.run(record_rate(RateIn("ecb", "2027-S2", "1", FICTITIOUS), SYSTEM, TODAY))
+    assert later.value.errors["semester"] == (
+        "taux, semestre : 2027-S2 n'a pas encore commencé : sa valeur n'est pas publiée"
+    )

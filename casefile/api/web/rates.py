@@ -35,6 +35,7 @@ def _page(
         errors=errors or {},
         error=error,
         kind_options=KIND_OPTIONS,
+        semester_fr=rates.semester_label_fr,
         field_ids={k: f"rate-{k}" for k in rates.LABELS},
     )
 
@@ -59,7 +60,8 @@ class RateAdminController(Controller):
         except CasefileError as failure:
             return _page(request, values, None, str(failure))
         message = (
-            f"Taux enregistré : {result['label']}, {result['semester']} = {result['value']} %."
+            f"Taux enregistré : {result['label']}, "
+            f"{rates.semester_label_fr(result['semester'])} = {result['value']} %."
         )
         details = (
             []
