@@ -86,7 +86,7 @@ def facturx(args: argparse.Namespace) -> int:
     import msgspec
 
     from casefile.commands.operator import resolve_operator
-    from casefile.documents.formatting import date_fr
+    from casefile.documents.formatting import date_fr, siren_fr
     from casefile.evidence.facturx import money_fr
     from casefile.law.periods import parse_date
     from casefile.services import facturx as service
@@ -129,7 +129,9 @@ def facturx(args: argparse.Namespace) -> int:
         )
         for role, party in (("vendeur", p.seller), ("acheteur", p.buyer)):
             if party is not None:
-                print(f"  {role} : {party.name} (SIREN {party.siren or 'non indiqué'})")
+                print(
+                    f"  {role} : {party.name} (SIREN {siren_fr(party.siren) if party.siren else 'non indiqué'})"
+                )
         for line in [*p.warnings, *p.disagreements]:
             print(f"  ! {line}")
         if done is not None:

@@ -178,6 +178,12 @@ def siren_fr(siren: str) -> str:
     return NBSP.join((digits[0:3], digits[3:6], digits[6:9]))
 
 
+def siret_fr(siret: str) -> str:
+    """'123 456 789 00012' (the SIREN grouped, then the establishment's five digits)."""
+    digits = siret.replace(" ", "").replace(NBSP, "").replace(NNBSP, "")
+    return NBSP.join((digits[0:3], digits[3:6], digits[6:9], digits[9:]))
+
+
 CIVILITY_PLACEHOLDER = "[Madame ou Monsieur à compléter]"
 QUALITIES = {
     "entrepreneur_individuel": "entrepreneur individuel",

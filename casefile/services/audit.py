@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from casefile.definitions import engine
-from casefile.documents.formatting import amount_fr, date_fr
+from casefile.documents.formatting import amount_fr, date_fr, siren_fr, siret_fr
 from casefile.documents.manifest import load_manifest
 from casefile.errors import CasefileError, InputError
 from casefile.labels import (
@@ -250,6 +250,10 @@ def _value(name: str, value: Any) -> str:
             )
             or "—"
         )
+    if name == "siren" and isinstance(value, str) and len(value) == 9 and value.isdigit():
+        return siren_fr(value)
+    if name == "siret" and isinstance(value, str) and len(value) == 14 and value.isdigit():
+        return siret_fr(value)
     if name == "category":
         return parties.CATEGORIES.get(str(value), str(value))
     if name == "person_or_company":

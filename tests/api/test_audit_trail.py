@@ -63,7 +63,7 @@ def test_each_change_reads_as_a_french_sentence_with_its_fields(api: Api) -> Non
     assert amount["label"] == "montant TTC"
     assert (amount["before"], amount["after"]) == ("4\u202f080,00\u00a0€", "4\u202f100,50\u00a0€")
     party = {c["field"]: c for c in trail[4]["changes"]}
-    assert party["siren"]["before"] == "—" and party["siren"]["after"] == "732829320"
+    assert party["siren"]["before"] == "—" and party["siren"]["after"] == "732\u00a0829\u00a0320"
     assert party["legal_form"]["label"] == "forme juridique"
     assert trail[0]["reason"] == "saisie dans le mauvais dossier"
     assert any(line.startswith("délai ajouté : ") for line in trail[1]["deadlines"])

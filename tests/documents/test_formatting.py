@@ -223,3 +223,27 @@ def test_dates_and_numbers_read_as_babel_writes_them_in_french() -> None:
         assert number_fr(amount) == expected.replace(NBSP, NNBSP).replace(" ", NNBSP)
     for rate in [Decimal(draw.randint(0, 20000)) / 1000 for _ in range(2000)] + [Decimal("-1.5")]:
         assert percent_fr(rate) == format_decimal(rate, format="0.00", locale="fr_FR") + NBSP + "%"
+
+
+def test_siret_is_grouped_like_the_siren() -> None:
+    from casefile.documents.formatting import siren_fr, siret_fr
+
+    assert siren_fr("123456789") == "123\u00a0456\u00a0789"
+    assert siret_fr("12345678900012") == "123\u00a0456\u00a0789\u00a000012"
+    assert siret_fr("123 456 789 00012") == "123\u00a0456\u00a0789\u00a000012"
+
+
+def test_the_pages_and_the_audit_journal_group_the_siren() -> None:
+    from jinja2 import Environment
+
+    from casefile.api.web.filters import register
+    from casefile.services.audit import _value
+
+    environment = Environment(autoescape=True)
+    register(environment)
+    page = environment.from_string("SIREN {{ a | siren_fr }}, SIRET {{ b | siret_fr }}")
+    assert page.render(a="732829320", b="73282932000074") == (
+        "SIREN 732\u00a0829\u00a0320, SIRET 732\u00a0829\u00a0320\u00a000074"
+    )
+    assert _value("siren", "732829320") == "732\u00a0829\u00a0320"
+    assert _value("siret", "73282932000074") == "732\u00a0829\u00a0320\u00a000074"

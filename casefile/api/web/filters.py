@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from casefile import labels
+from casefile.documents.formatting import siren_fr, siret_fr
 
 
 def register(environment: Any) -> None:
@@ -23,6 +24,8 @@ def register(environment: Any) -> None:
     filters["moment_fr"] = labels.moment_fr
     filters["paris"] = labels.paris
     filters["day_fr"] = labels.day_fr
+    filters["siren_fr"] = siren_fr
+    filters["siret_fr"] = siret_fr
     environment.globals["labels"] = labels
     environment.globals["L"] = {
         "courts": labels.COURTS,
