@@ -510,25 +510,33 @@ def print_changes(changes: dict[str, Any]) -> None:
 
 
 class _Progress:
-    """A rich progress bar the importer drives through `(done, total)` calls."""
+    """A rich progress bar the importer drives through `(done, total)` calls: on the standard
+    error and only on a terminal. A transient bar stopped on a pipe or a file leaves an empty
+    line before the report (the dry run's output began with one)."""
 
     def __init__(self) -> None:
+        from rich.console import Console
         from rich.progress import Progress
 
-        self.bar = Progress(transient=True)
+        console = Console(stderr=True)
+        self.bar = Progress(transient=True, console=console) if console.is_terminal else None
         self.task: Any = None
 
     def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            return
         if self.task is None:
             self.task = self.bar.add_task("import", total=total)
         self.bar.update(self.task, completed=done, total=total)
 
     def __enter__(self) -> _Progress:
-        self.bar.start()
+        if self.bar is not None:
+            self.bar.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def import_progress() -> _Progress:
