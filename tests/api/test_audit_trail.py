@@ -11,7 +11,16 @@ from tests.api.test_cases import new_case
 from tests.api.test_pages import HTML, login
 
 
+def named(api: Api, login_: str, full_name: str) -> None:
+    """The person behind a login, as the trail names them (pages name people, not logins)."""
+    done = api.client.patch(
+        f"/api/users/{login_}", headers=api.headers("admin"), json={"full_name": full_name}
+    )
+    assert done.status_code == 200, done.text
+
+
 def test_each_change_reads_as_a_french_sentence_with_its_fields(api: Api) -> None:
+    named(api, "avocat", "Jeanne Martin")
     case = new_case(api, "avocat")
     headers = api.headers("avocat")
     api.client.patch(
@@ -48,15 +57,16 @@ def test_each_change_reads_as_a_french_sentence_with_its_fields(api: Api) -> Non
     ).json()
     sentences = [e["sentence"] for e in trail]
     ref = case["reference"]
+    who = "Maître Jeanne Martin"
     assert sentences == [
-        f"avocat a retiré « Ordonnance portant injonction de payer rendue » du dossier {ref} "
+        f"{who} a retiré « Ordonnance portant injonction de payer rendue » du dossier {ref} "
         "(motif : saisie dans le mauvais dossier).",
-        f"avocat a enregistré « Ordonnance portant injonction de payer rendue » dans le dossier {ref}, "
+        f"{who} a enregistré « Ordonnance portant injonction de payer rendue » dans le dossier {ref}, "
         "à la date du 20 octobre 2026.",
-        f"avocat a corrigé la facture F-77 du dossier {ref}.",
-        f"avocat a ajouté la facture F-77 au dossier {ref}.",
-        f"avocat a modifié le débiteur du dossier {ref}.",
-        f"avocat a ouvert le dossier {ref}.",
+        f"{who} a corrigé la facture F-77 du dossier {ref}.",
+        f"{who} a ajouté la facture F-77 au dossier {ref}.",
+        f"{who} a modifié le débiteur du dossier {ref}.",
+        f"{who} a ouvert le dossier {ref}.",
     ]
     corrected = trail[2]
     [amount] = corrected["changes"]
@@ -89,6 +99,7 @@ def test_the_trail_filters_by_user_and_dates(api: Api) -> None:
 
 
 def test_the_audit_page_is_french_with_filters(api: Api) -> None:
+    named(api, "avocat", "Jeanne Martin")
     case = new_case(api, "avocat")
     api.client.cookies.clear()
     try:
@@ -96,7 +107,8 @@ def test_the_audit_page_is_french_with_filters(api: Api) -> None:
         page = api.client.get("/audit", params={"dossier": case["reference"]}, headers=HTML)
         assert page.status_code == 200
         text = html.unescape(page.text)
-        assert f"avocat a ouvert le dossier {case['reference']}." in text
+        assert f"Maître Jeanne Martin a ouvert le dossier {case['reference']}." in text
+        assert '<option value="avocat">Maître Jeanne Martin</option>' in text
         assert '<label for="audit-user">Utilisateur</label>' in text
         assert "{'" not in text  # no Python dict dump
         bad = api.client.get("/audit", params={"du": "hier"}, headers=HTML)

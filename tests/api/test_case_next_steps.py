@@ -42,6 +42,12 @@ def event(api: Api, case_id: int, key: str, day: date, **attributes: object) -> 
 
 
 def test_after_the_opposition_period_the_page_asks_for_the_certificate(browser: Api) -> None:
+    renamed = browser.client.patch(
+        "/api/users/commissaire_de_justice",
+        headers=browser.headers("admin"),
+        json={"full_name": "Paul Durand"},
+    )
+    assert renamed.status_code == 200, renamed.text
     case = new_case(browser, lawyer="avocat")
     today = date.today()
     event(browser, case["id"], "ordonnance_rendue", today - timedelta(days=120))
@@ -49,7 +55,7 @@ def test_after_the_opposition_period_the_page_asks_for_the_certificate(browser: 
     page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
     todo = text(page, "h-todo")
     assert "Faire signifier l'ordonnance par commissaire de justice" in todo
-    assert "responsable : commissaire_de_justice (commissaire de justice)" in todo
+    assert "responsable : Maître Paul Durand (commissaire de justice)" in todo
 
     event(
         browser,
