@@ -157,7 +157,8 @@ def test_a_missing_margin_names_its_day_in_french() -> None:
             "Mandater un commissaire de justice : il envoie au débiteur l'invitation à participer "
             "à la procédure (lettre recommandée avec avis de réception ou voie électronique), "
             "premier acte de la procédure",
-            "Procédure simplifiée de recouvrement des petites créances — CPCE art. L125-1",
+            "Procédure simplifiée de recouvrement des petites créances — CPCE art. L125-1 — source "
+            "Légifrance",
         ),
         (
             "refere_provision",
