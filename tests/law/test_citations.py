@@ -101,9 +101,7 @@ def test_calendar_and_parameter_sources_are_not_code_front_pages_except_known_ga
 # identifier could not be confirmed from LEGAL.md, legal-sources.md or another rule (listed in the
 # report of the branch next-steps). A new one fails here until it names its article.
 NOT_AN_ARTICLE = {
-    # C. civ. 2240 (promise), 1103 (agreed plan), 1231-6 / 1344-1 and 1342-10: the Code civil.
-    ("casefile/store/promise_deadlines.py", "codes/id/LEGITEXT000006070721"),
-    ("casefile/store/plan_deadlines.py", "codes/id/LEGITEXT000006070721"),
+    # C. civ. 1342-10 (imputation, the receivables report): the Code civil.
     ("casefile/law/claims.py", "codes/texte_lc/LEGITEXT000006070721/"),
     ("casefile/commands/check.py", ""),  # the prefix every source must start with
     # CPC 1410 et 1422, 1411 (décret 2026-96), 1416: the injonction de payer section.
