@@ -84,6 +84,18 @@ class NextStepSpec(Spec, frozen=True):
     event: Key | None = None
 
 
+class FirstStepSpec(Spec, frozen=True):
+    """What to do first on a case of the procedure, before any of its events is recorded
+    (the case page's "À faire"). `event` records it done; its documents are the procedure's
+    `[[documents]]` of that step."""
+
+    label: Text
+    event: Key
+    actor: Actor
+    basis: Text
+    source: Url | None = None
+
+
 class DeadlineSpec(Spec, frozen=True):
     key: Key
     label: Text
@@ -162,6 +174,7 @@ class ProcedureSpec(Spec, frozen=True):
     eligibility: Eligibility = Eligibility()
     documents: tuple[DocumentSpec, ...] = ()
     comparison: ComparisonSpec | None = None
+    first_step: FirstStepSpec | None = None
 
 
 # --- The engine's definitions ----------------------------------------------------------------
@@ -255,6 +268,19 @@ class NextStep:
 
 
 @dataclass(frozen=True, slots=True)
+class FirstStep:
+    """What to do first on a case of the procedure while none of its events is recorded.
+    `documents` are the template keys of the procedure's documents for `event`."""
+
+    label: str
+    event: str
+    actor: str
+    basis: str
+    source: str = ""
+    documents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DeadlineRule:
     """One time limit as the law states it. Several rules may share a key (court variants,
     dated versions, conditional periods); the first that applies wins."""
@@ -340,6 +366,7 @@ class Procedure:
     eligibility: Eligibility
     origin: str
     comparison: Comparison | None = None
+    first_step: FirstStep | None = None
 
     def event(self, key: str) -> EventDef:
         try:
@@ -393,6 +420,17 @@ def parse_procedure(data: object, origin: str) -> Procedure:
                         f"comparison.costs[{index}].courts[{position}]",
                         f"juridiction {court!r} absente des juridictions de la procédure",
                     )
+    first = spec.first_step
+    if first is not None:
+        if first.event not in events:
+            raise DefinitionError(origin, "first_step.event", f"événement inconnu {first.event!r}")
+        if events[first.event].after:
+            raise DefinitionError(
+                origin,
+                "first_step.event",
+                f"{first.event!r} suit d'autres événements ({', '.join(events[first.event].after)}) :"
+                " le premier pas est un événement sans prérequis",
+            )
     return Procedure(
         key=spec.key,
         title=spec.title,
@@ -414,6 +452,16 @@ def parse_procedure(data: object, origin: str) -> Procedure:
             tuple(CostItem(c.label, c.basis, c.parameter, c.courts) for c in comparison.costs),
         )
         if comparison
+        else None,
+        first_step=FirstStep(
+            first.label,
+            first.event,
+            first.actor,
+            first.basis,
+            first.source or "",
+            tuple(dict.fromkeys(d.template for d in spec.documents if d.step == first.event)),
+        )
+        if first
         else None,
     )
 

@@ -6,6 +6,9 @@ procedure's `next_step` data. Pure: the deadlines, the recorded events and today
 - The other side (debtor, greffe): an open deadline is shown apart, as what it means for us;
   once it has run out unmet, its `next_step` becomes ours (the opposition period over: ask for
   the certificat de non-opposition), until the step's event is recorded.
+- Nothing recorded yet in the procedure (a new case, or one just handed over from the amicable
+  phase, whose events belong to `amiable`): the procedure's `first_step` (the requête, the
+  mandate to the commissaire de justice…), as soon as possible.
 """
 
 from __future__ import annotations
@@ -137,6 +140,21 @@ def to_do(
                     source=source,
                 )
             )
+    first = procedure.first_step
+    if first is not None and not events.intersection(procedure.events):
+        tasks.append(
+            Task(
+                key=first.event,
+                label=procedure.title,
+                step=first.label,
+                actor=first.actor,
+                due=None,
+                late=False,
+                documents=first.documents,
+                basis=first.basis,
+                source=first.source,
+            )
+        )
     # Late first, then by day; steps without a day (ready now) right after the late ones.
     tasks.sort(key=lambda t: (not t.late, t.due is not None, t.due or date.min, t.key))
     theirs.sort(key=lambda t: (t.due, t.key))

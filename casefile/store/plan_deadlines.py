@@ -26,8 +26,8 @@ KEY_PREFIX = "echeance_"
 BASIS = {"judiciaire": "C. civ. art. 1343-5", "conventionnel": "échéancier convenu"}
 SOURCE = {
     "judiciaire": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000032035267",
-    # An agreed plan binds as a contract (C. civ. art. 1103): the Code civil itself.
-    "conventionnel": "https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070721",
+    # An agreed plan binds as a contract (C. civ. art. 1103).
+    "conventionnel": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000032040777",
 }
 START_KEY = {"judiciaire": "echeancier_judiciaire", "conventionnel": "echeancier_convenu"}
 FIRST_KEY = "premiere_echeance"

@@ -20,7 +20,7 @@ from casefile.store.tables import Payment, PaymentPromise
 KEY_PREFIX = "promesse_"
 BASIS = "Promesse de paiement du débiteur"
 # An acknowledgment of the debt by the debtor interrupts prescription (C. civ. art. 2240).
-SOURCE = "https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070721"  # the Code civil
+SOURCE = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000019017366"  # C. civ. art. 2240
 
 
 def promise_key(promise_id: int) -> str:

@@ -145,3 +145,98 @@ def test_a_missing_margin_names_its_day_in_french() -> None:
     warning = missing_rate_warning(error)
     assert warning is not None
     assert "n'est pas renseignée au 1er juillet 2026. Ajoutez une valeur datée" in warning
+
+
+@pytest.mark.parametrize(
+    ("procedure", "court", "step", "basis"),
+    [
+        (
+            "injonction_de_payer",
+            "tribunal_judiciaire",
+            "Déposer la requête en injonction de payer au greffe du tribunal du domicile du "
+            "débiteur, avec le bordereau des pièces justificatives",
+            "Injonction de payer — CPC art. 1405 et 1406",
+        ),
+        (
+            "petites_creances",
+            "commissaire_de_justice",
+            "Mandater un commissaire de justice : il envoie au débiteur l'invitation à participer "
+            "à la procédure (lettre recommandée avec avis de réception ou voie électronique), "
+            "premier acte de la procédure",
+            "Procédure simplifiée de recouvrement des petites créances — CPCE art. L125-1 — source "
+            "Légifrance",
+        ),
+        (
+            "refere_provision",
+            "tribunal_de_commerce",
+            "Faire délivrer par commissaire de justice l'assignation en référé-provision devant le "
+            "président du tribunal",
+            "Référé-provision — CPC art. 835 al. 2 / 873 al. 2",
+        ),
+        (
+            "assignation_paiement",
+            "tribunal_judiciaire",
+            "Obtenir du greffe une date d'audience, puis faire délivrer l'assignation en paiement "
+            "par commissaire de justice",
+            "Assignation en paiement — CPC art. 750 à 755 (tribunal judiciaire), 853 à 861-2 "
+            "(tribunal de commerce)",
+        ),
+        (
+            "amiable",
+            None,
+            "Envoyer au débiteur une mise en demeure de payer",
+            "Phase amiable et surveillance de la prescription — C. civ. art. 1344 — source "
+            "Légifrance",
+        ),
+    ],
+)
+def test_a_fresh_case_of_each_procedure_says_what_to_do_first(
+    browser: Api, procedure: str, court: str | None, step: str, basis: str
+) -> None:
+    case = new_case(browser, procedure=procedure, court=court)
+    login(browser, "avocat")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    todo = text(page, "h-todo")
+    assert "Rien à faire" not in todo
+    assert f"{step} dès maintenant — responsable : Dupont & Fils SARL (créancier)" in todo
+    assert basis in todo
+
+
+def test_after_a_handover_to_petites_creances_the_mandate_is_asked_for(browser: Api) -> None:
+    """The amicable events stay in the history; the new procedure has none yet: its first step
+    (mandate the commissaire de justice, who sends the invitation) is what to do."""
+    case = new_case(
+        browser,
+        procedure="amiable",
+        court=None,
+        creditor={"name": "Brasserie de l'Ill SAS", "kind": "professionnel"},
+        debtor={"name": "Winstub Muller SARL", "kind": "professionnel", "residence": "75"},
+    )
+    response = browser.client.post(
+        f"/api/cases/{case['id']}/claims",
+        headers=browser.headers("avocat"),
+        json={
+            "invoice_number": f"PC-{case['id']}",
+            "issue_date": "2026-06-01",
+            "due_date": "2026-07-01",
+            "amount": "1200.00",
+        },
+    )
+    assert response.status_code == 201, response.text
+    event(browser, case["id"], "mise_en_demeure_envoyee", date(2026, 9, 1), delai="8 days")
+    done = browser.client.post(
+        f"/api/cases/{case['id']}/handover",
+        headers=browser.headers("avocat"),
+        json={"procedure": "petites_creances"},
+    )
+    assert done.status_code == 200, done.text
+    login(browser, "avocat")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    todo = text(page, "h-todo")
+    assert "Rien à faire" not in todo
+    assert "Mandater un commissaire de justice : il envoie au débiteur l'invitation" in todo
+    assert "dès maintenant — responsable : Brasserie de l'Ill SAS (créancier)" in todo
+    assert "Générer « " in todo
+    event(browser, case["id"], "mandat_commissaire", date.today())
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    assert "Mandater un commissaire de justice" not in text(page, "h-todo")

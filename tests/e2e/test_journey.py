@@ -173,7 +173,7 @@ def test_a_lawyer_runs_a_case_from_intake_to_the_certificate(page: Any, tmp_path
     assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     # 4. The injonction de payer, event by event; "À faire" follows.
-    sync_api.expect(todo(p)).to_contain_text("Rien à faire de notre côté pour l'instant.")
+    sync_api.expect(todo(p)).to_contain_text("Déposer la requête en injonction de payer au greffe")
     record_event(p, "Requête en injonction de payer déposée au greffe", today - timedelta(days=110))
     record_event(p, "Ordonnance portant injonction de payer rendue", today - timedelta(days=100))
     sync_api.expect(todo(p)).to_contain_text(

@@ -186,3 +186,57 @@ def test_casefile_check_fails_naming_the_file_and_key(tmp_path, monkeypatch):
     )
     assert result.returncode == 2
     assert "refere_provision.toml" in result.stderr and "appel" in result.stderr
+
+
+FIRST = (
+    'first_step = {{ label = "Signifier", event = "{event}", actor = "{actor}", basis = "CPC" }}\n'
+)
+
+
+def test_a_first_step_loads_with_the_documents_of_its_event(tmp_path):
+    body = GOOD_DEADLINE + '[[documents]]\ntemplate = "acte"\nstep = "jugement_signifie"\n'
+    path = write(tmp_path, body)
+    text = path.read_text(encoding="utf-8")
+    first = FIRST.format(event="jugement_signifie", actor="creancier")
+    path.write_text(text.replace('courts = ["', first + 'courts = ["', 1), encoding="utf-8")
+    step = load_procedure(path).first_step
+    assert step is not None
+    assert (step.label, step.event, step.actor, step.basis, step.source, step.documents) == (
+        "Signifier",
+        "jugement_signifie",
+        "creancier",
+        "CPC",
+        "",
+        ("acte",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("event", "actor", "message"),
+    [
+        ("jugement_rendu", "creancier", "first_step.event: événement inconnu 'jugement_rendu'"),
+        ("appel_forme", "creancier", "'appel_forme' suit d'autres événements (jugement_signifie)"),
+        ("jugement_signifie", "le voisin", "first_step.actor"),
+    ],
+)
+def test_a_bad_first_step_is_refused_naming_the_key(tmp_path, event, actor, message):
+    path = write(tmp_path, GOOD_DEADLINE)
+    text = path.read_text(encoding="utf-8")
+    first = FIRST.format(event=event, actor=actor)
+    extra = '[[events]]\nkey = "appel_forme"\nlabel = "Appel"\nafter = ["jugement_signifie"]\n'
+    path.write_text(text.replace('courts = ["', first + 'courts = ["', 1) + extra, encoding="utf-8")
+    with pytest.raises(DefinitionError) as error:
+        load_procedure(path)
+    assert str(path) in str(error.value)
+    assert message in str(error.value)
+
+
+def test_every_shipped_procedure_says_what_to_do_first():
+    """A case with no event of its procedure yet (new, or just handed over) is never left with
+    « Rien à faire »: each procedure names its first step, an event without prerequisite."""
+    from casefile.definitions import engine
+
+    for key, procedure in engine().procedures.items():
+        step = procedure.first_step
+        assert step is not None, key
+        assert step.event in procedure.events and not procedure.events[step.event].after, key

@@ -71,3 +71,32 @@ def test_an_opposition_leaves_nothing_to_ask() -> None:
     ]
     todo = _todo(events, date(2027, 3, 10))
     assert todo.tasks == () and todo.theirs == ()
+
+
+def test_with_no_event_of_the_procedure_the_first_step_is_asked_for() -> None:
+    """A new injonction de payer case: the requête, now, with its documents; the amicable
+    events a handed-over case carries do not count as the procedure's."""
+    eng = engine()
+    procedure = eng.procedures["injonction_de_payer"]
+    today = date(2027, 3, 10)
+    for recorded in ([], ["mise_en_demeure_envoyee", "exigibilite"]):
+        [task] = to_do(procedure, [], recorded, today).tasks
+        assert task.key == "requete_deposee"
+        assert task.step.startswith("Déposer la requête en injonction de payer au greffe")
+        assert (task.actor, task.due, task.late) == ("creancier", None, False)
+        assert task.label == "Injonction de payer"
+        assert task.basis == "CPC art. 1405 et 1406"
+        assert task.documents == (
+            "requete_injonction_tj",
+            "requete_injonction_tc",
+            "bordereau_pieces",
+        )
+    assert to_do(procedure, [], ["requete_deposee"], today).tasks == ()
+
+
+def test_petites_creances_first_asks_to_mandate_a_commissaire() -> None:
+    procedure = engine().procedures["petites_creances"]
+    [task] = to_do(procedure, [], ["mise_en_demeure_envoyee"], date(2027, 3, 10)).tasks
+    assert task.step.startswith("Mandater un commissaire de justice : il envoie au débiteur")
+    assert task.documents == ("mandat_petites_creances",)
+    assert to_do(procedure, [], ["mandat_commissaire"], date(2027, 3, 10)).tasks == ()
