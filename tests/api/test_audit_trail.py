@@ -4,8 +4,9 @@ before/after of each field, filtered by case, user and dates (API and page)."""
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
+from datetime import timedelta
 
+from casefile import clock
 from tests.api.conftest import Api
 from tests.api.test_cases import new_case
 from tests.api.test_pages import HTML, login
@@ -85,9 +86,9 @@ def test_the_trail_filters_by_user_and_dates(api: Api) -> None:
     mine = api.client.get("/api/audit", params={"user": "credit_manager"}, headers=admin).json()
     assert mine and {e["actor"] for e in mine} == {"credit_manager"}
     assert any(e["case_id"] == case["id"] for e in mine)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     assert api.client.get("/api/audit", params={"since": tomorrow}, headers=admin).json() == []
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     todays = api.client.get(
         "/api/audit", params={"since": today, "until": today}, headers=admin
     ).json()

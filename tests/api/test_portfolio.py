@@ -165,3 +165,17 @@ def test_the_agenda_shows_the_month(browser: Api, marked: dict) -> None:
     assert page.status_code == 422
     assert "mois « 2027-13 » : écrivez-le AAAA-MM" in page.text
     assert mark  # the month view lists deadlines of visible cases only (see the crawl test)
+
+
+def test_the_portfolio_and_the_agenda_name_people(browser: Api, marked: dict) -> None:
+    mark = marked["mark"]
+    renamed = browser.client.patch(
+        "/api/users/avocat", headers=browser.headers("admin"), json={"full_name": "Jeanne Martin"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    login(browser, "avocat")
+    page = browser.client.get(f"/dossiers?q=PF-{mark}-A", headers=HTML).text
+    assert "<td>Maître Jeanne Martin</td>" in page
+    assert '<option value="avocat" >Maître Jeanne Martin</option>' in page
+    page = browser.client.get("/agenda?qui=avocat", headers=HTML).text
+    assert " — Maître Jeanne Martin</caption>" in page

@@ -17,6 +17,7 @@ from casefile.definitions import engine
 from casefile.labels import CASE_STATUSES
 from casefile.services import agenda as agenda_service
 from casefile.services.portfolio import SORT_LABELS, UNASSIGNED, export_csv, people, search
+from casefile.services.users import people_names
 
 
 def _link(params: dict[str, str], **changes: Any) -> str:
@@ -34,14 +35,18 @@ class PortfolioController(Controller):
         query = query_from(params)
         found = await search(actor, query, clock.today())
         base = {k: v for k, v in params.items() if k != "page"}
+        lawyers = await people("avocat")
+        commissaires = await people("commissaire_de_justice")
+        shown = [c.get(k) for c in found.items for k in ("lawyer", "commissaire")]
         return page(
             request,
             "portfolio.html",
             found=found,
             params=params,
             procedures={k: p.title for k, p in engine().procedures.items()},
-            lawyers=await people("avocat"),
-            commissaires=await people("commissaire_de_justice"),
+            lawyers=lawyers,
+            commissaires=commissaires,
+            names=await people_names([*lawyers, *commissaires, *shown]),
             case_statuses=CASE_STATUSES,
             sorts=SORT_LABELS,
             unassigned=UNASSIGNED,
@@ -77,12 +82,14 @@ class PortfolioController(Controller):
         if who is None:
             who = actor.name if actor.role in agenda_service.PERSONAL_ROLES else ""
         view = await agenda_service.month(actor, month, who or None, today)
+        team = await people("avocat") + await people("commissaire_de_justice")
         return page(
             request,
             "agenda.html",
             view=view,
             who=who,
-            people=await people("avocat") + await people("commissaire_de_justice"),
+            people=team,
+            names=await people_names([*team, view.who]),
             previous_link=_link({"qui": who}, mois=agenda_service.shift(month, -1)),
             next_link=_link({"qui": who}, mois=agenda_service.shift(month, 1)),
         )
