@@ -55,8 +55,8 @@ def test_the_administrator_records_a_published_rate(browser: Api) -> None:
     )
     assert done.status_code == 303, done.text
     page = html.unescape(browser.client.get("/admin/taux/", headers=HTML).text)
-    assert "2026-S2 : 9.99 %" in page
-    assert "Taux enregistré : taux de la BCE" in page and ", 2026-S2 = 9.99 %." in page
+    assert "2026-S2 : 9,99\u00a0%" in page
+    assert "Taux enregistré : taux de la BCE" in page and ", 2026-S2 = 9,99\u00a0%." in page
 
 
 def test_only_an_administrator_records_rates(browser: Api) -> None:

@@ -3,6 +3,7 @@ published value with the address of its publication (`casefile.services.rates`).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -14,6 +15,7 @@ from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.web.pages import flash, page
 from casefile.errors import CasefileError, InvalidFields
+from casefile.law.wording import decimal_fr
 from casefile.services import rates
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -36,6 +38,7 @@ def _page(
         error=error,
         kind_options=KIND_OPTIONS,
         semester_fr=rates.semester_label_fr,
+        decimal_fr=lambda value: decimal_fr(Decimal(str(value))),
         field_ids={k: f"rate-{k}" for k in rates.LABELS},
     )
 
@@ -61,7 +64,8 @@ class RateAdminController(Controller):
             return _page(request, values, None, str(failure))
         message = (
             f"Taux enregistré : {result['label']}, "
-            f"{rates.semester_label_fr(result['semester'])} = {result['value']} %."
+            f"{rates.semester_label_fr(result['semester'])} = "
+            f"{decimal_fr(Decimal(str(result['value'])))}\u00a0%."
         )
         details = (
             []
