@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casefile.labels import refused_fr
-
 ROLES = ("admin", "avocat", "credit_manager", "commissaire_de_justice", "lecteur")
 
 ACTIONS = frozenset(
@@ -100,6 +98,8 @@ def require(actor: User, action: str, what: str = "") -> None:
     from casefile.errors import Forbidden
 
     if not can(actor.role, action):
+        from casefile.labels import refused_fr  # babel: not on every command's start
+
         target = f" sur {what}" if what else ""
         raise Forbidden(
             f"action refusée pour « {actor.name} » : {refused_fr(actor.role, action)}{target}"
