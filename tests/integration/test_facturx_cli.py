@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from casefile.cli import main
+from casefile.documents.formatting import siren_fr
 from tests.evidence.facturx_samples import Sample, facturx_pdf
 from tests.integration.conftest import CREDITOR_SIREN, DEBTOR_SIREN, Env, create_case
 
@@ -57,4 +58,4 @@ def test_add_then_accept_from_the_command_line(
     assert main(["evidence", "facturx", "IP-FX", "1"]) == 0
     text = capsys.readouterr().out
     assert "facture F-2026-003 du 15 septembre 2026, échéance 15 octobre 2026" in text
-    assert f"acheteur : Dupont & Fils <SARL> (SIREN {DEBTOR_SIREN})" in text
+    assert f"acheteur : Dupont & Fils <SARL> (SIREN {siren_fr(DEBTOR_SIREN)})" in text
