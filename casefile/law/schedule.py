@@ -43,6 +43,10 @@ _NO_ATTRIBUTES: Mapping[str, AttributeValue] = {}
 STATUSES = ("pending", "done", "missed", "moot", "uncertain")
 
 
+# What identifies an event in the schedule memo: (key, date), or a string when it has attributes.
+_Identity = str | tuple[str, date]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class RecordedEvent:
     """A dated fact of the case, with its attributes (a_personne = true…).
@@ -54,24 +58,26 @@ class RecordedEvent:
     key: str
     date: date
     attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
-    _identity: str | None = field(default=None, init=False, repr=False)
+    _identity: _Identity | None = field(default=None, init=False, repr=False)
 
-    def _ident(self) -> str:
-        """The event as one string (its hash is kept by Python): key, date and attributes,
-        each value written with its type (`True` is not `1`, nor `'1'`)."""
+    def _ident(self) -> _Identity:
+        """The event as one hashable value: without attributes, the pair (key, date); with
+        some, one string (its hash is kept by Python) of the key, the date and the attributes,
+        each value written with its type (`True` is not `1`, nor `'1'`). A pair never equals a
+        string."""
         identity = self._identity
         if identity is None:
-            # The key's repr ends at its closing quote, the date is ten characters: what
-            # follows, if anything, is the repr of the sorted attributes.
             attributes = self.attributes
             if not attributes:
-                identity = f"{self.key!r}{self.date.isoformat()}"
+                identity = (self.key, self.date)
+            # The key's repr ends at its closing quote, the date is ten characters: what
+            # follows is the repr of the sorted attributes.
             elif len(attributes) == 1:
                 identity = f"{self.key!r}{self.date.isoformat()}{tuple(attributes.items())!r}"
             else:
                 items = tuple(sorted(attributes.items()))
                 identity = f"{self.key!r}{self.date.isoformat()}{items!r}"
-            object.__setattr__(self, "_identity", identity)
+            _set_identity(self, identity)
         return identity
 
     def __eq__(self, other: object) -> bool:
@@ -83,6 +89,10 @@ class RecordedEvent:
 
     def __hash__(self) -> int:
         return hash(self._ident())
+
+
+# The slot's own setter (a frozen dataclass refuses `setattr`; `object.__setattr__` is slower).
+_set_identity: Callable[[RecordedEvent, object], None] = RecordedEvent.__dict__["_identity"].__set__
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +331,9 @@ class _Plan:
     known: Any = None  # the procedure's event keys (a keys view)
     procedure_key: str = ""
     territory_key: str = ""
+    # The plan's number in the engine (`Engine._plan_ids`): what keys its schedules in the memo
+    # shared by every court and place with this plan.
+    memo_id: int = 0
 
     def __post_init__(self) -> None:
         self.known = self.procedure.events.keys()
@@ -348,6 +361,8 @@ class Engine:
         self._places: dict[tuple[object, object], tuple[str, Territory, Extension | None]] = {}
         self._soft: dict[str, bool] = {}
         self._schedules: dict[tuple[Any, ...], Schedule] = {}
+        # A number per plan's shared key, never reused (kept by `clear_memos`: small).
+        self._plan_ids: dict[tuple[Any, ...], int] = {}
         self.schedule_memo_size = SCHEDULE_MEMO_SIZE
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._shared_plans: dict[tuple[Any, ...], _Plan] = {}
@@ -467,55 +482,62 @@ class Engine:
     ) -> Schedule:
         """The case's deadlines. `today` (a parameter, never the clock) marks missed ones.
 
-        The result depends on nothing else: it is memoised whole, keyed by the procedure, the
-        events (with their attributes' types), the facts (the claim total as written: its
-        text appears in warnings) and `today`.
+        The result depends on nothing else: it is memoised whole, keyed by the case's plan (its
+        number: every court and place with the same plan shares it), the events (with their
+        attributes' types), the claim total as written (its text appears in warnings) and
+        `today`.
         """
         if type(events) is not dict and not isinstance(events, Mapping):
             events = {event.key: event for event in events}
+        plan = self._plans.get(
+            (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
+        )
+        if plan is None:  # the first case of its procedure, court and place (or a refused one)
+            schedule = self._compute(procedure_key, events, facts, today)
+            plan = self._plans.get(
+                (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
+            )
+            if plan is not None:
+                self._keep(plan, events, facts, today, schedule)
+            return schedule
         claim = facts.claim_total
-        court, department, residence = facts.court, facts.court_department, facts.debtor_residence
-        # One flat tuple of plain values (the collector soon stops tracking it): the mapping's
-        # keys, then each event's identity (their count fixes the split).
         written = None if claim is None else str(claim)
-        if len(events) == 2:  # the usual case, without a list
+        # One flat tuple of plain values (the collector soon stops tracking it): the plan's
+        # number, the claim, today, the mapping's keys, then each event's identity (their
+        # count fixes the split). `_memo_key` writes the same for any number of events.
+        size = len(events)
+        if size == 2:  # the usual cases, without a list
             one, two = events.values()
+            key_one, key_two = events
             memo_key: tuple[Any, ...] = (
-                procedure_key,
-                court,
-                department,
-                residence,
+                plan.memo_id,
                 written,
                 today,
-                *events,
+                key_one,
+                key_two,
                 one._identity or one._ident(),
                 two._identity or two._ident(),
             )
+        elif size == 1:
+            (one,) = events.values()
+            (key_one,) = events
+            memo_key = (plan.memo_id, written, today, key_one, one._identity or one._ident())
         else:
-            memo_key = (
-                procedure_key,
-                court,
-                department,
-                residence,
-                written,
-                today,
-                *events,
-                *[event._identity or event._ident() for event in events.values()],
-            )
+            memo_key = _memo_key(plan.memo_id, written, today, events)
+        schedules = self._schedules
         try:
-            cached = self._schedules.get(memo_key)
+            cached = schedules.get(memo_key)
         except TypeError:  # an unhashable attribute value: computed (and refused) below
             return self._compute(procedure_key, events, facts, today)
         if cached is not None:
             return cached
-        # The case's plan already compiled and its events all known: its function, then the
-        # deadlines by due date and key (`_schedule`, inlined).
-        plan = self._plans.get((procedure_key, court, department, residence))
-        run = plan.run if plan is not None else None
-        if run is not None and events.keys() <= plan.known:  # type: ignore[union-attr]
+        # The plan's function, its events all known; then the deadlines by due date and key
+        # (`_schedule`, inlined).
+        run = plan.run
+        if run is not None and events.keys() <= plan.known:
             results, warnings = run(events, today)
             if claim is not None:
-                warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))  # type: ignore[union-attr]
+                warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))
             count = len(results)
             if count < 2:
                 deadlines = tuple(results.values())
@@ -527,17 +549,33 @@ class Engine:
             else:
                 deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
             schedule = _new_schedule(
-                plan.procedure_key,  # type: ignore[union-attr]
-                plan.territory_key,  # type: ignore[union-attr]
-                deadlines,
-                tuple(warnings),
+                plan.procedure_key, plan.territory_key, deadlines, tuple(warnings)
             )
         else:
             schedule = self._compute(procedure_key, events, facts, today)
+        if len(schedules) >= self.schedule_memo_size:
+            schedules.clear()
+        schedules[memo_key] = schedule
+        return schedule
+
+    def _keep(
+        self,
+        plan: _Plan,
+        events: Mapping[str, RecordedEvent],
+        facts: CaseFacts,
+        today: date | None,
+        schedule: Schedule,
+    ) -> None:
+        """`schedule` kept under `compute`'s key (unless an attribute value is unhashable)."""
+        claim = facts.claim_total
+        memo_key = _memo_key(plan.memo_id, None if claim is None else str(claim), today, events)
+        try:
+            hash(memo_key)
+        except TypeError:
+            return
         if len(self._schedules) >= self.schedule_memo_size:
             self._schedules.clear()
         self._schedules[memo_key] = schedule
-        return schedule
 
     def _compute(
         self,
@@ -634,6 +672,12 @@ class Engine:
         # The department itself matters only to a court overseas (art. 644, and art. 647 through
         # `place`): elsewhere every court of the territory with the same extension shares a plan.
         seat = court_department if court_department in self._overseas_courts else None
+        rules = [r for r in procedure.deadlines if not r.courts or court in r.courts]
+        if not any(rule.distance_extension for rule in rules):
+            # No rule of the court takes the extension: neither it nor the seat changes a
+            # deadline (they are read only through a step's extension), so the plans of every
+            # place of the territory are one.
+            extension, seat = None, None
         shared_key = (procedure.key, court, territory.key, extension, seat)
         plan = self._shared_plans.get(shared_key)
         if plan is not None:
@@ -679,6 +723,9 @@ class Engine:
                     deadlines=built,
                 )
             )
+        memo_id = self._plan_ids.get(shared_key)
+        if memo_id is None:
+            memo_id = self._plan_ids[shared_key] = len(self._plan_ids)
         plan = _Plan(
             procedure=procedure,
             court_department=court_department,
@@ -686,6 +733,7 @@ class Engine:
             extension=extension,
             soft=self._soft_order(procedure),
             steps=tuple(steps),
+            memo_id=memo_id,
         )
         plan.run = self._generated_run(plan)
         if len(self._plans) >= 10_000:
@@ -1410,6 +1458,19 @@ def _made_moot(key: str, deadline: Deadline, voider: Deadline, warnings: list[st
             f"Sans objet : délai « {voider.label} » manqué ({voider.basis}) — {voider.consequence}",
         ),
         _json=None,
+    )
+
+
+def _memo_key(
+    memo_id: int, written: str | None, today: date | None, events: Mapping[str, RecordedEvent]
+) -> tuple[Any, ...]:
+    """`Engine.compute`'s memo key for any number of events (the same tuple as its own)."""
+    return (
+        memo_id,
+        written,
+        today,
+        *events,
+        *[event._identity or event._ident() for event in events.values()],
     )
 
 
