@@ -368,7 +368,9 @@ class Engine:
         self._shared_plans: dict[tuple[Any, ...], _Plan] = {}
         self._overseas_courts = territories.distance.overseas_courts
         self._step_memos: dict[tuple[Any, ...], dict[Any, Any]] = {}
-        self._plan_entries = 0
+        # Entries of the plans' memos, all plans together (one cell, shared with the generated
+        # functions' fillers).
+        self._plan_count = [0]
         # Generated plan functions by the rules they read (`make`, the constants shared by every
         # plan with those rules, the roles of the others); kept by `clear_memos`: they depend on
         # the definitions only.
@@ -384,7 +386,7 @@ class Engine:
         self._plans.clear()
         self._shared_plans.clear()
         self._step_memos.clear()
-        self._plan_entries = 0
+        self._plan_count[0] = 0
 
     # -- input validation ---------------------------------------------------------------------
 
@@ -956,8 +958,8 @@ class Engine:
                 art_647,
                 added,
             )
-            self._plan_entries += 1
-            if self._plan_entries > PLAN_MEMO_SIZE:
+            self._plan_count[0] += 1
+            if self._plan_count[0] > PLAN_MEMO_SIZE:
                 self._drop_plans()
             step.deadlines[cache_key] = cached
         deadline, expiry_warnings = cached
@@ -993,8 +995,8 @@ class Engine:
         found = step.expiries.get(start)
         if found is None:
             found = _expiry_of_total(step.rule.counting, step.total, start, plan.territory)
-            self._plan_entries += 1
-            if self._plan_entries > PLAN_MEMO_SIZE:
+            self._plan_count[0] += 1
+            if self._plan_count[0] > PLAN_MEMO_SIZE:
                 self._drop_plans()
             step.expiries[start] = found
         return found
@@ -1003,7 +1005,7 @@ class Engine:
         self._plans.clear()
         self._shared_plans.clear()
         self._step_memos.clear()
-        self._plan_entries = 0
+        self._plan_count[0] = 0
 
     def compute_reference(
         self,
@@ -1305,11 +1307,11 @@ class Engine:
         for memo in (self._expiries, self._deadlines, self._dates, self._schedules, self._points):
             if len(memo) > max_entries:
                 memo.clear()
-        if self._plan_entries > max_entries:
+        if self._plan_count[0] > max_entries:
             self._plans.clear()
             self._shared_plans.clear()
             self._step_memos.clear()
-            self._plan_entries = 0
+            self._plan_count[0] = 0
 
     def _eligibility_warnings(
         self, procedure: Procedure, events: Mapping[str, RecordedEvent], facts: CaseFacts
@@ -1626,6 +1628,7 @@ def _filler(
     date and status: the deadline `_apply_step` would build (through the same shared memo, by
     the same key), with its expiry's warnings prefixed once."""
     rule, applied, built = step.rule, step.applied, step.deadlines
+    count = engine._plan_count
     prefix = f"{rule.key}: "
     leads: dict[tuple[int, bool], tuple[str, ...]] = {}
 
@@ -1680,13 +1683,13 @@ def _filler(
                 points, rule, start, start_date, rule.period, result, applied, status, notes
             )
             built[cache_key] = (deadline, warnings)
-            engine._plan_entries += 1
+            count[0] += 2
         else:
-            deadline, warnings = cached
+            deadline = cached[0]  # (its warnings are `warnings`: the key holds them)
+            count[0] += 1
         entry = (deadline, tuple([prefix + w for w in warnings]) if warnings else ())
         fast[fast_key] = entry
-        engine._plan_entries += 1
-        if engine._plan_entries > PLAN_MEMO_SIZE:
+        if count[0] > PLAN_MEMO_SIZE:
             engine._drop_plans()
         return entry
 
@@ -1695,10 +1698,10 @@ def _filler(
 
 def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date], _Expiry]:
     """The expiry of `step`'s own period from a start date not in its memo, kept there
-    (`Engine._step_expiry` for a plain start, fewer calls). A period of days counted by the CPC
-    is one addition and one look-up in the territory's expiries by last day: nothing is kept
-    by start date."""
+    (`Engine._step_expiry` for a plain start, fewer calls). A period counted by the CPC is date
+    arithmetic and one look-up in the territory's expiries by last day."""
     memo, counting, total = step.expiries, step.rule.counting, step.total
+    count = engine._plan_count
     if counting == "cpc" and not total.backward:
         months = total.total_months
         delta = timedelta(days=total.days)
@@ -1709,14 +1712,18 @@ def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date],
             found: _Expiry | None = derived.get(unadjusted)
             if found is None:
                 found = derived[unadjusted] = _rolled(unadjusted, territory)
+            memo[start] = found
+            count[0] += 1
+            if count[0] > PLAN_MEMO_SIZE:
+                engine._drop_plans()
             return found
 
         return expire_cpc
 
     def expire(start: date) -> _Expiry:
         found = memo[start] = _expiry_of_total(counting, total, start, territory)
-        engine._plan_entries += 1
-        if engine._plan_entries > PLAN_MEMO_SIZE:
+        count[0] += 1
+        if count[0] > PLAN_MEMO_SIZE:
             engine._drop_plans()
         return found
 
