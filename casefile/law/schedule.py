@@ -43,8 +43,9 @@ _NO_ATTRIBUTES: Mapping[str, AttributeValue] = {}
 STATUSES = ("pending", "done", "missed", "moot", "uncertain")
 
 
-# What identifies an event in the schedule memo: (key, date), or a string when it has attributes.
-_Identity = str | tuple[str, date]
+# What identifies an event in the schedule memo, with its key: its date, or a string when it
+# has attributes.
+_Identity = str | date
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -61,15 +62,15 @@ class RecordedEvent:
     _identity: _Identity | None = field(default=None, init=False, repr=False)
 
     def _ident(self) -> _Identity:
-        """The event as one hashable value: without attributes, the pair (key, date); with
-        some, one string (its hash is kept by Python) of the key, the date and the attributes,
-        each value written with its type (`True` is not `1`, nor `'1'`). A pair never equals a
-        string."""
+        """The event with its key as one hashable value, kept: without attributes its date (a
+        date keeps its hash); with some, one string (its hash is kept by Python) of the key, the
+        date and the attributes, each value written with its type (`True` is not `1`, nor
+        `'1'`). A date never equals a string."""
         identity = self._identity
         if identity is None:
             attributes = self.attributes
             if not attributes:
-                identity = (self.key, self.date)
+                identity = self.date
             # The key's repr ends at its closing quote, the date is ten characters: what
             # follows is the repr of the sorted attributes.
             elif len(attributes) == 1:
@@ -85,10 +86,10 @@ class RecordedEvent:
             return True
         if not isinstance(other, RecordedEvent):
             return NotImplemented
-        return self._ident() == other._ident()
+        return self.key == other.key and self._ident() == other._ident()
 
     def __hash__(self) -> int:
-        return hash(self._ident())
+        return hash((self.key, self._ident()))
 
 
 # The slot's own setter (a frozen dataclass refuses `setattr`; `object.__setattr__` is slower).
@@ -361,6 +362,9 @@ class Engine:
         self._places: dict[tuple[object, object], tuple[str, Territory, Extension | None]] = {}
         self._soft: dict[str, bool] = {}
         self._schedules: dict[tuple[Any, ...], Schedule] = {}
+        # The same schedules keyed by their plan's number instead of the case's court and place:
+        # every court and place with the same plan shares them (read when `_schedules` misses).
+        self._plan_schedules: dict[tuple[Any, ...], Schedule] = {}
         # A number per plan's shared key, never reused (kept by `clear_memos`: small).
         self._plan_ids: dict[tuple[Any, ...], int] = {}
         self.schedule_memo_size = SCHEDULE_MEMO_SIZE
@@ -382,6 +386,7 @@ class Engine:
         self._expiries.clear()
         self._deadlines.clear()
         self._schedules.clear()
+        self._plan_schedules.clear()
         self._points.clear()
         self._plans.clear()
         self._shared_plans.clear()
@@ -484,100 +489,107 @@ class Engine:
     ) -> Schedule:
         """The case's deadlines. `today` (a parameter, never the clock) marks missed ones.
 
-        The result depends on nothing else: it is memoised whole, keyed by the case's plan (its
-        number: every court and place with the same plan shares it), the events (with their
-        attributes' types), the claim total as written (its text appears in warnings) and
-        `today`.
+        The result depends on nothing else: it is memoised whole, keyed by the procedure, the
+        events (with their attributes' types), the facts (the claim total as written: its
+        text appears in warnings) and `today`; and, for the cases of other courts and places
+        with the same plan, by the plan's number instead of the court and place.
         """
         if type(events) is not dict and not isinstance(events, Mapping):
             events = {event.key: event for event in events}
-        plan = self._plans.get(
-            (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
-        )
-        if plan is None:  # the first case of its procedure, court and place (or a refused one)
-            schedule = self._compute(procedure_key, events, facts, today)
-            plan = self._plans.get(
-                (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
-            )
-            if plan is not None:
-                self._keep(plan, events, facts, today, schedule)
-            return schedule
         claim = facts.claim_total
+        court, department, residence = facts.court, facts.court_department, facts.debtor_residence
         written = None if claim is None else str(claim)
-        # One flat tuple of plain values (the collector soon stops tracking it): the plan's
-        # number, the claim, today, the mapping's keys, then each event's identity (their
-        # count fixes the split). `_memo_key` writes the same for any number of events.
+        # One flat tuple of plain values (the collector soon stops tracking it): the mapping's
+        # keys, then each event's identity (a date, or a string with its key and attributes;
+        # paired with the event's own key if the mapping files it under another). Their count
+        # fixes the split. `_memo_key` writes the same for any number of events.
         size = len(events)
         if size == 2:  # the usual cases, without a list
-            one, two = events.values()
             key_one, key_two = events
+            one, two = events.values()
+            first = one._identity or one._ident()
+            if one.key is not key_one:
+                first = (one.key, first)
+            second = two._identity or two._ident()
+            if two.key is not key_two:
+                second = (two.key, second)
             memo_key: tuple[Any, ...] = (
-                plan.memo_id,
+                procedure_key,
+                court,
+                department,
+                residence,
                 written,
                 today,
                 key_one,
                 key_two,
-                one._identity or one._ident(),
-                two._identity or two._ident(),
+                first,
+                second,
             )
         elif size == 1:
-            (one,) = events.values()
             (key_one,) = events
-            memo_key = (plan.memo_id, written, today, key_one, one._identity or one._ident())
+            (one,) = events.values()
+            first = one._identity or one._ident()
+            if one.key is not key_one:
+                first = (one.key, first)
+            memo_key = (procedure_key, court, department, residence, written, today, key_one, first)
         else:
-            memo_key = _memo_key(plan.memo_id, written, today, events)
-        schedules = self._schedules
+            memo_key = _memo_key(
+                (procedure_key, court, department, residence), written, today, events
+            )
         try:
-            cached = schedules.get(memo_key)
+            cached = self._schedules.get(memo_key)
         except TypeError:  # an unhashable attribute value: computed (and refused) below
             return self._compute(procedure_key, events, facts, today)
         if cached is not None:
             return cached
-        # The plan's function, its events all known; then the deadlines by due date and key
-        # (`_schedule`, inlined).
-        run = plan.run
-        if run is not None and events.keys() <= plan.known:
-            results, warnings = run(events, today)
-            if claim is not None:
-                warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))
-            count = len(results)
-            if count < 2:
-                deadlines = tuple(results.values())
-            elif count == 2:
-                first, second = results.values()
-                if first.due > second.due or (first.due == second.due and first.key > second.key):
-                    first, second = second, first
-                deadlines = (first, second)
-            else:
-                deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
-            schedule = _new_schedule(
-                plan.procedure_key, plan.territory_key, deadlines, tuple(warnings)
-            )
-        else:
-            schedule = self._compute(procedure_key, events, facts, today)
-        if len(schedules) >= self.schedule_memo_size:
-            schedules.clear()
-        schedules[memo_key] = schedule
+        # The case's plan already compiled: the schedule a case of another court or place
+        # with the same plan gave; else, its events all known, its function, then the
+        # deadlines by due date and key (`_schedule`, inlined).
+        plan = self._plans.get((procedure_key, court, department, residence))
+        if plan is not None:
+            plan_key = (plan.memo_id, *memo_key[4:])
+            cached = self._plan_schedules.get(plan_key)
+            if cached is not None:
+                self._keep(memo_key, cached)
+                return cached
+            run = plan.run
+            if run is not None and events.keys() <= plan.known:
+                results, warnings = run(events, today)
+                if claim is not None:
+                    warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))
+                count = len(results)
+                if count < 2:
+                    deadlines = tuple(results.values())
+                elif count == 2:
+                    early, late = results.values()
+                    if early.due > late.due or (early.due == late.due and early.key > late.key):
+                        early, late = late, early
+                    deadlines = (early, late)
+                else:
+                    deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
+                schedule = _new_schedule(
+                    plan.procedure_key, plan.territory_key, deadlines, tuple(warnings)
+                )
+                self._keep(memo_key, schedule, plan_key)
+                return schedule
+        schedule = self._compute(procedure_key, events, facts, today)
+        plan = self._plans.get((procedure_key, court, department, residence))
+        self._keep(memo_key, schedule, None if plan is None else (plan.memo_id, *memo_key[4:]))
         return schedule
 
     def _keep(
-        self,
-        plan: _Plan,
-        events: Mapping[str, RecordedEvent],
-        facts: CaseFacts,
-        today: date | None,
-        schedule: Schedule,
+        self, memo_key: tuple[Any, ...], schedule: Schedule, plan_key: tuple[Any, ...] | None = None
     ) -> None:
-        """`schedule` kept under `compute`'s key (unless an attribute value is unhashable)."""
-        claim = facts.claim_total
-        memo_key = _memo_key(plan.memo_id, None if claim is None else str(claim), today, events)
-        try:
-            hash(memo_key)
-        except TypeError:
-            return
-        if len(self._schedules) >= self.schedule_memo_size:
-            self._schedules.clear()
-        self._schedules[memo_key] = schedule
+        """`schedule` memoised under the case's key and, if given, its plan's."""
+        schedules = self._schedules
+        if len(schedules) >= self.schedule_memo_size:
+            schedules.clear()
+        schedules[memo_key] = schedule
+        if plan_key is not None:
+            shared = self._plan_schedules
+            if len(shared) >= self.schedule_memo_size:
+                shared.clear()
+            shared[plan_key] = schedule
 
     def _compute(
         self,
@@ -1304,7 +1316,14 @@ class Engine:
     def trim_memo(self, max_entries: int) -> None:
         """Empty each memo holding more than `max_entries` results (long batches and
         recomputations call it between chunks, so memory stays bounded)."""
-        for memo in (self._expiries, self._deadlines, self._dates, self._schedules, self._points):
+        for memo in (
+            self._expiries,
+            self._deadlines,
+            self._dates,
+            self._schedules,
+            self._plan_schedules,
+            self._points,
+        ):
             if len(memo) > max_entries:
                 memo.clear()
         if self._plan_count[0] > max_entries:
@@ -1464,16 +1483,19 @@ def _made_moot(key: str, deadline: Deadline, voider: Deadline, warnings: list[st
 
 
 def _memo_key(
-    memo_id: int, written: str | None, today: date | None, events: Mapping[str, RecordedEvent]
+    place: tuple[Any, ...],
+    written: str | None,
+    today: date | None,
+    events: Mapping[str, RecordedEvent],
 ) -> tuple[Any, ...]:
-    """`Engine.compute`'s memo key for any number of events (the same tuple as its own)."""
-    return (
-        memo_id,
-        written,
-        today,
-        *events,
-        *[event._identity or event._ident() for event in events.values()],
-    )
+    """`Engine.compute`'s memo key for any number of events (the same tuple as its own for one
+    or two): the procedure, court and place, the claim, today, the mapping's keys, each event's
+    identity."""
+    identities = []
+    for key, event in events.items():
+        identity = event._identity or event._ident()
+        identities.append(identity if event.key is key else (event.key, identity))
+    return (*place, written, today, *events, *identities)
 
 
 def _due_and_key(deadline: Deadline) -> tuple[date, str]:

@@ -167,3 +167,35 @@ def test_a_dropped_engine_is_freed_without_the_collector() -> None:
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_the_schedule_memo_tells_events_apart_by_key_date_and_typed_attributes() -> None:
+    """The memo key holds each event's date (or, with attributes, a string of its key, date and
+    typed attributes) and the event's own key when the mapping files it under another: an
+    attribute `True` is not `1`, and an event is never read as another one with its date."""
+    engine = load_engine(data_dir(), recorded_rates_file())
+    reference = load_engine(data_dir(), recorded_rates_file())
+    served = date(2026, 4, 30)
+    rendered = RecordedEvent("ordonnance_rendue", date(2026, 3, 2))
+    variants = [
+        {"ordonnance_signifiee": RecordedEvent("ordonnance_signifiee", served, {"a_personne": v})}
+        for v in (True, 1, "1", False, 0)
+    ]
+    # The mapping's key differs from the event's own (the plan reads the mapping; the missed
+    # note names the event's key).
+    variants.append({"ordonnance_signifiee": RecordedEvent("opposition_formee", served)})
+    variants.append({"ordonnance_signifiee": RecordedEvent("ordonnance_signifiee", served)})
+    for _round in range(2):
+        for extra in variants:
+            events = {"ordonnance_rendue": rendered, **extra}
+            for facts in (CaseFacts(), CaseFacts(court_department="69", debtor_residence="972")):
+                expected = _outcome(
+                    reference.compute_reference, "injonction_de_payer", events, facts, None
+                )
+                got = _outcome(engine.compute, "injonction_de_payer", events, facts, None)
+                assert got == expected, (events, facts)
+    a = RecordedEvent("audience", date(2026, 1, 5))
+    assert a == RecordedEvent("audience", date(2026, 1, 5))
+    assert a != RecordedEvent("jugement_rendu", date(2026, 1, 5))
+    assert hash(a) == hash(RecordedEvent("audience", date(2026, 1, 5)))
+    assert RecordedEvent("x", a.date, {"n": True}) != RecordedEvent("x", a.date, {"n": 1})
