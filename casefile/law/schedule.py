@@ -362,9 +362,6 @@ class Engine:
         self._places: dict[tuple[object, object], tuple[str, Territory, Extension | None]] = {}
         self._soft: dict[str, bool] = {}
         self._schedules: dict[tuple[Any, ...], Schedule] = {}
-        # The same schedules keyed by their plan's number instead of the case's court and place:
-        # every court and place with the same plan shares them (read when `_schedules` misses).
-        self._plan_schedules: dict[tuple[Any, ...], Schedule] = {}
         # A number per plan's shared key, never reused (kept by `clear_memos`: small).
         self._plan_ids: dict[tuple[Any, ...], int] = {}
         self.schedule_memo_size = SCHEDULE_MEMO_SIZE
@@ -386,7 +383,6 @@ class Engine:
         self._expiries.clear()
         self._deadlines.clear()
         self._schedules.clear()
-        self._plan_schedules.clear()
         self._points.clear()
         self._plans.clear()
         self._shared_plans.clear()
@@ -489,24 +485,35 @@ class Engine:
     ) -> Schedule:
         """The case's deadlines. `today` (a parameter, never the clock) marks missed ones.
 
-        The result depends on nothing else: it is memoised whole, keyed by the procedure, the
-        events (with their attributes' types), the facts (the claim total as written: its
-        text appears in warnings) and `today`; and, for the cases of other courts and places
-        with the same plan, by the plan's number instead of the court and place.
+        The result depends on nothing else: it is memoised whole, keyed by the case's plan (its
+        number: every court and place with the same plan shares it), the events (with their
+        attributes' types), the claim total as written (its text appears in warnings) and
+        `today`.
         """
         if type(events) is not dict and not isinstance(events, Mapping):
             events = {event.key: event for event in events}
+        plan = self._plans.get(
+            (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
+        )
+        if plan is None:  # the first case of its procedure, court and place (or a refused one)
+            schedule = self._compute(procedure_key, events, facts, today)
+            plan = self._plans.get(
+                (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
+            )
+            if plan is not None:
+                self._keep(plan, events, facts, today, schedule)
+            return schedule
         claim = facts.claim_total
-        court, department, residence = facts.court, facts.court_department, facts.debtor_residence
         written = None if claim is None else str(claim)
-        # One flat tuple of plain values (the collector soon stops tracking it): the mapping's
-        # keys, then each event's identity (a date, or a string with its key and attributes;
-        # paired with the event's own key if the mapping files it under another). Their count
-        # fixes the split. `_memo_key` writes the same for any number of events.
+        # One flat tuple of plain values (the collector soon stops tracking it): the plan's
+        # number, the claim, today, the mapping's keys, then each event's identity (a date, or
+        # a string with its key and attributes; paired with the event's own key if the mapping
+        # files it under another). Their count fixes the split. `_memo_key` writes the same
+        # for any number of events.
         size = len(events)
         if size == 2:  # the usual cases, without a list
-            key_one, key_two = events
             one, two = events.values()
+            key_one, key_two = events
             first = one._identity or one._ident()
             if one.key is not key_one:
                 first = (one.key, first)
@@ -514,10 +521,7 @@ class Engine:
             if two.key is not key_two:
                 second = (two.key, second)
             memo_key: tuple[Any, ...] = (
-                procedure_key,
-                court,
-                department,
-                residence,
+                plan.memo_id,
                 written,
                 today,
                 key_one,
@@ -526,70 +530,66 @@ class Engine:
                 second,
             )
         elif size == 1:
-            (key_one,) = events
             (one,) = events.values()
+            (key_one,) = events
             first = one._identity or one._ident()
             if one.key is not key_one:
                 first = (one.key, first)
-            memo_key = (procedure_key, court, department, residence, written, today, key_one, first)
+            memo_key = (plan.memo_id, written, today, key_one, first)
         else:
-            memo_key = _memo_key(
-                (procedure_key, court, department, residence), written, today, events
-            )
+            memo_key = _memo_key(plan.memo_id, written, today, events)
+        schedules = self._schedules
         try:
-            cached = self._schedules.get(memo_key)
+            cached = schedules.get(memo_key)
         except TypeError:  # an unhashable attribute value: computed (and refused) below
             return self._compute(procedure_key, events, facts, today)
         if cached is not None:
             return cached
-        # The case's plan already compiled: the schedule a case of another court or place
-        # with the same plan gave; else, its events all known, its function, then the
-        # deadlines by due date and key (`_schedule`, inlined).
-        plan = self._plans.get((procedure_key, court, department, residence))
-        if plan is not None:
-            plan_key = (plan.memo_id, *memo_key[4:])
-            cached = self._plan_schedules.get(plan_key)
-            if cached is not None:
-                self._keep(memo_key, cached)
-                return cached
-            run = plan.run
-            if run is not None and events.keys() <= plan.known:
-                results, warnings = run(events, today)
-                if claim is not None:
-                    warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))
-                count = len(results)
-                if count < 2:
-                    deadlines = tuple(results.values())
-                elif count == 2:
-                    early, late = results.values()
-                    if early.due > late.due or (early.due == late.due and early.key > late.key):
-                        early, late = late, early
-                    deadlines = (early, late)
-                else:
-                    deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
-                schedule = _new_schedule(
-                    plan.procedure_key, plan.territory_key, deadlines, tuple(warnings)
-                )
-                self._keep(memo_key, schedule, plan_key)
-                return schedule
-        schedule = self._compute(procedure_key, events, facts, today)
-        plan = self._plans.get((procedure_key, court, department, residence))
-        self._keep(memo_key, schedule, None if plan is None else (plan.memo_id, *memo_key[4:]))
-        return schedule
-
-    def _keep(
-        self, memo_key: tuple[Any, ...], schedule: Schedule, plan_key: tuple[Any, ...] | None = None
-    ) -> None:
-        """`schedule` memoised under the case's key and, if given, its plan's."""
-        schedules = self._schedules
+        # The plan's function, its events all known; then the deadlines by due date and key
+        # (`_schedule`, inlined).
+        run = plan.run
+        if run is not None and events.keys() <= plan.known:
+            results, warnings = run(events, today)
+            if claim is not None:
+                warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))
+            count = len(results)
+            if count < 2:
+                deadlines = tuple(results.values())
+            elif count == 2:
+                early, late = results.values()
+                if early.due > late.due or (early.due == late.due and early.key > late.key):
+                    early, late = late, early
+                deadlines = (early, late)
+            else:
+                deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
+            schedule = _new_schedule(
+                plan.procedure_key, plan.territory_key, deadlines, tuple(warnings)
+            )
+        else:
+            schedule = self._compute(procedure_key, events, facts, today)
         if len(schedules) >= self.schedule_memo_size:
             schedules.clear()
         schedules[memo_key] = schedule
-        if plan_key is not None:
-            shared = self._plan_schedules
-            if len(shared) >= self.schedule_memo_size:
-                shared.clear()
-            shared[plan_key] = schedule
+        return schedule
+
+    def _keep(
+        self,
+        plan: _Plan,
+        events: Mapping[str, RecordedEvent],
+        facts: CaseFacts,
+        today: date | None,
+        schedule: Schedule,
+    ) -> None:
+        """`schedule` kept under `compute`'s key (unless an attribute value is unhashable)."""
+        claim = facts.claim_total
+        memo_key = _memo_key(plan.memo_id, None if claim is None else str(claim), today, events)
+        try:
+            hash(memo_key)
+        except TypeError:
+            return
+        if len(self._schedules) >= self.schedule_memo_size:
+            self._schedules.clear()
+        self._schedules[memo_key] = schedule
 
     def _compute(
         self,
@@ -1321,7 +1321,6 @@ class Engine:
             self._deadlines,
             self._dates,
             self._schedules,
-            self._plan_schedules,
             self._points,
         ):
             if len(memo) > max_entries:
@@ -1483,19 +1482,15 @@ def _made_moot(key: str, deadline: Deadline, voider: Deadline, warnings: list[st
 
 
 def _memo_key(
-    place: tuple[Any, ...],
-    written: str | None,
-    today: date | None,
-    events: Mapping[str, RecordedEvent],
+    memo_id: int, written: str | None, today: date | None, events: Mapping[str, RecordedEvent]
 ) -> tuple[Any, ...]:
     """`Engine.compute`'s memo key for any number of events (the same tuple as its own for one
-    or two): the procedure, court and place, the claim, today, the mapping's keys, each event's
-    identity."""
+    or two): the plan's number, the claim, today, the mapping's keys, each event's identity."""
     identities = []
     for key, event in events.items():
         identity = event._identity or event._ident()
         identities.append(identity if event.key is key else (event.key, identity))
-    return (*place, written, today, *events, *identities)
+    return (memo_id, written, today, *events, *identities)
 
 
 def _due_and_key(deadline: Deadline) -> tuple[date, str]:
