@@ -366,6 +366,9 @@ class Engine:
         self._plan_ids: dict[tuple[Any, ...], int] = {}
         self.schedule_memo_size = SCHEDULE_MEMO_SIZE
         self._plans: dict[tuple[Any, ...], _Plan] = {}
+        # The number of each of those plans (`_Plan.memo_id`), by the same keys: what the
+        # schedule memo's keys start with.
+        self._memo_ids: dict[tuple[Any, ...], int] = {}
         self._shared_plans: dict[tuple[Any, ...], _Plan] = {}
         self._overseas_courts = territories.distance.overseas_courts
         self._step_memos: dict[tuple[Any, ...], dict[Any, Any]] = {}
@@ -385,6 +388,7 @@ class Engine:
         self._schedules.clear()
         self._points.clear()
         self._plans.clear()
+        self._memo_ids.clear()
         self._shared_plans.clear()
         self._step_memos.clear()
         self._plan_count[0] = 0
@@ -492,14 +496,11 @@ class Engine:
         """
         if type(events) is not dict and not isinstance(events, Mapping):
             events = {event.key: event for event in events}
-        plan = self._plans.get(
-            (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
-        )
-        if plan is None:  # the first case of its procedure, court and place (or a refused one)
+        place = (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
+        memo_id = self._memo_ids.get(place)
+        if memo_id is None:  # the first case of its procedure, court and place (or a refused one)
             schedule = self._compute(procedure_key, events, facts, today)
-            plan = self._plans.get(
-                (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
-            )
+            plan = self._plans.get(place)
             if plan is not None:
                 self._keep(plan, events, facts, today, schedule)
             return schedule
@@ -521,7 +522,7 @@ class Engine:
             if two.key is not key_two:
                 second = (two.key, second)
             memo_key: tuple[Any, ...] = (
-                plan.memo_id,
+                memo_id,
                 written,
                 today,
                 key_one,
@@ -535,9 +536,9 @@ class Engine:
             first = one._identity or one._ident()
             if one.key is not key_one:
                 first = (one.key, first)
-            memo_key = (plan.memo_id, written, today, key_one, first)
+            memo_key = (memo_id, written, today, key_one, first)
         else:
-            memo_key = _memo_key(plan.memo_id, written, today, events)
+            memo_key = _memo_key(memo_id, written, today, events)
         schedules = self._schedules
         try:
             cached = schedules.get(memo_key)
@@ -547,6 +548,7 @@ class Engine:
             return cached
         # The plan's function, its events all known; then the deadlines by due date and key
         # (`_schedule`, inlined).
+        plan = self._plans[place]
         run = plan.run
         if run is not None and events.keys() <= plan.known:
             results, warnings = run(events, today)
@@ -696,6 +698,7 @@ class Engine:
         plan = self._shared_plans.get(shared_key)
         if plan is not None:
             self._plans[facts_key] = plan
+            self._memo_ids[facts_key] = plan.memo_id
             return plan
         steps = []
         for rule in procedure.deadlines:
@@ -752,8 +755,10 @@ class Engine:
         plan.run = self._generated_run(plan)
         if len(self._plans) >= 10_000:
             self._plans.clear()
+            self._memo_ids.clear()
             self._shared_plans.clear()
         self._plans[facts_key] = plan
+        self._memo_ids[facts_key] = memo_id
         self._shared_plans[shared_key] = plan
         return plan
 
@@ -1015,6 +1020,7 @@ class Engine:
 
     def _drop_plans(self) -> None:
         self._plans.clear()
+        self._memo_ids.clear()
         self._shared_plans.clear()
         self._step_memos.clear()
         self._plan_count[0] = 0
@@ -1327,6 +1333,7 @@ class Engine:
                 memo.clear()
         if self._plan_count[0] > max_entries:
             self._plans.clear()
+            self._memo_ids.clear()
             self._shared_plans.clear()
             self._step_memos.clear()
             self._plan_count[0] = 0
