@@ -64,7 +64,8 @@ class PlanSource:
     """`make(K)`'s text; the constants it reads that any plan with the same text shares (rules,
     texts, dates); and, per step, the names K must bind to that plan's own objects: "step"
     (the `_Step`), "expiries" and "expire" (its expiry memo and the function that fills it),
-    "fast" and "fill" (its memo of deadlines by start date and status, and its filler)."""
+    "fast" and "fill" (its memo of deadlines by start date and status, each alone or with its
+    expiry's warnings, and its filler)."""
 
     text: str
     shared: dict[str, object]
@@ -406,9 +407,13 @@ def _emit_step(
     emit(d + 1, "if result is None:")
     emit(d + 2, f"result = {expiries}.get(sd) or {expire}(sd)")
     emit(d + 1, f"hit = {fill}(fk, sd, status, idx, {vu}, result{', nu' if notice else ''})")
-    emit(d, "dl, pw = hit")
-    emit(d, "if pw and status != 'moot':")
-    emit(d + 1, f"{out}.extend(pw)")
+    # The deadline alone, or with its expiry's warnings (`schedule._filler`).
+    emit(d, "if type(hit) is tuple:")
+    emit(d + 1, "dl, pw = hit")
+    emit(d + 1, "if status != 'moot':")
+    emit(d + 2, f"{out}.extend(pw)")
+    emit(d, "else:")
+    emit(d + 1, "dl = hit")
     if acts:
         emit(d, "if act is not None and status == 'missed':")
         emit(d + 1, "if extra is None:")

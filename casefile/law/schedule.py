@@ -308,8 +308,9 @@ class _Step:
     event_starts_only: bool  # no start is another deadline's expiry
     # Shared by every plan with the same rule, territory and extension:
     expiries: dict[date, _Expiry]
-    # Shared by every plan with the same rule and extension (keyed by the expiry's values):
-    deadlines: dict[tuple[Any, ...], tuple[Deadline, tuple[str, ...]]]
+    # Shared by every plan with the same rule and extension (keyed by the expiry's values, its
+    # warnings included):
+    deadlines: dict[tuple[Any, ...], Deadline]
 
 
 _Run = Callable[[Mapping[str, RecordedEvent], date | None], tuple[dict[str, Deadline], list[str]]]
@@ -960,10 +961,10 @@ class Engine:
                 notice_unknown,
                 art_647,
             )
-        cached = step.deadlines.get(cache_key)
-        if cached is None:
+        deadline = step.deadlines.get(cache_key)
+        if deadline is None:
             added = _added_notes(rule, plan.procedure, notice_unknown, cap)
-            cached = self._build(
+            deadline, _ = self._build(
                 rule,
                 start,
                 start_date,
@@ -978,8 +979,8 @@ class Engine:
             self._plan_count[0] += 1
             if self._plan_count[0] > PLAN_MEMO_SIZE:
                 self._drop_plans()
-            step.deadlines[cache_key] = cached
-        deadline, expiry_warnings = cached
+            step.deadlines[cache_key] = deadline
+        expiry_warnings = result.warnings
         if expiry_warnings and status != "moot":
             warnings.extend(f"{rule.key}: {w}" for w in expiry_warnings)
         if act is not None and status == "missed":
@@ -1644,13 +1645,14 @@ def _make_deadline(
 def _filler(
     engine: Any,
     step: _Step,
-    fast: dict[Any, tuple[Deadline, tuple[str, ...]]],
+    fast: dict[Any, Deadline | tuple[Deadline, tuple[str, ...]]],
     points: dict[tuple[str | None, str | None, date], StartPoint],
     procedure: Procedure,
-) -> Callable[..., tuple[Deadline, tuple[str, ...]]]:
+) -> Callable[..., Deadline | tuple[Deadline, tuple[str, ...]]]:
     """What a generated plan calls for a deadline not yet in `fast`, its step's memo by start
     date and status: the deadline `_apply_step` would build (through the same shared memo, by
-    the same key), with its expiry's warnings prefixed once."""
+    the same key), alone or, if its expiry has warnings, with them prefixed once (a pair: one
+    object fewer for the collector when there are none)."""
     rule, applied, built = step.rule, step.applied, step.deadlines
     count = engine._plan_count
     prefix = f"{rule.key}: "
@@ -1664,7 +1666,7 @@ def _filler(
         validity_unknown: bool,
         result: _Expiry,
         notice_unknown: bool = False,
-    ) -> tuple[Deadline, tuple[str, ...]]:
+    ) -> Deadline | tuple[Deadline, tuple[str, ...]]:
         cache_key: tuple[Any, ...]
         if not (validity_unknown or notice_unknown):
             cache_key = (
@@ -1706,12 +1708,13 @@ def _filler(
             deadline = _make_deadline(
                 points, rule, start, start_date, rule.period, result, applied, status, notes
             )
-            built[cache_key] = (deadline, warnings)
+            built[cache_key] = deadline
             count[0] += 2
         else:
-            deadline = cached[0]  # (its warnings are `warnings`: the key holds them)
+            deadline = cached
             count[0] += 1
-        entry = (deadline, tuple([prefix + w for w in warnings]) if warnings else ())
+        # The deadline alone, or with its expiry's warnings (prefixed) when it has some.
+        entry = (deadline, tuple([prefix + w for w in warnings])) if warnings else deadline
         fast[fast_key] = entry
         if count[0] > PLAN_MEMO_SIZE:
             engine._drop_plans()
