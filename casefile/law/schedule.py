@@ -1726,7 +1726,9 @@ def _filler(
 def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date], _Expiry]:
     """The expiry of `step`'s own period from a start date not in its memo, kept there
     (`Engine._step_expiry` for a plain start, fewer calls). A period counted by the CPC is date
-    arithmetic and one look-up in the territory's expiries by last day."""
+    arithmetic and one look-up in the territory's expiries by last day; a backward one of days,
+    a subtraction and one look-up in its roll table (the note of a day not worked written by
+    `_expiry_of_total`)."""
     memo, counting, total = step.expiries, step.rule.counting, step.total
     count = engine._plan_count
     if counting == "cpc" and not total.backward:
@@ -1746,6 +1748,23 @@ def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date],
             return found
 
         return expire_cpc
+    if counting == "backward" and not total.total_months:
+        before = timedelta(days=total.days + 1)  # `backward_due`
+        next_working_day = territory.next_working_day
+
+        def expire_backward(start: date) -> _Expiry:
+            due = start - before
+            if next_working_day(due)[0] == due:  # a working day: no note (`_expiry_of_total`)
+                found = _new_expiry(due, due, None, ())
+            else:
+                found = _expiry_of_total(counting, total, start, territory)
+            memo[start] = found
+            count[0] += 1
+            if count[0] > PLAN_MEMO_SIZE:
+                engine._drop_plans()
+            return found
+
+        return expire_backward
 
     def expire(start: date) -> _Expiry:
         found = memo[start] = _expiry_of_total(counting, total, start, territory)
