@@ -1656,6 +1656,8 @@ def _filler(
     rule, applied, built = step.rule, step.applied, step.deadlines
     count = engine._plan_count
     prefix = f"{rule.key}: "
+    key, label, period, counting = rule.key, rule.label, rule.period, rule.counting
+    actor, basis, source, consequence = rule.actor, rule.basis, rule.source, rule.consequence
     leads: dict[tuple[int, bool], tuple[str, ...]] = {}
 
     def fill(
@@ -1705,8 +1707,34 @@ def _filler(
             notes = lead + warnings if warnings else lead
             if notice_unknown:
                 notes += _added_notes(rule, procedure, notice_unknown, None)
-            deadline = _make_deadline(
-                points, rule, start, start_date, rule.period, result, applied, status, notes
+            # `_make_deadline`, inlined: the start point shared, the rule's fields read once.
+            point_key = (start.event, start.deadline, start_date)
+            point = points.get(point_key)
+            if point is None:
+                if start.event is not None:
+                    point = StartPoint("event", start.event, start_date)
+                else:
+                    point = StartPoint("deadline", str(start.deadline), start_date)
+                if len(points) >= 200_000:
+                    points.clear()
+                points[point_key] = point
+            deadline = _new_deadline(
+                key,
+                label,
+                result.due,
+                point,
+                period,
+                applied,
+                result.unadjusted,
+                result.moved_because,
+                actor,
+                basis,
+                source,
+                status,
+                consequence,
+                counting,
+                notes,
+                None,
             )
             built[cache_key] = deadline
             count[0] += 2
