@@ -1400,7 +1400,7 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
             forward = forward_reading(start, total)
             kept = min(due, forward)
             notes_.append(
-                f"délai à rebours allongé pour distance ({replace(total, backward=False)}) : "
+                f"délai à rebours allongé pour distance ({_forward_text(total)}) : "
                 "compté à rebours depuis "
                 f"l'audience, dernier jour utile le {due.isoformat()} ; compté depuis l'acte "
                 f"pour que tout le délai expire avant l'audience, le {forward.isoformat()} ; "
@@ -1445,16 +1445,29 @@ def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
     return _new_expiry(unadjusted, due, moved, warnings)
 
 
+_FORWARD_TEXTS: dict[Period, str] = {}
+
+
+def _forward_text(period: Period) -> str:
+    """`str(replace(period, backward=False))`, kept per period (a handful)."""
+    text = _FORWARD_TEXTS.get(period)
+    if text is None:
+        text = _FORWARD_TEXTS[period] = str(replace(period, backward=False))
+    return text
+
+
 def forward_reading(hearing: date, period: Period) -> date:
     """The latest day for an act such that `period`, counted forward from it (art. 641, months
     first, then days), has wholly run by the eve of the hearing."""
-    forward = Period(period.years, period.months, period.days)
-    eve = hearing - timedelta(days=1)
+    months, days = period.total_months, timedelta(days=period.days)
+    one = timedelta(days=1)
+    eve = hearing - one
     day = backward_due(hearing, period)
-    while add_period(day + timedelta(days=1), forward) <= eve:
-        day += timedelta(days=1)
-    while add_period(day, forward) > eve:
-        day -= timedelta(days=1)
+    # `add_period(d, forward)`, forward the period read forward: months first, then days.
+    while (add_months(day + one, months) if months else day + one) + days <= eve:
+        day += one
+    while (add_months(day, months) if months else day) + days > eve:
+        day -= one
     return day
 
 
