@@ -62,10 +62,10 @@ class RecordedEvent:
     _identity: _Identity | None = field(default=None, init=False, repr=False)
 
     def _ident(self) -> _Identity:
-        """The event with its key as one hashable value, kept: without attributes its date (a
-        date keeps its hash); with some, one string (its hash is kept by Python) of the key, the
-        date and the attributes, each value written with its type (`True` is not `1`, nor
-        `'1'`). A date never equals a string."""
+        """What tells the event apart from another with the same key, kept: without attributes
+        its date (a date keeps its hash); with some, one string (its hash is kept by Python) of
+        the key, the date and the attributes, each value written with its type (`True` is not
+        `1`, nor `'1'`). A date never equals a string."""
         identity = self._identity
         if identity is None:
             attributes = self.attributes
