@@ -89,6 +89,7 @@ async def recompute_pending(timestamp: int) -> dict[str, Any]:
         return dict(outcome.result)
 
     async def fan_out() -> dict[str, Any]:
+        await nightly.collect_garbage()
         ranges = await nightly.chunk_ranges()
         for first_id, last_id in ranges:
             with contextlib.suppress(exceptions.AlreadyEnqueued):  # deferred by a previous try

@@ -852,7 +852,7 @@ async def _apply_chunk(
         before = stored.get(case_id)
         if before:
             moves = deadline_moves(
-                {key: msgspec.json.decode(text) for key, text in before.items()},
+                {key: msgspec.json.decode(text) for key, (_, text) in before.items()},
                 {d.key: d.as_dict() for d in schedule.deadlines},
                 key_labels(law.engine.procedures.get(str(items[case_id].row["procedure"]))),
             )
