@@ -3,8 +3,6 @@ JSON text under its digest, deadline rows hold the digest (`tables/explanation.p
 
 - `digest_of`: the key of a text (the first 16 bytes of its SHA-256; PostgreSQL computes the
   same in SQL, as the migration that moved the stored rows did);
-- `Digests`: a text's digest, each distinct text hashed once (the engine shares its deadlines
-  between cases, so a chunk repeats the same bytes objects);
 - `store`: the bodies that rows about to be written refer to, only those not stored yet (open
   transaction);
 - `collect_garbage`: the bodies no deadline refers to any more, removed (the nightly job).
@@ -32,21 +30,6 @@ def digest_of(text: bytes) -> bytes:
     """The digest of a JSON text: the first 16 bytes of its SHA-256 (SQL:
     `substring(sha256(convert_to(text, 'UTF8')) FROM 1 FOR 16)`)."""
     return hashlib.sha256(text).digest()[:16]
-
-
-class Digests:
-    """Each text's digest, each distinct bytes value hashed once (a chunk's memo)."""
-
-    __slots__ = ("known",)
-
-    def __init__(self) -> None:
-        self.known: dict[bytes, bytes] = {}
-
-    def __call__(self, text: bytes) -> bytes:
-        digest = self.known.get(text)
-        if digest is None:
-            digest = self.known[text] = hashlib.sha256(text).digest()[:16]
-        return digest
 
 
 async def store(bodies: Mapping[bytes, bytes | str]) -> None:

@@ -21,7 +21,7 @@ from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
 from casefile.store import explanations
 from casefile.store.db import among, bulk_insert, postgres, update_rows
-from casefile.store.explanations import Digests
+from casefile.store.explanations import digest_of
 from casefile.store.ledger import refresh_ledger_claims
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute_rows import deadline_changes, fetch, ids_clause, write_deadlines
@@ -223,7 +223,6 @@ async def store_schedules(
             await DeadlineRecord.delete().where(
                 among(DeadlineRecord.case, ids[start : start + 500])
             )
-    digest_of = Digests()
     bodies: dict[bytes, bytes] = {}
     rows = []
     for case_id, schedule in schedules.items():
