@@ -248,17 +248,40 @@ async def store_schedules(
     await write_summaries(schedules, totals, bump_version_at)
 
 
+@dataclass(frozen=True, slots=True)
+class DeadlineWrites:
+    """What `store_changed` writes of a chunk's deadlines (`prepare_changes`)."""
+
+    deleted: list[tuple[int, str]]  # (case id, key) of the stored rows to delete
+    rows: list[tuple[Any, ...]]  # the rows to copy in
+    bodies: dict[bytes, bytes]  # the explanations they refer to, digest → JSON text
+    epoch: int | None  # the bodies were written ahead (`explanations.store_ahead`)
+
+
+async def prepare_changes(
+    schedules: Mapping[int, Schedule], stored: Mapping[int, Mapping[str, tuple[bytes, str]]]
+) -> DeadlineWrites:
+    """The deadline rows that differ from `stored` (case id → {key: (explanation digest, JSON
+    text)}, see `recompute_rows.stored_texts`), and their explanations written ahead on
+    PostgreSQL (call outside the chunk's transaction: see `explanations.store_ahead`)."""
+    deleted, rows, bodies = deadline_changes(
+        {case_id: schedule.deadlines for case_id, schedule in schedules.items()},
+        stored,
+        datetime.now(UTC),
+    )
+    return DeadlineWrites(deleted, rows, bodies, await explanations.store_ahead(bodies))
+
+
 async def store_changed(
     schedules: Mapping[int, Schedule],
-    stored: Mapping[int, Mapping[str, tuple[bytes, str]]],
+    changes: DeadlineWrites,
     totals: Mapping[int, int] | None,
     bump_version_at: datetime,
     ledger: Collection[int] | None = None,
 ) -> None:
-    """Like `store_schedules`, for cases whose stored deadlines are known (`stored`: case id →
-    {key: (explanation digest, JSON text)}, see `recompute_rows.stored_texts`): only the rows
-    that differ are deleted and copied in (the nightly recomputation and `law apply`). `ledger`: the cases
-    whose ledger to refresh too (default: all)."""
+    """Like `store_schedules`, for cases whose changed rows are known (`prepare_changes`): only
+    the rows that differ are deleted and copied in (the nightly recomputation and `law
+    apply`). `ledger`: the cases whose ledger to refresh too (default: all)."""
     if not schedules:
         return
     # The cases' rows first: the deadline rows copied in after them find each case row
@@ -266,12 +289,7 @@ async def store_changed(
     # (written first, every case row was locked, a WAL record and a dirtied page each, then
     # updated).
     await write_summaries(schedules, totals, bump_version_at, ledger)
-    deleted, rows, bodies = deadline_changes(
-        {case_id: schedule.deadlines for case_id, schedule in schedules.items()},
-        stored,
-        datetime.now(UTC),
-    )
-    await write_deadlines(deleted, rows, bodies)
+    await write_deadlines(changes.deleted, changes.rows, changes.bodies, changes.epoch)
 
 
 async def write_summaries(

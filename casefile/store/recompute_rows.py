@@ -141,13 +141,15 @@ async def write_deadlines(
     deleted: Sequence[tuple[int, str]],
     rows: Sequence[tuple[Any, ...]],
     bodies: Mapping[bytes, bytes],
+    epoch: int | None = None,
 ) -> None:
     """Delete the (case, key) rows of `deleted`, store the explanations of `bodies` not stored
-    yet, then copy `rows` in (open transaction)."""
+    yet (unless written ahead: `epoch`, see `explanations.store_ahead`), then copy `rows` in
+    (open transaction)."""
     transaction = engine().current_transaction.get()
     assert transaction is not None, "write_deadlines runs inside a transaction"
     connection = transaction.connection
-    await explanations.store(bodies)
+    await explanations.ensure(bodies, epoch)
     if not postgres():
         await connection.executemany(
             'DELETE FROM deadlines WHERE "case" = ? AND "key" = ?', list(deleted)

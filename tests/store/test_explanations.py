@@ -95,3 +95,32 @@ def test_the_digest_is_the_one_sql_computes(store: Store) -> None:
         fetch("SELECT substring(sha256(convert_to($1::text, 'UTF8')) FROM 1 FOR 16) AS d", text)
     )
     assert bytes(row["d"]) == digest_of(text.encode())
+
+
+def test_bodies_written_ahead_are_stored_again_when_the_collector_removed_them(
+    store: Store,
+) -> None:
+    """PostgreSQL writes a chunk's bodies ahead, in a transaction of their own: a collector's
+    pass in between removes them (no row refers to them yet), and the rows' transaction finds
+    the pass counted and stores them again."""
+    from casefile.store.db import atomic
+
+    body = b'{"key":"ahead","due":"2027-05-03"}'
+    bodies = {digest_of(body): body}
+    epoch = store.run(explanations.store_ahead(bodies))
+    if store.engine != "postgres":
+        assert epoch is None and _bodies(store) == {}  # SQLite: stored with the rows
+    else:
+        assert epoch is not None and _bodies(store) == {digest_of(body): body.decode()}
+        assert store.run(explanations.collect_garbage()) == 1
+        assert _bodies(store) == {}
+
+    async def rows_transaction() -> None:
+        async with atomic():
+            await explanations.ensure(bodies, epoch)
+
+    store.run(rows_transaction())
+    assert _bodies(store) == {digest_of(body): body.decode()}
+    # The pass count moved on with the pass that removed something (PostgreSQL).
+    again = store.run(explanations.store_ahead(bodies))
+    assert again == (None if epoch is None else epoch + 1)

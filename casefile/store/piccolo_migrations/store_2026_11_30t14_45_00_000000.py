@@ -26,6 +26,9 @@ POSTGRES = (
     " explanation::text FROM deadlines",
     "ALTER TABLE deadlines ALTER COLUMN digest SET NOT NULL",
     "ALTER TABLE deadlines DROP COLUMN explanation",
+    # The collector's pass count (`explanations.ensure`), one row.
+    "CREATE TABLE explanation_epoch (n BIGINT NOT NULL)",
+    "INSERT INTO explanation_epoch (n) VALUES (0)",
 )
 
 
