@@ -70,8 +70,9 @@ _GRANTS: dict[str, frozenset[str]] = {
 @dataclass(frozen=True)
 class User:
     id: int
-    name: str
+    name: str  # the login
     role: str
+    person: str = ""  # how a page names them ("Maître Jeanne Martin"), when it was read
 
 
 SYSTEM = User(0, "system", "admin")
