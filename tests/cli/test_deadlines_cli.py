@@ -106,7 +106,9 @@ def test_the_table_speaks_french_labels_dates_and_amounts(capsys):
     )
     assert code == 0
     assert "Injonction de payer — Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle)" in out
-    assert "départ : Ordonnance signifiée au" in out and "vendredi 26 février 2027" in " ".join(out.split())
+    assert "départ : Ordonnance signifiée au" in out and "vendredi 26 février 2027" in " ".join(
+        out.split()
+    )
     assert "qui agit : débiteur" in out
     assert "vendredi 26 mars 2027 (Vendredi saint)," in out
     assert not re.search(r"\d{4}-\d{2}-\d{2}|\b[a-z]+_[a-z_]+\b", out), out
