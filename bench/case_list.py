@@ -82,31 +82,42 @@ INSERT INTO payments ("case", claim, date, amount_cents, reference, created_at)
 SELECT c.id, NULL, current_date - 5, 5000, 'VIR-' || c.id, now()
 FROM cases c WHERE c.id % 3 = 0;
 
-INSERT INTO deadlines ("case", key, due, status, explanation, updated_at)
+CREATE TEMP TABLE bench_deadlines ("case" int, key text, due date, status text, body text);
+
+INSERT INTO bench_deadlines ("case", key, due, status, body)
 SELECT c.id, d.key, current_date + ((c.id * 13 + d.shift) % 240) - 120,
        CASE WHEN (c.id + d.shift) % 9 = 0 THEN 'done' ELSE 'pending' END,
        json_build_object('key', d.key, 'label', d.label, 'actor', d.actor,
                          'due', (current_date + ((c.id * 13 + d.shift) % 240) - 120)::text,
-                         'status', 'pending', 'basis', 'CPC', 'source', 'https://x'),
-       now()
+                         'status', 'pending', 'basis', 'CPC', 'source', 'https://x')::text
 FROM cases c CROSS JOIN (VALUES
    ('signification_ordonnance', 'Signifier l''ordonnance', 'commissaire_de_justice', 0),
    ('opposition', 'Délai d''opposition du débiteur', 'debiteur', 40),
    ('formule_executoire', 'Formule exécutoire', 'creancier', 80)) AS d(key, label, actor, shift)
 WHERE c.procedure = 'injonction_de_payer';
 
-INSERT INTO deadlines ("case", key, due, status, explanation, updated_at)
+INSERT INTO bench_deadlines ("case", key, due, status, body)
 SELECT c.id, d.key, current_date + ((c.id * 17 + d.shift) % 240) - 120, 'pending',
        json_build_object('key', d.key, 'label', d.label, 'actor', d.actor,
                          'due', (current_date + ((c.id * 17 + d.shift) % 240) - 120)::text,
-                         'status', 'pending', 'basis', 'CPC', 'source', 'https://x'),
-       now()
+                         'status', 'pending', 'basis', 'CPC', 'source', 'https://x')::text
 FROM cases c CROSS JOIN (VALUES
    ('remise_au_greffe', 'Remettre la copie de l''assignation', 'avocat', 0),
    ('appel', 'Délai d''appel', 'debiteur', 60),
    ('signification_assignation', 'Délivrer l''assignation', 'commissaire_de_justice', 30))
    AS d(key, label, actor, shift)
 WHERE c.procedure <> 'injonction_de_payer';
+
+INSERT INTO explanations (digest, body)
+SELECT DISTINCT ON (digest) digest, body FROM (
+  SELECT substring(sha256(convert_to(body, 'UTF8')) FROM 1 FOR 16) AS digest, body
+  FROM bench_deadlines) AS b;
+
+INSERT INTO deadlines ("case", key, due, status, digest, updated_at)
+SELECT "case", key, due, status, substring(sha256(convert_to(body, 'UTF8')) FROM 1 FOR 16), now()
+FROM bench_deadlines;
+
+DROP TABLE bench_deadlines;
 ANALYZE;
 """
 
@@ -121,7 +132,8 @@ async def prepare(url: str, cases: int) -> None:
     try:
         await run_fill(connection, FILL, cases)
         # The per-case summary the recompute keeps, as the migration backfills it.
-        for statement in backfill("(d.explanation->>'actor')"):
+        actor = "((SELECT e.body FROM explanations e WHERE e.digest = d.digest)::json->>'actor')"
+        for statement in backfill(actor):
             await connection.execute(statement)
         await connection.execute("ANALYZE")
     finally:

@@ -25,7 +25,11 @@ TODAY = date(2026, 12, 1)
 
 
 async def fill(users: int, per_user: int) -> None:
+    import msgspec
+
+    from casefile.store import explanations
     from casefile.store.db import atomic, bulk_insert, connect, migrate
+    from casefile.store.explanations import digest_of
     from casefile.store.tables import Case, DeadlineRecord, Party, ReminderPrefs, UserAccount
 
     await connect()
@@ -55,6 +59,7 @@ async def fill(users: int, per_user: int) -> None:
             ],
         )
         cases, parties, deadlines = [], [], []
+        bodies: dict[bytes, bytes] = {}
         for n in range(1, users * per_user + 1):
             lawyer = (n - 1) // per_user + 1
             cases.append(
@@ -82,18 +87,24 @@ async def fill(users: int, per_user: int) -> None:
                         "key": key,
                         "due": due,
                         "status": "pending",
-                        "explanation": {
-                            "key": key,
-                            "label": f"Échéance {k + 1}",
-                            "due": due.isoformat(),
-                            "actor": "avocat",
-                            "basis": "CPC art. 1411",
-                        },
+                        "digest": digest_of(
+                            body := msgspec.json.encode(
+                                {
+                                    "key": key,
+                                    "label": f"Échéance {k + 1}",
+                                    "due": due.isoformat(),
+                                    "actor": "avocat",
+                                    "basis": "CPC art. 1411",
+                                }
+                            )
+                        ),
                         "updated_at": now,
                     }
                 )
+                bodies[deadlines[-1]["digest"]] = body
         await bulk_insert(Case, cases)
         await bulk_insert(Party, parties)
+        await explanations.store(bodies)
         await bulk_insert(DeadlineRecord, deadlines)
 
 

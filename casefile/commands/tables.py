@@ -10,7 +10,6 @@ from casefile.law.schedule import Schedule
 if TYPE_CHECKING:
     from rich.console import Console
 
-_WEEKDAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 _STATUS_STYLE = {
     "missed": "bold red",
     "pending": "yellow",
@@ -21,7 +20,10 @@ _STATUS_STYLE = {
 
 
 def _day(day: date) -> str:
-    return f"{_WEEKDAYS[day.weekday()]} {day.strftime('%d/%m/%Y')}"
+    """« lundi 1er juin 2026 »: as the lawyer writes a due date."""
+    from casefile.law.wording import day_fr
+
+    return day_fr(day)
 
 
 def console(stderr: bool = False) -> Console:

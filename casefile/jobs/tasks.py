@@ -20,6 +20,7 @@ from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy
 from procrastinate.testing import InMemoryConnector
 
+from casefile import clock
 from casefile.errors import CasefileError, Unavailable
 from casefile.jobs.engine import app
 from casefile.services import (
@@ -68,7 +69,9 @@ RETRY = TransientRetry()
 
 
 def day_of(timestamp: int) -> date:
-    return datetime.fromtimestamp(timestamp, UTC).date()
+    """The day in Paris of a job's scheduled instant (the crons fire in UTC: 01:30 UTC is
+    already the same day in Paris; a late run keeps the day it was scheduled for)."""
+    return clock.today(datetime.fromtimestamp(timestamp, UTC))
 
 
 class IntegrityProblems(CasefileError):
@@ -89,6 +92,7 @@ async def recompute_pending(timestamp: int) -> dict[str, Any]:
         return dict(outcome.result)
 
     async def fan_out() -> dict[str, Any]:
+        await nightly.collect_garbage()
         ranges = await nightly.chunk_ranges()
         for first_id, last_id in ranges:
             with contextlib.suppress(exceptions.AlreadyEnqueued):  # deferred by a previous try

@@ -13,6 +13,7 @@ from casefile.errors import InputError
 from casefile.labels import OUR_SIDE
 from casefile.store.permissions import User, assigned_only, require
 from casefile.store.tables import Case, DeadlineRecord, UserAccount
+from casefile.store.tables.deadline import explanation_column
 
 PERSONAL_ROLES = ("avocat", "commissaire_de_justice")
 SHOWN = ("pending", "uncertain", "missed", "done")
@@ -68,7 +69,7 @@ async def month(actor: User, first: date, who: str | None, today: date) -> Month
     if visible:
         rows = (
             await DeadlineRecord.select(
-                DeadlineRecord.case, DeadlineRecord.due, DeadlineRecord.explanation
+                DeadlineRecord.case, DeadlineRecord.due, explanation_column()
             )
             .where(
                 (DeadlineRecord.due >= start)

@@ -55,6 +55,7 @@ from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute import (
     MEMO_LIMIT,
     CaseInput,
+    prepare_changes,
     read_inputs,
     store_changed,
     with_plan,
@@ -852,7 +853,7 @@ async def _apply_chunk(
         before = stored.get(case_id)
         if before:
             moves = deadline_moves(
-                {key: msgspec.json.decode(text) for key, text in before.items()},
+                {key: msgspec.json.decode(text) for key, (_, text) in before.items()},
                 {d.key: d.as_dict() for d in schedule.deadlines},
                 key_labels(law.engine.procedures.get(str(items[case_id].row["procedure"]))),
             )
@@ -865,11 +866,12 @@ async def _apply_chunk(
             history[case_id] = added_history(schedule.deadlines)
         case_row = items[case_id].row
         impacts[case_id] = CaseImpact(case_id, case_row["reference"], case_row["procedure"], moves)
+    changes = await prepare_changes(schedules, stored)
     async with atomic():
         # The ledgers never computed (`ledger_on` NULL) only: see `write_summaries`.
         await store_changed(
             schedules,
-            stored,
+            changes,
             totals,
             now,
             ledger={case_id for case_id in schedules if items[case_id].row["ledger_on"] is None},

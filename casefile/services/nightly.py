@@ -6,7 +6,10 @@ are rewritten, each with its before/after in the case's history).
 Two ways to run it, same result: `recompute_pending` does every chunk of cases in this process
 (the embedded SQLite mode); on PostgreSQL the nightly job asks `chunk_ranges` for the id range
 of each chunk of pending cases and defers one `recompute_range` job per range, which the
-`casefile worker` processes share. A range run twice changes nothing the second time."""
+`casefile worker` processes share. A range run twice changes nothing the second time.
+
+Either way the night starts by removing the stored explanations no deadline refers to any more
+(`collect_garbage`: those of the deadlines rewritten or deleted since the night before)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from typing import Any
 
 from casefile.documents.formatting import date_fr
 from casefile.services import law_impact
+from casefile.store import explanations
 from casefile.store.permissions import SYSTEM
 
 
@@ -22,7 +26,13 @@ def reason(day: date) -> str:
     return f"recalcul nocturne du {date_fr(day)}"
 
 
+async def collect_garbage() -> int:
+    """The stored explanations no deadline refers to any more, removed; how many."""
+    return await explanations.collect_garbage()
+
+
 async def recompute_pending(day: date) -> dict[str, Any]:
+    await collect_garbage()
     report = await law_impact.apply(SYSTEM, reason(day), keep_cases=False)
     return {
         "day": day.isoformat(),

@@ -31,6 +31,7 @@ from casefile.labels import (
 from casefile.law.money import cents_text
 from casefile.store.permissions import User, assigned_only, require
 from casefile.store.tables import Case, DeadlineRecord, Party, UserAccount
+from casefile.store.tables.deadline import explanation_column
 
 SORTS = {
     "reference": "c.reference",
@@ -225,7 +226,7 @@ async def rows_for(ids: list[int], today: date) -> list[dict[str, Any]]:
         invoices[int(row["cid"])] = int(row["n"])
     deadlines: dict[int, list[dict[str, Any]]] = {}
     for row in (
-        await DeadlineRecord.select(DeadlineRecord.case, DeadlineRecord.explanation)
+        await DeadlineRecord.select(DeadlineRecord.case, explanation_column())
         .where(DeadlineRecord.case.is_in(ids) & DeadlineRecord.status.is_in(list(LATE)))
         .output(load_json=True)
     ):

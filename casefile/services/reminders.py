@@ -39,6 +39,7 @@ from casefile.store.cases import CLOSED_STATUSES
 from casefile.store.db import atomic
 from casefile.store.permissions import User, can
 from casefile.store.tables import Case, DeadlineRecord, MailLog, Party, ReminderPrefs, UserAccount
+from casefile.store.tables.deadline import explanation_column
 
 OPEN = ("pending", "uncertain")
 MAX_DAYS = 60
@@ -228,7 +229,7 @@ async def _items_by_user(user_ids: Iterable[int], horizon: date) -> dict[int, li
                 DeadlineRecord.case,
                 DeadlineRecord.key,
                 DeadlineRecord.due,
-                DeadlineRecord.explanation,
+                explanation_column(),
             )
             .where(
                 DeadlineRecord.case.is_in(chunk)

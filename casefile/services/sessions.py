@@ -85,7 +85,7 @@ async def session_user(session_id: str, now: datetime | None = None) -> User | N
     now = now or datetime.now(UTC)
     # Raw SQL, one query per request (as for API tokens): piccolo's join costs more CPU.
     rows = await WebSession.raw(
-        "SELECT s.expires_at, u.id, u.name, u.role, u.active"
+        "SELECT s.expires_at, u.id, u.name, u.role, u.active, u.full_name, u.title"
         ' FROM sessions s JOIN users u ON u.id = s."user" WHERE s.token_hash = {}',
         session_hash(session_id),
     )
@@ -94,7 +94,9 @@ async def session_user(session_id: str, now: datetime | None = None) -> User | N
     expires = throttle.aware(rows[0]["expires_at"])
     if expires is None or expires <= now:
         return None
-    return User(rows[0]["id"], rows[0]["name"], rows[0]["role"])
+    from casefile.services.users import person_name  # (users imports this module)
+
+    return User(rows[0]["id"], rows[0]["name"], rows[0]["role"], person_name(rows[0]))
 
 
 async def logout(session_id: str) -> None:

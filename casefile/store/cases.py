@@ -38,6 +38,7 @@ from casefile.store.tables import (
     PieceVersion,
     UserAccount,
 )
+from casefile.store.tables.deadline import explanation_column
 
 CLOSED_STATUSES = ("closed", "paid")
 LITIGATION = "contentieux"
@@ -191,7 +192,7 @@ async def list_cases(actor: User, today: date | None = None) -> list[dict[str, A
         return []
     scoped = None if not assigned_only(actor.role) else ids
     debtors_q = Party.select(Party.case, Party.name).where(Party.role == "debtor")
-    deadlines_q = DeadlineRecord.select(DeadlineRecord.case, DeadlineRecord.explanation).where(
+    deadlines_q = DeadlineRecord.select(DeadlineRecord.case, explanation_column()).where(
         DeadlineRecord.status.is_in(["pending", "uncertain"])
     )
     if scoped is not None:
@@ -254,8 +255,9 @@ async def case_deadlines(
     if case_id is not None:
         # Raw SQL: piccolo's query building costs more CPU than the database's answer.
         rows = await Case.raw(
-            "SELECT c.id, c.reference, c.commissaire, d.explanation"
-            ' FROM cases c LEFT JOIN deadlines d ON d."case" = c.id WHERE c.id = {}',
+            "SELECT c.id, c.reference, c.commissaire, e.body AS explanation"
+            ' FROM cases c LEFT JOIN deadlines d ON d."case" = c.id'
+            " LEFT JOIN explanations e ON e.digest = d.digest WHERE c.id = {}",
             case_id,
         )
         if rows:
@@ -305,8 +307,9 @@ class StoredDeadlines:
 async def _stored_deadlines(case_id: int) -> StoredDeadlines | None:
     order = 'd.due, d.key COLLATE "C"' if postgres() else "d.due, d.key"
     rows = await Case.raw(
-        "SELECT c.reference, c.commissaire, d.status, d.due, d.explanation"
-        ' FROM cases c LEFT JOIN deadlines d ON d."case" = c.id WHERE c.id = {}'
+        "SELECT c.reference, c.commissaire, d.status, d.due, e.body AS explanation"
+        ' FROM cases c LEFT JOIN deadlines d ON d."case" = c.id'
+        " LEFT JOIN explanations e ON e.digest = d.digest WHERE c.id = {}"
         f" ORDER BY {order}",
         case_id,
     )
@@ -333,7 +336,7 @@ def _json(value: str | dict[str, Any]) -> dict[str, Any]:
 
 async def _deadlines(case_id: int, today: date | None) -> list[dict[str, Any]]:
     rows = (
-        await DeadlineRecord.select(DeadlineRecord.explanation)
+        await DeadlineRecord.select(explanation_column())
         .where(DeadlineRecord.case == case_id)
         .output(load_json=True)
     )

@@ -3,7 +3,7 @@ can name the actor without importing the user store."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ROLES = ("admin", "avocat", "credit_manager", "commissaire_de_justice", "lecteur")
 
@@ -70,8 +70,10 @@ _GRANTS: dict[str, frozenset[str]] = {
 @dataclass(frozen=True)
 class User:
     id: int
-    name: str
+    name: str  # the login
     role: str
+    # How a page names them ("Maître Jeanne Martin"), when it was read; not part of who they are.
+    person: str = field(default="", compare=False)
 
 
 SYSTEM = User(0, "system", "admin")

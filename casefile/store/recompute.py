@@ -19,11 +19,14 @@ from casefile import metrics
 from casefile.definitions import engine
 from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
+from casefile.store import explanations
 from casefile.store.db import among, bulk_insert, postgres, update_rows
+from casefile.store.explanations import digest_of
 from casefile.store.ledger import refresh_ledger_claims
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute_rows import deadline_changes, fetch, ids_clause, write_deadlines
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
+from casefile.store.tables.deadline import explanation_column
 
 AMICABLE = "amiable"  # the procedure and the phase of an amicable file
 
@@ -182,7 +185,7 @@ async def recompute_case(case: Mapping[str, Any]) -> dict[str, Any]:
         compute(case, events, residence, total), case["id"], await plan_deadlines_many([case["id"]])
     )
     old_rows = (
-        await DeadlineRecord.select(DeadlineRecord.key, DeadlineRecord.explanation)
+        await DeadlineRecord.select(DeadlineRecord.key, explanation_column())
         .where(DeadlineRecord.case == case["id"])
         .output(load_json=True)
     )
@@ -220,35 +223,65 @@ async def store_schedules(
             await DeadlineRecord.delete().where(
                 among(DeadlineRecord.case, ids[start : start + 500])
             )
-    rows = [
-        {
-            "case": case_id,
-            "key": d.key,
-            "due": d.due,
-            "status": d.status,
-            "explanation": d.json_bytes().decode(),
-            "updated_at": now,
-        }
-        for case_id, schedule in schedules.items()
-        for d in schedule.deadlines
-    ]
+    bodies: dict[bytes, bytes] = {}
+    rows = []
+    for case_id, schedule in schedules.items():
+        for d in schedule.deadlines:
+            text = d.json_bytes()
+            digest = digest_of(text)
+            bodies[digest] = text
+            rows.append(
+                {
+                    "case": case_id,
+                    "key": d.key,
+                    "due": d.due,
+                    "status": d.status,
+                    "digest": digest,
+                    "updated_at": now,
+                }
+            )
+    await explanations.store(bodies)
+    del bodies
     for start in range(0, len(rows), 5000):
         await bulk_insert(DeadlineRecord, rows[start : start + 5000])
     del rows
     await write_summaries(schedules, totals, bump_version_at)
 
 
+@dataclass(frozen=True, slots=True)
+class DeadlineWrites:
+    """What `store_changed` writes of a chunk's deadlines (`prepare_changes`)."""
+
+    deleted: list[tuple[int, str]]  # (case id, key) of the stored rows to delete
+    rows: list[tuple[Any, ...]]  # the rows to copy in
+    bodies: dict[bytes, bytes]  # the explanations they refer to, digest → JSON text
+    epoch: int | None  # the bodies were written ahead (`explanations.store_ahead`)
+
+
+async def prepare_changes(
+    schedules: Mapping[int, Schedule], stored: Mapping[int, Mapping[str, tuple[bytes, str]]]
+) -> DeadlineWrites:
+    """The deadline rows that differ from `stored` (case id → {key: (explanation digest, JSON
+    text)}, see `recompute_rows.stored_texts`), and their explanations written ahead on
+    PostgreSQL (call outside the chunk's transaction: see `explanations.store_ahead`)."""
+    deleted, rows, bodies = deadline_changes(
+        {case_id: schedule.deadlines for case_id, schedule in schedules.items()},
+        stored,
+        datetime.now(UTC),
+    )
+    return DeadlineWrites(deleted, rows, bodies, await explanations.store_ahead(bodies))
+
+
 async def store_changed(
     schedules: Mapping[int, Schedule],
-    stored: Mapping[int, Mapping[str, str]],
+    changes: DeadlineWrites,
     totals: Mapping[int, int] | None,
     bump_version_at: datetime,
     ledger: Collection[int] | None = None,
 ) -> None:
-    """Like `store_schedules`, for cases whose stored deadlines are known (`stored`: case id →
-    {key: explanation JSON text}, see `recompute_rows.stored_texts`): only the rows that differ
-    are deleted and copied in (the nightly recomputation and `law apply`). `ledger`: the cases
-    whose ledger to refresh too (default: all)."""
+    """Like `store_schedules`, for cases whose changed rows are known (`prepare_changes`): only
+    the rows that differ are deleted and copied in (the nightly recomputation and `law
+    apply`). `ledger`: the cases whose ledger to refresh too (default: all)."""
     if not schedules:
         return
     # The cases' rows first: the deadline rows copied in after them find each case row
@@ -256,12 +289,7 @@ async def store_changed(
     # (written first, every case row was locked, a WAL record and a dirtied page each, then
     # updated).
     await write_summaries(schedules, totals, bump_version_at, ledger)
-    deleted, rows = deadline_changes(
-        {case_id: schedule.deadlines for case_id, schedule in schedules.items()},
-        stored,
-        datetime.now(UTC),
-    )
-    await write_deadlines(deleted, rows)
+    await write_deadlines(changes.deleted, changes.rows, changes.bodies, changes.epoch)
 
 
 async def write_summaries(

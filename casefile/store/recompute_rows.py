@@ -6,17 +6,20 @@ portfolios) goes through piccolo and `executemany`, with the same results.
 - `fetch`: a statement's records, in the open transaction or on a connection of the pool;
 - `ids_clause`: a chunk's ids as a range (two values) when they are dense enough, else an array;
 - `stored_pairs` / `stored_texts`: each case's stored (due, status) by key, and the stored
-  explanation's JSON text of the cases that differ;
+  explanation's digest and JSON text of the cases that differ;
 - `write_deadlines`: only what differs is written, the rows whose explanation changed or that
-  vanished deleted, the new and changed ones copied in (a range replayed writes nothing).
+  vanished deleted, the new and changed ones copied in, their explanations stored first when
+  not stored yet (a range replayed writes nothing).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from hashlib import sha256
 from typing import Any
 
+from casefile.store import explanations
 from casefile.store.db import among, engine, postgres
 from casefile.store.tables import DeadlineRecord
 
@@ -72,67 +75,81 @@ async def stored_pairs(ids: Sequence[int]) -> dict[int, dict[str, tuple[date, st
     return out
 
 
-async def stored_texts(ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    """case id → {key: explanation JSON text as stored} (cases with none absent)."""
+async def stored_texts(ids: Sequence[int]) -> dict[int, dict[str, tuple[bytes, str]]]:
+    """case id → {key: (digest, explanation JSON text as stored)} (cases with none absent)."""
     if not ids:
         return {}
     wanted = set(ids)
     if postgres():
-        where, args = ids_clause('"case"', ids)
+        where, args = ids_clause('d."case"', ids)
         found = await fetch(
-            f'SELECT "case", key, explanation::text FROM deadlines WHERE {where}', *args
+            'SELECT d."case", d.key, d.digest, e.body FROM deadlines d'
+            f" JOIN explanations e ON e.digest = d.digest WHERE {where}",
+            *args,
         )
     else:
         found = [
-            (row["case"], row["key"], row["explanation"])
+            (row["case"], row["key"], row["digest"], row["body"])
             for row in await DeadlineRecord.select(
-                DeadlineRecord.case, DeadlineRecord.key, DeadlineRecord.explanation
+                DeadlineRecord.case,
+                DeadlineRecord.key,
+                DeadlineRecord.digest,
+                DeadlineRecord.digest.body.as_alias("body"),
             ).where(among(DeadlineRecord.case, ids, superset=True))
         ]
-    out: dict[int, dict[str, str]] = {}
-    for case_id, key, text in found:
+    out: dict[int, dict[str, tuple[bytes, str]]] = {}
+    for case_id, key, digest, text in found:
         if case_id in wanted:
-            out.setdefault(case_id, {})[key] = text
+            out.setdefault(case_id, {})[key] = (digest, text)
     return out
 
 
-DEADLINE_COLUMNS = ["case", "key", "due", "status", "explanation", "updated_at"]
+DEADLINE_COLUMNS = ["case", "key", "due", "status", "digest", "updated_at"]
 
 
 def deadline_changes(
     new: Mapping[int, Sequence[Any]],
-    stored: Mapping[int, Mapping[str, str]],
+    stored: Mapping[int, Mapping[str, tuple[bytes, str]]],
     now: datetime,
-) -> tuple[list[tuple[int, str]], list[tuple[Any, ...]]]:
-    """(case id, key) of the stored rows to delete and the rows to copy in, so that each case
-    of `new` (case id → its deadlines) ends with exactly its deadlines: a stored row whose JSON
-    text is the new one is left alone."""
+) -> tuple[list[tuple[int, str]], list[tuple[Any, ...]], dict[bytes, bytes]]:
+    """(case id, key) of the stored rows to delete, the rows to copy in and the explanations
+    they refer to (digest → JSON text), so that each case of `new` (case id → its deadlines)
+    ends with exactly its deadlines: a stored row whose explanation's digest is the new one's
+    is left alone."""
     deleted: list[tuple[int, str]] = []
     rows: list[tuple[Any, ...]] = []
+    bodies: dict[bytes, bytes] = {}
     for case_id, deadlines in new.items():
         before = stored.get(case_id, {})
-        kept: set[str] = set()
         for d in deadlines:
-            text = d.json_bytes().decode()
+            text = d.json_bytes()
+            digest = sha256(text).digest()[:16]  # `explanations.digest_of`, inlined
             old = before.get(d.key)
-            if old == text:
-                kept.add(d.key)
-                continue
             if old is not None:
+                if old[0] == digest:
+                    continue
                 deleted.append((case_id, d.key))
-            rows.append((case_id, d.key, d.due, d.status, text, now))
-        current = {d.key for d in deadlines}
-        deleted.extend((case_id, key) for key in before if key not in current)
-    return deleted, rows
+            bodies[digest] = text
+            rows.append((case_id, d.key, d.due, d.status, digest, now))
+        if before:
+            current = {d.key for d in deadlines}
+            deleted.extend((case_id, key) for key in before if key not in current)
+    return deleted, rows, bodies
 
 
 async def write_deadlines(
-    deleted: Sequence[tuple[int, str]], rows: Sequence[tuple[Any, ...]]
+    deleted: Sequence[tuple[int, str]],
+    rows: Sequence[tuple[Any, ...]],
+    bodies: Mapping[bytes, bytes],
+    epoch: int | None = None,
 ) -> None:
-    """Delete the (case, key) rows of `deleted`, then copy `rows` in (open transaction)."""
+    """Delete the (case, key) rows of `deleted`, store the explanations of `bodies` not stored
+    yet (unless written ahead: `epoch`, see `explanations.store_ahead`), then copy `rows` in
+    (open transaction)."""
     transaction = engine().current_transaction.get()
     assert transaction is not None, "write_deadlines runs inside a transaction"
     connection = transaction.connection
+    await explanations.ensure(bodies, epoch)
     if not postgres():
         await connection.executemany(
             'DELETE FROM deadlines WHERE "case" = ? AND "key" = ?', list(deleted)

@@ -300,3 +300,20 @@ def test_the_audit_page_shows_the_warnings_of_an_entry_in_french(api: Api) -> No
         assert f'<p class="flash warning">{expected}</p>' in html.unescape(page.text)
     finally:
         api.client.cookies.clear()
+
+
+def test_the_page_header_names_the_person_logged_in_not_their_login(api: Api) -> None:
+    named(api, "avocat", "Jeanne Martin")
+    api.client.cookies.clear()
+    try:
+        login(api, "avocat")
+        page = api.client.get("/", headers=HTML, follow_redirects=True)
+        assert page.status_code == 200
+        text = html.unescape(page.text)
+        assert '<span class="who">Maître Jeanne Martin (avocat)</span>' in text
+        api.client.cookies.clear()
+        login(api, "lecteur")  # no full name recorded: the login, as before
+        page = api.client.get("/", headers=HTML, follow_redirects=True)
+        assert '<span class="who">lecteur (lecteur)</span>' in html.unescape(page.text)
+    finally:
+        api.client.cookies.clear()

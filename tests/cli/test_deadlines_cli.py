@@ -86,7 +86,7 @@ def test_table_output_for_humans(capsys):
         "table",
     )
     assert code == 0
-    assert "12/11/2026" in out and "CPC art. 490" in out
+    assert "jeudi 12 novembre 2026" in out and "CPC art. 490" in out
 
 
 def test_the_table_speaks_french_labels_dates_and_amounts(capsys):
@@ -106,7 +106,9 @@ def test_the_table_speaks_french_labels_dates_and_amounts(capsys):
     )
     assert code == 0
     assert "Injonction de payer — Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle)" in out
-    assert "départ : Ordonnance signifiée au" in out and "ven. 26/02/2027" in out
+    assert "départ : Ordonnance signifiée au" in out and "vendredi 26 février 2027" in " ".join(
+        out.split()
+    )
     assert "qui agit : débiteur" in out
     assert "vendredi 26 mars 2027 (Vendredi saint)," in out
     assert not re.search(r"\d{4}-\d{2}-\d{2}|\b[a-z]+_[a-z_]+\b", out), out

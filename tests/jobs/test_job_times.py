@@ -39,3 +39,14 @@ def test_paris_converts_whatever_the_server_zone() -> None:
         2027, 1, 1, 0, 30, tzinfo=ZoneInfo("Europe/Paris")
     )
     assert paris(datetime(2026, 12, 31, 23, 30)).date().isoformat() == "2027-01-01"
+
+
+def test_a_job_works_on_the_day_in_paris_of_its_scheduled_instant() -> None:
+    from casefile.jobs.tasks import day_of
+
+    # 23:30 UTC on 31 December is already New Year's Day in Paris (CET, UTC+1): the day's
+    # jobs (reminders, dunning) must work on 1 January, not on the eve.
+    assert str(day_of(int(datetime(2026, 12, 31, 23, 30, tzinfo=UTC).timestamp()))) == "2027-01-01"
+    # 22:30 UTC on 14 July is 00:30 on 15 July in Paris (CEST, UTC+2).
+    assert str(day_of(int(datetime(2026, 7, 14, 22, 30, tzinfo=UTC).timestamp()))) == "2026-07-15"
+    assert str(day_of(int(datetime(2026, 11, 30, 1, 30, tzinfo=UTC).timestamp()))) == "2026-11-30"

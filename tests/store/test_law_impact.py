@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from casefile import definitions
@@ -257,16 +258,20 @@ def test_apply_rewrites_only_the_rows_that_differ_and_stores_what_the_engine_com
     """A changed case keeps the stored rows of its unchanged deadlines (same row, same text);
     the moved one is replaced, a stored deadline the engine no longer gives is removed, and
     every stored explanation is then exactly the engine's."""
+    from casefile.store import explanations
+    from casefile.store.db import atomic
+    from casefile.store.explanations import digest_of
     from casefile.store.plan_deadlines import plan_deadlines_many
     from casefile.store.recompute import read_inputs, with_plan
     from casefile.store.tables import DeadlineRecord
+    from casefile.store.tables.deadline import explanation_column
 
     ids = _portfolio(store)
     tc = ids["tc"]
 
     def rows() -> dict[str, dict[str, object]]:
         found = store.run(
-            DeadlineRecord.select(DeadlineRecord.id, DeadlineRecord.key, DeadlineRecord.explanation)
+            DeadlineRecord.select(DeadlineRecord.id, DeadlineRecord.key, explanation_column())
             .where(DeadlineRecord.case == tc)
             .output(load_json=True)
         )
@@ -274,22 +279,25 @@ def test_apply_rewrites_only_the_rows_that_differ_and_stores_what_the_engine_com
 
     before = rows()
     assert "remise_au_greffe" in before and len(before) >= 2
-    store.run(  # a deadline no rule gives any more (its rule withdrawn)
-        DeadlineRecord.insert(
-            DeadlineRecord(
-                case=tc,
-                key="regle_retiree",
-                due=date(2027, 1, 5),
-                status="pending",
-                explanation={
-                    **before["remise_au_greffe"]["explanation"],
-                    "key": "regle_retiree",
-                    "due": "2027-01-05",
-                },
-                updated_at=datetime.now(UTC),
-            )
-        )
+    withdrawn = msgspec.json.encode(  # a deadline no rule gives any more (its rule withdrawn)
+        {**before["remise_au_greffe"]["explanation"], "key": "regle_retiree", "due": "2027-01-05"}
     )
+
+    async def insert_withdrawn() -> None:
+        async with atomic():
+            await explanations.store({digest_of(withdrawn): withdrawn})
+            await DeadlineRecord.insert(
+                DeadlineRecord(
+                    case=tc,
+                    key="regle_retiree",
+                    due=date(2027, 1, 5),
+                    status="pending",
+                    digest=digest_of(withdrawn),
+                    updated_at=datetime.now(UTC),
+                )
+            )
+
+    store.run(insert_withdrawn())
     in_service(proposed)  # type: ignore[operator]
     now = datetime(2026, 11, 30, 9, tzinfo=UTC)
     report = store.run(law_impact.apply(SYSTEM, "Décret fictif", now))

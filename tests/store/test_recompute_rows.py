@@ -3,6 +3,7 @@ pairs and texts read back on both engines, and the raw reads with or without a p
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,6 +12,7 @@ from casefile.services import cases
 from casefile.services.cases import create_case
 from casefile.store import recompute_rows
 from casefile.store.db import engine
+from casefile.store.explanations import digest_of
 from casefile.store.users import SYSTEM
 from tests.store.conftest import Store
 from tests.store.helpers import new_case
@@ -28,8 +30,18 @@ class Row:
         return self.text.encode()
 
 
+def _stored(text: str) -> tuple[bytes, str]:
+    return digest_of(text.encode()), text
+
+
 def test_only_the_rows_that_differ_are_deleted_and_copied_in() -> None:
-    stored = {7: {"a": '{"due":"2027-01-04"}', "b": '{"due":"2027-01-05"}', "gone": "{}"}}
+    stored = {
+        7: {
+            "a": _stored('{"due":"2027-01-04"}'),
+            "b": _stored('{"due":"2027-01-05"}'),
+            "gone": _stored("{}"),
+        }
+    }
     new = {
         7: [
             Row("a", date(2027, 1, 4), '{"due":"2027-01-04"}'),  # the same text: left alone
@@ -38,14 +50,26 @@ def test_only_the_rows_that_differ_are_deleted_and_copied_in() -> None:
         ],
         8: [Row("a", date(2027, 2, 1), '{"due":"2027-02-01"}')],  # nothing stored
     }
-    deleted, rows = recompute_rows.deadline_changes(new, stored, NOW)
+    deleted, rows, bodies = recompute_rows.deadline_changes(new, stored, NOW)
     assert sorted(deleted) == [(7, "b"), (7, "gone")]
+    texts = ['{"due":"2027-01-06"}', '{"due":"2027-01-07"}', '{"due":"2027-02-01"}']
     assert [(r[0], r[1], r[2], r[4]) for r in rows] == [
-        (7, "b", date(2027, 1, 6), '{"due":"2027-01-06"}'),
-        (7, "c", date(2027, 1, 7), '{"due":"2027-01-07"}'),
-        (8, "a", date(2027, 2, 1), '{"due":"2027-02-01"}'),
+        (7, "b", date(2027, 1, 6), digest_of(texts[0].encode())),
+        (7, "c", date(2027, 1, 7), digest_of(texts[1].encode())),
+        (8, "a", date(2027, 2, 1), digest_of(texts[2].encode())),
     ]
     assert all(r[3] == "pending" and r[5] == NOW for r in rows)
+    # Each explanation the rows refer to, once, under its digest.
+    assert bodies == {digest_of(t.encode()): t.encode() for t in texts}
+
+
+def test_the_same_explanation_is_one_body_for_many_rows() -> None:
+    text = '{"due":"2027-03-01"}'
+    new = {n: [Row("a", date(2027, 3, 1), text)] for n in (1, 2, 3)}
+    deleted, rows, bodies = recompute_rows.deadline_changes(new, {}, NOW)
+    assert not deleted and len(rows) == 3
+    assert bodies == {digest_of(text.encode()): text.encode()}
+    assert {r[4] for r in rows} == set(bodies)
 
 
 def test_the_stored_pairs_and_texts_are_read_back(store: Store) -> None:
@@ -59,6 +83,9 @@ def test_the_stored_pairs_and_texts_are_read_back(store: Store) -> None:
     expected = {d["key"]: (date.fromisoformat(d["due"]), d["status"]) for d in case["deadlines"]}
     assert pairs == {case["id"]: expected} and expected
     assert set(texts) == {case["id"]} and set(texts[case["id"]]) == set(expected)
+    for key, (digest, text) in texts[case["id"]].items():  # the engine's text, under its digest
+        [deadline] = [d for d in case["deadlines"] if d["key"] == key]
+        assert json.loads(text) == deadline and digest == digest_of(text.encode())
     assert other["id"] not in pairs  # a neighbour in the id range is not the caller's
 
 

@@ -11,6 +11,7 @@ from casefile.store.tables.deadline import DeadlineRecord
 from casefile.store.tables.document import Document
 from casefile.store.tables.dunning_action import DunningAction
 from casefile.store.tables.event import Event
+from casefile.store.tables.explanation import ExplanationText
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
 from casefile.store.tables.invoice_reading import InvoiceReading
@@ -39,6 +40,7 @@ ALL_TABLES = (
     Claim,
     Payment,
     Event,
+    ExplanationText,
     DeadlineRecord,
     AuditEntry,
     Piece,
@@ -72,6 +74,7 @@ __all__ = [
     "Document",
     "DunningAction",
     "Event",
+    "ExplanationText",
     "FeedState",
     "FeedToken",
     "InvoiceReading",

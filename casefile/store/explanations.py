@@ -1,0 +1,141 @@
+"""Deadline explanations stored once each (issue 14 item 5): `explanations` holds each distinct
+JSON text under its digest, deadline rows hold the digest (`tables/explanation.py`).
+
+- `digest_of`: the key of a text (the first 16 bytes of its SHA-256; PostgreSQL computes the
+  same in SQL, as the migration that moved the stored rows did);
+- `store`: the bodies that rows about to be written refer to, only those not stored yet (open
+  transaction);
+- `store_ahead` / `ensure`: the same in a short transaction of its own before the rows' (the
+  nightly chunks on PostgreSQL), then checked still stored in the rows' transaction;
+- `collect_garbage`: the bodies no deadline refers to any more, removed (the nightly job).
+
+Without a foreign key constraint (its check on each row copied in costs the recomputation),
+what keeps a row from referring to a removed body is a lock: every writer holds it shared from
+the moment it checks which bodies are stored until it commits, the collector holds it alone
+(PostgreSQL advisory lock; SQLite has one writer at a time anyway).
+
+Bodies written ahead (PostgreSQL): two workers whose chunks share explanations would otherwise
+wait for each other's whole chunk transaction (an `INSERT … ON CONFLICT` waits for the
+transaction that inserted the same key uncommitted). The collector counts its passes
+(`explanation_epoch`, bumped under its lock); a chunk's transaction takes the lock shared and
+finds the count it read when it wrote its bodies ahead, so no pass ran since and its bodies
+are all there, or stores them again (`ensure`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from casefile.store.db import atomic, engine, postgres
+
+# pg_advisory_xact_lock(int4, int4): a key space of its own (the single-bigint keys of the job
+# queue never meet it). 'case', 'expl'.
+_LOCK = (0x63617365, 0x6578706C)
+
+
+def digest_of(text: bytes) -> bytes:
+    """The digest of a JSON text: the first 16 bytes of its SHA-256 (SQL:
+    `substring(sha256(convert_to(text, 'UTF8')) FROM 1 FOR 16)`)."""
+    return hashlib.sha256(text).digest()[:16]
+
+
+async def store(bodies: Mapping[bytes, bytes | str]) -> None:
+    """Write the bodies of `bodies` (digest → JSON text) not stored yet, in the open transaction
+    (one of its own if none), before the deadline rows that refer to them."""
+    transaction = engine().current_transaction.get()
+    if transaction is None:
+        async with atomic():
+            await store(bodies)
+        return
+    connection: Any = transaction.connection
+    if not bodies:
+        return
+    if not postgres():
+        await connection.executemany(
+            "INSERT OR IGNORE INTO explanations (digest, body) VALUES (?, ?)",
+            [(d, _text(t)) for d, t in bodies.items()],
+        )
+        return
+    await _store_postgres(connection, bodies)
+
+
+async def _store_postgres(connection: Any, bodies: Mapping[bytes, bytes | str]) -> int:
+    """`store` on PostgreSQL; returns the collector's pass count (under the lock)."""
+    # Shared with every writer until commit: the collector cannot remove a body between this
+    # check and the rows that refer to it.
+    epoch = await _lock_shared(connection)
+    stored = {
+        row[0]
+        for row in await connection.fetch(
+            "SELECT digest FROM explanations WHERE digest = ANY($1::bytea[])", list(bodies)
+        )
+    }
+    # In digest order: two writers adding some of the same bodies wait for each other in the
+    # same order (no deadlock).
+    missing = sorted(d for d in bodies if d not in stored)
+    if missing:
+        await connection.execute(
+            "INSERT INTO explanations (digest, body) SELECT * FROM unnest($1::bytea[], $2::text[])"
+            " ON CONFLICT DO NOTHING",
+            missing,
+            [_text(bodies[d]) for d in missing],
+        )
+    return epoch
+
+
+async def _lock_shared(connection: Any) -> int:
+    """The writers' lock, shared, then the collector's pass count."""
+    await connection.execute("SELECT pg_advisory_xact_lock_shared($1, $2)", *_LOCK)
+    return int(await connection.fetchval("SELECT n FROM explanation_epoch"))
+
+
+async def store_ahead(bodies: Mapping[bytes, bytes | str]) -> int | None:
+    """PostgreSQL, outside any transaction: `store` in a transaction of its own, committed at
+    once; returns the collector's pass count for `ensure`. None (nothing done) on SQLite, inside
+    a transaction or with no bodies: `ensure` stores them then."""
+    if not bodies or not postgres() or engine().current_transaction.get() is not None:
+        return None
+    async with atomic():
+        transaction = engine().current_transaction.get()
+        assert transaction is not None
+        return await _store_postgres(transaction.connection, bodies)
+
+
+async def ensure(bodies: Mapping[bytes, bytes | str], epoch: int | None) -> None:
+    """In the rows' transaction: the bodies written ahead (`store_ahead` gave `epoch`) are still
+    stored when no collector pass ran since; otherwise (or when not written ahead) `store`."""
+    if epoch is not None and bodies:
+        transaction = engine().current_transaction.get()
+        assert transaction is not None, "ensure runs inside the rows' transaction"
+        if await _lock_shared(transaction.connection) == epoch:
+            return
+    await store(bodies)
+
+
+def _text(body: bytes | str) -> str:
+    return body.decode() if isinstance(body, bytes) else body
+
+
+async def collect_garbage() -> int:
+    """Remove the bodies no deadline refers to any more (a recomputed or deleted case's old
+    explanations); returns how many."""
+    async with atomic():
+        transaction = engine().current_transaction.get()
+        assert transaction is not None
+        connection: Any = transaction.connection
+        if postgres():
+            await connection.execute("SELECT pg_advisory_xact_lock($1, $2)", *_LOCK)
+            status = await connection.execute(
+                "DELETE FROM explanations e WHERE NOT EXISTS "
+                "(SELECT 1 FROM deadlines d WHERE d.digest = e.digest)"
+            )
+            removed = int(status.split()[-1])
+            if removed:  # bodies written ahead may be gone: their writers store them again
+                await connection.execute("UPDATE explanation_epoch SET n = n + 1")
+            return removed
+        cursor = await connection.execute(
+            "DELETE FROM explanations WHERE digest NOT IN (SELECT digest FROM deadlines)"
+        )
+        return int(cursor.rowcount)
