@@ -126,6 +126,20 @@ def test_invoices_and_payments_are_added_corrected_and_withdrawn(browser: Api) -
     page = html.unescape(bad.text)
     assert 'id="claim-amount-error"' in page and "n'est pas un montant" in page
     assert 'value="quatre mille"' in page
+    early = post(
+        browser,
+        token,
+        f"{base}/factures/{claim['id']}",
+        invoice_number="F-2026-118",
+        issue_date="2026-09-01",
+        due_date="2026-08-01",
+        amount="4 080,00",
+    )
+    assert early.status_code == 422
+    assert (
+        "facture F-2026-118, date d'échéance : le 1er août 2026 précède la date d'émission "
+        "(1er septembre 2026)"
+    ) in html.unescape(early.text)
     paid = post(
         browser,
         token,
@@ -195,6 +209,12 @@ def test_an_event_is_corrected_with_a_reason_and_its_deadline_moves(browser: Api
         reason="date de l'acte mal recopiée",
     )
     assert fixed.status_code == 303
+    shown_page = html.unescape(browser.client.get(fixed.headers["location"], headers=HTML).text)
+    assert "1 délai déplacé." in shown_page
+    assert (
+        "<li>Délai déplacé : Délai d'opposition du débiteur — du 13 mars 2026 au "
+        "lundi 16 mars 2026</li>"
+    ) in shown_page
     deadlines = browser.client.get(f"/api/cases/{case['id']}/deadlines", headers=headers).json()
     assert next(d for d in deadlines if d["key"] == "opposition")["due"] == "2026-03-16"
     audit = browser.client.get("/api/audit", headers=browser.headers("admin")).json()
