@@ -125,6 +125,7 @@ def test_invoices_and_payments_are_added_corrected_and_withdrawn(browser: Api) -
     assert bad.status_code == 422
     page = html.unescape(bad.text)
     assert 'id="claim-amount-error"' in page and "n'est pas un montant" in page
+    assert "Le formulaire n'a pas été enregistré : 1 champ à corriger. Rien n'a été perdu." in page
     assert 'value="quatre mille"' in page
     early = post(
         browser,
@@ -261,6 +262,37 @@ def test_the_new_case_form_takes_the_parties_identity(browser: Api) -> None:
     assert case["creditor"]["address"] == "12 rue des Tanneurs, 67000 Strasbourg"
     assert case["debtor_party"]["kind"] == "professionnel"
     assert case["debtor_party"]["civility"] == "M."
+
+
+def test_a_bad_debtor_residence_is_shown_beside_its_field_on_the_new_case_form(
+    browser: Api,
+) -> None:
+    """The residence decides the distance extension (CPC art. 643): a refused one is named where
+    it was typed, not only in the banner that says "corrigez les champs signalés"."""
+    token = login(browser, "avocat")
+    refused = post(
+        browser,
+        token,
+        "/dossiers/nouveau",
+        reference="WEB-RESIDENCE-1",
+        procedure="injonction_de_payer",
+        court_department="69",
+        creditor="Brasserie Lyonnaise",
+        debtor="Traiteur Dupont & Fils",
+        debtor_residence="Belgique",
+    )
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    error = re.search(r'<p class="field-error" id="nc-residence-error">([^<]+)</p>', page)
+    assert error, page
+    assert error.group(1) == (
+        "débiteur, résidence (département ou étranger) : « Belgique » : un code de département "
+        "ou « étranger »"
+    )
+    assert 'aria-invalid="true" aria-describedby="nc-residence-error"' in page
+    assert 'value="Belgique"' in page and 'value="Traiteur Dupont & Fils"' in page.replace(
+        "&amp;", "&"
+    )
 
 
 @pytest.mark.parametrize(
