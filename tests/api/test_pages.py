@@ -214,6 +214,10 @@ def test_the_case_page_shows_the_timeline_with_explanations(browser: Api) -> Non
     )
     assert recorded.status_code == 200, recorded.text
     assert "Événement enregistré" in recorded.text
+    # The flash names what moved, with the weekday: 28 February 2027 is a Sunday (CPC art. 642).
+    shown = html.unescape(recorded.text)
+    assert "Événement enregistré. 1 délai ajouté." in shown
+    assert "<li>Nouveau délai : Délai d'opposition du débiteur — lundi 1er mars 2027</li>" in shown
     assert "1er mars 2027" in recorded.text
     assert "CPC art. 1416" in recorded.text
     assert "Date brute" in recorded.text

@@ -42,12 +42,16 @@ MISSING_FIELDS = {
 }
 
 
-def document_error(title: str, error: CasefileError) -> str:
-    """A refused rendering in French, naming what to record on the case; the detail follows."""
+def document_error(title: str, error: CasefileError, key: str = "") -> str:
+    """A refused rendering in French, naming what to record on the case; the detail follows,
+    without the HTTP status or the template's key in front of it (the title names it)."""
     if isinstance(error, MissingField) and error.field in MISSING_FIELDS:
         need = MISSING_FIELDS[error.field]
         return f"Le document « {title} » ne peut pas être généré : il manque {need}."
-    return f"Le document « {title} » ne peut pas être généré ({error.http_status}) : {error}"
+    detail = str(error)
+    if key and title != key:
+        detail = detail.removeprefix(f"{key} : ")
+    return f"Le document « {title} » ne peut pas être généré : {detail}"
 
 
 def templates_for(procedure: Any, court: str | None) -> list[dict[str, str]]:
@@ -166,7 +170,7 @@ class CaseToolsController(Controller):
                 raise InputError("choisissez un modèle")
             document = await create_document(case_id, key, actor, clock.today())
         except CasefileError as error:
-            _flash(request, document_error(title, error), "error")
+            _flash(request, document_error(title, error, key), "error")
         else:
             notes = [str(note) for note in document.get("notes") or []]
             message = f"Document « {title} » généré (version {document['version']})."

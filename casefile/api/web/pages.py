@@ -30,7 +30,14 @@ from casefile.api.web.case_data_view import (
 )
 from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, CaseToolsController
 from casefile.errors import CasefileError, InputError, InvalidFields
-from casefile.labels import DEADLINE_STATUSES, humanise, is_our_side, keys_fr
+from casefile.labels import (
+    DEADLINE_STATUSES,
+    changes_fr,
+    dates_in_text_fr,
+    humanise,
+    is_our_side,
+    keys_fr,
+)
 from casefile.labels import ROLES as ROLE_LABELS
 from casefile.passwords import Busy
 from casefile.services import sessions
@@ -345,11 +352,13 @@ class PageController(Controller):
         except CasefileError as error:
             flash(request, await _named_error(case_id, actor, str(error)), "error")
         else:
+            summary, lines = changes_fr(changes)
+            warnings = [dates_in_text_fr(str(w)) for w in changes.get("warnings", [])]
             flash(
                 request,
-                f"Événement enregistré : {len(changes.get('added', []))} délai(s) ajouté(s), "
-                f"{len(changes.get('moved', []))} déplacé(s), "
-                f"{len(changes.get('removed', []))} supprimé(s).",
+                f"Événement enregistré. {summary}",
+                "warning" if warnings else "info",
+                lines + warnings,
             )
         return Redirect(path=f"/dossiers/{case_id}", status_code=303)
 
