@@ -108,6 +108,40 @@ def test_the_dashboard_lists_cases_and_amounts(browser: Api) -> None:
     assert "Par procédure" in page.text and "Par avocat" in page.text
 
 
+def test_the_dashboard_says_when_a_case_s_next_deadline_has_already_passed(browser: Api) -> None:
+    """A case whose only deadline is past shows it, marked: "dépassé" when it was ours to act
+    (CPC art. 1411: serve the ordonnance within six months), "expiré" when it was the debtor's
+    (art. 1416: the opposition period ran out)."""
+    headers = browser.headers("avocat")
+    ours, theirs = new_case(browser), new_case(browser)
+    for case, events in (
+        (ours, [{"key": "ordonnance_rendue", "date": "2025-01-06"}]),
+        (
+            theirs,
+            [
+                {"key": "ordonnance_rendue", "date": "2025-01-06"},
+                {"key": "ordonnance_signifiee", "date": "2025-02-03", "a_personne": True},
+            ],
+        ),
+    ):
+        for event in events:
+            added = browser.client.post(
+                f"/api/cases/{case['id']}/events", headers=headers, json=event
+            )
+            assert added.status_code == 201, added.text
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get("/", headers=HTML).text)
+
+    def row(case: dict) -> str:
+        start = page.index(f'<a href="/dossiers/{case["id"]}">{case["reference"]}</a>')
+        return " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</tr>", start)]).split())
+
+    assert row(ours).endswith(
+        "Signifier l'ordonnance d'injonction de payer — 7 juillet 2025 (dépassé)"
+    )
+    assert row(theirs).endswith("Délai d'opposition du débiteur — 3 mars 2025 (expiré)")
+
+
 def test_the_simulator_page_explains_the_opposition_deadline(browser: Api) -> None:
     token = login(browser, "lecteur")
     page = browser.client.post(
