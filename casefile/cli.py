@@ -58,7 +58,12 @@ def _add_party_edit(sub: Subcommands) -> None:
         "edit", help="modifier l'identité, l'adresse ou les coordonnées d'une partie"
     )
     p.add_argument("case", metavar="CASE")
-    p.add_argument("--role", required=True, choices=("creditor", "debtor"))
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=("creditor", "debtor"),
+        help="la partie à modifier : creditor (créancier) ou debtor (débiteur)",
+    )
     p.add_argument("--name", help="dénomination sociale, ou nom de famille d'une personne physique")
     p.add_argument(
         "--category",
@@ -98,12 +103,26 @@ def _add_party_edit(sub: Subcommands) -> None:
 
 
 def _invoice_flags(p: argparse.ArgumentParser, required: bool) -> None:
-    p.add_argument("--issue-date", required=required, metavar="YYYY-MM-DD")
-    p.add_argument("--due-date", required=required, metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--issue-date",
+        required=required,
+        metavar="YYYY-MM-DD",
+        help="date d'émission de la facture",
+    )
+    p.add_argument(
+        "--due-date",
+        required=required,
+        metavar="YYYY-MM-DD",
+        help="date d'échéance : les intérêts courent le lendemain",
+    )
     p.add_argument("--amount", required=required, help="TTC, par exemple 4080.00 ou '4 080,00'")
     p.add_argument("--paid", help="déjà payé quand la facture est enregistrée")
-    p.add_argument("--supply", choices=("marchandises", "services", "travaux"))
-    p.add_argument("--description")
+    p.add_argument(
+        "--supply",
+        choices=("marchandises", "services", "travaux"),
+        help="nature de la fourniture (reprise dans la requête et la mise en demeure)",
+    )
+    p.add_argument("--description", help="objet de la facture, en clair")
     p.add_argument("--expected-version", type=int, help="refuser si le dossier a changé depuis")
     _add_format(p)
 
@@ -138,8 +157,8 @@ def _add_claims_and_payments(sub: Subcommands) -> None:
     )
     p = payment.add_parser("add", help="enregistrer un paiement")
     p.add_argument("case", metavar="CASE")
-    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
-    p.add_argument("--amount", required=True)
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="date de réception")
+    p.add_argument("--amount", required=True, help="montant reçu, par exemple 500 ou '1 500,00'")
     p.add_argument("--invoice", help="le numéro de la facture qu'il règle, le cas échéant")
     p.add_argument("--reference", help="référence bancaire, numéro de chèque…")
     p.add_argument("--expected-version", type=int)
@@ -191,11 +210,13 @@ def _add_courts(
             "--kind",
             required=required,
             choices=("tribunal_judiciaire", "tribunal_de_commerce", "chambre_commerciale"),
+            help="nature : tribunal judiciaire, tribunal de commerce, ou chambre commerciale d'un "
+            "tribunal judiciaire (Alsace-Moselle)",
         )
         p.add_argument("--department", required=required, help="code du département (75, 2A, 974…)")
         p.add_argument("--address", required=required, help="rue du greffe")
-        p.add_argument("--postcode", required=required)
-        p.add_argument("--city", required=required)
+        p.add_argument("--postcode", required=required, help="code postal du greffe")
+        p.add_argument("--city", required=required, help="ville du greffe (lieu des actes)")
         p.add_argument("--greffe-email", help="l'adresse e-mail du greffe")
         p.add_argument("--phone")
         _add_format(p, default="table")
@@ -221,7 +242,11 @@ def _add_rates(sub: Subcommands) -> None:
     ).add_subparsers(dest="action", required=True, metavar="ACTION")
     p = rate.add_parser("add", help="enregistrer un taux semestriel publié, avec sa source")
     p.add_argument(
-        "--kind", required=True, choices=("ecb", "taux_legal_particulier", "taux_legal_autres")
+        "--kind",
+        required=True,
+        choices=("ecb", "taux_legal_particulier", "taux_legal_autres"),
+        help="ecb (taux de refinancement BCE), taux_legal_particulier (créancier personne "
+        "physique hors besoins professionnels) ou taux_legal_autres (autres cas)",
     )
     p.add_argument("--semester", required=True, help="par exemple 2026-H2")
     p.add_argument("--value", required=True, help="en pourcentage, par exemple 2.15")
@@ -349,22 +374,47 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION"
     )
     p = case.add_parser("new", help="ouvrir un dossier")
-    p.add_argument("--reference", required=True)
-    p.add_argument("--procedure", required=True)
-    p.add_argument("--court", required=True)
-    p.add_argument("--court-department", required=True)
-    p.add_argument("--creditor", required=True)
-    p.add_argument("--debtor", required=True)
-    p.add_argument("--debtor-residence")
     p.add_argument(
-        "--debtor-kind", choices=("professionnel", "consommateur"), default="professionnel"
+        "--reference", required=True, help="référence du dossier (unique), ex. STR-2027-014"
+    )
+    p.add_argument(
+        "--procedure",
+        required=True,
+        help="clé de la procédure : injonction_de_payer, refere_provision, assignation_paiement, "
+        "petites_creances ou amiable (voir « casefile procedures »)",
+    )
+    p.add_argument(
+        "--court",
+        required=True,
+        help="tribunal_judiciaire, tribunal_de_commerce ou commissaire_de_justice (petites créances)",
+    )
+    p.add_argument(
+        "--court-department",
+        required=True,
+        help="département du siège de la juridiction (75, 2A, 67, 974…) : il décide des jours fériés",
+    )
+    p.add_argument("--creditor", required=True, help="nom ou raison sociale du créancier")
+    p.add_argument("--debtor", required=True, help="nom ou raison sociale du débiteur")
+    p.add_argument(
+        "--debtor-residence",
+        help="département de résidence du débiteur, ou 'etranger' (délai de distance, CPC art. 643 "
+        "et 644) ; par défaut : celui de la juridiction",
+    )
+    p.add_argument(
+        "--debtor-kind",
+        choices=("professionnel", "consommateur"),
+        default="professionnel",
+        help="qualité du débiteur (par défaut : professionnel)",
     )
     p.add_argument("--lawyer", help="nom d'utilisateur de l'avocat désigné")
     p.add_argument("--commissaire", help="nom d'utilisateur du commissaire de justice désigné")
     p.add_argument("--creditor-siren", help="SIREN (9 chiffres) d'un créancier société")
-    p.add_argument("--creditor-address")
+    p.add_argument(
+        "--creditor-address",
+        help="adresse du créancier, ex. « 2 avenue de la Gare, 67000 Strasbourg »",
+    )
     p.add_argument("--debtor-siren", help="SIREN (9 chiffres) d'un débiteur société")
-    p.add_argument("--debtor-address")
+    p.add_argument("--debtor-address", help="adresse du débiteur (siège ou domicile)")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.cases:case_new")
     p = case.add_parser("list", help="lister les dossiers")
@@ -444,9 +494,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = evidence.add_parser("add", help="ajouter une pièce à un dossier")
     p.add_argument("case", metavar="CASE")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--kind", required=True)
-    p.add_argument("--description")
-    p.add_argument("--date")
+    p.add_argument(
+        "--kind",
+        required=True,
+        help="nature de la pièce : facture, devis, bon_de_commande, contrat, mise_en_demeure, "
+        "accuse_reception, acte_commissaire ou autre",
+    )
+    p.add_argument("--description", help="désignation de la pièce au bordereau")
+    p.add_argument("--date", help="AAAA-MM-JJ : date de la pièce (au bordereau)")
     same = p.add_mutually_exclusive_group()
     same.add_argument(
         "--reuse", action="store_true", help="fichier déjà présent au dossier : garder cette pièce"
@@ -474,8 +529,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--due-date", help="AAAA-MM-JJ, quand la facture n'en porte pas (profil MINIMUM)"
     )
-    p.add_argument("--supply", choices=("marchandises", "services", "travaux"))
-    p.add_argument("--description")
+    p.add_argument(
+        "--supply",
+        choices=("marchandises", "services", "travaux"),
+        help="nature de la fourniture (reprise dans la requête et la mise en demeure)",
+    )
+    p.add_argument("--description", help="objet de la facture, en clair")
     p.add_argument("--expected-version", type=int, help="refuser si le dossier a changé depuis")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.evidence:facturx")
@@ -516,13 +575,21 @@ def build_parser() -> argparse.ArgumentParser:
             "tamponnées"
         ),
     )
-    p.add_argument("-o", "--output", required=True)
+    p.add_argument("-o", "--output", required=True, help="fichier à écrire (.zip ou .pdf)")
     p.set_defaults(handler="casefile.commands.evidence:bundle")
 
     p = sub.add_parser("render", help="générer un acte ou un document d'un dossier")
     p.add_argument("case", metavar="CASE")
-    p.add_argument("template", metavar="TEMPLATE", nargs="?")
-    p.add_argument("-o", "--output")
+    p.add_argument(
+        "template",
+        metavar="TEMPLATE",
+        nargs="?",
+        help="le modèle, par exemple mise_en_demeure ou requete_injonction_tj (« --check » liste "
+        "ceux du dossier)",
+    )
+    p.add_argument(
+        "-o", "--output", help="fichier .docx à écrire (par défaut : le nom du document)"
+    )
     p.add_argument(
         "--check",
         action="store_true",
@@ -533,7 +600,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ics", help="export iCalendar des délais d'un dossier")
     p.add_argument("case", metavar="CASE")
-    p.add_argument("-o", "--output")
+    p.add_argument("-o", "--output", help="fichier .ics à écrire (par défaut : la sortie standard)")
     p.set_defaults(handler="casefile.commands.calendar:case_ics")
 
     feed = sub.add_parser("feed", help="adresses d'abonnement aux agendas (flux iCalendar)")
@@ -567,8 +634,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", metavar="CASE")
     p.add_argument("--total", required=True, help="montant en euros, par exemple 4200.50")
     p.add_argument("--count", type=int, required=True, help="nombre d'échéances mensuelles")
-    p.add_argument("--first-due", required=True, metavar="YYYY-MM-DD")
-    p.add_argument("--kind", choices=("judiciaire", "conventionnel"), default="judiciaire")
+    p.add_argument(
+        "--first-due", required=True, metavar="YYYY-MM-DD", help="date de la première échéance"
+    )
+    p.add_argument(
+        "--kind",
+        choices=("judiciaire", "conventionnel"),
+        default="judiciaire",
+        help="judiciaire (délais de grâce, C. civ. art. 1343-5 ; par défaut) ou conventionnel "
+        "(convenu avec le débiteur)",
+    )
     p.add_argument(
         "--grace-days",
         type=int,

@@ -360,3 +360,40 @@ def keys_fr(procedure: object, text: str) -> str:
 
     pattern = r"\b(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b"
     return re.sub(pattern, named, text)
+
+
+def _count_fr(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def changes_fr(changes: Mapping[str, object]) -> tuple[str, list[str]]:
+    """What recording a fact did to the case's deadlines, as a flash message reads it: a
+    sentence ("2 délais ajoutés, 1 déplacé.") and one line per deadline, with its French date
+    ("Nouveau délai : Délai d'opposition du débiteur — lundi 7 décembre 2026")."""
+
+    def rows(key: str) -> list[Mapping[str, str]]:
+        value = changes.get(key)
+        return [row for row in value if isinstance(row, Mapping)] if isinstance(value, list) else []
+
+    def what(row: Mapping[str, str]) -> str:
+        return row.get("label") or humanise(row.get("key", ""))
+
+    added, moved, removed = rows("added"), rows("moved"), rows("removed")
+    lines = [f"Nouveau délai : {what(d)} — {date_long_fr(d.get('due'))}" for d in added]
+    lines += [
+        f"Délai déplacé : {what(m)} — du {date_fr(m['from'])} au {date_long_fr(m.get('to'))}"
+        for m in moved
+        if m.get("from")
+    ]
+    lines += [
+        f"Délai supprimé : {what(d)} (il était au {date_fr(d['due'])})"
+        for d in removed
+        if d.get("due")
+    ]
+    parts = [
+        _count_fr(len(added), "délai ajouté", "délais ajoutés") if added else "",
+        _count_fr(len(moved), "délai déplacé", "délais déplacés") if moved else "",
+        _count_fr(len(removed), "délai supprimé", "délais supprimés") if removed else "",
+    ]
+    summary = ", ".join(p for p in parts if p)
+    return (summary[0].upper() + summary[1:] + "." if summary else "Aucun délai modifié."), lines

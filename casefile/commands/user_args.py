@@ -33,9 +33,11 @@ def _profile_flags(p: argparse.ArgumentParser) -> None:
 def register(user: Any, case: Any) -> None:
     """The subcommands, on the `user` and `case` subparsers of casefile.cli."""
     p = user.add_parser("add", help="ajouter un utilisateur")
-    p.add_argument("name")
-    p.add_argument("--role", required=True, choices=ROLES)
-    p.add_argument("--password")
+    p.add_argument("name", help="identifiant de connexion")
+    p.add_argument("--role", required=True, choices=ROLES, help="rôle, qui décide des droits")
+    p.add_argument(
+        "--password", help="mot de passe de connexion au site (sans lui : jeton API seulement)"
+    )
     p.add_argument(
         "--token", action="store_true", help="afficher un nouveau jeton API sur la dernière ligne"
     )

@@ -244,6 +244,26 @@ def generated_source(
     return PlanSource("\n".join(lines) + "\n", shared, tuple(roles))
 
 
+def _same_day_choice(w: _Writer, rule: DeadlineRule, number: int) -> str | None:
+    """The start `Engine._pick` keeps between two found on the same day (`found`, in the
+    rule's order), as an expression; None when it depends on more than the two starts.
+
+    "earliest": the first (the minimum by date then index; no warning, the dates being
+    equal). "latest" of a period counted forward: the period from the first start ends on
+    or after that day, so the second interrupts it (no note, no warning) unless only one of
+    the two is certain, which `_pick` then keeps alone. A backward period ends before its
+    start: `_pick` warns then, left to it."""
+    if rule.pick == "earliest":
+        return "found[0]"
+    if rule.pick != "latest" or rule.counting == "backward" or rule.period.backward:
+        return None
+    uncertain = [start.uncertain for start in rule.starts]
+    if all(uncertain) or not any(uncertain):
+        return "found[1]"
+    flags = w.constant("U", tuple(uncertain), ("U", number))
+    return f"found[0] if {flags}[found[1][0]] and not {flags}[found[0][0]] else found[1]"
+
+
 def _emit_step(
     w: _Writer,
     depth: int,
@@ -316,6 +336,13 @@ def _emit_step(
             emit(d, "if len(found) == 1:")
             emit(d + 1, "idx, sd = found[0]")
             emit(d + 1, "extra = None")
+            same_day = _same_day_choice(w, rule, number)
+            if same_day is not None:
+                # Two starts on one day (an attribute read by two versions of a start): what
+                # `Engine._pick` answers then, without its call, warning or note.
+                emit(d, "elif len(found) == 2 and found[0][1] == found[1][1]:")
+                emit(d + 1, f"idx, sd = {same_day}")
+                emit(d + 1, "extra = None")
             emit(d, "else:")
             emit(d + 1, "extra = []")
             emit(

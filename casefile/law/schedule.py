@@ -43,9 +43,10 @@ _NO_ATTRIBUTES: Mapping[str, AttributeValue] = {}
 STATUSES = ("pending", "done", "missed", "moot", "uncertain")
 
 
-# What identifies an event in the schedule memo, with its key: its date, or a string when it
-# has attributes.
-_Identity = str | date
+# What identifies an event in the schedule memo, with its key: its date, or a tuple of the
+# date and its typed attributes (a string for a value of another type).
+_Identity = date | tuple[object, ...] | str
+_PLAIN = (str, int)  # attribute value types a tuple keeps apart by `==` alone (with bool tagged)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -63,23 +64,44 @@ class RecordedEvent:
 
     def _ident(self) -> _Identity:
         """What tells the event apart from another with the same key, kept: without attributes
-        its date (a date keeps its hash); with some, one string (its hash is kept by Python) of
-        the key, the date and the attributes, each value written with its type (`True` is not
-        `1`, nor `'1'`). A date never equals a string."""
+        its date (a date keeps its hash); with some, one flat tuple of the date then, for each
+        attribute by name, its name, whether the value is a bool, and the value. The flag keeps
+        `True` apart from `1` (equal, with the same hash); a str never equals an int. Only
+        atoms inside: the collector stops tracking the tuple (and the memo keys holding it) at
+        its first pass, as it never tracked the string this used to be, which cost about eight
+        times as much to build (a repr of the attributes). A value of any other type (never
+        from `parse_event`) keeps that string: the key, the date, the attributes' repr. A date,
+        a tuple and a string never equal one another."""
         identity = self._identity
         if identity is None:
             attributes = self.attributes
             if not attributes:
                 identity = self.date
-            # The key's repr ends at its closing quote, the date is ten characters: what
-            # follows is the repr of the sorted attributes.
             elif len(attributes) == 1:
-                identity = f"{self.key!r}{self.date.isoformat()}{tuple(attributes.items())!r}"
+                ((name, value),) = attributes.items()
+                kind = type(value)
+                if kind is bool or kind in _PLAIN:
+                    identity = (self.date, name, kind is bool, value)
+                else:
+                    identity = self._written()
             else:
-                items = tuple(sorted(attributes.items()))
-                identity = f"{self.key!r}{self.date.isoformat()}{items!r}"
+                flat: list[object] = [self.date]
+                for name, value in sorted(attributes.items()):
+                    kind = type(value)
+                    if kind is not bool and kind not in _PLAIN:
+                        flat = []
+                        break
+                    flat += (name, kind is bool, value)
+                identity = tuple(flat) if flat else self._written()
             _set_identity(self, identity)
         return identity
+
+    def _written(self) -> str:
+        """The identity of an event with an attribute value of an unexpected type: the key's
+        repr (it ends at its closing quote), the date (ten characters), the sorted attributes'
+        repr (each value written with its type)."""
+        items = tuple(sorted(self.attributes.items()))
+        return f"{self.key!r}{self.date.isoformat()}{items!r}"
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -240,16 +262,22 @@ class Schedule:
 
 def _constructor(cls: type) -> Callable[..., Any]:
     """A constructor of the frozen, slotted dataclass `cls` taking every field positionally,
-    in order: each slot set through its descriptor, in straight-line code (what the generated
-    `__init__` does through `object.__setattr__`, at about half the cost). The object made is
-    the one `cls(...)` makes (equal, same hash)."""
+    in order. The object is made as an instance of a mutable twin class with the same slots,
+    its fields stored by plain attribute assignment (CPython's fastest store), then given its
+    class: `__class__` may be assigned between two classes of the same layout (same slots,
+    same base), and the frozen class's `__setattr__` is not involved. About a third of the
+    cost of setting each slot through its descriptor, a fifth of the generated `__init__`'s;
+    the object made is the one `cls(...)` makes (same type, equal, same hash, frozen)."""
     names = [f.name for f in fields(cls)]
+    slots = tuple(vars(cls)["__slots__"])
+    if tuple(names) != slots:  # a layout the twin could not share
+        raise TypeError(f"{cls.__name__}: slots {slots} are not its fields {names}")
+    twin = type(f"_Unfrozen{cls.__name__}", (), {"__slots__": tuple(names)})
     parameters = [f"v{i}" for i in range(len(names))]
-    lines = [f"def new({', '.join(parameters)}):", "    made = make(cls)"]
-    lines += [f"    set{i}(made, v{i})" for i in range(len(names))]
-    lines.append("    return made")
-    namespace: dict[str, Any] = {"make": object.__new__, "cls": cls}
-    namespace.update({f"set{i}": getattr(cls, name).__set__ for i, name in enumerate(names)})
+    lines = [f"def new({', '.join(parameters)}):", "    made = twin()"]
+    lines += [f"    made.{name} = v{i}" for i, name in enumerate(names)]
+    lines += ["    made.__class__ = cls", "    return made"]
+    namespace: dict[str, Any] = {"twin": twin, "cls": cls}
     exec("\n".join(lines), namespace)
     built: Callable[..., Any] = namespace.pop("new")
     return built
@@ -257,6 +285,7 @@ def _constructor(cls: type) -> Callable[..., Any]:
 
 _new_deadline: Callable[..., Deadline] = _constructor(Deadline)
 _new_schedule: Callable[..., Schedule] = _constructor(Schedule)
+_new_point: Callable[..., StartPoint] = _constructor(StartPoint)
 
 
 def _with_status(deadline: Deadline, status: str, extra: Iterable[str] = ()) -> Deadline:
@@ -366,10 +395,9 @@ class Engine:
         # A number per plan's shared key, never reused (kept by `clear_memos`: small).
         self._plan_ids: dict[tuple[Any, ...], int] = {}
         self.schedule_memo_size = SCHEDULE_MEMO_SIZE
+        # Plans by (procedure, court, court department, residence); their number
+        # (`_Plan.memo_id`) is what the schedule memo's keys start with.
         self._plans: dict[tuple[Any, ...], _Plan] = {}
-        # The number of each of those plans (`_Plan.memo_id`), by the same keys: what the
-        # schedule memo's keys start with.
-        self._memo_ids: dict[tuple[Any, ...], int] = {}
         self._shared_plans: dict[tuple[Any, ...], _Plan] = {}
         self._overseas_courts = territories.distance.overseas_courts
         self._step_memos: dict[tuple[Any, ...], dict[Any, Any]] = {}
@@ -389,7 +417,6 @@ class Engine:
         self._schedules.clear()
         self._points.clear()
         self._plans.clear()
-        self._memo_ids.clear()
         self._shared_plans.clear()
         self._step_memos.clear()
         self._plan_count[0] = 0
@@ -498,18 +525,19 @@ class Engine:
         if type(events) is not dict and not isinstance(events, Mapping):
             events = {event.key: event for event in events}
         place = (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
-        memo_id = self._memo_ids.get(place)
-        if memo_id is None:  # the first case of its procedure, court and place (or a refused one)
+        plan = self._plans.get(place)
+        if plan is None:  # the first case of its procedure, court and place (or a refused one)
             schedule = self._compute(procedure_key, events, facts, today)
             plan = self._plans.get(place)
             if plan is not None:
                 self._keep(plan, events, facts, today, schedule)
             return schedule
+        memo_id = plan.memo_id
         claim = facts.claim_total
         written = None if claim is None else str(claim)
         # One flat tuple of plain values (the collector soon stops tracking it): the plan's
         # number, the claim, today, the mapping's keys, then each event's identity (a date, or
-        # a string with its key and attributes; paired with the event's own key if the mapping
+        # a tuple with its typed attributes; paired with the event's own key if the mapping
         # files it under another). Their count fixes the split. `_memo_key` writes the same
         # for any number of events.
         size = len(events)
@@ -549,7 +577,6 @@ class Engine:
             return cached
         # The plan's function, its events all known; then the deadlines by due date and key
         # (`_schedule`, inlined).
-        plan = self._plans[place]
         run = plan.run
         if run is not None and events.keys() <= plan.known:
             results, warnings = run(events, today)
@@ -699,7 +726,6 @@ class Engine:
         plan = self._shared_plans.get(shared_key)
         if plan is not None:
             self._plans[facts_key] = plan
-            self._memo_ids[facts_key] = plan.memo_id
             return plan
         steps = []
         for rule in procedure.deadlines:
@@ -756,10 +782,8 @@ class Engine:
         plan.run = self._generated_run(plan)
         if len(self._plans) >= 10_000:
             self._plans.clear()
-            self._memo_ids.clear()
             self._shared_plans.clear()
         self._plans[facts_key] = plan
-        self._memo_ids[facts_key] = memo_id
         self._shared_plans[shared_key] = plan
         return plan
 
@@ -1021,7 +1045,6 @@ class Engine:
 
     def _drop_plans(self) -> None:
         self._plans.clear()
-        self._memo_ids.clear()
         self._shared_plans.clear()
         self._step_memos.clear()
         self._plan_count[0] = 0
@@ -1334,7 +1357,6 @@ class Engine:
                 memo.clear()
         if self._plan_count[0] > max_entries:
             self._plans.clear()
-            self._memo_ids.clear()
             self._shared_plans.clear()
             self._step_memos.clear()
             self._plan_count[0] = 0
@@ -1629,9 +1651,9 @@ def _make_deadline(
     point = points.get(point_key)
     if point is None:
         if start.event is not None:
-            point = StartPoint("event", start.event, start_date)
+            point = _new_point("event", start.event, start_date)
         else:
-            point = StartPoint("deadline", str(start.deadline), start_date)
+            point = _new_point("deadline", str(start.deadline), start_date)
         if len(points) >= 200_000:
             points.clear()
         points[point_key] = point
@@ -1725,9 +1747,9 @@ def _filler(
             point = points.get(point_key)
             if point is None:
                 if start.event is not None:
-                    point = StartPoint("event", start.event, start_date)
+                    point = _new_point("event", start.event, start_date)
                 else:
-                    point = StartPoint("deadline", str(start.deadline), start_date)
+                    point = _new_point("deadline", str(start.deadline), start_date)
                 if len(points) >= 200_000:
                     points.clear()
                 points[point_key] = point

@@ -17,6 +17,7 @@ from typing import Any
 from casefile import clock
 from casefile.errors import InputError, InvalidFields, NotFound
 from casefile.law.money import cents_text, from_cents, to_cents
+from casefile.law.wording import date_fr
 from casefile.services.parties import change_summary
 from casefile.services.plausibility import invoice_warnings
 from casefile.store import audit
@@ -66,8 +67,8 @@ def claim_values(invoice: InvoiceIn) -> dict[str, Any]:
     if invoice.due_date < invoice.issue_date:
         fail(
             "due_date",
-            f"le {invoice.due_date.isoformat()} précède l'émission "
-            f"({invoice.issue_date.isoformat()})",
+            f"le {date_fr(invoice.due_date)} précède la date d'émission "
+            f"({date_fr(invoice.issue_date)})",
         )
     if invoice.supply and invoice.supply not in SUPPLIES:
         fail("supply", f"« {invoice.supply} » inconnue (choisir : {', '.join(SUPPLIES)})")

@@ -76,7 +76,7 @@ def _checked(data: PromiseIn, today: date) -> dict[str, Any]:
             fail("amount", "montant hors limites")
     made_on = data.made_on or today
     if made_on > today:
-        fail("made_on", f"le {made_on.isoformat()} est dans le futur")
+        fail("made_on", f"le {date_fr(made_on)} est dans le futur")
     if data.promised_for < made_on:
         fail("promised_for", f"le {date_fr(data.promised_for)} précède la promesse")
     elif data.promised_for > made_on + timedelta(days=MAX_HORIZON_DAYS):

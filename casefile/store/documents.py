@@ -47,6 +47,7 @@ from casefile.law.parties import (
     court_label,
     split_legal_form,
 )
+from casefile.law.wording import semester_fr
 from casefile.services.users import barreau_phrase, identity
 from casefile.store.courts import find_court
 from casefile.store.permissions import User, require
@@ -469,6 +470,27 @@ async def commissaire_for(user_id: int | None) -> tuple[str, list[Missing]]:
     return f"{name} ({etude}, {address})", missing
 
 
+RATE_WHERE = "un administrateur enregistre le taux publié, avec sa source (page Taux ou « casefile rate add »)"
+
+
+def provisional_statement(semesters: Sequence[str]) -> tuple[str | None, list[Missing]]:
+    """A rate not yet recorded leaves the statement provisional. The document says so in a
+    bracketed placeholder, as every other gap, for the lawyer to complete in Word: a letter to
+    the debtor never carries the software's instructions to its administrator (those go to the
+    list of what to complete)."""
+    if not semesters:
+        return None, []
+    periods = " et ".join(
+        semester_fr(date(int(name[:4]), 1 if name.endswith("H1") else 7, 1)) for name in semesters
+    )
+    text = (
+        f"[intérêts de retard pour {periods} à compléter : taux non encore enregistré, "
+        "non comptés dans ce décompte provisoire]"
+    )
+    what = f"Taux des intérêts de retard pour {periods} (décompte provisoire)"
+    return text, [Missing(what, RATE_WHERE, ("decompte_provisoire_texte",))]
+
+
 async def case_document_data(case: int | str, actor: User, today: date) -> DocumentSource:
     """Everything a template may need, read from the stored case as of `today`."""
     from casefile.store.cases import get_case, resolve_case
@@ -485,12 +507,13 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
     recorded = await find_court(row["court_id"]) if row.get("court_id") else None
     court, place, missing, notes = court_for(row["court"], row["court_department"], recorded)
     statement = await statement_for(row, today)
-    notes.extend(f"Décompte : {note}" for note in statement["notes"])
-    provisional = (
-        next((n for n in statement["notes"] if "provisoire" in n), None)
-        if statement.get("provisional")
-        else None
+    provisional, rate_missing = provisional_statement(statement.get("missing_semesters") or [])
+    notes.extend(
+        f"Décompte : {note}"
+        for note in statement["notes"]
+        if not (provisional and note.startswith("Décompte provisoire"))
     )
+    missing.extend(rate_missing)
     payment_deadline = _payment_deadline(full, today)
     lawyer, lawyer_missing = await lawyer_for(row["lawyer"])
     commissaire, commissaire_missing = await commissaire_for(row["commissaire"])

@@ -17,6 +17,7 @@ from casefile.law.money import from_cents
 from casefile.law.payment_plans import Instalment, PaymentPlan, PlanPayment, plan_status
 from casefile.law.periods import Period
 from casefile.law.schedule import Deadline, StartPoint
+from casefile.law.wording import amount_fr, date_fr
 from casefile.store.db import among
 from casefile.store.promise_deadlines import promise_deadlines_many
 from casefile.store.tables import Payment, PlanInstalment
@@ -78,13 +79,13 @@ def instalment_deadlines(plan: PaymentPlan, payments: Sequence[PlanPayment]) -> 
             start = StartPoint("event", FIRST_KEY, first)
             period = Period(months=inst.number - 1)
         paid = entry.status in ("paid", "paid_late")
-        notes = [f"Montant : {inst.amount} € ; payé : {entry.paid} €"]
+        notes = [f"Montant : {amount_fr(inst.amount)} ; payé : {amount_fr(entry.paid)}"]
         if entry.paid_on is not None:
-            notes.append(f"Soldée le {entry.paid_on.isoformat()}")
+            notes.append(f"Soldée le {date_fr(entry.paid_on)}")
         out.append(
             Deadline(
                 key=plan_key(inst.number),
-                label=f"Échéance n° {inst.number}/{count} du plan de paiement ({inst.amount} €)",
+                label=f"Échéance n° {inst.number}/{count} du plan de paiement ({amount_fr(inst.amount)})",
                 due=inst.due,
                 start=start,
                 period=period,

@@ -16,6 +16,7 @@ from casefile.law import claims as law
 from casefile.law.money import from_cents
 from casefile.law.parties import Standing, late_payment, split_legal_form, standing
 from casefile.law.parties import category_of as _category_of
+from casefile.law.wording import date_fr
 from casefile.store.tables import Claim, Event, Party, Payment
 
 
@@ -70,7 +71,7 @@ def disputed_on(row: dict[str, Any], as_of: date) -> bool:
 
 
 def dispute_note(row: dict[str, Any]) -> str:
-    since = f" depuis le {row['disputed_on'].isoformat()}" if row.get("disputed_on") else ""
+    since = f" depuis le {date_fr(row['disputed_on'])}" if row.get("disputed_on") else ""
     reason = f" (motif : {row['dispute_reason']})" if row.get("dispute_reason") else ""
     return (
         f"Facture {row['invoice_number']} contestée par le débiteur{since}{reason} : exclue du "
@@ -131,7 +132,7 @@ async def statement_for(case: dict[str, Any], as_of: date) -> dict[str, Any]:
     ):
         notes.insert(
             0,
-            f"Aucune mise en demeure enregistrée : l'assignation du {notice.isoformat()} vaut "
+            f"Aucune mise en demeure enregistrée : l'assignation du {date_fr(notice)} vaut "
             "mise en demeure (C. civ. art. 1344) et fait courir les intérêts au taux légal.",
         )
     return {

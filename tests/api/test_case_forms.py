@@ -125,7 +125,22 @@ def test_invoices_and_payments_are_added_corrected_and_withdrawn(browser: Api) -
     assert bad.status_code == 422
     page = html.unescape(bad.text)
     assert 'id="claim-amount-error"' in page and "n'est pas un montant" in page
+    assert "Le formulaire n'a pas été enregistré : 1 champ à corriger. Rien n'a été perdu." in page
     assert 'value="quatre mille"' in page
+    early = post(
+        browser,
+        token,
+        f"{base}/factures/{claim['id']}",
+        invoice_number="F-2026-118",
+        issue_date="2026-09-01",
+        due_date="2026-08-01",
+        amount="4 080,00",
+    )
+    assert early.status_code == 422
+    assert (
+        "facture F-2026-118, date d'échéance : le 1er août 2026 précède la date d'émission "
+        "(1er septembre 2026)"
+    ) in html.unescape(early.text)
     paid = post(
         browser,
         token,
@@ -195,6 +210,12 @@ def test_an_event_is_corrected_with_a_reason_and_its_deadline_moves(browser: Api
         reason="date de l'acte mal recopiée",
     )
     assert fixed.status_code == 303
+    shown_page = html.unescape(browser.client.get(fixed.headers["location"], headers=HTML).text)
+    assert "1 délai déplacé." in shown_page
+    assert (
+        "<li>Délai déplacé : Délai d'opposition du débiteur — du 13 mars 2026 au "
+        "lundi 16 mars 2026</li>"
+    ) in shown_page
     deadlines = browser.client.get(f"/api/cases/{case['id']}/deadlines", headers=headers).json()
     assert next(d for d in deadlines if d["key"] == "opposition")["due"] == "2026-03-16"
     audit = browser.client.get("/api/audit", headers=browser.headers("admin")).json()
@@ -241,6 +262,37 @@ def test_the_new_case_form_takes_the_parties_identity(browser: Api) -> None:
     assert case["creditor"]["address"] == "12 rue des Tanneurs, 67000 Strasbourg"
     assert case["debtor_party"]["kind"] == "professionnel"
     assert case["debtor_party"]["civility"] == "M."
+
+
+def test_a_bad_debtor_residence_is_shown_beside_its_field_on_the_new_case_form(
+    browser: Api,
+) -> None:
+    """The residence decides the distance extension (CPC art. 643): a refused one is named where
+    it was typed, not only in the banner that says "corrigez les champs signalés"."""
+    token = login(browser, "avocat")
+    refused = post(
+        browser,
+        token,
+        "/dossiers/nouveau",
+        reference="WEB-RESIDENCE-1",
+        procedure="injonction_de_payer",
+        court_department="69",
+        creditor="Brasserie Lyonnaise",
+        debtor="Traiteur Dupont & Fils",
+        debtor_residence="Belgique",
+    )
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    error = re.search(r'<p class="field-error" id="nc-residence-error">([^<]+)</p>', page)
+    assert error, page
+    assert error.group(1) == (
+        "débiteur, résidence (département ou étranger) : « Belgique » : un code de département "
+        "ou « étranger »"
+    )
+    assert 'aria-invalid="true" aria-describedby="nc-residence-error"' in page
+    assert 'value="Belgique"' in page and 'value="Traiteur Dupont & Fils"' in page.replace(
+        "&amp;", "&"
+    )
 
 
 @pytest.mark.parametrize(

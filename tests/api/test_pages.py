@@ -214,10 +214,41 @@ def test_the_case_page_shows_the_timeline_with_explanations(browser: Api) -> Non
     )
     assert recorded.status_code == 200, recorded.text
     assert "Événement enregistré" in recorded.text
+    # The flash names what moved, with the weekday: 28 February 2027 is a Sunday (CPC art. 642).
+    shown = html.unescape(recorded.text)
+    assert "Événement enregistré. 1 délai ajouté." in shown
+    assert "<li>Nouveau délai : Délai d'opposition du débiteur — lundi 1er mars 2027</li>" in shown
     assert "1er mars 2027" in recorded.text
     assert "CPC art. 1416" in recorded.text
     assert "Date brute" in recorded.text
     assert f'href="/api/cases/{case["id"]}/calendar.ics"' in recorded.text
+
+
+def test_a_refused_event_comes_back_filled_in_and_open(browser: Api) -> None:
+    """An attribute the law cannot read (a_personne must be yes or no) refuses the event: the
+    form is open again with the date typed, not an empty one to fill at 7 p.m."""
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    refused = browser.client.post(
+        f"/dossiers/{case['id']}/evenements",
+        data={
+            "_csrf_token": token,
+            "key": "premier_acte_a_personne",
+            "date": "2027-01-29",
+            "lieu": "Atlantide",
+        },
+        headers=HTML,
+    )
+    text = html.unescape(refused.text)
+    assert 'class="flash error"' in text
+    form = text[text.index('<h2 id="h-event">') :]
+    form = form[: form.index("</section>")]
+    opened = re.findall(r"<details( open)?>\s*<summary>([^<]+)</summary>", form)
+    assert [label for is_open, label in opened if is_open] == [
+        "Premier acte signifié à la personne du débiteur"
+    ]
+    assert 'id="ev-premier_acte_a_personne-date" name="date" required value="2027-01-29"' in form
+    assert 'value="Atlantide"' in form
 
 
 def test_a_reader_sees_no_event_form(browser: Api) -> None:

@@ -102,6 +102,28 @@ def test_a_document_missing_the_hearing_date_is_a_french_message(browser: Api) -
     assert "Aucun document généré." in page.text
 
 
+def test_a_refused_document_reads_as_a_sentence_without_status_or_key(browser: Api) -> None:
+    """Former art. 1423 (decree 2021-1322): an ordonnance rendered since 1 March 2022 carries
+    the formule exécutoire; asking for it is refused in words, not "(422) : key : …"."""
+    case = renderable_case(browser)
+    browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=browser.headers("avocat"),
+        json={"key": "ordonnance_rendue", "date": "2026-11-20"},
+    )
+    token = login(browser, "avocat")
+    page = browser.client.post(
+        f"/dossiers/{case['id']}/documents",
+        data={"_csrf_token": token, "template": "demande_formule_executoire"},
+        headers=HTML,
+    )
+    assert " ".join(flash(page.text).split()) == (
+        "Le document « Demande d'apposition de la formule exécutoire » ne peut pas être "
+        "généré : l'ordonnance du 20 novembre 2026 n'est pas antérieure au 1er mars 2022 ; "
+        "elle porte déjà la formule exécutoire"
+    )
+
+
 def test_an_unknown_template_is_refused_with_its_name(browser: Api) -> None:
     case = renderable_case(browser)
     token = login(browser, "avocat")
@@ -111,7 +133,7 @@ def test_an_unknown_template_is_refused_with_its_name(browser: Api) -> None:
         headers=HTML,
     )
     message = flash(page.text)
-    assert "ne peut pas être généré (404)" in message
+    assert "ne peut pas être généré : " in message and "(404)" not in message
     assert "lettre_au_pere_noel" in message
 
 
@@ -238,6 +260,12 @@ def test_a_bad_plan_is_a_message_and_nothing_stored(browser: Api) -> None:
         "Échéancier refusé : Nombre d'échéances : « trois » n'est pas un nombre entier"
     )
     assert "Aucun échéancier." in page.text
+    # The form is filled in again with what was typed.
+    assert 'name="total" inputmode="decimal" required placeholder="1 200,00" value="1200"' in (
+        page.text
+    )
+    assert 'name="count" type="number" min="1" max="600" required value="trois"' in page.text
+    assert 'name="first_due" type="date" required value="2027-02-05"' in page.text
 
 
 def test_a_reader_sees_no_writing_form_and_is_refused(browser: Api) -> None:

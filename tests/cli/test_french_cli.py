@@ -62,6 +62,28 @@ def test_every_help_text_is_french() -> None:
     assert english == []
 
 
+def test_every_required_option_says_what_it_takes() -> None:
+    """A person at 7 p.m. reads `casefile case new --help` to learn what --procedure or --court
+    expects: no required option is left bare."""
+    bare = [
+        (prog, action.option_strings)
+        for prog, each in _parsers(build_parser())
+        for action in each._actions
+        if action.option_strings and action.required and not action.help
+    ]
+    assert bare == []
+    help_text = " ".join(
+        next(p for prog, p in _parsers(build_parser()) if prog == "casefile case new")
+        .format_help()
+        .split()
+    )
+    assert (
+        "clé de la procédure : injonction_de_payer, refere_provision, assignation_paiement, "
+        in (help_text)
+    )
+    assert "département du siège de la juridiction (75, 2A, 67, 974…)" in help_text
+
+
 def test_usage_sections_and_help_option_are_french() -> None:
     help_text = build_parser().format_help()
     assert help_text.startswith("usage : casefile [-h] [--as NAME] COMMAND ...")

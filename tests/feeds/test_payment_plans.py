@@ -60,7 +60,10 @@ def test_instalments_become_deadlines_of_the_case_and_of_its_calendar(store: Sto
     assert first["source"] == SOURCE
     assert first["status"] == "pending"
     assert first["actor"] == "debiteur"
-    assert "333.33 €" in first["label"] and "333.34 €" in deadlines["echeance_3"]["label"]
+    # The amounts as a French reader writes them (issue: "333.33 €" on the agenda and the .ics).
+    assert first["label"] == "Échéance n° 1/3 du plan de paiement (333,33\u00a0€)"
+    assert deadlines["echeance_3"]["label"] == "Échéance n° 3/3 du plan de paiement (333,34\u00a0€)"
+    assert first["notes"][0] == "Montant : 333,33\u00a0€ ; payé : 0,00\u00a0€"
 
     body = store.run(calendars.case_feed(case["id"], SYSTEM, datetime(2026, 1, 11, tzinfo=UTC)))
     got = events(parse(body))

@@ -154,7 +154,18 @@ def test_a_missing_rate_makes_the_statement_provisional_never_a_silent_zero(env:
     beyond = asyncio.run(work(date(2026, 8, 1)))
     assert beyond.data.claim.as_of == date(2026, 8, 1)
     assert beyond.data.provisional_note is not None
-    assert "second semestre 2026" in beyond.data.provisional_note
+    # In the letter: a bracketed gap for the lawyer, never the software's instructions to its
+    # administrator (those are in the list of what to complete).
+    assert beyond.data.provisional_note == (
+        "[intérêts de retard pour le second semestre 2026 à compléter : taux non encore "
+        "enregistré, non comptés dans ce décompte provisoire]"
+    )
+    assert "administrateur" not in beyond.data.provisional_note
+    assert [m.text() for m in beyond.missing if "Taux" in m.what] == [
+        "Taux des intérêts de retard pour le second semestre 2026 (décompte provisoire) : à "
+        "saisir — un administrateur enregistre le taux publié, avec sa source (page Taux ou "
+        "« casefile rate add »)."
+    ]
     assert beyond.data.claim.interest > within.data.claim.interest
 
 

@@ -5,6 +5,7 @@ orders, weekends, holidays and versions all occur, every territory and distance 
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import random
 import weakref
@@ -14,8 +15,22 @@ import pytest
 
 from casefile.definitions import data_dir, load_engine, recorded_rates_file
 from casefile.errors import InputError
+from casefile.law.periods import Period
 from casefile.law.procedures import Procedure
-from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, order_warnings
+from casefile.law.schedule import (
+    CaseFacts,
+    Deadline,
+    Engine,
+    RecordedEvent,
+    Schedule,
+    StartPoint,
+    _Expiry,
+    _new_deadline,
+    _new_expiry,
+    _new_point,
+    _new_schedule,
+    order_warnings,
+)
 
 DEPARTMENTS = ["75", "69", "67", "57", "971", "972", "973", "974", "976", "978", "2A", "988"]
 COURTS = ["tribunal_judiciaire", "tribunal_de_commerce", "commissaire_de_justice"]
@@ -170,9 +185,9 @@ def test_a_dropped_engine_is_freed_without_the_collector() -> None:
 
 
 def test_the_schedule_memo_tells_events_apart_by_key_date_and_typed_attributes() -> None:
-    """The memo key holds each event's date (or, with attributes, a string of its key, date and
-    typed attributes) and the event's own key when the mapping files it under another: an
-    attribute `True` is not `1`, and an event is never read as another one with its date."""
+    """The memo key holds each event's date (or, with attributes, a tuple of its date and typed
+    attributes) and the event's own key when the mapping files it under another: an attribute
+    `True` is not `1`, and an event is never read as another one with its date."""
     engine = load_engine(data_dir(), recorded_rates_file())
     reference = load_engine(data_dir(), recorded_rates_file())
     served = date(2026, 4, 30)
@@ -199,3 +214,95 @@ def test_the_schedule_memo_tells_events_apart_by_key_date_and_typed_attributes()
     assert a != RecordedEvent("jugement_rendu", date(2026, 1, 5))
     assert hash(a) == hash(RecordedEvent("audience", date(2026, 1, 5)))
     assert RecordedEvent("x", a.date, {"n": True}) != RecordedEvent("x", a.date, {"n": 1})
+
+
+def test_event_identities_keep_types_apart_and_ignore_attribute_order() -> None:
+    day = date(2026, 1, 5)
+
+    def event(**attributes: object) -> RecordedEvent:
+        return RecordedEvent("x", day, attributes)  # type: ignore[arg-type]
+
+    assert event(n=True)._ident() == (day, "n", True, True)
+    assert event(n=1)._ident() == (day, "n", False, 1)
+    distinct = [event(n=v) for v in (True, 1, "1", False, 0, "0", "True")]
+    distinct.append(RecordedEvent("x", day))
+    distinct.append(RecordedEvent("x", day + timedelta(days=1), {"n": True}))
+    for i, one in enumerate(distinct):
+        for other in distinct[i + 1 :]:
+            assert one != other and one._ident() != other._ident(), (one, other)
+    # Several attributes: by name, whatever the mapping's order.
+    both = event(b="z", a=True)
+    assert both == event(a=True, b="z") and hash(both) == hash(event(a=True, b="z"))
+    assert both._ident() == (day, "a", True, True, "b", False, "z")
+    assert both != event(a=1, b="z") and both != event(a=True)
+    # A value of another type (never from `parse_event`) keeps the written identity: hashable.
+    odd = event(n=[1])
+    assert odd._ident() == "'x'2026-01-05(('n', [1]),)"
+    assert odd == event(n=[1]) and hash(odd) == hash(event(n=[1])) and odd != event(n=(1,))
+
+
+def test_the_engine_builds_the_objects_its_classes_build() -> None:
+    """Deadlines, start points, schedules and expiries made by `_constructor` (a mutable twin
+    given the frozen class) are those the dataclasses' own `__init__` makes: same type, equal,
+    same hash, still frozen."""
+    day = date(2026, 1, 5)
+    point = StartPoint("event", "audience", day)
+    values = ("k", "l", day, point, Period(days=15), None, day, None, "a", "b", "s")
+    values += ("pending", "c", "cpc", ("note",), None)
+    made = [
+        (_new_point("event", "audience", day), point),
+        (_new_deadline(*values), Deadline(*values)),  # type: ignore[arg-type]
+        (_new_expiry(day, day, None, ()), _Expiry(day, day, None, ())),
+    ]
+    made.append((_new_schedule("p", "t", (made[1][1],), ()), Schedule("p", "t", (made[1][1],), ())))
+    for built, expected in made:
+        assert type(built) is type(expected)
+        assert built == expected and hash(built) == hash(expected) and repr(built) == repr(expected)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(built, dataclasses.fields(built)[0].name, "changed")
+    assert made[1][0].json_bytes() == made[1][1].json_bytes()
+
+
+def test_two_starts_on_one_day_pick_what_the_reading_of_the_rules_picks(engines) -> None:
+    """The generated plans choose between two starts found on the same day without calling
+    `Engine._pick`: "earliest" keeps the first start of the rule, "latest" (a period counted
+    forward) the second unless only the first is certain; same bytes as the reference."""
+    fast, reference = engines
+    day = date(2026, 4, 30)
+    rendered = RecordedEvent("ordonnance_rendue", date(2026, 3, 2))
+    cases: list[tuple[str, dict[str, RecordedEvent], str, str]] = [
+        # Opposition ("earliest"): served in person, and a first act in person the same day.
+        (
+            "injonction_de_payer",
+            {
+                "ordonnance_rendue": rendered,
+                "ordonnance_signifiee": RecordedEvent(
+                    "ordonnance_signifiee", day, {"a_personne": True}
+                ),
+                "premier_acte_a_personne": RecordedEvent("premier_acte_a_personne", day),
+            },
+            "opposition",
+            "ordonnance_signifiee",
+        ),
+    ]
+    for debtor, start in (("consommateur", "exigibilite"), ("professionnel", "exigibilite")):
+        exigible = RecordedEvent("exigibilite", date(2024, 2, 29), {"debiteur": debtor})
+        acknowledged = RecordedEvent("reconnaissance_dette", date(2024, 2, 29))
+        for events in (
+            {"exigibilite": exigible},
+            {"exigibilite": exigible, "reconnaissance_dette": acknowledged},
+        ):
+            cases.append(("amiable", events, "prescription", start))
+    for procedure, events, key, start in cases:
+        for facts in (CaseFacts(), CaseFacts(court_department="972", debtor_residence="etranger")):
+            for today in (None, date(2030, 1, 1)):
+                expected = _outcome(reference.compute_reference, procedure, events, facts, today)
+                assert _outcome(fast.compute, procedure, events, facts, today) == expected
+        deadline = fast.compute(procedure, events).get(key)
+        assert deadline is not None and deadline.start.date == events[start].date
+    # With two events of one day, the prescription runs from the acknowledgment (the later
+    # start of the rule, certain) when the debtor is a consumer: two years.
+    consumer = cases[2][1]
+    deadline = fast.compute("amiable", consumer).get("prescription")
+    assert deadline is not None
+    assert (deadline.start.key, deadline.due) == ("reconnaissance_dette", date(2026, 2, 28))

@@ -395,7 +395,7 @@ def test_a_disputed_invoice_is_out_of_reminders_statement_and_claim_total(
     assert statement["principal_outstanding"] == "1000.00"
     assert statement["disputed"] == ["DISP-1-F2"]
     assert statement["notes"][0] == (
-        "Facture DISP-1-F2 contestée par le débiteur depuis le 2027-03-02 (motif : prestation "
+        "Facture DISP-1-F2 contestée par le débiteur depuis le 2 mars 2027 (motif : prestation "
         "non réalisée) : exclue du décompte, des relances et des actes jusqu'à la fin de la "
         "contestation."
     )

@@ -24,6 +24,7 @@ from casefile.api.procedures import find_procedure, procedure_detail
 from casefile.api.web.case_data_view import CATEGORY_OPTIONS, CIVILITY_OPTIONS, ROLE_LABELS
 from casefile.api.web.pages import flash, page
 from casefile.errors import CasefileError, InputError, InvalidFields, NotFound
+from casefile.labels import changes_fr
 from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.services import cases, claims, events, parties, payments
@@ -57,13 +58,11 @@ def _errors(error: CasefileError, field: str | None = None) -> tuple[dict[str, s
 def _done(
     request: Request[Any, Any, Any], case_id: int, message: str, result: Mapping[str, Any]
 ) -> Redirect:
-    moved = len(result.get("moved", []))
-    added = len(result.get("added", []))
-    removed = len(result.get("removed", []))
-    if added or moved or removed:
-        message += f" Délais : {added} ajouté(s), {moved} déplacé(s), {removed} supprimé(s)."
+    summary, lines = changes_fr(result)
+    if lines:
+        message += f" {summary}"
     warnings = list(result.get("warnings", []))
-    flash(request, message, "warning" if warnings else "info", warnings)
+    flash(request, message, "warning" if warnings else "info", lines + warnings)
     return Redirect(path=f"/dossiers/{case_id}#h-case-data", status_code=303)
 
 

@@ -42,12 +42,16 @@ MISSING_FIELDS = {
 }
 
 
-def document_error(title: str, error: CasefileError) -> str:
-    """A refused rendering in French, naming what to record on the case; the detail follows."""
+def document_error(title: str, error: CasefileError, key: str = "") -> str:
+    """A refused rendering in French, naming what to record on the case; the detail follows,
+    without the HTTP status or the template's key in front of it (the title names it)."""
     if isinstance(error, MissingField) and error.field in MISSING_FIELDS:
         need = MISSING_FIELDS[error.field]
         return f"Le document « {title} » ne peut pas être généré : il manque {need}."
-    return f"Le document « {title} » ne peut pas être généré ({error.http_status}) : {error}"
+    detail = str(error)
+    if key and title != key:
+        detail = detail.removeprefix(f"{key} : ")
+    return f"Le document « {title} » ne peut pas être généré : {detail}"
 
 
 def templates_for(procedure: Any, court: str | None) -> list[dict[str, str]]:
@@ -123,10 +127,11 @@ def _flash(
     message: str,
     kind: str = "info",
     details: list[str] | None = None,
+    **kept: Any,
 ) -> None:
     from casefile.api.web.pages import flash
 
-    flash(request, message, kind, details)
+    flash(request, message, kind, details, **kept)
 
 
 def _int(form: dict[str, str], name: str, label: str, default: int | None = None) -> int:
@@ -166,7 +171,7 @@ class CaseToolsController(Controller):
                 raise InputError("choisissez un modèle")
             document = await create_document(case_id, key, actor, clock.today())
         except CasefileError as error:
-            _flash(request, document_error(title, error), "error")
+            _flash(request, document_error(title, error, key), "error")
         else:
             notes = [str(note) for note in document.get("notes") or []]
             message = f"Document « {title} » généré (version {document['version']})."
@@ -254,7 +259,7 @@ class CaseToolsController(Controller):
             )
             created = await create_plan(case_id, plan, actor)
         except CasefileError as error:
-            _flash(request, f"Échéancier refusé : {error}", "error")
+            _flash(request, f"Échéancier refusé : {error}", "error", form="echeancier", kept=data)
         else:
             count = len(created["instalments"])
             _flash(

@@ -8,6 +8,7 @@ message kept in the session.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
@@ -30,7 +31,14 @@ from casefile.api.web.case_data_view import (
 )
 from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, CaseToolsController
 from casefile.errors import CasefileError, InputError, InvalidFields
-from casefile.labels import DEADLINE_STATUSES, humanise, is_our_side, keys_fr
+from casefile.labels import (
+    DEADLINE_STATUSES,
+    changes_fr,
+    dates_in_text_fr,
+    humanise,
+    is_our_side,
+    keys_fr,
+)
 from casefile.labels import ROLES as ROLE_LABELS
 from casefile.passwords import Busy
 from casefile.services import sessions
@@ -82,10 +90,14 @@ def page(
             "role_labels": ROLE_LABELS,
             "status_labels": STATUS_LABELS,
             "can": allowed,
+            "kept": _kept(flash),
             **context,
         },
         status_code=status_code,
     )
+
+
+KEPT_LENGTH = 300  # a refused form's values ride in the session cookie: short fields only
 
 
 def flash(
@@ -93,10 +105,34 @@ def flash(
     message: str,
     kind: str = "info",
     details: list[str] | None = None,
+    *,
+    form: str | None = None,
+    kept: Mapping[str, Any] | None = None,
 ) -> None:
+    """The message the next page shows. A form refused on the case page (a promise, an event,
+    a dispute…) names itself (`form`) and what was typed (`kept`): the page fills it in again,
+    so nothing typed is lost."""
     session = dict(request.session or {})
     session["flash"] = {"message": message, "kind": kind, "details": details or []}
+    if form and kept:
+        session["flash"]["form"] = form
+        session["flash"]["kept"] = {
+            str(k): str(v)[:KEPT_LENGTH]
+            for k, v in kept.items()
+            if k not in ("_csrf_token", "expected_version") and isinstance(v, str | int)
+        }
     request.set_session(session)
+
+
+def _kept(flash: Mapping[str, Any] | None) -> Callable[[str], dict[str, str]]:
+    """`kept("promesse")` in a template: what was typed in that form before its refusal."""
+    form = flash.get("form") if isinstance(flash, Mapping) else None
+    values = flash.get("kept") if isinstance(flash, Mapping) else None
+
+    def kept(name: str) -> dict[str, str]:
+        return dict(values) if form == name and isinstance(values, dict) else {}
+
+    return kept
 
 
 def check_csrf(request: Request[Any, Any, Any], token: str | None) -> None:
@@ -343,13 +379,21 @@ class PageController(Controller):
             check_event_permission(actor, key)
             changes = await cases.add_event(case_id, key, day, attributes, actor)
         except CasefileError as error:
-            flash(request, await _named_error(case_id, actor, str(error)), "error")
-        else:
             flash(
                 request,
-                f"Événement enregistré : {len(changes.get('added', []))} délai(s) ajouté(s), "
-                f"{len(changes.get('moved', []))} déplacé(s), "
-                f"{len(changes.get('removed', []))} supprimé(s).",
+                await _named_error(case_id, actor, str(error)),
+                "error",
+                form="evenement",
+                kept=data,
+            )
+        else:
+            summary, lines = changes_fr(changes)
+            warnings = [dates_in_text_fr(str(w)) for w in changes.get("warnings", [])]
+            flash(
+                request,
+                f"Événement enregistré. {summary}",
+                "warning" if warnings else "info",
+                lines + warnings,
             )
         return Redirect(path=f"/dossiers/{case_id}", status_code=303)
 
