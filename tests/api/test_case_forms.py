@@ -62,6 +62,23 @@ def test_the_debtor_is_edited_on_its_own_page_and_the_case_page_shows_it(browser
     assert "4 place Kléber, 67000 Strasbourg" in html.unescape(page)
 
 
+def test_a_legal_form_written_in_the_name_is_not_reported_missing(browser: Api) -> None:
+    """The pleadings read "SAS" from "Fournitures Rhénanes SAS" (la société Fournitures
+    Rhénanes, SAS): the case page does not ask for it again; a bare name still lacks it."""
+    case = new_case(
+        browser,
+        "avocat",
+        creditor={"name": "Fournitures Rhénanes SAS", "kind": "professionnel"},
+        debtor={"name": "Traiteur Dupont", "kind": "professionnel", "person_or_company": "societe"},
+    )
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    creditor = page[page.index("Fournitures Rhénanes SAS") : page.index("Modifier le créancier")]
+    debtor = page[page.index("Modifier le créancier") : page.index("Modifier le débiteur")]
+    assert "Forme juridique manquante." not in creditor
+    assert "Forme juridique manquante." in debtor
+
+
 def test_a_bad_siren_is_shown_beside_its_field_and_nothing_typed_is_lost(browser: Api) -> None:
     case = new_case(browser, "avocat")
     token = login(browser, "avocat")
