@@ -129,9 +129,23 @@ def test_a_dispute_and_a_promise_on_the_case_page_in_french(browser: Api) -> Non
         f"/dossiers/{case['id']}/promesses",
         amount="abc",
         promised_for=TODAY.isoformat(),
+        made_by="M. Rossi, gérant",
+        channel="courrier",
+        note="rappeler lundi",
     )
     text = html.unescape(browser.client.get(refused.headers["location"], headers=HTML).text)
     assert "Promesse non enregistrée : montant promis : « abc » n'est pas un montant" in text
+    # What was typed is back in the form, for a correction instead of a second typing.
+    assert (
+        'id="pr-amount" name="amount" type="text" inputmode="decimal" required value="abc"' in text
+    )
+    assert f'name="promised_for" type="date" required value="{TODAY.isoformat()}"' in text
+    assert 'maxlength="300" value="M. Rossi, gérant"' in text
+    assert '<option value="courrier" selected>par courrier</option>' in text
+    assert 'maxlength="2000" value="rappeler lundi"' in text
+    # Shown once: the next visit has an empty form again.
+    again = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert 'value="M. Rossi, gérant"' not in again and 'value="abc"' not in again
 
     ok = post(
         browser,

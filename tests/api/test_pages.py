@@ -108,6 +108,40 @@ def test_the_dashboard_lists_cases_and_amounts(browser: Api) -> None:
     assert "Par procédure" in page.text and "Par avocat" in page.text
 
 
+def test_the_dashboard_says_when_a_case_s_next_deadline_has_already_passed(browser: Api) -> None:
+    """A case whose only deadline is past shows it, marked: "dépassé" when it was ours to act
+    (CPC art. 1411: serve the ordonnance within six months), "expiré" when it was the debtor's
+    (art. 1416: the opposition period ran out)."""
+    headers = browser.headers("avocat")
+    ours, theirs = new_case(browser), new_case(browser)
+    for case, events in (
+        (ours, [{"key": "ordonnance_rendue", "date": "2025-01-06"}]),
+        (
+            theirs,
+            [
+                {"key": "ordonnance_rendue", "date": "2025-01-06"},
+                {"key": "ordonnance_signifiee", "date": "2025-02-03", "a_personne": True},
+            ],
+        ),
+    ):
+        for event in events:
+            added = browser.client.post(
+                f"/api/cases/{case['id']}/events", headers=headers, json=event
+            )
+            assert added.status_code == 201, added.text
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get("/", headers=HTML).text)
+
+    def row(case: dict) -> str:
+        start = page.index(f'<a href="/dossiers/{case["id"]}">{case["reference"]}</a>')
+        return " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</tr>", start)]).split())
+
+    assert row(ours).endswith(
+        "Signifier l'ordonnance d'injonction de payer — 7 juillet 2025 (dépassé)"
+    )
+    assert row(theirs).endswith("Délai d'opposition du débiteur — 3 mars 2025 (expiré)")
+
+
 def test_the_simulator_page_explains_the_opposition_deadline(browser: Api) -> None:
     token = login(browser, "lecteur")
     page = browser.client.post(
@@ -222,6 +256,33 @@ def test_the_case_page_shows_the_timeline_with_explanations(browser: Api) -> Non
     assert "CPC art. 1416" in recorded.text
     assert "Date brute" in recorded.text
     assert f'href="/api/cases/{case["id"]}/calendar.ics"' in recorded.text
+
+
+def test_a_refused_event_comes_back_filled_in_and_open(browser: Api) -> None:
+    """An attribute the law cannot read (a_personne must be yes or no) refuses the event: the
+    form is open again with the date typed, not an empty one to fill at 7 p.m."""
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    refused = browser.client.post(
+        f"/dossiers/{case['id']}/evenements",
+        data={
+            "_csrf_token": token,
+            "key": "premier_acte_a_personne",
+            "date": "2027-01-29",
+            "lieu": "Atlantide",
+        },
+        headers=HTML,
+    )
+    text = html.unescape(refused.text)
+    assert 'class="flash error"' in text
+    form = text[text.index('<h2 id="h-event">') :]
+    form = form[: form.index("</section>")]
+    opened = re.findall(r"<details( open)?>\s*<summary>([^<]+)</summary>", form)
+    assert [label for is_open, label in opened if is_open] == [
+        "Premier acte signifié à la personne du débiteur"
+    ]
+    assert 'id="ev-premier_acte_a_personne-date" name="date" required value="2027-01-29"' in form
+    assert 'value="Atlantide"' in form
 
 
 def test_a_reader_sees_no_event_form(browser: Api) -> None:

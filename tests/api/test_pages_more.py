@@ -260,6 +260,12 @@ def test_a_bad_plan_is_a_message_and_nothing_stored(browser: Api) -> None:
         "Échéancier refusé : Nombre d'échéances : « trois » n'est pas un nombre entier"
     )
     assert "Aucun échéancier." in page.text
+    # The form is filled in again with what was typed.
+    assert 'name="total" inputmode="decimal" required placeholder="1 200,00" value="1200"' in (
+        page.text
+    )
+    assert 'name="count" type="number" min="1" max="600" required value="trois"' in page.text
+    assert 'name="first_due" type="date" required value="2027-02-05"' in page.text
 
 
 def test_a_reader_sees_no_writing_form_and_is_refused(browser: Api) -> None:

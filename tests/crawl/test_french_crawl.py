@@ -230,6 +230,17 @@ def test_error_pages_are_french(client: object) -> None:
     assert "méthode HTTP non autorisée" in wrong_method.text
 
 
+def test_the_dashboard_names_lawyers_as_the_case_list_does(client: object) -> None:
+    """ "Par avocat" named the login ("avocat") and "non attribué" where the case list says
+    "Maître Claire Lefèvre" and "non désigné"."""
+    _login(client, "admin")
+    page = client.get("/", headers=HTML).text  # type: ignore[attr-defined]
+    section = page[page.index('aria-labelledby="h-lawyer"') :]
+    section = section[: section.index("</section>")]
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', html.unescape(section))
+    assert rows == ["Maître Claire Lefèvre", "non désigné"]
+
+
 def test_the_audit_page_is_french(client: object) -> None:
     _login(client, "admin")
     page = client.get(AUDIT, headers=HTML)  # type: ignore[attr-defined]

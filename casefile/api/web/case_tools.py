@@ -127,10 +127,11 @@ def _flash(
     message: str,
     kind: str = "info",
     details: list[str] | None = None,
+    **kept: Any,
 ) -> None:
     from casefile.api.web.pages import flash
 
-    flash(request, message, kind, details)
+    flash(request, message, kind, details, **kept)
 
 
 def _int(form: dict[str, str], name: str, label: str, default: int | None = None) -> int:
@@ -258,7 +259,7 @@ class CaseToolsController(Controller):
             )
             created = await create_plan(case_id, plan, actor)
         except CasefileError as error:
-            _flash(request, f"Échéancier refusé : {error}", "error")
+            _flash(request, f"Échéancier refusé : {error}", "error", form="echeancier", kept=data)
         else:
             count = len(created["instalments"])
             _flash(

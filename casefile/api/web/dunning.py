@@ -147,7 +147,9 @@ class CaseDunningPagesController(Controller):
                 expected_version=_version(data),
             )
         except CasefileError as error:
-            flash(request, f"Promesse non enregistrée : {error}", "error")
+            flash(
+                request, f"Promesse non enregistrée : {error}", "error", form="promesse", kept=data
+            )
             return Redirect(path=f"/dossiers/{row['id']}#h-relances", status_code=303)
         flash(
             request, "Promesse de paiement enregistrée : elle figure dans les échéances du dossier."
@@ -195,7 +197,13 @@ class CaseDunningPagesController(Controller):
                 expected_version=_version(data),
             )
         except CasefileError as error:
-            flash(request, f"Contestation non enregistrée : {error}", "error")
+            flash(
+                request,
+                f"Contestation non enregistrée : {error}",
+                "error",
+                form="contestation",
+                kept=data,
+            )
             return Redirect(path=f"/dossiers/{row['id']}#h-relances", status_code=303)
         flash(
             request,

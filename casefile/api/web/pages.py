@@ -8,6 +8,7 @@ message kept in the session.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
@@ -63,6 +64,26 @@ STATEMENT_ROWS = (
 UPCOMING_DAYS = 30
 
 
+UNASSIGNED = "non désigné"  # as the case list says it
+
+
+async def _named_lawyers(groups: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The dashboard's rows by lawyer, each named as the pages name people ("Maître Claire
+    Lefèvre", not the login "avocat"), the cases without a lawyer last."""
+    names = await people_names(k for k in groups if k != UNASSIGNED)
+    named = sorted(
+        (
+            (names.get(login, login), group)
+            for login, group in groups.items()
+            if login != UNASSIGNED
+        ),
+        key=lambda item: item[0],
+    )
+    if UNASSIGNED in groups:
+        named.append((UNASSIGNED, groups[UNASSIGNED]))
+    return dict(named)
+
+
 def page(
     request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any
 ) -> Template:
@@ -89,10 +110,14 @@ def page(
             "role_labels": ROLE_LABELS,
             "status_labels": STATUS_LABELS,
             "can": allowed,
+            "kept": _kept(flash),
             **context,
         },
         status_code=status_code,
     )
+
+
+KEPT_LENGTH = 300  # a refused form's values ride in the session cookie: short fields only
 
 
 def flash(
@@ -100,10 +125,34 @@ def flash(
     message: str,
     kind: str = "info",
     details: list[str] | None = None,
+    *,
+    form: str | None = None,
+    kept: Mapping[str, Any] | None = None,
 ) -> None:
+    """The message the next page shows. A form refused on the case page (a promise, an event,
+    a dispute…) names itself (`form`) and what was typed (`kept`): the page fills it in again,
+    so nothing typed is lost."""
     session = dict(request.session or {})
     session["flash"] = {"message": message, "kind": kind, "details": details or []}
+    if form and kept:
+        session["flash"]["form"] = form
+        session["flash"]["kept"] = {
+            str(k): str(v)[:KEPT_LENGTH]
+            for k, v in kept.items()
+            if k not in ("_csrf_token", "expected_version") and isinstance(v, str | int)
+        }
     request.set_session(session)
+
+
+def _kept(flash: Mapping[str, Any] | None) -> Callable[[str], dict[str, str]]:
+    """`kept("promesse")` in a template: what was typed in that form before its refusal."""
+    form = flash.get("form") if isinstance(flash, Mapping) else None
+    values = flash.get("kept") if isinstance(flash, Mapping) else None
+
+    def kept(name: str) -> dict[str, str]:
+        return dict(values) if form == name and isinstance(values, dict) else {}
+
+    return kept
 
 
 def check_csrf(request: Request[Any, Any, Any], token: str | None) -> None:
@@ -170,7 +219,8 @@ class PageController(Controller):
 
         today = clock.today()
         horizon = today + timedelta(days=UPCOMING_DAYS)
-        rows = await cases.list_cases(actor)
+        # Judged as of today: a next deadline already past reads "missed", not "pending".
+        rows = await cases.list_cases(actor, today)
         upcoming: list[dict[str, Any]] = []
         overdue: list[dict[str, Any]] = []  # ours, late
         expired: list[dict[str, Any]] = []  # the other side's, run out
@@ -186,7 +236,7 @@ class PageController(Controller):
             total += amount
             groups = (
                 by_procedure[case["procedure"]],
-                by_lawyer[case.get("lawyer") or "non attribué"],
+                by_lawyer[case.get("lawyer") or UNASSIGNED],
             )
             for group in groups:
                 group["cases"] += 1
@@ -219,7 +269,7 @@ class PageController(Controller):
             overdue=overdue,
             expired=expired,
             by_procedure=dict(sorted(by_procedure.items())),
-            by_lawyer=dict(sorted(by_lawyer.items())),
+            by_lawyer=await _named_lawyers(by_lawyer),
             procedure_titles={k: p.title for k, p in engine().procedures.items()},
             personal_kind=personal_kind,
             personal_feeds=await my_feeds(actor, (personal_kind,), actor.name)
@@ -350,7 +400,13 @@ class PageController(Controller):
             check_event_permission(actor, key)
             changes = await cases.add_event(case_id, key, day, attributes, actor)
         except CasefileError as error:
-            flash(request, await _named_error(case_id, actor, str(error)), "error")
+            flash(
+                request,
+                await _named_error(case_id, actor, str(error)),
+                "error",
+                form="evenement",
+                kept=data,
+            )
         else:
             summary, lines = changes_fr(changes)
             warnings = [dates_in_text_fr(str(w)) for w in changes.get("warnings", [])]

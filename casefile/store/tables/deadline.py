@@ -23,6 +23,10 @@ class DeadlineRecord(Table, tablename="deadlines"):
     # (the ones on `due` alone and on (case, status, due), dropped 2026-11-30T12:05 and T14:45:01,
     # served no query that these do not)
     id = Serial(primary_key=True)
+    # On PostgreSQL the foreign key is kept by statement-level triggers, not a constraint
+    # (migration 2026-11-30T16:55: its check of each row copied in was half of the nightly
+    # COPY): a row of a missing case is refused, a case deleted takes its rows. SQLite keeps
+    # the constraint.
     case = ForeignKey(references=Case, on_delete=OnDelete.cascade)
     key = Varchar(length=80)
     due = Date()
