@@ -281,6 +281,32 @@ def test_the_new_case_form_takes_the_parties_identity(browser: Api) -> None:
     assert case["debtor_party"]["civility"] == "M."
 
 
+def test_a_court_the_procedure_does_not_use_is_refused_in_words(browser: Api) -> None:
+    """Small claims are handled by a commissaire de justice (CPCE art. L125-1), not a court:
+    the refusal names both in French, not 'tribunal_de_commerce' and 'petites_creances'."""
+    token = login(browser, "avocat")
+    refused = post(
+        browser,
+        token,
+        "/dossiers/nouveau",
+        reference="WEB-COURT-1",
+        procedure="petites_creances",
+        court="tribunal_de_commerce",
+        court_department="33",
+        creditor="Garage Duval SARL",
+        debtor="Lambert",
+    )
+    assert refused.status_code == 422
+    message = re.search(
+        r'<p class="flash error" role="alert" id="new-case-error">([^<]+)</p>',
+        html.unescape(refused.text),
+    )
+    assert message and message.group(1) == (
+        "juridiction « tribunal de commerce » impossible pour la procédure « Procédure "
+        "simplifiée de recouvrement des petites créances » (attendu : commissaire de justice)"
+    )
+
+
 def test_a_bad_debtor_residence_is_shown_beside_its_field_on_the_new_case_form(
     browser: Api,
 ) -> None:
