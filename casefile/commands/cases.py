@@ -471,7 +471,10 @@ def print_case(case: dict[str, Any]) -> None:
             escape(names.get(event["key"]) or humanise(event["key"])),
             escape(attributes),
         )
-    console.print(events)
+    if case.get("events"):
+        console.print(events)
+    else:
+        console.print("Aucun événement enregistré.")
     deadlines = Table(title="Échéances", show_lines=True)
     for column in ("échéance", "délai", "départ", "fondement", "statut"):
         deadlines.add_column(column)
@@ -489,7 +492,15 @@ def print_case(case: dict[str, Any]) -> None:
             d["basis"],
             _status(d["status"]),
         )
-    console.print(deadlines)
+    if case.get("deadlines"):
+        console.print(deadlines)
+    else:
+        # An empty table says nothing; the next step does.
+        console.print(
+            "Aucune échéance : elles sont calculées à partir des événements enregistrés "
+            f"(« casefile event add {escape(case['reference'])} ÉVÉNEMENT=AAAA-MM-JJ » ; "
+            "les événements de chaque procédure : « casefile procedures »)."
+        )
     for warning in case.get("warnings", []):
         console.print(
             f"[bold yellow]Attention[/bold yellow] {escape(warning_fr(procedure, warning))}"
