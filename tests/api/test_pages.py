@@ -317,6 +317,16 @@ def test_a_piece_is_uploaded_from_the_case_page_with_its_csrf_token(browser: Api
     assert uploaded.status_code == 200, uploaded.text
     assert "Pièce n° 1 ajoutée (facture)." in uploaded.text
     assert "/api/evidence/" in uploaded.text
+    empty = browser.client.post(
+        url,
+        data={"_csrf_token": token, "kind": "contrat"},
+        files={"file": ("contrat.pdf", b"", "application/pdf")},
+        headers=HTML,
+    )
+    text = html.unescape(empty.text)
+    assert "le fichier est vide (0 octet)" in text
+    # The nature chosen for the refused file is still chosen for the next try.
+    assert '<option value="contrat" selected>contrat</option>' in text
 
 
 def test_abroad_is_written_and_accepted_with_its_accent(browser: Api) -> None:
