@@ -144,6 +144,11 @@ def test_the_dashboard_says_when_a_case_s_next_deadline_has_already_passed(brows
 
 def test_the_simulator_page_explains_the_opposition_deadline(browser: Api) -> None:
     token = login(browser, "lecteur")
+    form = html.unescape(browser.client.get("/simulateur?procedure=injonction_de_payer").text)
+    # One name per thing: the group is not called "Juridiction" like the select inside it, and
+    # the empty court reads as on the new-case form.
+    assert "<legend>Juridiction, débiteur et montant</legend>" in form
+    assert '<option value="">(celle de la procédure)</option>' in form
     page = browser.client.post(
         "/simulateur?procedure=injonction_de_payer",
         data={
