@@ -135,6 +135,8 @@ def either_in_english(q: str) -> str:
     syntax (PostgreSQL's websearch_to_tsquery and our FTS5 translation know `or`); the word
     « ou » itself is never worth finding."""
     return _OU.sub(lambda m: m.group(1) or "or", q)
+
+
 _TOKEN = re.compile(r"\w+")
 
 
