@@ -68,7 +68,9 @@ def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
     eng.territories.for_court(department)
     reference = data.reference.strip()
     if not reference or len(reference) > 100:
-        raise InputError(f"référence {data.reference!r} : elle doit compter de 1 à 100 caractères")
+        raise InputError(
+            f"référence « {data.reference} » : elle doit compter de 1 à 100 caractères"
+        )
     return court, department
 
 
