@@ -142,7 +142,9 @@ def test_invoices_and_payments_are_added_corrected_and_withdrawn(browser: Api) -
     assert bad.status_code == 422
     page = html.unescape(bad.text)
     assert 'id="claim-amount-error"' in page and "n'est pas un montant" in page
-    assert "Le formulaire n'a pas été enregistré : 1 champ à corriger. Rien n'a été perdu." in page
+    # Both faults at once: the unreadable amount and the due date before the issue date.
+    assert 'id="claim-due_date-error"' in page
+    assert "Le formulaire n'a pas été enregistré : 2 champs à corriger. Rien n'a été perdu." in page
     assert 'value="quatre mille"' in page
     early = post(
         browser,

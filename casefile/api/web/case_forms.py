@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -167,6 +168,17 @@ def _invoice_changes(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str,
     out["invoice_number"] = form.get("invoice_number", "")
     out["supply"] = form.get("supply") or None
     out["description"] = form.get("description", "")
+    if errors and "issue_date" in out and "due_date" in out:
+        # The service's own checks of the fields that could be read, so that every faulty
+        # field is named at once (a due date before the issue date beside a bad amount), not
+        # one correction after another. The amounts stand in only to reach those checks.
+        trial = {**out, "amount": out.get("amount", Decimal(1)), "paid": out.get("paid", 0)}
+        try:
+            claims.claim_values(InvoiceIn(**trial))
+        except InvalidFields as failure:
+            for field, message in failure.errors.items():
+                if field not in ("amount", "paid"):
+                    errors.setdefault(field, message)
     return out, errors
 
 
