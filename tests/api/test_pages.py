@@ -144,6 +144,11 @@ def test_the_dashboard_says_when_a_case_s_next_deadline_has_already_passed(brows
 
 def test_the_simulator_page_explains_the_opposition_deadline(browser: Api) -> None:
     token = login(browser, "lecteur")
+    form = html.unescape(browser.client.get("/simulateur?procedure=injonction_de_payer").text)
+    # One name per thing: the group is not called "Juridiction" like the select inside it, and
+    # the empty court reads as on the new-case form.
+    assert "<legend>Juridiction, débiteur et montant</legend>" in form
+    assert '<option value="">(celle de la procédure)</option>' in form
     page = browser.client.post(
         "/simulateur?procedure=injonction_de_payer",
         data={
@@ -317,6 +322,16 @@ def test_a_piece_is_uploaded_from_the_case_page_with_its_csrf_token(browser: Api
     assert uploaded.status_code == 200, uploaded.text
     assert "Pièce n° 1 ajoutée (facture)." in uploaded.text
     assert "/api/evidence/" in uploaded.text
+    empty = browser.client.post(
+        url,
+        data={"_csrf_token": token, "kind": "contrat"},
+        files={"file": ("contrat.pdf", b"", "application/pdf")},
+        headers=HTML,
+    )
+    text = html.unescape(empty.text)
+    assert "le fichier est vide (0 octet)" in text
+    # The nature chosen for the refused file is still chosen for the next try.
+    assert '<option value="contrat" selected>contrat</option>' in text
 
 
 def test_abroad_is_written_and_accepted_with_its_accent(browser: Api) -> None:

@@ -452,7 +452,8 @@ class PageController(Controller):
                 filename=upload.filename,
             )
         except CasefileError as error:
-            flash(request, str(error), "error")
+            # The file itself cannot be kept; the nature chosen for it is.
+            flash(request, str(error), "error", form="piece", kept=dict(upload.fields))
         else:
             flash(request, *_added_message(receipt))
         return Redirect(path=f"/dossiers/{case_id}", status_code=303)
