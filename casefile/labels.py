@@ -397,3 +397,12 @@ def changes_fr(changes: Mapping[str, object]) -> tuple[str, list[str]]:
     ]
     summary = ", ".join(p for p in parts if p)
     return (summary[0].upper() + summary[1:] + "." if summary else "Aucun délai modifié."), lines
+
+
+def lateness_fr(deadline: Mapping[str, object] | None) -> str:
+    """' (dépassé)' for one of our deadlines whose day passed without the act, ' (expiré)' for
+    the other party's (its period ran out: often the signal of our next step); '' otherwise."""
+    if not deadline or deadline.get("status") != "missed":
+        return ""
+    actor = deadline.get("actor")
+    return " (dépassé)" if is_our_side(actor if isinstance(actor, str) else None) else " (expiré)"

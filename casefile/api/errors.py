@@ -74,6 +74,35 @@ _VALIDATION = (
     (re.compile(r"Invalid enum value '([^']+)'"), r"valeur non admise : « \1 »"),
     (re.compile(r"Validation failed for (\w+) (\S+)"), r"données invalides pour \1 \2"),
     (re.compile(r"^Invalid date$|Invalid RFC3339 encoded date"), "date invalide (AAAA-MM-JJ)"),
+    # msgspec's decoding errors of a JSON body
+    (
+        re.compile(r"JSON is malformed: invalid character \(byte (\d+)\)"),
+        r"JSON illisible : caractère inattendu (octet \1)",
+    ),
+    (
+        re.compile(r"JSON is malformed: trailing characters \(byte (\d+)\)"),
+        r"JSON illisible : caractères en trop après le document (octet \1)",
+    ),
+    (
+        re.compile(r"JSON is malformed: object keys must be strings"),
+        "JSON illisible : clé d'objet sans guillemets",
+    ),
+    (
+        re.compile(r"JSON is malformed: expected '([^']+)'(?: or '([^']+)')?"),
+        r"JSON illisible : « \1 » attendu",
+    ),
+    (re.compile(r"JSON is malformed: invalid number"), "JSON illisible : nombre mal écrit"),
+    (
+        re.compile(r"JSON is malformed: invalid escape character in string"),
+        "JSON illisible : échappement invalide dans une chaîne",
+    ),
+    (
+        re.compile(r"JSON is malformed: trailing comma in (?:object|array)"),
+        "JSON illisible : virgule en trop",
+    ),
+    (re.compile(r"JSON is malformed: (.+)"), r"JSON illisible : \1"),
+    (re.compile(r"\(byte (\d+)\)"), r"(octet \1)"),
+    (re.compile(r"Input data was truncated"), "JSON illisible : document incomplet"),
 )
 
 
@@ -116,6 +145,8 @@ def _validation_message(exc: ValidationException) -> str:
             if isinstance(item, dict):
                 key = item.get("key")
                 source = item.get("source")
+                # Litestar names a parameter's place by an enum (ParamType.QUERY): its value.
+                source = getattr(source, "value", source)
                 where = ".".join(str(p) for p in (source, key) if p)
                 what = french_detail(422, str(item.get("message")))
                 parts.append(f"{where} : {what}" if where else what)

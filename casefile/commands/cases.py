@@ -44,6 +44,16 @@ def _today(text: str | None) -> date:
     return parse_date(text, "--today") if text else clock.today()
 
 
+def migrations_fr(applied: list[str]) -> str:
+    """What `casefile init` did to the schema, in one short line: a first install applies every
+    migration, and a newcomer reads a count, not thirty-four identifiers."""
+    if not applied:
+        return "à jour"
+    if len(applied) == 1:
+        return f"1 migration appliquée ({applied[0]})"
+    return f"{len(applied)} migrations appliquées (de {applied[0]} à {applied[-1]})"
+
+
 def init(args: argparse.Namespace) -> int:
     from casefile.evidence.backends import prepare_store
     from casefile.settings import get_settings
@@ -51,10 +61,7 @@ def init(args: argparse.Namespace) -> int:
 
     applied = run_store(db.migrate, require_schema=False)
     url = get_settings().database_url
-    print(
-        f"base de données {url} : "
-        + (f"migrations appliquées : {', '.join(applied)}" if applied else "à jour")
-    )
+    print(f"base de données {url} : {migrations_fr(applied)}")
     print(f"pièces {prepare_store()} : prêt")
     print(f"exports {prepare_store(get_settings().exports_url)} : prêt")
     print(f"tâches : {_prepare_jobs(url)}")
@@ -464,7 +471,10 @@ def print_case(case: dict[str, Any]) -> None:
             escape(names.get(event["key"]) or humanise(event["key"])),
             escape(attributes),
         )
-    console.print(events)
+    if case.get("events"):
+        console.print(events)
+    else:
+        console.print("Aucun événement enregistré.")
     deadlines = Table(title="Échéances", show_lines=True)
     for column in ("échéance", "délai", "départ", "fondement", "statut"):
         deadlines.add_column(column)
@@ -482,7 +492,15 @@ def print_case(case: dict[str, Any]) -> None:
             d["basis"],
             _status(d["status"]),
         )
-    console.print(deadlines)
+    if case.get("deadlines"):
+        console.print(deadlines)
+    else:
+        # An empty table says nothing; the next step does.
+        console.print(
+            "Aucune échéance : elles sont calculées à partir des événements enregistrés "
+            f"(« casefile event add {escape(case['reference'])} ÉVÉNEMENT=AAAA-MM-JJ » ; "
+            "les événements de chaque procédure : « casefile procedures »)."
+        )
     for warning in case.get("warnings", []):
         console.print(
             f"[bold yellow]Attention[/bold yellow] {escape(warning_fr(procedure, warning))}"

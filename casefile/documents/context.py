@@ -344,7 +344,11 @@ def _supplies(invoices: Sequence[InvoiceLine]) -> tuple[str, str]:
     facts = [SUPPLY_FACTS[k] for k in kinds]
     # "a livré des marchandises et réalisé des prestations…": one auxiliary for the list
     facts = [facts[0]] + [f.removeprefix("a ") for f in facts[1:]]
-    return _join_fr(facts), _join_fr([SUPPLY_NOUNS[k] for k in kinds])
+    nouns = [SUPPLY_NOUNS[k] for k in kinds]
+    # The templates write "au titre de {{ nature_creance }}": de + des → de ("au titre de
+    # prestations de services", not "au titre de des prestations de services").
+    nouns[0] = nouns[0].removeprefix("des ")
+    return _join_fr(facts), _join_fr(nouns)
 
 
 def _invoice_rows(invoices: Sequence[InvoiceLine]) -> list[dict[str, str]]:

@@ -140,7 +140,7 @@ def add_piece(
     pièce of the case (same SHA-256): `on_duplicate` "ask" raises `DuplicatePiece`, "reuse"
     returns the existing pièce (`reused`), "force" records a second pièce."""
     if kind not in KINDS:
-        raise InputError(f"type de pièce {kind!r} inconnu (attendu : {', '.join(KINDS)})")
+        raise InputError(f"type de pièce « {kind} » inconnu (attendu : {', '.join(KINDS)})")
     if on_duplicate not in ON_DUPLICATE:
         raise InputError(
             f"on_duplicate {on_duplicate!r} inconnu (attendu : {', '.join(ON_DUPLICATE)})"
@@ -193,7 +193,7 @@ def add_stored_copy(
     the same" after a duplicate was noticed: the file is not sent twice). Only bytes that are
     a live pièce of this very case may be named."""
     if kind not in KINDS:
-        raise InputError(f"type de pièce {kind!r} inconnu (attendu : {', '.join(KINDS)})")
+        raise InputError(f"type de pièce « {kind} » inconnu (attendu : {', '.join(KINDS)})")
     duplicate = find_duplicate(records, case_id, sha256)
     if duplicate is None:
         raise InputError("ce fichier n'est pas une pièce de ce dossier : envoyez-le de nouveau")

@@ -590,6 +590,17 @@ class Engine:
                 if early.due > late.due or (early.due == late.due and early.key > late.key):
                     early, late = late, early
                 deadlines = (early, late)
+            elif count == 3:
+                # An insertion sort by (due, key) in line: a quarter of `sorted`'s cost with a
+                # key function for three (keys are distinct: no tie to keep stable).
+                d1, d2, d3 = results.values()
+                if d2.due < d1.due or (d2.due == d1.due and d2.key < d1.key):
+                    d1, d2 = d2, d1
+                if d3.due < d2.due or (d3.due == d2.due and d3.key < d2.key):
+                    d2, d3 = d3, d2
+                    if d2.due < d1.due or (d2.due == d1.due and d2.key < d1.key):
+                        d1, d2 = d2, d1
+                deadlines = (d1, d2, d3)
             else:
                 deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
             schedule = _new_schedule(

@@ -38,7 +38,7 @@ async def _holder(slot: str, name: str | None) -> dict[str, Any] | None:
         return None
     label = LABEL_FOR[slot]
     if "\x00" in name or len(name) > 150:
-        raise InputError(f"{label} : utilisateur {name!r} inconnu")
+        raise InputError(f"{label} : utilisateur « {name} » inconnu")
     row = (
         await UserAccount.select(
             UserAccount.id, UserAccount.name, UserAccount.role, UserAccount.active
@@ -47,11 +47,11 @@ async def _holder(slot: str, name: str | None) -> dict[str, Any] | None:
         .first()
     )
     if row is None:
-        raise InputError(f"{label} : utilisateur {name!r} inconnu")
+        raise InputError(f"{label} : utilisateur « {name} » inconnu")
     if row["role"] != ROLE_FOR[slot]:
-        raise InputError(f"{label} : {name!r} n'est pas {label}")
+        raise InputError(f"{label} : « {name} » n'est pas {label}")
     if not row["active"]:
-        raise InputError(f"{label} : le compte de {name!r} est désactivé")
+        raise InputError(f"{label} : le compte de « {name} » est désactivé")
     return dict(row)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from casefile.definitions import engine
 from casefile.errors import InputError, InvalidFields
+from casefile.labels import court_fr
 from casefile.services.claims import add_claim, delete_claim, edit_claim
 from casefile.services.events import add_event, delete_event, edit_event
 from casefile.services.parties import PartyIn, edit_party, party_row
@@ -56,9 +57,10 @@ def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
     procedure = eng.procedure(data.procedure)
     court = data.court or procedure.default_court
     if procedure.courts and court not in procedure.courts:
+        expected = " ou ".join(court_fr(key) for key in procedure.courts)
         raise InputError(
-            f"juridiction {court!r} impossible pour la procédure {procedure.key} "
-            f"(attendu : {', '.join(procedure.courts)})"
+            f"juridiction « {court_fr(court)} » impossible pour la procédure "
+            f"« {procedure.title} » (attendu : {expected})"
         )
     department = eng.territories.normalise_department(
         data.court_department, "département de la juridiction"
@@ -66,7 +68,9 @@ def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
     eng.territories.for_court(department)
     reference = data.reference.strip()
     if not reference or len(reference) > 100:
-        raise InputError(f"référence {data.reference!r} : elle doit compter de 1 à 100 caractères")
+        raise InputError(
+            f"référence « {data.reference} » : elle doit compter de 1 à 100 caractères"
+        )
     return court, department
 
 

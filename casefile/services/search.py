@@ -123,10 +123,20 @@ def words_of(q: str) -> list[str]:
     words = [w for w in re.split(r"\s+", q.replace('"', " ").strip().lower()) if w]
     if len(words) > MAX_WORDS:
         raise InputError(f"{MAX_WORDS} mots au plus dans une recherche")
-    return [w for w in words if w != "or" and not (w.startswith("-") and len(w) > 1)]
+    return [w for w in words if w not in ("or", "ou") and not (w.startswith("-") and len(w) > 1)]
 
 
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
+_OU = re.compile(r'("[^"]*"?)|(?<!\S)ou(?!\S)', re.IGNORECASE)
+
+
+def either_in_english(q: str) -> str:
+    """A French user writes « facture ou devis »: `ou` outside quotes is the `or` of the query
+    syntax (PostgreSQL's websearch_to_tsquery and our FTS5 translation know `or`); the word
+    « ou » itself is never worth finding."""
+    return _OU.sub(lambda m: m.group(1) or "or", q)
+
+
 _TOKEN = re.compile(r"\w+")
 
 
@@ -440,7 +450,7 @@ async def search_pieces(actor: User, q: str, limit: int = LIMIT) -> SearchResult
         return SearchResult(q, [], False, notice)
     found: dict[int, _Row] = {}
     capped = False
-    for row in await _text_rows(actor, q, limit):
+    for row in await _text_rows(actor, either_in_english(q), limit):
         found[int(row.data["id"])] = row
         capped = capped or row.capped
     if words:

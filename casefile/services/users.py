@@ -173,7 +173,7 @@ async def identity(user: str | int) -> Identity:
         query = query.where(UserAccount.name == user)
     row = await query.first()
     if row is None:
-        raise NotFound(f"utilisateur {user!r} inconnu")
+        raise NotFound(f"utilisateur « {user} » inconnu")
     return _identity(row)
 
 
@@ -217,7 +217,7 @@ async def _row(name: str) -> dict[str, Any]:
     if len(name) <= NAME_LENGTH and not CONTROL.search(name):  # else it cannot exist
         row = await UserAccount.select().where(UserAccount.name == name.strip()).first()
     if row is None:
-        raise NotFound(f"utilisateur {name!r} inconnu")
+        raise NotFound(f"utilisateur « {name} » inconnu")
     return dict(row)
 
 
@@ -244,15 +244,15 @@ def _clean(key: str, value: str) -> str:
     if CONTROL.search(text) or (key != "etude_address" and "\n" in text):
         raise InputError(f"{label} : caractères de contrôle refusés")
     if key == "email" and text and not EMAIL.fullmatch(text):
-        raise InputError(f"adresse électronique {text!r} invalide (attendu : nom@domaine.fr)")
+        raise InputError(f"adresse électronique « {text} » invalide (attendu : nom@domaine.fr)")
     if key == "phone" and text and not PHONE.fullmatch(text):
-        raise InputError(f"téléphone {text!r} invalide (chiffres, espaces, + . - ( ) /)")
+        raise InputError(f"téléphone « {text} » invalide (chiffres, espaces, + . - ( ) /)")
     return text
 
 
 def _check_role_fields(role: str, values: Mapping[str, str]) -> None:
     if role not in ROLES:
-        raise InputError(f"rôle {role!r} inconnu (rôles : {', '.join(ROLES)})")
+        raise InputError(f"rôle « {role} » inconnu (rôles : {', '.join(ROLES)})")
     for owner, keys in ROLE_FIELDS.items():
         if role == owner:
             continue

@@ -52,9 +52,9 @@ async def create_user(
     `casefile.services.users`."""
     name = name.strip()
     if not name or len(name) > 150:
-        raise InputError(f"nom d'utilisateur {name!r} : il doit compter de 1 à 150 caractères")
+        raise InputError(f"nom d'utilisateur « {name} » : il doit compter de 1 à 150 caractères")
     if role not in ROLES:
-        raise InputError(f"rôle {role!r} inconnu (attendu : {', '.join(ROLES)})")
+        raise InputError(f"rôle « {role} » inconnu (attendu : {', '.join(ROLES)})")
     require(actor, "user.admin")
     password_hash = await passwords.hash_password(password) if password else None
     token = secrets.token_urlsafe(32) if with_token else None

@@ -166,7 +166,7 @@ def test_an_admin_edits_a_user_by_the_api_with_typed_answers(api: Api) -> None:
     assert "password_hash" not in body
     bad = api.client.patch("/api/users/avocat", headers=admin, json={"email": "jeanne@"})
     assert bad.status_code == 422
-    assert "adresse électronique 'jeanne@' invalide" in bad.json()["error"]
+    assert "adresse électronique « jeanne@ » invalide" in bad.json()["error"]
     unknown = api.client.patch("/api/users/avocat", headers=admin, json={"surnom": "J"})
     assert unknown.status_code == 400
     missing = api.client.get("/api/users/personne", headers=admin)

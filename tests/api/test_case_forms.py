@@ -62,6 +62,23 @@ def test_the_debtor_is_edited_on_its_own_page_and_the_case_page_shows_it(browser
     assert "4 place Kléber, 67000 Strasbourg" in html.unescape(page)
 
 
+def test_a_legal_form_written_in_the_name_is_not_reported_missing(browser: Api) -> None:
+    """The pleadings read "SAS" from "Fournitures Rhénanes SAS" (la société Fournitures
+    Rhénanes, SAS): the case page does not ask for it again; a bare name still lacks it."""
+    case = new_case(
+        browser,
+        "avocat",
+        creditor={"name": "Fournitures Rhénanes SAS", "kind": "professionnel"},
+        debtor={"name": "Traiteur Dupont", "kind": "professionnel", "person_or_company": "societe"},
+    )
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    creditor = page[page.index("Fournitures Rhénanes SAS") : page.index("Modifier le créancier")]
+    debtor = page[page.index("Modifier le créancier") : page.index("Modifier le débiteur")]
+    assert "Forme juridique manquante." not in creditor
+    assert "Forme juridique manquante." in debtor
+
+
 def test_a_bad_siren_is_shown_beside_its_field_and_nothing_typed_is_lost(browser: Api) -> None:
     case = new_case(browser, "avocat")
     token = login(browser, "avocat")
@@ -262,6 +279,32 @@ def test_the_new_case_form_takes_the_parties_identity(browser: Api) -> None:
     assert case["creditor"]["address"] == "12 rue des Tanneurs, 67000 Strasbourg"
     assert case["debtor_party"]["kind"] == "professionnel"
     assert case["debtor_party"]["civility"] == "M."
+
+
+def test_a_court_the_procedure_does_not_use_is_refused_in_words(browser: Api) -> None:
+    """Small claims are handled by a commissaire de justice (CPCE art. L125-1), not a court:
+    the refusal names both in French, not 'tribunal_de_commerce' and 'petites_creances'."""
+    token = login(browser, "avocat")
+    refused = post(
+        browser,
+        token,
+        "/dossiers/nouveau",
+        reference="WEB-COURT-1",
+        procedure="petites_creances",
+        court="tribunal_de_commerce",
+        court_department="33",
+        creditor="Garage Duval SARL",
+        debtor="Lambert",
+    )
+    assert refused.status_code == 422
+    message = re.search(
+        r'<p class="flash error" role="alert" id="new-case-error">([^<]+)</p>',
+        html.unescape(refused.text),
+    )
+    assert message and message.group(1) == (
+        "juridiction « tribunal de commerce » impossible pour la procédure « Procédure "
+        "simplifiée de recouvrement des petites créances » (attendu : commissaire de justice)"
+    )
 
 
 def test_a_bad_debtor_residence_is_shown_beside_its_field_on_the_new_case_form(

@@ -136,7 +136,13 @@ def case_id(api: Api) -> int:
 @pytest.mark.parametrize(
     ("method", "path", "body", "status", "fragment"),
     [
-        ("POST", "/api/cases", b"{oops", 400, "malformed"),
+        (
+            "POST",
+            "/api/cases",
+            b"{oops",
+            400,
+            "JSON illisible : clé d'objet sans guillemets (octet 1)",
+        ),
         ("POST", "/api/cases", b'{"reference": 12}', 400, "reference"),
         (
             "POST",
@@ -253,3 +259,16 @@ def test_wrong_content_type_is_4xx(api: Api, case_id: int) -> None:
     )
     assert 400 <= response.status_code < 500
     assert "error" in response.json()
+
+
+def test_a_bad_query_parameter_is_named_without_internals(api: Api, case_id: int) -> None:
+    """Litestar names a parameter's place with an enum: « ParamType.QUERY.as_of » read like a
+    stack trace; the message says « query.as_of »."""
+    response = api.client.get(
+        f"/api/cases/{case_id}/statement?as_of=2026-02-31", headers=api.headers("lecteur")
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "query.as_of : date invalide (AAAA-MM-JJ)",
+        "code": "requete_invalide",
+    }

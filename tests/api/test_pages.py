@@ -108,8 +108,47 @@ def test_the_dashboard_lists_cases_and_amounts(browser: Api) -> None:
     assert "Par procédure" in page.text and "Par avocat" in page.text
 
 
+def test_the_dashboard_says_when_a_case_s_next_deadline_has_already_passed(browser: Api) -> None:
+    """A case whose only deadline is past shows it, marked: "dépassé" when it was ours to act
+    (CPC art. 1411: serve the ordonnance within six months), "expiré" when it was the debtor's
+    (art. 1416: the opposition period ran out)."""
+    headers = browser.headers("avocat")
+    ours, theirs = new_case(browser), new_case(browser)
+    for case, events in (
+        (ours, [{"key": "ordonnance_rendue", "date": "2025-01-06"}]),
+        (
+            theirs,
+            [
+                {"key": "ordonnance_rendue", "date": "2025-01-06"},
+                {"key": "ordonnance_signifiee", "date": "2025-02-03", "a_personne": True},
+            ],
+        ),
+    ):
+        for event in events:
+            added = browser.client.post(
+                f"/api/cases/{case['id']}/events", headers=headers, json=event
+            )
+            assert added.status_code == 201, added.text
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get("/", headers=HTML).text)
+
+    def row(case: dict) -> str:
+        start = page.index(f'<a href="/dossiers/{case["id"]}">{case["reference"]}</a>')
+        return " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</tr>", start)]).split())
+
+    assert row(ours).endswith(
+        "Signifier l'ordonnance d'injonction de payer — 7 juillet 2025 (dépassé)"
+    )
+    assert row(theirs).endswith("Délai d'opposition du débiteur — 3 mars 2025 (expiré)")
+
+
 def test_the_simulator_page_explains_the_opposition_deadline(browser: Api) -> None:
     token = login(browser, "lecteur")
+    form = html.unescape(browser.client.get("/simulateur?procedure=injonction_de_payer").text)
+    # One name per thing: the group is not called "Juridiction" like the select inside it, and
+    # the empty court reads as on the new-case form.
+    assert "<legend>Juridiction, débiteur et montant</legend>" in form
+    assert '<option value="">(celle de la procédure)</option>' in form
     page = browser.client.post(
         "/simulateur?procedure=injonction_de_payer",
         data={
@@ -283,6 +322,16 @@ def test_a_piece_is_uploaded_from_the_case_page_with_its_csrf_token(browser: Api
     assert uploaded.status_code == 200, uploaded.text
     assert "Pièce n° 1 ajoutée (facture)." in uploaded.text
     assert "/api/evidence/" in uploaded.text
+    empty = browser.client.post(
+        url,
+        data={"_csrf_token": token, "kind": "contrat"},
+        files={"file": ("contrat.pdf", b"", "application/pdf")},
+        headers=HTML,
+    )
+    text = html.unescape(empty.text)
+    assert "le fichier est vide (0 octet)" in text
+    # The nature chosen for the refused file is still chosen for the next try.
+    assert '<option value="contrat" selected>contrat</option>' in text
 
 
 def test_abroad_is_written_and_accepted_with_its_accent(browser: Api) -> None:

@@ -124,6 +124,17 @@ def test_a_refused_document_reads_as_a_sentence_without_status_or_key(browser: A
     )
 
 
+def test_no_template_chosen_is_asked_for_in_words(browser: Api) -> None:
+    case = renderable_case(browser)
+    token = login(browser, "avocat")
+    page = browser.client.post(
+        f"/dossiers/{case['id']}/documents",
+        data={"_csrf_token": token, "template": ""},
+        headers=HTML,
+    )
+    assert flash(page.text).strip() == "Choisissez le modèle du document à générer."
+
+
 def test_an_unknown_template_is_refused_with_its_name(browser: Api) -> None:
     case = renderable_case(browser)
     token = login(browser, "avocat")

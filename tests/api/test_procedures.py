@@ -69,7 +69,7 @@ def test_procedures_are_listed_and_described(api: Api) -> None:
 @pytest.mark.parametrize(
     ("body", "status", "fragment"),
     [
-        (b"{not json", 400, "malformed"),
+        (b"{not json", 400, "JSON illisible : clé d'objet sans guillemets (octet 1)"),
         (b"[1, 2]", 400, "object"),
         (b'{"events": 3}', 422, "events doit être un objet"),
         (b'{"events": {"ordonnance_signifiee": {"date": "2027-02-30"}}}', 422, "2027-02-30"),

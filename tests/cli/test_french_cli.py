@@ -5,6 +5,7 @@ not their help, so the help speaks the user's language)."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -146,3 +147,34 @@ def test_a_refused_command_line_says_so_in_french_with_status_2() -> None:
     assert missing.stderr.strip() == (
         "casefile : erreur : --procedure est obligatoire (ou --batch FILE.jsonl)"
     )
+
+
+def test_init_counts_the_migrations_it_applies(tmp_path: Path) -> None:
+    """A first `casefile init` printed thirty-odd migration identifiers on one line; it says
+    how many, and the first and last."""
+    from casefile.commands.cases import migrations_fr
+
+    assert migrations_fr([]) == "à jour"
+    assert migrations_fr(["2026-11-30T16:55:00:000000"]) == (
+        "1 migration appliquée (2026-11-30T16:55:00:000000)"
+    )
+    env = {
+        **os.environ,
+        "CASEFILE_DATABASE_URL": f"sqlite:///{tmp_path}/init.db",
+        "CASEFILE_VAR_DIR": str(tmp_path),
+        "CASEFILE_EVIDENCE_URL": f"file://{tmp_path}/evidence",
+    }
+    first = subprocess.run(
+        [sys.executable, "-m", "casefile", "init"], env=env, capture_output=True, text=True
+    )
+    assert first.returncode == 0, first.stderr
+    line = first.stdout.splitlines()[0]
+    assert re.fullmatch(
+        rf"base de données sqlite:///{re.escape(str(tmp_path))}/init\.db : \d+ migrations "
+        r"appliquées \(de [\dT:-]+ à [\dT:-]+\)",
+        line,
+    ), line
+    again = subprocess.run(
+        [sys.executable, "-m", "casefile", "init"], env=env, capture_output=True, text=True
+    )
+    assert again.stdout.splitlines()[0].endswith(" : à jour")

@@ -230,6 +230,45 @@ def test_error_pages_are_french(client: object) -> None:
     assert "méthode HTTP non autorisée" in wrong_method.text
 
 
+def test_the_dashboard_names_lawyers_as_the_case_list_does(client: object) -> None:
+    """ "Par avocat" named the login ("avocat") and "non attribué" where the case list says
+    "Maître Claire Lefèvre" and "non désigné"."""
+    _login(client, "admin")
+    page = client.get("/", headers=HTML).text  # type: ignore[attr-defined]
+    section = page[page.index('aria-labelledby="h-lawyer"') :]
+    section = section[: section.index("</section>")]
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', html.unescape(section))
+    assert rows == ["Maître Claire Lefèvre", "non désigné"]
+
+
+@pytest.mark.parametrize("path", ["/rapports/balance-agee", "/rapports/dso"])
+def test_the_reports_lawyer_filter_names_people(client: object, path: str) -> None:
+    _login(client, "admin")
+    page = html.unescape(client.get(path, headers=HTML).text)  # type: ignore[attr-defined]
+    select = page[
+        page.index('<select id="rf-lawyer"') : page.index("</select>", page.index('id="rf-lawyer"'))
+    ]
+    assert re.findall(r"<option [^>]*>([^<]+)</option>", select) == [
+        "tous",
+        "non désigné",
+        "Maître Claire Lefèvre",
+    ]
+
+
+def test_the_aged_balance_by_lawyer_names_people_on_the_page_and_in_its_csv(client: object) -> None:
+    _login(client, "admin")
+    page = html.unescape(
+        client.get("/rapports/balance-agee/groupes?by=lawyer", headers=HTML).text  # type: ignore[attr-defined]
+    )
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>', page)
+    assert rows == ["Maître Claire Lefèvre", "Sans avocat"]
+    csv = client.get("/rapports/balance-agee/groupes.csv?by=lawyer").text  # type: ignore[attr-defined]
+    assert [line.split(";")[0] for line in csv.splitlines()[1:3]] == [
+        "Maître Claire Lefèvre",
+        "Sans avocat",
+    ]
+
+
 def test_the_audit_page_is_french(client: object) -> None:
     _login(client, "admin")
     page = client.get(AUDIT, headers=HTML)  # type: ignore[attr-defined]

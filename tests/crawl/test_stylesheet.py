@@ -35,3 +35,10 @@ def test_the_footer_shares_the_page_column() -> None:
     css = rules()
     assert "max-width: 72rem" in css["main"] and "max-width: 72rem" in css["footer"]
     assert "margin: 0 auto" in css["footer"]
+
+
+def test_a_case_reference_or_a_date_in_a_table_is_never_split() -> None:
+    """ "DEMO-\n015" on the dashboard's narrow column: a reference is read whole, and so is a
+    date alone in its cell ("25 juillet\n2026")."""
+    assert "white-space: nowrap" in rules()['td > a[href^="/dossiers/"]:only-child']
+    assert "white-space: nowrap" in rules()["td > time:only-child"]

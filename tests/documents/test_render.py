@@ -285,6 +285,32 @@ def test_the_nature_of_the_claim_comes_from_the_invoices():
     assert "[nature des fournitures" in docx_text(render("assignation_refere_provision", unknown))
 
 
+@pytest.mark.parametrize(
+    ("supplies", "nature"),
+    [
+        (("services",), "au titre de prestations de services, objet des factures"),
+        (("travaux",), "au titre de travaux, objet des factures"),
+        (("marchandises",), "au titre de la fourniture de marchandises, objet des factures"),
+        (
+            ("marchandises", "services"),
+            "au titre de la fourniture de marchandises et des prestations de services, objet",
+        ),
+    ],
+)
+def test_the_nature_of_the_claim_reads_after_au_titre_de(
+    supplies: tuple[str, ...], nature: str
+) -> None:
+    """The mise en demeure read « au titre de des prestations de services »: de + des → de."""
+    case = demo_case()
+    invoices = tuple(
+        replace(invoice, supply=supplies[n % len(supplies)])
+        for n, invoice in enumerate(case.invoices)
+    )
+    text = " ".join(docx_text(render("mise_en_demeure", replace(case, invoices=invoices))).split())
+    assert nature in text
+    assert "de des " not in text
+
+
 def test_a_legal_form_is_written_once():
     text = docx_text(render("requete_injonction_tj", demo_case()))
     assert "la société Dupont & Fils <SARL>, SARL au capital" in text

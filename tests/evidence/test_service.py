@@ -71,7 +71,7 @@ def test_pieces_are_numbered_in_order_per_case(store, records):
 
 
 def test_an_unknown_kind_is_refused_before_anything_is_stored(backend: Backend, records):
-    with pytest.raises(InputError, match="'facturette'"):
+    with pytest.raises(InputError, match="type de pièce « facturette » inconnu"):
         add(backend.store, records, b"x", kind="facturette")
     assert backend.raw_names() == []
 

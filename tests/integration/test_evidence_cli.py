@@ -70,7 +70,7 @@ def test_evidence_add_refuses_an_unknown_kind(
     path = tmp_path / "x.pdf"
     path.write_bytes(PDF)
     assert main(["evidence", "add", "IP-KIND", str(path), "--kind", "photo"]) == 2
-    assert "type de pièce 'photo' inconnu (attendu : " in capsys.readouterr().err
+    assert "type de pièce « photo » inconnu (attendu : " in capsys.readouterr().err
     stored = [p for p in env.evidence.rglob("*") if p.is_file() and ".tmp" not in p.parts]
     assert stored == []
 

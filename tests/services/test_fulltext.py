@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from casefile.services import cases
-from casefile.services.search import fts5_query, search_pieces
+from casefile.services.search import either_in_english, fts5_query, search_pieces
 from casefile.store import users
 from casefile.store.permissions import SYSTEM
 from casefile.store.tables import Piece, PieceText, PieceVersion
@@ -90,6 +90,9 @@ def test_the_text_of_the_pieces_is_searched_on_both_engines(texts) -> None:
     assert found(store, '"fûts de bière"') == [("T-1", 1)]  # a phrase
     assert found(store, "livraison -bière") == [("T-2", 1)]  # an excluded word
     assert sorted(found(store, "barriques or bière")) == [("T-1", 1), ("T-2", 2)]
+    # As a French user writes it: « ou » is the same operator, quoted it is a word.
+    assert sorted(found(store, "barriques ou bière")) == [("T-1", 1), ("T-2", 2)]
+    assert sorted(found(store, "barriques OU bière")) == [("T-1", 1), ("T-2", 2)]
     # French stemming (PostgreSQL) or prefixes (SQLite): the singular finds the plural.
     assert found(store, "facture impayée") == [("T-1", 2)]
     assert found(store, "retirée") == []  # a withdrawn pièce
@@ -122,6 +125,10 @@ def test_fts5_queries_are_built_from_quoted_tokens_only() -> None:
     assert fts5_query("facture impayée") == '"facture"* AND "impayée"*'
     assert fts5_query('"fûts de bière" -devis') == '("fûts de bière") NOT "devis"*'
     assert fts5_query("a or b c") == '("a"* OR "b"*) AND "c"*'
+    assert either_in_english('facture ou devis "pain ou vin" Ou x') == (
+        'facture or devis "pain ou vin" or x'
+    )
+    assert either_in_english("ouvrage bijou") == "ouvrage bijou"
     assert fts5_query("F-2024-118") == '"f 2024 118"*'
     assert fts5_query('NEAR( " * ^ -') is None or '"near"*' in fts5_query('NEAR( " * ^ -')
     assert fts5_query("-seul") is None

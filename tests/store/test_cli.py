@@ -186,6 +186,25 @@ def test_case_handover_moves_an_amicable_file_to_litigation(cli):
     assert code == 2 and "déjà au contentieux" in err
 
 
+def test_a_new_case_without_events_says_what_to_record_not_an_empty_table(cli):
+    assert cli("init")[0] == 0
+    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    code, out, err = cli(
+        "--as", "gestion", "case", "new", "--reference", "IP-VIDE", "--procedure",
+        "injonction_de_payer", "--court", "tribunal_judiciaire", "--court-department", "69",
+        "--creditor", "Brasserie Lyonnaise SAS", "--debtor", "Traiteur Dupont",
+    )  # fmt: skip
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "Aucun événement enregistré." in text
+    assert (
+        "Aucune échéance : elles sont calculées à partir des événements enregistrés "
+        "(« casefile event add IP-VIDE ÉVÉNEMENT=AAAA-MM-JJ » ; les événements de chaque "
+        "procédure : « casefile procedures »)."
+    ) in text
+    assert "┏" not in out  # no empty table
+
+
 def test_case_handover_names_the_mise_en_demeure_day_in_french(cli):
     """The handover's line printed « mise en demeure : 2026-11-10 » (README tour, DEMO-022)."""
     assert cli("init")[0] == 0

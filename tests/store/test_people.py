@@ -119,7 +119,7 @@ def test_an_admin_edits_a_user_and_the_audit_keeps_before_and_after(store):
 
 def test_bad_profiles_are_refused_in_french_and_nothing_changes(store):
     _add(store, "gestion", "credit_manager", full_name="Luc Petit")
-    with pytest.raises(InputError, match="adresse électronique 'luc@' invalide"):
+    with pytest.raises(InputError, match="adresse électronique « luc@ » invalide"):
         store.run(people.edit_user("gestion", ProfileChanges(email="luc@"), SYSTEM))
     with pytest.raises(InputError, match="barreau : réservé"):
         store.run(people.edit_user("gestion", ProfileChanges(barreau="Paris"), SYSTEM))
@@ -127,7 +127,7 @@ def test_bad_profiles_are_refused_in_french_and_nothing_changes(store):
         store.run(people.edit_user("gestion", ProfileChanges(full_name="Luc\x00"), SYSTEM))
     with pytest.raises(InputError, match="200 caractères au plus"):
         store.run(people.edit_user("gestion", ProfileChanges(full_name="x" * 201), SYSTEM))
-    with pytest.raises(InputError, match="rôle 'huissier' inconnu"):
+    with pytest.raises(InputError, match="rôle « huissier » inconnu"):
         store.run(people.edit_user("gestion", ProfileChanges(role="huissier"), SYSTEM))
     with pytest.raises(Forbidden):
         store.run(
@@ -268,7 +268,7 @@ def test_only_active_holders_of_the_right_role_can_be_assigned(store):
     _add(store, "gestion", "credit_manager")
     _add(store, "jmartin", "avocat")
     case = _case(store)
-    with pytest.raises(InputError, match="avocat : 'gestion' n'est pas avocat"):
+    with pytest.raises(InputError, match="avocat : « gestion » n'est pas avocat"):
         store.run(
             assignments.assign_case(case["id"], assignments.Assignment(lawyer="gestion"), SYSTEM)
         )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from casefile.api.procedures import find_procedure
+from casefile.law.parties import split_legal_form
 from casefile.services.claims import SUPPLIES
 from casefile.services.parties import CATEGORIES, EDITABLE
 from casefile.services.plausibility import residence_warnings
@@ -51,7 +52,8 @@ def _gaps(role: str, party: Mapping[str, Any] | None) -> list[str]:
         gaps.append("Civilité manquante : un acte désigne une personne par « M. » ou « Mme ».")
     if not party["address"]:
         gaps.append("Adresse manquante.")
-    if company and not party.get("legal_form"):
+    # "Brasserie de l'Ill SAS": the pleadings read the form from the name (split_legal_form).
+    if company and split_legal_form(party.get("name") or "", party.get("legal_form"))[1] is None:
         gaps.append("Forme juridique manquante.")
     return gaps + residence_warnings(role, party)
 

@@ -165,10 +165,11 @@ class CaseToolsController(Controller):
         from casefile.store.documents import create_document
 
         key = str(data.get("template", "")).strip()
+        if not key:
+            _flash(request, "Choisissez le modèle du document à générer.", "error")
+            return Redirect(path=f"/dossiers/{case_id}", status_code=303)
         title = _template_title(key)
         try:
-            if not key:
-                raise InputError("choisissez un modèle")
             document = await create_document(case_id, key, actor, clock.today())
         except CasefileError as error:
             _flash(request, document_error(title, error, key), "error")

@@ -24,6 +24,7 @@ def register(environment: Any) -> None:
     filters["moment_fr"] = labels.moment_fr
     filters["paris"] = labels.paris
     filters["day_fr"] = labels.day_fr
+    filters["lateness_fr"] = labels.lateness_fr
     filters["siren_fr"] = siren_fr
     filters["siret_fr"] = siret_fr
     environment.globals["labels"] = labels

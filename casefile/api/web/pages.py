@@ -64,6 +64,26 @@ STATEMENT_ROWS = (
 UPCOMING_DAYS = 30
 
 
+UNASSIGNED = "non désigné"  # as the case list says it
+
+
+async def _named_lawyers(groups: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The dashboard's rows by lawyer, each named as the pages name people ("Maître Claire
+    Lefèvre", not the login "avocat"), the cases without a lawyer last."""
+    names = await people_names(k for k in groups if k != UNASSIGNED)
+    named = sorted(
+        (
+            (names.get(login, login), group)
+            for login, group in groups.items()
+            if login != UNASSIGNED
+        ),
+        key=lambda item: item[0],
+    )
+    if UNASSIGNED in groups:
+        named.append((UNASSIGNED, groups[UNASSIGNED]))
+    return dict(named)
+
+
 def page(
     request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any
 ) -> Template:
@@ -199,7 +219,8 @@ class PageController(Controller):
 
         today = clock.today()
         horizon = today + timedelta(days=UPCOMING_DAYS)
-        rows = await cases.list_cases(actor)
+        # Judged as of today: a next deadline already past reads "missed", not "pending".
+        rows = await cases.list_cases(actor, today)
         upcoming: list[dict[str, Any]] = []
         overdue: list[dict[str, Any]] = []  # ours, late
         expired: list[dict[str, Any]] = []  # the other side's, run out
@@ -215,7 +236,7 @@ class PageController(Controller):
             total += amount
             groups = (
                 by_procedure[case["procedure"]],
-                by_lawyer[case.get("lawyer") or "non attribué"],
+                by_lawyer[case.get("lawyer") or UNASSIGNED],
             )
             for group in groups:
                 group["cases"] += 1
@@ -248,7 +269,7 @@ class PageController(Controller):
             overdue=overdue,
             expired=expired,
             by_procedure=dict(sorted(by_procedure.items())),
-            by_lawyer=dict(sorted(by_lawyer.items())),
+            by_lawyer=await _named_lawyers(by_lawyer),
             procedure_titles={k: p.title for k, p in engine().procedures.items()},
             personal_kind=personal_kind,
             personal_feeds=await my_feeds(actor, (personal_kind,), actor.name)
@@ -431,7 +452,8 @@ class PageController(Controller):
                 filename=upload.filename,
             )
         except CasefileError as error:
-            flash(request, str(error), "error")
+            # The file itself cannot be kept; the nature chosen for it is.
+            flash(request, str(error), "error", form="piece", kept=dict(upload.fields))
         else:
             flash(request, *_added_message(receipt))
         return Redirect(path=f"/dossiers/{case_id}", status_code=303)

@@ -11,6 +11,7 @@ Each `…/x` page has its `…/x.csv` (`;`, decimal comma, BOM for French Excel)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +28,7 @@ from casefile.law.money import cents_text
 from casefile.services.aged_groups import (
     DIMENSIONS,
     MAX_ROWS,
+    AgedGroups,
     aged_groups,
     check_by,
     export_groups_csv,
@@ -43,6 +45,7 @@ from casefile.services.litigation_figures import (
 )
 from casefile.services.portfolio import UNASSIGNED, people
 from casefile.services.reports import AgedBalanceQuery, aged_balance, export_csv, parse_as_of
+from casefile.services.users import people_names
 
 FILTERS = ("as_of", "creditor", "debtor", "lawyer")
 
@@ -82,8 +85,25 @@ def _link(path: str, params: dict[str, str], query: AgedBalanceQuery) -> str:
     return f"{path}?" + urlencode({**params, "as_of": query.as_of.isoformat()})
 
 
+async def _people_named(groups: AgedGroups) -> AgedGroups:
+    """Rows by lawyer named as the pages name people ("Maître Claire Lefèvre"), not by login
+    (the API keeps the login, which its `lawyer` filter takes)."""
+    if groups.by != "lawyer":
+        return groups
+    names = await people_names(row.name for row in groups.rows)
+    return replace(
+        groups, rows=tuple(replace(row, name=names.get(row.name, row.name)) for row in groups.rows)
+    )
+
+
 async def _filters_context(params: dict[str, str]) -> dict[str, Any]:
-    return {"params": params, "lawyers": await people("avocat"), "unassigned": UNASSIGNED}
+    lawyers = await people("avocat")
+    return {
+        "params": params,
+        "lawyers": lawyers,
+        "lawyer_names": await people_names(lawyers),
+        "unassigned": UNASSIGNED,
+    }
 
 
 class ReportPagesController(Controller):
@@ -128,7 +148,7 @@ class ReportPagesController(Controller):
     async def groups_page(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
         query, params = _query(request)
         by = check_by(params.get("by"))
-        groups = await aged_groups(actor, query, by)
+        groups = await _people_named(await aged_groups(actor, query, by))
         chart = bar_chart(
             f"Restant dû par {groups.heading.lower()} au {date_fr(query.as_of)}",
             [Bar(r.name, r.total_cents, _euros(r.total_cents)) for r in groups.rows[:20]],
@@ -148,7 +168,9 @@ class ReportPagesController(Controller):
     async def groups_csv(self, request: Request[Any, Any, Any], actor: Actor) -> Response[str]:
         query, params = _query(request)
         by = check_by(params.get("by"))
-        text = export_groups_csv(await aged_groups(actor, query, by, limit=MAX_ROWS))
+        text = export_groups_csv(
+            await _people_named(await aged_groups(actor, query, by, limit=MAX_ROWS))
+        )
         return _csv(text, f"balance-agee-par-{by}-{query.as_of.isoformat()}.csv")
 
     @get("/dso")
