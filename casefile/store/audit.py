@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from casefile.store.db import bulk_insert
+from casefile.store.db import insert_records, sql_value
 from casefile.store.permissions import User, require
 from casefile.store.tables import AuditEntry, Document
 
@@ -44,24 +44,40 @@ async def record_many(
     entries: Sequence[tuple[str | int, dict[str, Any] | None, dict[str, Any] | None]],
 ) -> None:
     """Many entries of one action at once (entity id, before, after), in one bulk insert (a
-    recomputation of thousands of cases); call inside a transaction."""
+    recomputation of thousands of cases); call inside a transaction. The rows go as tuples,
+    their JSON encoded as `bulk_insert` encodes it (`db.sql_value`)."""
     at = datetime.now(UTC)
-    await bulk_insert(
+    name = actor.name
+    actor_id = actor.id
+    await insert_records(
         AuditEntry,
+        _ENTRY_COLUMNS,
         [
-            {
-                "at": at,
-                "actor_id": actor.id,
-                "actor_name": actor.name,
-                "action": action,
-                "entity": entity,
-                "entity_id": str(entity_id),
-                "before": before,
-                "after": after,
-            }
+            (
+                at,
+                actor_id,
+                name,
+                action,
+                entity,
+                str(entity_id),
+                sql_value(before),
+                sql_value(after),
+            )
             for entity_id, before, after in entries
         ],
     )
+
+
+_ENTRY_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
+)
 
 
 INTEGRITY_INCIDENT = "evidence.integrity_failure"
