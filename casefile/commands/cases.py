@@ -79,6 +79,7 @@ def _prepare_jobs(url: str) -> str:
 
 
 def demo(args: argparse.Namespace) -> int:
+    from casefile.labels import count_fr
     from casefile.law.wording import date_fr
     from casefile.store import db
     from casefile.store.demo import load_demo
@@ -92,8 +93,13 @@ def demo(args: argparse.Namespace) -> int:
 
     result = run_store(work, require_schema=False)
     print(
-        f"portefeuille de démonstration au {date_fr(today)} : {result['created']} dossier(s) "
-        f"créé(s), {result['existing']} déjà présent(s)"
+        f"portefeuille de démonstration au {date_fr(today)} : "
+        f"{count_fr(result['created'], 'dossier créé', 'dossiers créés')}, "
+        f"{count_fr(result['existing'], 'déjà présent', 'déjà présents')}"
+    )
+    print(
+        "juridictions d'exemple (adresses fictives, à remplacer par celles de l'annuaire "
+        "officiel : page Juridictions ou « casefile court edit ») : " + ", ".join(result["courts"])
     )
     print(
         "utilisateurs (mot de passe « demo » — pour la démonstration seulement, jamais en "

@@ -144,6 +144,17 @@ def court_for(
             recorded["postal_address"],
             recorded["greffe_email"] or None,
         )
+        if str(recorded.get("address") or "").startswith("["):
+            # A court recorded with a bracketed address (the demo's examples): the pleading
+            # prints it as the placeholder it is, and the address is still to be entered.
+            missing.append(
+                Missing(
+                    f"Adresse du greffe de la juridiction « {recorded['name']} »",
+                    "page Juridictions (ou « casefile court edit »), d'après l'annuaire "
+                    "officiel des juridictions",
+                    ("tribunal_adresse",),
+                )
+            )
         return court, recorded["city"], missing, notes
     label = court_label(court_kind, department)
     seat_city = TJ_SEATS.get(department)

@@ -184,3 +184,30 @@ def test_render_check_lists_in_french_what_each_document_lacks(
     assert "requete_injonction_tc" not in out  # not this court's
     assert "demande_formule_executoire" not in out  # no ordonnance of the former regime
     assert _documents("IP-CHECK") == []  # nothing rendered
+
+
+def test_a_recorded_court_with_a_bracketed_address_is_still_to_complete() -> None:
+    """The demo's example courts: their address is a bracketed placeholder, printed as such,
+    and the document check says where to enter the real one."""
+    from casefile.store.documents import court_for
+
+    recorded = {
+        "name": "Tribunal judiciaire de Strasbourg (exemple)",
+        "address": "[adresse d'exemple : saisir l'adresse réelle du greffe]",
+        "postal_address": "[adresse d'exemple : saisir l'adresse réelle du greffe], 67000 Strasbourg",
+        "city": "Strasbourg",
+        "greffe_email": "",
+    }
+    court, place, missing, _ = court_for("tribunal_judiciaire", "67", recorded)
+    assert court.name == "Tribunal judiciaire de Strasbourg (exemple)"
+    assert court.address == (
+        "[adresse d'exemple : saisir l'adresse réelle du greffe], 67000 Strasbourg"
+    )
+    assert place == "Strasbourg"
+    [address] = missing
+    assert address.fields == ("tribunal_adresse",)
+    assert address.text() == (
+        "Adresse du greffe de la juridiction « Tribunal judiciaire de Strasbourg (exemple) » : "
+        "à saisir — page Juridictions (ou « casefile court edit »), d'après l'annuaire officiel "
+        "des juridictions."
+    )
