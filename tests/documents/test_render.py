@@ -328,3 +328,61 @@ def test_a_20_invoice_case_lists_every_invoice():
     text = docx_text(render("decompte_creance", demo_case(invoice_count=20)))
     assert text.count("FR-2025-") == 40  # invoices table + interest table
     assert "FR-2025-1060" in text
+
+
+AGREEMENT = {
+    "lettre_relance": (
+        (
+            "Objet : relance — facture impayée",
+            "la facture ci-dessous, arrivée à échéance, reste impayée à ce jour",
+            "selon les modalités indiquées sur notre facture,",
+        ),
+        (
+            "Objet : relance — factures impayées",
+            "les factures ci-dessous, arrivées à échéance, restent impayées à ce jour",
+            "selon les modalités indiquées sur nos factures,",
+        ),
+    ),
+    **dict.fromkeys(
+        (
+            "assignation_paiement_tc",
+            "assignation_paiement_tj",
+            "assignation_paiement_tj_sans_avocat",
+            "assignation_refere_provision",
+        ),
+        (
+            ("La facture correspondante est demeurée impayée à son échéance",),
+            ("Les factures correspondantes sont demeurées impayées à leur échéance",),
+        ),
+    ),
+    **dict.fromkeys(
+        ("requete_injonction_tc", "requete_injonction_tj"),
+        (
+            ("objet de la facture ci-après, demeurée impayée à son échéance",),
+            ("objet des factures ci-après, demeurées impayées à leur échéance",),
+        ),
+    ),
+    "mise_en_demeure": (
+        ("objet de la facture suivante, demeurée impayée à son échéance",),
+        ("objet des factures suivantes, demeurées impayées à leur échéance",),
+    ),
+}
+
+
+@pytest.mark.parametrize("key", sorted(AGREEMENT))
+def test_one_invoice_is_written_in_the_singular_several_in_the_plural(key):
+    """« facture(s) impayée(s) » is no French a court or a debtor reads: the templates agree
+    with the number of invoices listed (`plusieurs_factures`)."""
+    singular, plural = AGREEMENT[key]
+    data = demo_for(key)  # the assignations' demo has six invoices (above 10 000 €)
+    one = " ".join(docx_text(render(key, replace(data, invoices=data.invoices[:1]))).split())
+    two = " ".join(docx_text(render(key, replace(data, invoices=data.invoices[:2]))).split())
+    for phrase in singular:
+        assert phrase in one
+    for phrase in plural:
+        assert phrase in two
+    for text in (one, two):
+        assert "(s)" not in text
+    # No stray plural (the référé's argument speaks of invoices in general: « une créance
+    # fondée sur des factures acceptées et non contestées »).
+    assert "factures" not in one.replace("sur des factures acceptées", "")
