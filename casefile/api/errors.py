@@ -27,10 +27,14 @@ log = logging.getLogger("casefile.api")
 
 
 def _wants_html(request: Request[Any, Any, Any]) -> bool:
-    """Pages answer with HTML, the API (and any client that does not ask for HTML) with JSON."""
-    if request.url.path.startswith("/api/"):
+    """Pages answer with HTML, the API (and any client that does not ask for HTML) with JSON.
+    A person who followed a page's link into the API with their session (a pièce, a document,
+    a bundle to download: a GET asking for HTML) gets the error as a page too, not raw JSON."""
+    if "text/html" not in request.headers.get("accept", ""):
         return False
-    return "text/html" in request.headers.get("accept", "")
+    if request.url.path.startswith("/api/"):
+        return request.method == "GET" and request.scope.get("auth") == "session"
+    return True
 
 
 # A stable machine code beside the French message (issue 12 item 6): clients test the code,
@@ -137,13 +141,17 @@ def french_detail(status: int, detail: str) -> str:
 
 
 def _page(
-    request: Request[Any, Any, Any], status: int, message: str, user: User | None
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    user: User | None,
+    title: str | None = None,
 ) -> Template:
     return Template(
         template_name="error.html",
         context={
             "status": status,
-            "title": TITLES.get(status, "Erreur"),
+            "title": title or TITLES.get(status, "Erreur"),
             "message": message,
             "user": user,
             "can": lambda action: user is not None and can(user.role, action),
@@ -159,9 +167,11 @@ class _VisitorPage(Response[Any]):
     so the visitor is looked up from the cookie when the page is sent (an exception handler
     cannot await), and the page has the navigation of a logged-in user."""
 
-    def __init__(self, request: Request[Any, Any, Any], status: int, message: str) -> None:
+    def __init__(
+        self, request: Request[Any, Any, Any], status: int, message: str, title: str | None
+    ) -> None:
         super().__init__(content=None, status_code=status, media_type=MediaType.HTML)
-        self.request, self.status, self.message = request, status, message
+        self.request, self.status, self.message, self.title = request, status, message, title
 
     def to_asgi_response(  # type: ignore[override]
         self, app: Any, request: Request[Any, Any, Any], **kwargs: Any
@@ -173,19 +183,25 @@ class _VisitorPage(Response[Any]):
                 log.exception("visitor of %s %s", request.method, request.url.path)
                 user, token = None, ""
             ScopeState.from_scope(scope).csrf_token = token
-            page = _page(request, self.status, self.message, user)
+            page = _page(request, self.status, self.message, user, self.title)
             await page.to_asgi_response(app, request, **kwargs)(scope, receive, send)
 
         return send_page
 
 
-def _answer(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+def _answer(
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    code: str | None = None,
+    title: str | None = None,
+) -> Response[Any]:
     if _wants_html(request):
         if "session" not in request.scope:
-            return _VisitorPage(request, status, message)
-        return _page(request, status, message, request.scope.get("user"))
+            return _VisitorPage(request, status, message, title)
+        return _page(request, status, message, request.scope.get("user"), title)
     return Response(
-        content={"error": message, "code": CODES.get(status, f"http_{status}")},
+        content={"error": message, "code": code or CODES.get(status, f"http_{status}")},
         status_code=status,
         media_type=MediaType.JSON,
     )
@@ -217,7 +233,7 @@ def casefile_error(request: Request[Any, Any, Any], exc: CasefileError) -> Respo
         # The detail (keys, endpoints, driver text) is for the operator's log only.
         log.warning("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
         message = exc.public_message
-    response = _answer(request, exc.http_status, message)
+    response = _answer(request, exc.http_status, message, exc.code, exc.title)
     if isinstance(exc, InvalidFields) and isinstance(response.content, dict):
         response.content["fields"] = exc.errors  # each field's own message, for a form
     if exc.extra and isinstance(response.content, dict):

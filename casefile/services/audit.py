@@ -193,6 +193,8 @@ PIECE_ACTIONS = {
     "replace": "a remplacé une pièce du dossier {case}",
     "withdraw": "a retiré une pièce du dossier {case}",
     "download": "a téléchargé une pièce du dossier {case}",
+    "repaired": "a déposé à nouveau l'original d'une pièce altérée du dossier {case} : sa "
+    "copie stockée est réparée",
 }
 
 

@@ -4,6 +4,7 @@ French words, the right status code, and the API keeps its JSON errors."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -98,3 +99,50 @@ def test_the_api_answers_its_json_error_whatever_the_session(browser: Api) -> No
     assert response.json() == {"error": "page ou ressource introuvable", "code": "introuvable"}
     plain = browser.client.get("/nimporte-quoi")  # no Accept: text/html
     assert plain.json() == {"error": "page ou ressource introuvable", "code": "introuvable"}
+
+
+def test_an_altered_piece_opened_from_the_case_page_is_a_french_page_not_raw_json(
+    browser: Api,
+) -> None:
+    """The case page links a pièce to /api/evidence/{id}/content: a person who follows it
+    with their session gets the page (the navigation, what happened, what was recorded, what
+    to do), status 409; a bearer client keeps the JSON answer of the same 409."""
+    from casefile.evidence.objects import object_key
+    from tests.api.test_cases import new_case
+    from tests.api.test_evidence import upload_raw
+
+    case = new_case(browser)
+    receipt = upload_raw(browser, case["id"], body=b"%PDF-1.4\n% facture alteree\n%%EOF\n").json()
+    path = browser.var / "evidence" / object_key(receipt["sha256"])
+    path.chmod(0o644)
+    data = bytearray(path.read_bytes())
+    data[12] ^= 0x01
+    path.write_bytes(bytes(data))
+    url = f"/api/evidence/{receipt['id']}/content"
+
+    api = browser.client.get(url, headers=browser.headers("avocat"))
+    assert api.status_code == 409
+    assert (api.json()["code"], api.json()["piece"], api.json()["case"]) == (
+        "piece_alteree",
+        receipt["piece"],
+        case["reference"],
+    )
+
+    login(browser, "avocat")
+    page = browser.client.get(url, headers=HTML)
+    assert page.status_code == 409
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<title>Pièce altérée, non servie (erreur 409) — casefile</title>" in page.text
+    assert "/dossiers/nouveau" in nav_links(page.text)
+    text = html.unescape(page.text)
+    assert (
+        f"La pièce n° {receipt['piece']} du dossier {case['reference']} (« Facture n°1 — été.pdf »)"
+        " est altérée" in text
+    )
+    assert "Elle n'a pas été servie." in text
+    assert "L'incident est enregistré dans le journal d'audit" in text
+    assert "déposez à nouveau l'original de la pièce depuis la page du dossier" in text
+    assert "%PDF" not in page.text
+    # A mutation through the API with a session stays refused in JSON (no page for it).
+    refused = browser.client.post(url, headers=HTML)
+    assert refused.headers["content-type"].startswith("application/json")
