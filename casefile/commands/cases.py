@@ -186,7 +186,7 @@ def case_advice(args: argparse.Namespace) -> int:
 
 def case_handover(args: argparse.Namespace) -> int:
     from casefile.commands.operator import as_operator
-    from casefile.labels import dates_in_text_fr
+    from casefile.labels import count_fr, dates_in_text_fr
     from casefile.law.wording import date_fr
     from casefile.services.handover import hand_over
 
@@ -200,8 +200,8 @@ def case_handover(args: argparse.Namespace) -> int:
     carried = result["carried"]
     print(
         f"{result['case']} : transmis au contentieux le {date_fr(result['handed_over_on'])} — "
-        f"{result['procedure_label']} ; {carried['invoices']} facture(s), "
-        f"{carried['pieces']} pièce(s), mise en demeure : "
+        f"{result['procedure_label']} ; {count_fr(carried['invoices'], 'facture', 'factures')}, "
+        f"{count_fr(carried['pieces'], 'pièce', 'pièces')}, mise en demeure : "
         f"{date_fr(carried['mise_en_demeure']) if carried['mise_en_demeure'] else 'aucune'}"
     )
     for note in result["notes"]:

@@ -55,7 +55,9 @@ def test_render_stores_a_new_version_each_time_and_lists_it(
     assert listed[0]["sha256"] == hashlib.sha256(first).hexdigest()
     assert listed[0]["size"] == len(first)
     assert env.object_path(str(listed[0]["sha256"])).read_bytes() == first
-    assert listed[0]["filename"] == "IP-RENDER - requete_injonction_tj v1.docx"
+    assert listed[0]["filename"] == (
+        "IP-RENDER - Requête en injonction de payer (tribunal judiciaire) v1.docx"
+    )
 
     with zipfile.ZipFile(io.BytesIO(first)) as document:
         xml = document.read("word/document.xml").decode("utf-8")
@@ -70,7 +72,7 @@ def test_render_without_output_writes_the_stored_name_in_the_current_folder(
     create_case("IP-CWD")
     monkeypatch.chdir(tmp_path)
     assert main(["render", "IP-CWD", "bordereau_pieces"]) == 0
-    assert (tmp_path / "IP-CWD - bordereau_pieces v1.docx").is_file()
+    assert (tmp_path / "IP-CWD - Bordereau de communication de pièces v1.docx").is_file()
 
 
 def test_render_of_an_unknown_template_names_the_known_ones(

@@ -20,7 +20,7 @@ from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.documents.context import MissingField
 from casefile.errors import CasefileError, InputError
-from casefile.labels import FEED_KINDS, INSTALMENT_STATUSES
+from casefile.labels import FEED_KINDS, INSTALMENT_STATUSES, count_fr
 from casefile.store.permissions import User, can
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -265,8 +265,9 @@ class CaseToolsController(Controller):
             count = len(created["instalments"])
             _flash(
                 request,
-                f"Échéancier enregistré : {count} échéance(s) à compter du "
-                f"{date_fr(created['instalments'][0]['due'])}, ajoutées aux délais du dossier.",
+                f"Échéancier enregistré : {count_fr(count, 'échéance', 'échéances')} à compter "
+                f"du {date_fr(created['instalments'][0]['due'])}, "
+                f"{'ajoutée' if count < 2 else 'ajoutées'} aux délais du dossier.",
                 "warning" if created.get("warnings") else "info",
                 created.get("warnings") or [],
             )
