@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -386,3 +387,35 @@ def test_one_invoice_is_written_in_the_singular_several_in_the_plural(key):
     # No stray plural (the référé's argument speaks of invoices in general: « une créance
     # fondée sur des factures acceptées et non contestées »).
     assert "factures" not in one.replace("sur des factures acceptées", "")
+
+
+@pytest.mark.parametrize("key", ["requete_injonction_tj", "requete_injonction_tc"])
+def test_a_requete_without_interest_yet_claims_what_the_debtor_owes_by_law(key):
+    """With no interest counted on the day (a semester's rate not yet recorded), the requête
+    asked « les intérêts au taux légal » even between professionals, whose claim rests on the
+    L. 441-10 penalties (as its own « Fondement » says): now each claims its own."""
+
+    def without_interest(data):
+        claim = data.claim
+        return replace(
+            data,
+            claim=replace(
+                claim,
+                interest=Decimal("0"),
+                total=claim.total - claim.interest,
+                interest_periods=(),
+            ),
+        )
+
+    pro = without_interest(demo_for(key))
+    text = " ".join(docx_text(render(key, pro)).split())
+    assert (
+        "— les pénalités de retard de l'article L. 441-10 du code de commerce jusqu'à parfait "
+        "paiement ;" in text
+    )
+    assert "taux légal" not in text
+    if key.endswith("_tj"):
+        consumer = without_interest(demo_for(key, situation="consommateur"))
+        text = " ".join(docx_text(render(key, consumer)).split())
+        assert "— les intérêts au taux légal jusqu'à parfait paiement ;" in text
+        assert "L. 441-10" not in text
