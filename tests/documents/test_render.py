@@ -419,3 +419,20 @@ def test_a_requete_without_interest_yet_claims_what_the_debtor_owes_by_law(key):
         text = " ".join(docx_text(render(key, consumer)).split())
         assert "— les intérêts au taux légal jusqu'à parfait paiement ;" in text
         assert "L. 441-10" not in text
+
+
+def test_a_template_that_cannot_be_filled_says_so_in_french_without_internals(monkeypatch):
+    """The case page showed the template's path and Jinja's English (« 'x' is undefined »)."""
+    from casefile.api.web.case_tools import document_error
+    from casefile.documents import render as module
+    from casefile.errors import DefinitionError
+
+    monkeypatch.setattr(module, "build_context", lambda *args, **kwargs: {})
+    with pytest.raises(DefinitionError) as caught:
+        module.render("lettre_relance", demo_for("lettre_relance"))
+    assert "is undefined" in str(caught.value)  # the operator's detail is kept (log, CLI)
+    assert document_error("Lettre de relance", caught.value, "lettre_relance") == (
+        "Le document « Lettre de relance » ne peut pas être généré : le modèle .docx ne peut "
+        "être rempli (un champ y est inconnu ou mal écrit) : un administrateur lance « casefile "
+        "check », qui nomme le fichier et le champ"
+    )

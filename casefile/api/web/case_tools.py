@@ -48,7 +48,7 @@ def document_error(title: str, error: CasefileError, key: str = "") -> str:
     if isinstance(error, MissingField) and error.field in MISSING_FIELDS:
         need = MISSING_FIELDS[error.field]
         return f"Le document « {title} » ne peut pas être généré : il manque {need}."
-    detail = str(error)
+    detail = error.public_message or str(error)
     if key and title != key:
         detail = detail.removeprefix(f"{key} : ")
     return f"Le document « {title} » ne peut pas être généré : {detail}"
