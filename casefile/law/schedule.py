@@ -516,7 +516,9 @@ class Engine:
         cached = self._places.get(cache_key)
         if cached is not None:
             return cached
-        department = self.territories.normalise_department(court_department, "département de la juridiction")
+        department = self.territories.normalise_department(
+            court_department, "département de la juridiction"
+        )
         territory = self.territories.for_court(department)
         where = self.territories.normalise_residence(residence) if residence else department
         result = (department, territory, self.territories.extension(department, where))
@@ -1432,7 +1434,8 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
         notes: tuple[str, ...] = ()
         if start.month == 2 and start.day == 29 and end.day == 28:
             notes = (
-                "point de départ un 29 février: fin retenue le 28 février (règle non confirmée, date la plus précoce)",
+                "point de départ un 29 février : fin retenue le 28 février (règle non "
+                "confirmée, date la plus précoce)",
             )
         return _new_expiry(end, end, None, notes)
     if counting == "backward":
@@ -1454,7 +1457,7 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
             previous = territory.previous_working_day(due)
             reason = territory.why_not_working(due)
             notes_.append(
-                f"le dernier jour utile {due.isoformat()} n'est pas un jour ouvrable ({reason}): "
+                f"le dernier jour utile {due.isoformat()} n'est pas un jour ouvrable ({reason}) : "
                 f"pour un dépôt papier au greffe, agir au plus tard le {previous.isoformat()} "
                 "(délai à rebours, jamais reporté)"
             )
@@ -1481,8 +1484,9 @@ def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
     if doubtful:
         later, _ = territory.next_working_day(due + timedelta(days=1))
         warnings = (
-            f"{due.isoformat()} est « {doubtful} », jour dont le caractère férié ou chômé n'est pas établi "
-            f"pour l'art. 642: date retenue {due.isoformat()} (la plus précoce); date possible {later.isoformat()}",
+            f"le {due.isoformat()} est « {doubtful} », jour dont le caractère férié ou chômé "
+            f"n'est pas établi pour l'art. 642 : date retenue {due.isoformat()} (la plus "
+            f"précoce) ; date possible {later.isoformat()}",
         )
     return _new_expiry(unadjusted, due, moved, warnings)
 
