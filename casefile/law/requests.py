@@ -14,7 +14,7 @@ from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.law.procedures import Procedure
 from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
-from casefile.law.wording import quoted
+from casefile.law.wording import labelled, quoted
 
 _NO_ATTRIBUTES: Mapping[str, object] = {}
 REQUEST_KEYS = frozenset(
@@ -220,10 +220,8 @@ def _event(engine: Engine, procedure: Procedure, key: str, body: object) -> Reco
     if isinstance(body, str):
         return engine.parse_event(procedure, key, body, _NO_ATTRIBUTES)
     if not isinstance(body, Mapping) or "date" not in body:
-        label = procedure.event(key).label  # an unknown key is named as such first
-        raise InputError(
-            f'événement « {label} » : forme attendue {{"date": "AAAA-MM-JJ", …attributs}}'
-        )
+        name = labelled(procedure.event(key).label, key)  # an unknown key is named first
+        raise InputError(f'événement {name} : forme attendue {{"date": "AAAA-MM-JJ", …attributs}}')
     if len(body) == 1:
         return engine.parse_event(procedure, key, body["date"], _NO_ATTRIBUTES)
     attributes = {name: value for name, value in body.items() if name != "date"}

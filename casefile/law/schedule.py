@@ -38,6 +38,7 @@ from casefile.law.wording import (
     date_fr,
     dates_fr_in,
     day_fr,
+    labelled,
     labelled_list,
     period_fr,
     quoted,
@@ -450,7 +451,7 @@ class Engine:
         definition = procedure.events.get(key) or procedure.event(key)
         day = self._dates.get(raw_date) if isinstance(raw_date, str) else None
         if day is None:
-            where = f"événement « {definition.label} »"
+            where = f"événement {labelled(definition.label, key)}"
             day = parse_date(raw_date, where)
             if not MIN_YEAR <= day.year <= MAX_YEAR:
                 raise InputError(
@@ -462,7 +463,7 @@ class Engine:
             return RecordedEvent(key, day, _NO_ATTRIBUTES)
         attributes: dict[str, AttributeValue] = {}
         known = definition.attributes or {}
-        where = f"événement « {definition.label} »"
+        where = f"événement {labelled(definition.label, key)}"
         for name, raw in raw_attributes.items():
             if name not in known:
                 allowed = labelled_list((a.label, a.key) for a in known.values())

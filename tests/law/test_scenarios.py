@@ -271,8 +271,8 @@ def test_titre_executoire_ten_years_l111_4(engine):
                 "procedure": "refere_provision",
                 "events": {"ordonnance_signifiee": {"date": "2026-02-30"}},
             },
-            "événement « Ordonnance de référé signifiée » : « 2026-02-30 » : cette date "
-            "n'existe pas dans le calendrier",
+            "événement « Ordonnance de référé signifiée » (ordonnance_signifiee) : "
+            "« 2026-02-30 » : cette date n'existe pas dans le calendrier",
         ),
         (
             {
@@ -300,8 +300,8 @@ def test_titre_executoire_ten_years_l111_4(engine):
                     "ordonnance_signifiee": {"date": "2026-02-01", "a_personne": "peut-être"}
                 },
             },
-            "événement « Ordonnance signifiée au débiteur » : attribut « Signification à la "
-            "personne du débiteur (CPC art. 654) » (a_personne) : reçu « peut-être », attendu "
+            "événement « Ordonnance signifiée au débiteur » (ordonnance_signifiee) : attribut "
+            "« Signification à la personne du débiteur (CPC art. 654) » (a_personne) : reçu « peut-être », attendu "
             "oui ou non (true ou false)",
         ),
         (
