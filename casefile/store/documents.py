@@ -416,13 +416,16 @@ def _pieces(
             Piece(len(derived) + 1, "mise_en_demeure", "Lettre de mise en demeure", notice)
         )
     note = (
-        "Aucune pièce versée au dossier : le bordereau liste les factures"
+        f"{NO_PIECE_NOTE} : le bordereau liste les factures"
         + (" et la mise en demeure" if notice else "")
         + " enregistrées ; joindre leurs copies (rubrique Pièces)."
     )
     return tuple(derived), [note] if derived else [], []
 
 
+NO_PIECE_NOTE = "Aucune pièce versée au dossier"
+"""How the note on the bordereau made of the invoices starts: said only of a document that
+lists the pièces (a letter has no bordereau)."""
 PEOPLE_WHERE = "page Utilisateurs (administrateur) : identité professionnelle de {who}"
 ASSIGN_WHERE = "page du dossier : désigner {what} (ou « casefile case assign »)"
 
@@ -721,7 +724,10 @@ async def create_document(
     # threshold) replaces the one asked for; the returned notes say so.
     template, swapped = select_template(template, source.data)
     missing = [m.text() for m in missing_for(template, source.missing)]
-    source = replace(source, notes=(*([swapped] if swapped else []), *missing, *source.notes))
+    notes = source.notes
+    if "pieces" not in template_fields(template):
+        notes = tuple(n for n in notes if not n.startswith(NO_PIECE_NOTE))
+    source = replace(source, notes=(*([swapped] if swapped else []), *missing, *notes))
     content = await asyncio.to_thread(render, template, source.data)
     target = store or open_store()
     stored = await asyncio.to_thread(target.put_stream, io.BytesIO(content))

@@ -83,7 +83,8 @@ def test_post_renders_stores_and_versions_a_document(api: Api) -> None:
     body = first.json()
     assert {"id", "template", "version", "sha256", "size"} <= set(body)
     assert (body["template"], body["version"]) == ("decompte_creance", 1)
-    assert any("Aucune pièce versée au dossier" in note for note in body["notes"])
+    # The décompte lists no pièces: no note about a bordereau it does not have.
+    assert not any("Aucune pièce versée au dossier" in note for note in body["notes"])
 
     second = api.client.post(
         url, headers=api.headers("credit_manager"), json={"template": "decompte_creance"}
@@ -197,3 +198,22 @@ def test_the_bundle_route_carries_the_docx_bordereau(api: Api) -> None:
         names = archive.namelist()
     assert names[:2] == ["00 - Bordereau.txt", "00 - Bordereau de communication de pièces.docx"]
     assert names[2].startswith("01 - Facture")
+
+
+def test_a_letter_gets_no_note_about_a_bordereau_it_does_not_have(api: Api) -> None:
+    """« Aucune pièce versée au dossier : le bordereau liste les factures… » was said of the
+    lettre de relance and the mise en demeure, which list no pièces."""
+    case = new_case(api, "API-DOC-NOTE")
+    url = f"/api/cases/{case['id']}/documents"
+    for template, said in (("lettre_relance", False), ("bordereau_pieces", True)):
+        made = api.client.post(url, headers=api.headers("avocat"), json={"template": template})
+        assert made.status_code == 201, made.text
+        noted = [n for n in made.json()["notes"] if n.startswith("Aucune pièce versée")]
+        assert noted == (
+            [
+                "Aucune pièce versée au dossier : le bordereau liste les factures enregistrées ; "
+                "joindre leurs copies (rubrique Pièces)."
+            ]
+            if said
+            else []
+        )
