@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
+from casefile.documents.formatting import date_fr
 from casefile.evidence.names import safe_name
 from casefile.evidence.objects import ObjectStore
 from casefile.evidence.records import KIND_LABELS, Piece
@@ -50,6 +51,8 @@ def piece_title(piece: Piece) -> str:
     if piece.invoices:
         return f"{label} {', '.join(piece.invoices)}"
     if piece.description:
+        if piece.description.casefold().startswith(label.casefold()):
+            return piece.description  # « Facture F-118 », not « Facture - Facture F-118 »
         return f"{label} - {piece.description}"
     return label
 
@@ -94,7 +97,7 @@ def text_index(lines: Sequence[BordereauLine], case_reference: str) -> str:
         "",
     ]
     for line in lines:
-        when = line.date.strftime("%d/%m/%Y") if line.date else "non datée"
+        when = f"du {date_fr(line.date)}" if line.date else "non datée"
         text = line.title
         if line.description and line.description not in text:
             text = f"{text} — {line.description}"

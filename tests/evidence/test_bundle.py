@@ -66,12 +66,12 @@ def test_the_bundle_holds_the_bordereau_then_the_pieces_in_the_lawyers_order(sto
         assert archive.namelist() == [
             "00 - Bordereau.txt",
             "00 - Bordereau de communication de pièces.docx",
-            "01 - Mise en demeure - Mise en demeure par courriel.eml",
+            "01 - Mise en demeure par courriel.eml",
             "02 - Facture F2026-014.pdf",
         ]
         assert archive.testzip() is None
         assert archive.read("02 - Facture F2026-014.pdf") == pdf("F2026-014", size=70_000)
-        assert archive.read("01 - Mise en demeure - Mise en demeure par courriel.eml").startswith(
+        assert archive.read("01 - Mise en demeure par courriel.eml").startswith(
             b"From: a@example.fr"
         )
         assert archive.read("00 - Bordereau de communication de pièces.docx") == b"PK fake docx"
@@ -80,8 +80,8 @@ def test_the_bundle_holds_the_bordereau_then_the_pieces_in_the_lawyers_order(sto
         "BORDEREAU DE COMMUNICATION DE PIÈCES",
         "Affaire : 2026/0042",
         "",
-        "Pièce n° 1 : Mise en demeure - Mise en demeure par courriel (01/04/2026)",
-        "Pièce n° 2 : Facture F2026-014 — Facture du 3 février (03/02/2026)",
+        "Pièce n° 1 : Mise en demeure par courriel (du 1er avril 2026)",
+        "Pièce n° 2 : Facture F2026-014 — Facture du 3 février (du 3 février 2026)",
     ]
     assert [(line.number, line.date) for line in rendered[0]] == [
         (1, date(2026, 4, 1)),
@@ -146,3 +146,22 @@ def test_a_bundle_over_4_gib_uses_zip64_in_constant_memory():
     assert b"PK\x06\x06" in sink.tail  # ZIP64 end of central directory record
     assert b"PK\x06\x07" in sink.tail  # and its locator
     assert grown_kib < 64 * 1024
+
+
+@pytest.mark.parametrize(
+    ("kind", "description", "invoices", "title"),
+    [
+        ("facture", "Facture F-2026-118", (), "Facture F-2026-118"),
+        ("facture", "facture de septembre", (), "facture de septembre"),
+        ("contrat", "Conditions générales", (), "Contrat - Conditions générales"),
+        ("facture", "", ("F-1", "F-2"), "Facture F-1, F-2"),
+        ("contrat", "", (), "Contrat"),
+    ],
+)
+def test_a_piece_title_never_repeats_its_kind(kind, description, invoices, title) -> None:
+    """The hearing view read « Pièce n° 1 — Facture - Facture F-2026-118 »."""
+    from casefile.evidence.bundle import piece_title
+    from casefile.evidence.records import Piece
+
+    piece = Piece(1, 1, 1, kind, None, description, invoices, ())
+    assert piece_title(piece) == title

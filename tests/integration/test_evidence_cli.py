@@ -162,18 +162,18 @@ def test_bundle_zips_the_pieces_in_order_with_both_bordereaux(
         assert archive.namelist() == [
             "00 - Bordereau.txt",
             "00 - Bordereau de communication de pièces.docx",
-            "01 - Contrat - Contrat cadre.pdf",
+            "01 - Contrat cadre.pdf",
             "02 - Facture.pdf",
         ]
-        assert archive.read("01 - Contrat - Contrat cadre.pdf") == CONTRACT
+        assert archive.read("01 - Contrat cadre.pdf") == CONTRACT
         assert archive.read("02 - Facture.pdf") == PDF
         index = archive.read("00 - Bordereau.txt").decode("utf-8")
-        assert "Pièce n° 2 : Facture (05/01/2026)" in index
+        assert "Pièce n° 2 : Facture (du 5 janvier 2026)" in index
         docx = archive.read("00 - Bordereau de communication de pièces.docx")
     with zipfile.ZipFile(io.BytesIO(docx)) as document:
         xml = document.read("word/document.xml").decode("utf-8")
     assert "Dupont &amp; Fils &lt;SARL&gt;" in xml
-    assert "Contrat - Contrat cadre" in xml
+    assert "Contrat cadre" in xml
     assert not (tmp_path / "bundle.zip.part").exists()
 
 
@@ -212,7 +212,7 @@ def test_bundle_format_pdf_writes_the_stamped_dossier_with_the_docx_bordereau(
     pages = page_count(out)
     bordereau = " ".join(page_text(out, 1).split())
     # The bordereau_pieces template, converted by LibreOffice, lists both pièces.
-    assert "Dupont" in bordereau and "Contrat - Contrat cadre" in bordereau, bordereau
+    assert "Dupont" in bordereau and "Contrat cadre" in bordereau, bordereau
     assert "Bordereau — page 1/" in bordereau
     assert "Contrat cadre signé" in page_text(out, pages - 2)
     assert "Pièce n° 1 — page 1/1" in page_text(out, pages - 2)
