@@ -571,7 +571,9 @@ async def pending_id_chunks(
             return
         ids = [row["id"] for row in rows]
         yield ids
-        if len(ids) < size:
+        # Short, or ending on the range's last id (a nightly job's range: its cases in one
+        # chunk): nothing left to read.
+        if len(ids) < size or ids[-1] == last_id:
             return
         after = ids[-1]
 
@@ -789,7 +791,7 @@ async def apply(
     recomputed: list[CaseImpact] = []
     async for ids in pending_id_chunks(first_id, last_id):
         examined += len(ids)
-        with gc_pause.paused():
+        with gc_pause.paused(freeze=True):
             impacts = await _apply_chunk(actor, law, ids, reason, now, keep_cases)
         recomputed_count += len(impacts)
         if keep_cases:
@@ -839,8 +841,12 @@ async def _apply_chunk(
         computed += 1
         deadlines += len(schedule.deadlines)
         schedule = with_plan(schedule, case_id, plans)
-        pairs = {d.key: (d.due, d.status) for d in schedule.deadlines}
-        if pairs != pairs_stored.get(case_id, {}):
+        pairs = pairs_stored.get(case_id)
+        if (  # nothing stored (every case, the night after the deadlines were emptied)
+            bool(schedule.deadlines)
+            if pairs is None
+            else {d.key: (d.due, d.status) for d in schedule.deadlines} != pairs
+        ):
             schedules[case_id] = schedule
             items[case_id] = item
     metrics.deadlines_computed_many(computed, deadlines)
