@@ -9,7 +9,7 @@ statuses, party kinds). A key without a label is shown humanised ("mise_en_demeu
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -347,7 +347,10 @@ def warning_fr(procedure: object, text: str) -> str:
 def keys_fr(procedure: object, text: str) -> str:
     """An engine message quoting keys ("événement ordonnance_signifiee : attribut a_personne=…")
     with the labels of the procedure's events, deadlines and attributes instead (the CLI and the
-    batch keep the keys a user typed; a page shows the words of its form)."""
+    batch keep the keys a user typed; a page shows the words of its form). A key already named
+    by its label ("« Signification à personne » (a_personne)") loses its parenthesis, a quoted
+    key ("« ordonnance_signifiee »") becomes its quoted label, and the words of a label already
+    written are left alone (the key "audience" inside "Date d'audience obtenue")."""
     names = key_labels(procedure)
     for event in (getattr(procedure, "events", None) or {}).values():
         for attribute in (event.attributes or {}).values():
@@ -355,10 +358,24 @@ def keys_fr(procedure: object, text: str) -> str:
     if not names:
         return text
 
-    def named(match: re.Match[str]) -> str:
-        return f"« {names[match.group(0)]} »"
+    def alternatives(words: Iterable[str]) -> str:
+        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
 
-    pattern = r"\b(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b"
+    keys = alternatives(names)
+    pattern = (
+        rf"« (?P<quoted>{keys}) »"
+        rf"|(?P<label>{alternatives(names.values())})"
+        rf"|(?<=») \((?P<typed>{keys})\)"
+        rf"|\b(?P<bare>{keys})\b"
+    )
+
+    def named(match: re.Match[str]) -> str:
+        if match["label"] is not None:
+            return match[0]
+        if match["typed"] is not None:
+            return ""
+        return f"« {names[match['quoted'] or match['bare']]} »"
+
     return re.sub(pattern, named, text)
 
 

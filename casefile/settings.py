@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casefile.errors import InputError
+from casefile.law.wording import quoted
 
 
 def _var_dir() -> Path:
@@ -70,14 +71,14 @@ def _positive_int(name: str, default: int) -> int:
     if not text:
         return default
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
-        raise InputError(f"{name}={text!r} : un nombre entier d'au moins 1 est attendu")
+        raise InputError(f"{name}={quoted(text)} : un nombre entier d'au moins 1 est attendu")
     return int(text)
 
 
 def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
     text = os.environ.get(name, "").strip().lower() or default
     if text not in choices:
-        raise InputError(f"{name}={text!r} : valeurs possibles : {', '.join(choices)}")
+        raise InputError(f"{name}={quoted(text)} : valeurs possibles : {', '.join(choices)}")
     return text
 
 

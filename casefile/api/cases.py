@@ -13,6 +13,7 @@ from casefile import clock
 from casefile.api.auth import Actor, allows, fast_get
 from casefile.api.schemas import Changes, InvoiceBody, NewCaseBody, PaymentBody, changes_out
 from casefile.errors import Forbidden, InputError
+from casefile.law.wording import quoted
 from casefile.store.permissions import User
 
 SCALARS = (str, bool, int)
@@ -22,7 +23,7 @@ def parse_day(value: object, what: str) -> date:
     from casefile.law.periods import parse_date
 
     if not isinstance(value, str):
-        raise InputError(f"{what} : {value!r} doit être une date écrite AAAA-MM-JJ")
+        raise InputError(f"{what} : {quoted(value)} doit être une date écrite AAAA-MM-JJ")
     return parse_date(value, what)
 
 
@@ -38,17 +39,18 @@ def event_fields(
             )
     elif "key" in body and body["key"] != key:
         raise InputError(
-            f"key : {body['key']!r} dans le corps de la requête diffère de {key!r} dans l'adresse"
+            f"key : {quoted(body['key'])} dans le corps de la requête diffère de {quoted(key)} "
+            "dans l'adresse"
         )
     if "date" not in body:
-        raise InputError(f"événement {key} : la date est obligatoire (AAAA-MM-JJ)")
-    day = parse_day(body["date"], f"événement {key} : date")
+        raise InputError(f"événement {quoted(key)} : la date est obligatoire (AAAA-MM-JJ)")
+    day = parse_day(body["date"], f"événement {quoted(key)} : date")
     attributes = {name: value for name, value in body.items() if name not in ("key", "date")}
     for name, value in attributes.items():
         if not isinstance(value, SCALARS) or isinstance(value, float):
             raise InputError(
-                f"événement {key} : attribut {name}={value!r} : attendu un texte, un nombre "
-                "entier ou un booléen"
+                f"événement {quoted(key)} : attribut {quoted(name)} : reçu {quoted(value)}, "
+                "attendu un texte, un nombre entier ou un booléen"
             )
     return key.strip(), day, attributes
 

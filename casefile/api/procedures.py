@@ -9,6 +9,7 @@ from litestar.params import Body, FromPath
 
 from casefile.errors import InputError, NotFound
 from casefile.law.procedures import Procedure
+from casefile.law.wording import quoted
 
 
 def procedure_summary(procedure: Procedure) -> dict[str, Any]:
@@ -77,7 +78,9 @@ def find_procedure(key: str) -> Procedure:
 
     procedure = engine().procedures.get(key)
     if procedure is None:
-        raise NotFound(f"procédure inconnue {key!r} (connues : {', '.join(engine().procedures)})")
+        raise NotFound(
+            f"procédure inconnue {quoted(key)} (connues : {engine().known_procedures()})"
+        )
     return procedure
 
 
@@ -89,7 +92,8 @@ def simulate(key: str, body: dict[str, Any]) -> dict[str, Any]:
     find_procedure(key)
     if body.get("procedure", key) != key:
         raise InputError(
-            f"procedure : {body['procedure']!r} dans le corps de la requête diffère de {key!r} "
+            f"procedure : {quoted(body['procedure'])} dans le corps de la requête diffère de "
+            f"{quoted(key)} "
             "dans l'adresse"
         )
     return schedule_for(engine(), {**body, "procedure": key}).as_dict()

@@ -18,6 +18,7 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from casefile.errors import InputError
+from casefile.law.wording import quoted
 
 MAX_FIELD_BYTES = 64 * 1024
 
@@ -99,7 +100,7 @@ async def multipart_upload(request: Request[Any, Any, Any], limit: int) -> Uploa
         part["data"] += data[start:end]
         if len(part["data"]) > MAX_FIELD_BYTES:
             raise InputError(
-                f"champ de formulaire {part.get('name')!r} : plus de {MAX_FIELD_BYTES} octets"
+                f"champ de formulaire {quoted(part.get('name'))} : plus de {MAX_FIELD_BYTES} octets"
             )
 
     def on_part_end() -> None:

@@ -60,8 +60,15 @@ def french_error(message: str) -> str:
     if sep and head.startswith("argument "):
         for pattern, replacement in _DETAILS:
             if pattern.match(detail):
-                return head + sep + pattern.sub(replacement, detail, count=1)
+                detail = pattern.sub(replacement, detail, count=1)
+                if pattern.pattern.startswith("invalid "):  # the values argparse wrote as reprs
+                    detail = _REPR.sub(r"« \1 »", detail)
+                return head + sep + detail
     return message
+
+
+_REPR = re.compile(r"'([^'\\]*)'")
+"""A value argparse quotes with repr() ('xml'), shown as « xml »."""
 
 
 class FrenchHelpFormatter(argparse.HelpFormatter):

@@ -30,7 +30,8 @@ from casefile.documents.formatting import (
 )
 from casefile.documents.manifest import load_manifest
 from casefile.errors import InputError
-from casefile.law.parties import Standing, late_payment, standing
+from casefile.law.parties import Standing, court_label, late_payment, standing
+from casefile.law.wording import labelled_list, quoted
 
 CourtKind = Literal["tribunal_judiciaire", "tribunal_de_commerce"]
 COURT_KINDS: tuple[CourtKind, ...] = ("tribunal_judiciaire", "tribunal_de_commerce")
@@ -98,7 +99,7 @@ def _check_siren(name: str, siren: str) -> None:
     digits = siren.replace(" ", "")
     if len(digits) != 9 or not digits.isdigit() or not _luhn_ok(digits):
         raise InputError(
-            f"SIREN de « {name} » : {siren!r} n'est pas un numéro de 9 chiffres à clé valide"
+            f"SIREN de « {name} » : {quoted(siren)} n'est pas un numéro de 9 chiffres à clé valide"
         )
 
 
@@ -120,7 +121,8 @@ class Court:
     def __post_init__(self) -> None:
         if self.kind not in COURT_KINDS:
             raise InputError(
-                f"type de juridiction inconnu {self.kind!r} ; attendu : {', '.join(COURT_KINDS)}"
+                f"type de juridiction inconnu {quoted(self.kind)} ; attendu : "
+                f"{labelled_list((court_label(kind, None), kind) for kind in COURT_KINDS)}"
             )
 
 

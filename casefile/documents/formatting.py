@@ -21,7 +21,7 @@ from casefile.law.money import parse_amount
 if TYPE_CHECKING:
     from casefile.documents.context import Company, Party, Person
 
-from casefile.law.wording import CENT, MONTHS, NBSP, NNBSP, date_fr, grouped
+from casefile.law.wording import CENT, MONTHS, NBSP, NNBSP, date_fr, grouped, quoted
 
 __all__ = ["CENT", "MONTHS", "NBSP", "NNBSP", "date_fr"]
 
@@ -154,7 +154,7 @@ def amount_in_words(value: Decimal | int | str) -> str:
     """'douze mille trois cent quarante-cinq euros et soixante-sept centimes'."""
     amount = _as_amount(value)
     if amount < 0:
-        raise InputError(f"un montant négatif ne s'écrit pas en lettres : {value!r}")
+        raise InputError(f"un montant négatif ne s'écrit pas en lettres : {quoted(value)}")
     euros = int(amount)
     cents = int((amount - euros) * 100)
     parts: list[str] = []

@@ -20,6 +20,7 @@ import msgspec
 from casefile.errors import DefinitionError
 from casefile.law.procedures import Procedure
 from casefile.law.schema import Key, Spec, Text, Url, decode, read_toml
+from casefile.law.wording import labelled_list, quoted
 
 MANIFEST_NAME = "manifest.toml"
 
@@ -54,9 +55,9 @@ class Manifest:
         try:
             return self.templates[key]
         except KeyError:
-            known = ", ".join(sorted(self.templates))
+            known = labelled_list((self.templates[k].title, k) for k in sorted(self.templates))
             raise NotFound(
-                f"modèle de document inconnu {key!r} ; modèles connus : {known}"
+                f"modèle de document inconnu {quoted(key)} ; modèles connus : {known}"
             ) from None
 
     def template_path(self, key: str) -> Path:

@@ -84,7 +84,7 @@ def _load_bytes(path: Path) -> bytes:
 def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
     if spec.court is not None and data.court.kind != spec.court:
         raise InputError(
-            f"le modèle {spec.key!r} est rédigé pour un {court_label(spec.court, None)}, pas pour "
+            f"le modèle « {spec.title} » est rédigé pour un {court_label(spec.court, None)}, pas pour "
             f"« {data.court.name} » ({court_label(data.court.kind, None)})"
         )
     check_amount(spec, data)

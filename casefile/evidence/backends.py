@@ -6,6 +6,7 @@ from casefile.errors import InputError
 from casefile.evidence.local import LocalStore
 from casefile.evidence.objects import ObjectStore
 from casefile.evidence.s3 import S3Store, open_client
+from casefile.law.wording import quoted
 from casefile.settings import Settings, get_settings
 
 
@@ -20,7 +21,7 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Obje
     scheme, sep, rest = url.partition("://")
     if not sep or not rest:
         raise InputError(
-            f"adresse du stockage des pièces {url!r} : attendu file://CHEMIN ou s3://BUCKET"
+            f"adresse du stockage des pièces {quoted(url)} : attendu file://CHEMIN ou s3://BUCKET"
         )
     if scheme == "file":
         return LocalStore(rest)
@@ -28,11 +29,11 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Obje
         bucket = rest.strip("/")
         if not bucket or "/" in bucket:
             raise InputError(
-                f"adresse du stockage des pièces {url!r} : un bucket seul, ex. s3://pieces"
+                f"adresse du stockage des pièces {quoted(url)} : un bucket seul, ex. s3://pieces"
             )
         if not settings.s3_endpoint:
             raise InputError(
-                f"adresse du stockage des pièces {url!r} : CASEFILE_S3_ENDPOINT (hôte:port) est requis"
+                f"adresse du stockage des pièces {quoted(url)} : CASEFILE_S3_ENDPOINT (hôte:port) est requis"
             )
         try:
             client = open_client(
@@ -43,10 +44,10 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Obje
                 region=settings.s3_region,
             )
         except ValueError as error:
-            raise InputError(f"réglages CASEFILE_S3_* pour {url!r} : {error}") from error
+            raise InputError(f"réglages CASEFILE_S3_* pour {quoted(url)} : {error}") from error
         return S3Store(client, bucket)
     raise InputError(
-        f"adresse du stockage des pièces {url!r} : schéma {scheme!r} inconnu (file ou s3)"
+        f"adresse du stockage des pièces {quoted(url)} : schéma {quoted(scheme)} inconnu (file ou s3)"
     )
 
 

@@ -31,6 +31,7 @@ import blake3 as _blake3
 from casefile.errors import InputError
 from casefile.evidence.errors import IntegrityError
 from casefile.evidence.sniff import SNIFF_BYTES, sniff
+from casefile.law.wording import quoted
 
 CHUNK = 1024 * 1024
 """Read size when streaming objects: large enough for throughput, small for memory."""
@@ -169,7 +170,9 @@ class ObjectStore(Protocol):
 def check_sha256(sha256: str) -> str:
     """`sha256` if it is 64 lowercase hex digits; anything else could escape the key space."""
     if not _HEX.match(sha256):
-        raise InputError(f"{sha256!r} n'est pas une empreinte SHA-256 (64 chiffres hexadécimaux)")
+        raise InputError(
+            f"{quoted(sha256)} n'est pas une empreinte SHA-256 (64 chiffres hexadécimaux)"
+        )
     return sha256
 
 
@@ -180,7 +183,9 @@ def new_blake3() -> _blake3.blake3:
 def check_blake3(digest: str) -> str:
     """`digest` if it is 64 lowercase hex digits (a BLAKE3 digest as recorded)."""
     if not _HEX.match(digest):
-        raise InputError(f"{digest!r} n'est pas une empreinte BLAKE3 (64 chiffres hexadécimaux)")
+        raise InputError(
+            f"{quoted(digest)} n'est pas une empreinte BLAKE3 (64 chiffres hexadécimaux)"
+        )
     return digest
 
 

@@ -30,7 +30,7 @@ from casefile.evidence.records import (
 )
 from casefile.evidence.sniff import upload_problem
 from casefile.labels import ROLES, label, paris_day
-from casefile.law.wording import date_fr
+from casefile.law.wording import date_fr, quoted
 
 DELETE_ROLES = frozenset({"admin", "avocat"})
 """Roles allowed to withdraw a pièce (the store layer's role names)."""
@@ -143,7 +143,7 @@ def add_piece(
         raise InputError(f"type de pièce « {kind} » inconnu (attendu : {', '.join(KINDS)})")
     if on_duplicate not in ON_DUPLICATE:
         raise InputError(
-            f"on_duplicate {on_duplicate!r} inconnu (attendu : {', '.join(ON_DUPLICATE)})"
+            f"on_duplicate {quoted(on_duplicate)} inconnu (attendu : {', '.join(ON_DUPLICATE)})"
         )
     clean_invoices = tuple(i.strip() for i in invoices if i.strip())
     at = _now(now)

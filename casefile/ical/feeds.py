@@ -15,6 +15,7 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from casefile.errors import InputError
+from casefile.law.wording import quoted
 
 FEED_KINDS = ("case", "lawyer", "commissaire")
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
@@ -36,7 +37,7 @@ class FeedToken:
     def __post_init__(self) -> None:
         if self.kind not in FEED_KINDS:
             raise InputError(
-                f"type d'abonnement {self.kind!r} inconnu (attendu : {', '.join(FEED_KINDS)})"
+                f"type d'abonnement {quoted(self.kind)} inconnu (attendu : {', '.join(FEED_KINDS)})"
             )
         if not self.subject_id:
             raise InputError("abonnement : l'objet de l'abonnement n'est pas indiqué")
@@ -114,7 +115,7 @@ def feed_url(base_url: str, token: str) -> str:
     """The https (or http) URL of a feed."""
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"adresse de base {base_url!r} : ce n'est pas une adresse http(s)")
+        raise InputError(f"adresse de base {quoted(base_url)} : ce n'est pas une adresse http(s)")
     path = parts.path.rstrip("/") + FEED_PATH.format(token=token)
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 

@@ -248,9 +248,9 @@ def missing_semester_rates(rates: Mapping[str, Parameter], day: date) -> list[st
             semester_value(rates[key], day)
         except MissingRate:
             warnings.append(
-                f"{key} : aucune valeur pour {_semester_fr(semester_name(day))} ; les décomptes "
-                "de ce semestre sont provisoires jusqu'à l'enregistrement du taux publié (avec "
-                "sa source) : « casefile rate add » ou page Taux (administrateur)."
+                f"« {key} » : aucune valeur pour {_semester_fr(semester_name(day))} ; les "
+                "décomptes de ce semestre sont provisoires jusqu'à l'enregistrement du taux "
+                "publié (avec sa source) : « casefile rate add » ou page Taux (administrateur)."
             )
     return warnings
 

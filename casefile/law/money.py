@@ -18,6 +18,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from casefile.errors import InputError
+from casefile.law.wording import quoted
 
 CENT = Decimal("0.01")
 # The largest amount casefile accepts: 1 000 000 000,00 €. No debt-recovery claim it handles
@@ -41,7 +42,7 @@ _TOO_PRECISE = re.compile(r"^-?[0-9][0-9 \u00a0\u202f.]*[.,][0-9]{3,}$")
 
 def _example(what: str, value: object) -> str:
     return (
-        f"{what} : {value!r} n'est pas un montant (écrire par exemple 4080.50, 4 080,50 ou "
+        f"{what} : {quoted(value)} n'est pas un montant (écrire par exemple 4080.50, 4 080,50 ou "
         "4 080,50 €)"
     )
 
@@ -50,7 +51,7 @@ def parse_amount(value: object, what: str = "montant", *, allow_negative: bool =
     """An amount in euros, exact to the cent (two decimal places), or an InputError."""
     if isinstance(value, bool | float):
         raise InputError(
-            f'{what} : {value!r} doit être écrit comme un texte, par exemple "4080.50" '
+            f'{what} : {quoted(value)} doit être écrit comme un texte, par exemple "4080.50" '
             "(un nombre à virgule flottante n'est pas exact)"
         )
     if isinstance(value, Decimal):
@@ -64,7 +65,7 @@ def parse_amount(value: object, what: str = "montant", *, allow_negative: bool =
         match = _AMOUNT.match(text)
         if match is None:
             if _TOO_PRECISE.match(text):
-                raise InputError(f"{what} : {value!r} a plus de deux décimales")
+                raise InputError(f"{what} : {quoted(value)} a plus de deux décimales")
             raise InputError(_example(what, value))
         whole = match["plain"] or match["spaced"] or match["dotted"]
         digits = re.sub(r"[^0-9]", "", whole)
@@ -73,18 +74,20 @@ def parse_amount(value: object, what: str = "montant", *, allow_negative: bool =
         raise InputError(_example(what, value))
     # The bound first: quantizing a figure of more than 28 digits raises InvalidOperation.
     if abs(amount) > MAX_AMOUNT:
-        raise InputError(f"{what} : {value!r} dépasse le maximum accepté (1 000 000 000,00 €)")
+        raise InputError(
+            f"{what} : {quoted(value)} dépasse le maximum accepté (1 000 000 000,00 €)"
+        )
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise InputError(f"{what} : {value!r} a plus de deux décimales")
+        raise InputError(f"{what} : {quoted(value)} a plus de deux décimales")
     if amount < 0 and not allow_negative:
-        raise InputError(f"{what} : {value!r} est négatif")
+        raise InputError(f"{what} : {quoted(value)} est négatif")
     return amount.quantize(CENT)
 
 
 def to_cents(amount: Decimal, what: str = "montant") -> int:
     """Decimal euros → integer cents; more than two decimals is an error, never a rounding."""
     if not isinstance(amount, Decimal):
-        raise InputError(f"{what} : {amount!r} n'est pas un montant décimal")
+        raise InputError(f"{what} : {quoted(amount)} n'est pas un montant décimal")
     return int(parse_amount(amount, what, allow_negative=True).scaleb(2))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from casefile.errors import InputError
+from casefile.law.wording import quoted
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -43,12 +44,12 @@ def parse_date(text: object, what: str = "date") -> date:
     if isinstance(text, date):
         return text
     if not isinstance(text, str) or not _DATE.match(text):
-        raise InputError(f"{what} : {text!r} n'est pas une date au format AAAA-MM-JJ")
+        raise InputError(f"{what} : {quoted(text)} n'est pas une date au format AAAA-MM-JJ")
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(
-            f"{what} : {text!r} : cette date n'existe pas dans le calendrier"
+            f"{what} : {quoted(text)} : cette date n'existe pas dans le calendrier"
         ) from None
 
 
@@ -65,12 +66,14 @@ class Period:
     def parse(cls, text: str) -> Period:
         """Read "15 days", "1 month", "6 months", "5 years", "1 month 15 days", "-15 days"."""
         if not isinstance(text, str):
-            raise InputError(f"durée {text!r} : attendu un texte tel que '15 days' ou '1 month'")
+            raise InputError(
+                f"durée {quoted(text)} : attendu un texte tel que « 15 jours » ou « 1 mois »"
+            )
         match = _WHOLE.match(text.lower())
         if not match:
             raise InputError(
-                f"durée {text!r} illisible : écrire par exemple '15 days', '1 month', "
-                "'2 years', '1 month 15 days', ou '-15 days' pour un délai à rebours"
+                f"durée {quoted(text)} illisible : écrire par exemple « 15 jours », « 1 mois », "
+                "« 2 ans », « 1 mois 15 jours », ou « -15 jours » pour un délai à rebours"
             )
         years = months = days = 0
         for amount_text, unit in _PART.findall(match.group(2)):
@@ -84,7 +87,7 @@ class Period:
         period = cls(years, months, days, backward=match.group(1) == "-")
         if period.is_zero() and not period.backward:
             # "-0 days" is a backward limit with no full day to leave: the eve of the hearing.
-            raise InputError(f"durée {text!r} nulle")
+            raise InputError(f"durée {quoted(text)} nulle")
         return period
 
     def is_zero(self) -> bool:

@@ -38,6 +38,7 @@ class Rule:
 
 DEBTOR_KINDS = ("professionnel", "consommateur")
 CREDITOR_KINDS = ("commercant", "non_commercant", "particulier")
+_CREDITOR_WORDS = {"commercant": "commerçant", "non_commercant": "non commerçant"}
 PRESCRIPTION = "prescription"  # the deadline key of the `amiable` procedure
 START_EVENT = "exigibilite"
 
@@ -75,8 +76,9 @@ def rule_for(
             ):
                 return Rule(deadline.period.years, deadline.basis, deadline.source, deadline.text)
     raise InputError(
-        f"Aucune règle de prescription de la procédure « {definitions.key} » ne s'applique à un "
-        f"débiteur {debtor_kind} (créancier : {creditor or 'qualité non renseignée'})."
+        f"Aucune règle de prescription de la procédure « {definitions.title} » ne s'applique à "
+        f"un débiteur {debtor_kind} (créancier : "
+        f"{_CREDITOR_WORDS.get(creditor or '', creditor) or 'qualité non renseignée'})."
     )
 
 

@@ -21,7 +21,7 @@ import msgspec
 from casefile.errors import DefinitionError, InputError
 from casefile.law.periods import Period
 from casefile.law.schema import Key, Spec, Text, Url, decode, read_toml
-from casefile.law.wording import choices_fr
+from casefile.law.wording import choices_fr, labelled, labelled_list, quoted
 
 Counting = Literal["cpc", "civil", "backward", "calendar"]
 Actor = Literal["creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe"]
@@ -190,11 +190,9 @@ class AttributeDef:
     def parse(self, raw: object, where: str) -> AttributeValue:
         """Turn a flag or JSON value into the typed attribute value, or say why not."""
         if isinstance(raw, bool | int) and self.type not in ("bool", "int", "place"):
-            raise InputError(f"{where} : attribut {self.key}={raw!r} : attendu un texte")
+            raise self.refused(raw, where, "un texte")
         if not isinstance(raw, str | int):  # bool is an int
-            raise InputError(
-                f"{where} : attribut {self.key}={raw!r} : attendu un texte, un nombre ou true/false"
-            )
+            raise self.refused(raw, where, "un texte, un nombre ou true/false")
         if self.type == "bool":
             if isinstance(raw, bool):
                 return raw
@@ -203,27 +201,31 @@ class AttributeDef:
                 return True
             if text in ("false", "0", "no", "non", "faux"):
                 return False
-            raise InputError(
-                f"{where} : attribut {self.key}={raw!r} : attendu true ou false (oui ou non)"
-            )
+            raise self.refused(raw, where, "oui ou non (true ou false)")
         if self.type == "int":
             try:
                 return int(str(raw))
             except ValueError:
-                raise InputError(
-                    f"{where} : attribut {self.key}={raw!r} : attendu un nombre entier"
-                ) from None
+                raise self.refused(raw, where, "un nombre entier") from None
         text = str(raw)
         if self.type == "choice" and text not in self.choices:
-            raise InputError(
-                f"{where} : attribut {self.key}={raw!r} : attendu {choices_fr(self.choices)}"
-            )
+            raise self.refused(raw, where, choices_fr(self.choices))
         if self.type == "period" and Period.parse(text).backward:
             raise InputError(
-                f"{where}: attribut {self.key}={raw!r} : une durée négative n'a pas de sens ici "
-                "(écrire par exemple '8 days')"
+                f"{where} : attribut {self.name} : reçu {quoted(raw)}, une durée négative n'a "
+                "pas de sens ici (écrire par exemple « 8 jours »)"
             )
         return text
+
+    @property
+    def name(self) -> str:
+        """« Signifiée à personne » (a_personne): the label, and the key a flag or field takes."""
+        return labelled(self.label, self.key)
+
+    def refused(self, raw: object, where: str, expected: str) -> InputError:
+        return InputError(
+            f"{where} : attribut {self.name} : reçu {quoted(raw)}, attendu {expected}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,8 +375,8 @@ class Procedure:
             return self.events[key]
         except KeyError:
             raise InputError(
-                f"événement inconnu {key!r} pour la procédure {self.key} (connus : "
-                f"{', '.join(self.events)})"
+                f"événement inconnu {quoted(key)} pour la procédure « {self.title} » (connus : "
+                f"{labelled_list((event.label, event.key) for event in self.events.values())})"
             ) from None
 
     @property
@@ -396,18 +398,20 @@ def parse_procedure(data: object, origin: str) -> Procedure:
     ordered = _dependency_order(rules, origin)
     if spec.default_court is not None and spec.default_court not in spec.courts:
         raise DefinitionError(
-            origin, "default_court", f"{spec.default_court!r} ne figure pas dans `courts`"
+            origin, "default_court", f"{quoted(spec.default_court)} ne figure pas dans `courts`"
         )
     steps = set(events) | {rule.key for rule in rules}
     for index, document in enumerate(spec.documents):
         where = f"documents[{index}]"
         if document.step not in steps:
             raise DefinitionError(
-                origin, f"{where}.step", f"{document.step!r} n'est ni un événement ni un délai"
+                origin,
+                f"{where}.step",
+                f"{quoted(document.step)} n'est ni un événement ni un délai",
             )
         if document.court is not None and document.court not in spec.courts:
             raise DefinitionError(
-                origin, f"{where}.court", f"{document.court!r} ne figure pas dans `courts`"
+                origin, f"{where}.court", f"{quoted(document.court)} ne figure pas dans `courts`"
             )
     _check_eligibility(spec.eligibility, events, origin)
     comparison = spec.comparison
@@ -418,17 +422,19 @@ def parse_procedure(data: object, origin: str) -> Procedure:
                     raise DefinitionError(
                         origin,
                         f"comparison.costs[{index}].courts[{position}]",
-                        f"juridiction {court!r} absente des juridictions de la procédure",
+                        f"juridiction {quoted(court)} absente des juridictions de la procédure",
                     )
     first = spec.first_step
     if first is not None:
         if first.event not in events:
-            raise DefinitionError(origin, "first_step.event", f"événement inconnu {first.event!r}")
+            raise DefinitionError(
+                origin, "first_step.event", f"événement inconnu {quoted(first.event)}"
+            )
         if events[first.event].after:
             raise DefinitionError(
                 origin,
                 "first_step.event",
-                f"{first.event!r} suit d'autres événements ({', '.join(events[first.event].after)}) :"
+                f"{quoted(first.event)} suit d'autres événements ({', '.join(events[first.event].after)}) :"
                 " le premier pas est un événement sans prérequis",
             )
     return Procedure(
@@ -472,14 +478,14 @@ def _events(spec: ProcedureSpec, origin: str) -> dict[str, EventDef]:
         where = f"events[{index}]"
         if entry.key in events:
             raise DefinitionError(
-                origin, f"{where}.key", f"événement {entry.key!r} défini deux fois"
+                origin, f"{where}.key", f"événement {quoted(entry.key)} défini deux fois"
             )
         attributes: dict[str, AttributeDef] = {}
         for position, attr in enumerate(entry.attributes):
             at = f"{where}.attributes[{position}]"
             if attr.key in attributes:
                 raise DefinitionError(
-                    origin, f"{at}.key", f"attribut {attr.key!r} défini deux fois"
+                    origin, f"{at}.key", f"attribut {quoted(attr.key)} défini deux fois"
                 )
             if (attr.type == "choice") != bool(attr.choices):
                 raise DefinitionError(
@@ -504,7 +510,7 @@ def _events(spec: ProcedureSpec, origin: str) -> dict[str, EventDef]:
                     raise DefinitionError(
                         origin,
                         f"events[{index}].{name}[{position}]",
-                        f"événement inconnu {other!r}",
+                        f"événement inconnu {quoted(other)}",
                     )
     return events
 
@@ -519,7 +525,7 @@ def _rule(
     where = f"deadlines[{index}]"
 
     def fail(key: str, message: str) -> DefinitionError:
-        return DefinitionError(origin, f"{where}.{key}", f"{message} (dans {entry.key!r})")
+        return DefinitionError(origin, f"{where}.{key}", f"{message} (dans {quoted(entry.key)})")
 
     try:
         period = Period.parse(entry.period)
@@ -529,8 +535,8 @@ def _rule(
         raise fail(
             "period",
             "un décompte à rebours (backward) demande une durée '-N days', et une durée "
-            f"négative un décompte à rebours (reçu {entry.period!r} avec counting "
-            f"{entry.counting!r})",
+            f"négative un décompte à rebours (reçu {quoted(entry.period)} avec counting "
+            f"{quoted(entry.counting)})",
         )
     if entry.counting == "civil" and (period.days or period.months):
         raise fail("period", "une prescription (counting 'civil') se compte en années")
@@ -548,11 +554,11 @@ def _rule(
     for name in ("satisfied_by", "moot_by"):
         for position, key in enumerate(getattr(entry, name)):
             if key not in events:
-                raise fail(f"{name}[{position}]", f"événement inconnu {key!r}")
+                raise fail(f"{name}[{position}]", f"événement inconnu {quoted(key)}")
     for name in ("validity_event", "cap_event", "notice_event"):
         named = getattr(entry, name)
         if named is not None and named not in events:
-            raise fail(name, f"événement inconnu {named!r}")
+            raise fail(name, f"événement inconnu {quoted(named)}")
     if (entry.cap_event is None) != (entry.cap_note is None):
         raise fail(
             "cap_note", "un plafond (`cap_event`) va avec la note qui cite sa règle (`cap_note`)"
@@ -565,7 +571,7 @@ def _rule(
         if court not in spec.courts:
             raise fail(
                 f"courts[{position}]",
-                f"juridiction {court!r} absente des juridictions de la procédure",
+                f"juridiction {quoted(court)} absente des juridictions de la procédure",
             )
     if entry.period_attribute is not None:
         for position, start in enumerate(starts):
@@ -574,15 +580,15 @@ def _rule(
             if definition is None or definition.type != "period":
                 raise fail(
                     "period_attribute",
-                    f"{entry.period_attribute!r} n'est pas un attribut de durée de l'événement de "
+                    f"{quoted(entry.period_attribute)} n'est pas un attribut de durée de l'événement de "
                     f"start[{position}]",
                 )
     for position, item in enumerate(entry.waiting):
         if item.event not in events:
-            raise fail(f"waiting[{position}].event", f"événement inconnu {item.event!r}")
+            raise fail(f"waiting[{position}].event", f"événement inconnu {quoted(item.event)}")
     step = entry.next_step
     if step is not None and step.event is not None and step.event not in events:
-        raise fail("next_step.event", f"événement inconnu {step.event!r}")
+        raise fail("next_step.event", f"événement inconnu {quoted(step.event)}")
     return DeadlineRule(
         key=entry.key,
         label=entry.label,
@@ -623,7 +629,7 @@ def _start(spec: StartSpec, position: int, events: Mapping[str, EventDef], fail:
     if (spec.event is None) == (spec.deadline is None):
         raise fail(at, "chaque départ nomme un `event` ou un `deadline` (un seul des deux)")
     if spec.event is not None and spec.event not in events:
-        raise fail(f"{at}.event", f"événement inconnu {spec.event!r}")
+        raise fail(f"{at}.event", f"événement inconnu {quoted(spec.event)}")
     if spec.deadline is not None and (spec.when or spec.when_event):
         raise fail(
             at, "les conditions (`when`, `when_event`) ne valent que pour un départ par événement"
@@ -632,12 +638,12 @@ def _start(spec: StartSpec, position: int, events: Mapping[str, EventDef], fail:
         _check_conditions(events[spec.event], spec.when, f"{at}.when", fail)
     for other, conditions in spec.when_event.items():
         if other not in events:
-            raise fail(f"{at}.when_event.{other}", f"événement inconnu {other!r}")
+            raise fail(f"{at}.when_event.{other}", f"événement inconnu {quoted(other)}")
         _check_conditions(events[other], conditions, f"{at}.when_event.{other}", fail)
     if spec.uncertain and not spec.note:
         raise fail(f"{at}.note", "un départ incertain demande une `note` qui dit pourquoi")
     if spec.not_before is not None and spec.not_before not in events:
-        raise fail(f"{at}.not_before", f"événement inconnu {spec.not_before!r}")
+        raise fail(f"{at}.not_before", f"événement inconnu {quoted(spec.not_before)}")
     return Start(
         event=spec.event,
         deadline=spec.deadline,
@@ -656,15 +662,20 @@ def _check_conditions(event: EventDef, conditions: Conditions, where: str, fail:
     for attr, value in conditions.items():
         definition = (event.attributes or {}).get(attr)
         if definition is None:
-            raise fail(f"{where}.{attr}", f"l'événement {event.key!r} n'a pas d'attribut {attr!r}")
+            raise fail(
+                f"{where}.{attr}",
+                f"l'événement {quoted(event.key)} n'a pas d'attribut {quoted(attr)}",
+            )
         expected = {"bool": bool, "int": int}.get(definition.type, str)
         if type(value) is not expected:
             raise fail(
                 f"{where}.{attr}",
-                f"{value!r} ne convient pas à l'attribut {attr!r} (type {definition.type})",
+                f"{quoted(value)} ne convient pas à l'attribut {quoted(attr)} (type {definition.type})",
             )
         if definition.type == "choice" and value not in definition.choices:
-            raise fail(f"{where}.{attr}", f"{value!r} : attendu {choices_fr(definition.choices)}")
+            raise fail(
+                f"{where}.{attr}", f"{quoted(value)} : attendu {choices_fr(definition.choices)}"
+            )
 
 
 def _check_eligibility(
@@ -673,7 +684,7 @@ def _check_eligibility(
     dated_by = eligibility.amount_date_event
     if dated_by is not None and dated_by not in events:
         raise DefinitionError(
-            origin, "eligibility.amount_date_event", f"événement inconnu {dated_by!r}"
+            origin, "eligibility.amount_date_event", f"événement inconnu {quoted(dated_by)}"
         )
     by_parameter = eligibility.amicable_attempt_required == "parameter"
     if by_parameter != (eligibility.amicable_attempt_parameter is not None):
@@ -702,7 +713,7 @@ def _check_overlaps(rules: list[DeadlineRule], origin: str) -> None:
                 raise DefinitionError(
                     origin,
                     _path(second),
-                    f"deux versions de {first.key!r} ({_path(first)} et {_path(second)}) valent "
+                    f"deux versions de {quoted(first.key)} ({_path(first)} et {_path(second)}) valent "
                     "pour la même juridiction, les mêmes conditions et les mêmes dates "
                     "(validités qui se chevauchent)",
                 )
@@ -727,7 +738,7 @@ def _dependency_order(rules: list[DeadlineRule], origin: str) -> list[DeadlineRu
                     raise DefinitionError(
                         origin,
                         f"{_path(rule)}.start[{position}].deadline",
-                        f"délai inconnu {start.deadline!r} (dans {rule.key!r})",
+                        f"délai inconnu {quoted(start.deadline)} (dans {quoted(rule.key)})",
                     )
                 depends[rule.key].add(start.deadline)
         for position, voided in enumerate(rule.voids):
@@ -735,7 +746,7 @@ def _dependency_order(rules: list[DeadlineRule], origin: str) -> list[DeadlineRu
                 raise DefinitionError(
                     origin,
                     f"{_path(rule)}.voids[{position}]",
-                    f"délai inconnu {voided!r} (dans {rule.key!r})",
+                    f"délai inconnu {quoted(voided)} (dans {quoted(rule.key)})",
                 )
             depends[voided].add(rule.key)
     first_rule = {rule.key: rule for rule in reversed(rules)}
@@ -774,7 +785,7 @@ def check_parameter_references(
                 raise DefinitionError(
                     procedure.origin,
                     f"eligibility.{name}",
-                    f"paramètre inconnu {value!r} (absent de procedures/parameters.toml)",
+                    f"paramètre inconnu {quoted(value)} (absent de procedures/parameters.toml)",
                 )
 
 
@@ -782,7 +793,9 @@ def load_procedure(path: Path) -> Procedure:
     procedure = parse_procedure(read_toml(path), str(path))
     if procedure.key != path.stem:
         raise DefinitionError(
-            str(path), "key", f"{procedure.key!r} doit correspondre au nom du fichier {path.stem!r}"
+            str(path),
+            "key",
+            f"{quoted(procedure.key)} doit correspondre au nom du fichier {quoted(path.stem)}",
         )
     return procedure
 

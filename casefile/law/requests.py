@@ -14,6 +14,7 @@ from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.law.procedures import Procedure
 from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
+from casefile.law.wording import labelled, quoted
 
 _NO_ATTRIBUTES: Mapping[str, object] = {}
 REQUEST_KEYS = frozenset(
@@ -26,7 +27,7 @@ def parse_event_spec(spec: str) -> tuple[str, str, dict[str, str]]:
     key, sep, rest = spec.partition("=")
     if not sep or not key.strip():
         raise InputError(
-            f"événement {spec!r} : forme attendue EVENT=AAAA-MM-JJ[:attribut=valeur,…]"
+            f"événement {quoted(spec)} : forme attendue EVENT=AAAA-MM-JJ[:attribut=valeur,…]"
         )
     day, _, attr_text = rest.partition(":")
     attributes: dict[str, str] = {}
@@ -34,7 +35,9 @@ def parse_event_spec(spec: str) -> tuple[str, str, dict[str, str]]:
         for item in attr_text.split(","):
             name, eq, value = item.partition("=")
             if not eq or not name.strip():
-                raise InputError(f"événement {key} : attribut {item!r} à écrire nom=valeur")
+                raise InputError(
+                    f"événement {quoted(key)} : attribut {quoted(item)} à écrire nom=valeur"
+                )
             attributes[name.strip()] = value.strip()
     return key.strip(), day.strip(), attributes
 
@@ -50,8 +53,8 @@ def _place_code(value: object, what: str) -> str | int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InputError(
-            f'{what} : {value!r} doit être un code de département comme "75", "2A" ou "974"'
-            + (" ou « étranger »" if what == "debtor_residence" else "")
+            f"{what} : {quoted(value)} doit être un code de département comme « 75 », « 2A » "
+            "ou « 974 »" + (" ou « étranger »" if what == "debtor_residence" else "")
         )
     return value
 
@@ -92,7 +95,7 @@ def _facts(
     residence = _place_code(residence, "debtor_residence")
     court_department, _, _ = engine.place(department, residence)  # validates both
     if court is not None and not isinstance(court, str):
-        raise InputError(f"court : {court!r} doit être un texte")
+        raise InputError(f"court : {quoted(court)} doit être un texte")
     return CaseFacts(
         court=court,
         court_department=court_department,
@@ -106,7 +109,7 @@ def schedule_for(engine: Engine, request: Mapping[str, object]) -> Schedule:
     unknown = set(request) - REQUEST_KEYS
     if unknown:
         raise InputError(
-            f"champ(s) inconnu(s) {', '.join(sorted(unknown))} "
+            f"champ(s) inconnu(s) {', '.join(quoted(name) for name in sorted(unknown))} "
             f"(autorisés : {', '.join(sorted(REQUEST_KEYS))})"
         )
     return compute_request(
@@ -217,7 +220,8 @@ def _event(engine: Engine, procedure: Procedure, key: str, body: object) -> Reco
     if isinstance(body, str):
         return engine.parse_event(procedure, key, body, _NO_ATTRIBUTES)
     if not isinstance(body, Mapping) or "date" not in body:
-        raise InputError(f'événement {key} : forme attendue {{"date": "AAAA-MM-JJ", …attributs}}')
+        name = labelled(procedure.event(key).label, key)  # an unknown key is named first
+        raise InputError(f'événement {name} : forme attendue {{"date": "AAAA-MM-JJ", …attributs}}')
     if len(body) == 1:
         return engine.parse_event(procedure, key, body["date"], _NO_ATTRIBUTES)
     attributes = {name: value for name, value in body.items() if name != "date"}

@@ -21,6 +21,7 @@ import msgspec
 
 from casefile.errors import InputError
 from casefile.law.parameters import Parameter
+from casefile.law.parties import court_label
 from casefile.law.periods import (
     Period,
     add_months,
@@ -32,7 +33,16 @@ from casefile.law.periods import (
 from casefile.law.plan_code import generated_source
 from casefile.law.procedures import AttributeValue, DeadlineRule, Procedure, Start
 from casefile.law.territories import Extension, Territories, Territory
-from casefile.law.wording import amount_fr, date_fr, dates_fr_in, day_fr, period_fr
+from casefile.law.wording import (
+    amount_fr,
+    date_fr,
+    dates_fr_in,
+    day_fr,
+    labelled,
+    labelled_list,
+    period_fr,
+    quoted,
+)
 
 MIN_YEAR, MAX_YEAR = 1950, 2199
 # Whole schedules kept by `Engine.compute` (cleared when full; a case is ~1 KB).
@@ -426,9 +436,13 @@ class Engine:
     def procedure(self, key: object) -> Procedure:
         if not isinstance(key, str) or key not in self.procedures:
             raise InputError(
-                f"procédure inconnue {key!r} (connues : {', '.join(sorted(self.procedures))})"
+                f"procédure inconnue {quoted(key)} (connues : {self.known_procedures()})"
             )
         return self.procedures[key]
+
+    def known_procedures(self) -> str:
+        """« Injonction de payer » (injonction_de_payer), …: the choices of a refused key."""
+        return labelled_list((self.procedures[key].title, key) for key in sorted(self.procedures))
 
     def parse_event(
         self, procedure: Procedure, key: str, raw_date: object, raw_attributes: Mapping[str, object]
@@ -437,10 +451,11 @@ class Engine:
         definition = procedure.events.get(key) or procedure.event(key)
         day = self._dates.get(raw_date) if isinstance(raw_date, str) else None
         if day is None:
-            day = parse_date(raw_date, f"événement {key}")
+            where = f"événement {labelled(definition.label, key)}"
+            day = parse_date(raw_date, where)
             if not MIN_YEAR <= day.year <= MAX_YEAR:
                 raise InputError(
-                    f"événement {key} : le {date_fr(day)} est hors des années {MIN_YEAR}–{MAX_YEAR}"
+                    f"{where} : le {date_fr(day)} est hors des années {MIN_YEAR}–{MAX_YEAR}"
                 )
             if isinstance(raw_date, str) and len(self._dates) < 200_000:
                 self._dates[raw_date] = day
@@ -448,20 +463,21 @@ class Engine:
             return RecordedEvent(key, day, _NO_ATTRIBUTES)
         attributes: dict[str, AttributeValue] = {}
         known = definition.attributes or {}
+        where = f"événement {labelled(definition.label, key)}"
         for name, raw in raw_attributes.items():
             if name not in known:
-                allowed = ", ".join(known) or "aucun"
+                allowed = labelled_list((a.label, a.key) for a in known.values())
                 raise InputError(
-                    f"événement {key} : attribut inconnu {name!r} (autorisés : {allowed})"
+                    f"{where} : attribut inconnu {quoted(name)} (autorisés : {allowed})"
                 )
-            value = known[name].parse(raw, f"événement {key}")
+            value = known[name].parse(raw, where)
             if known[name].type == "place":
                 try:
                     value = self.territories.normalise_residence(value)
                 except InputError:
                     raise InputError(
-                        f"événement {key} : l'attribut {name}={raw!r} doit être un code de "
-                        "département ou « étranger »"
+                        f"{where} : attribut {known[name].name} : reçu {quoted(raw)}, attendu un "
+                        "code de département ou « étranger »"
                     ) from None
             attributes[name] = value
         return RecordedEvent(key, day, attributes)
@@ -501,7 +517,9 @@ class Engine:
         cached = self._places.get(cache_key)
         if cached is not None:
             return cached
-        department = self.territories.normalise_department(court_department, "court department")
+        department = self.territories.normalise_department(
+            court_department, "département de la juridiction"
+        )
         territory = self.territories.for_court(department)
         where = self.territories.normalise_residence(residence) if residence else department
         result = (department, territory, self.territories.extension(department, where))
@@ -716,10 +734,7 @@ class Engine:
         `compute_reference`: the court, then the place)."""
         court = facts.court or procedure.default_court
         if procedure.courts and court not in procedure.courts:
-            raise InputError(
-                f"juridiction {court!r} non disponible pour {procedure.key} "
-                f"(au choix : {', '.join(procedure.courts)})"
-            )
+            raise court_refused(procedure, court, facts.court_department)
         court_department, territory, extension = self.place(
             facts.court_department, facts.debtor_residence
         )
@@ -1079,10 +1094,7 @@ class Engine:
         self.check_order(procedure, events)
         court = facts.court or procedure.default_court
         if procedure.courts and court not in procedure.courts:
-            raise InputError(
-                f"juridiction {court!r} non disponible pour {procedure.key} "
-                f"(au choix : {', '.join(procedure.courts)})"
-            )
+            raise court_refused(procedure, court, facts.court_department)
         court_department, territory, extension = self.place(
             facts.court_department, facts.debtor_residence
         )
@@ -1423,7 +1435,8 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
         notes: tuple[str, ...] = ()
         if start.month == 2 and start.day == 29 and end.day == 28:
             notes = (
-                "point de départ un 29 février: fin retenue le 28 février (règle non confirmée, date la plus précoce)",
+                "point de départ un 29 février : fin retenue le 28 février (règle non "
+                "confirmée, date la plus précoce)",
             )
         return _new_expiry(end, end, None, notes)
     if counting == "backward":
@@ -1445,7 +1458,7 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
             previous = territory.previous_working_day(due)
             reason = territory.why_not_working(due)
             notes_.append(
-                f"le dernier jour utile {due.isoformat()} n'est pas un jour ouvrable ({reason}): "
+                f"le dernier jour utile {due.isoformat()} n'est pas un jour ouvrable ({reason}) : "
                 f"pour un dépôt papier au greffe, agir au plus tard le {previous.isoformat()} "
                 "(délai à rebours, jamais reporté)"
             )
@@ -1472,8 +1485,9 @@ def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
     if doubtful:
         later, _ = territory.next_working_day(due + timedelta(days=1))
         warnings = (
-            f"{due.isoformat()} est « {doubtful} », jour dont le caractère férié ou chômé n'est pas établi "
-            f"pour l'art. 642: date retenue {due.isoformat()} (la plus précoce); date possible {later.isoformat()}",
+            f"le {due.isoformat()} est « {doubtful} », jour dont le caractère férié ou chômé "
+            f"n'est pas établi pour l'art. 642 : date retenue {due.isoformat()} (la plus "
+            f"précoce) ; date possible {later.isoformat()}",
         )
     return _new_expiry(unadjusted, due, moved, warnings)
 
@@ -1878,6 +1892,17 @@ def _missed_note(rule: DeadlineRule, plan: _Plan, act: RecordedEvent, deadline: 
 def _start_name(rule: DeadlineRule, index: int) -> str:
     start = rule.starts[index]
     return str(start.event or start.deadline)
+
+
+def court_refused(procedure: Procedure, court: object, department: object) -> InputError:
+    """A court the procedure does not go before (or none given where it needs one), with the
+    courts to choose from, each by its French name and its key."""
+    seat = department if isinstance(department, str) else None
+    choices = labelled_list((court_label(key, seat), key) for key in procedure.courts)
+    named = "non précisée" if court is None else f"{quoted(court)} non disponible"
+    return InputError(
+        f"juridiction {named} pour la procédure « {procedure.title} » (au choix : {choices})"
+    )
 
 
 def _label(procedure: Procedure | None, event_key: str) -> str:

@@ -24,6 +24,7 @@ import msgspec
 from msgspec import inspect as mi
 
 from casefile.errors import DefinitionError
+from casefile.law.wording import quoted
 
 T = TypeVar("T")
 
@@ -132,13 +133,13 @@ def explain(error: str, data: object, root: mi.Type) -> tuple[str, str]:
             hint = f"vouliez-vous dire `{close[0]}` ? " if close else ""
             message = f"clé inconnue ; {hint}clés admises : {', '.join(known)}"
     elif what.startswith("Invalid enum value"):
-        message = f"{value!r} n'est pas admis ; attendu {_describe(kind)}"
+        message = f"{quoted(value)} n'est pas admis ; attendu {_describe(kind)}"
     elif what.startswith(("Expected", "Invalid")):
         message = f"reçu {_show(value)} ; attendu {_describe(kind)}"
     else:  # a check made in a Struct's __post_init__: its message says it all
         message = what
     context = _owner_key(data, segments)
-    return _path_text(segments), message + (f" (dans {context!r})" if context else "")
+    return _path_text(segments), message + (f" (dans {quoted(context)})" if context else "")
 
 
 def _path_text(segments: Sequence[str | int]) -> str:
@@ -174,7 +175,7 @@ def _show(value: object) -> str:
     kind = "une date" if isinstance(value, date) else names.get(type(value), type(value).__name__)
     if isinstance(value, list | dict):
         return f"{kind} vide" if not value else kind
-    return f"{kind} {value!r}"
+    return f"{kind} {quoted(value)}"
 
 
 def _unwrap(kind: mi.Type | None) -> mi.Type | None:
@@ -256,7 +257,7 @@ def _describe(kind: mi.Type | None) -> str:
         members = [t for t in kind.types if not isinstance(t, mi.NoneType)]
         return " ou ".join(_describe(t) for t in members)
     if isinstance(kind, mi.LiteralType):
-        return "l'une des valeurs : " + ", ".join(repr(v) for v in kind.values)
+        return "l'une des valeurs : " + ", ".join(quoted(v) for v in kind.values)
     if isinstance(kind, mi.StrType):
         if kind.pattern is not None:
             return _PATTERNS.get(kind.pattern, f"un texte de la forme {kind.pattern}")

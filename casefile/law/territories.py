@@ -20,6 +20,7 @@ import msgspec
 from casefile.errors import DefinitionError, InputError
 from casefile.law.holiday_table import HolidayTable, package_year
 from casefile.law.schema import Department, MonthDay, Slug, Spec, Text, Url, decode, read_toml
+from casefile.law.wording import quoted
 
 _METROPOLITAN = re.compile(r"^(0[1-9]|1[0-9]|2[1-9]|2A|2B|[3-8][0-9]|9[0-5])$")
 ABROAD = "etranger"
@@ -214,7 +215,7 @@ class Territories:
             code = str(code)
         if not isinstance(code, str):
             raise InputError(
-                f"{what} : {code!r} n'est pas un code de département tel que 75, 2A ou 974"
+                f"{what} : {quoted(code)} n'est pas un code de département tel que 75, 2A ou 974"
             )
         text = code.strip().upper()
         if text.isdigit() and len(text) == 1:
@@ -224,7 +225,7 @@ class Territories:
         if text in self.distance.overseas:
             return text
         raise InputError(
-            f"{what} : {code!r} n'est pas le code d'un département ou d'une collectivité "
+            f"{what} : {quoted(code)} n'est pas le code d'un département ou d'une collectivité "
             "d'outre-mer français"
         )
 
@@ -233,7 +234,7 @@ class Territories:
         code = self.normalise_department(department, "département de la juridiction")
         if code in self.distance.overseas and code not in self.by_department:
             raise InputError(
-                f"département de la juridiction : {code!r} est une collectivité dotée de sa "
+                f"département de la juridiction : {quoted(code)} est une collectivité dotée de sa "
                 "propre procédure civile, que casefile ne traite pas"
             )
         return self.by_key[self.by_department.get(code, self.default_key)]
@@ -246,7 +247,7 @@ class Territories:
     def extension(self, court_department: str, residence: str) -> Extension | None:
         """The art. 643/644 extension for a party residing in `residence` (or None)."""
         rules = self.distance
-        court = self.normalise_department(court_department, "court department")
+        court = self.normalise_department(court_department, "département de la juridiction")
         where = self.normalise_residence(residence)
         if court in rules.overseas_courts:
             if where == ABROAD:
@@ -346,7 +347,9 @@ def parse_territories(
     for index, entry in enumerate(spec.territories):
         where = f"territories[{index}]"
         if entry.key in by_key:
-            raise DefinitionError(origin, f"{where}.key", f"{entry.key!r} est défini deux fois")
+            raise DefinitionError(
+                origin, f"{where}.key", f"{quoted(entry.key)} est défini deux fois"
+            )
         counted = frozenset(entry.counted)
         doubtful = frozenset(entry.doubtful)
         if (counted or doubtful or entry.extra) and not (entry.basis and entry.source):
@@ -354,7 +357,7 @@ def parse_territories(
             raise DefinitionError(
                 origin,
                 f"{where}.{missing}",
-                f"les jours locaux demandent un `basis` et une `source` (dans {entry.key!r})",
+                f"les jours locaux demandent un `basis` et une `source` (dans {quoted(entry.key)})",
             )
         if counted & doubtful:
             raise DefinitionError(
@@ -371,7 +374,7 @@ def parse_territories(
                 raise DefinitionError(
                     origin,
                     f"{where}.extra[{position}].day",
-                    f"{item.day!r} n'est pas un jour de l'année",
+                    f"{quoted(item.day)} n'est pas un jour de l'année",
                 ) from None
             extra.append((month, dom, item.name))
         by_key[entry.key] = Territory(
@@ -437,6 +440,6 @@ def check_names_exist(territories: Territories, years: Iterable[int]) -> list[st
         for name in sorted(territory.counted_names | territory.doubtful_names):
             if name not in seen:
                 problems.append(
-                    f"{territory.key}: '{name}' is not a day the holidays package knows"
+                    f"{territory.key}: « {name} » is not a day the holidays package knows"
                 )
     return problems

@@ -1,20 +1,30 @@
-"""French wording of dates and euro amounts for the messages the law core writes (pure).
+"""French wording of dates, euro amounts and quoted values for the messages the law core
+writes (pure).
 
 The documents' Jinja filters (`casefile.documents.formatting`) use the same functions, so a
 reason on the case page and a pleading say "1er mars 2026" and "4 080,00 €" alike.
 Spacing: U+202F between groups of thousands, U+00A0 before "€".
+
+Error messages quote what a person wrote with `quoted` (« 12,3,4 », never a Python repr
+'12,3,4') and name a definition with `labelled` (« Tribunal judiciaire » (tribunal_judiciaire))
+where the key is what the person must type. This module imports no other module of the law
+core at load time, so that `money` and `periods` can use it.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from casefile.errors import InputError
-from casefile.law.money import parse_amount
-from casefile.law.periods import Period
+
+if TYPE_CHECKING:
+    from casefile.law.periods import Period
 
 NNBSP = "\u202f"  # thousands separator
 NBSP = "\u00a0"  # before the currency sign
@@ -37,6 +47,50 @@ MONTHS = (
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _UNITS = (("an", "ans"), ("mois", "mois"), ("jour", "jours"))
+QUOTE_MAX = 80
+"""Characters of a refused value a message quotes; a longer one is cut with "…"."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def quoted(value: object) -> str:
+    """« value » for an error message, as the person wrote it: a text as is (line breaks and
+    other control characters shown as \\n, \\x07…, a long text cut after `QUOTE_MAX`
+    characters), a JSON value in JSON's spelling (true, null, [], {"a": 1}), a Decimal with
+    the French decimal comma, exactly (« 10,005 »)."""
+    if isinstance(value, str):
+        text = value
+    elif value is None or isinstance(value, bool):
+        text = json.dumps(value)
+    elif isinstance(value, Decimal):
+        text = decimal_fr(value) if value.is_finite() else str(value)
+    elif isinstance(value, int | float):
+        text = str(value)
+    elif isinstance(value, list | tuple | dict):
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            text = str(value)
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    text = _CONTROL.sub(lambda m: json.dumps(m[0])[1:-1], text)
+    if len(text) > QUOTE_MAX:
+        text = text[: QUOTE_MAX - 1] + "…"
+    return f"« {text} »"
+
+
+def labelled(label: str, key: str) -> str:
+    """'« Ordonnance rendue » (ordonnance_rendue)': a definition named by its French label,
+    with the key a CLI flag or an API field takes (the label alone when it is the key)."""
+    if not label or label == key:
+        return f"« {label or key} »"
+    return f"« {label} » ({key})"
+
+
+def labelled_list(pairs: Iterable[tuple[str, str]]) -> str:
+    """`labelled` items of (label, key) separated by commas: the choices a message lists."""
+    return ", ".join(labelled(label, key) for label, key in pairs) or "aucun"
 
 
 def as_date(value: date | str) -> date:
@@ -45,7 +99,7 @@ def as_date(value: date | str) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InputError(f"date illisible (attendu AAAA-MM-JJ) : {value!r}") from None
+        raise InputError(f"date illisible (attendu AAAA-MM-JJ) : {quoted(value)}") from None
 
 
 def date_fr(value: date | str) -> str:
@@ -103,6 +157,8 @@ def grouped(amount: Decimal) -> str:
 
 def amount_fr(value: Decimal | int | str) -> str:
     """'12 345,67 €' (U+202F thousands, U+00A0 before the sign)."""
+    from casefile.law.money import parse_amount  # money quotes its inputs with `quoted`
+
     return grouped(parse_amount(value, "montant", allow_negative=True)) + NBSP + "€"
 
 

@@ -34,6 +34,7 @@ from casefile import metrics
 from casefile.errors import CasefileError, Conflict, InputError, NotFound
 from casefile.evidence.backends import open_store
 from casefile.evidence.objects import ObjectStore, Readable, StoredObject
+from casefile.law.wording import quoted
 from casefile.services import bundles
 from casefile.settings import get_settings
 from casefile.store.db import atomic
@@ -274,7 +275,7 @@ async def run(task_id: int) -> dict[str, Any]:
         elif row["kind"] == "import":
             result = await _run_import(row, actor)
         else:
-            raise InputError(f"tâche n° {task_id} : type {row['kind']!r} inconnu")
+            raise InputError(f"tâche n° {task_id} : type {quoted(row['kind'])} inconnu")
     except BaseException as error:
         message = (
             str(error)

@@ -25,6 +25,7 @@ from casefile.errors import CasefileError, InputError
 from casefile.evidence.bundle import RenderDocx, bordereau
 from casefile.evidence.objects import ObjectStore
 from casefile.evidence.records import Piece
+from casefile.law.wording import quoted
 from casefile.store.permissions import User
 
 Format = Literal["zip", "pdf"]
@@ -74,7 +75,7 @@ class BundleResult:
 
 def check_format(fmt: str) -> Format:
     if fmt not in FORMATS:
-        raise InputError(f"format {fmt!r} inconnu : zip ou pdf")
+        raise InputError(f"format {quoted(fmt)} inconnu : zip ou pdf")
     return "pdf" if fmt == "pdf" else "zip"
 
 

@@ -45,7 +45,7 @@ from casefile.labels import (
 from casefile.law import claims as law_claims
 from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline, Engine, Schedule
-from casefile.law.wording import date_fr, dates_fr_in
+from casefile.law.wording import date_fr, dates_fr_in, quoted
 from casefile.store import audit
 from casefile.store.calendars import synced_items
 from casefile.store.cases import CLOSED_STATUSES
@@ -143,7 +143,7 @@ def proposed_law(spec: str, repository: Path | None = None) -> LawData:
 
 def _from_git(revision: str, repository: Path) -> LawData:
     if not _REVISION.match(revision):
-        raise InputError(f"--proposed: {revision!r} n'est ni un dossier ni une révision git")
+        raise InputError(f"--proposed: {quoted(revision)} n'est ni un dossier ni une révision git")
     label = f"révision {revision}"
     try:
         commit = subprocess.run(
@@ -179,7 +179,7 @@ def _from_git(revision: str, repository: Path) -> LawData:
         raise InputError("--proposed: git est introuvable sur cette machine") from None
     except subprocess.CalledProcessError:
         raise InputError(
-            f"--proposed: {revision!r} n'est ni un dossier ni une révision git connue de {repository}"
+            f"--proposed: {quoted(revision)} n'est ni un dossier ni une révision git connue de {repository}"
         ) from None
     with tempfile.TemporaryDirectory(prefix="casefile-law-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:

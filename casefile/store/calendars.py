@@ -33,6 +33,7 @@ from casefile.ical.sync import sync
 from casefile.labels import paris_day
 from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline
+from casefile.law.wording import quoted
 from casefile.settings import get_settings
 from casefile.store import audit, db, read_cache
 from casefile.store.cases import resolve_case
@@ -224,7 +225,9 @@ async def _subject(kind: str, subject: str, actor: User) -> str:
     if kind == "case":
         return str((await resolve_case(subject, actor))["id"])
     if kind not in FEED_KINDS:
-        raise InputError(f"type d'abonnement {kind!r} inconnu (attendu : {', '.join(FEED_KINDS)})")
+        raise InputError(
+            f"type d'abonnement {quoted(kind)} inconnu (attendu : {', '.join(FEED_KINDS)})"
+        )
     user = await _user(subject.strip(), "avocat" if kind == "lawyer" else "commissaire de justice")
     if kind == "commissaire" and user["role"] != COMMISSAIRE_ROLE:
         raise InputError(

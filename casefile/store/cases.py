@@ -21,6 +21,7 @@ from casefile.errors import Conflict, Forbidden, InputError, NotFound
 from casefile.evidence.text_status import describe as describe_text
 from casefile.law.money import cents_text, from_cents
 from casefile.law.periods import parse_date
+from casefile.law.wording import quoted
 from casefile.store import audit, read_cache
 from casefile.store.db import atomic, postgres
 from casefile.store.permissions import User, assigned_only, can, require
@@ -574,7 +575,7 @@ async def bump_version(row: dict[str, Any], expected_version: int | None) -> int
         current = await Case.select(Case.version).where(Case.id == row["id"]).first()
         now = current["version"] if current else row["version"]
         raise Conflict(
-            f"le dossier {row['reference']!r} a changé depuis la version {expected_version} "
+            f"le dossier {quoted(row['reference'])} a changé depuis la version {expected_version} "
             f"(version actuelle : {now}) : rechargez-le et recommencez"
         )
     return int(updated[0]["version"])

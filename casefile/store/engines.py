@@ -15,6 +15,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from casefile.errors import InputError
+from casefile.law.wording import quoted
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 """How long the command line waits for another writer's lock on a SQLite file."""
@@ -31,7 +32,7 @@ def sqlite_path(url: str) -> Path | None:
     if rest.startswith("/"):
         rest = rest[1:]
     if not rest:
-        raise InputError(f"CASEFILE_DATABASE_URL {url!r} ne nomme aucun fichier SQLite")
+        raise InputError(f"CASEFILE_DATABASE_URL {quoted(url)} ne nomme aucun fichier SQLite")
     return Path(rest)
 
 

@@ -19,7 +19,7 @@ from casefile.definitions import parameters
 from casefile.errors import InputError
 from casefile.law.money import cents_text, to_cents
 from casefile.law.payment_plans import PlanStatus, make_plan, plan_status
-from casefile.law.wording import amount_fr, date_fr, decimal_fr
+from casefile.law.wording import amount_fr, date_fr, decimal_fr, quoted
 from casefile.store import audit
 from casefile.store.cases import bump_version, resolve_case
 from casefile.store.db import atomic
@@ -56,7 +56,7 @@ YEARS = (1950, 2199)  # the engine's range (casefile.law.schedule)
 def _check_bounds(data: PlanIn, granted_on: date) -> None:
     if not isinstance(data.total, Decimal) or not data.total.is_finite():
         raise InputError(
-            f"Échéancier : le montant total ({data.total!r}) doit être un montant décimal."
+            f"Échéancier : le montant total ({quoted(data.total)}) doit être un montant décimal."
         )
     if abs(data.total) > MAX_TOTAL:
         raise InputError(

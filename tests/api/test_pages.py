@@ -209,7 +209,7 @@ def test_the_simulator_page_shows_bad_input_as_a_message(browser: Api) -> None:
     assert "2027-02-30" in page.text
     assert 'role="alert"' in page.text
     assert (
-        "événement « Ordonnance signifiée au débiteur » : &#39;2027-02-30&#39; : cette date "
+        "événement « Ordonnance signifiée au débiteur » : « 2027-02-30 » : cette date "
         "n&#39;existe pas dans le calendrier"
     ) in page.text
     assert "ordonnance_signifiee :" not in page.text
@@ -233,7 +233,7 @@ def test_a_refused_event_on_the_case_page_names_it_by_its_label(browser: Api) ->
     text = html.unescape(answer.text)
     assert (
         "événement « Ordonnance signifiée au débiteur » : attribut « Signification à la personne "
-        "du débiteur (CPC art. 654) »='peut-être' : attendu true ou false (oui ou non)"
+        "du débiteur (CPC art. 654) » : reçu « peut-être », attendu oui ou non (true ou false)"
     ) in text
     assert "a_personne" not in re.sub(r'(name|for|id|value)="[^"]*"', "", text)
 

@@ -72,12 +72,25 @@ def test_procedures_are_listed_and_described(api: Api) -> None:
         (b"{not json", 400, "JSON illisible : clé d'objet sans guillemets (octet 1)"),
         (b"[1, 2]", 400, "object"),
         (b'{"events": 3}', 422, "events doit être un objet"),
-        (b'{"events": {"ordonnance_signifiee": {"date": "2027-02-30"}}}', 422, "2027-02-30"),
-        (b'{"events": {"ordonnance_signifiee": {"date": 20270201}}}', 422, "ordonnance_signifiee"),
-        (b'{"events": {"pas_un_evenement": {"date": "2027-02-01"}}}', 422, "pas_un_evenement"),
-        (b'{"events": {}, "court_department": 100}', 422, "100"),
+        (
+            b'{"events": {"ordonnance_signifiee": {"date": "2027-02-30"}}}',
+            422,
+            "(ordonnance_signifiee) : « 2027-02-30 » : cette date n'existe pas dans le calendrier",
+        ),
+        (
+            b'{"events": {"ordonnance_signifiee": {"date": 20270201}}}',
+            422,
+            "événement « Ordonnance signifiée au débiteur » (ordonnance_signifiee) : « 20270201 » "
+            "n'est pas une date au format AAAA-MM-JJ",
+        ),
+        (
+            b'{"events": {"pas_un_evenement": {"date": "2027-02-01"}}}',
+            422,
+            "événement inconnu « pas_un_evenement » pour la procédure « Injonction de payer »",
+        ),
+        (b'{"events": {}, "court_department": 100}', 422, "juridiction : « 100 » n'est pas"),
         (b'{"events": {}, "claim_total": 12.5}', 422, "claim_total"),
-        (b'{"events": {}, "couleur": "bleu"}', 422, "couleur"),
+        (b'{"events": {}, "couleur": "bleu"}', 422, "champ(s) inconnu(s) « couleur »"),
         (b'{"events": {}, "procedure": "refere_provision"}', 422, "refere_provision"),
     ],
 )

@@ -87,7 +87,7 @@ def test_a_bundle_of_a_case_without_pieces_or_in_an_unknown_format_is_refused(ap
         f"/api/cases/{case['id']}/bundles", headers=api.headers("avocat"), json={"format": "rar"}
     )
     assert odd.status_code == 422
-    assert "format 'rar' inconnu" in odd.json()["error"]
+    assert "format « rar » inconnu : zip ou pdf" in odd.json()["error"]
     assert api.client.get("/api/tasks/999999", headers=api.headers("avocat")).status_code == 404
 
 

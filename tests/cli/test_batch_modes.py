@@ -66,7 +66,9 @@ def test_workers_give_the_same_bytes_in_the_same_order_as_one_process():
     assert _run(data, jobs=2) == alone
     results = alone.splitlines()
     assert len(results) == LINES
-    assert json.loads(results[7])["error"].startswith("ligne 8 : événement ordonnance_signifiee :")
+    assert json.loads(results[7])["error"].startswith(
+        "ligne 8 : événement « Ordonnance de référé signifiée » (ordonnance_signifiee) :"
+    )
     assert json.loads(results[4001])["error"].startswith("ligne 4002 : JSON invalide")
     # each good line is what `schedule_for` gives for that request
     assert json.loads(results[100]) == json.loads(
@@ -88,7 +90,9 @@ def test_many_small_blocks_over_three_workers_and_odd_lines(monkeypatch):
     results = alone.splitlines()
     assert len(results) == 302
     assert json.loads(results[10])["error"].startswith("ligne 11 : JSON invalide")
-    assert json.loads(results[11])["error"].startswith("ligne 12 : champ(s) inconnu(s) note")
+    assert json.loads(results[11])["error"].startswith(
+        "ligne 12 : champ(s) inconnu(s) « note » (autorisés : "
+    )
     assert json.loads(results[300])["error"].startswith("ligne 301 : JSON invalide")
     assert json.loads(results[301]) == json.loads(schedule_for(engine(), _request(5)).json_bytes())
 
@@ -243,6 +247,7 @@ def test_a_float_after_true_in_the_same_batch_is_refused():
     results = [json.loads(line) for line in out.splitlines()]
     assert "deadlines" in results[0]
     assert results[1] == {
-        "error": "ligne 2 : événement ordonnance_signifiee : attribut a_personne=1.0 : attendu un texte, "
-        "un nombre ou true/false"
+        "error": "ligne 2 : événement « Ordonnance signifiée au débiteur » (ordonnance_signifiee) "
+        ": attribut « Signification à la personne du débiteur (CPC art. 654) » (a_personne) : "
+        "reçu « 1.0 », attendu un texte, un nombre ou true/false"
     }

@@ -178,12 +178,13 @@ def test_a_department_given_as_an_array_or_an_object_does_not_sink_the_batch(tmp
     assert len(results) == len(lines)
     errors = [r["error"] for r in results[:-1]]
     assert errors[0].startswith(
-        "ligne 1 : court_department : ['67'] doit être un code de département"
+        'ligne 1 : court_department : « ["67"] » doit être un code de département comme '
+        "« 75 », « 2A » ou « 974 »"
     )
-    assert errors[1].startswith("ligne 2 : court_department : {'code': '67'} doit être")
-    assert errors[2].startswith("ligne 3 : debtor_residence : [972] doit être")
+    assert errors[1].startswith('ligne 2 : court_department : « {"code": "67"} » doit être')
+    assert errors[2].startswith("ligne 3 : debtor_residence : « [972] » doit être")
     assert errors[3].startswith("ligne 4 : events doit être un objet")
-    assert errors[4].startswith("ligne 5 : today : [] n'est pas une date au format AAAA-MM-JJ")
+    assert errors[4].startswith("ligne 5 : today : « [] » n'est pas une date au format AAAA-MM-JJ")
     assert errors[5].startswith("ligne 6 : claim_total")
     assert results[-1] == EXPECTED
     # Served à personne in Paris: no distance extension for the debtor of Martinique (CPC 647).

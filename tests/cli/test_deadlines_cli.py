@@ -141,24 +141,33 @@ def test_the_procedures_table_has_french_headers(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--procedure", "injonction"], "procédure inconnue 'injonction'"),
+        (
+            ["--procedure", "injonction"],
+            "procédure inconnue « injonction » (connues : « Phase amiable et surveillance de la "
+            "prescription » (amiable), ",
+        ),
         (
             ["--procedure", "refere_provision", "--event", "ordonnance=2026-01-01"],
-            "événement inconnu 'ordonnance'",
+            "événement inconnu « ordonnance » pour la procédure « Référé-provision » (connus : "
+            "« Assignation en référé signifiée » (assignation_signifiee), ",
         ),
         (
             ["--procedure", "refere_provision", "--event", "ordonnance_signifiee=2026-02-30"],
-            "2026-02-30",
+            "événement « Ordonnance de référé signifiée » (ordonnance_signifiee) : « 2026-02-30 » "
+            ": cette date n'existe pas dans le calendrier",
         ),
         (
             ["--procedure", "refere_provision", "--event", "ordonnance_signifiee=13/02/2026"],
-            "13/02/2026",
+            "« 13/02/2026 » n'est pas une date au format AAAA-MM-JJ",
         ),
         (
             ["--procedure", "refere_provision", "--event", "ordonnance_signifiee"],
-            "EVENT=AAAA-MM-JJ",
+            "événement « ordonnance_signifiee » : forme attendue EVENT=AAAA-MM-JJ",
         ),
-        (["--procedure", "refere_provision", "--court-department", "100"], "'100'"),
+        (
+            ["--procedure", "refere_provision", "--court-department", "100"],
+            "département de la juridiction : « 100 » n'est pas le code d'un département",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(argv, message):

@@ -102,11 +102,11 @@ def test_usage_sections_and_help_option_are_french() -> None:
         ),
         (
             "argument --format: invalid choice: 'xml' (choose from 'json', 'table')",
-            "argument --format : choix invalide : 'xml' (valeurs possibles : 'json', 'table')",
+            "argument --format : choix invalide : « xml » (valeurs possibles : « json », « table »)",
         ),
         (
             "argument --count: invalid int value: 'trois'",
-            "argument --count : nombre entier invalide : 'trois'",
+            "argument --count : nombre entier invalide : « trois »",
         ),
         ("argument --date: expected one argument", "argument --date : une valeur est attendue"),
         ("unrecognized arguments: --colour", "arguments non reconnus : --colour"),
@@ -134,8 +134,8 @@ def test_a_refused_command_line_says_so_in_french_with_status_2() -> None:
     )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.splitlines()[-1] == (
-        "casefile deadlines : erreur : argument --format : choix invalide : 'xml' "
-        "(valeurs possibles : 'json', 'table', 'jsonl')"
+        "casefile deadlines : erreur : argument --format : choix invalide : « xml » "
+        "(valeurs possibles : « json », « table », « jsonl »)"
     )
     missing = subprocess.run(
         [sys.executable, "-m", "casefile.cli", "deadlines", "--format", "json"],

@@ -167,7 +167,8 @@ def test_a_court_specific_template_refuses_the_other_court():
     with pytest.raises(InputError) as refused:
         render("assignation_paiement_tj", replace(demo_case(), court=tc))
     assert str(refused.value) == (
-        "le modèle 'assignation_paiement_tj' est rédigé pour un tribunal judiciaire, pas pour "
+        "le modèle « Assignation en paiement (tribunal judiciaire) » est rédigé pour un "
+        "tribunal judiciaire, pas pour "
         "« Tribunal de commerce de Dijon » (tribunal de commerce)"
     )
 
@@ -207,7 +208,10 @@ def test_missing_facts_are_named():
     assert str(refused.value) == (
         "mise_en_demeure : il manque le délai de paiement pour ce document"
     )
-    with pytest.raises(NotFound, match="modèle de document inconnu 'lettre'"):
+    with pytest.raises(
+        NotFound,
+        match="modèle de document inconnu « lettre » ; modèles connus : « Assignation en paiement ",
+    ):
         render("lettre", demo_case())
 
 

@@ -254,7 +254,7 @@ def test_open_store_picks_the_backend_from_the_url(tmp_path):
     assert s3.client._base_url.is_https is False
     for bad, message in (
         ("pieces", "file://CHEMIN ou s3://BUCKET"),
-        ("ftp://x", "schéma 'ftp' inconnu"),
+        ("ftp://x", "stockage des pièces « ftp://x » : schéma « ftp » inconnu"),
         ("s3://a/b", "un bucket seul"),
     ):
         with pytest.raises(InputError, match=message):

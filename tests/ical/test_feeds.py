@@ -70,7 +70,7 @@ def test_a_feed_token_names_a_known_kind_and_a_subject():
     with pytest.raises(InputError) as refused:
         FeedToken("0" * 64, "everyone", "x", NOW)
     assert str(refused.value) == (
-        "type d'abonnement 'everyone' inconnu (attendu : case, lawyer, commissaire)"
+        "type d'abonnement « everyone » inconnu (attendu : case, lawyer, commissaire)"
     )
     with pytest.raises(InputError) as refused:
         FeedToken("0" * 64, "case", "", NOW)

@@ -79,7 +79,7 @@ def test_render_of_an_unknown_template_names_the_known_ones(
     create_case("IP-UNKNOWN")
     assert main(["render", "IP-UNKNOWN", "plaidoirie", "-o", "/nonexistent/x.docx"]) == 2
     err = capsys.readouterr().err
-    assert "modèle de document inconnu 'plaidoirie'" in err
+    assert "modèle de document inconnu « plaidoirie » ; modèles connus : " in err
     assert "requete_injonction_tj" in err
     assert _documents("IP-UNKNOWN") == []
 

@@ -15,19 +15,31 @@ from casefile.definitions import data_dir, engine
 
 LEGIFRANCE = "https://www.legifrance.gouv.fr/"
 ARTICLE = re.compile(r"^https://www\.legifrance\.gouv\.fr/codes/article_lc/LEGIARTI\d{12}$")
+# An article of a text published in the Journal officiel (a décret, a loi not codified).
+JORF_ARTICLE = re.compile(r"^https://www\.legifrance\.gouv\.fr/jorf/article_jo/JORFARTI\d{12}$")
 SECTION = re.compile(
     r"^https://www\.legifrance\.gouv\.fr/codes/section_lc/LEGITEXT\d{12}/LEGISCTA\d{12}/$"
 )
 FRONT_PAGE = re.compile(r"/codes/texte_lc/")
+CPC = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070716/"
+CONSO = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006069565/"
+IP_SECTION = (
+    "https://www.legifrance.gouv.fr/codes/section_lc/LEGITEXT000006070716/LEGISCTA000006149784/"
+)
 
-# Rules whose article identifier (for the version in force) could not be confirmed from a source:
-# they link to the code and name the article in `basis`. Each one is a known gap.
-UNCONFIRMED = {
-    ("assignation_paiement", "signification_assignation", "CPC art. 856"),
-    ("assignation_paiement", "remise_au_greffe", "CPC art. 857"),
-    ("assignation_paiement", "constitution_avocat_defendeur", "CPC art. 763"),
-    ("assignation_paiement", "appel", "CPC art. 538"),
-    ("amiable", "prescription", "C. conso. art. L218-2"),
+# Time limits whose article identifier could not be confirmed from a source that names the same
+# article of the same code (LEGAL.md, legal-sources.md, the public pages and repositories searched
+# in the branches next-steps and legal-links): they link to the code, or to the section holding
+# the article, and `basis` names the article. Each one is a known gap; once its identifier is
+# confirmed, the rule links to the article and leaves this list (the test pins it both ways).
+NOT_YET_AN_ARTICLE = {
+    ("assignation_paiement", "signification_assignation", "CPC art. 856"): CPC,
+    ("assignation_paiement", "remise_au_greffe", "CPC art. 857"): CPC,
+    ("assignation_paiement", "constitution_avocat_defendeur", "CPC art. 763"): CPC,
+    ("assignation_paiement", "appel", "CPC art. 538"): CPC,
+    ("amiable", "prescription", "C. conso. art. L218-2"): CONSO,
+    # The section "L'injonction de payer" (art. 1405 et s.), which holds art. 1416.
+    ("injonction_de_payer", "opposition", "CPC art. 1416"): IP_SECTION,
 }
 
 
@@ -37,17 +49,37 @@ def _rules():
             yield procedure.key, rule
 
 
-def test_every_rule_links_to_legifrance_and_to_its_article_when_known():
-    front_pages = set()
+def test_every_time_limit_links_to_its_article_except_the_known_gaps():
+    not_an_article = {}
     for procedure, rule in _rules():
         assert rule.source.startswith(LEGIFRANCE), (procedure, rule.key, rule.source)
-        if FRONT_PAGE.search(rule.source):
-            front_pages.add((procedure, rule.key, rule.basis))
-        else:
-            assert ARTICLE.match(rule.source) or SECTION.match(rule.source), rule.source
-    assert front_pages <= UNCONFIRMED, (
-        f"cite the article, not the code: {front_pages - UNCONFIRMED}"
+        if not (ARTICLE.match(rule.source) or JORF_ARTICLE.match(rule.source)):
+            not_an_article[(procedure, rule.key, rule.basis)] = rule.source
+    assert not_an_article == NOT_YET_AN_ARTICLE, (
+        "cite the article itself (codes/article_lc/LEGIARTI…), not the code or a section; "
+        "an article confirmed since leaves NOT_YET_AN_ARTICLE"
     )
+
+
+def test_the_known_gaps_still_name_their_article_and_link_to_its_code_or_section():
+    for (_, _, basis), source in NOT_YET_AN_ARTICLE.items():
+        assert " art. " in basis, basis
+        assert FRONT_PAGE.search(source) or SECTION.match(source), source
+
+
+def test_art_1411_links_to_the_article_in_both_of_its_versions():
+    # LEGIARTI000006412563 is shown as "Article 1411 du Code de procédure civile" by
+    # https://www.doctrine.fr/l/texts/codes/LEGITEXT000006070716/articles/LEGIARTI000006412563;
+    # Légifrance's article_lc page shows the version in force (décret n° 2026-96 included).
+    sources = {
+        rule.basis: rule.source
+        for procedure, rule in _rules()
+        if procedure == "injonction_de_payer" and rule.key == "signification_ordonnance"
+    }
+    assert len(sources) == 2
+    assert set(sources.values()) == {
+        "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006412563"
+    }
 
 
 def test_every_quotation_is_verbatim_or_labelled_a_paraphrase():
@@ -104,7 +136,7 @@ NOT_AN_ARTICLE = {
     # C. civ. 1342-10 (imputation, the receivables report): the Code civil.
     ("casefile/law/claims.py", "codes/texte_lc/LEGITEXT000006070721/"),
     ("casefile/commands/check.py", ""),  # the prefix every source must start with
-    # CPC 1410 et 1422, 1411 (décret 2026-96), 1416: the injonction de payer section.
+    # CPC 1410 et 1422 (the comparison title) and 1416: the injonction de payer section.
     (
         "procedures/injonction_de_payer.toml",
         "codes/section_lc/LEGITEXT000006070716/LEGISCTA000006149784/",

@@ -287,7 +287,10 @@ def test_check_warns_when_the_current_semester_has_no_rate():
 
     assert missing_semester_rates(RATES, date(2026, 6, 30)) == []
     warnings = missing_semester_rates(RATES, date(2026, 11, 30))
-    assert [w.split(" :")[0] for w in warnings] == ["taux_bce_refinancement", "taux_interet_legal"]
+    assert [w.split(" :")[0] for w in warnings] == [
+        "« taux_bce_refinancement »",
+        "« taux_interet_legal »",
+    ]
     assert "second semestre 2026" in warnings[0]
 
 

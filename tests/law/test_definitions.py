@@ -63,9 +63,9 @@ def test_a_good_definition_loads(tmp_path):
         (
             ('event = "jugement_signifie"', 'event = "jugement_rendu"'),
             "appel",
-            "événement inconnu 'jugement_rendu'",
+            "événement inconnu « jugement_rendu »",
         ),
-        (('period = "1 month"', 'period = "one month"'), "appel", "durée 'one month' illisible"),
+        (('period = "1 month"', 'period = "one month"'), "appel", "durée « one month » illisible"),
         (
             (
                 'source = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070716/"\n',
@@ -119,7 +119,7 @@ def test_dated_versions_that_do_not_overlap_load(tmp_path):
 def test_the_key_must_match_the_file_name(tmp_path):
     path = write(tmp_path, GOOD_DEADLINE)
     renamed = path.rename(tmp_path / "autre.toml")
-    with pytest.raises(DefinitionError, match="doit correspondre au nom du fichier 'autre'"):
+    with pytest.raises(DefinitionError, match="doit correspondre au nom du fichier « autre »"):
         load_procedure(renamed)
 
 
@@ -214,8 +214,12 @@ def test_a_first_step_loads_with_the_documents_of_its_event(tmp_path):
 @pytest.mark.parametrize(
     ("event", "actor", "message"),
     [
-        ("jugement_rendu", "creancier", "first_step.event: événement inconnu 'jugement_rendu'"),
-        ("appel_forme", "creancier", "'appel_forme' suit d'autres événements (jugement_signifie)"),
+        ("jugement_rendu", "creancier", "first_step.event: événement inconnu « jugement_rendu »"),
+        (
+            "appel_forme",
+            "creancier",
+            "« appel_forme » suit d'autres événements (jugement_signifie)",
+        ),
         ("jugement_signifie", "le voisin", "first_step.actor"),
     ],
 )

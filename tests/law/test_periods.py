@@ -87,7 +87,7 @@ def test_period_strings_parse(text, period):
     "text", ["", "fifteen days", "15", "1 fortnight", "0 days", "15 days later"]
 )
 def test_bad_period_strings_are_named_in_the_error(text):
-    with pytest.raises(InputError, match=f"^durée '{text}' "):
+    with pytest.raises(InputError, match=f"^durée « {text} » "):
         Period.parse(text)
 
 
@@ -98,8 +98,8 @@ def test_impossible_or_malformed_dates_are_refused(text):
     with pytest.raises(InputError) as refused:
         parse_date(text)
     assert str(refused.value) in (
-        f"date : {text!r} n'est pas une date au format AAAA-MM-JJ",
-        f"date : {text!r} : cette date n'existe pas dans le calendrier",
+        f"date : « {text} » n'est pas une date au format AAAA-MM-JJ",
+        f"date : « {text} » : cette date n'existe pas dans le calendrier",
     )
 
 

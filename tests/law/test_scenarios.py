@@ -255,24 +255,31 @@ def test_titre_executoire_ten_years_l111_4(engine):
 @pytest.mark.parametrize(
     ("request_", "message"),
     [
-        ({"procedure": "nope"}, "procédure inconnue 'nope'"),
+        (
+            {"procedure": "nope"},
+            "procédure inconnue « nope » (connues : « Phase amiable et surveillance de la "
+            "prescription » (amiable), « Assignation en paiement » (assignation_paiement), "
+            "« Injonction de payer » (injonction_de_payer), ",
+        ),
         (
             {"procedure": "refere_provision", "events": {"signification": {"date": "2026-01-01"}}},
-            "événement inconnu 'signification'",
+            "événement inconnu « signification » pour la procédure « Référé-provision » "
+            "(connus : « Assignation en référé signifiée » (assignation_signifiee), ",
         ),
         (
             {
                 "procedure": "refere_provision",
                 "events": {"ordonnance_signifiee": {"date": "2026-02-30"}},
             },
-            "'2026-02-30' : cette date n'existe pas dans le calendrier",
+            "événement « Ordonnance de référé signifiée » (ordonnance_signifiee) : "
+            "« 2026-02-30 » : cette date n'existe pas dans le calendrier",
         ),
         (
             {
                 "procedure": "refere_provision",
                 "events": {"ordonnance_signifiee": {"date": "2026-02-03", "par_fax": True}},
             },
-            "attribut inconnu 'par_fax'",
+            "attribut inconnu « par_fax » (autorisés : « Signification à personne » (a_personne), ",
         ),
         (
             {
@@ -293,30 +300,37 @@ def test_titre_executoire_ten_years_l111_4(engine):
                     "ordonnance_signifiee": {"date": "2026-02-01", "a_personne": "peut-être"}
                 },
             },
-            "attendu true ou false (oui ou non)",
+            "événement « Ordonnance signifiée au débiteur » (ordonnance_signifiee) : attribut "
+            "« Signification à la personne du débiteur (CPC art. 654) » (a_personne) : reçu « peut-être », attendu "
+            "oui ou non (true ou false)",
         ),
         (
             {"procedure": "refere_provision", "court_department": "99"},
-            "court department : '99' n'est pas le code d'un département",
+            "département de la juridiction : « 99 » n'est pas le code d'un département",
         ),
         (
             {"procedure": "refere_provision", "debtor_residence": "Mars"},
-            "résidence du débiteur : 'Mars' n'est pas",
+            "résidence du débiteur : « Mars » n'est pas",
         ),
         ({"procedure": "refere_provision", "claim_total": "12,345.6.7"}, "claim_total"),
         ({"procedure": "refere_provision", "claim_total": 12.5}, "nombre à virgule flottante"),
         (
             {"procedure": "refere_provision", "court": "cour_de_cassation"},
-            "juridiction 'cour_de_cassation'",
+            "juridiction « cour_de_cassation » non disponible pour la procédure "
+            "« Référé-provision » (au choix : « tribunal judiciaire » (tribunal_judiciaire), "
+            "« tribunal de commerce » (tribunal_de_commerce))",
         ),
         (
             {
                 "procedure": "amiable",
                 "events": {"mise_en_demeure_envoyee": {"date": "2026-01-01", "delai": "soon"}},
             },
-            "durée 'soon' illisible",
+            "durée « soon » illisible : écrire par exemple « 15 jours »",
         ),
-        ({"procedure": "refere_provision", "colour": "blue"}, "champ(s) inconnu(s)"),
+        (
+            {"procedure": "refere_provision", "colour": "blue"},
+            "champ(s) inconnu(s) « colour » (autorisés : claim_total, court, ",
+        ),
     ],
 )
 def test_bad_input_names_the_input(engine, request_, message):
@@ -383,5 +397,10 @@ def test_article_647_debtor_abroad_served_in_person_in_paris_gets_no_extension(e
     assert any("647" in note for note in in_paris.notes)
     in_martinique = opposition({"date": "2026-05-20", "a_personne": True, "lieu": "972"})
     assert (in_martinique.due, in_martinique.extension.months) == (date(2026, 7, 20), 1)
-    with pytest.raises(InputError, match="lieu='Atlantis'"):
+    with pytest.raises(
+        InputError,
+        match=re.escape(
+            "(lieu) : reçu « Atlantis », attendu un code de département ou « étranger »"
+        ),
+    ):
         opposition({"date": "2026-05-20", "a_personne": True, "lieu": "Atlantis"})

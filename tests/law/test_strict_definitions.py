@@ -182,7 +182,7 @@ def test_a_typo_in_distance_extension_says_what_was_meant():
     assert str(raised.value).startswith(
         f"{file}: deadlines[0].distance_extention: clé inconnue ; vouliez-vous dire `distance_extension` ?"
     )
-    assert "(dans 'appel')" in str(raised.value)
+    assert "(dans « appel »)" in str(raised.value)
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_a_typo_in_distance_extension_says_what_was_meant():
             "procedures/parameters.toml",
             'value = "40.00"',
             "value = 40.0",
-            "indemnite_forfaitaire_recouvrement.values[0].value: reçu un nombre à virgule flottante 40.0",
+            "indemnite_forfaitaire_recouvrement.values[0].value: reçu un nombre à virgule flottante « 40.0 »",
         ),
         (
             "calendars/territories.toml",

@@ -57,7 +57,7 @@ def test_new_caledonia_courts_are_refused_clearly(territories):
     with pytest.raises(InputError) as refused:
         territories.for_court("988")
     assert str(refused.value) == (
-        "département de la juridiction : '988' est une collectivité dotée de sa propre "
+        "département de la juridiction : « 988 » est une collectivité dotée de sa propre "
         "procédure civile, que casefile ne traite pas"
     )
 

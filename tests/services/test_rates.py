@@ -65,7 +65,7 @@ def test_an_administrator_records_the_missing_semester_and_check_stops_warning(
     overlay: Path, store, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = missing_semester_rates(definitions.engine().parameters, TODAY)
-    if not any(w.startswith("taux_bce_refinancement") for w in before):
+    if not any(w.startswith("« taux_bce_refinancement » :") for w in before):
         pytest.skip("parameters.toml already holds the semester of TODAY")
     with pytest.raises(Forbidden):
         store.run(
@@ -75,7 +75,7 @@ def test_an_administrator_records_the_missing_semester_and_check_stops_warning(
     assert (result["semester"], result["value"], result["complete"]) == ("2026-H2", "9.99", True)
     assert 'value = "9.99"' in overlay.read_text(encoding="utf-8")
     after = missing_semester_rates(definitions.engine().parameters, TODAY)
-    assert not any(w.startswith("taux_bce_refinancement") for w in after)
+    assert not any(w.startswith("« taux_bce_refinancement » :") for w in after)
     assert semester_value(definitions.parameters()["taux_bce_refinancement"], TODAY).value == (
         Decimal("9.99")
     )
@@ -89,7 +89,7 @@ def test_an_administrator_records_the_missing_semester_and_check_stops_warning(
     )
     assert legal["complete"] is False
     assert any(
-        w.startswith("taux_interet_legal")
+        w.startswith("« taux_interet_legal » :")
         for w in missing_semester_rates(definitions.engine().parameters, TODAY)
     )
     legal = store.run(

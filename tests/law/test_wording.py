@@ -1,0 +1,113 @@
+"""How messages quote what a person wrote and name what the definitions hold."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from casefile.errors import InputError
+from casefile.labels import keys_fr
+from casefile.law.money import parse_amount
+from casefile.law.periods import Period, parse_date
+from casefile.law.wording import QUOTE_MAX, labelled, labelled_list, quoted
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("12,3,4", "« 12,3,4 »"),
+        ("peut-être", "« peut-être »"),
+        ("l'audience", "« l'audience »"),
+        ("", "«  »"),
+        (True, "« true »"),
+        (False, "« false »"),
+        (None, "« null »"),
+        (100, "« 100 »"),
+        (4080.5, "« 4080.5 »"),
+        (Decimal("10.005"), "« 10,005 »"),
+        (Decimal("NaN"), "« NaN »"),
+        (["67"], '« ["67"] »'),
+        ({"code": "67"}, '« {"code": "67"} »'),
+        ([], "« [] »"),
+        (date(2026, 2, 13), "« 2026-02-13 »"),
+        ("deux\nlignes\x07", "« deux\\nlignes\\u0007 »"),
+    ],
+)
+def test_a_value_is_quoted_as_the_person_wrote_it(value, expected):
+    assert quoted(value) == expected
+
+
+def test_a_long_value_is_cut():
+    text = quoted("x" * 500)
+    assert text == "« " + "x" * (QUOTE_MAX - 1) + "… »"
+
+
+def test_a_definition_is_named_by_its_label_then_its_key():
+    assert labelled("Tribunal judiciaire", "tribunal_judiciaire") == (
+        "« Tribunal judiciaire » (tribunal_judiciaire)"
+    )
+    assert labelled("audience", "audience") == "« audience »"
+    assert labelled("", "audience") == "« audience »"
+    assert labelled_list([("Audience", "audience"), ("Appel interjeté", "appel_interjete")]) == (
+        "« Audience » (audience), « Appel interjeté » (appel_interjete)"
+    )
+    assert labelled_list([]) == "aucun"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: parse_amount("12,3,4"),
+            "montant : « 12,3,4 » n'est pas un montant (écrire par exemple 4080.50, 4 080,50 ou "
+            "4 080,50 €)",
+        ),
+        (lambda: parse_amount(Decimal("0.001")), "montant : « 0,001 » a plus de deux décimales"),
+        (lambda: parse_amount("-5", "montant TTC"), "montant TTC : « -5 » est négatif"),
+        (
+            lambda: parse_date("13/02/2026", "today"),
+            "today : « 13/02/2026 » n'est pas une date au format AAAA-MM-JJ",
+        ),
+        (
+            lambda: Period.parse("quinze jours"),
+            "durée « quinze jours » illisible : écrire par exemple « 15 jours », « 1 mois », "
+            "« 2 ans », « 1 mois 15 jours », ou « -15 jours » pour un délai à rebours",
+        ),
+        (lambda: Period.parse("0 jours"), "durée « 0 jours » nulle"),
+    ],
+)
+def test_refusals_quote_the_value_with_guillemets(call, message):
+    with pytest.raises(InputError) as refused:
+        call()
+    assert str(refused.value) == message
+
+
+def test_an_unknown_event_lists_the_events_by_label_with_the_key_to_type(engine):
+    procedure = engine.procedures["refere_provision"]
+    with pytest.raises(InputError) as refused:
+        procedure.event("signification")
+    assert str(refused.value) == (
+        "événement inconnu « signification » pour la procédure « Référé-provision » (connus : "
+        "« Assignation en référé signifiée » (assignation_signifiee), « Audience de référé » "
+        "(audience), « Ordonnance de référé rendue » (ordonnance_rendue), « Ordonnance de "
+        "référé signifiée » (ordonnance_signifiee), « Appel interjeté » (appel_interjete))"
+    )
+
+
+def test_a_page_shows_the_labels_alone(engine):
+    """The CLI's message names « Label » (key); the page drops the key, turns a quoted or bare
+    key into its label and leaves the words of a label already written alone."""
+    procedure = engine.procedures["assignation_paiement"]
+    audience = procedure.events["audience"].label
+    obtained = procedure.events["date_audience_obtenue"].label
+    assert "audience" in obtained.lower()  # the trap: a key inside another event's label
+    text = (
+        f"événement « {obtained} » (date_audience_obtenue) : date avant « audience » ; "
+        "jugement_rendu"
+    )
+    assert keys_fr(procedure, text) == (
+        f"événement « {obtained} » : date avant « {audience} » ; "
+        f"« {procedure.events['jugement_rendu'].label} »"
+    )
