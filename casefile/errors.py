@@ -17,6 +17,10 @@ class CasefileError(Exception):
     extra: dict[str, object] | None = None
     """Fields the API adds to its JSON answer beside `error` (e.g. the existing pièce of a
     duplicate upload)."""
+    code: str | None = None
+    """The API's machine code beside the message (`code`); None: the status's own code."""
+    title: str | None = None
+    """The heading of the error page (a browser's answer); None: the status's own heading."""
 
 
 class InputError(CasefileError):

@@ -379,8 +379,10 @@ def keys_fr(procedure: object, text: str) -> str:
     return re.sub(pattern, named, text)
 
 
-def _count_fr(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
+def count_fr(count: int, singular: str, plural: str) -> str:
+    """ "1 facture impayée", "2 factures impayées"; 0 and 1 take the singular in French
+    ("0 dossier créé"), never "facture(s)"."""
+    return f"{count} {singular if abs(count) < 2 else plural}"
 
 
 def changes_fr(changes: Mapping[str, object]) -> tuple[str, list[str]]:
@@ -408,9 +410,9 @@ def changes_fr(changes: Mapping[str, object]) -> tuple[str, list[str]]:
         if d.get("due")
     ]
     parts = [
-        _count_fr(len(added), "délai ajouté", "délais ajoutés") if added else "",
-        _count_fr(len(moved), "délai déplacé", "délais déplacés") if moved else "",
-        _count_fr(len(removed), "délai supprimé", "délais supprimés") if removed else "",
+        count_fr(len(added), "délai ajouté", "délais ajoutés") if added else "",
+        count_fr(len(moved), "délai déplacé", "délais déplacés") if moved else "",
+        count_fr(len(removed), "délai supprimé", "délais supprimés") if removed else "",
     ]
     summary = ", ".join(p for p in parts if p)
     return (summary[0].upper() + summary[1:] + "." if summary else "Aucun délai modifié."), lines

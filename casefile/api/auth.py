@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +29,9 @@ from litestar.middleware import (
     AuthenticationResult,
     DefineMiddleware,
 )
-from litestar.middleware.session.client_side import CookieBackendConfig
 
 from casefile.api import errors, limits
+from casefile.api.cookies import PUBLIC_PATHS, derived_key, session_config
 from casefile.api.csrf import SESSION_ID, SessionCsrfMiddleware
 from casefile.labels import refused_fr
 from casefile.services import sessions
@@ -42,28 +41,7 @@ if TYPE_CHECKING:
     from litestar.handlers.base import BaseRouteHandler
     from litestar.types import ASGIApp, Guard, Receive, Scope, Send
 
-SESSION_COOKIE = "casefile_session"
-SESSION_SECONDS = int(sessions.SESSION_LIFETIME.total_seconds())
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Paths that answer without anyone logged in (anchored regular expressions).
-PUBLIC_PATHS = ["^/health$", "^/schema", "^/static/", "^/login$", "^/favicon.ico$"]
-
-
-def _derived_key(secret: str, purpose: str) -> bytes:
-    """One secret in the settings, an independent key per use."""
-    return hashlib.sha256(f"casefile:{purpose}:{secret}".encode()).digest()
-
-
-def session_config(secret: str, secure: bool = False) -> CookieBackendConfig:
-    return CookieBackendConfig(
-        secret=_derived_key(secret, "session"),
-        key=SESSION_COOKIE,
-        max_age=SESSION_SECONDS,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-        exclude=PUBLIC_PATHS[:3],
-    )
 
 
 def session_middleware(secret: str, secure: bool = False) -> Callable[[ASGIApp], ASGIApp]:
@@ -90,7 +68,7 @@ def session_middleware(secret: str, secure: bool = False) -> Callable[[ASGIApp],
 
 def csrf_middleware(secret: str) -> SessionCsrfMiddleware:
     # The JSON API authenticates mutations by bearer token only (see BearerOrSession).
-    return SessionCsrfMiddleware(_derived_key(secret, "csrf"))
+    return SessionCsrfMiddleware(derived_key(secret, "csrf"))
 
 
 class BearerOrSession(AbstractAuthenticationMiddleware):

@@ -53,6 +53,12 @@ def _headers(filename: str, size: int | None, disposition: str = "attachment") -
     return headers
 
 
+def verify_whole(store: ObjectStore, sha256: str, size: int, blake3: str | None) -> None:
+    """Read the whole stored object against its hash, keeping nothing (`IntegrityError`)."""
+    for _ in store.open_verified(sha256, size, blake3=blake3):
+        pass
+
+
 async def verified_download(
     store: ObjectStore,
     sha256: str,

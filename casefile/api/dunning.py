@@ -99,6 +99,7 @@ class ScenarioOut(msgspec.Struct):
     levels: list[LevelOut]
     actions: list[ActionOut]
     promises: list[PromiseOut]
+    notice: str = ""  # why the due level was not carried out (no mail server), what to do
 
 
 class PromiseIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -15,20 +15,26 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from litestar.types import Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
+from casefile.api import cookies
 from casefile.errors import CasefileError, InvalidFields, Unavailable
 from casefile.labels import ROLES
-from casefile.store.permissions import can
+from casefile.store.permissions import User, can
 
 log = logging.getLogger("casefile.api")
 
 
 def _wants_html(request: Request[Any, Any, Any]) -> bool:
-    """Pages answer with HTML, the API (and any client that does not ask for HTML) with JSON."""
-    if request.url.path.startswith("/api/"):
+    """Pages answer with HTML, the API (and any client that does not ask for HTML) with JSON.
+    A person who followed a page's link into the API with their session (a pièce, a document,
+    a bundle to download: a GET asking for HTML) gets the error as a page too, not raw JSON."""
+    if "text/html" not in request.headers.get("accept", ""):
         return False
-    return "text/html" in request.headers.get("accept", "")
+    if request.url.path.startswith("/api/"):
+        return request.method == "GET" and request.scope.get("auth") == "session"
+    return True
 
 
 # A stable machine code beside the French message (issue 12 item 6): clients test the code,
@@ -46,6 +52,21 @@ CODES = {
     429: "trop_de_requetes",
     500: "erreur_interne",
     503: "service_indisponible",
+}
+# The page's heading: what happened, in a person's words (the code stays beside it).
+TITLES = {
+    400: "Requête invalide",
+    401: "Authentification requise",
+    403: "Accès refusé",
+    404: "Page introuvable",
+    405: "Méthode non autorisée",
+    409: "Conflit",
+    413: "Fichier ou requête trop volumineux",
+    415: "Type de contenu non pris en charge",
+    422: "Données refusées",
+    429: "Trop de requêtes",
+    500: "Erreur interne",
+    503: "Service indisponible",
 }
 # Litestar's own English details, in French.
 FRENCH_DETAILS = {
@@ -103,6 +124,11 @@ _VALIDATION = (
     (re.compile(r"JSON is malformed: (.+)"), r"JSON illisible : \1"),
     (re.compile(r"\(byte (\d+)\)"), r"(octet \1)"),
     (re.compile(r"Input data was truncated"), "JSON illisible : document incomplet"),
+    # the static files router
+    (
+        re.compile(r"^no file or directory match the path (.+) was found$"),
+        r"aucun fichier « \1 » parmi les fichiers statiques",
+    ),
 )
 
 
@@ -114,23 +140,68 @@ def french_detail(status: int, detail: str) -> str:
     return detail
 
 
-def _answer(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+def _page(
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    user: User | None,
+    title: str | None = None,
+) -> Template:
+    return Template(
+        template_name="error.html",
+        context={
+            "status": status,
+            "title": title or TITLES.get(status, "Erreur"),
+            "message": message,
+            "user": user,
+            "can": lambda action: user is not None and can(user.role, action),
+            "role_labels": ROLES,
+        },
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+class _VisitorPage(Response[Any]):
+    """The error page of a request no route matched (404, 405): no middleware read its session,
+    so the visitor is looked up from the cookie when the page is sent (an exception handler
+    cannot await), and the page has the navigation of a logged-in user."""
+
+    def __init__(
+        self, request: Request[Any, Any, Any], status: int, message: str, title: str | None
+    ) -> None:
+        super().__init__(content=None, status_code=status, media_type=MediaType.HTML)
+        self.request, self.status, self.message, self.title = request, status, message, title
+
+    def to_asgi_response(  # type: ignore[override]
+        self, app: Any, request: Request[Any, Any, Any], **kwargs: Any
+    ) -> ASGIApp:
+        async def send_page(scope: Scope, receive: Receive, send: Send) -> None:
+            try:
+                user, token = await cookies.visitor(request)
+            except Exception:  # an error page never fails for want of its navigation
+                log.exception("visitor of %s %s", request.method, request.url.path)
+                user, token = None, ""
+            ScopeState.from_scope(scope).csrf_token = token
+            page = _page(request, self.status, self.message, user, self.title)
+            await page.to_asgi_response(app, request, **kwargs)(scope, receive, send)
+
+        return send_page
+
+
+def _answer(
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    code: str | None = None,
+    title: str | None = None,
+) -> Response[Any]:
     if _wants_html(request):
-        user = request.scope.get("user")
-        return Template(
-            template_name="error.html",
-            context={
-                "status": status,
-                "message": message,
-                "user": user,
-                "can": lambda action: user is not None and can(user.role, action),
-                "role_labels": ROLES,
-            },
-            status_code=status,
-            media_type=MediaType.HTML,
-        )
+        if "session" not in request.scope:
+            return _VisitorPage(request, status, message, title)
+        return _page(request, status, message, request.scope.get("user"), title)
     return Response(
-        content={"error": message, "code": CODES.get(status, f"http_{status}")},
+        content={"error": message, "code": code or CODES.get(status, f"http_{status}")},
         status_code=status,
         media_type=MediaType.JSON,
     )
@@ -162,7 +233,7 @@ def casefile_error(request: Request[Any, Any, Any], exc: CasefileError) -> Respo
         # The detail (keys, endpoints, driver text) is for the operator's log only.
         log.warning("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
         message = exc.public_message
-    response = _answer(request, exc.http_status, message)
+    response = _answer(request, exc.http_status, message, exc.code, exc.title)
     if isinstance(exc, InvalidFields) and isinstance(response.content, dict):
         response.content["fields"] = exc.errors  # each field's own message, for a form
     if exc.extra and isinstance(response.content, dict):

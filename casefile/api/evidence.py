@@ -15,11 +15,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Stream
 
+from casefile.api import downloads
 from casefile.api.auth import Actor, allows
-from casefile.api.downloads import streamed_download, verified_download
+from casefile.api.downloads import streamed_download, verified_download, verify_whole
 from casefile.api.uploads import Upload, blocking_chunks, multipart_upload, raw_upload
 from casefile.errors import InputError, NotFound
-from casefile.evidence.errors import IntegrityError
+from casefile.evidence.errors import IntegrityError, PieceAltered
 from casefile.settings import get_settings
 
 
@@ -144,7 +145,7 @@ class EvidenceController(Controller):
         from casefile.store import audit, cases, pieces
 
         piece = await pieces.get_piece(piece_id)
-        await cases.resolve_case(piece.case_id, actor)
+        case_row = await cases.resolve_case(piece.case_id, actor)
         if piece.deleted_at is not None:
             raise NotFound(f"la pièce id {piece_id} a été retirée")
         current = piece.current
@@ -164,16 +165,40 @@ class EvidenceController(Controller):
 
         from casefile.services.previews import INLINE_MIMES
 
-        return await verified_download(
-            open_store(),
-            current.sha256,
-            current.size,
-            media_type=current.mime or "application/octet-stream",
-            filename=current.safe_name or "piece",
-            incident=incident,
-            disposition="inline" if inline and current.mime in INLINE_MIMES else "attachment",
-            blake3=current.blake3,
-        )
+        store = open_store()
+        try:
+            if current.size > downloads.INLINE_VERIFY_BYTES and await audit.has_integrity_incident(
+                "piece", f"{piece.case_id}:{piece.id}"
+            ):
+                # Streamed one chunk behind its hash, a large pièce already found altered
+                # would abort the transfer with no word: checked whole first, so the person
+                # gets the page that says what to do (and a repaired copy streams as usual).
+                try:
+                    await asyncio.to_thread(
+                        verify_whole, store, current.sha256, current.size, current.blake3
+                    )
+                except IntegrityError as error:
+                    await incident(error)
+                    raise
+            return await verified_download(
+                store,
+                current.sha256,
+                current.size,
+                media_type=current.mime or "application/octet-stream",
+                filename=current.safe_name or "piece",
+                incident=incident,
+                disposition="inline" if inline and current.mime in INLINE_MIMES else "attachment",
+                blake3=current.blake3,
+            )
+        except IntegrityError as error:
+            if isinstance(error, PieceAltered):
+                raise
+            raise PieceAltered(
+                piece.number,
+                str(case_row["reference"]),
+                current.original_name or current.safe_name or "",
+                str(error),
+            ) from error
 
     @get(
         "/api/evidence/{piece_id:int}/thumbnail",

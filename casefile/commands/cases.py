@@ -79,6 +79,7 @@ def _prepare_jobs(url: str) -> str:
 
 
 def demo(args: argparse.Namespace) -> int:
+    from casefile.labels import count_fr
     from casefile.law.wording import date_fr
     from casefile.store import db
     from casefile.store.demo import load_demo
@@ -92,8 +93,13 @@ def demo(args: argparse.Namespace) -> int:
 
     result = run_store(work, require_schema=False)
     print(
-        f"portefeuille de démonstration au {date_fr(today)} : {result['created']} dossier(s) "
-        f"créé(s), {result['existing']} déjà présent(s)"
+        f"portefeuille de démonstration au {date_fr(today)} : "
+        f"{count_fr(result['created'], 'dossier créé', 'dossiers créés')}, "
+        f"{count_fr(result['existing'], 'déjà présent', 'déjà présents')}"
+    )
+    print(
+        "juridictions d'exemple (adresses fictives, à remplacer par celles de l'annuaire "
+        "officiel : page Juridictions ou « casefile court edit ») : " + ", ".join(result["courts"])
     )
     print(
         "utilisateurs (mot de passe « demo » — pour la démonstration seulement, jamais en "
@@ -180,7 +186,7 @@ def case_advice(args: argparse.Namespace) -> int:
 
 def case_handover(args: argparse.Namespace) -> int:
     from casefile.commands.operator import as_operator
-    from casefile.labels import dates_in_text_fr
+    from casefile.labels import count_fr, dates_in_text_fr
     from casefile.law.wording import date_fr
     from casefile.services.handover import hand_over
 
@@ -194,8 +200,8 @@ def case_handover(args: argparse.Namespace) -> int:
     carried = result["carried"]
     print(
         f"{result['case']} : transmis au contentieux le {date_fr(result['handed_over_on'])} — "
-        f"{result['procedure_label']} ; {carried['invoices']} facture(s), "
-        f"{carried['pieces']} pièce(s), mise en demeure : "
+        f"{result['procedure_label']} ; {count_fr(carried['invoices'], 'facture', 'factures')}, "
+        f"{count_fr(carried['pieces'], 'pièce', 'pièces')}, mise en demeure : "
         f"{date_fr(carried['mise_en_demeure']) if carried['mise_en_demeure'] else 'aucune'}"
     )
     for note in result["notes"]:

@@ -13,6 +13,7 @@ from casefile.commands.cases import _today, print_json, run_store
 from casefile.commands.operator import resolve_operator
 from casefile.documents.formatting import amount_fr, date_fr
 from casefile.errors import Unavailable
+from casefile.labels import count_fr
 from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.services import dunning, dunning_actions, promises
@@ -39,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     created = ", ".join(
         f"{n} {dunning.STATUS_LABELS.get(s, s)}" for s, n in report["created"].items()
     )
-    print(f"relances du {date_fr(report['day'])} : {report['examined']} dossier(s) examiné(s)")
+    examined = count_fr(report["examined"], "dossier examiné", "dossiers examinés")
+    print(f"relances du {date_fr(report['day'])} : {examined}")
     print(f"  actions créées : {created or 'aucune'}")
     print(
         f"  annulées : {report['cancelled']} ; promesses constatées : {report['promises_settled']}"
@@ -47,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     for line in report["errors"]:
         print(f"  erreur : {line}")
     if report.get("skipped"):
-        print(f"  {report['skipped']}")
+        waiting = count_fr(report["deferred_emails"], "e-mail non envoyé", "e-mails non envoyés")
+        print(f"  {waiting} : {report['skipped']}")
     return 0
 
 
@@ -67,6 +70,8 @@ def show(args: argparse.Namespace) -> int:
         print(f"  prochain niveau : {state.next_label}{due}")
     if state.reason:
         print(f"  {state.reason}")
+    if state.notice:
+        print(f"  {state.notice}")
     for action in state.actions:
         print(
             f"  {date_fr(action.due_on)} {action.level_label} : "

@@ -9,6 +9,7 @@ from dataclasses import asdict, replace
 
 from casefile.commands.cases import print_json, run_store
 from casefile.commands.operator import resolve_operator
+from casefile.labels import count_fr
 from casefile.services import reminders
 
 
@@ -34,7 +35,8 @@ def prefs(args: argparse.Namespace) -> int:
     print(f"{args.name}: adresse {result.email or '(aucune)'}")
     print(
         "  récapitulatif quotidien : "
-        + (f"oui, {result.digest_days} jour(s)" if result.digest else "non")
+        + (f"oui, {count_fr(result.digest_days, 'jour', 'jours')}" if result.digest else "non")
     )
-    print("  alertes : " + (f"oui, {result.alert_days} jour(s) avant" if result.alerts else "non"))
+    alerts = f"oui, {count_fr(result.alert_days, 'jour', 'jours')} avant"
+    print("  alertes : " + (alerts if result.alerts else "non"))
     return 0

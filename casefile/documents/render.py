@@ -139,11 +139,17 @@ def render(template_key: str, data: CaseDocumentData, manifest: Manifest | None 
     try:
         template.render(context, jinja_env=_rendering_environment(), autoescape=True)
     except TemplateError as exc:
-        raise DefinitionError(
+        error = DefinitionError(
             str(manifest.template_path(template_key)),
             template_key,
             f"le modèle ne peut être rempli : {exc}",
-        ) from exc
+        )
+        # The path and Jinja's English are for the operator (log, CLI); a person reads this.
+        error.public_message = (
+            "le modèle .docx ne peut être rempli (un champ y est inconnu ou mal écrit) : un "
+            "administrateur lance « casefile check », qui nomme le fichier et le champ"
+        )
+        raise error from exc
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

@@ -48,7 +48,7 @@ from casefile.evidence.topdf import (
     office_to_pdf,
     text_to_pdf,
 )
-from casefile.labels import size_fr
+from casefile.labels import count_fr, size_fr
 
 BORDEREAU_TITLE = "Bordereau de communication de pièces"
 
@@ -100,7 +100,7 @@ def bordereau_lines(lines: Sequence[BordereauLine], case_reference: str) -> list
     out = [
         Line(BORDEREAU_TITLE.upper(), 14, bold=True),
         Line(f"Affaire : {case_reference}", 11, space_before=8),
-        Line(f"{len(lines)} pièce(s) communiquée(s)", 10, space_before=2),
+        Line(count_fr(len(lines), "pièce communiquée", "pièces communiquées"), 10, space_before=2),
     ]
     for line in lines:
         text = line.title

@@ -1,5 +1,7 @@
 """Objects in a folder: `ROOT/sha256/ab/cd/<hex>`, written through a temporary file and a
-no-clobber hard link, so a key appears complete or not at all and is never replaced."""
+no-clobber hard link, so a key appears complete or not at all and is never replaced — except
+by bytes proven to match it when the stored ones no longer do (an altered pièce's original
+deposited again: `StoredObject.repaired`)."""
 
 from __future__ import annotations
 
@@ -56,7 +58,14 @@ class LocalStore:
                 os.fsync(out.fileno())
             sha256, blake3 = reader.sha256.hexdigest(), reader.blake3.hexdigest()
             stored = self._commit(temp, sha256, reader.size, blake3)
-            return StoredObject(sha256, reader.size, reader.mime, created=stored, blake3=blake3)
+            return StoredObject(
+                sha256,
+                reader.size,
+                reader.mime,
+                created=stored != "existing",
+                blake3=blake3,
+                repaired=stored == "repaired",
+            )
         except OSError as error:
             raise StorageUnavailable(
                 f"dossier des pièces {self.root} : impossible d'y stocker le fichier : "
@@ -66,14 +75,15 @@ class LocalStore:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
 
-    def _commit(self, temp: Path, sha256: str, size: int, blake3: str) -> bool:
+    def _commit(self, temp: Path, sha256: str, size: int, blake3: str) -> str:
         """Verify the written temp file, then link it to its key unless the key exists.
 
-        Returns whether a new object was created."""
+        Returns "created", "existing" (identical bytes already stored) or "repaired" (the
+        stored bytes failed their hash: these, which pass it, replaced them)."""
         final = self._path(sha256)
-        if final.exists():
-            self._check_size(final, sha256, size)
-            return False
+        repair = final.exists()
+        if repair and self._intact(final, sha256, size, blake3):
+            return "existing"
         # Re-read what reached the disk: the page cache makes this cheap, and it proves the
         # file holds the bytes that were hashed.
         with temp.open("rb") as data:
@@ -82,13 +92,31 @@ class LocalStore:
                 pass
         temp.chmod(0o444)
         final.parent.mkdir(parents=True, exist_ok=True)
+        if repair:
+            # Only bytes proven to match the key replace bytes proven not to.
+            os.replace(temp, final)
+            _fsync_dir(final.parent)
+            return "repaired"
         try:
             # link() fails if the key exists, where rename() would silently replace it.
             os.link(temp, final)
         except FileExistsError:
             self._check_size(final, sha256, size)
-            return False
+            return "existing"
         _fsync_dir(final.parent)
+        return "created"
+
+    def _intact(self, path: Path, sha256: str, size: int, blake3: str) -> bool:
+        """Whether the stored object still holds the bytes its key names."""
+        if path.stat().st_size != size:
+            return False
+        try:
+            with path.open("rb") as data:
+                chunks = iter(lambda: data.read(CHUNK), b"")
+                for _ in verified_chunks(chunks, sha256, size, str(path), blake3=blake3):
+                    pass
+        except IntegrityError:
+            return False
         return True
 
     def _check_size(self, path: Path, sha256: str, size: int) -> None:

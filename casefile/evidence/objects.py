@@ -68,6 +68,9 @@ class StoredObject:
     blake3: str | None = None
     """The BLAKE3 digest of the bytes received, computed in the same pass as `sha256` (every
     store computes it; None only from a test double)."""
+    repaired: bool = False
+    """True when the key already held bytes that failed their hash and these bytes, which
+    pass it, replaced them (the original of an altered pièce deposited again)."""
 
 
 @dataclass(frozen=True)

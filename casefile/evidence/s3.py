@@ -148,9 +148,10 @@ class S3Store:
         hashed, or handed to the server): it proves the server holds exactly those bytes."""
         sha256, size, blake3 = first.sha256.hexdigest(), first.size, first.blake3.hexdigest()
         existing = self.stat(sha256)
-        if existing is not None:
-            self._check_size(existing.size, sha256, size)
+        if existing is not None and self._intact(existing.size, sha256, size, blake3):
             return StoredObject(sha256, size, first.mime, created=False, blake3=blake3)
+        # Absent, or stored bytes that fail their hash: these, which pass it, are written
+        # (the original of an altered pièce deposited again repairs it).
         key = object_key(sha256)
         result = self._call(
             "upload",
@@ -176,7 +177,20 @@ class S3Store:
                 "envoyez-le de nouveau"
             )
         self._verify_new(sha256, size, blake3)
-        return StoredObject(sha256, size, first.mime, created=True, blake3=blake3)
+        return StoredObject(
+            sha256, size, first.mime, created=True, blake3=blake3, repaired=existing is not None
+        )
+
+    def _intact(self, actual: int, sha256: str, size: int, blake3: str) -> bool:
+        """Whether the stored object still holds the bytes its key names."""
+        if actual != size:
+            return False
+        try:
+            for _ in self.open_verified(sha256, size, blake3=blake3):
+                pass
+        except IntegrityError:
+            return False
+        return True
 
     def _verify_new(self, sha256: str, size: int, blake3: str) -> None:
         """Check the object just written under its content key; remove it if it is wrong, so

@@ -7,6 +7,7 @@ orphan object, which `verify` finds and can remove.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -45,6 +46,8 @@ removed by verify, after this long."""
 
 Progress = Callable[[int, int], None]
 """Called with (bytes checked, total bytes) while verify reads the store."""
+
+log = logging.getLogger("casefile.evidence")
 
 
 class PieceReceipt(TypedDict):
@@ -105,6 +108,19 @@ class DuplicatePiece(Conflict):
             }
         }
 
+    def mark_repaired(self) -> None:
+        """The stored copy of that pièce had been altered, and this upload (the same bytes as
+        recorded) replaced it: said in the message and in `extra`."""
+        self.repaired = True
+        self.args = (
+            f"{self.args[0]} ; la copie stockée de la pièce n° {self.piece.number}, altérée, "
+            "a été remplacée par ce fichier identique à l'original : elle est de nouveau servie",
+        )
+        if self.extra is not None:
+            self.extra["repaired"] = True
+
+    repaired = False
+
 
 def find_duplicate(records: PieceRecords, case_id: CaseId, sha256: str) -> DuplicatePiece | None:
     """The live pièce of the case one of whose versions has these bytes (the current version
@@ -154,6 +170,13 @@ def add_piece(
         # The bytes were already stored (content-addressed): nothing new is left behind.
         duplicate = find_duplicate(records, case_id, stored.sha256)
         if duplicate is not None:
+            if stored.repaired:
+                log.warning(
+                    "case %s: altered object %s replaced by the same bytes deposited again",
+                    case_id,
+                    stored.sha256,
+                )
+                duplicate.mark_repaired()
             if on_duplicate == "reuse":
                 return _receipt(duplicate.piece, reused=True)
             raise duplicate

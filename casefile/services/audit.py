@@ -193,6 +193,13 @@ PIECE_ACTIONS = {
     "replace": "a remplacé une pièce du dossier {case}",
     "withdraw": "a retiré une pièce du dossier {case}",
     "download": "a téléchargé une pièce du dossier {case}",
+    # The actions of the pièces' own history (`PieceEvent.action`, store/pieces.py).
+    "added": "a ajouté une pièce au dossier {case}",
+    "versioned": "a déposé une nouvelle version d'une pièce du dossier {case}",
+    "renumbered": "a renuméroté les pièces du dossier {case}",
+    "deleted": "a retiré une pièce du dossier {case}",
+    "repaired": "a déposé à nouveau l'original d'une pièce altérée du dossier {case} : sa "
+    "copie stockée est réparée",
 }
 
 

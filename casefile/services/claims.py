@@ -344,7 +344,12 @@ async def delete_claim(
         await audit.record(actor, "claim.delete", "case", row["id"], claim_view(current), after)
     warnings = (
         [
-            f"{orphans} paiement(s) désignai(en)t la facture {current['invoice_number']} : "
+            (
+                f"1 paiement désignait la facture {current['invoice_number']} : il reste "
+                "enregistré, sans facture désignée."
+            )
+            if orphans == 1
+            else f"{orphans} paiements désignaient la facture {current['invoice_number']} : "
             "ils restent enregistrés, sans facture désignée."
         ]
         if orphans

@@ -321,6 +321,26 @@ class RunReport:
         }
 
 
+NO_MAIL_SERVER = (
+    "E-mail non envoyé : aucun serveur de messagerie n'est configuré (CASEFILE_SMTP_URL). "
+    "La relance reste à faire : rien n'a été envoyé ni noté comme envoyé. Pour la faire, un "
+    "administrateur configure CASEFILE_SMTP_URL et CASEFILE_MAIL_FROM (deploy/env.example) et "
+    "l'e-mail part au passage quotidien suivant ; ou envoyez une lettre de relance par courrier "
+    "(rubrique Documents du dossier : « Lettre de relance »)."
+)
+"""What the case page says of an e-mail level that is due while no mail server is set."""
+NO_MAIL_SERVER_RUN = (
+    "aucun serveur de messagerie configuré (CASEFILE_SMTP_URL) : les e-mails de relance dus ne "
+    "sont pas envoyés et restent à faire ; configurez CASEFILE_SMTP_URL et CASEFILE_MAIL_FROM, "
+    "ou envoyez une lettre de relance par courrier (rubrique Documents du dossier)"
+)
+
+
+def mail_server_missing() -> bool:
+    """No SMTP server in the settings: e-mail levels wait, nothing pretends to be sent."""
+    return not get_settings().smtp_url
+
+
 class MailServerUnavailable(OSError):
     """The mail server did not take the debtors' e-mails: the job is retried."""
 
@@ -503,7 +523,7 @@ async def _email(
         problem = f"adresse e-mail du débiteur « {address} » invalide : corrigez-la dans sa fiche"
     if problem is None and not outbox.usable:
         if outbox.config is None:
-            report.skipped = "CASEFILE_SMTP_URL absent : e-mails aux débiteurs non envoyés"
+            report.skipped = NO_MAIL_SERVER_RUN
         report.deferred += 1
         return
     if problem is not None:

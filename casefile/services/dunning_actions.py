@@ -332,6 +332,7 @@ class ScenarioState:
     levels: list[dict[str, Any]]  # each level with its action's status, if any
     actions: list[ActionLine]
     promises: list[dict[str, Any]]
+    notice: str = ""  # why the due level was not carried out (no mail server), and what to do
 
 
 STATE_LABELS = {
@@ -406,6 +407,14 @@ async def case_state(case: int | str, actor: User, today: date) -> ScenarioState
             }
             for p in state.promises
         ],
+        notice=(
+            flow.NO_MAIL_SERVER
+            if step.state == "du"
+            and step.level is not None
+            and step.level.channel == "email"
+            and flow.mail_server_missing()
+            else ""
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from casefile.evidence import records, service
 from casefile.evidence.objects import Readable
 from casefile.services import piece_text
 from casefile.settings import get_settings
+from casefile.store import audit
 from casefile.store.permissions import User
 
 log = logging.getLogger(__name__)
@@ -116,20 +117,33 @@ async def add_piece(
 ) -> dict[str, Any]:
     """Store the bytes of `stream` (read in a worker thread: it may pull them from the
     network) and record the case's next pièce; `DuplicatePiece` (409) when the case has the
-    file already and `on_duplicate` is "ask"."""
-    return await _stored(
-        service.add_piece,
-        case_id,
-        stream,
-        actor,
-        filename=filename,
-        kind=kind,
-        piece_date=piece_date,
-        description=description,
-        invoices=invoices,
-        max_size=get_settings().max_upload_bytes,
-        on_duplicate=on_duplicate,
-    )
+    file already and `on_duplicate` is "ask". The original of an altered pièce deposited
+    again replaces its stored copy (`DuplicatePiece.repaired`): recorded in the case's audit."""
+    try:
+        return await _stored(
+            service.add_piece,
+            case_id,
+            stream,
+            actor,
+            filename=filename,
+            kind=kind,
+            piece_date=piece_date,
+            description=description,
+            invoices=invoices,
+            max_size=get_settings().max_upload_bytes,
+            on_duplicate=on_duplicate,
+        )
+    except service.DuplicatePiece as duplicate:
+        if duplicate.repaired:
+            await audit.record(
+                actor,
+                "piece.repaired",
+                "piece",
+                f"{case_id}:{duplicate.piece.id}",
+                None,
+                {"sha256": duplicate.piece.versions[duplicate.version - 1].sha256},
+            )
+        raise
 
 
 async def add_stored_copy(

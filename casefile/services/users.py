@@ -185,14 +185,20 @@ def person_name(row: Mapping[str, Any]) -> str:
     return _identity(row).person
 
 
+SYSTEM_NAME = SYSTEM.name
+SYSTEM_PERSON = "casefile (traitement automatique)"
+
+
 async def people_names(logins: Iterable[str | None]) -> dict[str, str]:
-    """login → how a page names that person (`person_name`), in one query; an unknown login
-    (a deleted account, "system") is kept as written."""
+    """login → how a page names that person (`person_name`), in one query; the system's own
+    actions (the demo, the daily jobs) read « casefile (traitement automatique) »; an unknown
+    login (a deleted account) is kept as written."""
     wanted = sorted({str(name) for name in logins if name})
     if not wanted:
         return {}
     rows = await UserAccount.select().where(UserAccount.name.is_in(wanted))
     found = {str(row["name"]): person_name(row) for row in rows}
+    found.setdefault(SYSTEM_NAME, SYSTEM_PERSON)
     return {name: found.get(name, name) for name in wanted}
 
 

@@ -65,11 +65,11 @@ def advice_from_case(full: dict[str, Any], as_of: date) -> dict[str, Any]:
             data["reasons"] = [asdict(reason) for reason in item.reasons]
             procedures.append(data)
         notes.append(
-            "Montant retenu: principal restant dû; le plafond des petites créances s'apprécie "
-            "principal et intérêts compris (CPCE R125-1): vérifier avec le décompte."
+            "Montant retenu : principal restant dû ; le plafond des petites créances s'apprécie "
+            "principal et intérêts compris (CPCE R125-1) : vérifier avec le décompte."
         )
     else:
-        notes.append("Aucune créance impayée enregistrée: pas de procédure à conseiller.")
+        notes.append("Aucune créance impayée enregistrée : pas de procédure à conseiller.")
     debtor_kind = party_standing(debtor).kind
     acknowledgments = [
         date.fromisoformat(e["date"])

@@ -94,6 +94,16 @@ async def record_integrity_incident(
     )
 
 
+async def has_integrity_incident(entity: str, entity_id: str) -> bool:
+    """Whether a download of this entity was ever refused for an altered file."""
+    return bool(
+        await AuditEntry.exists()
+        .where(AuditEntry.action == INTEGRITY_INCIDENT)
+        .where(AuditEntry.entity == entity)
+        .where(AuditEntry.entity_id == entity_id)
+    )
+
+
 async def integrity_incidents(limit: int = 100) -> list[dict[str, Any]]:
     """The recorded integrity incidents, newest first (no permission check: for `verify`)."""
     rows = await (

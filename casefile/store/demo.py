@@ -3,7 +3,12 @@
 About 30 cases across the four procedures and the amicable phase, in metropolitan France,
 Alsace-Moselle (Strasbourg, Metz), the overseas departments (Pointe-à-Pitre, Saint-Denis de La
 Réunion) and with a debtor abroad; some deadlines already missed as of `today`. Idempotent:
-users and cases that exist (by name, by reference) are left as they are.
+users, courts and cases that exist (by name, by reference) are left as they are.
+
+A few courts, so that a newcomer's first pleading can name one: the project has no sourced
+list of the courts' addresses (docs/templates.md, "Courts"), so these are examples, and say
+so in their name and in the bracketed address that a pleading prints — never an address
+presented as the real one. The documents list that address as still to complete.
 
 The demo users' password is "demo": for a demonstration database only, never in production.
 """
@@ -18,11 +23,11 @@ from typing import Any
 
 from casefile.errors import Conflict
 from casefile.law.parties import split_legal_form
-from casefile.services import cases
+from casefile.services import cases, courts
 from casefile.services.cases import InvoiceIn, NewCase, PartyIn, PaymentIn
 from casefile.store.db import atomic
 from casefile.store.permissions import SYSTEM
-from casefile.store.tables import Case, UserAccount
+from casefile.store.tables import Case, Court, UserAccount
 from casefile.store.users import create_user
 
 DEMO_PASSWORD = "demo"
@@ -490,9 +495,66 @@ async def _users() -> list[tuple[str, str]]:
     return list(DEMO_USERS)
 
 
+EXAMPLE_ADDRESS = "[adresse d'exemple : saisir l'adresse réelle du greffe]"
+"""The street line of a demo court: bracketed, as every placeholder a pleading prints."""
+DEMO_COURTS = (
+    courts.CourtIn(
+        "Tribunal judiciaire de Strasbourg (exemple)",
+        TJ,
+        "67",
+        EXAMPLE_ADDRESS,
+        "67000",
+        "Strasbourg",
+    ),
+    courts.CourtIn(
+        "Tribunal judiciaire de Strasbourg, chambre commerciale (exemple)",
+        "chambre_commerciale",
+        "67",
+        EXAMPLE_ADDRESS,
+        "67000",
+        "Strasbourg",
+    ),
+    courts.CourtIn(
+        "Tribunal judiciaire de Paris (exemple)", TJ, "75", EXAMPLE_ADDRESS, "75009", "Paris"
+    ),
+    courts.CourtIn(
+        "Tribunal de commerce de Bordeaux (exemple)", TC, "33", EXAMPLE_ADDRESS, "33000", "Bordeaux"
+    ),
+)
+
+
+async def _courts() -> list[dict[str, Any]]:
+    """The example courts, created once (by name); returns every recorded court."""
+    existing = {row["name"] for row in await Court.select(Court.name)}
+    for court in DEMO_COURTS:
+        if court.name not in existing:
+            await courts.add_court(court, SYSTEM)
+    return await courts.list_courts(SYSTEM)
+
+
+def _court_of(s: Scenario, recorded: list[dict[str, Any]]) -> int | None:
+    """The example court a new demo case points to: one of its department whose kind fits its
+    procedure (none for the amicable phase: no court yet)."""
+    if s.procedure == AMIABLE:
+        return None
+    names = {c.name for c in DEMO_COURTS}
+    return next(
+        (
+            c["id"]
+            for c in recorded
+            if c["name"] in names
+            and c["department"] == s.department
+            and courts.court_fits(s.court, c["kind"])
+        ),
+        None,
+    )
+
+
 async def load_demo(today: date, cases: int = 30) -> dict[str, Any]:
-    """Create the demo users and up to `cases` cases (DEMO-001…); returns what was done."""
+    """Create the demo users, the example courts and up to `cases` cases (DEMO-001…);
+    returns what was done."""
     users = await _users()
+    recorded = await _courts()
     references = {row["reference"] for row in await Case.select(Case.reference)}
     created = existing = 0
     for index in range(cases):
@@ -503,12 +565,17 @@ async def load_demo(today: date, cases: int = 30) -> dict[str, Any]:
             continue
         try:
             async with atomic(f"demo case {reference}"):
-                await _create(reference, scenario, index, today)
+                await _create(reference, scenario, index, today, _court_of(scenario, recorded))
         except Conflict:
             existing += 1  # created meanwhile by another run
             continue
         created += 1
-    return {"created": created, "existing": existing, "users": users}
+    return {
+        "created": created,
+        "existing": existing,
+        "users": users,
+        "courts": [c["name"] for c in recorded if c["name"] in {d.name for d in DEMO_COURTS}],
+    }
 
 
 SERVICES_WORDS = ("cabinet", "clinique", "pharmacie", "informatique", "transports", "location",
@@ -580,7 +647,9 @@ def _weekday(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
 
 
-async def _create(reference: str, s: Scenario, index: int, today: date) -> None:
+async def _create(
+    reference: str, s: Scenario, index: int, today: date, court_id: int | None
+) -> None:
     suffix = "" if index < len(SCENARIOS) else f" ({index // len(SCENARIOS) + 1})"
     company = s.debtor_kind == PRO
     abroad = s.residence == "etranger"
@@ -615,6 +684,8 @@ async def _create(reference: str, s: Scenario, index: int, today: date) -> None:
         commissaire="commissaire" if s.procedure in (PETITES, IP) else None,
     )
     case = await cases.create_case(data, SYSTEM)
+    if court_id is not None:
+        await courts.set_case_court(case["id"], court_id, SYSTEM)
     for number, (amount, age) in enumerate(s.invoices, start=1):
         issued = today - timedelta(days=age)
         await cases.add_claim(

@@ -35,6 +35,7 @@ from casefile.documents.context import (
     Piece,
     ReminderLine,
 )
+from casefile.documents.manifest import load_manifest
 from casefile.documents.render import template_fields
 from casefile.errors import InputError, NotFound
 from casefile.evidence.bundle import BordereauLine
@@ -144,6 +145,17 @@ def court_for(
             recorded["postal_address"],
             recorded["greffe_email"] or None,
         )
+        if str(recorded.get("address") or "").startswith("["):
+            # A court recorded with a bracketed address (the demo's examples): the pleading
+            # prints it as the placeholder it is, and the address is still to be entered.
+            missing.append(
+                Missing(
+                    f"Adresse du greffe de la juridiction « {recorded['name']} »",
+                    "page Juridictions (ou « casefile court edit »), d'après l'annuaire "
+                    "officiel des juridictions",
+                    ("tribunal_adresse",),
+                )
+            )
         return court, recorded["city"], missing, notes
     label = court_label(court_kind, department)
     seat_city = TJ_SEATS.get(department)
@@ -663,6 +675,11 @@ def missing_for(template: str, missing: Sequence[Missing]) -> list[Missing]:
 # -- storing generated documents ---------------------------------------------------------------
 
 
+def _title(template: str) -> str:
+    spec = load_manifest().templates.get(template)
+    return spec.title if spec is not None else template
+
+
 def _document_dict(row: dict[str, Any], reference: str) -> dict[str, Any]:
     from casefile.evidence.names import safe_name
 
@@ -675,7 +692,8 @@ def _document_dict(row: dict[str, Any], reference: str) -> dict[str, Any]:
         "size": row["size"],
         "created_by": row["created_by"],
         "created_at": row["created_at"].isoformat(),
-        "filename": safe_name(f"{reference} - {row['template']} v{row['version']}.docx"),
+        # The document's French title, not its template key, names the file a person saves.
+        "filename": safe_name(f"{reference} - {_title(row['template'])} v{row['version']}.docx"),
     }
 
 

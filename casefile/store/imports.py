@@ -53,6 +53,7 @@ from typing import Any
 
 from casefile.definitions import engine
 from casefile.errors import CasefileError, InputError
+from casefile.labels import count_fr
 from casefile.law.identifiers import normalise_key
 from casefile.law.money import check_siren, parse_amount, to_cents
 from casefile.law.wording import amount_fr, date_fr
@@ -204,20 +205,24 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "importerait" if self.dry_run else "importé"
+        lines = count_fr(self.lines, "ligne", "lignes")
         if self.errors and not self.skip_bad:
             return (
-                f"{self.source} : {len(self.errors)} erreur(s) dans {self.lines} ligne(s) ; "
-                "rien n'a été importé (corrigez le fichier, ou utilisez --skip-bad)"
+                f"{self.source} : {count_fr(len(self.errors), 'erreur', 'erreurs')} dans "
+                f"{lines} ; rien n'a été importé (corrigez le fichier, ou utilisez --skip-bad)"
             )
+        bad = len({e.line for e in self.errors})
         skipped = (
-            f", {len({e.line for e in self.errors})} ligne(s) erronée(s) écartée(s)"
+            f", {count_fr(bad, 'ligne erronée écartée', 'lignes erronées écartées')}"
             if self.errors
             else ""
         )
         return (
-            f"{self.source} : {verb} : {self.claims} facture(s) et {self.payments} paiement(s) "
-            f"depuis {self.lines} ligne(s) : {self.cases_created} dossier(s) ouvert(s), "
-            f"{self.cases_updated} complété(s), {self.deadlines} délai(s){skipped}"
+            f"{self.source} : {verb} : {count_fr(self.claims, 'facture', 'factures')} et "
+            f"{count_fr(self.payments, 'paiement', 'paiements')} depuis {lines} : "
+            f"{count_fr(self.cases_created, 'dossier ouvert', 'dossiers ouverts')}, "
+            f"{count_fr(self.cases_updated, 'complété', 'complétés')}, "
+            f"{count_fr(self.deadlines, 'délai', 'délais')}{skipped}"
         )
 
     def as_dict(self) -> dict[str, Any]:

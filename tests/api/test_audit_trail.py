@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 
+import pytest
+
 from casefile import clock
 from tests.api.conftest import Api
 from tests.api.test_cases import new_case
@@ -317,3 +319,27 @@ def test_the_page_header_names_the_person_logged_in_not_their_login(api: Api) ->
         assert '<span class="who">lecteur (lecteur)</span>' in html.unescape(page.text)
     finally:
         api.client.cookies.clear()
+
+
+@pytest.mark.parametrize(
+    ("action", "sentence"),
+    [
+        ("piece.added", "admin a ajouté une pièce au dossier D-3."),
+        ("piece.versioned", "admin a déposé une nouvelle version d'une pièce du dossier D-3."),
+        ("piece.renumbered", "admin a renuméroté les pièces du dossier D-3."),
+        ("piece.deleted", "admin a retiré une pièce du dossier D-3."),
+        (
+            "piece.repaired",
+            "admin a déposé à nouveau l'original d'une pièce altérée du dossier D-3 : sa copie "
+            "stockée est réparée.",
+        ),
+    ],
+)
+def test_the_pieces_own_history_reads_in_french_not_as_a_raw_key(
+    action: str, sentence: str
+) -> None:
+    """The trail showed « a effectué l'action « piece.added » (piece 3:1) »."""
+    from casefile.services.audit import describe
+
+    entry = _entry(action, "piece", None, {"case_id": 3, "piece_id": 1}, "3:1")
+    assert describe(entry, {3: "D-3"}, {}).sentence == sentence

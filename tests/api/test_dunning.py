@@ -171,3 +171,22 @@ def test_the_lists_to_work_on_are_in_french(browser: Api) -> None:
     browser.client.cookies.clear()
     login(browser, "lecteur")
     assert browser.client.get("/relances/a-envoyer", headers=HTML).status_code == 403
+
+
+def test_without_a_mail_server_the_page_says_the_e_mail_was_not_sent(browser: Api) -> None:
+    """The API's app has no CASEFILE_SMTP_URL: the due e-mail level is shown as not sent, why,
+    and what to do; the API gives the same notice; nothing is recorded as sent."""
+    case = amicable(browser)
+    state = browser.client.get(
+        f"/api/cases/{case['id']}/relances", headers=browser.headers("lecteur")
+    ).json()
+    assert state["state"] == "du" and state["next_level"] == "rappel"
+    assert state["notice"].startswith(
+        "E-mail non envoyé : aucun serveur de messagerie n'est configuré (CASEFILE_SMTP_URL). "
+        "La relance reste à faire"
+    )
+    assert state["actions"] == []
+    login(browser, "credit_manager")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert f'<p class="flash warning" role="status">{state["notice"]}</p>' in page
+    assert "ou envoyez une lettre de relance par courrier" in page

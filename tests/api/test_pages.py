@@ -302,7 +302,8 @@ def test_an_unknown_case_page_is_a_french_404(browser: Api) -> None:
     login(browser, "avocat")
     page = browser.client.get("/dossiers/987654", headers=HTML)
     assert page.status_code == 404
-    assert "Erreur 404" in page.text
+    assert "Page introuvable (erreur 404)" in page.text
+    assert "dossier « 987654 » introuvable" in page.text
 
 
 def test_a_piece_is_uploaded_from_the_case_page_with_its_csrf_token(browser: Api) -> None:

@@ -233,7 +233,7 @@ def test_a_payment_plan_adds_its_instalments_to_the_case_deadlines(browser: Api)
     assert page.status_code == 200, page.text
     said = " ".join(flash(page.text).split())
     assert said.startswith(
-        "Échéancier enregistré : 3 échéance(s) à compter du 5 février 2027, "
+        "Échéancier enregistré : 3 échéances à compter du 5 février 2027, "
         "ajoutées aux délais du dossier."
     )
     # No invoice on this case: recorded, and said (issue 12 item 1).
@@ -246,7 +246,7 @@ def test_a_payment_plan_adds_its_instalments_to_the_case_deadlines(browser: Api)
     due = re.findall(r'<td><time datetime="(\d{4}-\d\d-\d\d)">', plans)
     assert due == ["2027-02-05", "2027-03-05", "2027-04-05"]
     assert plans.count("400,00") >= 3
-    assert "tolérance : 10 jour(s)" in plans
+    assert "tolérance : 10 jours" in plans
     # The instalments are deadlines of the case, in the timeline with their explanation.
     timeline = section(page.text, "h-timeline")
     for number in (1, 2, 3):

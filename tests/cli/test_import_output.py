@@ -38,5 +38,5 @@ def test_the_dry_run_report_starts_on_the_first_line(cli, tmp_path) -> None:
         "--as", "chef", "claims", "import", str(path), "--creditor", "Brasserie", "--dry-run"
     )
     assert code == 0, err
-    assert out.startswith("balance.csv : importerait : 1 facture(s) et 0 paiement(s)")
+    assert out.startswith("balance.csv : importerait : 1 facture et 0 paiement depuis 1 ligne")
     assert err == ""

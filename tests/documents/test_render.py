@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -332,3 +333,110 @@ def test_a_20_invoice_case_lists_every_invoice():
     text = docx_text(render("decompte_creance", demo_case(invoice_count=20)))
     assert text.count("FR-2025-") == 40  # invoices table + interest table
     assert "FR-2025-1060" in text
+
+
+AGREEMENT = {
+    "lettre_relance": (
+        (
+            "Objet : relance — facture impayée",
+            "la facture ci-dessous, arrivée à échéance, reste impayée à ce jour",
+            "selon les modalités indiquées sur notre facture,",
+        ),
+        (
+            "Objet : relance — factures impayées",
+            "les factures ci-dessous, arrivées à échéance, restent impayées à ce jour",
+            "selon les modalités indiquées sur nos factures,",
+        ),
+    ),
+    **dict.fromkeys(
+        (
+            "assignation_paiement_tc",
+            "assignation_paiement_tj",
+            "assignation_paiement_tj_sans_avocat",
+            "assignation_refere_provision",
+        ),
+        (
+            ("La facture correspondante est demeurée impayée à son échéance",),
+            ("Les factures correspondantes sont demeurées impayées à leur échéance",),
+        ),
+    ),
+    **dict.fromkeys(
+        ("requete_injonction_tc", "requete_injonction_tj"),
+        (
+            ("objet de la facture ci-après, demeurée impayée à son échéance",),
+            ("objet des factures ci-après, demeurées impayées à leur échéance",),
+        ),
+    ),
+    "mise_en_demeure": (
+        ("objet de la facture suivante, demeurée impayée à son échéance",),
+        ("objet des factures suivantes, demeurées impayées à leur échéance",),
+    ),
+}
+
+
+@pytest.mark.parametrize("key", sorted(AGREEMENT))
+def test_one_invoice_is_written_in_the_singular_several_in_the_plural(key):
+    """« facture(s) impayée(s) » is no French a court or a debtor reads: the templates agree
+    with the number of invoices listed (`plusieurs_factures`)."""
+    singular, plural = AGREEMENT[key]
+    data = demo_for(key)  # the assignations' demo has six invoices (above 10 000 €)
+    one = " ".join(docx_text(render(key, replace(data, invoices=data.invoices[:1]))).split())
+    two = " ".join(docx_text(render(key, replace(data, invoices=data.invoices[:2]))).split())
+    for phrase in singular:
+        assert phrase in one
+    for phrase in plural:
+        assert phrase in two
+    for text in (one, two):
+        assert "(s)" not in text
+    # No stray plural (the référé's argument speaks of invoices in general: « une créance
+    # fondée sur des factures acceptées et non contestées »).
+    assert "factures" not in one.replace("sur des factures acceptées", "")
+
+
+@pytest.mark.parametrize("key", ["requete_injonction_tj", "requete_injonction_tc"])
+def test_a_requete_without_interest_yet_claims_what_the_debtor_owes_by_law(key):
+    """With no interest counted on the day (a semester's rate not yet recorded), the requête
+    asked « les intérêts au taux légal » even between professionals, whose claim rests on the
+    L. 441-10 penalties (as its own « Fondement » says): now each claims its own."""
+
+    def without_interest(data):
+        claim = data.claim
+        return replace(
+            data,
+            claim=replace(
+                claim,
+                interest=Decimal("0"),
+                total=claim.total - claim.interest,
+                interest_periods=(),
+            ),
+        )
+
+    pro = without_interest(demo_for(key))
+    text = " ".join(docx_text(render(key, pro)).split())
+    assert (
+        "— les pénalités de retard de l'article L. 441-10 du code de commerce jusqu'à parfait "
+        "paiement ;" in text
+    )
+    assert "taux légal" not in text
+    if key.endswith("_tj"):
+        consumer = without_interest(demo_for(key, situation="consommateur"))
+        text = " ".join(docx_text(render(key, consumer)).split())
+        assert "— les intérêts au taux légal jusqu'à parfait paiement ;" in text
+        assert "L. 441-10" not in text
+
+
+def test_a_template_that_cannot_be_filled_says_so_in_french_without_internals(monkeypatch):
+    """The case page showed the template's path and Jinja's English (« 'x' is undefined »)."""
+    from casefile.api.web.case_tools import document_error
+    from casefile.documents import render as module
+    from casefile.errors import DefinitionError
+
+    monkeypatch.setattr(module, "build_context", lambda *args, **kwargs: {})
+    with pytest.raises(DefinitionError) as caught:
+        module.render("lettre_relance", demo_for("lettre_relance"))
+    assert "is undefined" in str(caught.value)  # the operator's detail is kept (log, CLI)
+    assert document_error("Lettre de relance", caught.value, "lettre_relance") == (
+        "Le document « Lettre de relance » ne peut pas être généré : le modèle .docx ne peut "
+        "être rempli (un champ y est inconnu ou mal écrit) : un administrateur lance « casefile "
+        "check », qui nomme le fichier et le champ"
+    )

@@ -290,3 +290,22 @@ def test_with_libreoffice_office_pieces_and_the_docx_bordereau_are_converted(
     assert "Contrat de maintenance annuelle" in page_text(out, 2)
     assert "Pièce n° 1 — page 1/1" in page_text(out, 2)
     assert "Pièce n° 2 — page 1/1" in page_text(out, 3)
+
+
+def test_the_text_bordereau_counts_its_pieces_in_french() -> None:
+    """« 1 pièce communiquée », « 2 pièces communiquées »: never « pièce(s) communiquée(s) »."""
+    from casefile.evidence.bundle import BordereauLine
+    from casefile.evidence.dossier import bordereau_lines
+    from casefile.labels import count_fr
+
+    line = BordereauLine(1, "Facture F-1", "", date(2026, 3, 1), "01.pdf", "0" * 64, 10)
+    one = [entry.text for entry in bordereau_lines([line], "IP-1")]
+    assert one[:3] == [
+        "BORDEREAU DE COMMUNICATION DE PIÈCES",
+        "Affaire : IP-1",
+        "1 pièce communiquée",
+    ]
+    two = [entry.text for entry in bordereau_lines([line, line], "IP-1")]
+    assert two[2] == "2 pièces communiquées"
+    assert count_fr(0, "dossier créé", "dossiers créés") == "0 dossier créé"
+    assert count_fr(30, "dossier créé", "dossiers créés") == "30 dossiers créés"

@@ -58,12 +58,27 @@ def test_the_same_bytes_twice_are_one_object(backend: Backend):
 def test_an_existing_object_is_never_overwritten(backend: Backend):
     data = pdf("original")
     stored = backend.store.put_stream(io.BytesIO(data))
-    backend.overwrite(stored.sha256, b"tampered, and shorter")
-    with pytest.raises(IntegrityError, match="corrompue"):
-        backend.store.put_stream(io.BytesIO(data))
-    # The damaged copy is reported, not silently replaced.
+    again = backend.store.put_stream(io.BytesIO(data))
+    assert (again.created, again.repaired) == (False, False)
+    assert read_all(backend.store, stored.sha256) == data
+
+
+@pytest.mark.parametrize("damage", ["shorter", "one byte"])
+def test_a_damaged_object_is_replaced_only_by_the_bytes_its_key_names(
+    backend: Backend, damage: str
+):
+    """The original of an altered pièce deposited again: its bytes pass the hash the key
+    names, the stored ones no longer do — they are replaced, and the store says so
+    (`repaired`, which the upload records in the audit trail)."""
+    data = pdf("original", size=3000)
+    stored = backend.store.put_stream(io.BytesIO(data))
+    tampered = b"tampered, and shorter" if damage == "shorter" else data[:-1] + b"y"
+    backend.overwrite(stored.sha256, tampered)
     with pytest.raises(IntegrityError):
         read_all(backend.store, stored.sha256)
+    repaired = backend.store.put_stream(io.BytesIO(data))
+    assert (repaired.sha256, repaired.created, repaired.repaired) == (stored.sha256, True, True)
+    assert read_all(backend.store, stored.sha256) == data
 
 
 def test_a_hash_mismatch_is_detected_after_the_last_chunk(backend: Backend):

@@ -42,6 +42,16 @@ def readable_bundle(data: bytes) -> bool:
         return False
 
 
+ALTERED = (
+    "La pièce n° {number} du dossier {case} (« {name} ») est altérée : le fichier stocké ne "
+    "correspond plus à l'empreinte enregistrée lors de son dépôt. Elle n'a pas été servie. "
+    "L'incident est enregistré dans le journal d'audit (date, utilisateur, pièce et empreinte) "
+    "et « casefile evidence verify » le signale. Que faire : déposez à nouveau l'original de la "
+    "pièce depuis la page du dossier (le fichier identique remplace la copie altérée) et "
+    "prévenez l'administrateur, qui vérifie le stockage des pièces."
+)
+
+
 def incidents(site: Site) -> list[dict[str, object]]:
     result = site.cli("evidence", "verify", "--format", "json")
     report: dict[str, object] = json.loads(result.stdout)
@@ -57,9 +67,12 @@ def test_a_small_corrupt_piece_gets_an_error_and_no_bytes(served: Site) -> None:
 
     served.flip_byte(receipt["sha256"], offset=len(SMALL) // 2)
     bad = httpx.get(url, headers=served.headers)
-    assert bad.status_code == 500
-    message = bad.json()["error"]
-    assert "empreinte SHA-256" in message
+    # 409: the stored bytes conflict with the fingerprint recorded at upload (not a bug).
+    assert bad.status_code == 409
+    body = bad.json()
+    message = body["error"]
+    assert (body["code"], body["piece"], body["case"]) == ("piece_alteree", 1, "IP-FAULT-001")
+    assert message == ALTERED.format(number=1, case="IP-FAULT-001", name="facture.pdf")
     # No internals: neither the key, the folder nor the endpoint.
     for internal in ("sha256/", receipt["sha256"], str(served.var), "s3:", "faults-"):
         assert internal not in message
@@ -92,12 +105,15 @@ def test_a_large_corrupt_piece_aborts_the_connection(
 
     curl = shutil.which("curl")
     if curl is not None:
+        # Once the pièce is known altered (an incident recorded), it is checked whole before
+        # the answer starts: curl gets the 409 that says so, never the pièce's bytes.
         run = subprocess.run(
-            [curl, "-sS", "-o", "/dev/null", "-H", f"Authorization: Bearer {served.token}", url],
+            [curl, "-sS", "-w", "%{http_code}", "-H", f"Authorization: Bearer {served.token}", url],
             capture_output=True,
             timeout=60,
         )
-        assert run.returncode != 0, "curl saw a successful transfer"
+        assert run.stdout.endswith(b"409"), "curl saw a successful transfer"
+        assert b"piece_alteree" in run.stdout and data[:100] not in run.stdout
 
     [*found] = incidents(served)
     assert {i["sha256"] for i in found} == {receipt["sha256"]}
@@ -146,10 +162,9 @@ def test_a_corrupt_piece_is_refused_whichever_digest_was_recorded(
     served.flip_byte(digest, offset=len(data) // 2)
     if size == "small":
         bad = httpx.get(url, headers=served.headers)
-        assert bad.status_code == 500
-        assert bad.json()["error"] == (
-            "le fichier stocké ne correspond plus à son empreinte SHA-256 : il n'est pas servi ; "
-            "l'incident est enregistré (casefile evidence verify le signale)"
+        assert bad.status_code == 409
+        assert bad.json()["error"] == ALTERED.format(
+            number=1, case="IP-FAULT-001", name="facture.pdf"
         )
         assert data[:100] not in bad.content
     else:
@@ -188,7 +203,12 @@ def test_a_corrupt_document_is_refused(served: Site) -> None:
     assert object_key(row["sha256"])
     served.flip_byte(row["sha256"], offset=100)
     bad = httpx.get(url, headers=served.headers)
-    assert bad.status_code == 500
+    assert bad.status_code == 409
+    assert bad.json() == {
+        "error": "le fichier stocké ne correspond plus à son empreinte SHA-256 : il n'est pas "
+        "servi ; l'incident est enregistré (casefile evidence verify le signale)",
+        "code": "fichier_altere",
+    }
     assert not bad.content.startswith(b"PK")
     assert [i["entity"] for i in incidents(served)] == ["document"]
 
@@ -256,3 +276,67 @@ def test_the_cli_exports_nothing_from_a_corrupt_object(served: Site) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists() and not out.with_name("bundle.zip.part").exists()
+
+
+def test_the_original_deposited_again_repairs_an_altered_piece(served: Site) -> None:
+    """What the altered pièce's answer tells the user to do works: the identical file
+    uploaded again replaces the stored copy (its bytes pass the recorded fingerprint, the
+    stored ones no longer did); the pièce is served again and the repair is in the audit."""
+    receipt = served.upload(SMALL)
+    url = f"{served.url}/api/evidence/{receipt['id']}/content"
+    served.flip_byte(receipt["sha256"], offset=len(SMALL) // 2)
+    assert httpx.get(url, headers=served.headers).status_code == 409
+
+    again = httpx.post(
+        f"{served.url}/api/cases/{served.case_id}/evidence",
+        params={"kind": "facture", "filename": "facture.pdf"},
+        headers={**served.headers, "content-type": "application/octet-stream"},
+        content=SMALL,
+        timeout=60,
+    )
+    assert again.status_code == 409  # the file is that very pièce: nothing new is recorded
+    body = again.json()
+    assert body["code"] == "conflit" and body["repaired"] is True
+    assert body["existing"]["number"] == 1
+    assert body["error"].endswith(
+        " ; la copie stockée de la pièce n° 1, altérée, a été remplacée par ce fichier "
+        "identique à l'original : elle est de nouveau servie"
+    )
+    good = httpx.get(url, headers=served.headers)
+    assert good.status_code == 200 and good.content == SMALL
+    with contextlib.closing(sqlite3.connect(served.var / "casefile.db")) as db:
+        repairs = db.execute(
+            "SELECT entity, entity_id, after FROM audit_log WHERE action = 'piece.repaired'"
+        ).fetchall()
+    assert [(e, i, json.loads(a)["sha256"]) for e, i, a in repairs] == [
+        ("piece", f"{served.case_id}:{receipt['id']}", receipt["sha256"])
+    ]
+    # An intact pièce uploaded again is left as it was (no repair said).
+    third = httpx.post(
+        f"{served.url}/api/cases/{served.case_id}/evidence",
+        params={"kind": "facture", "filename": "facture.pdf"},
+        headers={**served.headers, "content-type": "application/octet-stream"},
+        content=SMALL,
+        timeout=60,
+    )
+    assert third.status_code == 409 and "repaired" not in third.json()
+
+
+def test_a_large_piece_already_found_altered_gets_the_explanation_not_an_abort(
+    served: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(downloads, "INLINE_VERIFY_BYTES", 1024 * 1024)
+    data = large_pdf()
+    receipt = served.upload(data, filename="grand.pdf")
+    url = f"{served.url}/api/evidence/{receipt['id']}/content"
+    served.flip_byte(receipt["sha256"], offset=10)
+    with (
+        pytest.raises(httpx.HTTPError),
+        httpx.stream("GET", url, headers=served.headers, timeout=30) as response,
+    ):
+        b"".join(response.iter_bytes())  # the first time: streamed, then aborted
+    second = httpx.get(url, headers=served.headers, timeout=30)
+    assert second.status_code == 409
+    assert second.json()["error"] == ALTERED.format(number=1, case="IP-FAULT-001", name="grand.pdf")
+    assert data[:100] not in second.content
+    assert len(incidents(served)) == 2

@@ -55,7 +55,9 @@ def test_render_stores_a_new_version_each_time_and_lists_it(
     assert listed[0]["sha256"] == hashlib.sha256(first).hexdigest()
     assert listed[0]["size"] == len(first)
     assert env.object_path(str(listed[0]["sha256"])).read_bytes() == first
-    assert listed[0]["filename"] == "IP-RENDER - requete_injonction_tj v1.docx"
+    assert listed[0]["filename"] == (
+        "IP-RENDER - Requête en injonction de payer (tribunal judiciaire) v1.docx"
+    )
 
     with zipfile.ZipFile(io.BytesIO(first)) as document:
         xml = document.read("word/document.xml").decode("utf-8")
@@ -70,7 +72,7 @@ def test_render_without_output_writes_the_stored_name_in_the_current_folder(
     create_case("IP-CWD")
     monkeypatch.chdir(tmp_path)
     assert main(["render", "IP-CWD", "bordereau_pieces"]) == 0
-    assert (tmp_path / "IP-CWD - bordereau_pieces v1.docx").is_file()
+    assert (tmp_path / "IP-CWD - Bordereau de communication de pièces v1.docx").is_file()
 
 
 def test_render_of_an_unknown_template_names_the_known_ones(
@@ -184,3 +186,30 @@ def test_render_check_lists_in_french_what_each_document_lacks(
     assert "requete_injonction_tc" not in out  # not this court's
     assert "demande_formule_executoire" not in out  # no ordonnance of the former regime
     assert _documents("IP-CHECK") == []  # nothing rendered
+
+
+def test_a_recorded_court_with_a_bracketed_address_is_still_to_complete() -> None:
+    """The demo's example courts: their address is a bracketed placeholder, printed as such,
+    and the document check says where to enter the real one."""
+    from casefile.store.documents import court_for
+
+    recorded = {
+        "name": "Tribunal judiciaire de Strasbourg (exemple)",
+        "address": "[adresse d'exemple : saisir l'adresse réelle du greffe]",
+        "postal_address": "[adresse d'exemple : saisir l'adresse réelle du greffe], 67000 Strasbourg",
+        "city": "Strasbourg",
+        "greffe_email": "",
+    }
+    court, place, missing, _ = court_for("tribunal_judiciaire", "67", recorded)
+    assert court.name == "Tribunal judiciaire de Strasbourg (exemple)"
+    assert court.address == (
+        "[adresse d'exemple : saisir l'adresse réelle du greffe], 67000 Strasbourg"
+    )
+    assert place == "Strasbourg"
+    [address] = missing
+    assert address.fields == ("tribunal_adresse",)
+    assert address.text() == (
+        "Adresse du greffe de la juridiction « Tribunal judiciaire de Strasbourg (exemple) » : "
+        "à saisir — page Juridictions (ou « casefile court edit »), d'après l'annuaire officiel "
+        "des juridictions."
+    )

@@ -477,3 +477,45 @@ def test_a_surprise_on_one_case_is_reported_and_the_others_go_on(
     ]
     assert report["created"] == {"envoyee": 1}
     assert mail_env.inbox.envelopes == [["compta@schmitt.example.fr"]]
+
+
+@pytest.fixture
+def no_mail_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.setenv("CASEFILE_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("CASEFILE_EVIDENCE_URL", f"file://{tmp_path}/evidence")
+    monkeypatch.delenv("CASEFILE_SMTP_URL", raising=False)
+    reset_settings()
+    yield
+    reset_settings()
+
+
+def test_without_a_mail_server_the_due_e_mail_stays_to_do_and_the_page_says_why(
+    store: Store, no_mail_env: None
+) -> None:
+    """No SMTP server configured: the e-mail level creates nothing (no action that would
+    pretend it was sent), stays due day after day, and the case's state says in French that it
+    was not sent, why, and what to do (configure the server, or send the letter by post)."""
+    case_id = store.run(amicable("AM-NOSMTP", debtor()))
+    for day in (date(2027, 3, 6), date(2027, 3, 7)):
+        report = run(store, day)
+        assert report["created"] == {} and report["deferred_emails"] == 1
+        assert report["skipped"] == dunning.NO_MAIL_SERVER_RUN
+    assert actions(store, case_id) == []  # nothing pretends to be sent, nothing failed
+    state = store.run(dunning_actions.case_state(case_id, SYSTEM, date(2027, 3, 7)))
+    assert (state.state, state.next_level, state.next_due) == ("du", "rappel", "2027-03-06")
+    assert state.notice == (
+        "E-mail non envoyé : aucun serveur de messagerie n'est configuré (CASEFILE_SMTP_URL). "
+        "La relance reste à faire : rien n'a été envoyé ni noté comme envoyé. Pour la faire, un "
+        "administrateur configure CASEFILE_SMTP_URL et CASEFILE_MAIL_FROM (deploy/env.example) "
+        "et l'e-mail part au passage quotidien suivant ; ou envoyez une lettre de relance par "
+        "courrier (rubrique Documents du dossier : « Lettre de relance »)."
+    )
+    # Not yet due: nothing to say.
+    early = store.run(dunning_actions.case_state(case_id, SYSTEM, date(2027, 3, 2)))
+    assert (early.state, early.notice) == ("prevu", "")
+
+
+def test_with_a_mail_server_the_state_has_no_notice(store: Store, mail_env: Smtp) -> None:
+    case_id = store.run(amicable("AM-SMTP", debtor()))
+    state = store.run(dunning_actions.case_state(case_id, SYSTEM, date(2027, 3, 6)))
+    assert (state.state, state.notice) == ("du", "")

@@ -80,7 +80,7 @@ def test_the_cli_sets_and_shows_a_users_reminders(served: Api) -> None:  # noqa:
     set_ = cli("lecteur", "--email", "lecteur@cabinet.example.fr", "--alerts", "--alert-days", "5")
     assert set_.returncode == 0, set_.stderr
     assert "lecteur: adresse lecteur@cabinet.example.fr" in set_.stdout
-    assert "alertes : oui, 5 jour(s) avant" in set_.stdout
+    assert "alertes : oui, 5 jours avant" in set_.stdout
     wrong = cli("lecteur", "--digest", "--digest-days", "90")
     assert wrong.returncode == 2
     assert "récapitulatif : un nombre de jours entre 1 et 60" in wrong.stderr

@@ -63,7 +63,9 @@ def test_an_invoice_is_corrected_field_by_field_and_withdrawn(store):
         )
     )
     withdrawn = store.run(claims.delete_claim(case["id"], claim["id"], SYSTEM, reason="avoir émis"))
-    assert "1 paiement(s)" in withdrawn["warnings"][0]
+    assert withdrawn["warnings"] == [
+        "1 paiement désignait la facture F-2026-118 : il reste enregistré, sans facture désignée."
+    ]
     shown = store.run(cases.get_case(case["id"], SYSTEM))
     assert shown["claims"] == [] and shown["payments"][0]["invoice_number"] is None
     [entry] = _entries(store, "claim.delete")

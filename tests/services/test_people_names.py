@@ -59,9 +59,9 @@ def test_people_names_reads_the_accounts(store) -> None:
     assert store.run(people_names([case["lawyer"], case["commissaire"], "system", None])) == {
         "jmartin": "Maître Jeanne Essai",
         "sansnom": "sansnom",
-        "system": "system",
+        "system": "casefile (traitement automatique)",
     }
     [line] = [
         e for e in store.run(audit.trail(SYSTEM, case=case["id"])) if e.action == "case.create"
     ]
-    assert line.sentence.startswith("system a ouvert le dossier")
+    assert line.sentence.startswith("casefile (traitement automatique) a ouvert le dossier")

@@ -151,7 +151,7 @@ def test_claims_import_reports_and_refuses_a_bad_file(cli, tmp_path):
     assert "ligne 3 échéance : l'échéance (31 décembre 2024) précède la date de facture " in err
     assert "rien n'a été importé (corrigez le fichier, ou utilisez --skip-bad)" in err
     code, out, _ = cli("claims", "import", str(path), "--creditor", "Brasserie", "--skip-bad")
-    assert code == 0 and "importé : 1 facture(s) et 0 paiement(s)" in out
+    assert code == 0 and "importé : 1 facture et 0 paiement" in out
     code, out, _ = cli("case", "list", "--format", "json")
     assert [c["claim_total"] for c in json.loads(out)] == ["100.00"]
 

@@ -34,6 +34,60 @@ def test_demo_portfolio_is_spread_overdue_in_part_and_loaded_once(store):
     assert authenticate_password(store, "avocat", "demo") is not None
 
 
+def test_demo_courts_are_examples_recorded_once_and_named_by_the_demo_cases(store):
+    """A newcomer's first pleading needs a court: the demo records a few, marked « (exemple) »
+    with a bracketed address (the project has no sourced list of the greffes' addresses), once
+    however often it runs; its cases of the same department and kind point to them."""
+    from casefile.services.courts import list_courts
+    from casefile.store.tables import Case
+
+    today = date(2026, 11, 24)
+    first = store.run(load_demo(today=today))
+    store.run(load_demo(today=today))
+    recorded = store.run(list_courts(SYSTEM))
+    assert [(c["name"], c["kind"], c["department"], c["postal_address"]) for c in recorded] == [
+        (
+            "Tribunal de commerce de Bordeaux (exemple)",
+            "tribunal_de_commerce",
+            "33",
+            "[adresse d'exemple : saisir l'adresse réelle du greffe], 33000 Bordeaux",
+        ),
+        (
+            "Tribunal judiciaire de Strasbourg (exemple)",
+            "tribunal_judiciaire",
+            "67",
+            "[adresse d'exemple : saisir l'adresse réelle du greffe], 67000 Strasbourg",
+        ),
+        (
+            "Tribunal judiciaire de Strasbourg, chambre commerciale (exemple)",
+            "chambre_commerciale",
+            "67",
+            "[adresse d'exemple : saisir l'adresse réelle du greffe], 67000 Strasbourg",
+        ),
+        (
+            "Tribunal judiciaire de Paris (exemple)",
+            "tribunal_judiciaire",
+            "75",
+            "[adresse d'exemple : saisir l'adresse réelle du greffe], 75009 Paris",
+        ),
+    ]
+    assert all("(exemple)" in c["name"] for c in recorded)
+    assert sorted(first["courts"]) == sorted(c["name"] for c in recorded)
+    by_id = {c["id"]: c["name"] for c in recorded}
+    rows = store.run(Case.select(Case.reference, Case.court_id).order_by(Case.reference))
+    chosen = {r["reference"]: by_id.get(r["court_id"]) for r in rows if r["court_id"]}
+    assert chosen["DEMO-001"] == "Tribunal judiciaire de Strasbourg, chambre commerciale (exemple)"
+    assert chosen["DEMO-009"] == "Tribunal judiciaire de Strasbourg (exemple)"
+    assert chosen["DEMO-010"] == "Tribunal de commerce de Bordeaux (exemple)"
+    assert chosen["DEMO-012"] == "Tribunal judiciaire de Paris (exemple)"
+    amicable = store.run(
+        Case.select(Case.reference)
+        .where(Case.procedure == "amiable")
+        .where(Case.court_id.is_not_null())
+    )
+    assert amicable == []  # the amicable phase has no court yet
+
+
 def test_demo_amicable_debtors_have_a_fictitious_address_and_no_reminder_fails(store):
     """The reminders start by e-mail: each amicable debtor of the demo has an address on the
     reserved `.example` domain, so a fresh install's first run records no failure; without a

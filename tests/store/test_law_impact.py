@@ -241,7 +241,9 @@ def test_apply_recomputes_records_the_reason_and_the_feed_bumps_sequence(
     ]
     assert summary["after"]["cases_recomputed"] == 2
     [readable] = store.run(trail(SYSTEM, entity="law"))
-    assert readable.sentence.startswith("system a appliqué un changement des règles de droit")
+    assert readable.sentence.startswith(
+        "casefile (traitement automatique) a appliqué un changement des règles de droit"
+    )
     assert {c.label: c.after for c in readable.changes}["dossiers recalculés"] == "2"
 
     later = datetime(2026, 11, 30, 10, tzinfo=UTC)

@@ -20,7 +20,7 @@ from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.documents.context import MissingField
 from casefile.errors import CasefileError, InputError
-from casefile.labels import FEED_KINDS, INSTALMENT_STATUSES
+from casefile.labels import FEED_KINDS, INSTALMENT_STATUSES, count_fr
 from casefile.store.permissions import User, can
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -48,7 +48,7 @@ def document_error(title: str, error: CasefileError, key: str = "") -> str:
     if isinstance(error, MissingField) and error.field in MISSING_FIELDS:
         need = MISSING_FIELDS[error.field]
         return f"Le document « {title} » ne peut pas être généré : il manque {need}."
-    detail = str(error)
+    detail = error.public_message or str(error)
     if key and title != key:
         detail = detail.removeprefix(f"{key} : ")
     return f"Le document « {title} » ne peut pas être généré : {detail}"
@@ -265,8 +265,9 @@ class CaseToolsController(Controller):
             count = len(created["instalments"])
             _flash(
                 request,
-                f"Échéancier enregistré : {count} échéance(s) à compter du "
-                f"{date_fr(created['instalments'][0]['due'])}, ajoutées aux délais du dossier.",
+                f"Échéancier enregistré : {count_fr(count, 'échéance', 'échéances')} à compter "
+                f"du {date_fr(created['instalments'][0]['due'])}, "
+                f"{'ajoutée' if count < 2 else 'ajoutées'} aux délais du dossier.",
                 "warning" if created.get("warnings") else "info",
                 created.get("warnings") or [],
             )

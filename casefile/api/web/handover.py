@@ -17,6 +17,7 @@ from casefile.api.auth import Actor, requires
 from casefile.api.web.pages import flash
 from casefile.documents.formatting import date_fr
 from casefile.errors import CasefileError
+from casefile.labels import count_fr
 from casefile.services.handover import hand_over
 from casefile.store.cases import resolve_case
 
@@ -47,8 +48,9 @@ class HandoverPageController(Controller):
             return Redirect(path=f"/dossiers/{row['id']}#h-handover", status_code=303)
         carried = result["carried"]
         details = [
-            f"{carried['invoices']} facture(s), {carried['payments']} paiement(s), "
-            f"{carried['pieces']} pièce(s) conservés au dossier",
+            f"{count_fr(carried['invoices'], 'facture', 'factures')}, "
+            f"{count_fr(carried['payments'], 'paiement', 'paiements')} et "
+            f"{count_fr(carried['pieces'], 'pièce', 'pièces')} conservés au dossier",
             "mise en demeure du " + date_fr(date.fromisoformat(carried["mise_en_demeure"]))
             if carried["mise_en_demeure"]
             else "aucune mise en demeure enregistrée",
