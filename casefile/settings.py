@@ -9,9 +9,19 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from casefile.errors import InputError
 from casefile.law.wording import quoted
+
+
+def shown_url(url: str) -> str:
+    """`url` as it may be printed or logged: its password, if any, replaced by « *** »."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 def _var_dir() -> Path:

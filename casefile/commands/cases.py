@@ -56,14 +56,14 @@ def migrations_fr(applied: list[str]) -> str:
 
 def init(args: argparse.Namespace) -> int:
     from casefile.evidence.backends import prepare_store
-    from casefile.settings import get_settings
+    from casefile.settings import get_settings, shown_url
     from casefile.store import db
 
     applied = run_store(db.migrate, require_schema=False)
     url = get_settings().database_url
-    print(f"base de données {url} : {migrations_fr(applied)}")
-    print(f"pièces {prepare_store()} : prêt")
-    print(f"exports {prepare_store(get_settings().exports_url)} : prêt")
+    print(f"base de données {shown_url(url)} : {migrations_fr(applied)}")
+    print(f"pièces {shown_url(prepare_store())} : prêt")
+    print(f"exports {shown_url(prepare_store(get_settings().exports_url))} : prêt")
     print(f"tâches : {_prepare_jobs(url)}")
     return 0
 

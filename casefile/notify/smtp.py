@@ -14,6 +14,8 @@ from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from casefile.errors import InputError
+from casefile.law.wording import quoted
+from casefile.settings import shown_url
 
 TIMEOUT_SECONDS = 30
 
@@ -32,7 +34,7 @@ class SmtpConfig:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise InputError(
-                f"CASEFILE_SMTP_URL {url!r} : attendu smtp://utilisateur:mot-de-passe@hôte:587"
+                f"CASEFILE_SMTP_URL {quoted(shown_url(url))} : attendu smtp://utilisateur:mot-de-passe@hôte:587"
                 "?starttls=1 ou smtps://…@hôte:465"
             )
         query = parse_qs(parts.query)
@@ -40,7 +42,9 @@ class SmtpConfig:
         try:
             port = parts.port or (465 if parts.scheme == "smtps" else 25)
         except ValueError:
-            raise InputError(f"CASEFILE_SMTP_URL {url!r} : port invalide") from None
+            raise InputError(
+                f"CASEFILE_SMTP_URL {quoted(shown_url(url))} : port invalide"
+            ) from None
         return cls(
             host=parts.hostname,
             port=port,

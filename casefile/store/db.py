@@ -440,48 +440,79 @@ async def update_rows(
     every row (`"version" = "version" + 1`)."""
     if not rows:
         return
+    columns = [c for c in rows[0] if c != "id"]
+    await update_columns(
+        table,
+        [row["id"] for row in rows],  # type: ignore[misc]
+        {c: [row[c] for row in rows] for c in columns},
+        also=also,
+    )
+
+
+async def update_columns(
+    table: type[Table],
+    ids: Sequence[int],
+    columns: Mapping[str, Sequence[object]],
+    same: Mapping[str, object] | None = None,
+    also: str = "",
+) -> None:
+    """`update_rows` given column by column: `ids[n]` gets `columns[c][n]` for each column `c`
+    (a JSON column's values as dicts, lists or their text), and every row the values of `same`
+    (sent once, not once per row: the nightly `updated_at`) and the SQL assignments of `also`."""
+    if not ids:
+        return
     eng = engine()
     transaction = eng.current_transaction.get()
     if transaction is None:
         async with atomic():
-            await update_rows(table, rows, also)
+            await update_columns(table, ids, columns, same, also)
         return
-    columns = [c for c in rows[0] if c != "id"]
+    same = same or {}
     name = table._meta.tablename
+    kinds = {c: type(table._meta.get_column_by_name(c)).__name__ for c in [*columns, *same, "id"]}
+    values = {
+        c: [sql_value(value) for value in column] if kinds[c] == "JSON" else column
+        for c, column in columns.items()
+    }
     if is_postgres(eng):
-        kinds = [type(table._meta.get_column_by_name(c)).__name__ for c in ["id", *columns]]
-        arrays = [[row["id"] for row in rows]] + [
-            [sql_value(row[c]) for row in rows] if kind == "JSON" else [row[c] for row in rows]
-            for c, kind in zip(columns, kinds[1:], strict=True)
-        ]
-        unnest = ", ".join(f"${n}::{_PG_ARRAY[kind]}[]" for n, kind in enumerate(kinds, start=1))
-        assignments = ", ".join(
-            f'"{c}" = v."{c}"' + ("::json" if kind == "JSON" else "")
-            for c, kind in zip(columns, kinds[1:], strict=True)
+        arrays = [list(ids), *(list(column) for column in values.values())]
+        unnest = ", ".join(
+            f"${n}::{_PG_ARRAY[kinds[c]]}[]" for n, c in enumerate(["id", *values], start=1)
         )
+        assignments = [
+            f'"{c}" = v."{c}"' + ("::json" if kinds[c] == "JSON" else "") for c in values
+        ]
+        scalars = [sql_value(value) for value in same.values()]
+        assignments += [
+            f'"{c}" = ${n}::{_PG_ARRAY[kinds[c]]}' + ("::json" if kinds[c] == "JSON" else "")
+            for n, c in enumerate(same, start=len(arrays) + 1)
+        ]
         if also:
-            assignments += f", {also}"
-        names = ", ".join(f'"{c}"' for c in ["id", *columns])
+            assignments.append(also)
+        names = ", ".join(f'"{c}"' for c in ["id", *values])
         # The id range too: the planner cannot tell how many rows the arrays hold and, on a
         # large table, hashed the whole table to update a chunk of it (36 of the 41 ms of a
         # 2 000-case recompute chunk's update at 100 000 cases); with the range it reads
         # only the rows of the chunk's ids.
-        first, last = len(arrays) + 1, len(arrays) + 2
-        ids = [int(row["id"]) for row in rows]  # type: ignore[call-overload]
+        first = len(arrays) + len(scalars) + 1
         await transaction.connection.execute(
-            f'UPDATE "{name}" SET {assignments} FROM unnest({unnest}) AS v({names}) '
-            f'WHERE "{name}"."id" = v."id" AND "{name}"."id" BETWEEN ${first} AND ${last}',
+            f'UPDATE "{name}" SET {", ".join(assignments)} FROM unnest({unnest}) AS v({names}) '
+            f'WHERE "{name}"."id" = v."id" AND "{name}"."id" BETWEEN ${first} AND ${first + 1}',
             *arrays,
+            *scalars,
             min(ids),
             max(ids),
         )
         return
-    records = [(*(sql_value(row[c]) for c in columns), row["id"]) for row in rows]
-    assignments = ", ".join(f'"{c}" = ?' for c in columns)
+    constants = [sql_value(value) for value in same.values()]
+    records = [
+        (*row, *constants, row_id) for row_id, *row in zip(ids, *values.values(), strict=True)
+    ]
+    assignments = [f'"{c}" = ?' for c in [*values, *same]]
     if also:
-        assignments += f", {also}"
+        assignments.append(also)
     await transaction.connection.executemany(
-        f'UPDATE "{name}" SET {assignments} WHERE "id" = ?', records
+        f'UPDATE "{name}" SET {", ".join(assignments)} WHERE "id" = ?', records
     )
 
 

@@ -124,3 +124,53 @@ def test_bodies_written_ahead_are_stored_again_when_the_collector_removed_them(
     # The pass count moved on with the pass that removed something (PostgreSQL).
     again = store.run(explanations.store_ahead(bodies))
     assert again == (None if epoch is None else epoch + 1)
+
+
+def test_a_process_asks_only_about_the_digests_it_does_not_know_stored(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: the digests a chunk found or wrote ahead are known stored under the
+    collector's pass count; the next chunk asks only about the others, and a pass that removed
+    bodies makes it ask (and store) them all again."""
+    if store.engine != "postgres":
+        pytest.skip("SQLite stores the bodies with the rows (nothing written ahead)")
+    asked: list[set[bytes]] = []
+    checked = explanations._stored
+
+    async def recording(connection: Any, digests: list[bytes]) -> set[bytes]:
+        asked.append(set(digests))
+        return await checked(connection, digests)
+
+    monkeypatch.setattr(explanations, "_stored", recording)
+    one, two = b'{"key":"un","due":"2027-05-03"}', b'{"key":"deux","due":"2027-05-04"}'
+    first = {digest_of(one): one}
+    both = {digest_of(one): one, digest_of(two): two}
+    epoch = store.run(explanations.store_ahead(first))
+    assert asked == [{digest_of(one)}]
+    assert store.run(explanations.store_ahead(both)) == epoch
+    assert asked[-1] == {digest_of(two)}  # the first one is known stored
+    assert store.run(explanations.store_ahead(both)) == epoch
+    assert len(asked) == 2  # both known: no question at all
+    assert _bodies(store) == {digest_of(one): one.decode(), digest_of(two): two.decode()}
+    # A pass of the collector removes them (no row refers to them) and moves the count on.
+    assert store.run(explanations.collect_garbage()) == 2
+    assert store.run(explanations.store_ahead(both)) == epoch + 1
+    assert asked[-1] == set(both)
+    assert _bodies(store) == {digest_of(one): one.decode(), digest_of(two): two.decode()}
+
+
+def test_digests_known_stored_are_forgotten_with_another_database_or_after_an_hour(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(explanations, "_known", explanations._Known())
+    owners = [object(), object()]
+    monkeypatch.setattr(explanations, "engine", lambda: owners[0])
+    explanations._known_at(4).add(b"d")
+    assert explanations._known_at(4) == {b"d"}
+    assert explanations._known_at(5) == set()  # the count moved
+    explanations._known_at(5).add(b"d")
+    owners.reverse()
+    assert explanations._known_at(5) == set()  # another database
+    explanations._known_at(5).add(b"d")
+    explanations._known.since -= explanations.KNOWN_SECONDS + 1
+    assert explanations._known_at(5) == set()  # too old

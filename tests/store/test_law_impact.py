@@ -513,3 +513,31 @@ def test_the_cause_of_a_move_is_worded_in_french() -> None:
     assert law_impact._cause(before, {**before, "counting": "civil"}) == (
         "mode de calcul CPC art. 640-642 → Code civil (prescription)"
     )
+
+
+def test_the_pending_ids_come_in_chunks_within_a_range(store: Store) -> None:
+    """`pending_id_chunks`: the pending cases' ids in order, `size` at a time, within the
+    range when one is given (a closed case left out, a range ending on it or on a pending
+    one alike)."""
+    from casefile.store.tables import Case
+    from tests.store.helpers import new_case
+
+    ids = [
+        store.run(create_case(new_case(f"CHUNK-{n}"), SYSTEM, today=date(2026, 11, 2)))["id"]
+        for n in range(6)
+    ]
+    store.run(Case.update({Case.status: "closed"}).where(Case.id == ids[3]))
+
+    async def chunks(*args: int | None, size: int) -> list[list[int]]:
+        return [c async for c in law_impact.pending_id_chunks(*args, size=size)]
+
+    assert store.run(chunks(None, None, size=2)) == [ids[0:2], [ids[2], ids[4]], [ids[5]]]
+    assert store.run(chunks(ids[1], ids[4], size=2)) == [ids[1:3], [ids[4]]]
+    assert store.run(chunks(ids[1], ids[3], size=2)) == [ids[1:3]]
+    assert store.run(chunks(ids[0], ids[2], size=3)) == [ids[0:3]]
+    assert store.run(chunks(ids[3], ids[3], size=2)) == []
+    assert store.run(law_impact.pending_ranges(size=2)) == [
+        (ids[0], ids[1]),
+        (ids[2], ids[4]),
+        (ids[5], ids[5]),
+    ]

@@ -102,3 +102,67 @@ def test_a_raw_read_works_without_a_pool(store: Store) -> None:
     finally:
         store.run(eng.start_connection_pool(min_size=0))  # type: ignore[attr-defined]
     assert row["reference"] == "ROWS-3"
+
+
+def test_update_columns_sets_each_row_its_values_and_every_row_the_same_ones(
+    store: Store,
+) -> None:
+    """The cases' summaries of a chunk, column by column: JSON as lists or their text, dates,
+    cents, NULLs, one `updated_at` for every row and the version bumped; other rows untouched."""
+    from casefile.store.db import atomic, update_columns
+    from casefile.store.tables import Case
+
+    made = [
+        store.run(create_case(new_case(f"COL-{n}"), SYSTEM, today=date(2026, 11, 2)))["id"]
+        for n in range(3)
+    ]
+    before = {
+        row["id"]: row for row in store.run(Case.select(Case.id, Case.version, Case.updated_at))
+    }
+    ids = made[:2]
+
+    async def write() -> None:
+        async with atomic():
+            await update_columns(
+                Case,
+                ids,
+                {
+                    "warnings": [["a « b »"], "[]"],
+                    "next_due": [date(2027, 1, 4), None],
+                    "overdue_since": [None, date(2026, 12, 1)],
+                    "outstanding_cents": [408000, None],
+                },
+                same={"updated_at": NOW},
+                also='"version" = "version" + 1',
+            )
+
+    store.run(write())
+    rows = {
+        row["id"]: row
+        for row in store.run(
+            Case.select(
+                Case.id,
+                Case.warnings,
+                Case.next_due,
+                Case.overdue_since,
+                Case.outstanding_cents,
+                Case.version,
+                Case.updated_at,
+            ).output(load_json=True)
+        )
+    }
+    assert [
+        (
+            rows[i]["warnings"],
+            rows[i]["next_due"],
+            rows[i]["overdue_since"],
+            rows[i]["outstanding_cents"],
+        )
+        for i in ids
+    ] == [(["a « b »"], date(2027, 1, 4), None, 408000), ([], None, date(2026, 12, 1), None)]
+    for i in ids:
+        assert rows[i]["version"] == before[i]["version"] + 1
+        assert rows[i]["updated_at"] == NOW
+    untouched = made[2]
+    assert rows[untouched]["version"] == before[untouched]["version"]
+    assert rows[untouched]["updated_at"] == before[untouched]["updated_at"]
