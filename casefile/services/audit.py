@@ -33,14 +33,14 @@ from casefile.labels import (
     residence_fr,
 )
 from casefile.law.recorded_rates import semester_start
-from casefile.law.wording import semester_fr
+from casefile.law.wording import NBSP, semester_fr
 from casefile.services import claims, courts, parties, payments, rates, users
 from casefile.store import audit
 from casefile.store.audit import INTEGRITY_INCIDENT
 from casefile.store.cases import resolve_case
 from casefile.store.courts import KINDS as COURT_KINDS
 from casefile.store.permissions import User, require
-from casefile.store.tables import AuditEntry, Case
+from casefile.store.tables import AuditEntry, Case, Court
 
 PARIS = ZoneInfo("Europe/Paris")
 ROLE_NAMES = {"creditor": "créancier", "debtor": "débiteur"}
@@ -130,7 +130,7 @@ OTHER_LABELS: dict[str, str] = {
     "claim_id": "facture enregistrée",
     "detail": "détail",
     "semester": "semestre",
-    "value": "valeur (%)",
+    "value": "valeur",
     "source": "source",
 }
 # Fields of an entry that only repeat what its sentence says (the rate's parameter and column,
@@ -179,7 +179,7 @@ ACTIONS: dict[str, str] = {
     "case.court": "a choisi la juridiction du dossier {case}",
     "case.handover": "a transmis le dossier {case} au contentieux",
     "court.add": "a ajouté la juridiction « {name} »",
-    "court.edit": "a modifié la juridiction n° {number}",
+    "court.edit": "a modifié la juridiction {court}",
     "facturx.accept": "a accepté la facture électronique {invoice} du dossier {case}",
     "rate.record": "a enregistré le {rate}",
     "user.edit": "a modifié le compte utilisateur n° {number}",
@@ -280,6 +280,13 @@ def _value(name: str, value: Any) -> str:
             return str(value)
     if name in ("court_id", "claim_id", "piece"):
         return f"n° {value}"
+    if name == "value":  # a recorded rate, in percent: "3,15 %" (its digits as recorded)
+        try:
+            rate = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        if rate.is_finite():
+            return f"{format(rate, 'f').replace('.', ',').replace('-', '−')}{NBSP}%"
     if name == "template":
         spec = load_manifest().templates.get(str(value))
         return spec.title if spec is not None else humanise(str(value))
@@ -392,7 +399,10 @@ def describe(
     references: Mapping[int, str],
     procedures: Mapping[int, str],
     people: Mapping[str, str] | None = None,
+    court_names: Mapping[int, str] | None = None,
 ) -> AuditLine:
+    """One entry in French; `court_names` (the recorded courts' names by id) names the court
+    an entry points to, which otherwise shows as its number."""
     before = entry.get("before") if isinstance(entry.get("before"), Mapping) else None
     after = entry.get("after") if isinstance(entry.get("after"), Mapping) else None
     either: dict[str, Any] = (
@@ -431,6 +441,7 @@ def describe(
         "level": either.get("level_label") or either.get("level") or "",
         "number": entry["entity_id"],
         "rate": _rate_label(either),
+        "court": _court_name(entry["entity_id"], court_names),
     }
     what = (
         template.format(**values)
@@ -449,6 +460,17 @@ def describe(
         if action.startswith("piece.")
         else field_changes(before, after, kind_labels, HIDDEN.get(action, frozenset()))
     )
+    if court_names:
+        changes = [
+            msgspec.structs.replace(
+                c,
+                before=_court_name(before.get("court_id"), court_names) if before else "—",
+                after=_court_name(after.get("court_id"), court_names) if after else "—",
+            )
+            if c.field == "court_id"
+            else c
+            for c in changes
+        ]
     at = entry["at"] if isinstance(entry["at"], datetime) else datetime.fromisoformat(entry["at"])
     return AuditLine(
         id=int(entry["id"]),
@@ -468,6 +490,25 @@ def describe(
         before=before,
         after=after,
     )
+
+
+def _court_name(court_id: object, names: Mapping[int, str] | None) -> str:
+    """« Tribunal judiciaire de Lyon » for a recorded court; "n° 4" for one no longer found."""
+    if court_id is None or court_id == "":
+        return "—"
+    number = int(court_id) if str(court_id).isdigit() else None
+    name = (names or {}).get(number) if number is not None else None
+    return f"« {name} »" if name else f"n° {court_id}"
+
+
+def _court_ids(entry: Mapping[str, Any]) -> set[int]:
+    ids = set()
+    for side in (entry.get("before"), entry.get("after")):
+        if isinstance(side, Mapping) and str(side.get("court_id", "")).isdigit():
+            ids.add(int(side["court_id"]))
+    if entry["entity"] == "court" and str(entry["entity_id"]).isdigit():
+        ids.add(int(entry["entity_id"]))
+    return ids
 
 
 def _readable(
@@ -536,7 +577,17 @@ async def trail(
     from casefile.services.users import people_names
 
     people = await people_names(str(e["actor"]) for e in entries)
-    return [describe(e, references, procedures, people) for e in entries]
+    court_names = await _court_names(set().union(*(_court_ids(e) for e in entries)))
+    return [describe(e, references, procedures, people, court_names) for e in entries]
+
+
+async def _court_names(ids: Iterable[int]) -> dict[int, str]:
+    """The name of each recorded court (a court deleted since keeps its number)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = await Court.select(Court.id, Court.name).where(Court.id.is_in(wanted))
+    return {row["id"]: row["name"] for row in rows}
 
 
 async def _cases_of(ids: Iterable[int]) -> tuple[dict[int, str], dict[int, str]]:

@@ -220,6 +220,24 @@ def test_every_recorded_action_has_its_french_sentence_and_field_labels() -> Non
         _entry("case.court", "case", {"court_id": None}, {"court_id": 4, "version": 2}, "3"),
         {3: "D-3"},
     ) == ("admin a choisi la juridiction du dossier D-3.", [("juridiction", "—", "n° 4")])
+    court_chosen = describe(
+        _entry("case.court", "case", {"court_id": 2}, {"court_id": 4, "version": 2}, "3"),
+        {3: "D-3"},
+        {},
+        court_names={2: "Tribunal judiciaire de Lyon", 4: "Tribunal de commerce de Lyon"},
+    )
+    assert [(c.label, c.before, c.after) for c in court_chosen.changes] == [
+        ("juridiction", "« Tribunal judiciaire de Lyon »", "« Tribunal de commerce de Lyon »")
+    ]
+    assert (
+        describe(
+            _entry("court.edit", "court", {"city": "Lyon"}, {"city": "Lyon 3e"}),
+            {},
+            {},
+            court_names={7: "Tribunal judiciaire de Lyon"},
+        ).sentence
+        == "admin a modifié la juridiction « Tribunal judiciaire de Lyon »."
+    )
     assert read(
         _entry("court.add", "court", None, {"name": "TJ de Lyon", "kind": "tribunal_judiciaire"})
     ) == (
@@ -250,7 +268,7 @@ def test_every_recorded_action_has_its_french_sentence_and_field_labels() -> Non
         "semestre 2026.",
         [
             ("semestre", "—", "le second semestre 2026"),
-            ("valeur (%)", "—", "3.15"),
+            ("valeur", "—", "3,15\u00a0%"),
             ("source", "—", "JO"),
         ],
     )

@@ -84,3 +84,12 @@ def test_the_case_page_chooses_the_case_court(browser: Api) -> None:
     assert "Juridiction du dossier : Tribunal judiciaire d'Essai." in page
     assert "Tribunal judiciaire d'Essai — 1 rue de l'Exemple, 75001 Essai" in page
     assert "Juridiction (nom, adresse du greffe, ville)" not in page.split('id="h-docs"')[1]
+    browser.client.cookies.clear()
+    login(browser, "admin")
+    trail = browser.client.get("/audit", params={"dossier": case["reference"]}, headers=HTML)
+    text = html.unescape(trail.text)
+    assert f"a choisi la juridiction du dossier {case['reference']}" in text
+    assert (
+        '<th scope="row">juridiction</th><td>—</td><td>« Tribunal judiciaire d\'Essai »</td>'
+        in text
+    )
