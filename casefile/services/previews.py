@@ -173,12 +173,15 @@ class HearingView:
     hearing_date: date | None
     hearing_time: str | None
     pieces: list[HearingPiece]
+    court_name: str = ""  # the court recorded on the case, when one is (else `court`'s kind)
+    court_address: str = ""
 
 
 async def hearing_view(case: int | str, actor: User) -> HearingView:
     """The pièces of a case in the bordereau's order, for the hearing."""
     from casefile.store import pieces
     from casefile.store.cases import get_case, resolve_case
+    from casefile.store.courts import find_court
 
     require(actor, "evidence.read")
     row = await resolve_case(case, actor)
@@ -205,6 +208,7 @@ async def hearing_view(case: int | str, actor: User) -> HearingView:
         for p in live
     ]
     heure: Any = (hearing or {}).get("attributes", {}).get("heure")
+    recorded = await find_court(int(full["court_id"])) if full.get("court_id") else None
     return HearingView(
         case_id=row["id"],
         reference=row["reference"],
@@ -213,4 +217,6 @@ async def hearing_view(case: int | str, actor: User) -> HearingView:
         hearing_date=date.fromisoformat(hearing["date"]) if hearing else None,
         hearing_time=heure if isinstance(heure, str) and heure else None,
         pieces=items,
+        court_name=str((recorded or {}).get("name") or ""),
+        court_address=str((recorded or {}).get("postal_address") or ""),
     )

@@ -84,6 +84,13 @@ def test_the_case_page_chooses_the_case_court(browser: Api) -> None:
     assert "Juridiction du dossier : Tribunal judiciaire d'Essai." in page
     assert "Tribunal judiciaire d'Essai — 1 rue de l'Exemple, 75001 Essai" in page
     assert "Juridiction (nom, adresse du greffe, ville)" not in page.split('id="h-docs"')[1]
+    hearing = html.unescape(
+        browser.client.get(f"/dossiers/{case['id']}/audience", headers=HTML).text
+    )
+    assert (
+        "Tribunal judiciaire d'Essai, 1 rue de l'Exemple, 75001 Essai — aucune audience "
+        "enregistrée" in " ".join(hearing.split())
+    )
     browser.client.cookies.clear()
     login(browser, "admin")
     trail = browser.client.get("/audit", params={"dossier": case["reference"]}, headers=HTML)

@@ -157,6 +157,8 @@ def test_the_hearing_view_lists_the_pieces_in_order_with_thumbnails(
         assert f'href="/api/evidence/{first}/content?inline=1"' in text
         assert f'href="/api/cases/{case["id"]}/dossier.pdf"' in text
         assert "aucune audience enregistrée" in text
+        # No court recorded on the case: the page names the kind of court its procedure goes to.
+        assert re.search(r"<p>(tribunal judiciaire|tribunal de commerce)[^<]* — ", text)
         case_page = api.client.get(f"/dossiers/{case['id']}", headers=HTML).text
         assert f'href="/dossiers/{case["id"]}/audience"' in case_page
         assert f'src="/api/evidence/{second}/thumbnail"' in case_page
