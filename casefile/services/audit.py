@@ -496,7 +496,7 @@ def _court_name(court_id: object, names: Mapping[int, str] | None) -> str:
     """« Tribunal judiciaire de Lyon » for a recorded court; "n° 4" for one no longer found."""
     if court_id is None or court_id == "":
         return "—"
-    number = int(court_id) if str(court_id).isdigit() else None
+    number = int(str(court_id)) if str(court_id).isdigit() else None
     name = (names or {}).get(number) if number is not None else None
     return f"« {name} »" if name else f"n° {court_id}"
 
