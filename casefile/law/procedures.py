@@ -11,7 +11,7 @@ refused, and the engine's definitions are built. Errors name the file and the ke
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
@@ -239,6 +239,12 @@ class EventDef:
     expected_before: tuple[str, ...] = ()
     expected_after: tuple[str, ...] = ()
     exclusive_with: tuple[str, ...] = ()
+    where: str = field(init=False, compare=False, repr=False)
+    """« événement « Label » (key) », how a refusal names it: written once, not per event
+    parsed (a batch parses hundreds of thousands)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "where", f"événement {labelled(self.label, self.key)}")
 
 
 @dataclass(frozen=True, slots=True)

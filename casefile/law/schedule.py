@@ -38,7 +38,6 @@ from casefile.law.wording import (
     date_fr,
     dates_fr_in,
     day_fr,
-    labelled,
     labelled_list,
     period_fr,
     quoted,
@@ -451,7 +450,7 @@ class Engine:
         definition = procedure.events.get(key) or procedure.event(key)
         day = self._dates.get(raw_date) if isinstance(raw_date, str) else None
         if day is None:
-            where = f"événement {labelled(definition.label, key)}"
+            where = definition.where
             day = parse_date(raw_date, where)
             if not MIN_YEAR <= day.year <= MAX_YEAR:
                 raise InputError(
@@ -463,7 +462,7 @@ class Engine:
             return RecordedEvent(key, day, _NO_ATTRIBUTES)
         attributes: dict[str, AttributeValue] = {}
         known = definition.attributes or {}
-        where = f"événement {labelled(definition.label, key)}"
+        where = definition.where
         for name, raw in raw_attributes.items():
             if name not in known:
                 allowed = labelled_list((a.label, a.key) for a in known.values())
