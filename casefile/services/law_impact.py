@@ -49,7 +49,7 @@ from casefile.law.wording import date_fr, dates_fr_in, quoted
 from casefile.store import audit
 from casefile.store.calendars import synced_items
 from casefile.store.cases import CLOSED_STATUSES
-from casefile.store.db import among, atomic, postgres
+from casefile.store.db import among, atomic, flush_at_leisure, in_transaction, postgres
 from casefile.store.permissions import User, require
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute import (
@@ -890,7 +890,10 @@ async def _apply_chunk(
         case_row = items[case_id].row
         impacts[case_id] = CaseImpact(case_id, case_row["reference"], case_row["procedure"], moves)
     changes = await prepare_changes(schedules, stored)
+    outermost = not in_transaction()
     async with atomic():
+        if outermost:  # derived rows; `apply`'s callers commit synchronously after the chunks
+            await flush_at_leisure()
         # The ledgers never computed (`ledger_on` NULL) only: see `write_summaries`.
         await store_changed(
             schedules,

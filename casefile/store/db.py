@@ -324,6 +324,28 @@ async def atomic(what: str = "") -> AsyncIterator[None]:
             hook()
 
 
+def in_transaction() -> bool:
+    """Whether a transaction is open in this task (`atomic` would join it)."""
+    return engine().current_transaction.get() is not None
+
+
+async def flush_at_leisure() -> None:
+    """PostgreSQL: the open transaction's commit returns without waiting for its WAL to reach
+    the disk (`SET LOCAL synchronous_commit = off`); nothing elsewhere.
+
+    For derived data only, written by a caller that commits something synchronously after it
+    before it reports success (the nightly recomputation's chunks: each job's run record in
+    `job_runs`, or `law apply`'s summary entry). The WAL is written in order, so that later
+    commit's flush carries this one's: a crash can lose only chunks whose run was never
+    recorded done, and those are run again (the job's retry, or the next night, which
+    recomputes every pending case from its events). What is visible meanwhile is what a
+    recomputation wrote; nothing is acknowledged to a person before the flush."""
+    if postgres():
+        transaction = engine().current_transaction.get()
+        assert transaction is not None, "flush_at_leisure runs inside a transaction"
+        await transaction.connection.execute("SET LOCAL synchronous_commit = off")
+
+
 def sql_value(value: object) -> object:
     """A JSON column's value as its text (msgspec: a tenth of `json.dumps`' time, same JSON)."""
     if isinstance(value, (dict, list)):
