@@ -53,6 +53,7 @@ from casefile.store.db import among, atomic, flush_at_leisure, in_transaction, p
 from casefile.store.permissions import User, require
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute import (
+    CASE_COLUMNS,
     MEMO_LIMIT,
     CaseInput,
     prepare_changes,
@@ -558,13 +559,23 @@ async def pending_id_chunks(
     """The ids of the pending cases (within `first_id`..`last_id` when given), `size` at a
     time in id order, each chunk read after the previous one was used (keyset: no list of
     every id held, whatever the portfolio's size)."""
+    async for ids, _ in _pending_chunks(first_id, last_id, size, with_rows=False):
+        yield ids
+
+
+async def _pending_chunks(
+    first_id: int | None, last_id: int | None, size: int | None, with_rows: bool
+) -> AsyncIterator[tuple[list[int], list[Any] | None]]:
+    """`pending_id_chunks`, each chunk's ids with, when `with_rows` on PostgreSQL, the case
+    rows `read_inputs` reads (`recompute.CASE_COLUMNS`), taken by the same statement: the
+    nightly chunk read its cases twice, once for their ids and once for their inputs."""
     size = size or CHUNK
     after = (first_id - 1) if first_id is not None else None
     while True:
-        ids = await _pending_ids(after, last_id, size)
+        ids, rows = await _pending_ids(after, last_id, size, with_rows)
         if not ids:
             return
-        yield ids
+        yield ids, rows
         # Short, or ending on the range's last id (a nightly job's range: its cases in one
         # chunk): nothing left to read.
         if len(ids) < size or ids[-1] == last_id:
@@ -572,9 +583,12 @@ async def pending_id_chunks(
         after = ids[-1]
 
 
-async def _pending_ids(after: int | None, last_id: int | None, size: int) -> list[int]:
+async def _pending_ids(
+    after: int | None, last_id: int | None, size: int, with_rows: bool = False
+) -> tuple[list[int], list[Any] | None]:
     """The ids of at most `size` pending cases after `after` and up to `last_id`, in order (raw
-    SQL on PostgreSQL: piccolo made a dict of each of a chunk's 2 000 ids)."""
+    SQL on PostgreSQL: piccolo made a dict of each of a chunk's 2 000 ids), and their rows of
+    `recompute.CASE_COLUMNS` when `with_rows` on PostgreSQL (else None)."""
     if postgres():
         conditions, args = ["status <> ALL($1::text[])"], [list(CLOSED_STATUSES), size]
         if after is not None:
@@ -583,8 +597,10 @@ async def _pending_ids(after: int | None, last_id: int | None, size: int) -> lis
         if last_id is not None:
             args.append(last_id)
             conditions.append(f"id <= ${len(args)}")
-        sql = f"SELECT id FROM cases WHERE {' AND '.join(conditions)} ORDER BY id LIMIT $2"
-        return [row[0] for row in await fetch(sql, *args)]
+        columns = CASE_COLUMNS if with_rows else "id"
+        sql = f"SELECT {columns} FROM cases WHERE {' AND '.join(conditions)} ORDER BY id LIMIT $2"
+        rows = await fetch(sql, *args)
+        return [row[0] for row in rows], rows if with_rows else None
     where = _pending()
     if after is not None:
         where = where & (Case.id > after)
@@ -592,7 +608,7 @@ async def _pending_ids(after: int | None, last_id: int | None, size: int) -> lis
         where = where & (Case.id <= last_id)
     return [
         row["id"] for row in await Case.select(Case.id).where(where).order_by(Case.id).limit(size)
-    ]
+    ], None
 
 
 async def pending_ranges(size: int | None = None) -> list[tuple[int, int]]:
@@ -806,10 +822,10 @@ async def apply(
     law = law_engine_in_service()
     examined = recomputed_count = 0
     recomputed: list[CaseImpact] = []
-    async for ids in pending_id_chunks(first_id, last_id):
+    async for ids, rows in _pending_chunks(first_id, last_id, None, with_rows=True):
         examined += len(ids)
         with gc_pause.paused(freeze=True):
-            impacts = await _apply_chunk(actor, law, ids, reason, now, keep_cases)
+            impacts = await _apply_chunk(actor, law, ids, reason, now, keep_cases, rows)
         recomputed_count += len(impacts)
         if keep_cases:
             recomputed.extend(impacts)
@@ -838,12 +854,14 @@ async def _apply_chunk(
     reason: str,
     now: datetime,
     keep_moves: bool = True,
+    case_rows: Sequence[Any] | None = None,
 ) -> list[CaseImpact]:
     """One chunk of `apply`: read in bulk, compare each case's (due, status) pairs with the
     stored ones, and write only the cases that differ (their deadlines, summaries, versions
     and history entries in bulk, one transaction). `keep_moves=False`: a case with nothing
-    stored gets its history entry without its list of moves (the caller counts the cases)."""
-    inputs, totals = await read_inputs(ids)
+    stored gets its history entry without its list of moves (the caller counts the cases).
+    `case_rows`: the cases' rows, already read with their ids (see `read_inputs`)."""
+    inputs, totals = await read_inputs(ids, case_rows)
     pairs_stored = await stored_pairs(ids)
     plans = await plan_deadlines_many(ids)
     schedules: dict[int, Schedule] = {}

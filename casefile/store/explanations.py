@@ -90,11 +90,13 @@ async def _store_postgres(
     # same order (no deadlock).
     missing = sorted(d for d in asked if d not in stored)
     if missing:
+        # The bodies go as the bytes the engine encoded, made text by the server (which checks
+        # their UTF-8 either way): no decoding into str here for the driver to encode back.
         await connection.execute(
-            "INSERT INTO explanations (digest, body) SELECT * FROM unnest($1::bytea[], $2::text[])"
-            " ON CONFLICT DO NOTHING",
+            "INSERT INTO explanations (digest, body) SELECT d, convert_from(b, 'UTF8')"
+            " FROM unnest($1::bytea[], $2::bytea[]) AS v(d, b) ON CONFLICT DO NOTHING",
             missing,
-            [_text(bodies[d]) for d in missing],
+            [_bytes(bodies[d]) for d in missing],
         )
     return epoch
 
@@ -176,6 +178,10 @@ async def ensure(bodies: Mapping[bytes, bytes | str], epoch: int | None) -> None
 
 def _text(body: bytes | str) -> str:
     return body.decode() if isinstance(body, bytes) else body
+
+
+def _bytes(body: bytes | str) -> bytes:
+    return body if isinstance(body, bytes) else body.encode()
 
 
 async def collect_garbage() -> int:

@@ -391,11 +391,18 @@ class CaseInput(NamedTuple):
     facts: CaseFacts
 
 
-async def read_inputs(ids: Sequence[int]) -> tuple[list[CaseInput], dict[int, int]]:
+CASE_COLUMNS = "id, reference, procedure, court, court_department, ledger_on"
+"""The columns of a case row that `read_inputs` reads (PostgreSQL), in this order."""
+
+
+async def read_inputs(
+    ids: Sequence[int], cases: Sequence[Any] | None = None
+) -> tuple[list[CaseInput], dict[int, int]]:
     """The inputs of the cases of `ids` (in id order) and their outstanding cents, in four
-    queries whatever the number of cases."""
+    queries whatever the number of cases (three when the caller read the case rows already:
+    `cases`, records of `CASE_COLUMNS`, or a superset of them)."""
     wanted = set(ids)
-    cases, event_rows, debtor_rows = await _input_rows(ids)
+    cases, event_rows, debtor_rows = await _input_rows(ids, cases)
     # Each case's latest event per key (by date, then entry order), as rows for now.
     chosen: dict[int, dict[str, tuple[int, int, str, date, Any]]] = {}
     for row in event_rows:
@@ -494,17 +501,16 @@ def _events_of(rows: Mapping[str, tuple[int, int, str, date, Any]]) -> dict[str,
     return out
 
 
-async def _input_rows(ids: Sequence[int]) -> tuple[list[Any], list[Any], list[Any]]:
+async def _input_rows(
+    ids: Sequence[int], cases: Sequence[Any] | None = None
+) -> tuple[Sequence[Any], list[Any], list[Any]]:
     """(cases: id, reference, procedure, court, court_department, ledger_on), (events: id, case, key,
     date, attributes JSON text), (debtors: case, residence) of `ids` or a superset of them: raw
-    records on PostgreSQL, piccolo rows on SQLite."""
+    records on PostgreSQL, piccolo rows on SQLite. `cases`: already read (not read again)."""
     if postgres():
-        where, args = ids_clause("id", ids)
-        cases = await fetch(
-            "SELECT id, reference, procedure, court, court_department, ledger_on FROM cases "
-            f"WHERE {where}",
-            *args,
-        )
+        if cases is None:
+            where, args = ids_clause("id", ids)
+            cases = await fetch(f"SELECT {CASE_COLUMNS} FROM cases WHERE {where}", *args)
         where, args = ids_clause('"case"', ids)
         events = await fetch(
             f'SELECT id, "case", key, date, attributes::text FROM events WHERE {where}', *args
@@ -513,9 +519,15 @@ async def _input_rows(ids: Sequence[int]) -> tuple[list[Any], list[Any], list[An
             f"SELECT \"case\", residence FROM parties WHERE {where} AND role = 'debtor'", *args
         )
         return cases, events, debtors
-    cases = await Case.select(
-        Case.id, Case.reference, Case.procedure, Case.court, Case.court_department, Case.ledger_on
-    ).where(among(Case.id, ids, superset=True))
+    if cases is None:
+        cases = await Case.select(
+            Case.id,
+            Case.reference,
+            Case.procedure,
+            Case.court,
+            Case.court_department,
+            Case.ledger_on,
+        ).where(among(Case.id, ids, superset=True))
     events = [
         (row["id"], row["case"], row["key"], row["date"], row["attributes"])
         for row in await Event.select(
