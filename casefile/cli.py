@@ -332,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler="casefile.commands.check:run")
 
     p = sub.add_parser("procedures", help="lister les procédures et leurs délais")
+    p.add_argument(
+        "procedure",
+        nargs="?",
+        metavar="KEY",
+        help="une procédure : ses événements (--event) et leurs attributs",
+    )
     _add_format(p)
     p.set_defaults(handler="casefile.commands.deadlines:list_procedures")
 

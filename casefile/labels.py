@@ -362,9 +362,11 @@ def keys_fr(procedure: object, text: str) -> str:
         return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
 
     keys = alternatives(names)
+    # A label as written, or as a message quotes it (inner « » become “ ”).
+    written = [*names.values(), *(wording.in_guillemets(n)[2:-2] for n in names.values())]
     pattern = (
         rf"« (?P<quoted>{keys}) »"
-        rf"|(?P<label>{alternatives(names.values())})"
+        rf"|(?P<label>{alternatives(written)})"
         rf"|(?<=») \((?P<typed>{keys})\)"
         rf"|\b(?P<bare>{keys})\b"
     )
@@ -374,7 +376,7 @@ def keys_fr(procedure: object, text: str) -> str:
             return match[0]
         if match["typed"] is not None:
             return ""
-        return f"« {names[match['quoted'] or match['bare']]} »"
+        return wording.in_guillemets(names[match["quoted"] or match["bare"]])
 
     return re.sub(pattern, named, text)
 
