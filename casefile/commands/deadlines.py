@@ -124,7 +124,7 @@ def _procedure_events(procedure: Procedure, fmt: str) -> int:
     from rich.table import Table
 
     table = Table(title=f"{procedure.title} ({procedure.key}) : événements", show_lines=True)
-    for column in ("Clé (--event CLÉ=AAAA-MM-JJ)", "Événement", "Attributs (:attribut=valeur)"):
+    for column in ("Clé (--event)", "Événement", "Attributs"):
         table.add_column(column)
     for row in rows:
         attributes = "\n".join(f"{a['key']} : {a['label']}" for a in row["attributes"])

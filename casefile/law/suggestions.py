@@ -27,7 +27,7 @@ LIMIT = 3
 """Choices a refusal names at most."""
 CUTOFF = 0.6
 """Similarity (difflib's ratio, 0–1) below which a choice is not offered as a likely one."""
-MARGIN = 0.1
+MARGIN = 0.15
 """A choice this much less similar than the best is not offered beside it."""
 ALL_PROCEDURES = "casefile procedures, ou GET /api/procedures"
 
@@ -42,7 +42,8 @@ def _plain(text: str) -> str:
 def _score(typed: str, key: str, label: str) -> float:
     """The best of: the whole key or label against what was typed; a key or label that
     begins with it (« refere » for refere_provision); one word of it against one word typed
-    (« signification » for « Ordonnance signifiée au débiteur »), a little below a whole."""
+    (« signification » for « Ordonnance signifiée au débiteur »; with several words typed,
+    their mean), a little below a whole."""
     best = 0.0
     typed_words = [w for w in typed.split("_") if len(w) >= 4]
     for candidate in (_plain(key), _plain(label)):
@@ -51,9 +52,13 @@ def _score(typed: str, key: str, label: str) -> float:
         ratio = SequenceMatcher(None, typed, candidate).ratio()
         if len(typed) >= 4 and (candidate.startswith(typed) or typed.startswith(candidate)):
             ratio = max(ratio, CUTOFF)
-        for word in (w for w in candidate.split("_") if len(w) >= 4):
-            for typed_word in typed_words:
-                ratio = max(ratio, 0.95 * SequenceMatcher(None, typed_word, word).ratio())
+        words = [w for w in candidate.split("_") if len(w) >= 4]
+        if typed_words and words:
+            each = [
+                max(SequenceMatcher(None, typed_word, word).ratio() for word in words)
+                for typed_word in typed_words
+            ]
+            ratio = max(ratio, 0.95 * sum(each) / len(each))
         best = max(best, ratio)
     return best
 
