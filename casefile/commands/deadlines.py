@@ -126,8 +126,8 @@ def _procedure_events(procedure: Procedure, fmt: str) -> int:
     table = Table(title=f"{procedure.title} ({procedure.key}) : événements", show_lines=True)
     for column in ("Clé (--event)", "Événement", "Attributs"):
         table.add_column(column)
-    for row in rows:
-        attributes = "\n".join(f"{a['key']} : {a['label']}" for a in row["attributes"])
-        table.add_row(row["key"], row["label"], attributes or "—")
+    for event in procedure.events.values():
+        attributes = "\n".join(f"{a.key} : {a.label}" for a in (event.attributes or {}).values())
+        table.add_row(event.key, event.label, attributes or "—")
     Console().print(table)
     return 0
