@@ -136,7 +136,7 @@ def test_a_missing_rate_names_the_rate_and_how_to_add_it() -> None:
     assert warning is not None
     assert warning.startswith("Décompte incomplet : le taux « Taux de la BCE")
     assert "n'est pas renseigné pour le 2nd semestre 2026" in warning
-    assert "(page Taux, ou « casefile rate add --semester 2026-H2 … »)" in warning
+    assert "(page Taux, ou « casefile rate add --semester 2026-S2 … »)" in warning
     assert missing_rate_warning(InputError("something else")) is None
 
 
