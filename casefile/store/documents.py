@@ -94,7 +94,7 @@ class Missing:
     """Something a document needs that the case does not record, and where to enter it."""
 
     what: str  # French: "Adresse du débiteur"
-    where: str  # French: "fiche du débiteur (page du dossier, rubrique Parties)"
+    where: str  # French: "fiche du débiteur (page du dossier, rubrique Données du dossier : …)"
     fields: tuple[str, ...]  # the template fields it leaves bracketed
 
     def text(self) -> str:
@@ -182,7 +182,10 @@ def _composed_address(row: dict[str, Any]) -> str:
 
 
 def _party_where(role: str) -> str:
-    return f"fiche du {ROLE_FR[role]} (page du dossier, rubrique Parties)"
+    return (
+        f"fiche du {ROLE_FR[role]} (page du dossier, rubrique Données du dossier : "
+        f"« Modifier le {ROLE_FR[role]} »)"
+    )
 
 
 def party_for(row: dict[str, Any], role: str) -> tuple[Party, list[Missing]]:
