@@ -59,22 +59,22 @@ LABELS = {
 are the same words."""
 HELP = {
     "kind": (
-        "Taux de la BCE : pénalités de retard entre professionnels (C. com. art. L441-10). "
-        "Taux de l'intérêt légal (C. mon. fin. art. L313-2) : deux valeurs par semestre, l'une "
+        "Taux de la BCE\u00a0: pénalités de retard entre professionnels (C. com. art. L441-10). "
+        "Taux de l'intérêt légal (C. mon. fin. art. L313-2)\u00a0: deux valeurs par semestre, l'une "
         "pour le créancier personne physique n'agissant pas pour des besoins professionnels, "
-        "l'autre pour tous les autres cas ; enregistrez chacune."
+        "l'autre pour tous les autres cas\u00a0; enregistrez chacune."
     ),
     "semester": (
-        "L'année et le semestre : S1 du 1er janvier au 30 juin, S2 du 1er juillet au "
-        "31 décembre (ex. 2027-S1). Taux de la BCE : celui en vigueur au 1er janvier pour le "
+        "L'année et le semestre\u00a0: S1 du 1er janvier au 30 juin, S2 du 1er juillet au "
+        "31 décembre (ex. 2027-S1). Taux de la BCE\u00a0: celui en vigueur au 1er janvier pour le "
         "S1, au 1er juillet pour le S2."
     ),
     "value": (
-        "Le taux annuel tel que publié, ex. 2,15 pour 2,15 % (trois décimales au plus). Taux de "
-        "la BCE : le taux lui-même, sans la majoration de 10 points, que casefile ajoute."
+        "Le taux annuel tel que publié, ex. 2,15 pour 2,15\u00a0% (trois décimales au plus). Taux de "
+        "la BCE\u00a0: le taux lui-même, sans la majoration de 10 points, que casefile ajoute."
     ),
     "source": (
-        "L'adresse https:// où la valeur a été lue : la décision de la BCE, ou l'arrêté publié "
+        "L'adresse https:// où la valeur a été lue\u00a0: la décision de la BCE, ou l'arrêté publié "
         "au Journal officiel (Légifrance)."
     ),
 }
