@@ -12,6 +12,7 @@ over HTTP.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
@@ -30,6 +31,26 @@ CUTOFF = 0.6
 MARGIN = 0.15
 """A choice this much less similar than the best is not offered beside it."""
 ALL_PROCEDURES = "casefile procedures, ou GET /api/procedures"
+
+
+PAGE_PROCEDURES = "toutes sont proposées dans la liste « Procédure » de la page"
+PAGE_EVENTS = "tous sont proposés dans le formulaire de la page"
+_LISTING = re.compile(
+    r" ; liste complète : casefile procedures(?P<events> [a-z0-9_]+)?, ou "
+    r"GET /api/procedures(?:/[a-z0-9_]+)?$"
+)
+
+
+def for_page(text: str) -> str:
+    """A refusal as a page shows it: the full list is the page's own form, not a command."""
+    found = _LISTING.search(text)
+    if found is None:
+        return text
+    if found["events"]:
+        return f"{text[: found.start()]} ; {PAGE_EVENTS}"
+    # A page names a procedure by its title alone (its list shows no keys).
+    head = re.sub(r"(?<=») \([a-z0-9_]+\)", "", text[: found.start()])
+    return f"{head} ; {PAGE_PROCEDURES}"
 
 
 def _plain(text: str) -> str:
@@ -125,7 +146,10 @@ __all__ = [
     "CUTOFF",
     "LIMIT",
     "MARGIN",
+    "PAGE_EVENTS",
+    "PAGE_PROCEDURES",
     "closest",
+    "for_page",
     "procedure_of",
     "suggestion",
     "unknown_event",

@@ -190,6 +190,21 @@ def test_the_simulator_page_words_its_warnings_and_territory_in_french(browser: 
     ) in text
 
 
+def test_a_misspelt_procedure_in_the_simulator_link_opens_the_closest_one(browser: Api) -> None:
+    """Not an error page listing every procedure: the simulator, the closest procedure chosen,
+    and a short refusal that points to the page's own list."""
+    login(browser, "lecteur")
+    page = browser.client.get("/simulateur?procedure=refere", headers=HTML)
+    assert page.status_code == 422
+    text = html.unescape(page.text)
+    assert (
+        "procédure inconnue « refere » ; la plus proche : « Référé-provision » ; toutes sont "
+        "proposées dans la liste « Procédure » de la page"
+    ) in text
+    assert "GET /api/procedures" not in text and "casefile procedures" not in text
+    assert 'value="refere_provision" selected' in text or "Ordonnance de référé signifiée" in text
+
+
 def test_the_choices_of_an_event_are_labelled_in_french(browser: Api) -> None:
     login(browser, "lecteur")
     page = html.unescape(browser.client.get("/simulateur?procedure=amiable", headers=HTML).text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from casefile.errors import InputError
-from casefile.law.suggestions import LIMIT, closest, procedure_of
+from casefile.law.suggestions import LIMIT, closest, for_page, procedure_of
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,18 @@ def test_the_refusal_is_one_short_line(engine):
 def test_a_value_that_is_not_text_is_refused_without_a_guess(engine):
     with pytest.raises(InputError, match="procédure inconnue « 12 » ; aucune ne s'en approche"):
         procedure_of(engine.procedures, 12)
+
+
+def test_a_page_points_to_its_own_form_not_to_a_command(engine):
+    with pytest.raises(InputError) as procedure:
+        procedure_of(engine.procedures, "refere")
+    assert for_page(str(procedure.value)) == (
+        "procédure inconnue « refere » ; la plus proche : « Référé-provision » ; toutes sont "
+        "proposées dans la liste « Procédure » de la page"
+    )
+    with pytest.raises(InputError) as event:
+        engine.procedures["refere_provision"].event("appel")
+    assert for_page(str(event.value)).endswith(
+        "(appel_interjete) ; tous sont proposés dans le formulaire de la page"
+    )
+    assert for_page("une autre refus") == "une autre refus"
