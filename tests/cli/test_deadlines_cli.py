@@ -255,3 +255,22 @@ def test_procedures_key_lists_the_events_a_refusal_points_to(capsys):
     code, _, err = run_cli(capsys, "procedures", "refere")
     assert code == 2
     assert "procédure inconnue « refere » ; la plus proche : « Référé-provision »" in err
+
+
+def test_a_long_basis_leaves_the_deadline_its_name_in_the_table(capsys):
+    """« CPC art. 754 (rédaction du décret n° 2021-1322, …) » unwrapped took the whole width:
+    the Délai and Calcul columns shrank to nothing."""
+    code, out, _ = run_cli(
+        capsys,
+        "deadlines",
+        "--procedure",
+        "assignation_paiement",
+        "--event",
+        "audience=2026-01-05",
+        "--format",
+        "table",
+    )
+    assert code == 0
+    text = re.sub(r"[│┃\s]+", " ", out)
+    assert "Remettre la copie de" in text and "qui agit : avocat" in text
+    assert "┳┳" not in out
