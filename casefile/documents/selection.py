@@ -45,6 +45,12 @@ def _applies(spec: TemplateSpec, principal: Decimal, day: date) -> tuple[bool, D
     return True, None
 
 
+def _named(key: str | None) -> str:
+    if key is None:
+        return "indiqué par le manifeste"
+    return labelled(load_manifest().template(key).title, key)
+
+
 def check_amount(spec: TemplateSpec, data: CaseDocumentData) -> None:
     """InputError naming the template to use when the principal is on the other side."""
     principal = data.claim.principal
@@ -56,8 +62,7 @@ def check_amount(spec: TemplateSpec, data: CaseDocumentData) -> None:
     raise InputError(
         f"{spec.key} : le principal ({amount_fr(principal)}) {side} le seuil de représentation "
         f"obligatoire par avocat ({amount_fr(limit)}) au {date_fr(data.document_date)} "
-        f"(CPC art. 760-761 3°, 752/753) ; utilisez le modèle "
-        f"{labelled(load_manifest().template(spec.otherwise).title, spec.otherwise)}"
+        f"(CPC art. 760-761 3°, 752/753) ; utilisez le modèle {_named(spec.otherwise)}"
     )
 
 
