@@ -137,9 +137,9 @@ def test_the_dashboard_says_when_a_case_s_next_deadline_has_already_passed(brows
         return " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</tr>", start)]).split())
 
     assert row(ours).endswith(
-        "Signifier l'ordonnance d'injonction de payer — 7 juillet 2025 (dépassé)"
+        "Signifier l'ordonnance d'injonction de payer — lundi 7 juillet 2025 (dépassé)"
     )
-    assert row(theirs).endswith("Délai d'opposition du débiteur — 3 mars 2025 (expiré)")
+    assert row(theirs).endswith("Délai d'opposition du débiteur — lundi 3 mars 2025 (expiré)")
 
 
 def test_the_simulator_page_explains_the_opposition_deadline(browser: Api) -> None:
