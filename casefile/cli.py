@@ -257,7 +257,7 @@ def _add_rates(sub: Subcommands) -> None:
     p.add_argument(
         "--value",
         required=True,
-        help="valeur publiée en % par an, par exemple 2,15 (taux BCE : sans la majoration de "
+        help="valeur publiée (taux annuel en %), par exemple 2,15 (taux BCE : sans la majoration de "
         "10 points, que casefile ajoute)",
     )
     p.add_argument(
