@@ -5,12 +5,12 @@ orders, weekends, holidays and versions all occur, every territory and distance 
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import random
 import weakref
 from datetime import date, timedelta
 
+import msgspec
 import pytest
 
 from casefile.definitions import data_dir, load_engine, recorded_rates_file
@@ -22,12 +22,10 @@ from casefile.law.schedule import (
     Deadline,
     Engine,
     RecordedEvent,
-    Schedule,
     StartPoint,
     _Expiry,
     _new_deadline,
     _new_expiry,
-    _new_point,
     _new_schedule,
     order_warnings,
 )
@@ -241,26 +239,32 @@ def test_event_identities_keep_types_apart_and_ignore_attribute_order() -> None:
     assert odd == event(n=[1]) and hash(odd) == hash(event(n=[1])) and odd != event(n=(1,))
 
 
-def test_the_engine_builds_the_objects_its_classes_build() -> None:
-    """Deadlines, start points, schedules and expiries made by `_constructor` (a mutable twin
-    given the frozen class) are those the dataclasses' own `__init__` makes: same type, equal,
-    same hash, still frozen."""
+def test_the_engines_products_are_frozen_and_outside_the_collector() -> None:
+    """Deadlines, start points, schedules and expiries are frozen Structs the collector never
+    tracks (`gc=False`), nor the tuples and dicts holding only them; a deadline's equality,
+    hash and repr leave out its JSON cache, as the frozen dataclass it was did."""
     day = date(2026, 1, 5)
     point = StartPoint("event", "audience", day)
     values = ("k", "l", day, point, Period(days=15), None, day, None, "a", "b", "s")
     values += ("pending", "c", "cpc", ("note",), None)
-    made = [
-        (_new_point("event", "audience", day), point),
-        (_new_deadline(*values), Deadline(*values)),  # type: ignore[arg-type]
-        (_new_expiry(day, day, None, ()), _Expiry(day, day, None, ())),
-    ]
-    made.append((_new_schedule("p", "t", (made[1][1],), ()), Schedule("p", "t", (made[1][1],), ())))
-    for built, expected in made:
-        assert type(built) is type(expected)
-        assert built == expected and hash(built) == hash(expected) and repr(built) == repr(expected)
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            setattr(built, dataclasses.fields(built)[0].name, "changed")
-    assert made[1][0].json_bytes() == made[1][1].json_bytes()
+    deadline, same = _new_deadline(*values), Deadline(*values)  # type: ignore[arg-type]
+    expiry = _new_expiry(day, day, None, ())
+    schedule = _new_schedule("p", "t", (deadline,), ())
+    held = [(deadline, same), {"k": expiry}, (schedule, point)]
+    gc.collect()
+    for made in (point, deadline, expiry, schedule, *held):
+        assert not gc.is_tracked(made)
+    for made in (point, deadline, expiry, schedule):
+        with pytest.raises(AttributeError):
+            setattr(made, msgspec.structs.fields(made)[0].name, "changed")
+    assert same.json_bytes() == deadline.json_bytes()  # one cached, the other not
+    assert deadline == same and (deadline != same) is False and hash(deadline) == hash(same)
+    assert repr(deadline) == repr(same) and "_json" not in repr(deadline)
+    assert repr(deadline).startswith("Deadline(key='k', label='l', due=datetime.date(2026, 1, 5)")
+    moot = msgspec.structs.replace(same, status="moot", _json=None)
+    assert moot != same and moot.json_bytes() != same.json_bytes()
+    assert schedule == _new_schedule("p", "t", (same,), ())
+    assert (expiry, point) == (_Expiry(day, day, None, ()), StartPoint("event", "audience", day))
 
 
 def test_two_starts_on_one_day_pick_what_the_reading_of_the_rules_picks(engines) -> None:
