@@ -9,6 +9,7 @@ import gc
 import random
 import weakref
 from datetime import date, timedelta
+from decimal import Decimal
 
 import msgspec
 import pytest
@@ -212,6 +213,29 @@ def test_the_schedule_memo_tells_events_apart_by_key_date_and_typed_attributes()
     assert a != RecordedEvent("jugement_rendu", date(2026, 1, 5))
     assert hash(a) == hash(RecordedEvent("audience", date(2026, 1, 5)))
     assert RecordedEvent("x", a.date, {"n": True}) != RecordedEvent("x", a.date, {"n": 1})
+
+
+def test_events_and_facts_compare_and_print_as_the_dataclasses_did() -> None:
+    """Events (frozen Structs) leave their identity cache out of equality, hash and repr;
+    facts are frozen, outside the collector, equal by value."""
+    day = date(2026, 1, 5)
+    asked, fresh = RecordedEvent("x", day, {"n": True}), RecordedEvent("x", day, {"n": True})
+    asked._ident()
+    assert asked == fresh and (asked != fresh) is False and hash(asked) == hash(fresh)
+    assert asked != RecordedEvent("x", day, {"n": 1}) and RecordedEvent("x", day).attributes == {}
+    assert (
+        repr(asked)
+        == "RecordedEvent(key='x', date=datetime.date(2026, 1, 5), attributes={'n': True})"
+    )
+    facts = CaseFacts(court="tribunal_judiciaire", claim_total=Decimal("10.00"))
+    assert facts == CaseFacts(
+        "tribunal_judiciaire", "75", None, Decimal("10.00")
+    ) and not gc.is_tracked(facts)
+    assert repr(CaseFacts()) == (
+        "CaseFacts(court=None, court_department='75', debtor_residence=None, claim_total=None)"
+    )
+    with pytest.raises(AttributeError):
+        asked.key = "y"  # type: ignore[misc]
 
 
 def test_event_identities_keep_types_apart_and_ignore_attribute_order() -> None:
