@@ -248,9 +248,23 @@ def _add_rates(sub: Subcommands) -> None:
         help="ecb (taux de refinancement BCE), taux_legal_particulier (créancier personne "
         "physique hors besoins professionnels) ou taux_legal_autres (autres cas)",
     )
-    p.add_argument("--semester", required=True, help="par exemple 2026-H2")
-    p.add_argument("--value", required=True, help="en pourcentage, par exemple 2.15")
-    p.add_argument("--source", required=True, help="adresse https de la publication")
+    p.add_argument(
+        "--semester",
+        required=True,
+        help="semestre d'application, par exemple 2027-S1 (S1 : janvier à juin, S2 : juillet à "
+        "décembre)",
+    )
+    p.add_argument(
+        "--value",
+        required=True,
+        help="valeur publiée (taux annuel en %), par exemple 2,15 (taux BCE : sans la majoration de "
+        "10 points, que casefile ajoute)",
+    )
+    p.add_argument(
+        "--source",
+        required=True,
+        help="adresse https:// de la publication (décision de la BCE, arrêté au Journal officiel)",
+    )
     p.add_argument("--today", help="AAAA-MM-JJ (par défaut : aujourd'hui)")
     _add_format(p, default="table")
     p.set_defaults(handler="casefile.commands.rates:rate_add")
@@ -332,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler="casefile.commands.check:run")
 
     p = sub.add_parser("procedures", help="lister les procédures et leurs délais")
+    p.add_argument(
+        "procedure",
+        nargs="?",
+        metavar="KEY",
+        help="une procédure : ses événements (--event) et leurs attributs",
+    )
     _add_format(p)
     p.set_defaults(handler="casefile.commands.deadlines:list_procedures")
 

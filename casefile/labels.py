@@ -20,6 +20,7 @@ from casefile.documents.formatting import amount_fr, date_fr
 from casefile.errors import InputError
 from casefile.law import wording
 from casefile.law.periods import Period
+from casefile.law.suggestions import for_page
 
 COURTS: Mapping[str, str] = {
     "tribunal_judiciaire": "tribunal judiciaire",
@@ -351,6 +352,7 @@ def keys_fr(procedure: object, text: str) -> str:
     by its label ("« Signification à personne » (a_personne)") loses its parenthesis, a quoted
     key ("« ordonnance_signifiee »") becomes its quoted label, and the words of a label already
     written are left alone (the key "audience" inside "Date d'audience obtenue")."""
+    text = for_page(text)
     names = key_labels(procedure)
     for event in (getattr(procedure, "events", None) or {}).values():
         for attribute in (event.attributes or {}).values():
@@ -362,9 +364,11 @@ def keys_fr(procedure: object, text: str) -> str:
         return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
 
     keys = alternatives(names)
+    # A label as written, or as a message quotes it (inner « » become “ ”).
+    written = [*names.values(), *(wording.in_guillemets(n)[2:-2] for n in names.values())]
     pattern = (
         rf"« (?P<quoted>{keys}) »"
-        rf"|(?P<label>{alternatives(names.values())})"
+        rf"|(?P<label>{alternatives(written)})"
         rf"|(?<=») \((?P<typed>{keys})\)"
         rf"|\b(?P<bare>{keys})\b"
     )
@@ -374,7 +378,7 @@ def keys_fr(procedure: object, text: str) -> str:
             return match[0]
         if match["typed"] is not None:
             return ""
-        return f"« {names[match['quoted'] or match['bare']]} »"
+        return wording.in_guillemets(names[match["quoted"] or match["bare"]])
 
     return re.sub(pattern, named, text)
 

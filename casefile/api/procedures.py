@@ -9,6 +9,7 @@ from litestar.params import Body, FromPath
 
 from casefile.errors import InputError, NotFound
 from casefile.law.procedures import Procedure
+from casefile.law.suggestions import unknown_procedure
 from casefile.law.wording import quoted
 
 
@@ -78,9 +79,7 @@ def find_procedure(key: str) -> Procedure:
 
     procedure = engine().procedures.get(key)
     if procedure is None:
-        raise NotFound(
-            f"procédure inconnue {quoted(key)} (connues : {engine().known_procedures()})"
-        )
+        raise NotFound(str(unknown_procedure(key, engine().procedures)))
     return procedure
 
 

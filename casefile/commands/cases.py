@@ -346,15 +346,16 @@ def _status(text: str) -> str:
     return status_cell(text)
 
 
-def date_cell(value: str | None) -> str:
-    """'2026-03-01' → '1er mars 2026'; anything that is not a date is shown as it is."""
+def date_cell(value: str | None, weekday: bool = False) -> str:
+    """'2026-03-01' → '1er mars 2026' ('dimanche 1er mars 2026' for a due date, `weekday`);
+    anything that is not a date is shown as it is."""
     from casefile.errors import InputError
-    from casefile.law.wording import date_fr
+    from casefile.law.wording import date_fr, day_fr
 
     if not value:
         return "—"
     try:
-        return date_fr(value)
+        return day_fr(value) if weekday else date_fr(value)
     except InputError:
         return str(value)
 
@@ -486,7 +487,7 @@ def print_case(case: dict[str, Any]) -> None:
         deadlines.add_column(column)
     for d in case.get("deadlines", []):
         deadlines.add_row(
-            f"[bold]{date_cell(d['due'])}[/bold]",
+            f"[bold]{date_cell(d['due'], weekday=True)}[/bold]",
             f"{escape(d['label'])}\n[dim]qui agit : {actor_fr(d['actor'])}[/dim]",
             f"{escape(names.get(d['start']['key']) or humanise(d['start']['key']))} "
             f"{date_cell(d['start']['date'])}"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casefile.errors import InputError
+
+if TYPE_CHECKING:
+    from casefile.law.procedures import Procedure
 
 
 def _request_from_flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -64,6 +67,10 @@ def list_procedures(args: argparse.Namespace) -> int:
     from casefile.definitions import engine
 
     eng = engine()
+    if args.procedure is not None:
+        from casefile.law.suggestions import procedure_of
+
+        return _procedure_events(procedure_of(eng.procedures, args.procedure), args.format)
     rows: list[dict[str, Any]] = [
         {
             "key": p.key,
@@ -91,5 +98,36 @@ def list_procedures(args: argparse.Namespace) -> int:
         table.add_row(
             row["key"], row["title"], row["legal_basis"], "\n".join(dict.fromkeys(labels))
         )
+    Console().print(table)
+    return 0
+
+
+def _procedure_events(procedure: Procedure, fmt: str) -> int:
+    """`casefile procedures KEY`: the events a `--event` takes, with their attributes."""
+    rows = [
+        {
+            "key": event.key,
+            "label": event.label,
+            "attributes": [
+                {"key": a.key, "label": a.label, "type": a.type, "choices": list(a.choices)}
+                for a in (event.attributes or {}).values()
+            ],
+        }
+        for event in procedure.events.values()
+    ]
+    if fmt == "json":
+        import json
+
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{procedure.title} ({procedure.key}) : événements", show_lines=True)
+    for column in ("Clé (--event)", "Événement", "Attributs"):
+        table.add_column(column)
+    for event in procedure.events.values():
+        attributes = "\n".join(f"{a.key} : {a.label}" for a in (event.attributes or {}).values())
+        table.add_row(event.key, event.label, attributes or "—")
     Console().print(table)
     return 0

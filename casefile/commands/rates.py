@@ -16,7 +16,7 @@ from casefile.law.wording import date_fr, decimal_fr
 
 
 def rate_add(args: argparse.Namespace) -> int:
-    from casefile.services.rates import RateIn, record_rate
+    from casefile.services.rates import RateIn, record_rate, semester_label_fr
 
     rate = RateIn(args.kind, args.semester, args.value, args.source)
     today = date.fromisoformat(args.today) if args.today else clock.today()
@@ -24,7 +24,9 @@ def rate_add(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(result)
         return 0
-    print(f"{result['label']} : {result['semester']} = {result['value']} % ({result['source']})")
+    semester = semester_label_fr(result["semester"])
+    value = decimal_fr(Decimal(str(result["value"])))
+    print(f"{result['label']} : {semester} = {value}\u00a0% ({result['source']})")
     if not result["complete"]:
         print(
             "attention : le taux légal d'un semestre a deux valeurs (particulier, autres) ; "
@@ -34,7 +36,7 @@ def rate_add(args: argparse.Namespace) -> int:
 
 
 def rate_list(args: argparse.Namespace) -> int:
-    from casefile.services.rates import rate_overview
+    from casefile.services.rates import rate_overview, semester_label_fr
 
     overview = rate_overview(clock.today())
     if args.format == "json":
@@ -46,7 +48,7 @@ def rate_list(args: argparse.Namespace) -> int:
         for entry in rate["recorded"]:
             value = decimal_fr(Decimal(str(entry["value"])))
             print(
-                f"\t{entry['semester']} = {value} % — {entry['source']} "
+                f"\t{semester_label_fr(entry['semester'])} = {value}\u00a0% — {entry['source']} "
                 f"(enregistré par {entry['recorded_by']} le {date_fr(entry['recorded_on'])})"
             )
     return 0

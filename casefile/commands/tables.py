@@ -89,9 +89,11 @@ def print_schedule(schedule: Schedule) -> None:
         console = Console(width=140)
     table = Table(title=f"{title} — {place}", show_lines=True)
     table.add_column("Échéance", no_wrap=True)
-    table.add_column("Délai", ratio=3)
-    table.add_column("Calcul", ratio=3)
-    table.add_column("Fondement", no_wrap=True)
+    # The basis wraps: unwrapped, a long one (« CPC art. 754 (rédaction du décret …) ») took
+    # the whole width and left the deadline's name no room at all.
+    table.add_column("Délai", ratio=3, min_width=18)
+    table.add_column("Calcul", ratio=3, min_width=18)
+    table.add_column("Fondement", ratio=2, min_width=14)
     table.add_column("Statut", no_wrap=True)
     for d in schedule.deadlines:
         start = names.get(d.start.key) or humanise(d.start.key)

@@ -434,6 +434,10 @@ def _standing(party: Party) -> Standing:
     return standing(party.party_category, party.legal_form)
 
 
+PROVISIONAL_INTEREST = " [à compléter : hors la période dont le taux n'est pas encore enregistré]"
+"""After the interest of a provisional statement, in a letter or a pleading."""
+
+
 def _common(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, object]:
     if commissaire_from is None:
         commissaire_from = load_manifest().commissaire_from
@@ -467,7 +471,9 @@ def _common(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, 
         "prestations_faits": facts,
         "nature_creance": nature,
         "montant_principal": amount_fr(claim.principal),
-        "montant_interets": amount_fr(claim.interest),
+        # A provisional statement leaves a semester out: its interest is never « 0,00 € » alone.
+        "montant_interets": amount_fr(claim.interest)
+        + (PROVISIONAL_INTEREST if data.provisional_note is not None else ""),
         "montant_indemnites": amount_fr(claim.indemnities),
         "montant_frais": amount_fr(claim.costs),
         "a_interets": claim.interest != 0,

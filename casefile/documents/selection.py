@@ -18,6 +18,7 @@ from casefile.documents.context import CaseDocumentData
 from casefile.documents.formatting import amount_fr, date_fr
 from casefile.documents.manifest import Manifest, TemplateSpec, load_manifest
 from casefile.errors import InputError
+from casefile.law.wording import labelled
 
 
 def threshold_at(parameter: str, day: date) -> Decimal:
@@ -44,6 +45,12 @@ def _applies(spec: TemplateSpec, principal: Decimal, day: date) -> tuple[bool, D
     return True, None
 
 
+def _named(key: str | None) -> str:
+    if key is None:
+        return "indiqué par le manifeste"
+    return labelled(load_manifest().template(key).title, key)
+
+
 def check_amount(spec: TemplateSpec, data: CaseDocumentData) -> None:
     """InputError naming the template to use when the principal is on the other side."""
     principal = data.claim.principal
@@ -55,7 +62,7 @@ def check_amount(spec: TemplateSpec, data: CaseDocumentData) -> None:
     raise InputError(
         f"{spec.key} : le principal ({amount_fr(principal)}) {side} le seuil de représentation "
         f"obligatoire par avocat ({amount_fr(limit)}) au {date_fr(data.document_date)} "
-        f"(CPC art. 760-761 3°, 752/753) ; utilisez le modèle « {spec.otherwise} »"
+        f"(CPC art. 760-761 3°, 752/753) ; utilisez le modèle {_named(spec.otherwise)}"
     )
 
 
@@ -74,7 +81,7 @@ def select_template(
     other = manifest.template(spec.otherwise)
     comparison = "n'excède pas" if spec.principal_above is not None else "excède"
     note = (
-        f"Modèle {other.key} utilisé au lieu de {requested} : la demande en principal "
+        f"Modèle « {other.title} » utilisé au lieu de « {spec.title} » : la demande en principal "
         f"({amount_fr(principal)}) {comparison} le seuil de représentation obligatoire par "
         f"avocat ({amount_fr(limit)} au {date_fr(data.document_date)}, CPC art. 760 et "
         f"761, 3°) ; l'assignation porte les mentions de l'article "

@@ -97,7 +97,7 @@ def text_index(lines: Sequence[BordereauLine], case_reference: str) -> str:
         "",
     ]
     for line in lines:
-        when = f"du {date_fr(line.date)}" if line.date else "non datée"
+        when = f"du {date_fr(line.date)}" if line.date else "sans date"
         text = line.title
         if line.description and line.description not in text:
             text = f"{text} — {line.description}"

@@ -106,7 +106,7 @@ def bordereau_lines(lines: Sequence[BordereauLine], case_reference: str) -> list
         text = line.title
         if line.description and line.description not in text:
             text = f"{text} — {line.description}"
-        when = date_fr(line.date) if line.date else "non datée"
+        when = date_fr(line.date) if line.date else "sans date"
         out.append(Line(f"Pièce n° {line.number}", 10, bold=True, space_before=10))
         out.append(Line(f"{text} ({when})", 10, indent=14))
     return out

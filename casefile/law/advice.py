@@ -127,7 +127,7 @@ def _amiable() -> ProcedureAdvice:
         None,
         (
             Reason(
-                "Toujours possible: la mise en demeure fait courir les intérêts moratoires.",
+                "Toujours possible : la mise en demeure fait courir les intérêts moratoires.",
                 "C. civ. art. 1344 et 1344-1",
             ),
             Reason(
@@ -178,7 +178,7 @@ def _injonction_de_payer(c: _Context) -> ProcedureAdvice:
     nature_ok = c.nature in ("contractuelle", "statutaire")
     reasons.append(
         Reason(
-            "Créance d'origine contractuelle ou statutaire, d'un montant déterminé: requête "
+            "Créance d'origine contractuelle ou statutaire, d'un montant déterminé : requête "
             "possible."
             if nature_ok
             else f"Créance {c.nature}: l'injonction de payer exige une cause contractuelle ou "
@@ -188,16 +188,16 @@ def _injonction_de_payer(c: _Context) -> ProcedureAdvice:
     )
     reasons.append(
         Reason(
-            "Pas de tentative préalable de résolution amiable: l'art. 750-1 ne s'applique pas à "
+            "Pas de tentative préalable de résolution amiable : l'art. 750-1 ne s'applique pas à "
             "l'injonction de payer (Cass. 2e civ., avis 25 sept. 2025, n° 25-70.013).",
             "CPC art. 750-1",
         )
     )
     reasons.append(
         Reason(
-            "La requête peut être présentée par le créancier ou tout mandataire; après "
+            "La requête peut être présentée par le créancier ou tout mandataire ; après "
             "opposition, les règles de représentation de la juridiction s'appliquent (avocat "
-            "obligatoire au-delà du seuil: incertain pour la requête elle-même).",
+            "obligatoire au-delà du seuil : incertain pour la requête elle-même).",
             "CPC art. 1407",
         )
     )
@@ -274,7 +274,7 @@ def _refere_provision(c: _Context) -> ProcedureAdvice:
             reasons.append(
                 Reason(
                     "Application de l'art. 750-1 au référé-provision incertaine (dispense pour "
-                    "urgence manifeste possible): vérifier avant d'assigner. "
+                    "urgence manifeste possible) : vérifier avant d'assigner. "
                     + attempt_reason.text,
                     "CPC art. 750-1",
                 )
@@ -288,7 +288,7 @@ def _refere_provision(c: _Context) -> ProcedureAdvice:
 
 def _no_attempt_before_tc() -> Reason:
     return Reason(
-        "Tribunal de commerce: l'art. 750-1, placé parmi les règles du tribunal judiciaire, ne "
+        "Tribunal de commerce : l'art. 750-1, placé parmi les règles du tribunal judiciaire, ne "
         "s'applique pas (lecture du texte, non confirmée par une décision).",
         "CPC art. 750-1",
     )

@@ -43,7 +43,7 @@ DEBTOR_KINDS = ("professionnel", "consommateur")
 L441_10 = "C. com. art. L441-10"
 L441_10_SOURCE = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000038414392"
 D441_5 = "C. com. art. D441-5"
-LEGAL_RATE = "C. civ. art. 1231-6 et 1344-1; C. mon. fin. art. L313-2"
+LEGAL_RATE = "C. civ. art. 1231-6 et 1344-1 ; C. mon. fin. art. L313-2"
 CIVIL_CODE_SOURCE = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070721/"
 
 
@@ -278,7 +278,7 @@ def _rate_for(
             )
         return _Rate(
             ecb.value + points,
-            f"{L441_10}: taux BCE du {date_fr(semester_of(day)[0])} "
+            f"{L441_10} : taux BCE du {date_fr(semester_of(day)[0])} "
             f"({decimal_fr(ecb.value)} %) + {decimal_fr(points.normalize())} points",
             ecb.source,
         )
@@ -297,7 +297,7 @@ def _rate_for(
         assert legal.value is not None
         percent = legal.value
         who = "autres cas"
-    return _Rate(percent, f"{LEGAL_RATE}: taux légal {semester_name(day)} ({who})", legal.source)
+    return _Rate(percent, f"{LEGAL_RATE} : taux légal {semester_name(day)} ({who})", legal.source)
 
 
 def _day_count(rates: Mapping[str, Parameter], day: date) -> Decimal:

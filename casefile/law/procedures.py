@@ -21,7 +21,8 @@ import msgspec
 from casefile.errors import DefinitionError, InputError
 from casefile.law.periods import Period
 from casefile.law.schema import Key, Spec, Text, Url, decode, read_toml
-from casefile.law.wording import choices_fr, labelled, labelled_list, quoted
+from casefile.law.suggestions import unknown_event
+from casefile.law.wording import choices_fr, labelled, quoted
 
 Counting = Literal["cpc", "civil", "backward", "calendar"]
 Actor = Literal["creancier", "avocat", "commissaire_de_justice", "debiteur", "greffe"]
@@ -380,10 +381,7 @@ class Procedure:
         try:
             return self.events[key]
         except KeyError:
-            raise InputError(
-                f"événement inconnu {quoted(key)} pour la procédure « {self.title} » (connus : "
-                f"{labelled_list((event.label, event.key) for event in self.events.values())})"
-            ) from None
+            raise unknown_event(key, self) from None
 
     @property
     def deadline_keys(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.law.procedures import Procedure
 from casefile.law.schedule import CaseFacts, Engine, RecordedEvent, Schedule
+from casefile.law.suggestions import procedure_of
 from casefile.law.wording import labelled, quoted
 
 _NO_ATTRIBUTES: Mapping[str, object] = {}
@@ -174,7 +175,7 @@ def compute_request(
     """Validate each field of a request in a fixed order (the first fault is the one named)
     and compute its deadlines. With `memo`, `raw_events` maps each event key to its body's raw
     JSON (`Request.events`)."""
-    procedure = engine.procedure(procedure_key)
+    procedure = procedure_of(engine.procedures, procedure_key)
     if raw_events is None:
         raw_events = {}
     if not isinstance(raw_events, Mapping):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -58,18 +58,20 @@ _Identity = date | tuple[object, ...] | str
 _PLAIN = (str, int)  # attribute value types a tuple keeps apart by `==` alone (with bool tagged)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class RecordedEvent:
+class RecordedEvent(msgspec.Struct, frozen=True):
     """A dated fact of the case, with its attributes (a_personne = true…).
 
     Equal when key, date and attributes are equal, each attribute with its type (true is not
-    1); hashable, so that a case's events can key the engine's memo of schedules.
+    1); hashable, so that a case's events can key the engine's memo of schedules. A frozen
+    Struct (its C `__init__` is a quarter of a frozen dataclass's, paid per event read from the
+    store), tracked by the collector as usual: its attributes are a mapping the caller gives.
+    `_identity` is a cache, left out of equality, hash and repr (as the dataclass it was).
     """
 
     key: str
     date: date
-    attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
-    _identity: _Identity | None = field(default=None, init=False, repr=False)
+    attributes: Mapping[str, AttributeValue] = msgspec.field(default_factory=dict)
+    _identity: _Identity | None = None
 
     def _ident(self) -> _Identity:
         """What tells the event apart from another with the same key, kept: without attributes
@@ -119,17 +121,30 @@ class RecordedEvent:
             return NotImplemented
         return self.key == other.key and self._ident() == other._ident()
 
+    def __ne__(self, other: object) -> bool:
+        # Written out: the Struct's own `__ne__` would compare the `_identity` cache too.
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
     def __hash__(self) -> int:
         return hash((self.key, self._ident()))
 
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}(key={self.key!r}, date={self.date!r}, "
+            f"attributes={self.attributes!r})"
+        )
 
-# The slot's own setter (a frozen dataclass refuses `setattr`; `object.__setattr__` is slower).
+
+# The field's own slot setter (a frozen Struct refuses `setattr` and `object.__setattr__`).
 _set_identity: Callable[[RecordedEvent, object], None] = RecordedEvent.__dict__["_identity"].__set__
 
 
-@dataclass(frozen=True, slots=True)
-class CaseFacts:
-    """What the computation needs to know about the case besides its events."""
+class CaseFacts(msgspec.Struct, frozen=True, gc=False):
+    """What the computation needs to know about the case besides its events. A frozen Struct
+    (built per case read from the store: its C `__init__` costs a tenth of the dataclass's
+    with keywords), outside the collector: strings and a Decimal, no cycle can pass through
+    it."""
 
     court: str | None = None
     court_department: str = "75"
@@ -137,16 +152,36 @@ class CaseFacts:
     claim_total: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StartPoint:
+NO_FACTS = CaseFacts()  # the facts of a case that states none (immutable, shared)
+
+
+# The engine's products (start points, deadlines, schedules, expiries) are msgspec Structs,
+# frozen and outside the garbage collector (`gc=False`: CPython never tracks them, and a tuple
+# or a dict holding only them and atoms is untracked at its first collection). A first pass
+# builds some 150 000 of them, which the memos keep: as tracked objects they were a
+# collector's visit each, twice (young then middle generation), and 10-20 % of the pass; a
+# Struct's `__init__` (C, positional) also costs a quarter of a dataclass built through a
+# mutable twin. An object the collector does not track must never be part of a reference
+# cycle (it would never be freed): each class says why it cannot be.
+
+
+class StartPoint(msgspec.Struct, frozen=True, gc=False):
+    """Where a deadline runs from. Outside the collector: two strings and a date, no container,
+    so no reference cycle can pass through it."""
+
     kind: str  # "event" or "deadline"
     key: str
     date: date
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    """A computed deadline and its trace: everything needed to check it by hand."""
+class Deadline(msgspec.Struct, frozen=True, gc=False):
+    """A computed deadline and its trace: everything needed to check it by hand.
+
+    Outside the collector: strings, dates, a tuple of strings, its (frozen) start point,
+    period and extension, and the bytes of `json_bytes`; none of them can refer back to a
+    deadline, so no reference cycle can pass through it. Equality, hash and repr are a frozen
+    dataclass's: every field but `_json`, the cache of `json_bytes()` (a deadline whose bytes
+    were asked for equals the same one whose bytes were not)."""
 
     key: str
     label: str
@@ -163,13 +198,37 @@ class Deadline:
     consequence: str
     counting: str
     notes: tuple[str, ...] = ()
-    _json: bytes | None = field(default=None, compare=False, hash=False, repr=False)
+    _json: bytes | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if type(other) is not Deadline:
+            return NotImplemented
+        return _compared(self) == _compared(other)
+
+    def __ne__(self, other: object) -> bool:
+        # Written out: the Struct's own `__ne__` would compare `_json` too.
+        if self is other:
+            return False
+        if type(other) is not Deadline:
+            return NotImplemented
+        return _compared(self) != _compared(other)
+
+    def __hash__(self) -> int:
+        return hash(_compared(self))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={value!r}" for name, value in zip(_COMPARED, _compared(self), strict=True)
+        )
+        return f"{type(self).__qualname__}({shown})"
 
     def json_bytes(self) -> bytes:
         """`as_dict()` encoded once per (immutable, memoised) deadline: batch output reuses it."""
         if self._json is None:
             encoded = msgspec.json.encode(self.as_dict())
-            object.__setattr__(self, "_json", encoded)
+            _set_json(self, encoded)
             return encoded
         return self._json
 
@@ -220,6 +279,13 @@ class Deadline:
         return lines
 
 
+# What a deadline's equality, hash and repr read: every field but the `_json` cache.
+_COMPARED = Deadline.__struct_fields__[:-1]
+_compared: Callable[[Deadline], tuple[Any, ...]] = attrgetter(*_COMPARED)
+# The cache's own slot setter: a frozen Struct refuses `setattr` (and `object.__setattr__`).
+_set_json: Callable[[Deadline, bytes], None] = Deadline.__dict__["_json"].__set__
+
+
 _ROLLED = ("cpc", "backward")  # countings whose expiry depends on the territory's days
 
 _COUNTING_LABELS = {
@@ -230,8 +296,11 @@ _COUNTING_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Schedule:
+class Schedule(msgspec.Struct, frozen=True, gc=False):
+    """A case's deadlines by due date then key, and its warnings. Outside the collector: two
+    strings and two tuples, of deadlines and of strings, none of which can refer back to a
+    schedule, so no reference cycle can pass through it."""
+
     procedure: str
     territory: str
     deadlines: tuple[Deadline, ...]
@@ -269,32 +338,10 @@ class Schedule:
         return None
 
 
-def _constructor(cls: type) -> Callable[..., Any]:
-    """A constructor of the frozen, slotted dataclass `cls` taking every field positionally,
-    in order. The object is made as an instance of a mutable twin class with the same slots,
-    its fields stored by plain attribute assignment (CPython's fastest store), then given its
-    class: `__class__` may be assigned between two classes of the same layout (same slots,
-    same base), and the frozen class's `__setattr__` is not involved. About a third of the
-    cost of setting each slot through its descriptor, a fifth of the generated `__init__`'s;
-    the object made is the one `cls(...)` makes (same type, equal, same hash, frozen)."""
-    names = [f.name for f in fields(cls)]
-    slots = tuple(vars(cls)["__slots__"])
-    if tuple(names) != slots:  # a layout the twin could not share
-        raise TypeError(f"{cls.__name__}: slots {slots} are not its fields {names}")
-    twin = type(f"_Unfrozen{cls.__name__}", (), {"__slots__": tuple(names)})
-    parameters = [f"v{i}" for i in range(len(names))]
-    lines = [f"def new({', '.join(parameters)}):", "    made = twin()"]
-    lines += [f"    made.{name} = v{i}" for i, name in enumerate(names)]
-    lines += ["    made.__class__ = cls", "    return made"]
-    namespace: dict[str, Any] = {"twin": twin, "cls": cls}
-    exec("\n".join(lines), namespace)
-    built: Callable[..., Any] = namespace.pop("new")
-    return built
-
-
-_new_deadline: Callable[..., Deadline] = _constructor(Deadline)
-_new_schedule: Callable[..., Schedule] = _constructor(Schedule)
-_new_point: Callable[..., StartPoint] = _constructor(StartPoint)
+# Positional constructors, in the field order (a Struct's own `__init__`, in C).
+_new_deadline: Callable[..., Deadline] = Deadline
+_new_schedule: Callable[..., Schedule] = Schedule
+_new_point: Callable[..., StartPoint] = StartPoint
 
 
 def _with_status(deadline: Deadline, status: str, extra: Iterable[str] = ()) -> Deadline:
@@ -320,15 +367,17 @@ def _with_status(deadline: Deadline, status: str, extra: Iterable[str] = ()) -> 
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Expiry:
+class _Expiry(msgspec.Struct, frozen=True, gc=False):
+    """The last day of a period, unadjusted and as it falls due, with why it moved and its
+    warnings. Outside the collector: dates, strings and a tuple of strings (no cycle)."""
+
     unadjusted: date
     due: date
     moved_because: str | None
     warnings: tuple[str, ...]
 
 
-_new_expiry: Callable[..., _Expiry] = _constructor(_Expiry)
+_new_expiry: Callable[..., _Expiry] = _Expiry
 
 
 @dataclass(slots=True, eq=False)
@@ -529,7 +578,7 @@ class Engine:
         self,
         procedure_key: str,
         events: Mapping[str, RecordedEvent] | Iterable[RecordedEvent],
-        facts: CaseFacts = CaseFacts(),
+        facts: CaseFacts = NO_FACTS,
         today: date | None = None,
     ) -> Schedule:
         """The case's deadlines. `today` (a parameter, never the clock) marks missed ones.
@@ -1042,9 +1091,7 @@ class Engine:
         if today is not None and status in ("pending", "uncertain") and today > deadline.due:
             status = "missed"
         if extra or status != deadline.status:
-            return replace(
-                deadline, status=status, notes=(*deadline.notes, *(extra or ())), _json=None
-            )
+            return _with_status(deadline, status, extra or ())
         return deadline
 
     def _step_expiry(
@@ -1078,7 +1125,7 @@ class Engine:
         self,
         procedure_key: str,
         events: Mapping[str, RecordedEvent],
-        facts: CaseFacts = CaseFacts(),
+        facts: CaseFacts = NO_FACTS,
         today: date | None = None,
     ) -> Schedule:
         """The rules read one by one from the procedure's definitions, without compiled plans
@@ -1264,7 +1311,7 @@ class Engine:
         if today is not None and status in ("pending", "uncertain") and today > deadline.due:
             status = "missed"
         if extra or status != deadline.status:
-            return replace(deadline, status=status, notes=(*deadline.notes, *extra), _json=None)
+            return _with_status(deadline, status, extra)
         return deadline
 
     def _pick(
@@ -1537,14 +1584,10 @@ def _made_moot(key: str, deadline: Deadline, voider: Deadline, warnings: list[st
         f"{key}: sans objet — délai « {voider.label} » manqué ({voider.basis}) : "
         f"{voider.consequence}"
     )
-    return replace(
+    return _with_status(
         deadline,
-        status="moot",
-        notes=(
-            *deadline.notes,
-            f"Sans objet : délai « {voider.label} » manqué ({voider.basis}) — {voider.consequence}",
-        ),
-        _json=None,
+        "moot",
+        (f"Sans objet : délai « {voider.label} » manqué ({voider.basis}) — {voider.consequence}",),
     )
 
 

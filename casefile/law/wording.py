@@ -80,12 +80,23 @@ def quoted(value: object) -> str:
     return f"« {text} »"
 
 
+_INNER = re.compile(r"«\s*(.*?)\s*»")
+
+
+def in_guillemets(label: str) -> str:
+    """« label » for a label a message names; guillemets already in the label become the
+    inner quotes of French usage, “ ”: « Lieu de la signification (département ou
+    “étranger”) », never « … « étranger » … » where the reader cannot tell which » closes."""
+    inner = _INNER.sub(r"“\1”", label)
+    return f"« {inner} »"
+
+
 def labelled(label: str, key: str) -> str:
     """'« Ordonnance rendue » (ordonnance_rendue)': a definition named by its French label,
     with the key a CLI flag or an API field takes (the label alone when it is the key)."""
     if not label or label == key:
-        return f"« {label or key} »"
-    return f"« {label} » ({key})"
+        return in_guillemets(label or key)
+    return f"{in_guillemets(label)} ({key})"
 
 
 def labelled_list(pairs: Iterable[tuple[str, str]]) -> str:

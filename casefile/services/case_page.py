@@ -60,7 +60,7 @@ def missing_rate_warning(error: CasefileError) -> str | None:
         return (
             f"Décompte incomplet : le taux « {name} » n'est pas renseigné pour le {semester}. "
             "Un administrateur enregistre la valeur publiée et l'adresse de sa publication "
-            f"(page Taux, ou « casefile rate add --semester {year}-H{half} … »). Les "
+            f"(page Taux, ou « casefile rate add --semester {year}-S{half} … »). Les "
             "intérêts ne sont pas calculés d'ici là."
         )
     if isinstance(error, MissingMargin):

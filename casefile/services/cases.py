@@ -14,6 +14,7 @@ from typing import Any
 from casefile.definitions import engine
 from casefile.errors import InputError, InvalidFields
 from casefile.labels import court_fr
+from casefile.law.suggestions import procedure_of
 from casefile.services.claims import add_claim, delete_claim, edit_claim
 from casefile.services.events import add_event, delete_event, edit_event
 from casefile.services.parties import PartyIn, edit_party, party_row
@@ -54,7 +55,7 @@ class NewCase:
 
 def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
     eng = engine()
-    procedure = eng.procedure(data.procedure)
+    procedure = procedure_of(eng.procedures, data.procedure)
     court = data.court or procedure.default_court
     if procedure.courts and court not in procedure.courts:
         expected = " ou ".join(court_fr(key) for key in procedure.courts)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from casefile import clock
-from casefile.errors import InputError, InvalidFields, NotFound
+from casefile.errors import CasefileError, Conflict, InputError, InvalidFields, NotFound
 from casefile.law.money import cents_text, from_cents, to_cents
 from casefile.law.wording import date_fr
 from casefile.services.parties import change_summary
@@ -144,6 +144,26 @@ def _duplicate(number: str) -> str:
     return f"la facture {number} est déjà réclamée pour ce créancier"
 
 
+async def _where_claimed(case_id: int, number: str, actor: User) -> Conflict:
+    """The refusal of an invoice number this creditor already claims, naming the case that
+    holds it when the person may see that case (else only that it exists elsewhere)."""
+    key = await _creditor_key(case_id)
+    held = (
+        await Claim.select(Claim.case)
+        .where((Claim.creditor_key == key) & (Claim.invoice_number == number))
+        .first()
+    )
+    if held is None:
+        return Conflict(_duplicate(number))
+    try:
+        other = await resolve_case(held["case"], actor)
+    except CasefileError:
+        return Conflict(f"{_duplicate(number)}, dans un dossier que vous ne voyez pas")
+    if other["id"] == case_id:
+        return Conflict(f"la facture {number} figure déjà dans ce dossier")
+    return Conflict(f"{_duplicate(number)} dans le dossier {other['reference']}")
+
+
 async def add_claim(
     case: int | str,
     invoice: InvoiceIn,
@@ -153,6 +173,23 @@ async def add_claim(
 ) -> dict[str, Any]:
     require(actor, "claim.write")
     claim_values(invoice)  # refuse bad input before the transaction
+    number = invoice.invoice_number.strip()
+    try:
+        return await _add_claim(case, invoice, actor, expected_version, today)
+    except Conflict as refused:
+        if str(refused) != _duplicate(number):
+            raise
+        row = await resolve_case(case, actor)
+        raise await _where_claimed(row["id"], number, actor) from refused
+
+
+async def _add_claim(
+    case: int | str,
+    invoice: InvoiceIn,
+    actor: User,
+    expected_version: int | None,
+    today: date | None,
+) -> dict[str, Any]:
     async with atomic(_duplicate(invoice.invoice_number.strip())):
         row = await resolve_case(case, actor)
         claim = claim_row(row["id"], await _creditor_key(row["id"]), invoice)

@@ -291,7 +291,7 @@ async def edit_party(
         "party": {**current, **values},
         "version": version,
         "changes": summary,
-        "warnings": residence_warnings(role, values),
+        "warnings": residence_warnings(role, values, row["court_department"]),
     }
 
 

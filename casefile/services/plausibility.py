@@ -94,23 +94,32 @@ def department_of_postcode(postcode: str) -> str | None:
     return postcode[:2]
 
 
-def residence_warnings(role: str, values: Mapping[str, Any]) -> list[str]:
-    """The residence decides the art. 643/644 extension: say when the address disagrees."""
+def residence_warnings(
+    role: str, values: Mapping[str, Any], court_department: str | None = None
+) -> list[str]:
+    """The residence decides the art. 643/644 extension: say when the address disagrees, and,
+    when the residence is the court's department, that an empty field gave it (the person
+    never typed it)."""
     residence = values.get("residence")
+    given = (
+        " (un champ « Département de résidence » laissé vide prend celui du tribunal)"
+        if residence and residence == court_department
+        else ""
+    )
     country = str(values.get("country") or "France")
     foreign = country.strip().lower() not in ("france", "")
     who = "du débiteur" if role == "debtor" else "du créancier"
     if foreign and residence != "etranger":
         return [
-            f"L'adresse {who} est à l'étranger ({country}) mais sa résidence est le "
-            f"département {residence} : l'allongement des délais pour distance (CPC art. 643) "
+            f"L'adresse {who} est à l'étranger ({country}) mais sa résidence enregistrée est le "
+            f"département {residence}{given} : l'allongement des délais pour distance (CPC art. 643) "
             "suit la résidence — vérifiez-la."
         ]
     department = department_of_postcode(str(values.get("postcode") or ""))
     if not foreign and department and residence and department != residence:
         return [
             f"Le code postal {values.get('postcode')} {who} indique le département {department}, "
-            f"mais sa résidence est le département {residence} : l'allongement des délais pour "
-            "distance (CPC art. 643 et 644) suit la résidence — vérifiez-la."
+            f"mais sa résidence enregistrée est le département {residence}{given} : l'allongement "
+            "des délais pour distance (CPC art. 643 et 644) suit la résidence — vérifiez-la."
         ]
     return []

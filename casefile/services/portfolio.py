@@ -29,6 +29,7 @@ from casefile.labels import (
     paris_day,
 )
 from casefile.law.money import cents_text
+from casefile.law.suggestions import unknown_procedure
 from casefile.store.permissions import User, assigned_only, require
 from casefile.store.tables import Case, DeadlineRecord, Party, UserAccount
 from casefile.store.tables.deadline import explanation_column
@@ -80,7 +81,7 @@ class PortfolioQuery:
         if "\x00" in self.q:
             raise InputError("la recherche contient un caractère nul")
         if self.procedure and self.procedure not in engine().procedures:
-            raise InputError(f"procédure « {self.procedure} » inconnue")
+            raise unknown_procedure(self.procedure, engine().procedures)
         return self
 
 

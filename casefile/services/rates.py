@@ -49,7 +49,36 @@ KIND_LABELS = {
     ),
     "taux_legal_autres": "taux de l'intérêt légal — tous les autres cas",
 }
-LABELS = {"kind": "taux", "semester": "semestre", "value": "valeur (%)", "source": "source"}
+LABELS = {
+    "kind": "nature du taux",
+    "semester": "semestre d'application",
+    "value": "valeur publiée (% par an)",
+    "source": "adresse de la publication",
+}
+"""Each field as a refusal names it ("taux, valeur publiée (% par an) : …"); the page's labels
+are the same words."""
+HELP = {
+    "kind": (
+        "Taux de la BCE\u00a0: pénalités de retard entre professionnels (C. com. art. L441-10). "
+        "Taux de l'intérêt légal (C. mon. fin. art. L313-2)\u00a0: deux valeurs par semestre, l'une "
+        "pour le créancier personne physique n'agissant pas pour des besoins professionnels, "
+        "l'autre pour tous les autres cas\u00a0; enregistrez chacune."
+    ),
+    "semester": (
+        "L'année et le semestre\u00a0: S1 du 1er janvier au 30 juin, S2 du 1er juillet au "
+        "31 décembre (ex. 2027-S1). Taux de la BCE\u00a0: celui en vigueur au 1er janvier pour le "
+        "S1, au 1er juillet pour le S2."
+    ),
+    "value": (
+        "Le taux annuel tel que publié, ex. 2,15 pour 2,15\u00a0% (trois décimales au plus). Taux de "
+        "la BCE\u00a0: le taux lui-même, sans la majoration de 10 points, que casefile ajoute."
+    ),
+    "source": (
+        "L'adresse https:// où la valeur a été lue\u00a0: la décision de la BCE, ou l'arrêté publié "
+        "au Journal officiel (Légifrance)."
+    ),
+}
+"""The help under each field of the page Taux."""
 AHEAD = timedelta(days=62)
 """A semester may be recorded from two months before it starts (the taux légal is published
 in the last weeks of the previous semester); never further ahead."""
@@ -87,7 +116,7 @@ def _checked(rate: RateIn, today: date) -> tuple[str, str, str, Decimal, str]:
         errors.setdefault(field, f"taux, {LABELS[field]} : {message}")
 
     if rate.kind not in KINDS:
-        fail("kind", f"« {rate.kind} » inconnu (ecb, taux_legal_particulier, taux_legal_autres)")
+        fail("kind", f"« {rate.kind} » inconnue (ecb, taux_legal_particulier, taux_legal_autres)")
     semester = semester_key(rate.semester)
     start = None
     try:
@@ -244,8 +273,10 @@ def rate_overview(today: date) -> list[dict[str, Any]]:
 
 
 __all__ = [
+    "HELP",
     "KINDS",
     "KIND_LABELS",
+    "LABELS",
     "RateIn",
     "rate_overview",
     "record_rate",

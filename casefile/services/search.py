@@ -33,7 +33,8 @@ from typing import Any
 from casefile import clock
 from casefile.errors import InputError
 from casefile.evidence.records import KIND_LABELS
-from casefile.law.money import cents_text
+from casefile.law.money import from_cents
+from casefile.law.wording import amount_fr
 from casefile.services.portfolio import PortfolioQuery, _Sql, _where
 from casefile.store.permissions import User, require
 from casefile.store.tables import Case, Claim, Party
@@ -490,7 +491,7 @@ async def search_pieces(actor: User, q: str, limit: int = LIMIT) -> SearchResult
                 *context.get(int(data["cid"]), []),
             ]
             source = next(
-                (text for text in candidates if any(w in text.lower() for w in words)),
+                (text for text in candidates if any(_loose(w) in _loose(text) for w in words)),
                 data["description"] or kind_label,
             )
             passage = highlight(source, words)
@@ -530,9 +531,15 @@ async def _case_context(case_ids: list[int]) -> dict[int, list[str]]:
         Claim.case.is_in(ids)
     ):
         context.setdefault(claim["case"], []).append(
-            f"facture {claim['invoice_number']} ({cents_text(claim['amount_cents'])} €)"
+            f"facture {claim['invoice_number']} ({amount_fr(from_cents(claim['amount_cents']))})"
         )
     return context
+
+
+def _loose(text: str) -> str:
+    """For choosing the passage shown: « 4080,00 » or « 4080.00 » typed finds the amount
+    written « 4 080,00 € »."""
+    return re.sub(r"[\s\u202f\u00a0]", "", text.lower()).replace(",", ".")
 
 
 async def _unread(actor: User) -> int:

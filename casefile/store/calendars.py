@@ -10,9 +10,10 @@ when it changed. The caller owns the clock (`now`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from casefile.definitions import engine
 from casefile.errors import Forbidden, InputError, NotFound
@@ -65,7 +66,7 @@ def _as_of(deadline: Deadline, now: datetime) -> Deadline:
     """A pending or uncertain deadline whose day has passed shows as missed (the store keeps no
     clock)."""
     if deadline.status in ("pending", "uncertain") and deadline.due < paris_day(now):
-        return replace(deadline, status="missed")
+        return msgspec.structs.replace(deadline, status="missed", _json=None)
     return deadline
 
 

@@ -48,7 +48,7 @@ from casefile.law.parties import (
     court_label,
     split_legal_form,
 )
-from casefile.law.wording import semester_fr
+from casefile.law.wording import date_fr, semester_fr
 from casefile.services.users import barreau_phrase, identity
 from casefile.store.courts import find_court
 from casefile.store.permissions import User, require
@@ -94,7 +94,7 @@ class Missing:
     """Something a document needs that the case does not record, and where to enter it."""
 
     what: str  # French: "Adresse du débiteur"
-    where: str  # French: "fiche du débiteur (page du dossier, rubrique Parties)"
+    where: str  # French: "fiche du débiteur (page du dossier, rubrique Données du dossier : …)"
     fields: tuple[str, ...]  # the template fields it leaves bracketed
 
     def text(self) -> str:
@@ -182,7 +182,10 @@ def _composed_address(row: dict[str, Any]) -> str:
 
 
 def _party_where(role: str) -> str:
-    return f"fiche du {ROLE_FR[role]} (page du dossier, rubrique Parties)"
+    return (
+        f"fiche du {ROLE_FR[role]} (page du dossier, rubrique Données du dossier : "
+        f"« Modifier le {ROLE_FR[role]} »)"
+    )
 
 
 def party_for(row: dict[str, Any], role: str) -> tuple[Party, list[Missing]]:
@@ -568,6 +571,9 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
             )
         )
     ordonnance = _latest_event(full, "ordonnance_rendue")
+    claim = _claim(statement)
+    if claim.total <= 0:
+        notes.append(nothing_owed(today))
     data = CaseDocumentData(
         reference=row["reference"],
         procedure=row["procedure"],
@@ -576,7 +582,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         court=court,
         lawyer_name=lawyer,
         commissaire_name=commissaire,
-        claim=_claim(statement),
+        claim=claim,
         place=place,
         document_date=today,
         invoices=invoices,
@@ -596,6 +602,15 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         handed_over_on=row.get("handed_over_on"),
     )
     return DocumentSource(data, tuple(notes), tuple(missing))
+
+
+def nothing_owed(today: date) -> str:
+    """The note of a case with nothing to claim: a letter or a pleading would demand 0,00 €."""
+    return (
+        f"Aucune somme due au {date_fr(today)} : aucune facture impayée n'est enregistrée "
+        "(rubrique Factures) ; une mise en demeure, une requête ou une assignation réclamerait "
+        "0,00\u00a0€."
+    )
 
 
 DONE_REMINDERS = ("envoyee", "faite")  # dunning_actions carried out (sent, call made)

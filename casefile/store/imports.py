@@ -56,6 +56,7 @@ from casefile.errors import CasefileError, InputError
 from casefile.labels import count_fr
 from casefile.law.identifiers import normalise_key
 from casefile.law.money import check_siren, parse_amount, to_cents
+from casefile.law.suggestions import procedure_of
 from casefile.law.wording import amount_fr, date_fr
 from casefile.store import audit
 from casefile.store.cases import InvoiceIn
@@ -657,7 +658,7 @@ async def import_file(
 ) -> ImportReport:
     require(actor, "claim.write")
     require(actor, "case.write")
-    engine().procedure(options.procedure)
+    procedure_of(engine().procedures, options.procedure)
     report = ImportReport(source=path.name, dry_run=options.dry_run, skip_bad=options.skip_bad)
     text = read_text(path)
     payments: list[ParsedPayment] = []

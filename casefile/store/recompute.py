@@ -8,7 +8,7 @@ without a clock; `with_today` derives "missed" when they are read.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -199,7 +199,9 @@ async def recompute_case(case: Mapping[str, Any]) -> dict[str, Any]:
 def with_plan(schedule: Schedule, case_id: int, plans: Mapping[int, Sequence[Any]]) -> Schedule:
     """The engine's deadlines plus the instalments of the case's payment plan (`echeance_N`)."""
     extra = plans.get(case_id)
-    return replace(schedule, deadlines=schedule.deadlines + tuple(extra)) if extra else schedule
+    if not extra:
+        return schedule
+    return msgspec.structs.replace(schedule, deadlines=schedule.deadlines + tuple(extra))
 
 
 async def store_schedules(

@@ -79,6 +79,21 @@ def test_a_legal_form_written_in_the_name_is_not_reported_missing(browser: Api) 
     assert "Forme juridique manquante." in debtor
 
 
+def test_a_legal_form_recorded_and_in_the_name_is_written_once(browser: Api) -> None:
+    """« Start-up Nova SAS, SAS » on the case page: the form is shown once."""
+    case = new_case(
+        browser,
+        "avocat",
+        debtor={"name": "Start-up Nova SAS", "kind": "professionnel", "legal_form": "SAS"},
+    )
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert "<strong>Start-up Nova SAS</strong>\n        — " in page or (
+        "Start-up Nova SAS</strong>," not in page
+    )
+    assert "Start-up Nova SAS</strong>, SAS" not in page
+
+
 def test_a_bad_siren_is_shown_beside_its_field_and_nothing_typed_is_lost(browser: Api) -> None:
     case = new_case(browser, "avocat")
     token = login(browser, "avocat")

@@ -136,7 +136,7 @@ def test_a_missing_rate_names_the_rate_and_how_to_add_it() -> None:
     assert warning is not None
     assert warning.startswith("Décompte incomplet : le taux « Taux de la BCE")
     assert "n'est pas renseigné pour le 2nd semestre 2026" in warning
-    assert "(page Taux, ou « casefile rate add --semester 2026-H2 … »)" in warning
+    assert "(page Taux, ou « casefile rate add --semester 2026-S2 … »)" in warning
     assert missing_rate_warning(InputError("something else")) is None
 
 
@@ -240,3 +240,22 @@ def test_after_a_handover_to_petites_creances_the_mandate_is_asked_for(browser: 
     event(browser, case["id"], "mandat_commissaire", date.today())
     page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
     assert "Mandater un commissaire de justice" not in text(page, "h-todo")
+
+
+def test_an_unassigned_owner_is_not_followed_by_its_role_again(browser: Api) -> None:
+    """« responsable : commissaire de justice non désigné », never « … non désigné
+    (commissaire de justice) »; the documents' state sends to a heading the page has."""
+    case = new_case(browser, lawyer="avocat", commissaire=None)
+    event(browser, case["id"], "ordonnance_rendue", date.today() - timedelta(days=10))
+    login(browser, "avocat")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    todo = text(page, "h-todo")
+    assert "responsable : commissaire de justice non désigné Signifier" in todo, todo
+    assert "non désigné (commissaire de justice)" not in todo
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "rubrique Parties" not in shown
+    assert (
+        "fiche du débiteur (page du dossier, rubrique Données du dossier : « Modifier le "
+        "débiteur »)" in shown
+    )
+    assert 'id="h-case-data">Données du dossier<' in page

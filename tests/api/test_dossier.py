@@ -157,6 +157,9 @@ def test_the_hearing_view_lists_the_pieces_in_order_with_thumbnails(
         assert f'href="/api/evidence/{first}/content?inline=1"' in text
         assert f'href="/api/cases/{case["id"]}/dossier.pdf"' in text
         assert "aucune audience enregistrée" in text
+        # An undated pièce is « sans date »: « non datée » read against « Contrat » or
+        # « Devis » (masculine) was wrong.
+        assert "Facture — sans date — " in text and "non datée" not in text
         # No court recorded on the case: the page names the kind of court its procedure goes to.
         assert re.search(r"<p>(tribunal judiciaire|tribunal de commerce)[^<]* — ", text)
         case_page = api.client.get(f"/dossiers/{case['id']}", headers=HTML).text
@@ -165,3 +168,13 @@ def test_the_hearing_view_lists_the_pieces_in_order_with_thumbnails(
         assert re.search(r"Dossier de plaidoirie \(PDF\)", case_page)
     finally:
         api.client.cookies.clear()
+
+
+def test_an_undated_piece_is_sans_date_in_the_text_bordereau(api: Api, case_with_pieces) -> None:
+    case = case_with_pieces
+    zipped = api.client.get(f"/api/cases/{case['id']}/bundle.zip", headers=api.headers("avocat"))
+    assert zipped.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+        index = archive.read("00 - Bordereau.txt").decode("utf-8")
+    assert "Pièce n° 2 : Pièce (sans date)" in index, index
+    assert "non datée" not in index

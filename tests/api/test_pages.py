@@ -137,9 +137,9 @@ def test_the_dashboard_says_when_a_case_s_next_deadline_has_already_passed(brows
         return " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</tr>", start)]).split())
 
     assert row(ours).endswith(
-        "Signifier l'ordonnance d'injonction de payer — 7 juillet 2025 (dépassé)"
+        "Signifier l'ordonnance d'injonction de payer — lundi 7 juillet 2025 (dépassé)"
     )
-    assert row(theirs).endswith("Délai d'opposition du débiteur — 3 mars 2025 (expiré)")
+    assert row(theirs).endswith("Délai d'opposition du débiteur — lundi 3 mars 2025 (expiré)")
 
 
 def test_the_simulator_page_explains_the_opposition_deadline(browser: Api) -> None:
@@ -188,6 +188,21 @@ def test_the_simulator_page_words_its_warnings_and_territory_in_french(browser: 
         "5\u202f000,00\u00a0€ applicable le 6 janvier 2020 (CPCE art. R125-1 (décret n° 2019-1333 "
         "du 11 décembre 2019)) : procédure non ouverte</p>"
     ) in text
+
+
+def test_a_misspelt_procedure_in_the_simulator_link_opens_the_closest_one(browser: Api) -> None:
+    """Not an error page listing every procedure: the simulator, the closest procedure chosen,
+    and a short refusal that points to the page's own list."""
+    login(browser, "lecteur")
+    page = browser.client.get("/simulateur?procedure=refere", headers=HTML)
+    assert page.status_code == 422
+    text = html.unescape(page.text)
+    assert (
+        "procédure inconnue « refere » ; la plus proche : « Référé-provision » ; toutes sont "
+        "proposées dans la liste « Procédure » de la page"
+    ) in text
+    assert "GET /api/procedures" not in text and "casefile procedures" not in text
+    assert 'value="refere_provision" selected' in text or "Ordonnance de référé signifiée" in text
 
 
 def test_the_choices_of_an_event_are_labelled_in_french(browser: Api) -> None:

@@ -111,7 +111,35 @@ def test_unknown_procedure_is_404(api: Api) -> None:
         "/api/procedures/faillite/simulate", headers=api.headers("avocat"), json={"events": {}}
     )
     assert response.status_code == 404
-    assert "faillite" in response.json()["error"]
+    assert response.json() == {
+        "error": "procédure inconnue « faillite » ; aucune ne s'en approche ; liste complète : "
+        "casefile procedures, ou GET /api/procedures",
+        "code": "introuvable",
+    }
+
+
+def test_a_misspelt_procedure_or_event_names_the_closest_choice_not_every_one(api: Api) -> None:
+    """The refusal stays one short line in the API's usual shape {"error", "code"}."""
+    response = api.client.get("/api/procedures/injonction", headers=api.headers("avocat"))
+    assert response.status_code == 404
+    assert response.json()["error"] == (
+        "procédure inconnue « injonction » ; la plus proche : « Injonction de payer » "
+        "(injonction_de_payer) ; liste complète : casefile procedures, ou GET /api/procedures"
+    )
+    response = api.client.post(
+        "/api/procedures/injonction_de_payer/simulate",
+        headers=api.headers("avocat"),
+        json={"events": {"ordonnance_rendu": {"date": "2026-01-05"}}},
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert set(body) == {"error", "code"}
+    assert body["error"] == (
+        "événement inconnu « ordonnance_rendu » pour la procédure « Injonction de payer » ; le "
+        "plus proche : « Ordonnance portant injonction de payer rendue » (ordonnance_rendue) ; "
+        "liste complète : casefile procedures injonction_de_payer, ou "
+        "GET /api/procedures/injonction_de_payer"
+    )
 
 
 def test_oversize_json_body_is_413_not_500(api: Api) -> None:

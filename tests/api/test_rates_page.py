@@ -37,11 +37,12 @@ def test_the_administrator_records_a_published_rate(browser: Api) -> None:
     assert refused.status_code == 422
     page = html.unescape(refused.text)
     assert (
-        "taux, semestre : « 2026 » : écrire l'année et le semestre, ex. 2026-S2 (S1 : janvier à "
+        "taux, semestre d'application : « 2026 » : écrire l'année et le semestre, ex. 2026-S2 (S1 : janvier à "
         "juin, S2 : juillet à décembre)" in page
     )
-    assert "Semestre (ex. 2026-S2)" in page
-    assert "taux, source : l'adresse (https://…) de la publication officielle" in page
+    assert "taux, valeur publiée (% par an) : « x » n'est pas un pourcentage (ex. 2,15)" in page
+    assert "taux, adresse de la publication : l'adresse (https://…) de la publication" in page
+    assert "valeur (%)" not in page and "Valeur (en %)" not in page
     if "non renseigné" not in page:
         pytest.skip("parameters.toml already holds the current semester")
     done = post(
@@ -57,6 +58,25 @@ def test_the_administrator_records_a_published_rate(browser: Api) -> None:
     page = html.unescape(browser.client.get("/admin/taux/", headers=HTML).text)
     assert "2026-S2 : 9,99\u00a0%" in page
     assert "Taux enregistré : taux de la BCE" in page and ", 2026-S2 = 9,99\u00a0%." in page
+
+
+def test_each_field_of_the_rate_form_says_what_to_write(browser: Api) -> None:
+    """The label names the field in the words of its refusals; the help says which rate,
+    which half-year and which publication."""
+    login(browser, "admin")
+    page = html.unescape(browser.client.get("/admin/taux/", headers=HTML).text)
+    for label in (
+        "Nature du taux",
+        "Semestre d'application",
+        "Valeur publiée (% par an)",
+        "Adresse de la publication",
+    ):
+        assert f">{label}" in page, label
+    assert "S1 du 1er janvier au 30 juin, S2 du 1er juillet au 31 décembre (ex. 2027-S1)" in page
+    assert "celui en vigueur au 1er janvier pour le S1, au 1er juillet pour le S2" in page
+    assert "sans la majoration de 10 points, que casefile ajoute" in page
+    assert "l'arrêté publié au Journal officiel (Légifrance)" in page
+    assert 'aria-describedby=" rate-kind-help"' in page
 
 
 def test_only_an_administrator_records_rates(browser: Api) -> None:

@@ -85,7 +85,15 @@ def test_metadata_words_find_the_piece_with_its_case_and_number(api: Api, marked
     assert hit["link"] == f"/api/evidence/{hit['id']}/content"
     # The case's invoice number and amount, its debtor's name, a date, a file name.
     assert {h["number"] for h in _search(api, f"F-{mark}-118")["items"]} == {1, 2}
-    assert len(_search(api, f"4080,00 {mark}")["items"]) == 2
+    by_amount = _search(api, f"4080,00 {mark}")["items"]
+    assert len(by_amount) == 2
+    # The passage that shows why it matched writes the amount as a French page does.
+    mine = [
+        h
+        for h in _search(api, "4080,00")["items"]
+        if h["reference"] == marked["mine"]["reference"] and h["kind"] == "devis"
+    ]
+    assert [h["passage"] for h in mine] == [f"facture F-{mark}-118 (4\u202f080,00\u00a0€)"], mine
     assert len(_search(api, f"menuiserie {mark}")["items"]) == 2
     assert [h["kind"] for h in _search(api, f"15/03/2026 {mark}")["items"]] == ["devis"]
     assert [h["kind"] for h in _search(api, f"F-118.pdf {mark}")["items"]] == ["facture"]

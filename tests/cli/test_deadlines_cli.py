@@ -143,13 +143,15 @@ def test_the_procedures_table_has_french_headers(capsys):
     [
         (
             ["--procedure", "injonction"],
-            "procédure inconnue « injonction » (connues : « Phase amiable et surveillance de la "
-            "prescription » (amiable), ",
+            "procédure inconnue « injonction » ; la plus proche : « Injonction de payer » "
+            "(injonction_de_payer) ; liste complète : casefile procedures, ou GET /api/procedures",
         ),
         (
             ["--procedure", "refere_provision", "--event", "ordonnance=2026-01-01"],
-            "événement inconnu « ordonnance » pour la procédure « Référé-provision » (connus : "
-            "« Assignation en référé signifiée » (assignation_signifiee), ",
+            "événement inconnu « ordonnance » pour la procédure « Référé-provision » ; les plus "
+            "proches : « Ordonnance de référé rendue » (ordonnance_rendue), « Ordonnance de "
+            "référé signifiée » (ordonnance_signifiee) ; liste complète : casefile procedures "
+            "refere_provision, ou GET /api/procedures/refere_provision",
         ),
         (
             ["--procedure", "refere_provision", "--event", "ordonnance_signifiee=2026-02-30"],
@@ -239,3 +241,36 @@ def test_procedures_listing(capsys):
     code, out, _ = run_cli(capsys, "procedures", "--format", "json")
     assert code == 0
     assert {p["key"] for p in json.loads(out)} >= {"injonction_de_payer", "petites_creances"}
+
+
+def test_procedures_key_lists_the_events_a_refusal_points_to(capsys):
+    """`casefile procedures KEY`: the full list an unknown-event refusal names."""
+    code, out, _ = run_cli(capsys, "procedures", "refere_provision", "--format", "json")
+    assert code == 0
+    events = {e["key"]: e["label"] for e in json.loads(out)}
+    assert events["ordonnance_signifiee"] == "Ordonnance de référé signifiée"
+    code, out, _ = run_cli(capsys, "procedures", "refere_provision")
+    assert code == 0
+    assert "Clé (--event)" in out and "ordonnance_signifiee" in out
+    code, _, err = run_cli(capsys, "procedures", "refere")
+    assert code == 2
+    assert "procédure inconnue « refere » ; la plus proche : « Référé-provision »" in err
+
+
+def test_a_long_basis_leaves_the_deadline_its_name_in_the_table(capsys):
+    """« CPC art. 754 (rédaction du décret n° 2021-1322, …) » unwrapped took the whole width:
+    the Délai and Calcul columns shrank to nothing."""
+    code, out, _ = run_cli(
+        capsys,
+        "deadlines",
+        "--procedure",
+        "assignation_paiement",
+        "--event",
+        "audience=2026-01-05",
+        "--format",
+        "table",
+    )
+    assert code == 0
+    text = re.sub(r"[│┃\s]+", " ", out)
+    assert "Remettre la copie de" in text and "qui agit : avocat" in text
+    assert "┳┳" not in out

@@ -440,3 +440,24 @@ def test_a_template_that_cannot_be_filled_says_so_in_french_without_internals(mo
         "être rempli (un champ y est inconnu ou mal écrit) : un administrateur lance « casefile "
         "check », qui nomme le fichier et le champ"
     )
+
+
+def test_a_provisional_statement_never_states_its_interest_as_a_plain_sum():
+    """A semester whose rate is not recorded is left out of the interest: the mise en demeure
+    must not tell the debtor « ces pénalités s'élèvent à 0,00 € » as if that were all."""
+    from dataclasses import replace
+
+    from casefile.documents.context import build_context_mise_en_demeure
+
+    data = demo_for("mise_en_demeure")
+    note = (
+        "[intérêts de retard pour le second semestre 2026 à compléter : taux non encore "
+        "enregistré, non comptés dans ce décompte provisoire]"
+    )
+    complete = build_context_mise_en_demeure(data)
+    provisional = build_context_mise_en_demeure(replace(data, provisional_note=note))
+    assert "[" not in str(complete["montant_interets"])
+    assert provisional["montant_interets"] == (
+        f"{complete['montant_interets']} [à compléter : hors la période dont le taux n'est pas "
+        "encore enregistré]"
+    )

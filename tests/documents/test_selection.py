@@ -65,7 +65,12 @@ def test_the_note_names_both_templates_the_amounts_and_the_article():
     key, note = select_template(TJ, _with_principal("10000.00"))
     assert key == SANS
     assert note is not None
-    assert note.startswith(f"Modèle {SANS} utilisé au lieu de {TJ}")
+    # The titles a page shows, never the templates' keys.
+    assert note.startswith(
+        "Modèle « Assignation en paiement (tribunal judiciaire, sans représentation "
+        "obligatoire) » utilisé au lieu de « Assignation en paiement (tribunal judiciaire) »"
+    )
+    assert SANS not in note and f" {TJ} " not in note
     assert "10\u202f000,00\u00a0€" in note
     assert "mentions de l'article 753" in note
     _, back = select_template(SANS, _with_principal("12000.00"))
@@ -79,11 +84,16 @@ def test_render_refuses_the_752_assignation_at_or_below_the_threshold():
         f"{TJ} : le principal (10\u202f000,00\u00a0€) n'excède pas le seuil de représentation "
         "obligatoire par avocat (10\u202f000,00\u00a0€) au "
     )
-    assert str(refused.value).endswith(f"; utilisez le modèle « {SANS} »")
+    assert str(refused.value).endswith(
+        "; utilisez le modèle « Assignation en paiement (tribunal judiciaire, sans "
+        f"représentation obligatoire) » ({SANS})"
+    )
 
 
 def test_render_refuses_the_753_assignation_above_the_threshold():
-    with pytest.raises(InputError, match=f"excède le seuil .* utilisez le modèle « {TJ} »"):
+    with pytest.raises(
+        InputError, match=rf"excède le seuil .* utilisez le modèle « .* » \({TJ}\)$"
+    ):
         render(SANS, _with_principal("10000.01", SANS))
 
 

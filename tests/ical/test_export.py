@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -132,7 +133,7 @@ def test_uncertain_start_is_tentative_and_moot_is_cancelled():
     assert uncertain["alarms"] == ["-P7D", "-P2D"]
     # A deadline the engine reports moot (e.g. moot_by an opposition) is published CANCELLED.
     entry = entries_for(ip_events())[0]
-    moot = [replace(entry, deadline=replace(entry.deadline, status="moot"))]
+    moot = [replace(entry, deadline=msgspec.structs.replace(entry.deadline, status="moot"))]
     parsed = events(parse(calendar_bytes("x", moot)))["c-42-opposition@casefile"]
     assert parsed["status"] == "CANCELLED"
     assert parsed["alarms"] == []

@@ -217,3 +217,31 @@ def test_a_letter_gets_no_note_about_a_bordereau_it_does_not_have(api: Api) -> N
             if said
             else []
         )
+
+
+def test_a_case_without_unpaid_invoice_says_its_letters_would_claim_nothing(api: Api) -> None:
+    """Before a lawyer sends a mise en demeure « de la somme de 0,00 € »."""
+    body = {
+        "reference": "API-DOC-EMPTY",
+        "procedure": "injonction_de_payer",
+        "court": "tribunal_judiciaire",
+        "court_department": "75",
+        "creditor": {"name": "Fournitures Rhénanes SAS", "siren": CREDITOR_SIREN},
+        "debtor": {"name": "Sans Facture SARL", "residence": "75"},
+    }
+    created = api.client.post("/api/cases", headers=api.headers("avocat"), json=body)
+    assert created.status_code == 201, created.text
+    response = api.client.post(
+        f"/api/cases/{created.json()['id']}/documents",
+        headers=api.headers("avocat"),
+        json={"template": "mise_en_demeure"},
+    )
+    assert response.status_code == 201, response.text
+    assert any(
+        note.startswith("Aucune somme due au ")
+        and note.endswith(
+            ": aucune facture impayée n'est enregistrée (rubrique Factures) ; une mise en "
+            "demeure, une requête ou une assignation réclamerait 0,00\u00a0€."
+        )
+        for note in response.json()["notes"]
+    ), response.json()["notes"]

@@ -118,3 +118,16 @@ def test_bad_input_is_named():
     with pytest.raises(InputError) as refused:
         by_key("0", date(2024, 1, 1))
     assert str(refused.value) == "Montant de la créance (0 €) : il doit être positif."
+
+
+@pytest.mark.parametrize("debtor", ["consommateur", "professionnel", "commercant"])
+def test_reasons_are_written_with_french_punctuation(debtor):
+    """A space before « : » and « ; » (« Toujours possible : », never « possible: »)."""
+    import re
+
+    for total in ("3000.00", "12000.00"):
+        for advice in by_key(total, date(2025, 1, 6), debtor=debtor).values():
+            for reason in advice.reasons:
+                assert not re.search(r"[\w)][:;] ", reason.text), reason.text
+    texts = [r.text for r in by_key("3000.00", date(2025, 1, 6))["amiable"].reasons]
+    assert "Toujours possible : la mise en demeure fait courir les intérêts moratoires." in texts

@@ -308,7 +308,7 @@ def test_lines_and_notes_say_dates_and_amounts_in_french():
     first = s.interest_lines[0]
     assert first.explanation() == (
         "F1 : 1\u202f000,00\u00a0€ × 14,50 % × 46 j / 365 (du 16 mai 2024 au 30 juin 2024) = "
-        "18,27\u00a0€ — C. com. art. L441-10: taux BCE du 1er janvier 2024 (4,50 %) + 10 points"
+        "18,27\u00a0€ — C. com. art. L441-10 : taux BCE du 1er janvier 2024 (4,50 %) + 10 points"
     )
     assert s.notes == (
         "Paiement du 5 octobre 2024 (5,00\u00a0€) postérieur à la date du décompte : non pris "

@@ -5,12 +5,13 @@ orders, weekends, holidays and versions all occur, every territory and distance 
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import random
 import weakref
 from datetime import date, timedelta
+from decimal import Decimal
 
+import msgspec
 import pytest
 
 from casefile.definitions import data_dir, load_engine, recorded_rates_file
@@ -22,12 +23,10 @@ from casefile.law.schedule import (
     Deadline,
     Engine,
     RecordedEvent,
-    Schedule,
     StartPoint,
     _Expiry,
     _new_deadline,
     _new_expiry,
-    _new_point,
     _new_schedule,
     order_warnings,
 )
@@ -216,6 +215,29 @@ def test_the_schedule_memo_tells_events_apart_by_key_date_and_typed_attributes()
     assert RecordedEvent("x", a.date, {"n": True}) != RecordedEvent("x", a.date, {"n": 1})
 
 
+def test_events_and_facts_compare_and_print_as_the_dataclasses_did() -> None:
+    """Events (frozen Structs) leave their identity cache out of equality, hash and repr;
+    facts are frozen, outside the collector, equal by value."""
+    day = date(2026, 1, 5)
+    asked, fresh = RecordedEvent("x", day, {"n": True}), RecordedEvent("x", day, {"n": True})
+    asked._ident()
+    assert asked == fresh and (asked != fresh) is False and hash(asked) == hash(fresh)
+    assert asked != RecordedEvent("x", day, {"n": 1}) and RecordedEvent("x", day).attributes == {}
+    assert (
+        repr(asked)
+        == "RecordedEvent(key='x', date=datetime.date(2026, 1, 5), attributes={'n': True})"
+    )
+    facts = CaseFacts(court="tribunal_judiciaire", claim_total=Decimal("10.00"))
+    assert facts == CaseFacts(
+        "tribunal_judiciaire", "75", None, Decimal("10.00")
+    ) and not gc.is_tracked(facts)
+    assert repr(CaseFacts()) == (
+        "CaseFacts(court=None, court_department='75', debtor_residence=None, claim_total=None)"
+    )
+    with pytest.raises(AttributeError):
+        asked.key = "y"  # type: ignore[misc]
+
+
 def test_event_identities_keep_types_apart_and_ignore_attribute_order() -> None:
     day = date(2026, 1, 5)
 
@@ -241,26 +263,32 @@ def test_event_identities_keep_types_apart_and_ignore_attribute_order() -> None:
     assert odd == event(n=[1]) and hash(odd) == hash(event(n=[1])) and odd != event(n=(1,))
 
 
-def test_the_engine_builds_the_objects_its_classes_build() -> None:
-    """Deadlines, start points, schedules and expiries made by `_constructor` (a mutable twin
-    given the frozen class) are those the dataclasses' own `__init__` makes: same type, equal,
-    same hash, still frozen."""
+def test_the_engines_products_are_frozen_and_outside_the_collector() -> None:
+    """Deadlines, start points, schedules and expiries are frozen Structs the collector never
+    tracks (`gc=False`), nor the tuples and dicts holding only them; a deadline's equality,
+    hash and repr leave out its JSON cache, as the frozen dataclass it was did."""
     day = date(2026, 1, 5)
     point = StartPoint("event", "audience", day)
     values = ("k", "l", day, point, Period(days=15), None, day, None, "a", "b", "s")
     values += ("pending", "c", "cpc", ("note",), None)
-    made = [
-        (_new_point("event", "audience", day), point),
-        (_new_deadline(*values), Deadline(*values)),  # type: ignore[arg-type]
-        (_new_expiry(day, day, None, ()), _Expiry(day, day, None, ())),
-    ]
-    made.append((_new_schedule("p", "t", (made[1][1],), ()), Schedule("p", "t", (made[1][1],), ())))
-    for built, expected in made:
-        assert type(built) is type(expected)
-        assert built == expected and hash(built) == hash(expected) and repr(built) == repr(expected)
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            setattr(built, dataclasses.fields(built)[0].name, "changed")
-    assert made[1][0].json_bytes() == made[1][1].json_bytes()
+    deadline, same = _new_deadline(*values), Deadline(*values)  # type: ignore[arg-type]
+    expiry = _new_expiry(day, day, None, ())
+    schedule = _new_schedule("p", "t", (deadline,), ())
+    held = [(deadline, same), {"k": expiry}, (schedule, point)]
+    gc.collect()
+    for made in (point, deadline, expiry, schedule, *held):
+        assert not gc.is_tracked(made)
+    for made in (point, deadline, expiry, schedule):
+        with pytest.raises(AttributeError):
+            setattr(made, msgspec.structs.fields(made)[0].name, "changed")
+    assert same.json_bytes() == deadline.json_bytes()  # one cached, the other not
+    assert deadline == same and (deadline != same) is False and hash(deadline) == hash(same)
+    assert repr(deadline) == repr(same) and "_json" not in repr(deadline)
+    assert repr(deadline).startswith("Deadline(key='k', label='l', due=datetime.date(2026, 1, 5)")
+    moot = msgspec.structs.replace(same, status="moot", _json=None)
+    assert moot != same and moot.json_bytes() != same.json_bytes()
+    assert schedule == _new_schedule("p", "t", (same,), ())
+    assert (expiry, point) == (_Expiry(day, day, None, ()), StartPoint("event", "audience", day))
 
 
 def test_two_starts_on_one_day_pick_what_the_reading_of_the_rules_picks(engines) -> None:

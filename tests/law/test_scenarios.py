@@ -257,14 +257,14 @@ def test_titre_executoire_ten_years_l111_4(engine):
     [
         (
             {"procedure": "nope"},
-            "procédure inconnue « nope » (connues : « Phase amiable et surveillance de la "
-            "prescription » (amiable), « Assignation en paiement » (assignation_paiement), "
-            "« Injonction de payer » (injonction_de_payer), ",
+            "procédure inconnue « nope » ; aucune ne s'en approche ; liste complète : casefile "
+            "procedures, ou GET /api/procedures",
         ),
         (
             {"procedure": "refere_provision", "events": {"signification": {"date": "2026-01-01"}}},
-            "événement inconnu « signification » pour la procédure « Référé-provision » "
-            "(connus : « Assignation en référé signifiée » (assignation_signifiee), ",
+            "événement inconnu « signification » pour la procédure « Référé-provision » ; les "
+            "plus proches : « Assignation en référé signifiée » (assignation_signifiee), "
+            "« Ordonnance de référé signifiée » (ordonnance_signifiee) ; liste complète : ",
         ),
         (
             {

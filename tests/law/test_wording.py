@@ -11,7 +11,7 @@ from casefile.errors import InputError
 from casefile.labels import keys_fr
 from casefile.law.money import parse_amount
 from casefile.law.periods import Period, parse_date
-from casefile.law.wording import QUOTE_MAX, labelled, labelled_list, quoted
+from casefile.law.wording import QUOTE_MAX, in_guillemets, labelled, labelled_list, quoted
 
 
 @pytest.mark.parametrize(
@@ -84,16 +84,45 @@ def test_refusals_quote_the_value_with_guillemets(call, message):
     assert str(refused.value) == message
 
 
-def test_an_unknown_event_lists_the_events_by_label_with_the_key_to_type(engine):
+def test_an_unknown_event_names_the_closest_events_by_label_with_the_key_to_type(engine):
+    """Not every event of the procedure: the closest by spelling, and where the list is."""
     procedure = engine.procedures["refere_provision"]
     with pytest.raises(InputError) as refused:
         procedure.event("signification")
     assert str(refused.value) == (
-        "événement inconnu « signification » pour la procédure « Référé-provision » (connus : "
-        "« Assignation en référé signifiée » (assignation_signifiee), « Audience de référé » "
-        "(audience), « Ordonnance de référé rendue » (ordonnance_rendue), « Ordonnance de "
-        "référé signifiée » (ordonnance_signifiee), « Appel interjeté » (appel_interjete))"
+        "événement inconnu « signification » pour la procédure « Référé-provision » ; les plus "
+        "proches : « Assignation en référé signifiée » (assignation_signifiee), « Ordonnance de "
+        "référé signifiée » (ordonnance_signifiee) ; liste complète : casefile procedures "
+        "refere_provision, ou GET /api/procedures/refere_provision"
     )
+    assert "Audience de référé" not in str(refused.value)
+
+
+def test_a_label_holding_guillemets_is_quoted_with_inner_quotes():
+    """French usage: « … “étranger” … », never « … « étranger » … »."""
+    label = "Lieu de la signification à personne (département ou « étranger »), CPC art. 647"
+    assert labelled(label, "lieu") == (
+        "« Lieu de la signification à personne (département ou “étranger”), CPC art. 647 » (lieu)"
+    )
+    assert labelled_list([("Audience", "audience"), (label, "lieu")]).count("«") == 2
+    assert in_guillemets("Date d'audience") == "« Date d'audience »"
+
+
+def test_an_unknown_attribute_lists_the_lieu_label_without_nested_guillemets(engine):
+    procedure = engine.procedures["injonction_de_payer"]
+    with pytest.raises(InputError) as refused:
+        engine.parse_event(procedure, "ordonnance_signifiee", "2026-01-05", {"lieu": "zz"})
+    assert str(refused.value) == (
+        "événement « Ordonnance signifiée au débiteur » (ordonnance_signifiee) : attribut « Lieu "
+        "de la signification à personne (département ou “étranger”), CPC art. 647 » (lieu) : "
+        "reçu « zz », attendu un code de département ou « étranger »"
+    )
+    shown = keys_fr(procedure, str(refused.value))
+    assert (
+        "« Lieu de la signification à personne (département ou “étranger”), CPC art. 647 » :"
+        in shown
+    )
+    assert "(lieu)" not in shown
 
 
 def test_a_page_shows_the_labels_alone(engine):

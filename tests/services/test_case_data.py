@@ -82,6 +82,22 @@ def test_an_invoice_number_stays_unique_per_creditor_on_correction(store):
         store.run(claims.edit_claim(case["id"], "F-2", {"invoice_number": "F-1"}, SYSTEM))
 
 
+def test_an_invoice_already_claimed_names_the_case_that_holds_it(store):
+    """Same creditor (same SIREN) on two cases: the refusal says where the invoice is, so the
+    lawyer need not search the portfolio for it."""
+    first = store.run(cases.create_case(new_case("2026-001"), SYSTEM))
+    second = store.run(cases.create_case(new_case("2026-002"), SYSTEM))
+    store.run(claims.add_claim(first["id"], _invoice("F-1"), SYSTEM))
+    with pytest.raises(Conflict) as refused:
+        store.run(claims.add_claim(second["id"], _invoice("F-1"), SYSTEM))
+    assert str(refused.value) == (
+        "la facture F-1 est déjà réclamée pour ce créancier dans le dossier 2026-001"
+    )
+    with pytest.raises(Conflict) as again:
+        store.run(claims.add_claim(first["id"], _invoice("F-1"), SYSTEM))
+    assert str(again.value) == "la facture F-1 figure déjà dans ce dossier"
+
+
 def test_a_payment_larger_than_what_is_owed_is_recorded_with_a_warning(store):
     case = store.run(cases.create_case(new_case(), SYSTEM))
     nothing = store.run(

@@ -149,9 +149,16 @@ def test_an_address_that_disagrees_with_the_residence_is_said(store):
         edit_party(case["id"], "debtor", {"postcode": "97110", "city": "Pointe-à-Pitre"}, SYSTEM)
     )
     assert edited["warnings"] == [
-        "Le code postal 97110 du débiteur indique le département 971, mais sa résidence est le "
-        "département 75 : l'allongement des délais pour distance (CPC art. 643 et 644) suit la "
-        "résidence — vérifiez-la."
+        "Le code postal 97110 du débiteur indique le département 971, mais sa résidence "
+        "enregistrée est le département 75 (un champ « Département de résidence » laissé vide "
+        "prend celui du tribunal) : l'allongement des délais pour distance (CPC art. 643 et 644) "
+        "suit la résidence — vérifiez-la."
+    ]
+    typed = store.run(edit_party(case["id"], "debtor", {"residence": "69"}, SYSTEM))
+    assert typed["warnings"] == [
+        "Le code postal 97110 du débiteur indique le département 971, mais sa résidence "
+        "enregistrée est le département 69 : l'allongement des délais pour distance (CPC art. 643 "
+        "et 644) suit la résidence — vérifiez-la."
     ]
     fixed = store.run(edit_party(case["id"], "debtor", {"residence": "971"}, SYSTEM))
     assert fixed["warnings"] == []

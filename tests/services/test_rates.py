@@ -110,7 +110,7 @@ def test_an_administrator_records_the_missing_semester_and_check_stops_warning(
     listed = capsys.readouterr().out
     assert "(--kind ecb) — semestre en cours : renseigné" in listed
     assert (
-        f"\t2026-H2 = 9,99 % — {FICTITIOUS} (enregistré par system le {date_fr(date.today())})"
+        f"\t2026-S2 = 9,99\u00a0% — {FICTITIOUS} (enregistré par system le {date_fr(date.today())})"
     ) in listed
 
 
@@ -118,6 +118,14 @@ def test_a_wrong_rate_is_refused_field_by_field(overlay: Path, store) -> None:
     with pytest.raises(InvalidFields) as caught:
         store.run(record_rate(RateIn("bce", "2026-H3", "beaucoup", "http://x"), SYSTEM, TODAY))
     assert set(caught.value.errors) == {"kind", "semester", "value", "source"}
+    assert caught.value.errors["value"] == (
+        "taux, valeur publiée (% par an) : « beaucoup » n'est pas un pourcentage (ex. 2,15)"
+    )
+    assert caught.value.errors["kind"].startswith("taux, nature du taux : « bce » inconnue")
+    assert caught.value.errors["source"] == (
+        "taux, adresse de la publication : l'adresse (https://…) de la publication officielle "
+        "est obligatoire"
+    )
     with pytest.raises(InvalidFields, match="n'a pas encore commencé"):
         store.run(record_rate(RateIn("ecb", "2027-H2", "1", FICTITIOUS), SYSTEM, TODAY))
     assert not overlay.exists()
@@ -138,11 +146,11 @@ def test_an_unreadable_semester_is_refused_in_french(overlay: Path, store) -> No
     with pytest.raises(InvalidFields) as refused:
         store.run(record_rate(RateIn("ecb", "2026-S3", "1", FICTITIOUS), SYSTEM, TODAY))
     assert refused.value.errors["semester"] == (
-        "taux, semestre : « 2026-S3 » : écrire l'année et le semestre, ex. 2026-S2 (S1 : janvier "
+        "taux, semestre d'application : « 2026-S3 » : écrire l'année et le semestre, ex. 2026-S2 (S1 : janvier "
         "à juin, S2 : juillet à décembre)"
     )
     with pytest.raises(InvalidFields) as later:
         store.run(record_rate(RateIn("ecb", "2027-S2", "1", FICTITIOUS), SYSTEM, TODAY))
     assert later.value.errors["semester"] == (
-        "taux, semestre : 2027-S2 n'a pas encore commencé : sa valeur n'est pas publiée"
+        "taux, semestre d'application : 2027-S2 n'a pas encore commencé : sa valeur n'est pas publiée"
     )

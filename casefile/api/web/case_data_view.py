@@ -40,7 +40,7 @@ def split_errors(errors: Mapping[str, str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _gaps(role: str, party: Mapping[str, Any] | None) -> list[str]:
+def _gaps(role: str, party: Mapping[str, Any] | None, court_department: str | None) -> list[str]:
     """What a pleading will lack, said on the case page before anyone renders one."""
     if not party:
         return []
@@ -55,7 +55,7 @@ def _gaps(role: str, party: Mapping[str, Any] | None) -> list[str]:
     # "Brasserie de l'Ill SAS": the pleadings read the form from the name (split_legal_form).
     if company and split_legal_form(party.get("name") or "", party.get("legal_form"))[1] is None:
         gaps.append("Forme juridique manquante.")
-    return gaps + residence_warnings(role, party)
+    return gaps + residence_warnings(role, party, court_department)
 
 
 def case_data_context(case: Mapping[str, Any], actor: User) -> dict[str, Any]:
@@ -74,7 +74,7 @@ def case_data_context(case: Mapping[str, Any], actor: User) -> dict[str, Any]:
         "can_claims": can(actor.role, "claim.write"),
         "can_payments": can(actor.role, "payment.write"),
         "gaps": {
-            "creditor": _gaps("creditor", case.get("creditor")),
-            "debtor": _gaps("debtor", case.get("debtor_party")),
+            "creditor": _gaps("creditor", case.get("creditor"), case.get("court_department")),
+            "debtor": _gaps("debtor", case.get("debtor_party"), case.get("court_department")),
         },
     }

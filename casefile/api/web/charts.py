@@ -11,8 +11,12 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH = 720
-LABEL_WIDTH = 250
-BAR_WIDTH = 330
+LABEL_WIDTH = 290
+"""Room for a label of `CLIP` characters at 12 px (about 7.2 px a character in DejaVu Sans):
+at 250, « 30 novembre 2025 → 30 décembre 2025 » (DSO page) lost its first characters."""
+BAR_WIDTH = 310
+CHAR_PX = 7.2
+CLIP = 38
 ROW = 26
 BAR = 18
 
@@ -24,7 +28,7 @@ class Bar:
     text: str  # the value as people read it ("4 080,00 €", "41,7 %")
 
 
-def _clip(text: str, limit: int = 38) -> str:
+def _clip(text: str, limit: int = CLIP) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -40,6 +40,7 @@ from casefile.labels import (
     keys_fr,
 )
 from casefile.labels import ROLES as ROLE_LABELS
+from casefile.law.suggestions import closest
 from casefile.passwords import Busy
 from casefile.services import sessions
 from casefile.services.case_page import case_page as case_page_context
@@ -628,7 +629,12 @@ def _simulator_page(
     try:
         procedure = find_procedure(key or "injonction_de_payer")
     except CasefileError as exc:
-        raise InputError(str(exc)) from None
+        # A mistyped ?procedure= (a bookmark, a hand-written link): the simulator itself, with
+        # the closest procedure chosen and the refusal above it, not an error page.
+        procedures = engine().procedures
+        likely = closest(key, [(p.title, p.key) for p in procedures.values()])
+        procedure = procedures[likely[0][1] if likely else "injonction_de_payer"]
+        error, status_code = str(exc), 422
     detail = procedure_detail(procedure)
     event_values: dict[str, dict[str, str]] = {}
     for name, value in form.items():

@@ -40,6 +40,8 @@ def _page(
         semester_fr=rates.semester_label_fr,
         decimal_fr=lambda value: decimal_fr(Decimal(str(value))),
         field_ids={k: f"rate-{k}" for k in rates.LABELS},
+        labels={k: v[0].upper() + v[1:] for k, v in rates.LABELS.items()},
+        help=rates.HELP,
     )
 
 
