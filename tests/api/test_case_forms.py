@@ -315,7 +315,7 @@ def test_a_court_the_procedure_does_not_use_is_refused_in_words(browser: Api) ->
     )
     assert refused.status_code == 422
     message = re.search(
-        r'<p class="flash error" role="alert" id="new-case-error">([^<]+)</p>',
+        r'<p class="field-error" id="nc-court-error">([^<]+)</p>',
         html.unescape(refused.text),
     )
     assert message and message.group(1) == (
@@ -409,3 +409,51 @@ def test_a_wrong_hearing_time_is_shown_beside_its_field(browser: Api) -> None:
     page = html.unescape(response.text)
     assert 'id="event-audience-heure-error"' in page and "n'est pas une heure" in page
     assert 'value="25h"' in page
+
+
+def test_every_refused_field_of_the_new_case_form_is_named_beside_it(browser: Api) -> None:
+    """A reference too long, a court the procedure does not use and a bad SIREN: the three
+    messages at once, each beside its field, and the form comes back as typed."""
+    token = login(browser, "avocat")
+    refused = post(
+        browser,
+        token,
+        "/dossiers/nouveau",
+        reference="R" * 101,
+        procedure="petites_creances",
+        court="tribunal_de_commerce",
+        court_department="33",
+        creditor="Garage Duval SARL",
+        creditor__siren="123",
+        debtor="Lambert",
+        debtor_residence="33",
+    )
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert "3 champs à corriger" in page
+    assert re.search(
+        r'id="nc-reference-error">référence « R{101} » : elle doit compter de 1 à 100 '
+        r"caractères</p>",
+        page,
+    )
+    assert (
+        'id="nc-court-error">juridiction « tribunal de commerce » impossible pour la procédure '
+        "« Procédure simplifiée de recouvrement des petites créances » (attendu : commissaire "
+        "de justice)</p>"
+    ) in page
+    assert 'id="nc-creditor-siren-error"' in page
+    assert '<a href="#nc-reference">' in page and '<a href="#nc-court">' in page
+    assert 'value="Garage Duval SARL"' in page and 'value="123"' in page
+    assert 'value="petites_creances" selected' in page
+    assert 'value="tribunal_de_commerce" selected' in page
+    assert 'name="debtor_residence" value="33"' in page
+
+
+def test_an_amicable_case_page_names_its_phase_once(browser: Api) -> None:
+    """The badge says « Phase amiable » and the procedure's title is the same words: once."""
+    case = new_case(browser, "avocat", procedure="amiable", court=None)
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    header = page[page.index("<h1>") : page.index("</p>", page.index("<h1>"))]
+    assert header.count("Phase amiable") == 1, header
+    assert '<span class="badge">Phase amiable</span>' in header
