@@ -450,10 +450,13 @@ def test_every_refused_field_of_the_new_case_form_is_named_beside_it(browser: Ap
 
 
 def test_an_amicable_case_page_names_its_phase_once(browser: Api) -> None:
-    """The badge says « Phase amiable » and the procedure's title is the same words: once."""
+    """The procedure's title begins with the badge's words: « Phase amiable » is read once."""
     case = new_case(browser, "avocat", procedure="amiable", court=None)
     login(browser, "avocat")
     page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
     header = page[page.index("<h1>") : page.index("</p>", page.index("<h1>"))]
     assert header.count("Phase amiable") == 1, header
-    assert '<span class="badge">Phase amiable</span>' in header
+    assert (
+        '<span class="badge">Phase amiable et surveillance de la prescription</span>\n'
+        "  juridiction non précisée"
+    ) in header
