@@ -460,3 +460,26 @@ def test_an_amicable_case_page_names_its_phase_once(browser: Api) -> None:
         '<span class="badge">Phase amiable et surveillance de la prescription</span>\n'
         "  juridiction non précisée"
     ) in header
+
+
+def test_no_formule_executoire_request_is_offered_for_an_ordonnance_from_march_2022(
+    browser: Api,
+) -> None:
+    """Ordonnances from 1 March 2022 bear the formule exécutoire (décret n° 2021-1322): the
+    request of the former art. 1423 is not offered (rendering would refuse it); the certificat
+    de non-opposition is."""
+    case = new_case(browser, "avocat")
+    login(browser, "avocat")
+    before = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    assert "Demande d&#39;apposition de la formule exécutoire" in before  # no ordonnance yet
+    recorded = browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=browser.headers("avocat"),
+        json={"key": "ordonnance_rendue", "date": "2026-02-02"},
+    )
+    assert recorded.status_code in (200, 201), recorded.text
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert "Demande d'apposition de la formule exécutoire" not in page
+    assert '<option value="certificat_non_opposition">Demande de certificat de non-opposition' in (
+        page
+    )
