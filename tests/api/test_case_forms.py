@@ -483,3 +483,32 @@ def test_no_formule_executoire_request_is_offered_for_an_ordonnance_from_march_2
     assert '<option value="certificat_non_opposition">Demande de certificat de non-opposition' in (
         page
     )
+
+
+def test_a_hearing_time_reads_the_french_way_on_the_pages(browser: Api) -> None:
+    """« 9 h 30 » and « 14 h », as the pleadings write it, not « 09:30 »."""
+    case = new_case(browser, "avocat", procedure="assignation_paiement")
+    headers = browser.headers("avocat")
+    added = browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=headers,
+        json={"key": "audience", "date": "2027-01-11", "heure": "09:30"},
+    )
+    assert added.status_code == 201, added.text
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert " : 9 h 30" in page and "09:30" not in page
+    hearing = html.unescape(
+        browser.client.get(f"/dossiers/{case['id']}/audience", headers=HTML).text
+    )
+    assert "audience du lundi 11 janvier 2027 à 9 h 30" in hearing, hearing
+
+
+def test_a_time_of_day_has_one_french_wording() -> None:
+    from datetime import time
+
+    from casefile.labels import hour_fr
+
+    assert hour_fr("14:00") == "14 h"
+    assert hour_fr(time(9, 30)) == "9 h 30"
+    assert hour_fr("à préciser") == "à préciser"
