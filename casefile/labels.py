@@ -319,12 +319,12 @@ def hour_fr(value: time | str | None) -> str:
     'HH:MM' an event stores); text that is not a time is shown as it is."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        try:
-            value = time.fromisoformat(value.strip())
-        except ValueError:
-            return value
-    return wording.time_fr(value)
+    if isinstance(value, time):
+        return wording.time_fr(value)
+    try:
+        return wording.time_fr(time.fromisoformat(value.strip()))
+    except ValueError:
+        return value
 
 
 def attribute_value_fr(procedure: object, event_key: str, name: str, value: object) -> str:
