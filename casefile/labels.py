@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -301,11 +301,12 @@ def day_fr(value: datetime | str | None) -> str:
 
 
 def moment_fr(value: datetime | None) -> str:
-    """An instant as a French reader in France reads it: '30/11/2026 13:26', Paris time;
+    """An instant as a French reader in France reads it: '30/11/2026 à 13 h 26', Paris time;
     '—' when there is none."""
     if value is None:
         return "—"
-    return paris(value).strftime("%d/%m/%Y %H:%M")
+    moment = paris(value)
+    return f"{moment:%d/%m/%Y} à {wording.time_fr(moment.time())}"
 
 
 def month_fr(value: date) -> str:
@@ -313,10 +314,26 @@ def month_fr(value: date) -> str:
     return format_date(value, "MMMM y", locale="fr_FR")
 
 
+def hour_fr(value: time | str | None) -> str:
+    """A time of day as a French reader reads it: '9 h 30', '14 h' (from a time or the
+    'HH:MM' an event stores); text that is not a time is shown as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, time):
+        return wording.time_fr(value)
+    try:
+        return wording.time_fr(time.fromisoformat(value.strip()))
+    except ValueError:
+        return value
+
+
 def attribute_value_fr(procedure: object, event_key: str, name: str, value: object) -> str:
-    """An event attribute as a person reads it: oui/non, '8 jours', 'département 75'."""
+    """An event attribute as a person reads it: oui/non, '8 jours', 'département 75',
+    '9 h 30' (the hearing's time)."""
     if value is True or value is False:
         return yes_no(value)
+    if name == "heure":
+        return hour_fr(str(value))
     events = getattr(procedure, "events", None) or {}
     event = events.get(event_key)
     definition = (event.attributes or {}).get(name) if event is not None else None

@@ -11,7 +11,6 @@ breaks across lines.
 
 from __future__ import annotations
 
-from datetime import time
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
@@ -21,19 +20,14 @@ from casefile.law.money import parse_amount
 if TYPE_CHECKING:
     from casefile.documents.context import Company, Party, Person
 
-from casefile.law.wording import CENT, MONTHS, NBSP, NNBSP, date_fr, grouped, quoted
+from casefile.law.wording import CENT, MONTHS, NBSP, NNBSP, date_fr, grouped, quoted, time_fr
 
-__all__ = ["CENT", "MONTHS", "NBSP", "NNBSP", "date_fr"]
+__all__ = ["CENT", "MONTHS", "NBSP", "NNBSP", "date_fr", "time_fr"]
 
 
 def _as_amount(value: Decimal | int | str) -> Decimal:
     """A euro amount to the cent; refuses floats and sub-cent precision rather than rounding."""
     return parse_amount(value, "montant", allow_negative=True)
-
-
-def time_fr(value: time) -> str:
-    """'9 h 30', '14 h' (Imprimerie nationale style used by the greffes)."""
-    return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
 
 
 def number_fr(value: Decimal | int | str) -> str:

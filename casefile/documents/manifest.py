@@ -42,6 +42,13 @@ class TemplateSpec:
     otherwise: str | None = None  # the template for the other side of that threshold
     professional_mentions: tuple[str, ...] = ()  # rendered only between professionals
 
+    def fits_ordonnance(self, day: date) -> bool:
+        """Whether an ordonnance of `day` is on the template's side of its regime date (the
+        rule `render` refuses by: formule exécutoire before 1 March 2022, certificat from)."""
+        if self.ordonnance_from and day < self.ordonnance_from:
+            return False
+        return not (self.ordonnance_before and day >= self.ordonnance_before)
+
 
 @dataclass(frozen=True, slots=True)
 class Manifest:

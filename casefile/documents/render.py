@@ -92,6 +92,8 @@ def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
         return
     if data.ordonnance_date is None:
         raise MissingField(spec.key, "ordonnance_date")
+    if spec.fits_ordonnance(data.ordonnance_date):
+        return
     if spec.ordonnance_from and data.ordonnance_date < spec.ordonnance_from:
         raise InputError(
             f"{spec.key} : l'ordonnance du {date_fr(data.ordonnance_date)} précède le "

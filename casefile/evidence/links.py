@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from casefile.evidence.errors import LinkExpired
 from casefile.evidence.objects import ObjectStore, check_sha256
+from casefile.labels import moment_fr
 
 MAX_LIFETIME = timedelta(minutes=15)
 DEFAULT_LIFETIME = timedelta(minutes=10)
@@ -75,7 +76,7 @@ def read_token(secret: str, token: str, *, now: datetime) -> LinkTarget:
     expires = datetime.fromtimestamp(int(data["e"]), UTC)
     if now >= expires:
         raise LinkExpired(
-            f"ce lien de téléchargement a expiré le {expires:%d/%m/%Y à %H:%M:%S} UTC"
+            f"ce lien de téléchargement a expiré le {moment_fr(expires)} (heure de Paris)"
         )
     return LinkTarget(str(data["h"]), str(data["n"]), expires)
 

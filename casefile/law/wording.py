@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, time
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -190,3 +190,9 @@ def choices_fr(values: tuple[str, ...] | list[str]) -> str:
     if len(quoted) <= 1:
         return "".join(quoted)
     return ", ".join(quoted[:-1]) + " ou " + quoted[-1]
+
+
+def time_fr(value: time) -> str:
+    """A time of day as French pages and documents write it: '9 h 30', '14 h' (Imprimerie
+    nationale style used by the greffes)."""
+    return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"

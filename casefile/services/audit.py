@@ -33,7 +33,7 @@ from casefile.labels import (
     residence_fr,
 )
 from casefile.law.recorded_rates import semester_start
-from casefile.law.wording import NBSP, semester_fr
+from casefile.law.wording import NBSP, semester_fr, time_fr
 from casefile.services import claims, courts, parties, payments, rates, users
 from casefile.store import audit
 from casefile.store.audit import INTEGRITY_INCIDENT
@@ -377,9 +377,8 @@ def _rate_label(values: Mapping[str, Any]) -> str:
 
 def _when(at: datetime) -> str:
     local = at.astimezone(PARIS)
-    minutes = f" {local.minute:02d}" if local.minute else ""
     weekday = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-    return f"{weekday[local.weekday()]} {date_fr(local.date())} à {local.hour} h{minutes}"
+    return f"{weekday[local.weekday()]} {date_fr(local.date())} à {time_fr(local.time())}"
 
 
 def _case_of(entry: Mapping[str, Any]) -> int | None:

@@ -53,28 +53,6 @@ class NewCase:
     commissaire: str | None = None
 
 
-def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
-    eng = engine()
-    procedure = procedure_of(eng.procedures, data.procedure)
-    court = data.court or procedure.default_court
-    if procedure.courts and court not in procedure.courts:
-        expected = " ou ".join(court_fr(key) for key in procedure.courts)
-        raise InputError(
-            f"juridiction « {court_fr(court)} » impossible pour la procédure "
-            f"« {procedure.title} » (attendu : {expected})"
-        )
-    department = eng.territories.normalise_department(
-        data.court_department, "département de la juridiction"
-    )
-    eng.territories.for_court(department)
-    reference = data.reference.strip()
-    if not reference or len(reference) > 100:
-        raise InputError(
-            f"référence « {data.reference} » : elle doit compter de 1 à 100 caractères"
-        )
-    return court, department
-
-
 def _party_rows(case_id: int, data: NewCase, department: str) -> list[Party]:
     """Both parties validated together, so a form shows every faulty field at once."""
     errors: dict[str, str] = {}
@@ -89,11 +67,52 @@ def _party_rows(case_id: int, data: NewCase, department: str) -> list[Party]:
     return rows
 
 
+def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
+    """Every faulty field named at once (procedure, court, department, reference and both
+    parties), so that a form shows each message beside its field."""
+    eng = engine()
+    errors: dict[str, str] = {}
+    court: str | None = data.court
+    department: str | None = None
+    try:
+        procedure = procedure_of(eng.procedures, data.procedure)
+    except InputError as error:
+        errors["procedure"] = str(error)
+    else:
+        court = data.court or procedure.default_court
+        if procedure.courts and court not in procedure.courts:
+            expected = " ou ".join(court_fr(key) for key in procedure.courts)
+            errors["court"] = (
+                f"juridiction « {court_fr(court)} » impossible pour la procédure "
+                f"« {procedure.title} » (attendu : {expected})"
+            )
+    try:
+        department = eng.territories.normalise_department(
+            data.court_department, "département de la juridiction"
+        )
+        eng.territories.for_court(department)
+    except InputError as error:
+        errors["court_department"] = str(error)
+    reference = data.reference.strip()
+    if not reference or len(reference) > 100:
+        errors["reference"] = (
+            f"référence « {data.reference} » : elle doit compter de 1 à 100 caractères"
+        )
+    if department is not None:
+        try:
+            _party_rows(0, data, department)
+        except InvalidFields as error:
+            errors |= error.errors
+    if errors:
+        raise InvalidFields(errors)
+    assert department is not None
+    return court, department
+
+
 async def create_case(data: NewCase, actor: User, today: date | None = None) -> dict[str, Any]:
     require(actor, "case.write")
-    court, department = _validate_new_case(data)
+    court, department = _validate_new_case(data)  # and the parties, before the transaction
     reference = data.reference.strip()
-    _party_rows(0, data, department)  # refuse bad parties before the transaction
     async with atomic(f"la référence de dossier « {reference} » existe déjà"):
         lawyer = await user_id(data.lawyer, "lawyer")
         commissaire = await user_id(data.commissaire, "commissaire", "commissaire_de_justice")

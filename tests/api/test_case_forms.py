@@ -315,7 +315,7 @@ def test_a_court_the_procedure_does_not_use_is_refused_in_words(browser: Api) ->
     )
     assert refused.status_code == 422
     message = re.search(
-        r'<p class="flash error" role="alert" id="new-case-error">([^<]+)</p>',
+        r'<p class="field-error" id="nc-court-error">([^<]+)</p>',
         html.unescape(refused.text),
     )
     assert message and message.group(1) == (
@@ -409,3 +409,106 @@ def test_a_wrong_hearing_time_is_shown_beside_its_field(browser: Api) -> None:
     page = html.unescape(response.text)
     assert 'id="event-audience-heure-error"' in page and "n'est pas une heure" in page
     assert 'value="25h"' in page
+
+
+def test_every_refused_field_of_the_new_case_form_is_named_beside_it(browser: Api) -> None:
+    """A reference too long, a court the procedure does not use and a bad SIREN: the three
+    messages at once, each beside its field, and the form comes back as typed."""
+    token = login(browser, "avocat")
+    refused = post(
+        browser,
+        token,
+        "/dossiers/nouveau",
+        reference="R" * 101,
+        procedure="petites_creances",
+        court="tribunal_de_commerce",
+        court_department="33",
+        creditor="Garage Duval SARL",
+        creditor__siren="123",
+        debtor="Lambert",
+        debtor_residence="33",
+    )
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert "3 champs à corriger" in page
+    assert re.search(
+        r'id="nc-reference-error">référence « R{101} » : elle doit compter de 1 à 100 '
+        r"caractères</p>",
+        page,
+    )
+    assert (
+        'id="nc-court-error">juridiction « tribunal de commerce » impossible pour la procédure '
+        "« Procédure simplifiée de recouvrement des petites créances » (attendu : commissaire "
+        "de justice)</p>"
+    ) in page
+    assert 'id="nc-creditor-siren-error"' in page
+    assert '<a href="#nc-reference">' in page and '<a href="#nc-court">' in page
+    assert 'value="Garage Duval SARL"' in page and 'value="123"' in page
+    assert 'value="petites_creances" selected' in page
+    assert 'value="tribunal_de_commerce" selected' in page
+    assert 'name="debtor_residence" value="33"' in page
+
+
+def test_an_amicable_case_page_names_its_phase_once(browser: Api) -> None:
+    """The procedure's title begins with the badge's words: « Phase amiable » is read once."""
+    case = new_case(browser, "avocat", procedure="amiable", court=None)
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    header = page[page.index("<h1>") : page.index("</p>", page.index("<h1>"))]
+    assert header.count("Phase amiable") == 1, header
+    assert (
+        '<span class="badge">Phase amiable et surveillance de la prescription</span>\n'
+        "  juridiction non précisée"
+    ) in header
+
+
+def test_no_formule_executoire_request_is_offered_for_an_ordonnance_from_march_2022(
+    browser: Api,
+) -> None:
+    """Ordonnances from 1 March 2022 bear the formule exécutoire (décret n° 2021-1322): the
+    request of the former art. 1423 is not offered (rendering would refuse it); the certificat
+    de non-opposition is."""
+    case = new_case(browser, "avocat")
+    login(browser, "avocat")
+    before = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    assert "Demande d&#39;apposition de la formule exécutoire" in before  # no ordonnance yet
+    recorded = browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=browser.headers("avocat"),
+        json={"key": "ordonnance_rendue", "date": "2026-02-02"},
+    )
+    assert recorded.status_code in (200, 201), recorded.text
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert "Demande d'apposition de la formule exécutoire" not in page
+    assert '<option value="certificat_non_opposition">Demande de certificat de non-opposition' in (
+        page
+    )
+
+
+def test_a_hearing_time_reads_the_french_way_on_the_pages(browser: Api) -> None:
+    """« 9 h 30 » and « 14 h », as the pleadings write it, not « 09:30 »."""
+    case = new_case(browser, "avocat", procedure="assignation_paiement")
+    headers = browser.headers("avocat")
+    added = browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=headers,
+        json={"key": "audience", "date": "2027-01-11", "heure": "09:30"},
+    )
+    assert added.status_code == 201, added.text
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert " : 9 h 30" in page and "09:30" not in page
+    hearing = html.unescape(
+        browser.client.get(f"/dossiers/{case['id']}/audience", headers=HTML).text
+    )
+    assert "audience du lundi 11 janvier 2027 à 9 h 30" in hearing, hearing
+
+
+def test_a_time_of_day_has_one_french_wording() -> None:
+    from datetime import time
+
+    from casefile.labels import hour_fr
+
+    assert hour_fr("14:00") == "14 h"
+    assert hour_fr(time(9, 30)) == "9 h 30"
+    assert hour_fr("à préciser") == "à préciser"

@@ -14,9 +14,9 @@ from casefile.services.job_admin import _period
 
 
 def test_an_instant_is_shown_in_paris_time() -> None:
-    assert moment_fr(datetime(2026, 11, 30, 12, 26, tzinfo=UTC)) == "30/11/2026 13:26"  # CET
-    assert moment_fr(datetime(2026, 7, 14, 23, 30, tzinfo=UTC)) == "15/07/2026 01:30"  # CEST
-    assert moment_fr(datetime(2026, 11, 30, 12, 26)) == "30/11/2026 13:26"  # naive = UTC
+    assert moment_fr(datetime(2026, 11, 30, 12, 26, tzinfo=UTC)) == "30/11/2026 à 13 h 26"  # CET
+    assert moment_fr(datetime(2026, 7, 14, 23, 30, tzinfo=UTC)) == "15/07/2026 à 1 h 30"  # CEST
+    assert moment_fr(datetime(2026, 11, 30, 12, 26)) == "30/11/2026 à 13 h 26"  # naive = UTC
     assert moment_fr(None) == "—"
 
 
@@ -31,7 +31,7 @@ def test_a_periodic_job_names_its_period_in_paris_time() -> None:
         task_name="recompute_pending",
         task_kwargs={"timestamp": nightly},
     )
-    assert _period(job) == "30/11/2026 02:30"
+    assert _period(job) == "30/11/2026 à 2 h 30"
 
 
 def test_paris_converts_whatever_the_server_zone() -> None:

@@ -8,6 +8,7 @@ cookie to the next page and is dropped there (only its hash is stored).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -54,10 +55,13 @@ def document_error(title: str, error: CasefileError, key: str = "") -> str:
     return f"Le document « {title} » ne peut pas être généré : {detail}"
 
 
-def templates_for(procedure: Any, court: str | None) -> list[dict[str, str]]:
+def templates_for(
+    procedure: Any, court: str | None, ordonnance_date: date | None = None
+) -> list[dict[str, str]]:
     """The procedure's templates (its `[[documents]]`, then the manifest's), for its court,
     then the amicable phase's (mise en demeure, décompte): they precede or accompany any
-    procedure."""
+    procedure. Once the ordonnance is recorded, a template of the other regime is not offered
+    (a demande de formule exécutoire for an ordonnance from 1 March 2022: `render` refuses it)."""
     from casefile.documents.manifest import load_manifest
 
     manifest = load_manifest()
@@ -69,8 +73,16 @@ def templates_for(procedure: Any, court: str | None) -> list[dict[str, str]]:
         spec = manifest.templates.get(key)
         if spec is None or (spec.court and court and spec.court != court):
             continue
+        if ordonnance_date is not None and not spec.fits_ordonnance(ordonnance_date):
+            continue
         out.append({"key": key, "title": spec.title})
     return out
+
+
+def _ordonnance_date(case: Mapping[str, Any]) -> date | None:
+    """The date of the case's latest « ordonnance rendue », as the documents read it."""
+    found = [e for e in case.get("events", []) if e["key"] == "ordonnance_rendue"]
+    return date.fromisoformat(str(found[-1]["date"])) if found else None
 
 
 def _template_title(key: str) -> str:
@@ -106,7 +118,7 @@ async def case_sections(
     documents = [{**d, "title": _template_title(d["template"])} for d in case.get("documents", [])]
     return {
         "documents": documents,
-        "templates": templates_for(procedure, case.get("court")),
+        "templates": templates_for(procedure, case.get("court"), _ordonnance_date(case)),
         "can_documents": can(actor.role, "document.write"),
         "feeds": await my_feeds(actor, ("case",), str(case["id"])),
         "plans": await list_plans(case["id"], actor, today=today),

@@ -22,6 +22,7 @@ def register(environment: Any) -> None:
     filters["humanise"] = labels.humanise
     filters["month_fr"] = labels.month_fr
     filters["moment_fr"] = labels.moment_fr
+    filters["time_fr"] = labels.hour_fr
     filters["paris"] = labels.paris
     filters["day_fr"] = labels.day_fr
     filters["lateness_fr"] = labels.lateness_fr

@@ -308,7 +308,7 @@ class PageController(Controller):
             )
             case = await cases.create_case(new_case, actor)
         except InvalidFields as error:
-            return _new_case_page(request, data, None, 422, split_errors(error.errors))
+            return _new_case_page(request, data, None, 422, error.errors)
         except CasefileError as error:
             return _new_case_page(request, data, str(error), status_code=error.http_status)
         flash(request, f"Dossier {case['reference']} ouvert.")
@@ -686,16 +686,34 @@ async def _readiness(case: dict[str, Any], actor: User, today: date) -> dict[str
     return {"readiness": readiness, "readiness_warning": warning}
 
 
+# The new-case form's own fields, by the service's error key (the parties' come from split_errors).
+_NEW_CASE_IDS = {
+    "reference": "nc-reference",
+    "procedure": "nc-procedure",
+    "court": "nc-court",
+    "court_department": "nc-dept",
+}
+
+
 def _new_case_page(
     request: Request[Any, Any, Any],
     form: dict[str, str],
     error: str | None,
     status_code: int = 200,
-    party_errors: dict[str, dict[str, str]] | None = None,
+    errors: Mapping[str, str] | None = None,
 ) -> Template:
     from casefile.api.procedures import procedure_summary
     from casefile.definitions import engine
 
+    errors = dict(errors or {})
+    field_ids = dict(_NEW_CASE_IDS)
+    for key in errors:
+        role, _, field = key.partition(".")
+        if role in ("creditor", "debtor"):
+            if key == "debtor.residence":
+                field_ids[key] = "nc-residence"
+            else:
+                field_ids[key] = f"nc-{role}" if field in ("", "name") else f"nc-{role}-{field}"
     return page(
         request,
         "new_case.html",
@@ -703,8 +721,11 @@ def _new_case_page(
         procedures=[procedure_summary(p) for p in engine().procedures.values()],
         form=form,
         error=error,
+        errors=errors,
+        field_ids=field_ids,
+        case_errors={k: v for k, v in errors.items() if k in _NEW_CASE_IDS},
         party_values={role: party_form_values(form, role) for role in ("creditor", "debtor")},
-        party_errors=party_errors or {"creditor": {}, "debtor": {}},
+        party_errors=split_errors({k: v for k, v in errors.items() if k not in _NEW_CASE_IDS}),
         category_options=CATEGORY_OPTIONS,
         civility_options=CIVILITY_OPTIONS,
     )
