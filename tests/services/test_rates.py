@@ -110,7 +110,7 @@ def test_an_administrator_records_the_missing_semester_and_check_stops_warning(
     listed = capsys.readouterr().out
     assert "(--kind ecb) — semestre en cours : renseigné" in listed
     assert (
-        f"\t2026-S2 = 9,99\u00a0% — {FICTITIOUS} (enregistré par system le {date_fr(date.today())})"
+        f"\t2026-S2 = 9,99\u00a0% — {FICTITIOUS} (enregistré par system le {date_fr(TODAY)})"
     ) in listed
 
 
