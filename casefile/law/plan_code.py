@@ -14,13 +14,16 @@ constants). Pure: text in, text out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from casefile.law.procedures import DeadlineRule, Procedure, Start
 
 _NAME_LIMIT = 400  # rules per plan: far above any procedure's; beyond, no generated code
+_NAME = re.compile(r"\bE\d+\b")  # the generated code's names of events
 
 
 class _Writer:
@@ -59,6 +62,64 @@ def _literal_ok(value: object) -> bool:
     return isinstance(value, bool | int | str)
 
 
+# Tests written for one set of recorded events fold to these when that set decides them.
+_TRUE, _FALSE = "True", "False"
+
+
+def _all(parts: Sequence[str]) -> str:
+    """`a and b and …`, folded: any "False" makes it "False", every "True" is dropped."""
+    kept = []
+    for part in parts:
+        if part == _FALSE:
+            return _FALSE
+        if part != _TRUE:
+            kept.append(f"({part})" if " or " in part else part)
+    return " and ".join(kept) if kept else _TRUE
+
+
+def _any(parts: Sequence[str]) -> str:
+    """`a or b or …`, folded: any "True" makes it "True", every "False" is dropped."""
+    kept = []
+    for part in parts:
+        if part == _TRUE:
+            return _TRUE
+        if part != _FALSE:
+            kept.append(f"({part})" if " and " in part and len(parts) > 1 else part)
+    return " or ".join(kept) if kept else _FALSE
+
+
+class _Events:
+    """The generated code's names for the events, and what is known of them: nothing (the
+    general text: each event read with `get`, maybe None), or, for a text specialised by the
+    recorded keys, which are recorded (read with `events[key]`, never None) and which are not
+    (never read: their tests fold away)."""
+
+    def __init__(self, recorded: frozenset[str] | None) -> None:
+        self.recorded = recorded
+        self.index: dict[str, int] = {}
+
+    def __call__(self, key: str) -> str:
+        position = self.index.get(key)
+        if position is None:
+            position = self.index[key] = len(self.index)
+        return f"E{position}"
+
+    def known(self, key: str) -> bool | None:
+        return None if self.recorded is None else key in self.recorded
+
+    def present(self, key: str) -> str:
+        known = self.known(key)
+        if known is None:
+            return f"{self(key)} is not None"
+        return _TRUE if known else _FALSE
+
+    def absent(self, key: str) -> str:
+        known = self.known(key)
+        if known is None:
+            return f"{self(key)} is None"
+        return _FALSE if known else _TRUE
+
+
 @dataclass(frozen=True, slots=True)
 class PlanSource:
     """`make(K)`'s text; the constants it reads that any plan with the same text shares (rules,
@@ -72,7 +133,7 @@ class PlanSource:
     roles: tuple[dict[str, str], ...]
 
 
-def _order_tests(procedure: Procedure, ev: Any) -> tuple[list[str], list[str]]:
+def _order_tests(procedure: Procedure, ev: _Events) -> tuple[str, str]:
     """Tests true whenever `Engine.check_order` would refuse the events (hard) and whenever
     `order_warnings` would warn (soft); both may be true more often (the exact check and its
     message are then left to those functions)."""
@@ -81,26 +142,36 @@ def _order_tests(procedure: Procedure, ev: Any) -> tuple[list[str], list[str]]:
     for key, definition in procedure.events.items():
         for earlier in definition.after:
             hard.append(
-                f"({ev(key)} is not None and {ev(earlier)} is not None and {ev(key)}.date < {ev(earlier)}.date)"
+                _all([ev.present(key), ev.present(earlier), f"{ev(key)}.date < {ev(earlier)}.date"])
             )
         for other in definition.expected_before:
             soft.append(
-                f"({ev(key)} is not None and {ev(other)} is not None and {ev(key)}.date >= {ev(other)}.date)"
+                _all([ev.present(key), ev.present(other), f"{ev(key)}.date >= {ev(other)}.date"])
             )
         for other in definition.expected_after:
             soft.append(
-                f"({ev(key)} is not None and {ev(other)} is not None and {ev(key)}.date < {ev(other)}.date)"
+                _all([ev.present(key), ev.present(other), f"{ev(key)}.date < {ev(other)}.date"])
             )
         for other in definition.exclusive_with:
-            soft.append(f"({ev(key)} is not None and {ev(other)} is not None)")
-    return hard, soft
+            soft.append(_all([ev.present(key), ev.present(other)]))
+    return _any(hard), _any(soft)
 
 
 def generated_source(
-    procedure: Procedure, steps: Sequence[Any], event_keys: Sequence[str]
+    procedure: Procedure,
+    steps: Sequence[Any],
+    event_keys: Sequence[str],
+    recorded: frozenset[str] | None = None,
 ) -> PlanSource | None:
     """The source of `make(K)` for a plan's `steps` (`schedule._Step`) of `procedure`. None when
-    a rule cannot be written (then the plan runs through `Engine._compute`'s loop)."""
+    a rule cannot be written (then the plan runs through `Engine._compute`'s loop).
+
+    With `recorded` (keys the procedure knows), the text serves only the cases whose events
+    are filed under exactly those keys: an event recorded is read with `events[key]` and is
+    never None, one not recorded is never read, and the tests that this decides are folded
+    away when written (the rules without a recorded start, the order tests that cannot fire,
+    a satisfying or moot event absent). The same results, warnings and messages as the
+    general text for those cases; the memos' keys are the same (the two texts share them)."""
     if len(steps) > _NAME_LIMIT:
         return None
     for step in steps:
@@ -109,14 +180,7 @@ def generated_source(
             for _name, value in (*start.when, *(c for _, cs in start.when_event for c in cs)):
                 if not _literal_ok(value):
                     return None
-    index: dict[str, int] = {}
-
-    def ev(key: str) -> str:
-        position = index.get(key)
-        if position is None:
-            position = index[key] = len(index)
-        return f"E{position}"
-
+    ev = _Events(recorded)
     for key in event_keys:
         ev(key)
     hard, soft = _order_tests(procedure, ev)
@@ -125,14 +189,22 @@ def generated_source(
     emit(0, "def make(K):")
     body_start = len(w.lines)
     emit(1, "def run(events, today):")
-    emit(2, "get = events.get")
-    for key, position in index.items():
-        emit(2, f"E{position} = get({key!r})")
-    if hard:
-        emit(2, f"if {' or '.join(hard)}:")
+    if recorded is None:
+        emit(2, "get = events.get")
+    for key, position in ev.index.items():
+        if recorded is None:
+            emit(2, f"E{position} = get({key!r})")
+        elif key in recorded:
+            emit(2, f"E{position} = events[{key!r}]")
+    if hard == _TRUE:
+        emit(2, "check_order(procedure, events)")
+    elif hard != _FALSE:
+        emit(2, f"if {hard}:")
         emit(3, "check_order(procedure, events)")
-    if soft:
-        emit(2, f"warnings = order_warnings(procedure, events) if {' or '.join(soft)} else []")
+    if soft == _TRUE:
+        emit(2, "warnings = order_warnings(procedure, events)")
+    elif soft != _FALSE:
+        emit(2, f"warnings = order_warnings(procedure, events) if {soft} else []")
     else:
         emit(2, "warnings = []")
     emit(2, "results = {}")
@@ -162,30 +234,22 @@ def generated_source(
         emit(depth, "dl = None")
         event_starts = [s.event for s in rule.starts if s.event is not None]
         all_events = len(event_starts) == len(rule.starts)
-        waiting = [(ev(k), w.constant("c", f"{rule.key}: {note}")) for k, note in rule.waiting]
-
-        def emit_waiting(d: int, waiting: list[tuple[str, str]] = waiting, out: str = out) -> None:
-            if not waiting:
-                emit(d, "pass")
-            for var, message in waiting:
-                emit(d, f"if {var} is not None:")
-                emit(d + 1, f"{out}.append({message})")
-
-        branch = "if"
+        waiting = [(k, w.constant("c", f"{rule.key}: {note}")) for k, note in rule.waiting]
+        branches: list[tuple[str, Any]] = []
         if all_events:
-            absent = " and ".join(f"{ev(k)} is None" for k in dict.fromkeys(event_starts))
-            emit(depth, f"{branch} {absent}:")
-            emit_waiting(depth + 1)
-            branch = "elif"
+            absent = _all([ev.absent(k) for k in dict.fromkeys(event_starts)])
+            branches.append(
+                (absent, partial(_emit_waiting, w, waiting, ev, out)),
+            )
         step_name = w.constant("S", step, ("S", number))
         role["step"] = step_name
         generic = f"dl = apply({step_name}, plan, events, results, today, {out})"
         fallback: list[str] = []
         if rule.cap_event is not None:
-            fallback.append("True")
+            fallback.append(_TRUE)
         if rule.period_attribute:
             fallback.extend(
-                f"({ev(k)} is not None and {rule.period_attribute!r} in {ev(k)}.attributes)"
+                _all([ev.present(k), f"{rule.period_attribute!r} in {ev(k)}.attributes"])
                 for k in dict.fromkeys(event_starts)
             )
         if rule.distance_extension:
@@ -194,20 +258,14 @@ def generated_source(
             extended = w.constant("L", None, ("L", number))
             role["extended"] = extended
             fallback.extend(
-                f"({extended} and {ev(k)} is not None and 'lieu' in {ev(k)}.attributes)"
+                _all([extended, ev.present(k), f"'lieu' in {ev(k)}.attributes"])
                 for k in dict.fromkeys(event_starts)
             )
-        if "True" in fallback:
-            emit(depth, "else:" if branch == "elif" else "if True:")
-            emit(depth + 1, generic)
-        else:
-            if fallback:
-                emit(depth, f"{branch} {' or '.join(fallback)}:")
-                emit(depth + 1, generic)
-                emit(depth, "else:")
-            else:
-                emit(depth, "else:" if branch == "elif" else "if True:")
-            _emit_step(w, depth + 1, step, number, out, ev, role)
+        branches.append((_any(fallback), lambda d: emit(d, generic)))
+        branches.append(
+            (_TRUE, partial(_emit_step, w, step=step, number=number, out=out, ev=ev, role=role))
+        )
+        _emit_chain(w, depth, branches)
         # after the step
         emit(depth, "if dl is not None:")
         inner = depth + 1
@@ -221,6 +279,13 @@ def generated_source(
         emit(inner, f"results[{key_lit}] = dl")
     emit(2, "return results, warnings")
     emit(1, "return run")
+    if recorded is not None:
+        # An event not recorded is not read; should a test that it decides have been left
+        # in the text (not folded), its name is None, as `get` would give.
+        unread = {f"E{p}": k for k, p in ev.index.items() if k not in recorded}
+        named = set(_NAME.findall("\n".join(w.lines))) & unread.keys()
+        run_line = body_start + 1
+        w.lines[run_line:run_line] = [f"        {name} = None" for name in sorted(named)]
     # Constants bound from K at the top of make (closure cells in run).
     bindings = [f"    {name} = K[{name!r}]" for name in w.constants]
     bindings += [
@@ -264,13 +329,60 @@ def _same_day_choice(w: _Writer, rule: DeadlineRule, number: int) -> str | None:
     return f"found[0] if {flags}[found[1][0]] and not {flags}[found[0][0]] else found[1]"
 
 
+def _emit_chain(w: _Writer, depth: int, branches: Sequence[tuple[str, Any]]) -> None:
+    """`if a: … elif b: … else: …` of (test, writer of the body at a depth), folded: a branch
+    whose test is "False" is left out, one whose test is "True" ends the chain (written as
+    `else:`, or with no `if` at all when it is the first)."""
+    live: list[tuple[str, Any]] = []
+    for test, body in branches:
+        if test == _FALSE:
+            continue
+        live.append((test, body))
+        if test == _TRUE:
+            break
+    for position, (test, body) in enumerate(live):
+        if position == 0 and test == _TRUE:
+            _emit_body(w, depth, body)
+            return
+        if position == 0:
+            w.emit(depth, f"if {test}:")
+        elif test == _TRUE:
+            w.emit(depth, "else:")
+        else:
+            w.emit(depth, f"elif {test}:")
+        _emit_body(w, depth + 1, body)
+
+
+def _emit_body(w: _Writer, depth: int, body: Any) -> None:
+    """`body(depth)`, or `pass` if it wrote nothing."""
+    size = len(w.lines)
+    body(depth)
+    if len(w.lines) == size:
+        w.emit(depth, "pass")
+
+
+def _emit_waiting(
+    w: _Writer, waiting: Sequence[tuple[str, str]], ev: _Events, out: str, depth: int
+) -> None:
+    """The rule's notes on a recorded event while its start is missing."""
+    for key, message in waiting:
+        test = ev.present(key)
+        if test == _FALSE:
+            continue
+        if test == _TRUE:
+            w.emit(depth, f"{out}.append({message})")
+        else:
+            w.emit(depth, f"if {test}:")
+            w.emit(depth + 1, f"{out}.append({message})")
+
+
 def _emit_step(
     w: _Writer,
     depth: int,
     step: Any,
     number: int,
     out: str,
-    ev: Any,
+    ev: _Events,
     role: dict[str, str],
 ) -> None:
     """The body of one step whose start event(s) may be recorded: sets `dl` or leaves it None."""
@@ -286,34 +398,48 @@ def _emit_step(
         emit(d, "extra = None")
     else:
         emit(d, "found = []")
-        rejections = any(s.not_before is not None for s in starts)
+        rejections = any(
+            s.not_before is not None
+            and ev.known(s.not_before) is not False
+            and (s.event is None or ev.known(s.event) is not False)
+            for s in starts
+        )
         if rejections:
             emit(d, "rej = None")
         first = rule.pick == "first"
         for j, start in enumerate(starts):
+            tests = _TRUE
+            if start.event is not None:
+                var = ev(start.event)
+                parts = [ev.present(start.event), *_condition(var, start.when)]
+                for other, conditions in start.when_event:
+                    parts.append(ev.present(other))
+                    parts.extend(_condition(ev(other), conditions))
+                tests = _all(parts)
+                if tests == _FALSE:
+                    continue  # never found in these cases
             sd_ = d
             if first and j > 0:
                 emit(d, "if not found:")
                 sd_ = d + 1
             if start.event is not None:
-                var = ev(start.event)
-                tests = [f"{var} is not None", *_condition(var, start.when)]
-                for other, conditions in start.when_event:
-                    other_var = ev(other)
-                    tests.append(f"{other_var} is not None")
-                    tests.extend(_condition(other_var, conditions))
-                emit(sd_, f"if {' and '.join(tests)}:")
+                if tests != _TRUE:
+                    emit(sd_, f"if {tests}:")
+                    sd_ += 1
+                rejected = _FALSE
                 if start.not_before is not None:
                     ref = ev(start.not_before)
-                    emit(sd_ + 1, f"if {ref} is not None and {var}.date < {ref}.date:")
-                    triple = f"({start.event!r}, {var}.date, {start.not_before!r})"
-                    emit(sd_ + 2, "if rej is None:")
-                    emit(sd_ + 3, "rej = []")
-                    emit(sd_ + 2, f"if {triple} not in rej:")
-                    emit(sd_ + 3, f"rej.append({triple})")
-                    emit(sd_ + 1, "else:")
-                    emit(sd_ + 2, f"found.append(({j}, {var}.date))")
+                    rejected = _all([ev.present(start.not_before), f"{var}.date < {ref}.date"])
+                if rejected == _FALSE:
+                    emit(sd_, f"found.append(({j}, {var}.date))")
                 else:
+                    emit(sd_, f"if {rejected}:")
+                    triple = f"({start.event!r}, {var}.date, {start.not_before!r})"
+                    emit(sd_ + 1, "if rej is None:")
+                    emit(sd_ + 2, "rej = []")
+                    emit(sd_ + 1, f"if {triple} not in rej:")
+                    emit(sd_ + 2, f"rej.append({triple})")
+                    emit(sd_, "else:")
                     emit(sd_ + 1, f"found.append(({j}, {var}.date))")
             else:
                 emit(sd_, f"prev = results.get({start.deadline or ''!r})")
@@ -325,9 +451,9 @@ def _emit_step(
                 d + 1, f"rejected({w.constant('S', step, ('S', number))}, plan, events, rej, {out})"
             )
         emit(d, "if not found:")
-        for k, note in rule.waiting:
-            emit(d + 1, f"if {ev(k)} is not None:")
-            emit(d + 2, f"{out}.append({w.constant('c', f'{rule.key}: {note}')})")
+        _emit_waiting(
+            w, [(k, w.constant("c", f"{rule.key}: {note}")) for k, note in rule.waiting], ev, out, d + 1
+        )
         emit(d + 1, "break")
         if first:
             emit(d, "idx, sd = found[0]")
@@ -352,14 +478,23 @@ def _emit_step(
             )
     # validity
     vu = "False"
+    keyed_vu = False  # the memos' keys hold whether the validity event is unknown
     if step.validity:
         if rule.validity_event is not None and not (
             single and rule.validity_event == step.only_event
         ):
             var = ev(rule.validity_event)
-            emit(d, f"vu = {var} is None")
-            emit(d, f"reference = sd if vu else {var}.date")
-            vu = "vu"
+            keyed_vu = True
+            known = ev.known(rule.validity_event)
+            if known is None:
+                emit(d, f"vu = {var} is None")
+                emit(d, f"reference = sd if vu else {var}.date")
+                vu = "vu"
+            elif known:
+                emit(d, f"reference = {var}.date")
+            else:
+                emit(d, "reference = sd")
+                vu = _TRUE
         else:
             emit(d, "reference = sd")
         tests = []
@@ -370,7 +505,7 @@ def _emit_step(
         emit(d, f"if {' or '.join(tests)}:")
         emit(d + 1, "break")
     # moot, act
-    moot = " or ".join(f"{ev(k)} is not None" for k in rule.moot_by) or "False"
+    moot = _any([ev.present(k) for k in rule.moot_by])
     acts = list(dict.fromkeys(rule.satisfied_by))
     uncertain = [s.uncertain for s in starts]
     if single:
@@ -390,41 +525,70 @@ def _emit_step(
     if notice is not None:
         # The due date first: a notice dated after it leaves the rule to its next version.
         emit(d, f"result = {expiries}.get(sd) or {expire}(sd)")
-        emit(d, f"if {ev(notice)} is not None and {ev(notice)}.date > result.due:")
-        emit(d + 1, "break")
-        emit(d, f"nu = {ev(notice)} is None")
+        late = _all([ev.present(notice), f"{ev(notice)}.date > result.due"])
+        if late != _FALSE:
+            emit(d, f"if {late}:")
+            emit(d + 1, "break")
+        emit(d, f"nu = {ev.absent(notice)}")
     else:
         emit(d, "result = None")
     emit(d, "act = None")
+    # What is known of `act` after the block: "none" (never an event), "set" (an event), or
+    # "maybe" (a runtime test).
+    act_state = "none"
     a = d
-    if moot != "False":
-        emit(d, f"if {moot}:")
-        emit(d + 1, "status = 'moot'")
-        emit(d, "else:")
-        a = d + 1
-    if acts:
-        emit(a, f"act = {ev(acts[0])}")
-        for k in acts[1:]:
-            emit(a, f"if {ev(k)} is not None and (act is None or {ev(k)}.date < act.date):")
-            emit(a + 1, f"act = {ev(k)}")
-        emit(a, "if act is not None:")
-        if notice is None:
-            emit(a + 1, f"result = {expiries}.get(sd)")
-            emit(a + 1, "if result is None:")
-            emit(a + 2, f"result = {expire}(sd)")
-        emit(a + 1, "status = 'done' if act.date <= result.due else 'missed'")
-        emit(a, "else:")
-        emit(a + 1, f"status = {pending}")
+    if moot == _TRUE:
+        emit(d, "status = 'moot'")
     else:
-        emit(a, f"status = {pending}")
-    if single and vu == "False" and notice is None:
+        if moot != _FALSE:
+            emit(d, f"if {moot}:")
+            emit(d + 1, "status = 'moot'")
+            emit(d, "else:")
+            a = d + 1
+        for k in acts:
+            known = ev.known(k)
+            if known is False:
+                continue
+            if act_state == "none":
+                emit(a, f"act = {ev(k)}")
+                act_state = "set" if known else "maybe"
+            elif act_state == "set":
+                earlier = _all([ev.present(k), f"{ev(k)}.date < act.date"])
+                emit(a, f"if {earlier}:")
+                emit(a + 1, f"act = {ev(k)}")
+            else:
+                earlier = _all([ev.present(k), f"(act is None or {ev(k)}.date < act.date)"])
+                emit(a, f"if {earlier}:")
+                emit(a + 1, f"act = {ev(k)}")
+                if known:
+                    act_state = "set"
+        done = "status = 'done' if act.date <= result.due else 'missed'"
+        if act_state == "none":
+            emit(a, f"status = {pending}")
+        else:
+            if act_state == "maybe":
+                emit(a, "if act is not None:")
+                b = a + 1
+            else:
+                b = a
+            if notice is None:
+                emit(b, f"result = {expiries}.get(sd)")
+                emit(b, "if result is None:")
+                emit(b + 1, f"result = {expire}(sd)")
+            emit(b, done)
+            if act_state == "maybe":
+                emit(a, "else:")
+                emit(a + 1, f"status = {pending}")
+        if moot != _FALSE and act_state == "set":
+            act_state = "maybe"  # None when moot
+    if single and not keyed_vu and notice is None:
         emit(d, f"fk = sd if status == {pending} else (sd, status)")
     else:
         key = "(sd, status"
         if not single:
             key += ", idx"
-        if vu != "False":
-            key += ", vu"
+        if keyed_vu:
+            key += f", {vu}"
         if notice is not None:
             key += ", nu"
         key += ")"
@@ -441,8 +605,8 @@ def _emit_step(
     emit(d + 2, f"{out}.extend(pw)")
     emit(d, "else:")
     emit(d + 1, "dl = hit")
-    if acts:
-        emit(d, "if act is not None and status == 'missed':")
+    if act_state != "none":
+        emit(d, "if act is not None and status == 'missed':" if act_state == "maybe" else "if status == 'missed':")
         emit(d + 1, "if extra is None:")
         emit(d + 2, "extra = []")
         emit(d + 1, f"extra.append(missed({w.constant('R', rule, ('R', number))}, plan, act, dl))")

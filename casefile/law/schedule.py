@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -48,6 +48,11 @@ MIN_YEAR, MAX_YEAR = 1950, 2199
 SCHEDULE_MEMO_SIZE = 100_000
 # Expiries and deadlines kept by the compiled plans, all plans together (dropped when full).
 PLAN_MEMO_SIZE = 1_000_000
+# Plans' functions specialised by the keys of the recorded events (`plan_code`): texts
+# compiled per engine, and functions bound to plans, all plans together. Beyond, a case runs
+# its plan's general function.
+SPECIALISED_TEXTS = 256
+SPECIALISED_RUNS = 4_096
 _NO_ATTRIBUTES: Mapping[str, AttributeValue] = {}
 STATUSES = ("pending", "done", "missed", "moot", "uncertain")
 
@@ -416,13 +421,19 @@ class _Plan:
     steps: tuple[_Step, ...]
     # The plan as one generated function (`casefile.law.plan_code`): the events and today in,
     # the deadlines by key and the warnings out; None: `_compute` reads the steps itself.
+    # Compiled when first needed (`Engine._general_run`: `compiled` then true): the cases run
+    # the plan's functions specialised by their keys (`runs`).
     run: _Run | None = None
+    compiled: bool = False
     known: Any = None  # the procedure's event keys (a keys view)
     procedure_key: str = ""
     territory_key: str = ""
     # The plan's number in the engine (`Engine._plan_ids`): what keys its schedules in the memo
     # shared by every court and place with this plan.
     memo_id: int = 0
+    # The plan's functions specialised by the keys of the recorded events, by those keys as
+    # the mapping gives them (one key alone, or a tuple), filled by `Engine._specialised`.
+    runs: dict[Any, _Run] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.known = self.procedure.events.keys()
@@ -464,8 +475,12 @@ class Engine:
         self._plan_count = [0]
         # Generated plan functions by the rules they read (`make`, the constants shared by every
         # plan with those rules, the roles of the others); kept by `clear_memos`: they depend on
-        # the definitions only.
+        # the definitions only. Also the texts specialised by the recorded keys, by (rules,
+        # keys), at most `SPECIALISED_TEXTS` of them; and the count of specialised functions
+        # bound to the plans (`SPECIALISED_RUNS` at most).
         self._plan_code: dict[tuple[Any, ...], Any] = {}
+        self._specialised_texts = 0
+        self._specialised_runs = 0
 
     def clear_memos(self) -> None:
         """Forget every memoised result (the next computations run as on a fresh engine,
@@ -478,6 +493,7 @@ class Engine:
         self._shared_plans.clear()
         self._step_memos.clear()
         self._plan_count[0] = 0
+        self._specialised_runs = 0
 
     # -- input validation ---------------------------------------------------------------------
 
@@ -641,10 +657,13 @@ class Engine:
             return self._compute(procedure_key, events, facts, today)
         if cached is not None:
             return cached
-        # The plan's function, its events all known; then the deadlines by due date and key
-        # (`_schedule`, inlined).
-        run = plan.run
-        if run is not None and events.keys() <= plan.known:
+        # The plan's function for these keys (its events all known); then the deadlines by
+        # due date and key (`_schedule`, inlined).
+        keys: Any = (key_one, key_two) if size == 2 else key_one if size == 1 else tuple(events)
+        run = plan.runs.get(keys)
+        if run is None:
+            run = self._specialised(plan, keys)
+        if run is not None:
             results, warnings = run(events, today)
             if claim is not None:
                 warnings.extend(self._eligibility_warnings(plan.procedure, events, facts))
@@ -711,7 +730,7 @@ class Engine:
             (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
         )
         if plan is not None:
-            run = plan.run
+            run = self._general_run(plan)
             if run is not None and events.keys() <= plan.procedure.events.keys():
                 results, warnings = run(events, today)  # the order checked there
                 return self._schedule(plan, results, warnings, events, facts)
@@ -725,7 +744,7 @@ class Engine:
         self.check_order(procedure, events)
         if plan is None:
             plan = self._plan(procedure, facts)
-        run = plan.run
+        run = self._specialised(plan, next(iter(events)) if len(events) == 1 else tuple(events))
         if run is not None:
             results, warnings = run(events, today)
         else:
@@ -853,21 +872,56 @@ class Engine:
             steps=tuple(steps),
             memo_id=memo_id,
         )
-        plan.run = self._generated_run(plan)
         if len(self._plans) >= 10_000:
             self._plans.clear()
             self._shared_plans.clear()
+            self._specialised_runs = 0
         self._plans[facts_key] = plan
         self._shared_plans[shared_key] = plan
         return plan
 
-    def _generated_run(self, plan: _Plan) -> Any:
-        """The plan's generated function, bound to its memos (None if it cannot be written).
-        The text depends only on the rules (the same for every court and place)."""
-        signature = tuple(step.rule.ident for step in plan.steps)
+    def _specialised(self, plan: _Plan, keys: Any) -> _Run | None:
+        """The plan's function for cases whose events are filed under `keys` (one key, or a
+        tuple in the mapping's order), kept in `plan.runs`: the text specialised by those keys
+        (`plan_code.generated_source`), compiled once per engine and rules, bound to the plan's
+        memos (the general function's: same keys). The general function when the bounds are
+        reached; None when a key is not the procedure's (the case is then refused by
+        `_compute`, with its message) or the plan has no generated function."""
+        recorded = frozenset((keys,) if type(keys) is str else keys)
+        if not recorded <= plan.known:
+            return None
+        run: _Run | None = None
+        if self._specialised_runs < SPECIALISED_RUNS:
+            run = self._generated_run(plan, recorded)
+        if run is None:
+            run = self._general_run(plan)
+        if run is not None and self._specialised_runs < SPECIALISED_RUNS:
+            self._specialised_runs += 1
+            plan.runs[keys] = run
+        return run
+
+    def _general_run(self, plan: _Plan) -> _Run | None:
+        """The plan's general function (any events), compiled and bound on first use."""
+        if not plan.compiled:
+            plan.run = self._generated_run(plan)
+            plan.compiled = True
+        return plan.run
+
+    def _generated_run(self, plan: _Plan, recorded: frozenset[str] | None = None) -> Any:
+        """The plan's generated function, bound to its memos (None if it cannot be written,
+        or, specialised by the `recorded` keys, if `SPECIALISED_TEXTS` are compiled already).
+        The text depends only on the rules (the same for every court and place) and those
+        keys."""
+        signature: tuple[Any, ...] = tuple(step.rule.ident for step in plan.steps)
+        if recorded is not None:
+            signature = (signature, recorded)
         compiled = self._plan_code.get(signature)
         if compiled is None:
-            compiled = self._plan_code[signature] = self._compile_plan(plan)
+            if recorded is not None:
+                if self._specialised_texts >= SPECIALISED_TEXTS:
+                    return None
+                self._specialised_texts += 1
+            compiled = self._plan_code[signature] = self._compile_plan(plan, recorded)
         if compiled is None:
             return None
         make, shared, roles = compiled
@@ -905,7 +959,7 @@ class Engine:
         return make(constants)
 
     def _compile_plan(
-        self, plan: _Plan
+        self, plan: _Plan, recorded: frozenset[str] | None = None
     ) -> tuple[Any, dict[str, object], tuple[dict[str, str], ...]] | None:
         """`make`, the shared constants and the roles of the plan's generated source."""
         event_keys: dict[str, None] = {}
@@ -918,11 +972,12 @@ class Engine:
                 if k is not None:
                     event_keys[k] = None
             event_keys.update((k, None) for k, _ in rule.waiting)
-        source = generated_source(plan.procedure, plan.steps, list(event_keys))
+        source = generated_source(plan.procedure, plan.steps, list(event_keys), recorded)
         if source is None:
             return None
         namespace: dict[str, Any] = {}
-        exec(compile(source.text, f"<plan {plan.procedure.key}>", "exec"), namespace)
+        name = plan.procedure.key if recorded is None else f"{plan.procedure.key} {sorted(recorded)}"
+        exec(compile(source.text, f"<plan {name}>", "exec"), namespace)
         make = namespace.pop("make")  # (no cycle between the function and its globals)
         return make, source.shared, source.roles
 
@@ -1120,6 +1175,7 @@ class Engine:
         self._shared_plans.clear()
         self._step_memos.clear()
         self._plan_count[0] = 0
+        self._specialised_runs = 0
 
     def compute_reference(
         self,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import random
+import re
 import weakref
 from datetime import date, timedelta
 from decimal import Decimal
@@ -144,16 +145,17 @@ def test_every_plan_runs_generated_code_equal_to_the_step_loop() -> None:
             for residence in (None, "etranger", "972"):
                 facts = CaseFacts(court=court, court_department="69", debtor_residence=residence)
                 plan = engine._plan(procedure, facts)
-                assert plan.run is not None, (key, court, residence)
+                run = engine._general_run(plan)
+                assert run is not None, (key, court, residence)
                 for _ in range(150):
                     events, _facts, today = _case(rng, procedure)
                     try:
                         engine.check_order(procedure, events)
                     except InputError:
                         with pytest.raises(InputError):
-                            plan.run(events, today)
+                            run(events, today)
                         continue
-                    generated, warnings = plan.run(events, today)
+                    generated, warnings = run(events, today)
                     soft = order_warnings(procedure, events) if plan.soft else []
                     looped = engine._run_steps(plan, events, today, soft)
                     assert generated == looped, (key, events, today)
@@ -334,3 +336,143 @@ def test_two_starts_on_one_day_pick_what_the_reading_of_the_rules_picks(engines)
     deadline = fast.compute("amiable", consumer).get("prescription")
     assert deadline is not None
     assert (deadline.start.key, deadline.due) == ("reconnaissance_dette", date(2026, 2, 28))
+
+
+def _general_and_specialised(engine: Engine, procedure: Procedure, facts: CaseFacts, events, today):
+    """The plan's general function and its function specialised by the events' keys, on the
+    same case: (results, warnings) or the refusal's message, each."""
+    plan = engine._plan(procedure, facts)
+    keys = next(iter(events)) if len(events) == 1 else tuple(events)
+    outcomes = []
+    for run in (engine._general_run(plan), engine._specialised(plan, keys)):
+        assert run is not None
+        try:
+            outcomes.append(run(events, today))
+        except InputError as error:
+            outcomes.append(f"error: {error}")
+    return outcomes
+
+
+def test_plans_specialised_by_the_recorded_keys_equal_the_general_function(engines) -> None:
+    """A plan's function specialised by the keys of the recorded events (absent events folded
+    away when written) gives what its general function gives: deadlines, warnings, refusals;
+    whatever the mapping's order of the keys, with `today` or not."""
+    fast, _reference = engines
+    rng = random.Random(23)
+    checked = 0
+    for key, procedure in sorted(fast.procedures.items()):
+        for _ in range(200):
+            events, facts, today = _case(rng, procedure)
+            if procedure.courts and facts.court not in (None, *procedure.courts):
+                continue
+            try:
+                fast.place(facts.court_department, facts.debtor_residence)
+            except InputError:
+                continue
+            reordered = dict(reversed(list(events.items())))
+            for mapping in (events, reordered):
+                general, specialised = _general_and_specialised(
+                    fast, procedure, facts, mapping, today
+                )
+                assert specialised == general, (key, mapping, facts, today)
+                checked += 1
+    assert checked > 1500
+
+
+def test_specialised_dispatch_in_compute_equals_the_reference() -> None:
+    """`compute` dispatches on the keys of the events mapping: the same events in another
+    order, events filed under another key, unknown keys (refused with the reference's message,
+    every time, and never kept), `today` set, attribute values of an unexpected type."""
+    fast = load_engine(data_dir(), recorded_rates_file())
+    reference = load_engine(data_dir(), recorded_rates_file())
+    rendered = RecordedEvent("ordonnance_rendue", date(2026, 3, 2))
+    served = RecordedEvent("ordonnance_signifiee", date(2026, 4, 30), {"a_personne": True})
+    late = RecordedEvent("opposition_formee", date(2026, 7, 20))
+    cases: list[dict[str, RecordedEvent]] = [
+        {"ordonnance_rendue": rendered, "ordonnance_signifiee": served},
+        {"ordonnance_signifiee": served, "ordonnance_rendue": rendered},
+        {"ordonnance_signifiee": served, "opposition_formee": late, "ordonnance_rendue": rendered},
+        {"opposition_formee": late, "ordonnance_rendue": rendered, "ordonnance_signifiee": served},
+        # filed under another key: the plan reads the mapping's key, the notes the event's
+        {"ordonnance_rendue": rendered, "ordonnance_signifiee": late},
+        {"ordonnance_signifiee": rendered},
+        # unknown keys, alone or beside known ones
+        {"inconnu": rendered},
+        {"ordonnance_rendue": rendered, "inconnu": served},
+        {"inconnu": served, "ordonnance_rendue": rendered, "opposition_formee": late},
+        # attribute values of types `parse_event` never gives
+        {
+            "ordonnance_rendue": rendered,
+            "ordonnance_signifiee": RecordedEvent(
+                "ordonnance_signifiee", served.date, {"a_personne": [True]}
+            ),
+        },
+        {
+            "ordonnance_rendue": rendered,
+            "ordonnance_signifiee": RecordedEvent(
+                "ordonnance_signifiee", served.date, {"a_personne": {"x": 1}, "lieu": "972"}
+            ),
+        },
+        {},
+    ]
+    facts_list = (CaseFacts(), CaseFacts(court_department="972", debtor_residence="etranger"))
+    for _round in range(2):
+        for events in cases:
+            for facts in facts_list:
+                for today in (None, date(2026, 5, 15), date(2027, 1, 4)):
+                    expected = _outcome(
+                        reference.compute_reference, "injonction_de_payer", events, facts, today
+                    )
+                    got = _outcome(fast.compute, "injonction_de_payer", events, facts, today)
+                    assert got == expected, (events, facts, today)
+    refused = _outcome(fast.compute, "injonction_de_payer", {"inconnu": rendered}, CaseFacts(), None)
+    assert refused.startswith("error: ") and "inconnu" in refused
+    for plan in fast._plans.values():
+        assert all(
+            "inconnu" not in ((keys,) if isinstance(keys, str) else keys) for keys in plan.runs
+        )
+        # one text per set of keys, whatever their order: the two orders share it
+        assert ("ordonnance_rendue", "ordonnance_signifiee") in plan.runs
+        assert ("ordonnance_signifiee", "ordonnance_rendue") in plan.runs
+
+
+def test_specialised_functions_are_bounded(monkeypatch) -> None:
+    """At most `SPECIALISED_TEXTS` texts compiled and `SPECIALISED_RUNS` functions bound; beyond,
+    the cases run the plan's general function (same results)."""
+    from casefile.law import schedule
+
+    monkeypatch.setattr(schedule, "SPECIALISED_TEXTS", 2)
+    monkeypatch.setattr(schedule, "SPECIALISED_RUNS", 3)
+    fast = load_engine(data_dir(), recorded_rates_file())
+    reference = load_engine(data_dir(), recorded_rates_file())
+    rng = random.Random(5)
+    for _ in range(300):
+        procedure = rng.choice(sorted(fast.procedures))
+        events, facts, today = _case(rng, fast.procedures[procedure])
+        expected = _outcome(reference.compute_reference, procedure, events, facts, today)
+        assert _outcome(fast.compute, procedure, events, facts, today) == expected
+    texts = [k for k in fast._plan_code if isinstance(k[-1], frozenset)]
+    assert len(texts) <= 2
+    plans = {id(plan): plan for plan in fast._plans.values()}.values()
+    assert sum(len(plan.runs) for plan in plans) <= 3
+    assert fast._specialised_runs <= 3
+
+
+def test_a_specialised_text_reads_only_the_recorded_events() -> None:
+    """Specialised by the keys of an injonction's two usual events, the text reads those two
+    with `events[key]`, tests no other event and no longer walks the rules they cannot start."""
+    from casefile.law.plan_code import generated_source
+
+    engine = load_engine(data_dir(), recorded_rates_file())
+    procedure = engine.procedures["injonction_de_payer"]
+    plan = engine._plan(procedure, CaseFacts())
+    keys = list(procedure.events)
+    general = generated_source(procedure, plan.steps, keys)
+    recorded = frozenset({"ordonnance_rendue", "ordonnance_signifiee"})
+    special = generated_source(procedure, plan.steps, keys, recorded)
+    assert general is not None and special is not None
+    assert "get = events.get" in general.text and "get = events.get" not in special.text
+    loaded = dict(re.findall(r"(E\d+) = events\['(\w+)'\]", special.text))
+    assert sorted(loaded.values()) == sorted(recorded)
+    assert set(re.findall(r"\bE\d+\b", special.text)) == set(loaded)
+    assert special.text.count("\n") < general.text.count("\n")
