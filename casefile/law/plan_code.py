@@ -261,7 +261,7 @@ def generated_source(
                 _all([extended, ev.present(k), f"'lieu' in {ev(k)}.attributes"])
                 for k in dict.fromkeys(event_starts)
             )
-        branches.append((_any(fallback), lambda d: emit(d, generic)))
+        branches.append((_any(fallback), partial(_emit_line, w, generic)))
         branches.append(
             (_TRUE, partial(_emit_step, w, step=step, number=number, out=out, ev=ev, role=role))
         )
@@ -351,6 +351,10 @@ def _emit_chain(w: _Writer, depth: int, branches: Sequence[tuple[str, Any]]) -> 
         else:
             w.emit(depth, f"elif {test}:")
         _emit_body(w, depth + 1, body)
+
+
+def _emit_line(w: _Writer, line: str, depth: int) -> None:
+    w.emit(depth, line)
 
 
 def _emit_body(w: _Writer, depth: int, body: Any) -> None:
@@ -452,7 +456,11 @@ def _emit_step(
             )
         emit(d, "if not found:")
         _emit_waiting(
-            w, [(k, w.constant("c", f"{rule.key}: {note}")) for k, note in rule.waiting], ev, out, d + 1
+            w,
+            [(k, w.constant("c", f"{rule.key}: {note}")) for k, note in rule.waiting],
+            ev,
+            out,
+            d + 1,
         )
         emit(d + 1, "break")
         if first:
@@ -497,12 +505,12 @@ def _emit_step(
                 vu = _TRUE
         else:
             emit(d, "reference = sd")
-        tests = []
+        bounds = []
         if rule.valid_from:
-            tests.append(f"reference < {w.constant('D', rule.valid_from)}")
+            bounds.append(f"reference < {w.constant('D', rule.valid_from)}")
         if rule.valid_until:
-            tests.append(f"reference > {w.constant('D', rule.valid_until)}")
-        emit(d, f"if {' or '.join(tests)}:")
+            bounds.append(f"reference > {w.constant('D', rule.valid_until)}")
+        emit(d, f"if {' or '.join(bounds)}:")
         emit(d + 1, "break")
     # moot, act
     moot = _any([ev.present(k) for k in rule.moot_by])
@@ -606,7 +614,12 @@ def _emit_step(
     emit(d, "else:")
     emit(d + 1, "dl = hit")
     if act_state != "none":
-        emit(d, "if act is not None and status == 'missed':" if act_state == "maybe" else "if status == 'missed':")
+        emit(
+            d,
+            "if act is not None and status == 'missed':"
+            if act_state == "maybe"
+            else "if status == 'missed':",
+        )
         emit(d + 1, "if extra is None:")
         emit(d + 2, "extra = []")
         emit(d + 1, f"extra.append(missed({w.constant('R', rule, ('R', number))}, plan, act, dl))")

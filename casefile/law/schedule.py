@@ -976,7 +976,9 @@ class Engine:
         if source is None:
             return None
         namespace: dict[str, Any] = {}
-        name = plan.procedure.key if recorded is None else f"{plan.procedure.key} {sorted(recorded)}"
+        name = (
+            plan.procedure.key if recorded is None else f"{plan.procedure.key} {sorted(recorded)}"
+        )
         exec(compile(source.text, f"<plan {name}>", "exec"), namespace)
         make = namespace.pop("make")  # (no cycle between the function and its globals)
         return make, source.shared, source.roles

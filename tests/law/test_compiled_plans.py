@@ -425,7 +425,9 @@ def test_specialised_dispatch_in_compute_equals_the_reference() -> None:
                     )
                     got = _outcome(fast.compute, "injonction_de_payer", events, facts, today)
                     assert got == expected, (events, facts, today)
-    refused = _outcome(fast.compute, "injonction_de_payer", {"inconnu": rendered}, CaseFacts(), None)
+    refused = _outcome(
+        fast.compute, "injonction_de_payer", {"inconnu": rendered}, CaseFacts(), None
+    )
     assert refused.startswith("error: ") and "inconnu" in refused
     for plan in fast._plans.values():
         assert all(
