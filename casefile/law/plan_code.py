@@ -380,6 +380,37 @@ def _emit_waiting(
             w.emit(depth + 1, f"{out}.append({message})")
 
 
+def _start_test(start: Start, ev: _Events) -> str:
+    """Whether an event start is found (its event recorded, its conditions met)."""
+    var = ev(str(start.event))
+    parts = [ev.present(str(start.event)), *_condition(var, start.when)]
+    for other, conditions in start.when_event:
+        parts.append(ev.present(other))
+        parts.extend(_condition(ev(other), conditions))
+    return _all(parts)
+
+
+def _lone_start(rule: DeadlineRule, ev: _Events) -> tuple[int, str] | None:
+    """In a text specialised by the recorded keys, the one start of `rule` that may be found
+    (its index and test) when every other is an event start that cannot be, and it is never
+    rejected (no `not_before` event recorded); else None."""
+    if ev.recorded is None:
+        return None
+    lone: tuple[int, str] | None = None
+    for j, start in enumerate(rule.starts):
+        if start.event is None:
+            return None
+        tests = _start_test(start, ev)
+        if tests == _FALSE:
+            continue
+        if lone is not None:
+            return None
+        if start.not_before is not None and ev.known(start.not_before) is not False:
+            return None
+        lone = (j, tests)
+    return lone
+
+
 def _emit_step(
     w: _Writer,
     depth: int,
@@ -396,9 +427,33 @@ def _emit_step(
     emit(depth, "while True:")
     d = depth + 1
     single = step.only_event is not None
+    plain = single  # `extra` stays None unless a satisfying event is late
     if single:
         emit(d, "idx = 0")
         emit(d, f"sd = {ev(step.only_event)}.date")
+        emit(d, "extra = None")
+    elif (lone := _lone_start(rule, ev)) is not None:
+        plain = True
+        # One start only may be found in these cases (the others' events are not recorded),
+        # never rejected: what `found` would give, without the list.
+        j, tests = lone
+        var = ev(str(starts[j].event))
+        if tests == _TRUE:
+            emit(d, f"idx = {j}")
+            emit(d, f"sd = {var}.date")
+        else:
+            emit(d, f"if {tests}:")
+            emit(d + 1, f"idx = {j}")
+            emit(d + 1, f"sd = {var}.date")
+            emit(d, "else:")
+            _emit_waiting(
+                w,
+                [(k, w.constant("c", f"{rule.key}: {note}")) for k, note in rule.waiting],
+                ev,
+                out,
+                d + 1,
+            )
+            emit(d + 1, "break")
         emit(d, "extra = None")
     else:
         emit(d, "found = []")
@@ -415,11 +470,7 @@ def _emit_step(
             tests = _TRUE
             if start.event is not None:
                 var = ev(start.event)
-                parts = [ev.present(start.event), *_condition(var, start.when)]
-                for other, conditions in start.when_event:
-                    parts.append(ev.present(other))
-                    parts.extend(_condition(ev(other), conditions))
-                tests = _all(parts)
+                tests = _start_test(start, ev)
                 if tests == _FALSE:
                     continue  # never found in these cases
             sd_ = d
@@ -589,7 +640,22 @@ def _emit_step(
                 emit(a + 1, f"status = {pending}")
         if moot != _FALSE and act_state == "set":
             act_state = "maybe"  # None when moot
-    if single and not keyed_vu and notice is None:
+    # In a specialised text, a rule with neither a satisfying nor a moot event recorded is
+    # pending (or uncertain) until `today` is read: its status is known when written.
+    still = ev.recorded is not None and moot == _FALSE and act_state == "none"
+    if still and pending in ("'pending'", "'uncertain'"):
+        if single and not keyed_vu and notice is None:
+            emit(d, "fk = sd")
+        else:
+            key = "(sd, " + pending
+            if not single:
+                key += ", idx"
+            if keyed_vu:
+                key += f", {vu}"
+            if notice is not None:
+                key += ", nu"
+            emit(d, f"fk = {key})")
+    elif single and not keyed_vu and notice is None:
         emit(d, f"fk = sd if status == {pending} else (sd, status)")
     else:
         key = "(sd, status"
@@ -603,14 +669,20 @@ def _emit_step(
         emit(d, f"fk = {key}")
     emit(d, f"hit = {fast}.get(fk)")
     emit(d, "if hit is None:")
-    emit(d + 1, "if result is None:")
-    emit(d + 2, f"result = {expiries}.get(sd) or {expire}(sd)")
+    if still and notice is None:  # no expiry read yet
+        emit(d + 1, f"result = {expiries}.get(sd) or {expire}(sd)")
+    else:
+        emit(d + 1, "if result is None:")
+        emit(d + 2, f"result = {expiries}.get(sd) or {expire}(sd)")
     emit(d + 1, f"hit = {fill}(fk, sd, status, idx, {vu}, result{', nu' if notice else ''})")
     # The deadline alone, or with its expiry's warnings (`schedule._filler`).
     emit(d, "if type(hit) is tuple:")
     emit(d + 1, "dl, pw = hit")
-    emit(d + 1, "if status != 'moot':")
-    emit(d + 2, f"{out}.extend(pw)")
+    if still or moot == _FALSE:
+        emit(d + 1, f"{out}.extend(pw)")
+    else:
+        emit(d + 1, "if status != 'moot':")
+        emit(d + 2, f"{out}.extend(pw)")
     emit(d, "else:")
     emit(d + 1, "dl = hit")
     if act_state != "none":
@@ -623,8 +695,15 @@ def _emit_step(
         emit(d + 1, "if extra is None:")
         emit(d + 2, "extra = []")
         emit(d + 1, f"extra.append(missed({w.constant('R', rule, ('R', number))}, plan, act, dl))")
-    emit(d, "if today is not None and status in ('pending', 'uncertain') and today > dl.due:")
+    if still and pending in ("'pending'", "'uncertain'"):
+        emit(d, "if today is not None and today > dl.due:")
+    else:
+        emit(d, "if today is not None and status in ('pending', 'uncertain') and today > dl.due:")
     emit(d + 1, "status = 'missed'")
-    emit(d, "if extra or status != dl.status:")
-    emit(d + 1, "dl = with_status(dl, status, extra or ())")
+    if ev.recorded is not None and plain and act_state == "none":
+        emit(d, "if status != dl.status:")
+        emit(d + 1, "dl = with_status(dl, status, ())")
+    else:
+        emit(d, "if extra or status != dl.status:")
+        emit(d + 1, "dl = with_status(dl, status, extra or ())")
     emit(d, "break")

@@ -744,7 +744,8 @@ class Engine:
         self.check_order(procedure, events)
         if plan is None:
             plan = self._plan(procedure, facts)
-        run = self._specialised(plan, next(iter(events)) if len(events) == 1 else tuple(events))
+        keys = next(iter(events)) if len(events) == 1 else tuple(events)
+        run = plan.runs.get(keys) or self._specialised(plan, keys)
         if run is not None:
             results, warnings = run(events, today)
         else:
