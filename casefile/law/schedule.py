@@ -53,6 +53,10 @@ PLAN_MEMO_SIZE = 1_000_000
 # its plan's general function.
 SPECIALISED_TEXTS = 256
 SPECIALISED_RUNS = 4_096
+# A set of keys is specialised for a plan's rules at its `SPECIALISE_AFTER`-th case; the cases
+# before run the plan's step loop (no compilation: a rare set of events costs a few step loops,
+# never a text compiled for it).
+SPECIALISE_AFTER = 8
 _NO_ATTRIBUTES: Mapping[str, AttributeValue] = {}
 STATUSES = ("pending", "done", "missed", "moot", "uncertain")
 
@@ -434,8 +438,10 @@ class _Plan:
     # The plan's functions specialised by the keys of the recorded events, by those keys as
     # the mapping gives them (one key alone, or a tuple), filled by `Engine._specialised`.
     runs: dict[Any, _Run] = field(default_factory=dict)
+    signature: tuple[str, ...] = ()  # the rules' identifiers: what keys its compiled texts
 
     def __post_init__(self) -> None:
+        self.signature = tuple(step.rule.ident for step in self.steps)
         self.known = self.procedure.events.keys()
         self.procedure_key = self.procedure.key
         self.territory_key = self.territory.key
@@ -481,6 +487,9 @@ class Engine:
         self._plan_code: dict[tuple[Any, ...], Any] = {}
         self._specialised_texts = 0
         self._specialised_runs = 0
+        # Cases met per (rules, keys) not yet specialised (emptied when 10 000 are counted).
+        self._unspecialised: dict[tuple[Any, ...], int] = {}
+        self.specialise_after = SPECIALISE_AFTER
 
     def clear_memos(self) -> None:
         """Forget every memoised result (the next computations run as on a fresh engine,
@@ -692,7 +701,7 @@ class Engine:
                 plan.procedure_key, plan.territory_key, deadlines, tuple(warnings)
             )
         else:
-            schedule = self._compute(procedure_key, events, facts, today)
+            schedule = self._compute(procedure_key, events, facts, today, dispatch=False)
         if len(schedules) >= self.schedule_memo_size:
             schedules.clear()
         schedules[memo_key] = schedule
@@ -723,17 +732,14 @@ class Engine:
         events: Mapping[str, RecordedEvent],
         facts: CaseFacts,
         today: date | None,
+        dispatch: bool = True,
     ) -> Schedule:
         """`compute_reference`'s reading of the rules, through the plan compiled for the case's
-        procedure, court and place (same results, same messages, same order)."""
+        procedure, court and place (same results, same messages, same order). `dispatch`
+        false: `compute` found no function for the keys (`_specialised` counted the case)."""
         plan = self._plans.get(
             (procedure_key, facts.court, facts.court_department, facts.debtor_residence)
         )
-        if plan is not None:
-            run = self._general_run(plan)
-            if run is not None and events.keys() <= plan.procedure.events.keys():
-                results, warnings = run(events, today)  # the order checked there
-                return self._schedule(plan, results, warnings, events, facts)
         found = plan.procedure if plan is not None else self.procedures.get(procedure_key)
         procedure = found if found is not None else self.procedure(procedure_key)
         known = procedure.events
@@ -745,7 +751,9 @@ class Engine:
         if plan is None:
             plan = self._plan(procedure, facts)
         keys = next(iter(events)) if len(events) == 1 else tuple(events)
-        run = plan.runs.get(keys) or self._specialised(plan, keys)
+        run = plan.runs.get(keys)
+        if run is None and dispatch:
+            run = self._specialised(plan, keys)
         if run is not None:
             results, warnings = run(events, today)
         else:
@@ -886,11 +894,23 @@ class Engine:
         tuple in the mapping's order), kept in `plan.runs`: the text specialised by those keys
         (`plan_code.generated_source`), compiled once per engine and rules, bound to the plan's
         memos (the general function's: same keys). The general function when the bounds are
-        reached; None when a key is not the procedure's (the case is then refused by
-        `_compute`, with its message) or the plan has no generated function."""
+        reached. None (the case then goes through `_compute`: its step loop, or its refusal
+        with the reference's message) when a key is not the procedure's, when these keys have
+        met fewer than `specialise_after` cases of these rules and their text is not compiled
+        yet, or when the plan has no generated function."""
         recorded = frozenset((keys,) if type(keys) is str else keys)
         if not recorded <= plan.known:
             return None
+        if (plan.signature, recorded) not in self._plan_code:
+            # Not compiled yet: the first cases of these keys run the step loop (None).
+            counted = (plan.signature, recorded)
+            met = self._unspecialised.get(counted, 0) + 1
+            if met < self.specialise_after:
+                if len(self._unspecialised) >= 10_000:
+                    self._unspecialised.clear()
+                self._unspecialised[counted] = met
+                return None
+            self._unspecialised.pop(counted, None)
         run: _Run | None = None
         if self._specialised_runs < SPECIALISED_RUNS:
             run = self._generated_run(plan, recorded)
@@ -913,7 +933,7 @@ class Engine:
         or, specialised by the `recorded` keys, if `SPECIALISED_TEXTS` are compiled already).
         The text depends only on the rules (the same for every court and place) and those
         keys."""
-        signature: tuple[Any, ...] = tuple(step.rule.ident for step in plan.steps)
+        signature: tuple[Any, ...] = plan.signature
         if recorded is not None:
             signature = (signature, recorded)
         compiled = self._plan_code.get(signature)

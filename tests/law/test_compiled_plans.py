@@ -88,7 +88,9 @@ def _outcome(compute, procedure: str, events, facts, today) -> bytes | str:
 @pytest.fixture(scope="module")
 def engines() -> tuple[Engine, Engine]:
     load = lambda: load_engine(data_dir(), recorded_rates_file())  # noqa: E731
-    return load(), load()
+    fast = load()
+    fast.specialise_after = 1  # every set of keys specialised at its first case
+    return fast, load()
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -382,7 +384,8 @@ def test_plans_specialised_by_the_recorded_keys_equal_the_general_function(engin
 def test_specialised_dispatch_in_compute_equals_the_reference() -> None:
     """`compute` dispatches on the keys of the events mapping: the same events in another
     order, events filed under another key, unknown keys (refused with the reference's message,
-    every time, and never kept), `today` set, attribute values of an unexpected type."""
+    every time, and never kept), `today` set, attribute values of an unexpected type; the
+    first cases of a set of keys through the step loop, the next ones through its text."""
     fast = load_engine(data_dir(), recorded_rates_file())
     reference = load_engine(data_dir(), recorded_rates_file())
     rendered = RecordedEvent("ordonnance_rendue", date(2026, 3, 2))
@@ -446,6 +449,7 @@ def test_specialised_functions_are_bounded(monkeypatch) -> None:
     monkeypatch.setattr(schedule, "SPECIALISED_TEXTS", 2)
     monkeypatch.setattr(schedule, "SPECIALISED_RUNS", 3)
     fast = load_engine(data_dir(), recorded_rates_file())
+    fast.specialise_after = 1
     reference = load_engine(data_dir(), recorded_rates_file())
     rng = random.Random(5)
     for _ in range(300):
@@ -454,7 +458,7 @@ def test_specialised_functions_are_bounded(monkeypatch) -> None:
         expected = _outcome(reference.compute_reference, procedure, events, facts, today)
         assert _outcome(fast.compute, procedure, events, facts, today) == expected
     texts = [k for k in fast._plan_code if isinstance(k[-1], frozenset)]
-    assert len(texts) <= 2
+    assert len(texts) == 2
     plans = {id(plan): plan for plan in fast._plans.values()}.values()
     assert sum(len(plan.runs) for plan in plans) <= 3
     assert fast._specialised_runs <= 3
@@ -478,3 +482,29 @@ def test_a_specialised_text_reads_only_the_recorded_events() -> None:
     assert sorted(loaded.values()) == sorted(recorded)
     assert set(re.findall(r"\bE\d+\b", special.text)) == set(loaded)
     assert special.text.count("\n") < general.text.count("\n")
+
+
+def test_a_set_of_keys_is_specialised_at_its_nth_case_without_compiling_before() -> None:
+    """The first cases of a set of keys run the plan's step loop (nothing compiled, not even
+    the general function); the `specialise_after`-th compiles its text; a set met once never
+    costs a compilation."""
+    engine = load_engine(data_dir(), recorded_rates_file())
+    reference = load_engine(data_dir(), recorded_rates_file())
+    engine.specialise_after = 3
+    day = date(2026, 3, 2)
+    facts = CaseFacts()
+    for n in range(5):
+        events = {
+            "ordonnance_rendue": RecordedEvent("ordonnance_rendue", day + timedelta(days=n)),
+            "ordonnance_signifiee": RecordedEvent(
+                "ordonnance_signifiee", day + timedelta(days=30 + n), {"a_personne": True}
+            ),
+        }
+        expected = _outcome(reference.compute_reference, "injonction_de_payer", events, facts, None)
+        assert _outcome(engine.compute, "injonction_de_payer", events, facts, None) == expected
+        compiled = [k for k in engine._plan_code if isinstance(k[-1], frozenset)]
+        assert len(compiled) == (0 if n < 2 else 1), n
+    rare = {"requete_deposee": RecordedEvent("requete_deposee", day)}
+    expected = _outcome(reference.compute_reference, "injonction_de_payer", rare, facts, None)
+    assert _outcome(engine.compute, "injonction_de_payer", rare, facts, None) == expected
+    assert len(engine._plan_code) == 1  # neither its text nor the general one
