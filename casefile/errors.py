@@ -21,12 +21,31 @@ class CasefileError(Exception):
     """The API's machine code beside the message (`code`); None: the status's own code."""
     title: str | None = None
     """The heading of the error page (a browser's answer); None: the status's own heading."""
+    page_message: str | None = None
+    """What a web page shows instead of `str(error)` when the message points elsewhere (to a
+    command, an endpoint); None: the message itself (`shown_on_page`)."""
 
 
 class InputError(CasefileError):
     """Malformed or impossible input: a date that does not exist, an unknown key…"""
 
     http_status = 422
+
+
+class UnknownChoice(InputError):
+    """A key that names none of the choices (a procedure, an event): `str(error)` points to the
+    command and the endpoint that list them all; `page_message` is what a page shows instead,
+    where its own form lists them (built with the message, never parsed out of it)."""
+
+    def __init__(self, message: str, page_message: str) -> None:
+        self.page_message = page_message
+        super().__init__(message)
+
+
+def shown_on_page(error: BaseException) -> str:
+    """The message a web page shows for `error`: its own wording when it has one."""
+    shown = getattr(error, "page_message", None)
+    return shown if isinstance(shown, str) else str(error)
 
 
 class NotFound(CasefileError):

@@ -20,7 +20,6 @@ from casefile.documents.formatting import amount_fr, date_fr
 from casefile.errors import InputError
 from casefile.law import wording
 from casefile.law.periods import Period
-from casefile.law.suggestions import for_page
 
 COURTS: Mapping[str, str] = {
     "tribunal_judiciaire": "tribunal judiciaire",
@@ -369,7 +368,6 @@ def keys_fr(procedure: object, text: str) -> str:
     by its label ("« Signification à personne » (a_personne)") loses its parenthesis, a quoted
     key ("« ordonnance_signifiee »") becomes its quoted label, and the words of a label already
     written are left alone (the key "audience" inside "Date d'audience obtenue")."""
-    text = for_page(text)
     names = key_labels(procedure)
     for event in (getattr(procedure, "events", None) or {}).values():
         for attribute in (event.attributes or {}).values():

@@ -79,7 +79,10 @@ def find_procedure(key: str) -> Procedure:
 
     procedure = engine().procedures.get(key)
     if procedure is None:
-        raise NotFound(str(unknown_procedure(key, engine().procedures)))
+        refused = unknown_procedure(key, engine().procedures)
+        missing = NotFound(str(refused))
+        missing.page_message = refused.page_message
+        raise missing
     return procedure
 
 

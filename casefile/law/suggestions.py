@@ -12,14 +12,13 @@ over HTTP.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
-from casefile.errors import InputError
-from casefile.law.wording import labelled, quoted
+from casefile.errors import UnknownChoice
+from casefile.law.wording import in_guillemets, labelled, quoted
 
 if TYPE_CHECKING:
     from casefile.law.procedures import Procedure
@@ -35,22 +34,6 @@ ALL_PROCEDURES = "casefile procedures, ou GET /api/procedures"
 
 PAGE_PROCEDURES = "toutes sont proposées dans la liste « Procédure » de la page"
 PAGE_EVENTS = "tous sont proposés dans le formulaire de la page"
-_LISTING = re.compile(
-    r" ; liste complète : casefile procedures(?P<events> [a-z0-9_]+)?, ou "
-    r"GET /api/procedures(?:/[a-z0-9_]+)?$"
-)
-
-
-def for_page(text: str) -> str:
-    """A refusal as a page shows it: the full list is the page's own form, not a command."""
-    found = _LISTING.search(text)
-    if found is None:
-        return text
-    if found["events"]:
-        return f"{text[: found.start()]} ; {PAGE_EVENTS}"
-    # A page names a procedure by its title alone (its list shows no keys).
-    head = re.sub(r"(?<=») \([a-z0-9_]+\)", "", text[: found.start()])
-    return f"{head} ; {PAGE_PROCEDURES}"
 
 
 def _plain(text: str) -> str:
@@ -101,24 +84,33 @@ def closest(typed: object, choices: Iterable[tuple[str, str]]) -> list[tuple[str
     return [pair for score, _, pair in likely[:LIMIT] if score >= near]
 
 
-def suggestion(typed: object, choices: Iterable[tuple[str, str]], feminine: bool = False) -> str:
+def suggestion(
+    typed: object,
+    choices: Iterable[tuple[str, str]],
+    feminine: bool = False,
+    keys: bool = True,
+) -> str:
     """« ; la plus proche : « Injonction de payer » (injonction_de_payer) », « ; les plus
-    proches : … », or « ; aucune ne s'en approche » (« aucun » for a masculine noun)."""
+    proches : … », or « ; aucune ne s'en approche » (« aucun » for a masculine noun).
+    `keys=False`: the labels alone, as a page whose list shows no keys names them."""
     found = closest(typed, choices)
     if not found:
         return f" ; {'aucune' if feminine else 'aucun'} ne s'en approche"
-    named = ", ".join(labelled(label, key) for label, key in found)
+    name = labelled if keys else (lambda label, key: in_guillemets(label))
+    named = ", ".join(name(label, key) for label, key in found)
     if len(found) == 1:
         return f" ; {'la' if feminine else 'le'} plus proche : {named}"
     return f" ; les plus proches : {named}"
 
 
-def unknown_procedure(typed: object, procedures: Mapping[str, Procedure]) -> InputError:
-    """The refusal of a procedure key no definition has."""
+def unknown_procedure(typed: object, procedures: Mapping[str, Procedure]) -> UnknownChoice:
+    """The refusal of a procedure key no definition has (a page names the procedures by their
+    titles alone, as its list does)."""
     choices = [(procedures[key].title, key) for key in sorted(procedures)]
-    return InputError(
-        f"procédure inconnue {quoted(typed)}{suggestion(typed, choices, feminine=True)} ; "
-        f"liste complète : {ALL_PROCEDURES}"
+    head = f"procédure inconnue {quoted(typed)}"
+    return UnknownChoice(
+        f"{head}{suggestion(typed, choices, feminine=True)} ; liste complète : {ALL_PROCEDURES}",
+        f"{head}{suggestion(typed, choices, feminine=True, keys=False)} ; {PAGE_PROCEDURES}",
     )
 
 
@@ -130,14 +122,17 @@ def procedure_of(procedures: Mapping[str, Procedure], typed: object) -> Procedur
     return found
 
 
-def unknown_event(typed: object, procedure: Procedure) -> InputError:
+def unknown_event(typed: object, procedure: Procedure) -> UnknownChoice:
     """The refusal of an event key `procedure` does not define."""
     choices = [(event.label, event.key) for event in procedure.events.values()]
     key = procedure.key
-    return InputError(
+    head = (
         f"événement inconnu {quoted(typed)} pour la procédure « {procedure.title} »"
-        f"{suggestion(typed, choices)} ; liste complète : casefile procedures {key}, ou "
-        f"GET /api/procedures/{key}"
+        f"{suggestion(typed, choices)}"
+    )
+    return UnknownChoice(
+        f"{head} ; liste complète : casefile procedures {key}, ou GET /api/procedures/{key}",
+        f"{head} ; {PAGE_EVENTS}",
     )
 
 
@@ -149,7 +144,6 @@ __all__ = [
     "PAGE_EVENTS",
     "PAGE_PROCEDURES",
     "closest",
-    "for_page",
     "procedure_of",
     "suggestion",
     "unknown_event",

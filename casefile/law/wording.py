@@ -194,5 +194,7 @@ def choices_fr(values: tuple[str, ...] | list[str]) -> str:
 
 def time_fr(value: time) -> str:
     """A time of day as French pages and documents write it: '9 h 30', '14 h' (Imprimerie
-    nationale style used by the greffes)."""
-    return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
+    nationale style used by the greffes), with no-break spaces: a line never breaks inside it."""
+    if value.minute:
+        return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}"
+    return f"{value.hour}{NBSP}h"

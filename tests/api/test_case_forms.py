@@ -497,11 +497,11 @@ def test_a_hearing_time_reads_the_french_way_on_the_pages(browser: Api) -> None:
     assert added.status_code == 201, added.text
     login(browser, "avocat")
     page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
-    assert " : 9 h 30" in page and "09:30" not in page
+    assert " : 9\u00a0h\u00a030" in page and "09:30" not in page
     hearing = html.unescape(
         browser.client.get(f"/dossiers/{case['id']}/audience", headers=HTML).text
     )
-    assert "audience du lundi 11 janvier 2027 à 9 h 30" in hearing, hearing
+    assert "audience du lundi 11 janvier 2027 à 9\u00a0h\u00a030" in hearing, hearing
 
 
 def test_a_time_of_day_has_one_french_wording() -> None:
@@ -509,6 +509,6 @@ def test_a_time_of_day_has_one_french_wording() -> None:
 
     from casefile.labels import hour_fr
 
-    assert hour_fr("14:00") == "14 h"
-    assert hour_fr(time(9, 30)) == "9 h 30"
+    assert hour_fr("14:00") == "14\u00a0h"
+    assert hour_fr(time(9, 30)) == "9\u00a0h\u00a030"
     assert hour_fr("à préciser") == "à préciser"

@@ -145,8 +145,8 @@ def test_negative_amounts_cannot_be_written_in_words():
 
 def test_rates_and_hearing_times():
     assert percent_fr(Decimal("12.15")) == f"12,15{NB}%"
-    assert time_fr(time(9, 30)) == "9 h 30"
-    assert time_fr(time(14, 0)) == "14 h"
+    assert time_fr(time(9, 30)) == "9\u00a0h\u00a030"
+    assert time_fr(time(14, 0)) == "14\u00a0h"
 
 
 LYON_SAS = Company(

@@ -35,7 +35,9 @@ def test_a_local_link_works_until_it_expires(tmp_path):
     target = links.read_token(SECRET, token, now=NOW + timedelta(minutes=9, seconds=59))
     assert (target.sha256, target.filename) == (SHA, "Facture F2026-014.pdf")
     assert target.expires == NOW + timedelta(minutes=10)
-    with pytest.raises(LinkExpired, match=r"a expiré le 24/11/2026 à 11 h 10 \(heure de Paris\)"):
+    with pytest.raises(
+        LinkExpired, match=r"a expiré le 24/11/2026 à 11\u00a0h\u00a010 \(heure de Paris\)"
+    ):
         links.read_token(SECRET, token, now=NOW + timedelta(minutes=10))
 
 

@@ -14,9 +14,15 @@ from casefile.services.job_admin import _period
 
 
 def test_an_instant_is_shown_in_paris_time() -> None:
-    assert moment_fr(datetime(2026, 11, 30, 12, 26, tzinfo=UTC)) == "30/11/2026 à 13 h 26"  # CET
-    assert moment_fr(datetime(2026, 7, 14, 23, 30, tzinfo=UTC)) == "15/07/2026 à 1 h 30"  # CEST
-    assert moment_fr(datetime(2026, 11, 30, 12, 26)) == "30/11/2026 à 13 h 26"  # naive = UTC
+    assert (
+        moment_fr(datetime(2026, 11, 30, 12, 26, tzinfo=UTC)) == "30/11/2026 à 13\u00a0h\u00a026"
+    )  # CET
+    assert (
+        moment_fr(datetime(2026, 7, 14, 23, 30, tzinfo=UTC)) == "15/07/2026 à 1\u00a0h\u00a030"
+    )  # CEST
+    assert (
+        moment_fr(datetime(2026, 11, 30, 12, 26)) == "30/11/2026 à 13\u00a0h\u00a026"
+    )  # naive = UTC
     assert moment_fr(None) == "—"
 
 
@@ -31,7 +37,7 @@ def test_a_periodic_job_names_its_period_in_paris_time() -> None:
         task_name="recompute_pending",
         task_kwargs={"timestamp": nightly},
     )
-    assert _period(job) == "30/11/2026 à 2 h 30"
+    assert _period(job) == "30/11/2026 à 2\u00a0h\u00a030"
 
 
 def test_paris_converts_whatever_the_server_zone() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from casefile.errors import InputError
-from casefile.law.suggestions import LIMIT, closest, for_page, procedure_of
+from casefile.errors import InputError, UnknownChoice, shown_on_page
+from casefile.law.suggestions import LIMIT, closest, procedure_of
 
 
 @pytest.mark.parametrize(
@@ -49,15 +49,22 @@ def test_a_value_that_is_not_text_is_refused_without_a_guess(engine):
 
 
 def test_a_page_points_to_its_own_form_not_to_a_command(engine):
-    with pytest.raises(InputError) as procedure:
+    """The refusal carries the page's wording as data (`shown_on_page`), built beside the
+    message: a page never parses the command out of the text."""
+    with pytest.raises(UnknownChoice) as procedure:
         procedure_of(engine.procedures, "refere")
-    assert for_page(str(procedure.value)) == (
+    assert shown_on_page(procedure.value) == (
         "procédure inconnue « refere » ; la plus proche : « Référé-provision » ; toutes sont "
         "proposées dans la liste « Procédure » de la page"
     )
-    with pytest.raises(InputError) as event:
+    assert str(procedure.value).endswith(
+        "liste complète : casefile procedures, ou GET /api/procedures"
+    )
+    with pytest.raises(UnknownChoice) as event:
         engine.procedures["refere_provision"].event("appel")
-    assert for_page(str(event.value)).endswith(
+    assert shown_on_page(event.value).endswith(
         "(appel_interjete) ; tous sont proposés dans le formulaire de la page"
     )
-    assert for_page("une autre refus") == "une autre refus"
+    assert "casefile procedures" not in shown_on_page(event.value)
+    other = InputError("une autre refus")
+    assert shown_on_page(other) == "une autre refus"

@@ -24,7 +24,7 @@ from casefile.api.cases import check_event_permission
 from casefile.api.procedures import find_procedure, procedure_detail
 from casefile.api.web.case_data_view import CATEGORY_OPTIONS, CIVILITY_OPTIONS, ROLE_LABELS
 from casefile.api.web.pages import flash, page
-from casefile.errors import CasefileError, InputError, InvalidFields, NotFound
+from casefile.errors import CasefileError, InputError, InvalidFields, NotFound, shown_on_page
 from casefile.labels import changes_fr
 from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
@@ -52,8 +52,8 @@ def _errors(error: CasefileError, field: str | None = None) -> tuple[dict[str, s
     if isinstance(error, InvalidFields):
         return dict(error.errors), None
     if field is not None:
-        return {field: str(error)}, None
-    return {}, str(error)
+        return {field: shown_on_page(error)}, None
+    return {}, shown_on_page(error)
 
 
 def _done(

@@ -30,7 +30,7 @@ from casefile.api.web.case_data_view import (
     split_errors,
 )
 from casefile.api.web.case_tools import FEED_LABELS, NEW_FEED, PERSONAL_FEED, CaseToolsController
-from casefile.errors import CasefileError, InputError, InvalidFields
+from casefile.errors import CasefileError, InputError, InvalidFields, shown_on_page
 from casefile.labels import (
     DEADLINE_STATUSES,
     changes_fr,
@@ -310,7 +310,9 @@ class PageController(Controller):
         except InvalidFields as error:
             return _new_case_page(request, data, None, 422, error.errors)
         except CasefileError as error:
-            return _new_case_page(request, data, str(error), status_code=error.http_status)
+            return _new_case_page(
+                request, data, shown_on_page(error), status_code=error.http_status
+            )
         flash(request, f"Dossier {case['reference']} ouvert.")
         return Redirect(path=f"/dossiers/{case['id']}", status_code=303)
 
@@ -403,7 +405,7 @@ class PageController(Controller):
         except CasefileError as error:
             flash(
                 request,
-                await _named_error(case_id, actor, str(error)),
+                await _named_error(case_id, actor, shown_on_page(error)),
                 "error",
                 form="evenement",
                 kept=data,
@@ -506,7 +508,7 @@ class PageController(Controller):
         try:
             result = simulate(key, simulator_request(data))
         except CasefileError as error:
-            return _simulator_page(request, key, data, None, str(error), status_code=422)
+            return _simulator_page(request, key, data, None, shown_on_page(error), status_code=422)
         return _simulator_page(request, key, data, result, None)
 
     @get("/audit", guards=[requires("audit.read")])
@@ -634,7 +636,7 @@ def _simulator_page(
         procedures = engine().procedures
         likely = closest(key, [(p.title, p.key) for p in procedures.values()])
         procedure = procedures[likely[0][1] if likely else "injonction_de_payer"]
-        error, status_code = str(exc), 422
+        error, status_code = shown_on_page(exc), 422
     detail = procedure_detail(procedure)
     event_values: dict[str, dict[str, str]] = {}
     for name, value in form.items():

@@ -15,7 +15,7 @@ from casefile.api.auth import Actor, requires
 from casefile.api.tasks import import_task
 from casefile.api.web.pages import Form, check_csrf, flash, page
 from casefile.definitions import engine
-from casefile.errors import CasefileError
+from casefile.errors import CasefileError, shown_on_page
 from casefile.jobs.submit import submitted
 from casefile.services import background
 from casefile.store.imports import ImportOptions
@@ -81,7 +81,7 @@ class TaskPagesController(Controller):
         try:
             task = await import_task(request, actor, None, options, upload)
         except CasefileError as error:
-            return _import_page(request, error=str(error), form=fields, status_code=422)
+            return _import_page(request, error=shown_on_page(error), form=fields, status_code=422)
         return Redirect(path=f"/mes-taches/{task.id}", status_code=303)
 
 
