@@ -49,7 +49,14 @@ from casefile.law.wording import date_fr, dates_fr_in, quoted
 from casefile.store import audit
 from casefile.store.calendars import synced_items
 from casefile.store.cases import CLOSED_STATUSES
-from casefile.store.db import among, atomic, flush_at_leisure, in_transaction, postgres
+from casefile.store.db import (
+    among,
+    atomic,
+    flush_at_leisure,
+    in_transaction,
+    postgres,
+    sql_value,
+)
 from casefile.store.permissions import User, require
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute import (
@@ -889,7 +896,13 @@ async def _apply_chunk(
         return []
     stored = await stored_texts([case_id for case_id in schedules if case_id in pairs_stored])
     impacts: dict[int, CaseImpact] = {}
-    history: dict[int, dict[str, list[Any]]] = {}
+    # Each case's history entry (what `audit.record_many` stores as `after`): a dict, or the
+    # JSON text of one (`sql_value`) for a case with nothing stored when the moves are not
+    # kept, the same text for the same deadline keys (a chunk's 2 000 new cases share a few
+    # dozen sets of keys: neither the dict nor its JSON built again for each).
+    history: dict[int, dict[str, Any] | str] = {}
+    fingerprint = law.fingerprint[:12]
+    added_texts: dict[tuple[str, ...], str] = {}
     for case_id, schedule in schedules.items():
         before = stored.get(case_id)
         if before:
@@ -898,13 +911,18 @@ async def _apply_chunk(
                 {d.key: d.as_dict() for d in schedule.deadlines},
                 key_labels(law.engine.procedures.get(str(items[case_id].row["procedure"]))),
             )
-            history[case_id] = history_changes(moves)
+            history[case_id] = _history_entry(reason, fingerprint, history_changes(moves))
         elif keep_moves:
             moves = added_moves(schedule.deadlines)
-            history[case_id] = history_changes(moves)
+            history[case_id] = _history_entry(reason, fingerprint, history_changes(moves))
         else:
             moves = []
-            history[case_id] = added_history(schedule.deadlines)
+            keys = tuple([d.key for d in schedule.deadlines])
+            text = added_texts.get(keys)
+            if text is None:
+                entry = _history_entry(reason, fingerprint, added_history(schedule.deadlines))
+                text = added_texts[keys] = str(sql_value(entry))
+            history[case_id] = text
         case_row = items[case_id].row
         impacts[case_id] = CaseImpact(case_id, case_row["reference"], case_row["procedure"], moves)
     changes = await prepare_changes(schedules, stored)
@@ -924,21 +942,15 @@ async def _apply_chunk(
             actor,
             "law.apply",
             "case",
-            [
-                (
-                    case_id,
-                    None,
-                    {
-                        "reason": reason,
-                        "law_data": law.fingerprint[:12],
-                        "changes": changes,
-                    },
-                )
-                for case_id, changes in history.items()
-            ],
+            [(case_id, None, entry) for case_id, entry in history.items()],
         )
     await _resync_feeds(list(schedules), now)
     return list(impacts.values())
+
+
+def _history_entry(reason: str, fingerprint: str, changes: dict[str, list[Any]]) -> dict[str, Any]:
+    """A recomputed case's history entry (`after`): why, under which law data, what changed."""
+    return {"reason": reason, "law_data": fingerprint, "changes": changes}
 
 
 async def _resync_feeds(case_ids: Sequence[int], now: datetime) -> None:

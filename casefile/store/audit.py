@@ -41,11 +41,12 @@ async def record_many(
     actor: User,
     action: str,
     entity: str,
-    entries: Sequence[tuple[str | int, dict[str, Any] | None, dict[str, Any] | None]],
+    entries: Sequence[tuple[str | int, dict[str, Any] | str | None, dict[str, Any] | str | None]],
 ) -> None:
     """Many entries of one action at once (entity id, before, after), in one bulk insert (a
     recomputation of thousands of cases); call inside a transaction. The rows go as tuples,
-    their JSON encoded as `bulk_insert` encodes it (`db.sql_value`)."""
+    their JSON encoded as `bulk_insert` encodes it (`db.sql_value`); a before or after given
+    as a string is that JSON text already (the nightly job's entries repeat)."""
     at = datetime.now(UTC)
     name = actor.name
     actor_id = actor.id

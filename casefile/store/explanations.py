@@ -34,16 +34,21 @@ or `KNOWN_LIMIT` digests, or with another database.
 from __future__ import annotations
 
 import hashlib
+import struct
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from casefile.errors import Conflict
 from casefile.store.db import atomic, engine, postgres
 
 # pg_advisory_xact_lock(int4, int4): a key space of its own (the single-bigint keys of the job
 # queue never meet it). 'case', 'expl'.
 _LOCK = (0x63617365, 0x6578706C)
+# The writers ahead (`store_ahead`), one at a time from their check of which bodies are stored
+# to their commit: none of them then meets a body another one copies in. 'case', 'ahed'.
+_AHEAD_LOCK = (0x63617365, 0x61686564)
 
 
 def digest_of(text: bytes) -> bytes:
@@ -73,10 +78,15 @@ async def store(bodies: Mapping[bytes, bytes | str]) -> None:
 
 
 async def _store_postgres(
-    connection: Any, bodies: Mapping[bytes, bytes | str], use_known: bool = False
+    connection: Any,
+    bodies: Mapping[bytes, bytes | str],
+    use_known: bool = False,
+    copy: bool = False,
 ) -> int:
     """`store` on PostgreSQL; returns the collector's pass count (under the lock).
-    `use_known`: the digests this process knows stored under that count are not asked for."""
+    `use_known`: the digests this process knows stored under that count are not asked for.
+    `copy` (a short transaction of its own, `store_ahead`): the missing bodies copied in under
+    the ahead writers' lock, held until commit (see `store_ahead`)."""
     # Shared with every writer until commit: the collector cannot remove a body between this
     # check and the rows that refer to it.
     epoch = await _lock_shared(connection)
@@ -85,11 +95,21 @@ async def _store_postgres(
         asked = [d for d in bodies if d not in known]
     else:
         asked = list(bodies)
+    if copy and asked:
+        # Before the check: what another writer ahead copied in is committed once we hold it.
+        await connection.execute("SELECT pg_advisory_xact_lock($1, $2)", *_AHEAD_LOCK)
     stored = await _stored(connection, asked) if asked else set()
     # In digest order: two writers adding some of the same bodies wait for each other in the
     # same order (no deadlock).
     missing = sorted(d for d in asked if d not in stored)
-    if missing:
+    if missing and copy:
+        await connection.copy_to_table(
+            "explanations",
+            source=_once(_copy_data(missing, bodies)),
+            columns=["digest", "body"],
+            format="binary",
+        )
+    elif missing:
         # The bodies go as the bytes the engine encoded, made text by the server (which checks
         # their UTF-8 either way): no decoding into str here for the driver to encode back.
         await connection.execute(
@@ -156,13 +176,50 @@ async def store_ahead(bodies: Mapping[bytes, bytes | str]) -> int | None:
     a transaction or with no bodies: `ensure` stores them then."""
     if not bodies or not postgres() or engine().current_transaction.get() is not None:
         return None
-    async with atomic():
-        transaction = engine().current_transaction.get()
-        assert transaction is not None
-        epoch = await _store_postgres(transaction.connection, bodies, use_known=True)
+    try:
+        epoch = await _store_ahead(bodies, copy=True)
+    except Conflict as error:
+        # A body copied in by a writer that did not hold the ahead writers' lock (`store`
+        # within a longer transaction, which inserts `ON CONFLICT DO NOTHING`): rare, and
+        # then the same insert here.
+        import asyncpg  # PostgreSQL only (imported when needed, as `db` does)
+
+        if not isinstance(error.__cause__, asyncpg.UniqueViolationError):
+            raise
+        epoch = await _store_ahead(bodies, copy=False)
     # Committed: every one of them is stored while the pass count reads `epoch`.
     _known_at(epoch).update(bodies)
     return epoch
+
+
+async def _store_ahead(bodies: Mapping[bytes, bytes | str], copy: bool) -> int:
+    async with atomic():
+        transaction = engine().current_transaction.get()
+        assert transaction is not None
+        return await _store_postgres(transaction.connection, bodies, use_known=True, copy=copy)
+
+
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+_DIGEST_FIELD = struct.pack("!hi", 2, 16)  # each row: two fields, the first 16 bytes
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    """`data` as the async iterable `copy_to_table` reads in the event loop (a file would be
+    read in a thread, and bytes are taken for a path)."""
+    yield data
+
+
+def _copy_data(digests: list[bytes], bodies: Mapping[bytes, bytes | str]) -> bytes:
+    """The rows (digest, body) of `digests` in PostgreSQL's binary `COPY` format: a text
+    field is its UTF-8 bytes, so the engine's bytes go as they are (the server checks them,
+    as `convert_from` did)."""
+    parts = [_COPY_HEADER]
+    pack = struct.Struct("!i").pack
+    for digest in digests:
+        body = _bytes(bodies[digest])
+        parts += (_DIGEST_FIELD, digest, pack(len(body)), body)
+    parts.append(b"\xff\xff")
+    return b"".join(parts)
 
 
 async def ensure(bodies: Mapping[bytes, bytes | str], epoch: int | None) -> None:

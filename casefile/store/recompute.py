@@ -21,10 +21,15 @@ from casefile.law.money import from_cents
 from casefile.law.schedule import CaseFacts, RecordedEvent, Schedule
 from casefile.store import explanations
 from casefile.store.db import among, bulk_insert, postgres, update_columns
-from casefile.store.explanations import digest_of
 from casefile.store.ledger import refresh_ledger_claims
 from casefile.store.plan_deadlines import plan_deadlines_many
-from casefile.store.recompute_rows import deadline_changes, fetch, ids_clause, write_deadlines
+from casefile.store.recompute_rows import (
+    deadline_changes,
+    explanation_of,
+    fetch,
+    ids_clause,
+    write_deadlines,
+)
 from casefile.store.tables import Case, Claim, DeadlineRecord, Event, Party, Payment
 from casefile.store.tables.deadline import explanation_column
 
@@ -229,8 +234,7 @@ async def store_schedules(
     rows = []
     for case_id, schedule in schedules.items():
         for d in schedule.deadlines:
-            text = d.json_bytes()
-            digest = digest_of(text)
+            digest, text = explanation_of(d)
             bodies[digest] = text
             rows.append(
                 {

@@ -14,11 +14,13 @@ portfolios) goes through piccolo and `executemany`, with the same results.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from hashlib import sha256
+from operator import attrgetter
 from typing import Any
 
+from casefile.law.schedule import Deadline
 from casefile.store import explanations
 from casefile.store.db import among, engine, postgres
 from casefile.store.tables import DeadlineRecord
@@ -119,11 +121,16 @@ def deadline_changes(
     deleted: list[tuple[int, str]] = []
     rows: list[tuple[Any, ...]] = []
     bodies: dict[bytes, bytes] = {}
+    # Each deadline object once (the engine's memo hands the same one to many cases): alive
+    # for the whole call, so its id cannot be reused meanwhile.
+    seen: dict[int, tuple[bytes, bytes]] = {}
     for case_id, deadlines in new.items():
         before = stored.get(case_id, {})
         for d in deadlines:
-            text = d.json_bytes()
-            digest = sha256(text).digest()[:16]  # `explanations.digest_of`, inlined
+            explained = seen.get(id(d))
+            if explained is None:
+                explained = seen[id(d)] = explanation_of(d)
+            digest, text = explained
             old = before.get(d.key)
             if old is not None:
                 if old[0] == digest:
@@ -135,6 +142,64 @@ def deadline_changes(
             current = {d.key for d in deadlines}
             deleted.extend((case_id, key) for key in before if key not in current)
     return deleted, rows, bodies
+
+
+EXPLAINED_LIMIT = 30_000
+"""Distinct deadlines whose explanation's digest and JSON text are kept between chunks, at most
+(`explanation_of`)."""
+
+_explained: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
+
+_NESTED = ("start", "period", "extension", "_json")
+_flat: Callable[[Deadline], tuple[Any, ...]] = attrgetter(
+    *(name for name in Deadline.__struct_fields__ if name not in _NESTED)
+)
+"""A deadline's fields that hold strings, dates or tuples of strings (every field but its
+start point, period, extension and the cache of its JSON)."""
+
+
+def deadline_value(deadline: Deadline) -> tuple[Any, ...]:
+    """Every field of a deadline but its JSON's cache, its start point, period and extension
+    given by their own fields: equal for equal deadlines, hashed without the Python `__hash__`
+    of the deadline, its period and extension (three times cheaper)."""
+    start, period, extension = deadline.start, deadline.period, deadline.extension
+    return (
+        _flat(deadline),
+        start.kind,
+        start.key,
+        start.date,
+        period.years,
+        period.months,
+        period.days,
+        period.backward,
+        None
+        if extension is None
+        else (extension.months, extension.basis, extension.source, extension.reason),
+    )
+
+
+def explanation_of(deadline: Any) -> tuple[bytes, bytes]:
+    """(digest, JSON text) of a deadline's explanation (`Deadline.json_bytes()` and
+    `explanations.digest_of`), the same for an equal deadline met before in this process.
+
+    A portfolio's deadlines repeat (23 871 distinct among the 164 023 of the 100 000 bench
+    cases), but the engine's memos are trimmed between chunks, so most of a chunk's deadlines
+    are new objects equal to ones already explained: finding them by their fields
+    (`deadline_value`) costs a fifth of building their JSON and its SHA-256 again. Equal
+    deadlines have the same JSON text (`as_dict` reads their fields only). Kept for at most
+    `EXPLAINED_LIMIT` deadlines (their texts, ~1 KB each)."""
+    if type(deadline) is not Deadline:  # a stand-in (tests): no fields to key on
+        text = deadline.json_bytes()
+        return sha256(text).digest()[:16], text
+    value = deadline_value(deadline)
+    found = _explained.get(value)
+    if found is None:
+        text = deadline.json_bytes()
+        found = (sha256(text).digest()[:16], text)  # `explanations.digest_of`, inlined
+        if len(_explained) >= EXPLAINED_LIMIT:
+            _explained.clear()
+        _explained[value] = found
+    return found
 
 
 async def write_deadlines(

@@ -159,6 +159,78 @@ def test_a_process_asks_only_about_the_digests_it_does_not_know_stored(
     assert _bodies(store) == {digest_of(one): one.decode(), digest_of(two): two.decode()}
 
 
+def test_bodies_written_ahead_are_copied_in_as_the_engine_encoded_them(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL copies the bodies written ahead in (binary `COPY`): each stored text is the
+    engine's bytes decoded, accents, quotes, escapes and a body past 2 KB (compressed) alike,
+    under the digest SQL computes."""
+    from casefile.store.recompute_rows import fetch
+
+    if store.engine != "postgres":
+        pytest.skip("SQLite stores the bodies with the rows (nothing written ahead)")
+    monkeypatch.setattr(explanations, "_known", explanations._Known())
+    texts = [
+        '{"label":"Délai d\'opposition — « signification »","due":"2027-05-03"}',
+        '{"notes":["a \\"quoted\\" word","tab\\tand\\nline"],"due":"2027-05-04"}',
+        '{"basis":"' + "CPC art. 1416 " * 300 + '"}',
+    ]
+    bodies = {digest_of(t.encode()): t.encode() for t in texts}
+    epoch = store.run(explanations.store_ahead(bodies))
+    assert epoch is not None
+    assert _bodies(store) == {digest_of(t.encode()): t for t in texts}
+    computed = store.run(
+        fetch(
+            "SELECT digest, substring(sha256(convert_to(body, 'UTF8')) FROM 1 FOR 16) = digest"
+            " FROM explanations"
+        )
+    )
+    assert len(computed) == 3 and all(row[1] for row in computed)
+
+
+def test_a_body_copied_in_meanwhile_by_another_writer_is_inserted_as_before(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that does not take the ahead writers' lock (`store`, inside a longer
+    transaction) may store a body between the check and the copy: the copy is refused and
+    the bodies go in with `ON CONFLICT DO NOTHING` instead, each once. Two chunks written
+    ahead at once, with bodies in common, each store theirs."""
+    import asyncio
+
+    if store.engine != "postgres":
+        pytest.skip("SQLite stores the bodies with the rows (nothing written ahead)")
+    monkeypatch.setattr(explanations, "_known", explanations._Known())
+    one, two = b'{"key":"un","due":"2027-05-03"}', b'{"key":"deux","due":"2027-05-04"}'
+    store.run(explanations.store({digest_of(one): one}))  # committed by another writer
+    checked = explanations._stored
+    missed: list[int] = []
+
+    async def blind_once(connection: Any, digests: list[bytes]) -> set[bytes]:
+        if not missed:  # the first check misses it, as if it were stored just after
+            missed.append(len(digests))
+            return set()
+        return await checked(connection, digests)
+
+    monkeypatch.setattr(explanations, "_stored", blind_once)
+    both = {digest_of(one): one, digest_of(two): two}
+    assert store.run(explanations.store_ahead(both)) is not None
+    assert missed == [2]
+    assert _bodies(store) == {digest_of(one): one.decode(), digest_of(two): two.decode()}
+
+    monkeypatch.setattr(explanations, "_stored", checked)
+    monkeypatch.setattr(explanations, "_known", explanations._Known())
+    many = {digest_of(t): t for t in (f'{{"n":{n}}}'.encode() for n in range(200))}
+    halves = [dict(list(many.items())[:150]), dict(list(many.items())[50:])]
+
+    async def together() -> list[int | None]:
+        return await asyncio.gather(*(explanations.store_ahead(half) for half in halves))
+
+    epochs = store.run(together())
+    assert epochs[0] is not None and epochs[0] == epochs[1]
+    stored = _bodies(store)
+    assert all(stored[digest] == text.decode() for digest, text in many.items())
+
+
 def test_digests_known_stored_are_forgotten_with_another_database_or_after_an_hour(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -361,6 +361,63 @@ def test_apply_computes_a_ledger_never_computed_and_leaves_a_stored_one(
     assert found[ids["metz"]] == (NOTHING_DATED, 123)
 
 
+def test_the_nightly_entry_of_a_case_with_nothing_stored_is_the_one_built_for_it(
+    store: Store,
+) -> None:
+    """The nightly job (moves not kept) writes each case with nothing stored the history entry
+    built for that case: its JSON text found by its deadlines' keys, the same text as the dict
+    encoded (`sql_value`), and the cases of other keys their own."""
+    from casefile.store.db import sql_value
+    from casefile.store.tables import AuditEntry, DeadlineRecord
+
+    ids = _portfolio(store)
+    twin = _case(store, "IP-LYON-2", "injonction_de_payer", "69")  # IP-LYON's keys
+    store.run(cases.add_event(twin, "ordonnance_rendue", date(2027, 3, 1), {}, SYSTEM))
+    keys = {
+        case_id: [
+            row["key"]
+            for row in store.run(
+                DeadlineRecord.select(DeadlineRecord.key)
+                .where(DeadlineRecord.case == case_id)
+                .order_by(DeadlineRecord.due)
+                .order_by(DeadlineRecord.key)
+            )
+        ]
+        for case_id in [*ids.values(), twin]
+        if case_id != ids["claim"]  # an amicable file before its formal notice: none
+    }
+    assert keys[twin] == keys[ids["lyon"]] and keys[ids["metz"]] != keys[ids["lyon"]]
+    store.run(DeadlineRecord.delete(force=True))  # every case stale, nothing stored
+    last = store.run(AuditEntry.select(AuditEntry.id).order_by(AuditEntry.id, ascending=False))
+    report = store.run(
+        law_impact.apply(
+            SYSTEM,
+            "recalcul nocturne du 1er décembre 2026",
+            datetime(2026, 12, 1, 1, 30, tzinfo=UTC),
+            keep_cases=False,
+            record_summary=False,
+        )
+    )
+    assert report.cases_recomputed == len(keys)
+    written = {
+        int(row["entity_id"]): row["after"]
+        for row in store.run(
+            AuditEntry.select(AuditEntry.entity_id, AuditEntry.after).where(
+                (AuditEntry.id > last[0]["id"]) & (AuditEntry.action == "law.apply")
+            )
+        )
+    }
+    fingerprint = law_impact.law_in_service().fingerprint[:12]
+    for case_id, case_keys in keys.items():
+        entry = {
+            "reason": "recalcul nocturne du 1er décembre 2026",
+            "law_data": fingerprint,
+            "changes": {"added": case_keys, "moved": [], "removed": [], "changed": []},
+        }
+        assert written[case_id] == sql_value(entry), case_id
+        assert json.loads(written[case_id]) == entry
+
+
 def test_a_git_revision_is_read_with_git_archive(tmp_path: Path) -> None:
     repo = law_copy(tmp_path / "repo")
 

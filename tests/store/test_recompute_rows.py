@@ -3,11 +3,16 @@ pairs and texts read back on both engines, and the raw reads with or without a p
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 
+import msgspec
 import pytest
 
+from casefile.law.periods import Period
+from casefile.law.schedule import Deadline, StartPoint
+from casefile.law.territories import Extension
 from casefile.services import cases
 from casefile.services.cases import create_case
 from casefile.store import recompute_rows
@@ -70,6 +75,125 @@ def test_the_same_explanation_is_one_body_for_many_rows() -> None:
     assert not deleted and len(rows) == 3
     assert bodies == {digest_of(text.encode()): text.encode()}
     assert {r[4] for r in rows} == set(bodies)
+
+
+DAY = date(2027, 3, 1)
+
+
+def _deadline(**changes: object) -> Deadline:
+    made = Deadline(
+        "signification",
+        "Signification de l'ordonnance",
+        DAY,
+        StartPoint("event", "ordonnance_rendue", date(2027, 1, 4)),
+        Period(months=6),
+        None,
+        DAY,
+        None,
+        "creancier",
+        "CPC art. 1411",
+        "Légifrance",
+        "pending",
+        "caducité",
+        "cpc",
+        ("une note",),
+    )
+    return msgspec.structs.replace(made, **changes) if changes else made
+
+
+def _variants() -> dict[str, Deadline]:
+    """The deadline with one field changed, for every field but the JSON's cache (the nested
+    ones field by field)."""
+    other_day = date(2027, 3, 2)
+    start = StartPoint("event", "ordonnance_rendue", date(2027, 1, 4))
+    flat = {
+        "key": "autre",
+        "label": "Autre",
+        "due": other_day,
+        "unadjusted": other_day,
+        "moved_because": "2027-03-01 férié",
+        "actor": "debiteur",
+        "basis": "CPC art. 1416",
+        "source": "Code",
+        "status": "uncertain",
+        "consequence": "autre",
+        "counting": "civil",
+        "notes": ("une autre note",),
+    }
+    variants = {name: _deadline(**{name: value}) for name, value in flat.items()}
+    for name, value in (("kind", "deadline"), ("key", "audience"), ("date", other_day)):
+        variants[f"start.{name}"] = _deadline(start=msgspec.structs.replace(start, **{name: value}))
+    for name, value in (("years", 1), ("months", 5), ("days", 3), ("backward", True)):
+        changed = dataclasses.replace(Period(months=6), **{name: value})
+        variants[f"period.{name}"] = _deadline(period=changed)
+    extension = Extension(1, "CPC art. 643", "Légifrance", "outre-mer")
+    variants["extension"] = _deadline(extension=extension)
+    for name, value in (("months", 2), ("basis", "CPC art. 644"), ("source", "s"), ("reason", "r")):
+        changed = dataclasses.replace(extension, **{name: value})
+        variants[f"extension.{name}"] = _deadline(extension=changed)
+    return variants
+
+
+def test_every_field_of_a_deadline_is_in_its_value() -> None:
+    """`deadline_value` keys the explanations kept between chunks: a field it left out would
+    give a deadline the JSON of another. Every field of the deadline and of its start point,
+    period and extension is there (a field added to one of them fails here first)."""
+    assert set(Deadline.__struct_fields__) == {
+        *(name for name in _variants() if "." not in name),
+        "start",
+        "period",
+        "_json",
+    }
+    assert StartPoint.__struct_fields__ == ("kind", "key", "date")
+    assert [f.name for f in dataclasses.fields(Period)] == ["years", "months", "days", "backward"]
+    assert [f.name for f in dataclasses.fields(Extension)] == [
+        "months",
+        "basis",
+        "source",
+        "reason",
+    ]
+    base = recompute_rows.deadline_value(_deadline())
+    assert recompute_rows.deadline_value(msgspec.structs.replace(_deadline(), _json=None)) == base
+    values = {name: recompute_rows.deadline_value(d) for name, d in _variants().items()}
+    assert all(value != base for value in values.values())
+    assert len(set(values.values())) == len(values)
+
+
+def test_an_equal_deadline_is_explained_as_the_first_one_was() -> None:
+    first, equal = _deadline(), _deadline()
+    assert first is not equal and first == equal
+    explained = recompute_rows.explanation_of(first)
+    assert explained == (digest_of(first.json_bytes()), first.json_bytes())
+    assert recompute_rows.explanation_of(equal) is explained  # found, not built again
+    # Any field changed: its own JSON and digest, never the first one's.
+    for name, changed in _variants().items():
+        text = msgspec.structs.replace(changed, _json=None).json_bytes()
+        assert recompute_rows.explanation_of(changed) == (digest_of(text), text), name
+        assert text != first.json_bytes() or name.startswith("extension."), name
+
+
+def test_the_explanations_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recompute_rows, "EXPLAINED_LIMIT", 3)
+    monkeypatch.setattr(recompute_rows, "_explained", {})
+    for n, deadline in enumerate(_variants().values()):
+        text = deadline.json_bytes()
+        assert recompute_rows.explanation_of(deadline) == (digest_of(text), text)
+        assert len(recompute_rows._explained) == n % 3 + 1
+
+
+def test_real_deadlines_are_written_under_the_digest_of_their_json() -> None:
+    """`deadline_changes` on the engine's deadlines: each row's digest is that of the
+    deadline's own JSON, equal deadlines of two cases one body."""
+    new = {1: [_deadline(), _variants()["due"]], 2: [_deadline()]}
+    deleted, rows, bodies = recompute_rows.deadline_changes(new, {}, NOW)
+    texts = [d.json_bytes() for d in (_deadline(), _variants()["due"], _deadline())]
+    assert not deleted
+    assert [(r[0], r[1], r[2], r[4]) for r in rows] == [
+        (1, "signification", DAY, digest_of(texts[0])),
+        (1, "signification", date(2027, 3, 2), digest_of(texts[1])),
+        (2, "signification", DAY, digest_of(texts[2])),
+    ]
+    assert bodies == {digest_of(t): t for t in texts}
 
 
 def test_the_stored_pairs_and_texts_are_read_back(store: Store) -> None:
