@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,10 +18,12 @@ os.environ.setdefault("CASEFILE_SECRET_KEY", "test-secret-key-not-for-production
 # The apps the tests create run no background jobs (a nightly recomputation starting in the
 # middle of a test would change its data); tests/jobs turns them on where it tests them.
 os.environ.setdefault("CASEFILE_JOBS", "off")
-# Recorded semester rates (casefile rate add) go to a temporary overlay, never the repository's.
-os.environ.setdefault(
-    "CASEFILE_RATES_FILE", str(Path(tempfile.mkdtemp(prefix="casefile-rates-")) / "recorded.toml")
-)
+# Recorded semester rates (casefile rate add) go to a temporary overlay, never the repository's
+# (its folder removed when the test run ends).
+if "CASEFILE_RATES_FILE" not in os.environ:
+    _RATES_DIR = tempfile.mkdtemp(prefix="casefile-rates-")
+    atexit.register(shutil.rmtree, _RATES_DIR, ignore_errors=True)
+    os.environ["CASEFILE_RATES_FILE"] = str(Path(_RATES_DIR) / "recorded.toml")
 
 
 @pytest.fixture(scope="session")
