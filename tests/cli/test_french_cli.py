@@ -178,3 +178,66 @@ def test_init_counts_the_migrations_it_applies(tmp_path: Path) -> None:
         [sys.executable, "-m", "casefile", "init"], env=env, capture_output=True, text=True
     )
     assert again.stdout.splitlines()[0].endswith(" : à jour")
+
+
+def _commands(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> Iterator[tuple]:
+    """Every command line that names a command and nothing else (`case new`, `rate list`…)."""
+    found = False
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                found = True
+                yield from _commands(child, (*words, name))
+    if not found and words:
+        yield words
+
+
+def test_a_command_is_read_by_its_own_parser_alone_exactly_as_by_the_full_one():
+    """`casefile X …` builds the parser of X alone (a process start builds the others no more):
+    each command's help and each command's values are the full parser's."""
+    from casefile.cli import _OnlyOne
+
+    full = build_parser()
+    lines = list(_commands(full))
+    assert len(lines) > 50
+    for words in lines:
+        only = _OnlyOne(None, words[0])
+        alone = build_parser(only)
+        assert only.found, words
+        assert _help_of(alone, words) == _help_of(full, words), words
+    line = [
+        "deadlines",
+        "--procedure",
+        "injonction_de_payer",
+        "--event",
+        "ordonnance_rendue=2026-03-02",
+    ]
+    only = _OnlyOne(None, "deadlines")
+    assert vars(build_parser(only).parse_args(line)) == vars(full.parse_args(line))
+
+
+def _help_of(parser: argparse.ArgumentParser, words: tuple[str, ...]) -> str:
+    for word in words:
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = sub.choices[word]
+    return parser.format_help()
+
+
+def test_a_misspelt_command_is_refused_with_every_command_named():
+    """A first word that names no command is read by the full parser: its refusal lists them."""
+    result = subprocess.run(
+        [sys.executable, "-m", "casefile.cli", "deadline"], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "deadlines" in result.stderr and "evidence" in result.stderr, result.stderr
+
+
+def test_every_command_prints_its_help():
+    """A help text holding a bare « % » made `casefile rate add --help` end in a traceback
+    (argparse formats help texts with %)."""
+    for words in _commands(build_parser()):
+        result = subprocess.run(
+            [sys.executable, "-m", "casefile.cli", *words, "--help"], capture_output=True, text=True
+        )
+        assert result.returncode == 0, (words, result.stderr[-300:])
+        assert result.stdout.startswith("usage : casefile"), words
