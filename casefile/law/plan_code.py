@@ -212,7 +212,8 @@ def generated_source(
     for step in steps:
         voidable.update(step.rule.voids)
     if voidable:
-        emit(2, "voided_by = {}")
+        # Made by the first missed deadline that voids others (rare): no dict a case.
+        emit(2, "voided_by = None")
     seen_keys: set[str] = set()
     roles: list[dict[str, str]] = []
     for number, step in enumerate(steps):
@@ -274,6 +275,8 @@ def generated_source(
             emit(inner + 1, f"dl = made_moot({key_lit}, dl, voider, warnings)")
         if rule.voids:
             emit(inner, "if dl.status == 'missed':")
+            emit(inner + 1, "if voided_by is None:")
+            emit(inner + 2, "voided_by = {}")
             for key in rule.voids:
                 emit(inner + 1, f"voided_by.setdefault({key!r}, dl)")
         emit(inner, f"results[{key_lit}] = dl")
@@ -643,6 +646,15 @@ def _emit_step(
     # In a specialised text, a rule with neither a satisfying nor a moot event recorded is
     # pending (or uncertain) until `today` is read: its status is known when written.
     still = ev.recorded is not None and moot == _FALSE and act_state == "none"
+    # A rule of several starts, none uncertain, no notice: its first start pending with the
+    # validity known is keyed by the start date alone (no tuple built, hashed and compared),
+    # as a single start's pending deadline is; the other entries by their tuple. Every text
+    # of the rule writes the same keys (they share the memo).
+    short: list[str] = []
+    if not single and pending == "'pending'" and notice is None and vu != _TRUE:
+        short = ["idx == 0"]
+        if keyed_vu and vu != _FALSE:
+            short.append(f"not {vu}")
     if still and pending in ("'pending'", "'uncertain'"):
         if single and not keyed_vu and notice is None:
             emit(d, "fk = sd")
@@ -654,7 +666,10 @@ def _emit_step(
                 key += f", {vu}"
             if notice is not None:
                 key += ", nu"
-            emit(d, f"fk = {key})")
+            key += ")"
+            if short:
+                key = f"sd if {' and '.join(short)} else {key}"
+            emit(d, f"fk = {key}")
     elif single and not keyed_vu and notice is None:
         emit(d, f"fk = sd if status == {pending} else (sd, status)")
     else:
@@ -666,6 +681,8 @@ def _emit_step(
         if notice is not None:
             key += ", nu"
         key += ")"
+        if short:
+            key = f"sd if {' and '.join([f'status == {pending}', *short])} else {key}"
         emit(d, f"fk = {key}")
     emit(d, f"hit = {fast}.get(fk)")
     emit(d, "if hit is None:")

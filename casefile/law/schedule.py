@@ -698,7 +698,10 @@ class Engine:
             else:
                 deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
             schedule = _new_schedule(
-                plan.procedure_key, plan.territory_key, deadlines, tuple(warnings)
+                plan.procedure_key,
+                plan.territory_key,
+                deadlines,
+                tuple(warnings) if warnings else (),
             )
         else:
             schedule = self._compute(procedure_key, events, facts, today, dispatch=False)
@@ -1942,11 +1945,24 @@ def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date],
     count = engine._plan_count
     if counting == "cpc" and not total.backward:
         months = total.total_months
-        delta = timedelta(days=total.days)
+        months_less_one = months - 1
+        days = total.days
+        delta = timedelta(days=days)
         derived = territory.derived
+        new_date = date
 
         def expire_cpc(start: date) -> _Expiry:
-            unadjusted = add_months(start, months) + delta if months else start + delta
+            if not months:
+                unadjusted = start + delta
+            else:
+                day = start.day
+                if day > 28:  # a day some months lack: `add_months` clamps it
+                    unadjusted = add_months(start, months)
+                else:  # `add_months` in line (every month has 28 days)
+                    shifted = start.month + months_less_one
+                    unadjusted = new_date(start.year + shifted // 12, shifted % 12 + 1, day)
+                if days:
+                    unadjusted += delta
             found: _Expiry | None = derived.get(unadjusted)
             if found is None:
                 found = derived[unadjusted] = _rolled(unadjusted, territory)
