@@ -38,6 +38,7 @@ from casefile.law.wording import (
     date_fr,
     dates_fr_in,
     day_fr,
+    iso_date,
     labelled_list,
     period_fr,
     quoted,
@@ -1576,9 +1577,9 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
             notes_.append(
                 f"délai à rebours allongé pour distance ({_forward_text(total)}) : "
                 "compté à rebours depuis "
-                f"l'audience, dernier jour utile le {due.isoformat()} ; compté depuis l'acte "
-                f"pour que tout le délai expire avant l'audience, le {forward.isoformat()} ; "
-                f"la date la plus précoce est retenue, le {kept.isoformat()} (aucun texte ne "
+                f"l'audience, dernier jour utile le {iso_date(due)} ; compté depuis l'acte "
+                f"pour que tout le délai expire avant l'audience, le {iso_date(forward)} ; "
+                f"la date la plus précoce est retenue, le {iso_date(kept)} (aucun texte ne "
                 "tranche entre ces lectures)"
             )
             due = kept
@@ -1586,8 +1587,8 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
             previous = territory.previous_working_day(due)
             reason = territory.why_not_working(due)
             notes_.append(
-                f"le dernier jour utile {due.isoformat()} n'est pas un jour ouvrable ({reason}) : "
-                f"pour un dépôt papier au greffe, agir au plus tard le {previous.isoformat()} "
+                f"le dernier jour utile {iso_date(due)} n'est pas un jour ouvrable ({reason}) : "
+                f"pour un dépôt papier au greffe, agir au plus tard le {iso_date(previous)} "
                 "(délai à rebours, jamais reporté)"
             )
         return _new_expiry(due, due, None, tuple(notes_))
@@ -1606,16 +1607,16 @@ def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
     if skipped:
         moved = (
             ", ".join([day.reason for day in skipped])
-            + f" → report au premier jour ouvrable suivant, {due.isoformat()} (CPC art. 642)"
+            + f" → report au premier jour ouvrable suivant, {iso_date(due)} (CPC art. 642)"
         )
     warnings: tuple[str, ...] = ()
     doubtful = territory.doubtful_day(due)
     if doubtful:
         later, _ = territory.next_working_day(due + timedelta(days=1))
         warnings = (
-            f"le {due.isoformat()} est « {doubtful} », jour dont le caractère férié ou chômé "
-            f"n'est pas établi pour l'art. 642 : date retenue {due.isoformat()} (la plus "
-            f"précoce) ; date possible {later.isoformat()}",
+            f"le {iso_date(due)} est « {doubtful} », jour dont le caractère férié ou chômé "
+            f"n'est pas établi pour l'art. 642 : date retenue {iso_date(due)} (la plus "
+            f"précoce) ; date possible {iso_date(later)}",
         )
     return _new_expiry(unadjusted, due, moved, warnings)
 
