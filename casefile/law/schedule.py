@@ -1572,30 +1572,44 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
         due = backward_due(start, total)
         notes_: list[str] = []
         if total.total_months:
-            forward = forward_reading(start, total)
-            kept = min(due, forward)
-            notes_.append(
-                f"délai à rebours allongé pour distance ({_forward_text(total)}) : "
-                "compté à rebours depuis "
-                f"l'audience, dernier jour utile le {iso_date(due)} ; compté depuis l'acte "
-                f"pour que tout le délai expire avant l'audience, le {iso_date(forward)} ; "
-                f"la date la plus précoce est retenue, le {iso_date(kept)} (aucun texte ne "
-                "tranche entre ces lectures)"
-            )
-            due = kept
+            due, note = _extended_backward(start, total)
+            notes_.append(note)
         if not territory.is_working_day(due):
-            previous = territory.previous_working_day(due)
-            reason = territory.why_not_working(due)
-            notes_.append(
-                f"le dernier jour utile {iso_date(due)} n'est pas un jour ouvrable ({reason}) : "
-                f"pour un dépôt papier au greffe, agir au plus tard le {iso_date(previous)} "
-                "(délai à rebours, jamais reporté)"
-            )
+            notes_.append(_paper_filing_note(due, territory))
         return _new_expiry(due, due, None, tuple(notes_))
     unadjusted = add_period(start, total)
     if counting == "calendar":
         return _new_expiry(unadjusted, unadjusted, None, ())
     return _rolled(unadjusted, territory)
+
+
+def _extended_backward(hearing: date, total: Period) -> tuple[date, str]:
+    """A backward period lengthened by a distance extension (months): the day kept, the
+    earlier of its two readings (counted back from the hearing; counted forward from the act,
+    `forward_reading`), and the note saying so. Depends on no territory."""
+    due = backward_due(hearing, total)
+    forward = forward_reading(hearing, total)
+    kept = min(due, forward)
+    return kept, (
+        f"délai à rebours allongé pour distance ({_forward_text(total)}) : "
+        "compté à rebours depuis "
+        f"l'audience, dernier jour utile le {iso_date(due)} ; compté depuis l'acte "
+        f"pour que tout le délai expire avant l'audience, le {iso_date(forward)} ; "
+        f"la date la plus précoce est retenue, le {iso_date(kept)} (aucun texte ne "
+        "tranche entre ces lectures)"
+    )
+
+
+def _paper_filing_note(due: date, territory: Territory) -> str:
+    """The note of a backward period whose last day `due` is not worked in `territory`
+    (never rolled: the day before that is worked, for a filing at the registry)."""
+    previous = territory.previous_working_day(due)
+    reason = territory.why_not_working(due)
+    return (
+        f"le dernier jour utile {iso_date(due)} n'est pas un jour ouvrable ({reason}) : "
+        f"pour un dépôt papier au greffe, agir au plus tard le {iso_date(previous)} "
+        "(délai à rebours, jamais reporté)"
+    )
 
 
 def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
@@ -1974,16 +1988,37 @@ def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date],
             return found
 
         return expire_cpc
-    if counting == "backward" and not total.total_months:
-        before = timedelta(days=total.days + 1)  # `backward_due`
+    if counting == "backward":
+        # `_expiry_of_total`'s backward reading, its parts kept: the note of a last day not
+        # worked by territory and day (`Territory.filing_notes`: every backward rule of the
+        # territory shares it), and a distance extension's two readings by hearing, shared by
+        # every territory (`forward_reading` walks day by day: 10 µs a hearing).
+        months = total.total_months
+        before = timedelta(days=total.days + 1)  # `backward_due` without months
         next_working_day = territory.next_working_day
+        filing_notes = territory.filing_notes
+        readings: dict[date, tuple[date, str]] = {}
+        if months:
+            shared_key = ("extended backward", total)
+            readings = engine._step_memos.get(shared_key)
+            if readings is None:
+                readings = engine._step_memos[shared_key] = {}
 
         def expire_backward(start: date) -> _Expiry:
-            due = start - before
-            if next_working_day(due)[0] == due:  # a working day: no note (`_expiry_of_total`)
-                found = _new_expiry(due, due, None, ())
+            if months:
+                reading = readings.get(start)
+                if reading is None:
+                    reading = readings[start] = _extended_backward(start, total)
+                due, lead = reading
             else:
-                found = _expiry_of_total(counting, total, start, territory)
+                due, lead = start - before, None
+            if next_working_day(due)[0] == due:  # a working day: no note of filing
+                found = _new_expiry(due, due, None, (lead,) if lead else ())
+            else:
+                note = filing_notes.get(due)
+                if note is None:
+                    note = filing_notes[due] = _paper_filing_note(due, territory)
+                found = _new_expiry(due, due, None, (lead, note) if lead else (note,))
             memo[start] = found
             count[0] += 1
             if count[0] > PLAN_MEMO_SIZE:
