@@ -585,12 +585,17 @@ def _emit_step(
     role.update(expiries=expiries, expire=expire, fast=fast, fill=fill)
     notice = rule.notice_event
     if notice is not None:
-        # The due date first: a notice dated after it leaves the rule to its next version.
-        emit(d, f"result = {expiries}.get(sd) or {expire}(sd)")
         late = _all([ev.present(notice), f"{ev(notice)}.date > result.due"])
-        if late != _FALSE:
-            emit(d, f"if {late}:")
-            emit(d + 1, "break")
+        if late == _FALSE and all(ev.known(k) is False for k in acts):
+            # Neither a notice nor a satisfying event to compare with the due date: the
+            # expiry is read only to build a deadline not yet in the memo (below).
+            emit(d, "result = None")
+        else:
+            # The due date first: a notice dated after it leaves the rule to its next version.
+            emit(d, f"result = {expiries}.get(sd) or {expire}(sd)")
+            if late != _FALSE:
+                emit(d, f"if {late}:")
+                emit(d + 1, "break")
         emit(d, f"nu = {ev.absent(notice)}")
     else:
         emit(d, "result = None")
@@ -650,28 +655,33 @@ def _emit_step(
     # validity known is keyed by the start date alone (no tuple built, hashed and compared),
     # as a single start's pending deadline is; the other entries by their tuple. Every text
     # of the rule writes the same keys (they share the memo).
-    short: list[str] = []
-    if not single and pending == "'pending'" and notice is None and vu != _TRUE:
-        short = ["idx == 0"]
+    # So is a rule's deadline from its first start, pending (or uncertain, a single start's
+    # status while nothing satisfies it), the validity known and the notice date not
+    # recorded (the usual case of a rule with a notice event): one key per rule, whatever
+    # the text, meaning one status, start and flags.
+    short: list[str] | None = None  # None: never the short key in this text
+    if (single or pending == "'pending'") and vu != _TRUE:
+        short = [] if single else ["idx == 0"]
         if keyed_vu and vu != _FALSE:
             short.append(f"not {vu}")
+        if notice is not None:
+            absent = ev.absent(notice)
+            if absent == _FALSE:
+                short = None
+            elif absent != _TRUE:
+                short.append("nu")
     if still and pending in ("'pending'", "'uncertain'"):
-        if single and not keyed_vu and notice is None:
-            emit(d, "fk = sd")
-        else:
-            key = "(sd, " + pending
-            if not single:
-                key += ", idx"
-            if keyed_vu:
-                key += f", {vu}"
-            if notice is not None:
-                key += ", nu"
-            key += ")"
-            if short:
-                key = f"sd if {' and '.join(short)} else {key}"
-            emit(d, f"fk = {key}")
-    elif single and not keyed_vu and notice is None:
-        emit(d, f"fk = sd if status == {pending} else (sd, status)")
+        key = "(sd, " + pending
+        if not single:
+            key += ", idx"
+        if keyed_vu:
+            key += f", {vu}"
+        if notice is not None:
+            key += ", nu"
+        key += ")"
+        if short is not None:
+            key = f"sd if {' and '.join(short)} else {key}" if short else "sd"
+        emit(d, f"fk = {key}")
     else:
         key = "(sd, status"
         if not single:
@@ -681,7 +691,7 @@ def _emit_step(
         if notice is not None:
             key += ", nu"
         key += ")"
-        if short:
+        if short is not None:
             key = f"sd if {' and '.join([f'status == {pending}', *short])} else {key}"
         emit(d, f"fk = {key}")
     emit(d, f"hit = {fast}.get(fk)")
