@@ -1857,7 +1857,11 @@ def _filler(
     prefix = f"{rule.key}: "
     key, label, period, counting = rule.key, rule.label, rule.period, rule.counting
     actor, basis, source, consequence = rule.actor, rule.basis, rule.source, rule.consequence
-    leads: dict[tuple[int, bool], tuple[str, ...]] = {}
+    # Leading notes by start (its index; its complement when the validity is unknown).
+    leads: dict[int, tuple[str, ...]] = {}
+    # The expiries' warnings prefixed with the rule's key, by warnings (the same for every start
+    # whose expiry falls on the same day: a doubtful day, a backward period's notes).
+    prefixed: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def fill(
         fast_key: Any,
@@ -1898,11 +1902,10 @@ def _filler(
         warnings = result.warnings
         if cached is None:
             start = rule.starts[index]
-            lead = leads.get((index, validity_unknown))
+            lead_key = ~index if validity_unknown else index
+            lead = leads.get(lead_key)
             if lead is None:
-                lead = leads[(index, validity_unknown)] = _lead_notes(
-                    rule, start, validity_unknown, False, applied
-                )
+                lead = leads[lead_key] = _lead_notes(rule, start, validity_unknown, False, applied)
             notes = lead + warnings if warnings else lead
             if notice_unknown:
                 notes += _added_notes(rule, procedure, notice_unknown, None)
@@ -1941,7 +1944,13 @@ def _filler(
             deadline = cached
             count[0] += 1
         # The deadline alone, or with its expiry's warnings (prefixed) when it has some.
-        entry = (deadline, tuple([prefix + w for w in warnings])) if warnings else deadline
+        if warnings:
+            shown = prefixed.get(warnings)
+            if shown is None:
+                shown = prefixed[warnings] = tuple([prefix + w for w in warnings])
+            entry: Deadline | tuple[Deadline, tuple[str, ...]] = (deadline, shown)
+        else:
+            entry = deadline
         fast[fast_key] = entry
         if count[0] > PLAN_MEMO_SIZE:
             engine._drop_plans()
