@@ -206,7 +206,7 @@ def test_a_deadline_met_again_is_found_by_its_identity(monkeypatch: pytest.Monke
 
 
 def test_the_deadline_objects_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(recompute_rows, "EXPLAINED_LIMIT", 3)
+    monkeypatch.setattr(recompute_rows, "EXPLAINED_OBJECTS_LIMIT", 3)
     monkeypatch.setattr(recompute_rows, "_explained_objects", {})
     for n, deadline in enumerate(_variants().values()):
         text = msgspec.structs.replace(deadline, _json=None).json_bytes()
