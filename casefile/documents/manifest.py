@@ -41,6 +41,7 @@ class TemplateSpec:
     principal_at_most: str | None = None  # parameter: only when the principal is at most it
     otherwise: str | None = None  # the template for the other side of that threshold
     professional_mentions: tuple[str, ...] = ()  # rendered only between professionals
+    claims_payment: bool = False  # it demands the sums owed: refused when nothing is owed
 
     def fits_ordonnance(self, day: date) -> bool:
         """Whether an ordonnance of `day` is on the template's side of its regime date (the
@@ -98,6 +99,7 @@ class TemplateEntry(Spec, frozen=True):
     principal_above: Key | None = None
     principal_at_most: Key | None = None
     otherwise: Key | None = None
+    claims_payment: bool = False
 
 
 class ManifestSpec(Spec, frozen=True):
@@ -141,6 +143,7 @@ def parse_manifest_data(data: object, path: Path) -> Manifest:
             principal_at_most=entry.principal_at_most,
             otherwise=entry.otherwise,
             professional_mentions=entry.professional_mentions,
+            claims_payment=entry.claims_payment,
         )
     for index, entry in enumerate(spec.templates):
         if entry.otherwise is not None and entry.otherwise not in templates:

@@ -20,7 +20,7 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateError
 from casefile.documents.context import BUILDERS, COMMON_FIELDS, CaseDocumentData, MissingField
 from casefile.documents.formatting import FILTERS, date_fr
 from casefile.documents.manifest import Manifest, TemplateSpec, load_manifest
-from casefile.documents.selection import check_amount
+from casefile.documents.selection import check_amount, check_something_owed
 from casefile.errors import DefinitionError, InputError
 from casefile.law.parties import court_label
 
@@ -87,6 +87,7 @@ def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
             f"le modèle « {spec.title} » est rédigé pour un {court_label(spec.court, None)}, pas pour "
             f"« {data.court.name} » ({court_label(data.court.kind, None)})"
         )
+    check_something_owed(spec, data)
     check_amount(spec, data)
     if spec.ordonnance_from is None and spec.ordonnance_before is None:
         return

@@ -38,10 +38,10 @@ class DocumentReadiness:
     blocked: str | None = None  # why it cannot be rendered at all (French), if so
 
 
-def _blocked_reason(error: InputError) -> str:
+def _blocked_reason(error: InputError, key: str) -> str:
     if isinstance(error, MissingField) and error.field in _NEEDED_EVENTS:
         return _NEEDED_EVENTS[error.field]
-    return str(error)
+    return str(error).removeprefix(f"{key} : ")  # the title already names the document
 
 
 def offered_templates(procedure_key: str, court: str | None) -> list[str]:
@@ -81,7 +81,7 @@ async def document_readiness(case: int | str, actor: User, today: date) -> list[
             build_context(key, data, manifest)
         except InputError as error:
             result.append(
-                DocumentReadiness(key, spec.title, False, (), blocked=_blocked_reason(error))
+                DocumentReadiness(key, spec.title, False, (), blocked=_blocked_reason(error, key))
             )
             continue
         missing = tuple(m.text() for m in missing_for(key, source.missing))
