@@ -588,7 +588,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         invoices=invoices,
         pieces=pieces,
         deadlines=tuple(
-            DeadlineLine(d["label"], date.fromisoformat(d["due"]), d["basis"])
+            DeadlineLine(d["label"], date.fromisoformat(d["due"]), d["basis"], d["key"])
             for d in full["deadlines"]
             if d["status"] in ("pending", "uncertain", "missed")
         ),
