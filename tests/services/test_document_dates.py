@@ -98,3 +98,17 @@ def test_the_former_regime_request_follows_the_month_after_any_signification(sto
         create_document(case["id"], "demande_formule_executoire", SYSTEM, date(2021, 12, 3))
     )
     assert made["version"] == 1
+
+
+def test_a_case_without_its_debtor_is_refused_in_french(store):
+    from casefile.store.tables import Party
+
+    case = store.run(cases.create_case(new_case(reference="SANS-DEBITEUR"), SYSTEM))
+    store.run(Party.delete().where((Party.case == case["id"]) & (Party.role == "debtor")))
+    with pytest.raises(InputError) as refused:
+        store.run(create_document(case["id"], "decompte_creance", SYSTEM, date(2026, 12, 1)))
+    assert str(refused.value) == (
+        "le dossier « SANS-DEBITEUR » n'a pas de créancier ou de débiteur enregistré : "
+        "renseignez-le sur la page du dossier (rubrique Données du dossier) avant d'établir un "
+        "document"
+    )
