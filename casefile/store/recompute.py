@@ -549,8 +549,13 @@ async def _input_rows(
     return cases, events, debtors
 
 
-MEMO_LIMIT = 20_000
-"""Engine memo entries kept between chunks (bounded memory whatever the number of cases)."""
+MEMO_LIMIT = 100_000
+"""Engine memo entries kept between chunks (bounded memory whatever the number of cases): a
+memo holding more is emptied (`Engine.trim_memo`). 100 000 schedules and plan steps are
+~50 MiB (100 000 bench cases fill 52 079 schedules and 113 119 plan steps: +27 MiB against
+memos emptied after every chunk); at 20 000 the plan steps were emptied every ten chunks of a
+100 000-case night and most cases computed again from nothing (eleventh round in
+docs/performance.md)."""
 
 
 async def recompute_many(

@@ -598,3 +598,47 @@ def test_the_pending_ids_come_in_chunks_within_a_range(store: Store) -> None:
         (ids[2], ids[4]),
         (ids[5], ids[5]),
     ]
+
+
+def test_the_memos_kept_between_chunks_give_the_rows_computed_afresh(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's memos outlive a chunk up to `MEMO_LIMIT` entries (a night that follows
+    another computes its cases from them): the rows written from a kept memo are those written
+    with every memo emptied after each chunk, and a memo past the limit is emptied."""
+    from casefile.store.tables import DeadlineRecord
+
+    _portfolio(store)
+    engine = law_impact.law_engine_in_service().engine
+
+    def night(day: int) -> list[tuple[object, ...]]:
+        store.run(DeadlineRecord.delete(force=True))  # every case stale
+        store.run(
+            law_impact.apply(
+                SYSTEM,
+                f"recalcul nocturne du {day} décembre 2026",
+                datetime(2026, 12, day, 1, 30, tzinfo=UTC),
+                keep_cases=False,
+                record_summary=False,
+            )
+        )
+        return sorted(
+            (row["case"], row["key"], row["due"], row["status"], bytes(row["digest"]))
+            for row in store.run(
+                DeadlineRecord.select(
+                    DeadlineRecord.case,
+                    DeadlineRecord.key,
+                    DeadlineRecord.due,
+                    DeadlineRecord.status,
+                    DeadlineRecord.digest,
+                )
+            )
+        )
+
+    engine.trim_memo(0)
+    first = night(1)
+    assert first and engine._schedules  # kept: below the limit
+    assert night(2) == first  # from the kept memo
+    monkeypatch.setattr(law_impact, "MEMO_LIMIT", 0)
+    assert night(3) == first  # computed afresh
+    assert not engine._schedules  # past the limit: emptied

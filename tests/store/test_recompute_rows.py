@@ -181,6 +181,39 @@ def test_the_explanations_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> N
         assert len(recompute_rows._explained) == n % 3 + 1
 
 
+def test_a_deadline_met_again_is_found_by_its_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's memo hands the same deadline object back: its explanation is found without
+    building its value again; an equal object is still found by its value, and a changed one
+    gets its own explanation."""
+    monkeypatch.setattr(recompute_rows, "_explained_objects", {})
+    first = _deadline(label="Identité")
+    explained = recompute_rows.explanation_of(first)
+    assert explained == (digest_of(first.json_bytes()), first.json_bytes())
+
+    def no_value(deadline: Deadline) -> tuple[object, ...]:
+        raise AssertionError("value built again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(recompute_rows, "deadline_value", no_value)
+        assert recompute_rows.explanation_of(first) is explained
+    equal = _deadline(label="Identité")
+    assert recompute_rows.explanation_of(equal) is explained
+    changed = _deadline(label="Identité", due=date(2027, 3, 2))
+    text = changed.json_bytes()
+    assert recompute_rows.explanation_of(changed) == (digest_of(text), text)
+    # The object is held with its entry: its id cannot name another object meanwhile.
+    assert recompute_rows._explained_objects[id(first)][0] is first
+
+
+def test_the_deadline_objects_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recompute_rows, "EXPLAINED_OBJECTS_LIMIT", 3)
+    monkeypatch.setattr(recompute_rows, "_explained_objects", {})
+    for n, deadline in enumerate(_variants().values()):
+        text = msgspec.structs.replace(deadline, _json=None).json_bytes()
+        assert recompute_rows.explanation_of(deadline) == (digest_of(text), text)
+        assert len(recompute_rows._explained_objects) == n % 3 + 1
+
+
 def test_real_deadlines_are_written_under_the_digest_of_their_json() -> None:
     """`deadline_changes` on the engine's deadlines: each row's digest is that of the
     deadline's own JSON, equal deadlines of two cases one body."""
