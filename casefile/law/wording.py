@@ -168,6 +168,23 @@ def period_fr(period: Period) -> str:
     return f"{text} avant" if period.backward else text
 
 
+def size_fr(size: int) -> str:
+    """A file size as a person reads it: '200 Mo', '4,8 Mo', '1 000 octets' (Mo = 2^20 octets)."""
+    if size < 1024 * 1024:
+        return f"{grouped(Decimal(size))[:-3]}\u00a0octets"
+    tenths = (Decimal(size) / (1024 * 1024)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+    text = format(tenths, "f").removesuffix(".0").replace(".", ",")
+    return f"{text}\u00a0Mo"
+
+
+def too_large_fr(limit: int) -> str:
+    """The refusal of a file over the upload limit: its size in words, and what to do."""
+    return (
+        f"le fichier dépasse la taille maximale acceptée ({size_fr(limit)}) : envoyez une version "
+        "plus légère (numérisation moins résolue, PDF compressé) ou scindez-le en plusieurs pièces"
+    )
+
+
 def grouped(amount: Decimal) -> str:
     """'-12 345,67': two decimals (half-even), U+202F between thousands."""
     text = format(abs(amount).quantize(CENT, rounding=ROUND_HALF_EVEN), "f")
