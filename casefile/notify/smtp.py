@@ -10,6 +10,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -89,6 +90,10 @@ class Mailer:
     def send(self, message: EmailMessage) -> None:
         if self._client is None:
             raise RuntimeError("Mailer used outside its `with` block")
+        if message["Date"] is None:
+            # RFC 5322 §3.6: the origination date is required (the time it leaves, not the
+            # day the reminder is about).
+            message["Date"] = formatdate(localtime=True)
         self._client.send_message(message)
 
     def __exit__(
