@@ -122,6 +122,13 @@ _VALIDATION = (
         "JSON illisible : virgule en trop",
     ),
     (re.compile(r"JSON is malformed: (.+)"), r"JSON illisible : \1"),
+    # a figure beyond what a float or a 64-bit integer holds (1e400), read before any type
+    (
+        re.compile(r"^(?:Integer value|Number) out of range - at `\$[^`]*`$"),
+        "JSON illisible : nombre hors limites (un montant s'écrit comme un texte, "
+        'par exemple "4080.50")',
+    ),
+    (re.compile(r"^(?:Integer value|Number) out of range"), "nombre hors limites"),
     (re.compile(r"\(byte (\d+)\)"), r"(octet \1)"),
     (re.compile(r"Input data was truncated"), "JSON illisible : document incomplet"),
     # the static files router

@@ -222,6 +222,21 @@ def case_id(api: Api) -> int:
         ("POST", "/api/cases/{id}/events", b"[]", 400, "object"),
         (
             "POST",
+            "/api/cases/{id}/claims",
+            b'{"invoice_number": "F-1", "issue_date": "2027-01-01", "due_date": "2027-01-31", '
+            b'"amount": 1e400}',
+            400,
+            "JSON illisible : nombre hors limites",
+        ),
+        (
+            "POST",
+            "/api/cases/{id}/events",
+            b'{"key": "ordonnance_rendue", "date": "2027-01-04", "note": -1e999}',
+            400,
+            "JSON illisible : nombre hors limites",
+        ),
+        (
+            "POST",
             "/api/cases/{id}/events?expected_version=abc",
             b'{"key": "ordonnance_rendue", "date": "2027-01-04"}',
             400,
