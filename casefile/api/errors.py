@@ -20,6 +20,7 @@ from litestar.utils.scope.state import ScopeState
 
 from casefile.api import cookies
 from casefile.errors import CasefileError, InvalidFields, Unavailable
+from casefile.json_errors import JSON_PATTERNS
 from casefile.labels import ROLES
 from casefile.store.permissions import User, can
 
@@ -96,41 +97,9 @@ _VALIDATION = (
     (re.compile(r"Validation failed for (\w+) (\S+)"), r"données invalides pour \1 \2"),
     (re.compile(r"^Invalid date$|Invalid RFC3339 encoded date"), "date invalide (AAAA-MM-JJ)"),
     # msgspec's decoding errors of a JSON body
-    (
-        re.compile(r"JSON is malformed: invalid character \(byte (\d+)\)"),
-        r"JSON illisible : caractère inattendu (octet \1)",
-    ),
-    (
-        re.compile(r"JSON is malformed: trailing characters \(byte (\d+)\)"),
-        r"JSON illisible : caractères en trop après le document (octet \1)",
-    ),
-    (
-        re.compile(r"JSON is malformed: object keys must be strings"),
-        "JSON illisible : clé d'objet sans guillemets",
-    ),
-    (
-        re.compile(r"JSON is malformed: expected '([^']+)'(?: or '([^']+)')?"),
-        r"JSON illisible : « \1 » attendu",
-    ),
-    (re.compile(r"JSON is malformed: invalid number"), "JSON illisible : nombre mal écrit"),
-    (
-        re.compile(r"JSON is malformed: invalid escape character in string"),
-        "JSON illisible : échappement invalide dans une chaîne",
-    ),
-    (
-        re.compile(r"JSON is malformed: trailing comma in (?:object|array)"),
-        "JSON illisible : virgule en trop",
-    ),
-    (re.compile(r"JSON is malformed: (.+)"), r"JSON illisible : \1"),
-    # a figure beyond what a float or a 64-bit integer holds (1e400), read before any type
-    (
-        re.compile(r"^(?:Integer value|Number) out of range - at `\$[^`]*`$"),
-        "JSON illisible : nombre hors limites (un montant s'écrit comme un texte, "
-        'par exemple "4080.50")',
-    ),
+    *((pattern, "JSON illisible : " + french) for pattern, french in JSON_PATTERNS),
     (re.compile(r"^(?:Integer value|Number) out of range"), "nombre hors limites"),
     (re.compile(r"\(byte (\d+)\)"), r"(octet \1)"),
-    (re.compile(r"Input data was truncated"), "JSON illisible : document incomplet"),
     # the static files router
     (
         re.compile(r"^no file or directory match the path (.+) was found$"),

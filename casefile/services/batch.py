@@ -25,6 +25,7 @@ import msgspec
 
 from casefile import gc_pause
 from casefile.errors import CasefileError, InputError
+from casefile.json_errors import json_error_fr
 from casefile.law.requests import Request, RequestMemo, schedule_for, schedule_for_request
 
 CHUNK_BYTES = 1 << 18
@@ -208,7 +209,10 @@ def _results(
             append(_tail(schedule.warnings))
             continue
         except msgspec.DecodeError as error:
-            message = f"ligne {number} : JSON invalide ({error})"
+            if not line.strip():
+                message = f"ligne {number} : ligne vide (un objet JSON attendu)"
+            else:
+                message = f"ligne {number} : JSON invalide : {json_error_fr(str(error))}"
         except CasefileError as error:
             message = f"ligne {number} : {error}"
         except Exception as error:  # DESIGN §4: a bad line never sinks the batch

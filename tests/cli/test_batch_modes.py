@@ -69,7 +69,9 @@ def test_workers_give_the_same_bytes_in_the_same_order_as_one_process():
     assert json.loads(results[7])["error"].startswith(
         "ligne 8 : événement « Ordonnance de référé signifiée » (ordonnance_signifiee) :"
     )
-    assert json.loads(results[4001])["error"].startswith("ligne 4002 : JSON invalide")
+    assert json.loads(results[4001])["error"] == (
+        "ligne 4002 : JSON invalide : caractère inattendu (octet 4)"
+    )
     # each good line is what `schedule_for` gives for that request
     assert json.loads(results[100]) == json.loads(
         schedule_for(engine(), _request(100)).json_bytes()
@@ -89,12 +91,30 @@ def test_many_small_blocks_over_three_workers_and_odd_lines(monkeypatch):
     assert _run(data, jobs=2, fields=("key", "due")) == _run(data, jobs=1, fields=("key", "due"))
     results = alone.splitlines()
     assert len(results) == 302
-    assert json.loads(results[10])["error"].startswith("ligne 11 : JSON invalide")
+    assert json.loads(results[10])["error"] == "ligne 11 : ligne vide (un objet JSON attendu)"
     assert json.loads(results[11])["error"].startswith(
         "ligne 12 : champ(s) inconnu(s) « note » (autorisés : "
     )
-    assert json.loads(results[300])["error"].startswith("ligne 301 : JSON invalide")
+    assert json.loads(results[300])["error"] == "ligne 301 : ligne vide (un objet JSON attendu)"
     assert json.loads(results[301]) == json.loads(schedule_for(engine(), _request(5)).json_bytes())
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("{bad", "ligne 1 : JSON invalide : clé d'objet sans guillemets (octet 1)"),
+        ('{"procedure": "amiable"', "ligne 1 : JSON invalide : document incomplet"),
+        (
+            '{"procedure": "amiable", "claim_total": 1e400}',
+            "ligne 1 : JSON invalide : nombre hors limites (un montant s'écrit comme un texte, "
+            'par exemple "4080.50")',
+        ),
+        ("   ", "ligne 1 : ligne vide (un objet JSON attendu)"),
+    ],
+)
+def test_an_unreadable_line_is_told_in_french(line: str, error: str) -> None:
+    results = _run((line + "\n").encode(), jobs=1).splitlines()
+    assert [json.loads(r) for r in results] == [{"error": error}]
 
 
 def test_each_result_line_is_the_schedule_json_byte_for_byte():
