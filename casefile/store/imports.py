@@ -115,6 +115,16 @@ def field_label(name: str) -> str:
     return FIELD_LABELS.get(name, name)
 
 
+def _field_error(line: int, name: str, error: CasefileError) -> LineError:
+    """The error of one field: the report names the field before the message, so a message
+    that begins with it (« montant TTC : « 1e3 » n'est pas un montant ») drops it."""
+    message = str(error)
+    prefix = f"{field_label(name)} : "
+    if message.startswith(prefix):
+        message = message[len(prefix) :]
+    return LineError(line, name, message)
+
+
 FEC_COLUMNS = (
     "JournalCode",
     "JournalLib",
@@ -368,7 +378,7 @@ def _csv_line(
         try:
             return parse(get(name))
         except CasefileError as error:
-            errors.append(LineError(number, name, str(error)))
+            errors.append(_field_error(number, name, error))
             return default
 
     def required(text: str) -> str:
@@ -470,12 +480,12 @@ def parse_fec(
         try:
             debit = parse_amount(row["Debit"] or "0", "Debit")
         except CasefileError as error:
-            errors.append(LineError(number, "Debit", str(error)))
+            errors.append(_field_error(number, "Debit", error))
             debit = Decimal("0")
         try:
             credit = parse_amount(row["Credit"] or "0", "Credit")
         except CasefileError as error:
-            errors.append(LineError(number, "Credit", str(error)))
+            errors.append(_field_error(number, "Credit", error))
             credit = Decimal("0")
         day_text = row["PieceDate"] or row["EcritureDate"]
         try:

@@ -73,9 +73,8 @@ def test_one_bad_line_imports_nothing_and_each_error_names_line_and_field(store,
     ]
     assert [e.message for e in report.errors] == [
         "l'échéance (1er février 2025) précède la date de facture (1er mars 2025)",
-        "montant TTC : « -5,00 » est négatif",
-        "montant TTC : « douze » n'est pas un montant (écrire par exemple 4080.50, 4 080,50 ou "
-        "4 080,50 €)",
+        "« -5,00 » est négatif",
+        "« douze » n'est pas un montant (écrire par exemple 4080.50, 4 080,50 ou 4 080,50 €)",
         "la facture « F-2025-001 » de « Brasserie de l'Ill » figure déjà ligne 2",
         "4 champ(s), l'en-tête en compte 8",
     ]
