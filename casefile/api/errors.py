@@ -183,14 +183,33 @@ def _answer(
     )
 
 
-def _validation_message(exc: ValidationException) -> str:
+def _public_name(request: Request[Any, Any, Any] | None, key: object) -> object:
+    """The name the client sent: a parameter read from another key
+    (`QueryParameter(name="date")` on `piece_date`) is named by that key, not by Python's."""
+    if request is None or not isinstance(key, str):
+        return key
+    try:
+        field = request.route_handler.parsed_fn_signature.parameters.get(key)
+    except Exception:  # no handler (an unmatched route): the name as Litestar gave it
+        return key
+    kwarg = getattr(field, "kwarg_definition", None)
+    for alias in ("query", "name", "header", "cookie"):
+        value = getattr(kwarg, alias, None)
+        if isinstance(value, str) and value:
+            return value
+    return key
+
+
+def _validation_message(
+    exc: ValidationException, request: Request[Any, Any, Any] | None = None
+) -> str:
     """Name each faulty field: `body.date: Expected `str`, got `int``."""
     extra = exc.extra
     if isinstance(extra, list) and extra:
         parts = []
         for item in extra:
             if isinstance(item, dict):
-                key = item.get("key")
+                key = _public_name(request, item.get("key"))
                 source = item.get("source")
                 # Litestar names a parameter's place by an enum (ParamType.QUERY): its value.
                 source = getattr(source, "value", source)
@@ -220,7 +239,7 @@ def casefile_error(request: Request[Any, Any, Any], exc: CasefileError) -> Respo
 
 
 def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    return _answer(request, exc.status_code, _validation_message(exc))
+    return _answer(request, exc.status_code, _validation_message(exc, request))
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -160,3 +160,14 @@ def test_evidence_access_follows_roles_and_assignment(api: Api) -> None:
         ).status_code
         == 403
     )
+
+
+def test_a_bad_query_date_is_named_as_the_client_sent_it(api: Api) -> None:
+    """The parameter is `date` in the URL (`piece_date` only inside the handler)."""
+    case = new_case(api)
+    response = upload_raw(api, case["id"], date="2027-13-01")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "query.date : date invalide (AAAA-MM-JJ)",
+        "code": "requete_invalide",
+    }
