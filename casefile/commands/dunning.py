@@ -58,7 +58,8 @@ def show(args: argparse.Namespace) -> int:
     today = _today(args.today)
 
     async def work() -> dunning_actions.ScenarioState:
-        return await dunning_actions.case_state(args.case, await resolve_operator(args), today)
+        actor = await resolve_operator(args, mutating=False)
+        return await dunning_actions.case_state(args.case, actor, today)
 
     state = run_store(work)
     if args.format == "json":
@@ -89,7 +90,7 @@ def listing(args: argparse.Namespace) -> int:
     channel = dunning_actions.check_channel(args.channel)
 
     async def work() -> list[dunning_actions.ActionLine]:
-        return await dunning_actions.waiting(await resolve_operator(args), channel)
+        return await dunning_actions.waiting(await resolve_operator(args, mutating=False), channel)
 
     found = run_store(work)
     if args.format == "json":

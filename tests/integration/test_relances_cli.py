@@ -29,3 +29,21 @@ def test_an_empty_list_says_there_is_nothing(env: Env, capsys: pytest.CaptureFix
     # The JSON for tools is unchanged: an empty list.
     assert main(["relances", "list", "--channel", "courrier", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_reading_needs_no_operator_once_users_exist(
+    env: Env, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`show` and `list` change nothing: like `case show`, they run without `--as` (they
+    said « cette commande modifie des données »)."""
+    from casefile.settings import reset_settings
+
+    monkeypatch.delenv("CASEFILE_OPERATOR", raising=False)
+    reset_settings()
+    create_case("AM-REL")
+    assert main(["user", "add", "chef", "--role", "admin"]) == 0
+    capsys.readouterr()
+    assert main(["relances", "show", "AM-REL", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["reference"] == "AM-REL"
+    assert main(["relances", "list", "--channel", "courrier"]) == 0
+    assert capsys.readouterr().out == "Aucun courrier à envoyer.\n"
