@@ -75,17 +75,26 @@ def _add_party_edit(sub: Subcommands) -> None:
             "consommateur",
             "personne_publique",
         ),
+        help="catégorie de la partie (décide de sa désignation dans les actes)",
     )
-    p.add_argument("--kind", choices=("professionnel", "consommateur"))
-    p.add_argument("--person-or-company", choices=("personne", "societe"))
+    p.add_argument(
+        "--kind",
+        choices=("professionnel", "consommateur"),
+        help="qualité : professionnel ou consommateur",
+    )
+    p.add_argument(
+        "--person-or-company",
+        choices=("personne", "societe"),
+        help="personne physique ou société",
+    )
     p.add_argument("--legal-form", help="SAS, SARL, SA, EURL…")
     p.add_argument("--siren", help="9 chiffres (clé de contrôle vérifiée)")
     p.add_argument("--siret", help="14 chiffres (clé de contrôle vérifiée)")
     p.add_argument("--rcs-city", help="ville du greffe du RCS")
-    p.add_argument("--street")
-    p.add_argument("--postcode")
-    p.add_argument("--city")
-    p.add_argument("--country")
+    p.add_argument("--street", help="numéro et rue")
+    p.add_argument("--postcode", help="code postal")
+    p.add_argument("--city", help="ville")
+    p.add_argument("--country", help="pays, si ce n'est pas la France")
     p.add_argument(
         "--address", help="adresse en texte libre (quand rue, code postal et ville sont inconnus)"
     )
@@ -93,10 +102,10 @@ def _add_party_edit(sub: Subcommands) -> None:
     p.add_argument(
         "--representative", help="représentant légal, par exemple 'M. Paul Muller, gérant'"
     )
-    p.add_argument("--civility", choices=("M.", "Mme", ""))
-    p.add_argument("--first-name")
-    p.add_argument("--email")
-    p.add_argument("--phone")
+    p.add_argument("--civility", choices=("M.", "Mme", ""), help="civilité d'une personne physique")
+    p.add_argument("--first-name", help="prénom d'une personne physique")
+    p.add_argument("--email", help="adresse e-mail (les relances amiables y sont envoyées)")
+    p.add_argument("--phone", help="téléphone")
     p.add_argument("--expected-version", type=int, help="refuser si le dossier a changé depuis")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.case_data:party_edit")
@@ -148,7 +157,7 @@ def _add_claims_and_payments(sub: Subcommands) -> None:
     p.add_argument("case", metavar="CASE")
     p.add_argument("invoice", metavar="INVOICE")
     p.add_argument("--reason", help="motif (conservé dans le journal)")
-    p.add_argument("--expected-version", type=int)
+    p.add_argument("--expected-version", type=int, help="refuser si le dossier a changé depuis")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.case_data:claim_delete")
 
@@ -161,24 +170,24 @@ def _add_claims_and_payments(sub: Subcommands) -> None:
     p.add_argument("--amount", required=True, help="montant reçu, par exemple 500 ou '1 500,00'")
     p.add_argument("--invoice", help="le numéro de la facture qu'il règle, le cas échéant")
     p.add_argument("--reference", help="référence bancaire, numéro de chèque…")
-    p.add_argument("--expected-version", type=int)
+    p.add_argument("--expected-version", type=int, help="refuser si le dossier a changé depuis")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.case_data:payment_add")
     p = payment.add_parser("edit", help="corriger un paiement (par son numéro, voir `case show`)")
     p.add_argument("case", metavar="CASE")
     p.add_argument("id", type=int, metavar="ID")
-    p.add_argument("--date", metavar="YYYY-MM-DD")
-    p.add_argument("--amount")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="date de réception")
+    p.add_argument("--amount", help="montant reçu, par exemple 500 ou '1 500,00'")
     p.add_argument("--invoice", help="le numéro de la facture qu'il règle ('' pour aucune)")
-    p.add_argument("--reference")
-    p.add_argument("--expected-version", type=int)
+    p.add_argument("--reference", help="référence bancaire, numéro de chèque…")
+    p.add_argument("--expected-version", type=int, help="refuser si le dossier a changé depuis")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.case_data:payment_edit")
     p = payment.add_parser("delete", help="retirer un paiement")
     p.add_argument("case", metavar="CASE")
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("--reason", help="motif (conservé dans le journal)")
-    p.add_argument("--expected-version", type=int)
+    p.add_argument("--expected-version", type=int, help="refuser si le dossier a changé depuis")
     _add_format(p)
     p.set_defaults(handler="casefile.commands.case_data:payment_delete")
 
@@ -218,7 +227,7 @@ def _add_courts(
         p.add_argument("--postcode", required=required, help="code postal du greffe")
         p.add_argument("--city", required=required, help="ville du greffe (lieu des actes)")
         p.add_argument("--greffe-email", help="l'adresse e-mail du greffe")
-        p.add_argument("--phone")
+        p.add_argument("--phone", help="le téléphone du greffe")
         _add_format(p, default="table")
         p.set_defaults(handler=f"casefile.commands.courts:court_{action}")
     p = court.add_parser("list", help="lister les juridictions enregistrées")
@@ -230,7 +239,7 @@ def _add_courts(
     )
     p.add_argument("case", metavar="CASE")
     p.add_argument("court", metavar="COURT_ID")
-    p.add_argument("--expected-version", type=int)
+    p.add_argument("--expected-version", type=int, help="refuser si le dossier a changé depuis")
     _add_format(p, default="table")
     p.set_defaults(handler="casefile.commands.courts:case_set_court")
 
@@ -343,7 +352,9 @@ def build_parser(only: _OnlyOne | None = None) -> argparse.ArgumentParser:
         ),
     )
     p.add_argument(
-        "--court", choices=("tribunal_judiciaire", "tribunal_de_commerce", "commissaire_de_justice")
+        "--court",
+        choices=("tribunal_judiciaire", "tribunal_de_commerce", "commissaire_de_justice"),
+        help="la juridiction saisie, quand la procédure en distingue plusieurs",
     )
     p.add_argument(
         "--court-department",
@@ -400,7 +411,9 @@ def build_parser(only: _OnlyOne | None = None) -> argparse.ArgumentParser:
     p.set_defaults(handler="casefile.commands.cases:init")
 
     p = sub.add_parser("demo", help="charger un portefeuille de démonstration réaliste")
-    p.add_argument("--cases", type=int, default=30)
+    p.add_argument(
+        "--cases", type=int, default=30, help="nombre de dossiers créés (par défaut : 30)"
+    )
     p.add_argument(
         "--today",
         help=(
@@ -411,8 +424,8 @@ def build_parser(only: _OnlyOne | None = None) -> argparse.ArgumentParser:
     p.set_defaults(handler="casefile.commands.cases:demo")
 
     p = sub.add_parser("serve", help="servir l'application web et l'API")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (par défaut : 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port d'écoute (par défaut : 8000)")
     p.set_defaults(handler="casefile.commands.serve:run")
 
     p = sub.add_parser("worker", help="exécuter les tâches de fond (recalculs, rappels…)")
@@ -523,7 +536,7 @@ def build_parser(only: _OnlyOne | None = None) -> argparse.ArgumentParser:
     p = event.add_parser("delete", help="supprimer un événement")
     p.add_argument("case", metavar="CASE")
     p.add_argument("event", metavar="EVENT")
-    p.add_argument("--expected-version", type=int)
+    p.add_argument("--expected-version", type=int, help="refuser si le dossier a changé depuis")
     p.add_argument("--reason", help="motif du retrait (journal)")
     p.add_argument("--id", type=int, help="cet événement (quand sa clé se répète)")
     _add_format(p)
@@ -539,11 +552,19 @@ def build_parser(only: _OnlyOne | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="le fichier est un FEC (fichier des écritures comptables)",
     )
-    p.add_argument("--dry-run", action="store_true")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="tout vérifier, base de données comprise, sans rien enregistrer",
+    )
     p.add_argument(
         "--skip-bad", action="store_true", help="importer les lignes correctes, signaler les autres"
     )
-    p.add_argument("--creditor", help="nom du créancier (import FEC)")
+    p.add_argument(
+        "--creditor",
+        help="nom du créancier (CSV : pour les lignes sans colonne créancier ; FEC : sinon le SIREN "
+        "du nom du fichier)",
+    )
     p.add_argument(
         "--procedure", default="injonction_de_payer", help="procédure des nouveaux dossiers"
     )

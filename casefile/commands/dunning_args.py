@@ -23,7 +23,12 @@ def register(sub: Any, add_format: Any) -> None:
     add_format(p)
     p.set_defaults(handler="casefile.commands.dunning:show")
     p = relances.add_parser("list", help="courriers à envoyer ou appels à passer")
-    p.add_argument("--channel", choices=("courrier", "telephone"), default="courrier")
+    p.add_argument(
+        "--channel",
+        choices=("courrier", "telephone"),
+        default="courrier",
+        help="courrier : les lettres à envoyer (par défaut) ; telephone : les appels à passer",
+    )
     add_format(p)
     p.set_defaults(handler="casefile.commands.dunning:listing")
     promise = sub.add_parser("promise", help="promesses de paiement").add_subparsers(
@@ -40,7 +45,7 @@ def register(sub: Any, add_format: Any) -> None:
         choices=("telephone", "email", "courrier", "rendez_vous", "autre"),
         help="comment elle a été reçue",
     )
-    p.add_argument("--note")
+    p.add_argument("--note", help="une note libre")
     p.add_argument("--made-on", metavar="YYYY-MM-DD", help="par défaut : aujourd'hui")
     p.add_argument("--invoice", help="la facture concernée (par défaut : le solde)")
     add_format(p)

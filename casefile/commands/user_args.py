@@ -22,7 +22,7 @@ PROFILE_HELP = {
 
 
 def _format(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="format de sortie")
 
 
 def _profile_flags(p: argparse.ArgumentParser) -> None:
@@ -48,8 +48,8 @@ def register(user: Any, case: Any) -> None:
         "edit", help="modifier le rôle, l'identité ou le mot de passe d'un utilisateur"
     )
     p.add_argument("name")
-    p.add_argument("--role", choices=ROLES)
-    p.add_argument("--password")
+    p.add_argument("--role", choices=ROLES, help="nouveau rôle, qui décide des droits")
+    p.add_argument("--password", help="nouveau mot de passe de connexion au site")
     _profile_flags(p)
     _format(p)
     p.set_defaults(handler="casefile.commands.users:edit")
@@ -87,6 +87,6 @@ def register(user: Any, case: Any) -> None:
     officer.add_argument(
         "--no-commissaire", action="store_true", help="retirer le commissaire de justice"
     )
-    p.add_argument("--expected-version", type=int)
+    p.add_argument("--expected-version", type=int, help="refuser si le dossier a changé depuis")
     _format(p)
     p.set_defaults(handler="casefile.commands.users:assign")
