@@ -34,7 +34,7 @@ class Item:
 @dataclass(frozen=True)
 class Recipient:
     user_id: int
-    name: str  # what the salutation says
+    name: str  # the user's full name, or "" (never the login name): the salutation and To
     email: str
 
 
@@ -42,7 +42,7 @@ _ENV = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True)
 
 _DIGEST_HTML = _ENV.from_string(
     """<!doctype html><html lang="fr"><body>
-<p>Bonjour {{ name }},</p>
+<p>Bonjour{% if name %} {{ name }}{% endif %},</p>
 {% if overdue %}<h2>Échéances dépassées ({{ overdue|length }})</h2>
 <ul>{% for i in overdue %}<li><strong>{{ day(i.due) }}</strong> — {{ i.label }} —
 <a href="{{ link(i) }}">{{ i.reference }}</a> ({{ i.debtor }}){% if i.basis %}, {{ i.basis }}{% endif %}</li>{% endfor %}</ul>{% endif %}
@@ -58,7 +58,7 @@ demandé dans casefile. <a href="{{ preferences }}">Mes préférences</a> ·
 
 _ALERT_HTML = _ENV.from_string(
     """<!doctype html><html lang="fr"><body>
-<p>Bonjour {{ name }},</p>
+<p>Bonjour{% if name %} {{ name }}{% endif %},</p>
 <p>Échéance {{ when }} : <strong>{{ item.label }}</strong>, le <strong>{{ day(item.due) }}</strong>,
 dossier <a href="{{ link(item) }}">{{ item.reference }}</a> ({{ item.debtor }}){% if item.basis %}
 — {{ item.basis }}{% endif %}.</p>
@@ -76,6 +76,10 @@ def _in_days(item: Item, today: date) -> str:
     if n == 1:
         return "demain"
     return f"dans {n} jours"
+
+
+def _hello(name: str) -> str:
+    return f"Bonjour {name}," if name else "Bonjour,"
 
 
 def _line(item: Item, link: str) -> str:
@@ -129,7 +133,7 @@ class Composer:
             f"digest.{today.isoformat()}.u{recipient.user_id}",
             unsubscribe,
         )
-        text = [f"Bonjour {recipient.name},", ""]
+        text = [_hello(recipient.name), ""]
         if overdue:
             text += [f"Échéances dépassées ({len(overdue)}) :"]
             text += [_line(i, self.case_link(i)) for i in overdue] + [""]
@@ -175,7 +179,7 @@ class Composer:
         )
         basis = f" — {item.basis}" if item.basis else ""
         text = [
-            f"Bonjour {recipient.name},",
+            _hello(recipient.name),
             "",
             f"Échéance {when} : {item.label}, le {date_long_fr(item.due)},",
             f"dossier {item.reference} ({item.debtor}){basis}.",

@@ -186,7 +186,8 @@ async def _subscribers() -> list[_Subscriber]:
             continue
         found.append(
             _Subscriber(
-                Recipient(row["user"], row["full_name"] or row["name"], email),
+                # The full name, or none: a login name ("roth") is not how a person is greeted.
+                Recipient(row["user"], row["full_name"] or "", email),
                 Prefs(email, row["digest"], row["digest_days"], row["alerts"], row["alert_days"]),
             )
         )

@@ -116,7 +116,11 @@ def test_the_digest_and_the_alert_reach_the_lawyer_once_in_french(
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text = digest.get_body(("plain",)).get_content()
     html = digest.get_body(("html",)).get_content()
-    assert "Bonjour roth," in text
+    # roth has no full name: greeted without his login name, which appears nowhere
+    assert text.splitlines()[0] == "Bonjour,"
+    assert html.count("Bonjour,") == 1
+    assert digest["To"] == "roth@cabinet.example.fr"
+    assert "roth" not in text.replace("roth@", "")
     assert "Échéances dépassées (1) :" in text
     assert "dimanche 29 novembre 2026" in text and "AP-1" in text
     assert "Dans les 7 prochains jours (1) :" in text
@@ -129,6 +133,7 @@ def test_the_digest_and_the_alert_reach_the_lawyer_once_in_french(
     assert alert["Subject"].startswith("casefile — échéance dans 2 jours : ")
     assert alert["Subject"].endswith(" (IP-1)")
     alert_text = alert.get_body(("plain",)).get_content()
+    assert alert_text.splitlines()[0] == "Bonjour,"
     assert "le jeudi 3 décembre 2026" in alert_text and "CPC art. 1411" in alert_text
 
     # Never a debtor: the debtor's address appears nowhere, as recipient or in a header.
@@ -193,3 +198,26 @@ def test_preferences_are_checked_in_french(store: Store) -> None:
         reminders.validate(reminders.Prefs("", digest=True))
     with pytest.raises(Exception, match="récapitulatif : un nombre de jours entre 1 et 60"):
         reminders.validate(reminders.Prefs("a@b.fr", True, digest_days=0))
+
+
+def test_a_user_with_a_full_name_is_greeted_by_it(
+    store: Store, smtp: Smtp, mail_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portfolio(store)
+
+    async def name_him() -> None:
+        from casefile.store.tables import UserAccount
+
+        await UserAccount.update({UserAccount.full_name: "Maître Thomas Roth"}).where(
+            UserAccount.name == "roth"
+        )
+
+    store.run(name_him())
+    use_smtp(monkeypatch, smtp.url)
+    store.run(reminders.send_due(TODAY))
+    digest = smtp.inbox.messages[0]
+    assert digest["To"] == "Maître Thomas Roth <roth@cabinet.example.fr>"
+    assert (
+        digest.get_body(("plain",)).get_content().splitlines()[0] == "Bonjour Maître Thomas Roth,"
+    )
+    assert "<p>Bonjour Maître Thomas Roth,</p>" in digest.get_body(("html",)).get_content()
