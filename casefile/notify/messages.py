@@ -29,6 +29,7 @@ class Item:
     label: str
     due: date
     basis: str
+    caution: str = ""  # e.g. the day before a non-working last day of a backward period
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,10 @@ _DIGEST_HTML = _ENV.from_string(
 <p>Bonjour{% if name %} {{ name }}{% endif %},</p>
 {% if overdue %}<h2>Échéances dépassées ({{ overdue|length }})</h2>
 <ul>{% for i in overdue %}<li><strong>{{ day(i.due) }}</strong> — {{ i.label }} —
-<a href="{{ link(i) }}">{{ i.reference }}</a> ({{ i.debtor }}){% if i.basis %}, {{ i.basis }}{% endif %}</li>{% endfor %}</ul>{% endif %}
+<a href="{{ link(i) }}">{{ i.reference }}</a> ({{ i.debtor }}){% if i.basis %}, {{ i.basis }}{% endif %}{% if i.caution %}<br><em>{{ i.caution }}</em>{% endif %}</li>{% endfor %}</ul>{% endif %}
 <h2>Dans les {{ days }} prochains jours ({{ upcoming|length }})</h2>
 {% if upcoming %}<ul>{% for i in upcoming %}<li><strong>{{ day(i.due) }}</strong> — {{ i.label }} —
-<a href="{{ link(i) }}">{{ i.reference }}</a> ({{ i.debtor }}){% if i.basis %}, {{ i.basis }}{% endif %}</li>{% endfor %}</ul>
+<a href="{{ link(i) }}">{{ i.reference }}</a> ({{ i.debtor }}){% if i.basis %}, {{ i.basis }}{% endif %}{% if i.caution %}<br><em>{{ i.caution }}</em>{% endif %}</li>{% endfor %}</ul>
 {% else %}<p>Aucune échéance.</p>{% endif %}
 <p style="color:#555;font-size:small">Vous recevez ce récapitulatif quotidien parce que vous l'avez
 demandé dans casefile. <a href="{{ preferences }}">Mes préférences</a> ·
@@ -61,7 +62,8 @@ _ALERT_HTML = _ENV.from_string(
 <p>Bonjour{% if name %} {{ name }}{% endif %},</p>
 <p>Échéance {{ when }} : <strong>{{ item.label }}</strong>, le <strong>{{ day(item.due) }}</strong>,
 dossier <a href="{{ link(item) }}">{{ item.reference }}</a> ({{ item.debtor }}){% if item.basis %}
-— {{ item.basis }}{% endif %}.</p>
+— {{ item.basis }}{% endif %}.</p>{% if item.caution %}
+<p><em>Attention : {{ item.caution }}.</em></p>{% endif %}
 <p style="color:#555;font-size:small">Vous recevez cette alerte parce que vous l'avez demandée dans
 casefile. <a href="{{ preferences }}">Mes préférences</a> ·
 <a href="{{ unsubscribe }}">Ne plus recevoir ces alertes</a></p>
@@ -84,9 +86,10 @@ def _hello(name: str) -> str:
 
 def _line(item: Item, link: str) -> str:
     basis = f", {item.basis}" if item.basis else ""
+    caution = f"  {item.caution}\n" if item.caution else ""
     return (
         f"- {date_long_fr(item.due)} — {item.label} — {item.reference} ({item.debtor}){basis}\n"
-        f"  {link}"
+        f"{caution}  {link}"
     )
 
 
@@ -183,6 +186,7 @@ class Composer:
             "",
             f"Échéance {when} : {item.label}, le {date_long_fr(item.due)},",
             f"dossier {item.reference} ({item.debtor}){basis}.",
+            *([f"Attention : {item.caution}."] if item.caution else []),
             self.case_link(item),
             "",
             "-- ",

@@ -30,7 +30,7 @@ from functools import partial
 from typing import Any
 
 from casefile.errors import Conflict, Forbidden, InputError, NotFound
-from casefile.labels import OUR_SIDE
+from casefile.labels import OUR_SIDE, date_long_fr
 from casefile.notify import unsubscribe
 from casefile.notify.messages import Composer, Item, Recipient
 from casefile.notify.smtp import Mailer, SmtpConfig
@@ -194,6 +194,27 @@ async def _subscribers() -> list[_Subscriber]:
     return found
 
 
+def _paper_filing_caution(explanation: Mapping[str, Any], due: date, department: object) -> str:
+    """A backward period (« au moins 15 jours avant l'audience ») is never moved later: when
+    its last day is not worked at the court, the reminder says by when a paper filing must be
+    made, as the deadline's own note does (DESIGN §3)."""
+    if explanation.get("counting") != "backward" or not department:
+        return ""
+    from casefile.definitions import engine
+
+    try:
+        _, territory, _ = engine().place(department, None)
+    except InputError:
+        return ""
+    if territory.is_working_day(due):
+        return ""
+    previous = territory.previous_working_day(due)
+    return (
+        f"le {date_long_fr(due)} n'est pas un jour ouvrable : pour un dépôt papier au greffe, "
+        f"agir au plus tard le {date_long_fr(previous)}"
+    )
+
+
 def _owners(case: Mapping[str, Any], actor: str) -> tuple[int, ...]:
     if actor not in OUR_SIDE:
         return ()
@@ -209,7 +230,9 @@ async def _items_by_user(user_ids: Iterable[int], horizon: date) -> dict[int, li
         return {}
     cases = {
         row["id"]: row
-        for row in await Case.select(Case.id, Case.reference, Case.lawyer, Case.commissaire).where(
+        for row in await Case.select(
+            Case.id, Case.reference, Case.lawyer, Case.commissaire, Case.court_department
+        ).where(
             (Case.lawyer.is_in(ids) | Case.commissaire.is_in(ids))
             & Case.status.not_in(list(CLOSED_STATUSES))
         )
@@ -252,6 +275,7 @@ async def _items_by_user(user_ids: Iterable[int], horizon: date) -> dict[int, li
             label=str(explanation.get("label") or row["key"]),
             due=row["due"],
             basis=str(explanation.get("basis") or ""),
+            caution=_paper_filing_caution(explanation, row["due"], case["court_department"]),
         )
         for owner in _owners(case, str(explanation.get("actor") or "")):
             if owner in wanted:

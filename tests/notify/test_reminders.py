@@ -123,6 +123,15 @@ def test_the_digest_and_the_alert_reach_the_lawyer_once_in_french(
     assert "roth" not in text.replace("roth@", "")
     assert "Échéances dépassées (1) :" in text
     assert "dimanche 29 novembre 2026" in text and "AP-1" in text
+    # a backward period is never moved later: its Sunday stays, and the paper filing's day
+    # is given (CPC art. 754; DESIGN §3), once, under that deadline only
+    caution = (
+        "le dimanche 29 novembre 2026 n'est pas un jour ouvrable : pour un dépôt papier au "
+        "greffe, agir au plus tard le vendredi 27 novembre 2026"
+    )
+    assert text.count(caution) == 1
+    assert text.index("AP-1") < text.index(caution) < text.index("IP-1")
+    assert f"<em>{caution}</em>".replace("'", "&#39;") in html
     assert "Dans les 7 prochains jours (1) :" in text
     assert "jeudi 3 décembre 2026" in text and "IP-1 (Winstub Muller SARL)" in text
     assert f"https://casefile.example.fr/dossiers/{ids['ip']}" in text
@@ -221,3 +230,32 @@ def test_a_user_with_a_full_name_is_greeted_by_it(
         digest.get_body(("plain",)).get_content().splitlines()[0] == "Bonjour Maître Thomas Roth,"
     )
     assert "<p>Bonjour Maître Thomas Roth,</p>" in digest.get_body(("html",)).get_content()
+
+
+def test_an_alert_carries_the_paper_filing_caution() -> None:
+    from casefile.notify.messages import Composer, Item, Recipient
+
+    item = Item(
+        case_id=13,
+        reference="DEMO-013",
+        debtor="Logistique Hanau",
+        key="remise_au_greffe",
+        label="Remettre la copie de l'assignation au greffe (placement)",
+        due=date(2026, 12, 12),
+        basis="CPC art. 857",
+        caution=(
+            "le samedi 12 décembre 2026 n'est pas un jour ouvrable : pour un dépôt papier au "
+            "greffe, agir au plus tard le vendredi 11 décembre 2026"
+        ),
+    )
+    composer = Composer("https://casefile.example.fr", "casefile <r@x.fr>", "x.fr")
+    message = composer.alert(Recipient(1, "", "a@x.fr"), TODAY, item, "https://u")
+    lines = message.get_body(("plain",)).get_content().splitlines()
+    assert lines[2:5] == [
+        "Échéance dans 11 jours : Remettre la copie de l'assignation au greffe (placement), "
+        "le samedi 12 décembre 2026,",
+        "dossier DEMO-013 (Logistique Hanau) — CPC art. 857.",
+        "Attention : le samedi 12 décembre 2026 n'est pas un jour ouvrable : pour un dépôt "
+        "papier au greffe, agir au plus tard le vendredi 11 décembre 2026.",
+    ]
+    assert "vendredi 11 décembre 2026.</em>" in message.get_body(("html",)).get_content()
