@@ -88,6 +88,9 @@ class InvalidFields(InputError):
     """Several fields of one form are wrong: `errors` maps each field name to its French message,
     so a page can show each message beside its field (and the API lists them all)."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], on_page: dict[str, str] | None = None) -> None:
         self.errors = dict(errors)
+        self.page_errors = {**self.errors, **(on_page or {})}
+        """What a page shows beside each field: a field's own wording when its message points
+        to a command or an endpoint (`UnknownChoice.page_message`), else `errors`."""
         super().__init__(" ; ".join(self.errors.values()))

@@ -18,7 +18,7 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from casefile.errors import InputError
-from casefile.law.wording import quoted
+from casefile.law.wording import quoted, too_large_fr
 
 MAX_FIELD_BYTES = 64 * 1024
 
@@ -28,7 +28,7 @@ class TooLarge(HTTPException):
 
 
 def too_large(limit: int) -> TooLarge:
-    return TooLarge(detail=f"le fichier dépasse la taille maximale de {limit} octets")
+    return TooLarge(detail=too_large_fr(limit))
 
 
 @dataclass

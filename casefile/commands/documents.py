@@ -28,10 +28,13 @@ def check(args: argparse.Namespace, today: date) -> int:
     for item in run_store(work):
         if item.blocked:
             print(f"{item.title} ({item.template}) : impossible pour l'instant — {item.blocked}.")
+            if item.missing:
+                print("  il y manque aussi :")
         elif item.ready:
             print(f"{item.title} ({item.template}) : complet.")
         else:
             print(f"{item.title} ({item.template}) : à compléter")
+        if not item.ready:
             for line in item.missing:
                 print(f"  - {line}")
     return 0

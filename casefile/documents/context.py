@@ -196,6 +196,7 @@ class DeadlineLine:
     label: str
     due: date
     basis: str  # "CPC art. 1416"
+    key: str = ""  # the deadline's key in its procedure ("opposition")
 
 
 @dataclass(frozen=True, slots=True)

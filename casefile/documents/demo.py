@@ -192,7 +192,11 @@ def demo_case(invoice_count: int = 3, small: bool = False) -> CaseDocumentData:
         document_date=date(2026, 4, 15),
         invoices=invoices,
         pieces=tuple(pieces),
-        deadlines=(DeadlineLine("Opposition du débiteur", date(2026, 4, 13), "CPC art. 1416"),),
+        deadlines=(
+            DeadlineLine(
+                "Opposition du débiteur", date(2026, 4, 13), "CPC art. 1416", "opposition"
+            ),
+        ),
         hearing_date=date(2026, 6, 3),  # a Wednesday
         hearing_time=time(9, 30),
         ordonnance_date=date(2026, 3, 2),
@@ -248,9 +252,14 @@ def demo_for(
             ordonnance_date=date(2022, 1, 14),
             document_date=date(2022, 4, 20),
             deadlines=(
-                DeadlineLine("Opposition du débiteur", date(2022, 3, 21), "CPC art. 1416"),
                 DeadlineLine(
-                    "Demande de formule exécutoire", date(2022, 4, 21), "CPC art. 1423 ancien"
+                    "Opposition du débiteur", date(2022, 3, 21), "CPC art. 1416", "opposition"
+                ),
+                DeadlineLine(
+                    "Demande de formule exécutoire",
+                    date(2022, 4, 21),
+                    "CPC art. 1423 ancien",
+                    "formule_executoire",
                 ),
             ),
         )

@@ -217,9 +217,12 @@ def _company_designation(company: Company) -> str:
         text += f", {registration}"
     text += f", dont le siège est {company.address}"
     if company.representative:
+        # « Mme Anne Schmitt, gérante, domiciliée … »: the participle agrees with the person named.
+        first = company.representative.split(maxsplit=1)[0].rstrip(".,").lower()
+        agreement = "e" if first in ("mme", "madame", "mlle", "mademoiselle") else ""
         return (
             f"{text}, prise en la personne de son représentant légal, "
-            f"{company.representative}, domicilié en cette qualité audit siège"
+            f"{company.representative}, domicilié{agreement} en cette qualité audit siège"
         )
     return (
         f"{text}, prise en la personne de son représentant légal domicilié en cette qualité "

@@ -41,6 +41,9 @@ class TemplateSpec:
     principal_at_most: str | None = None  # parameter: only when the principal is at most it
     otherwise: str | None = None  # the template for the other side of that threshold
     professional_mentions: tuple[str, ...] = ()  # rendered only between professionals
+    claims_payment: bool = False  # it demands the sums owed: refused when nothing is owed
+    # It says a deadline expired (any of these, the earliest): refused until one has.
+    after_deadline: tuple[str, ...] = ()
 
     def fits_ordonnance(self, day: date) -> bool:
         """Whether an ordonnance of `day` is on the template's side of its regime date (the
@@ -98,6 +101,8 @@ class TemplateEntry(Spec, frozen=True):
     principal_above: Key | None = None
     principal_at_most: Key | None = None
     otherwise: Key | None = None
+    claims_payment: bool = False
+    after_deadline: tuple[Key, ...] = ()
 
 
 class ManifestSpec(Spec, frozen=True):
@@ -141,6 +146,8 @@ def parse_manifest_data(data: object, path: Path) -> Manifest:
             principal_at_most=entry.principal_at_most,
             otherwise=entry.otherwise,
             professional_mentions=entry.professional_mentions,
+            claims_payment=entry.claims_payment,
+            after_deadline=entry.after_deadline,
         )
     for index, entry in enumerate(spec.templates):
         if entry.otherwise is not None and entry.otherwise not in templates:
@@ -176,6 +183,11 @@ def reference_problems(
             problems.append(
                 f"{where}.step: {spec.step!r} n'est ni un événement ni un délai de {procedure.key}"
             )
+        for key in spec.after_deadline:
+            if key not in procedure.deadline_keys:
+                problems.append(
+                    f"{where}.after_deadline: {key!r} n'est pas un délai de {procedure.key}"
+                )
         if spec.court is not None and spec.court not in procedure.courts:
             problems.append(
                 f"{where}.court: {spec.court!r} n'est pas une juridiction de {procedure.key}"

@@ -10,6 +10,7 @@ so a debtor named "{{ 7*7 }}" is printed as written.
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,10 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateError
 from casefile.documents.context import BUILDERS, COMMON_FIELDS, CaseDocumentData, MissingField
 from casefile.documents.formatting import FILTERS, date_fr
 from casefile.documents.manifest import Manifest, TemplateSpec, load_manifest
-from casefile.documents.selection import check_amount
+from casefile.documents.selection import check_amount, check_something_owed
 from casefile.errors import DefinitionError, InputError
 from casefile.law.parties import court_label
+from casefile.law.wording import day_fr
 
 
 def make_environment() -> Environment:
@@ -87,7 +89,13 @@ def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
             f"le modèle « {spec.title} » est rédigé pour un {court_label(spec.court, None)}, pas pour "
             f"« {data.court.name} » ({court_label(data.court.kind, None)})"
         )
+    check_something_owed(spec, data)
     check_amount(spec, data)
+    _check_ordonnance(spec, data)
+    _check_expired(spec, data)
+
+
+def _check_ordonnance(spec: TemplateSpec, data: CaseDocumentData) -> None:
     if spec.ordonnance_from is None and spec.ordonnance_before is None:
         return
     if data.ordonnance_date is None:
@@ -103,6 +111,34 @@ def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
         raise InputError(
             f"{spec.key} : l'ordonnance du {date_fr(data.ordonnance_date)} n'est pas antérieure "
             f"au {date_fr(spec.ordonnance_before)} ; elle porte déjà la formule exécutoire"
+        )
+
+
+def _check_expired(spec: TemplateSpec, data: CaseDocumentData) -> None:
+    """A document saying that a deadline has expired (manifest `after_deadline`: « le délai
+    d'opposition … est expiré ») is dated after its last day (CPC 642: it runs to midnight);
+    of alternative deadlines, the earliest to expire counts."""
+    if not spec.after_deadline:
+        return
+    lines = [line for line in data.deadlines if line.key in spec.after_deadline]
+    if not lines:
+        from casefile.definitions import engine
+
+        rules = engine().procedure(data.procedure).deadlines
+        first = spec.after_deadline[0]
+        label = next((r.label for r in rules if r.key == first), first)
+        raise InputError(
+            f"{spec.key} : le délai « {label} » n'a pas couru au {date_fr(data.document_date)} "
+            "(l'acte qui le fait courir n'est pas enregistré, ou une opposition a été formée) : "
+            "enregistrez d'abord la signification de l'ordonnance dans la chronologie du dossier"
+        )
+    line = min(lines, key=lambda line: line.due)
+    if line.due >= data.document_date:
+        after = line.due + timedelta(days=1)
+        raise InputError(
+            f"{spec.key} : le délai « {line.label} » court jusqu'au {day_fr(line.due)} inclus ; "
+            f"ce document le dit expiré et ne peut être daté que du {day_fr(after)} ou après : "
+            "générez-le à partir de ce jour"
         )
 
 

@@ -66,6 +66,25 @@ def check_amount(spec: TemplateSpec, data: CaseDocumentData) -> None:
     )
 
 
+class NothingOwed(InputError):
+    """A document that demands the sums owed, for a case that has nothing owed on its date."""
+
+    code = "rien_a_reclamer"
+
+
+def check_something_owed(spec: TemplateSpec, data: CaseDocumentData) -> None:
+    """NothingOwed when `spec` demands payment (manifest `claims_payment`) and the case's total
+    on the document date is not positive: a letter « de la somme de 0,00 € » is never produced."""
+    if not spec.claims_payment or data.claim.total > 0:
+        return
+    raise NothingOwed(
+        f"{spec.key} : aucune somme n'est due au {date_fr(data.document_date)}, ce document "
+        "réclamerait 0,00\u00a0€ et n'est pas établi. Enregistrez d'abord la facture impayée "
+        "(rubrique Factures du dossier : numéro, dates, montant) ; si tout a été payé, il n'y a "
+        "rien à réclamer et le « Décompte de créance » en garde la trace"
+    )
+
+
 def select_template(
     requested: str, data: CaseDocumentData, manifest: Manifest | None = None
 ) -> tuple[str, str | None]:

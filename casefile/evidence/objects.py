@@ -31,7 +31,7 @@ import blake3 as _blake3
 from casefile.errors import InputError
 from casefile.evidence.errors import IntegrityError
 from casefile.evidence.sniff import SNIFF_BYTES, sniff
-from casefile.law.wording import quoted
+from casefile.law.wording import quoted, too_large_fr
 
 CHUNK = 1024 * 1024
 """Read size when streaming objects: large enough for throughput, small for memory."""
@@ -300,7 +300,7 @@ class HashingReader:
     def _account(self, data: bytes) -> None:
         self.size += len(data)
         if self._max_size is not None and self.size > self._max_size:
-            raise InputError(f"le fichier dépasse la taille maximale de {self._max_size} octets")
+            raise InputError(too_large_fr(self._max_size))
         if self.parts is not None:
             self.parts.feed(data)
         self.sha256.update(data)

@@ -212,7 +212,8 @@ def generated_source(
     for step in steps:
         voidable.update(step.rule.voids)
     if voidable:
-        emit(2, "voided_by = {}")
+        # Made by the first missed deadline that voids others (rare): no dict a case.
+        emit(2, "voided_by = None")
     seen_keys: set[str] = set()
     roles: list[dict[str, str]] = []
     for number, step in enumerate(steps):
@@ -274,6 +275,8 @@ def generated_source(
             emit(inner + 1, f"dl = made_moot({key_lit}, dl, voider, warnings)")
         if rule.voids:
             emit(inner, "if dl.status == 'missed':")
+            emit(inner + 1, "if voided_by is None:")
+            emit(inner + 2, "voided_by = {}")
             for key in rule.voids:
                 emit(inner + 1, f"voided_by.setdefault({key!r}, dl)")
         emit(inner, f"results[{key_lit}] = dl")
@@ -582,12 +585,17 @@ def _emit_step(
     role.update(expiries=expiries, expire=expire, fast=fast, fill=fill)
     notice = rule.notice_event
     if notice is not None:
-        # The due date first: a notice dated after it leaves the rule to its next version.
-        emit(d, f"result = {expiries}.get(sd) or {expire}(sd)")
         late = _all([ev.present(notice), f"{ev(notice)}.date > result.due"])
-        if late != _FALSE:
-            emit(d, f"if {late}:")
-            emit(d + 1, "break")
+        if late == _FALSE and all(ev.known(k) is False for k in acts):
+            # Neither a notice nor a satisfying event to compare with the due date: the
+            # expiry is read only to build a deadline not yet in the memo (below).
+            emit(d, "result = None")
+        else:
+            # The due date first: a notice dated after it leaves the rule to its next version.
+            emit(d, f"result = {expiries}.get(sd) or {expire}(sd)")
+            if late != _FALSE:
+                emit(d, f"if {late}:")
+                emit(d + 1, "break")
         emit(d, f"nu = {ev.absent(notice)}")
     else:
         emit(d, "result = None")
@@ -643,20 +651,37 @@ def _emit_step(
     # In a specialised text, a rule with neither a satisfying nor a moot event recorded is
     # pending (or uncertain) until `today` is read: its status is known when written.
     still = ev.recorded is not None and moot == _FALSE and act_state == "none"
+    # A rule of several starts, none uncertain, no notice: its first start pending with the
+    # validity known is keyed by the start date alone (no tuple built, hashed and compared),
+    # as a single start's pending deadline is; the other entries by their tuple. Every text
+    # of the rule writes the same keys (they share the memo).
+    # So is a rule's deadline from its first start, pending (or uncertain, a single start's
+    # status while nothing satisfies it), the validity known and the notice date not
+    # recorded (the usual case of a rule with a notice event): one key per rule, whatever
+    # the text, meaning one status, start and flags.
+    short: list[str] | None = None  # None: never the short key in this text
+    if (single or pending == "'pending'") and vu != _TRUE:
+        short = [] if single else ["idx == 0"]
+        if keyed_vu and vu != _FALSE:
+            short.append(f"not {vu}")
+        if notice is not None:
+            absent = ev.absent(notice)
+            if absent == _FALSE:
+                short = None
+            elif absent != _TRUE:
+                short.append("nu")
     if still and pending in ("'pending'", "'uncertain'"):
-        if single and not keyed_vu and notice is None:
-            emit(d, "fk = sd")
-        else:
-            key = "(sd, " + pending
-            if not single:
-                key += ", idx"
-            if keyed_vu:
-                key += f", {vu}"
-            if notice is not None:
-                key += ", nu"
-            emit(d, f"fk = {key})")
-    elif single and not keyed_vu and notice is None:
-        emit(d, f"fk = sd if status == {pending} else (sd, status)")
+        key = "(sd, " + pending
+        if not single:
+            key += ", idx"
+        if keyed_vu:
+            key += f", {vu}"
+        if notice is not None:
+            key += ", nu"
+        key += ")"
+        if short is not None:
+            key = f"sd if {' and '.join(short)} else {key}" if short else "sd"
+        emit(d, f"fk = {key}")
     else:
         key = "(sd, status"
         if not single:
@@ -666,6 +691,8 @@ def _emit_step(
         if notice is not None:
             key += ", nu"
         key += ")"
+        if short is not None:
+            key = f"sd if {' and '.join([f'status == {pending}', *short])} else {key}"
         emit(d, f"fk = {key}")
     emit(d, f"hit = {fast}.get(fk)")
     emit(d, "if hit is None:")

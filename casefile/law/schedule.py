@@ -38,6 +38,7 @@ from casefile.law.wording import (
     date_fr,
     dates_fr_in,
     day_fr,
+    iso_date,
     labelled_list,
     period_fr,
     quoted,
@@ -698,7 +699,10 @@ class Engine:
             else:
                 deadlines = tuple(sorted(results.values(), key=_DUE_AND_KEY))
             schedule = _new_schedule(
-                plan.procedure_key, plan.territory_key, deadlines, tuple(warnings)
+                plan.procedure_key,
+                plan.territory_key,
+                deadlines,
+                tuple(warnings) if warnings else (),
             )
         else:
             schedule = self._compute(procedure_key, events, facts, today, dispatch=False)
@@ -1568,30 +1572,44 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
         due = backward_due(start, total)
         notes_: list[str] = []
         if total.total_months:
-            forward = forward_reading(start, total)
-            kept = min(due, forward)
-            notes_.append(
-                f"délai à rebours allongé pour distance ({_forward_text(total)}) : "
-                "compté à rebours depuis "
-                f"l'audience, dernier jour utile le {due.isoformat()} ; compté depuis l'acte "
-                f"pour que tout le délai expire avant l'audience, le {forward.isoformat()} ; "
-                f"la date la plus précoce est retenue, le {kept.isoformat()} (aucun texte ne "
-                "tranche entre ces lectures)"
-            )
-            due = kept
+            due, note = _extended_backward(start, total)
+            notes_.append(note)
         if not territory.is_working_day(due):
-            previous = territory.previous_working_day(due)
-            reason = territory.why_not_working(due)
-            notes_.append(
-                f"le dernier jour utile {due.isoformat()} n'est pas un jour ouvrable ({reason}) : "
-                f"pour un dépôt papier au greffe, agir au plus tard le {previous.isoformat()} "
-                "(délai à rebours, jamais reporté)"
-            )
+            notes_.append(_paper_filing_note(due, territory))
         return _new_expiry(due, due, None, tuple(notes_))
     unadjusted = add_period(start, total)
     if counting == "calendar":
         return _new_expiry(unadjusted, unadjusted, None, ())
     return _rolled(unadjusted, territory)
+
+
+def _extended_backward(hearing: date, total: Period) -> tuple[date, str]:
+    """A backward period lengthened by a distance extension (months): the day kept, the
+    earlier of its two readings (counted back from the hearing; counted forward from the act,
+    `forward_reading`), and the note saying so. Depends on no territory."""
+    due = backward_due(hearing, total)
+    forward = forward_reading(hearing, total)
+    kept = min(due, forward)
+    return kept, (
+        f"délai à rebours allongé pour distance ({_forward_text(total)}) : "
+        "compté à rebours depuis "
+        f"l'audience, dernier jour utile le {iso_date(due)} ; compté depuis l'acte "
+        f"pour que tout le délai expire avant l'audience, le {iso_date(forward)} ; "
+        f"la date la plus précoce est retenue, le {iso_date(kept)} (aucun texte ne "
+        "tranche entre ces lectures)"
+    )
+
+
+def _paper_filing_note(due: date, territory: Territory) -> str:
+    """The note of a backward period whose last day `due` is not worked in `territory`
+    (never rolled: the day before that is worked, for a filing at the registry)."""
+    previous = territory.previous_working_day(due)
+    reason = territory.why_not_working(due)
+    return (
+        f"le dernier jour utile {iso_date(due)} n'est pas un jour ouvrable ({reason}) : "
+        f"pour un dépôt papier au greffe, agir au plus tard le {iso_date(previous)} "
+        "(délai à rebours, jamais reporté)"
+    )
 
 
 def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
@@ -1603,16 +1621,16 @@ def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
     if skipped:
         moved = (
             ", ".join([day.reason for day in skipped])
-            + f" → report au premier jour ouvrable suivant, {due.isoformat()} (CPC art. 642)"
+            + f" → report au premier jour ouvrable suivant, {iso_date(due)} (CPC art. 642)"
         )
     warnings: tuple[str, ...] = ()
     doubtful = territory.doubtful_day(due)
     if doubtful:
         later, _ = territory.next_working_day(due + timedelta(days=1))
         warnings = (
-            f"le {due.isoformat()} est « {doubtful} », jour dont le caractère férié ou chômé "
-            f"n'est pas établi pour l'art. 642 : date retenue {due.isoformat()} (la plus "
-            f"précoce) ; date possible {later.isoformat()}",
+            f"le {iso_date(due)} est « {doubtful} », jour dont le caractère férié ou chômé "
+            f"n'est pas établi pour l'art. 642 : date retenue {iso_date(due)} (la plus "
+            f"précoce) ; date possible {iso_date(later)}",
         )
     return _new_expiry(unadjusted, due, moved, warnings)
 
@@ -1839,7 +1857,11 @@ def _filler(
     prefix = f"{rule.key}: "
     key, label, period, counting = rule.key, rule.label, rule.period, rule.counting
     actor, basis, source, consequence = rule.actor, rule.basis, rule.source, rule.consequence
-    leads: dict[tuple[int, bool], tuple[str, ...]] = {}
+    # Leading notes by start (its index; its complement when the validity is unknown).
+    leads: dict[int, tuple[str, ...]] = {}
+    # The expiries' warnings prefixed with the rule's key, by warnings (the same for every start
+    # whose expiry falls on the same day: a doubtful day, a backward period's notes).
+    prefixed: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def fill(
         fast_key: Any,
@@ -1880,11 +1902,10 @@ def _filler(
         warnings = result.warnings
         if cached is None:
             start = rule.starts[index]
-            lead = leads.get((index, validity_unknown))
+            lead_key = ~index if validity_unknown else index
+            lead = leads.get(lead_key)
             if lead is None:
-                lead = leads[(index, validity_unknown)] = _lead_notes(
-                    rule, start, validity_unknown, False, applied
-                )
+                lead = leads[lead_key] = _lead_notes(rule, start, validity_unknown, False, applied)
             notes = lead + warnings if warnings else lead
             if notice_unknown:
                 notes += _added_notes(rule, procedure, notice_unknown, None)
@@ -1923,7 +1944,13 @@ def _filler(
             deadline = cached
             count[0] += 1
         # The deadline alone, or with its expiry's warnings (prefixed) when it has some.
-        entry = (deadline, tuple([prefix + w for w in warnings])) if warnings else deadline
+        if warnings:
+            shown = prefixed.get(warnings)
+            if shown is None:
+                shown = prefixed[warnings] = tuple([prefix + w for w in warnings])
+            entry: Deadline | tuple[Deadline, tuple[str, ...]] = (deadline, shown)
+        else:
+            entry = deadline
         fast[fast_key] = entry
         if count[0] > PLAN_MEMO_SIZE:
             engine._drop_plans()
@@ -1942,11 +1969,24 @@ def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date],
     count = engine._plan_count
     if counting == "cpc" and not total.backward:
         months = total.total_months
-        delta = timedelta(days=total.days)
+        months_less_one = months - 1
+        days = total.days
+        delta = timedelta(days=days)
         derived = territory.derived
+        new_date = date
 
         def expire_cpc(start: date) -> _Expiry:
-            unadjusted = add_months(start, months) + delta if months else start + delta
+            if not months:
+                unadjusted = start + delta
+            else:
+                day = start.day
+                if day > 28:  # a day some months lack: `add_months` clamps it
+                    unadjusted = add_months(start, months)
+                else:  # `add_months` in line (every month has 28 days)
+                    shifted = start.month + months_less_one
+                    unadjusted = new_date(start.year + shifted // 12, shifted % 12 + 1, day)
+                if days:
+                    unadjusted += delta
             found: _Expiry | None = derived.get(unadjusted)
             if found is None:
                 found = derived[unadjusted] = _rolled(unadjusted, territory)
@@ -1957,16 +1997,37 @@ def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date],
             return found
 
         return expire_cpc
-    if counting == "backward" and not total.total_months:
-        before = timedelta(days=total.days + 1)  # `backward_due`
+    if counting == "backward":
+        # `_expiry_of_total`'s backward reading, its parts kept: the note of a last day not
+        # worked by territory and day (`Territory.filing_notes`: every backward rule of the
+        # territory shares it), and a distance extension's two readings by hearing, shared by
+        # every territory (`forward_reading` walks day by day: 10 µs a hearing).
+        months = total.total_months
+        before = timedelta(days=total.days + 1)  # `backward_due` without months
         next_working_day = territory.next_working_day
+        filing_notes = territory.filing_notes
+        readings: dict[date, tuple[date, str]] = {}
+        if months:
+            shared_key = ("extended backward", total)
+            readings = engine._step_memos.get(shared_key)
+            if readings is None:
+                readings = engine._step_memos[shared_key] = {}
 
         def expire_backward(start: date) -> _Expiry:
-            due = start - before
-            if next_working_day(due)[0] == due:  # a working day: no note (`_expiry_of_total`)
-                found = _new_expiry(due, due, None, ())
+            if months:
+                reading = readings.get(start)
+                if reading is None:
+                    reading = readings[start] = _extended_backward(start, total)
+                due, lead = reading
             else:
-                found = _expiry_of_total(counting, total, start, territory)
+                due, lead = start - before, None
+            if next_working_day(due)[0] == due:  # a working day: no note of filing
+                found = _new_expiry(due, due, None, (lead,) if lead else ())
+            else:
+                note = filing_notes.get(due)
+                if note is None:
+                    note = filing_notes[due] = _paper_filing_note(due, territory)
+                found = _new_expiry(due, due, None, (lead, note) if lead else (note,))
             memo[start] = found
             count[0] += 1
             if count[0] > PLAN_MEMO_SIZE:

@@ -20,7 +20,7 @@ import msgspec
 from casefile.errors import DefinitionError, InputError
 from casefile.law.holiday_table import HolidayTable, package_year
 from casefile.law.schema import Department, MonthDay, Slug, Spec, Text, Url, decode, read_toml
-from casefile.law.wording import quoted
+from casefile.law.wording import ISO_DATES, iso_date, quoted
 
 _METROPOLITAN = re.compile(r"^(0[1-9]|1[0-9]|2[1-9]|2A|2B|[3-8][0-9]|9[0-5])$")
 ABROAD = "etranger"
@@ -63,6 +63,8 @@ class Territory:
     # Results that depend only on this territory's days and a date (the engine's art. 642
     # expiries by last day of the period): at most one entry a day.
     derived: dict[date, Any] = field(default_factory=dict, repr=False)
+    # The note of a backward period whose last day is not worked, by that day (the engine's).
+    filing_notes: dict[date, str] = field(default_factory=dict, repr=False, compare=False)
 
     def _load_year(self, year: int) -> None:
         if year in self._years:
@@ -101,9 +103,9 @@ class Territory:
         name = self.holiday(day)
         weekday = _WEEKDAYS[day.weekday()]
         if name:
-            return f"{weekday} {day.isoformat()} ({name})"
+            return f"{weekday} {iso_date(day)} ({name})"
         if day.weekday() >= 5:
-            return f"{weekday} {day.isoformat()}"
+            return f"{weekday} {iso_date(day)}"
         return None
 
     def next_working_day(self, day: date) -> tuple[date, tuple[NonWorkingDay, ...]]:
@@ -138,7 +140,7 @@ class Territory:
             if not name and weekday < 5:
                 following = (day, ())
             else:
-                reason = f"{_WEEKDAYS[weekday]} {day.isoformat()}"
+                reason = f"{_WEEKDAYS[weekday]} {ISO_DATES.get(day) or iso_date(day)}"
                 if name:
                     reason += f" ({name})"
                 following = (following[0], (NonWorkingDay(day, reason), *following[1]))

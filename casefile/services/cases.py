@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from casefile.definitions import engine
-from casefile.errors import InputError, InvalidFields
+from casefile.errors import InputError, InvalidFields, shown_on_page
 from casefile.labels import court_fr
 from casefile.law.suggestions import procedure_of
 from casefile.services.claims import add_claim, delete_claim, edit_claim
@@ -72,12 +72,14 @@ def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
     parties), so that a form shows each message beside its field."""
     eng = engine()
     errors: dict[str, str] = {}
+    on_page: dict[str, str] = {}  # a page lists the procedures itself (no command, no endpoint)
     court: str | None = data.court
     department: str | None = None
     try:
         procedure = procedure_of(eng.procedures, data.procedure)
     except InputError as error:
         errors["procedure"] = str(error)
+        on_page["procedure"] = shown_on_page(error)
     else:
         court = data.court or procedure.default_court
         if procedure.courts and court not in procedure.courts:
@@ -104,7 +106,7 @@ def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
         except InvalidFields as error:
             errors |= error.errors
     if errors:
-        raise InvalidFields(errors)
+        raise InvalidFields(errors, on_page)
     assert department is not None
     return court, department
 

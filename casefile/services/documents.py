@@ -34,14 +34,15 @@ class DocumentReadiness:
     template: str
     title: str
     ready: bool  # renders with no placeholder
-    missing: tuple[str, ...]  # French sentences: what is missing, and where to enter it
+    missing: tuple[str, ...]  # French sentences: what is missing, and where to enter it (also
+    # when blocked: what it will lack once it can be rendered)
     blocked: str | None = None  # why it cannot be rendered at all (French), if so
 
 
-def _blocked_reason(error: InputError) -> str:
+def _blocked_reason(error: InputError, key: str) -> str:
     if isinstance(error, MissingField) and error.field in _NEEDED_EVENTS:
         return _NEEDED_EVENTS[error.field]
-    return str(error)
+    return str(error).removeprefix(f"{key} : ")  # the title already names the document
 
 
 def offered_templates(procedure_key: str, court: str | None) -> list[str]:
@@ -77,14 +78,18 @@ async def document_readiness(case: int | str, actor: User, today: date) -> list[
             data.ordonnance_date is None or data.ordonnance_date >= spec.ordonnance_before
         ):
             continue  # former regime only: not offered for later (or absent) ordonnances
+        # What the document lacks is listed even when it cannot be rendered yet (nothing owed,
+        # no hearing…): the lawyer completes the rest meanwhile.
+        missing = tuple(m.text() for m in missing_for(key, source.missing))
         try:
             build_context(key, data, manifest)
         except InputError as error:
             result.append(
-                DocumentReadiness(key, spec.title, False, (), blocked=_blocked_reason(error))
+                DocumentReadiness(
+                    key, spec.title, False, missing, blocked=_blocked_reason(error, key)
+                )
             )
             continue
-        missing = tuple(m.text() for m in missing_for(key, source.missing))
         result.append(DocumentReadiness(key, spec.title, not missing, missing))
     return result
 

@@ -521,7 +521,11 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
     full = await get_case(row["id"], actor, today=today)
     parties = {p["role"]: p for p in await PartyRow.select().where(PartyRow.case == row["id"])}
     if "creditor" not in parties or "debtor" not in parties:
-        raise InputError(f"case {row['reference']} lacks its creditor or its debtor")
+        raise InputError(
+            f"le dossier « {row['reference']} » n'a pas de créancier ou de débiteur enregistré : "
+            "renseignez-le sur la page du dossier (rubrique Données du dossier) avant d'établir "
+            "un document"
+        )
     recorded = await find_court(row["court_id"]) if row.get("court_id") else None
     court, place, missing, notes = court_for(row["court"], row["court_department"], recorded)
     statement = await statement_for(row, today)
@@ -588,7 +592,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         invoices=invoices,
         pieces=pieces,
         deadlines=tuple(
-            DeadlineLine(d["label"], date.fromisoformat(d["due"]), d["basis"])
+            DeadlineLine(d["label"], date.fromisoformat(d["due"]), d["basis"], d["key"])
             for d in full["deadlines"]
             if d["status"] in ("pending", "uncertain", "missed")
         ),

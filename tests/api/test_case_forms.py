@@ -324,6 +324,50 @@ def test_a_court_the_procedure_does_not_use_is_refused_in_words(browser: Api) ->
     )
 
 
+def test_a_misspelt_procedure_is_named_on_the_page_without_a_command_or_an_endpoint(
+    browser: Api,
+) -> None:
+    """The page lists the procedures itself: it does not send a lawyer to « casefile
+    procedures » or « GET /api/procedures », nor show the key; the API still does."""
+    token = login(browser, "avocat")
+    refused = post(
+        browser,
+        token,
+        "/dossiers/nouveau",
+        reference="WEB-PROC-1",
+        procedure="injonction_de_paye",
+        court_department="67",
+        creditor="Cuisines Muller SAS",
+        debtor="Dupont",
+    )
+    assert refused.status_code == 422
+    message = re.search(
+        r'<p class="field-error" id="nc-procedure-error">([^<]+)</p>',
+        html.unescape(refused.text),
+    )
+    assert message and message.group(1) == (
+        "procédure inconnue « injonction_de_paye » ; la plus proche : « Injonction de payer » ; "
+        "toutes sont proposées dans la liste « Procédure » de la page"
+    )
+    assert 'value="WEB-PROC-1"' in refused.text  # nothing typed is lost
+    api = browser.client.post(
+        "/api/cases",
+        headers=browser.headers("avocat"),
+        json={
+            "reference": "API-PROC-1",
+            "procedure": "injonction_de_paye",
+            "court": "tribunal_judiciaire",
+            "court_department": "67",
+            "creditor": {"name": "Cuisines Muller SAS"},
+            "debtor": {"name": "Dupont"},
+        },
+    )
+    assert api.status_code == 422
+    assert api.json()["fields"]["procedure"].endswith(
+        "liste complète : casefile procedures, ou GET /api/procedures"
+    )
+
+
 def test_a_bad_debtor_residence_is_shown_beside_its_field_on_the_new_case_form(
     browser: Api,
 ) -> None:

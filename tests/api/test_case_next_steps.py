@@ -259,3 +259,15 @@ def test_an_unassigned_owner_is_not_followed_by_its_role_again(browser: Api) -> 
         "débiteur »)" in shown
     )
     assert 'id="h-case-data">Données du dossier<' in page
+
+
+def test_our_deadline_reads_as_its_last_day_not_the_day_before(browser: Api) -> None:
+    """CPC 642: a deadline runs to midnight of its last day. The copy of a TJ assignation for a
+    hearing on Wednesday 13 February 2030 may be filed until Monday 28 January 2030 (754): the
+    page says « au plus tard le » that day, not « avant le » (which would mean the 27th)."""
+    case = new_case(browser, procedure="assignation_paiement", lawyer="avocat")
+    event(browser, case["id"], "audience", date(2030, 2, 13), heure="09:30")
+    login(browser, "avocat")
+    todo = text(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text, "h-todo")
+    assert "au plus tard le lundi 28 janvier 2030 — responsable : " in todo
+    assert "avant le lundi 28 janvier 2030" not in todo

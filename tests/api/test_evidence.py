@@ -81,7 +81,12 @@ def test_an_oversize_upload_is_413_and_records_nothing(api: Api) -> None:
     big = b"x" * (65 * 1024)  # the test app's limit is 64 KiB
     response = upload_raw(api, case["id"], body=big)
     assert response.status_code == 413
-    assert "error" in response.json()
+    # The limit as a person reads it (not « 65536 octets »), and what to do instead.
+    assert response.json()["error"] == (
+        "le fichier dépasse la taille maximale acceptée (65\u202f536\u00a0octets) : envoyez "
+        "une version plus légère (numérisation moins résolue, PDF compressé) ou scindez-le en "
+        "plusieurs pièces"
+    )
 
     def chunks():
         for _ in range(70):

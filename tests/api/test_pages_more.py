@@ -25,14 +25,27 @@ def browser(api: Api) -> Iterator[Api]:
     api.client.cookies.clear()
 
 
-def renderable_case(api: Api, **changes: object) -> dict:
-    """Parties a pleading can designate: a company with its SIREN, a person with a civility."""
-    return new_case(
+def renderable_case(api: Api, owed: bool = False, **changes: object) -> dict:
+    """Parties a pleading can designate: a company with its SIREN, a person with a civility;
+    with an unpaid invoice of 4 080,00 € when `owed` (a pleading demanding it is refused without)."""
+    case = new_case(
         api,
         creditor={"name": "Dupont & Fils SARL", "kind": "professionnel", "siren": "552100554"},
         debtor={"name": "Madame Élise Martin", "kind": "consommateur", "residence": "75"},
         **changes,
     )
+    if owed:
+        invoice = {
+            "invoice_number": f"F-{case['reference']}",
+            "issue_date": "2026-06-15",
+            "due_date": "2026-07-15",
+            "amount": "4080.00",
+        }
+        added = api.client.post(
+            f"/api/cases/{case['id']}/claims", headers=api.headers("avocat"), json=invoice
+        )
+        assert added.status_code == 201, added.text
+    return case
 
 
 def flash(page: str) -> str:
@@ -47,7 +60,7 @@ def section(page: str, heading: str) -> str:
 
 
 def test_a_document_rendered_from_the_case_page_is_listed_and_downloads(browser: Api) -> None:
-    case = renderable_case(browser)
+    case = renderable_case(browser, owed=True)
     token = login(browser, "avocat")
     before = browser.client.get(f"/dossiers/{case['id']}", headers=HTML)
     assert '<option value="requete_injonction_tj">' in before.text
@@ -86,7 +99,7 @@ def test_a_document_rendered_from_the_case_page_is_listed_and_downloads(browser:
 
 
 def test_a_document_missing_the_hearing_date_is_a_french_message(browser: Api) -> None:
-    case = renderable_case(browser, procedure="assignation_paiement")
+    case = renderable_case(browser, owed=True, procedure="assignation_paiement")
     token = login(browser, "avocat")
     page = browser.client.post(
         f"/dossiers/{case['id']}/documents",
@@ -122,6 +135,32 @@ def test_a_refused_document_reads_as_a_sentence_without_status_or_key(browser: A
         "généré : l'ordonnance du 20 novembre 2026 n'est pas antérieure au 1er mars 2022 ; "
         "elle porte déjà la formule exécutoire"
     )
+
+
+def test_a_letter_demanding_nothing_is_refused_on_the_page_with_what_to_do(browser: Api) -> None:
+    """No invoice recorded: the mise en demeure would demand 0,00 €; the page says so in
+    French, says what to record instead, and generates nothing."""
+    case = renderable_case(browser)
+    token = login(browser, "avocat")
+    page = browser.client.post(
+        f"/dossiers/{case['id']}/documents",
+        data={"_csrf_token": token, "template": "mise_en_demeure"},
+        headers=HTML,
+    )
+    assert 'class="flash error"' in page.text
+    shown = " ".join(flash(page.text).split())
+    assert shown.startswith(
+        "Le document « Mise en demeure de payer » ne peut pas être généré : aucune somme "
+        "n'est due au "
+    )
+    assert shown.endswith(
+        ", ce document réclamerait 0,00 € et n'est pas établi. Enregistrez d'abord la facture "
+        "impayée (rubrique Factures du dossier : numéro, dates, montant) ; si tout a été payé, "
+        "il n'y a rien à réclamer et le « Décompte de créance » en garde la trace"
+    )
+    assert "Aucun document généré." in page.text
+    readiness = section(page.text, "h-docs")
+    assert "mise_en_demeure" not in html.unescape(re.sub(r"<[^>]+>", " ", readiness))
 
 
 def test_no_template_chosen_is_asked_for_in_words(browser: Api) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 from decimal import Decimal
 
@@ -166,6 +167,25 @@ def test_a_company_is_designated_with_form_capital_rcs_seat_and_representative()
         "personne de son représentant légal domicilié en cette qualité audit siège"
     )
     assert party_name(LYON_SAS) == "la société X"
+
+
+@pytest.mark.parametrize(
+    ("representative", "domiciled"),
+    [
+        ("Mme Anne Schmitt, gérante", "domiciliée"),
+        ("Madame Anne Schmitt, présidente", "domiciliée"),
+        ("M. Paul Muller, président", "domicilié"),
+        ("Paul Muller", "domicilié"),
+    ],
+)
+def test_the_representative_is_domiciled_in_the_agreement_of_the_person_named(
+    representative, domiciled
+):
+    company = replace(LYON_SAS, representative=representative)
+    assert party_designation(company).endswith(
+        f"prise en la personne de son représentant légal, {representative}, {domiciled} en cette "
+        "qualité audit siège"
+    )
 
 
 def test_an_unregistered_company_is_designated_by_its_siren():

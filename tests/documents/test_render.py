@@ -461,3 +461,24 @@ def test_a_provisional_statement_never_states_its_interest_as_a_plain_sum():
         f"{complete['montant_interets']} [à compléter : hors la période dont le taux n'est pas "
         "encore enregistré]"
     )
+
+
+def test_the_reminder_letter_mentions_a_previous_reminder_only_when_one_was_made():
+    """A first letter sent without any e-mail before it must not say « malgré notre précédent
+    rappel » (the debtor, then the judge, would read a reminder that never was)."""
+    from casefile.documents.context import ReminderLine
+    from casefile.documents.demo import demo_for
+
+    data = demo_for("lettre_relance")
+    assert data.reminders == ()
+    first = docx_text(render("lettre_relance", data))
+    assert "Sauf erreur ou omission de notre part, les factures ci-dessous" in first
+    assert "précédent rappel" not in first
+    reminded = replace(
+        data, reminders=(ReminderLine(date(2026, 3, 20), "e-mail", "Rappel courtois par e-mail"),)
+    )
+    second = docx_text(render("lettre_relance", reminded))
+    assert (
+        "Sauf erreur ou omission de notre part, malgré notre précédent rappel, les factures "
+        "ci-dessous" in second
+    )

@@ -15,7 +15,7 @@ import pytest
 
 from casefile.documents.context import ClaimSummary
 from casefile.documents.demo import demo_for
-from casefile.documents.manifest import parse_manifest
+from casefile.documents.manifest import load_manifest, parse_manifest
 from casefile.documents.render import render
 from casefile.documents.selection import select_template, threshold_at
 from casefile.documents.text import docx_text
@@ -142,3 +142,60 @@ def test_a_manifest_rule_without_its_other_template_is_a_definition_error(tmp_pa
     bad.write_text(text.replace(f'otherwise = "{SANS}"\n', "", 1), encoding="utf-8")
     with pytest.raises(DefinitionError, match="go together"):
         parse_manifest(bad)
+
+
+def _owing(total: str, key: str):
+    """The demo case of `key` whose claim is `total` in principal, on its document date."""
+    data = demo_for(key)
+    amount = Decimal(total)
+    claim = ClaimSummary(
+        principal=amount,
+        interest=Decimal("0.00"),
+        indemnities=Decimal("0.00"),
+        costs=Decimal("0.00"),
+        total=amount,
+        as_of=data.claim.as_of,
+    )
+    return replace(data, claim=claim)  # document date: 15 April 2026
+
+
+DEMANDS = (
+    "mise_en_demeure",
+    "lettre_relance",
+    "requete_injonction_tj",
+    "requete_injonction_tc",
+    "assignation_refere_provision",
+    "assignation_paiement_tj_sans_avocat",
+    "assignation_paiement_tc",
+    "mandat_petites_creances",
+)
+
+
+@pytest.mark.parametrize("key", DEMANDS)
+def test_a_document_demanding_payment_is_refused_when_nothing_is_owed(key):
+    """No letter or pleading « de la somme de 0,00 € »: the refusal says what to do instead."""
+    with pytest.raises(InputError) as refused:
+        render(key, _owing("0.00", key))
+    assert str(refused.value) == (
+        f"{key} : aucune somme n'est due au 15 avril 2026, ce document réclamerait 0,00\u00a0€ "
+        "et n'est pas établi. Enregistrez d'abord la facture impayée (rubrique Factures du "
+        "dossier : numéro, dates, montant) ; si tout a été payé, il n'y a rien à réclamer et le "
+        "« Décompte de créance » en garde la trace"
+    )
+    assert refused.value.http_status == 422
+    assert render(key, _owing("0.01", key))  # one cent still owed: the document is produced
+
+
+def test_every_document_demanding_payment_is_marked_so_in_the_manifest():
+    manifest = load_manifest()
+    marked = {k for k, spec in manifest.templates.items() if spec.claims_payment}
+    assert marked == {*DEMANDS, "assignation_paiement_tj"}
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [("decompte_creance", "0,00\u00a0€"), ("bordereau_pieces", "BORDEREAU DE COMMUNICATION")],
+)
+def test_the_statement_and_the_bordereau_stay_available_when_nothing_is_owed(key, says):
+    """The décompte is what shows that all was paid; the bordereau demands nothing."""
+    assert says in docx_text(render(key, _owing("0.00", key)))

@@ -151,7 +151,7 @@ def test_a_key_that_is_not_a_sha256_is_refused(store):
 
 
 def test_a_file_over_the_limit_is_refused_and_leaves_nothing(backend: Backend):
-    with pytest.raises(InputError, match="taille maximale de 1000 octets"):
+    with pytest.raises(InputError, match="taille maximale acceptée \\(1\u202f000\u00a0octets\\)"):
         backend.store.put_stream(io.BytesIO(b"x" * 5000), max_size=1000)
     assert backend.raw_names() == []
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from casefile import clock
+from casefile.documents.formatting import date_fr
 from tests.api.conftest import Api, _prepare
 from tests.integration.conftest import CREDITOR_SIREN, DEBTOR_SIREN
 
@@ -219,8 +221,9 @@ def test_a_letter_gets_no_note_about_a_bordereau_it_does_not_have(api: Api) -> N
         )
 
 
-def test_a_case_without_unpaid_invoice_says_its_letters_would_claim_nothing(api: Api) -> None:
-    """Before a lawyer sends a mise en demeure « de la somme de 0,00 € »."""
+def test_a_case_without_unpaid_invoice_is_refused_its_letters_and_pleadings(api: Api) -> None:
+    """No mise en demeure « de la somme de 0,00 € »: 422 in French, saying what to do instead,
+    and nothing stored; the décompte stays available (it is what shows that all was paid)."""
     body = {
         "reference": "API-DOC-EMPTY",
         "procedure": "injonction_de_payer",
@@ -231,17 +234,30 @@ def test_a_case_without_unpaid_invoice_says_its_letters_would_claim_nothing(api:
     }
     created = api.client.post("/api/cases", headers=api.headers("avocat"), json=body)
     assert created.status_code == 201, created.text
-    response = api.client.post(
-        f"/api/cases/{created.json()['id']}/documents",
-        headers=api.headers("avocat"),
-        json={"template": "mise_en_demeure"},
-    )
-    assert response.status_code == 201, response.text
-    assert any(
-        note.startswith("Aucune somme due au ")
-        and note.endswith(
-            ": aucune facture impayée n'est enregistrée (rubrique Factures) ; une mise en "
-            "demeure, une requête ou une assignation réclamerait 0,00\u00a0€."
+    case_id = created.json()["id"]
+    today = date_fr(clock.today())
+    for template in ("mise_en_demeure", "requete_injonction_tj", "lettre_relance"):
+        response = api.client.post(
+            f"/api/cases/{case_id}/documents",
+            headers=api.headers("avocat"),
+            json={"template": template},
         )
-        for note in response.json()["notes"]
-    ), response.json()["notes"]
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "rien_a_reclamer"
+        assert response.json()["error"] == (
+            f"{template} : aucune somme n'est due au {today}, ce document réclamerait "
+            "0,00\u00a0€ et n'est pas établi. Enregistrez d'abord la facture impayée (rubrique "
+            "Factures du dossier : numéro, dates, montant) ; si tout a été payé, il n'y a rien à "
+            "réclamer et le « Décompte de créance » en garde la trace"
+        )
+    listed = api.client.get(f"/api/cases/{case_id}", headers=api.headers("avocat")).json()
+    assert listed["documents"] == []
+    statement = api.client.post(
+        f"/api/cases/{case_id}/documents",
+        headers=api.headers("avocat"),
+        json={"template": "decompte_creance"},
+    )
+    assert statement.status_code == 201, statement.text
+    assert any(
+        note.startswith(f"Aucune somme due au {today} : ") for note in statement.json()["notes"]
+    ), statement.json()["notes"]

@@ -213,3 +213,23 @@ def test_a_recorded_court_with_a_bracketed_address_is_still_to_complete() -> Non
         "à saisir — page Juridictions (ou « casefile court edit »), d'après l'annuaire officiel "
         "des juridictions."
     )
+
+
+def test_render_refuses_a_letter_demanding_nothing_and_stores_nothing(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both invoices paid: `casefile render … mise_en_demeure` exits 2 with the French reason
+    and what to do instead, writes no file and records no document."""
+    create_case("IP-PAID")
+    for number, amount in (("F-2026-001", "1200.00"), ("F-2026-002", "830.50")):
+        paid = ("--date", "2026-02-01", "--amount", amount, "--invoice", number)
+        assert main(["payment", "add", "IP-PAID", *paid]) == 0
+    capsys.readouterr()
+    out = tmp_path / "mise-en-demeure.docx"
+    assert main(["render", "IP-PAID", "mise_en_demeure", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "mise_en_demeure : aucune somme n'est due au " in err
+    assert "ce document réclamerait 0,00\u00a0€ et n'est pas établi. Enregistrez d'abord " in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert _documents("IP-PAID") == []

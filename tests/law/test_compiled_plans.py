@@ -508,3 +508,140 @@ def test_a_set_of_keys_is_specialised_at_its_nth_case_without_compiling_before()
     expected = _outcome(reference.compute_reference, "injonction_de_payer", rare, facts, None)
     assert _outcome(engine.compute, "injonction_de_payer", rare, facts, None) == expected
     assert len(engine._plan_code) == 1  # neither its text nor the general one
+
+
+def _same_starts_with_and_without(procedure_key: str, make_events) -> None:
+    """Cases from `make_events(rng)` (the same start dates with and without an event a rule
+    reads as a flag), in both orders, through the specialised texts, the step loop and the
+    plan's general text (all sharing the memos), give what the reading of the rules gives."""
+    reference = load_engine(data_dir(), recorded_rates_file())
+    for after in (1, 3):
+        fast = load_engine(data_dir(), recorded_rates_file())
+        fast.specialise_after = after
+        procedure = fast.procedures[procedure_key]
+        rng = random.Random(after)
+        cases = []
+        for _ in range(300):
+            events = make_events(rng)
+            facts = CaseFacts(
+                court=rng.choice([None, *procedure.courts]),
+                court_department=rng.choice(["75", "67", "972"]),
+                debtor_residence=rng.choice([None, "etranger"]),
+            )
+            first = min(event.date for event in events.values())
+            today = first + timedelta(days=rng.randrange(-30, 90)) if rng.random() < 0.3 else None
+            cases.append((events, facts, today))
+        for round_ in range(2):
+            for events, facts, today in cases if round_ == 0 else reversed(cases):
+                expected = _outcome(
+                    reference.compute_reference, procedure.key, events, facts, today
+                )
+                got = _outcome(fast.compute, procedure.key, events, facts, today)
+                assert got == expected, (events, facts, today)
+                plan = fast._plan(procedure, facts)
+                run = fast._general_run(plan)
+                assert run is not None
+                try:
+                    results, warnings = run(events, today)
+                except InputError as error:
+                    assert f"error: {error}" == expected
+                    continue
+                schedule = fast._schedule(plan, results, warnings, events, facts)
+                assert schedule.json_bytes() == expected, (events, facts, today)
+
+
+def test_a_notice_rules_memo_serves_cases_with_and_without_the_notice() -> None:
+    """The remise au greffe reads the date the hearing was obtained (a notice event): its
+    deadline with that date unknown is kept under the start date alone, by every text of the
+    rule (specialised with or without the notice event, general), the other flags under their
+    tuple."""
+
+    def make_events(rng: random.Random) -> dict[str, RecordedEvent]:
+        hearing = date(2020, 1, 1) + timedelta(days=rng.randrange(0, 40) * 70)
+        events = {"audience": RecordedEvent("audience", hearing)}
+        if rng.random() < 0.5:
+            obtained = hearing - timedelta(days=rng.randrange(0, 40))
+            events["date_audience_obtenue"] = RecordedEvent("date_audience_obtenue", obtained)
+        if rng.random() < 0.3:
+            events["jugement_signifie"] = RecordedEvent(
+                "jugement_signifie", hearing + timedelta(days=rng.randrange(20, 90))
+            )
+        return events
+
+    _same_starts_with_and_without("assignation_paiement", make_events)
+
+
+def test_a_rules_memo_serves_cases_with_and_without_its_validity_event() -> None:
+    """The formule exécutoire starts from the opposition's expiry and reads the ordonnance's
+    date for its validity: its deadline from its first start with that date known is kept
+    under the start date alone, with the date unknown under its tuple; cases with and without
+    the ordonnance on the same significations give what the reading of the rules gives."""
+
+    def make_events(rng: random.Random) -> dict[str, RecordedEvent]:
+        served = date(2020, 1, 1) + timedelta(days=rng.randrange(0, 40) * 50)
+        events = {
+            "ordonnance_signifiee": RecordedEvent(
+                "ordonnance_signifiee", served, {"a_personne": rng.random() < 0.5}
+            )
+        }
+        if rng.random() < 0.5:
+            rendered = served - timedelta(days=rng.randrange(5, 60))
+            events["ordonnance_rendue"] = RecordedEvent("ordonnance_rendue", rendered)
+        return events
+
+    _same_starts_with_and_without("injonction_de_payer", make_events)
+
+
+def test_backward_expiries_of_the_generated_plans_equal_the_reading_of_the_rules() -> None:
+    """A backward period's expiry as the generated plans build it (`_expirer`: the note of a
+    last day not worked kept by territory and day, a distance extension's two readings kept by
+    hearing and shared by every territory) is what `_expiry_of_total` writes, in every
+    territory, for hearings on every day of two years (weekends and holidays included)."""
+    from casefile.law.schedule import _expirer, _expiry_of_total, _Step
+
+    engine = load_engine(data_dir(), recorded_rates_file())
+    procedure = engine.procedures["assignation_paiement"]
+    rules = [rule for rule in procedure.deadlines if rule.counting == "backward"]
+    territories = {
+        engine.place(department, None)[1].key: engine.place(department, None)[1]
+        for department in DEPARTMENTS
+        if department != "988"
+    }
+    checked = 0
+    for rule in rules:
+        for months in (0, 1, 2):
+            total = rule.period.with_extra_months(months)
+            for territory in territories.values():
+                step = _Step(
+                    rule=rule,
+                    applied=None,
+                    total=total,
+                    only_event=None,
+                    validity=False,
+                    needs_due=False,
+                    start_events=frozenset(),
+                    event_starts_only=True,
+                    expiries={},
+                    deadlines={},
+                )
+                expire = _expirer(engine, step, territory)
+                day = date(2026, 1, 1)
+                while day < date(2028, 1, 1):
+                    expected = _expiry_of_total("backward", total, day, territory)
+                    assert expire(day) == expected, (rule.ident, months, territory.key, day)
+                    assert step.expiries[day] == expected
+                    day += timedelta(days=1)
+                    checked += 1
+    assert checked > 10_000
+
+
+def test_dates_are_written_as_isoformat_writes_them() -> None:
+    from casefile.law import wording
+
+    day = date(2026, 3, 2)
+    assert wording.iso_date(day) == "2026-03-02"
+    assert wording.iso_date(date(1, 1, 1)) == "0001-01-01"
+    assert wording.ISO_DATES[day] == "2026-03-02"
+    for offset in range(1000):
+        other = day + timedelta(days=offset)
+        assert wording.iso_date(other) == other.isoformat()

@@ -140,3 +140,19 @@ def test_a_page_shows_the_labels_alone(engine):
         f"événement « {obtained} » : date avant « {audience} » ; "
         f"« {procedure.events['jugement_rendu'].label} »"
     )
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (0, "0\u00a0octets"),
+        (1000, "1\u202f000\u00a0octets"),
+        (5_000_000, "4,8\u00a0Mo"),
+        (200 * 1024 * 1024, "200\u00a0Mo"),
+    ],
+)
+def test_a_file_size_reads_in_octets_or_mo(size, expected):
+    """The upload limit of 200 MiB reads « 200 Mo », not « 209715200 octets »."""
+    from casefile.law.wording import size_fr
+
+    assert size_fr(size) == expected

@@ -5,11 +5,13 @@ engines. The court values are fictitious test values (never a real court's addre
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from casefile.errors import Forbidden, InputError, InvalidFields
 from casefile.services import cases
+from casefile.services.cases import InvoiceIn
 from casefile.services.courts import (
     CourtIn,
     add_court,
@@ -77,6 +79,10 @@ def test_only_an_administrator_records_a_court(store):
 def test_a_case_pointing_to_its_court_renders_its_name_address_and_city(store):
     case = store.run(cases.create_case(new_case(court_department="67"), SYSTEM))
     today = date(2026, 11, 30)
+    # An unpaid invoice: a requête for a case with nothing owed is refused, not "missing" data.
+    invoice = InvoiceIn("F-2026-410", date(2026, 6, 15), date(2026, 7, 15), Decimal("4080.00"))
+    store.run(cases.add_claim(case["id"], invoice, SYSTEM))
+    case = store.run(cases.get_case(case["id"], SYSTEM))
     before = store.run(case_document_data(case["id"], SYSTEM, today))
     assert before.data.court.name.startswith("[tribunal judiciaire compétent (département 67)")
     readiness = store.run(document_readiness(case["id"], SYSTEM, today))

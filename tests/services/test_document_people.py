@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from casefile.services import cases
+from casefile.services.cases import InvoiceIn
 from casefile.services.documents import document_readiness
 from casefile.services.users import ProfileChanges, add_user
 from casefile.store.documents import (
@@ -58,6 +60,9 @@ def test_the_case_people_are_named_from_their_identity(store):
 def test_what_is_missing_stays_bracketed_and_is_listed(store):
     store.run(add_user("anon", "avocat", profile=ProfileChanges(full_name="Jeanne Essai")))
     case = store.run(cases.create_case(replace(new_case(), lawyer="anon"), SYSTEM))
+    # An unpaid invoice: a requête for a case with nothing owed is refused, not "missing" data.
+    invoice = InvoiceIn("F-2026-410", date(2026, 6, 15), date(2026, 7, 15), Decimal("4080.00"))
+    store.run(cases.add_claim(case["id"], invoice, SYSTEM))
     source = store.run(case_document_data(case["id"], SYSTEM, TODAY))
     assert source.data.lawyer_name == "Maître Jeanne Essai, avocat au [barreau à compléter]"
     assert source.data.commissaire_name == COMMISSAIRE_PLACEHOLDER

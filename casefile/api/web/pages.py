@@ -308,7 +308,7 @@ class PageController(Controller):
             )
             case = await cases.create_case(new_case, actor)
         except InvalidFields as error:
-            return _new_case_page(request, data, None, 422, error.errors)
+            return _new_case_page(request, data, None, 422, error.page_errors)
         except CasefileError as error:
             return _new_case_page(
                 request, data, shown_on_page(error), status_code=error.http_status
