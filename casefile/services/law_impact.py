@@ -68,7 +68,7 @@ from casefile.store.recompute import (
     store_changed,
     with_plan,
 )
-from casefile.store.recompute_rows import fetch, stored_pairs, stored_texts
+from casefile.store.recompute_rows import any_plan_or_promise, fetch, stored_pairs, stored_texts
 from casefile.store.tables import (
     Case,
     Claim,
@@ -870,7 +870,10 @@ async def _apply_chunk(
     `case_rows`: the cases' rows, already read with their ids (see `read_inputs`)."""
     inputs, totals = await read_inputs(ids, case_rows)
     pairs_stored = await stored_pairs(ids)
-    plans = await plan_deadlines_many(ids)
+    # Payment plans and promises are rare: on PostgreSQL one query says whether the chunk has any.
+    plans = (
+        await plan_deadlines_many(ids) if not postgres() or await any_plan_or_promise(ids) else {}
+    )
     schedules: dict[int, Schedule] = {}
     items: dict[int, CaseInput] = {}
     computed = deadlines = 0

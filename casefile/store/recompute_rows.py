@@ -52,6 +52,22 @@ def ids_clause(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
     return f"{column} = ANY($1::int[])", [list(ids)]
 
 
+async def any_plan_or_promise(ids: Sequence[int]) -> bool:
+    """PostgreSQL: whether an active payment plan or a promise not cancelled may belong to a
+    case of `ids` (of its range: a superset). False on most chunks, which then skip
+    `plan_deadlines_many`'s two queries built by piccolo; True sends the caller to it (it keeps
+    only its cases)."""
+    if not ids:
+        return False
+    where, args = ids_clause('"case"', ids)
+    found = await fetch(
+        f"SELECT EXISTS (SELECT 1 FROM payment_plans WHERE {where} AND active)"
+        f" OR EXISTS (SELECT 1 FROM payment_promises WHERE {where} AND status <> 'annulee')",
+        *args,
+    )
+    return bool(found[0][0])
+
+
 async def stored_pairs(ids: Sequence[int]) -> dict[int, dict[str, tuple[date, str]]]:
     """case id → {key: (due, status)} of its stored deadlines (cases with none absent)."""
     if not ids:

@@ -642,3 +642,72 @@ def test_the_memos_kept_between_chunks_give_the_rows_computed_afresh(
     monkeypatch.setattr(law_impact, "MEMO_LIMIT", 0)
     assert night(3) == first  # computed afresh
     assert not engine._schedules  # past the limit: emptied
+
+
+def test_the_nightly_job_writes_the_instalments_and_promises_again(store: Store) -> None:
+    """A chunk with a payment plan or a promise to pay writes their deadlines again (on
+    PostgreSQL one query first says whether the chunk has any), a chunk with neither writes
+    the engine's alone; every row as before the night."""
+    from casefile.services import promises
+    from casefile.store import payment_plans
+    from casefile.store.payment_plans import PlanIn
+    from casefile.store.tables import DeadlineRecord
+
+    ids = _portfolio(store)
+    store.run(
+        payment_plans.create_plan(
+            ids["tc"],
+            PlanIn(
+                total=Decimal("1000.00"),
+                count=3,
+                first_due=date(2026, 1, 31),
+                kind="judiciaire",
+                grace_days=15,
+                granted_on=date(2026, 1, 10),
+            ),
+            SYSTEM,
+            today=date(2026, 1, 10),
+        )
+    )
+    store.run(
+        promises.add_promise(
+            ids["claim"],
+            promises.PromiseIn(Decimal("500.00"), date(2026, 12, 15), made_by="M. Muller"),
+            SYSTEM,
+            today=date(2026, 11, 30),
+        )
+    )
+    alone = [_case(store, f"SEUL-{n}", "injonction_de_payer", "69") for n in range(3)]
+
+    def rows() -> list[tuple[int, str, date, str, bytes]]:
+        return sorted(
+            (int(row["case"]), row["key"], row["due"], row["status"], bytes(row["digest"]))
+            for row in store.run(
+                DeadlineRecord.select(
+                    DeadlineRecord.case,
+                    DeadlineRecord.key,
+                    DeadlineRecord.due,
+                    DeadlineRecord.status,
+                    DeadlineRecord.digest,
+                )
+            )
+        )
+
+    before = rows()
+    keys = {(case_id, key) for case_id, key, *_ in before}
+    assert (ids["tc"], "echeance_1") in keys
+    assert any(case_id == ids["claim"] and key.startswith("promesse") for case_id, key in keys)
+    for first, last in ((ids["tc"], ids["claim"]), (alone[0], alone[-1])):
+        store.run(DeadlineRecord.delete(force=True))  # every case stale
+        store.run(
+            law_impact.apply(
+                SYSTEM,
+                "recalcul nocturne du 1er décembre 2026",
+                datetime(2026, 12, 1, 1, 30, tzinfo=UTC),
+                first_id=first,
+                last_id=last,
+                keep_cases=False,
+                record_summary=False,
+            )
+        )
+        assert rows() == [row for row in before if first <= row[0] <= last]
