@@ -140,6 +140,18 @@ def french_detail(status: int, detail: str) -> str:
     return detail
 
 
+def _back(request: Request[Any, Any, Any]) -> str | None:
+    """The page the refused form was sent from (its Referer, on this site only, never the
+    refused address itself): the error page links back to it, so nothing else is lost."""
+    from urllib.parse import urlsplit
+
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return None
+    back = referer.path + (f"?{referer.query}" if referer.query else "")
+    return None if referer.path == request.url.path or back.startswith("//") else back
+
+
 def _page(
     request: Request[Any, Any, Any],
     status: int,
@@ -154,6 +166,7 @@ def _page(
             "title": title or TITLES.get(status, "Erreur"),
             "message": message,
             "user": user,
+            "back": _back(request),
             "can": lambda action: user is not None and can(user.role, action),
             "role_labels": ROLES,
         },

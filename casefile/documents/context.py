@@ -222,6 +222,8 @@ class CaseDocumentData:
     provisional_note: str | None = None  # a rate is missing: the statement is provisional
     reminders: tuple[ReminderLine, ...] = ()  # the amicable reminders carried out, by date
     handed_over_on: date | None = None  # the day the amicable file went to litigation
+    # The earliest due date of the invoices set apart as not yet due on the document date.
+    first_due: date | None = None
 
 
 COMMON_FIELDS: dict[str, str] = {

@@ -11,7 +11,7 @@ The amount compared is the claim's principal on the document date.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from casefile.documents.context import CaseDocumentData
@@ -77,6 +77,14 @@ def check_something_owed(spec: TemplateSpec, data: CaseDocumentData) -> None:
     on the document date is not positive: a letter « de la somme de 0,00 € » is never produced."""
     if not spec.claims_payment or data.claim.total > 0:
         return
+    if data.first_due is not None:
+        raise NothingOwed(
+            f"{spec.key} : aucune somme n'est encore exigible au {date_fr(data.document_date)}, "
+            f"ce document réclamerait 0,00\u00a0€ et n'est pas établi : la première facture "
+            f"enregistrée n'échoit que le {date_fr(data.first_due)}, le débiteur peut payer "
+            f"jusqu'à ce jour inclus. Établissez-le à partir du "
+            f"{date_fr(data.first_due + timedelta(days=1))} si elle reste impayée"
+        )
     raise NothingOwed(
         f"{spec.key} : aucune somme n'est due au {date_fr(data.document_date)}, ce document "
         "réclamerait 0,00\u00a0€ et n'est pas établi. Enregistrez d'abord la facture impayée "

@@ -528,7 +528,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         )
     recorded = await find_court(row["court_id"]) if row.get("court_id") else None
     court, place, missing, notes = court_for(row["court"], row["court_department"], recorded)
-    statement = await statement_for(row, today)
+    statement = await statement_for(row, today, due_only=True)
     provisional, rate_missing = provisional_statement(statement.get("missing_semesters") or [])
     notes.extend(
         f"Décompte : {note}"
@@ -543,13 +543,18 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
     creditor, creditor_missing = party_for(parties["creditor"], "creditor")
     debtor, debtor_missing = party_for(parties["debtor"], "debtor")
     missing.extend(creditor_missing + debtor_missing)
-    contested = set(statement.get("disputed") or ())
+    # Contested invoices are out until resolved (issue 17 item 2); those not yet due until the
+    # day after their due date (no letter demands a sum before it is owed).
+    not_due = [date.fromisoformat(i["due_date"]) for i in statement.get("not_due") or ()]
+    contested = set(statement.get("disputed") or ()) | {
+        i["invoice_number"] for i in statement.get("not_due") or ()
+    }
     claims = [
         claim
         for claim in await ClaimRow.select()
         .where(ClaimRow.case == row["id"])
         .order_by(ClaimRow.due_date)
-        if claim["invoice_number"] not in contested  # issue 17 item 2: out until resolved
+        if claim["invoice_number"] not in contested
     ]
     invoices = _invoices(claims, statement)
     if any(i.supply is None for i in invoices):
@@ -576,7 +581,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         )
     ordonnance = _latest_event(full, "ordonnance_rendue")
     claim = _claim(statement)
-    if claim.total <= 0:
+    if claim.total <= 0 and not not_due:
         notes.append(nothing_owed(today))
     data = CaseDocumentData(
         reference=row["reference"],
@@ -604,6 +609,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         provisional_note=provisional,
         reminders=await reminder_lines(row["id"]),
         handed_over_on=row.get("handed_over_on"),
+        first_due=min(not_due) if not_due else None,
     )
     return DocumentSource(data, tuple(notes), tuple(missing))
 

@@ -7,7 +7,7 @@ JSON-ready values (money as strings with two decimals).
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -79,12 +79,30 @@ def dispute_note(row: dict[str, Any]) -> str:
     )
 
 
-async def statement_for(case: dict[str, Any], as_of: date) -> dict[str, Any]:
+def not_due_note(row: dict[str, Any], as_of: date) -> str:
+    return (
+        f"Facture {row['invoice_number']} non échue au {date_fr(as_of)} (échéance le "
+        f"{date_fr(row['due_date'])}) : elle n'est réclamée dans une lettre ou un acte qu'à "
+        f"partir du {date_fr(row['due_date'] + timedelta(days=1))}."
+    )
+
+
+async def statement_for(
+    case: dict[str, Any], as_of: date, due_only: bool = False
+) -> dict[str, Any]:
+    """The case's claim statement on `as_of`. `due_only` (the documents): an invoice not yet
+    due on `as_of` — its debtor may pay until the end of its due day — is set apart like a
+    disputed one, with a note: a letter or a pleading never demands it before its time."""
     case_id = case["id"]
     every_claim = await Claim.select().where(Claim.case == case_id)
     disputed = [row for row in every_claim if disputed_on(row, as_of)]
-    claims = [row for row in every_claim if not disputed_on(row, as_of)]
-    set_apart = {row["id"] for row in disputed}
+    not_due = [
+        row
+        for row in every_claim
+        if due_only and not disputed_on(row, as_of) and row["due_date"] >= as_of
+    ]
+    set_apart = {row["id"] for row in disputed + not_due}
+    claims = [row for row in every_claim if row["id"] not in set_apart]
     numbers = {row["id"]: row["invoice_number"] for row in claims}
     # A payment that named a contested invoice stays with it, out of the statement as well.
     payments = [
@@ -124,7 +142,11 @@ async def statement_for(case: dict[str, Any], as_of: date) -> dict[str, Any]:
         creditor_is_individual=regime.creditor_individual_rate,
         mise_en_demeure_date=notice if regime.regime == "taux_legal" else None,
     )
-    notes = [dispute_note(row) for row in disputed] + list(statement.notes)
+    notes = (
+        [dispute_note(row) for row in disputed]
+        + [not_due_note(row, as_of) for row in not_due]
+        + list(statement.notes)
+    )
     if (
         regime.regime == "taux_legal"
         and notice is not None
@@ -166,4 +188,8 @@ async def statement_for(case: dict[str, Any], as_of: date) -> dict[str, Any]:
         "total": str(statement.total),
         "notes": notes,
         "disputed": [row["invoice_number"] for row in disputed],
+        "not_due": [
+            {"invoice_number": row["invoice_number"], "due_date": row["due_date"].isoformat()}
+            for row in not_due
+        ],
     }

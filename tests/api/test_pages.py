@@ -350,6 +350,32 @@ def test_a_piece_is_uploaded_from_the_case_page_with_its_csrf_token(browser: Api
     assert '<option value="contrat" selected>contrat</option>' in text
 
 
+def test_a_file_over_the_limit_is_refused_on_a_page_that_leads_back_to_the_case(
+    browser: Api,
+) -> None:
+    """The browser's answer to a too large pièce: the limit as a person reads it, what to do,
+    and a link back to the case page the form was on (not only to the dashboard)."""
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    page = browser.client.post(
+        f"/dossiers/{case['id']}/pieces",
+        data={"_csrf_token": token, "kind": "facture"},
+        files={"file": ("gros.pdf", b"%PDF-1.4 " + b"x" * 70_000, "application/pdf")},
+        headers={**HTML, "referer": f"http://testserver.local/dossiers/{case['id']}"},
+    )
+    assert page.status_code == 413
+    text = html.unescape(page.text)
+    assert "le fichier dépasse la taille maximale acceptée (65\u202f536\u00a0octets)" in text
+    assert f'<a href="/dossiers/{case["id"]}">Retour à la page précédente</a>' in text
+    elsewhere = browser.client.post(
+        f"/dossiers/{case['id']}/pieces",
+        data={"_csrf_token": token, "kind": "facture"},
+        files={"file": ("gros.pdf", b"%PDF-1.4 " + b"x" * 70_000, "application/pdf")},
+        headers={**HTML, "referer": "https://example.org/dossiers/1"},
+    )
+    assert "Retour à la page précédente" not in elsewhere.text  # another site: no link
+
+
 def test_abroad_is_written_and_accepted_with_its_accent(browser: Api) -> None:
     """The labels asked for « etranger » (the key), which no French reader writes; the word
     typed with its accent is the same residence: 15 days + 2 months (CPC art. 490, 643) from

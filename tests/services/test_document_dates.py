@@ -8,16 +8,19 @@ false statement to the greffe. Real dates: an ordonnance of 12 March 2027 served
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
+from casefile.documents.formatting import date_fr
+from casefile.documents.render import render
+from casefile.documents.text import docx_text
 from casefile.errors import InputError
 from casefile.services import cases, events
 from casefile.services.cases import InvoiceIn
 from casefile.services.documents import document_readiness
-from casefile.store.documents import create_document
+from casefile.store.documents import case_document_data, create_document
 from casefile.store.permissions import SYSTEM
 from tests.store.helpers import new_case
 
@@ -112,3 +115,49 @@ def test_a_case_without_its_debtor_is_refused_in_french(store):
         "renseignez-le sur la page du dossier (rubrique Données du dossier) avant d'établir un "
         "document"
     )
+
+
+def _case_with_invoices(store, reference: str, *invoices: tuple[str, date, str]) -> int:
+    case = store.run(cases.create_case(new_case(reference=reference), SYSTEM))
+    for number, due, amount in invoices:
+        invoice = InvoiceIn(number, due - timedelta(days=30), due, Decimal(amount))
+        store.run(cases.add_claim(case["id"], invoice, SYSTEM))
+    return int(case["id"])
+
+
+@pytest.mark.parametrize("day", [date(2026, 12, 1), date(2026, 12, 20)])
+def test_no_letter_demands_an_invoice_before_its_due_date(store, day):
+    """Invoice issued 20 November, due 20 December 2026: a mise en demeure dated 1 December
+    (or the due day itself) would say it « demeurée impayée à son échéance » and demand it by
+    9 December. Refused, naming the day from which the letter can be made."""
+    case_id = _case_with_invoices(store, "NON-ECHUE", ("F-2026-520", date(2026, 12, 20), "1200"))
+    with pytest.raises(InputError) as refused:
+        store.run(create_document(case_id, "mise_en_demeure", SYSTEM, day))
+    assert str(refused.value) == (
+        f"mise_en_demeure : aucune somme n'est encore exigible au {date_fr(day)}, ce document "
+        "réclamerait 0,00\u00a0€ et n'est pas établi : la première facture enregistrée "
+        "n'échoit que le 20 décembre 2026, le débiteur peut payer jusqu'à ce jour inclus. "
+        "Établissez-le à partir du 21 décembre 2026 si elle reste impayée"
+    )
+    made = store.run(create_document(case_id, "mise_en_demeure", SYSTEM, date(2026, 12, 21)))
+    assert made["version"] == 1
+
+
+def test_an_invoice_not_yet_due_is_left_out_of_the_letter_with_a_note(store):
+    case_id = _case_with_invoices(
+        store,
+        "MIXTE",
+        ("F-2026-410", date(2026, 7, 15), "4080"),
+        ("F-2026-520", date(2026, 12, 20), "1200"),
+    )
+    source = store.run(case_document_data(case_id, SYSTEM, date(2026, 12, 1)))
+    assert [i.number for i in source.data.invoices] == ["F-2026-410"]
+    assert source.data.claim.principal == Decimal("4080.00")
+    assert (
+        "Décompte : Facture F-2026-520 non échue au 1er décembre 2026 (échéance le 20 décembre "
+        "2026) : "
+        "elle n'est réclamée dans une lettre ou un acte qu'à partir du 21 décembre 2026."
+    ) in source.notes
+    text = docx_text(render("mise_en_demeure", source.data))
+    assert "F-2026-410" in text and "F-2026-520" not in text
+    assert "4\u202f080,00\u00a0€" in text and "1\u202f200,00" not in text
