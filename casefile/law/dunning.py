@@ -47,6 +47,7 @@ MESSAGE_FIELDS = frozenset(
         "total_du",
         "date_du_jour",
         "entre_professionnels",
+        "relance_precedente",
     }
 )
 """What an e-mail or a call script may use (each invoice of `factures` has `numero`,

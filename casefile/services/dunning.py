@@ -283,6 +283,9 @@ def message_fields(state: CaseDunning) -> dict[str, Any]:
         ],
         "total_du": amount_fr(from_cents(sum(i.outstanding_cents for i in due))),
         "date_du_jour": date_fr(state.today),
+        # a reminder was carried out before (e-mail sent, letter sent, call made): only then may
+        # a message say « malgré notre précédent rappel »
+        "relance_precedente": any(a["status"] in ("envoyee", "faite") for a in state.actions),
         "entre_professionnels": debtor.get("kind") == "professionnel",
     }
 

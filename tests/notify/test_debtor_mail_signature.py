@@ -23,6 +23,7 @@ FIELDS = {
     "total_du": "4 080,00 €",
     "date_du_jour": "6 octobre 2026",
     "entre_professionnels": True,
+    "relance_precedente": True,
 }
 
 EMAILS = sorted(k for k, m in dunning().messages.items() if m.channel == "email")

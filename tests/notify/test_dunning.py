@@ -127,6 +127,7 @@ def test_a_professional_debtor_goes_through_the_whole_scenario_once(
     assert run(store, date(2027, 3, 16))["created"] == {"envoyee": 1}
     firm = plain(smtp.inbox.messages[1].get_body(("plain",)).get_content())
     assert "article L. 441-10 du code de commerce" in firm and "40 euros" in firm
+    assert "Malgré notre précédent rappel, la facture suivante reste impayée :" in firm
 
     # Seven days later, a call for the credit manager, with its script.
     assert run(store, date(2027, 3, 23))["created"] == {"a_appeler": 1}
@@ -187,6 +188,38 @@ def test_a_professional_debtor_goes_through_the_whole_scenario_once(
     assert shown["destinataire"] == "compta@winstub.example.fr"
     assert any("a noté le résultat de l'appel" in s for s in sentences)
     assert any("a marqué envoyé le courrier « Mise en demeure" in s for s in sentences)
+
+
+def test_a_first_e_mail_never_mentions_a_reminder_that_never_was(
+    store: Store, mail_env: Smtp
+) -> None:
+    """The brewery's short scenario starts with the firm e-mail: no rappel before it, so it
+    must not say « malgré notre précédent rappel » (the debtor, then the judge, would read of a
+    reminder that never was)."""
+    brewery = PartyIn(
+        name="Brasserie de l'Ill SAS", street="1 quai", postcode="67000", city="Strasbourg"
+    )
+
+    async def build() -> int:
+        case = await create_case(
+            NewCase("AM-BR", "amiable", None, "67", brewery, debtor()), SYSTEM, today=DUE
+        )
+        await add_claim(
+            case["id"],
+            InvoiceIn("AM-BR-F1", date(2027, 1, 30), DUE, Decimal("4080.00"), supply="services"),
+            SYSTEM,
+            today=DUE,
+        )
+        return int(case["id"])
+
+    case_id = store.run(build())
+    assert run(store, date(2027, 3, 4))["created"] == {"envoyee": 1}
+    (mail,) = mail_env.inbox.messages
+    assert mail["Message-ID"].startswith(f"<relance.{case_id}.professionnel_court.relance@")
+    body = plain(mail.get_body(("plain",)).get_content())
+    assert "Sauf erreur de notre part, la facture suivante reste impayée :" in body
+    assert "précédent rappel" not in body
+    assert "4 080,00 € restant dû" in body
 
 
 def test_bad_data_fails_one_action_in_french_and_never_the_others(
