@@ -94,10 +94,12 @@ async def _event_change(
         before: dict[str, Any] | None = None
         after: dict[str, Any] | None = None
         latest = None
+        event_row_id: int | None = None
         if change != "add":
             latest = await _target(row["id"], row["reference"], key, event_id)
             key = str(latest["key"])
             require(actor, event_action(key), f"event {key}")
+            event_row_id = int(latest["id"])
             before = {
                 "key": key,
                 "date": latest["date"].isoformat(),
@@ -117,7 +119,7 @@ async def _event_change(
             territory = eng.territories.for_court(row["court_department"])
             warnings = event_warnings(key, label, event.date, today or clock.today(), territory)
             if latest is None:
-                await Event.insert(
+                inserted = await Event.insert(
                     Event(
                         case=row["id"],
                         key=key,
@@ -127,6 +129,7 @@ async def _event_change(
                         created_at=datetime.now(UTC),
                     )
                 )
+                event_row_id = int(inserted[0]["id"])
             else:
                 await Event.update({Event.date: event.date, Event.attributes: attrs}).where(
                     Event.id == latest["id"]
@@ -145,7 +148,8 @@ async def _event_change(
         if warnings:
             record_after["warnings"] = warnings
         await audit.record(actor, f"event.{change}", "case", row["id"], before, record_after)
-    return {**changes, "version": version, "warnings": warnings}
+    # `id`: the event recorded, changed or withdrawn (`?event_id=` of a later edit or delete)
+    return {**changes, "version": version, "warnings": warnings, "id": event_row_id}
 
 
 async def add_event(

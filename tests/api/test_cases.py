@@ -287,3 +287,34 @@ def test_a_bad_query_parameter_is_named_without_internals(api: Api, case_id: int
         "error": "query.as_of : date invalide (AAAA-MM-JJ)",
         "code": "requete_invalide",
     }
+
+
+def test_a_recorded_event_answers_with_its_id(api: Api) -> None:
+    """`id` of the answer is the event recorded (it was always null): the id a later edit or
+    delete names when the key repeats (`?event_id=`)."""
+    case = new_case(api)
+    url = f"/api/cases/{case['id']}/events"
+    first = api.client.post(
+        url,
+        headers=api.headers("avocat"),
+        json={"key": "ordonnance_signifiee", "date": "2027-02-10", "a_personne": True},
+    )
+    second = api.client.post(
+        url,
+        headers=api.headers("avocat"),
+        json={"key": "ordonnance_signifiee", "date": "2027-02-11", "a_personne": True},
+    )
+    assert first.status_code == second.status_code == 201
+    ids = [first.json()["id"], second.json()["id"]]
+    shown = api.client.get(f"/api/cases/{case['id']}", headers=api.headers("avocat")).json()
+    assert [e["id"] for e in shown["events"] if e["key"] == "ordonnance_signifiee"] == ids
+    # the earlier one, named by its id, is withdrawn; the answer names it too
+    gone = api.client.delete(
+        f"{url}/ordonnance_signifiee",
+        params={"event_id": ids[0]},
+        headers=api.headers("avocat"),
+    )
+    assert gone.status_code == 200, gone.text
+    assert gone.json()["id"] == ids[0]
+    shown = api.client.get(f"/api/cases/{case['id']}", headers=api.headers("avocat")).json()
+    assert [(e["id"], e["date"]) for e in shown["events"]] == [(ids[1], "2027-02-11")]
