@@ -262,8 +262,30 @@ def _fold(text: str) -> str:
 _ALIASES = {alias: name for name, aliases in CSV_COLUMNS.items() for alias in aliases}
 
 
+_NOT_TEXT = (
+    (b"PK\x03\x04", "un classeur Excel ou OpenDocument (.xlsx, .ods)"),
+    (b"\xd0\xcf\x11\xe0", "un classeur Excel ancien (.xls)"),
+    (b"%PDF", "un PDF"),
+)
+
+
 def read_text(path: Path) -> str:
+    """The file's text (UTF-8, else Windows-1252); a spreadsheet, a PDF or JSON is refused by
+    what it is, instead of a column error per cell of its first bytes."""
     data = path.read_bytes()
+    for magic, what in _NOT_TEXT:
+        if data.startswith(magic):
+            raise InputError(
+                f"{path.name} : {what}, pas un fichier texte ; enregistrez la balance âgée au "
+                "format CSV (séparateur ; , ou tabulation), ou exportez le FEC (voir "
+                "docs/import.md)"
+            )
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+        raise InputError(
+            f"{path.name} : du JSON, que l'import ne lit pas ; il lit une balance âgée au format "
+            "CSV (séparateur ; , ou tabulation) ou un FEC (--fec) : voir docs/import.md (par "
+            "l'API, une facture à la fois : POST /api/cases/{id}/claims)"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -158,3 +158,32 @@ def test_fec_unlettered_customer_lines_become_invoices_and_payments(store, tmp_p
     assert listed["Winstub Muller"]["claim_total"] == "650.00"  # 500 + 300 − 100 − 50
     shown = store.run(cases.get_case(listed["Winstub Muller"]["id"], SYSTEM))
     assert shown["creditor"]["name"] == "SIREN 732829320"
+
+
+def test_a_json_or_a_spreadsheet_is_refused_for_what_it_is(store, tmp_path):
+    """Read as a CSV, they gave an error per « column » of their first bytes (`[{"debtor":…`
+    unknown, header missing…): one sentence says what the file is and what the import reads."""
+    import pytest
+
+    from casefile.errors import InputError
+
+    portfolio = _write(
+        tmp_path,
+        "portefeuille.json",
+        '[{"debtor": "Winstub Muller SARL", "invoice_number": "F-1", "amount": "100.00"}]\n',
+    )
+    with pytest.raises(InputError) as refused:
+        store.run(import_file(portfolio, ImportOptions(creditor="C"), SYSTEM))
+    assert str(refused.value).startswith(
+        "portefeuille.json : du JSON, que l'import ne lit pas ; il lit une balance âgée au "
+        "format CSV"
+    )
+    workbook = tmp_path / "balance.xlsx"
+    workbook.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 100)
+    with pytest.raises(InputError) as refused:
+        store.run(import_file(workbook, ImportOptions(creditor="C"), SYSTEM))
+    assert str(refused.value).startswith(
+        "balance.xlsx : un classeur Excel ou OpenDocument (.xlsx, .ods), pas un fichier texte ; "
+        "enregistrez la balance âgée au format CSV"
+    )
+    assert _counts(store) == (0, 0)
