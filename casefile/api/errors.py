@@ -226,6 +226,8 @@ def _validation_message(
                 source = item.get("source")
                 # Litestar names a parameter's place by an enum (ParamType.QUERY): its value.
                 source = getattr(source, "value", source)
+                if source == "body" and key == "data":
+                    key = None  # the body as a whole (Litestar's name for it), not a field « data »
                 where = ".".join(str(p) for p in (source, key) if p)
                 what = french_detail(422, str(item.get("message")))
                 parts.append(f"{where} : {what}" if where else what)

@@ -219,7 +219,21 @@ def case_id(api: Api) -> int:
             422,
             "note",
         ),
-        ("POST", "/api/cases/{id}/events", b"[]", 400, "object"),
+        (
+            "POST",
+            "/api/cases/{id}/events",
+            b"[]",
+            400,
+            "body : type attendu : object, reçu : array",
+        ),
+        (
+            "POST",
+            "/api/cases/{id}/claims",
+            b'{"invoice_number": "F-1", "issue_date": "2027-01-01", "due_date": "2027-01-31", '
+            b'"amount": "10.00", "montant": "10.00"}',
+            400,
+            "body : champ inconnu : montant",
+        ),
         (
             "POST",
             "/api/cases/{id}/claims",
