@@ -366,6 +366,7 @@ def parse_csv(
         return [], max(len(lines) - 1, 0)
     eng = engine()
     parsed: list[ParsedLine] = []
+    seen: dict[tuple[str, str], tuple[int, bool]] = {}  # (creditor, invoice) → line, good
     count = 0
     for row in reader:
         number = reader.line_num
@@ -378,9 +379,45 @@ def parse_csv(
             )
             continue
         line = _csv_line(row, columns, number, creditor, eng, errors)
+        if _repeats_a_bad_line(row, columns, number, creditor, line, seen, errors):
+            continue
         if line is not None:
             parsed.append(line)
     return parsed, count
+
+
+def _repeats_a_bad_line(
+    row: list[str],
+    columns: dict[str, int],
+    number: int,
+    creditor: str | None,
+    line: ParsedLine | None,
+    seen: dict[tuple[str, str], tuple[int, bool]],
+    errors: list[LineError],
+) -> bool:
+    """An invoice number repeated for the same creditor where one of the two lines is bad
+    (the repeats between good lines are `_check_duplicates`'s): reported now, so that the file
+    comes back with every error at once, not this one after the other is corrected."""
+    invoice = row[columns["invoice_number"]].strip()
+    if not invoice:
+        return False
+    named = (row[columns["creditor"]].strip() if "creditor" in columns else "") or creditor or ""
+    key = (normalise_key(named), invoice)
+    first = seen.get(key)
+    if first is None:
+        seen[key] = (number, line is not None)
+        return False
+    first_line, first_good = first
+    if first_good and line is not None:
+        return False
+    errors.append(
+        LineError(
+            number,
+            "invoice_number",
+            f"la facture « {invoice} » de « {named} » figure déjà ligne {first_line}",
+        )
+    )
+    return True
 
 
 def _csv_line(

@@ -187,3 +187,41 @@ def test_a_json_or_a_spreadsheet_is_refused_for_what_it_is(store, tmp_path):
         "enregistrez la balance âgée au format CSV"
     )
     assert _counts(store) == (0, 0)
+
+
+def test_an_invoice_repeated_after_a_bad_line_is_reported_at_once(store, tmp_path):
+    """Line 3 repeats line 2's invoice, whose amount is wrong: both errors come in the first
+    report (the repeat was found only once line 2 had been corrected)."""
+    path = _write(
+        tmp_path,
+        "balance.csv",
+        "Débiteur;N° facture;Date facture;Échéance;Montant TTC\n"
+        "Boulangerie Hoarau;F-2025-013;01/03/2025;31/03/2025;89,9,0\n"
+        "Garage Dupont;F-2025-013;01/03/2025;31/03/2025;100,00\n"
+        "Garage Dupont;F-2025-014;01/03/2025;31/03/2025;100,00\n"
+        "Garage Dupont;F-2025-014;01/03/2025;31/13/2025;100,00\n",
+    )
+    report = store.run(import_file(path, ImportOptions(creditor="Brasserie de l'Ill"), SYSTEM))
+    assert [(e.line, e.field, e.message) for e in report.errors] == [
+        (
+            2,
+            "amount",
+            "« 89,9,0 » n'est pas un montant (écrire par exemple 4080.50, 4 080,50 ou 4 080,50 €)",
+        ),
+        (
+            3,
+            "invoice_number",
+            "la facture « F-2025-013 » de « Brasserie de l'Ill » figure déjà ligne 2",
+        ),
+        (5, "due_date", "« 31/13/2025 » : cette date n'existe pas dans le calendrier"),
+        (
+            5,
+            "invoice_number",
+            "la facture « F-2025-014 » de « Brasserie de l'Ill » figure déjà ligne 4",
+        ),
+    ]
+    assert _counts(store) == (0, 0)
+    # importing the good lines only: line 4 alone (line 3 repeats a bad line, it waits with it)
+    skip = ImportOptions(creditor="Brasserie de l'Ill", skip_bad=True)
+    report = store.run(import_file(path, skip, SYSTEM))
+    assert report.claims == 1 and _counts(store) == (1, 1)
