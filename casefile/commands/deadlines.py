@@ -30,7 +30,21 @@ def _request_from_flags(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, name)
         if value is not None:
             request[name] = value
+    _check_values(args)
     return request
+
+
+def _check_values(args: argparse.Namespace) -> None:
+    """The amount and the day given as options, refused under the option's own name
+    (« --claim-total : … »): the request's validation names them by their JSON keys, which a
+    person at the command line never typed."""
+    from casefile.law.money import parse_amount
+    from casefile.law.periods import parse_date
+
+    if args.claim_total is not None:
+        parse_amount(args.claim_total, "--claim-total")
+    if args.today is not None:
+        parse_date(args.today, "--today")
 
 
 def run(args: argparse.Namespace) -> int:

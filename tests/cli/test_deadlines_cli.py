@@ -274,3 +274,31 @@ def test_a_long_basis_leaves_the_deadline_its_name_in_the_table(capsys):
     text = re.sub(r"[│┃\s]+", " ", out)
     assert "Remettre la copie de" in text and "qui agit : avocat" in text
     assert "┳┳" not in out
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--claim-total", "abc", "--claim-total : « abc » n'est pas un montant"),
+        ("--today", "2027-02-30", "--today : « 2027-02-30 » : cette date n'existe pas"),
+    ],
+)
+def test_a_bad_option_value_is_refused_under_the_options_name(capsys, option, value, expected):
+    """At the command line the amount and the day are options: the refusal names the option
+    typed (« --claim-total »), not the request's JSON key (« claim_total »)."""
+    code, out, err = run_cli(
+        capsys,
+        "deadlines",
+        "--procedure",
+        "injonction_de_payer",
+        "--court-department",
+        "75",
+        "--event",
+        "ordonnance_rendue=2027-01-04",
+        option,
+        value,
+    )
+    assert code == 2
+    assert out == ""
+    assert expected in err
+    assert "erreur : claim_total" not in err and "erreur : today" not in err
