@@ -670,30 +670,22 @@ def _emit_step(
                 short = None
             elif absent != _TRUE:
                 short.append("nu")
-    if still and pending in ("'pending'", "'uncertain'"):
-        key = "(sd, " + pending
-        if not single:
-            key += ", idx"
-        if keyed_vu:
-            key += f", {vu}"
-        if notice is not None:
-            key += ", nu"
-        key += ")"
-        if short is not None:
+    # The full key: the start date, the status (known when written, else the variable), then
+    # the flags this rule reads.
+    parts = ["sd", pending if still and pending in ("'pending'", "'uncertain'") else "status"]
+    if not single:
+        parts.append("idx")
+    if keyed_vu:
+        parts.append(vu)
+    if notice is not None:
+        parts.append("nu")
+    key = "(" + ", ".join(parts) + ")"
+    if short is not None:
+        if parts[1] != "status":
             key = f"sd if {' and '.join(short)} else {key}" if short else "sd"
-        emit(d, f"fk = {key}")
-    else:
-        key = "(sd, status"
-        if not single:
-            key += ", idx"
-        if keyed_vu:
-            key += f", {vu}"
-        if notice is not None:
-            key += ", nu"
-        key += ")"
-        if short is not None:
+        else:
             key = f"sd if {' and '.join([f'status == {pending}', *short])} else {key}"
-        emit(d, f"fk = {key}")
+    emit(d, f"fk = {key}")
     emit(d, f"hit = {fast}.get(fk)")
     emit(d, "if hit is None:")
     if still and notice is None:  # no expiry read yet
