@@ -58,6 +58,7 @@ def portfolio(size: int) -> list[CalendarEntry]:
                     procedure="Injonction de payer",
                     deadline=deadline,
                     case_url=f"https://casefile.example/cases/c-{case}",
+                    installation="q7kd2mxa4zpw",
                 )
             )
         case += 1

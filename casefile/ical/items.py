@@ -19,6 +19,8 @@ from casefile.law.schedule import Deadline
 # Actors who perform an act themselves get a VTODO: the debtor and the greffe act on their own.
 ACTING_ACTORS = frozenset({"creancier", "avocat", "commissaire_de_justice"})
 COMMISSAIRE = "commissaire_de_justice"
+# An installation's identifier: 12 lowercase base32 characters (60 random bits), drawn once.
+INSTALLATION = re.compile(r"[a-z2-7]{12}")
 
 ACTOR_LABELS = {
     "creancier": "Créancier",
@@ -74,18 +76,32 @@ class CalendarEntry:
     procedure: str
     deadline: Deadline
     case_url: str
+    installation: str  # this installation's identifier (`casefile.store.installation`)
     sequence: int = 0
     cancelled: bool = False
     modified_at: datetime | None = None  # DTSTAMP; derived from the data when None
 
     @property
     def uid(self) -> str:
-        return uid_for(self.case_id, self.deadline.key)
+        return uid_for(self.installation, self.case_id, self.deadline.key)
 
 
-def uid_for(case_id: str, deadline_key: str) -> str:
-    """Stable across exports: the same case and deadline keep their event in every app."""
-    return f"{case_id}-{deadline_key}@casefile"
+def uid_for(installation: str, case_id: str, deadline_key: str) -> str:
+    """A deadline's UID: `{case}-{deadline}@{installation}.casefile`.
+
+    Stable across exports, restarts and domain moves (the installation's identifier is drawn
+    once and stored in its database, never derived from CASEFILE_BASE_URL), and globally unique
+    (RFC 5545 §3.8.4.7): case 12 of two installations are two events in one calendar."""
+    if not INSTALLATION.fullmatch(installation):
+        raise InputError(f"identifiant d'installation {installation!r} invalide")
+    return f"{case_id}-{deadline_key}@{installation}.casefile"
+
+
+def todo_uid_for(uid: str) -> str:
+    """The VTODO beside a deadline's VEVENT: `-todo` appended to the UID's left-hand side, so
+    it belongs to the same installation (`…-opposition-todo@{installation}.casefile`)."""
+    local, at, domain = uid.rpartition("@")
+    return f"{local}-todo@{domain}" if at else f"{uid}-todo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +125,7 @@ class FeedItem:
 
     @property
     def todo_uid(self) -> str:
-        return self.uid.replace("@casefile", "-todo@casefile")
+        return todo_uid_for(self.uid)
 
     @property
     def has_todo(self) -> bool:

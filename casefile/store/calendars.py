@@ -39,6 +39,7 @@ from casefile.settings import get_settings
 from casefile.store import audit, db, read_cache
 from casefile.store.cases import resolve_case
 from casefile.store.db import atomic
+from casefile.store.installation import installation_id
 from casefile.store.permissions import SYSTEM, User, can
 from casefile.store.plan_deadlines import plan_deadlines_many
 from casefile.store.recompute import compute, latest_events, outstanding_cents, with_plan
@@ -91,6 +92,7 @@ async def _entries_many(
     }
     totals = await outstanding_cents(ids)
     plans = await plan_deadlines_many(ids)
+    installation = await installation_id()
     out: dict[int, list[CalendarEntry]] = {}
     for row in rows:
         case_id = row["id"]
@@ -107,6 +109,7 @@ async def _entries_many(
                 procedure=row["procedure"],
                 deadline=_as_of(deadline, now),
                 case_url=url,
+                installation=installation,
             )
             for deadline in with_plan(schedule, case_id, plans).deadlines
         ]

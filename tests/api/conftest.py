@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,14 @@ class Api:
 
     def headers(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def uid(self, case_id: object, deadline_key: str) -> str:
+        """A deadline's iCalendar UID, with the installation's identifier as stored."""
+        from casefile.ical.items import uid_for
+
+        with closing(sqlite3.connect(self.var / "casefile.db")) as connection:
+            [(installation,)] = connection.execute("SELECT token FROM installation").fetchall()
+        return uid_for(installation, str(case_id), deadline_key)
 
 
 async def _prepare(url: str) -> tuple[dict[str, str], str]:

@@ -19,7 +19,7 @@ def test_the_case_calendar_is_text_calendar_with_the_opposition_date(api: Api) -
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert response.text.startswith("BEGIN:VCALENDAR")
-    assert f"UID:{case['id']}-opposition@casefile" in response.text
+    assert f"UID:{api.uid(case['id'], 'opposition')}" in response.text
     assert "DTSTART;VALUE=DATE:20270301" in response.text
     assert "filename*=UTF-8''" in response.headers["content-disposition"]
 

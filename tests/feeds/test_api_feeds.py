@@ -29,7 +29,7 @@ def test_a_feed_url_needs_no_login_and_answers_304_to_its_etag(api: Api) -> None
     assert first.headers["content-type"] == "text/calendar; charset=utf-8"
     etag = first.headers["etag"]
     assert etag.startswith('"')
-    assert f"{case['id']}-opposition@casefile" in events(parse(first.content))
+    assert api.uid(case["id"], "opposition") in events(parse(first.content))
 
     cached = api.client.get(path, headers={"If-None-Match": etag})
     assert cached.status_code == 304
@@ -72,7 +72,7 @@ def test_a_commissaire_feed_shows_only_signification_acts(api: Api) -> None:
         api, "commissaire_de_justice", kind="commissaire", subject="commissaire_de_justice"
     )
     got = events(parse(api.client.get(f"/feeds/{feed['token']}.ics").content))
-    assert f"{case['id']}-signification_ordonnance@casefile" in got
+    assert api.uid(case["id"], "signification_ordonnance") in got
     assert all("signification_ordonnance" in uid for uid in got)
     refused = api.client.post(
         "/api/feeds",
@@ -150,4 +150,4 @@ def test_a_poll_of_an_unchanged_feed_gets_its_304_without_computing_it(
     assert recorded.status_code == 201, recorded.text
     changed = api.client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag
-    assert f"{case['id']}-opposition@casefile" in events(parse(changed.content))
+    assert api.uid(case["id"], "opposition") in events(parse(changed.content))

@@ -13,9 +13,7 @@ from casefile.store import calendars
 from casefile.store.users import SYSTEM
 from tests.ical.checks import events, parse
 from tests.store.conftest import Store
-from tests.store.helpers import new_case
-
-UID = "{}-signification_ordonnance@casefile"
+from tests.store.helpers import deadline_uid, new_case
 
 
 def at(day: int) -> datetime:
@@ -24,7 +22,7 @@ def at(day: int) -> datetime:
 
 def test_a_moved_deadline_keeps_its_uid_and_gets_sequence_plus_one(store: Store) -> None:
     case = store.run(cases.create_case(new_case(), SYSTEM))
-    uid = UID.format(case["id"])
+    uid = deadline_uid(store, case["id"], "signification_ordonnance")
     store.run(cases.add_event(case["id"], "ordonnance_rendue", date(2026, 3, 2), {}, SYSTEM))
     first = events(parse(store.run(calendars.case_feed(case["id"], SYSTEM, at(3)))))
     assert first[uid]["sequence"] == 0
@@ -56,7 +54,7 @@ def test_only_the_changed_deadline_gets_a_new_sequence(store: Store) -> None:
         )
     )
     before = events(parse(store.run(calendars.case_feed(case["id"], SYSTEM, at(17)))))
-    opposition = f"{case['id']}-opposition@casefile"
+    opposition = deadline_uid(store, case["id"], "opposition")
     assert before[opposition]["sequence"] == 0
     store.run(
         cases.edit_event(
@@ -67,7 +65,7 @@ def test_only_the_changed_deadline_gets_a_new_sequence(store: Store) -> None:
     assert after[opposition]["sequence"] == 1
     assert after[opposition]["start"] == date(2026, 4, 20)  # 18 April is a Saturday
     # signification_ordonnance became "done" on 16 March and stays so: untouched.
-    uid = UID.format(case["id"])
+    uid = deadline_uid(store, case["id"], "signification_ordonnance")
     assert after[uid]["sequence"] == before[uid]["sequence"]
 
 

@@ -18,7 +18,7 @@ from casefile.store.payment_plans import PlanIn
 from casefile.store.users import SYSTEM
 from tests.ical.checks import events, parse
 from tests.store.conftest import Store
-from tests.store.helpers import new_case
+from tests.store.helpers import deadline_uid, new_case
 
 SOURCE = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000032035267"
 PLAN = PlanIn(
@@ -67,7 +67,7 @@ def test_instalments_become_deadlines_of_the_case_and_of_its_calendar(store: Sto
 
     body = store.run(calendars.case_feed(case["id"], SYSTEM, datetime(2026, 1, 11, tzinfo=UTC)))
     got = events(parse(body))
-    instalment = got[f"{case['id']}-echeance_2@casefile"]
+    instalment = got[deadline_uid(store, case["id"], "echeance_2")]
     assert instalment["start"] == date(2026, 2, 28)
     assert "C. civ. art. 1343-5" in instalment["description"]
 

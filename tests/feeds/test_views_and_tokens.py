@@ -14,7 +14,7 @@ from casefile.store.tables import FeedToken as FeedTokenRow
 from casefile.store.users import SYSTEM
 from tests.ical.checks import events, parse
 from tests.store.conftest import Store
-from tests.store.helpers import new_case
+from tests.store.helpers import deadline_uid, new_case
 
 NOW = datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
 
@@ -44,8 +44,8 @@ def test_a_commissaire_sees_only_their_acts_on_their_cases(store: Store) -> None
     body = store.run(calendars.commissaire_feed("me_durand", NOW))
     got = events(parse(body))
     assert set(got) == {
-        f"{ids['A-1']}-signification_ordonnance@casefile",
-        f"{ids['A-2']}-signification_ordonnance@casefile",
+        deadline_uid(store, ids["A-1"], "signification_ordonnance"),
+        deadline_uid(store, ids["A-2"], "signification_ordonnance"),
     }
     assert "Actes à accomplir — me_durand" in body.decode()
     assert all("Commissaire de justice" in e["categories"] for e in got.values())
@@ -56,8 +56,8 @@ def test_a_lawyer_sees_every_deadline_of_their_cases(store: Store) -> None:
     got = events(parse(store.run(calendars.lawyer_feed("maitre_klein", NOW))))
     cases_seen = {uid.split("-", 1)[0] for uid in got}
     assert cases_seen == {str(ids["A-1"]), str(ids["B-1"])}
-    assert f"{ids['B-1']}-opposition@casefile" in got
-    assert got[f"{ids['B-1']}-opposition@casefile"]["start"] == date(2026, 4, 16)
+    assert deadline_uid(store, ids["B-1"], "opposition") in got
+    assert got[deadline_uid(store, ids["B-1"], "opposition")]["start"] == date(2026, 4, 16)
 
 
 def test_a_feed_token_opens_its_feed_records_its_use_and_dies_when_revoked(
@@ -74,7 +74,7 @@ def test_a_feed_token_opens_its_feed_records_its_use_and_dies_when_revoked(
 
     used_at = datetime(2026, 3, 21, 7, 15, tzinfo=UTC)
     body = store.run(calendars.feed_body(feed["token"], used_at))
-    assert f"{ids['A-2']}-opposition@casefile" in events(parse(body))
+    assert deadline_uid(store, ids["A-2"], "opposition") in events(parse(body))
     [listed] = store.run(calendars.list_feeds(SYSTEM))
     assert datetime.fromisoformat(listed["last_used"]) == used_at
 

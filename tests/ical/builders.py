@@ -11,6 +11,8 @@ from casefile.law.schedule import CaseFacts, RecordedEvent
 # A debtor whose name needs every escape RFC 5545 has, plus accents and guillemets.
 DEBTOR = "Société Dupont & Fils, SARL; « Le Pré » \\ Strasbourg"
 STRASBOURG = CaseFacts(court_department="67")
+# The installation's identifier the tests' entries carry (a real one is drawn by `casefile init`).
+INSTALLATION = "q7kd2mxa4zpw"
 
 
 def ip_events(
@@ -42,6 +44,7 @@ def entries_for(
             procedure="Injonction de payer" if procedure == "injonction_de_payer" else procedure,
             deadline=deadline,
             case_url=f"https://casefile.example/cases/{case_id}",
+            installation=INSTALLATION,
         )
         for deadline in schedule.deadlines
     ]

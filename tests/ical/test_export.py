@@ -71,8 +71,11 @@ def test_each_deadline_is_one_all_day_event_with_its_trace():
     """CPC art. 1416: opposition within one month of the signification of 29 January 2027;
     28 February 2027 is a Sunday, so art. 642 moves it to Monday 1 March 2027."""
     parsed = events(parse(_case()))
-    assert set(parsed) == {"c-42-opposition@casefile", "c-42-signification_ordonnance@casefile"}
-    opposition = parsed["c-42-opposition@casefile"]
+    assert set(parsed) == {
+        "c-42-opposition@q7kd2mxa4zpw.casefile",
+        "c-42-signification_ordonnance@q7kd2mxa4zpw.casefile",
+    }
+    opposition = parsed["c-42-opposition@q7kd2mxa4zpw.casefile"]
     assert opposition["start"] == date(2027, 3, 1)
     assert opposition["end"] == date(2027, 3, 2)
     assert opposition["summary"] == f"[IP-2027/001] Délai d'opposition du débiteur — {DEBTOR}"
@@ -98,7 +101,7 @@ def test_each_deadline_is_one_all_day_event_with_its_trace():
     assert lines[5] == f"Fondement : CPC art. 1416 — {source}"
     assert lines[-1] == "Dossier : https://casefile.example/cases/c-42"
     # Served in person, so the signification deadline is done: no reminders, marked in SUMMARY.
-    served = parsed["c-42-signification_ordonnance@casefile"]
+    served = parsed["c-42-signification_ordonnance@q7kd2mxa4zpw.casefile"]
     # CPC 1411 (décret 2026-96): 4 January 2027 + 3 months = Sunday 4 April → Monday 5 April.
     assert served["start"] == date(2027, 4, 5)
     assert served["summary"].endswith("(accompli)")
@@ -127,14 +130,14 @@ def test_uncertain_start_is_tentative_and_moot_is_cancelled():
                 case_reference="IP-2027/001",
             )
         )
-    )["c-42-prescription@casefile"]
+    )["c-42-prescription@q7kd2mxa4zpw.casefile"]
     assert uncertain["status"] == "TENTATIVE"
     assert uncertain["summary"].endswith("(date incertaine)")
     assert uncertain["alarms"] == ["-P7D", "-P2D"]
     # A deadline the engine reports moot (e.g. moot_by an opposition) is published CANCELLED.
     entry = entries_for(ip_events())[0]
     moot = [replace(entry, deadline=msgspec.structs.replace(entry.deadline, status="moot"))]
-    parsed = events(parse(calendar_bytes("x", moot)))["c-42-opposition@casefile"]
+    parsed = events(parse(calendar_bytes("x", moot)))["c-42-opposition@q7kd2mxa4zpw.casefile"]
     assert parsed["status"] == "CANCELLED"
     assert parsed["alarms"] == []
 
@@ -150,14 +153,14 @@ def test_commas_semicolons_backslashes_newlines_and_accents_are_escaped():
     )
     assert "\\nPoint" not in unfolded  # the first DESCRIPTION line starts the value
     assert "Délai : 1 mois (CPC art. 641\\, report art. 642)\\nDate brute" in unfolded
-    parsed = events(parse(body))["c-42-opposition@casefile"]
+    parsed = events(parse(body))["c-42-opposition@q7kd2mxa4zpw.casefile"]
     assert parsed["summary"] == f"[R;1,2] Délai d'opposition du débiteur — {debtor}"
     assert "\n" in parsed["description"] and "art. 641, report" in parsed["description"]
 
 
 def test_control_characters_never_reach_the_feed():
     entries = entries_for(ip_events(), debtor="Bell\x07 \x00Co\r\nLtd")
-    parsed = events(parse(calendar_bytes("x", entries)))["c-42-opposition@casefile"]
+    parsed = events(parse(calendar_bytes("x", entries)))["c-42-opposition@q7kd2mxa4zpw.casefile"]
     assert parsed["summary"].endswith("— Bell Co\nLtd")
 
 
@@ -175,9 +178,11 @@ def test_folding_never_splits_a_utf8_character_or_an_escape():
 
 
 def test_reminders_are_configurable_and_validated():
-    parsed = events(parse(_case(reminders=[1, 14, 1])))["c-42-opposition@casefile"]
+    parsed = events(parse(_case(reminders=[1, 14, 1])))["c-42-opposition@q7kd2mxa4zpw.casefile"]
     assert parsed["alarms"] == ["-P14D", "-P1D"]
-    assert events(parse(_case(reminders=[])))["c-42-opposition@casefile"]["alarms"] == []
+    assert (
+        events(parse(_case(reminders=[])))["c-42-opposition@q7kd2mxa4zpw.casefile"]["alarms"] == []
+    )
     assert reminder_days([0]) == (0,)
     for bad in ([-1], [400], ["7"], [True]):
         with pytest.raises(InputError):
@@ -188,8 +193,8 @@ def test_todos_only_for_acts_casefile_users_perform():
     calendar = parse(_case(todos=True))
     todos = {str(t["UID"]): t for t in calendar.walk("VTODO")}
     # The commissaire serves (done: COMPLETED); the debtor's opposition is not our act.
-    assert list(todos) == ["c-42-signification_ordonnance-todo@casefile"]
-    todo = todos["c-42-signification_ordonnance-todo@casefile"]
+    assert list(todos) == ["c-42-signification_ordonnance-todo@q7kd2mxa4zpw.casefile"]
+    todo = todos["c-42-signification_ordonnance-todo@q7kd2mxa4zpw.casefile"]
     assert todo["DUE"].dt == date(2027, 4, 5)
     assert str(todo["STATUS"]) == "COMPLETED"
 

@@ -41,11 +41,11 @@ def test_radicale_accepts_the_case_calendar_and_reads_it_back_identical(radicale
     back = _put_and_get(radicale, "/casefile/c-42/", body)
     assert _comparable(back) == _comparable(body)
     assert set(_comparable(back)) == {
-        "c-42-opposition@casefile",
-        "c-42-signification_ordonnance@casefile",
+        "c-42-opposition@q7kd2mxa4zpw.casefile",
+        "c-42-signification_ordonnance@q7kd2mxa4zpw.casefile",
     }
     todos = {str(t["UID"]) for t in icalendar.Calendar.from_ical(back).walk("VTODO")}
-    assert todos == {"c-42-signification_ordonnance-todo@casefile"}
+    assert todos == {"c-42-signification_ordonnance-todo@q7kd2mxa4zpw.casefile"}
 
 
 def test_radicale_takes_the_update_with_a_cancelled_event(radicale):
@@ -63,8 +63,8 @@ def test_radicale_takes_the_update_with_a_cancelled_event(radicale):
     back = _put_and_get(radicale, "/casefile/update/", body)
     parsed = _comparable(back)
     assert parsed == _comparable(body)
-    assert parsed["c-42-formule_executoire@casefile"][5] == "CANCELLED"
-    assert parsed["c-42-signification_ordonnance@casefile"][4] == 1
+    assert parsed["c-42-formule_executoire@q7kd2mxa4zpw.casefile"][5] == "CANCELLED"
+    assert parsed["c-42-signification_ordonnance@q7kd2mxa4zpw.casefile"][4] == 1
 
 
 def test_radicale_rejects_a_broken_calendar(radicale):

@@ -4,6 +4,7 @@ deadlines published as CANCELLED (RFC 5545 §3.8.7.4, §3.8.1.11)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -17,9 +18,9 @@ from tests.ical.checks import events, parse
 T0 = datetime(2022, 3, 10, 9, 0, tzinfo=UTC)
 T1 = datetime(2022, 3, 11, 14, 30, tzinfo=UTC)
 T2 = datetime(2022, 3, 12, 8, 0, tzinfo=UTC)
-OPPOSITION = "c-42-opposition@casefile"
-SIGNIFICATION = "c-42-signification_ordonnance@casefile"
-FORMULE = "c-42-formule_executoire@casefile"
+OPPOSITION = "c-42-opposition@q7kd2mxa4zpw.casefile"
+SIGNIFICATION = "c-42-signification_ordonnance@q7kd2mxa4zpw.casefile"
+FORMULE = "c-42-formule_executoire@q7kd2mxa4zpw.casefile"
 
 
 def _first_export():
@@ -112,5 +113,6 @@ def test_sync_refuses_a_naive_clock_and_duplicate_deadlines():
 
 
 def test_a_corrupt_state_is_an_input_error_naming_the_uid():
-    with pytest.raises(InputError, match="c-42-x@casefile"):
-        sync({"c-42-x@casefile": {"sequence": 0, "item": {"uid": "c-42-x@casefile"}}}, [], T0)
+    uid = "c-42-x@q7kd2mxa4zpw.casefile"
+    with pytest.raises(InputError, match=re.escape(uid)):
+        sync({uid: {"sequence": 0, "item": {"uid": uid}}}, [], T0)

@@ -33,7 +33,7 @@ def _uids(body: bytes) -> set[str]:
 
 def test_case_view_holds_only_that_case():
     body = case_calendar(_portfolio(), case_id="c-2", case_reference="IP-2")
-    assert _uids(body) == {"c-2-signification_ordonnance@casefile"}
+    assert _uids(body) == {"c-2-signification_ordonnance@q7kd2mxa4zpw.casefile"}
     assert parse(body)["X-WR-CALNAME"].to_ical().decode() == "Échéances — dossier IP-2"
 
 
@@ -54,8 +54,8 @@ def test_commissaire_view_holds_only_their_acts_on_assigned_cases():
         entries, commissaire_name="SCP Martin", assigned_case_ids=["c-1", "c-2"]
     )
     assert _uids(body) == {
-        "c-1-signification_ordonnance@casefile",
-        "c-2-signification_ordonnance@casefile",
+        "c-1-signification_ordonnance@q7kd2mxa4zpw.casefile",
+        "c-2-signification_ordonnance@q7kd2mxa4zpw.casefile",
     }
     for event in events(parse(body)).values():
         assert "Commissaire de justice" in event["categories"]

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from casefile.ical.items import uid_for
 from casefile.services.cases import NewCase, PartyIn
+from casefile.store.installation import installation_id
+
+if TYPE_CHECKING:
+    from tests.store.conftest import Store
+
+
+def deadline_uid(store: Store, case_id: object, deadline_key: str) -> str:
+    """A deadline's iCalendar UID, with the installation's identifier as stored."""
+    return uid_for(store.run(installation_id()), str(case_id), deadline_key)
 
 
 def new_case(

@@ -29,6 +29,7 @@ from casefile.store.permissions import User
 from casefile.store.users import SYSTEM
 from tests.ical.checks import events, parse
 from tests.store.conftest import Store
+from tests.store.helpers import deadline_uid
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 30)
@@ -200,7 +201,7 @@ def test_apply_recomputes_records_the_reason_and_the_feed_bumps_sequence(
 ) -> None:
     ids = _portfolio(store)
     now = datetime(2026, 11, 30, 9, tzinfo=UTC)
-    uid = f"{ids['tc']}-remise_au_greffe@casefile"
+    uid = deadline_uid(store, ids["tc"], "remise_au_greffe")
     first = events(parse(store.run(calendars.case_feed(ids["tc"], SYSTEM, now))))
     assert (first[uid]["start"], first[uid]["sequence"]) == (date(2027, 1, 11), 0)
     version = store.run(cases.get_case(ids["tc"], SYSTEM))["version"]

@@ -14,6 +14,7 @@ from casefile.store.tables.event import Event
 from casefile.store.tables.explanation import ExplanationText
 from casefile.store.tables.feed_state import FeedState
 from casefile.store.tables.feed_token import FeedToken
+from casefile.store.tables.installation import Installation
 from casefile.store.tables.invoice_reading import InvoiceReading
 from casefile.store.tables.job_run import JobRun
 from casefile.store.tables.login_throttle import LoginThrottle
@@ -60,6 +61,7 @@ ALL_TABLES = (
     DunningAction,
     PaymentPromise,
     BackgroundTask,
+    Installation,
 )
 
 __all__ = [
@@ -77,6 +79,7 @@ __all__ = [
     "ExplanationText",
     "FeedState",
     "FeedToken",
+    "Installation",
     "InvoiceReading",
     "JobRun",
     "LoginThrottle",
