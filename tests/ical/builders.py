@@ -34,6 +34,8 @@ def entries_for(
     debtor: str = DEBTOR,
     procedure: str = "injonction_de_payer",
     facts: CaseFacts = STRASBOURG,
+    installation: str = INSTALLATION,
+    base_url: str = "https://casefile.example",
 ) -> list[CalendarEntry]:
     schedule = engine().compute(procedure, events, facts)
     return [
@@ -43,8 +45,8 @@ def entries_for(
             debtor_name=debtor,
             procedure="Injonction de payer" if procedure == "injonction_de_payer" else procedure,
             deadline=deadline,
-            case_url=f"https://casefile.example/cases/{case_id}",
-            installation=INSTALLATION,
+            case_url=f"{base_url}/cases/{case_id}",
+            installation=installation,
         )
         for deadline in schedule.deadlines
     ]
