@@ -58,10 +58,15 @@ def init(args: argparse.Namespace) -> int:
     from casefile.evidence.backends import prepare_store
     from casefile.settings import get_settings, shown_url
     from casefile.store import db
+    from casefile.store.installation import installation_id
 
-    applied = run_store(db.migrate, require_schema=False)
+    async def work() -> tuple[list[str], str]:
+        return await db.migrate(), await installation_id()
+
+    applied, installation = run_store(work, require_schema=False)
     url = get_settings().database_url
     print(f"base de données {shown_url(url)} : {migrations_fr(applied)}")
+    print(f"installation : {installation} (identifiant des agendas, ne change jamais)")
     print(f"pièces {shown_url(prepare_store())} : prêt")
     print(f"exports {shown_url(prepare_store(get_settings().exports_url))} : prêt")
     print(f"tâches : {_prepare_jobs(url)}")

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from casefile.errors import InputError
-from casefile.ical.items import CalendarEntry, FeedItem, feed_item
+from casefile.ical.items import CalendarEntry, FeedItem, feed_item, uid_for
 
 # uid -> {"sequence": int, "fingerprint": str, "item": FeedItem.as_dict()}; JSON as it stands.
 FeedState = dict[str, dict[str, Any]]
@@ -47,6 +47,31 @@ def fingerprint(item: FeedItem) -> str:
             _fingerprints.clear()
         _fingerprints[item] = mark
     return mark
+
+
+# The UIDs written before the installation's identifier (`{case}-{deadline}@casefile`, until
+# migration 2026-12-01T14:45:01): the same in every installation. Today's end in `.casefile`.
+LEGACY_SUFFIX = "@casefile"
+
+
+def adopt_legacy(
+    previous: Mapping[str, Mapping[str, Any]], installation: str
+) -> Mapping[str, Mapping[str, Any]]:
+    """`previous` with the records kept under a UID of before renamed to this installation's
+    UID (SEQUENCE, DTSTAMP and fingerprint kept), so that `sync` neither adds the deadline again
+    nor publishes the old UID CANCELLED. The migration moved every state; this catches a state
+    written meanwhile by a process of the previous release (a rolling upgrade). A deadline held
+    under both UIDs keeps its new record (the later one). Unchanged (the same object) when no
+    UID of before is there: the common case costs one pass over the keys."""
+    if not any(uid.endswith(LEGACY_SUFFIX) for uid in previous):
+        return previous
+    adopted = {uid: r for uid, r in previous.items() if not uid.endswith(LEGACY_SUFFIX)}
+    for uid, record in previous.items():
+        if uid.endswith(LEGACY_SUFFIX):
+            item = record.get("item") or {}
+            new = uid_for(installation, str(item.get("case_id")), str(item.get("deadline_key")))
+            adopted.setdefault(new, {**record, "item": {**item, "uid": new}})
+    return adopted
 
 
 def sync(

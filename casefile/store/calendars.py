@@ -30,7 +30,7 @@ from casefile.ical.feeds import (
 )
 from casefile.ical.feeds import webcal_url as webcal_link
 from casefile.ical.items import CalendarEntry, FeedItem
-from casefile.ical.sync import sync
+from casefile.ical.sync import adopt_legacy, sync
 from casefile.labels import paris_day
 from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline
@@ -72,7 +72,7 @@ def _as_of(deadline: Deadline, now: datetime) -> Deadline:
 
 
 async def _entries_many(
-    rows: Sequence[dict[str, Any]], debtors: dict[int, str], now: datetime
+    rows: Sequence[dict[str, Any]], debtors: dict[int, str], now: datetime, installation: str
 ) -> dict[int, list[CalendarEntry]]:
     """Each case's engine deadlines (with their full explanation) and plan instalments, read
     with a handful of queries for the whole portfolio (as `recompute_many` does)."""
@@ -92,7 +92,6 @@ async def _entries_many(
     }
     totals = await outstanding_cents(ids)
     plans = await plan_deadlines_many(ids)
-    installation = await installation_id()
     out: dict[int, list[CalendarEntry]] = {}
     for row in rows:
         case_id = row["id"]
@@ -140,11 +139,12 @@ async def synced_items(rows: Sequence[dict[str, Any]], now: datetime) -> list[Fe
     }
     items: list[FeedItem] = []
     changed: dict[int, dict[str, Any]] = {}
-    entries_by_case = await _entries_many(rows, debtors, now) if rows else {}
+    installation = await installation_id()
+    entries_by_case = await _entries_many(rows, debtors, now, installation) if rows else {}
     for row in rows:
         entries = entries_by_case[row["id"]]
         previous = stored.get(row["id"], {})
-        result = sync(previous, entries, now)
+        result = sync(adopt_legacy(previous, installation), entries, now)
         if result.state != previous:
             changed[row["id"]] = result.state
         items.extend(result.items)

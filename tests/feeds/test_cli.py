@@ -67,6 +67,17 @@ def test_ics_writes_the_case_calendar_to_a_file_and_to_stdout(
     assert printed == out.read_bytes()
 
 
+def test_init_prints_the_installation_identifier_the_uids_carry(env: dict[str, str]) -> None:
+    again = casefile(env, "init").stdout.decode()
+    [line] = [x for x in again.splitlines() if x.startswith("installation : ")]
+    installation = line.split()[2]
+    assert re.fullmatch(r"[a-z2-7]{12}", installation)
+    assert line.endswith("(identifiant des agendas, ne change jamais)")
+    uids = set(events(parse(casefile(env, "ics", "STR-2027-4").stdout)))
+    assert uids and all(uid.endswith(f"@{installation}.casefile") for uid in uids)
+    assert f"installation : {installation} " in casefile(env, "init").stdout.decode()
+
+
 def test_feed_and_plan_commands(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     from casefile.commands import calendar
 

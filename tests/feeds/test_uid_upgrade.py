@@ -237,3 +237,40 @@ def test_two_installations_case_1_are_two_events_in_one_caldav_collection(
             for n in range(2)
         ]
         assert legacy_put[0] == 201 and legacy_put[1] in (400, 409, 412), legacy_put
+
+
+def test_a_state_written_by_a_replica_of_the_previous_release_is_adopted(
+    store: Store, radicale: str
+) -> None:
+    """A rolling upgrade: after the migration, a process still running the previous release
+    computes the feed once. It finds none of its UIDs in the moved state: it adds every deadline
+    again under the old UID and publishes the new UIDs CANCELLED. The next computation by this
+    release must still publish each deadline once, under its new UID, as it stands."""
+    case_id = a_case_with_history(store)
+    upgrade(store)
+    moved = state_of(store, case_id)
+    old_replica: dict[str, Any] = {}
+    for uid, record in moved.items():
+        item = record["item"]
+        old = f"{item['case_id']}-{item['deadline_key']}@casefile"
+        old_replica[old] = {**record, "sequence": 0, "item": {**item, "uid": old, "sequence": 0}}
+        cancelled = {**item, "status": "CANCELLED", "sequence": record["sequence"] + 1}
+        old_replica[uid] = {
+            "sequence": record["sequence"] + 1,
+            "fingerprint": "cancelled by the previous release",
+            "item": cancelled,
+        }
+    store.run(FeedState.update({FeedState.state: old_replica}).where(FeedState.case == case_id))
+
+    body = store.run(calendars.case_feed(case_id, SYSTEM, at(3, 21)))
+    got = vevents(body)
+    assert set(got) == set(moved)  # new UIDs only, each once
+    assert {uid: status for uid, (status, _) in got.items()} == {
+        uid: r["item"]["status"] for uid, r in moved.items()
+    }
+    assert set(state_of(store, case_id)) == set(moved)
+    collection = f"/casefile/rolling-{uuid.uuid4().hex[:8]}/"
+    with httpx.Client(base_url=radicale, timeout=10) as client:
+        assert client.put(collection, content=body, headers=HEADERS).status_code == 201
+        assert vevents(client.get(collection).content) == got
+        assert len(resources(client, collection)) == len(moved)

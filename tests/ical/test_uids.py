@@ -15,7 +15,7 @@ import pytest
 from casefile.errors import InputError
 from casefile.ical.export import lawyer_calendar, to_icalendar
 from casefile.ical.items import feed_item, todo_uid_for, uid_for
-from casefile.ical.sync import sync
+from casefile.ical.sync import adopt_legacy, sync
 from tests.ical.builders import INSTALLATION, entries_for, ip_events
 from tests.ical.checks import events, parse
 
@@ -77,3 +77,36 @@ def test_a_domain_move_keeps_every_uid_and_bumps_sequence_for_the_new_link():
     assert all(i.url.startswith("https://recouvrement.example.fr/") for i in second.items)
     third = sync(second.state, moved, NOW)
     assert third.state == second.state and third.items == second.items
+
+
+def _legacy(state):
+    """A state as the code before the installation's identifier wrote it."""
+    out = {}
+    for record in state.values():
+        item = record["item"]
+        old = f"{item['case_id']}-{item['deadline_key']}@casefile"
+        out[old] = {**record, "item": {**item, "uid": old}}
+    return out
+
+
+def test_a_state_of_before_is_adopted_without_a_duplicate_or_a_cancelled_copy():
+    entries = entries_for(ip_events(), case_id="12")
+    first = sync({}, entries, NOW)
+    old = _legacy(first.state)
+    assert set(old) == {"12-opposition@casefile", "12-signification_ordonnance@casefile"}
+    adopted = adopt_legacy(old, INSTALLATION)
+    assert adopted == first.state
+    later = sync(adopted, entries, datetime(2027, 2, 1, tzinfo=UTC))
+    assert (later.added, later.changed, later.cancelled) == ((), (), ())
+    assert later.items == first.items  # same UIDs, SEQUENCE and DTSTAMP: the same bytes
+    # Without it, every deadline would be published twice: new, and CANCELLED under the old UID.
+    naive = sync(old, entries, NOW)
+    assert len(naive.added) == len(naive.cancelled) == 2
+
+
+def test_a_deadline_under_both_uids_keeps_its_new_record():
+    entries = entries_for(ip_events(), case_id="12")
+    state = sync({}, entries, NOW).state
+    both = {**_legacy(state), **state}
+    assert adopt_legacy(both, INSTALLATION) == state
+    assert adopt_legacy(state, INSTALLATION) is state  # nothing of before: untouched
