@@ -354,8 +354,13 @@ def _supplies(invoices: Sequence[InvoiceLine]) -> tuple[str, str]:
     facts = [facts[0]] + [f.removeprefix("a ") for f in facts[1:]]
     nouns = [SUPPLY_NOUNS[k] for k in kinds]
     # The templates write "au titre de {{ nature_creance }}": de + des → de ("au titre de
-    # prestations de services", not "au titre de des prestations de services").
-    nouns[0] = nouns[0].removeprefix("des ")
+    # prestations de services", not "au titre de des prestations de services"), and the
+    # nouns after it follow ("de prestations de services et de travaux", not "… et des travaux").
+    if nouns[0].startswith("des "):
+        nouns = [
+            noun.replace("des ", "de ", 1) if noun.startswith("des ") else noun for noun in nouns
+        ]
+        nouns[0] = nouns[0].removeprefix("de ")
     return _join_fr(facts), _join_fr(nouns)
 
 

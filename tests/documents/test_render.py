@@ -300,6 +300,10 @@ def test_the_nature_of_the_claim_comes_from_the_invoices():
             ("marchandises", "services"),
             "au titre de la fourniture de marchandises et des prestations de services, objet",
         ),
+        (
+            ("services", "travaux"),
+            "au titre de prestations de services et de travaux, objet des factures",
+        ),
     ],
 )
 def test_the_nature_of_the_claim_reads_after_au_titre_de(
