@@ -486,3 +486,13 @@ def test_the_reminder_letter_mentions_a_previous_reminder_only_when_one_was_made
         "Sauf erreur ou omission de notre part, malgré notre précédent rappel, les factures "
         "ci-dessous" in second
     )
+
+
+def test_a_refere_on_one_invoice_speaks_of_one_invoice():
+    """« une créance fondée sur des factures » read wrong beside a bordereau of one facture."""
+    case = demo_case()
+    one = replace(case, invoices=case.invoices[:1])
+    text = " ".join(docx_text(render("assignation_refere_provision", one)).split())
+    assert "fondée sur une facture acceptée et non contestée." in text
+    several = " ".join(docx_text(render("assignation_refere_provision", case)).split())
+    assert "fondée sur des factures acceptées et non contestées." in several
