@@ -218,6 +218,7 @@ class CaseDocumentData:
     hearing_date: date | None = None
     hearing_time: time | None = None
     ordonnance_date: date | None = None
+    service_date: date | None = None  # the ordonnance served on the debtor (its latest act)
     payment_deadline: date | None = None  # the date the mise en demeure gives to pay
     notice_date: date | None = None  # the mise en demeure sent (C. civ. 1344), if recorded
     provisional_note: str | None = None  # a rate is missing: the statement is provisional
@@ -279,6 +280,7 @@ COMMON_FIELDS: dict[str, str] = {
 SPECIFIC_FIELDS: dict[str, str] = {
     "date_limite_paiement": "Date limite de paiement laissée par la mise en demeure (après la date de la lettre)",
     "date_ordonnance": "Date de l'ordonnance portant injonction de payer",
+    "date_signification": "Date de la signification de l'ordonnance au débiteur",
     "delais": "Délais calculés : libelle, echeance, fondement",
     "date_audience": "Date de l'audience",
     "heure_audience": "Heure de l'audience",
@@ -304,6 +306,7 @@ SUPPLY_NOUNS = {
 }
 SUPPLY_PLACEHOLDER = "[nature des fournitures (marchandises, services, travaux) à compléter]"
 HEARING_TIME_PLACEHOLDER = "[heure de l'audience à compléter]"
+SERVICE_DATE_PLACEHOLDER = "[date de la signification à compléter]"
 
 
 FIELD_NAMES = {
@@ -540,6 +543,10 @@ def _with_ordonnance(kind: str) -> Builder:
     def build(data: CaseDocumentData, commissaire_from: date | None = None) -> dict[str, object]:
         ctx = _common(data, commissaire_from)
         ctx["date_ordonnance"] = date_fr(_require(data.ordonnance_date, "ordonnance_date", kind))
+        # The greffe checks the opposition period from the signification (CPC 1416).
+        ctx["date_signification"] = (
+            date_fr(data.service_date) if data.service_date else SERVICE_DATE_PLACEHOLDER
+        )
         ctx["delais"] = _deadline_rows(data.deadlines)
         return ctx
 
