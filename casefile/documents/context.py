@@ -32,7 +32,7 @@ from casefile.documents.formatting import (
 from casefile.documents.manifest import load_manifest
 from casefile.errors import InputError
 from casefile.law.parties import Standing, court_label, late_payment, standing
-from casefile.law.wording import labelled_list, quoted
+from casefile.law.wording import day_fr, labelled_list, quoted
 
 CourtKind = Literal["tribunal_judiciaire", "tribunal_de_commerce"]
 COURT_KINDS: tuple[CourtKind, ...] = ("tribunal_judiciaire", "tribunal_de_commerce")
@@ -281,8 +281,8 @@ SPECIFIC_FIELDS: dict[str, str] = {
     "date_limite_paiement": "Date limite de paiement laissée par la mise en demeure (après la date de la lettre)",
     "date_ordonnance": "Date de l'ordonnance portant injonction de payer",
     "date_signification": "Date de la signification de l'ordonnance au débiteur",
-    "delais": "Délais calculés : libelle, echeance, fondement",
-    "date_audience": "Date de l'audience",
+    "delais": "Délais calculés : libelle, echeance (avec le jour), fondement",
+    "date_audience": "Date de l'audience, avec le jour (« jeudi 4 février 2027 »)",
     "heure_audience": "Heure de l'audience",
     "article_refere": "Article donnant au président le pouvoir d'accorder une provision (835 ou 873, al. 2)",
     "interets": "Intérêts par période : facture, du, au, base, taux, jours, montant",
@@ -514,7 +514,8 @@ def _common(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, 
 def _hearing(data: CaseDocumentData, kind: str) -> dict[str, object]:
     hearing = _require(data.hearing_date, "hearing_date", kind)
     return {
-        "date_audience": date_fr(hearing),
+        # « à l'audience du jeudi 4 février 2027 »: the weekday, as a summons states it.
+        "date_audience": day_fr(hearing),
         "heure_audience": (
             time_fr(data.hearing_time) if data.hearing_time else HEARING_TIME_PLACEHOLDER
         ),
@@ -580,7 +581,7 @@ def build_context_decompte_creance(
 
 def _deadline_rows(deadlines: Sequence[DeadlineLine]) -> list[dict[str, str]]:
     return [
-        {"libelle": d.label, "echeance": date_fr(d.due), "fondement": d.basis} for d in deadlines
+        {"libelle": d.label, "echeance": day_fr(d.due), "fondement": d.basis} for d in deadlines
     ]
 
 
