@@ -278,7 +278,7 @@ COMMON_FIELDS: dict[str, str] = {
 """The fields every template may use (name → what it holds, in French for docs/templates.md)."""
 
 SPECIFIC_FIELDS: dict[str, str] = {
-    "date_limite_paiement": "Date limite de paiement laissée par la mise en demeure (après la date de la lettre)",
+    "date_limite_paiement": "Date limite de paiement laissée par la mise en demeure, avec le jour (après la date de la lettre)",
     "date_ordonnance": "Date de l'ordonnance portant injonction de payer",
     "date_signification": "Date de la signification de l'ordonnance au débiteur",
     "delais": "Délais calculés : libelle, echeance (avec le jour), fondement",
@@ -532,7 +532,7 @@ def build_context_mise_en_demeure(
             f"mise_en_demeure : le délai de paiement ({date_fr(deadline)}) doit suivre la date "
             f"de la lettre ({date_fr(data.document_date)})"
         )
-    ctx["date_limite_paiement"] = date_fr(deadline)
+    ctx["date_limite_paiement"] = day_fr(deadline)  # « au plus tard le jeudi 10 décembre 2026 »
     return ctx
 
 

@@ -223,7 +223,7 @@ def test_the_mise_en_demeure_is_a_letter_from_the_creditor_not_an_acte():
     assert "Strasbourg, le 15 avril 2026" in lines
     assert "prise en la personne" not in text and " c/ " not in text
     assert "pied de page" not in text
-    assert "au plus tard le 1er mai 2026" in text
+    assert "au plus tard le vendredi 1er mai 2026" in text
 
 
 def test_the_payment_deadline_of_a_mise_en_demeure_is_after_the_letter():
