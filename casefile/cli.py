@@ -480,10 +480,7 @@ def build_parser(only: _OnlyOne | None = None) -> argparse.ArgumentParser:
         default="professionnel",
         help="qualité du débiteur (par défaut : professionnel)",
     )
-    p.add_argument(
-        "--lawyer",
-        help="nom d'utilisateur de l'avocat désigné (par défaut : l'avocat qui ouvre le dossier)",
-    )
+    p.add_argument("--lawyer", help="nom d'utilisateur de l'avocat désigné")
     p.add_argument("--commissaire", help="nom d'utilisateur du commissaire de justice désigné")
     p.add_argument("--creditor-siren", help="SIREN (9 chiffres) d'un créancier société")
     p.add_argument(

@@ -117,14 +117,7 @@ async def create_case(data: NewCase, actor: User, today: date | None = None) -> 
     court, department = _validate_new_case(data)  # and the parties, before the transaction
     reference = data.reference.strip()
     async with atomic(f"la référence de dossier « {reference} » existe déjà"):
-        # An avocat who opens a case is its lawyer unless another is named: otherwise every
-        # pleading would leave « [avocat (nom, barreau) à compléter] », and only an
-        # administrator could put their name in (case.assign).
-        lawyer = (
-            actor.id
-            if data.lawyer is None and actor.role == "avocat"
-            else await user_id(data.lawyer, "lawyer")
-        )
+        lawyer = await user_id(data.lawyer, "lawyer")
         commissaire = await user_id(data.commissaire, "commissaire", "commissaire_de_justice")
         now = datetime.now(UTC)
         inserted = await Case.insert(

@@ -20,7 +20,7 @@ from casefile.store.documents import (
     LAWYER_PLACEHOLDER,
     case_document_data,
 )
-from casefile.store.permissions import SYSTEM, User
+from casefile.store.permissions import SYSTEM
 from tests.store.helpers import new_case
 
 TODAY = date(2026, 11, 30)
@@ -84,38 +84,6 @@ def test_a_case_without_avocat_keeps_the_placeholder(store):
     assert [m.what for m in source.missing if m.fields == ("avocat_nom",)] == [
         "Avocat du dossier (gestion n'est pas avocat)"
     ]
-
-
-def test_an_avocat_who_opens_a_case_is_its_lawyer(store):
-    """Opened on the web by an avocat, the case names them: the requête is signed by Maître …,
-    not « [avocat (nom, barreau) à compléter] » until an administrator assigns the case."""
-    profile, _ = store.run(
-        add_user(
-            "cessai",
-            "avocat",
-            profile=ProfileChanges(full_name="Claire Essai", barreau="Lyon", toque="12"),
-        )
-    )
-    avocat = User(profile.id, "cessai", "avocat")
-    case = store.run(cases.create_case(new_case(), avocat))
-    assert case["lawyer"] == "cessai"
-    source = store.run(case_document_data(case["id"], SYSTEM, TODAY))
-    assert source.data.lawyer_name == "Maître Claire Essai, avocat au barreau de Lyon, toque 12"
-
-
-def test_an_avocat_may_open_a_case_for_another_lawyer(store):
-    store.run(add_user("autre", "avocat", profile=ProfileChanges(full_name="Paul Autre")))
-    profile, _ = store.run(add_user("cessai", "avocat"))
-    avocat = User(profile.id, "cessai", "avocat")
-    case = store.run(cases.create_case(replace(new_case(), lawyer="autre"), avocat))
-    assert case["lawyer"] == "autre"
-
-
-def test_a_case_opened_by_a_credit_manager_has_no_lawyer_yet(store):
-    profile, _ = store.run(add_user("gestion", "credit_manager"))
-    manager = User(profile.id, "gestion", "credit_manager")
-    case = store.run(cases.create_case(new_case(), manager))
-    assert case["lawyer"] is None
 
 
 def test_the_petites_creances_mandate_is_made_where_the_creditor_signs_it(store):
