@@ -135,7 +135,11 @@ def compare(
                 reasons=item.reasons,
                 avocat_required=item.avocat_required,
                 amicable_attempt_required=item.amicable_attempt_required,
-                steps=tuple(event.label for event in procedure.events.values()),
+                steps=tuple(
+                    event.label
+                    for key, event in procedure.events.items()
+                    if key not in procedure.prior_events
+                ),
                 time_limits=_time_limits(procedure, as_of, court),
                 duration=duration,
                 costs=costs,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -386,6 +387,18 @@ class Procedure:
     @property
     def deadline_keys(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(rule.key for rule in self.deadlines))
+
+    @cached_property
+    def prior_events(self) -> frozenset[str]:
+        """The facts recorded before the procedure (the mise en demeure sent before the
+        requête or the assignation): the events expected before its first step. They are not
+        steps of the procedure: recording one does not begin it."""
+        first = self.first_step
+        if first is None:
+            return frozenset()
+        return frozenset(
+            key for key, event in self.events.items() if first.event in event.expected_before
+        )
 
 
 # --- From the file to the definitions --------------------------------------------------------

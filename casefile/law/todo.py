@@ -7,8 +7,9 @@ procedure's `next_step` data. Pure: the deadlines, the recorded events and today
   once it has run out unmet, its `next_step` becomes ours (the opposition period over: ask for
   the certificat de non-opposition), until the step's event is recorded.
 - Nothing recorded yet in the procedure (a new case, or one just handed over from the amicable
-  phase, whose events belong to `amiable`): the procedure's `first_step` (the requête, the
-  mandate to the commissaire de justice…), as soon as possible.
+  phase, whose events belong to `amiable`; a mise en demeure sent before it does not count,
+  `Procedure.prior_events`): the procedure's `first_step` (the requête, the mandate to the
+  commissaire de justice…), as soon as possible.
 """
 
 from __future__ import annotations
@@ -141,7 +142,8 @@ def to_do(
                 )
             )
     first = procedure.first_step
-    if first is not None and not events.intersection(procedure.events):
+    begun = events.intersection(procedure.events).difference(procedure.prior_events)
+    if first is not None and not begun:
         tasks.append(
             Task(
                 key=first.event,

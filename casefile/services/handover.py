@@ -5,8 +5,11 @@ The file stays the same case: its invoices, payments, pièces, mise en demeure a
 history are carried as they are — the requête and the assignation cite them (document fields
 `date_mise_en_demeure`, `relances`, `date_transmission_contentieux`). The amicable events
 (`mise_en_demeure_envoyee`, `reconnaissance_dette`…) stay in the case's history; the deadlines
-of the new procedure are computed without them (`casefile.store.recompute.compute`), while the
-claim statement still reads the mise en demeure (interest from its date, C. civ. art. 1344-1).
+of the new procedure are computed without those it does not define
+(`casefile.store.recompute.compute`), while the claim statement still reads the mise en demeure
+(interest from its date, C. civ. art. 1344-1). Every court procedure defines
+`mise_en_demeure_envoyee` too, as a fact that starts none of its deadlines: a case opened
+directly in court records its earlier letter under the same key.
 
 The procedure is the first one the advice says is open (`casefile.law.advice`), or the one the
 person chose among those the advice does not close. Reminder scenarios run only on `amiable`
