@@ -414,13 +414,19 @@ def _interest_rows(periods: Sequence[InterestPeriod]) -> list[dict[str, str]]:
     ]
 
 
-def _amount_rows(claim: ClaimSummary, between_professionals: bool) -> list[dict[str, str]]:
-    """The lines of the claim with an amount: a zero line is left out (principal always shown)."""
-    interest_label = (
-        "Pénalités de retard (article L. 441-10 du code de commerce) arrêtées au"
-        if between_professionals
-        else "Intérêts au taux légal arrêtés au"
-    )
+def _amount_rows(
+    claim: ClaimSummary, between_professionals: bool, notice: date | None = None
+) -> list[dict[str, str]]:
+    """The lines of the claim with an amount: a zero line is left out (principal always shown).
+    The legal-rate interest says the mise en demeure it runs from (C. civ. 1231-6, 1344-1)."""
+    if between_professionals:
+        interest_label = "Pénalités de retard (article L. 441-10 du code de commerce) arrêtées au"
+    elif notice is not None:
+        interest_label = (
+            f"Intérêts au taux légal depuis la mise en demeure du {date_fr(notice)}, arrêtés au"
+        )
+    else:
+        interest_label = "Intérêts au taux légal arrêtés au"
     rows = [("Principal", claim.principal)]
     rows.append((f"{interest_label} {date_fr(claim.as_of)}", claim.interest))
     rows.append(
@@ -493,7 +499,7 @@ def _common(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, 
         "a_interets": claim.interest != 0,
         "a_indemnites": claim.indemnities != 0,
         "a_frais": claim.costs != 0,
-        "lignes_montants": _amount_rows(claim, professionals),
+        "lignes_montants": _amount_rows(claim, professionals, data.notice_date),
         "montant_total": amount_fr(claim.total),
         "montant_total_lettres": amount_in_words(claim.total),
         "date_arrete": date_fr(claim.as_of),
