@@ -47,14 +47,26 @@ RenderDocx = Callable[[Sequence[BordereauLine]], bytes]
 
 def piece_title(piece: Piece) -> str:
     """`Facture F2026-014`, `Contrat`, `Mise en demeure du 3 mars`: kind, then what it proves."""
-    label = KIND_LABELS.get(piece.kind, "Pièce")
-    if piece.invoices:
-        return f"{label} {', '.join(piece.invoices)}"
-    if piece.description:
-        if piece.description.casefold().startswith(label.casefold()):
-            return piece.description  # « Facture F-118 », not « Facture - Facture F-118 »
-        return f"{label} - {piece.description}"
+    return title_of(piece.kind, piece.invoices, piece.description)
+
+
+def title_of(kind: str, invoices: Sequence[str], description: str) -> str:
+    """A pièce's title from its kind (its French label), invoice numbers and description."""
+    label = KIND_LABELS.get(kind, "Pièce")
+    if invoices:
+        return f"{label} {', '.join(invoices)}"
+    if description:
+        if description.casefold().startswith(label.casefold()):
+            return description  # « Facture F-118 », not « Facture - Facture F-118 »
+        return f"{label} - {description}"
     return label
+
+
+def designation(title: str, description: str) -> str:
+    """What a bordereau writes for a pièce: its title, then its description unless the title
+    already says it. The .docx bordereau, the ZIP's text one and a bordereau rendered on its
+    own all write this, so the pièce communicated is named the same everywhere."""
+    return f"{title} — {description}" if description and description not in title else title
 
 
 def bordereau(pieces: Sequence[Piece]) -> list[BordereauLine]:
@@ -98,10 +110,7 @@ def text_index(lines: Sequence[BordereauLine], case_reference: str) -> str:
     ]
     for line in lines:
         when = f"du {date_fr(line.date)}" if line.date else "sans date"
-        text = line.title
-        if line.description and line.description not in text:
-            text = f"{text} — {line.description}"
-        out.append(f"Pièce n° {line.number} : {text} ({when})")
+        out.append(f"Pièce n° {line.number} : {designation(line.title, line.description)} ({when})")
     out.append("")
     return "\r\n".join(out)
 
