@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import BinaryIO
 
 from casefile.documents.formatting import date_fr
+from casefile.evidence.errors import IntegrityError, PieceAltered
 from casefile.evidence.names import safe_name
 from casefile.evidence.objects import ObjectStore
 from casefile.evidence.records import KIND_LABELS, Piece
@@ -24,6 +25,7 @@ TEXT_INDEX = "00 - Bordereau.txt"
 DOCX_INDEX = "00 - Bordereau de communication de pièces.docx"
 _COMPRESSIBLE = ("text/", "application/xml", "message/")
 _ZIP64_LIMIT = (1 << 31) - 1  # zipfile's own threshold for a member needing ZIP64 sizes
+BUNDLE_REFUSED = "Le dossier de pièces n'est pas produit."
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,21 @@ def stream_bundle(
             member = _member(line.filename, stamp, compress=mime.startswith(_COMPRESSIBLE))
             member.file_size = line.size
             with archive.open(member, "w", force_zip64=line.size > _ZIP64_LIMIT) as dest:
-                for chunk in store.open_verified(line.sha256, line.size, blake3=line.blake3):
-                    dest.write(chunk)
-                    yield from sink.drain()
+                try:
+                    for chunk in store.open_verified(line.sha256, line.size, blake3=line.blake3):
+                        dest.write(chunk)
+                        yield from sink.drain()
+                except IntegrityError as error:
+                    # Named as the person knows it (a task's error, the CLI), not by its key.
+                    current = by_sha[line.sha256].current
+                    raise PieceAltered(
+                        line.number,
+                        case_reference,
+                        current.original_name or current.safe_name,
+                        str(error),
+                        refused=BUNDLE_REFUSED,
+                        sha256=line.sha256,
+                    ) from error
             yield from sink.drain()
     yield from sink.drain()
 
