@@ -47,3 +47,12 @@ def test_reading_needs_no_operator_once_users_exist(
     assert json.loads(capsys.readouterr().out)["reference"] == "AM-REL"
     assert main(["relances", "list", "--channel", "courrier"]) == 0
     assert capsys.readouterr().out == "Aucun courrier à envoyer.\n"
+
+
+def test_what_a_run_created_is_counted_in_french() -> None:
+    """It printed « actions créées : 1 à envoyer, 2 envoyée » and « 2 appel à passer »."""
+    from casefile.commands.dunning import created_fr
+
+    assert created_fr({"a_envoyer": 1, "envoyee": 2}) == "1 courrier à envoyer, 2 e-mails envoyés"
+    assert created_fr({"a_appeler": 2, "echec": 1}) == "2 appels à passer, 1 échec"
+    assert created_fr({"envoyee": 1, "a_appeler": 1}) == "1 e-mail envoyé, 1 appel à passer"
