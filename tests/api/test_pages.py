@@ -389,6 +389,47 @@ def test_a_piece_gets_its_date_and_designation_on_the_case_page(browser: Api) ->
     assert 'name="description" maxlength="1000"' in text and 'value="CGV"' in text
 
 
+def test_the_original_uploaded_again_on_the_page_says_the_altered_copy_is_repaired(
+    browser: Api,
+) -> None:
+    """The altered pièce's message says « déposez à nouveau l'original depuis la page du
+    dossier (le fichier identique remplace la copie altérée) »: the page that answers that
+    upload said only « identique à la pièce n° 1 … Aucune pièce n'a été ajoutée »."""
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    original = b"%PDF-1.4 devis n 77 " + b"7" * 64
+    url = f"/dossiers/{case['id']}/pieces"
+    first = browser.client.post(
+        url,
+        data={"_csrf_token": token, "kind": "devis"},
+        files={"file": ("devis.pdf", original, "application/pdf")},
+        headers=HTML,
+    )
+    assert first.status_code == 200, first.text
+    [piece] = browser.client.get(
+        f"/api/cases/{case['id']}", headers=browser.headers("avocat")
+    ).json()["evidence"]
+    [stored] = list(browser.var.rglob(piece["sha256"]))
+    stored.chmod(0o644)
+    stored.write_bytes(original.replace(b"77", b"78"))
+    content = f"/api/evidence/{piece['id']}/content"
+    assert browser.client.get(content, headers=HTML).status_code == 409
+    again = browser.client.post(
+        url,
+        data={"_csrf_token": token, "kind": "devis"},
+        files={"file": ("devis.pdf", original, "application/pdf")},
+        headers=HTML,
+    )
+    assert again.status_code == 409
+    text = " ".join(html.unescape(again.text).split())
+    assert (
+        "La copie stockée de la pièce n° 1, altérée, a été remplacée par ce fichier identique à "
+        "l'original : elle est de nouveau servie." in text
+    )
+    served = browser.client.get(content, headers=HTML)
+    assert served.status_code == 200 and served.content == original
+
+
 def test_a_file_over_the_limit_is_refused_on_a_page_that_leads_back_to_the_case(
     browser: Api,
 ) -> None:
