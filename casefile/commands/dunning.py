@@ -20,7 +20,6 @@ from casefile.services import dunning, dunning_actions, promises
 from casefile.store.cases import resolve_case
 from casefile.store.permissions import SYSTEM
 
-
 # What the day's run created, counted: a new e-mail is sent (or failed), a new letter waits
 # in « À envoyer », a new call in « Appels à passer ».
 CREATED_WORDS: dict[str, tuple[str, str]] = {
@@ -91,9 +90,11 @@ def show(args: argparse.Namespace) -> int:
     if state.notice:
         print(f"  {state.notice}")
     for action in state.actions:
+        # As the case page says it: the day it was done, not only the day it was due.
+        done = f" le {date_fr(action.done_on)}" if action.done_on else ""
         print(
             f"  {date_fr(action.due_on)} {action.level_label} : "
-            f"{action.status_label} {action.message}".rstrip()
+            f"{action.status_label}{done} {action.message}".rstrip()
         )
     for promise in state.promises:
         print(

@@ -284,7 +284,9 @@ async def run(task_id: int) -> dict[str, Any]:
             if error.public_message:
                 log.warning("background task %s failed: %s", task_id, error)
         else:
-            message = f"erreur interne ({type(error).__name__}) : consignée dans le journal du serveur"
+            message = (
+                f"erreur interne ({type(error).__name__}) : consignée dans le journal du serveur"
+            )
         await BackgroundTask.update(
             {
                 BackgroundTask.status: "failed",

@@ -372,7 +372,9 @@ def test_a_piece_gets_its_date_and_designation_on_the_case_page(browser: Api) ->
     assert uploaded.status_code == 200, uploaded.text
     text = html.unescape(uploaded.text)
     assert "Pièce n° 1 ajoutée (devis)." in text
-    assert "<td>devis</td>\n      <td>Devis n° 77 accepté</td>\n      <td>1er mars 2026</td>" in text
+    assert (
+        "<td>devis</td>\n      <td>Devis n° 77 accepté</td>\n      <td>1er mars 2026</td>" in text
+    )
     pieces = browser.client.get(f"/api/cases/{case['id']}", headers=browser.headers("avocat"))
     [piece] = pieces.json()["evidence"]
     assert (piece["description"], piece["date"]) == ("Devis n° 77 accepté", "2026-03-01")

@@ -261,9 +261,9 @@ def test_a_bundle_task_names_the_altered_piece_in_french(served: Site) -> None:
         time.sleep(0.1)
         task = httpx.get(f"{served.url}{task['url']}", headers=served.headers).json()
     assert task["status"] == "failed"
-    assert task["error"] == ALTERED.format(
-        number=1, case="IP-FAULT-001", name="devis.pdf"
-    ).replace("Elle n'a pas été servie.", "Le dossier de pièces n'est pas produit.")
+    assert task["error"] == ALTERED.format(number=1, case="IP-FAULT-001", name="devis.pdf").replace(
+        "Elle n'a pas été servie.", "Le dossier de pièces n'est pas produit."
+    )
     assert [i["sha256"] for i in incidents(served)] == [first["sha256"]]
 
 
