@@ -23,6 +23,7 @@ from casefile.documents.formatting import (
     party_identification,
     party_letterhead,
     party_name,
+    party_salutation,
     party_signatory,
     percent_fr,
     siren_fr,
@@ -31,7 +32,7 @@ from casefile.documents.formatting import (
 from casefile.documents.manifest import load_manifest
 from casefile.errors import InputError
 from casefile.law.parties import Standing, court_label, late_payment, standing
-from casefile.law.wording import labelled_list, quoted
+from casefile.law.wording import day_fr, labelled_list, quoted
 
 CourtKind = Literal["tribunal_judiciaire", "tribunal_de_commerce"]
 COURT_KINDS: tuple[CourtKind, ...] = ("tribunal_judiciaire", "tribunal_de_commerce")
@@ -217,6 +218,7 @@ class CaseDocumentData:
     hearing_date: date | None = None
     hearing_time: time | None = None
     ordonnance_date: date | None = None
+    service_date: date | None = None  # the ordonnance served on the debtor (its latest act)
     payment_deadline: date | None = None  # the date the mise en demeure gives to pay
     notice_date: date | None = None  # the mise en demeure sent (C. civ. 1344), if recorded
     provisional_note: str | None = None  # a rate is missing: the statement is provisional
@@ -240,6 +242,7 @@ COMMON_FIELDS: dict[str, str] = {
     "debiteur_designation": "Désignation complète du débiteur dans un acte",
     "debiteur_nom": "Nom court du débiteur",
     "debiteur_adresse": "Adresse du débiteur",
+    "debiteur_appel": "Comment une lettre au débiteur l'appelle (« Monsieur », « Madame », ou « Madame, Monsieur » pour une société)",
     "tribunal_nom": "Nom de la juridiction (« Tribunal judiciaire de Strasbourg (chambre commerciale) »)",
     "tribunal_titre": "Nom de la juridiction en capitales, pour un titre",
     "tribunal_adresse": "Adresse de la juridiction",
@@ -275,10 +278,11 @@ COMMON_FIELDS: dict[str, str] = {
 """The fields every template may use (name → what it holds, in French for docs/templates.md)."""
 
 SPECIFIC_FIELDS: dict[str, str] = {
-    "date_limite_paiement": "Date limite de paiement laissée par la mise en demeure (après la date de la lettre)",
+    "date_limite_paiement": "Date limite de paiement laissée par la mise en demeure, avec le jour (après la date de la lettre)",
     "date_ordonnance": "Date de l'ordonnance portant injonction de payer",
-    "delais": "Délais calculés : libelle, echeance, fondement",
-    "date_audience": "Date de l'audience",
+    "date_signification": "Date de la signification de l'ordonnance au débiteur",
+    "delais": "Délais calculés : libelle, echeance (avec le jour), fondement",
+    "date_audience": "Date de l'audience, avec le jour (« jeudi 4 février 2027 »)",
     "heure_audience": "Heure de l'audience",
     "article_refere": "Article donnant au président le pouvoir d'accorder une provision (835 ou 873, al. 2)",
     "interets": "Intérêts par période : facture, du, au, base, taux, jours, montant",
@@ -302,6 +306,7 @@ SUPPLY_NOUNS = {
 }
 SUPPLY_PLACEHOLDER = "[nature des fournitures (marchandises, services, travaux) à compléter]"
 HEARING_TIME_PLACEHOLDER = "[heure de l'audience à compléter]"
+SERVICE_DATE_PLACEHOLDER = "[date de la signification à compléter]"
 
 
 FIELD_NAMES = {
@@ -352,8 +357,13 @@ def _supplies(invoices: Sequence[InvoiceLine]) -> tuple[str, str]:
     facts = [facts[0]] + [f.removeprefix("a ") for f in facts[1:]]
     nouns = [SUPPLY_NOUNS[k] for k in kinds]
     # The templates write "au titre de {{ nature_creance }}": de + des → de ("au titre de
-    # prestations de services", not "au titre de des prestations de services").
-    nouns[0] = nouns[0].removeprefix("des ")
+    # prestations de services", not "au titre de des prestations de services"), and the
+    # nouns after it follow ("de prestations de services et de travaux", not "… et des travaux").
+    if nouns[0].startswith("des "):
+        nouns = [
+            noun.replace("des ", "de ", 1) if noun.startswith("des ") else noun for noun in nouns
+        ]
+        nouns[0] = nouns[0].removeprefix("de ")
     return _join_fr(facts), _join_fr(nouns)
 
 
@@ -462,6 +472,7 @@ def _common(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, 
         "debiteur_designation": party_designation(data.debtor),
         "debiteur_nom": party_name(data.debtor),
         "debiteur_adresse": data.debtor.address,
+        "debiteur_appel": party_salutation(data.debtor),
         "tribunal_nom": data.court.name,
         "tribunal_titre": data.court.name.upper(),
         "tribunal_adresse": data.court.address,
@@ -503,7 +514,8 @@ def _common(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, 
 def _hearing(data: CaseDocumentData, kind: str) -> dict[str, object]:
     hearing = _require(data.hearing_date, "hearing_date", kind)
     return {
-        "date_audience": date_fr(hearing),
+        # « à l'audience du jeudi 4 février 2027 »: the weekday, as a summons states it.
+        "date_audience": day_fr(hearing),
         "heure_audience": (
             time_fr(data.hearing_time) if data.hearing_time else HEARING_TIME_PLACEHOLDER
         ),
@@ -520,7 +532,7 @@ def build_context_mise_en_demeure(
             f"mise_en_demeure : le délai de paiement ({date_fr(deadline)}) doit suivre la date "
             f"de la lettre ({date_fr(data.document_date)})"
         )
-    ctx["date_limite_paiement"] = date_fr(deadline)
+    ctx["date_limite_paiement"] = day_fr(deadline)  # « au plus tard le jeudi 10 décembre 2026 »
     return ctx
 
 
@@ -532,6 +544,10 @@ def _with_ordonnance(kind: str) -> Builder:
     def build(data: CaseDocumentData, commissaire_from: date | None = None) -> dict[str, object]:
         ctx = _common(data, commissaire_from)
         ctx["date_ordonnance"] = date_fr(_require(data.ordonnance_date, "ordonnance_date", kind))
+        # The greffe checks the opposition period from the signification (CPC 1416).
+        ctx["date_signification"] = (
+            date_fr(data.service_date) if data.service_date else SERVICE_DATE_PLACEHOLDER
+        )
         ctx["delais"] = _deadline_rows(data.deadlines)
         return ctx
 
@@ -565,7 +581,7 @@ def build_context_decompte_creance(
 
 def _deadline_rows(deadlines: Sequence[DeadlineLine]) -> list[dict[str, str]]:
     return [
-        {"libelle": d.label, "echeance": date_fr(d.due), "fondement": d.basis} for d in deadlines
+        {"libelle": d.label, "echeance": day_fr(d.due), "fondement": d.basis} for d in deadlines
     ]
 
 

@@ -200,6 +200,7 @@ def demo_case(invoice_count: int = 3, small: bool = False) -> CaseDocumentData:
         hearing_date=date(2026, 6, 3),  # a Wednesday
         hearing_time=time(9, 30),
         ordonnance_date=date(2026, 3, 2),
+        service_date=date(2026, 3, 12),  # opposition until Sunday 12 April → Monday 13
         payment_deadline=date(2026, 5, 1),
         notice_date=date(2026, 3, 2),
     )
@@ -250,6 +251,7 @@ def demo_for(
         data = replace(
             data,
             ordonnance_date=date(2022, 1, 14),
+            service_date=date(2022, 2, 21),
             document_date=date(2022, 4, 20),
             deadlines=(
                 DeadlineLine(

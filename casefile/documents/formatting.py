@@ -307,6 +307,16 @@ def party_signatory(party: Party) -> str:
     return "[nom et qualité du signataire à compléter]"
 
 
+def party_salutation(party: Party) -> str:
+    """How a letter addressed to the party greets it and signs off ("Monsieur," …
+    "Veuillez agréer, Monsieur, …"): the recorded civility of a person, else both."""
+    if _is_person(party):
+        person: Person = party  # type: ignore[assignment]
+        if person.civility is not None:
+            return person.civility
+    return "Madame, Monsieur"
+
+
 FILTERS = {
     "date_fr": date_fr,
     "montant": amount_fr,

@@ -101,6 +101,10 @@ def select_template(
     spec = manifest.template(requested)
     if spec.court is not None and data.court.kind != spec.court:
         return requested, None  # render() refuses it with the court message
+    if spec.claims_payment and data.claim.total <= 0:
+        # Nothing owed: no variant to choose; render() refuses the template the user asked for
+        # (a swap made the page's refusal start with the other variant's raw key).
+        return requested, None
     principal = data.claim.principal
     fits, limit = _applies(spec, principal, data.document_date)
     if fits or spec.otherwise is None or limit is None:

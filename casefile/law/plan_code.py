@@ -222,6 +222,11 @@ def generated_source(
         roles.append(role)
         depth = 2
         emit(depth, f"# {rule.ident}: {rule.key}")
+        if _never_found(step, ev):
+            # No start can be found in these cases and nothing is noted while waiting: the
+            # step writes nothing (its memos' names are still bound, unread).
+            role["step"] = w.constant("S", step, ("S", number))
+            continue
         key_lit = repr(rule.key)
         if rule.key in seen_keys:
             emit(depth, f"if {key_lit} not in results:")
@@ -310,6 +315,29 @@ def generated_source(
     bound = {name for role in roles for name in role.values()}
     shared = {name: value for name, value in w.constants.items() if name not in bound}
     return PlanSource("\n".join(lines) + "\n", shared, tuple(roles))
+
+
+def _never_found(step: Any, ev: _Events) -> bool:
+    """In a text specialised by the recorded keys, whether `step` can neither find a start
+    (each is an event start whose test folds to false: its event not recorded, or a condition
+    on events not recorded), nor go through `apply` (a cap event, a period read from an
+    attribute, a place recorded), nor note that it waits for a start: it gives no deadline
+    and no warning, whatever the dates."""
+    rule: DeadlineRule = step.rule
+    if ev.recorded is None:
+        return False
+    quiet = all(ev.present(key) == _FALSE for key, _ in rule.waiting)
+    if all(start.event is not None and ev.absent(start.event) == _TRUE for start in rule.starts):
+        return quiet  # the step's first branch, alone: its notes while waiting
+    if rule.cap_event is not None:
+        return False
+    if any(start.event is None or _start_test(start, ev) != _FALSE for start in rule.starts):
+        return False
+    if (rule.period_attribute or rule.distance_extension) and any(
+        ev.present(str(start.event)) != _FALSE for start in rule.starts
+    ):
+        return False  # `apply` may read the event (`_start_candidates` then finds nothing)
+    return quiet
 
 
 def _same_day_choice(w: _Writer, rule: DeadlineRule, number: int) -> str | None:

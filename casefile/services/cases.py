@@ -100,11 +100,12 @@ def _validate_new_case(data: NewCase) -> tuple[str | None, str]:
         errors["reference"] = (
             f"référence « {data.reference} » : elle doit compter de 1 à 100 caractères"
         )
-    if department is not None:
-        try:
-            _party_rows(0, data, department)
-        except InvalidFields as error:
-            errors |= error.errors
+    # The parties are checked even when the department is refused (it only gives a party its
+    # default residence): a form names a missing debtor at once, not after the next attempt.
+    try:
+        _party_rows(0, data, department or data.court_department)
+    except InvalidFields as error:
+        errors |= error.errors
     if errors:
         raise InvalidFields(errors, on_page)
     assert department is not None

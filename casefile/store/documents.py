@@ -583,6 +583,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
             )
         )
     ordonnance = _latest_event(full, "ordonnance_rendue")
+    served = _latest_event(full, "ordonnance_signifiee")
     claim = _claim(statement)
     if claim.total <= 0 and not not_due:
         notes.append(nothing_owed(today))
@@ -607,6 +608,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         hearing_date=date.fromisoformat(hearing["date"]) if hearing else None,
         hearing_time=_hearing_time(hearing),
         ordonnance_date=date.fromisoformat(ordonnance["date"]) if ordonnance else None,
+        service_date=date.fromisoformat(served["date"]) if served else None,
         payment_deadline=payment_deadline,
         notice_date=mise_en_demeure,
         provisional_note=provisional,

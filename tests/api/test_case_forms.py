@@ -298,6 +298,28 @@ def test_the_new_case_form_takes_the_parties_identity(browser: Api) -> None:
     assert case["debtor_party"]["civility"] == "M."
 
 
+def test_an_avocat_who_opens_a_case_on_the_page_is_its_lawyer(browser: Api) -> None:
+    """The form names no lawyer, and only an administrator assigns one: every pleading of a
+    case opened by an avocat said « [avocat (nom, barreau) à compléter] »."""
+    fields = {
+        "reference": "WEB-LAWYER-1",
+        "procedure": "injonction_de_payer",
+        "court_department": "67",
+        "creditor": "Fournitures Rhénanes SAS",
+        "debtor": "Muller SARL",
+    }
+    token = login(browser, "avocat")
+    created = post(browser, token, "/dossiers/nouveau", **fields)
+    assert created.status_code == 303, created.text
+    case = browser.client.get("/api/cases/WEB-LAWYER-1", headers=browser.headers("avocat"))
+    assert case.json()["lawyer"] == "avocat"
+    token = login(browser, "credit_manager")
+    created = post(browser, token, "/dossiers/nouveau", **{**fields, "reference": "WEB-LAWYER-2"})
+    assert created.status_code == 303, created.text
+    case = browser.client.get("/api/cases/WEB-LAWYER-2", headers=browser.headers("avocat"))
+    assert case.json()["lawyer"] is None  # a credit manager is no one's avocat: left to assign
+
+
 def test_a_court_the_procedure_does_not_use_is_refused_in_words(browser: Api) -> None:
     """Small claims are handled by a commissaire de justice (CPCE art. L125-1), not a court:
     the refusal names both in French, not 'tribunal_de_commerce' and 'petites_creances'."""

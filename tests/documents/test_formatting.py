@@ -17,6 +17,7 @@ from casefile.documents.formatting import (
     integer_in_words,
     party_designation,
     party_name,
+    party_salutation,
     percent_fr,
     time_fr,
 )
@@ -202,6 +203,21 @@ def test_a_person_is_designated_with_civility_and_address():
     assert party_designation(person) == (
         "Monsieur Jean Dupont, demeurant 3 rue des Tanneurs, 67000 Strasbourg"
     )
+
+
+@pytest.mark.parametrize(
+    ("civility", "salutation"),
+    [("Monsieur", "Monsieur"), ("Madame", "Madame"), (None, "Madame, Monsieur")],
+)
+def test_a_letter_greets_a_person_by_the_civility_recorded(civility, salutation):
+    """« Madame, Monsieur, » to Madame Léa Rossi read as a form letter: the mise en demeure and
+    the lettre de relance greet the person they are addressed to."""
+    person = Person(civility, "Léa", "Rossi", "3 place Bellecour, 69002 Lyon")
+    assert party_salutation(person) == salutation
+
+
+def test_a_letter_to_a_company_greets_madame_monsieur():
+    assert party_salutation(LYON_SAS) == "Madame, Monsieur"
 
 
 def test_a_siren_with_a_wrong_key_is_refused():

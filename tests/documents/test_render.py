@@ -223,7 +223,7 @@ def test_the_mise_en_demeure_is_a_letter_from_the_creditor_not_an_acte():
     assert "Strasbourg, le 15 avril 2026" in lines
     assert "prise en la personne" not in text and " c/ " not in text
     assert "pied de page" not in text
-    assert "au plus tard le 1er mai 2026" in text
+    assert "au plus tard le vendredi 1er mai 2026" in text
 
 
 def test_the_payment_deadline_of_a_mise_en_demeure_is_after_the_letter():
@@ -299,6 +299,10 @@ def test_the_nature_of_the_claim_comes_from_the_invoices():
         (
             ("marchandises", "services"),
             "au titre de la fourniture de marchandises et des prestations de services, objet",
+        ),
+        (
+            ("services", "travaux"),
+            "au titre de prestations de services et de travaux, objet des factures",
         ),
     ],
 )
@@ -482,3 +486,13 @@ def test_the_reminder_letter_mentions_a_previous_reminder_only_when_one_was_made
         "Sauf erreur ou omission de notre part, malgré notre précédent rappel, les factures "
         "ci-dessous" in second
     )
+
+
+def test_a_refere_on_one_invoice_speaks_of_one_invoice():
+    """« une créance fondée sur des factures » read wrong beside a bordereau of one facture."""
+    case = demo_case()
+    one = replace(case, invoices=case.invoices[:1])
+    text = " ".join(docx_text(render("assignation_refere_provision", one)).split())
+    assert "fondée sur une facture acceptée et non contestée." in text
+    several = " ".join(docx_text(render("assignation_refere_provision", case)).split())
+    assert "fondée sur des factures acceptées et non contestées." in several

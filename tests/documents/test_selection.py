@@ -199,3 +199,22 @@ def test_every_document_demanding_payment_is_marked_so_in_the_manifest():
 def test_the_statement_and_the_bordereau_stay_available_when_nothing_is_owed(key, says):
     """The décompte is what shows that all was paid; the bordereau demands nothing."""
     assert says in docx_text(render(key, _owing("0.00", key)))
+
+
+def test_with_nothing_owed_the_refusal_names_the_template_asked_for():
+    """A case without an invoice: « Assignation en paiement (tribunal judiciaire) » was swapped
+    for its variant below 10 000 €, and the case page's refusal began with that variant's raw
+    key (« assignation_paiement_tj_sans_avocat : aucune somme n'est due… »)."""
+    from casefile.api.web.case_tools import document_error
+    from casefile.documents.selection import NothingOwed
+
+    nothing = _with_principal("0.00")
+    assert select_template(TJ, nothing) == (TJ, None)
+    with pytest.raises(NothingOwed) as refused:
+        render(TJ, nothing)
+    message = document_error("Assignation en paiement (tribunal judiciaire)", refused.value, TJ)
+    assert message.startswith(
+        "Le document « Assignation en paiement (tribunal judiciaire) » ne peut pas être généré : "
+        "aucune somme n'est due au 15 avril 2026, ce document réclamerait 0,00\u00a0€"
+    )
+    assert "assignation_paiement" not in message

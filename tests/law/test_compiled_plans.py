@@ -484,6 +484,40 @@ def test_a_specialised_text_reads_only_the_recorded_events() -> None:
     assert special.text.count("\n") < general.text.count("\n")
 
 
+def test_a_specialised_text_writes_nothing_for_the_rules_its_events_cannot_start() -> None:
+    """An assignation before the tribunal judiciaire with a hearing and a served judgment: the
+    rules started by events not recorded (the defendant's constitution, the default judgment's
+    service, the two-month versions of the filing) write no line in the text, not even an
+    empty step; those the two events start are all there, and the cases give what the
+    reading of the rules gives (below and in the random tests above)."""
+    from casefile.law.plan_code import generated_source
+
+    engine = load_engine(data_dir(), recorded_rates_file())
+    procedure = engine.procedures["assignation_paiement"]
+    facts = CaseFacts(court="tribunal_judiciaire")
+    plan = engine._plan(procedure, facts)
+    recorded = frozenset({"audience", "jugement_signifie"})
+    special = generated_source(procedure, plan.steps, list(procedure.events), recorded)
+    assert special is not None
+    written = set(re.findall(r"results\['(\w+)'\] = dl", special.text))
+    assert written == {"remise_au_greffe", "appel"}
+    assert "pass" not in special.text.split()
+    assert "found = []" not in special.text
+    reference = load_engine(data_dir(), recorded_rates_file())
+    for hearing in (date(2026, 3, 2), date(2026, 12, 24), date(2027, 5, 7)):
+        events = {
+            "audience": RecordedEvent("audience", hearing),
+            "jugement_signifie": RecordedEvent("jugement_signifie", hearing + timedelta(days=45)),
+        }
+        for _ in range(engine.specialise_after + 1):
+            got = engine.compute("assignation_paiement", events, facts)
+        assert (
+            got.json_bytes()
+            == reference.compute_reference("assignation_paiement", events, facts).json_bytes()
+        )
+        assert [d.key for d in got.deadlines] == ["remise_au_greffe", "appel"]
+
+
 def test_a_set_of_keys_is_specialised_at_its_nth_case_without_compiling_before() -> None:
     """The first cases of a set of keys run the plan's step loop (nothing compiled, not even
     the general function); the `specialise_after`-th compiles its text; a set met once never

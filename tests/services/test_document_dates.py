@@ -63,6 +63,15 @@ def test_the_certificate_request_is_made_the_day_after_the_period(store):
     assert made["version"] == 1
 
 
+def test_the_certificate_request_gives_the_greffe_the_date_of_the_signification(store):
+    """The greffe checks the month of art. 1416 from the signification: the request names it."""
+    case_id = _served_case(store)
+    source = store.run(case_document_data(case_id, SYSTEM, date(2027, 5, 8)))
+    assert source.data.service_date == date(2027, 4, 6)
+    text = " ".join(docx_text(render("certificat_non_opposition", source.data)).split())
+    assert "a été signifiée au débiteur le 6 avril 2027 par" in text
+
+
 def test_without_the_signification_the_certificate_request_says_what_to_record(store):
     case_id = _served_case(store, served=False)
     with pytest.raises(InputError) as refused:

@@ -9,8 +9,10 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from casefile.documents.render import render
+from casefile.documents.text import docx_text
 from casefile.services import cases
-from casefile.services.cases import InvoiceIn
+from casefile.services.cases import InvoiceIn, PartyIn
 from casefile.services.documents import document_readiness
 from casefile.services.users import ProfileChanges, add_user
 from casefile.store.documents import (
@@ -82,3 +84,25 @@ def test_a_case_without_avocat_keeps_the_placeholder(store):
     assert [m.what for m in source.missing if m.fields == ("avocat_nom",)] == [
         "Avocat du dossier (gestion n'est pas avocat)"
     ]
+
+
+def test_the_petites_creances_mandate_is_made_where_the_creditor_signs_it(store):
+    """The mandat is the creditor's act, signed at its seat; a petites créances case has no
+    court, whose seat left « Fait à [lieu à compléter] »."""
+    data = replace(
+        new_case(procedure="petites_creances", court_department="69"),
+        creditor=PartyIn(
+            name="Brasserie de l'Ill SAS",
+            siren="732829320",
+            street="3 rue des Clefs",
+            postcode="68000",
+            city="Colmar",
+        ),
+    )
+    case = store.run(cases.create_case(data, SYSTEM))
+    invoice = InvoiceIn("F-2026-410", date(2026, 6, 15), date(2026, 7, 15), Decimal("2900.00"))
+    store.run(cases.add_claim(case["id"], invoice, SYSTEM))
+    source = store.run(case_document_data(case["id"], SYSTEM, TODAY))
+    text = docx_text(render("mandat_petites_creances", source.data))
+    assert "Fait à Colmar, le 30 novembre 2026" in text
+    assert "[lieu à compléter]" not in text

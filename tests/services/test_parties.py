@@ -4,6 +4,7 @@ the deadlines recomputed (the residence decides the art. 643 extension)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -56,6 +57,17 @@ def test_the_category_decides_kind_and_person_and_the_address_is_composed():
         "societe",
         None,
     )
+
+
+def test_a_new_case_names_a_missing_debtor_beside_a_refused_department(store):
+    """A tired user with a mistyped department and no debtor learnt of the debtor only at the
+    second attempt: both are named at once."""
+    data = replace(new_case(court_department="750"), debtor=PartyIn(name=""))
+    with pytest.raises(InvalidFields) as caught:
+        store.run(cases.create_case(data, SYSTEM))
+    errors = caught.value.errors
+    assert set(errors) == {"court_department", "debtor.name"}
+    assert errors["debtor.name"] == "débiteur, nom ou raison sociale : obligatoire"
 
 
 def test_every_faulty_field_is_named_in_french_at_once():

@@ -305,6 +305,10 @@ class PageController(Controller):
                 court_department=text("court_department"),
                 creditor=party_input({**creditor, "name": text("creditor")}),
                 debtor=party_input({**debtor, "name": text("debtor")}),
+                # The form names no lawyer: an avocat opening the case is its lawyer. Else
+                # every pleading said « [avocat (nom, barreau) à compléter] », and only an
+                # administrator could name them (case.assign). The CLI and the API name one.
+                lawyer=actor.name if actor.role == "avocat" else None,
             )
             case = await cases.create_case(new_case, actor)
         except InvalidFields as error:
