@@ -257,14 +257,27 @@ def yes_no(value: object) -> str:
     return YES_NO.get(bool(value), "non renseigné")
 
 
+# What starts a deadline of the case that no procedure defines: a promise to pay
+# (store/promise_deadlines.py) and a payment plan's instalments (store/plan_deadlines.py).
+CASE_STARTS: Mapping[str, str] = {
+    "promesse_de_paiement": "Promesse de paiement",
+    "echeancier_judiciaire": "Délais de grâce accordés par le juge",
+    "echeancier_convenu": "Échéancier convenu avec le débiteur",
+    "premiere_echeance": "Première échéance du plan de paiement",
+}
+
+
 def key_labels(procedure: object) -> dict[str, str]:
-    """Event and deadline keys of a procedure → their labels (a deadline's start is either)."""
+    """Event and deadline keys of a procedure → their labels (a deadline's start is either),
+    and the starts of the case's promises and payment plans."""
     out: dict[str, str] = {}
     events = getattr(procedure, "events", None) or {}
     for key, event in events.items():
         out[key] = event.label
     for rule in getattr(procedure, "deadlines", ()) or ():
         out.setdefault(rule.key, rule.label)
+    for key, text in CASE_STARTS.items():
+        out.setdefault(key, text)
     return out
 
 

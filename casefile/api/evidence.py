@@ -253,6 +253,8 @@ async def bundle_answer(case_id: str, actor: Any, fmt: str) -> Stream:
 
     checked = bundles.check_format(fmt)
     source = await bundles.bundle_source(case_id, actor, require_pieces=checked == "pdf")
+    if checked == "zip":
+        await bundles.refuse_known_altered(source, actor)
     try:
         chunks, _ = await asyncio.to_thread(bundles.open_bundle, source, checked, open_store())
     except PieceUnusable as error:

@@ -62,7 +62,7 @@ def _impact_text(report: ImpactReport) -> str:
         lines.append("Aucun changement dans les données.")
     lines.append("")
     lines.append(
-        f"Dossiers en cours examinés : {report.cases_examined}; "
+        f"Dossiers en cours examinés : {report.cases_examined} ; "
         f"dossiers touchés : {report.cases_affected}"
     )
     for case in report.cases:
@@ -82,13 +82,13 @@ def impact(args: argparse.Namespace) -> int:
             proposed = law_impact.proposed_law(args.proposed)
             if proposed.fingerprint != law_impact.law_in_service().fingerprint:
                 raise InputError(
-                    "--apply recalcule les dossiers avec les données en service: mettez d'abord "
+                    "--apply recalcule les dossiers avec les données en service : mettez d'abord "
                     f"en service les données proposées ({proposed.label}), puis relancez "
                     "`casefile law apply --reason …`"
                 )
         return apply(args)
     if not args.proposed:
-        raise InputError("--proposed: indiquez un dossier ou une révision git à comparer")
+        raise InputError("--proposed : indiquez un dossier ou une révision git à comparer")
     proposed = law_impact.proposed_law(args.proposed)
     today = _today(args.today)
     report = run_store(
@@ -112,7 +112,7 @@ def apply(args: argparse.Namespace) -> int:
         return 0
     lines = [
         f"Données en service {report.law_data[:12]} — raison : {report.reason}",
-        f"Dossiers en cours examinés : {report.cases_examined}; "
+        f"Dossiers en cours examinés : {report.cases_examined} ; "
         f"recalculés : {report.cases_recomputed}",
     ]
     for case in report.cases:

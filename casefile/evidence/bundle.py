@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import BinaryIO
 
 from casefile.documents.formatting import date_fr
+from casefile.evidence.errors import IntegrityError, PieceAltered
 from casefile.evidence.names import safe_name
 from casefile.evidence.objects import ObjectStore
 from casefile.evidence.records import KIND_LABELS, Piece
@@ -24,6 +25,7 @@ TEXT_INDEX = "00 - Bordereau.txt"
 DOCX_INDEX = "00 - Bordereau de communication de pièces.docx"
 _COMPRESSIBLE = ("text/", "application/xml", "message/")
 _ZIP64_LIMIT = (1 << 31) - 1  # zipfile's own threshold for a member needing ZIP64 sizes
+BUNDLE_REFUSED = "Le dossier de pièces n'est pas produit."
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,26 @@ RenderDocx = Callable[[Sequence[BordereauLine]], bytes]
 
 def piece_title(piece: Piece) -> str:
     """`Facture F2026-014`, `Contrat`, `Mise en demeure du 3 mars`: kind, then what it proves."""
-    label = KIND_LABELS.get(piece.kind, "Pièce")
-    if piece.invoices:
-        return f"{label} {', '.join(piece.invoices)}"
-    if piece.description:
-        if piece.description.casefold().startswith(label.casefold()):
-            return piece.description  # « Facture F-118 », not « Facture - Facture F-118 »
-        return f"{label} - {piece.description}"
+    return title_of(piece.kind, piece.invoices, piece.description)
+
+
+def title_of(kind: str, invoices: Sequence[str], description: str) -> str:
+    """A pièce's title from its kind (its French label), invoice numbers and description."""
+    label = KIND_LABELS.get(kind, "Pièce")
+    if invoices:
+        return f"{label} {', '.join(invoices)}"
+    if description:
+        if description.casefold().startswith(label.casefold()):
+            return description  # « Facture F-118 », not « Facture - Facture F-118 »
+        return f"{label} - {description}"
     return label
+
+
+def designation(title: str, description: str) -> str:
+    """What a bordereau writes for a pièce: its title, then its description unless the title
+    already says it. The .docx bordereau, the ZIP's text one and a bordereau rendered on its
+    own all write this, so the pièce communicated is named the same everywhere."""
+    return f"{title} — {description}" if description and description not in title else title
 
 
 def bordereau(pieces: Sequence[Piece]) -> list[BordereauLine]:
@@ -98,10 +112,7 @@ def text_index(lines: Sequence[BordereauLine], case_reference: str) -> str:
     ]
     for line in lines:
         when = f"du {date_fr(line.date)}" if line.date else "sans date"
-        text = line.title
-        if line.description and line.description not in text:
-            text = f"{text} — {line.description}"
-        out.append(f"Pièce n° {line.number} : {text} ({when})")
+        out.append(f"Pièce n° {line.number} : {designation(line.title, line.description)} ({when})")
     out.append("")
     return "\r\n".join(out)
 
@@ -155,9 +166,21 @@ def stream_bundle(
             member = _member(line.filename, stamp, compress=mime.startswith(_COMPRESSIBLE))
             member.file_size = line.size
             with archive.open(member, "w", force_zip64=line.size > _ZIP64_LIMIT) as dest:
-                for chunk in store.open_verified(line.sha256, line.size, blake3=line.blake3):
-                    dest.write(chunk)
-                    yield from sink.drain()
+                try:
+                    for chunk in store.open_verified(line.sha256, line.size, blake3=line.blake3):
+                        dest.write(chunk)
+                        yield from sink.drain()
+                except IntegrityError as error:
+                    # Named as the person knows it (a task's error, the CLI), not by its key.
+                    current = by_sha[line.sha256].current
+                    raise PieceAltered(
+                        line.number,
+                        case_reference,
+                        current.original_name or current.safe_name,
+                        str(error),
+                        refused=BUNDLE_REFUSED,
+                        sha256=line.sha256,
+                    ) from error
             yield from sink.drain()
     yield from sink.drain()
 

@@ -33,14 +33,24 @@ class PieceAltered(IntegrityError):
     code = "piece_alteree"
     title = "Pièce altérée, non servie"
 
-    def __init__(self, number: int | None, case_reference: str, filename: str, detail: str):
+    def __init__(
+        self,
+        number: int | None,
+        case_reference: str,
+        filename: str,
+        detail: str,
+        *,
+        refused: str = "Elle n'a pas été servie.",
+        sha256: str = "",
+    ):
         super().__init__(detail)
+        self.sha256 = sha256
         named = f"La pièce n° {number}" if number is not None else "La pièce"
         shown = f" (« {filename} »)" if filename else ""
         self.public_message = (
             f"{named} du dossier {case_reference}{shown} est altérée : le fichier stocké ne "
-            "correspond plus à l'empreinte enregistrée lors de son dépôt. Elle n'a pas été "
-            "servie. L'incident est enregistré dans le journal d'audit (date, utilisateur, "
+            f"correspond plus à l'empreinte enregistrée lors de son dépôt. {refused} "
+            "L'incident est enregistré dans le journal d'audit (date, utilisateur, "
             "pièce et empreinte) et « casefile evidence verify » le signale. Que faire : "
             "déposez à nouveau l'original de la pièce depuis la page du dossier (le fichier "
             "identique remplace la copie altérée) et prévenez l'administrateur, qui vérifie "

@@ -218,13 +218,16 @@ def procedure_label(name: str) -> str:
 def start_label(procedure_name: str, deadline: Deadline) -> str | None:
     """The label of what starts `deadline` (an event, or another time limit), from the
     procedure's definition; None when the definition no longer has it."""
+    # Here, not at the top: `casefile.labels` loads Babel, which a feed otherwise never needs.
+    from casefile.labels import CASE_STARTS
+
     procedure = _procedure(procedure_name)
-    if procedure is None:
-        return None
     key = deadline.start.key
+    if procedure is None:
+        return CASE_STARTS.get(key)
     if deadline.start.kind == "event":
         event = procedure.events.get(key)
-        return str(event.label) if event is not None else None
+        return str(event.label) if event is not None else CASE_STARTS.get(key)
     return next((str(rule.label) for rule in procedure.deadlines if rule.key == key), None)
 
 

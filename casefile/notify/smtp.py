@@ -6,10 +6,13 @@ batch in a worker thread. Every failure (refused, dropped, rejected) is an `OSEr
 
 from __future__ import annotations
 
+import copy
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -19,6 +22,31 @@ from casefile.law.wording import quoted
 from casefile.settings import shown_url
 
 TIMEOUT_SECONDS = 30
+
+
+class _MailPolicy(EmailPolicy):
+    """The default policy, except for a Subject with accents. Python 3.11's folder can put
+    the space between two words outside the encoded-words it folds into, and a reader drops
+    whitespace between encoded-words (RFC 2047 §6.2): « …Générale Paris arrivée à échéance »
+    reached the debtor as « …Générale Parisarrivée à échéance » (CPython issue 92081, fixed
+    only in later versions). `email.header.Header` encodes the whole text, spaces included."""
+
+    def _subject(self, name: str, value: object) -> str | None:
+        text = str(value)
+        if self.utf8 or name.lower() != "subject" or text.isascii():
+            return None
+        encoded = Header(text, "utf-8", self.max_line_length or 78, header_name=name)
+        return f"{name}: {encoded.encode(linesep=self.linesep)}{self.linesep}"
+
+    def fold(self, name: str, value: str) -> str:
+        return self._subject(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        folded = self._subject(name, value)
+        return folded.encode("ascii") if folded else super().fold_binary(name, value)
+
+
+MAIL_POLICY = _MailPolicy()
 
 
 @dataclass(frozen=True)
@@ -94,7 +122,9 @@ class Mailer:
             # RFC 5322 §3.6: the origination date is required (the time it leaves, not the
             # day the reminder is about).
             message["Date"] = formatdate(localtime=True)
-        self._client.send_message(message)
+        outgoing = copy.copy(message)  # the caller's message keeps its own policy
+        outgoing.policy = MAIL_POLICY
+        self._client.send_message(outgoing)
 
     def __exit__(
         self,

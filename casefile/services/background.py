@@ -277,11 +277,16 @@ async def run(task_id: int) -> dict[str, Any]:
         else:
             raise InputError(f"tâche n° {task_id} : type {quoted(row['kind'])} inconnu")
     except BaseException as error:
-        message = (
-            str(error)
-            if isinstance(error, CasefileError)
-            else f"erreur interne ({type(error).__name__}) : consignée dans le journal du serveur"
-        )
+        if isinstance(error, CasefileError):
+            # Shown on « Mes tâches »: the public message when the error has one (an altered
+            # pièce named by its number, not by the path of its object); the detail is logged.
+            message = error.public_message or str(error)
+            if error.public_message:
+                log.warning("background task %s failed: %s", task_id, error)
+        else:
+            message = (
+                f"erreur interne ({type(error).__name__}) : consignée dans le journal du serveur"
+            )
         await BackgroundTask.update(
             {
                 BackgroundTask.status: "failed",

@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 from casefile import clock
 from casefile.errors import CasefileError, InputError
-from casefile.evidence.bundle import RenderDocx, bordereau
+from casefile.evidence.bundle import BUNDLE_REFUSED, BordereauLine, RenderDocx, bordereau
+from casefile.evidence.errors import IntegrityError, PieceAltered
 from casefile.evidence.objects import ObjectStore
 from casefile.evidence.records import Piece
 from casefile.law.wording import quoted
@@ -210,9 +211,8 @@ async def record_unusable(actor: User, source: BundleSource, error: CasefileErro
     from casefile.store import audit
 
     line = getattr(error, "line", None)
-    await audit.record_integrity_incident(
-        actor, "case", source.case_id, getattr(line, "sha256", ""), str(error)
-    )
+    sha256 = getattr(line, "sha256", "") or getattr(error, "sha256", "")
+    await audit.record_integrity_incident(actor, "case", source.case_id, sha256, str(error))
 
 
 async def make_bundle(
@@ -234,8 +234,46 @@ async def make_bundle(
         result = await asyncio.to_thread(
             write_bundle_file, source, checked, out, use_libreoffice=use_libreoffice
         )
-    except PieceUnusable as error:
+    except (PieceUnusable, PieceAltered) as error:
         await record_unusable(actor, source, error)
         raise
     await record_bundle(actor, source, checked)
     return result
+
+
+async def refuse_known_altered(source: BundleSource, actor: User) -> None:
+    """Before a ZIP starts streaming: a case whose pièces already failed their hash has each
+    of them checked whole first, so the person gets the message naming the altered pièce (a
+    409) instead of a transfer cut halfway (the stream is verified as it goes, one chunk
+    behind, and can only abort). A case without such an incident streams at once."""
+    from casefile.evidence.backends import open_store
+    from casefile.store import audit
+
+    suspect = await audit.has_integrity_incident("case", str(source.case_id))
+    for piece in source.pieces:
+        if suspect or await audit.has_integrity_incident("piece", f"{source.case_id}:{piece.id}"):
+            suspect = True
+            break
+    if not suspect:
+        return
+    store = open_store()
+    for line in bordereau(source.pieces):
+
+        def whole(line: BordereauLine = line) -> None:
+            for _ in store.open_verified(line.sha256, line.size, blake3=line.blake3):
+                pass
+
+        try:
+            await asyncio.to_thread(whole)
+        except IntegrityError as error:
+            current = next(p.current for p in source.pieces if p.current.sha256 == line.sha256)
+            altered = PieceAltered(
+                line.number,
+                source.reference,
+                current.original_name or current.safe_name,
+                str(error),
+                refused=BUNDLE_REFUSED,
+                sha256=line.sha256,
+            )
+            await record_unusable(actor, source, altered)
+            raise altered from error

@@ -38,7 +38,7 @@ from casefile.documents.context import (
 from casefile.documents.manifest import load_manifest
 from casefile.documents.render import template_fields
 from casefile.errors import InputError, NotFound
-from casefile.evidence.bundle import BordereauLine
+from casefile.evidence.bundle import BordereauLine, designation, title_of
 from casefile.evidence.objects import ObjectStore
 from casefile.law.money import from_cents
 from casefile.law.parties import (
@@ -392,7 +392,10 @@ def _pieces(
             Piece(
                 number=p["piece"],
                 kind=p["kind"],
-                description=p["description"] or p["kind"].replace("_", " ").capitalize(),
+                description=designation(
+                    title_of(p["kind"], p.get("invoice_numbers") or (), p["description"] or ""),
+                    p["description"] or "",
+                ),
                 date=date.fromisoformat(p["date"]) if p["date"] else None,
             )
             for p in numbered
@@ -676,11 +679,7 @@ def bordereau_renderer(data: CaseDocumentData) -> Callable[[Sequence[BordereauLi
             Piece(
                 number=line.number,
                 kind="",
-                description=(
-                    f"{line.title} — {line.description}"
-                    if line.description and line.description not in line.title
-                    else line.title
-                ),
+                description=designation(line.title, line.description),
                 date=line.date,
             )
             for line in lines

@@ -350,6 +350,88 @@ def test_a_piece_is_uploaded_from_the_case_page_with_its_csrf_token(browser: Api
     assert '<option value="contrat" selected>contrat</option>' in text
 
 
+def test_a_piece_gets_its_date_and_designation_on_the_case_page(browser: Api) -> None:
+    """The document check said « Date des pièces n° 1 : à saisir — rubrique Pièces de la page
+    du dossier », where the form asked only for the nature and the file."""
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    form = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert '<label for="ev-description">Désignation au bordereau (facultatif)</label>' in form
+    assert '<input type="date" id="ev-date" name="date" value="">' in form
+    uploaded = browser.client.post(
+        f"/dossiers/{case['id']}/pieces",
+        data={
+            "_csrf_token": token,
+            "kind": "devis",
+            "description": "Devis n° 77 accepté",
+            "date": "2026-03-01",
+        },
+        files={"file": ("devis.pdf", b"%PDF-1.4 devis", "application/pdf")},
+        headers=HTML,
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    text = html.unescape(uploaded.text)
+    assert "Pièce n° 1 ajoutée (devis)." in text
+    assert (
+        "<td>devis</td>\n      <td>Devis n° 77 accepté</td>\n      <td>1er mars 2026</td>" in text
+    )
+    pieces = browser.client.get(f"/api/cases/{case['id']}", headers=browser.headers("avocat"))
+    [piece] = pieces.json()["evidence"]
+    assert (piece["description"], piece["date"]) == ("Devis n° 77 accepté", "2026-03-01")
+    bad = browser.client.post(
+        f"/dossiers/{case['id']}/pieces",
+        data={"_csrf_token": token, "kind": "contrat", "description": "CGV", "date": "31/02/2026"},
+        files={"file": ("cgv.pdf", b"%PDF-1.4 cgv", "application/pdf")},
+        headers=HTML,
+    )
+    text = html.unescape(bad.text)
+    assert "Pièce n° 2" not in text
+    assert "date : « 31/02/2026 » n'est pas une date au format AAAA-MM-JJ" in text
+    # What was typed is kept for the next try.
+    assert 'name="description" maxlength="1000"' in text and 'value="CGV"' in text
+
+
+def test_the_original_uploaded_again_on_the_page_says_the_altered_copy_is_repaired(
+    browser: Api,
+) -> None:
+    """The altered pièce's message says « déposez à nouveau l'original depuis la page du
+    dossier (le fichier identique remplace la copie altérée) »: the page that answers that
+    upload said only « identique à la pièce n° 1 … Aucune pièce n'a été ajoutée »."""
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    original = b"%PDF-1.4 devis n 77 " + b"7" * 64
+    url = f"/dossiers/{case['id']}/pieces"
+    first = browser.client.post(
+        url,
+        data={"_csrf_token": token, "kind": "devis"},
+        files={"file": ("devis.pdf", original, "application/pdf")},
+        headers=HTML,
+    )
+    assert first.status_code == 200, first.text
+    [piece] = browser.client.get(
+        f"/api/cases/{case['id']}", headers=browser.headers("avocat")
+    ).json()["evidence"]
+    [stored] = list(browser.var.rglob(piece["sha256"]))
+    stored.chmod(0o644)
+    stored.write_bytes(original.replace(b"77", b"78"))
+    content = f"/api/evidence/{piece['id']}/content"
+    assert browser.client.get(content, headers=HTML).status_code == 409
+    again = browser.client.post(
+        url,
+        data={"_csrf_token": token, "kind": "devis"},
+        files={"file": ("devis.pdf", original, "application/pdf")},
+        headers=HTML,
+    )
+    assert again.status_code == 409
+    text = " ".join(html.unescape(again.text).split())
+    assert (
+        "La copie stockée de la pièce n° 1, altérée, a été remplacée par ce fichier identique à "
+        "l'original : elle est de nouveau servie." in text
+    )
+    served = browser.client.get(content, headers=HTML)
+    assert served.status_code == 200 and served.content == original
+
+
 def test_a_file_over_the_limit_is_refused_on_a_page_that_leads_back_to_the_case(
     browser: Api,
 ) -> None:

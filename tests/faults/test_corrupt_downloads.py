@@ -229,6 +229,43 @@ def test_a_bundle_with_a_corrupt_piece_never_ends_as_a_valid_zip(served: Site) -
     assert [i["entity"] for i in incidents(served)] == ["case"]
     assert incidents(served)[0]["sha256"] == first["sha256"]
 
+    # Once the case is known to hold an altered pièce, its ZIP is checked whole before it
+    # starts: the person gets the message naming the pièce, not a second cut transfer.
+    again = httpx.get(url, headers=served.headers, timeout=30)
+    assert again.status_code == 409
+    assert (again.json()["code"], again.json()["piece"]) == ("piece_alteree", 1)
+    assert again.json()["error"] == ALTERED.format(
+        number=1, case="IP-FAULT-001", name="a.pdf"
+    ).replace("Elle n'a pas été servie.", "Le dossier de pièces n'est pas produit.")
+    assert not again.content.startswith(b"PK")
+
+
+def test_a_bundle_task_names_the_altered_piece_in_french(served: Site) -> None:
+    """« Préparer le dossier de pièces » failed with « var/evidence/sha256/…/… : l'empreinte
+    BLAKE3 des octets stockés est 1b97…, non 8288… » on « Mes tâches »."""
+    import time
+
+    first = served.upload(SMALL, filename="devis.pdf", kind="devis")
+    served.flip_byte(first["sha256"], offset=5)
+    asked = httpx.post(
+        f"{served.url}/api/cases/{served.case_id}/bundles",
+        headers=served.headers,
+        json={"format": "zip"},
+        timeout=30,
+    )
+    assert asked.status_code in (200, 201, 202), asked.text
+    task = asked.json()
+    for _ in range(100):
+        if task["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+        task = httpx.get(f"{served.url}{task['url']}", headers=served.headers).json()
+    assert task["status"] == "failed"
+    assert task["error"] == ALTERED.format(number=1, case="IP-FAULT-001", name="devis.pdf").replace(
+        "Elle n'a pas été servie.", "Le dossier de pièces n'est pas produit."
+    )
+    assert [i["sha256"] for i in incidents(served)] == [first["sha256"]]
+
 
 def test_a_bundle_whose_store_fails_midway_is_aborted(
     served: Site, monkeypatch: pytest.MonkeyPatch

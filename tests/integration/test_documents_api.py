@@ -261,3 +261,52 @@ def test_a_case_without_unpaid_invoice_is_refused_its_letters_and_pleadings(api:
     assert any(
         note.startswith(f"Aucune somme due au {today} : ") for note in statement.json()["notes"]
     ), statement.json()["notes"]
+
+
+def _bordereau_rows(docx_bytes: bytes) -> list[list[str]]:
+    import docx
+
+    table = docx.Document(io.BytesIO(docx_bytes)).tables[0]
+    return [[cell.text for cell in row.cells] for row in table.rows[1:]]
+
+
+def test_the_bordereau_names_each_piece_as_the_bundle_does_in_french(api: Api) -> None:
+    """The bordereau rendered on its own wrote « Accuse reception » (the key, capitalised) and
+    « Facture » where the bundle's wrote « Accusé de réception » and « Facture F-118 »: the
+    bordereau filed must name the pièces as the bundle handed over with it does."""
+    case = new_case(api, "API-DOC-BORD")
+    pieces = [
+        ({"kind": "accuse_reception"}, "ar.pdf"),
+        ({"kind": "devis", "description": "Devis accepté", "date": "2026-03-01"}, "d.pdf"),
+        ({"kind": "acte_commissaire", "date": "2026-04-02"}, "acte.pdf"),
+        ({"kind": "autre", "description": "Attestation de livraison"}, "att.pdf"),
+    ]
+    for n, (params, filename) in enumerate(pieces):
+        upload = api.client.post(
+            f"/api/cases/{case['id']}/evidence",
+            headers={**api.headers("avocat"), "content-type": "application/octet-stream"},
+            params={**params, "filename": filename},
+            content=b"%PDF-1.4\n%" + str(n).encode() + b"\n%%EOF\n",
+        )
+        assert upload.status_code == 201, upload.text
+    made = api.client.post(
+        f"/api/cases/{case['id']}/documents",
+        headers=api.headers("avocat"),
+        json={"template": "bordereau_pieces"},
+    )
+    assert made.status_code == 201, made.text
+    alone = api.client.get(
+        f"/api/documents/{made.json()['id']}/content", headers=api.headers("avocat")
+    )
+    expected = [
+        ["1", "Accusé de réception", "[date à compléter]"],
+        ["2", "Devis accepté", "1er mars 2026"],
+        ["3", "Acte de commissaire de justice", "2 avril 2026"],
+        ["4", "Pièce - Attestation de livraison", "[date à compléter]"],
+    ]
+    assert _bordereau_rows(alone.content) == expected
+    bundle = api.client.get(f"/api/cases/{case['id']}/bundle.zip", headers=api.headers("avocat"))
+    assert bundle.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
+        inside = archive.read("00 - Bordereau de communication de pièces.docx")
+    assert _bordereau_rows(inside) == expected

@@ -30,6 +30,7 @@ class Inbox:
 
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[list[str]] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # the bytes received, as they came
     drop_next: int = 0
     drop_after: int | None = None  # accept this many messages, then drop the next one
     unknown: set[str] = field(default_factory=set)  # recipients refused with 550 (a bounce)
@@ -54,6 +55,7 @@ class Inbox:
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
+        self.raw.append(envelope.content)
         self.envelopes.append(list(envelope.rcpt_tos))
         return "250 OK"
 

@@ -484,7 +484,7 @@ def test_the_commands_print_french_text_and_json(
         code, out, _ = run("law", "impact", "--proposed", str(proposed), "--today", "2026-11-30")
         assert code == 0
         assert "Impact d'un changement des données juridiques au lundi 30 novembre 2026" in out
-        assert "dossiers touchés : 1" in out
+        assert "examinés : 1 ; dossiers touchés : 1" in out  # French spacing (it was « 1; »)
         assert "lundi 11 janvier 2027 → samedi 9 janvier 2027" in out
         assert "règle : CPC art. 857 — https://" in out
 
@@ -494,7 +494,7 @@ def test_the_commands_print_french_text_and_json(
         assert data["cases"][0]["deadlines"][0]["after"] == "2027-01-09"
 
         code, _, err = run("law", "impact", "--proposed", str(proposed), "--apply", "--reason", "x")
-        assert code == 2 and "mettez d'abord en service" in err
+        assert code == 2 and "les données en service : mettez d'abord en service" in err
 
         in_service(proposed)  # type: ignore[operator]
         code, out, _ = run("law", "apply", "--reason", "Décret fictif", "--format", "json")
@@ -503,7 +503,7 @@ def test_the_commands_print_french_text_and_json(
         due = {d["key"]: d["due"] for d in json.loads(out)["deadlines"]}
         assert due["remise_au_greffe"] == "2027-01-09"
         code, out, _ = run("law", "impact", "--apply", "--reason", "encore")
-        assert code == 0 and "recalculés : 0" in out
+        assert code == 0 and " ; recalculés : 0" in out
     finally:
         reset_settings()
 
