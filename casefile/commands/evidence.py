@@ -16,7 +16,7 @@ from typing import Any
 from casefile.commands.cases import print_json, run_store
 from casefile.errors import InputError
 from casefile.evidence.records import KIND_LABELS
-from casefile.labels import size_fr
+from casefile.labels import count_fr, size_fr
 
 
 def add(args: argparse.Namespace) -> int:
@@ -270,8 +270,8 @@ def bundle(args: argparse.Namespace) -> int:
         print(f"casefile : attention : {warning}", file=sys.stderr)
     for notice in result.notices:
         print(f"casefile : {notice} (page de renvoi à l'original)", file=sys.stderr)
-    pages = f", {result.pages} pages" if result.pages is not None else ""
-    print(f"{out} : {result.pieces} pièce(s){pages}, {result.size} octets")
+    pages = f", {count_fr(result.pages, 'page', 'pages')}" if result.pages is not None else ""
+    print(f"{out} : {count_fr(result.pieces, 'pièce', 'pièces')}{pages}, {size_fr(result.size)}")
     return 0
 
 

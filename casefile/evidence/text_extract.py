@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from casefile.evidence import ocr
+from casefile.labels import count_fr
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_PAGES = 2000
@@ -186,7 +187,7 @@ def _pdf(path: Path, engine: ocr.OcrEngine) -> Extracted:
         elif scanned:
             has_text = len(scanned) < min(count, MAX_PAGES)
             which = (
-                f"{len(scanned)} page(s) numérisée(s) non lue(s)"
+                count_fr(len(scanned), "page numérisée non lue", "pages numérisées non lues")
                 if has_text
                 else "document numérisé non lu"
             )

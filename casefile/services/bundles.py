@@ -249,12 +249,7 @@ async def refuse_known_altered(source: BundleSource, actor: User) -> None:
     from casefile.evidence.backends import open_store
     from casefile.store import audit
 
-    suspect = await audit.has_integrity_incident("case", str(source.case_id))
-    for piece in source.pieces:
-        if suspect or await audit.has_integrity_incident("piece", f"{source.case_id}:{piece.id}"):
-            suspect = True
-            break
-    if not suspect:
+    if not await audit.case_has_integrity_incident(source.case_id):
         return
     store = open_store()
     for line in bordereau(source.pieces):

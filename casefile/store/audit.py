@@ -105,6 +105,19 @@ async def has_integrity_incident(entity: str, entity_id: str) -> bool:
     )
 
 
+async def case_has_integrity_incident(case_id: int) -> bool:
+    """Whether a bundle of this case or a download of one of its pièces was ever refused for
+    an altered file (one query, whatever the number of pièces)."""
+    return bool(
+        await AuditEntry.exists()
+        .where(AuditEntry.action == INTEGRITY_INCIDENT)
+        .where(
+            ((AuditEntry.entity == "case") & (AuditEntry.entity_id == str(case_id)))
+            | ((AuditEntry.entity == "piece") & AuditEntry.entity_id.like(f"{case_id}:%"))
+        )
+    )
+
+
 async def integrity_incidents(limit: int = 100) -> list[dict[str, Any]]:
     """The recorded integrity incidents, newest first (no permission check: for `verify`)."""
     rows = await (

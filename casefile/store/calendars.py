@@ -35,6 +35,7 @@ from casefile.labels import paris_day
 from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline
 from casefile.law.wording import quoted
+from casefile.services.users import person_name
 from casefile.settings import get_settings
 from casefile.store import audit, db, read_cache
 from casefile.store.cases import resolve_case
@@ -172,7 +173,12 @@ async def case_feed(case: int | str, actor: User, now: datetime | None = None) -
 async def _user(name: str, what: str) -> dict[str, Any]:
     user = (
         await UserAccount.select(
-            UserAccount.id, UserAccount.name, UserAccount.role, UserAccount.active
+            UserAccount.id,
+            UserAccount.name,
+            UserAccount.role,
+            UserAccount.active,
+            UserAccount.title,
+            UserAccount.full_name,
         )
         .where(UserAccount.name == name)
         .first()
@@ -192,7 +198,9 @@ async def lawyer_feed(lawyer_name: str, now: datetime | None = None) -> bytes:
     now = _aware(now)
     user = await _user(lawyer_name, "avocat")
     items = await synced_items(await _case_rows(Case.lawyer, user["id"]), now)
-    return lawyer_calendar(items, lawyer_name=user["name"])
+    # The calendar's name as the subscriber's calendar shows it: « Échéances — Maître Jeanne
+    # Martin », not the login (« Échéances — avocat »).
+    return lawyer_calendar(items, lawyer_name=person_name(user))
 
 
 async def commissaire_feed(name: str, now: datetime | None = None) -> bytes:
@@ -204,7 +212,7 @@ async def commissaire_feed(name: str, now: datetime | None = None) -> bytes:
     rows = await _case_rows(Case.commissaire, user["id"])
     items = await synced_items(rows, now)
     return commissaire_calendar(
-        items, commissaire_name=user["name"], assigned_case_ids=[str(r["id"]) for r in rows]
+        items, commissaire_name=person_name(user), assigned_case_ids=[str(r["id"]) for r in rows]
     )
 
 

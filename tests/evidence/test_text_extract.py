@@ -90,6 +90,28 @@ def test_without_tesseract_a_scan_says_so_in_french(tmp_path: Path) -> None:
     assert image.status == "no_ocr" and "Tesseract n'est pas installé" in image.message
 
 
+def test_without_tesseract_the_scanned_pages_of_a_pdf_are_counted_in_french(
+    tmp_path: Path,
+) -> None:
+    """« 2 pages numérisées non lues », never « 2 page(s) numérisée(s) non lue(s) »."""
+    import pypdfium2
+
+    merged = pypdfium2.PdfDocument.new()
+    for part in (text_pdf("Conditions générales de vente"), scanned_pdf("Annexe", "Tarifs")):
+        source = pypdfium2.PdfDocument(part)
+        merged.import_pages(source)
+        source.close()
+    out = io.BytesIO()
+    merged.save(out)
+    merged.close()
+    result = read(tmp_path, out.getvalue(), "application/pdf", NO_TESSERACT)
+    assert (result.status, result.pages) == ("text", 3)
+    assert result.message == (
+        "OCR indisponible : 2 pages numérisées non lues — Tesseract n'est pas installé sur le "
+        "serveur (test)"
+    )
+
+
 def test_an_encrypted_pdf_gets_a_french_status(tmp_path: Path) -> None:
     result = read(tmp_path, text_pdf("Contrat confidentiel", password="secret"), "application/pdf")
     assert result.status == "refused" and result.text == ""

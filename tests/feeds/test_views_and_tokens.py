@@ -60,6 +60,20 @@ def test_a_lawyer_sees_every_deadline_of_their_cases(store: Store) -> None:
     assert got[deadline_uid(store, ids["B-1"], "opposition")]["start"] == date(2026, 4, 16)
 
 
+def test_a_feed_is_named_after_the_person_not_the_login(store: Store) -> None:
+    """A subscriber's calendar showed « Échéances — avocat » (the login) beside the pages'
+    « Maître Jeanne Martin »."""
+    from casefile.services.users import ProfileChanges, edit_user
+
+    _portfolio(store)
+    for login, full_name in (("maitre_klein", "Sophie Klein"), ("me_durand", "Paul Durand")):
+        store.run(edit_user(login, ProfileChanges(full_name=full_name), SYSTEM))
+    lawyer = parse(store.run(calendars.lawyer_feed("maitre_klein", NOW)))
+    assert lawyer["X-WR-CALNAME"].to_ical().decode() == "Échéances — Maître Sophie Klein"
+    bailiff = parse(store.run(calendars.commissaire_feed("me_durand", NOW)))
+    assert bailiff["X-WR-CALNAME"].to_ical().decode() == "Actes à accomplir — Maître Paul Durand"
+
+
 def test_a_feed_token_opens_its_feed_records_its_use_and_dies_when_revoked(
     store: Store,
 ) -> None:

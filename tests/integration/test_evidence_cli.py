@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -155,7 +156,9 @@ def test_bundle_zips_the_pieces_in_order_with_both_bordereaux(
     add(capsys, "IP-BUNDLE", invoice, "facture", "--date", "2026-01-05")
     out = tmp_path / "bundle.zip"
     assert main(["bundle", "IP-BUNDLE", "-o", str(out)]) == 0
-    assert "2 pièce(s)" in capsys.readouterr().out
+    # « 2 pièces », never « pièce(s) »; the size as a person reads it.
+    printed = capsys.readouterr().out
+    assert re.fullmatch(rf"{re.escape(str(out))} : 2 pièces, \d+,\d\xa0Ko\n", printed), printed
 
     with zipfile.ZipFile(out) as archive:
         assert archive.testzip() is None
@@ -207,7 +210,9 @@ def test_bundle_format_pdf_writes_the_stamped_dossier_with_the_docx_bordereau(
     out = tmp_path / "dossier.pdf"
     assert main(["bundle", "IP-DOSSIER", "--format", "pdf", "-o", str(out)]) == 0
     printed = capsys.readouterr()
-    assert "2 pièce(s)" in printed.out and "pages" in printed.out, printed
+    assert re.fullmatch(
+        rf"{re.escape(str(out))} : 2 pièces, \d+ pages, \d+,\d\xa0Ko\n", printed.out
+    ), printed
     assert not (tmp_path / "dossier.pdf.part").exists()
     pages = page_count(out)
     bordereau = " ".join(page_text(out, 1).split())

@@ -96,3 +96,17 @@ def test_pieces_are_numbered_versioned_renumbered_and_withdrawn(store, tmp_path)
         (2, 2, "Facture F-1 (2).pdf")
     ]
     assert shown["evidence"][0]["invoice_numbers"] == ["F-1"]
+
+
+def test_a_case_knows_whether_one_of_its_pieces_or_bundles_failed_its_hash(store):
+    """What decides that a case's ZIP is checked whole before it streams (one query)."""
+    from casefile.store import audit
+
+    first = store.run(cases.create_case(new_case("INC-1"), SYSTEM))["id"]
+    other = store.run(cases.create_case(new_case("INC-2"), SYSTEM))["id"]
+    assert not store.run(audit.case_has_integrity_incident(first))
+    store.run(audit.record_integrity_incident(SYSTEM, "piece", f"{other}:7", "ab" * 32, "x"))
+    assert not store.run(audit.case_has_integrity_incident(first))
+    assert store.run(audit.case_has_integrity_incident(other))
+    store.run(audit.record_integrity_incident(SYSTEM, "case", first, "cd" * 32, "y"))
+    assert store.run(audit.case_has_integrity_incident(first))
