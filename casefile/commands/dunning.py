@@ -20,24 +20,6 @@ from casefile.services import dunning, dunning_actions, promises
 from casefile.store.cases import resolve_case
 from casefile.store.permissions import SYSTEM
 
-# What the day's run created, counted: a new e-mail is sent (or failed), a new letter waits
-# in « À envoyer », a new call in « Appels à passer ».
-CREATED_WORDS: dict[str, tuple[str, str]] = {
-    "envoyee": ("e-mail envoyé", "e-mails envoyés"),
-    "a_envoyer": ("courrier à envoyer", "courriers à envoyer"),
-    "a_appeler": ("appel à passer", "appels à passer"),
-    "echec": ("échec", "échecs"),
-}
-
-
-def created_fr(created: dict[str, int]) -> str:
-    """« 2 e-mails envoyés, 1 courrier à envoyer » (it read « 2 envoyée, 2 appel à passer »)."""
-    parts = []
-    for status, n in created.items():
-        label = dunning.STATUS_LABELS.get(status, status)
-        parts.append(count_fr(n, *CREATED_WORDS.get(status, (label, label))))
-    return ", ".join(parts)
-
 
 def run(args: argparse.Namespace) -> int:
     today = _today(args.today)
@@ -55,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(report)
         return 0
-    created = created_fr(report["created"])
+    created = dunning.created_fr(report["created"])
     examined = count_fr(report["examined"], "dossier examiné", "dossiers examinés")
     print(f"relances du {date_fr(report['day'])} : {examined}")
     print(f"  actions créées : {created or 'aucune'}")

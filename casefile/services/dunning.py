@@ -33,6 +33,7 @@ from typing import Any
 from casefile.definitions import dunning
 from casefile.documents.formatting import amount_fr, date_fr
 from casefile.errors import CasefileError, Conflict, Unavailable
+from casefile.labels import count_fr
 from casefile.law.dunning import (
     Facts,
     LevelSpec,
@@ -78,6 +79,25 @@ STATUS_LABELS: Mapping[str, str] = {
     "annulee": "annulée",
     SENDING: "en cours d'envoi",
 }
+# What a run created, counted (the CLI's report and the web's « Réessayer »): a new e-mail is
+# sent (or failed), a new letter waits in « À envoyer », a new call in « Appels à passer ».
+CREATED_WORDS: Mapping[str, tuple[str, str]] = {
+    "envoyee": ("e-mail envoyé", "e-mails envoyés"),
+    "a_envoyer": ("courrier à envoyer", "courriers à envoyer"),
+    "a_appeler": ("appel à passer", "appels à passer"),
+    "echec": ("échec", "échecs"),
+}
+
+
+def created_fr(created: Mapping[str, int]) -> str:
+    """« 2 e-mails envoyés, 1 courrier à envoyer » (it read « 2 envoyée, 2 appel à passer »)."""
+    parts = []
+    for status, n in created.items():
+        label = STATUS_LABELS.get(status, status)
+        parts.append(count_fr(n, *CREATED_WORDS.get(status, (label, label))))
+    return ", ".join(parts)
+
+
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 

@@ -5,15 +5,19 @@ reminders), a dispute entered on the case page, the "À envoyer" and "Appels à 
 from __future__ import annotations
 
 import html
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date, timedelta
 
 import pytest
 
+from casefile.settings import reset_settings
 from tests.api.conftest import Api
 from tests.api.test_case_forms import labels_match_inputs, post
 from tests.api.test_cases import new_case
 from tests.api.test_pages import HTML, login
+from tests.notify.conftest import Smtp, smtp  # noqa: F401 - the fixture
 
 TODAY = date.today()
 
@@ -190,3 +194,48 @@ def test_without_a_mail_server_the_page_says_the_e_mail_was_not_sent(browser: Ap
     page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
     assert f'<p class="flash warning" role="status">{state["notice"]}</p>' in page
     assert "ou envoyez une lettre de relance par courrier" in page
+
+
+def test_a_retried_e_mail_is_reported_in_words_on_the_case_page(
+    browser: Api,
+    smtp: Smtp,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """« Réessayer » once the debtor's address is entered: the flash read « Action réessayée :
+    1 envoyee. » (the status key); it says what was done, as `casefile relances run` does."""
+    case = amicable(browser)
+    with closing(sqlite3.connect(browser.var / "casefile.db")) as connection, connection:
+        cursor = connection.execute(
+            'INSERT INTO dunning_actions (key, "case", scenario, level, position, channel, '
+            "due_on, status, recipient, message, outcome, letter_on, message_id, created_at, "
+            "done_on, done_by) VALUES (?, ?, 'professionnel', 'rappel', 1, 'email', ?, 'echec', "
+            "'', 'le débiteur n''a pas d''adresse e-mail', '', NULL, '', ?, ?, '')",
+            (
+                f"{case['id']}:professionnel:rappel",
+                case["id"],
+                (TODAY - timedelta(days=25)).isoformat(),
+                f"{TODAY.isoformat()} 07:00:00+00:00",
+                TODAY.isoformat(),
+            ),
+        )
+        action_id = cursor.lastrowid
+    edited = browser.client.patch(
+        f"/api/cases/{case['id']}/parties/debtor",
+        headers=browser.headers("credit_manager"),
+        json={"email": "compta@winstub.example.fr"},
+    )
+    assert edited.status_code == 200, edited.text
+    monkeypatch.setenv("CASEFILE_SMTP_URL", smtp.url)
+    reset_settings()
+    try:
+        token = login(browser, "credit_manager")
+        done = post(browser, token, f"/relances/{action_id}/reessayer", case=str(case["id"]))
+        assert done.status_code == 303
+        text = html.unescape(browser.client.get(done.headers["location"], headers=HTML).text)
+    finally:
+        monkeypatch.delenv("CASEFILE_SMTP_URL")
+        reset_settings()
+    assert "Action réessayée : 1 e-mail envoyé." in text
+    assert [m["To"] for m in smtp.inbox.messages] == [
+        "Winstub Muller SARL <compta@winstub.example.fr>"
+    ]

@@ -53,7 +53,7 @@ def test_reading_needs_no_operator_once_users_exist(
 
 def test_what_a_run_created_is_counted_in_french() -> None:
     """It printed « actions créées : 1 à envoyer, 2 envoyée » and « 2 appel à passer »."""
-    from casefile.commands.dunning import created_fr
+    from casefile.services.dunning import created_fr
 
     assert created_fr({"a_envoyer": 1, "envoyee": 2}) == "1 courrier à envoyer, 2 e-mails envoyés"
     assert created_fr({"a_appeler": 2, "echec": 1}) == "2 appels à passer, 1 échec"

@@ -17,7 +17,7 @@ from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.web.pages import Form, flash, page
 from casefile.errors import CasefileError, InputError
-from casefile.services import claims, dunning_actions, promises
+from casefile.services import claims, dunning, dunning_actions, promises
 from casefile.store.cases import resolve_case
 
 
@@ -114,7 +114,7 @@ class DunningPagesController(Controller):
         except CasefileError as error:
             flash(request, f"Action non réessayée : {error}", "error")
             return Redirect(path=target, status_code=303)
-        created = ", ".join(f"{n} {status}" for status, n in report["created"].items())
+        created = dunning.created_fr(report["created"])
         flash(request, f"Action réessayée : {created or 'rien à faire aujourd’hui'}.")
         return Redirect(path=target, status_code=303)
 
