@@ -468,19 +468,25 @@ def print_case(case: dict[str, Any]) -> None:
     events = Table(title="Événements")
     for column in ("date", "événement", "attributs"):
         events.add_column(column)
+    # A file handed over to litigation keeps its amicable events (« exigibilite »…), which its
+    # court procedure does not define: they are read with the amicable definitions.
+    amicable = _procedure("amiable")
     for event in case.get("events", []):
-        definition = procedure.events.get(event["key"]) if procedure is not None else None
+        owner = procedure
+        if procedure is None or event["key"] not in procedure.events:
+            owner = amicable if amicable is not None and event["key"] in amicable.events else None
+        definition = owner.events.get(event["key"]) if owner is not None else None
         attribute_names = {
             a.key: a.label for a in ((definition.attributes or {}).values() if definition else ())
         }
         attributes = ", ".join(
             f"{attribute_names.get(k) or humanise(k)} : "
-            f"{attribute_value_fr(procedure, event['key'], k, v)}"
+            f"{attribute_value_fr(owner, event['key'], k, v)}"
             for k, v in event["attributes"].items()
         )
         events.add_row(
             date_cell(event["date"]),
-            escape(names.get(event["key"]) or humanise(event["key"])),
+            escape(definition.label if definition else humanise(event["key"])),
             escape(attributes),
         )
     if case.get("events"):

@@ -87,3 +87,29 @@ def test_the_case_page_offers_the_handover_and_reports_it(browser: Api) -> None:
     # The amicable history keeps its French labels on the litigation case's page.
     assert "<strong>Mise en demeure envoyée</strong>" in after.text
     assert "8 jours" in after.text and "mise_en_demeure_envoyee</strong>" not in after.text
+
+
+def test_the_amicable_events_keep_their_labels_in_the_events_table(browser: Api) -> None:
+    """After the handover the events table showed « exigibilite » (the key): the court
+    procedure does not define it, the amicable one does."""
+    case = _amicable(browser)
+    event = browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=browser.headers("avocat"),
+        json={"key": "exigibilite", "date": "2026-07-01", "debiteur": "professionnel"},
+    )
+    assert event.status_code == 201, event.text
+    done = browser.client.post(
+        f"/api/cases/{case['id']}/handover", headers=browser.headers("avocat"), json={}
+    )
+    assert done.status_code == 200, done.text
+    login(browser, "avocat")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    table = page[
+        page.index("Événements de la procédure") : page.index(
+            "</table>", page.index("Événements de la procédure")
+        )
+    ]
+    assert "<td>Exigibilité de la créance (échéance de la facture)</td>" in table
+    assert "<td>exigibilite</td>" not in table
+    assert "<td>Mise en demeure envoyée</td>" in table

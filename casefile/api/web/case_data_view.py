@@ -63,6 +63,10 @@ def case_data_context(case: Mapping[str, Any], actor: User) -> dict[str, Any]:
     procedure = find_procedure(case["procedure"])
     event_labels = {e.key: e.label for e in procedure.events.values()}
     editable = [k for k in event_labels if can(actor.role, event_action(k))]
+    # A file handed over to litigation keeps its amicable events (« exigibilite »…), which
+    # its court procedure does not define: they keep their own labels (not editable here).
+    for event in find_procedure("amiable").events.values():
+        event_labels.setdefault(event.key, event.label)
     return {
         "role_labels": ROLE_LABELS,
         "category_labels": CATEGORIES,

@@ -1,0 +1,48 @@
+"""A credit manager's Monday at the terminal: an aged balance imported into amicable files, one
+handed over to litigation, then read with `casefile case show` — the amicable history keeps its
+French labels in the litigation case (it showed « exigibilite » and « debiteur : … »)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casefile.cli import main
+from tests.integration.conftest import Env
+
+BALANCE = (
+    "Client;SIREN;N° facture;Date facture;Échéance;Montant TTC;Déjà payé;Qualité;Code postal\n"
+    "Menuiserie Schmitt SARL;387 654 320;FA-2026-0019;22/01/2026;21/02/2026;8 904,00;;"
+    "professionnel;68100\n"
+    "Menuiserie Schmitt SARL;387 654 320;FA-2026-0075;31/03/2026;30/04/2026;2 652,00;652,00;"
+    "professionnel;68100\n"
+)
+
+
+def test_a_handed_over_file_shows_its_amicable_events_in_french(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    balance = tmp_path / "balance.csv"
+    balance.write_text(BALANCE, encoding="utf-8")
+    assert (
+        main(
+            [
+                "claims",
+                "import",
+                str(balance),
+                "--creditor",
+                "Brasserie de l'Ill SAS",
+                "--procedure",
+                "amiable",
+            ]
+        )
+        == 0
+    )
+    assert main(["case", "handover", "1", "--procedure", "injonction_de_payer"]) == 0
+    capsys.readouterr()
+    assert main(["case", "show", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Exigibilité de la créance (échéance de la facture)" in out
+    assert "Qualité du débiteur : professionnel" in out
+    assert "exigibilite" not in out and "debiteur :" not in out
