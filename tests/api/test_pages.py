@@ -481,3 +481,54 @@ def test_abroad_is_written_and_accepted_with_its_accent(browser: Api) -> None:
     text = html.unescape(page.text)
     assert "17 août 2026" in text
     assert "CPC art. 490" in text
+
+
+def test_the_dashboard_counts_in_french(browser: Api) -> None:
+    """The summary read « 1 échéances sous 30 jours » and called every amount « en litige »,
+    amicable files included: 0 and 1 take the singular, and the amount is what is still owed."""
+    from datetime import date, timedelta
+
+    created = browser.client.post(
+        "/api/users",
+        headers=browser.headers("admin"),
+        json={"name": "cj_tableau", "role": "commissaire_de_justice", "password": PASSWORD},
+    )
+    assert created.status_code == 201, created.text
+    login(browser, "cj_tableau")
+
+    def summary() -> str:
+        page = html.unescape(browser.client.get("/", headers=HTML).text).replace("\u202f", " ")
+        cards = page[
+            page.index('id="h-sums"') : page.index("</section>", page.index('id="h-sums"'))
+        ]
+        return " | ".join(
+            " ".join(re.sub(r"<[^>]+>", " ", p).split()) for p in cards.split("</p>")[:-1]
+        )
+
+    assert summary().endswith(
+        "0 dossier | 0,00 € restant dû | 0 échéance sous 30 jours | "
+        "0 échéance dépassée de notre côté | 0 délai de l'autre partie expiré"
+    )
+    case = new_case(browser, commissaire="cj_tableau")
+    claim = browser.client.post(
+        f"/api/cases/{case['id']}/claims",
+        headers=browser.headers("avocat"),
+        json={
+            "invoice_number": f"{case['reference']}-TDB",
+            "issue_date": "2026-09-01",
+            "due_date": "2026-10-01",
+            "amount": "1250.00",
+        },
+    )
+    assert claim.status_code == 201, claim.text
+    served = (date.today() - timedelta(days=5)).isoformat()
+    event = browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=browser.headers("avocat"),
+        json={"key": "ordonnance_signifiee", "date": served, "a_personne": True},
+    )
+    assert event.status_code == 201, event.text
+    assert summary().endswith(
+        "1 dossier | 1 250,00 € restant dû | 1 échéance sous 30 jours | "
+        "0 échéance dépassée de notre côté | 0 délai de l'autre partie expiré"
+    )
