@@ -117,6 +117,7 @@ class PromiseCreated(msgspec.Struct):
     version: int
     promise: dict[str, str]
     added: list[str]
+    warnings: list[str] = []  # valid but unlikely: a promise above what is owed
 
 
 class Changed(msgspec.Struct):
@@ -189,7 +190,11 @@ class CaseDunningController(Controller):
             expected_version=expected_version,
         )
         return PromiseCreated(
-            result["id"], result["version"], result["promise"], _keys(result["added"])
+            result["id"],
+            result["version"],
+            result["promise"],
+            _keys(result["added"]),
+            result["warnings"],
         )
 
     @delete(

@@ -131,4 +131,6 @@ def promise_add(args: argparse.Namespace) -> int:
         f"promesse n° {result['id']} enregistrée : {amount_fr(promise['amount'])} pour le "
         f"{date_fr(promise['promised_for'])}"
     )
+    for warning in result["warnings"]:
+        print(f"attention : {warning}")
     return 0

@@ -68,6 +68,20 @@ def payment_warnings(
     return warnings
 
 
+def promise_warnings(amount_cents: int, outstanding_cents: int, invoice: str | None) -> list[str]:
+    """A promise above what is owed can never be kept by paying the debt (a typo: 12 000 for
+    1 200); interest and indemnities may make it legitimately larger, hence a warning."""
+    if amount_cents <= max(outstanding_cents, 0):
+        return []
+    owed = f"de la facture {invoice}" if invoice else "du dossier"
+    return [
+        f"La promesse de {amount_fr(from_cents(amount_cents))} dépasse le principal restant dû "
+        f"{owed} ({amount_fr(from_cents(max(outstanding_cents, 0)))}) : vérifiez le montant "
+        "(elle n'est tenue que si les paiements l'atteignent ; intérêts et indemnités compris, "
+        "elle peut être plus élevée)."
+    ]
+
+
 def invoice_warnings(issue: date, due: date, today: date) -> list[str]:
     warnings: list[str] = []
     if issue > today:

@@ -19,11 +19,12 @@ from casefile.errors import Conflict, InputError, InvalidFields, NotFound
 from casefile.law.money import cents_text, to_cents
 from casefile.services.claims import find_claim
 from casefile.services.parties import change_summary
+from casefile.services.plausibility import promise_warnings
 from casefile.store import audit
 from casefile.store.cases import bump_version, resolve_case
 from casefile.store.db import atomic
 from casefile.store.permissions import User, require
-from casefile.store.recompute import recompute_case
+from casefile.store.recompute import outstanding_cents, recompute_case
 from casefile.store.tables import PaymentPromise
 
 CHANNELS: Mapping[str, str] = {
@@ -128,6 +129,14 @@ async def add_promise(
         claim = None
         if data.invoice not in (None, ""):
             claim = await find_claim(row["id"], row["reference"], str(data.invoice))
+        if claim is not None:
+            stored = claim.get("outstanding_cents")
+            owed = stored if stored is not None else claim["amount_cents"] - claim["paid_cents"]
+        else:
+            owed = (await outstanding_cents([row["id"]])).get(row["id"], 0)
+        warnings = promise_warnings(
+            values["amount_cents"], owed, claim["invoice_number"] if claim else None
+        )
         inserted = await PaymentPromise.insert(
             PaymentPromise(
                 case=row["id"],
@@ -149,7 +158,13 @@ async def add_promise(
             None,
             {**shown, "version": version, "changes": change_summary(changes)},
         )
-    return {**changes, "id": inserted[0]["id"], "version": version, "promise": shown}
+    return {
+        **changes,
+        "id": inserted[0]["id"],
+        "version": version,
+        "promise": shown,
+        "warnings": warnings,
+    }
 
 
 async def cancel_promise(

@@ -239,3 +239,58 @@ def test_a_retried_e_mail_is_reported_in_words_on_the_case_page(
     assert [m["To"] for m in smtp.inbox.messages] == [
         "Winstub Muller SARL <compta@winstub.example.fr>"
     ]
+
+
+def test_a_promise_above_what_is_owed_is_recorded_with_a_warning(browser: Api) -> None:
+    """12 000 € promised on 1 550 € owed (a typo for 1 200): it could never be kept by paying
+    the debt, and was recorded without a word. It is recorded (interest and indemnities may
+    make a promise larger), and the answer and the page say to check the amount."""
+    case = amicable(browser)
+    promised_for = (TODAY + timedelta(days=10)).isoformat()
+    made = browser.client.post(
+        f"/api/cases/{case['id']}/promises",
+        headers=browser.headers("credit_manager"),
+        json={"amount": "12000.00", "promised_for": promised_for},
+    )
+    assert made.status_code == 201, made.text
+    assert [w.replace("\u202f", " ") for w in made.json()["warnings"]] == [
+        "La promesse de 12 000,00\xa0€ dépasse le principal restant dû du dossier "
+        "(1 550,00\xa0€) : vérifiez le montant (elle n'est tenue que si les paiements "
+        "l'atteignent ; intérêts et indemnités compris, elle peut être plus élevée)."
+    ]
+    on_invoice = browser.client.post(
+        f"/api/cases/{case['id']}/promises",
+        headers=browser.headers("credit_manager"),
+        json={
+            "amount": "300.01",
+            "promised_for": promised_for,
+            "invoice": f"{case['reference']}-REL-2",
+        },
+    )
+    assert on_invoice.status_code == 201, on_invoice.text
+    assert "dépasse le principal restant dû de la facture" in on_invoice.json()["warnings"][0]
+    assert "(300,00\xa0€)" in on_invoice.json()["warnings"][0]
+    within = browser.client.post(
+        f"/api/cases/{case['id']}/promises",
+        headers=browser.headers("credit_manager"),
+        json={"amount": "1550.00", "promised_for": promised_for},
+    )
+    assert within.status_code == 201 and within.json()["warnings"] == []
+
+    token = login(browser, "credit_manager")
+    done = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/promesses",
+        amount="12 000,00",
+        promised_for=promised_for,
+        made_by="M. Muller, gérant",
+        channel="telephone",
+    )
+    assert done.status_code == 303
+    text = html.unescape(browser.client.get(done.headers["location"], headers=HTML).text)
+    assert "Promesse de paiement enregistrée" in text
+    assert (
+        "dépasse le principal restant dû du dossier (1\u202f550,00\xa0€) : vérifiez le montant"
+        in text
+    )

@@ -88,3 +88,16 @@ def test_show_says_when_a_reminder_was_sent(
         rf"{date_fr(clock.today())}",
         sent[0],
     ), out
+
+
+def test_a_promise_above_what_is_owed_is_recorded_with_a_warning(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_case("AM-PROM")  # 1 200,00 € + 830,50 € owed
+    assert main(["promise", "add", "AM-PROM", "--amount", "20 305,00", "--date", "2027-03-20"]) == 0
+    lines = capsys.readouterr().out.replace("\u202f", " ").splitlines()
+    assert lines[0] == "promesse n° 1 enregistrée : 20 305,00\xa0€ pour le 20 mars 2027"
+    assert lines[1].startswith(
+        "attention : La promesse de 20 305,00\xa0€ dépasse le principal restant dû du dossier "
+        "(2 030,50\xa0€) : vérifiez le montant"
+    )

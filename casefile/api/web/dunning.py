@@ -132,7 +132,7 @@ class CaseDunningPagesController(Controller):
             promised_for = _day(str(data.get("promised_for", "")), "date promise")
             if promised_for is None:
                 raise InputError("date promise : obligatoire")
-            await promises.add_promise(
+            result = await promises.add_promise(
                 row["id"],
                 promises.PromiseIn(
                     amount=_amount(str(data.get("amount", ""))),
@@ -151,8 +151,12 @@ class CaseDunningPagesController(Controller):
                 request, f"Promesse non enregistrée : {error}", "error", form="promesse", kept=data
             )
             return Redirect(path=f"/dossiers/{row['id']}#h-relances", status_code=303)
+        warnings = list(result["warnings"])
         flash(
-            request, "Promesse de paiement enregistrée : elle figure dans les échéances du dossier."
+            request,
+            "Promesse de paiement enregistrée : elle figure dans les échéances du dossier.",
+            "warning" if warnings else "info",
+            warnings,
         )
         return Redirect(path=f"/dossiers/{row['id']}#h-relances", status_code=303)
 
