@@ -8,11 +8,11 @@ names are matched without case, accents or punctuation; each field accepts these
 
 | field          | accepted column names                                             | required |
 |----------------|-------------------------------------------------------------------|----------|
-| debtor         | debiteur, debtor, client, nom client, raison sociale, customer    | yes      |
+| debtor         | debiteur, debtor, client, nom (du) client, raison sociale, customer | yes    |
 | siren          | siren, siret (its first 9 digits)                                 | no       |
-| invoice number | facture, n facture, no facture, numero facture, invoice, invoice number, piece | yes |
-| issue date     | date facture, date emission, date, issue date, invoice date       | yes      |
-| due date       | echeance, date echeance, due date                                 | yes      |
+| invoice number | facture, n (de) facture, no (de) facture, numero (de) facture, invoice, invoice number, piece | yes |
+| issue date     | date (de) facture, date (d')emission, date, issue date, invoice date | yes    |
+| due date       | echeance, date (d')echeance, due date                             | yes      |
 | amount TTC     | montant ttc, ttc, montant, amount, amount incl vat                | yes      |
 | paid           | paye, regle, montant regle, deja paye, paid                       | no (0)   |
 | creditor       | creancier, creditor (else `--creditor`)                           | no       |
@@ -41,6 +41,7 @@ professional, else the procedure's default court. For the `amiable` procedure th
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import unicodedata
@@ -68,7 +69,15 @@ from casefile.store.tables import AuditEntry, Case, Claim, Event, Party, Payment
 Progress = Callable[[int, int], None]
 
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "debtor": ("debiteur", "debtor", "client", "nomclient", "raisonsociale", "customer"),
+    "debtor": (
+        "debiteur",
+        "debtor",
+        "client",
+        "nomclient",
+        "nomduclient",
+        "raisonsociale",
+        "customer",
+    ),
     "siren": ("siren", "siret"),
     "invoice_number": (
         "facture",
@@ -76,12 +85,23 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "nofacture",
         "numerofacture",
         "numfacture",
+        "ndefacture",
+        "nodefacture",
+        "numerodefacture",
         "invoice",
         "invoicenumber",
         "piece",
     ),
-    "issue_date": ("datefacture", "dateemission", "date", "issuedate", "invoicedate"),
-    "due_date": ("echeance", "dateecheance", "duedate"),
+    "issue_date": (
+        "datefacture",
+        "datedefacture",
+        "dateemission",
+        "datedemission",
+        "date",
+        "issuedate",
+        "invoicedate",
+    ),
+    "due_date": ("echeance", "dateecheance", "datedecheance", "duedate"),
     "amount": ("montantttc", "ttc", "montant", "amount", "amountinclvat"),
     "paid": ("paye", "regle", "montantregle", "dejapaye", "paid"),
     "creditor": ("creancier", "creditor"),
@@ -108,6 +128,25 @@ FIELD_LABELS: dict[str, str] = {
     "line": "ligne",
 }
 """How a person names each field of a line (FEC fields keep the FEC's own column names)."""
+# The column name to give each field, when a column is not recognised (docs/import.md lists
+# every accepted spelling).
+COLUMN_NAMES: dict[str, str] = {
+    "debtor": "Débiteur",
+    "siren": "SIREN",
+    "invoice_number": "N° facture",
+    "issue_date": "Date facture",
+    "due_date": "Échéance",
+    "amount": "Montant TTC",
+    "paid": "Payé",
+    "creditor": "Créancier",
+    "debtor_kind": "Qualité",
+    "department": "Code postal",
+    "country": "Pays",
+    "address": "Adresse",
+}
+# Where the creditor is given when the file has no column for it: the web page's field, or
+# the command's option.
+CREDITOR_GIVEN = "champ « Créancier » de la page Importer, --creditor en ligne de commande"
 
 
 def field_label(name: str) -> str:
@@ -262,6 +301,28 @@ def _fold(text: str) -> str:
 _ALIASES = {alias: name for name, aliases in CSV_COLUMNS.items() for alias in aliases}
 
 
+def unknown_column(name: str) -> str:
+    """What to do with a column the import does not read: the field it was probably meant to be
+    (a misspelt « Échéanse »), else the names it reads."""
+    folded = _fold(name)
+    if folded.endswith("ht") and "montant" in folded:  # « Montant HT » beside « Montant TTC »
+        return (
+            f"colonne « {name} » inconnue : l'import réclame le montant TTC (colonne « Montant "
+            "TTC »), pas le hors taxes ; retirez cette colonne du fichier"
+        )
+    close = difflib.get_close_matches(folded, list(_ALIASES), n=1, cutoff=0.85)
+    if close:
+        meant = COLUMN_NAMES[_ALIASES[close[0]]]
+        return (
+            f"colonne « {name} » inconnue : est-ce « {meant} » ? Renommez-la ainsi, ou retirez-la "
+            "du fichier"
+        )
+    return (
+        f"colonne « {name} » inconnue : retirez-la du fichier, ou donnez-lui l'un des noms lus "
+        f"par l'import ({', '.join(COLUMN_NAMES.values())})"
+    )
+
+
 _NOT_TEXT = (
     (b"PK\x03\x04", "un classeur Excel ou OpenDocument (.xlsx, .ods)"),
     (b"\xd0\xcf\x11\xe0", "un classeur Excel ancien (.xls)"),
@@ -348,7 +409,7 @@ def parse_csv(
             continue
         known = _ALIASES.get(folded)
         if known is None:
-            errors.append(LineError(1, name, f"colonne « {name} » inconnue (voir docs/import.md)"))
+            errors.append(LineError(1, name, unknown_column(name)))
         elif known in columns:
             errors.append(LineError(1, name, f"deux colonnes pour « {field_label(known)} »"))
         else:
@@ -358,7 +419,12 @@ def parse_csv(
         missing.append("creditor")
     if missing:
         names = ", ".join(
-            field_label(name) + (" (colonne ou --creditor)" if name == "creditor" else "")
+            field_label(name)
+            + (
+                f" (une colonne, ou le créancier de l'import : {CREDITOR_GIVEN})"
+                if name == "creditor"
+                else ""
+            )
             for name in missing
         )
         errors.append(LineError(1, "header", f"colonne(s) manquante(s) : {names}"))
@@ -449,7 +515,7 @@ def _csv_line(
     invoice_number = check("invoice_number", required)
     issue = check("issue_date", lambda t: parse_day(required(t)))
     due = check("due_date", lambda t: parse_day(required(t)))
-    amount = check("amount", lambda t: parse_amount(required(t), "montant TTC"))
+    amount = check("amount", lambda t: _invoice_amount(required(t)))
     paid = check("paid", lambda t: parse_amount(t, "payé") if t else Decimal("0"))
     siren = check("siren", lambda t: check_siren(re.sub(r"\s", "", t)[:9] if t else None, "SIREN"))
     kind = check("debtor_kind", _debtor_kind, "professionnel")
@@ -457,7 +523,9 @@ def _csv_line(
     country = get("country")
     line_creditor = get("creditor") or creditor or ""
     if not line_creditor:
-        errors.append(LineError(number, "creditor", "vide (indiquez --creditor)"))
+        errors.append(
+            LineError(number, "creditor", f"vide : indiquez le créancier ({CREDITOR_GIVEN})")
+        )
     if amount is not None and amount == 0:
         errors.append(LineError(number, "amount", "le montant TTC est nul"))
     if amount is not None and paid is not None and paid > amount:
@@ -490,6 +558,23 @@ def _csv_line(
         address=get("address"),
         invoice=InvoiceIn(invoice_number, issue, due, amount, paid),
     )
+
+
+def _invoice_amount(text: str) -> Decimal:
+    """An invoice's amount; a negative one is a credit note (avoir), the usual line of an
+    accounting export that the import cannot take as an invoice: say what to do with it."""
+    value = text.strip()
+    if value.startswith("-"):
+        try:
+            parse_amount(value[1:], "montant TTC")
+        except InputError:
+            pass  # not an amount at all: the general message below
+        else:
+            raise InputError(
+                f"« {value} » est négatif : un avoir ne s'importe pas comme une facture ; "
+                "retirez sa ligne et déduisez-le de la facture qu'il concerne (colonne « payé »)"
+            )
+    return parse_amount(value, "montant TTC")
 
 
 def _debtor_kind(text: str) -> str:
@@ -617,7 +702,8 @@ def fec_creditor(path: Path, creditor: str | None) -> str:
     if match:
         return f"SIREN {match[1]}"
     raise InputError(
-        f"{path.name} : indiquez --creditor (le nom du fichier FEC ne porte pas de SIREN)"
+        f"{path.name} : indiquez le créancier ({CREDITOR_GIVEN}) : le nom du fichier FEC ne "
+        "porte pas son SIREN"
     )
 
 
@@ -740,7 +826,8 @@ async def import_file(
         progress(0, max(len(lines), 1))
     existing = await _existing_invoices(lines)
     lines = _check_duplicates(lines, existing, report.errors)
-    report.errors.sort(key=lambda e: (e.line, e.field))
+    # By line; within a line in the order found (the file's columns, then what is missing).
+    report.errors.sort(key=lambda e: e.line)
     if report.errors and not options.skip_bad:
         return report
     report.claims, report.payments = len(lines), len(payments)

@@ -73,7 +73,8 @@ def test_one_bad_line_imports_nothing_and_each_error_names_line_and_field(store,
     ]
     assert [e.message for e in report.errors] == [
         "l'échéance (1er février 2025) précède la date de facture (1er mars 2025)",
-        "« -5,00 » est négatif",
+        "« -5,00 » est négatif : un avoir ne s'importe pas comme une facture ; retirez sa "
+        "ligne et déduisez-le de la facture qu'il concerne (colonne « payé »)",
         "« douze » n'est pas un montant (écrire par exemple 4080.50, 4 080,50 ou 4 080,50 €)",
         "la facture « F-2025-001 » de « Brasserie de l'Ill » figure déjà ligne 2",
         "4 champ(s), l'en-tête en compte 8",
@@ -106,6 +107,10 @@ def test_unknown_columns_and_dry_run_write_nothing(store, tmp_path):
     )
     report = store.run(import_file(bad, ImportOptions(creditor="C"), SYSTEM))
     assert [(e.line, e.field) for e in report.errors] == [(1, "echeanse"), (1, "header")]
+    assert report.errors[0].message == (
+        "colonne « echeanse » inconnue : est-ce « Échéance » ? Renommez-la ainsi, ou "
+        "retirez-la du fichier"
+    )
     dry = store.run(
         import_file(
             _write(tmp_path, "g.csv", GOOD),
@@ -225,3 +230,62 @@ def test_an_invoice_repeated_after_a_bad_line_is_reported_at_once(store, tmp_pat
     skip = ImportOptions(creditor="Brasserie de l'Ill", skip_bad=True)
     report = store.run(import_file(path, skip, SYSTEM))
     assert report.claims == 1 and _counts(store) == (1, 1)
+
+
+def test_an_unknown_column_says_what_to_do_and_common_names_are_read(store, tmp_path):
+    """A person on the page « Importer » cannot open docs/import.md (« voir docs/import.md »):
+    the report names the column meant, or the names the import reads, in the file's order.
+    « Date d'échéance », « N° de facture »… are read; the creditor is asked for where it is
+    given (the page's field, or --creditor), not by the command's flag alone."""
+    path = _write(
+        tmp_path,
+        "export.csv",
+        "Nom du client;N° de facture;Date d'émission;Date d'échéance;Montan TTC;Montant HT;"
+        "Commercial\nWinstub Muller SARL;F-1;01/03/2025;31/03/2025;120,00;100,00;Paul\n",
+    )
+    report = store.run(import_file(path, ImportOptions(), SYSTEM))
+    assert [(e.line, e.field, e.message) for e in report.errors] == [
+        (
+            1,
+            "Montan TTC",
+            "colonne « Montan TTC » inconnue : est-ce « Montant TTC » ? Renommez-la ainsi, ou "
+            "retirez-la du fichier",
+        ),
+        (
+            1,
+            "Montant HT",
+            "colonne « Montant HT » inconnue : l'import réclame le montant TTC (colonne "
+            "« Montant TTC »), pas le hors taxes ; retirez cette colonne du fichier",
+        ),
+        (
+            1,
+            "Commercial",
+            "colonne « Commercial » inconnue : retirez-la du fichier, ou donnez-lui l'un des "
+            "noms lus par l'import (Débiteur, SIREN, N° facture, Date facture, Échéance, "
+            "Montant TTC, Payé, Créancier, Qualité, Code postal, Pays, Adresse)",
+        ),
+        (
+            1,
+            "header",
+            "colonne(s) manquante(s) : montant TTC, créancier (une colonne, ou le créancier de "
+            "l'import : champ « Créancier » de la page Importer, --creditor en ligne de commande)",
+        ),
+    ]
+    fixed = _write(
+        tmp_path,
+        "corrige.csv",
+        "Nom du client;N° de facture;Date d'émission;Date d'échéance;Montant TTC;Créancier\n"
+        "Winstub Muller SARL;F-1;01/03/2025;31/03/2025;120,00;Brasserie de l'Ill\n"
+        "Garage Meyer;F-2;01/03/2025;31/03/2025;80,00;\n",
+    )
+    report = store.run(import_file(fixed, ImportOptions(), SYSTEM))
+    assert [(e.line, e.field, e.message) for e in report.errors] == [
+        (
+            3,
+            "creditor",
+            "vide : indiquez le créancier (champ « Créancier » de la page Importer, --creditor "
+            "en ligne de commande)",
+        )
+    ]
+    report = store.run(import_file(fixed, ImportOptions(creditor="Brasserie de l'Ill"), SYSTEM))
+    assert report.errors == [] and report.claims == 2
