@@ -429,6 +429,8 @@ def print_case_list(cases: list[dict[str, Any]]) -> None:
 
 
 def print_case(case: dict[str, Any]) -> None:
+    from decimal import Decimal
+
     from rich.table import Table
 
     from casefile.commands.tables import console as make_console
@@ -453,15 +455,17 @@ def print_case(case: dict[str, Any]) -> None:
     )
     if case.get("claims"):
         claims = Table(title="Factures")
-        for column in ("n°", "émise", "échue", "TTC", "payé", "reste"):
+        for column in ("n°", "émise", "échue", "TTC", "réglé", "reste"):
             claims.add_column(column)
         for claim in case["claims"]:
+            # Réglé: before it was recorded and since (payments imputed as the rest is).
+            settled = Decimal(claim["amount"]) - Decimal(claim["outstanding"])
             claims.add_row(
                 claim["invoice_number"],
                 date_cell(claim["issue_date"]),
                 date_cell(claim["due_date"]),
                 euros(claim["amount"]),
-                euros(claim["paid"]),
+                euros(settled),
                 euros(claim["outstanding"]),
             )
         console.print(claims)

@@ -24,6 +24,7 @@ from casefile.law.periods import parse_date
 from casefile.law.wording import quoted
 from casefile.store import audit, read_cache
 from casefile.store.db import atomic, postgres
+from casefile.store.ledger import outstanding_by_claim
 from casefile.store.permissions import User, assigned_only, can, require
 from casefile.store.recompute import AMICABLE, outstanding_cents, with_today
 from casefile.store.tables import (
@@ -378,6 +379,9 @@ async def full_case(row: dict[str, Any], today: date | None) -> dict[str, Any]:
     )
     deadlines = await _deadlines(case_id, today)
     totals = await outstanding_cents([case_id])
+    # Each invoice's principal still owed after every payment (named ones to their invoice,
+    # the others to the oldest due first: C. civ. art. 1342-10), as the aged balance has it.
+    owed = outstanding_by_claim(claims, payments)
     names = await _user_names({row[c] for c in ("lawyer", "commissaire") if row[c]})
     debtor = parties.get("debtor")
     result = _summary(
@@ -403,7 +407,7 @@ async def full_case(row: dict[str, Any], today: date | None) -> dict[str, Any]:
                     "due_date": c["due_date"].isoformat(),
                     "amount": cents_text(c["amount_cents"]),
                     "paid": cents_text(c["paid_cents"]),
-                    "outstanding": cents_text(c["amount_cents"] - c["paid_cents"]),
+                    "outstanding": cents_text(owed.get(c["id"], 0)),
                     "nature": c["nature"],
                     "supply": c["supply"],
                     "description": c["description"],

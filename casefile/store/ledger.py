@@ -90,6 +90,15 @@ def impute(
     return outstanding, max(dates, default=NOTHING_DATED)
 
 
+def outstanding_by_claim(
+    claims: Iterable[Mapping[str, Any]], payments: Iterable[Mapping[str, Any]]
+) -> dict[int, int]:
+    """{claim id: principal outstanding cents} of one case's `claims` and `payments` rows, as
+    the aged balance imputes them (what a case page shows beside each invoice)."""
+    rows = [PaymentRow(p["claim"], p["date"], int(p["amount_cents"])) for p in payments]
+    return impute([_invoice(c) for c in claims], rows)[0]
+
+
 async def refresh_ledger(case_ids: Sequence[int]) -> None:
     """Recompute and store the ledger of these cases (call inside the changing transaction)."""
     await update_rows(Case, await refresh_ledger_claims(case_ids))

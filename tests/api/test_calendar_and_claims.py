@@ -84,3 +84,51 @@ def test_a_reader_cannot_add_a_claim(api: Api) -> None:
         },
     )
     assert response.status_code == 403
+
+
+def test_each_invoice_shows_what_it_still_owes_after_the_payments(api: Api) -> None:
+    """The case page's « Restant dû » of an invoice was its amount less what was paid before it
+    was recorded: a payment naming it, or one naming none (the oldest due first, C. civ. art.
+    1342-10), left it unchanged while the case's total went down."""
+    from tests.api.test_pages import HTML, login
+
+    case = new_case(api)
+    for number, issued, due, amount, paid in (
+        ("RD-1", "2026-01-22", "2026-02-21", "8904.00", "0"),
+        ("RD-2", "2026-03-31", "2026-04-30", "2652.00", "652.00"),
+        ("RD-3", "2026-06-05", "2026-07-05", "1404.00", "0"),
+    ):
+        response = api.client.post(
+            f"/api/cases/{case['id']}/claims",
+            headers=api.headers("credit_manager"),
+            json={
+                "invoice_number": f"{case['reference']}-{number}",
+                "issue_date": issued,
+                "due_date": due,
+                "amount": amount,
+                "paid": paid,
+            },
+        )
+        assert response.status_code == 201, response.text
+    for amount, invoice in (("3000.00", None), ("404.00", f"{case['reference']}-RD-3")):
+        payment = api.client.post(
+            f"/api/cases/{case['id']}/payments",
+            headers=api.headers("credit_manager"),
+            json={"date": "2026-12-01", "amount": amount, "invoice_number": invoice},
+        )
+        assert payment.status_code == 201, payment.text
+    shown = api.client.get(f"/api/cases/{case['id']}", headers=api.headers("lecteur")).json()
+    assert [(c["amount"], c["paid"], c["outstanding"]) for c in shown["claims"]] == [
+        ("8904.00", "0.00", "5904.00"),
+        ("2652.00", "652.00", "2000.00"),
+        ("1404.00", "0.00", "1000.00"),
+    ]
+    assert shown["claim_total"] == "8904.00"
+    login(api, "lecteur")
+    try:
+        page = api.client.get(f"/dossiers/{case['id']}", headers=HTML).text.replace("\u202f", " ")
+    finally:
+        api.client.cookies.clear()
+    rows = page[page.index("Factures du dossier") :]
+    assert "<td>8 904,00\xa0€</td><td>5 904,00\xa0€</td>" in rows
+    assert "<td>1 404,00\xa0€</td><td>1 000,00\xa0€</td>" in rows

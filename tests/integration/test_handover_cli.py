@@ -46,3 +46,36 @@ def test_a_handed_over_file_shows_its_amicable_events_in_french(
     assert "Exigibilité de la créance (échéance de la facture)" in out
     assert "Qualité du débiteur : professionnel" in out
     assert "exigibilite" not in out and "debiteur :" not in out
+
+
+def test_case_show_says_what_each_invoice_still_owes_after_a_payment(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A payment naming no invoice goes to the oldest due first (C. civ. art. 1342-10): the
+    invoice table showed it still owing everything (« payé 0,00 € », « reste 8 904,00 € »)."""
+    balance = tmp_path / "balance.csv"
+    balance.write_text(BALANCE, encoding="utf-8")
+    assert (
+        main(
+            [
+                "claims",
+                "import",
+                str(balance),
+                "--creditor",
+                "Brasserie de l'Ill SAS",
+                "--procedure",
+                "amiable",
+            ]
+        )
+        == 0
+    )
+    assert main(["payment", "add", "1", "--date", "2026-12-01", "--amount", "3 000,00"]) == 0
+    capsys.readouterr()
+    assert main(["case", "show", "1"]) == 0
+    out = capsys.readouterr().out.replace("\u202f", " ").replace("\xa0", " ")
+    rows = [line for line in out.splitlines() if "FA-2026-00" in line]
+    assert [[cell.strip() for cell in row.split("│")[4:7]] for row in rows] == [
+        ["8 904,00 €", "3 000,00 €", "5 904,00 €"],
+        ["2 652,00 €", "652,00 €", "2 000,00 €"],
+    ]
+
