@@ -405,16 +405,14 @@ def print_case_list(cases: list[dict[str, Any]]) -> None:
     from casefile.commands.tables import euros
 
     table = Table(title=f"Dossiers ({len(cases)})")
-    for column in (
-        "n°",
-        "référence",
-        "procédure",
-        "tribunal",
-        "débiteur",
-        "créance",
-        "prochaine échéance",
-    ):
+    # The reference is what the other commands take: never cut (« BRASSERIE-DE-3876543… »).
+    longest = max((len(str(case["reference"])) for case in cases), default=0)
+    table.add_column("n°", no_wrap=True)
+    table.add_column("référence", no_wrap=True, min_width=max(longest, len("référence")))
+    for column in ("procédure", "tribunal", "débiteur"):
         table.add_column(column)
+    table.add_column("créance", no_wrap=True)
+    table.add_column("prochaine échéance")
     for case in cases:
         table.add_row(
             str(case["id"]),

@@ -79,3 +79,35 @@ def test_case_show_says_what_each_invoice_still_owes_after_a_payment(
         ["2 652,00 €", "652,00 €", "2 000,00 €"],
     ]
 
+
+def test_case_list_shows_every_reference_whole(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reference is what the other commands take; the list cut it
+    (« BRASSERIE-DE-3876543… ») as soon as the other columns needed the room."""
+    balance = tmp_path / "balance.csv"
+    balance.write_text(
+        BALANCE
+        + "Boulangerie-Pâtisserie Hoarau et Fils;;FA-2026-0081;09/04/2026;09/05/2026;489,90;;"
+        "professionnel;97110\n",
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            [
+                "claims",
+                "import",
+                str(balance),
+                "--creditor",
+                "Brasserie de l'Ill SAS",
+                "--procedure",
+                "amiable",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["case", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "│ BRASSERIE-DE-387654320 " in out
+    assert "│ BRASSERIE-DE-BOULANGERIE-PATISSERIE-HOARAU-ET-FILS " in out
