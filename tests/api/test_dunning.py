@@ -162,7 +162,7 @@ def test_a_dispute_and_a_promise_on_the_case_page_in_french(browser: Api) -> Non
     )
     text = html.unescape(browser.client.get(ok.headers["location"], headers=HTML).text)
     assert "Promesse de paiement enregistrée" in text
-    assert "promis par Mme Muller" in text
+    assert "promis par Mme Muller, le " in text  # « Mme Muller le … » read as one name
 
 
 def test_the_lists_to_work_on_are_in_french(browser: Api) -> None:

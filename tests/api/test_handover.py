@@ -3,7 +3,10 @@ itself is checked on both engines in tests/services/test_handover.py."""
 
 from __future__ import annotations
 
+import html
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 
@@ -113,3 +116,29 @@ def test_the_amicable_events_keep_their_labels_in_the_events_table(browser: Api)
     assert "<td>Exigibilité de la créance (échéance de la facture)</td>" in table
     assert "<td>exigibilite</td>" not in table
     assert "<td>Mise en demeure envoyée</td>" in table
+
+
+def test_after_the_handover_the_reminders_say_once_why_they_stopped(browser: Api) -> None:
+    """It read « relances arrêtées (arrêtées : le dossier est passé au contentieux) », and a
+    failed e-mail still offered « Réessayer », which the handover refuses."""
+    case = _amicable(browser)
+    with closing(sqlite3.connect(browser.var / "casefile.db")) as connection, connection:
+        connection.execute(
+            'INSERT INTO dunning_actions (key, "case", scenario, level, position, channel, '
+            "due_on, status, recipient, message, outcome, letter_on, message_id, created_at, "
+            "done_on, done_by) VALUES (?, ?, 'professionnel', 'rappel', 1, 'email', "
+            "'2026-07-06', 'echec', '', 'le débiteur n''a pas d''adresse e-mail', '', NULL, '', "
+            "'2026-07-06 07:00:00+00:00', '2026-07-06', '')",
+            (f"{case['id']}:professionnel:rappel", case["id"]),
+        )
+    login(browser, "avocat")
+    before = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert 'action="/relances/' in before and ">Réessayer</button>" in before
+    done = browser.client.post(
+        f"/api/cases/{case['id']}/handover", headers=browser.headers("avocat"), json={}
+    )
+    assert done.status_code == 200, done.text
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert "— relances arrêtées : le dossier est passé au contentieux." in page
+    assert "(arrêtées :" not in page
+    assert ">Réessayer</button>" not in page
