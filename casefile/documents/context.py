@@ -135,6 +135,9 @@ class InvoiceLine:
     amount: Decimal
     paid: Decimal = Decimal("0")
     supply: str | None = None  # marchandises | services | travaux; None: not recorded
+    # Nothing owed on it any more (principal, interest, indemnity): only the décompte lists it
+    # (it keeps the trace of what was paid); a letter or a pleading claims the others.
+    settled: bool = False
 
     @property
     def balance(self) -> Decimal:
@@ -267,7 +270,8 @@ COMMON_FIELDS: dict[str, str] = {
     "date_arrete": "Date à laquelle le décompte est arrêté",
     "decompte_provisoire": "Vrai quand un taux n'est pas encore publié : le décompte est provisoire",
     "decompte_provisoire_texte": "Pourquoi le décompte est provisoire",
-    "factures": "Factures : numero, date_emission, date_echeance, montant, paye, solde",
+    "factures": "Factures réclamées (le décompte liste aussi les soldées) : numero, date_emission, "
+    "date_echeance, montant, paye, solde",
     "plusieurs_factures": "Vrai quand plusieurs factures sont listées (« les factures … restent impayées », sinon « la facture … reste impayée »)",
     "pieces": "Pièces : numero, description, date",
     "a_pieces": "Vrai quand au moins une pièce est listée",
@@ -463,7 +467,8 @@ def _common(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, 
     claim = data.claim
     regime = late_payment(_standing(data.creditor), _standing(data.debtor))
     professionals = regime.between_professionals
-    facts, nature = _supplies(data.invoices)
+    owed = [i for i in data.invoices if not i.settled]
+    facts, nature = _supplies(owed)
     return {
         "reference": data.reference,
         "lieu": data.place,
@@ -505,8 +510,8 @@ def _common(data: CaseDocumentData, commissaire_from: date | None) -> dict[str, 
         "date_arrete": date_fr(claim.as_of),
         "decompte_provisoire": data.provisional_note is not None,
         "decompte_provisoire_texte": data.provisional_note or "",
-        "factures": _invoice_rows(data.invoices),
-        "plusieurs_factures": len(data.invoices) > 1,
+        "factures": _invoice_rows(owed),
+        "plusieurs_factures": len(owed) > 1,
         "pieces": _piece_rows(data.pieces),
         "a_pieces": bool(data.pieces),
         "relances": _reminder_rows(data.reminders),
@@ -579,6 +584,8 @@ def build_context_decompte_creance(
     data: CaseDocumentData, commissaire_from: date | None = None
 ) -> dict[str, object]:
     ctx = _common(data, commissaire_from)
+    ctx["factures"] = _invoice_rows(data.invoices)  # the settled ones too: what was paid
+    ctx["plusieurs_factures"] = len(data.invoices) > 1
     ctx["interets"] = _interest_rows(data.claim.interest_periods)
     ctx["total_factures"] = amount_fr(sum((i.amount for i in data.invoices), Decimal("0")))
     ctx["total_paye"] = amount_fr(sum((i.paid for i in data.invoices), Decimal("0")))

@@ -337,6 +337,7 @@ def _invoices(
                 amount=amount,
                 paid=amount - outstanding,
                 supply=supply if supply in SUPPLY_FACTS else None,
+                settled=balance is not None and _decimal(balance["total_outstanding"]) <= 0,
             )
         )
     return tuple(lines)
@@ -560,7 +561,8 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         if claim["invoice_number"] not in contested
     ]
     invoices = _invoices(claims, statement)
-    if any(i.supply is None for i in invoices):
+    owed = [i for i in invoices if not i.settled]
+    if any(i.supply is None for i in owed):
         missing.append(
             Missing(
                 "Nature des fournitures (marchandises, services, travaux)",
@@ -570,7 +572,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         )
     notice = date.fromisoformat(statement["notice_date"]) if statement["notice_date"] else None
     mise_en_demeure = notice if statement.get("notice_event") == "mise_en_demeure_envoyee" else None
-    pieces, piece_notes, piece_missing = _pieces(full["evidence"], invoices, mise_en_demeure)
+    pieces, piece_notes, piece_missing = _pieces(full["evidence"], owed, mise_en_demeure)
     notes.extend(piece_notes)
     missing.extend(piece_missing)
     hearing = _latest_event(full, "audience")

@@ -310,3 +310,59 @@ def test_the_bordereau_names_each_piece_as_the_bundle_does_in_french(api: Api) -
     with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
         inside = archive.read("00 - Bordereau de communication de pièces.docx")
     assert _bordereau_rows(inside) == expected
+
+
+def test_a_settled_invoice_is_claimed_by_no_letter_but_kept_by_the_decompte(api: Api) -> None:
+    """An aged balance often carries invoices already paid: the mise en demeure listed one among
+    the invoices « demeurées impayées » with « 0,00 € » due, and the requête's bordereau made it
+    a pièce. Only the décompte, which keeps the trace of what was paid, still lists it."""
+    import docx
+
+    case = new_case(api, "API-DOC-SOLDE")
+    for number, amount, paid in (("F2", "1404.00", "1404.00"), ("F3", "600.00", "0")):
+        claim = api.client.post(
+            f"/api/cases/{case['id']}/claims",
+            headers=api.headers("avocat"),
+            json={
+                "invoice_number": f"API-DOC-SOLDE-{number}",
+                "issue_date": "2026-01-05",
+                "due_date": "2026-02-04",
+                "amount": amount,
+                "paid": paid,
+            },
+        )
+        assert claim.status_code == 201, claim.text
+    payment = api.client.post(
+        f"/api/cases/{case['id']}/payments",
+        headers=api.headers("avocat"),
+        json={"date": "2026-02-04", "amount": "600.00", "invoice_number": "API-DOC-SOLDE-F3"},
+    )
+    assert payment.status_code == 201, payment.text
+
+    def rendered(template: str) -> docx.document.Document:
+        made = api.client.post(
+            f"/api/cases/{case['id']}/documents",
+            headers=api.headers("avocat"),
+            json={"template": template},
+        )
+        assert made.status_code == 201, made.text
+        content = api.client.get(
+            f"/api/documents/{made.json()['id']}/content", headers=api.headers("avocat")
+        ).content
+        return docx.Document(io.BytesIO(content))
+
+    def invoices(document: docx.document.Document) -> list[str]:
+        return [row.cells[0].text for row in document.tables[0].rows[1:]]
+
+    assert invoices(rendered("mise_en_demeure")) == ["API-DOC-SOLDE-F1"]
+    requete = rendered("requete_injonction_tj")
+    assert invoices(requete) == ["API-DOC-SOLDE-F1"]
+    text = "\n".join(p.text for p in requete.paragraphs)
+    assert "Pièce n° 1 : Facture n° API-DOC-SOLDE-F1" in text
+    assert "API-DOC-SOLDE-F2" not in text and "API-DOC-SOLDE-F3" not in text
+    assert invoices(rendered("decompte_creance")) == [
+        "API-DOC-SOLDE-F1",
+        "API-DOC-SOLDE-F2",
+        "API-DOC-SOLDE-F3",
+        "Total",
+    ]
