@@ -161,6 +161,25 @@ def test_invoices_and_payments_are_added_corrected_and_withdrawn(browser: Api) -
     assert 'id="claim-due_date-error"' in page
     assert "Le formulaire n'a pas été enregistré : 2 champs à corriger. Rien n'a été perdu." in page
     assert 'value="quatre mille"' in page
+    # Why an amount is refused, as the import says it (it read « n'est pas un montant »).
+    for typed, why in (
+        ("-500,00", "« -500,00 » est négatif"),
+        ("12,345", "« 12,345 » a plus de deux décimales"),
+    ):
+        refused = post(
+            browser,
+            token,
+            f"{base}/factures/{claim['id']}",
+            invoice_number="F-2026-118",
+            issue_date="2026-09-01",
+            due_date="2026-10-01",
+            amount=typed,
+        )
+        assert refused.status_code == 422
+        assert f"facture, montant TTC : {why}" in html.unescape(refused.text)
+    negative = post(browser, token, f"{base}/paiements", date="2026-11-02", amount="-3 000,00")
+    assert negative.status_code == 422
+    assert "paiement, montant : « -3 000,00 » est négatif" in html.unescape(negative.text)
     early = post(
         browser,
         token,

@@ -151,6 +151,16 @@ def test_a_dispute_and_a_promise_on_the_case_page_in_french(browser: Api) -> Non
     again = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
     assert 'value="M. Rossi, gérant"' not in again and 'value="abc"' not in again
 
+    # Read as every amount of casefile is (it took « 1e3 » for 1 000 €).
+    exponent = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/promesses",
+        amount="1e3",
+        promised_for=TODAY.isoformat(),
+    )
+    text = html.unescape(browser.client.get(exponent.headers["location"], headers=HTML).text)
+    assert "Promesse non enregistrée : montant promis : « 1e3 » n'est pas un montant" in text
     ok = post(
         browser,
         token,

@@ -163,8 +163,8 @@ def _invoice_changes(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str,
         text = form.get(name) or ("0" if name == "paid" else "")
         try:
             out[name] = parse_amount(text, claims.LABELS[name])
-        except InputError:
-            errors[name] = f"facture, {claims.LABELS[name]} : « {text} » n'est pas un montant"
+        except InputError as error:
+            errors[name] = f"facture, {error}"  # why: negative, three decimals, not a number
     out["invoice_number"] = form.get("invoice_number", "")
     out["supply"] = form.get("supply") or None
     out["description"] = form.get("description", "")
@@ -192,8 +192,8 @@ def _payment_changes(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str,
     text = form.get("amount", "")
     try:
         out["amount"] = parse_amount(text, "montant")
-    except InputError:
-        errors["amount"] = f"paiement, montant : « {text} » n'est pas un montant"
+    except InputError as error:
+        errors["amount"] = f"paiement, {error}"  # why: negative, three decimals, not a number
     out["invoice_number"] = form.get("invoice_number") or None
     out["reference"] = form.get("reference", "")
     return out, errors

@@ -6,7 +6,6 @@ the use cases are `casefile.services.dunning_actions`, `promises` and `claims`."
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -17,6 +16,7 @@ from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.web.pages import Form, flash, page
 from casefile.errors import CasefileError, InputError
+from casefile.law.money import parse_amount
 from casefile.services import claims, dunning, dunning_actions, promises
 from casefile.store.cases import resolve_case
 
@@ -29,17 +29,6 @@ def _day(text: str, label: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{label} : « {text} » n'est pas une date (AAAA-MM-JJ)") from None
-
-
-def _amount(text: str) -> Decimal:
-    cleaned = (text or "").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    cleaned = cleaned.replace("€", "").replace(",", ".")
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        raise InputError(
-            f"montant promis : « {text} » n'est pas un montant (ex. 1 250,00)"
-        ) from None
 
 
 def _version(data: dict[str, str]) -> int | None:
@@ -135,7 +124,7 @@ class CaseDunningPagesController(Controller):
             result = await promises.add_promise(
                 row["id"],
                 promises.PromiseIn(
-                    amount=_amount(str(data.get("amount", ""))),
+                    amount=parse_amount(str(data.get("amount", "")), "montant promis"),
                     promised_for=promised_for,
                     made_by=str(data.get("made_by", "")),
                     channel=str(data.get("channel", "telephone")),
