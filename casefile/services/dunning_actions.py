@@ -101,6 +101,14 @@ async def mark_sent(
                 f"ce courrier n'est plus à envoyer (statut : "
                 f"{flow.STATUS_LABELS.get(action['status'], action['status'])})"
             )
+        letter_on = action["letter_on"]
+        if letter_on is not None and day < letter_on:
+            raise InvalidFields(
+                {
+                    "sent_on": f"date d'envoi : le {date_fr(day)} précède la date du courrier "
+                    f"({date_fr(letter_on)}) ; un courrier part le jour de sa date ou après"
+                }
+            )
         state = await flow.for_case(case, today)
         level = _level(state, action["level"])
         if state.step.state == "arrete":

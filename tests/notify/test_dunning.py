@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from casefile.errors import InvalidFields
 from casefile.services import dunning, dunning_actions, promises
 from casefile.services.audit import trail
 from casefile.services.cases import NewCase, PartyIn, create_case
@@ -156,6 +157,15 @@ def test_a_professional_debtor_goes_through_the_whole_scenario_once(
     (letter,) = store.run(dunning_actions.waiting(SYSTEM, "courrier"))
     assert letter.registered and letter.document_id is not None
     assert letter.level_label.startswith("Mise en demeure")
+    # Sent the day before the date it bears: a typo, refused (it was recorded as sent then).
+    with pytest.raises(InvalidFields) as early:
+        store.run(
+            dunning_actions.mark_sent(letter.id, SYSTEM, date(2027, 3, 30), today=date(2027, 4, 1))
+        )
+    assert early.value.errors == {
+        "sent_on": "date d'envoi : le 30 mars 2027 précède la date du courrier (31 mars 2027) ; "
+        "un courrier part le jour de sa date ou après"
+    }
     sent = store.run(
         dunning_actions.mark_sent(
             letter.id, SYSTEM, date(2027, 4, 1), "1A 234 567 8901 2", today=date(2027, 4, 1)
