@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import socket
 
 from casefile.errors import Unavailable
@@ -32,12 +33,27 @@ def _check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+def served_base_url(host: str, port: int) -> str:
+    """Where this server answers, for the links it hands out (calendar subscriptions, .ics
+    and e-mail links) when CASEFILE_BASE_URL is not set: they pointed to port 8000 whatever
+    `--port` (`make run PORT=8080`) was. A wildcard host is reached on the loopback."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from casefile.api.app import create_app
+    from casefile.settings import reset_settings
 
     _check_port_free(args.host, args.port)
+    if not os.environ.get("CASEFILE_BASE_URL", "").strip():
+        os.environ["CASEFILE_BASE_URL"] = served_base_url(args.host, args.port)
+        reset_settings()
     print(
         f"casefile : http://{args.host}:{args.port}/  (API : /api/, OpenAPI : /schema)", flush=True
     )
