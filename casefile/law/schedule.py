@@ -2096,15 +2096,31 @@ def _label(procedure: Procedure | None, event_key: str) -> str:
 def order_warnings(procedure: Procedure, events: Mapping[str, RecordedEvent]) -> list[str]:
     """French warnings for events in an order the law makes impossible but a file may still
     record (an assignation served after its hearing, a judgment before it, an agreement and a
-    refusal both recorded): the dates are kept, the lawyer is told."""
+    refusal both recorded): the dates are kept, the lawyer is told.
+
+    A fact prior to the procedure (`Procedure.prior_events`: the mise en demeure, expected
+    before the requête or the assignation) is not a step whose order the law fixes: dated
+    after the step it should precede, it is a date to check (a letter sent late), not an
+    impossible order; sent the same day, it is no ordering error and is not warned about."""
     out: list[str] = []
+    prior = procedure.prior_events
     for event in events.values():
         definition = procedure.events.get(event.key)
         if definition is None:
             continue
+        is_prior = event.key in prior
         for other_key in definition.expected_before:
             other = events.get(other_key)
-            if other is not None and event.date >= other.date:
+            if other is None:
+                continue
+            if is_prior:
+                if event.date > other.date:
+                    out.append(
+                        f"date à vérifier : « {definition.label} » le {event.date.isoformat()}, "
+                        f"après « {_label(procedure, other_key)} » du {other.date.isoformat()} "
+                        "que ce fait préalable devrait précéder"
+                    )
+            elif event.date >= other.date:
                 out.append(
                     f"ordre impossible : « {definition.label} » le {event.date.isoformat()} "
                     f"n'est pas antérieur à « {_label(procedure, other_key)} » du "
