@@ -110,3 +110,81 @@ def test_a_case_knows_whether_one_of_its_pieces_or_bundles_failed_its_hash(store
     assert store.run(audit.case_has_integrity_incident(other))
     store.run(audit.record_integrity_incident(SYSTEM, "case", first, "cd" * 32, "y"))
     assert store.run(audit.case_has_integrity_incident(first))
+
+
+def test_a_piece_s_details_are_corrected_in_one_guarded_write_and_recorded(store, tmp_path):
+    """The date and description of a pièce, corrected through the piccolo records on both
+    engines: written only if still as read, recorded in the case's pièce history (the audit
+    log, entity "piece"), the versions untouched."""
+    from datetime import date
+
+    from casefile.errors import Conflict
+    from casefile.evidence.records import PieceDetails, PieceEvent
+
+    case = store.run(cases.create_case(new_case(), SYSTEM))
+    objects = LocalStore(tmp_path / "evidence")
+
+    async def scenario():
+        records = PiccoloPieceRecords(asyncio.get_running_loop())
+
+        def work():
+            receipt = service.add_piece(
+                objects,
+                records,
+                case["id"],
+                io.BytesIO(b"%PDF-1.4 devis 77"),
+                filename="devis.pdf",
+                kind="devis",
+                actor=LAWYER,
+            )
+            edit = service.edit_details(
+                records,
+                receipt["id"],
+                actor=LAWYER,
+                piece_date=date(2026, 3, 1),
+                description="Devis n° 77 accepté",
+                reason="date oubliée",
+            )
+            try:
+                records.set_details(  # as read before that correction: refused
+                    receipt["id"],
+                    PieceDetails(None, ""),
+                    PieceDetails(date(2027, 1, 1), "périmé"),
+                    PieceEvent(
+                        case["id"], receipt["id"], "edited", edit.piece.versions[0].added_at, "x"
+                    ),
+                )
+            except Conflict as error:
+                stale = str(error)
+            else:
+                stale = ""
+            return (
+                edit,
+                stale,
+                records.get_piece(receipt["id"]),
+                records.history(case["id"]),
+            )
+
+        return await asyncio.to_thread(work)
+
+    edit, stale, piece, history = store.run(scenario())
+    assert edit.changed == ("date", "description")
+    assert (piece.date, piece.description) == (date(2026, 3, 1), "Devis n° 77 accepté")
+    assert [(v.version, v.sha256) for v in piece.versions] == [
+        (1, sha256(b"%PDF-1.4 devis 77").hexdigest())
+    ]
+    assert stale.startswith("la date ou la désignation de la pièce n° 1 a été modifiée entre-temps")
+    assert [e.action for e in history] == ["added", "edited"]
+    assert (history[1].by, history[1].reason, history[1].details) == (
+        "me_dupont",
+        "date oubliée",
+        {
+            "number": 1,
+            "before": {"date": None, "description": ""},
+            "after": {"date": "2026-03-01", "description": "Devis n° 77 accepté"},
+        },
+    )
+    shown = store.run(cases.get_case(case["id"], SYSTEM))
+    assert [(e["piece"], e["date"], e["description"]) for e in shown["evidence"]] == [
+        (1, "2026-03-01", "Devis n° 77 accepté")
+    ]
