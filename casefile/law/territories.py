@@ -26,9 +26,9 @@ _METROPOLITAN = re.compile(r"^(0[1-9]|1[0-9]|2[1-9]|2A|2B|[3-8][0-9]|9[0-5])$")
 ABROAD = "etranger"
 
 
-@dataclass(frozen=True, slots=True)
-class NonWorkingDay:
-    """Why a given day is not a working day (or may not be)."""
+class NonWorkingDay(msgspec.Struct, frozen=True, gc=False):
+    """Why a given day is not a working day (or may not be). A Struct: a year's roll table
+    makes about 115 of them (its C `__init__` is a fifth of a frozen dataclass's)."""
 
     day: date
     reason: str
@@ -136,16 +136,17 @@ class Territory:
         weekday = last.weekday()
         fromordinal = date.fromordinal
         # `why_not_working` of each day, inlined (the year's holidays loaded above).
+        weekdays, iso_dates, non_working, no_day = _WEEKDAYS, ISO_DATES, NonWorkingDay, ()
         for ordinal in range(last.toordinal(), date(year, 1, 1).toordinal() - 1, -1):
             day = fromordinal(ordinal)
             name = counted.get(day)
             if not name and weekday < 5:
-                following = (day, ())
+                following = (day, no_day)
             else:
-                reason = f"{_WEEKDAYS[weekday]} {ISO_DATES.get(day) or iso_date(day)}"
+                reason = f"{weekdays[weekday]} {iso_dates.get(day) or iso_date(day)}"
                 if name:
                     reason += f" ({name})"
-                following = (following[0], (NonWorkingDay(day, reason), *following[1]))
+                following = (following[0], (non_working(day, reason), *following[1]))
             rolls[day] = following
             weekday = weekday - 1 if weekday else 6
         self._rolled_years.add(year)
