@@ -2091,7 +2091,7 @@ def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date],
         # worked by territory and day (`Territory.filing_notes`, or `service_notes` for an act
         # a commissaire de justice serves: every such backward rule of the territory shares
         # it), and a distance extension's two readings by hearing, shared by
-        # every territory (`forward_reading` walks day by day: 10 µs a hearing).
+        # every territory (`forward_reading`, worked out from the hearing).
         months = total.total_months
         before = timedelta(days=total.days + 1)  # `backward_due` without months
         next_working_day = territory.next_working_day
