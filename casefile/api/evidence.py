@@ -11,16 +11,20 @@ import asyncio
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery, QueryParameter
+import msgspec
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from casefile.api import downloads
 from casefile.api.auth import Actor, allows
 from casefile.api.downloads import streamed_download, verified_download, verify_whole
+from casefile.api.schemas import PiecePatch
 from casefile.api.uploads import Upload, blocking_chunks, multipart_upload, raw_upload
 from casefile.errors import InputError, NotFound
 from casefile.evidence.errors import IntegrityError, PieceAltered
+from casefile.evidence.service import KEEP
+from casefile.services.piece_details import PieceDetails, edit_details
 from casefile.settings import get_settings
 
 
@@ -132,6 +136,31 @@ class EvidenceController(Controller):
             on_duplicate=choice,
         )
         return Response(receipt, status_code=200 if receipt["reused"] else 201)
+
+    @patch(
+        "/api/evidence/{piece_id:int}",
+        opt=allows("evidence.write"),
+        summary="Corriger la date ou la désignation d'une pièce (jamais son fichier)",
+        description=(
+            "Corps JSON : date (AAAA-MM-JJ, ou null : pièce non datée), description (la "
+            "désignation au bordereau), reason (motif, facultatif) ; un champ absent garde sa "
+            "valeur. Le fichier, ses versions et son SHA-256 ne changent pas (un champ qui les "
+            "viserait est refusé, 400). La correction est inscrite à l'historique des pièces du "
+            "dossier (piece.edited, valeurs avant et après) ; le bordereau, les dossiers de "
+            "pièces et les documents la reprennent. 409 pour une pièce retirée ou modifiée "
+            "entre-temps. `changed` liste les champs modifiés (vide : rien enregistré)."
+        ),
+    )
+    async def edit_details(
+        self, piece_id: FromPath[int], actor: Actor, data: JSONBody[PiecePatch]
+    ) -> PieceDetails:
+        return await edit_details(
+            piece_id,
+            actor,
+            piece_date=KEEP if data.date is msgspec.UNSET else data.date,
+            description=KEEP if data.description is msgspec.UNSET else data.description,
+            reason="" if data.reason is msgspec.UNSET else data.reason,
+        )
 
     @get(
         "/api/evidence/{piece_id:int}/content",

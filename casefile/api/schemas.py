@@ -124,6 +124,16 @@ class PaymentPatch(msgspec.Struct, forbid_unknown_fields=True):
     reference: str | msgspec.UnsetType = msgspec.UNSET
 
 
+class PiecePatch(msgspec.Struct, forbid_unknown_fields=True):
+    """What the bordereau says of a pièce, to correct; absent fields keep their value. `date`
+    null: the pièce is undated. Its file, versions and hashes are not fields: a corrected file
+    is a new version, never a replacement."""
+
+    date: date | msgspec.UnsetType | None = msgspec.UNSET
+    description: str | msgspec.UnsetType = msgspec.UNSET
+    reason: str | msgspec.UnsetType = msgspec.UNSET
+
+
 def given(struct: msgspec.Struct) -> dict[str, object]:
     """The fields a PATCH body sets (UNSET left out)."""
     return {

@@ -6,12 +6,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping
 
-from casefile.errors import NotFound
+from casefile.errors import Conflict, NotFound
 from casefile.evidence.records import (
+    DETAILS_CHANGED,
     CaseId,
     NewPiece,
     NewVersion,
     Piece,
+    PieceDetails,
     PieceEvent,
     PieceId,
     PieceVersion,
@@ -95,6 +97,18 @@ class MemoryRecords:
             deleted_by=event.by,
             deletion_reason=event.reason,
         )
+        self._pieces[piece_id] = piece
+        self._events.append(event)
+        return piece
+
+    def set_details(
+        self, piece_id: PieceId, before: PieceDetails, after: PieceDetails, event: PieceEvent
+    ) -> Piece:
+        self._check("set_details")
+        piece = self.get_piece(piece_id)
+        if piece.details != before:
+            raise Conflict(DETAILS_CHANGED.format(number=piece.number))
+        piece = dataclasses.replace(piece, date=after.date, description=after.description)
         self._pieces[piece_id] = piece
         self._events.append(event)
         return piece

@@ -27,7 +27,13 @@ KIND_LABELS: Mapping[str, str] = {
 }
 KINDS = tuple(KIND_LABELS)
 
-Action = Literal["added", "versioned", "renumbered", "deleted"]
+DETAILS_CHANGED = (
+    "la date ou la désignation de la pièce n° {number} a été modifiée entre-temps : rechargez "
+    "la page et corrigez de nouveau"
+)
+"""`PieceRecords.set_details`'s refusal when the pièce changed since it was read."""
+
+Action = Literal["added", "versioned", "renumbered", "deleted", "edited"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,15 @@ class NewPiece:
 
 
 @dataclass(frozen=True)
+class PieceDetails:
+    """What the bordereau says of a pièce besides its number and nature: its date and its
+    description (the designation's words). Correctable after the upload; the file is not."""
+
+    date: date | None
+    description: str
+
+
+@dataclass(frozen=True)
 class Piece:
     id: PieceId
     case_id: CaseId
@@ -88,6 +103,10 @@ class Piece:
     @property
     def current(self) -> PieceVersion:
         return self.versions[-1]
+
+    @property
+    def details(self) -> PieceDetails:
+        return PieceDetails(self.date, self.description)
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,15 @@ class PieceRecords(Protocol):
 
     def mark_deleted(self, piece_id: PieceId, event: PieceEvent) -> Piece:
         """Set deleted_at/by/reason from `event`, clear the number, keep every version."""
+        ...
+
+    def set_details(
+        self, piece_id: PieceId, before: PieceDetails, after: PieceDetails, event: PieceEvent
+    ) -> Piece:
+        """Replace the pièce's date and description (what the bordereau says of it) by `after`
+        and record `event`, if they are still `before` (else `Conflict`, nothing written: a
+        correction made meanwhile is not overwritten unseen). Its versions (the bytes and their
+        hashes) are untouched."""
         ...
 
     def referenced_objects(self) -> Iterator[tuple[str, int]]:

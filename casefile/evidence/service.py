@@ -11,10 +11,11 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TypedDict
+from enum import Enum
+from typing import Literal, TypedDict
 
 from casefile import metrics
-from casefile.errors import Conflict, Forbidden, InputError
+from casefile.errors import Conflict, Forbidden, InputError, InvalidFields, NotFound
 from casefile.evidence.errors import IntegrityError, ObjectMissing
 from casefile.evidence.names import original_name, safe_name
 from casefile.evidence.objects import ObjectStore, Readable, new_blake3, peek
@@ -25,6 +26,7 @@ from casefile.evidence.records import (
     NewPiece,
     NewVersion,
     Piece,
+    PieceDetails,
     PieceEvent,
     PieceId,
     PieceRecords,
@@ -400,6 +402,101 @@ def delete_piece(
         details={"number": piece.number},
     )
     return records.mark_deleted(piece_id, event)
+
+
+DESCRIPTION_MAX = 1000
+"""The longest description (designation au bordereau) a pièce takes, in characters."""
+REASON_MAX = 500
+
+
+class Keep(Enum):
+    """`edit_details`' "leave this field as it is" (a date may be set to None: undated)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class DetailsEdit:
+    """What `edit_details` did: the pièce as it now is, what it said before, and the fields
+    changed (`date`, `description`; none when the correction changed nothing)."""
+
+    piece: Piece
+    before: PieceDetails
+    changed: tuple[Literal["date", "description"], ...]
+
+
+def edit_details(
+    records: PieceRecords,
+    piece_id: PieceId,
+    *,
+    actor: Actor,
+    piece_date: date | Keep | None = KEEP,
+    description: str | Keep = KEEP,
+    reason: str = "",
+    case_id: CaseId | None = None,
+    now: datetime | None = None,
+) -> DetailsEdit:
+    """Correct what the bordereau says of a pièce — its date (None: undated) and its
+    description — as a recorded act (`edited`, with the values before and after). Its file,
+    versions and hashes are never touched: a new file is a new version (`add_version`). With
+    `case_id`, the pièce must be one of that case's. A correction that changes nothing records
+    nothing."""
+    piece = records.get_piece(piece_id)
+    if case_id is not None and piece.case_id != case_id:
+        raise NotFound(f"la pièce id {piece_id} n'est pas une pièce de ce dossier")
+    if piece.deleted_at is not None:
+        raise Conflict(
+            f"la pièce id {piece_id} a été retirée le {date_fr(paris_day(piece.deleted_at))} : "
+            "elle ne figure plus au bordereau et ne se corrige plus"
+        )
+    text = piece.description if isinstance(description, Keep) else description.strip()
+    why = reason.strip()
+    problems: dict[str, str] = {}
+    if len(text) > DESCRIPTION_MAX:
+        problems["description"] = (
+            f"désignation : {len(text)} caractères, au plus {DESCRIPTION_MAX} sont admis"
+        )
+    if len(why) > REASON_MAX:
+        problems["reason"] = f"motif : {len(why)} caractères, au plus {REASON_MAX} sont admis"
+    for name, value in (("description", text), ("reason", why)):
+        if "\x00" in value:  # the API's edge refuses it first; PostgreSQL cannot store it
+            problems[name] = f"{'désignation' if name == 'description' else 'motif'} : " + (
+                "le caractère nul (U+0000) n'est accepté dans aucun texte"
+            )
+    if problems:
+        raise InvalidFields(problems)
+    before = piece.details
+    after = PieceDetails(piece.date if isinstance(piece_date, Keep) else piece_date, text)
+    changed: tuple[Literal["date", "description"], ...] = (
+        *(("date",) if after.date != before.date else ()),
+        *(("description",) if after.description != before.description else ()),
+    )
+    if not changed:
+        return DetailsEdit(piece, before, ())
+    event = PieceEvent(
+        piece.case_id,
+        piece_id,
+        "edited",
+        _now(now),
+        actor.name,
+        reason=why,
+        details={
+            "number": piece.number,
+            "before": {name: _detail(before, name) for name in changed},
+            "after": {name: _detail(after, name) for name in changed},
+        },
+    )
+    return DetailsEdit(records.set_details(piece_id, before, after, event), before, changed)
+
+
+def _detail(details: PieceDetails, name: str) -> str | None:
+    """A field of `details` as the audit trail keeps it (a date as AAAA-MM-JJ)."""
+    if name == "date":
+        return details.date.isoformat() if details.date is not None else None
+    return details.description
 
 
 @dataclass

@@ -853,7 +853,13 @@ class Engine:
             # Civil and calendar terms never roll: their expiries and deadlines are the same in
             # every territory.
             local = territory.key if rule.counting in _ROLLED else None
-            expiries_key = (rule.counting, total, local)
+            # A backward expiry's note depends on whether the act is served (`is_served`).
+            expiries_key = (
+                rule.counting,
+                total,
+                local,
+                rule.counting == "backward" and is_served(rule),
+            )
             expiries = self._step_memos.get(expiries_key)
             if expiries is None:
                 expiries = self._step_memos[expiries_key] = {}
@@ -1188,10 +1194,14 @@ class Engine:
     ) -> _Expiry:
         if not plain:
             months = applied.months if applied else 0
-            return self._expiry(step.rule.counting, period, start, plan.territory, months)
+            return self._expiry(
+                step.rule.counting, period, start, plan.territory, months, is_served(step.rule)
+            )
         found = step.expiries.get(start)
         if found is None:
-            found = _expiry_of_total(step.rule.counting, step.total, start, plan.territory)
+            found = _expiry_of_total(
+                step.rule.counting, step.total, start, plan.territory, is_served(step.rule)
+            )
             self._plan_count[0] += 1
             if self._plan_count[0] > PLAN_MEMO_SIZE:
                 self._drop_plans()
@@ -1331,7 +1341,9 @@ class Engine:
         cap: date | None = None
         notice_unknown = False
         if act is not None or rule.notice_event is not None or rule.cap_event is not None:
-            result = self._expiry(rule.counting, period, start_date, territory, months)
+            result = self._expiry(
+                rule.counting, period, start_date, territory, months, is_served(rule)
+            )
             if rule.notice_event is not None:
                 notice = events.get(rule.notice_event)
                 if notice is not None and notice.date > result.due:
@@ -1367,7 +1379,9 @@ class Engine:
         cached = self._deadlines.get(cache_key)
         if cached is None:
             if result is None:
-                result = self._expiry(rule.counting, period, start_date, territory, months)
+                result = self._expiry(
+                    rule.counting, period, start_date, territory, months, is_served(rule)
+                )
             added = _added_notes(rule, procedure, notice_unknown, cap)
             cached = self._build(
                 rule,
@@ -1431,7 +1445,9 @@ class Engine:
         current = ordered[0]
         months = extension.months if extension is not None and rule.distance_extension else 0
         for later in ordered[1:]:
-            end = self._expiry(rule.counting, rule.period, current[1], territory, months).due
+            end = self._expiry(
+                rule.counting, rule.period, current[1], territory, months, is_served(rule)
+            ).due
             if later[1] <= end:
                 current = later
                 continue
@@ -1484,13 +1500,19 @@ class Engine:
         return deadline, expiry.warnings
 
     def _expiry(
-        self, counting: str, period: Period, start: date, territory: Territory, months: int
+        self,
+        counting: str,
+        period: Period,
+        start: date,
+        territory: Territory,
+        months: int,
+        served: bool = False,
     ) -> _Expiry:
-        cache_key = (counting, period, start, territory.key, months)
+        cache_key = (counting, period, start, territory.key, months, served)
         cached = self._expiries.get(cache_key)
         if cached is not None:
             return cached
-        result = expiry(counting, period, start, territory, months)
+        result = expiry(counting, period, start, territory, months, served)
         if len(self._expiries) > 2_000_000:
             self._expiries.clear()
         self._expiries[cache_key] = result
@@ -1541,13 +1563,29 @@ class Engine:
 
 
 def expiry(
-    counting: str, period: Period, start: date, territory: Territory, months: int = 0
+    counting: str,
+    period: Period,
+    start: date,
+    territory: Territory,
+    months: int = 0,
+    served: bool = False,
 ) -> _Expiry:
-    """The unadjusted and final dates of one time limit, with the reasons for any difference."""
-    return _expiry_of_total(counting, period.with_extra_months(months), start, territory)
+    """The unadjusted and final dates of one time limit, with the reasons for any difference.
+    `served`: the act that meets it is served by a commissaire de justice (`is_served(rule)`),
+    which words the note of a backward limit whose last day is not worked."""
+    return _expiry_of_total(counting, period.with_extra_months(months), start, territory, served)
 
 
-def _expiry_of_total(counting: str, total: Period, start: date, territory: Territory) -> _Expiry:
+def is_served(rule: DeadlineRule) -> bool:
+    """Whether the act that meets `rule` is served by a commissaire de justice (its `actor`):
+    a signification, which CPC art. 664 allows on a Saturday (not on a Sunday nor a public
+    holiday or chômé day), where a filing at the greffe needs the greffe open."""
+    return rule.actor == "commissaire_de_justice"
+
+
+def _expiry_of_total(
+    counting: str, total: Period, start: date, territory: Territory, served: bool = False
+) -> _Expiry:
     """`expiry` of the period already lengthened by its distance extension."""
     if counting == "cpc":
         unadjusted = add_period(start, total)
@@ -1576,7 +1614,9 @@ def _expiry_of_total(counting: str, total: Period, start: date, territory: Terri
             due, note = _extended_backward(start, total)
             notes_.append(note)
         if not territory.is_working_day(due):
-            notes_.append(_paper_filing_note(due, territory))
+            notes_.append(
+                _service_note(due, territory) if served else _paper_filing_note(due, territory)
+            )
         return _new_expiry(due, due, None, tuple(notes_))
     unadjusted = add_period(start, total)
     if counting == "calendar":
@@ -1611,6 +1651,45 @@ def _paper_filing_note(due: date, territory: Territory) -> str:
         f"pour un dépôt papier au greffe, agir au plus tard le {iso_date(previous)} "
         "(délai à rebours, jamais reporté)"
     )
+
+
+def _service_note(due: date, territory: Territory) -> str:
+    """`_paper_filing_note` for an act served by a commissaire de justice: the date kept is
+    still the last working day before `due` (the earlier, safe one; the due date itself is
+    never moved), and a Saturday in between on which a signification may still be made
+    (CPC art. 664) is named."""
+    previous = territory.previous_working_day(due)
+    reason = territory.why_not_working(due)
+    saturday = service_saturday(due, territory)
+    possible = (
+        f" ; une signification le samedi {iso_date(saturday)} reste possible (CPC art. 664), "
+        "mais la date la plus précoce est retenue par prudence"
+        if saturday is not None
+        else ""
+    )
+    return (
+        f"le dernier jour utile {iso_date(due)} n'est pas un jour ouvrable ({reason}) : "
+        f"pour la signification, date retenue le {iso_date(previous)}, dernier jour ouvrable "
+        f"avant{possible} (délai à rebours, jamais reporté)"
+    )
+
+
+def service_saturday(due: date, territory: Territory) -> date | None:
+    """The latest Saturday from the last working day before `due` (excluded) to `due`
+    (included) that is neither a public holiday or chômé day nor a doubtful one: a day on
+    which CPC art. 664 lets a commissaire de justice serve an act. None when there is none
+    (a Sunday after a holiday Saturday, a holiday in the week)."""
+    previous = territory.previous_working_day(due)
+    day = due
+    while day > previous:
+        if (
+            day.weekday() == 5
+            and territory.holiday(day) is None
+            and territory.doubtful_day(day) is None
+        ):
+            return day
+        day -= timedelta(days=1)
+    return None
 
 
 def _rolled(unadjusted: date, territory: Territory) -> _Expiry:
@@ -2009,13 +2088,16 @@ def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date],
         return expire_cpc
     if counting == "backward":
         # `_expiry_of_total`'s backward reading, its parts kept: the note of a last day not
-        # worked by territory and day (`Territory.filing_notes`: every backward rule of the
-        # territory shares it), and a distance extension's two readings by hearing, shared by
-        # every territory (`forward_reading` walks day by day: 10 µs a hearing).
+        # worked by territory and day (`Territory.filing_notes`, or `service_notes` for an act
+        # a commissaire de justice serves: every such backward rule of the territory shares
+        # it), and a distance extension's two readings by hearing, shared by
+        # every territory (`forward_reading`, worked out from the hearing).
         months = total.total_months
         before = timedelta(days=total.days + 1)  # `backward_due` without months
         next_working_day = territory.next_working_day
-        filing_notes = territory.filing_notes
+        by_service = is_served(step.rule)
+        filing_notes = territory.service_notes if by_service else territory.filing_notes
+        write_note = _service_note if by_service else _paper_filing_note
         readings: dict[date, tuple[date, str]] = {}
         if months:
             shared_key = ("extended backward", total)
@@ -2036,7 +2118,7 @@ def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date],
             else:
                 note = filing_notes.get(due)
                 if note is None:
-                    note = filing_notes[due] = _paper_filing_note(due, territory)
+                    note = filing_notes[due] = write_note(due, territory)
                 found = _new_expiry(due, due, None, (lead, note) if lead else (note,))
             memo[start] = found
             count[0] += 1
@@ -2047,7 +2129,9 @@ def _expirer(engine: Any, step: _Step, territory: Territory) -> Callable[[date],
         return expire_backward
 
     def expire(start: date) -> _Expiry:
-        found = memo[start] = _expiry_of_total(counting, total, start, territory)
+        found = memo[start] = _expiry_of_total(
+            counting, total, start, territory, is_served(step.rule)
+        )
         count[0] += 1
         if count[0] > PLAN_MEMO_SIZE:
             engine._drop_plans()
@@ -2106,15 +2190,31 @@ def _label(procedure: Procedure | None, event_key: str) -> str:
 def order_warnings(procedure: Procedure, events: Mapping[str, RecordedEvent]) -> list[str]:
     """French warnings for events in an order the law makes impossible but a file may still
     record (an assignation served after its hearing, a judgment before it, an agreement and a
-    refusal both recorded): the dates are kept, the lawyer is told."""
+    refusal both recorded): the dates are kept, the lawyer is told.
+
+    A fact prior to the procedure (`Procedure.prior_events`: the mise en demeure, expected
+    before the requête or the assignation) is not a step whose order the law fixes: dated
+    after the step it should precede, it is a date to check (a letter sent late), not an
+    impossible order; sent the same day, it is no ordering error and is not warned about."""
     out: list[str] = []
+    prior = procedure.prior_events
     for event in events.values():
         definition = procedure.events.get(event.key)
         if definition is None:
             continue
+        is_prior = event.key in prior
         for other_key in definition.expected_before:
             other = events.get(other_key)
-            if other is not None and event.date >= other.date:
+            if other is None:
+                continue
+            if is_prior:
+                if event.date > other.date:
+                    out.append(
+                        f"date à vérifier : « {definition.label} » le {event.date.isoformat()}, "
+                        f"après « {_label(procedure, other_key)} » du {other.date.isoformat()} "
+                        "que ce fait préalable devrait précéder"
+                    )
+            elif event.date >= other.date:
                 out.append(
                     f"ordre impossible : « {definition.label} » le {event.date.isoformat()} "
                     f"n'est pas antérieur à « {_label(procedure, other_key)} » du "

@@ -63,8 +63,10 @@ class Territory:
     # Results that depend only on this territory's days and a date (the engine's art. 642
     # expiries by last day of the period): at most one entry a day.
     derived: dict[date, Any] = field(default_factory=dict, repr=False)
-    # The note of a backward period whose last day is not worked, by that day (the engine's).
+    # The note of a backward period whose last day is not worked, by that day (the engine's):
+    # for a filing at the greffe, and for an act served by a commissaire de justice.
     filing_notes: dict[date, str] = field(default_factory=dict, repr=False, compare=False)
+    service_notes: dict[date, str] = field(default_factory=dict, repr=False, compare=False)
 
     def _load_year(self, year: int) -> None:
         if year in self._years:

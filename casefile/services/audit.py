@@ -198,9 +198,14 @@ PIECE_ACTIONS = {
     "versioned": "a déposé une nouvelle version d'une pièce du dossier {case}",
     "renumbered": "a renuméroté les pièces du dossier {case}",
     "deleted": "a retiré une pièce du dossier {case}",
+    "edited": "a corrigé la pièce {piece} du dossier {case}",
     "repaired": "a déposé à nouveau l'original d'une pièce altérée du dossier {case} : sa "
     "copie stockée est réparée",
 }
+
+
+PIECE_LABELS: dict[str, str] = {"date": "date de la pièce", "description": "désignation"}
+"""The fields of a pièce a correction changes (`piece.edited`)."""
 
 
 class FieldChange(msgspec.Struct, frozen=True):
@@ -441,6 +446,7 @@ def describe(
         "number": entry["entity_id"],
         "rate": _rate_label(either),
         "court": _court_name(entry["entity_id"], court_names),
+        "piece": _piece_number(after),
     }
     what = (
         template.format(**values)
@@ -454,11 +460,14 @@ def describe(
         sentence += f", à la date du {_value('date', after['date'])}"
     sentence += f" (motif : {reason})." if reason else "."
     kind_labels = LABELS_BY_KIND.get(action.partition(".")[0], FIELD_LABELS)
-    changes = (
-        []
-        if action.startswith("piece.")
-        else field_changes(before, after, kind_labels, HIDDEN.get(action, frozenset()))
-    )
+    if action == "piece.edited":
+        # Its before/after are in the pièce event's details (store/pieces.py).
+        details = (after or {}).get("details") or {}
+        changes = field_changes(details.get("before"), details.get("after"), PIECE_LABELS)
+    elif action.startswith("piece."):
+        changes = []
+    else:
+        changes = field_changes(before, after, kind_labels, HIDDEN.get(action, frozenset()))
     if court_names:
         changes = [
             msgspec.structs.replace(
@@ -489,6 +498,13 @@ def describe(
         before=before,
         after=after,
     )
+
+
+def _piece_number(after: Mapping[str, Any] | None) -> str:
+    """« n° 3 » for a pièce event that names its number (else « »)."""
+    details = (after or {}).get("details")
+    number = details.get("number") if isinstance(details, Mapping) else None
+    return f"n° {number}" if number is not None else ""
 
 
 def _court_name(court_id: object, names: Mapping[int, str] | None) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 
 from casefile.errors import Conflict, Forbidden, InputError, NotFound
 from casefile.labels import OUR_SIDE, date_long_fr
+from casefile.law.schedule import service_saturday
 from casefile.notify import unsubscribe
 from casefile.notify.messages import Composer, Item, Recipient
 from casefile.notify.smtp import Mailer, SmtpConfig
@@ -194,10 +195,12 @@ async def _subscribers() -> list[_Subscriber]:
     return found
 
 
-def _paper_filing_caution(explanation: Mapping[str, Any], due: date, department: object) -> str:
+def _backward_caution(explanation: Mapping[str, Any], due: date, department: object) -> str:
     """A backward period (« au moins 15 jours avant l'audience ») is never moved later: when
-    its last day is not worked at the court, the reminder says by when a paper filing must be
-    made, as the deadline's own note does (DESIGN §3)."""
+    its last day is not worked at the court, the reminder says by when to act, as the
+    deadline's own note does (DESIGN §3): a paper filing at the greffe the working day before;
+    an act a commissaire de justice serves, that day too, naming the Saturday on which a
+    signification remains possible (CPC art. 664; `law.schedule._service_note`)."""
     if explanation.get("counting") != "backward" or not department:
         return ""
     from casefile.definitions import engine
@@ -209,6 +212,18 @@ def _paper_filing_caution(explanation: Mapping[str, Any], due: date, department:
     if territory.is_working_day(due):
         return ""
     previous = territory.previous_working_day(due)
+    if explanation.get("actor") == "commissaire_de_justice":
+        saturday = service_saturday(due, territory)
+        possible = (
+            f" ; une signification le {date_long_fr(saturday)} reste possible (CPC art. 664), "
+            "mais la date la plus précoce est retenue par prudence"
+            if saturday is not None
+            else ""
+        )
+        return (
+            f"le {date_long_fr(due)} n'est pas un jour ouvrable : pour la signification, date "
+            f"retenue le {date_long_fr(previous)}{possible}"
+        )
     return (
         f"le {date_long_fr(due)} n'est pas un jour ouvrable : pour un dépôt papier au greffe, "
         f"agir au plus tard le {date_long_fr(previous)}"
@@ -275,7 +290,7 @@ async def _items_by_user(user_ids: Iterable[int], horizon: date) -> dict[int, li
             label=str(explanation.get("label") or row["key"]),
             due=row["due"],
             basis=str(explanation.get("basis") or ""),
-            caution=_paper_filing_caution(explanation, row["due"], case["court_department"]),
+            caution=_backward_caution(explanation, row["due"], case["court_department"]),
         )
         for owner in _owners(case, str(explanation.get("actor") or "")):
             if owner in wanted:

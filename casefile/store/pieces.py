@@ -14,12 +14,14 @@ from collections.abc import Coroutine, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from casefile.errors import NotFound
+from casefile.errors import Conflict, NotFound
 from casefile.evidence.records import (
+    DETAILS_CHANGED,
     CaseId,
     NewPiece,
     NewVersion,
     Piece,
+    PieceDetails,
     PieceEvent,
     PieceId,
     PieceVersion,
@@ -70,6 +72,11 @@ class PiccoloPieceRecords:
 
     def mark_deleted(self, piece_id: PieceId, event: PieceEvent) -> Piece:
         return self._run(mark_deleted(piece_id, event))
+
+    def set_details(
+        self, piece_id: PieceId, before: PieceDetails, after: PieceDetails, event: PieceEvent
+    ) -> Piece:
+        return self._run(set_details(piece_id, before, after, event))
 
     def referenced_objects(self) -> Iterator[tuple[str, int]]:
         yield from self._run(referenced_objects())
@@ -264,6 +271,28 @@ async def mark_deleted(piece_id: PieceId, event: PieceEvent) -> Piece:
                 PieceRow.deletion_reason: event.reason,
             }
         ).where(PieceRow.id == piece_id)
+        await _record(event, piece_id)
+        return await get_piece(piece_id)
+
+
+async def set_details(
+    piece_id: PieceId, before: PieceDetails, after: PieceDetails, event: PieceEvent
+) -> Piece:
+    async with atomic(f"pièce {piece_id}"):
+        piece = await get_piece(piece_id)
+        # Written only if still as read (one statement: no other correction slips between).
+        unchanged = PieceRow.date.is_null() if before.date is None else PieceRow.date == before.date
+        written = (
+            await PieceRow.update(
+                {PieceRow.date: after.date, PieceRow.description: after.description}
+            )
+            .where(
+                (PieceRow.id == piece_id) & unchanged & (PieceRow.description == before.description)
+            )
+            .returning(PieceRow.id)
+        )
+        if not written:
+            raise Conflict(DETAILS_CHANGED.format(number=piece.number))
         await _record(event, piece_id)
         return await get_piece(piece_id)
 

@@ -171,3 +171,141 @@ def test_a_bad_query_date_is_named_as_the_client_sent_it(api: Api) -> None:
         "error": "query.date : date invalide (AAAA-MM-JJ)",
         "code": "requete_invalide",
     }
+
+
+DEVIS = b"%PDF-1.4\n% devis 77\n" + b"7" * 3000 + b"\n%%EOF\n"
+
+
+def test_a_piece_s_date_and_designation_are_corrected_and_the_bordereau_follows(api: Api) -> None:
+    """A devis uploaded without its date nor its designation: corrected afterwards, its file
+    and SHA-256 untouched; the bordereau of the ZIP (text and .docx) and the bordereau
+    document then give the corrected date and designation, and the audit trail says who
+    changed what."""
+    from casefile.documents.text import docx_text
+
+    case = new_case(api)
+    uploaded = upload_raw(api, case["id"], body=DEVIS, kind="devis", filename="scan 12.pdf")
+    assert uploaded.status_code == 201, uploaded.text
+    piece = uploaded.json()
+    response = api.client.patch(
+        f"/api/evidence/{piece['id']}",
+        headers=api.headers("credit_manager"),
+        json={
+            "date": "2026-03-01",
+            "description": "Devis n° 77 accepté",
+            "reason": "date oubliée au dépôt",
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "id": piece["id"],
+        "case_id": case["id"],
+        "number": 1,
+        "kind": "devis",
+        "date": "2026-03-01",
+        "description": "Devis n° 77 accepté",
+        "designation": "Devis n° 77 accepté",
+        "sha256": hashlib.sha256(DEVIS).hexdigest(),
+        "changed": ["date", "description"],
+    }
+    [shown] = api.client.get(f"/api/cases/{case['id']}", headers=api.headers("lecteur")).json()[
+        "evidence"
+    ]
+    assert (shown["date"], shown["description"], shown["sha256"], shown["version"]) == (
+        "2026-03-01",
+        "Devis n° 77 accepté",
+        hashlib.sha256(DEVIS).hexdigest(),
+        1,
+    )
+    bundle = api.client.get(f"/api/cases/{case['id']}/bundle.zip", headers=api.headers("avocat"))
+    assert bundle.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
+        assert archive.namelist()[2:] == ["01 - Devis n° 77 accepté.pdf"]
+        assert archive.read("01 - Devis n° 77 accepté.pdf") == DEVIS
+        index = archive.read("00 - Bordereau.txt").decode("utf-8").splitlines()
+        docx = docx_text(archive.read("00 - Bordereau de communication de pièces.docx"))
+    assert index[-1] == "Pièce n° 1 : Devis n° 77 accepté (du 1er mars 2026)"
+    assert "Devis n° 77 accepté" in docx and "1er mars 2026" in docx
+    document = api.client.post(
+        f"/api/cases/{case['id']}/documents",
+        headers=api.headers("avocat"),
+        json={"template": "bordereau_pieces"},
+    )
+    assert document.status_code == 201, document.text
+    content = api.client.get(
+        f"/api/documents/{document.json()['id']}/content", headers=api.headers("avocat")
+    )
+    text = docx_text(content.content)
+    assert "Devis n° 77 accepté" in text and "1er mars 2026" in text
+    [entry] = [
+        e
+        for e in api.client.get(
+            "/api/audit", params={"case": case["reference"]}, headers=api.headers("admin")
+        ).json()
+        if e["action"] == "piece.edited"
+    ]
+    assert entry["actor"] == "credit_manager"
+    assert entry["sentence"] == (
+        f"credit_manager a corrigé la pièce n° 1 du dossier {case['reference']} "
+        "(motif : date oubliée au dépôt)."
+    )
+    assert [(c["label"], c["before"], c["after"]) for c in entry["changes"]] == [
+        ("date de la pièce", "—", "1er mars 2026"),
+        ("désignation", "—", "Devis n° 77 accepté"),
+    ]
+    # A field left out keeps its value; `null` makes the pièce undated again.
+    undated = api.client.patch(
+        f"/api/evidence/{piece['id']}", headers=api.headers("avocat"), json={"date": None}
+    )
+    assert undated.status_code == 200, undated.text
+    assert (undated.json()["date"], undated.json()["description"]) == (None, "Devis n° 77 accepté")
+    assert undated.json()["changed"] == ["date"]
+    same = api.client.patch(
+        f"/api/evidence/{piece['id']}", headers=api.headers("avocat"), json={"date": None}
+    )
+    assert same.status_code == 200 and same.json()["changed"] == []
+
+
+def test_a_piece_correction_is_refused_in_french_with_a_4xx_and_changes_nothing(api: Api) -> None:
+    case = new_case(api)
+    piece = upload_raw(api, case["id"], body=DEVIS, kind="devis").json()
+    url = f"/api/evidence/{piece['id']}"
+    avocat = api.headers("avocat")
+    refusals = [
+        (
+            api.client.patch(url, headers=avocat, json={"date": "2026-02-31"}),
+            400,
+            "body.date : date invalide (AAAA-MM-JJ)",
+        ),
+        (
+            api.client.patch(url, headers=avocat, json={"sha256": "0" * 64}),
+            400,
+            "champ inconnu : sha256",
+        ),
+        (
+            api.client.patch(url, headers=avocat, json={"description": "x" * 1001}),
+            422,
+            "désignation : 1001 caractères, au plus 1000 sont admis",
+        ),
+        (
+            api.client.patch(url, headers=api.headers("lecteur"), json={}),
+            403,
+            "le rôle « lecteur » ne permet pas d'ajouter une pièce ou corriger sa date",
+        ),
+        (
+            api.client.patch(url, headers=api.headers("commissaire_2"), json={}),
+            403,
+            "ce dossier ne vous est pas attribué",
+        ),
+        (api.client.patch("/api/evidence/999999", headers=avocat, json={}), 404, "999999"),
+    ]
+    for response, status, words in refusals:
+        assert response.status_code == status, response.text
+        assert words in response.json()["error"], response.json()
+    # The commissaire de justice of the case adds pièces to it, and corrects them.
+    mine = api.client.patch(
+        url, headers=api.headers("commissaire_de_justice"), json={"description": "Devis signé"}
+    )
+    assert mine.status_code == 200, mine.text
+    [shown] = api.client.get(f"/api/cases/{case['id']}", headers=avocat).json()["evidence"]
+    assert (shown["date"], shown["description"]) == (None, "Devis signé")

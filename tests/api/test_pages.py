@@ -391,6 +391,107 @@ def test_a_piece_gets_its_date_and_designation_on_the_case_page(browser: Api) ->
     assert 'name="description" maxlength="1000"' in text and 'value="CGV"' in text
 
 
+def test_a_piece_s_date_and_designation_are_corrected_beside_it_on_the_case_page(
+    browser: Api,
+) -> None:
+    """A pièce uploaded without its date stayed so: the small form beside it corrects its date
+    and designation (never its file), a refusal shows the form again with the message beside
+    the field (4xx), and a reader is offered no form."""
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    uploaded = browser.client.post(
+        f"/dossiers/{case['id']}/pieces",
+        data={"_csrf_token": token, "kind": "facture"},
+        files={"file": ("facture.pdf", b"%PDF-1.4 facture F-12", "application/pdf")},
+        headers=HTML,
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    [piece] = browser.client.get(
+        f"/api/cases/{case['id']}", headers=browser.headers("avocat")
+    ).json()["evidence"]
+    url = f"/dossiers/{case['id']}/pieces/{piece['id']}"
+    text = html.unescape(uploaded.text)
+    assert (
+        '<summary>Corriger<span class="visually-hidden"> la date ou la désignation de la pièce '
+        "n° 1</span></summary>" in text
+    )
+    assert f'<form method="post" action="{url}" class="stack">' in text
+    assert f'<label for="pd-{piece["id"]}-date">Date de la pièce</label>' in text
+    assert f'<input type="date" id="pd-{piece["id"]}-date" name="date" value="">' in text
+    assert "<td>—</td>\n      <td>non renseignée</td>" in text
+
+    corrected = browser.client.post(
+        url,
+        data={
+            "_csrf_token": token,
+            "date": "2026-03-01",
+            "description": "Facture F-12 de mars",
+            "reason": "",
+        },
+        headers=HTML,
+    )
+    assert corrected.status_code == 200, corrected.text
+    text = html.unescape(corrected.text)
+    assert "Pièce n° 1 : date et désignation corrigées." in text
+    assert (
+        "<td>facture</td>\n      <td>Facture F-12 de mars</td>\n      <td>1er mars 2026</td>"
+        in text
+    )
+    assert f'<input type="date" id="pd-{piece["id"]}-date" name="date" value="2026-03-01">' in text
+    [shown] = browser.client.get(
+        f"/api/cases/{case['id']}", headers=browser.headers("avocat")
+    ).json()["evidence"]
+    assert (shown["date"], shown["description"], shown["sha256"]) == (
+        "2026-03-01",
+        "Facture F-12 de mars",
+        piece["sha256"],
+    )
+
+    refused = browser.client.post(
+        url,
+        data={"_csrf_token": token, "date": "31/02/2026", "description": "Facture F-12 signée"},
+        headers=HTML,
+    )
+    assert refused.status_code == 422
+    text = html.unescape(refused.text)
+    assert "Corriger la pièce n° 1 — dossier" in text
+    assert (
+        '<p class="field-error" id="piece-date-error">date de la pièce : « 31/02/2026 » n\'est pas '
+        "une date au format AAAA-MM-JJ</p>" in text
+    )
+    assert 'value="31/02/2026"' in text and 'value="Facture F-12 signée"' in text  # kept
+    too_long = browser.client.post(
+        url, data={"_csrf_token": token, "description": "x" * 1001}, headers=HTML
+    )
+    assert too_long.status_code == 422
+    assert (
+        '<p class="field-error" id="piece-description-error">désignation : 1001 caractères, au '
+        "plus 1000 sont admis</p>" in html.unescape(too_long.text)
+    )
+    # Nothing was changed by the refusals; the form has its own page too.
+    form = browser.client.get(url, headers=HTML)
+    assert form.status_code == 200
+    text = html.unescape(form.text)
+    assert "Au bordereau : Facture F-12 de mars (du 1er mars 2026)." in text
+    assert 'id="piece-date" name="date" type="date" value="2026-03-01"' in text
+    assert "Le fichier de la pièce et son empreinte ne changent pas" in text
+
+    # A pièce of this case only: another case's address does not reach it.
+    other = new_case(browser)
+    elsewhere = f"/dossiers/{other['id']}/pieces/{piece['id']}"
+    assert browser.client.get(elsewhere, headers=HTML).status_code == 404
+    moved = browser.client.post(
+        elsewhere, data={"_csrf_token": token, "description": "détournée"}, headers=HTML
+    )
+    assert moved.status_code == 404
+    assert "n'est pas une pièce de ce dossier" in html.unescape(moved.text)
+
+    login(browser, "lecteur")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert "Facture F-12 de mars" in page and f'action="{url}"' not in page
+    assert browser.client.get(url, headers=HTML).status_code == 403
+
+
 def test_the_original_uploaded_again_on_the_page_says_the_altered_copy_is_repaired(
     browser: Api,
 ) -> None:

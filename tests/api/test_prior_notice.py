@@ -83,8 +83,9 @@ def test_a_letter_dated_after_the_requete_is_kept_with_a_warning(api: Api) -> No
     shown = api.client.get(f"/api/cases/{case['id']}", headers=api.headers("lecteur")).json()
     assert [e["key"] for e in shown["events"]] == ["requete_deposee", "mise_en_demeure_envoyee"]
     assert shown["warnings"] == [
-        "ordre impossible : « Mise en demeure envoyée » le 2026-03-02 n'est pas antérieur à "
-        "« Requête en injonction de payer déposée au greffe » du 2026-03-01 ; vérifier les dates"
+        "date à vérifier : « Mise en demeure envoyée » le 2026-03-02, après « Requête en "
+        "injonction de payer déposée au greffe » du 2026-03-01 que ce fait préalable devrait "
+        "précéder"
     ]
 
 

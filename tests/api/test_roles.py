@@ -74,6 +74,15 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
         CASE_WORKERS,
         201,
     ),
+    # A pièce's date and designation ({piece} is a new pièce's id, on the Factur-X routes'
+    # case): whoever may add pièces to the case, its commissaire de justice included.
+    (
+        "PATCH",
+        "/api/evidence/{piece}",
+        {"date": "2026-03-01", "description": "Devis n° 77 accepté"},
+        CASE_WORKERS | {"commissaire_de_justice"},
+        200,
+    ),
     # Handover to litigation: the matrix's case is already in litigation (409 once allowed).
     ("POST", "/api/cases/{id}/handover", {}, CASE_WORKERS, 409),
     # Reminder scenarios and promises (issue 17 items 1-2): the matrix's case is in litigation;
@@ -148,6 +157,9 @@ def _call(api: Api, method: str, path: str, body: object, case_id: int, headers:
         # On a case of their own: the matrix's case keeps no pièce (its bundle answers 422).
         case_id = _facturx_case(api)
         path = path.replace("{fx}", str(_facturx_piece(api, case_id)))
+    if "{piece}" in path:
+        case_id = _facturx_case(api)
+        path = path.replace("{piece}", str(_piece(api, case_id)))
     if "{claim}" in path or "{payment}" in path:
         path = path.replace("{claim}", str(_claim(api, case_id)))
         path = path.replace("{payment}", str(_payment(api, case_id)))
@@ -195,6 +207,18 @@ def _facturx_piece(api: Api, case_id: int) -> int:
     )
     assert response.status_code == 201, response.text
     return int(response.json()["piece"])
+
+
+def _piece(api: Api, case_id: int) -> int:
+    """A new pièce (bytes of its own: no duplicate); returns its id."""
+    response = api.client.post(
+        f"/api/cases/{case_id}/evidence",
+        headers={**api.headers("admin"), "content-type": "application/octet-stream"},
+        params={"kind": "devis", "filename": "devis.pdf"},
+        content=b"%PDF-1.4\n% devis " + str(next(_refs)).encode() + b"\n%%EOF\n",
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
 
 
 def _payment(api: Api, case_id: int) -> int:

@@ -10,11 +10,13 @@ from datetime import date, timedelta
 import pytest
 from blake3 import blake3
 
-from casefile.errors import Conflict, Forbidden, InputError
+from casefile.errors import Conflict, Forbidden, InputError, InvalidFields, NotFound
 from casefile.evidence import service
+from casefile.evidence.bundle import bordereau, text_index
 from casefile.evidence.errors import StorageUnavailable
 from casefile.evidence.faults import FailingStore
 from casefile.evidence.memory import MemoryRecords, RecordsUnavailable
+from casefile.evidence.records import PieceDetails, PieceEvent
 from tests.evidence.conftest import ASSISTANT, LAWYER, NOW, Backend, pdf, sha
 
 CASE = 7
@@ -251,6 +253,108 @@ def test_renumbering_follows_the_lawyers_order_and_is_recorded(store, records):
     assert len(records.history(CASE)) == before
     # A new pièce comes after the last one.
     assert add(store, records, pdf("next"))["piece"] == 4
+
+
+def test_a_piece_s_date_and_designation_are_corrected_never_its_file(store, records):
+    """A devis uploaded without its date or designation: both are corrected afterwards, as a
+    recorded act (who, when, why, the values before and after); its bytes, versions and
+    hashes stay as uploaded, and the bordereau reads the corrected pièce."""
+    receipt = add(store, records, pdf("D-77"), kind="devis", filename="scan 12.pdf")
+    uploaded = records.get_piece(receipt["id"])
+    edit = service.edit_details(
+        records,
+        receipt["id"],
+        actor=LAWYER,
+        piece_date=date(2026, 3, 1),
+        description="  Devis n° 77 accepté  ",
+        reason="date oubliée au dépôt",
+        now=NOW,
+    )
+    assert (edit.before, edit.changed) == (PieceDetails(None, ""), ("date", "description"))
+    piece = records.get_piece(receipt["id"])
+    assert (piece.date, piece.description) == (date(2026, 3, 1), "Devis n° 77 accepté")
+    assert piece.versions == uploaded.versions  # same bytes, SHA-256, BLAKE3, names
+    assert piece.current.sha256 == receipt["sha256"] == sha(pdf("D-77"))
+    assert records.history(CASE)[-1] == PieceEvent(
+        CASE,
+        receipt["id"],
+        "edited",
+        NOW,
+        "Me Durand",
+        reason="date oubliée au dépôt",
+        details={
+            "number": 1,
+            "before": {"date": None, "description": ""},
+            "after": {"date": "2026-03-01", "description": "Devis n° 77 accepté"},
+        },
+    )
+    [line] = bordereau(records.list_pieces(CASE))
+    assert (line.title, line.date, line.filename, line.sha256) == (
+        "Devis n° 77 accepté",
+        date(2026, 3, 1),
+        "01 - Devis n° 77 accepté.pdf",
+        receipt["sha256"],
+    )
+    assert text_index([line], "2026/0042").splitlines()[-1] == (
+        "Pièce n° 1 : Devis n° 77 accepté (du 1er mars 2026)"
+    )
+    # One field alone; the other keeps its value.
+    edit = service.edit_details(
+        records, receipt["id"], actor=LAWYER, piece_date=date(2026, 3, 2), now=NOW
+    )
+    assert edit.changed == ("date",)
+    assert records.get_piece(receipt["id"]).description == "Devis n° 77 accepté"
+    assert records.history(CASE)[-1].details == {
+        "number": 1,
+        "before": {"date": "2026-03-01"},
+        "after": {"date": "2026-03-02"},
+    }
+    # The same values again change nothing and record nothing.
+    count = len(records.history(CASE))
+    same = service.edit_details(
+        records,
+        receipt["id"],
+        actor=LAWYER,
+        piece_date=date(2026, 3, 2),
+        description="Devis n° 77 accepté",
+    )
+    assert same.changed == () and len(records.history(CASE)) == count
+    # A date removed: the pièce is undated again (« sans date » on the bordereau).
+    assert service.edit_details(records, receipt["id"], actor=LAWYER, piece_date=None).changed == (
+        "date",
+    )
+    assert records.get_piece(receipt["id"]).date is None
+
+
+def test_a_correction_is_refused_with_its_reason_and_changes_nothing(store, records):
+    a = add(store, records, pdf("a"), description="Facture de mars")
+    b = add(store, records, pdf("b"))
+    with pytest.raises(InvalidFields) as too_long:
+        service.edit_details(
+            records, a["id"], actor=LAWYER, description="x" * 1001, reason="y" * 501
+        )
+    assert too_long.value.errors == {
+        "description": "désignation : 1001 caractères, au plus 1000 sont admis",
+        "reason": "motif : 501 caractères, au plus 500 sont admis",
+    }
+    with pytest.raises(NotFound, match="la pièce id 1 n'est pas une pièce de ce dossier"):
+        service.edit_details(records, a["id"], actor=LAWYER, description="x", case_id=CASE + 1)
+    with pytest.raises(NotFound, match="la pièce id 99 n'existe pas"):
+        service.edit_details(records, 99, actor=LAWYER, description="x")
+    # Corrected meanwhile by someone else: the stale correction is not written over it.
+    piece = records.get_piece(a["id"])
+    with pytest.raises(Conflict, match="la pièce n° 1 a été modifiée entre-temps"):
+        records.set_details(
+            a["id"],
+            PieceDetails(date(2026, 1, 1), piece.description),
+            PieceDetails(date(2026, 2, 2), "autre"),
+            PieceEvent(CASE, a["id"], "edited", NOW, "Me Durand"),
+        )
+    service.delete_piece(records, b["id"], actor=LAWYER, reason="doublon", now=NOW)
+    with pytest.raises(Conflict, match="a été retirée le 24 novembre 2026 : elle ne figure plus"):
+        service.edit_details(records, b["id"], actor=LAWYER, piece_date=date(2026, 3, 1))
+    assert records.get_piece(a["id"]).details == PieceDetails(None, "Facture de mars")
+    assert [e.action for e in records.history(CASE)] == ["added", "added", "deleted"]
 
 
 @pytest.mark.parametrize(

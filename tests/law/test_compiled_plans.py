@@ -631,7 +631,7 @@ def test_backward_expiries_of_the_generated_plans_equal_the_reading_of_the_rules
     last day not worked kept by territory and day, a distance extension's two readings kept by
     hearing and shared by every territory) is what `_expiry_of_total` writes, in every
     territory, for hearings on every day of two years (weekends and holidays included)."""
-    from casefile.law.schedule import _expirer, _expiry_of_total, _Step
+    from casefile.law.schedule import _expirer, _expiry_of_total, _Step, is_served
 
     engine = load_engine(data_dir(), recorded_rates_file())
     procedure = engine.procedures["assignation_paiement"]
@@ -661,12 +661,13 @@ def test_backward_expiries_of_the_generated_plans_equal_the_reading_of_the_rules
                 expire = _expirer(engine, step, territory)
                 day = date(2026, 1, 1)
                 while day < date(2028, 1, 1):
-                    expected = _expiry_of_total("backward", total, day, territory)
+                    expected = _expiry_of_total("backward", total, day, territory, is_served(rule))
                     assert expire(day) == expected, (rule.ident, months, territory.key, day)
                     assert step.expiries[day] == expected
                     day += timedelta(days=1)
                     checked += 1
     assert checked > 10_000
+    assert {is_served(rule) for rule in rules} == {True, False}  # both notes were compared
 
 
 def test_dates_are_written_as_isoformat_writes_them() -> None:

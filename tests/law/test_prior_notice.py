@@ -104,9 +104,11 @@ def test_a_letter_dated_after_the_requete_is_kept_with_a_warning() -> None:
     assert [d.as_dict() for d in schedule.deadlines] == [
         d.as_dict() for d in _schedule("injonction_de_payer", events).deadlines
     ]
+    # A letter sent late is a date to check, not an impossible order (the dates are kept).
     assert [w for w in schedule.warnings if "Mise en demeure" in w] == [
-        "ordre impossible : « Mise en demeure envoyée » le 2027-01-06 n'est pas antérieur à "
-        "« Requête en injonction de payer déposée au greffe » du 2027-01-04 ; vérifier les dates"
+        "date à vérifier : « Mise en demeure envoyée » le 2027-01-06, après « Requête en "
+        "injonction de payer déposée au greffe » du 2027-01-04 que ce fait préalable devrait "
+        "précéder"
     ]
 
 
@@ -114,8 +116,36 @@ def test_a_letter_dated_after_the_assignation_is_kept_with_a_warning() -> None:
     late = RecordedEvent("mise_en_demeure_envoyee", date(2027, 1, 5))
     schedule = _schedule("refere_provision", [late, *COURSES["refere_provision"]])
     assert [w for w in schedule.warnings if "Mise en demeure" in w] == [
-        "ordre impossible : « Mise en demeure envoyée » le 2027-01-05 n'est pas antérieur à "
-        "« Assignation en référé signifiée » du 2027-01-04 ; vérifier les dates"
+        "date à vérifier : « Mise en demeure envoyée » le 2027-01-05, après « Assignation en "
+        "référé signifiée » du 2027-01-04 que ce fait préalable devrait précéder"
+    ]
+
+
+@pytest.mark.parametrize("key", COURT_PROCEDURES)
+def test_a_letter_sent_the_same_day_as_the_first_step_is_no_ordering_error(key: str) -> None:
+    """Sent the day the requête is filed or the assignation served, the letter still came
+    first that day: no warning, and the deadlines are those of the course without it."""
+    events = COURSES[key]
+    first = next(e for e in events if e.key == FIRST_STEP[key])
+    same_day = RecordedEvent("mise_en_demeure_envoyee", first.date, {"delai": "8 days"})
+    schedule = _schedule(key, [same_day, *events])
+    without = _schedule(key, events)
+    assert schedule.warnings == without.warnings
+    assert not [w for w in schedule.warnings if "Mise en demeure" in w]
+    assert [d.as_dict() for d in schedule.deadlines] == [d.as_dict() for d in without.deadlines]
+
+
+def test_an_assignation_served_on_the_day_of_the_hearing_is_still_an_impossible_order() -> None:
+    """`expected_before` keeps its meaning for the steps themselves: an assignation served the
+    day of the hearing could not summon the defendant to it."""
+    events = [
+        RecordedEvent("assignation_signifiee", date(2027, 1, 20)),
+        RecordedEvent("audience", date(2027, 1, 20)),
+    ]
+    schedule = _schedule("assignation_paiement", events)
+    assert [w for w in schedule.warnings if "ordre impossible" in w] == [
+        "ordre impossible : « Assignation signifiée au défendeur » le 2027-01-20 n'est pas "
+        "antérieur à « Audience » du 2027-01-20 ; vérifier les dates"
     ]
 
 

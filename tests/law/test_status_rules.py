@@ -488,7 +488,8 @@ def test_backward_limit_with_a_distance_extension_keeps_the_earlier_reading(engi
     """Tribunal de commerce, defendant abroad, hearing Monday 3 March 2025: 15 days + 2 months.
     Back from the hearing: 3 January − 16 days = 18 December 2024. Forward from the act so that
     the whole period ends by Sunday 2 March: 15 December 2024 (+2 months = 15 February, +15
-    days = 2 March). The earlier, Sunday 15 December 2024, is kept (paper filing: Friday 13)."""
+    days = 2 March). The earlier, Sunday 15 December 2024, is kept (date kept for the
+    signification: Friday 13; Saturday 14 remains possible, CPC art. 664)."""
     result = schedule(
         engine,
         "assignation_paiement",
@@ -510,6 +511,67 @@ def test_backward_limit_with_a_distance_extension_keeps_the_earlier_reading(engi
     )
     assert result.get("signification_assignation").due == date(2025, 2, 12)
     assert warned(result, "2025-02-12", "2025-02-14")
+
+
+def test_a_served_act_due_on_a_day_not_worked_keeps_its_date_and_names_the_saturday(engine):
+    """Tribunal de commerce, hearing Monday 18 January 2027. The assignation is served by a
+    commissaire de justice at least 15 days before (art. 856): 18 January − 16 days = Saturday
+    2 January 2027, never moved later. 1 January is a holiday: the date kept is Thursday
+    31 December 2026, and a signification on the Saturday remains possible (CPC art. 664: no
+    signification on a Sunday or a holiday, a Saturday is not excluded). The copy filed at the
+    greffe (art. 857, hearing − 9 days = Saturday 9 January) keeps the paper filing's note."""
+    result = schedule(
+        engine,
+        "assignation_paiement",
+        {"audience": {"date": "2027-01-18"}},
+        court="tribunal_de_commerce",
+    )
+    served = result.get("signification_assignation")
+    assert (served.due, served.unadjusted, served.moved_because) == (
+        date(2027, 1, 2),
+        date(2027, 1, 2),
+        None,
+    )
+    note = (
+        "le dernier jour utile 2027-01-02 n'est pas un jour ouvrable (samedi 2027-01-02) : pour "
+        "la signification, date retenue le 2026-12-31, dernier jour ouvrable avant ; une "
+        "signification le samedi 2027-01-02 reste possible (CPC art. 664), mais la date la plus "
+        "précoce est retenue par prudence (délai à rebours, jamais reporté)"
+    )
+    assert served.notes[-1] == note
+    assert f"signification_assignation: {note}" in result.warnings
+    filed = result.get("remise_au_greffe")
+    assert filed.due == date(2027, 1, 9)
+    assert filed.notes[-1] == (
+        "le dernier jour utile 2027-01-09 n'est pas un jour ouvrable (samedi 2027-01-09) : pour "
+        "un dépôt papier au greffe, agir au plus tard le 2027-01-08 (délai à rebours, jamais "
+        "reporté)"
+    )
+    # Hearing Tuesday 19 January 2027 → Sunday 3 January: no signification that Sunday; the
+    # Saturday before it is named.
+    sunday = schedule(
+        engine,
+        "assignation_paiement",
+        {"audience": {"date": "2027-01-19"}},
+        court="tribunal_de_commerce",
+    ).get("signification_assignation")
+    assert sunday.due == date(2027, 1, 3)
+    assert "date retenue le 2026-12-31" in sunday.notes[-1]
+    assert "signification le samedi 2027-01-02 reste possible" in sunday.notes[-1]
+    # Hearing Friday 30 July 2027 → Wednesday 14 July, a holiday in the week: the day before
+    # is kept, and there is no Saturday to name.
+    holiday = schedule(
+        engine,
+        "assignation_paiement",
+        {"audience": {"date": "2027-07-30"}},
+        court="tribunal_de_commerce",
+    ).get("signification_assignation")
+    assert holiday.due == date(2027, 7, 14)
+    assert holiday.notes[-1] == (
+        "le dernier jour utile 2027-07-14 n'est pas un jour ouvrable (mercredi 2027-07-14 "
+        "(Fête nationale)) : pour la signification, date retenue le 2027-07-13, dernier jour "
+        "ouvrable avant (délai à rebours, jamais reporté)"
+    )
 
 
 def test_an_ordonnance_served_late_leaves_nothing_to_do_and_no_opposition_to_wait_for(engine):

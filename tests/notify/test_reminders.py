@@ -259,3 +259,28 @@ def test_an_alert_carries_the_paper_filing_caution() -> None:
         "papier au greffe, agir au plus tard le vendredi 11 décembre 2026.",
     ]
     assert "vendredi 11 décembre 2026.</em>" in message.get_body(("html",)).get_content()
+
+
+def test_a_served_act_s_caution_names_the_saturday_a_signification_remains_possible() -> None:
+    """CPC art. 856 (tribunal de commerce): the assignation, served by a commissaire de
+    justice, at least 15 days before the hearing of Monday 18 January 2027 → Saturday
+    2 January 2027, never moved. 1 January is a holiday: the date kept is Thursday
+    31 December 2026, and a signification on the Saturday remains possible (CPC art. 664)."""
+    served = {"counting": "backward", "actor": "commissaire_de_justice"}
+    assert reminders._backward_caution(served, date(2027, 1, 2), "75") == (
+        "le samedi 2 janvier 2027 n'est pas un jour ouvrable : pour la signification, date "
+        "retenue le jeudi 31 décembre 2026 ; une signification le samedi 2 janvier 2027 reste "
+        "possible (CPC art. 664), mais la date la plus précoce est retenue par prudence"
+    )
+    # A holiday in the week (Wednesday 14 July 2027): no Saturday to name.
+    assert reminders._backward_caution(served, date(2027, 7, 14), "75") == (
+        "le mercredi 14 juillet 2027 n'est pas un jour ouvrable : pour la signification, date "
+        "retenue le mardi 13 juillet 2027"
+    )
+    # The copy filed at the greffe (art. 857, the avocat's act) keeps the paper filing's words.
+    filed = {"counting": "backward", "actor": "avocat"}
+    assert reminders._backward_caution(filed, date(2027, 1, 9), "75") == (
+        "le samedi 9 janvier 2027 n'est pas un jour ouvrable : pour un dépôt papier au greffe, "
+        "agir au plus tard le vendredi 8 janvier 2027"
+    )
+    assert reminders._backward_caution(served, date(2027, 1, 8), "75") == ""  # a Friday

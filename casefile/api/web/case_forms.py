@@ -1,5 +1,6 @@
-"""The case's data on the web (issue 12 item 1): parties, invoices, payments and events, each
-entered or corrected on its own page, through the same services as the API and the CLI.
+"""The case's data on the web (issue 12 item 1): parties, invoices, payments, events and the
+date and designation of a pièce, each entered or corrected on its own page (a pièce's also from
+the small form beside it on the case page), through the same services as the API and the CLI.
 
 Forms post here (session, CSRF). On success: redirect to the case page with the deadlines'
 changes and any warning (post/redirect/get). On a refusal: the same form again, status 422,
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -25,10 +27,13 @@ from casefile.api.procedures import find_procedure, procedure_detail
 from casefile.api.web.case_data_view import CATEGORY_OPTIONS, CIVILITY_OPTIONS, ROLE_LABELS
 from casefile.api.web.pages import flash, page
 from casefile.errors import CasefileError, InputError, InvalidFields, NotFound, shown_on_page
+from casefile.evidence.bundle import designation, title_of
+from casefile.evidence.records import KIND_LABELS
+from casefile.evidence.service import KEEP, Keep
 from casefile.labels import changes_fr
 from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
-from casefile.services import cases, claims, events, parties, payments
+from casefile.services import cases, claims, events, parties, payments, piece_details
 from casefile.store.cases import InvoiceIn, PaymentIn
 from casefile.store.permissions import User
 
@@ -500,6 +505,98 @@ class CaseFormsController(Controller):
             ),
             "Paiement retiré.",
         )
+
+    # -- pièces: their date and designation (never their file) -------------------------------
+
+    def _piece(self, case: Mapping[str, Any], piece_id: int) -> dict[str, Any]:
+        piece = next((p for p in case["evidence"] if p["id"] == piece_id), None)
+        if piece is None:
+            raise NotFound(
+                f"le dossier {case['reference']} n'a pas de pièce id {piece_id} (ou elle a été "
+                "retirée)"
+            )
+        return dict(piece)
+
+    def _piece_page(
+        self,
+        request: Request[Any, Any, Any],
+        case: Mapping[str, Any],
+        piece: Mapping[str, Any],
+        values: Mapping[str, Any],
+        errors: Mapping[str, str] | None = None,
+        error: str | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        title = title_of(piece["kind"], piece["invoice_numbers"], piece["description"] or "")
+        return page(
+            request,
+            "piece_form.html",
+            status_code=status_code,
+            case=case,
+            piece=piece,
+            kind_label=KIND_LABELS.get(piece["kind"], "Pièce"),
+            designation=designation(title, piece["description"] or ""),
+            values=values,
+            errors=errors or {},
+            error=error,
+        )
+
+    @get("/{case_id:str}/pieces/{piece_id:int}", guards=[requires("evidence.write")])
+    async def piece_form(
+        self, request: Request[Any, Any, Any], case_id: FromPath[str], piece_id: RowId, actor: Actor
+    ) -> Template:
+        case = await cases.get_case(case_id, actor)
+        piece = self._piece(case, piece_id)
+        values = {"date": piece["date"] or "", "description": piece["description"]}
+        return self._piece_page(request, case, piece, values)
+
+    @post(
+        "/{case_id:str}/pieces/{piece_id:int}",
+        guards=[requires("evidence.write")],
+        status_code=303,
+    )
+    async def piece_edit(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[str],
+        piece_id: RowId,
+        actor: Actor,
+        data: Form,
+    ) -> Template | Redirect:
+        """The pièce's date (empty: undated) and designation; a field the form did not send
+        keeps its value. Refused: the same form again (422, or 409 when the pièce was withdrawn
+        or corrected meanwhile) with each message beside its field."""
+        form = _form(data)
+        errors: dict[str, str] = {}
+        day: date | Keep | None = KEEP
+        if "date" in form:
+            try:
+                day = parse_date(form["date"], "date de la pièce") if form["date"] else None
+            except InputError as unreadable:
+                errors["date"] = str(unreadable)
+        failure: CasefileError | None = InvalidFields(errors) if errors else None
+        if failure is None:
+            try:
+                result = await piece_details.edit_details(
+                    piece_id,
+                    actor,
+                    case=case_id,
+                    piece_date=day,
+                    description=form.get("description", KEEP),
+                    reason=form.get("reason", ""),
+                )
+            except CasefileError as refused:
+                failure = refused
+            else:
+                flash(request, piece_details.changed_fr(result))
+                return Redirect(path=f"/dossiers/{result.case_id}#h-evidence", status_code=303)
+        case = await cases.get_case(case_id, actor)
+        piece = next((p for p in case["evidence"] if p["id"] == piece_id), None)
+        if piece is None or isinstance(failure, NotFound):
+            raise failure  # no form to show again (not a pièce of this case, or withdrawn)
+        found, error = _errors(failure)
+        status = failure.http_status if 400 <= failure.http_status < 500 else 422
+        return self._piece_page(request, case, piece, form, found, error, status)
 
     # -- events -------------------------------------------------------------------------------
 

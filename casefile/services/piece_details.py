@@ -1,0 +1,100 @@
+"""Correcting what the bordereau says of a pièce after its upload — its date and its
+description (the words of its designation) — once for the API and the case page.
+
+The file is never part of it: its bytes, versions and SHA-256 stay as uploaded (a corrected
+file is a new version, never a silent replacement). The correction is one transaction with its
+entry in the case's pièce history (`piece.edited`, the values before and after, who, why);
+the bordereau, the bundles and the documents read the pièce as it now is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Literal
+
+import msgspec
+
+from casefile.evidence import records, service
+from casefile.evidence.bundle import designation, piece_title
+from casefile.evidence.records import Piece
+from casefile.evidence.service import KEEP, Keep
+from casefile.store import pieces
+from casefile.store.cases import resolve_case
+from casefile.store.permissions import User, require
+
+FIELD_LABELS = {"date": "date", "description": "désignation"}
+"""The French names of the fields a correction changes (messages, audit trail)."""
+
+
+class PieceDetails(msgspec.Struct, frozen=True):
+    """A pièce as the bordereau shows it after a correction, and what the correction changed."""
+
+    id: int
+    case_id: int
+    number: int | None
+    """Pièce n° (its place in the bordereau)."""
+    kind: str
+    date: date | None
+    description: str
+    designation: str
+    """What the bordereau writes for it: its title (nature, invoice numbers), then its
+    description unless the title says it already."""
+    sha256: str
+    """The current version's fingerprint: unchanged by a correction."""
+    changed: list[Literal["date", "description"]]
+    """The fields this correction changed (empty: nothing to change, nothing recorded)."""
+
+
+async def edit_details(
+    piece_id: int,
+    actor: User,
+    *,
+    case: int | str | None = None,
+    piece_date: date | Keep | None = KEEP,
+    description: str | Keep = KEEP,
+    reason: str = "",
+) -> PieceDetails:
+    """Correct the date and/or the description of pièce `piece_id` (of `case`, when given) for
+    `actor`, who must see its case and may add pièces to it."""
+    require(actor, "evidence.write", f"la pièce id {piece_id}")
+    found = await pieces.get_piece(piece_id)
+    # The case named (the page's) or else the pièce's own: visible to `actor`, and the
+    # pièce's (the evidence service refuses a pièce of another case).
+    row = await resolve_case(found.case_id if case is None else case, actor)
+    loop = asyncio.get_running_loop()
+    edit = await asyncio.to_thread(
+        service.edit_details,
+        pieces.PiccoloPieceRecords(loop),
+        piece_id,
+        actor=records.Actor(actor.name, actor.role),
+        piece_date=piece_date,
+        description=description,
+        reason=reason,
+        case_id=row["id"],
+    )
+    return details_of(edit.piece, list(edit.changed))
+
+
+def details_of(piece: Piece, changed: list[Literal["date", "description"]]) -> PieceDetails:
+    return PieceDetails(
+        id=piece.id,
+        case_id=piece.case_id,
+        number=piece.number,
+        kind=piece.kind,
+        date=piece.date,
+        description=piece.description,
+        designation=designation(piece_title(piece), piece.description),
+        sha256=piece.current.sha256,
+        changed=changed,
+    )
+
+
+def changed_fr(details: PieceDetails) -> str:
+    """« Pièce n° 3 : date et désignation corrigées. » (or that nothing changed)."""
+    names = [FIELD_LABELS[name] for name in details.changed]
+    if not names:
+        return f"Pièce n° {details.number} : rien à corriger, aucune modification enregistrée."
+    what = " et ".join(names)
+    ending = "corrigées" if len(names) > 1 else "corrigée"
+    return f"Pièce n° {details.number} : {what} {ending}."
