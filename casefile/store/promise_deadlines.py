@@ -50,7 +50,8 @@ def promise_deadline(row: dict[str, Any], payments: Sequence[tuple[Any, int]]) -
         basis=BASIS,
         source=SOURCE,
         status="done" if kept is not None else "pending",
-        consequence="promesse rompue : les relances passent au niveau suivant",
+        # Said in both phases: after the handover there are no reminders any more.
+        consequence="promesse rompue : en phase amiable, les relances passent au niveau suivant",
         counting="calendar",
         notes=tuple(notes),
     )

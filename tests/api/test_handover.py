@@ -7,6 +7,7 @@ import html
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import date, timedelta
 
 import pytest
 
@@ -131,6 +132,13 @@ def test_after_the_handover_the_reminders_say_once_why_they_stopped(browser: Api
             "'2026-07-06 07:00:00+00:00', '2026-07-06', '')",
             (f"{case['id']}:professionnel:rappel", case["id"]),
         )
+    promised_for = (date.today() + timedelta(days=10)).isoformat()
+    promise = browser.client.post(
+        f"/api/cases/{case['id']}/promises",
+        headers=browser.headers("avocat"),
+        json={"amount": "1000.00", "promised_for": promised_for},
+    )
+    assert promise.status_code == 201, promise.text
     login(browser, "avocat")
     before = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
     assert 'action="/relances/' in before and ">Réessayer</button>" in before
@@ -142,3 +150,7 @@ def test_after_the_handover_the_reminders_say_once_why_they_stopped(browser: Api
     assert "— relances arrêtées : le dossier est passé au contentieux." in page
     assert "(arrêtées :" not in page
     assert ">Réessayer</button>" not in page
+    # The promise stays a deadline of the case; what its breach means holds in both phases.
+    assert (
+        "Pour nous : promesse rompue : en phase amiable, les relances passent au niveau suivant"
+    ) in page
