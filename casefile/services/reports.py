@@ -112,14 +112,16 @@ class AgedBalance:
         }
 
 
-def parse_as_of(raw: str | None, today: date) -> date:
+def parse_as_of(raw: str | None, today: date, name: str = "as_of") -> date:
+    """The day of the figures (`today` when absent); `name` is the field as the person sees it:
+    the API's parameter, or the page's « date d'arrêté »."""
     if raw is None or not raw.strip():
         return today
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
         raise InputError(
-            f"as_of : « {raw} » n'est pas une date (format AAAA-MM-JJ, ex. 2026-11-30)"
+            f"{name} : « {raw} » n'est pas une date (format AAAA-MM-JJ, ex. 2026-11-30)"
         ) from None
 
 

@@ -102,7 +102,9 @@ def test_bad_input_is_a_french_4xx(api: Api, creditor: str) -> None:
         "/api/reports/aged-balance?as_of=2026-02-30", headers=api.headers("avocat")
     )
     assert response.status_code == 422
-    assert "n'est pas une date" in response.json()["error"]
+    assert response.json()["error"] == (
+        "as_of : « 2026-02-30 » n'est pas une date (format AAAA-MM-JJ, ex. 2026-11-30)"
+    )
     unknown = api.client.get(
         "/api/reports/aged-balance?lawyer=personne", headers=api.headers("avocat")
     )
@@ -147,6 +149,11 @@ def test_the_aged_balance_page_and_its_csv(browser: Api, creditor: str) -> None:
     assert ["Plus de 120 jours", "1", "2500,00"] in rows
     assert ["Total", "3", "4000,00"] in rows
     assert ["Contesté (hors total)", "1", "2000,00"] in rows
+    # On the page the field is the « Date d'arrêté », not the API's as_of.
+    bad = browser.client.get("/rapports/balance-agee", params={"as_of": "hier"}, headers=HTML)
+    assert bad.status_code == 422
+    assert "date d&#39;arrêté : « hier » n&#39;est pas une date" in bad.text
+    assert "as_of" not in bad.text.split("<main", 1)[1]
 
 
 def test_the_figures_through_the_api(api: Api, creditor: str) -> None:

@@ -57,7 +57,7 @@ def _query(request: Request[Any, Any, Any]) -> tuple[AgedBalanceQuery, dict[str,
         if k in (*FILTERS, "by") and isinstance(v, str) and v.strip()
     }
     query = AgedBalanceQuery(
-        parse_as_of(params.get("as_of"), clock.today()),
+        parse_as_of(params.get("as_of"), clock.today(), "date d'arrêté"),
         params.get("creditor"),
         params.get("debtor"),
         params.get("lawyer"),
