@@ -104,6 +104,20 @@ def compose_address(street: str, postcode: str, city: str, country: str) -> str:
     return ", ".join(parts)
 
 
+_TOWN = re.compile(r"^(?P<street>.+?),?\s+(?P<postcode>\d{5})\s+(?P<city>[^,\d][^,]*)$")
+
+
+def address_fields(address: str) -> tuple[str, str, str]:
+    """A free-text address as the form's street, postcode and city (« 3 rue du Dôme, 67000
+    Strasbourg »), or all of it as the street when it does not end with a French town: an
+    imported party (or one created with `address` alone) shows its address in the form."""
+    text = _text(address)
+    match = _TOWN.match(text)
+    if match is None:
+        return text, "", ""
+    return match["street"].rstrip(", "), match["postcode"], match["city"].strip()
+
+
 def _text(value: object) -> str:
     return re.sub(r"[ \t]+", " ", str(value or "")).strip()
 
@@ -331,6 +345,7 @@ __all__ = [
     "CIVILITIES",
     "LABELS",
     "PartyIn",
+    "address_fields",
     "compose_address",
     "edit_party",
     "normalise_key",

@@ -62,6 +62,48 @@ def test_the_debtor_is_edited_on_its_own_page_and_the_case_page_shows_it(browser
     assert "4 place Kléber, 67000 Strasbourg" in html.unescape(page)
 
 
+def test_a_free_text_address_fills_the_form_it_is_corrected_in(browser: Api) -> None:
+    """An imported debtor (or one created with `address` alone) showed its address on the case
+    page and blank address fields in its form: a person re-typed it, or saved without it."""
+    case = new_case(
+        browser,
+        "avocat",
+        debtor={
+            "name": "Winstub Muller SARL",
+            "kind": "professionnel",
+            "address": "3 rue du Dôme, 67000 Strasbourg",
+        },
+    )
+    token = login(browser, "avocat")
+    form = html.unescape(
+        browser.client.get(f"/dossiers/{case['id']}/parties/debtor", headers=HTML).text
+    )
+    assert re.search(r'name="street"[^>]*>3 rue du Dôme</textarea>', form), form
+    assert re.search(r'name="postcode"[^>]*value="67000"', form)
+    assert re.search(r'name="city"[^>]*value="Strasbourg"', form)
+    saved = post(
+        browser,
+        token,
+        f"/dossiers/{case['id']}/parties/debtor",
+        name="Winstub Muller SARL",
+        street="3 rue du Dôme",
+        postcode="67000",
+        city="Strasbourg",
+        country="France",
+        email="compta@winstub.example.fr",
+    )
+    assert saved.status_code == 303, saved.text
+    shown = browser.client.get(f"/api/cases/{case['id']}", headers=browser.headers("avocat"))
+    debtor = shown.json()["debtor_party"]
+    assert (debtor["address"], debtor["street"], debtor["postcode"], debtor["city"]) == (
+        "3 rue du Dôme, 67000 Strasbourg",
+        "3 rue du Dôme",
+        "67000",
+        "Strasbourg",
+    )
+    assert debtor["email"] == "compta@winstub.example.fr"
+
+
 def test_a_legal_form_written_in_the_name_is_not_reported_missing(browser: Api) -> None:
     """The pleadings read "SAS" from "Fournitures Rhénanes SAS" (la société Fournitures
     Rhénanes, SAS): the case page does not ask for it again; a bare name still lacks it."""

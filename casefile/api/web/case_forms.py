@@ -251,6 +251,11 @@ class CaseFormsController(Controller):
         if party is None:
             raise NotFound(f"le dossier {case['reference']} n'a pas de partie « {role} »")
         values = {k: ("" if v is None else v) for k, v in party.items()}
+        if values.get("address") and not any(values.get(k) for k in ("street", "postcode", "city")):
+            # A free-text address (an import's) in the fields that hold it, not blank ones.
+            values["street"], values["postcode"], values["city"] = parties.address_fields(
+                values["address"]
+            )
         return await self._party_page(request, case, role, values)
 
     @post("/{case_id:str}/parties/{role:str}", guards=[requires("case.write")], status_code=303)
