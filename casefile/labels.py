@@ -117,7 +117,7 @@ PERMISSIONS: Mapping[str, str] = {
     "event.write": "enregistrer un événement",
     "event.write_signification": "enregistrer une signification",
     "evidence.read": "consulter les pièces",
-    "evidence.write": "ajouter une pièce ou corriger sa date et sa désignation",
+    "evidence.write": "ajouter une pièce ou corriger sa nature, sa date et sa désignation",
     "evidence.delete": "retirer une pièce",
     "document.read": "consulter les documents",
     "document.write": "générer un document",

@@ -290,7 +290,7 @@ def test_a_piece_correction_is_refused_in_french_with_a_4xx_and_changes_nothing(
         (
             api.client.patch(url, headers=api.headers("lecteur"), json={}),
             403,
-            "le rôle « lecteur » ne permet pas d'ajouter une pièce ou corriger sa date",
+            "le rôle « lecteur » ne permet pas d'ajouter une pièce ou corriger sa nature, sa date",
         ),
         (
             api.client.patch(url, headers=api.headers("commissaire_2"), json={}),
