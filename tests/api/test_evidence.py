@@ -375,8 +375,9 @@ def test_a_piece_s_nature_is_corrected_and_the_bordereau_calls_it_a_devis(api: A
         ).json()
         if e["action"] == "piece.edited"
     ]
-    assert entry["sentence"] == (
-        f"avocat a corrigé la pièce n° 1 du dossier {case['reference']} "
+    assert entry["actor"] == "avocat"  # named in the sentence by their display name
+    assert entry["sentence"].endswith(
+        f" a corrigé la pièce n° 1 du dossier {case['reference']} "
         "(motif : c'est le devis, pas la facture)."
     )
     assert [(c["label"], c["before"], c["after"]) for c in entry["changes"]] == [
