@@ -153,9 +153,7 @@ def test_every_deadline_is_the_same_with_and_without_the_attempt(
     attempt = RecordedEvent("tentative_amiable", date(2026, 1, 12), attributes)
     with_attempt = _schedule([attempt, *COURSE], court)
     assert without.deadlines  # the course computes deadlines: the comparison means something
-    assert [d.as_dict() for d in with_attempt.deadlines] == [
-        d.as_dict() for d in without.deadlines
-    ]
+    assert [d.as_dict() for d in with_attempt.deadlines] == [d.as_dict() for d in without.deadlines]
     assert with_attempt.warnings == without.warnings
     alone = _schedule([attempt], court)
     assert alone.deadlines == () and alone.warnings == ()
