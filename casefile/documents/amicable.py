@@ -102,6 +102,14 @@ def check_amicable_attempt(spec: TemplateSpec, data: CaseDocumentData) -> None:
     named = f"« {rule.event.label} »"
     recorded = data.amicable_attempt
     if recorded is None:
+        case_procedure = engine().procedures.get(data.procedure)
+        if case_procedure is not None and rule.event.key not in case_procedure.events:
+            raise AmicableAttemptMissing(
+                f"{spec.key} : {demand}. Ce dossier suit la procédure « {case_procedure.title} », "
+                f"qui ne prévoit pas l'événement {named} : établissez ce document sur un dossier "
+                f"de la procédure « {engine().procedure(spec.procedure).title} », où la "
+                "tentative ou la dispense s'enregistre"
+            )
         raise AmicableAttemptMissing(
             f"{spec.key} : {demand}. Enregistrez dans la chronologie du dossier l'événement "
             f"{named} : le mode et la date de la tentative, ou la dispense invoquée"

@@ -68,6 +68,20 @@ def test_a_3000_euro_claim_without_a_recorded_attempt_is_refused_naming_the_rule
     assert refused.value.code == "tentative_amiable_absente"
 
 
+def test_a_case_of_another_procedure_is_told_where_the_attempt_can_be_recorded() -> None:
+    """An injonction de payer case defines no such event: the refusal does not send the lawyer
+    to record what that case cannot hold."""
+    data = replace(_claim(SANS, "3000.00", None), procedure="injonction_de_payer")
+    with pytest.raises(AmicableAttemptMissing) as refused:
+        build_context(SANS, data)
+    assert str(refused.value).endswith(
+        "Ce dossier suit la procédure « Injonction de payer », qui ne prévoit pas l'événement "
+        "« Tentative préalable de résolution amiable ou dispense (CPC art. 750-1) » : établissez "
+        "ce document sur un dossier de la procédure « Assignation en paiement », où la "
+        "tentative ou la dispense s'enregistre"
+    )
+
+
 def test_a_3000_euro_claim_with_a_conciliation_states_it() -> None:
     attempt = AmicableAttempt(date(2026, 2, 16), mode="conciliation")
     assert _paragraphs(SANS, _claim(SANS, "3000.00", attempt)) == [
