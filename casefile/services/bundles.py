@@ -245,11 +245,12 @@ async def refuse_known_altered(source: BundleSource, actor: User) -> None:
     """Before a ZIP starts streaming: a case whose pièces already failed their hash has each
     of them checked whole first, so the person gets the message naming the altered pièce (a
     409) instead of a transfer cut halfway (the stream is verified as it goes, one chunk
-    behind, and can only abort). A case without such an incident streams at once."""
+    behind, and can only abort). A case without such an incident, or whose altered pièces
+    have all been repaired since (their original deposited again), streams at once."""
     from casefile.evidence.backends import open_store
     from casefile.store import audit
 
-    if not await audit.case_has_integrity_incident(source.case_id):
+    if not await audit.case_has_open_integrity_incident(source.case_id):
         return
     store = open_store()
     for line in bordereau(source.pieces):

@@ -137,7 +137,7 @@ async def add_piece(
         if duplicate.repaired:
             await audit.record(
                 actor,
-                "piece.repaired",
+                audit.PIECE_REPAIRED,
                 "piece",
                 f"{case_id}:{duplicate.piece.id}",
                 None,

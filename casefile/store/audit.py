@@ -105,16 +105,38 @@ async def has_integrity_incident(entity: str, entity_id: str) -> bool:
     )
 
 
-async def case_has_integrity_incident(case_id: int) -> bool:
-    """Whether a bundle of this case or a download of one of its pièces was ever refused for
-    an altered file (one query, whatever the number of pièces)."""
-    return bool(
-        await AuditEntry.exists()
+PIECE_REPAIRED = "piece.repaired"
+"""The action of an entry recording that an altered pièce's original was deposited again."""
+
+
+async def case_has_open_integrity_incident(case_id: int) -> bool:
+    """Whether a bundle of this case or a download of one of its pièces was refused for an
+    altered file that has not been repaired since: an incident stays open until a later
+    `piece.repaired` entry of the case names the same SHA-256 (the original deposited again).
+    An incident whose file is not known (no digest) never closes. Two small queries: the case's
+    incidents and repairs (a handful of rows), whatever the number of pièces."""
+    pieces = (AuditEntry.entity == "piece") & AuditEntry.entity_id.like(f"{case_id}:%")
+    incidents = await (
+        AuditEntry.select(AuditEntry.id, AuditEntry.after)
         .where(AuditEntry.action == INTEGRITY_INCIDENT)
-        .where(
-            ((AuditEntry.entity == "case") & (AuditEntry.entity_id == str(case_id)))
-            | ((AuditEntry.entity == "piece") & AuditEntry.entity_id.like(f"{case_id}:%"))
-        )
+        .where(((AuditEntry.entity == "case") & (AuditEntry.entity_id == str(case_id))) | pieces)
+        .output(load_json=True)
+    )
+    if not incidents:
+        return False
+    repairs = await (
+        AuditEntry.select(AuditEntry.id, AuditEntry.after)
+        .where(AuditEntry.action == PIECE_REPAIRED)
+        .where(pieces)
+        .output(load_json=True)
+    )
+    repaired: dict[str, int] = {}
+    for row in repairs:
+        digest = (row["after"] or {}).get("sha256")
+        if digest:
+            repaired[digest] = max(repaired.get(digest, 0), row["id"])
+    return any(
+        repaired.get((row["after"] or {}).get("sha256") or "", -1) < row["id"] for row in incidents
     )
 
 

@@ -240,6 +240,50 @@ def test_a_bundle_with_a_corrupt_piece_never_ends_as_a_valid_zip(served: Site) -
     assert not again.content.startswith(b"PK")
 
 
+def test_a_repaired_case_streams_its_zip_at_once_until_a_file_is_altered_again(
+    served: Site,
+) -> None:
+    """The whole check before a ZIP lasts while an incident is open: once the altered pièce's
+    original is deposited again, the case's ZIP streams at once as any other (its bytes still
+    checked on the way); a new alteration cuts that transfer and reopens the check."""
+    first = served.upload(SMALL, filename="a.pdf")
+    served.upload(large_pdf(), filename="b.pdf")
+    url = f"{served.url}/api/cases/{served.case_id}/bundle.zip"
+
+    def cut() -> None:
+        received = io.BytesIO()
+        with (
+            pytest.raises(httpx.HTTPError),
+            httpx.stream("GET", url, headers=served.headers, timeout=30) as response,
+        ):
+            for chunk in response.iter_bytes():
+                received.write(chunk)
+        assert not readable_bundle(received.getvalue())
+
+    served.flip_byte(first["sha256"], offset=5)
+    cut()
+    assert httpx.get(url, headers=served.headers, timeout=30).status_code == 409
+    repair = httpx.post(
+        f"{served.url}/api/cases/{served.case_id}/evidence",
+        params={"kind": "facture", "filename": "a.pdf"},
+        headers={**served.headers, "content-type": "application/octet-stream"},
+        content=SMALL,
+        timeout=60,
+    )
+    assert repair.status_code == 409 and repair.json()["repaired"] is True
+    good = httpx.get(url, headers=served.headers, timeout=60)
+    assert good.status_code == 200 and readable_bundle(good.content)
+
+    # Altered again after the repair: the ZIP starts (no incident is open) and is cut, which
+    # records an incident: the next request is checked whole and refused with the message.
+    before = len(incidents(served))  # the first cut and the refusal
+    served.flip_byte(first["sha256"], offset=7)
+    cut()
+    assert [i["entity"] for i in incidents(served)] == ["case"] * (before + 1) == ["case"] * 3
+    again = httpx.get(url, headers=served.headers, timeout=30)
+    assert again.status_code == 409 and again.json()["piece"] == 1
+
+
 def test_a_bundle_task_names_the_altered_piece_in_french(served: Site) -> None:
     """« Préparer le dossier de pièces » failed with « var/evidence/sha256/…/… : l'empreinte
     BLAKE3 des octets stockés est 1b97…, non 8288… » on « Mes tâches »."""

@@ -99,17 +99,53 @@ def test_pieces_are_numbered_versioned_renumbered_and_withdrawn(store, tmp_path)
 
 
 def test_a_case_knows_whether_one_of_its_pieces_or_bundles_failed_its_hash(store):
-    """What decides that a case's ZIP is checked whole before it streams (one query)."""
+    """What decides that a case's ZIP is checked whole before it streams: an incident of the
+    case (a pièce's download or a bundle refused), open until the same file is repaired."""
     from casefile.store import audit
 
     first = store.run(cases.create_case(new_case("INC-1"), SYSTEM))["id"]
     other = store.run(cases.create_case(new_case("INC-2"), SYSTEM))["id"]
-    assert not store.run(audit.case_has_integrity_incident(first))
+    assert not store.run(audit.case_has_open_integrity_incident(first))
     store.run(audit.record_integrity_incident(SYSTEM, "piece", f"{other}:7", "ab" * 32, "x"))
-    assert not store.run(audit.case_has_integrity_incident(first))
-    assert store.run(audit.case_has_integrity_incident(other))
+    assert not store.run(audit.case_has_open_integrity_incident(first))
+    assert store.run(audit.case_has_open_integrity_incident(other))
     store.run(audit.record_integrity_incident(SYSTEM, "case", first, "cd" * 32, "y"))
-    assert store.run(audit.case_has_integrity_incident(first))
+    assert store.run(audit.case_has_open_integrity_incident(first))
+
+
+def test_an_incident_closes_when_the_same_file_is_repaired_after_it(store):
+    """`piece.repaired` (the original deposited again) closes the incidents of the case that
+    name its SHA-256 and came before it; another file's repair, another case's, or a repair
+    before a new incident closes nothing; an incident without a known digest never closes."""
+    from casefile.store import audit
+
+    case = store.run(cases.create_case(new_case("INC-3"), SYSTEM))["id"]
+    elsewhere = store.run(cases.create_case(new_case("INC-4"), SYSTEM))["id"]
+    altered, sound = "ab" * 32, "ef" * 32
+
+    def repaired(case_id: int, digest: str) -> None:
+        store.run(
+            audit.record(
+                SYSTEM, audit.PIECE_REPAIRED, "piece", f"{case_id}:3", None, {"sha256": digest}
+            )
+        )
+
+    store.run(audit.record_integrity_incident(SYSTEM, "piece", f"{case}:3", altered, "x"))
+    store.run(audit.record_integrity_incident(SYSTEM, "case", case, altered, "y"))
+    repaired(case, sound)  # another file of the case
+    repaired(elsewhere, altered)  # the same file, another case
+    assert store.run(audit.case_has_open_integrity_incident(case))
+    repaired(case, altered)
+    assert not store.run(audit.case_has_open_integrity_incident(case))
+    # Altered again after the repair: open again.
+    store.run(audit.record_integrity_incident(SYSTEM, "case", case, altered, "z"))
+    assert store.run(audit.case_has_open_integrity_incident(case))
+    repaired(case, altered)
+    assert not store.run(audit.case_has_open_integrity_incident(case))
+    # A ZIP refused without knowing which pièce failed: nothing can close it.
+    store.run(audit.record_integrity_incident(SYSTEM, "case", case, "", "w"))
+    repaired(case, altered)
+    assert store.run(audit.case_has_open_integrity_incident(case))
 
 
 def test_a_piece_s_details_are_corrected_in_one_guarded_write_and_recorded(store, tmp_path):
