@@ -359,8 +359,17 @@ def attribute_value_fr(procedure: object, event_key: str, name: str, value: obje
     if kind == "place":
         return residence_fr(text)
     if kind == "choice":
-        return choice_fr(text)
+        return choice_label(definition, text)
     return text
+
+
+def choice_label(definition: object, value: str) -> str:
+    """A choice attribute's value as the definition labels it (« Médiation », the dispense of
+    CPC art. 750-1 relied on), else the French word for it (`choice_fr`)."""
+    find = getattr(definition, "choice", None)
+    described = find(value) if callable(find) else None
+    label_ = getattr(described, "label", None)
+    return label_ if isinstance(label_, str) else choice_fr(value)
 
 
 def warning_fr(procedure: object, text: str) -> str:

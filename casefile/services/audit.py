@@ -26,7 +26,7 @@ from casefile.labels import (
     CASE_STATUSES,
     PHASES,
     ROLES,
-    choice_fr,
+    choice_label,
     court_fr,
     humanise,
     label,
@@ -560,7 +560,7 @@ def _readable(
                 except (CasefileError, ValueError):
                     shown[label] = str(value)
             elif definition is not None and definition.type == "choice":
-                shown[label] = choice_fr(str(value))
+                shown[label] = choice_label(definition, str(value))
             else:
                 shown[label] = _value(key, value)
         out["attributes"] = shown
