@@ -117,7 +117,7 @@ PERMISSIONS: Mapping[str, str] = {
     "event.write": "enregistrer un événement",
     "event.write_signification": "enregistrer une signification",
     "evidence.read": "consulter les pièces",
-    "evidence.write": "ajouter une pièce ou corriger sa date et sa désignation",
+    "evidence.write": "ajouter une pièce ou corriger sa nature, sa date et sa désignation",
     "evidence.delete": "retirer une pièce",
     "document.read": "consulter les documents",
     "document.write": "générer un document",
@@ -359,8 +359,17 @@ def attribute_value_fr(procedure: object, event_key: str, name: str, value: obje
     if kind == "place":
         return residence_fr(text)
     if kind == "choice":
-        return choice_fr(text)
+        return choice_label(definition, text)
     return text
+
+
+def choice_label(definition: object, value: str) -> str:
+    """A choice attribute's value as the definition labels it (« Médiation », the dispense of
+    CPC art. 750-1 relied on), else the French word for it (`choice_fr`)."""
+    find = getattr(definition, "choice", None)
+    described = find(value) if callable(find) else None
+    label_ = getattr(described, "label", None)
+    return label_ if isinstance(label_, str) else choice_fr(value)
 
 
 def warning_fr(procedure: object, text: str) -> str:

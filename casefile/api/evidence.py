@@ -140,12 +140,15 @@ class EvidenceController(Controller):
     @patch(
         "/api/evidence/{piece_id:int}",
         opt=allows("evidence.write"),
-        summary="Corriger la date ou la désignation d'une pièce (jamais son fichier)",
+        summary="Corriger la nature, la date ou la désignation d'une pièce (jamais son fichier)",
         description=(
-            "Corps JSON : date (AAAA-MM-JJ, ou null : pièce non datée), description (la "
+            "Corps JSON : kind (la nature : facture, devis, bon_de_commande, contrat…, comme au "
+            "dépôt), date (AAAA-MM-JJ, ou null : pièce non datée), description (la "
             "désignation au bordereau), reason (motif, facultatif) ; un champ absent garde sa "
-            "valeur. Le fichier, ses versions et son SHA-256 ne changent pas (un champ qui les "
-            "viserait est refusé, 400). La correction est inscrite à l'historique des pièces du "
+            "valeur ; une nature inconnue est refusée (422, avec la liste des natures). Le "
+            "fichier, ses versions et son SHA-256 ne changent pas (un champ qui les viserait "
+            "est refusé, 400), ni les numéros de facture et la facture électronique lus dans "
+            "le fichier. La correction est inscrite à l'historique des pièces du "
             "dossier (piece.edited, valeurs avant et après) ; le bordereau, les dossiers de "
             "pièces et les documents la reprennent. 409 pour une pièce retirée ou modifiée "
             "entre-temps. `changed` liste les champs modifiés (vide : rien enregistré)."
@@ -159,6 +162,7 @@ class EvidenceController(Controller):
             actor,
             piece_date=KEEP if data.date is msgspec.UNSET else data.date,
             description=KEEP if data.description is msgspec.UNSET else data.description,
+            kind=KEEP if data.kind is msgspec.UNSET else data.kind,
             reason="" if data.reason is msgspec.UNSET else data.reason,
         )
 

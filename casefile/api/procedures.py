@@ -8,7 +8,8 @@ from litestar import Controller, get, post
 from litestar.params import Body, FromPath
 
 from casefile.errors import InputError, NotFound
-from casefile.law.procedures import Procedure
+from casefile.labels import choice_fr
+from casefile.law.procedures import AttributeDef, Procedure
 from casefile.law.suggestions import unknown_procedure
 from casefile.law.wording import quoted
 
@@ -21,6 +22,30 @@ def procedure_summary(procedure: Procedure) -> dict[str, Any]:
         "courts": list(procedure.courts),
         "events": list(procedure.events),
         "deadlines": list(procedure.deadline_keys),
+    }
+
+
+def _option(attribute: AttributeDef, value: str) -> dict[str, Any]:
+    """A choice as a form offers it: its label from the definition (else the French word for
+    the value), and for a choice the law defines its article, source and whether it is
+    confirmed (`uncertain`, with the `note` saying why)."""
+    described = attribute.choice(value)
+    if described is None:
+        return {
+            "value": value,
+            "label": choice_fr(value),
+            "basis": "",
+            "source": "",
+            "note": "",
+            "uncertain": False,
+        }
+    return {
+        "value": value,
+        "label": described.label,
+        "basis": described.basis,
+        "source": described.source,
+        "note": described.note,
+        "uncertain": described.uncertain,
     }
 
 
@@ -41,6 +66,7 @@ def procedure_detail(procedure: Procedure) -> dict[str, Any]:
                         "type": attr.type,
                         "label": attr.label,
                         "choices": list(attr.choices),
+                        "options": [_option(attr, value) for value in attr.choices],
                     }
                     for attr in (event.attributes or {}).values()
                 ],

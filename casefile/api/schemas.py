@@ -126,11 +126,13 @@ class PaymentPatch(msgspec.Struct, forbid_unknown_fields=True):
 
 class PiecePatch(msgspec.Struct, forbid_unknown_fields=True):
     """What the bordereau says of a pièce, to correct; absent fields keep their value. `date`
-    null: the pièce is undated. Its file, versions and hashes are not fields: a corrected file
-    is a new version, never a replacement."""
+    null: the pièce is undated; `kind`: its nature (facture, devis…, the upload's `kind`). Its
+    file, versions and hashes are not fields: a corrected file is a new version, never a
+    replacement."""
 
     date: date | msgspec.UnsetType | None = msgspec.UNSET
     description: str | msgspec.UnsetType = msgspec.UNSET
+    kind: str | msgspec.UnsetType = msgspec.UNSET
     reason: str | msgspec.UnsetType = msgspec.UNSET
 
 

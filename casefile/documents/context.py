@@ -204,6 +204,17 @@ class DeadlineLine:
 
 
 @dataclass(frozen=True, slots=True)
+class AmicableAttempt:
+    """The prior amicable attempt recorded on the case (CPC art. 750-1), or the dispense relied
+    on: the event of the procedure's `eligibility.amicable_attempt_event`, its attributes as
+    recorded (choice keys of the definition; None when not given)."""
+
+    date: date
+    mode: str | None = None  # conciliation | mediation | procedure_participative
+    dispense: str | None = None  # a dispense of the definition (urgence_manifeste…)
+
+
+@dataclass(frozen=True, slots=True)
 class CaseDocumentData:
     reference: str
     procedure: str
@@ -229,6 +240,7 @@ class CaseDocumentData:
     handed_over_on: date | None = None  # the day the amicable file went to litigation
     # The earliest due date of the invoices set apart as not yet due on the document date.
     first_due: date | None = None
+    amicable_attempt: AmicableAttempt | None = None  # CPC 750-1: the latest recorded
 
 
 COMMON_FIELDS: dict[str, str] = {
@@ -292,6 +304,9 @@ SPECIFIC_FIELDS: dict[str, str] = {
     "interets": "Intérêts par période : facture, du, au, base, taux, jours, montant",
     "total_factures": "Total des factures",
     "total_paye": "Total déjà réglé",
+    "tentative_amiable_requise": "Vrai quand la demande doit être précédée d'une tentative de résolution amiable (CPC art. 750-1 : tribunal judiciaire, montant n'excédant pas le seuil à la date du document)",
+    "tentative_amiable_seuil": "Seuil de l'article 750-1 à la date du document (« 5 000,00 € »)",
+    "tentative_amiable": "La tentative faite (mode, date) ou la dispense invoquée, enregistrée au dossier (« a été précédée d'une tentative de résolution amiable : médiation, le 12 janvier 2026 »)",
 }
 """Fields only the templates naming them in the manifest's `context` get."""
 
@@ -623,6 +638,7 @@ __all__ = [
     "COMMON_FIELDS",
     "COURT_KINDS",
     "SPECIFIC_FIELDS",
+    "AmicableAttempt",
     "CaseDocumentData",
     "ClaimSummary",
     "Company",

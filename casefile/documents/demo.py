@@ -16,6 +16,7 @@ from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from casefile.documents.context import (
+    AmicableAttempt,
     CaseDocumentData,
     ClaimSummary,
     Company,
@@ -203,6 +204,8 @@ def demo_case(invoice_count: int = 3, small: bool = False) -> CaseDocumentData:
         service_date=date(2026, 3, 12),  # opposition until Sunday 12 April → Monday 13
         payment_deadline=date(2026, 5, 1),
         notice_date=date(2026, 3, 2),
+        # CPC 750-1: the TJ assignation below 5 000 € states it; the others do not read it.
+        amicable_attempt=AmicableAttempt(date(2026, 3, 24), mode="conciliation"),
     )
 
 

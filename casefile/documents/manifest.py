@@ -23,6 +23,13 @@ from casefile.law.schema import Key, Spec, Text, Url, decode, read_toml
 from casefile.law.wording import labelled_list, quoted
 
 MANIFEST_NAME = "manifest.toml"
+# The fields of a template with `amicable_attempt = true` (casefile.documents.amicable): whether
+# CPC art. 750-1 applies to the demand, its threshold, and the attempt or dispense recorded.
+AMICABLE_ATTEMPT_FIELDS = (
+    "tentative_amiable_requise",
+    "tentative_amiable_seuil",
+    "tentative_amiable",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,9 @@ class TemplateSpec:
     claims_payment: bool = False  # it demands the sums owed: refused when nothing is owed
     # It says a deadline expired (any of these, the earliest): refused until one has.
     after_deadline: tuple[str, ...] = ()
+    # It introduces an instance subject to its procedure's prior amicable attempt (CPC 750-1):
+    # it states the attempt or dispense recorded, and is refused when the rule applies without.
+    amicable_attempt: bool = False
 
     def fits_ordonnance(self, day: date) -> bool:
         """Whether an ordonnance of `day` is on the template's side of its regime date (the
@@ -103,6 +113,7 @@ class TemplateEntry(Spec, frozen=True):
     otherwise: Key | None = None
     claims_payment: bool = False
     after_deadline: tuple[Key, ...] = ()
+    amicable_attempt: bool = False
 
 
 class ManifestSpec(Spec, frozen=True):
@@ -131,6 +142,21 @@ def parse_manifest_data(data: object, path: Path) -> Manifest:
                 f"{where}.otherwise",
                 f"principal_above/principal_at_most and otherwise go together (in {entry.key!r})",
             )
+        stated = set(AMICABLE_ATTEMPT_FIELDS) & set(entry.context)
+        if stated and not entry.amicable_attempt:
+            raise DefinitionError(
+                origin,
+                f"{where}.amicable_attempt",
+                f"le contexte nomme {sorted(stated)} : amicable_attempt = true est requis "
+                f"(dans {entry.key!r})",
+            )
+        if entry.amicable_attempt and stated != set(AMICABLE_ATTEMPT_FIELDS):
+            raise DefinitionError(
+                origin,
+                f"{where}.context",
+                f"amicable_attempt = true : le contexte nomme {list(AMICABLE_ATTEMPT_FIELDS)} "
+                f"(dans {entry.key!r})",
+            )
         templates[entry.key] = TemplateSpec(
             key=entry.key,
             file=entry.file,
@@ -148,6 +174,7 @@ def parse_manifest_data(data: object, path: Path) -> Manifest:
             professional_mentions=entry.professional_mentions,
             claims_payment=entry.claims_payment,
             after_deadline=entry.after_deadline,
+            amicable_attempt=entry.amicable_attempt,
         )
     for index, entry in enumerate(spec.templates):
         if entry.otherwise is not None and entry.otherwise not in templates:
@@ -188,6 +215,11 @@ def reference_problems(
                 problems.append(
                     f"{where}.after_deadline: {key!r} n'est pas un délai de {procedure.key}"
                 )
+        if spec.amicable_attempt and procedure.eligibility.amicable_attempt_event is None:
+            problems.append(
+                f"{where}.amicable_attempt: {procedure.key} ne nomme pas l'événement de la "
+                "tentative amiable préalable (eligibility.amicable_attempt_event)"
+            )
         if spec.court is not None and spec.court not in procedure.courts:
             problems.append(
                 f"{where}.court: {spec.court!r} n'est pas une juridiction de {procedure.key}"

@@ -18,6 +18,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
+from casefile.documents.amicable import amicable_fields, check_amicable_attempt
 from casefile.documents.context import BUILDERS, COMMON_FIELDS, CaseDocumentData, MissingField
 from casefile.documents.formatting import FILTERS, date_fr
 from casefile.documents.manifest import Manifest, TemplateSpec, load_manifest
@@ -91,6 +92,7 @@ def _check_applicable(spec: TemplateSpec, data: CaseDocumentData) -> None:
         )
     check_something_owed(spec, data)
     check_amount(spec, data)
+    check_amicable_attempt(spec, data)
     _check_ordonnance(spec, data)
     _check_expired(spec, data)
 
@@ -160,6 +162,8 @@ def build_context(
             str(manifest.path), template_key, "aucune fonction de contexte dans BUILDERS"
         )
     context = builder(data, manifest.commissaire_from)
+    if spec.amicable_attempt:
+        context.update(amicable_fields(spec, data))
     names = fields_of(spec)
     missing = [name for name in names if name not in context]
     if missing:

@@ -108,7 +108,9 @@ class MemoryRecords:
         piece = self.get_piece(piece_id)
         if piece.details != before:
             raise Conflict(DETAILS_CHANGED.format(number=piece.number))
-        piece = dataclasses.replace(piece, date=after.date, description=after.description)
+        piece = dataclasses.replace(
+            piece, date=after.date, description=after.description, kind=after.kind
+        )
         self._pieces[piece_id] = piece
         self._events.append(event)
         return piece

@@ -28,8 +28,8 @@ KIND_LABELS: Mapping[str, str] = {
 KINDS = tuple(KIND_LABELS)
 
 DETAILS_CHANGED = (
-    "la date ou la désignation de la pièce n° {number} a été modifiée entre-temps : rechargez "
-    "la page et corrigez de nouveau"
+    "la nature, la date ou la désignation de la pièce n° {number} a été modifiée entre-temps : "
+    "rechargez la page et corrigez de nouveau"
 )
 """`PieceRecords.set_details`'s refusal when the pièce changed since it was read."""
 
@@ -78,11 +78,13 @@ class NewPiece:
 
 @dataclass(frozen=True)
 class PieceDetails:
-    """What the bordereau says of a pièce besides its number and nature: its date and its
-    description (the designation's words). Correctable after the upload; the file is not."""
+    """What the bordereau says of a pièce besides its number: its date, its description (the
+    designation's words) and its nature (`kind`, one of `KINDS`: the designation starts with
+    its label). Correctable after the upload; the file is not."""
 
     date: date | None
     description: str
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class Piece:
 
     @property
     def details(self) -> PieceDetails:
-        return PieceDetails(self.date, self.description)
+        return PieceDetails(self.date, self.description, self.kind)
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,8 @@ class PieceRecords(Protocol):
     def set_details(
         self, piece_id: PieceId, before: PieceDetails, after: PieceDetails, event: PieceEvent
     ) -> Piece:
-        """Replace the pièce's date and description (what the bordereau says of it) by `after`
-        and record `event`, if they are still `before` (else `Conflict`, nothing written: a
+        """Replace the pièce's date, description and kind (what the bordereau says of it) by
+        `after` and record `event`, if they are still `before` (else `Conflict`, nothing written: a
         correction made meanwhile is not overwritten unseen). Its versions (the bytes and their
         hashes) are untouched."""
         ...

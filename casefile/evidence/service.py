@@ -20,6 +20,7 @@ from casefile.evidence.errors import IntegrityError, ObjectMissing
 from casefile.evidence.names import original_name, safe_name
 from casefile.evidence.objects import ObjectStore, Readable, new_blake3, peek
 from casefile.evidence.records import (
+    KIND_LABELS,
     KINDS,
     Actor,
     CaseId,
@@ -33,7 +34,7 @@ from casefile.evidence.records import (
 )
 from casefile.evidence.sniff import upload_problem
 from casefile.labels import ROLES, label, paris_day
-from casefile.law.wording import date_fr, quoted
+from casefile.law.wording import date_fr, labelled_list, quoted
 
 DELETE_ROLES = frozenset({"admin", "avocat"})
 """Roles allowed to withdraw a pièce (the store layer's role names)."""
@@ -407,6 +408,8 @@ def delete_piece(
 DESCRIPTION_MAX = 1000
 """The longest description (designation au bordereau) a pièce takes, in characters."""
 REASON_MAX = 500
+KIND_CHOICES = labelled_list((label, key) for key, label in KIND_LABELS.items())
+"""« Devis » (devis), « Bon de commande » (bon_de_commande)…: what a refused kind lists."""
 
 
 class Keep(Enum):
@@ -418,14 +421,18 @@ class Keep(Enum):
 KEEP = Keep.KEEP
 
 
+DetailsField = Literal["kind", "date", "description"]
+"""The fields of a pièce a correction changes, in the bordereau's order (nature, date, words)."""
+
+
 @dataclass(frozen=True)
 class DetailsEdit:
     """What `edit_details` did: the pièce as it now is, what it said before, and the fields
-    changed (`date`, `description`; none when the correction changed nothing)."""
+    changed (`kind`, `date`, `description`; none when the correction changed nothing)."""
 
     piece: Piece
     before: PieceDetails
-    changed: tuple[Literal["date", "description"], ...]
+    changed: tuple[DetailsField, ...]
 
 
 def edit_details(
@@ -435,15 +442,17 @@ def edit_details(
     actor: Actor,
     piece_date: date | Keep | None = KEEP,
     description: str | Keep = KEEP,
+    kind: str | Keep = KEEP,
     reason: str = "",
     case_id: CaseId | None = None,
     now: datetime | None = None,
 ) -> DetailsEdit:
-    """Correct what the bordereau says of a pièce — its date (None: undated) and its
-    description — as a recorded act (`edited`, with the values before and after). Its file,
-    versions and hashes are never touched: a new file is a new version (`add_version`). With
-    `case_id`, the pièce must be one of that case's. A correction that changes nothing records
-    nothing."""
+    """Correct what the bordereau says of a pièce — its nature (`kind`, one of `KINDS`), its
+    date (None: undated) and its description — as a recorded act (`edited`, with the values
+    before and after). Its file, versions and hashes are never touched: a new file is a new
+    version (`add_version`); nor are its invoice numbers and its e-invoice reading, which are
+    what its file holds. With `case_id`, the pièce must be one of that case's. A correction
+    that changes nothing records nothing."""
     piece = records.get_piece(piece_id)
     if case_id is not None and piece.case_id != case_id:
         raise NotFound(f"la pièce id {piece_id} n'est pas une pièce de ce dossier")
@@ -454,7 +463,14 @@ def edit_details(
         )
     text = piece.description if isinstance(description, Keep) else description.strip()
     why = reason.strip()
+    nature = piece.kind if isinstance(kind, Keep) else kind
     problems: dict[str, str] = {}
+    if nature != piece.kind and nature not in KINDS:  # (a kind recorded earlier may stay)
+        problems["kind"] = (
+            "nature de la pièce : "
+            + (f"{quoted(nature)} inconnue" if nature.strip() else "obligatoire")
+            + f" (choisir : {KIND_CHOICES})"
+        )
     if len(text) > DESCRIPTION_MAX:
         problems["description"] = (
             f"désignation : {len(text)} caractères, au plus {DESCRIPTION_MAX} sont admis"
@@ -469,8 +485,9 @@ def edit_details(
     if problems:
         raise InvalidFields(problems)
     before = piece.details
-    after = PieceDetails(piece.date if isinstance(piece_date, Keep) else piece_date, text)
-    changed: tuple[Literal["date", "description"], ...] = (
+    after = PieceDetails(piece.date if isinstance(piece_date, Keep) else piece_date, text, nature)
+    changed: tuple[DetailsField, ...] = (
+        *(("kind",) if after.kind != before.kind else ()),
         *(("date",) if after.date != before.date else ()),
         *(("description",) if after.description != before.description else ()),
     )
@@ -492,11 +509,12 @@ def edit_details(
     return DetailsEdit(records.set_details(piece_id, before, after, event), before, changed)
 
 
-def _detail(details: PieceDetails, name: str) -> str | None:
-    """A field of `details` as the audit trail keeps it (a date as AAAA-MM-JJ)."""
+def _detail(details: PieceDetails, name: DetailsField) -> str | None:
+    """A field of `details` as the audit trail keeps it (a date as AAAA-MM-JJ, a kind as its
+    key: the trail words it)."""
     if name == "date":
         return details.date.isoformat() if details.date is not None else None
-    return details.description
+    return details.kind if name == "kind" else details.description
 
 
 @dataclass

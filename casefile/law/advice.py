@@ -96,13 +96,19 @@ class _Context:
     parameters: Mapping[str, Parameter]
 
     def value(self, key: str) -> tuple[Decimal | None, bool]:
-        """(value, known): known is False before the parameter's first date."""
-        if key not in self.parameters:
-            raise InputError(f"Paramètre « {key} » absent de procedures/parameters.toml.")
-        try:
-            return self.parameters[key].at(self.as_of).value, True
-        except InputError:
-            return None, False
+        return _value(self.parameters, key, self.as_of)
+
+
+def _value(
+    parameters: Mapping[str, Parameter], key: str, as_of: date
+) -> tuple[Decimal | None, bool]:
+    """(value, known): known is False before the parameter's first date."""
+    if key not in parameters:
+        raise InputError(f"Paramètre « {key} » absent de procedures/parameters.toml.")
+    try:
+        return parameters[key].at(as_of).value, True
+    except InputError:
+        return None, False
 
 
 def _court(debtor_kind: str, creditor_kind: str, department: str | None) -> tuple[str, Reason]:
@@ -222,34 +228,38 @@ def _avocat(c: _Context) -> tuple[bool | None, Reason]:
     )
 
 
-def _amicable_attempt(c: _Context) -> tuple[bool, Reason]:
+def amicable_attempt(
+    claim_total: Decimal, as_of: date, parameters: Mapping[str, Parameter]
+) -> tuple[bool, Reason]:
     """CPC 750-1 for a payment claim before the tribunal judiciaire, at the date of the
     assignation: in force 1 Jan 2020, annulled 22 Sept 2022, back for instances from
-    1 Oct 2023 (parameter `tentative_amiable_prealable`)."""
-    threshold, known = c.value("tentative_amiable_prealable")
+    1 Oct 2023 (parameter `tentative_amiable_prealable`). Whether the attempt is required, and
+    why; the pleadings read the same answer (`casefile.documents.amicable`)."""
+    threshold, known = _value(parameters, "tentative_amiable_prealable", as_of)
     if not known:
         return False, Reason(
-            f"Art. 750-1 pas encore en vigueur au {date_fr(c.as_of)} (1er janvier 2020).",
+            f"Art. 750-1 pas encore en vigueur au {date_fr(as_of)} (1er janvier 2020).",
             "CPC art. 750-1",
         )
     if threshold is None:
         return False, Reason(
             f"Art. 750-1 annulé (CE, 22 sept. 2022, n° 436939) et non rétabli au "
-            f"{date_fr(c.as_of)} (rétabli pour les instances introduites à compter du "
+            f"{date_fr(as_of)} (rétabli pour les instances introduites à compter du "
             "1er octobre 2023).",
             "CPC art. 750-1",
         )
-    if c.total > threshold:
+    if claim_total > threshold:
         return False, Reason(
-            f"Demande de {amount_fr(c.total)} supérieure à {amount_fr(threshold)} : pas de tentative amiable "
+            f"Demande de {amount_fr(claim_total)} supérieure à {amount_fr(threshold)} : pas de tentative amiable "
             "préalable obligatoire.",
             "CPC art. 750-1",
         )
     return True, Reason(
-        f"Demande de {amount_fr(c.total)} n'excédant pas {amount_fr(threshold)} : conciliation, médiation ou "
+        f"Demande de {amount_fr(claim_total)} n'excédant pas {amount_fr(threshold)} : conciliation, médiation ou "
         "procédure participative préalable, à peine d'irrecevabilité, sauf dispense (urgence "
-        "manifeste, indisponibilité des conciliateurs au-delà de 3 mois, procédure de petites "
-        "créances vainement engagée…).",
+        "manifeste, indisponibilité des conciliateurs au-delà de 3 mois… ; la dispense pour une "
+        "procédure de petites créances vainement engagée n'est pas confirmée dans la rédaction "
+        "de 2023).",
         "CPC art. 750-1",
     )
 
@@ -268,7 +278,7 @@ def _refere_provision(c: _Context) -> ProcedureAdvice:
     reasons.append(avocat_reason)
     attempt: bool | None = False
     if c.court == TJ:
-        needed, attempt_reason = _amicable_attempt(c)
+        needed, attempt_reason = amicable_attempt(c.total, c.as_of, c.parameters)
         if needed:
             attempt = None
             reasons.append(
@@ -305,7 +315,7 @@ def _assignation(c: _Context) -> ProcedureAdvice:
     avocat, avocat_reason = _avocat(c)
     reasons.append(avocat_reason)
     if c.court == TJ:
-        attempt, attempt_reason = _amicable_attempt(c)
+        attempt, attempt_reason = amicable_attempt(c.total, c.as_of, c.parameters)
         reasons.append(attempt_reason)
     else:
         attempt = False

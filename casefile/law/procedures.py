@@ -38,17 +38,34 @@ ATTRIBUTE_TYPES: tuple[str, ...] = ("bool", "choice", "text", "period", "int", "
 TextKind = Literal["verbatim", "paraphrase"]
 TEXT_KINDS: tuple[str, ...] = ("verbatim", "paraphrase")
 AttributeValue = bool | int | str
+# The attributes of the event recording a prior amicable attempt (`amicable_attempt_event`):
+# how it was attempted, or the dispense relied on (CPC art. 750-1).
+AMICABLE_ATTEMPT_ATTRIBUTES: tuple[str, ...] = ("mode", "dispense")
 Conditions = dict[str, AttributeValue]
 
 
 # --- The file as written (decoded by msgspec: unknown keys refused) ---------------------------
 
 
+class ChoiceSpec(Spec, frozen=True):
+    """A choice described in the data: its label (what a page shows and a pleading states) and,
+    for a choice the law defines (a dispense of CPC art. 750-1), its article and source.
+    `uncertain` marks a choice whose rule is not confirmed (its `note` says why)."""
+
+    value: Key
+    label: Text
+    basis: Text | None = None
+    source: Url | None = None
+    note: Text | None = None
+    uncertain: bool = False
+
+
 class AttributeSpec(Spec, frozen=True):
     key: Key
     type: AttributeType
     label: Text
-    choices: tuple[Text, ...] = ()
+    # A bare value ("professionnel", shown through casefile.labels) or a described choice.
+    choices: tuple[Text | ChoiceSpec, ...] = ()
 
 
 class EventSpec(Spec, frozen=True):
@@ -141,6 +158,9 @@ class Eligibility(Spec, frozen=True):
     amicable_attempt_required: bool | Literal["parameter", "uncertain"] = False
     amicable_attempt_parameter: Key | None = None
     amicable_attempt_note: Text | None = None
+    # The event recording the attempt made or the dispense relied on (choice attributes `mode`
+    # and `dispense`): the pleadings state it and are refused when the rule applies without it.
+    amicable_attempt_event: Key | None = None
     amount_max_parameter: Key | None = None
     amount_includes: Text | None = None
     amount_date_event: Key | None = None  # the ceiling is read at this event's date
@@ -183,11 +203,29 @@ class ProcedureSpec(Spec, frozen=True):
 
 
 @dataclass(frozen=True, slots=True)
+class Choice:
+    """A described choice of an attribute (`ChoiceSpec`)."""
+
+    value: str
+    label: str
+    basis: str = ""
+    source: str = ""
+    note: str = ""
+    uncertain: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class AttributeDef:
     key: str
     type: str
     label: str
     choices: tuple[str, ...] = ()
+    # The choices the data describes (label, article, source), in the order of `choices`.
+    described: tuple[Choice, ...] = ()
+
+    def choice(self, value: object) -> Choice | None:
+        """The described choice of that value, if the data describes it."""
+        return next((c for c in self.described if c.value == value), None)
 
     def parse(self, raw: object, where: str) -> AttributeValue:
         """Turn a flag or JSON value into the typed attribute value, or say why not."""
@@ -510,7 +548,22 @@ def _events(spec: ProcedureSpec, origin: str) -> dict[str, EventDef]:
                     f"{at}.choices",
                     "obligatoire pour un attribut `choice`, et pour lui seul",
                 )
-            attributes[attr.key] = AttributeDef(attr.key, attr.type, attr.label, attr.choices)
+            described = tuple(
+                Choice(c.value, c.label, c.basis or "", c.source or "", c.note or "", c.uncertain)
+                for c in attr.choices
+                if isinstance(c, ChoiceSpec)
+            )
+            values = tuple(c if isinstance(c, str) else c.value for c in attr.choices)
+            for number, choice in enumerate(attr.choices):
+                if isinstance(choice, ChoiceSpec) and choice.uncertain and not choice.note:
+                    raise DefinitionError(
+                        origin,
+                        f"{at}.choices[{number}].note",
+                        "obligatoire pour un choix incertain (uncertain = true) : dire pourquoi",
+                    )
+            if len(set(values)) != len(values):
+                raise DefinitionError(origin, f"{at}.choices", "une valeur figure deux fois")
+            attributes[attr.key] = AttributeDef(attr.key, attr.type, attr.label, values, described)
         events[entry.key] = EventDef(
             entry.key,
             entry.label,
@@ -710,6 +763,25 @@ def _check_eligibility(
             "eligibility.amicable_attempt_parameter",
             'obligatoire quand amicable_attempt_required = "parameter", et seulement alors',
         )
+    recorded_by = eligibility.amicable_attempt_event
+    if recorded_by is None:
+        return
+    where = "eligibility.amicable_attempt_event"
+    if not by_parameter:
+        raise DefinitionError(
+            origin, where, 'seulement quand amicable_attempt_required = "parameter"'
+        )
+    event = events.get(recorded_by)
+    if event is None:
+        raise DefinitionError(origin, where, f"événement inconnu {quoted(recorded_by)}")
+    for name in AMICABLE_ATTEMPT_ATTRIBUTES:
+        attribute = (event.attributes or {}).get(name)
+        if attribute is None or attribute.type != "choice":
+            raise DefinitionError(
+                origin,
+                where,
+                f"l'événement {quoted(recorded_by)} doit avoir un attribut `choice` {quoted(name)}",
+            )
 
 
 def _check_overlaps(rules: list[DeadlineRule], origin: str) -> None:

@@ -21,11 +21,12 @@ from casefile.definitions import engine
 from casefile.documents.formatting import amount_fr, date_fr, siren_fr, siret_fr
 from casefile.documents.manifest import load_manifest
 from casefile.errors import CasefileError, InputError
+from casefile.evidence.records import KIND_LABELS as PIECE_KIND_LABELS
 from casefile.labels import (
     CASE_STATUSES,
     PHASES,
     ROLES,
-    choice_fr,
+    choice_label,
     court_fr,
     humanise,
     label,
@@ -204,7 +205,11 @@ PIECE_ACTIONS = {
 }
 
 
-PIECE_LABELS: dict[str, str] = {"date": "date de la pièce", "description": "désignation"}
+PIECE_LABELS: dict[str, str] = {
+    "kind": "nature",
+    "date": "date de la pièce",
+    "description": "désignation",
+}
 """The fields of a pièce a correction changes (`piece.edited`)."""
 
 
@@ -463,7 +468,9 @@ def describe(
     if action == "piece.edited":
         # Its before/after are in the pièce event's details (store/pieces.py).
         details = (after or {}).get("details") or {}
-        changes = field_changes(details.get("before"), details.get("after"), PIECE_LABELS)
+        changes = field_changes(
+            _piece_kinds(details.get("before")), _piece_kinds(details.get("after")), PIECE_LABELS
+        )
     elif action.startswith("piece."):
         changes = []
     else:
@@ -498,6 +505,14 @@ def describe(
         before=before,
         after=after,
     )
+
+
+def _piece_kinds(values: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A corrected pièce's values with its nature worded (« Devis » for `devis`)."""
+    if not values or "kind" not in values:
+        return values
+    kind = values["kind"]
+    return {**values, "kind": PIECE_KIND_LABELS.get(str(kind), kind)}
 
 
 def _piece_number(after: Mapping[str, Any] | None) -> str:
@@ -545,7 +560,7 @@ def _readable(
                 except (CasefileError, ValueError):
                     shown[label] = str(value)
             elif definition is not None and definition.type == "choice":
-                shown[label] = choice_fr(str(value))
+                shown[label] = choice_label(definition, str(value))
             else:
                 shown[label] = _value(key, value)
         out["attributes"] = shown

@@ -1,29 +1,33 @@
-"""Correcting what the bordereau says of a pièce after its upload — its date and its
-description (the words of its designation) — once for the API and the case page.
+"""Correcting what the bordereau says of a pièce after its upload — its nature (facture,
+devis…), its date and its description (the words of its designation) — once for the API and
+the case page.
 
 The file is never part of it: its bytes, versions and SHA-256 stay as uploaded (a corrected
 file is a new version, never a silent replacement). The correction is one transaction with its
 entry in the case's pièce history (`piece.edited`, the values before and after, who, why);
 the bordereau, the bundles and the documents read the pièce as it now is.
+
+A corrected nature changes what the pièce is called, nothing its file holds: the invoice
+numbers its e-invoice gave it and its Factur-X reading (with the claim it was confirmed as)
+stay as they are — the e-invoice is looked for in every PDF pièce, whatever its nature.
 """
 
 from __future__ import annotations
 
 import asyncio
 from datetime import date
-from typing import Literal
 
 import msgspec
 
 from casefile.evidence import records, service
 from casefile.evidence.bundle import designation, piece_title
 from casefile.evidence.records import Piece
-from casefile.evidence.service import KEEP, Keep
+from casefile.evidence.service import KEEP, DetailsField, Keep
 from casefile.store import pieces
 from casefile.store.cases import resolve_case
 from casefile.store.permissions import User, require
 
-FIELD_LABELS = {"date": "date", "description": "désignation"}
+FIELD_LABELS = {"kind": "nature", "date": "date", "description": "désignation"}
 """The French names of the fields a correction changes (messages, audit trail)."""
 
 
@@ -42,7 +46,7 @@ class PieceDetails(msgspec.Struct, frozen=True):
     description unless the title says it already."""
     sha256: str
     """The current version's fingerprint: unchanged by a correction."""
-    changed: list[Literal["date", "description"]]
+    changed: list[DetailsField]
     """The fields this correction changed (empty: nothing to change, nothing recorded)."""
 
 
@@ -53,10 +57,11 @@ async def edit_details(
     case: int | str | None = None,
     piece_date: date | Keep | None = KEEP,
     description: str | Keep = KEEP,
+    kind: str | Keep = KEEP,
     reason: str = "",
 ) -> PieceDetails:
-    """Correct the date and/or the description of pièce `piece_id` (of `case`, when given) for
-    `actor`, who must see its case and may add pièces to it."""
+    """Correct the nature, the date and/or the description of pièce `piece_id` (of `case`, when
+    given) for `actor`, who must see its case and may add pièces to it."""
     require(actor, "evidence.write", f"la pièce id {piece_id}")
     found = await pieces.get_piece(piece_id)
     # The case named (the page's) or else the pièce's own: visible to `actor`, and the
@@ -70,13 +75,14 @@ async def edit_details(
         actor=records.Actor(actor.name, actor.role),
         piece_date=piece_date,
         description=description,
+        kind=kind,
         reason=reason,
         case_id=row["id"],
     )
     return details_of(edit.piece, list(edit.changed))
 
 
-def details_of(piece: Piece, changed: list[Literal["date", "description"]]) -> PieceDetails:
+def details_of(piece: Piece, changed: list[DetailsField]) -> PieceDetails:
     return PieceDetails(
         id=piece.id,
         case_id=piece.case_id,
@@ -91,10 +97,10 @@ def details_of(piece: Piece, changed: list[Literal["date", "description"]]) -> P
 
 
 def changed_fr(details: PieceDetails) -> str:
-    """« Pièce n° 3 : date et désignation corrigées. » (or that nothing changed)."""
+    """« Pièce n° 3 : nature, date et désignation corrigées. » (or that nothing changed)."""
     names = [FIELD_LABELS[name] for name in details.changed]
     if not names:
         return f"Pièce n° {details.number} : rien à corriger, aucune modification enregistrée."
-    what = " et ".join(names)
+    what = " et ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     ending = "corrigées" if len(names) > 1 else "corrigée"
     return f"Pièce n° {details.number} : {what} {ending}."

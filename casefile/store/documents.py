@@ -22,6 +22,7 @@ from typing import Any, Literal
 from casefile.documents.context import (
     COURT_KINDS,
     SUPPLY_FACTS,
+    AmicableAttempt,
     CaseDocumentData,
     ClaimSummary,
     Company,
@@ -348,6 +349,24 @@ def _latest_event(case: dict[str, Any], key: str) -> dict[str, Any] | None:
     return matching[-1] if matching else None
 
 
+def _amicable_attempt(case: dict[str, Any], procedure: str) -> AmicableAttempt | None:
+    """The latest attempt or dispense recorded under the procedure's
+    `eligibility.amicable_attempt_event` (CPC art. 750-1), if it names one."""
+    from casefile.definitions import engine
+
+    key = engine().procedure(procedure).eligibility.amicable_attempt_event
+    event = _latest_event(case, key) if key else None
+    if event is None:
+        return None
+    attributes = event.get("attributes") or {}
+    mode, dispense = attributes.get("mode"), attributes.get("dispense")
+    return AmicableAttempt(
+        date.fromisoformat(event["date"]),
+        mode if isinstance(mode, str) and mode else None,
+        dispense if isinstance(dispense, str) and dispense else None,
+    )
+
+
 def _hearing_time(event: dict[str, Any] | None) -> time | None:
     value = (event or {}).get("attributes", {}).get("heure")
     if not isinstance(value, str):
@@ -617,6 +636,7 @@ async def case_document_data(case: int | str, actor: User, today: date) -> Docum
         reminders=await reminder_lines(row["id"]),
         handed_over_on=row.get("handed_over_on"),
         first_due=min(not_due) if not_due else None,
+        amicable_attempt=_amicable_attempt(full, row["procedure"]),
     )
     return DocumentSource(data, tuple(notes), tuple(missing))
 
@@ -739,6 +759,7 @@ async def create_document(
 
     When the case calls for another variant of `template` (manifest `otherwise`), that variant
     is rendered and stored under its own key, and the first note says why."""
+    from casefile.documents.amicable import amicable_notes
     from casefile.documents.render import render
     from casefile.documents.selection import select_template
     from casefile.evidence.backends import open_store
@@ -755,6 +776,8 @@ async def create_document(
     notes = source.notes
     if "pieces" not in template_fields(template):
         notes = tuple(n for n in notes if not n.startswith(NO_PIECE_NOTE))
+    spec = load_manifest().template(template)
+    notes = (*amicable_notes(spec, source.data), *notes)
     source = replace(source, notes=(*([swapped] if swapped else []), *missing, *notes))
     content = await asyncio.to_thread(render, template, source.data)
     target = store or open_store()

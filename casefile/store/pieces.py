@@ -284,10 +284,17 @@ async def set_details(
         unchanged = PieceRow.date.is_null() if before.date is None else PieceRow.date == before.date
         written = (
             await PieceRow.update(
-                {PieceRow.date: after.date, PieceRow.description: after.description}
+                {
+                    PieceRow.date: after.date,
+                    PieceRow.description: after.description,
+                    PieceRow.kind: after.kind,
+                }
             )
             .where(
-                (PieceRow.id == piece_id) & unchanged & (PieceRow.description == before.description)
+                (PieceRow.id == piece_id)
+                & unchanged
+                & (PieceRow.description == before.description)
+                & (PieceRow.kind == before.kind)
             )
             .returning(PieceRow.id)
         )

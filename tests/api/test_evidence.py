@@ -290,7 +290,7 @@ def test_a_piece_correction_is_refused_in_french_with_a_4xx_and_changes_nothing(
         (
             api.client.patch(url, headers=api.headers("lecteur"), json={}),
             403,
-            "le rôle « lecteur » ne permet pas d'ajouter une pièce ou corriger sa date",
+            "le rôle « lecteur » ne permet pas d'ajouter une pièce ou corriger sa nature, sa date",
         ),
         (
             api.client.patch(url, headers=api.headers("commissaire_2"), json={}),
@@ -309,3 +309,148 @@ def test_a_piece_correction_is_refused_in_french_with_a_4xx_and_changes_nothing(
     assert mine.status_code == 200, mine.text
     [shown] = api.client.get(f"/api/cases/{case['id']}", headers=avocat).json()["evidence"]
     assert (shown["date"], shown["description"]) == (None, "Devis signé")
+
+
+FACTURE_F1 = b"%PDF-1.4\n% devis 91 uploaded as a facture\n" + b"9" * 3000 + b"\n%%EOF\n"
+
+
+def test_a_piece_s_nature_is_corrected_and_the_bordereau_calls_it_a_devis(api: Api) -> None:
+    """A devis uploaded as « Facture n° F-1 »: its nature and words are corrected, and the
+    ZIP's bordereau (text and .docx), its member name, the bordereau document, the audit
+    trail and the search then call it a devis; its file and SHA-256 stay."""
+    from casefile.documents.text import docx_text
+
+    case = new_case(api)
+    uploaded = upload_raw(
+        api, case["id"], body=FACTURE_F1, kind="facture", description="Facture n° F-1"
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    piece = uploaded.json()
+    response = api.client.patch(
+        f"/api/evidence/{piece['id']}",
+        headers=api.headers("avocat"),
+        json={"kind": "devis", "description": "", "reason": "c'est le devis, pas la facture"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "id": piece["id"],
+        "case_id": case["id"],
+        "number": 1,
+        "kind": "devis",
+        "date": None,
+        "description": "",
+        "designation": "Devis",
+        "sha256": hashlib.sha256(FACTURE_F1).hexdigest(),
+        "changed": ["kind", "description"],
+    }
+    [shown] = api.client.get(f"/api/cases/{case['id']}", headers=api.headers("lecteur")).json()[
+        "evidence"
+    ]
+    assert (shown["kind"], shown["description"], shown["version"]) == ("devis", "", 1)
+    bundle = api.client.get(f"/api/cases/{case['id']}/bundle.zip", headers=api.headers("avocat"))
+    assert bundle.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
+        assert archive.namelist()[2:] == ["01 - Devis.pdf"]
+        assert archive.read("01 - Devis.pdf") == FACTURE_F1
+        index = archive.read("00 - Bordereau.txt").decode("utf-8")
+        docx = docx_text(archive.read("00 - Bordereau de communication de pièces.docx"))
+    assert index.splitlines()[-1] == "Pièce n° 1 : Devis (sans date)"
+    assert "Facture" not in index and "F-1" not in index
+    assert "\n1 | Devis | [date à compléter]\n" in docx and "F-1" not in docx
+    document = api.client.post(
+        f"/api/cases/{case['id']}/documents",
+        headers=api.headers("avocat"),
+        json={"template": "bordereau_pieces"},
+    )
+    assert document.status_code == 201, document.text
+    content = api.client.get(
+        f"/api/documents/{document.json()['id']}/content", headers=api.headers("avocat")
+    )
+    text = docx_text(content.content)
+    assert "\n1 | Devis | [date à compléter]\n" in text and "F-1" not in text
+    [entry] = [
+        e
+        for e in api.client.get(
+            "/api/audit", params={"case": case["reference"]}, headers=api.headers("admin")
+        ).json()
+        if e["action"] == "piece.edited"
+    ]
+    assert entry["actor"] == "avocat"  # named in the sentence by their display name
+    assert entry["sentence"].endswith(
+        f" a corrigé la pièce n° 1 du dossier {case['reference']} "
+        "(motif : c'est le devis, pas la facture)."
+    )
+    assert [(c["label"], c["before"], c["after"]) for c in entry["changes"]] == [
+        ("nature", "Facture", "Devis"),
+        ("désignation", "Facture n° F-1", "—"),
+    ]
+    found = api.client.get(
+        "/api/search", params={"q": f"devis {case['reference']}"}, headers=api.headers("avocat")
+    ).json()
+    assert [(i["number"], i["kind"], i["kind_label"]) for i in found["items"]] == [
+        (1, "devis", "Devis")
+    ]
+    # The same file deposited again is still that pièce, now a devis.
+    again = upload_raw(api, case["id"], body=FACTURE_F1, kind="facture")
+    assert again.status_code == 409, again.text
+    existing = again.json()["existing"]
+    assert (existing["id"], existing["number"], existing["kind"]) == (piece["id"], 1, "devis")
+
+
+def test_an_unknown_nature_is_a_422_listing_the_natures_and_changes_nothing(api: Api) -> None:
+    case = new_case(api)
+    piece = upload_raw(api, case["id"], body=FACTURE_F1 + b"\n% 2", kind="facture").json()
+    url = f"/api/evidence/{piece['id']}"
+    avocat = api.headers("avocat")
+    unknown = api.client.patch(url, headers=avocat, json={"kind": "avoir", "date": "2026-03-01"})
+    assert unknown.status_code == 422, unknown.text
+    assert unknown.json()["fields"] == {
+        "kind": "nature de la pièce : « avoir » inconnue (choisir : « Devis » (devis), « Bon de "
+        "commande » (bon_de_commande), « Facture » (facture), « Contrat » (contrat), « Mise en "
+        "demeure » (mise_en_demeure), « Accusé de réception » (accuse_reception), « Acte de "
+        "commissaire de justice » (acte_commissaire), « Pièce » (autre))"
+    }
+    for body in ({"kind": None}, {"kind": 3}):
+        refused = api.client.patch(url, headers=avocat, json=body)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["error"].startswith("body.kind : "), refused.json()
+    [shown] = api.client.get(f"/api/cases/{case['id']}", headers=avocat).json()["evidence"]
+    assert (shown["kind"], shown["date"]) == ("facture", None)  # the date was not written either
+
+
+def test_a_factur_x_piece_keeps_its_e_invoice_and_claim_when_its_nature_is_corrected(
+    api: Api,
+) -> None:
+    """The e-invoice is looked for in every PDF pièce, whatever its nature: a pièce confirmed
+    as a claim and then re-labelled keeps its reading, its claim and its invoice number (the
+    bordereau names it by its new nature and that number)."""
+    from tests.api.test_facturx import PARTIES
+    from tests.evidence.facturx_samples import Sample, facturx_pdf
+
+    case = new_case(api, **PARTIES)
+    pdf = facturx_pdf(Sample(profile="en16931", number="F-2026-977"))
+    piece = upload_raw(api, case["id"], body=pdf, kind="facture").json()
+    url = f"/api/cases/{case['id']}/pieces/{piece['piece']}/facturx"
+    created = api.client.post(
+        f"{url}/accept", headers=api.headers("avocat"), json={"supply": "marchandises"}
+    )
+    assert created.status_code == 201, created.text
+    corrected = api.client.patch(
+        f"/api/evidence/{piece['id']}", headers=api.headers("avocat"), json={"kind": "autre"}
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert (corrected.json()["designation"], corrected.json()["changed"]) == (
+        "Pièce F-2026-977",
+        ["kind"],
+    )
+    proposal = api.client.get(url, headers=api.headers("avocat")).json()
+    assert (proposal["status"], proposal["invoice_number"], proposal["linked_claim_id"]) == (
+        "facturx",
+        "F-2026-977",
+        created.json()["claim_id"],
+    )
+    [shown] = api.client.get(f"/api/cases/{case['id']}", headers=api.headers("avocat")).json()[
+        "evidence"
+    ]
+    assert (shown["kind"], shown["invoice_numbers"]) == ("autre", ["F-2026-977"])
+    assert shown["facturx"]["claim"] == created.json()["claim_id"]

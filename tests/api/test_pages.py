@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import io
 import re
+import zipfile
 from collections.abc import Iterator
 
 import pytest
@@ -412,7 +414,8 @@ def test_a_piece_s_date_and_designation_are_corrected_beside_it_on_the_case_page
     url = f"/dossiers/{case['id']}/pieces/{piece['id']}"
     text = html.unescape(uploaded.text)
     assert (
-        '<summary>Corriger<span class="visually-hidden"> la date ou la désignation de la pièce '
+        '<summary>Corriger<span class="visually-hidden"> la nature, la date ou la désignation de la '
+        "pièce "
         "n° 1</span></summary>" in text
     )
     assert f'<form method="post" action="{url}" class="stack">' in text
@@ -490,6 +493,94 @@ def test_a_piece_s_date_and_designation_are_corrected_beside_it_on_the_case_page
     page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
     assert "Facture F-12 de mars" in page and f'action="{url}"' not in page
     assert browser.client.get(url, headers=HTML).status_code == 403
+
+
+def test_a_piece_s_nature_is_corrected_beside_it_and_the_bordereau_follows(browser: Api) -> None:
+    """A devis uploaded as a facture: the form beside it offers the natures by their French
+    names, the current one selected; the correction renames it on the page and in the
+    bordereau; an unknown nature sent by hand is refused beside the select (422)."""
+    case = new_case(browser)
+    token = login(browser, "avocat")
+    uploaded = browser.client.post(
+        f"/dossiers/{case['id']}/pieces",
+        data={"_csrf_token": token, "kind": "facture", "description": "Facture n° F-1"},
+        files={"file": ("scan.pdf", b"%PDF-1.4 devis D-91", "application/pdf")},
+        headers=HTML,
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    [piece] = browser.client.get(
+        f"/api/cases/{case['id']}", headers=browser.headers("avocat")
+    ).json()["evidence"]
+    url = f"/dossiers/{case['id']}/pieces/{piece['id']}"
+    text = html.unescape(uploaded.text)
+    assert '<th scope="col">Nature, date et désignation</th>' in text
+    assert f'<label for="pd-{piece["id"]}-kind">Nature de la pièce</label>' in text
+    select = text.split(f'<select id="pd-{piece["id"]}-kind" name="kind">', 1)[1]
+    select = select.split("</select>", 1)[0]
+    assert re.findall(r'<option value="(\w+)"( selected)?>([^<]+)</option>', select) == [
+        ("devis", "", "devis"),
+        ("bon_de_commande", "", "bon de commande"),
+        ("facture", " selected", "facture"),
+        ("contrat", "", "contrat"),
+        ("mise_en_demeure", "", "mise en demeure"),
+        ("accuse_reception", "", "accusé de réception"),
+        ("acte_commissaire", "", "acte de commissaire de justice"),
+        ("autre", "", "pièce"),
+    ]
+
+    corrected = browser.client.post(
+        url,
+        data={
+            "_csrf_token": token,
+            "kind": "devis",
+            "date": "",
+            "description": "n° D-91 accepté",
+            "reason": "un devis, pas une facture",
+        },
+        headers=HTML,
+    )
+    assert corrected.status_code == 200, corrected.text
+    text = html.unescape(corrected.text)
+    assert "Pièce n° 1 : nature et désignation corrigées." in text
+    assert "<td>devis</td>\n      <td>n° D-91 accepté</td>\n      <td>non renseignée</td>" in text
+    assert '<option value="devis" selected>devis</option>' in text.split(url, 1)[1]
+    form = html.unescape(browser.client.get(url, headers=HTML).text)
+    assert "Au bordereau : Devis - n° D-91 accepté (sans date)." in form
+    assert '<option value="devis" selected>devis</option>' in form
+    assert 'for="piece-kind">Nature de la pièce</label>' in form
+    assert "seules sa nature, sa date et sa désignation sont corrigées" in form
+    bundle = browser.client.get(
+        f"/api/cases/{case['id']}/bundle.zip", headers=browser.headers("avocat")
+    )
+    assert bundle.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
+        assert archive.namelist()[2:] == ["01 - Devis - n° D-91 accepté.pdf"]
+        index = archive.read("00 - Bordereau.txt").decode("utf-8").splitlines()
+    assert index[-1] == "Pièce n° 1 : Devis - n° D-91 accepté (sans date)"
+
+    refused = browser.client.post(
+        url,
+        data={"_csrf_token": token, "kind": "avoir", "description": "Avoir n° A-1"},
+        headers=HTML,
+    )
+    assert refused.status_code == 422
+    text = html.unescape(refused.text)
+    assert (
+        '<p class="field-error" id="piece-kind-error">nature de la pièce : « avoir » inconnue '
+        "(choisir : « Devis » (devis), « Bon de commande » (bon_de_commande), « Facture » "
+        "(facture), « Contrat » (contrat), « Mise en demeure » (mise_en_demeure), « Accusé de "
+        "réception » (accuse_reception), « Acte de commissaire de justice » (acte_commissaire), "
+        "« Pièce » (autre))</p>" in text
+    )
+    assert 'value="Avoir n° A-1"' in text  # kept for the next try
+    [shown] = browser.client.get(
+        f"/api/cases/{case['id']}", headers=browser.headers("avocat")
+    ).json()["evidence"]
+    assert (shown["kind"], shown["description"], shown["sha256"]) == (
+        "devis",
+        "n° D-91 accepté",
+        piece["sha256"],
+    )
 
 
 def test_the_original_uploaded_again_on_the_page_says_the_altered_copy_is_repaired(

@@ -100,6 +100,14 @@ def test_a_document_rendered_from_the_case_page_is_listed_and_downloads(browser:
 
 def test_a_document_missing_the_hearing_date_is_a_french_message(browser: Api) -> None:
     case = renderable_case(browser, owed=True, procedure="assignation_paiement")
+    # 4 080,00 € before the tribunal judiciaire: the prior amicable attempt of CPC art. 750-1 is
+    # recorded, so that the hearing is what the assignation lacks.
+    attempt = browser.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=browser.headers("avocat"),
+        json={"key": "tentative_amiable", "date": "2026-09-01", "mode": "conciliation"},
+    )
+    assert attempt.status_code == 201, attempt.text
     token = login(browser, "avocat")
     page = browser.client.post(
         f"/dossiers/{case['id']}/documents",

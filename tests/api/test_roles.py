@@ -74,12 +74,12 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
         CASE_WORKERS,
         201,
     ),
-    # A pièce's date and designation ({piece} is a new pièce's id, on the Factur-X routes'
-    # case): whoever may add pièces to the case, its commissaire de justice included.
+    # A pièce's nature, date and designation ({piece} is a new pièce's id, on the Factur-X
+    # routes' case): whoever may add pièces to the case, its commissaire de justice included.
     (
         "PATCH",
         "/api/evidence/{piece}",
-        {"date": "2026-03-01", "description": "Devis n° 77 accepté"},
+        {"kind": "contrat", "date": "2026-03-01", "description": "Contrat n° 77 signé"},
         CASE_WORKERS | {"commissaire_de_justice"},
         200,
     ),

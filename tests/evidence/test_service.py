@@ -270,7 +270,10 @@ def test_a_piece_s_date_and_designation_are_corrected_never_its_file(store, reco
         reason="date oubliée au dépôt",
         now=NOW,
     )
-    assert (edit.before, edit.changed) == (PieceDetails(None, ""), ("date", "description"))
+    assert (edit.before, edit.changed) == (
+        PieceDetails(None, "", "devis"),
+        ("date", "description"),
+    )
     piece = records.get_piece(receipt["id"])
     assert (piece.date, piece.description) == (date(2026, 3, 1), "Devis n° 77 accepté")
     assert piece.versions == uploaded.versions  # same bytes, SHA-256, BLAKE3, names
@@ -346,15 +349,107 @@ def test_a_correction_is_refused_with_its_reason_and_changes_nothing(store, reco
     with pytest.raises(Conflict, match="la pièce n° 1 a été modifiée entre-temps"):
         records.set_details(
             a["id"],
-            PieceDetails(date(2026, 1, 1), piece.description),
-            PieceDetails(date(2026, 2, 2), "autre"),
+            PieceDetails(date(2026, 1, 1), piece.description, piece.kind),
+            PieceDetails(date(2026, 2, 2), "autre", piece.kind),
             PieceEvent(CASE, a["id"], "edited", NOW, "Me Durand"),
         )
     service.delete_piece(records, b["id"], actor=LAWYER, reason="doublon", now=NOW)
     with pytest.raises(Conflict, match="a été retirée le 24 novembre 2026 : elle ne figure plus"):
         service.edit_details(records, b["id"], actor=LAWYER, piece_date=date(2026, 3, 1))
-    assert records.get_piece(a["id"]).details == PieceDetails(None, "Facture de mars")
+    assert records.get_piece(a["id"]).details == PieceDetails(None, "Facture de mars", "facture")
     assert [e.action for e in records.history(CASE)] == ["added", "added", "deleted"]
+
+
+def test_a_piece_s_nature_is_corrected_and_the_bordereau_names_it_so(store, records):
+    """A devis uploaded as a facture: its nature is corrected (alone, then with its words), as
+    a recorded act; the bordereau's title and member name follow, its bytes stay, and the same
+    file deposited again is still the duplicate of that pièce, now a devis."""
+    receipt = add(store, records, pdf("D-77"), description="Facture n° F-1")
+    uploaded = records.get_piece(receipt["id"])
+    assert [line.title for line in bordereau(records.list_pieces(CASE))] == ["Facture n° F-1"]
+    edit = service.edit_details(
+        records, receipt["id"], actor=LAWYER, kind="devis", reason="un devis, pas une facture"
+    )
+    assert (edit.before, edit.changed) == (
+        PieceDetails(None, "Facture n° F-1", "facture"),
+        ("kind",),
+    )
+    assert records.get_piece(receipt["id"]).details == PieceDetails(None, "Facture n° F-1", "devis")
+    assert records.history(CASE)[-1].details == {
+        "number": 1,
+        "before": {"kind": "facture"},
+        "after": {"kind": "devis"},
+    }
+    assert records.history(CASE)[-1].reason == "un devis, pas une facture"
+    [line] = bordereau(records.list_pieces(CASE))
+    assert (line.title, line.filename) == (
+        "Devis - Facture n° F-1",
+        "01 - Devis - Facture n° F-1.pdf",
+    )
+    # Nature, date and words at once: the fields changed in the bordereau's order.
+    edit = service.edit_details(
+        records,
+        receipt["id"],
+        actor=LAWYER,
+        kind="bon_de_commande",
+        piece_date=date(2026, 3, 1),
+        description="",
+        now=NOW,
+    )
+    assert edit.changed == ("kind", "date", "description")
+    assert records.history(CASE)[-1].details == {
+        "number": 1,
+        "before": {"kind": "devis", "date": None, "description": "Facture n° F-1"},
+        "after": {"kind": "bon_de_commande", "date": "2026-03-01", "description": ""},
+    }
+    edit = service.edit_details(records, receipt["id"], actor=LAWYER, kind="devis")
+    [line] = bordereau(records.list_pieces(CASE))
+    assert (line.title, line.filename, line.sha256) == (
+        "Devis",
+        "01 - Devis.pdf",
+        receipt["sha256"],
+    )
+    assert (
+        text_index([line], "2026/0042").splitlines()[-1] == "Pièce n° 1 : Devis (du 1er mars 2026)"
+    )
+    assert records.get_piece(receipt["id"]).versions == uploaded.versions  # the same bytes
+    assert service.edit_details(records, receipt["id"], actor=LAWYER, kind="devis").changed == ()
+    with pytest.raises(service.DuplicatePiece) as again:
+        add(store, records, pdf("D-77"), on_duplicate="ask")
+    assert again.value.extra is not None
+    assert (again.value.extra["existing"]["number"], again.value.extra["existing"]["kind"]) == (
+        1,
+        "devis",
+    )
+
+
+def test_an_unknown_nature_is_refused_with_the_choices_in_french(store, records):
+    a = add(store, records, pdf("a"), kind="contrat")
+    choices = (
+        "« Devis » (devis), « Bon de commande » (bon_de_commande), « Facture » (facture), "
+        "« Contrat » (contrat), « Mise en demeure » (mise_en_demeure), « Accusé de réception » "
+        "(accuse_reception), « Acte de commissaire de justice » (acte_commissaire), « Pièce » "
+        "(autre)"
+    )
+    with pytest.raises(InvalidFields) as unknown:
+        service.edit_details(records, a["id"], actor=LAWYER, kind="Devis", piece_date=None)
+    assert unknown.value.errors == {
+        "kind": f"nature de la pièce : « Devis » inconnue (choisir : {choices})"
+    }
+    with pytest.raises(InvalidFields) as empty:
+        service.edit_details(records, a["id"], actor=LAWYER, kind=" ")
+    assert empty.value.errors == {"kind": f"nature de la pièce : obligatoire (choisir : {choices})"}
+    # Corrected meanwhile to another nature: the stale correction is not written over it.
+    piece = records.get_piece(a["id"])
+    with pytest.raises(Conflict, match="la nature, la date ou la désignation de la pièce n° 1"):
+        records.set_details(
+            a["id"],
+            PieceDetails(None, "", "facture"),
+            PieceDetails(None, "", "devis"),
+            PieceEvent(CASE, a["id"], "edited", NOW, "Me Durand"),
+        )
+    assert records.get_piece(a["id"]) == piece
+    assert [e.action for e in records.history(CASE)] == ["added"]
 
 
 @pytest.mark.parametrize(

@@ -145,7 +145,7 @@ def test_a_commissaire_sees_only_the_documents_of_assigned_cases(api: Api) -> No
 
 
 def test_errors_name_the_problem(api: Api) -> None:
-    case = new_case(api, "API-DOC-4")
+    case = new_case(api, "API-DOC-4", procedure="assignation_paiement")
     url = f"/api/cases/{case['id']}/documents"
     unknown = api.client.post(url, headers=api.headers("avocat"), json={"template": "plaidoirie"})
     assert unknown.status_code == 404
@@ -156,6 +156,19 @@ def test_errors_name_the_problem(api: Api) -> None:
     assert extra.status_code == 400
     missing = api.client.get("/api/documents/999999/content", headers=api.headers("avocat"))
     assert missing.status_code == 404
+    # 1 500,00 € before the tribunal judiciaire: without the prior amicable attempt of CPC
+    # art. 750-1 the assignation is refused first, under its own code.
+    attempt = api.client.post(
+        url, headers=api.headers("avocat"), json={"template": "assignation_paiement_tj"}
+    )
+    assert attempt.status_code == 422
+    assert attempt.json()["code"] == "tentative_amiable_absente"
+    recorded = api.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=api.headers("avocat"),
+        json={"key": "tentative_amiable", "date": "2026-03-02", "dispense": "urgence_manifeste"},
+    )
+    assert recorded.status_code == 201, recorded.text
     # A hearing document needs the hearing: recorded nowhere yet, it is a 422 naming it.
     hearing = api.client.post(
         url, headers=api.headers("avocat"), json={"template": "assignation_paiement_tj"}

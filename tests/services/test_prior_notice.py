@@ -109,6 +109,12 @@ def test_the_pleading_lists_the_letter_and_dates_the_interest_from_it(
         store.run(
             cases.add_event(case["id"], "audience", date(2026, 7, 15), {"heure": "09:30"}, SYSTEM)
         )
+    if procedure == "assignation_paiement":  # 4 080,00 € before the TJ: CPC art. 750-1
+        store.run(
+            cases.add_event(
+                case["id"], "tentative_amiable", date(2026, 4, 7), {"mode": "mediation"}, SYSTEM
+            )
+        )
     source = store.run(case_document_data(case["reference"], SYSTEM, TODAY))
     assert source.data.notice_date == LETTER
     assert [(p.number, p.kind, p.date) for p in source.data.pieces] == [

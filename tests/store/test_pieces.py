@@ -184,8 +184,8 @@ def test_a_piece_s_details_are_corrected_in_one_guarded_write_and_recorded(store
             try:
                 records.set_details(  # as read before that correction: refused
                     receipt["id"],
-                    PieceDetails(None, ""),
-                    PieceDetails(date(2027, 1, 1), "périmé"),
+                    PieceDetails(None, "", "devis"),
+                    PieceDetails(date(2027, 1, 1), "périmé", "devis"),
                     PieceEvent(
                         case["id"], receipt["id"], "edited", edit.piece.versions[0].added_at, "x"
                     ),
@@ -209,7 +209,9 @@ def test_a_piece_s_details_are_corrected_in_one_guarded_write_and_recorded(store
     assert [(v.version, v.sha256) for v in piece.versions] == [
         (1, sha256(b"%PDF-1.4 devis 77").hexdigest())
     ]
-    assert stale.startswith("la date ou la désignation de la pièce n° 1 a été modifiée entre-temps")
+    assert stale.startswith(
+        "la nature, la date ou la désignation de la pièce n° 1 a été modifiée entre-temps"
+    )
     assert [e.action for e in history] == ["added", "edited"]
     assert (history[1].by, history[1].reason, history[1].details) == (
         "me_dupont",
@@ -224,3 +226,74 @@ def test_a_piece_s_details_are_corrected_in_one_guarded_write_and_recorded(store
     assert [(e["piece"], e["date"], e["description"]) for e in shown["evidence"]] == [
         (1, "2026-03-01", "Devis n° 77 accepté")
     ]
+
+
+def test_a_piece_s_nature_is_corrected_in_the_same_guarded_write(store, tmp_path):
+    """A devis uploaded as a facture, on both engines: its kind is written only if the pièce
+    is still as read (a stale correction of another nature is refused), recorded with its
+    before and after, and the case and the search read the new nature."""
+    from casefile.errors import Conflict
+    from casefile.evidence.records import PieceDetails, PieceEvent
+    from casefile.services import search
+
+    case = store.run(cases.create_case(new_case(), SYSTEM))
+    objects = LocalStore(tmp_path / "evidence")
+
+    async def scenario():
+        records = PiccoloPieceRecords(asyncio.get_running_loop())
+
+        def work():
+            receipt = service.add_piece(
+                objects,
+                records,
+                case["id"],
+                io.BytesIO(b"%PDF-1.4 devis 78"),
+                filename="scan.pdf",
+                kind="facture",
+                description="n° D-78",
+                actor=LAWYER,
+            )
+            edit = service.edit_details(
+                records, receipt["id"], actor=LAWYER, kind="devis", reason="un devis"
+            )
+            try:
+                records.set_details(  # as read before that correction: refused
+                    receipt["id"],
+                    PieceDetails(None, "n° D-78", "facture"),
+                    PieceDetails(None, "n° D-78", "contrat"),
+                    PieceEvent(
+                        case["id"], receipt["id"], "edited", edit.piece.versions[0].added_at, "x"
+                    ),
+                )
+            except Conflict as error:
+                stale = str(error)
+            else:
+                stale = ""
+            return edit, stale, records.get_piece(receipt["id"]), records.history(case["id"])
+
+        return await asyncio.to_thread(work)
+
+    edit, stale, piece, history = store.run(scenario())
+    assert (edit.changed, edit.before.kind) == (("kind",), "facture")
+    assert (piece.kind, piece.description, piece.date) == ("devis", "n° D-78", None)
+    assert [(v.version, v.sha256) for v in piece.versions] == [
+        (1, sha256(b"%PDF-1.4 devis 78").hexdigest())
+    ]
+    assert stale.startswith(
+        "la nature, la date ou la désignation de la pièce n° 1 a été modifiée entre-temps"
+    )
+    assert [e.action for e in history] == ["added", "edited"]
+    assert (history[1].reason, history[1].details) == (
+        "un devis",
+        {"number": 1, "before": {"kind": "facture"}, "after": {"kind": "devis"}},
+    )
+    shown = store.run(cases.get_case(case["id"], SYSTEM))
+    assert [(e["piece"], e["kind"], e["description"]) for e in shown["evidence"]] == [
+        (1, "devis", "n° D-78")
+    ]
+    # The search finds it by its new nature, no longer by the old one.
+    found = store.run(search.search_pieces(SYSTEM, "devis D-78"))
+    assert [(h.piece_id, h.kind, h.kind_label) for h in found.items] == [
+        (piece.id, "devis", "Devis")
+    ]
+    assert store.run(search.search_pieces(SYSTEM, "facture D-78")).items == []

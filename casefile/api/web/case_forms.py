@@ -1,5 +1,5 @@
 """The case's data on the web (issue 12 item 1): parties, invoices, payments, events and the
-date and designation of a pièce, each entered or corrected on its own page (a pièce's also from
+nature, date and designation of a pièce, each entered or corrected on its own page (a pièce's also from
 the small form beside it on the case page), through the same services as the API and the CLI.
 
 Forms post here (session, CSRF). On success: redirect to the case page with the deadlines'
@@ -23,6 +23,7 @@ from litestar.response import Redirect, Template
 from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.api.cases import check_event_permission
+from casefile.api.integrations import evidence_kind_labels
 from casefile.api.procedures import find_procedure, procedure_detail
 from casefile.api.web.case_data_view import CATEGORY_OPTIONS, CIVILITY_OPTIONS, ROLE_LABELS
 from casefile.api.web.pages import flash, page
@@ -30,7 +31,7 @@ from casefile.errors import CasefileError, InputError, InvalidFields, NotFound, 
 from casefile.evidence.bundle import designation, title_of
 from casefile.evidence.records import KIND_LABELS
 from casefile.evidence.service import KEEP, Keep
-from casefile.labels import changes_fr
+from casefile.labels import changes_fr, humanise
 from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.services import cases, claims, events, parties, payments, piece_details
@@ -42,6 +43,8 @@ RowId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 HIDDEN = ("_csrf_token", "expected_version")
 
 SUPPLY_OPTIONS = [("", "— non renseignée —"), *claims.SUPPLIES.items()]
+KIND_OPTIONS = list(evidence_kind_labels().items())
+"""The natures of a pièce, as the correction form's select offers them (as the upload's)."""
 
 
 def _form(data: Mapping[str, str]) -> dict[str, str]:
@@ -511,7 +514,7 @@ class CaseFormsController(Controller):
             "Paiement retiré.",
         )
 
-    # -- pièces: their date and designation (never their file) -------------------------------
+    # -- pièces: their nature, date and designation (never their file) -----------------------
 
     def _piece(self, case: Mapping[str, Any], piece_id: int) -> dict[str, Any]:
         piece = next((p for p in case["evidence"] if p["id"] == piece_id), None)
@@ -540,6 +543,9 @@ class CaseFormsController(Controller):
             case=case,
             piece=piece,
             kind_label=KIND_LABELS.get(piece["kind"], "Pièce"),
+            kind_options=KIND_OPTIONS
+            if piece["kind"] in KIND_LABELS
+            else [*KIND_OPTIONS, (piece["kind"], humanise(piece["kind"]))],  # kept if unknown
             designation=designation(title, piece["description"] or ""),
             values=values,
             errors=errors or {},
@@ -552,7 +558,11 @@ class CaseFormsController(Controller):
     ) -> Template:
         case = await cases.get_case(case_id, actor)
         piece = self._piece(case, piece_id)
-        values = {"date": piece["date"] or "", "description": piece["description"]}
+        values = {
+            "kind": piece["kind"],
+            "date": piece["date"] or "",
+            "description": piece["description"],
+        }
         return self._piece_page(request, case, piece, values)
 
     @post(
@@ -568,7 +578,7 @@ class CaseFormsController(Controller):
         actor: Actor,
         data: Form,
     ) -> Template | Redirect:
-        """The pièce's date (empty: undated) and designation; a field the form did not send
+        """The pièce's nature, date (empty: undated) and designation; a field the form did not send
         keeps its value. Refused: the same form again (422, or 409 when the pièce was withdrawn
         or corrected meanwhile) with each message beside its field."""
         form = _form(data)
@@ -588,6 +598,7 @@ class CaseFormsController(Controller):
                     case=case_id,
                     piece_date=day,
                     description=form.get("description", KEEP),
+                    kind=form.get("kind", KEEP),
                     reason=form.get("reason", ""),
                 )
             except CasefileError as refused:

@@ -20,6 +20,7 @@ from litestar.response import Redirect
 from casefile import clock
 from casefile.api.auth import Actor, requires
 from casefile.documents.context import MissingField
+from casefile.documents.manifest import load_manifest
 from casefile.errors import CasefileError, InputError
 from casefile.labels import FEED_KINDS, INSTALMENT_STATUSES, count_fr
 from casefile.store.permissions import User, can
@@ -51,7 +52,12 @@ def document_error(title: str, error: CasefileError, key: str = "") -> str:
         return f"Le document « {title} » ne peut pas être généré : il manque {need}."
     detail = error.public_message or str(error)
     if key and title != key:
-        detail = detail.removeprefix(f"{key} : ")
+        # The refusal may come from the variant the request was swapped for (the assignation
+        # below the avocat threshold refused under CPC art. 750-1): neither key is shown.
+        variant = getattr(load_manifest().templates.get(key), "otherwise", None)
+        for shown in (key, variant):
+            if shown:
+                detail = detail.removeprefix(f"{shown} : ")
     return f"Le document « {title} » ne peut pas être généré : {detail}"
 
 
@@ -62,8 +68,6 @@ def templates_for(
     then the amicable phase's (mise en demeure, décompte): they precede or accompany any
     procedure. Once the ordonnance is recorded, a template of the other regime is not offered
     (a demande de formule exécutoire for an ordonnance from 1 March 2022: `render` refuses it)."""
-    from casefile.documents.manifest import load_manifest
-
     manifest = load_manifest()
     keys = [d.template for d in procedure.documents]
     keys += [k for k, spec in manifest.templates.items() if spec.procedure == procedure.key]
@@ -86,8 +90,6 @@ def _ordonnance_date(case: Mapping[str, Any]) -> date | None:
 
 
 def _template_title(key: str) -> str:
-    from casefile.documents.manifest import load_manifest
-
     spec = load_manifest().templates.get(key)
     return spec.title if spec else key
 
