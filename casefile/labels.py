@@ -238,6 +238,36 @@ def refused_fr(role: str, action: str) -> str:
     return f"{who} ne permet pas {_de(what)}"
 
 
+EVENT_CHANGES: Mapping[str, str] = {"add": "enregistrer", "edit": "corriger", "delete": "retirer"}
+"""The verb of a refused change of an event (`services.events`' `change`)."""
+
+
+def event_label_fr(key: str, procedure: str | None = None) -> str:
+    """An event's name as its procedure writes it (« Jugement rendu »); without the procedure,
+    the first one defining the key; a key no procedure defines stays as it was typed."""
+    from casefile.definitions import engine  # the law's data: not on every command's start
+
+    procedures = engine().procedures
+    chosen = [procedures[procedure]] if procedure in procedures else list(procedures.values())
+    for definition in chosen:
+        if key in definition.events:
+            return definition.events[key].label
+    return key
+
+
+def event_refused_fr(role: str, event: str, change: str = "add") -> str:
+    """The 403 of an event a role may not record, correct or withdraw: « le rôle « commissaire
+    de justice » ne permet pas d'enregistrer l'événement « Jugement rendu » : … »."""
+    verb = EVENT_CHANGES.get(change, EVENT_CHANGES["add"])
+    text = f"le rôle « {label(ROLES, role)} » ne permet pas {_de(verb)} l'événement « {event} »"
+    if role == "commissaire_de_justice":
+        text += (
+            " : un commissaire de justice enregistre les significations et les actes de son "
+            "ministère"
+        )
+    return text
+
+
 def _de(phrase: str) -> str:
     """'de gérer…', "d'enregistrer…" (elision before a vowel)."""
     return f"d'{phrase}" if phrase[:1] in "aeéiou" else f"de {phrase}"

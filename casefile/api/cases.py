@@ -12,7 +12,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 from casefile import clock
 from casefile.api.auth import Actor, allows, fast_get
 from casefile.api.schemas import Changes, InvoiceBody, NewCaseBody, PaymentBody, changes_out
-from casefile.errors import Forbidden, InputError
+from casefile.errors import InputError
 from casefile.law.wording import quoted
 from casefile.store.permissions import User
 
@@ -55,15 +55,16 @@ def event_fields(
     return key.strip(), day, attributes
 
 
-def check_event_permission(actor: Actor, key: str) -> None:
-    """A commissaire de justice records significations only; others need event.write."""
-    from casefile.store.permissions import can, event_action
+def check_event_permission(
+    actor: Actor, key: str, change: str = "add", procedure: str | None = None
+) -> None:
+    """A commissaire de justice records significations and their own acts only; others need
+    event.write. The refusal names the role and the event in French (`procedure`: whose label)."""
+    from casefile.labels import event_label_fr
+    from casefile.store.permissions import can, event_action, require_event
 
-    action = event_action(key)
-    if not can(actor.role, action):
-        raise Forbidden(
-            f"le rôle {actor.role} ne permet pas d'enregistrer l'événement {key} ({action})"
-        )
+    if not can(actor.role, event_action(key)):
+        require_event(actor, key, change, event_label_fr(key, procedure), named=False)
 
 
 async def deadlines_json(path_params: dict[str, Any], actor: User) -> bytes:
@@ -214,7 +215,7 @@ class CaseController(Controller):
         if reason is not None and not isinstance(reason, str):
             raise InputError("reason : le motif est un texte")
         key, day, attributes = event_fields(body, key)
-        check_event_permission(actor, key)
+        check_event_permission(actor, key, "edit")
         result = await cases.edit_event(
             case_id,
             key,
@@ -246,7 +247,7 @@ class CaseController(Controller):
     ) -> Changes:
         from casefile.services import cases
 
-        check_event_permission(actor, key)
+        check_event_permission(actor, key, "delete")
         result = await cases.delete_event(
             case_id,
             key,

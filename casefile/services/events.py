@@ -20,7 +20,7 @@ from casefile.services.plausibility import event_warnings
 from casefile.store import audit
 from casefile.store.cases import bump_version, resolve_case
 from casefile.store.db import atomic
-from casefile.store.permissions import User, event_action, require
+from casefile.store.permissions import User, require_event
 from casefile.store.recompute import recompute_case
 from casefile.store.tables import Event
 
@@ -86,7 +86,7 @@ async def _event_change(
 ) -> dict[str, Any]:
     why = _reason(reason)
     if key is not None:
-        require(actor, event_action(key), f"event {key}")
+        require_event(actor, key, change)
     async with atomic():
         row = await resolve_case(case, actor)
         eng = engine()
@@ -98,7 +98,8 @@ async def _event_change(
         if change != "add":
             latest = await _target(row["id"], row["reference"], key, event_id)
             key = str(latest["key"])
-            require(actor, event_action(key), f"event {key}")
+            label = procedure.events[key].label if key in procedure.events else key
+            require_event(actor, key, change, label)
             event_row_id = int(latest["id"])
             before = {
                 "key": key,

@@ -96,6 +96,21 @@ def event_action(event_key: str) -> str:
     return "event.write_signification" if "signifi" in event_key else "event.write"
 
 
+def require_event(
+    actor: User, key: str, change: str = "add", label: str | None = None, named: bool = True
+) -> None:
+    """Refuse, in French, an event `actor` may not `change` ("add", "edit", "delete"): the
+    event by its label (`label`, else the first procedure's), and, `named`, who acts (the
+    CLI's and the services' messages; the web says it without)."""
+    if can(actor.role, event_action(key)):
+        return
+    from casefile.errors import Forbidden
+    from casefile.labels import event_label_fr, event_refused_fr
+
+    message = event_refused_fr(actor.role, label or event_label_fr(key), change)
+    raise Forbidden(f"action refusée pour « {actor.name} » : {message}" if named else message)
+
+
 def require(actor: User, action: str, what: str = "") -> None:
     from casefile.errors import Forbidden
 

@@ -617,12 +617,12 @@ class CaseFormsController(Controller):
     # -- events -------------------------------------------------------------------------------
 
     async def _event(
-        self, case: Mapping[str, Any], event_id: int, actor: User
+        self, case: Mapping[str, Any], event_id: int, actor: User, change: str = "edit"
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         event = next((e for e in case["events"] if e["id"] == event_id), None)
         if event is None:
             raise NotFound(f"le dossier {case['reference']} n'a pas d'événement n° {event_id}")
-        check_event_permission(actor, event["key"])
+        check_event_permission(actor, event["key"], change, case["procedure"])
         detail = procedure_detail(find_procedure(case["procedure"]))
         definition = next(e for e in detail["events"] if e["key"] == event["key"])
         return dict(event), definition
@@ -718,7 +718,7 @@ class CaseFormsController(Controller):
     ) -> Template | Redirect:
         form = _form(data)
         case = await cases.get_case(case_id, actor)
-        event, definition = await self._event(case, event_id, actor)
+        event, definition = await self._event(case, event_id, actor, "delete")
         reason = form.get("delete_reason", "")
         if not reason:
             values = {"date": event["date"], **event["attributes"]}
