@@ -115,7 +115,7 @@ PERMISSIONS: Mapping[str, str] = {
     "claim.write": "enregistrer ou modifier une facture",
     "payment.write": "enregistrer ou modifier un paiement",
     "event.write": "enregistrer un événement",
-    "event.write_signification": "enregistrer une signification",
+    "event.write_signification": "enregistrer une signification ou un acte de commissaire de justice",
     "evidence.read": "consulter les pièces",
     "evidence.write": "ajouter une pièce ou corriger sa nature, sa date et sa désignation",
     "evidence.delete": "retirer une pièce",

@@ -91,9 +91,30 @@ def assigned_only(role: str) -> bool:
     return role == "commissaire_de_justice"
 
 
+OFFICE_ACTS = frozenset(
+    {
+        # Injonction de payer, CPC art. 1416 al. 2: what opens the opposition when the
+        # ordonnance was not served in person — an act served in person, a saisie.
+        "premier_acte_a_personne",
+        "premiere_mesure_execution",
+        # Procédure simplifiée des petites créances (CPCE L125-1, R125-1 et s.): the
+        # commissaire sends the invitation, receives the debtor's answer, issues the title.
+        "invitation_envoyee",
+        "accord_debiteur",
+        "refus_debiteur",
+        "titre_delivre",
+    }
+)
+"""Events a commissaire de justice records besides the significations: the acts of their
+office (the creditor's mandate to them stays case work)."""
+
+
 def event_action(event_key: str) -> str:
-    """Recording a signification is the commissaire's act; other events are case work."""
-    return "event.write_signification" if "signifi" in event_key else "event.write"
+    """Recording a signification or another act of a commissaire de justice's office is the
+    commissaire's (`event.write_signification`); other events are case work."""
+    if "signifi" in event_key or event_key in OFFICE_ACTS:
+        return "event.write_signification"
+    return "event.write"
 
 
 def require_event(

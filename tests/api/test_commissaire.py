@@ -5,6 +5,7 @@ instead, never `commissaire_de_justice`, `jugement_rendu` or `event.write`)."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -96,3 +97,63 @@ def test_the_cli_service_refuses_in_french() -> None:
         "d'enregistrer l'événement « Jugement rendu » : un commissaire de justice enregistre "
         "les significations et les actes de son ministère"
     )
+
+
+def _small_claim_case(api: Api) -> dict:
+    return new_case(
+        api, procedure="petites_creances", court="commissaire_de_justice", court_department="67"
+    )
+
+
+@pytest.mark.parametrize(
+    ("procedure", "key", "attributes"),
+    [
+        # CPC art. 1416 al. 2: the first act served on the debtor in person (a signification).
+        ("injonction_de_payer", "premier_acte_a_personne", {}),
+        # … or the first measure of execution making the debtor's assets unavailable (a saisie).
+        ("injonction_de_payer", "premiere_mesure_execution", {}),
+        # CPCE L125-1: the commissaire sends the invitation, records the answer, issues the title.
+        ("petites_creances", "invitation_envoyee", {}),
+        ("petites_creances", "refus_debiteur", {}),
+    ],
+)
+def test_the_commissaire_records_the_acts_of_their_office(
+    api: Api, procedure: str, key: str, attributes: dict
+) -> None:
+    case = _small_claim_case(api) if procedure == "petites_creances" else new_case(api)
+    if key == "refus_debiteur":
+        api.client.post(
+            f"/api/cases/{case['id']}/events",
+            headers=api.headers("commissaire_de_justice"),
+            json={"key": "invitation_envoyee", "date": "2026-10-19"},
+        )
+    recorded = api.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=api.headers("commissaire_de_justice"),
+        json={"key": key, "date": "2026-11-20", **attributes},
+    )
+    assert recorded.status_code == 201, recorded.text
+
+
+def test_the_mandate_stays_the_creditors(api: Api) -> None:
+    case = _small_claim_case(api)
+    refused = api.client.post(
+        f"/api/cases/{case['id']}/events",
+        headers=api.headers("commissaire_de_justice"),
+        json={"key": "mandat_commissaire", "date": "2026-10-13"},
+    )
+    assert refused.status_code == 403
+    assert "« Mandat donné au commissaire de justice »" in refused.json()["error"]
+
+
+def test_the_small_claim_page_offers_the_commissaire_their_acts(browser: Api) -> None:
+    case = _small_claim_case(browser)
+    login(browser, "commissaire_de_justice")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    offered = re.findall(r"<button type=\"submit\">Enregistrer « ([^»]+) »</button>", page)
+    assert offered == [
+        "Invitation envoyée au débiteur (LRAR ou message électronique)",
+        "Accord du débiteur sur le montant et les modalités",
+        "Refus du débiteur",
+        "Titre exécutoire délivré par le commissaire de justice",
+    ]

@@ -49,7 +49,7 @@ from casefile.services.documents import case_readiness
 from casefile.services.parties import party_input
 from casefile.services.throttle import Throttled
 from casefile.services.users import people_names
-from casefile.store.permissions import User, can
+from casefile.store.permissions import User, can, event_action
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -364,8 +364,7 @@ class PageController(Controller):
         ]
         timeline.sort(key=lambda item: (str(item["date"]), item["order"]))
         events = detail["events"]
-        if not can(actor.role, "event.write"):
-            events = [e for e in events if "signifi" in e["key"]]
+        events = [e for e in events if can(actor.role, event_action(e["key"]))]
         return page(
             request,
             "case.html",
