@@ -151,7 +151,8 @@ class EvidenceController(Controller):
             "le fichier. La correction est inscrite à l'historique des pièces du "
             "dossier (piece.edited, valeurs avant et après) ; le bordereau, les dossiers de "
             "pièces et les documents la reprennent. 409 pour une pièce retirée ou modifiée "
-            "entre-temps. `changed` liste les champs modifiés (vide : rien enregistré)."
+            "entre-temps. `changed` liste les champs modifiés (vide : rien enregistré). Un "
+            "commissaire de justice ne corrige que les pièces qu'il a déposées (403 sinon)."
         ),
     )
     async def edit_details(

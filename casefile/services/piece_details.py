@@ -19,13 +19,14 @@ from datetime import date
 
 import msgspec
 
+from casefile.errors import Forbidden
 from casefile.evidence import records, service
 from casefile.evidence.bundle import designation, piece_title
-from casefile.evidence.records import Piece
+from casefile.evidence.records import KIND_LABELS, Piece
 from casefile.evidence.service import KEEP, DetailsField, Keep
 from casefile.store import pieces
 from casefile.store.cases import resolve_case
-from casefile.store.permissions import User, require
+from casefile.store.permissions import User, assigned_only, require
 
 FIELD_LABELS = {"kind": "nature", "date": "date", "description": "désignation"}
 """The French names of the fields a correction changes (messages, audit trail)."""
@@ -61,12 +62,15 @@ async def edit_details(
     reason: str = "",
 ) -> PieceDetails:
     """Correct the nature, the date and/or the description of pièce `piece_id` (of `case`, when
-    given) for `actor`, who must see its case and may add pièces to it."""
+    given) for `actor`, who must see its case and may add pièces to it (a commissaire de
+    justice: a pièce they deposited)."""
     require(actor, "evidence.write", f"la pièce id {piece_id}")
     found = await pieces.get_piece(piece_id)
     # The case named (the page's) or else the pièce's own: visible to `actor`, and the
     # pièce's (the evidence service refuses a pièce of another case).
     row = await resolve_case(found.case_id if case is None else case, actor)
+    if found.case_id == row["id"] and found.deleted_at is None:  # (else the service's 404/409)
+        check_correctable(found, actor)
     loop = asyncio.get_running_loop()
     edit = await asyncio.to_thread(
         service.edit_details,
@@ -80,6 +84,31 @@ async def edit_details(
         case_id=row["id"],
     )
     return details_of(edit.piece, list(edit.changed))
+
+
+def deposited_by_them(piece: Piece, actor: User) -> bool:
+    """Whether `actor` may correct `piece`: anyone with evidence.write, except that a
+    commissaire de justice corrects only the pièces they deposited (its first version's) — the
+    others are the lawyer's or the creditor's, and the bordereau is theirs."""
+    return not assigned_only(actor.role) or piece.versions[0].added_by == actor.name
+
+
+def check_correctable(piece: Piece, actor: User) -> None:
+    if not deposited_by_them(piece, actor):
+        nature = KIND_LABELS.get(piece.kind, "Pièce")
+        raise Forbidden(
+            f"la pièce n° {piece.number} ({nature}) n'a pas été déposée par vous : un "
+            "commissaire de justice corrige la nature, la date et la désignation des seules "
+            "pièces qu'il a déposées (demandez la correction à l'avocat ou au créancier)"
+        )
+
+
+async def correctable_pieces(case_id: int, actor: User) -> set[int] | None:
+    """The pièces of the case `actor` may correct: None for all of them (not a commissaire de
+    justice), else the ids of those they deposited."""
+    if not assigned_only(actor.role):
+        return None
+    return {p.id for p in await pieces.list_pieces(case_id) if deposited_by_them(p, actor)}
 
 
 def details_of(piece: Piece, changed: list[DetailsField]) -> PieceDetails:

@@ -157,3 +157,57 @@ def test_the_small_claim_page_offers_the_commissaire_their_acts(browser: Api) ->
         "Refus du débiteur",
         "Titre exécutoire délivré par le commissaire de justice",
     ]
+
+
+def _piece(api: Api, case_id: int, who: str, kind: str = "facture") -> dict:
+    from tests.api.test_evidence import upload_raw
+
+    body = f"%PDF-1.4\n% {who} {case_id} {kind}\n%%EOF\n".encode()
+    response = upload_raw(api, case_id, who, body, kind=kind, filename=f"{kind}.pdf")
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_the_commissaire_corrects_their_own_piece_not_the_lawyers(api: Api) -> None:
+    case = new_case(api)
+    lawyers = _piece(api, case["id"], "avocat")
+    own = _piece(api, case["id"], "commissaire_de_justice", "acte_commissaire")
+    bailiff = api.headers("commissaire_de_justice")
+    refused = api.client.patch(
+        f"/api/evidence/{lawyers['id']}", headers=bailiff, json={"kind": "devis"}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"] == (
+        "la pièce n° 1 (Facture) n'a pas été déposée par vous : un commissaire de justice "
+        "corrige la nature, la date et la désignation des seules pièces qu'il a déposées "
+        "(demandez la correction à l'avocat ou au créancier)"
+    )
+    shown = api.client.get(f"/api/cases/{case['id']}", headers=bailiff).json()["evidence"]
+    assert [e["kind"] for e in shown] == ["facture", "acte_commissaire"]  # nothing changed
+    corrected = api.client.patch(
+        f"/api/evidence/{own['id']}",
+        headers=bailiff,
+        json={"description": "Procès-verbal de signification", "date": "2026-11-30"},
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["changed"] == ["date", "description"]
+    # The lawyer still corrects any pièce of the case, the commissaire's included.
+    assert (
+        api.client.patch(
+            f"/api/evidence/{own['id']}", headers=api.headers("avocat"), json={"kind": "autre"}
+        ).status_code
+        == 200
+    )
+
+
+def test_the_case_page_offers_the_commissaire_to_correct_their_pieces_only(browser: Api) -> None:
+    case = new_case(browser)
+    lawyers = _piece(browser, case["id"], "avocat")
+    own = _piece(browser, case["id"], "commissaire_de_justice", "acte_commissaire")
+    login(browser, "commissaire_de_justice")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
+    assert f'action="/dossiers/{case["id"]}/pieces/{own["id"]}"' in page
+    assert f'action="/dossiers/{case["id"]}/pieces/{lawyers["id"]}"' not in page
+    form = browser.client.get(f"/dossiers/{case['id']}/pieces/{lawyers['id']}", headers=HTML)
+    assert form.status_code == 403
+    assert "n'a pas été déposée par vous" in html.unescape(form.text)

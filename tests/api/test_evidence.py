@@ -298,17 +298,35 @@ def test_a_piece_correction_is_refused_in_french_with_a_4xx_and_changes_nothing(
             "ce dossier ne vous est pas attribué",
         ),
         (api.client.patch("/api/evidence/999999", headers=avocat, json={}), 404, "999999"),
+        (
+            # The case's commissaire de justice: not a pièce they deposited (the lawyer's).
+            api.client.patch(
+                url, headers=api.headers("commissaire_de_justice"), json={"description": "?"}
+            ),
+            403,
+            "la pièce n° 1 (Devis) n'a pas été déposée par vous",
+        ),
     ]
     for response, status, words in refusals:
         assert response.status_code == status, response.text
         assert words in response.json()["error"], response.json()
-    # The commissaire de justice of the case adds pièces to it, and corrects them.
+    [shown] = api.client.get(f"/api/cases/{case['id']}", headers=avocat).json()["evidence"]
+    assert (shown["date"], shown["description"]) == (None, "")
+    # The commissaire de justice of the case adds pièces to it, and corrects those.
+    own = upload_raw(
+        api, case["id"], "commissaire_de_justice", body=DEVIS + b"%2", kind="acte_commissaire"
+    ).json()
     mine = api.client.patch(
-        url, headers=api.headers("commissaire_de_justice"), json={"description": "Devis signé"}
+        f"/api/evidence/{own['id']}",
+        headers=api.headers("commissaire_de_justice"),
+        json={"description": "Signification du devis"},
     )
     assert mine.status_code == 200, mine.text
-    [shown] = api.client.get(f"/api/cases/{case['id']}", headers=avocat).json()["evidence"]
-    assert (shown["date"], shown["description"]) == (None, "Devis signé")
+    shown = api.client.get(f"/api/cases/{case['id']}", headers=avocat).json()["evidence"]
+    assert [(e["date"], e["description"]) for e in shown] == [
+        (None, ""),
+        (None, "Signification du devis"),
+    ]
 
 
 FACTURE_F1 = b"%PDF-1.4\n% devis 91 uploaded as a facture\n" + b"9" * 3000 + b"\n%%EOF\n"

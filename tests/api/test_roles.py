@@ -74,13 +74,15 @@ ROUTES: list[tuple[str, str, object, frozenset[str], int]] = [
         CASE_WORKERS,
         201,
     ),
-    # A pièce's nature, date and designation ({piece} is a new pièce's id, on the Factur-X
-    # routes' case): whoever may add pièces to the case, its commissaire de justice included.
+    # A pièce's nature, date and designation ({piece} is a new pièce's id, deposited by an
+    # administrator on the Factur-X routes' case): whoever may add pièces to the case, except
+    # its commissaire de justice, who corrects only the pièces they deposited
+    # (tests/api/test_commissaire.py).
     (
         "PATCH",
         "/api/evidence/{piece}",
         {"kind": "contrat", "date": "2026-03-01", "description": "Contrat n° 77 signé"},
-        CASE_WORKERS | {"commissaire_de_justice"},
+        CASE_WORKERS,
         200,
     ),
     # Handover to litigation: the matrix's case is already in litigation (409 once allowed).

@@ -297,3 +297,63 @@ def test_a_piece_s_nature_is_corrected_in_the_same_guarded_write(store, tmp_path
         (piece.id, "devis", "Devis")
     ]
     assert store.run(search.search_pieces(SYSTEM, "facture D-78")).items == []
+
+
+def test_a_commissaire_corrects_only_the_pieces_they_deposited(store, tmp_path):
+    """Their own acts, yes; the lawyer's pièce — even after they deposited a new version of
+    it — no: its nature and designation at the bordereau are the lawyer's."""
+    from casefile.errors import Forbidden
+    from casefile.services import piece_details
+    from casefile.store.users import create_user
+
+    bailiff, _ = store.run(create_user("me_kleber", "commissaire_de_justice"))
+    lawyer, _ = store.run(create_user("me_dupont", "avocat"))
+    case = store.run(cases.create_case(new_case(commissaire="me_kleber"), SYSTEM))
+    objects = LocalStore(tmp_path / "evidence")
+
+    async def deposit():
+        records = PiccoloPieceRecords(asyncio.get_running_loop())
+
+        def work():
+            theirs = service.add_piece(
+                objects,
+                records,
+                case["id"],
+                io.BytesIO(b"%PDF-1.4 facture"),
+                filename="facture.pdf",
+                kind="facture",
+                actor=LAWYER,
+            )
+            service.add_version(
+                objects,
+                records,
+                theirs["id"],
+                io.BytesIO(b"%PDF-1.4 facture scannee"),
+                filename="facture.pdf",
+                actor=Actor("me_kleber", "commissaire_de_justice"),
+            )
+            own = service.add_piece(
+                objects,
+                records,
+                case["id"],
+                io.BytesIO(b"%PDF-1.4 proces-verbal"),
+                filename="pv.pdf",
+                kind="acte_commissaire",
+                actor=Actor("me_kleber", "commissaire_de_justice"),
+            )
+            return theirs["id"], own["id"]
+
+        return await asyncio.to_thread(work)
+
+    theirs, own = store.run(deposit())
+    assert store.run(piece_details.correctable_pieces(case["id"], bailiff)) == {own}
+    assert store.run(piece_details.correctable_pieces(case["id"], lawyer)) is None
+    try:
+        store.run(piece_details.edit_details(theirs, bailiff, kind="devis"))
+    except Forbidden as refused:
+        assert str(refused).startswith("la pièce n° 1 (Facture) n'a pas été déposée par vous")
+    else:
+        raise AssertionError("the lawyer's pièce was corrected by the commissaire")
+    done = store.run(piece_details.edit_details(own, bailiff, description="PV de signification"))
+    assert done.changed == ["description"]
+    assert store.run(piece_details.edit_details(own, lawyer, kind="autre")).changed == ["kind"]

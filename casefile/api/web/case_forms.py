@@ -27,7 +27,14 @@ from casefile.api.integrations import evidence_kind_labels
 from casefile.api.procedures import find_procedure, procedure_detail
 from casefile.api.web.case_data_view import CATEGORY_OPTIONS, CIVILITY_OPTIONS, ROLE_LABELS
 from casefile.api.web.pages import flash, page
-from casefile.errors import CasefileError, InputError, InvalidFields, NotFound, shown_on_page
+from casefile.errors import (
+    CasefileError,
+    Forbidden,
+    InputError,
+    InvalidFields,
+    NotFound,
+    shown_on_page,
+)
 from casefile.evidence.bundle import designation, title_of
 from casefile.evidence.records import KIND_LABELS
 from casefile.evidence.service import KEEP, Keep
@@ -35,6 +42,7 @@ from casefile.labels import changes_fr, humanise
 from casefile.law.money import parse_amount
 from casefile.law.periods import parse_date
 from casefile.services import cases, claims, events, parties, payments, piece_details
+from casefile.store import pieces
 from casefile.store.cases import InvoiceIn, PaymentIn
 from casefile.store.permissions import User
 
@@ -558,6 +566,7 @@ class CaseFormsController(Controller):
     ) -> Template:
         case = await cases.get_case(case_id, actor)
         piece = self._piece(case, piece_id)
+        piece_details.check_correctable(await pieces.get_piece(piece_id), actor)
         values = {
             "kind": piece["kind"],
             "date": piece["date"] or "",
@@ -608,8 +617,8 @@ class CaseFormsController(Controller):
                 return Redirect(path=f"/dossiers/{result.case_id}#h-evidence", status_code=303)
         case = await cases.get_case(case_id, actor)
         piece = next((p for p in case["evidence"] if p["id"] == piece_id), None)
-        if piece is None or isinstance(failure, NotFound):
-            raise failure  # no form to show again (not a pièce of this case, or withdrawn)
+        if piece is None or isinstance(failure, (NotFound, Forbidden)):
+            raise failure  # no form to show again (not a pièce of this case, withdrawn, not theirs)
         found, error = _errors(failure)
         status = failure.http_status if 400 <= failure.http_status < 500 else 422
         return self._piece_page(request, case, piece, form, found, error, status)

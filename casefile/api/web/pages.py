@@ -327,7 +327,7 @@ class PageController(Controller):
         from casefile.api import integrations
         from casefile.api.procedures import find_procedure, procedure_detail
         from casefile.api.web.case_tools import case_sections
-        from casefile.services import cases
+        from casefile.services import cases, piece_details
         from casefile.store.permissions import can
 
         today = clock.today()
@@ -378,6 +378,7 @@ class PageController(Controller):
             can_events=can(actor.role, "event.write")
             or can(actor.role, "event.write_signification"),
             can_upload=integrations.evidence_available() and can(actor.role, "evidence.write"),
+            correctable=await piece_details.correctable_pieces(case["id"], actor),
             evidence_download=integrations.evidence_available(),
             evidence_kinds=integrations.evidence_kinds(),
             evidence_labels=integrations.evidence_kind_labels(),
