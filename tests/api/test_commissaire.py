@@ -211,3 +211,28 @@ def test_the_case_page_offers_the_commissaire_to_correct_their_pieces_only(brows
     form = browser.client.get(f"/dossiers/{case['id']}/pieces/{lawyers['id']}", headers=HTML)
     assert form.status_code == 403
     assert "n'a pas été déposée par vous" in html.unescape(form.text)
+
+
+def test_the_e_invoice_link_does_not_ask_the_commissaire_to_create_the_claim(
+    browser: Api,
+) -> None:
+    """Creating the claim from a Factur-X pièce is the lawyer's or the creditor's (claim.write):
+    the commissaire's link reads the e-invoice, it does not send them to a form they lack."""
+    from tests.evidence.facturx_samples import Sample, facturx_pdf
+
+    case = new_case(browser)
+    response = browser.client.post(
+        f"/api/cases/{case['id']}/evidence",
+        headers={**browser.headers("avocat"), "content-type": "application/octet-stream"},
+        params={"kind": "facture", "filename": "facture.pdf"},
+        content=facturx_pdf(Sample(number="CJ-FX-0001")),
+    )
+    assert response.status_code == 201, response.text
+    login(browser, "commissaire_de_justice")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert "Factur-X CJ-FX-0001 — voir la facture électronique" in page
+    assert "créer la créance" not in page
+    browser.client.cookies.clear()
+    login(browser, "avocat")
+    page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+    assert "Factur-X CJ-FX-0001 — vérifier et créer la créance" in page
