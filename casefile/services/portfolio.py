@@ -341,14 +341,22 @@ async def export_csv(actor: User, query: PortfolioQuery, today: date) -> str:
     return buffer.getvalue()
 
 
-async def people(role: str) -> list[str]:
-    """The names of the active users of a role, for the filters."""
-    rows = await (
-        UserAccount.select(UserAccount.name)
-        .where((UserAccount.role == role) & (UserAccount.active == True))  # noqa: E712
-        .order_by(UserAccount.name)
+async def people(role: str, actor: User | None = None) -> list[str]:
+    """The names of the active users of a role, for the filters. For a commissaire de justice
+    (`actor`), only the people of the cases assigned to them — themselves and those cases'
+    lawyers: the installation's other users (another office, the creditor's other lawyers)
+    are none of their business."""
+    query = UserAccount.select(UserAccount.name).where(
+        (UserAccount.role == role) & (UserAccount.active == True)  # noqa: E712
     )
-    return [row["name"] for row in rows]
+    if actor is not None and assigned_only(actor.role):
+        column = Case.lawyer if role == "avocat" else Case.commissaire
+        rows = await Case.select(column).where(Case.commissaire == actor.id).distinct()
+        ids = [row[column._meta.name] for row in rows if row[column._meta.name] is not None]
+        if not ids:
+            return []
+        query = query.where(UserAccount.id.is_in(ids))
+    return [row["name"] for row in await query.order_by(UserAccount.name)]
 
 
 def status_label(status: str) -> str:

@@ -236,3 +236,40 @@ def test_the_e_invoice_link_does_not_ask_the_commissaire_to_create_the_claim(
     login(browser, "avocat")
     page = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
     assert "Factur-X CJ-FX-0001 — vérifier et créer la créance" in page
+
+
+def _options(page: str, select_id: str) -> set[str]:
+    found = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert found, select_id
+    return set(re.findall(r"<option value=\"([^\"]*)\"", found.group(1))) - {"", "aucun"}
+
+
+def test_the_commissaire_s_filters_name_only_the_people_of_their_cases(browser: Api) -> None:
+    """Another office's commissaire, a lawyer who never worked with them: not in their lists
+    (the cases are filtered already; the names of the creditor's other contacts are not theirs
+    to read either)."""
+    created = browser.client.post(
+        "/api/users",
+        headers=browser.headers("admin"),
+        json={"name": "me_tiers", "role": "avocat", "full_name": "Jean Tiers"},
+    )
+    assert created.status_code == 201, created.text
+    new_case(browser, lawyer="avocat")  # assigned to commissaire_de_justice, with avocat
+    new_case(browser, lawyer="me_tiers", commissaire="commissaire_2")
+    login(browser, "commissaire_de_justice")
+    portfolio = browser.client.get("/dossiers", headers=HTML).text
+    assert _options(portfolio, "pf-commissaire") == {"commissaire_de_justice"}
+    assert "avocat" in _options(portfolio, "pf-lawyer")
+    assert "me_tiers" not in _options(portfolio, "pf-lawyer")
+    agenda = browser.client.get("/agenda", headers=HTML).text
+    assert "commissaire_2" not in _options(agenda, "ag-who")
+    assert "me_tiers" not in _options(agenda, "ag-who")
+    assert {"commissaire_de_justice", "avocat"} <= _options(agenda, "ag-who")
+    assert "Jean Tiers" not in portfolio + agenda
+    report = browser.client.get("/rapports/balance-agee", headers=HTML).text
+    assert "Jean Tiers" not in report
+    browser.client.cookies.clear()
+    login(browser, "avocat")
+    portfolio = browser.client.get("/dossiers", headers=HTML).text
+    assert {"commissaire_de_justice", "commissaire_2"} <= _options(portfolio, "pf-commissaire")
+    assert "me_tiers" in _options(portfolio, "pf-lawyer")

@@ -286,3 +286,43 @@ def test_only_active_holders_of_the_right_role_can_be_assigned(store):
             )
         )
     assert _audit(store, "case.assign") == []
+
+
+def test_a_commissaire_s_filters_list_only_the_people_of_their_cases(store: Any) -> None:
+    """`portfolio.people`, what the lists' filters offer: everyone to a lawyer, to a commissaire
+    de justice themselves and the lawyers of their cases (never another office's name)."""
+    from casefile.services.portfolio import people as filter_people
+
+    for name, role in (
+        ("me_kleber", "commissaire_de_justice"),
+        ("me_autre", "commissaire_de_justice"),
+        ("me_dupont", "avocat"),
+        ("me_tiers", "avocat"),
+    ):
+        store.run(users.create_user(name, role))
+
+    def _case(store: Any, commissaire: str, reference: str) -> dict[str, Any]:
+        made = case_service.create_case(new_case(reference, commissaire=commissaire), SYSTEM)
+        return dict(store.run(made))
+
+    mine = _case(store, "me_kleber", "F-1")
+    store.run(
+        assignments.assign_case(
+            mine["id"], assignments.Assignment(commissaire="me_kleber", lawyer="me_dupont"), SYSTEM
+        )
+    )
+    _case(store, "me_kleber", "F-2")  # without a lawyer
+    theirs = _case(store, "me_autre", "F-3")
+    store.run(
+        assignments.assign_case(
+            theirs["id"], assignments.Assignment(commissaire="me_autre", lawyer="me_tiers"), SYSTEM
+        )
+    )
+    bailiff = store.run(users.get_user("me_kleber"))
+    lawyer = store.run(users.get_user("me_dupont"))
+    assert store.run(filter_people("avocat", bailiff)) == ["me_dupont"]
+    assert store.run(filter_people("commissaire_de_justice", bailiff)) == ["me_kleber"]
+    assert store.run(filter_people("avocat", lawyer)) == ["me_dupont", "me_tiers"]
+    assert store.run(filter_people("commissaire_de_justice")) == ["me_autre", "me_kleber"]
+    stranger, _ = store.run(users.create_user("me_neuf", "commissaire_de_justice"))
+    assert store.run(filter_people("avocat", stranger)) == []

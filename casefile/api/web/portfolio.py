@@ -35,8 +35,8 @@ class PortfolioController(Controller):
         query = query_from(params)
         found = await search(actor, query, clock.today())
         base = {k: v for k, v in params.items() if k != "page"}
-        lawyers = await people("avocat")
-        commissaires = await people("commissaire_de_justice")
+        lawyers = await people("avocat", actor)
+        commissaires = await people("commissaire_de_justice", actor)
         shown = [c.get(k) for c in found.items for k in ("lawyer", "commissaire")]
         return page(
             request,
@@ -82,7 +82,7 @@ class PortfolioController(Controller):
         if who is None:
             who = actor.name if actor.role in agenda_service.PERSONAL_ROLES else ""
         view = await agenda_service.month(actor, month, who or None, today)
-        team = await people("avocat") + await people("commissaire_de_justice")
+        team = await people("avocat", actor) + await people("commissaire_de_justice", actor)
         return page(
             request,
             "agenda.html",

@@ -96,8 +96,8 @@ async def _people_named(groups: AgedGroups) -> AgedGroups:
     )
 
 
-async def _filters_context(params: dict[str, str]) -> dict[str, Any]:
-    lawyers = await people("avocat")
+async def _filters_context(params: dict[str, str], actor: Actor) -> dict[str, Any]:
+    lawyers = await people("avocat", actor)
     return {
         "params": params,
         "lawyers": lawyers,
@@ -133,7 +133,7 @@ class ReportPagesController(Controller):
             chart=chart,
             csv_link=_link("/rapports/balance-agee.csv", params, query),
             groups_link=_link("/rapports/balance-agee/groupes", params, query),
-            **await _filters_context(params),
+            **await _filters_context(params, actor),
         )
 
     @get("/balance-agee.csv")
@@ -161,7 +161,7 @@ class ReportPagesController(Controller):
             by=by,
             chart=chart,
             csv_link=_link("/rapports/balance-agee/groupes.csv", {**params, "by": by}, query),
-            **await _filters_context(params),
+            **await _filters_context(params, actor),
         )
 
     @get("/balance-agee/groupes.csv")
@@ -207,7 +207,7 @@ class ReportPagesController(Controller):
             method=DSO_METHOD,
             chart=chart,
             csv_link=_link("/rapports/dso.csv", params, query),
-            **await _filters_context(params),
+            **await _filters_context(params, actor),
         )
 
     @get("/dso.csv")
