@@ -146,7 +146,6 @@ YES_NO = {True: "oui", False: "non"}
 ABROAD = "etranger"
 
 _UNITS = (("an", "ans"), ("mois", "mois"), ("jour", "jours"))
-_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _EN_PERIOD = re.compile(
     r"-?\b\d+ (?:years?|months?|days?)\b(?: (?:and )?\d+ (?:years?|months?|days?)\b)*"
 )
@@ -218,7 +217,7 @@ def dates_in_text_fr(text: str | None) -> str:
     a page shows '23 novembre 2026' and '3 714,56 €'."""
     if not text:
         return ""
-    text = _ISO_DATE.sub(lambda m: date_fr(m.group(1)), str(text))
+    text = wording.dates_fr_in(str(text))
     text = _EN_PERIOD.sub(lambda m: period_fr(m.group(0).replace(" and", "")), text)
     return _RAW_AMOUNT.sub(lambda m: amount_fr(m.group(1)), text)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, time
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
@@ -141,17 +141,27 @@ def day_fr(value: date | str) -> str:
     return f"{WEEKDAYS[day.weekday()]} {date_fr(day)}"
 
 
+_DAY_TO_ACT = re.compile(
+    r"(?:(?<=retenue le )|(?<=retenue, le )|(?<=tard le )|(?<=utile le ))"
+    r"(\d{4})-(\d{2})-(\d{2})\b"
+)
+"""An ISO date that is a day to act on (« date retenue le 2026-12-04 », « agir au plus tard
+le … », « dernier jour utile le … »): written with its weekday, like the due dates."""
+
+
 @lru_cache(maxsize=8192)
 def dates_fr_in(text: str) -> str:
-    """Every ISO date written in `text` (a stored reason or note) as '16 mars 2026' (kept per
-    text: a rule's notes recur in every deadline it gives)."""
+    """Every ISO date written in `text` (a stored reason or note) as '16 mars 2026', a day to
+    act on (`_DAY_TO_ACT`) as 'vendredi 4 décembre 2026' (kept per text: a rule's notes recur
+    in every deadline it gives)."""
 
-    def french(match: re.Match[str]) -> str:
+    def french(match: re.Match[str], written: Callable[[date], str] = date_fr) -> str:
         try:
-            return date_fr(date(int(match[1]), int(match[2]), int(match[3])))
+            return written(date(int(match[1]), int(match[2]), int(match[3])))
         except ValueError:
             return match[0]
 
+    text = _DAY_TO_ACT.sub(lambda m: french(m, day_fr), text)
     return _ISO_DATE.sub(french, text)
 
 

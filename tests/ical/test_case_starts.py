@@ -86,3 +86,25 @@ def test_the_pages_and_the_cli_name_those_starts_from_the_same_labels():
     ]
     # A procedure's own event keeps its label.
     assert names["ordonnance_signifiee"] == "Ordonnance signifiée au débiteur"
+
+
+def test_the_day_kept_for_a_service_before_a_sunday_names_its_weekday():
+    """CPC art. 856 (tribunal de commerce, Strasbourg): an assignation at least 15 days before
+    the hearing of Tuesday 22 December 2026 — last day Sunday 6 December, never moved later:
+    the commissaire reads in their calendar the Friday kept and the Saturday still possible."""
+    from casefile.law.schedule import CaseFacts, RecordedEvent
+    from tests.ical.builders import entries_for
+
+    [entry] = [
+        e
+        for e in entries_for(
+            [RecordedEvent("audience", date(2026, 12, 22))],
+            procedure="assignation_paiement",
+            facts=CaseFacts(court="tribunal_de_commerce", court_department="67"),
+        )
+        if e.deadline.key == "signification_assignation"
+    ]
+    text = description_for(entry)
+    assert "Échéance : dimanche 6 décembre 2026" in text
+    assert "date retenue le vendredi 4 décembre 2026, dernier jour ouvrable avant" in text
+    assert "une signification le samedi 5 décembre 2026 reste possible (CPC art. 664)" in text

@@ -156,3 +156,35 @@ def test_a_file_size_reads_in_octets_or_mo(size, expected):
     from casefile.law.wording import size_fr
 
     assert size_fr(size) == expected
+
+
+SERVICE_NOTE = (
+    "le dernier jour utile 2026-12-06 n'est pas un jour ouvrable (dimanche 6 décembre 2026) : "
+    "pour la signification, date retenue le 2026-12-04, dernier jour ouvrable avant ; une "
+    "signification le samedi 2026-12-05 reste possible (CPC art. 664)"
+)
+
+
+def test_the_day_to_act_in_a_note_names_its_weekday():
+    """« date retenue le vendredi 4 décembre 2026 »: the day a commissaire or a lawyer acts
+    on carries its weekday, as the due dates do; a date already preceded by its weekday, or
+    any other date (« applicable le … », « report au … »), reads as before."""
+    from casefile.labels import dates_in_text_fr
+    from casefile.law.wording import dates_fr_in
+
+    expected = (
+        "le dernier jour utile 6 décembre 2026 n'est pas un jour ouvrable (dimanche 6 décembre "
+        "2026) : pour la signification, date retenue le vendredi 4 décembre 2026, dernier jour "
+        "ouvrable avant ; une signification le samedi 5 décembre 2026 reste possible (CPC art. "
+        "664)"
+    )
+    assert dates_fr_in(SERVICE_NOTE) == expected
+    assert dates_in_text_fr(SERVICE_NOTE) == expected
+    assert dates_in_text_fr("agir au plus tard le 2026-12-11 (délai à rebours)") == (
+        "agir au plus tard le vendredi 11 décembre 2026 (délai à rebours)"
+    )
+    assert dates_fr_in("report au 2026-06-01") == "report au 1er juin 2026"
+    assert dates_in_text_fr("applicable le 2020-01-06") == "applicable le 6 janvier 2020"
+    assert dates_fr_in("dernier jour utile le 2027-01-04 ; compté depuis l'acte") == (
+        "dernier jour utile le lundi 4 janvier 2027 ; compté depuis l'acte"
+    )
