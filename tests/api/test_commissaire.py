@@ -273,3 +273,17 @@ def test_the_commissaire_s_filters_name_only_the_people_of_their_cases(browser: 
     portfolio = browser.client.get("/dossiers", headers=HTML).text
     assert {"commissaire_de_justice", "commissaire_2"} <= _options(portfolio, "pf-commissaire")
     assert "me_tiers" in _options(portfolio, "pf-lawyer")
+
+
+def test_no_empty_event_section_when_the_commissaire_can_record_nothing(browser: Api) -> None:
+    """An amicable case assigned to a commissaire: none of its events is theirs to record, so
+    the page has no « Enregistrer un événement » heading over nothing."""
+    case = new_case(browser, procedure="amiable", court=None)
+    login(browser, "commissaire_de_justice")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML)
+    assert page.status_code == 200, page.text
+    assert "Enregistrer un événement" not in page.text
+    browser.client.cookies.clear()
+    login(browser, "avocat")
+    page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML)
+    assert "Enregistrer un événement" in page.text

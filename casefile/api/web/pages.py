@@ -375,8 +375,7 @@ class PageController(Controller):
             statement_rows=STATEMENT_ROWS,
             attribute_labels=attribute_labels,
             events=events,
-            can_events=can(actor.role, "event.write")
-            or can(actor.role, "event.write_signification"),
+            can_events=bool(events),  # (those the role may record: no heading over nothing)
             can_upload=integrations.evidence_available() and can(actor.role, "evidence.write"),
             correctable=await piece_details.correctable_pieces(case["id"], actor),
             evidence_download=integrations.evidence_available(),
