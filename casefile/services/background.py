@@ -69,6 +69,8 @@ class TaskView(msgspec.Struct):
     url: str
     download: str | None
     """Where to download the result once done (bundles), else None."""
+    case_id: int | None = None
+    """The case it was asked for (a bundle), else None."""
 
 
 def exports_store() -> ObjectStore:
@@ -101,6 +103,7 @@ def _view(row: dict[str, Any]) -> TaskView:
         result=dict(row["result"] or {}),
         url=f"/api/tasks/{row['id']}",
         download=f"/api/tasks/{row['id']}/result" if done else None,
+        case_id=row.get("case_id"),
     )
 
 

@@ -160,6 +160,8 @@ def test_the_case_page_prepares_the_bundle_and_the_task_page_offers_it(api: Api)
         assert f'href="/api/tasks/{task_id}/result" download>Télécharger le dossier de pièces' in (
             shown.text
         )
+        # … and the way back to the case it was prepared for.
+        assert f'<a href="/dossiers/{case["id"]}">Retour au dossier</a>' in shown.text
         # Paris time, whatever the server's zone (UTC here and in the deploy's containers).
         created = datetime.fromisoformat(
             api.client.get(f"/api/tasks/{task_id}", headers=api.headers("avocat")).json()[
