@@ -136,7 +136,15 @@ OTHER_LABELS: dict[str, str] = {
 }
 # Fields of an entry that only repeat what its sentence says (the rate's parameter and column,
 # the file it was written to).
-HIDDEN: dict[str, frozenset[str]] = {"rate.record": frozenset({"parameter", "field", "file"})}
+_FEED_FIELDS = frozenset(
+    {"id", "kind", "subject", "label", "created_by", "created_at", "last_used", "revoked"}
+)
+"""A calendar subscription's record: its sentence says which calendar (`_feed_phrase`)."""
+HIDDEN: dict[str, frozenset[str]] = {
+    "rate.record": frozenset({"parameter", "field", "file"}),
+    "feed.issue": _FEED_FIELDS,
+    "feed.revoke": _FEED_FIELDS,
+}
 ACTIONS: dict[str, str] = {
     "case.create": "a ouvert le dossier {case}",
     "case.assign": "a attribué le dossier {case}",
@@ -160,8 +168,8 @@ ACTIONS: dict[str, str] = {
     "user.create": "a créé l'utilisateur {name}",
     "token.create": "a créé un jeton d'accès à l'API",
     "token.revoke": "a révoqué un jeton d'accès à l'API",
-    "feed.issue": "a créé une adresse d'abonnement au calendrier",
-    "feed.revoke": "a révoqué une adresse d'abonnement au calendrier",
+    "feed.issue": "a créé une adresse d'abonnement au calendrier{feed}",
+    "feed.revoke": "a révoqué une adresse d'abonnement au calendrier{feed}",
     "law.apply": "a appliqué un changement des règles de droit",
     "dunning.email": "a envoyé par e-mail « {level} » au débiteur du dossier {case}",
     "dunning.email_failed": "n'a pas pu envoyer par e-mail « {level} » au débiteur du dossier {case}",
@@ -400,7 +408,37 @@ def _case_of(entry: Mapping[str, Any]) -> int | None:
         text = entity_id.partition(":")[0]
     elif entity == "document" and isinstance(entry.get("after"), Mapping):
         text = str(entry["after"].get("case", ""))
+    elif entity == "feed":
+        feed = _feed_of(entry)
+        text = str(feed.get("subject", "")) if feed.get("kind") == "case" else None
     return int(text) if text and text.isdigit() else None
+
+
+def _feed_of(entry: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The subscription an entry of a feed records (issued: after; revoked: before)."""
+    for side in ("after", "before"):
+        if isinstance(entry.get(side), Mapping):
+            return entry[side]  # type: ignore[no-any-return]
+    return {}
+
+
+FEED_OWNERS = {
+    "lawyer": ("échéances", "avocat"),
+    "commissaire": ("actes", "commissaire de justice"),
+}
+
+
+def _feed_phrase(
+    feed: Mapping[str, Any], reference: str | None, people: Mapping[str, str] | None
+) -> str:
+    """« du dossier DEMO-004 », « des actes de Maître Anne Klein (commissaire de justice) »."""
+    kind, subject = feed.get("kind"), str(feed.get("subject", ""))
+    if kind == "case":
+        return f" du dossier {reference or f'n° {subject}'}"
+    if kind in FEED_OWNERS:
+        what, role = FEED_OWNERS[str(kind)]
+        return f" des {what} de {(people or {}).get(subject, subject)} ({role})"
+    return ""
 
 
 def describe(
@@ -452,6 +490,9 @@ def describe(
         "rate": _rate_label(either),
         "court": _court_name(entry["entity_id"], court_names),
         "piece": _piece_number(after),
+        "feed": _feed_phrase(_feed_of(entry), reference, people)
+        if entry["entity"] == "feed"
+        else "",
     }
     what = (
         template.format(**values)
@@ -606,7 +647,8 @@ async def trail(
     references, procedures = await _cases_of(ids)
     from casefile.services.users import people_names
 
-    people = await people_names(str(e["actor"]) for e in entries)
+    feed_owners = [str(_feed_of(e).get("subject", "")) for e in entries if e["entity"] == "feed"]
+    people = await people_names([*(str(e["actor"]) for e in entries), *feed_owners])
     court_names = await _court_names(set().union(*(_court_ids(e) for e in entries)))
     return [describe(e, references, procedures, people, court_names) for e in entries]
 

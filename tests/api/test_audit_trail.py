@@ -361,3 +361,44 @@ def test_the_pieces_own_history_reads_in_french_not_as_a_raw_key(
 
     entry = _entry(action, "piece", None, {"case_id": 3, "piece_id": 1}, "3:1")
     assert describe(entry, {3: "D-3"}, {}).sentence == sentence
+
+
+def test_a_calendar_subscription_names_its_calendar_not_its_keys(api: Api) -> None:
+    """« … a créé une adresse d'abonnement au calendrier du dossier IP-0042. », its case
+    linked; no field « qualité : case » or « subject : 4 » under it (nor, once revoked, the
+    token's id, dates and flags)."""
+    case = new_case(api)
+    bailiff = api.headers("commissaire_de_justice")
+    for_case = api.client.post(
+        "/api/feeds", headers=bailiff, json={"kind": "case", "subject": case["reference"]}
+    )
+    assert for_case.status_code in (200, 201), for_case.text
+    own = api.client.post(
+        "/api/feeds",
+        headers=bailiff,
+        json={"kind": "commissaire", "subject": "commissaire_de_justice"},
+    )
+    assert own.status_code in (200, 201), own.text
+    revoked = api.client.delete(f"/api/feeds/{own.json()['id']}", headers=bailiff)
+    assert revoked.status_code == 200, revoked.text
+    trail = api.client.get(
+        "/api/audit",
+        params={"user": "commissaire_de_justice", "entity": "feed"},
+        headers=api.headers("admin"),
+    ).json()
+    revoke, issue_own, issue_case = trail[:3]
+    who = issue_case["sentence"].split(" a créé ")[0]
+    assert issue_case["sentence"] == (
+        f"{who} a créé une adresse d'abonnement au calendrier du dossier {case['reference']}."
+    )
+    assert issue_case["case_id"] == case["id"]
+    assert issue_own["sentence"] == (
+        f"{who} a créé une adresse d'abonnement au calendrier des actes de {who} "
+        "(commissaire de justice)."
+    )
+    assert revoke["sentence"] == (
+        f"{who} a révoqué une adresse d'abonnement au calendrier des actes de {who} "
+        "(commissaire de justice)."
+    )
+    for entry in (revoke, issue_own, issue_case):
+        assert entry["changes"] == [], entry["changes"]
