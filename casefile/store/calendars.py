@@ -31,7 +31,7 @@ from casefile.ical.feeds import (
 from casefile.ical.feeds import webcal_url as webcal_link
 from casefile.ical.items import CalendarEntry, FeedItem
 from casefile.ical.sync import adopt_legacy, sync
-from casefile.labels import paris_day
+from casefile.labels import ROLES, paris_day
 from casefile.law.money import from_cents
 from casefile.law.schedule import Deadline
 from casefile.law.wording import quoted
@@ -242,9 +242,9 @@ async def _subject(kind: str, subject: str, actor: User) -> str:
         )
     user = await _user(subject.strip(), "avocat" if kind == "lawyer" else "commissaire de justice")
     if kind == "commissaire" and user["role"] != COMMISSAIRE_ROLE:
+        role = ROLES.get(user["role"], user["role"])
         raise InputError(
-            f"commissaire : l'utilisateur « {subject} » est {user['role']}, pas commissaire de "
-            "justice"
+            f"commissaire : l'utilisateur « {subject} » est {role}, pas commissaire de justice"
         )
     if user["name"] != actor.name and not can(actor.role, "user.admin"):
         raise Forbidden(f"seul « {user['name']} » ou un administrateur peut publier cet agenda")

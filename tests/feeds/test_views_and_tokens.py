@@ -136,3 +136,16 @@ def test_polling_a_feed_records_its_use_at_most_once_an_hour(store: Store, monke
     later = first + timedelta(hours=1, minutes=1)
     seen = store.run(calendars.resolve_feed(issued["token"], later))
     assert len(writes) == 1 and datetime.fromisoformat(seen["last_used"]) == later
+
+
+def test_a_commissaire_feed_of_another_role_is_refused_naming_the_role_in_french(
+    store: Store,
+) -> None:
+    from casefile.errors import InputError
+
+    store.run(users.create_user("mme_roth", "credit_manager"))
+    with pytest.raises(InputError) as refused:
+        store.run(calendars.issue_feed("commissaire", "mme_roth", SYSTEM, now=NOW))
+    assert str(refused.value) == (
+        "commissaire : l'utilisateur « mme_roth » est credit manager, pas commissaire de justice"
+    )
