@@ -247,7 +247,9 @@ def event_label_fr(key: str, procedure: str | None = None) -> str:
     from casefile.definitions import engine  # the law's data: not on every command's start
 
     procedures = engine().procedures
-    chosen = [procedures[procedure]] if procedure in procedures else list(procedures.values())
+    chosen = list(procedures.values())
+    if procedure is not None and procedure in procedures:
+        chosen = [procedures[procedure]]
     for definition in chosen:
         if key in definition.events:
             return definition.events[key].label
