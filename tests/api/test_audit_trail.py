@@ -367,8 +367,9 @@ def test_a_calendar_subscription_names_its_calendar_not_its_keys(api: Api) -> No
     """« … a créé une adresse d'abonnement au calendrier du dossier IP-0042. », its case
     linked; no field « qualité : case » or « subject : 4 » under it (nor, once revoked, the
     token's id, dates and flags)."""
-    case = new_case(api)
-    bailiff = api.headers("commissaire_de_justice")
+    # (commissaire_2: the other tests read commissaire_de_justice's own feeds)
+    case = new_case(api, commissaire="commissaire_2")
+    bailiff = api.headers("commissaire_2")
     for_case = api.client.post(
         "/api/feeds", headers=bailiff, json={"kind": "case", "subject": case["reference"]}
     )
@@ -376,14 +377,14 @@ def test_a_calendar_subscription_names_its_calendar_not_its_keys(api: Api) -> No
     own = api.client.post(
         "/api/feeds",
         headers=bailiff,
-        json={"kind": "commissaire", "subject": "commissaire_de_justice"},
+        json={"kind": "commissaire", "subject": "commissaire_2"},
     )
     assert own.status_code in (200, 201), own.text
     revoked = api.client.delete(f"/api/feeds/{own.json()['id']}", headers=bailiff)
     assert revoked.status_code == 200, revoked.text
     trail = api.client.get(
         "/api/audit",
-        params={"user": "commissaire_de_justice", "entity": "feed"},
+        params={"user": "commissaire_2", "entity": "feed"},
         headers=api.headers("admin"),
     ).json()
     revoke, issue_own, issue_case = trail[:3]
