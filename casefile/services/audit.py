@@ -98,6 +98,7 @@ FIELD_LABELS: dict[str, str] = {
     "message": "message",
     "outcome": "résultat",
     "tracking": "numéro d'envoi",
+    "retry_on": "nouvel essai automatique le",
     "registered": "lettre recommandée",
     "promised_for": "date promise",
     "made_on": "promesse faite le",
