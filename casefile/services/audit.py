@@ -245,7 +245,8 @@ class AuditLine(msgspec.Struct, frozen=True):
     after: dict[str, Any] | None = None
 
 
-def _value(name: str, value: Any) -> str:
+def _value(name: str, value: Any, department: Any = None) -> str:
+    """`value` of the field `name` in French (`department`: the court's, beside a `court`)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -279,7 +280,10 @@ def _value(name: str, value: Any) -> str:
     if name == "residence":
         return residence_fr(str(value))
     if name == "court" or (name == "kind" and str(value) in COURT_KINDS):
-        return COURT_KINDS.get(str(value)) or court_fr(str(value))
+        local = None
+        if name == "court" and department:
+            local = engine().territories.court_label(str(value), department)
+        return local or COURT_KINDS.get(str(value)) or court_fr(str(value))
     if name == "role" and str(value) in ROLES:
         return ROLES[str(value)]
     if name == "phase":
@@ -345,8 +349,8 @@ def field_changes(
                 or FIELD_LABELS.get(name)
                 or OTHER_LABELS.get(name)
                 or humanise(name),
-                _value(name, old) if name in before else "—",
-                _value(name, new) if name in after else "—",
+                _value(name, old, before.get("court_department")) if name in before else "—",
+                _value(name, new, after.get("court_department")) if name in after else "—",
             )
         )
     return out

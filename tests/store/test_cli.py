@@ -228,3 +228,22 @@ def test_case_handover_names_the_mise_en_demeure_day_in_french(cli):
     assert code == 0, err
     assert out.startswith("AM-MED : transmis au contentieux le 30 novembre 2026 — ")
     assert out.rstrip("\n").endswith("mise en demeure : 10 novembre 2026")
+
+
+def test_a_commercial_case_in_alsace_moselle_names_the_chambre_commerciale(cli):
+    """No tribunal de commerce in 57, 67, 68: the case and the list name the chambre
+    commerciale of the tribunal judiciaire (`calendars/territories.toml`), as the advice does."""
+    assert cli("init")[0] == 0
+    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    code, out, err = cli(
+        "--as", "gestion", "case", "new", "--reference", "IP-STRAS", "--procedure",
+        "injonction_de_payer", "--court", "tribunal_de_commerce", "--court-department", "67",
+        "--creditor", "Fournitures Rhénanes SAS", "--debtor", "Winstub Muller SARL",
+    )  # fmt: skip
+    assert code == 0, err
+    shown = " ".join(out.split())
+    assert "Injonction de payer, tribunal judiciaire (chambre commerciale) (67)" in shown
+    code, out, _ = cli("case", "list")
+    listed = " ".join(out.split())
+    assert code == 0 and "tribunal de commerce" not in listed
+    assert "chambre" in listed  # the table wraps the cell's words over lines
