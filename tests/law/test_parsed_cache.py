@@ -142,7 +142,7 @@ def test_invalid_toml_is_refused_and_never_kept(folder: Path, tmp_path: Path) ->
         read_toml(bad)  # still refused: nothing was kept
     assert _entries(folder) == []
     latin = tmp_path / "latin.toml"
-    latin.write_bytes("titre = \"Délai\"\n".encode("latin-1"))
+    latin.write_bytes('titre = "Délai"\n'.encode("latin-1"))
     with pytest.raises(DefinitionError, match="pas en UTF-8"):
         read_toml(latin)
 
