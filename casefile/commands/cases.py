@@ -594,4 +594,11 @@ def print_import_report(report: Any) -> None:
             f"[red]ligne {error.line}[/red] {field_label(error.field)} : {error.message}",
             markup=True,
         )
+    for warning in report.warnings:  # the recorded creditor kept: one line each, unwrapped
+        console.print(
+            f"[yellow]ligne {warning.line}[/yellow] {field_label(warning.field)} : "
+            f"{warning.message}",
+            markup=True,
+            soft_wrap=True,
+        )
     console.print(report.summary())

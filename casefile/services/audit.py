@@ -159,6 +159,8 @@ ACTIONS: dict[str, str] = {
     "document.download": "a téléchargé un document du dossier {case}",
     "claims.import": "a importé des factures",
     "user.create": "a créé l'utilisateur {name}",
+    # An installation without an active administrator gets one back (services.users.add_user).
+    "user.recover": "a créé l'administrateur {name}",
     "token.create": "a créé un jeton d'accès à l'API",
     "token.revoke": "a révoqué un jeton d'accès à l'API",
     "feed.issue": "a créé une adresse d'abonnement au calendrier",

@@ -158,7 +158,8 @@ def test_claims_import_reports_and_refuses_a_bad_file(cli, tmp_path):
 
 def test_case_handover_moves_an_amicable_file_to_litigation(cli):
     assert cli("init")[0] == 0
-    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0  # the first user: an admin
+    assert cli("--as", "chef", "user", "add", "gestion", "--role", "credit_manager")[0] == 0
     code, out, err = cli(
         "--as", "gestion", "case", "new", "--reference", "AM-CLI", "--procedure", "amiable",
         "--court", "tribunal_judiciaire", "--court-department", "67",
@@ -188,7 +189,8 @@ def test_case_handover_moves_an_amicable_file_to_litigation(cli):
 
 def test_a_new_case_without_events_says_what_to_record_not_an_empty_table(cli):
     assert cli("init")[0] == 0
-    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0  # the first user: an admin
+    assert cli("--as", "chef", "user", "add", "gestion", "--role", "credit_manager")[0] == 0
     code, out, err = cli(
         "--as", "gestion", "case", "new", "--reference", "IP-VIDE", "--procedure",
         "injonction_de_payer", "--court", "tribunal_judiciaire", "--court-department", "69",
@@ -208,7 +210,8 @@ def test_a_new_case_without_events_says_what_to_record_not_an_empty_table(cli):
 def test_case_handover_names_the_mise_en_demeure_day_in_french(cli):
     """The handover's line printed « mise en demeure : 2026-11-10 » (README tour, DEMO-022)."""
     assert cli("init")[0] == 0
-    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0  # the first user: an admin
+    assert cli("--as", "chef", "user", "add", "gestion", "--role", "credit_manager")[0] == 0
     code, _, err = cli(
         "--as", "gestion", "case", "new", "--reference", "AM-MED", "--procedure", "amiable",
         "--court", "tribunal_judiciaire", "--court-department", "67",
