@@ -237,7 +237,8 @@ def test_a_commercial_case_in_alsace_moselle_names_the_chambre_commerciale(cli):
     """No tribunal de commerce in 57, 67, 68: the case and the list name the chambre
     commerciale of the tribunal judiciaire (`calendars/territories.toml`), as the advice does."""
     assert cli("init")[0] == 0
-    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0  # the first user: an admin
+    assert cli("--as", "chef", "user", "add", "gestion", "--role", "credit_manager")[0] == 0
     code, out, err = cli(
         "--as", "gestion", "case", "new", "--reference", "IP-STRAS", "--procedure",
         "injonction_de_payer", "--court", "tribunal_de_commerce", "--court-department", "67",
