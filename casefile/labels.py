@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -20,6 +21,9 @@ from casefile.documents.formatting import amount_fr, date_fr
 from casefile.errors import InputError
 from casefile.law import wording
 from casefile.law.periods import Period
+
+if TYPE_CHECKING:
+    from casefile.law.territories import Territories
 
 COURTS: Mapping[str, str] = {
     "tribunal_judiciaire": "tribunal judiciaire",
@@ -163,7 +167,17 @@ def label(table: Mapping[str, str], key: str | None, empty: str = "—") -> str:
     return table.get(key) or humanise(str(key))
 
 
-def court_fr(key: str | None) -> str:
+def court_fr(
+    key: str | None, department: str | None = None, territories: Territories | None = None
+) -> str:
+    """A court kind in French; given the court's `department` and the law data's
+    `territories`, the name that territory gives it (`calendars/territories.toml`: in
+    Alsace-Moselle the tribunal de commerce is the chambre commerciale of the tribunal
+    judiciaire)."""
+    if territories is not None and department:
+        local = territories.court_label(key, department)
+        if local:
+            return local
     return label(COURTS, key, "juridiction non précisée")
 
 

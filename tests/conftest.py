@@ -24,6 +24,11 @@ if "CASEFILE_RATES_FILE" not in os.environ:
     _RATES_DIR = tempfile.mkdtemp(prefix="casefile-rates-")
     atexit.register(shutil.rmtree, _RATES_DIR, ignore_errors=True)
     os.environ["CASEFILE_RATES_FILE"] = str(Path(_RATES_DIR) / "recorded.toml")
+# Parsed law files (casefile.law.parsed_cache) kept in a folder of this run, not the user's.
+if "CASEFILE_CACHE_DIR" not in os.environ:
+    _CACHE_DIR = tempfile.mkdtemp(prefix="casefile-cache-")
+    atexit.register(shutil.rmtree, _CACHE_DIR, ignore_errors=True)
+    os.environ["CASEFILE_CACHE_DIR"] = _CACHE_DIR
 
 
 @pytest.fixture(scope="session")

@@ -65,6 +65,7 @@ def procedure_detail(procedure: Procedure) -> dict[str, Any]:
                         "key": attr.key,
                         "type": attr.type,
                         "label": attr.label,
+                        "help": attr.help,
                         "choices": list(attr.choices),
                         "options": [_option(attr, value) for value in attr.choices],
                     }

@@ -150,6 +150,7 @@ def case_new(args: argparse.Namespace) -> int:
 
 def case_advice(args: argparse.Namespace) -> int:
     from casefile.commands.operator import as_operator
+    from casefile.definitions import engine
     from casefile.labels import PROCEDURES, court_fr, dates_in_text_fr, label
     from casefile.law.wording import date_fr
     from casefile.store.advice import case_advice as advise
@@ -172,7 +173,7 @@ def case_advice(args: argparse.Namespace) -> int:
         table.add_row(
             label(PROCEDURES, item["procedure"]),
             yes_no[item["open"]],
-            court_fr(item["court"]),
+            court_fr(item["court"], advice.get("court_department"), engine().territories),
             yes_no[item["avocat_required"]],
             yes_no[item["amicable_attempt_required"]],
             "\n".join(f"{dates_in_text_fr(r['text'])} ({r['basis']})" for r in item["reasons"]),
@@ -387,9 +388,11 @@ def _procedure_title(key: str | None) -> str:
 
 
 def _court(case: dict[str, Any]) -> str:
+    from casefile.definitions import engine
     from casefile.labels import court_fr
 
-    return f"{court_fr(case['court'])} ({case['court_department']})"
+    department = case["court_department"]
+    return f"{court_fr(case['court'], department, engine().territories)} ({department})"
 
 
 def escape(text: object) -> str:
@@ -590,5 +593,12 @@ def print_import_report(report: Any) -> None:
         console.print(
             f"[red]ligne {error.line}[/red] {field_label(error.field)} : {error.message}",
             markup=True,
+        )
+    for warning in report.warnings:  # the recorded creditor kept: one line each, unwrapped
+        console.print(
+            f"[yellow]ligne {warning.line}[/yellow] {field_label(warning.field)} : "
+            f"{warning.message}",
+            markup=True,
+            soft_wrap=True,
         )
     console.print(report.summary())

@@ -1,7 +1,8 @@
 """Who acts when the CLI changes something (issue 12 item 7): a named user, never an anonymous
 `system`. `--as NAME` (on any command) wins over `CASEFILE_OPERATOR`; without either, a mutating
 command is refused as soon as users exist. A fresh installation (no user yet) may still run
-`casefile init`, `demo` and the first `user add`.
+`casefile init`, `demo` and the first `user add` (an administrator); an installation left
+without an active administrator, only `user add NOM --role admin` (casefile.commands.users).
 """
 
 from __future__ import annotations

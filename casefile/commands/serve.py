@@ -51,12 +51,22 @@ def run(args: argparse.Namespace) -> int:
     from casefile.settings import reset_settings
 
     _check_port_free(args.host, args.port)
-    if not os.environ.get("CASEFILE_BASE_URL", "").strip():
+    derived = not os.environ.get("CASEFILE_BASE_URL", "").strip()
+    if derived:
         os.environ["CASEFILE_BASE_URL"] = served_base_url(args.host, args.port)
         reset_settings()
     print(
         f"casefile : http://{args.host}:{args.port}/  (API : /api/, OpenAPI : /schema)", flush=True
     )
+    if derived:
+        # Behind a proxy, or with several instances on one database, each instance would hand
+        # out its own address (and the calendar feeds would differ from one to the other).
+        print(
+            f"liens des calendriers et des courriels : {os.environ['CASEFILE_BASE_URL']} "
+            "(CASEFILE_BASE_URL non défini ; définissez-le derrière un proxy ou avec plusieurs "
+            "instances)",
+            flush=True,
+        )
     # One process: the store's connection pool lives in the app's lifespan.
     uvicorn.run(
         create_app(),

@@ -6,14 +6,18 @@ it is due `delay_days` after the oldest due date of the unpaid, undisputed invoi
 "echeance"`) or after the day the previous level was carried out (`"niveau_precedent"`), and
 never sooner than `min_days_between_contacts` after the last contact. A level waiting for a
 person (a letter to send, a call to make) holds the scenario: the next one counts from the day it
-is done. A promise to pay suspends the scenario until its date; broken (not kept by its date),
-it brings the next level forward to the day after the promised date.
+is done. A level whose action failed (an e-mail the mail server refused, a letter without a
+postal address) is not carried out: nothing reached the debtor, so it holds the scenario until it
+is tried again — by the daily run on the failure's `retry_on` day, or by a person's
+« Réessayer » — and the next level counts from the day it succeeds. A promise to pay suspends
+the scenario until its date; broken (not kept by its date), it brings the next level forward to
+the day after the promised date.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -291,6 +295,26 @@ class Promise:
 
 
 @dataclass(frozen=True)
+class Failure:
+    """A level whose action failed on `on` (`message`: why, in French). `retry_on`: the day the
+    daily run tries it again by itself (a refusal that may pass); None: it waits for a person
+    (« Réessayer » once the cause is corrected)."""
+
+    on: date
+    message: str
+    retry_on: date | None = None
+
+    def reason(self, channel: str) -> str:
+        channel_fr = CHANNEL_LABELS.get(channel, channel)
+        what = f"{channel_fr} en échec le {date_fr(self.on)} : {self.message}"
+        if self.retry_on is not None:
+            return f"{what} ; nouvel essai automatique le {date_fr(self.retry_on)}"
+        if "« Réessayer »" in self.message:  # the message says already what to do
+            return what
+        return f"{what} ; « Réessayer » une fois la cause corrigée"
+
+
+@dataclass(frozen=True)
 class Facts:
     """What the scenario depends on, read from the case."""
 
@@ -300,6 +324,7 @@ class Facts:
     last_contact: date | None
     stop: StopReason | None
     promise: Promise | None  # the latest promise to pay not cancelled
+    failed: Mapping[str, Failure] = field(default_factory=dict)  # level key → its failure
 
 
 @dataclass(frozen=True)
@@ -325,12 +350,19 @@ def next_step(scenario: ScenarioSpec, facts: Facts, today: date) -> Step:
     if level.key in facts.waiting:
         what = "courrier à envoyer" if level.channel == "courrier" else "appel à passer"
         return Step("attente", level, reason=f"{what} : {level.label}")
+    failure = facts.failed.get(level.key)
+    if failure is not None and failure.retry_on is None:
+        return Step("attente", level, reason=failure.reason(level.channel))
     if not facts.due_dates:
         return Step("arrete", reason="aucune facture impayée non contestée")
     if level.from_ == "echeance" or index == 0:
         due = min(facts.due_dates) + timedelta(days=level.delay_days)
     else:
         due = facts.carried_out[levels[index - 1].key] + timedelta(days=level.delay_days)
+    reason = ""
+    if failure is not None and failure.retry_on is not None:
+        due = max(due, failure.retry_on)
+        reason = failure.reason(level.channel)
     promise = facts.promise
     if promise is not None and promise.status == "en_cours" and today <= promise.promised_for:
         return Step(
@@ -351,7 +383,7 @@ def next_step(scenario: ScenarioSpec, facts: Facts, today: date) -> Step:
         due = min(due, promise.promised_for + timedelta(days=1))
     if facts.last_contact is not None and scenario.min_days_between_contacts:
         due = max(due, facts.last_contact + timedelta(days=scenario.min_days_between_contacts))
-    return Step("du" if due <= today else "prevu", level, due)
+    return Step("du" if due <= today else "prevu", level, due, reason)
 
 
 # -- promises to pay ----------------------------------------------------------------------------

@@ -63,7 +63,8 @@ class ChoiceSpec(Spec, frozen=True):
 class AttributeSpec(Spec, frozen=True):
     key: Key
     type: AttributeType
-    label: Text
+    label: Text  # what the attribute is, wherever it is read (history, documents, exports)
+    help: Text | None = None  # the form's hint beside the field only (« ex. : 8 jours »)
     # A bare value ("professionnel", shown through casefile.labels) or a described choice.
     choices: tuple[Text | ChoiceSpec, ...] = ()
 
@@ -222,6 +223,7 @@ class AttributeDef:
     choices: tuple[str, ...] = ()
     # The choices the data describes (label, article, source), in the order of `choices`.
     described: tuple[Choice, ...] = ()
+    help: str = ""  # the form's hint (an example), never part of the label
 
     def choice(self, value: object) -> Choice | None:
         """The described choice of that value, if the data describes it."""
@@ -563,7 +565,9 @@ def _events(spec: ProcedureSpec, origin: str) -> dict[str, EventDef]:
                     )
             if len(set(values)) != len(values):
                 raise DefinitionError(origin, f"{at}.choices", "une valeur figure deux fois")
-            attributes[attr.key] = AttributeDef(attr.key, attr.type, attr.label, values, described)
+            attributes[attr.key] = AttributeDef(
+                attr.key, attr.type, attr.label, values, described, attr.help or ""
+            )
         events[entry.key] = EventDef(
             entry.key,
             entry.label,

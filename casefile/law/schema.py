@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -24,6 +23,7 @@ import msgspec
 from msgspec import inspect as mi
 
 from casefile.errors import DefinitionError
+from casefile.law import parsed_cache
 from casefile.law.wording import quoted
 
 T = TypeVar("T")
@@ -60,13 +60,13 @@ class Spec(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """The parsed file, or a DefinitionError naming it (missing file, invalid TOML)."""
+    """The parsed file, or a DefinitionError naming it (missing file, invalid TOML). The parsing
+    goes through `parsed_cache` (keyed by the file's bytes); the decoding never does."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return parsed_cache.loads(path.read_bytes())
     except FileNotFoundError:
         raise DefinitionError(str(path), "(file)", "fichier introuvable") from None
-    except tomllib.TOMLDecodeError as error:
+    except parsed_cache.InvalidToml as error:
         raise DefinitionError(str(path), "(file)", f"TOML invalide : {error}") from None
 
 

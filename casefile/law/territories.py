@@ -1,9 +1,12 @@
-"""Which days are non-working where, and the art. 643/644 distance extensions.
+"""Which days are non-working where, the art. 643/644 distance extensions, and the courts a
+territory names its own way.
 
 The court's department decides the territory (DESIGN.md §3). The `holidays` package computes
 the dates; `calendars/territories.toml` decides which of them count for CPC art. 642. Days the
 package lists that the data does not count are *doubtful*: the engine never moves a deadline
-later because of them, and reports them instead.
+later because of them, and reports them instead. A territory's `commercial_court` names the
+court that hears commercial cases where there is no tribunal de commerce (Alsace-Moselle: the
+chambre commerciale of the tribunal judiciaire); the procedure stays the tribunal de commerce's.
 """
 
 from __future__ import annotations
@@ -35,6 +38,19 @@ class NonWorkingDay(msgspec.Struct, frozen=True, gc=False):
     doubtful: bool = False
 
 
+COMMERCIAL_KIND = "tribunal_de_commerce"
+"""The court kind a territory's `commercial_court` stands for (`casefile.law.parties.TC`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommercialCourt:
+    """Who hears commercial cases in a territory without a tribunal de commerce."""
+
+    label: str
+    basis: str
+    source: str
+
+
 @dataclass(slots=True)
 class Territory:
     """A set of non-working days: weekends plus the counted holidays of one territory.
@@ -52,6 +68,7 @@ class Territory:
     counted_names: frozenset[str]
     doubtful_names: frozenset[str]
     extra_days: tuple[tuple[int, int, str], ...] = ()
+    commercial_court: CommercialCourt | None = None
     table: HolidayTable | None = field(default=None, repr=False, compare=False)
     _counted: dict[date, str] = field(default_factory=dict, repr=False)
     _doubtful: dict[date, str] = field(default_factory=dict, repr=False)
@@ -244,6 +261,18 @@ class Territories:
             )
         return self.by_key[self.by_department.get(code, self.default_key)]
 
+    def court_label(self, kind: str | None, department: object) -> str | None:
+        """The French name of a court of `kind` seated in `department` when its territory names
+        it its own way (the tribunal de commerce in Alsace-Moselle: « tribunal judiciaire
+        (chambre commerciale) »); None otherwise, or when the department is not one."""
+        if kind != COMMERCIAL_KIND or department is None or department == "":
+            return None
+        try:
+            territory = self.for_court(department)
+        except InputError:
+            return None
+        return territory.commercial_court.label if territory.commercial_court else None
+
     def normalise_residence(self, residence: object) -> str:
         if isinstance(residence, str) and residence.strip().lower() in (ABROAD, "étranger"):
             return ABROAD
@@ -305,6 +334,13 @@ class ExtraDaySpec(Spec, frozen=True):
     name: Text
 
 
+class CommercialCourtSpec(Spec, frozen=True):
+    label: Text
+    basis: Text
+    source: Url
+    note: Text | None = None
+
+
 class TerritorySpec(Spec, frozen=True):
     key: Slug
     label: Text
@@ -316,6 +352,7 @@ class TerritorySpec(Spec, frozen=True):
     basis: Text | None = None
     source: Url | None = None
     note: Text | None = None
+    commercial_court: CommercialCourtSpec | None = None
 
 
 class DistanceSpec(Spec, frozen=True):
@@ -389,6 +426,15 @@ def parse_territories(
             counted_names=national_names | counted,
             doubtful_names=doubtful,
             extra_days=tuple(extra),
+            commercial_court=(
+                CommercialCourt(
+                    entry.commercial_court.label,
+                    entry.commercial_court.basis,
+                    entry.commercial_court.source,
+                )
+                if entry.commercial_court
+                else None
+            ),
             table=table,
         )
         for position, code in enumerate(entry.departments):

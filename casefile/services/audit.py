@@ -98,6 +98,7 @@ FIELD_LABELS: dict[str, str] = {
     "message": "message",
     "outcome": "résultat",
     "tracking": "numéro d'envoi",
+    "retry_on": "nouvel essai automatique le",
     "registered": "lettre recommandée",
     "promised_for": "date promise",
     "made_on": "promesse faite le",
@@ -166,6 +167,8 @@ ACTIONS: dict[str, str] = {
     "document.download": "a téléchargé un document du dossier {case}",
     "claims.import": "a importé des factures",
     "user.create": "a créé l'utilisateur {name}",
+    # An installation without an active administrator gets one back (services.users.add_user).
+    "user.recover": "a créé l'administrateur {name}",
     "token.create": "a créé un jeton d'accès à l'API",
     "token.revoke": "a révoqué un jeton d'accès à l'API",
     "feed.issue": "a créé une adresse d'abonnement au calendrier{feed}",
@@ -252,7 +255,8 @@ class AuditLine(msgspec.Struct, frozen=True):
     after: dict[str, Any] | None = None
 
 
-def _value(name: str, value: Any) -> str:
+def _value(name: str, value: Any, department: Any = None) -> str:
+    """`value` of the field `name` in French (`department`: the court's, beside a `court`)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -286,7 +290,10 @@ def _value(name: str, value: Any) -> str:
     if name == "residence":
         return residence_fr(str(value))
     if name == "court" or (name == "kind" and str(value) in COURT_KINDS):
-        return COURT_KINDS.get(str(value)) or court_fr(str(value))
+        local = None
+        if name == "court" and department:
+            local = engine().territories.court_label(str(value), department)
+        return local or COURT_KINDS.get(str(value)) or court_fr(str(value))
     if name == "role" and str(value) in ROLES:
         return ROLES[str(value)]
     if name == "phase":
@@ -352,8 +359,8 @@ def field_changes(
                 or FIELD_LABELS.get(name)
                 or OTHER_LABELS.get(name)
                 or humanise(name),
-                _value(name, old) if name in before else "—",
-                _value(name, new) if name in after else "—",
+                _value(name, old, before.get("court_department")) if name in before else "—",
+                _value(name, new, after.get("court_department")) if name in after else "—",
             )
         )
     return out

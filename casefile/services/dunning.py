@@ -13,6 +13,11 @@ stands in its scenario, and the daily run that creates the due actions.
   mail server refuses, no postal address) fails that action with a French message and never
   stops the other cases; a mail server that does not answer leaves the e-mails for the next
   attempt (the job engine retries) after every other action was created.
+- A failed action is no reminder carried out: it holds the scenario, and the next level counts
+  from the day it succeeds. An e-mail the server refused for a while (a 4xx answer: greylisting,
+  a full mailbox) is tried again by the next daily runs, once a day, `EMAIL_ATTEMPTS` sends in
+  all; refused for good (5xx), or bad data, it waits for « Réessayer » (the same message to the
+  same address would be refused again).
 
 The e-mails are the only messages casefile sends to a debtor (`casefile.notify.debtor_mail`);
 the reminders to users (`casefile.services.reminders`) never go to a party.
@@ -26,7 +31,7 @@ import re
 import smtplib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
 
@@ -36,6 +41,7 @@ from casefile.errors import CasefileError, Conflict, Unavailable
 from casefile.labels import count_fr
 from casefile.law.dunning import (
     Facts,
+    Failure,
     LevelSpec,
     Promise,
     ScenarioSpec,
@@ -67,7 +73,11 @@ log = logging.getLogger(__name__)
 
 AMICABLE = "amiable"
 WAITING = ("a_envoyer", "a_appeler")
-CARRIED_OUT = ("envoyee", "faite", "echec")
+CARRIED_OUT = ("envoyee", "faite")  # a failure (`echec`) is not: nothing reached the debtor
+EMAIL_ATTEMPTS = 3
+"""Sends of a temporarily refused e-mail (the first and those of the next daily runs, one a
+day) before it waits for a person; the job engine's own retries (`casefile.jobs.tasks`, minutes
+apart) are for a mail server that does not answer at all, not for one that refuses a message."""
 CONTACTS = ("envoyee", "faite")
 SENDING = "envoi"  # an e-mail reserved while the server is asked to take it
 STATUS_LABELS: Mapping[str, str] = {
@@ -224,6 +234,11 @@ async def gather(cases: Sequence[Mapping[str, Any]], today: date) -> list[CaseDu
             if a["status"] in CARRIED_OUT and a["done_on"] is not None
         }
         waiting = frozenset(a["level"] for a in mine if a["status"] in (*WAITING, SENDING))
+        failed = {
+            a["level"]: Failure(a["done_on"] or today, a["message"], a["retry_on"])
+            for a in mine
+            if a["status"] == "echec"
+        }
         contacts = [
             a["done_on"]
             for a in actions.get(case_id, [])
@@ -250,6 +265,7 @@ async def gather(cases: Sequence[Mapping[str, Any]], today: date) -> list[CaseDu
             last_contact=max(contacts) if contacts else None,
             stop=stop,
             promise=promise,
+            failed=failed,
         )
         out.append(
             CaseDunning(
@@ -395,20 +411,47 @@ class _Outbox:
             await asyncio.to_thread(mailer.__exit__, None, None, None)
 
 
-def refused(error: BaseException) -> str | None:
-    """The French reason when the server refused this message for good (a 5xx answer about the
-    recipient, the sender or the data); None for a failure that may pass (connection)."""
+@dataclass(frozen=True)
+class Refusal:
+    """The mail server answered about this message: `reason` in French; `temporary` for a 4xx
+    answer (RFC 5321 §4.2.1: the same message may be accepted later)."""
+
+    reason: str
+    temporary: bool
+
+
+def _temporary(code: int) -> bool:
+    return 400 <= code < 500
+
+
+def refused(error: BaseException) -> Refusal | None:
+    """What the server answered about this message (the recipient, the sender or the data);
+    None for a failure of the server itself, which the job engine's retry is for: no answer,
+    the line cut, 421 (the server closes the connection)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        if 421 in codes:
+            return None
         answers = "; ".join(
             f"{address} : {code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
             for address, (code, text) in error.recipients.items()
         )
-        return f"adresse refusée par le serveur de messagerie ({answers})"
+        if codes and all(_temporary(code) for code in codes):
+            return Refusal(
+                f"adresse refusée pour l'instant par le serveur de messagerie ({answers})", True
+            )
+        return Refusal(f"adresse refusée par le serveur de messagerie ({answers})", False)
     if isinstance(error, (smtplib.SMTPDataError, smtplib.SMTPSenderRefused)):
         text = error.smtp_error
         shown = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-        if 500 <= error.smtp_code < 600:
-            return f"message refusé par le serveur de messagerie ({error.smtp_code} {shown})"
+        code = error.smtp_code
+        if 500 <= code < 600:
+            return Refusal(f"message refusé par le serveur de messagerie ({code} {shown})", False)
+        if _temporary(code) and code != 421:
+            return Refusal(
+                f"message refusé pour l'instant par le serveur de messagerie ({code} {shown})",
+                True,
+            )
     return None
 
 
@@ -480,7 +523,8 @@ async def _finish(
             level,
             {
                 "status": status,
-                **{k: v for k, v in values.items() if k in ("recipient", "message")},
+                **{k: v for k, v in values.items() if k in ("recipient", "message") and v != ""},
+                **({"retry_on": values["retry_on"].isoformat()} if values.get("retry_on") else {}),
             },
         )
 
@@ -496,6 +540,22 @@ async def _exists(state: CaseDunning, level: LevelSpec) -> bool:
     return bool(await DunningAction.exists().where(DunningAction.key == key))
 
 
+def _retry_due(state: CaseDunning, level: LevelSpec) -> Mapping[str, Any] | None:
+    """The level's e-mail refused for a while whose automatic retry day has come."""
+    key = action_key(state, level)
+    return next(
+        (
+            a
+            for a in state.actions
+            if a["key"] == key
+            and a["status"] == "echec"
+            and a["retry_on"] is not None
+            and a["retry_on"] <= state.today
+        ),
+        None,
+    )
+
+
 def _reply_to(creditor: Mapping[str, Any]) -> str | None:
     """The creditor's own address, when recorded: the debtor's answer goes to the creditor."""
     address = str(creditor.get("email") or "").strip()
@@ -509,6 +569,7 @@ async def _failed(
     recipient: str,
     problem: str,
     report: RunReport,
+    attempts: int = 0,
 ) -> None:
     """The action could not be carried out (bad data): recorded as failed, with why."""
     async with atomic():
@@ -521,6 +582,7 @@ async def _failed(
             message=problem,
             done_on=state.today,
             done_by=SYSTEM.name,
+            attempts=attempts,
         )
         if action_id is None:
             return
@@ -533,7 +595,8 @@ async def _failed(
 async def _email(
     state: CaseDunning, level: LevelSpec, position: int, outbox: _Outbox, report: RunReport
 ) -> None:
-    if await _exists(state, level):
+    previous = _retry_due(state, level)
+    if previous is None and await _exists(state, level):
         return
     address = str(state.debtor.get("email") or "").strip()
     problem = None
@@ -549,8 +612,19 @@ async def _email(
             report.skipped = NO_MAIL_SERVER_RUN
         report.deferred += 1
         return
+    attempts = 1
+    if previous is not None:
+        # Withdrawn, and created anew by this attempt; a run that withdrew it first sends it.
+        taken = (
+            await DunningAction.delete()
+            .where((DunningAction.id == previous["id"]) & (DunningAction.status == "echec"))
+            .returning(DunningAction.id)
+        )
+        if not taken:
+            return
+        attempts = int(previous["attempts"]) + 1
     if problem is not None:
-        await _failed(state, level, position, address, problem, report)
+        await _failed(state, level, position, address, problem, report, attempts - 1)
         return
     settings = get_settings()
     sender = settings.mail_from or "casefile <casefile@localhost>"
@@ -570,34 +644,67 @@ async def _email(
     except Exception as error:  # a template error reads as the action's failure, not a crash
         log.warning("relance %s: message not rendered: %s", action_key(state, level), error)
         problem = f"message « {level.template} » impossible à composer : {error}"
-        await _failed(state, level, position, address, problem, report)
+        await _failed(state, level, position, address, problem, report, attempts - 1)
         return
     action_id = await _insert_action(
-        state, level, position, SENDING, recipient=address, message_id=message_id
+        state,
+        level,
+        position,
+        SENDING,
+        recipient=address,
+        message_id=message_id,
+        attempts=attempts,
     )
     if action_id is None:
         return
     try:
         await outbox.send(mail)
     except (OSError, smtplib.SMTPException) as error:
-        reason = refused(error)
-        if reason is None:
+        refusal = refused(error)
+        if refusal is None:
             outbox.failure = error
-            await DunningAction.delete().where(DunningAction.id == action_id)
+            if previous is None:
+                await DunningAction.delete().where(DunningAction.id == action_id)
+            else:  # the failure as it was: tried again at the next attempt
+                await DunningAction.update(
+                    {
+                        DunningAction.status: "echec",
+                        DunningAction.message: previous["message"],
+                        DunningAction.attempts: previous["attempts"],
+                        DunningAction.retry_on: previous["retry_on"],
+                        DunningAction.done_on: previous["done_on"],
+                        DunningAction.done_by: previous["done_by"],
+                    }
+                ).where(DunningAction.id == action_id)
             report.deferred += 1
             return
+        message, retry_on = refusal.reason, None
+        if refusal.temporary and attempts < EMAIL_ATTEMPTS:
+            retry_on = state.today + timedelta(days=1)
+        elif refusal.temporary:
+            message += f" ; {attempts} essais sans succès, plus de nouvel essai automatique"
         await _finish(
             action_id,
             state,
             level,
             "echec",
             "dunning.email_failed",
-            message=reason,
+            message=message,
             recipient=address,
+            retry_on=retry_on,
         )
         report.count("echec")
         return
-    await _finish(action_id, state, level, "envoyee", "dunning.email", recipient=address)
+    await _finish(
+        action_id,
+        state,
+        level,
+        "envoyee",
+        "dunning.email",
+        recipient=address,
+        message="",
+        retry_on=None,
+    )
     report.count("envoyee")
 
 

@@ -163,8 +163,19 @@ async def hand_over(
             "case.handover",
             "case",
             row["id"],
-            {"phase": AMICABLE, "procedure": row["procedure"], "court": row["court"]},
-            {k: result[k] for k in ("phase", "procedure", "court", "handed_over_on", "carried")},
+            # The department on both sides (unchanged, so not shown as a change) names the
+            # court as the territory does (Alsace-Moselle: the chambre commerciale du TJ).
+            {
+                "phase": AMICABLE,
+                "procedure": row["procedure"],
+                "court": row["court"],
+                "court_department": row["court_department"],
+            },
+            {
+                **{k: result[k] for k in ("phase", "procedure", "court", "handed_over_on")},
+                "court_department": row["court_department"],
+                "carried": result["carried"],
+            },
         )
     return result
 

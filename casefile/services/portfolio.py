@@ -257,6 +257,7 @@ async def rows_for(ids: list[int], today: date) -> list[dict[str, Any]]:
                 "procedure": case["procedure"],
                 "procedure_title": titles.get(case["procedure"], case["procedure"]),
                 "court": case["court"],
+                "court_department": case["court_department"],
                 "status": case["status"],
                 "creditor": creditor.get("name"),
                 "debtor": debtor.get("name"),
@@ -302,7 +303,7 @@ def _csv_line(row: dict[str, Any]) -> list[str]:
     return [
         row["reference"],
         row["procedure_title"],
-        court_fr(row["court"]),
+        court_fr(row["court"], row.get("court_department"), engine().territories),
         label(CASE_STATUSES, row["status"]),
         row["creditor"] or "",
         row["debtor"] or "",

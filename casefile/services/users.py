@@ -8,6 +8,14 @@ that designate them ("Maître Jeanne Martin, avocat au barreau de Strasbourg").
 Deactivating takes away at once everything the user held: their sessions end (rows deleted),
 their API tokens and their calendar feeds are revoked (and so are the feeds of their
 portfolio that others published). Every change is audited with the state before and after.
+
+There is always an active administrator once users exist: the first user must be one, and the
+last active one can be neither deactivated nor demoted (`_refuse_last_admin`, which locks the
+administrators' rows on PostgreSQL so that two administrators removing each other at once
+leave one). An installation left without one (created before these rules, or whose
+administrators were deactivated in the database) is "locked": `add_user` then creates an
+administrator without an administrator acting, recorded as `user.recover` (the CLI's recovery
+path, `casefile user add NOM --role admin`: casefile.commands.users).
 """
 
 from __future__ import annotations
@@ -21,12 +29,12 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from casefile import passwords
-from casefile.errors import InputError, NotFound
+from casefile.errors import Conflict, InputError, NotFound
 from casefile.labels import ROLES as ROLE_LABELS
 from casefile.services.sessions import end_sessions_of
 from casefile.store import audit
 from casefile.store import users as user_store
-from casefile.store.db import atomic
+from casefile.store.db import atomic, postgres
 from casefile.store.permissions import ROLES, SYSTEM, User, require
 from casefile.store.tables import ApiToken, FeedToken, UserAccount
 
@@ -52,6 +60,19 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE = re.compile(r"\+?[0-9][0-9 .()/-]{4,38}")
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # a line break is allowed in an address
 NAME_LENGTH = 150
+ADMIN = "admin"
+ADD_ADMIN = "casefile user add NOM --role admin"
+FIRST_ADMIN = (
+    f"le premier utilisateur doit être administrateur : {ADD_ADMIN} "
+    "(puis ajoutez les autres avec --as NOM)"
+)
+LOCKED_OUT = (
+    "aucun administrateur actif : rétablissez l'accès avec "
+    f"{ADD_ADMIN} (sans opérateur ; inscrit au journal d'audit), puis agissez avec --as NOM"
+)
+RECOVERY_REASON = (
+    "reprise de l'accès, aucun administrateur actif : casefile user add sans opérateur"
+)
 
 
 class UserProfile(msgspec.Struct, kw_only=True):
@@ -238,6 +259,39 @@ async def get_profile(name: str, actor: User) -> UserProfile:
     return _profile(await _row(name))
 
 
+async def _active_admins(lock: bool = False) -> list[int]:
+    """The ids of the active administrators; with `lock` (inside a transaction), their rows
+    stay locked on PostgreSQL until it ends (SQLite has one writer at a time anyway)."""
+    if lock and postgres():
+        rows = await UserAccount.raw(
+            "SELECT id FROM users WHERE role = {} AND active ORDER BY id FOR UPDATE", ADMIN
+        )
+    else:
+        rows = await UserAccount.select(UserAccount.id).where(
+            (UserAccount.role == ADMIN) & (UserAccount.active == True)  # noqa: E712
+        )
+    return [int(row["id"]) for row in rows]
+
+
+async def admin_state() -> str:
+    """ "ok" (an active administrator exists), "fresh" (no user at all) or "locked" (users,
+    but no active administrator: only `add_user(…, "admin")` can help)."""
+    if await _active_admins():
+        return "ok"
+    return "locked" if await UserAccount.exists().where(UserAccount.id > 0) else "fresh"
+
+
+async def _refuse_last_admin(row: Mapping[str, Any], what: str) -> None:
+    """Conflict when `row` is the only active administrator left (rows locked: see above)."""
+    admins = await _active_admins(lock=True)
+    if admins == [row["id"]]:
+        raise Conflict(
+            f"« {row['name']} » est le dernier administrateur actif : donnez d'abord le rôle "
+            f"administrateur à un autre utilisateur actif avant de {what}, sinon plus personne "
+            "ne pourrait gérer les comptes"
+        )
+
+
 # -- validation -------------------------------------------------------------------------------
 
 
@@ -304,8 +358,19 @@ async def add_user(
     _check_role_fields(role, values)
     if password is not None:
         _password(password)
+    state = await admin_state()
+    if state != "ok" and role != ADMIN:
+        raise InputError(FIRST_ADMIN if state == "fresh" else LOCKED_OUT)
+    recovering = state == "locked"
     user, token = await user_store.create_user(
-        name, role, password, with_token=with_token, actor=actor, profile=values
+        name,
+        role,
+        password,
+        with_token=with_token,
+        actor=actor,
+        profile=values,
+        audit_action="user.recover" if recovering else "user.create",
+        audit_extra={"reason": RECOVERY_REASON} if recovering else None,
     )
     return _profile(await _row(user.name)), token
 
@@ -328,8 +393,10 @@ async def edit_user(name: str, changes: ProfileChanges, actor: User) -> UserProf
         row = await _row(name)
         after = {**row, **values}
         _check_role_fields(str(after["role"]), after)
-        if row["id"] == actor.id and after["role"] != "admin":
+        if row["id"] == actor.id and after["role"] != ADMIN:
             raise InputError("vous ne pouvez pas retirer votre propre rôle d'administrateur")
+        if "role" in values and after["role"] != ADMIN:
+            await _refuse_last_admin(row, "lui retirer ce rôle")
         update = {getattr(UserAccount, key): value for key, value in values.items()}
         if new_hash is not None:
             update[UserAccount.password_hash] = new_hash
@@ -360,6 +427,7 @@ async def deactivate_user(name: str, actor: User, now: datetime | None = None) -
         row = await _row(name)
         if row["id"] == actor.id:
             raise InputError("vous ne pouvez pas désactiver votre propre compte")
+        await _refuse_last_admin(row, "le désactiver")
         await UserAccount.update({UserAccount.active: False}).where(UserAccount.id == row["id"])
         sessions = await end_sessions_of(row["id"])
         tokens = await (

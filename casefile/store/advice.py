@@ -104,6 +104,7 @@ def advice_from_case(full: dict[str, Any], as_of: date) -> dict[str, Any]:
         )
     return {
         "case": full["reference"],
+        "court_department": full.get("court_department"),  # how its courts are named there
         "as_of": as_of.isoformat(),
         "claim_total": str(total),
         "procedures": procedures,

@@ -653,12 +653,15 @@ async def _create(
     suffix = "" if index < len(SCENARIOS) else f" ({index // len(SCENARIOS) + 1})"
     company = s.debtor_kind == PRO
     abroad = s.residence == "etranger"
+    # One creditor, one identity: the cases beyond the scenarios (`--cases 60`) repeat their
+    # creditor's SIREN and address, as a company's cases do (and an import finds it).
+    scenario = index % len(SCENARIOS)
     creditor = _party(
         s.creditor,
         PRO,
         s.department,
-        2 + index,
-        siren=_siren(index),
+        2 + scenario,
+        siren=_siren(scenario),
         representative="Madame Claire Martin, présidente",
     )
     debtor = _party(

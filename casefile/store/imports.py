@@ -16,6 +16,7 @@ names are matched without case, accents or punctuation; each field accepts these
 | amount TTC     | montant ttc, ttc, montant, amount, amount incl vat                | yes      |
 | paid           | paye, regle, montant regle, deja paye, paid                       | no (0)   |
 | creditor       | creancier, creditor (else `--creditor`)                           | no       |
+| creditor SIREN | siren (du) creancier, creditor siren, siret (du) creancier        | no       |
 | debtor kind    | qualite, type debiteur, debtor kind: professionnel / consommateur | no (professionnel) |
 | department     | departement, department, code postal, cp, postal code             | no (75)  |
 | country        | pays, country: anything but France makes the debtor reside abroad | no       |
@@ -31,6 +32,10 @@ empty, grouped per customer (`CompAuxNum`, named by `CompAuxLib`). A debit line 
 that date); a credit line is a payment — on the invoice with the same `PieceRef` when there is
 one, else an unallocated payment of the case.
 
+Creditor: the one already recorded with the same SIREN, else the same name (case, accents,
+punctuation and a legal form ignored: `casefile.store.creditors`), whose whole identity each
+new case copies; the file never changes it, and a contradiction is a warning naming the line.
+
 Grouping: one case per (creditor, debtor) — an open case with the same creditor and debtor
 (SIREN, else name) receives the new invoices; otherwise a case is opened with the chosen
 procedure, before the tribunal de commerce when the procedure allows it and the debtor is a
@@ -45,8 +50,8 @@ import difflib
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -61,6 +66,8 @@ from casefile.law.suggestions import procedure_of
 from casefile.law.wording import amount_fr, date_fr
 from casefile.store import audit
 from casefile.store.cases import InvoiceIn
+from casefile.store.creditors import Creditor, Named
+from casefile.store.creditors import resolve as resolve_creditors
 from casefile.store.db import atomic, bulk_insert
 from casefile.store.permissions import User, require
 from casefile.store.recompute import recompute_many
@@ -105,6 +112,14 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "amount": ("montantttc", "ttc", "montant", "amount", "amountinclvat"),
     "paid": ("paye", "regle", "montantregle", "dejapaye", "paid"),
     "creditor": ("creancier", "creditor"),
+    "creditor_siren": (
+        "sirencreancier",
+        "sirenducreancier",
+        "creanciersiren",
+        "creditorsiren",
+        "siretcreancier",
+        "siretducreancier",
+    ),
     "debtor_kind": ("qualite", "typedebiteur", "debtorkind"),
     "department": ("departement", "department", "codepostal", "cp", "postalcode"),
     "country": ("pays", "country"),
@@ -120,6 +135,7 @@ FIELD_LABELS: dict[str, str] = {
     "amount": "montant TTC",
     "paid": "payé",
     "creditor": "créancier",
+    "creditor_siren": "SIREN du créancier",
     "debtor_kind": "qualité du débiteur",
     "department": "département",
     "country": "pays",
@@ -139,6 +155,7 @@ COLUMN_NAMES: dict[str, str] = {
     "amount": "Montant TTC",
     "paid": "Payé",
     "creditor": "Créancier",
+    "creditor_siren": "SIREN créancier",
     "debtor_kind": "Qualité",
     "department": "Code postal",
     "country": "Pays",
@@ -214,10 +231,9 @@ class ParsedLine:
     residence: str | None
     address: str
     invoice: InvoiceIn
-
-    @property
-    def creditor_key(self) -> str:
-        return normalise_key(self.creditor)
+    creditor_siren: str | None = None
+    # the creditor's key once the import has recognised it (`casefile.store.creditors`)
+    creditor_key: str = ""
 
     @property
     def debtor_key(self) -> str:
@@ -233,6 +249,8 @@ class ParsedPayment:
     amount: Decimal
     invoice_number: str | None
     reference: str
+    creditor_siren: str | None = None
+    creditor_key: str = ""  # as ParsedLine's
 
 
 @dataclass
@@ -245,6 +263,8 @@ class ImportReport:
     cases_updated: int = 0
     deadlines: int = 0
     errors: list[LineError] = field(default_factory=list)
+    # What the import did not take from the file (the creditor's recorded identity kept).
+    warnings: list[LineError] = field(default_factory=list)
     dry_run: bool = False
     skip_bad: bool = False
     written: bool = False
@@ -267,12 +287,17 @@ class ImportReport:
             if self.errors
             else ""
         )
+        warned = (
+            f", {count_fr(len(self.warnings), 'avertissement', 'avertissements')}"
+            if self.warnings
+            else ""
+        )
         return (
             f"{self.source} : {verb} : {count_fr(self.claims, 'facture', 'factures')} et "
             f"{count_fr(self.payments, 'paiement', 'paiements')} depuis {lines} : "
             f"{count_fr(self.cases_created, 'dossier ouvert', 'dossiers ouverts')}, "
             f"{count_fr(self.cases_updated, 'complété', 'complétés')}, "
-            f"{count_fr(self.deadlines, 'délai', 'délais')}{skipped}"
+            f"{count_fr(self.deadlines, 'délai', 'délais')}{skipped}{warned}"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -285,6 +310,7 @@ class ImportReport:
             "cases_updated": self.cases_updated,
             "deadlines": self.deadlines,
             "errors": [e.__dict__ | {"column": field_label(e.field)} for e in self.errors],
+            "warnings": [w.__dict__ | {"column": field_label(w.field)} for w in self.warnings],
             "dry_run": self.dry_run,
             "written": self.written,
         }
@@ -518,6 +544,9 @@ def _csv_line(
     amount = check("amount", lambda t: _invoice_amount(required(t)))
     paid = check("paid", lambda t: parse_amount(t, "payé") if t else Decimal("0"))
     siren = check("siren", lambda t: check_siren(re.sub(r"\s", "", t)[:9] if t else None, "SIREN"))
+    creditor_siren = check(
+        "creditor_siren", lambda t: check_siren(re.sub(r"\s", "", t)[:9] if t else None, "SIREN")
+    )
     kind = check("debtor_kind", _debtor_kind, "professionnel")
     department = check("department", lambda t: _department(t, eng))
     country = get("country")
@@ -557,6 +586,7 @@ def _csv_line(
         residence=residence,
         address=get("address"),
         invoice=InvoiceIn(invoice_number, issue, due, amount, paid),
+        creditor_siren=creditor_siren,
     )
 
 
@@ -694,6 +724,17 @@ def parse_fec(
     return list(by_invoice.values()), payments, count
 
 
+def fec_siren(path: Path) -> str | None:
+    """The creditor's SIREN, which starts a FEC file's standard name (art. A47 A-1 LPF)."""
+    match = re.match(r"(\d{9})FEC", path.name, re.IGNORECASE)
+    if match is None:
+        return None
+    try:
+        return check_siren(match[1])
+    except InputError:
+        return None  # nine digits that are no SIREN: the name only
+
+
 def fec_creditor(path: Path, creditor: str | None) -> str:
     """The creditor named by --creditor, else the SIREN that starts a FEC file's name."""
     if creditor:
@@ -715,15 +756,35 @@ def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
         yield items[start : start + size]
 
 
-async def _existing_invoices(lines: list[ParsedLine]) -> set[tuple[str, str]]:
+async def _recognise(
+    lines: list[ParsedLine], payments: list[ParsedPayment], report: ImportReport
+) -> tuple[list[ParsedLine], list[ParsedPayment], dict[str, Creditor]]:
+    """The recorded creditor of every line (`casefile.store.creditors`): the lines carry its
+    key, the report its warnings."""
+    named = [Named(x.line, x.creditor, x.creditor_siren) for x in lines]
+    named += [Named(x.line, x.creditor, x.creditor_siren) for x in payments]
+    named.sort(key=lambda n: n.line)
+    of, warnings = await resolve_creditors(named)
+    report.warnings.extend(LineError(*warning) for warning in warnings)
+    lines = [replace(x, creditor_key=of[(x.creditor, x.creditor_siren)].key) for x in lines]
+    payments = [replace(x, creditor_key=of[(x.creditor, x.creditor_siren)].key) for x in payments]
+    return lines, payments, {c.key: c for c in of.values()}
+
+
+async def _existing_invoices(
+    lines: list[ParsedLine], creditors: Mapping[str, Creditor]
+) -> set[tuple[str, str]]:
+    """The invoice numbers already claimed, under any key of their creditor (its name before
+    its SIREN was recorded)."""
     found: set[tuple[str, str]] = set()
     by_creditor: dict[str, list[str]] = {}
     for line in lines:
         by_creditor.setdefault(line.creditor_key, []).append(line.invoice.invoice_number)
     for creditor_key, numbers in by_creditor.items():
+        aliases = sorted(creditors[creditor_key].aliases)
         for chunk in _chunks(sorted(set(numbers))):
             rows = await Claim.select(Claim.invoice_number).where(
-                (Claim.creditor_key == creditor_key) & Claim.invoice_number.is_in(chunk)
+                Claim.creditor_key.is_in(aliases) & Claim.invoice_number.is_in(chunk)
             )
             found.update((creditor_key, row["invoice_number"]) for row in rows)
     return found
@@ -760,8 +821,15 @@ def _check_duplicates(
     return good
 
 
-async def _open_cases(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """Open cases by (creditor key, debtor key)."""
+async def _open_cases(
+    pairs: set[tuple[str, str]], creditors: Mapping[str, Creditor]
+) -> dict[tuple[str, str], int]:
+    """Open cases by (creditor key, debtor key); a case's creditor may be stored under any key
+    of the creditor (its name, before its SIREN was recorded)."""
+    keys_of: dict[str, list[str]] = {}
+    for creditor in creditors.values():
+        for alias in sorted(creditor.aliases):
+            keys_of.setdefault(alias, []).append(creditor.key)
     debtor_keys = sorted({d for _, d in pairs})
     debtor_cases: dict[int, str] = {}
     for chunk in _chunks(debtor_keys):
@@ -780,11 +848,48 @@ async def _open_cases(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]
                 Case.id.is_in(chunk) & Case.status.not_in(["closed", "paid"])
             )
         }
-        for row in rows:
-            pair = (row["lookup_key"], debtor_cases[row["case"]])
-            if pair in pairs and row["case"] in open_ids:
-                found.setdefault(pair, row["case"])
+        for row in sorted(rows, key=lambda r: r["case"]):
+            for key in keys_of.get(row["lookup_key"], ()):
+                pair = (key, debtor_cases[row["case"]])
+                if pair in pairs and row["case"] in open_ids:
+                    found.setdefault(pair, row["case"])
     return found
+
+
+# Every column of a party row the import writes (`bulk_insert` takes rows with the same keys).
+PARTY_DEFAULTS: dict[str, object] = {
+    "category": None,
+    "legal_form": "",
+    "siret": None,
+    "rcs_city": "",
+    "street": "",
+    "postcode": "",
+    "city": "",
+    "country": "France",
+    "representative": "",
+    "civility": "",
+    "first_name": "",
+    "email": "",
+    "phone": "",
+}
+
+
+def _creditor_row(creditor: Creditor, case_id: int, department: str) -> dict[str, object]:
+    """The case's creditor: a copy of the recorded one (the parties are stored per case, as
+    the web form's new case stores them), else the name and SIREN the file gives."""
+    if creditor.party is not None:
+        return PARTY_DEFAULTS | dict(creditor.party) | {"case": case_id, "role": "creditor"}
+    return PARTY_DEFAULTS | {
+        "case": case_id,
+        "role": "creditor",
+        "name": creditor.name,
+        "kind": "professionnel",
+        "person_or_company": "societe",
+        "siren": creditor.siren,
+        "address": "",
+        "residence": department,
+        "lookup_key": creditor.key,
+    }
 
 
 def _slug(text: str, length: int) -> str:
@@ -820,11 +925,15 @@ async def import_file(
     if options.fec:
         creditor = fec_creditor(path, options.creditor)
         lines, payments, report.lines = parse_fec(text, creditor, report.errors)
+        siren = fec_siren(path)
+        lines = [replace(line, creditor_siren=siren) for line in lines]
+        payments = [replace(payment, creditor_siren=siren) for payment in payments]
     else:
         lines, report.lines = parse_csv(text, options.creditor, report.errors)
     if progress is not None:
         progress(0, max(len(lines), 1))
-    existing = await _existing_invoices(lines)
+    lines, payments, creditors = await _recognise(lines, payments, report)
+    existing = await _existing_invoices(lines, creditors)
     lines = _check_duplicates(lines, existing, report.errors)
     # By line; within a line in the order found (the file's columns, then what is missing).
     report.errors.sort(key=lambda e: e.line)
@@ -833,7 +942,7 @@ async def import_file(
     report.claims, report.payments = len(lines), len(payments)
     try:
         async with atomic("claims import"):
-            await _write(lines, payments, options, actor, report, progress)
+            await _write(lines, payments, creditors, options, actor, report, progress)
             if options.dry_run:
                 raise _DryRun()
     except _DryRun:
@@ -854,19 +963,21 @@ async def import_rows(
 ) -> ImportReport:
     """Import already-parsed invoice lines (the benchmark and the API use this)."""
     report = ImportReport(source=source, lines=len(lines), dry_run=options.dry_run)
-    existing = await _existing_invoices(lines)
+    lines, _, creditors = await _recognise(lines, [], report)
+    existing = await _existing_invoices(lines, creditors)
     lines = _check_duplicates(lines, existing, report.errors)
     if report.errors and not options.skip_bad:
         return report
     report.claims = len(lines)
     async with atomic("claims import"):
-        await _write(lines, [], options, actor, report, progress)
+        await _write(lines, [], creditors, options, actor, report, progress)
     return report
 
 
 async def _write(
     lines: list[ParsedLine],
     payments: list[ParsedPayment],
+    creditors: Mapping[str, Creditor],
     options: ImportOptions,
     actor: User,
     report: ImportReport,
@@ -877,10 +988,10 @@ async def _write(
     groups: dict[tuple[str, str], list[ParsedLine]] = {}
     for line in lines:
         groups.setdefault((line.creditor_key, line.debtor_key), []).append(line)
-    existing = await _open_cases(set(groups))
+    existing = await _open_cases(set(groups), creditors)
     new_pairs = [pair for pair in groups if pair not in existing]
     references = await _free_references(
-        [f"{_slug(groups[p][0].creditor, 12)}-{_slug(p[1], 40)}" for p in new_pairs]
+        [f"{_slug(creditors[p[0]].name, 12)}-{_slug(p[1], 40)}" for p in new_pairs]
     )
     now = datetime.now(UTC)
     total_steps = len(new_pairs) + len(lines) + len(groups)
@@ -926,21 +1037,10 @@ async def _write(
     for pair in new_pairs:
         first = groups[pair][0]
         department = first.department or "75"
+        parties.append(_creditor_row(creditors[pair[0]], case_of[pair], department))
         parties.append(
-            {
-                "case": case_of[pair],
-                "role": "creditor",
-                "name": first.creditor,
-                "kind": "professionnel",
-                "person_or_company": "societe",
-                "siren": None,
-                "address": "",
-                "residence": department,
-                "lookup_key": pair[0],
-            }
-        )
-        parties.append(
-            {
+            PARTY_DEFAULTS
+            | {
                 "case": case_of[pair],
                 "role": "debtor",
                 "name": first.debtor,
@@ -975,7 +1075,7 @@ async def _write(
         step(len(chunk))
     payment_rows: list[dict[str, object]] = []
     for payment in payments:
-        case_id = case_of.get((normalise_key(payment.creditor), payment.debtor_key))
+        case_id = case_of.get((payment.creditor_key, payment.debtor_key))
         if case_id is None:
             continue  # a credit with no unpaid invoice of that customer: nothing to claim
         payment_rows.append(

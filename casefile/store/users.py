@@ -45,11 +45,14 @@ async def create_user(
     with_token: bool = False,
     actor: User = SYSTEM,
     profile: Mapping[str, str] | None = None,
+    audit_action: str = "user.create",
+    audit_extra: Mapping[str, str] | None = None,
 ) -> tuple[User, str | None]:
     """Returns the user and, with `with_token`, the clear token (shown once, never stored).
 
     `profile`: the columns of who they are (full_name, barreau…), already validated by
-    `casefile.services.users`."""
+    `casefile.services.users`; `audit_action` and `audit_extra` (e.g. a `reason`) say how the
+    audit trail records the creation (`user.recover`: casefile.services.users.add_user)."""
     name = name.strip()
     if not name or len(name) > 150:
         raise InputError(f"nom d'utilisateur « {name} » : il doit compter de 1 à 150 caractères")
@@ -76,11 +79,17 @@ async def create_user(
             )
         await audit.record(
             actor,
-            "user.create",
+            audit_action,
             "user",
             user.id,
             None,
-            {"name": name, "role": role, "token": token is not None, **dict(profile or {})},
+            {
+                "name": name,
+                "role": role,
+                "token": token is not None,
+                **dict(profile or {}),
+                **dict(audit_extra or {}),
+            },
         )
     return user, token
 

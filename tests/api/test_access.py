@@ -193,6 +193,22 @@ def test_an_admin_edits_a_user_by_the_api_with_typed_answers(api: Api) -> None:
     )
 
 
+def test_the_administrator_cannot_remove_their_own_rights_by_the_api(api: Api) -> None:
+    """The last active administrator stays one (casefile.services.users): by the API, the
+    refusal is a French 422 and nothing changes."""
+    admin = api.headers("admin")
+    demoted = api.client.patch("/api/users/admin", headers=admin, json={"role": "avocat"})
+    assert demoted.status_code == 422
+    assert (
+        demoted.json()["error"] == "vous ne pouvez pas retirer votre propre rôle d'administrateur"
+    )
+    gone = api.client.post("/api/users/admin/deactivate", headers=admin)
+    assert gone.status_code == 422
+    assert gone.json()["error"] == "vous ne pouvez pas désactiver votre propre compte"
+    shown = api.client.get("/api/users/admin", headers=admin).json()
+    assert (shown["role"], shown["active"]) == ("admin", True)
+
+
 def test_the_openapi_document_describes_the_user_routes(api: Api) -> None:
     schema = api.client.get("/schema/openapi.json").json()
     assert "/api/users/{name}" in schema["paths"]

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from casefile.documents.formatting import date_fr
 from casefile.settings import reset_settings
 from tests.api.conftest import Api
 from tests.api.test_case_forms import labels_match_inputs, post
@@ -239,6 +240,14 @@ def test_a_retried_e_mail_is_reported_in_words_on_the_case_page(
     reset_settings()
     try:
         token = login(browser, "credit_manager")
+        # The failure holds the scenario: the page says so, with why, and offers « Réessayer ».
+        before = html.unescape(browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text)
+        assert (
+            "en attente : Rappel courtois par e-mail (e-mail en échec le "
+            f"{date_fr(TODAY)} : le débiteur n'a pas d'adresse e-mail ; « Réessayer » une fois "
+            "la cause corrigée)."
+        ) in before
+        assert ">Réessayer</button>" in before
         done = post(browser, token, f"/relances/{action_id}/reessayer", case=str(case["id"]))
         assert done.status_code == 303
         text = html.unescape(browser.client.get(done.headers["location"], headers=HTML).text)

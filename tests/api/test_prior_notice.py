@@ -94,7 +94,13 @@ def test_the_case_page_offers_the_letter_and_keeps_the_requete_to_do(browser: Ap
     token = login(browser, "avocat")
     page = browser.client.get(f"/dossiers/{case['id']}", headers=HTML).text
     form = _shown(page, "h-event")
-    assert "Mise en demeure envoyée Date Délai laissé pour payer (ex. : 8 jours)" in form
+    # The example is the field's help text, tied to its input; the label is the label alone.
+    assert "Mise en demeure envoyée Date Délai laissé pour payer ex. : 8 jours" in form
+    fid = "ev-mise_en_demeure_envoyee-delai"
+    raw = page[page.index('aria-labelledby="h-event"') :]
+    assert f'<label for="{fid}">Délai laissé pour payer</label>' in raw
+    assert f'aria-describedby="{fid}-help"' in raw
+    assert f'<p class="help" id="{fid}-help">ex. : 8 jours</p>' in raw
     assert "Enregistrer « Mise en demeure envoyée »" in form
     assert "mise_en_demeure_envoyee" not in form  # the key is a hidden value, never shown
     recorded = browser.client.post(
@@ -117,5 +123,24 @@ def test_the_case_page_offers_the_letter_and_keeps_the_requete_to_do(browser: Ap
     ]
     shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
     assert "Mise en demeure envoyée" in shown
+    # The history reads the label, never the form's example.
+    timeline = _shown(page, "h-timeline")
+    assert "Mise en demeure envoyée · Délai laissé pour payer : 8 jours" in timeline
+    assert "ex. :" not in timeline
     # the letter is a fact before the procedure: the requête is still the first thing to do
     assert "Déposer la requête en injonction de payer au greffe" in _shown(page, "h-todo")
+
+
+def test_the_audit_trail_names_the_delay_without_the_forms_example() -> None:
+    from casefile.services.audit import describe
+    from tests.api.test_audit_trail import _entry
+
+    after = {
+        "key": "mise_en_demeure_envoyee",
+        "date": "2026-03-02",
+        "attributes": {"delai": "8 days"},
+    }
+    line = describe(_entry("event.add", "case", None, after, "3"), {3: "IP-1"}, {3: "amiable"})
+    assert line.sentence.startswith("admin a enregistré « Mise en demeure envoyée »")
+    (attributes,) = [c.after for c in line.changes if c.label == "précisions"]
+    assert attributes == "Délai laissé pour payer : 8 jours"

@@ -203,3 +203,38 @@ def test_the_import_page_sends_the_file_and_shows_the_report(api: Api) -> None:
         assert "2 dossiers ouverts, 0 complété." in report.text
     finally:
         api.client.cookies.clear()
+
+
+def test_the_import_page_shows_the_creditor_warnings(api: Api) -> None:
+    """A file whose creditor SIREN contradicts the recorded creditor: imported with the
+    recorded identity, and the report page says so, naming the line."""
+    from tests.api.test_pages import HTML, login
+
+    new_case(
+        api,
+        creditor={"name": "Brasserie des Avertissements SAS", "siren": "552081317"},
+    )
+    body = (
+        "Créancier;SIREN créancier;Débiteur;N° facture;Date facture;Échéance;Montant TTC\n"
+        "Brasserie des Avertissements SAS;732 829 320;Client Averti;AV-1;15/01/2025;"
+        "14/02/2025;100,00\n"
+    ).encode()
+    api.client.cookies.clear()
+    try:
+        token = login(api, "avocat")
+        sent = api.client.post(
+            "/import",
+            data={"_csrf_token": token},
+            files={"file": ("averti.csv", body, "text/csv")},
+            headers=HTML,
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text
+        page = api.client.get(sent.headers["location"], headers=HTML)
+        assert "<caption>Avertissements</caption>" in page.text
+        assert "<td>2</td><td>SIREN du créancier</td>" in page.text
+        assert "le SIREN 732829320, mais le créancier enregistré sous ce nom a le SIREN " in (
+            page.text.replace("&#39;", "'")
+        )
+    finally:
+        api.client.cookies.clear()

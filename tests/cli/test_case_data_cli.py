@@ -48,7 +48,8 @@ NEW_CASE = (
 def test_a_fresh_machine_works_then_a_change_needs_a_named_operator(cli, monkeypatch):
     assert cli("init")[0] == 0
     assert cli(*NEW_CASE)[0] == 0  # no user yet: nobody to name
-    assert cli("user", "add", "maitre_klein", "--role", "avocat")[0] == 0
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0  # the first user: an admin
+    assert cli("--as", "chef", "user", "add", "maitre_klein", "--role", "avocat")[0] == 0
     code, _, err = cli("event", "add", "2026-900", "ordonnance_rendue=2026-11-02")
     assert code == 2 and "aucun opérateur" in err and "CASEFILE_OPERATOR" in err
     assert cli("case", "show", "2026-900", "--format", "json")[0] == 0  # reading is fine
@@ -94,7 +95,8 @@ def test_a_fresh_machine_works_then_a_change_needs_a_named_operator(cli, monkeyp
 
 def test_parties_invoices_and_payments_from_the_command_line(cli, monkeypatch):
     cli("init")
-    cli("user", "add", "gestion", "--role", "credit_manager")
+    cli("user", "add", "chef", "--role", "admin")  # the first user is an administrator
+    cli("--as", "chef", "user", "add", "gestion", "--role", "credit_manager")
     monkeypatch.setenv("CASEFILE_OPERATOR", "gestion")
     reset_settings()
     assert cli(*NEW_CASE)[0] == 0

@@ -28,7 +28,7 @@ def test_a_port_in_use_is_refused_in_french(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_the_links_handed_out_point_to_the_port_served(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`make run PORT=8080`: the calendar subscription address and the .ics links said
     http://127.0.0.1:8000 (CASEFILE_BASE_URL's default), where nothing answered."""
@@ -57,3 +57,9 @@ def test_the_links_handed_out_point_to_the_port_served(
         monkeypatch.undo()
         reset_settings()
     assert seen == [f"http://127.0.0.1:{port}", "https://recouvrement.example.fr"]
+    # The derived address is said once, with what to do behind a proxy; a set one is not.
+    notice = (
+        f"liens des calendriers et des courriels : http://127.0.0.1:{port} (CASEFILE_BASE_URL "
+        "non défini ; définissez-le derrière un proxy ou avec plusieurs instances)"
+    )
+    assert capsys.readouterr().out.count(notice) == 1

@@ -142,6 +142,10 @@ def stack(
         "CASEFILE_JOBS": "auto",  # the suite turns them off in its own process
         "CASEFILE_JOBS_RETRY_SECONDS": "1",
         "CASEFILE_DB_POOL_SIZE": "4",
+        # Behind the proxy every replica answers for one public address (deploy/compose.yaml
+        # requires it): without it each would write links to its own port in the feeds, and
+        # the two replicas would keep bumping each event's SEQUENCE.
+        "CASEFILE_BASE_URL": "https://casefile.topology.test",
     }
     env.pop("CASEFILE_METRICS_TOKEN", None)
     env.pop("CASEFILE_OPERATOR", None)

@@ -244,3 +244,21 @@ def test_every_shipped_procedure_says_what_to_do_first():
         step = procedure.first_step
         assert step is not None, key
         assert step.event in procedure.events and not procedure.events[step.event].after, key
+
+
+def test_an_attribute_example_is_its_help_not_its_label():
+    """« Délai laissé pour payer (ex. : 8 jours) » read so in the case history and the
+    documents: the example belongs to the form (`help`), the label names the attribute."""
+    procedures = load_procedures(ROOT / "procedures")
+    seen = 0
+    for procedure in procedures.values():
+        for event in procedure.events.values():
+            for attribute in (event.attributes or {}).values():
+                assert "ex. :" not in attribute.label, (procedure.key, event.key, attribute.key)
+                if event.key == "mise_en_demeure_envoyee" and attribute.key == "delai":
+                    assert (attribute.label, attribute.help) == (
+                        "Délai laissé pour payer",
+                        "ex. : 8 jours",
+                    )
+                    seen += 1
+    assert seen == 5  # the amicable phase and each of the four procedures

@@ -11,6 +11,7 @@ from casefile.definitions import dunning_file
 from casefile.errors import DefinitionError
 from casefile.law.dunning import (
     Facts,
+    Failure,
     Promise,
     consumer_problems,
     load_dunning,
@@ -64,6 +65,33 @@ def test_a_letter_waiting_to_be_sent_holds_the_scenario() -> None:
     )
     assert step.state == "attente"
     assert "courrier à envoyer" in step.reason
+
+
+def test_a_failed_action_is_no_reminder_carried_out_and_holds_the_scenario() -> None:
+    """The rappel e-mail refused on 6 March: the firm e-mail must not count its 10 days from the
+    failure; the rappel waits for « Réessayer »."""
+    failure = Failure(date(2027, 3, 6), "adresse refusée par le serveur de messagerie (550)")
+    step = next_step(PRO, facts(failed={"rappel": failure}), date(2027, 3, 20))
+    assert (step.state, step.level and step.level.key, step.due) == ("attente", "rappel", None)
+    assert step.reason == (
+        "e-mail en échec le 6 mars 2027 : adresse refusée par le serveur de messagerie (550) ; "
+        "« Réessayer » une fois la cause corrigée"
+    )
+
+
+def test_a_failure_tried_again_by_itself_is_due_on_its_retry_day() -> None:
+    failure = Failure(date(2027, 3, 6), "refusée pour l'instant (451)", date(2027, 3, 7))
+    step = next_step(PRO, facts(failed={"rappel": failure}), date(2027, 3, 6))
+    assert (step.state, step.level and step.level.key, step.due) == (
+        "prevu",
+        "rappel",
+        date(2027, 3, 7),
+    )
+    assert step.reason.endswith("; nouvel essai automatique le 7 mars 2027")
+    assert next_step(PRO, facts(failed={"rappel": failure}), date(2027, 3, 7)).state == "du"
+    # Sent on 9 March at last: the next level counts from the send.
+    sent = facts(carried_out={"rappel": date(2027, 3, 9)}, last_contact=date(2027, 3, 9))
+    assert next_step(PRO, sent, date(2027, 3, 10)).due == date(2027, 3, 19)
 
 
 def test_consumer_contacts_are_spaced_by_the_scenario_minimum() -> None:

@@ -229,3 +229,45 @@ def test_property_backward_deadline_is_never_later_than_its_raw_date(hearing, ke
         "backward", Period(days=days, backward=True), hearing, engine().territories.by_key[key]
     )
     assert result.due == result.unadjusted == hearing - timedelta(days=days + 1)
+
+
+def test_alsace_moselle_names_its_commercial_court_from_the_data(territories):
+    """No tribunal de commerce in 57, 67, 68: the data names the chambre commerciale of the
+    tribunal judiciaire, with its basis and source; the pure core's court rule
+    (`casefile.law.parties`, which the advice and the documents use) says the same."""
+    from casefile.law.parties import ALSACE_MOSELLE, court_label
+
+    local = territories.by_key["alsace-moselle"].commercial_court
+    assert local is not None and local.label == "tribunal judiciaire (chambre commerciale)"
+    assert local.basis and local.source.startswith("https://")
+    named = {
+        code
+        for code, key in territories.by_department.items()
+        if territories.by_key[key].commercial_court is not None
+    }
+    assert named == ALSACE_MOSELLE
+    for department in ("57", "67", "68", "75", "21", "971", "2A"):
+        assert territories.court_label("tribunal_de_commerce", department) == (
+            court_label("tribunal_de_commerce", department)
+            if department in ALSACE_MOSELLE
+            else None
+        )
+        assert territories.court_label("tribunal_judiciaire", department) is None
+    assert territories.court_label("tribunal_de_commerce", "99x") is None  # not a department
+
+
+def test_a_commercial_court_entry_is_decoded_strictly():
+    from casefile.definitions import calendars_file
+    from casefile.errors import DefinitionError
+    from casefile.law.schema import read_toml
+    from casefile.law.territories import parse_territories
+
+    data = read_toml(calendars_file())
+    alsace = next(t for t in data["territories"] if t["key"] == "alsace-moselle")
+    alsace["commercial_court"]["tribunal"] = "Strasbourg"
+    with pytest.raises(DefinitionError, match="tribunal"):
+        parse_territories(data, "territories.toml")
+    del alsace["commercial_court"]["tribunal"]
+    del alsace["commercial_court"]["source"]
+    with pytest.raises(DefinitionError, match="source"):
+        parse_territories(data, "territories.toml")

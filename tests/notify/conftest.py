@@ -1,6 +1,7 @@
 """A real SMTP server (aiosmtpd) on a free loopback port, which can be told to drop the
-connection in the middle of a message or to refuse a recipient (an address that bounces); and a
-port where nothing listens (refused)."""
+connection in the middle of a message, to refuse a recipient (an address that bounces) or to
+refuse it for a while (a temporary 4xx answer, as a greylisting server gives), then accept it;
+and a port where nothing listens (refused)."""
 
 from __future__ import annotations
 
@@ -34,12 +35,18 @@ class Inbox:
     drop_next: int = 0
     drop_after: int | None = None  # accept this many messages, then drop the next one
     unknown: set[str] = field(default_factory=set)  # recipients refused with 550 (a bounce)
+    busy: dict[str, int] = field(default_factory=dict)  # refused with 451 this many times more
+    tried: list[str] = field(default_factory=list)  # every recipient asked for, in order
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
+        self.tried.append(address)
         if address in self.unknown:
             return "550 5.1.1 <" + address + ">: utilisateur inconnu"
+        if self.busy.get(address, 0) > 0:
+            self.busy[address] -= 1
+            return "451 4.7.1 <" + address + ">: essayez plus tard"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -267,25 +267,153 @@ def test_bad_data_fails_one_action_in_french_and_never_the_others(
     assert bad["message"] == (
         "adresse e-mail du débiteur « compta@winstub » invalide : corrigez-la dans sa fiche"
     )
-    # A failed e-mail does not hold the scenario: the next level counts from it.
-    assert run(store, date(2027, 3, 16))["created"] == {"echec": 3, "envoyee": 1}
+    # A failed e-mail is no reminder sent: it holds the scenario (nothing went to the debtor,
+    # the next level does not count from the failure); only the case that got its e-mail moves.
+    assert run(store, date(2027, 3, 16))["created"] == {"envoyee": 1}
+    assert [a["status"] for a in actions(store, ids["bounce"])] == ["echec"]
 
 
 def test_a_letter_to_a_debtor_without_address_fails_with_what_to_do(
     store: Store, mail_env: Smtp
 ) -> None:
     consumer = debtor(
-        "Élise Martin", category="consommateur", street="", postcode="", city="", email=""
-    )
+        "Élise Martin", category="consommateur", street="", postcode="", city="",
+        email="elise@example.fr",
+    )  # fmt: skip
     case_id = store.run(amicable("CONSO-1", consumer))
     store.run(create_user("credit", "credit_manager"))
-    run(store, date(2027, 3, 8))  # the rappel: no e-mail address, failed
+    assert run(store, date(2027, 3, 8))["created"] == {"envoyee": 1}  # the rappel
     report = run(store, date(2027, 3, 23))  # the letter, 15 days later: no postal address
     assert report["created"] == {"echec": 1}
     letter = actions(store, case_id)[1]
     assert (letter["level"], letter["status"]) == ("relance_ecrite", "echec")
     assert letter["message"].startswith("le débiteur n'a pas d'adresse postale")
     assert letter["document"] is None
+
+
+def test_a_temporarily_refused_e_mail_is_tried_again_and_the_next_level_counts_from_its_send(
+    store: Store, mail_env: Smtp
+) -> None:
+    """The debtor's server answers 451 (greylisting, a full mailbox) twice, then accepts. A
+    failed send is no reminder sent: the case shows the failure in French with the server's
+    answer, the next daily runs try the e-mail again by themselves, and the firm e-mail counts
+    its 10 days from the day the rappel really went (it counted them from the failure)."""
+    smtp = mail_env
+    smtp.inbox.busy["compta@winstub.example.fr"] = 2
+    case_id = store.run(amicable("TEMP-1", debtor()))
+
+    assert run(store, date(2027, 3, 6))["created"] == {"echec": 1}
+    assert smtp.inbox.messages == []
+    (failed,) = actions(store, case_id)
+    assert (failed["status"], failed["attempts"], failed["retry_on"]) == (
+        "echec",
+        1,
+        date(2027, 3, 7),
+    )
+    assert failed["message"] == (
+        "adresse refusée pour l'instant par le serveur de messagerie (compta@winstub.example.fr"
+        " : 451 4.7.1 <compta@winstub.example.fr>: essayez plus tard)"
+    )
+    state = store.run(dunning_actions.case_state(case_id, SYSTEM, date(2027, 3, 6)))
+    assert (state.state, state.next_level, state.next_due) == ("prevu", "rappel", "2027-03-07")
+    assert state.reason == (
+        "e-mail en échec le 6 mars 2027 : " + failed["message"] + " ; nouvel essai automatique "
+        "le 7 mars 2027"
+    )
+    assert state.levels[0]["status_label"] == "échec"
+    (line,) = state.actions
+    assert (line.status_label, line.message) == ("échec", failed["message"])
+
+    assert run(store, date(2027, 3, 7))["created"] == {"echec": 1}  # refused again
+    (failed,) = actions(store, case_id)
+    assert (failed["attempts"], failed["retry_on"]) == (2, date(2027, 3, 8))
+    assert run(store, date(2027, 3, 8))["created"] == {"envoyee": 1}  # accepted at last
+    (sent,) = actions(store, case_id)
+    assert (sent["status"], sent["done_on"], sent["attempts"], sent["message"]) == (
+        "envoyee",
+        date(2027, 3, 8),
+        3,
+        "",
+    )
+    assert smtp.inbox.envelopes == [["compta@winstub.example.fr"]]
+    assert smtp.inbox.tried == ["compta@winstub.example.fr"] * 3
+
+    # The firm e-mail: 10 days after the rappel went (18 March), not after its failure.
+    for day in (date(2027, 3, 16), date(2027, 3, 17)):
+        assert run(store, day)["created"] == {}
+    assert run(store, date(2027, 3, 18))["created"] == {"envoyee": 1}
+    firm = plain(smtp.inbox.messages[1].get_body(("plain",)).get_content())
+    assert "Malgré notre précédent rappel" in firm
+
+    sentences = [line.sentence for line in store.run(trail(SYSTEM, case=case_id, limit=50))]
+    failures = [s for s in sentences if "n'a pas pu envoyer par e-mail « Rappel courtois" in s]
+    assert len(failures) == 2
+    *_, first = (
+        line
+        for line in store.run(trail(SYSTEM, case=case_id, limit=50))
+        if line.sentence == failures[-1]
+    )  # fmt: skip  (newest first)
+    shown = {c.label: c.after for c in first.changes}
+    assert shown["statut"] == "échec" and "451 4.7.1" in shown["message"]
+    assert shown["nouvel essai automatique le"] == "7 mars 2027"
+    assert sum("a envoyé par e-mail « Rappel courtois par e-mail »" in s for s in sentences) == 1
+
+
+def test_automatic_tries_are_bounded_then_the_e_mail_waits_for_a_person(
+    store: Store, mail_env: Smtp
+) -> None:
+    """Refused for good (550), the e-mail is not tried again by itself: the same message to
+    the same address would bounce again. A temporary refusal is tried on three daily runs at
+    most. Both then wait for « Réessayer » (case page); sent then, the next level counts from
+    that day."""
+    smtp = mail_env
+    smtp.inbox.unknown.add("inconnu@winstub.example.fr")
+    smtp.inbox.busy["compta@schmitt.example.fr"] = 99
+
+    async def build() -> tuple[int, int]:
+        bounce = await amicable("BOUNCE-2", debtor(email="inconnu@winstub.example.fr"))
+        busy = await amicable(
+            "BUSY-2", debtor("Garage Schmitt SARL", email="compta@schmitt.example.fr")
+        )
+        return bounce, busy
+
+    bounce_id, busy_id = store.run(build())
+    assert run(store, date(2027, 3, 6))["created"] == {"echec": 2}
+    assert run(store, date(2027, 3, 7))["created"] == {"echec": 1}
+    assert run(store, date(2027, 3, 8))["created"] == {"echec": 1}
+    for day in (date(2027, 3, 9), date(2027, 3, 20)):
+        assert run(store, day)["created"] == {}
+    assert smtp.inbox.tried == ["inconnu@winstub.example.fr"] + ["compta@schmitt.example.fr"] * 3
+
+    (bounced,) = actions(store, bounce_id)
+    assert (bounced["status"], bounced["attempts"], bounced["retry_on"]) == ("echec", 1, None)
+    state = store.run(dunning_actions.case_state(bounce_id, SYSTEM, date(2027, 3, 9)))
+    assert (state.state, state.next_level) == ("attente", "rappel")
+    assert state.reason == (
+        "e-mail en échec le 6 mars 2027 : adresse refusée par le serveur de messagerie "
+        "(inconnu@winstub.example.fr : 550 5.1.1 <inconnu@winstub.example.fr>: utilisateur "
+        "inconnu) ; « Réessayer » une fois la cause corrigée"
+    )
+    (busy,) = actions(store, busy_id)
+    assert (busy["status"], busy["attempts"], busy["retry_on"]) == ("echec", 3, None)
+    state = store.run(dunning_actions.case_state(busy_id, SYSTEM, date(2027, 3, 9)))
+    assert state.state == "attente"
+    assert state.reason == (
+        "e-mail en échec le 8 mars 2027 : adresse refusée pour l'instant par le serveur de "
+        "messagerie (compta@schmitt.example.fr : 451 4.7.1 <compta@schmitt.example.fr>: essayez "
+        "plus tard) ; 3 essais sans succès, plus de nouvel essai automatique ; « Réessayer » une "
+        "fois la cause corrigée"
+    )
+
+    # The servers accept now; a person retries from the case page on 10 March.
+    smtp.inbox.unknown.clear()
+    smtp.inbox.busy.clear()
+    for action in (bounced, busy):
+        report = store.run(dunning_actions.retry(action["id"], SYSTEM, today=date(2027, 3, 10)))
+        assert report["created"] == {"envoyee": 1}
+    assert [a["status"] for a in actions(store, bounce_id)] == ["envoyee"]
+    assert run(store, date(2027, 3, 19))["created"] == {}
+    assert run(store, date(2027, 3, 20))["created"] == {"envoyee": 2}  # 10 days after the send
 
 
 def test_consumer_messages_claim_no_fee(store: Store, mail_env: Smtp) -> None:

@@ -26,7 +26,13 @@ from tests.store.helpers import new_case
 TODAY = date(2026, 11, 30)
 
 
+def _first_admin(store) -> None:
+    """The first user of an installation is an administrator (services.users.add_user)."""
+    store.run(add_user("chef", "admin"))
+
+
 def test_the_case_people_are_named_from_their_identity(store):
+    _first_admin(store)
     store.run(
         add_user(
             "jmartin",
@@ -60,6 +66,7 @@ def test_the_case_people_are_named_from_their_identity(store):
 
 
 def test_what_is_missing_stays_bracketed_and_is_listed(store):
+    _first_admin(store)
     store.run(add_user("anon", "avocat", profile=ProfileChanges(full_name="Jeanne Essai")))
     case = store.run(cases.create_case(replace(new_case(), lawyer="anon"), SYSTEM))
     # An unpaid invoice: a requête for a case with nothing owed is refused, not "missing" data.
@@ -77,6 +84,7 @@ def test_what_is_missing_stays_bracketed_and_is_listed(store):
 
 
 def test_a_case_without_avocat_keeps_the_placeholder(store):
+    _first_admin(store)
     store.run(add_user("gestion", "credit_manager", profile=ProfileChanges(full_name="Gestion")))
     case = store.run(cases.create_case(replace(new_case(), lawyer="gestion"), SYSTEM))
     source = store.run(case_document_data(case["id"], SYSTEM, TODAY))

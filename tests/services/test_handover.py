@@ -77,6 +77,23 @@ def test_handover_takes_the_advised_procedure_and_keeps_the_file(store) -> None:
         store.run(handover.hand_over("AM-2", SYSTEM, None, TODAY))
 
 
+def test_the_handover_history_names_the_court_of_the_territory(store) -> None:
+    """Department 67 (Alsace-Moselle): no tribunal de commerce, the chambre commerciale of the
+    tribunal judiciaire; the handover's history entry said « tribunal de commerce »."""
+    from casefile.services import audit
+
+    case = _amicable_file(store)
+    store.run(handover.hand_over("AM-2", SYSTEM, None, TODAY))
+    (line,) = [
+        line
+        for line in store.run(audit.trail(SYSTEM, case=case["id"]))
+        if line.action == "case.handover"
+    ]
+    changes = {change.label: (change.before, change.after) for change in line.changes}
+    assert changes["juridiction"][1] == "tribunal judiciaire (chambre commerciale)"
+    assert not any("département" in label for label in changes)  # unchanged: not shown
+
+
 def test_handover_refuses_a_closed_procedure_and_an_empty_file(store) -> None:
     _amicable_file(store)
     with pytest.raises(InputError, match=r"Procédure simplifiée .* fermée"):

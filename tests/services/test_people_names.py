@@ -51,6 +51,7 @@ def test_the_audit_sentence_names_the_person() -> None:
 
 
 def test_people_names_reads_the_accounts(store) -> None:
+    store.run(add_user("chef", "admin"))  # the first user is an administrator
     store.run(add_user("jmartin", "avocat", profile=ProfileChanges(full_name="Jeanne Essai")))
     store.run(add_user("sansnom", "commissaire_de_justice"))
     case = store.run(

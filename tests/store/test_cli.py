@@ -158,7 +158,8 @@ def test_claims_import_reports_and_refuses_a_bad_file(cli, tmp_path):
 
 def test_case_handover_moves_an_amicable_file_to_litigation(cli):
     assert cli("init")[0] == 0
-    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0  # the first user: an admin
+    assert cli("--as", "chef", "user", "add", "gestion", "--role", "credit_manager")[0] == 0
     code, out, err = cli(
         "--as", "gestion", "case", "new", "--reference", "AM-CLI", "--procedure", "amiable",
         "--court", "tribunal_judiciaire", "--court-department", "67",
@@ -188,7 +189,8 @@ def test_case_handover_moves_an_amicable_file_to_litigation(cli):
 
 def test_a_new_case_without_events_says_what_to_record_not_an_empty_table(cli):
     assert cli("init")[0] == 0
-    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0  # the first user: an admin
+    assert cli("--as", "chef", "user", "add", "gestion", "--role", "credit_manager")[0] == 0
     code, out, err = cli(
         "--as", "gestion", "case", "new", "--reference", "IP-VIDE", "--procedure",
         "injonction_de_payer", "--court", "tribunal_judiciaire", "--court-department", "69",
@@ -208,7 +210,8 @@ def test_a_new_case_without_events_says_what_to_record_not_an_empty_table(cli):
 def test_case_handover_names_the_mise_en_demeure_day_in_french(cli):
     """The handover's line printed « mise en demeure : 2026-11-10 » (README tour, DEMO-022)."""
     assert cli("init")[0] == 0
-    assert cli("user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0  # the first user: an admin
+    assert cli("--as", "chef", "user", "add", "gestion", "--role", "credit_manager")[0] == 0
     code, _, err = cli(
         "--as", "gestion", "case", "new", "--reference", "AM-MED", "--procedure", "amiable",
         "--court", "tribunal_judiciaire", "--court-department", "67",
@@ -228,3 +231,23 @@ def test_case_handover_names_the_mise_en_demeure_day_in_french(cli):
     assert code == 0, err
     assert out.startswith("AM-MED : transmis au contentieux le 30 novembre 2026 — ")
     assert out.rstrip("\n").endswith("mise en demeure : 10 novembre 2026")
+
+
+def test_a_commercial_case_in_alsace_moselle_names_the_chambre_commerciale(cli):
+    """No tribunal de commerce in 57, 67, 68: the case and the list name the chambre
+    commerciale of the tribunal judiciaire (`calendars/territories.toml`), as the advice does."""
+    assert cli("init")[0] == 0
+    assert cli("user", "add", "chef", "--role", "admin")[0] == 0  # the first user: an admin
+    assert cli("--as", "chef", "user", "add", "gestion", "--role", "credit_manager")[0] == 0
+    code, out, err = cli(
+        "--as", "gestion", "case", "new", "--reference", "IP-STRAS", "--procedure",
+        "injonction_de_payer", "--court", "tribunal_de_commerce", "--court-department", "67",
+        "--creditor", "Fournitures Rhénanes SAS", "--debtor", "Winstub Muller SARL",
+    )  # fmt: skip
+    assert code == 0, err
+    shown = " ".join(out.split())
+    assert "Injonction de payer, tribunal judiciaire (chambre commerciale) (67)" in shown
+    code, out, _ = cli("case", "list")
+    listed = " ".join(out.split())
+    assert code == 0 and "tribunal de commerce" not in listed
+    assert "chambre" in listed  # the table wraps the cell's words over lines

@@ -262,7 +262,8 @@ def test_an_unknown_column_says_what_to_do_and_common_names_are_read(store, tmp_
             "Commercial",
             "colonne « Commercial » inconnue : retirez-la du fichier, ou donnez-lui l'un des "
             "noms lus par l'import (Débiteur, SIREN, N° facture, Date facture, Échéance, "
-            "Montant TTC, Payé, Créancier, Qualité, Code postal, Pays, Adresse)",
+            "Montant TTC, Payé, Créancier, SIREN créancier, Qualité, Code postal, Pays, "
+            "Adresse)",
         ),
         (
             1,

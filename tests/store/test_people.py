@@ -43,6 +43,13 @@ def _add(store: Any, name: str, role: str, **profile: str) -> people.UserProfile
     return person
 
 
+@pytest.fixture(autouse=True)
+def _first_admin(request: pytest.FixtureRequest) -> None:
+    """The first user of an installation is an administrator (services.users.add_user)."""
+    if "store" in request.fixturenames:
+        _add(request.getfixturevalue("store"), "admin", "admin")
+
+
 def test_an_avocat_and_a_commissaire_are_designated_by_name_barreau_and_etude(store):
     _add(
         store,

@@ -117,3 +117,100 @@ def test_users_are_added_edited_deactivated_and_cases_reassigned(cli, monkeypatc
     states = {u["name"]: u["active"] for u in json.loads(out)}
     assert states == {"chef": True, "jmartin": True, "mklein": False, "pdurand": True}
     assert cli("user", "reactivate", "mklein")[0] == 0
+
+
+def _audit_actions(cli) -> list[tuple[str, str, str]]:  # noqa: F811
+    import sqlite3
+    from contextlib import closing
+
+    from casefile.settings import get_settings
+
+    path = get_settings().database_url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as connection:
+        rows = connection.execute(
+            'SELECT actor_name, action, entity_id, "after" FROM audit_log'
+            " WHERE action LIKE 'user.%' ORDER BY id"
+        ).fetchall()
+    return [
+        (actor, action, json.loads(after).get("name", key)) for actor, action, key, after in rows
+    ]
+
+
+def test_the_first_user_of_an_installation_must_be_an_administrator(cli):  # noqa: F811
+    """The user walk: `casefile user add marie --role avocat` right after `casefile init` left
+    an installation where nobody could ever add an administrator."""
+    assert cli("init")[0] == 0
+    code, out, err = cli("user", "add", "marie", "--role", "avocat")
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines() == [
+        "casefile : erreur : le premier utilisateur doit être administrateur : casefile user add NOM "
+        "--role admin (puis ajoutez les autres avec --as NOM)"
+    ]
+    code, out, _ = cli("user", "list", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+    # An operator named before anyone exists does not stand in the way of the first admin.
+    code, out, err = cli("--as", "chef", "user", "add", "chef", "--role", "admin")
+    assert (code, out) == (0, "utilisateur chef (administrateur) créé, id 1\n"), err
+    assert cli("--as", "chef", "user", "add", "marie", "--role", "avocat")[0] == 0
+    # The only administrator can neither deactivate nor demote themself; nobody else can.
+    code, _, err = cli("--as", "chef", "user", "deactivate", "chef")
+    assert code == 2 and "vous ne pouvez pas désactiver votre propre compte" in err
+    code, _, err = cli("--as", "chef", "user", "edit", "chef", "--role", "avocat")
+    assert code == 2 and "vous ne pouvez pas retirer votre propre rôle d'administrateur" in err
+    code, _, err = cli("--as", "marie", "user", "deactivate", "chef")
+    assert code == 2 and "le rôle « avocat » ne permet pas de gérer les utilisateurs" in err
+    assert _audit_actions(cli) == [
+        ("system", "user.create", "chef"),
+        ("chef", "user.create", "marie"),
+    ]
+
+
+def test_a_locked_out_installation_gets_an_administrator_back_from_the_cli(
+    cli,  # noqa: F811
+    monkeypatch,
+):
+    """An installation created before the rule: marie (avocat) alone, CASEFILE_OPERATOR=marie.
+    `casefile user add NOM --role admin` works without an administrator, once, audited."""
+    from casefile.settings import reset_settings
+    from casefile.store import db, users
+
+    assert cli("init")[0] == 0
+
+    async def locked() -> None:
+        from casefile.settings import get_settings
+
+        await db.connect(get_settings().database_url)
+        try:
+            await users.create_user("marie", "avocat")  # what the old CLI allowed
+        finally:
+            await db.close()
+
+    import asyncio
+
+    asyncio.run(locked())
+    monkeypatch.setenv("CASEFILE_OPERATOR", "marie")
+    reset_settings()
+    code, _, err = cli("user", "edit", "marie", "--role", "admin")
+    assert code == 2
+    assert "aucun administrateur actif : rétablissez l'accès avec casefile user add NOM " in err
+    code, _, err = cli("user", "add", "paul", "--role", "lecteur")
+    assert code == 2 and "aucun administrateur actif" in err
+
+    code, out, err = cli("user", "add", "direction", "--role", "admin", "--token")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[:2] == [
+        "aucun administrateur actif : reprise de l'accès, sans opérateur, inscrite au journal "
+        "d'audit (action user.recover)",
+        "utilisateur direction (administrateur) créé, id 2",
+    ]
+    assert len(lines) == 3 and len(lines[-1]) >= 40  # the token, alone on the last line
+    # Once done, the usual rules again: no second recovery, the new admin acts by name.
+    code, _, err = cli("user", "add", "autre", "--role", "admin")
+    assert code == 2 and "le rôle « avocat » ne permet pas" in err
+    assert cli("--as", "direction", "user", "edit", "marie", "--role", "admin")[0] == 0
+    assert _audit_actions(cli) == [
+        ("system", "user.create", "marie"),
+        ("system", "user.recover", "direction"),
+        ("direction", "user.edit", "1"),
+    ]

@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from casefile import labels
+from casefile.definitions import engine
 from casefile.documents.formatting import siren_fr, siret_fr
+
+
+def court_fr(key: str | None, department: str | None = None) -> str:
+    """`{{ case.court | court_fr(case.court_department) }}`: the court as its territory names
+    it (the chambre commerciale of the tribunal judiciaire in Alsace-Moselle)."""
+    return labels.court_fr(key, department, engine().territories)
 
 
 def register(environment: Any) -> None:
     filters = environment.filters
     filters["period_fr"] = labels.period_fr
     filters["actor_fr"] = labels.actor_fr
-    filters["court_fr"] = labels.court_fr
+    filters["court_fr"] = court_fr
     filters["size_fr"] = labels.size_fr
     filters["date_long_fr"] = labels.date_long_fr
     filters["text_fr"] = labels.dates_in_text_fr

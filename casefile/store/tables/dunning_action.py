@@ -5,8 +5,12 @@ each action once, however often it runs.
 `status`: `a_envoyer` (a letter waiting in the "À envoyer" list), `a_appeler` (a call in the
 "Appels à passer" list), `envoyee` (e-mail accepted by the server, or letter marked sent),
 `faite` (call made, its outcome recorded), `echec` (could not be carried out: `message` says why
-in French), `annulee` (the scenario stopped before it was carried out: `message` says why).
-`done_on` is the day it was carried out (or failed): the next level counts from it."""
+in French; nothing reached the debtor, so it holds the scenario until it is tried again),
+`annulee` (the scenario stopped before it was carried out: `message` says why).
+`done_on` is the day it was carried out (or failed): the next level counts from the day it was
+carried out, never from a failure. `attempts` counts the e-mail's sends tried; `retry_on` is the
+day the daily run tries a temporarily refused e-mail again by itself (None: it waits for a
+person's « Réessayer »)."""
 
 from piccolo.columns import Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
@@ -35,3 +39,5 @@ class DunningAction(Table, tablename="dunning_actions"):
     created_at = Timestamptz()
     done_on = Date(null=True, default=None)
     done_by = Varchar(length=150, default="")
+    attempts = Integer(default=0)
+    retry_on = Date(null=True, default=None)
