@@ -270,6 +270,28 @@ def feed_item(entry: CalendarEntry) -> FeedItem:
     return item
 
 
+# The day a backward limit's note keeps when its last useful day is not worked
+# (`schedule._paper_filing_note`, `schedule._service_note`; tied by tests/ical/test_backward_day).
+_KEPT_DAY = re.compile(r"(?:agir au plus tard le|date retenue le) (\d{4}-\d{2}-\d{2})")
+
+
+def calendar_day(deadline: Deadline) -> date:
+    """The day a deadline's event sits on: its due date, except a backward limit (« au moins
+    15 jours avant l'audience ») whose last useful day is not worked. That day stays the due
+    date (LEGAL.md §1: never moved), but the act must be done by the last working day before
+    it, which the deadline's note names: the event sits there, the earlier date, so that
+    neither the calendar nor its alarms show a Sunday on which no greffe or office is open
+    (the description still says both)."""
+    if deadline.counting == "backward" and deadline.notes:
+        for note in deadline.notes:
+            found = _KEPT_DAY.search(note)
+            if found is not None:
+                kept = date.fromisoformat(found.group(1))
+                if kept < deadline.due:
+                    return kept
+    return deadline.due
+
+
 def _render(entry: CalendarEntry) -> FeedItem:
     deadline = entry.deadline
     status = "CANCELLED" if entry.cancelled else _ICAL_STATUS.get(deadline.status, "CONFIRMED")
@@ -283,7 +305,7 @@ def _render(entry: CalendarEntry) -> FeedItem:
         case_id=entry.case_id,
         case_reference=entry.case_reference,
         deadline_key=deadline.key,
-        day=deadline.due,
+        day=calendar_day(deadline),
         summary=summary_for(entry),
         description=description_for(entry),
         url=_NOT_IN_URI.sub("", entry.case_url),
