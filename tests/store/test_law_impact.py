@@ -249,7 +249,9 @@ def test_apply_recomputes_records_the_reason_and_the_feed_bumps_sequence(
 
     later = datetime(2026, 11, 30, 10, tzinfo=UTC)
     feed = events(parse(store.run(calendars.case_feed(ids["tc"], SYSTEM, later))))
-    assert (feed[uid]["start"], feed[uid]["sequence"]) == (date(2027, 1, 9), 1)
+    # Due Saturday 9 January 2027 (a backward limit, never moved); the event sits on Friday 8,
+    # the last working day before it, which its note keeps (`ical.items.calendar_day`).
+    assert (feed[uid]["start"], feed[uid]["sequence"]) == (date(2027, 1, 8), 1)
 
     again = store.run(law_impact.apply(SYSTEM, "deuxième passage", later))
     assert again.cases_recomputed == 0
