@@ -51,8 +51,15 @@ def cache_dir() -> Path | None:
         if configured:
             return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "casefile"
+    if base and Path(base).is_absolute():  # the XDG spec ignores a relative one
+        return Path(base) / "casefile"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):  # no HOME and no passwd entry (a container's user)
+        return None
+    # `expanduser` leaves "~" as it is when it finds no home: never a folder under the current
+    # directory.
+    return home / ".cache" / "casefile" if home.is_absolute() else None
 
 
 def entry_name(raw: bytes) -> str:

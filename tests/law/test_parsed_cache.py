@@ -123,6 +123,26 @@ def test_default_folder_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert parsed_cache.cache_dir() == tmp_path / "home" / ".cache" / "casefile"
 
 
+def test_no_home_means_no_cache_never_a_relative_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container's user without HOME nor passwd entry: `Path.home()` is « ~ » (relative),
+    which would have put the entries under the current directory."""
+    monkeypatch.delenv("CASEFILE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored: not absolute
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: Path("~")))
+    monkeypatch.chdir(tmp_path)
+    assert parsed_cache.cache_dir() is None
+    assert parsed_cache.loads(SAMPLE)["count"] == 3
+    assert list(tmp_path.iterdir()) == []
+
+    def no_home(cls: type) -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", classmethod(no_home))
+    assert parsed_cache.cache_dir() is None
+
+
 def test_an_unwritable_folder_only_costs_the_parse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
